@@ -1,0 +1,243 @@
+//! The project context transforms consult: which packages exist, where, and which *source*
+//! versions of the telemetry crates each one declares (with `workspace = true` resolved and the
+//! lockfile's exact version when there is one), plus usage facts from a cheap text scan of the
+//! package's telemetry files. Built from manifests alone, never by running cargo.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::manifest::{minimum_version, DepEntry, DepKind, Lockfile, Manifest};
+
+/// Strings whose presence in a package's telemetry files the manifest transforms ask about
+/// (which exporters, transports, propagators, signals and runtimes the code uses).
+pub const USAGE_NEEDLES: &[&str] = &[
+    "new_agent_pipeline",
+    "new_collector_pipeline",
+    "with_reqwest",
+    "with_reqwest_blocking",
+    "with_hyper",
+    "with_isahc",
+    "with_surf",
+    "with_http_client",
+    "Propagator",
+    "opentelemetry_jaeger",
+    "jaeger_propagator",
+    ".tonic()",
+    ".http()",
+    "with_tonic",
+    "with_http",
+    "tracing()",
+    "metrics(",
+    "logging()",
+    "runtime::Tokio",
+    "TokioCurrentThread",
+    "AsyncStd",
+    "tokio::main",
+    "tokio::runtime",
+    "install_simple",
+    "MetricsLayer",
+    "OpenTelemetryTracingBridge",
+    "opentelemetry_semantic_conventions",
+    "new_view",
+    "with_compression",
+    "with_tls_config",
+    "gzip",
+    "zstd",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct UsageFacts {
+    seen: BTreeSet<&'static str>,
+}
+
+impl UsageFacts {
+    pub fn scan(&mut self, text: &str) {
+        for needle in USAGE_NEEDLES {
+            if !self.seen.contains(needle) && text.contains(needle) {
+                self.seen.insert(needle);
+            }
+        }
+    }
+
+    /// Whether any telemetry file of the package contains `needle` (one of [`USAGE_NEEDLES`]).
+    pub fn mentions(&self, needle: &str) -> bool {
+        debug_assert!(
+            USAGE_NEEDLES.contains(&needle),
+            "{needle} is not a usage needle"
+        );
+        self.seen.contains(needle)
+    }
+}
+
+/// A dependency with `workspace = true` resolved against `[workspace.dependencies]`.
+#[derive(Debug, Clone)]
+pub struct ResolvedDep {
+    pub entry: DepEntry,
+    /// The entry that carries the version: the member's own, or the workspace's.
+    pub version_entry: Option<DepEntry>,
+    /// The source version: the locked one when a lockfile has it, else the requirement's minimum.
+    pub version: Option<semver::Version>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PackageInfo {
+    pub name: String,
+    pub dir: PathBuf,
+    pub manifest_path: PathBuf,
+    pub deps: Vec<ResolvedDep>,
+    pub usage: UsageFacts,
+}
+
+impl PackageInfo {
+    /// The source version of `krate` (`opentelemetry`, `metrics`, …), preferring normal
+    /// dependencies over dev and build ones.
+    pub fn version(&self, krate: &str) -> Option<&semver::Version> {
+        let mut candidates: Vec<&ResolvedDep> =
+            self.deps.iter().filter(|d| d.entry.is(krate)).collect();
+        candidates.sort_by_key(|d| d.entry.table.kind);
+        candidates.into_iter().find_map(|d| d.version.as_ref())
+    }
+
+    pub fn depends_on(&self, krate: &str) -> bool {
+        self.deps.iter().any(|d| d.entry.is(krate))
+    }
+
+    /// Whether the source version of `krate` is known and below `major.minor`.
+    pub fn version_below(&self, krate: &str, major: u64, minor: u64) -> bool {
+        self.version(krate)
+            .is_some_and(|v| (v.major, v.minor) < (major, minor))
+    }
+
+    /// The name the code uses for the dependency on `krate` (`otel` for
+    /// `otel = { package = "opentelemetry" }`), as a Rust identifier.
+    pub fn code_name_of(&self, krate: &str) -> Option<String> {
+        self.deps
+            .iter()
+            .find(|d| d.entry.is(krate))
+            .map(|d| d.entry.key.replace('-', "_"))
+    }
+}
+
+/// A Cargo workspace root or standalone package: the unit with its own config, component name
+/// and lockfile.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    /// The component name for service names: the config's, else the root directory's name.
+    pub component: String,
+    pub config: Config,
+    pub manifests: Vec<Manifest>,
+    pub packages: Vec<PackageInfo>,
+    pub lockfile: Option<Lockfile>,
+    /// The enclosing git work tree, if any.
+    pub git_root: Option<PathBuf>,
+    /// Set when the project's `otel-migrate.toml` is invalid: its files are not migrated.
+    pub config_error: Option<String>,
+}
+
+impl Project {
+    /// The package whose directory contains `path` (the innermost one).
+    pub fn package_for(&self, path: &Path) -> Option<&PackageInfo> {
+        self.packages
+            .iter()
+            .filter(|p| path.starts_with(&p.dir))
+            .max_by_key(|p| p.dir.components().count())
+    }
+
+    pub fn manifest(&self, path: &Path) -> Option<&Manifest> {
+        self.manifests.iter().find(|m| m.path == path)
+    }
+
+    /// The root manifest when it declares `[workspace]`.
+    pub fn workspace_manifest(&self) -> Option<&Manifest> {
+        self.manifests
+            .iter()
+            .find(|m| m.is_workspace_root && m.dir() == self.root)
+    }
+
+    /// Whether the project has any manifest at all (a loose tree of `.rs` files has none).
+    pub fn has_manifests(&self) -> bool {
+        !self.manifests.is_empty()
+    }
+
+    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Builds the package list from the project's manifests. Usage facts are filled later,
+    /// once the telemetry files have been read.
+    pub fn resolve_packages(&mut self) {
+        let workspace_deps: Vec<DepEntry> = self
+            .workspace_manifest()
+            .map(|m| {
+                m.deps
+                    .iter()
+                    .filter(|d| d.table.kind == DepKind::Workspace)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let lock = self.lockfile.clone();
+        self.packages = self
+            .manifests
+            .iter()
+            .filter_map(|m| {
+                let name = m.package_name.clone()?;
+                let deps = m
+                    .deps
+                    .iter()
+                    .filter(|d| d.table.kind != DepKind::Workspace)
+                    .map(|d| resolve_dep(d, &workspace_deps, lock.as_ref()))
+                    .collect();
+                Some(PackageInfo {
+                    name,
+                    dir: m.dir().to_path_buf(),
+                    manifest_path: m.path.clone(),
+                    deps,
+                    usage: UsageFacts::default(),
+                })
+            })
+            .collect();
+    }
+}
+
+fn resolve_dep(
+    entry: &DepEntry,
+    workspace_deps: &[DepEntry],
+    lock: Option<&Lockfile>,
+) -> ResolvedDep {
+    let mut entry = entry.clone();
+    let version_entry = if entry.workspace {
+        let found = workspace_deps.iter().find(|w| w.key == entry.key).cloned();
+        if let Some(w) = &found {
+            entry.package = w.package.clone();
+        }
+        found
+    } else {
+        Some(entry.clone())
+    };
+    let version = version_entry
+        .as_ref()
+        .and_then(|v| v.version.as_deref())
+        .and_then(|req| {
+            let locked = semver::VersionReq::parse(req)
+                .ok()
+                .and_then(|r| lock.and_then(|l| l.resolve(&entry.package, &r)));
+            locked.or_else(|| minimum_version(req))
+        });
+    ResolvedDep {
+        entry,
+        version_entry,
+        version,
+    }
+}
+
+/// Crates whose presence in a manifest makes it a telemetry manifest.
+pub const TELEMETRY_CRATES: &[&str] = &["opentelemetry", "tracing-opentelemetry", "metrics"];
+
+/// Whether manifest text names a telemetry crate (prefilter; also decides whether a manifest
+/// that fails to parse is an error or only a note).
+pub fn names_telemetry_crate(text: &str) -> bool {
+    TELEMETRY_CRATES.iter().any(|c| text.contains(c))
+}

@@ -1,0 +1,366 @@
+//! Finding the files to migrate and the projects they belong to.
+//!
+//! The walk uses the `ignore` crate in parallel (it respects `.gitignore`, also outside a git
+//! repository, and skips cargo's `target/` directories). Every Cargo workspace root or
+//! standalone package is a [`Project`]; a PATH inside a project (a crate of a workspace, a
+//! single file) belongs to the enclosing project, whose manifests are all read.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::context::{names_telemetry_crate, Project};
+use crate::finding::{Finding, Severity};
+use crate::manifest::{Lockfile, Manifest};
+
+/// What a walk found, sorted.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub manifests: Vec<PathBuf>,
+    pub rust_files: Vec<PathBuf>,
+    /// Deployment files that may set service names (`.env`, Dockerfiles, YAML).
+    pub deployment_files: Vec<PathBuf>,
+}
+
+pub fn is_deployment_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name == ".env"
+        || name.starts_with(".env.")
+        || name.ends_with(".env")
+        || name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml")
+}
+
+/// Walks `root` (a directory or a single file).
+pub fn walk(root: &Path, manifests_only: bool) -> Walked {
+    if root.is_file() {
+        let mut w = Walked::default();
+        classify(root, &mut w);
+        return w;
+    }
+    let found = Mutex::new(Walked::default());
+    WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|e| {
+            let name = e.file_name();
+            if name == ".git" {
+                return false;
+            }
+            if e.file_type().is_some_and(|t| t.is_dir()) && name == "target" {
+                // cargo's output directory sits beside a manifest or carries CACHEDIR.TAG.
+                let parent_has_manifest = e
+                    .path()
+                    .parent()
+                    .is_some_and(|p| p.join("Cargo.toml").is_file());
+                return !(parent_has_manifest || e.path().join("CACHEDIR.TAG").is_file());
+            }
+            true
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                if let Ok(e) = entry {
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        let mut local = Walked::default();
+                        classify(e.path(), &mut local);
+                        if manifests_only {
+                            local.rust_files.clear();
+                            local.deployment_files.clear();
+                        }
+                        let mut all = found.lock().expect("walk lock");
+                        all.manifests.append(&mut local.manifests);
+                        all.rust_files.append(&mut local.rust_files);
+                        all.deployment_files.append(&mut local.deployment_files);
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    let mut w = found.into_inner().expect("walk lock");
+    w.manifests.sort();
+    w.rust_files.sort();
+    w.deployment_files.sort();
+    w
+}
+
+fn classify(path: &Path, w: &mut Walked) {
+    if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+        w.manifests.push(path.to_path_buf());
+    } else if path.extension().is_some_and(|e| e == "rs") {
+        w.rust_files.push(path.to_path_buf());
+    } else if is_deployment_file(path) {
+        w.deployment_files.push(path.to_path_buf());
+    }
+}
+
+/// The projects under the PATHs, with the files to migrate assigned to each.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub projects: Vec<ProjectFiles>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug)]
+pub struct ProjectFiles {
+    pub project: Project,
+    /// Manifests under the PATHs (the ones the tool may edit).
+    pub manifests: Vec<PathBuf>,
+    pub rust_files: Vec<PathBuf>,
+    pub deployment_files: Vec<PathBuf>,
+}
+
+/// Options that shape the project set.
+pub struct DiscoverOptions<'a> {
+    /// `--config FILE`: used for every project instead of its own `otel-migrate.toml`.
+    pub config_override: Option<&'a Config>,
+}
+
+pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
+    let mut out = Discovery::default();
+    let mut walked = Walked::default();
+    let mut context_manifests: Vec<PathBuf> = Vec::new();
+    let mut loose_roots: Vec<PathBuf> = Vec::new();
+    for raw in paths {
+        let path = match std::path::absolute(raw).and_then(|p| p.canonicalize()) {
+            Ok(p) => p,
+            Err(e) => {
+                let message = if e.kind() == std::io::ErrorKind::NotFound {
+                    "path does not exist".to_string()
+                } else {
+                    format!("cannot read path: {e}")
+                };
+                out.errors.push((raw.clone(), message));
+                continue;
+            }
+        };
+        let mut w = walk(&path, false);
+        walked.manifests.append(&mut w.manifests);
+        walked.rust_files.append(&mut w.rust_files);
+        walked.deployment_files.append(&mut w.deployment_files);
+        // Manifests of enclosing packages and workspaces: the context needs all of them.
+        let start = if path.is_dir() {
+            path.parent()
+        } else {
+            path.parent().and_then(Path::parent)
+        };
+        let own = if path.is_dir() {
+            Some(path.join("Cargo.toml"))
+        } else {
+            path.parent().map(|p| p.join("Cargo.toml"))
+        };
+        for candidate in own.into_iter().chain(
+            start
+                .into_iter()
+                .flat_map(Path::ancestors)
+                .map(|a| a.join("Cargo.toml")),
+        ) {
+            if candidate.is_file() && !candidate.starts_with(&path) {
+                if is_workspace_manifest(&candidate) {
+                    let root = candidate.parent().expect("manifest has a parent");
+                    context_manifests.extend(walk(root, true).manifests);
+                }
+                context_manifests.push(candidate);
+            }
+        }
+        loose_roots.push(if path.is_dir() {
+            path.clone()
+        } else {
+            path.parent().unwrap_or(&path).to_path_buf()
+        });
+    }
+    walked.manifests.sort();
+    walked.manifests.dedup();
+    walked.rust_files.sort();
+    walked.rust_files.dedup();
+    walked.deployment_files.sort();
+    walked.deployment_files.dedup();
+    let mut all_manifests = walked.manifests.clone();
+    all_manifests.extend(context_manifests);
+    all_manifests.sort();
+    all_manifests.dedup();
+
+    let mut parsed: Vec<Manifest> = Vec::new();
+    for path in &all_manifests {
+        match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()))
+        {
+            Ok(text) => match Manifest::parse(path, &text) {
+                Ok(m) => parsed.push(m),
+                Err(e) if names_telemetry_crate(&text) => {
+                    out.errors
+                        .push((path.clone(), format!("malformed Cargo.toml: {e}")));
+                }
+                Err(e) => out.findings.push(Finding::about_path(
+                    path,
+                    "engine",
+                    Severity::Note,
+                    format!(
+                        "malformed Cargo.toml without telemetry dependencies, ignored: {}",
+                        first_line(&e)
+                    ),
+                )),
+            },
+            Err(e) => out
+                .errors
+                .push((path.clone(), format!("cannot read manifest: {e}"))),
+        }
+    }
+
+    // Project roots: the nearest enclosing workspace root that does not exclude the package,
+    // else the package itself.
+    let workspace_roots: Vec<&Manifest> = parsed.iter().filter(|m| m.is_workspace_root).collect();
+    let mut by_root: BTreeMap<PathBuf, Vec<Manifest>> = BTreeMap::new();
+    for m in &parsed {
+        let dir = m.dir();
+        let root = workspace_roots
+            .iter()
+            .filter(|w| dir.starts_with(w.dir()))
+            .max_by_key(|w| w.dir().components().count())
+            .filter(|w| {
+                let rel = dir.strip_prefix(w.dir()).unwrap_or(dir);
+                !w.workspace_exclude.iter().any(|e| rel.starts_with(e))
+            })
+            .map(|w| w.dir().to_path_buf())
+            .unwrap_or_else(|| dir.to_path_buf());
+        by_root.entry(root).or_default().push(m.clone());
+    }
+
+    let mut projects: Vec<ProjectFiles> = by_root
+        .into_iter()
+        .map(|(root, manifests)| ProjectFiles {
+            project: new_project(root, manifests, opts, &mut out),
+            manifests: Vec::new(),
+            rust_files: Vec::new(),
+            deployment_files: Vec::new(),
+        })
+        .collect();
+
+    // Files go to the innermost project root containing them; files in no project go to a
+    // manifest-less project rooted at the PATH they were found under.
+    let assign = |projects: &mut Vec<ProjectFiles>, file: &Path| -> usize {
+        if let Some(i) = projects
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| file.starts_with(&p.project.root) && (p.project.has_manifests()))
+            .max_by_key(|(_, p)| p.project.root.components().count())
+            .map(|(i, _)| i)
+        {
+            return i;
+        }
+        let root = loose_roots
+            .iter()
+            .filter(|r| file.starts_with(r))
+            .max_by_key(|r| r.components().count())
+            .cloned()
+            .unwrap_or_else(|| file.parent().unwrap_or(file).to_path_buf());
+        if let Some(i) = projects
+            .iter()
+            .position(|p| p.project.root == root && !p.project.has_manifests())
+        {
+            return i;
+        }
+        projects.push(ProjectFiles {
+            project: new_project(root, Vec::new(), opts, &mut Discovery::default()),
+            manifests: Vec::new(),
+            rust_files: Vec::new(),
+            deployment_files: Vec::new(),
+        });
+        projects.len() - 1
+    };
+    for f in &walked.manifests {
+        if parsed.iter().any(|m| &m.path == f) {
+            let i = assign(&mut projects, f);
+            projects[i].manifests.push(f.clone());
+        }
+    }
+    for f in &walked.rust_files {
+        let i = assign(&mut projects, f);
+        projects[i].rust_files.push(f.clone());
+    }
+    for f in &walked.deployment_files {
+        let i = assign(&mut projects, f);
+        projects[i].deployment_files.push(f.clone());
+    }
+    projects.retain(|p| {
+        !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
+    });
+    out.projects = projects;
+    out
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+fn is_workspace_manifest(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .is_ok_and(|t| Manifest::parse(path, &t).is_ok_and(|m| m.is_workspace_root))
+}
+
+/// The git work tree containing `dir`, found by looking for `.git` (no process spawned).
+pub fn git_root_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+fn new_project(
+    root: PathBuf,
+    manifests: Vec<Manifest>,
+    opts: &DiscoverOptions,
+    out: &mut Discovery,
+) -> Project {
+    let git_root = git_root_of(&root);
+    let mut config_error = None;
+    let config = match opts.config_override {
+        Some(c) => c.clone(),
+        None => {
+            let own = root.join(CONFIG_FILE);
+            let repo = git_root.as_ref().map(|g| g.join(CONFIG_FILE));
+            let file = if own.is_file() {
+                Some(own)
+            } else {
+                repo.filter(|r| r.is_file())
+            };
+            match file {
+                Some(f) => match Config::load(&f) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        out.errors.push((f, e.clone()));
+                        config_error = Some(e);
+                        Config::default()
+                    }
+                },
+                None => Config::default(),
+            }
+        }
+    };
+    let lockfile = std::fs::read_to_string(root.join("Cargo.lock"))
+        .ok()
+        .and_then(|t| Lockfile::parse(&t).ok());
+    let component = config.service_name.component.clone().unwrap_or_else(|| {
+        root.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let mut project = Project {
+        root,
+        component,
+        config,
+        manifests,
+        packages: Vec::new(),
+        lockfile,
+        git_root,
+        config_error,
+    };
+    project.resolve_packages();
+    project
+}

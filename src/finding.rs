@@ -1,0 +1,188 @@
+//! Findings: what a transform recognized but did not (or could not safely) rewrite, or what a
+//! user must know about a rewrite. Data, not errors; rendered like rustc diagnostics.
+
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::edit::TextRange;
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The code will not compile until someone fixes this site.
+    Error,
+    /// Behaviour may differ: review.
+    Warning,
+    /// Advisory (a deployment file to update, a lockfile to refresh). Never fails `check`.
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+
+    pub fn fails_check(self) -> bool {
+        matches!(self, Severity::Error | Severity::Warning)
+    }
+}
+
+/// A finding as a transform produces it: a byte range in the text that transform saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFinding {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl RawFinding {
+    pub fn new(range: TextRange, severity: Severity, message: impl Into<String>) -> RawFinding {
+        RawFinding {
+            range,
+            severity,
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> RawFinding {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+}
+
+/// A finding located in the original file, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub transform: String,
+    pub severity: Severity,
+    pub message: String,
+    pub suggestion: Option<String>,
+    /// Byte range in the original file (for rendering; not part of the JSON report).
+    #[serde(skip)]
+    pub range: Option<TextRange>,
+}
+
+impl Finding {
+    /// Locates `raw`, whose range is already mapped to the original `file`.
+    pub fn located(
+        file: &SourceFile,
+        display_path: &Path,
+        transform: &str,
+        raw: RawFinding,
+    ) -> Finding {
+        let (line, column) = file.line_col(raw.range.start);
+        Finding {
+            path: display_path.to_path_buf(),
+            line,
+            column,
+            transform: transform.to_string(),
+            severity: raw.severity,
+            message: raw.message,
+            suggestion: raw.suggestion,
+            range: Some(raw.range),
+        }
+    }
+
+    /// A finding about a whole file or directory, with no position in it.
+    pub fn about_path(
+        path: &Path,
+        transform: &str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            transform: transform.to_string(),
+            severity,
+            message: message.into(),
+            suggestion: None,
+            range: None,
+        }
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Finding {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+
+    /// Renders the finding like a rustc diagnostic. `source` is the original file text when
+    /// there is an excerpt to show.
+    pub fn render(&self, source: Option<&SourceFile>, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let path = self.path.display().to_string();
+        let title = level
+            .primary_title(self.message.as_str())
+            .id(self.transform.as_str());
+        let excerpt = match (source, self.range) {
+            (Some(file), Some(range)) => Some(excerpt(file, range)),
+            _ => None,
+        };
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let head = match &excerpt {
+            Some((text, line_start, span)) => title.element(
+                Snippet::source(text.as_str())
+                    .line_start(*line_start)
+                    .path(path.as_str())
+                    .annotation(AnnotationKind::Primary.span(span.clone())),
+            ),
+            None => title.element(
+                annotate_snippets::Origin::path(path.as_str())
+                    .line(self.line)
+                    .char_column(self.column),
+            ),
+        };
+        groups.push(head);
+        if let Some(help) = &self.suggestion {
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&groups)
+    }
+}
+
+/// The lines around `range` (at most 6 of the range itself), with the range relative to them.
+fn excerpt(file: &SourceFile, range: TextRange) -> (String, usize, std::ops::Range<usize>) {
+    let (first_line, _) = file.line_col(range.start);
+    let (mut last_line, _) = file.line_col(range.end.max(range.start));
+    last_line = last_line.min(first_line + 5).min(file.line_count());
+    let start = file.line_range(first_line).start;
+    let end = file.line_range(last_line).end;
+    // Show CRLF files without their `\r`: the renderer counts columns on the text it is given.
+    let text = file.text[start..end].replace("\r\n", "\n");
+    let span_start = file.text[start..range.start].replace("\r\n", "\n").len();
+    let span_end = file.text[start..range.end.clamp(range.start, end)]
+        .replace("\r\n", "\n")
+        .len();
+    let span_end = if span_end == span_start {
+        (span_start + 1).min(text.len().max(span_start))
+    } else {
+        span_end
+    };
+    (text, first_line, span_start..span_end)
+}

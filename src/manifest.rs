@@ -1,0 +1,392 @@
+//! Cargo.toml reading with byte spans: every dependency in every form (string, inline table,
+//! `[dependencies.x]`, dotted keys, dev/build/target-specific tables, `[workspace.dependencies]`,
+//! `workspace = true`, `package = "…"` renames), located so a transform can splice new values
+//! into the original text without reformatting it (toml_edit would turn CRLF into LF).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Document, Item, Table, Value};
+
+use crate::edit::TextRange;
+
+/// Which dependency table an entry sits in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DepTable {
+    pub kind: DepKind,
+    /// `Some("cfg(unix)")` for `[target.'cfg(unix)'.dependencies]`.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DepKind {
+    Normal,
+    Dev,
+    Build,
+    /// `[workspace.dependencies]`: the versions members inherit with `workspace = true`.
+    Workspace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DepSource {
+    Registry,
+    Git,
+    Path,
+}
+
+/// One dependency entry as written.
+#[derive(Debug, Clone)]
+pub struct DepEntry {
+    /// The key in the table (the name the code uses, modulo `-` → `_`).
+    pub key: String,
+    /// The crate on the registry (`package = "…"` or the key).
+    pub package: String,
+    pub table: DepTable,
+    /// The version requirement, when the entry has one.
+    pub version: Option<String>,
+    /// The span of the version string literal, quotes included.
+    pub version_span: Option<TextRange>,
+    pub workspace: bool,
+    pub optional: bool,
+    pub default_features: Option<bool>,
+    pub features: Vec<String>,
+    /// The span of the `features` array, brackets included.
+    pub features_span: Option<TextRange>,
+    pub source: DepSource,
+    /// The span of the whole value (string or inline table), or of the `[dependencies.x]` table.
+    pub value_span: Option<TextRange>,
+    /// The span of the key.
+    pub key_span: Option<TextRange>,
+    /// Whether the entry is its own `[dependencies.x]` table rather than a key of its table.
+    pub is_table_header: bool,
+}
+
+impl DepEntry {
+    /// Crate names compare with `-` and `_` equal, as crates.io does.
+    pub fn is(&self, krate: &str) -> bool {
+        canonical(&self.package) == canonical(krate)
+    }
+}
+
+pub fn canonical(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// A parsed manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub path: PathBuf,
+    pub package_name: Option<String>,
+    pub is_workspace_root: bool,
+    pub workspace_members: Vec<String>,
+    pub workspace_exclude: Vec<String>,
+    pub deps: Vec<DepEntry>,
+    /// `[features]`: name → entries.
+    pub features: BTreeMap<String, Vec<String>>,
+}
+
+impl Manifest {
+    pub fn parse(path: &Path, text: &str) -> Result<Manifest, String> {
+        let doc =
+            Document::parse(text.to_string()).map_err(|e| e.to_string().trim_end().to_string())?;
+        let root = doc.as_table();
+        let package_name = root
+            .get("package")
+            .and_then(Item::as_table_like)
+            .and_then(|p| p.get("name"))
+            .and_then(Item::as_str)
+            .map(str::to_string);
+        let workspace = root.get("workspace").and_then(Item::as_table_like);
+        let strings = |key: &str| -> Vec<String> {
+            workspace
+                .and_then(|w| w.get(key))
+                .and_then(Item::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut deps = Vec::new();
+        for (kind_key, kind) in [
+            ("dependencies", DepKind::Normal),
+            ("dev-dependencies", DepKind::Dev),
+            ("dev_dependencies", DepKind::Dev),
+            ("build-dependencies", DepKind::Build),
+            ("build_dependencies", DepKind::Build),
+        ] {
+            if let Some(t) = root.get(kind_key) {
+                collect_deps(t, DepTable { kind, target: None }, &mut deps);
+            }
+            if let Some(targets) = root.get("target").and_then(Item::as_table_like) {
+                for (target, body) in targets.iter() {
+                    if let Some(t) = body.as_table_like().and_then(|b| b.get(kind_key)) {
+                        collect_deps(
+                            t,
+                            DepTable {
+                                kind,
+                                target: Some(target.to_string()),
+                            },
+                            &mut deps,
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(t) = workspace.and_then(|w| w.get("dependencies")) {
+            collect_deps(
+                t,
+                DepTable {
+                    kind: DepKind::Workspace,
+                    target: None,
+                },
+                &mut deps,
+            );
+        }
+        let features = root
+            .get("features")
+            .and_then(Item::as_table_like)
+            .map(|f| {
+                f.iter()
+                    .map(|(k, v)| {
+                        let list = v
+                            .as_array()
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_string)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        (k.to_string(), list)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Manifest {
+            path: path.to_path_buf(),
+            package_name,
+            is_workspace_root: workspace.is_some(),
+            workspace_members: strings("members"),
+            workspace_exclude: strings("exclude"),
+            deps,
+            features,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Entries for the crate `krate` (any table, any rename).
+    pub fn deps_on<'a>(&'a self, krate: &'a str) -> impl Iterator<Item = &'a DepEntry> + 'a {
+        self.deps.iter().filter(move |d| d.is(krate))
+    }
+}
+
+fn span(r: Option<std::ops::Range<usize>>) -> Option<TextRange> {
+    r.map(|r| TextRange::new(r.start, r.end))
+}
+
+fn collect_deps(item: &Item, table: DepTable, out: &mut Vec<DepEntry>) {
+    let Some(t) = item.as_table_like() else {
+        return;
+    };
+    for (key, value) in t.iter() {
+        let key_span = t.get_key_value(key).and_then(|(k, _)| span(k.span()));
+        let mut entry = DepEntry {
+            key: key.to_string(),
+            package: key.to_string(),
+            table: table.clone(),
+            version: None,
+            version_span: None,
+            workspace: false,
+            optional: false,
+            default_features: None,
+            features: Vec::new(),
+            features_span: None,
+            source: DepSource::Registry,
+            value_span: span(value.span()),
+            key_span,
+            is_table_header: matches!(value, Item::Table(_)),
+        };
+        match value {
+            Item::Value(Value::String(s)) => {
+                entry.version = Some(s.value().to_string());
+                entry.version_span = span(s.span());
+            }
+            Item::Value(Value::InlineTable(_)) | Item::Table(_) => {
+                let body = value.as_table_like().expect("table-like");
+                fill_from_table(&mut entry, body);
+                if let Item::Table(tbl) = value {
+                    entry.value_span = table_span(tbl);
+                }
+            }
+            _ => continue,
+        }
+        out.push(entry);
+    }
+}
+
+fn table_span(t: &Table) -> Option<TextRange> {
+    span(t.span())
+}
+
+fn fill_from_table(entry: &mut DepEntry, body: &dyn toml_edit::TableLike) {
+    if let Some(v) = body.get("version") {
+        if let Some(s) = v.as_value().and_then(Value::as_str) {
+            entry.version = Some(s.to_string());
+            entry.version_span = span(v.span());
+        }
+    }
+    if let Some(p) = body.get("package").and_then(Item::as_str) {
+        entry.package = p.to_string();
+    }
+    entry.workspace = body
+        .get("workspace")
+        .and_then(Item::as_bool)
+        .unwrap_or(false);
+    entry.optional = body
+        .get("optional")
+        .and_then(Item::as_bool)
+        .unwrap_or(false);
+    entry.default_features = body
+        .get("default-features")
+        .or_else(|| body.get("default_features"))
+        .and_then(Item::as_bool);
+    if let Some(f) = body.get("features") {
+        if let Some(a) = f.as_array() {
+            entry.features = a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+        }
+        entry.features_span = span(f.span());
+    }
+    if body.contains_key("git") {
+        entry.source = DepSource::Git;
+    } else if body.contains_key("path") {
+        entry.source = DepSource::Path;
+    }
+}
+
+/// Exact versions from a Cargo.lock: crate (canonical name) → every locked version.
+#[derive(Debug, Clone, Default)]
+pub struct Lockfile {
+    pub packages: BTreeMap<String, Vec<semver::Version>>,
+}
+
+impl Lockfile {
+    pub fn parse(text: &str) -> Result<Lockfile, String> {
+        let doc = Document::parse(text.to_string()).map_err(|e| e.to_string())?;
+        let mut packages: BTreeMap<String, Vec<semver::Version>> = BTreeMap::new();
+        if let Some(list) = doc
+            .as_table()
+            .get("package")
+            .and_then(Item::as_array_of_tables)
+        {
+            for p in list.iter() {
+                let name = p.get("name").and_then(Item::as_str);
+                let version = p
+                    .get("version")
+                    .and_then(Item::as_str)
+                    .and_then(|v| semver::Version::parse(v).ok());
+                if let (Some(name), Some(version)) = (name, version) {
+                    packages.entry(canonical(name)).or_default().push(version);
+                }
+            }
+        }
+        Ok(Lockfile { packages })
+    }
+
+    /// The newest locked version of `krate` that satisfies `req`.
+    pub fn resolve(&self, krate: &str, req: &semver::VersionReq) -> Option<semver::Version> {
+        self.packages
+            .get(&canonical(krate))?
+            .iter()
+            .filter(|v| req.matches(v))
+            .max()
+            .cloned()
+    }
+}
+
+/// The lowest version a requirement admits (`"0.26"` → 0.26.0, `"~0.21.1"` → 0.21.1).
+pub fn minimum_version(req: &str) -> Option<semver::Version> {
+    let parsed = semver::VersionReq::parse(req).ok()?;
+    let c = parsed.comparators.first()?;
+    if matches!(c.op, semver::Op::Less | semver::Op::LessEq) {
+        return None;
+    }
+    Some(semver::Version::new(
+        c.major,
+        c.minor.unwrap_or(0),
+        c.patch.unwrap_or(0),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "[package]\r\nname = \"svc\"\r\n\r\n[dependencies]\r\nopentelemetry = \"0.26\" # pinned\r\notel = { package = \"opentelemetry_sdk\", version = \"=0.21.0\", features = [\"rt-tokio\"] }\r\ntracing-opentelemetry.workspace = true\r\n\r\n[dependencies.opentelemetry-jaeger]\r\nversion = \"0.20\"\r\noptional = true\r\n\r\n[target.'cfg(unix)'.dev-dependencies]\r\nmetrics = \"0.21\"\r\n\r\n[features]\r\njaeger = [\"dep:opentelemetry-jaeger\"]\r\n";
+
+    #[test]
+    fn reads_every_dependency_form_with_exact_spans() {
+        let m = Manifest::parse(Path::new("Cargo.toml"), TEXT).unwrap();
+        assert_eq!(m.package_name.as_deref(), Some("svc"));
+        let names: Vec<_> = m
+            .deps
+            .iter()
+            .map(|d| (d.key.as_str(), d.package.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("opentelemetry", "opentelemetry"),
+                ("otel", "opentelemetry_sdk"),
+                ("tracing-opentelemetry", "tracing-opentelemetry"),
+                ("opentelemetry-jaeger", "opentelemetry-jaeger"),
+                ("metrics", "metrics"),
+            ]
+        );
+        for d in &m.deps {
+            if let Some(s) = d.version_span {
+                assert_eq!(
+                    &TEXT[s.start..s.end],
+                    format!("\"{}\"", d.version.as_ref().unwrap())
+                );
+            }
+        }
+        assert!(m.deps[2].workspace);
+        assert!(m.deps[3].optional && m.deps[3].is_table_header);
+        assert_eq!(
+            m.deps[4].table,
+            DepTable {
+                kind: DepKind::Dev,
+                target: Some("cfg(unix)".into())
+            }
+        );
+        assert_eq!(m.features["jaeger"], vec!["dep:opentelemetry-jaeger"]);
+        assert!(m.deps[1].is("opentelemetry-sdk"));
+    }
+
+    #[test]
+    fn minimum_versions_of_requirements() {
+        assert_eq!(
+            minimum_version("0.26"),
+            Some(semver::Version::new(0, 26, 0))
+        );
+        assert_eq!(
+            minimum_version("~0.21.1"),
+            Some(semver::Version::new(0, 21, 1))
+        );
+        assert_eq!(
+            minimum_version("=0.27.1"),
+            Some(semver::Version::new(0, 27, 1))
+        );
+        assert_eq!(minimum_version("*"), None);
+    }
+}

@@ -1,0 +1,498 @@
+//! The per-project, per-file pipeline (design.md §3): discover, prefilter, build the context,
+//! run the transforms in registry order on a fresh parse each, re-parse after each and drop a
+//! transform's changes when the result does not parse, and collect findings located in the
+//! original file.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::context::{names_telemetry_crate, Project};
+use crate::discover::{discover, DiscoverOptions, ProjectFiles};
+use crate::edit::{EditSet, TextRange};
+use crate::finding::{Finding, RawFinding, Severity};
+use crate::manifest::Manifest;
+use crate::source::SourceFile;
+use crate::syntax::ImportMap;
+use crate::transform::{FileContext, FileKind, Transform};
+use crate::transforms;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    /// `--config FILE` for every project.
+    pub config_file: Option<PathBuf>,
+    pub include_orphans: bool,
+}
+
+/// One file a transform looked at.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub original: String,
+    pub output: String,
+    /// Accepted edits per transform, in registry order.
+    pub edits: Vec<(String, usize)>,
+    /// Where the accepted edits fall in the original text.
+    pub edit_ranges: Vec<TextRange>,
+    pub project_root: PathBuf,
+    pub git_root: Option<PathBuf>,
+}
+
+impl FileResult {
+    pub fn changed(&self) -> bool {
+        self.original != self.output
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RunResult {
+    /// Files the transforms ran on, sorted by path.
+    pub files: Vec<FileResult>,
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+    pub errors: Vec<(PathBuf, String)>,
+    pub files_scanned: usize,
+    /// Original texts of files that have findings but no [`FileResult`], for excerpts.
+    pub sources: Vec<(PathBuf, String)>,
+}
+
+impl RunResult {
+    pub fn source_of(&self, path: &Path) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.original.as_str())
+            .or_else(|| {
+                self.sources
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .map(|(_, t)| t.as_str())
+            })
+    }
+}
+
+/// Runs every enabled transform over the PATHs, in memory.
+pub fn run(opts: &RunOptions) -> RunResult {
+    let mut result = RunResult::default();
+    let config_override = match &opts.config_file {
+        Some(path) => match Config::load(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                result.errors.push((path.clone(), e));
+                return result;
+            }
+        },
+        None => None,
+    };
+    for id in opts.only.iter().chain(&opts.skip) {
+        if transforms::find(id).is_none() {
+            result.errors.push((
+                PathBuf::from(id),
+                format!("unknown transform `{id}` (see `otel-migrate list`)"),
+            ));
+        }
+    }
+    if !result.errors.is_empty() {
+        return result;
+    }
+    let discovery = discover(
+        &opts.paths,
+        &DiscoverOptions {
+            config_override: config_override.as_ref(),
+        },
+    );
+    result.findings.extend(discovery.findings);
+    result.errors.extend(discovery.errors);
+    let per_project: Vec<RunResult> = discovery
+        .projects
+        .into_par_iter()
+        .map(|p| run_project(p, opts))
+        .collect();
+    for r in per_project {
+        result.files.extend(r.files);
+        result.findings.extend(r.findings);
+        result.suppressed += r.suppressed;
+        result.errors.extend(r.errors);
+        result.files_scanned += r.files_scanned;
+        result.sources.extend(r.sources);
+    }
+    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    result.findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
+    });
+    result.findings.dedup();
+    result.errors.sort();
+    result.errors.dedup();
+    result
+}
+
+/// A file read for the pipeline: text, or why it cannot be processed.
+enum Read {
+    Text(String),
+    /// No transform would look at it.
+    Skipped,
+    Error(String),
+}
+
+fn read_file(path: &Path, needles: &[&str]) -> Read {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Read::Error(format!("cannot read file: {e}")),
+    };
+    let hit = needles
+        .iter()
+        .any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some());
+    if !hit {
+        return Read::Skipped;
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => Read::Text(t),
+        Err(e) => Read::Error(format!(
+            "not valid UTF-8 (invalid byte at offset {}); file left untouched",
+            e.utf8_error().valid_up_to()
+        )),
+    }
+}
+
+fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
+    let ProjectFiles {
+        mut project,
+        manifests,
+        rust_files,
+        deployment_files: _,
+    } = pf;
+    let mut result = RunResult {
+        files_scanned: manifests.len() + rust_files.len(),
+        ..RunResult::default()
+    };
+    if project.config_error.is_some() {
+        // The error is already reported; migrating with a config the user did not mean is worse.
+        return result;
+    }
+    let config =
+        project
+            .config
+            .clone()
+            .merged_with_cli(&opts.only, &opts.skip, opts.include_orphans);
+    let enabled: Vec<&'static dyn Transform> = transforms::all()
+        .iter()
+        .copied()
+        .filter(|t| config.is_enabled(t.id()))
+        .collect();
+    let needles_of = |kind: FileKind| -> Vec<&'static str> {
+        let mut n: Vec<&str> = enabled
+            .iter()
+            .filter(|t| t.kind() == kind)
+            .flat_map(|t| t.needles().iter().copied())
+            .collect();
+        n.sort();
+        n.dedup();
+        n
+    };
+    let rust_needles = needles_of(FileKind::Rust);
+
+    // Read the Rust files first: their usage facts feed the manifest transforms.
+    let texts: Vec<(PathBuf, Read)> = rust_files
+        .par_iter()
+        .map(|p| (p.clone(), read_file(p, &rust_needles)))
+        .collect();
+    let mut rust_inputs = Vec::new();
+    let mut orphan_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for (path, read) in texts {
+        match read {
+            Read::Text(text) => {
+                let orphan = project.has_manifests() && project.package_for(&path).is_none();
+                if orphan && !config.include_orphans {
+                    orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
+                    continue;
+                }
+                if let Some(i) = package_index(&project, &path) {
+                    project.packages[i].usage.scan(&text);
+                }
+                rust_inputs.push((path, text));
+            }
+            Read::Skipped => {}
+            Read::Error(e) => result.errors.push((path, e)),
+        }
+    }
+    for dir in orphan_dirs {
+        result.findings.push(
+            Finding::about_path(&dir, "engine", Severity::Note, "not part of any package: skipped")
+                .with_suggestion("these files use telemetry APIs but no Cargo package contains them; pass --include-orphans to migrate them too"),
+        );
+    }
+
+    let manifest_needles = needles_of(FileKind::Manifest);
+    let manifest_inputs: Vec<(PathBuf, String)> = manifests
+        .iter()
+        .filter_map(|p| match read_file(p, &manifest_needles) {
+            Read::Text(t) if names_telemetry_crate(&t) => Some((p.clone(), t)),
+            Read::Error(e) => {
+                result.errors.push((p.clone(), e));
+                None
+            }
+            _ => None,
+        })
+        .collect();
+
+    let project = &project;
+    let config = &config;
+    let enabled = &enabled;
+    let outcomes: Vec<FileRun> = manifest_inputs
+        .into_par_iter()
+        .map(|(p, t)| (p, t, FileKind::Manifest))
+        .chain(
+            rust_inputs
+                .into_par_iter()
+                .map(|(p, t)| (p, t, FileKind::Rust)),
+        )
+        .map(|(path, text, kind)| {
+            let run = run_file(project, config, enabled, &path, text, kind);
+            // Spans of this file are dead now; release proc-macro2's source map so memory
+            // stays flat over big trees.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            run
+        })
+        .collect();
+    for o in outcomes {
+        match o {
+            FileRun::Done {
+                file,
+                findings,
+                suppressed,
+            } => {
+                result.findings.extend(findings);
+                result.suppressed += suppressed;
+                result.files.push(file);
+            }
+            FileRun::Failed { path, message } => result.errors.push((path, message)),
+        }
+    }
+    result
+}
+
+fn package_index(project: &Project, path: &Path) -> Option<usize> {
+    let pkg = project.package_for(path)?;
+    project
+        .packages
+        .iter()
+        .position(|p| p.manifest_path == pkg.manifest_path)
+}
+
+enum FileRun {
+    Done {
+        file: FileResult,
+        findings: Vec<Finding>,
+        suppressed: usize,
+    },
+    Failed {
+        path: PathBuf,
+        message: String,
+    },
+}
+
+/// Checks that text is still valid for its kind; the error message when it is not.
+fn reparse(kind: FileKind, file: &SourceFile) -> Result<(), String> {
+    match kind {
+        FileKind::Rust => file.parse_rust().map(|_| ()).map_err(|e| {
+            let lc = e.span().start();
+            format!("{}:{}: {e}", lc.line, lc.column + 1)
+        }),
+        FileKind::Manifest => toml_edit::Document::parse(file.text.clone())
+            .map(|_| ())
+            .map_err(|e| {
+                e.to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid TOML")
+                    .to_string()
+            }),
+    }
+}
+
+fn run_file(
+    project: &Project,
+    config: &Config,
+    enabled: &[&'static dyn Transform],
+    path: &Path,
+    text: String,
+    kind: FileKind,
+) -> FileRun {
+    let original = SourceFile::new(path, text);
+    if let Err(e) = reparse(kind, &original) {
+        let what = if kind == FileKind::Rust {
+            "Rust syntax error"
+        } else {
+            "malformed Cargo.toml"
+        };
+        return FileRun::Failed {
+            path: path.to_path_buf(),
+            message: format!("{what} at {e}; file left untouched"),
+        };
+    }
+    let package = project.package_for(path);
+    let mut current = original.clone();
+    let mut history: Vec<EditSet> = Vec::new();
+    let mut counts = Vec::new();
+    let mut raw_findings: Vec<(&'static str, RawFinding)> = Vec::new();
+    for t in enabled.iter().filter(|t| t.kind() == kind) {
+        if !t.needles().iter().any(|n| current.text.contains(n)) {
+            continue;
+        }
+        let (syntax, manifest) = match kind {
+            FileKind::Rust => match current.parse_rust() {
+                Ok(f) => (Some(f), None),
+                Err(_) => unreachable!("text is re-parsed after every transform"),
+            },
+            FileKind::Manifest => match Manifest::parse(path, &current.text) {
+                Ok(m) => (None, Some(m)),
+                Err(_) => unreachable!("text is re-parsed after every transform"),
+            },
+        };
+        let imports = syntax.as_ref().map(ImportMap::of_file);
+        let cx = FileContext {
+            file: &current,
+            syntax: syntax.as_ref(),
+            imports: imports.as_ref(),
+            manifest: manifest.as_ref(),
+            package,
+            project,
+            config,
+        };
+        let outcome = t.run(&cx);
+        for f in outcome.findings {
+            raw_findings.push((t.id(), map_finding(&history, f)));
+        }
+        if outcome.edits.is_empty() {
+            continue;
+        }
+        let candidate = SourceFile::new(path, outcome.edits.apply(&current.text));
+        match reparse(kind, &candidate) {
+            Ok(()) => {
+                counts.push((t.id().to_string(), outcome.edits.len()));
+                history.push(outcome.edits);
+                current = candidate;
+            }
+            Err(e) => {
+                let first = outcome
+                    .edits
+                    .iter()
+                    .next()
+                    .map(|e| e.range)
+                    .unwrap_or_default();
+                raw_findings.push((
+                    t.id(),
+                    map_finding(
+                        &history,
+                        RawFinding::new(
+                            first,
+                            Severity::Error,
+                            format!("internal: the rewrite produced code that does not parse ({e}); its changes to this file were dropped"),
+                        ),
+                    )
+                    .with_suggestion("please report this file; migrate this site by hand"),
+                ));
+            }
+        }
+    }
+    let edit_ranges = history
+        .iter()
+        .enumerate()
+        .flat_map(|(k, set)| {
+            let earlier = &history[..k];
+            set.iter()
+                .map(|e| {
+                    TextRange::new(
+                        map_back_all(earlier, e.range.start),
+                        map_back_all(earlier, e.range.end),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut suppressed = 0;
+    for (id, raw) in raw_findings {
+        let finding = Finding::located(&original, path, id, raw);
+        if is_suppressed(&original, &finding, project, config) {
+            suppressed += 1;
+        } else {
+            findings.push(finding);
+        }
+    }
+    FileRun::Done {
+        file: FileResult {
+            path: path.to_path_buf(),
+            output: current.text,
+            original: original.text,
+            edits: counts,
+            edit_ranges,
+            project_root: project.root.clone(),
+            git_root: project.git_root.clone(),
+        },
+        findings,
+        suppressed,
+    }
+}
+
+fn map_back_all(history: &[EditSet], mut offset: usize) -> usize {
+    for set in history.iter().rev() {
+        offset = set.map_back(offset);
+    }
+    offset
+}
+
+fn map_finding(history: &[EditSet], mut f: RawFinding) -> RawFinding {
+    let start = map_back_all(history, f.range.start);
+    let end = map_back_all(history, f.range.end).max(start);
+    f.range = TextRange::new(start, end);
+    f
+}
+
+/// `// otel-migrate: allow(<id>[, <id>…])` on the finding's line or the line before, or an
+/// `allow` rule in the project config.
+fn is_suppressed(file: &SourceFile, finding: &Finding, project: &Project, config: &Config) -> bool {
+    if config
+        .allow
+        .iter()
+        .any(|rule| rule.matches(&finding.transform, project.relative(&finding.path)))
+    {
+        return true;
+    }
+    let lines = [finding.line.checked_sub(1), Some(finding.line)];
+    lines
+        .into_iter()
+        .flatten()
+        .filter(|&l| l >= 1 && l <= file.line_count())
+        .any(|l| {
+            let text = file.slice(file.line_range(l));
+            allow_comment_ids(text).any(|id| id == finding.transform)
+        })
+}
+
+fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
+    line.match_indices("otel-migrate: allow(")
+        .flat_map(move |(i, m)| {
+            let rest = &line[i + m.len()..];
+            let inner = rest.split(')').next().unwrap_or("");
+            inner.split(',').map(str::trim)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_comments_list_ids() {
+        let ids: Vec<_> =
+            allow_comment_ids("x(); // otel-migrate: allow(jaeger-pipeline, service-name)")
+                .collect();
+        assert_eq!(ids, vec!["jaeger-pipeline", "service-name"]);
+    }
+}

@@ -1,0 +1,155 @@
+//! The run report: the JSON document of `--format json` and the data the text output and the
+//! summary line are printed from. Adding fields keeps `"version": 1`; changing or removing one
+//! bumps it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diff;
+use crate::finding::{Finding, Severity};
+use crate::pipeline::RunResult;
+
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub version: u32,
+    pub files: Vec<FileReport>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ErrorReport>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub changed: bool,
+    pub edits: Vec<EditCount>,
+    pub diff: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct EditCount {
+    pub transform: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorReport {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub files_changed: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub suppressed: usize,
+    pub by_severity: SeverityCounts,
+}
+
+#[derive(Debug, Serialize, Default, PartialEq, Eq)]
+pub struct SeverityCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+}
+
+/// A path as the user should see it: relative to the current directory when possible.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| c.canonicalize().ok());
+    let shown: PathBuf = match cwd {
+        Some(cwd) if path.is_absolute() => {
+            pathdiff::diff_paths(path, &cwd).unwrap_or_else(|| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    };
+    let s = shown.to_string_lossy().replace('\\', "/");
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s
+    }
+}
+
+impl RunReport {
+    pub fn from_result(result: &RunResult) -> RunReport {
+        let files: Vec<FileReport> = result
+            .files
+            .iter()
+            .map(|f| {
+                let path = display_path(&f.path);
+                FileReport {
+                    diff: diff::unified(&path, &f.original, &f.output),
+                    path,
+                    changed: f.changed(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|(t, c)| EditCount {
+                            transform: t.clone(),
+                            count: *c,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let findings: Vec<Finding> = result
+            .findings
+            .iter()
+            .map(|f| Finding {
+                path: PathBuf::from(display_path(&f.path)),
+                ..f.clone()
+            })
+            .collect();
+        let errors: Vec<ErrorReport> = result
+            .errors
+            .iter()
+            .map(|(p, m)| ErrorReport {
+                path: display_path(p),
+                message: m.clone(),
+            })
+            .collect();
+        let mut by_severity = SeverityCounts::default();
+        for f in &findings {
+            match f.severity {
+                Severity::Error => by_severity.error += 1,
+                Severity::Warning => by_severity.warning += 1,
+                Severity::Note => by_severity.note += 1,
+            }
+        }
+        let summary = Summary {
+            files_scanned: result.files_scanned,
+            files_changed: files.iter().filter(|f| f.changed).count(),
+            findings: findings.len(),
+            errors: errors.len(),
+            suppressed: result.suppressed,
+            by_severity,
+        };
+        RunReport {
+            version: REPORT_VERSION,
+            files,
+            findings,
+            errors,
+            summary,
+        }
+    }
+
+    /// Whether `check` fails: a pending change, or a finding that is an error or warning.
+    pub fn check_fails(&self) -> bool {
+        self.summary.files_changed > 0 || self.findings.iter().any(|f| f.severity.fails_check())
+    }
+
+    pub fn summary_line(&self) -> String {
+        let s = &self.summary;
+        format!(
+            "otel-migrate: {} file(s) scanned, {} changed; {} finding(s) ({} error, {} warning, {} note), {} suppressed; {} error(s)",
+            s.files_scanned, s.files_changed, s.findings, s.by_severity.error, s.by_severity.warning, s.by_severity.note, s.suppressed, s.errors
+        )
+    }
+}

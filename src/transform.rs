@@ -1,0 +1,97 @@
+//! The contract every transform implements. A transform sees one file (freshly parsed after
+//! the transforms before it), the project context, and returns edits and findings; it never
+//! writes anything itself.
+
+use crate::config::Config;
+use crate::context::{PackageInfo, Project};
+use crate::edit::{Edit, EditSet, TextRange};
+use crate::finding::{RawFinding, Severity};
+use crate::manifest::Manifest;
+use crate::source::SourceFile;
+use crate::syntax::ImportMap;
+
+/// Which files a transform edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Rust,
+    Manifest,
+}
+
+pub trait Transform: Sync + Send {
+    /// Stable kebab-case id, the file name with `_` → `-`.
+    fn id(&self) -> &'static str;
+    /// One line for `otel-migrate list`. The long documentation is the file's `//!` block.
+    fn description(&self) -> &'static str;
+    fn kind(&self) -> FileKind;
+    /// The transform runs only on files containing at least one of these strings.
+    fn needles(&self) -> &'static [&'static str];
+    fn run(&self, cx: &FileContext<'_>) -> Outcome;
+}
+
+/// Everything a transform may look at for one file.
+pub struct FileContext<'a> {
+    pub file: &'a SourceFile,
+    /// The parsed file, for Rust transforms.
+    pub syntax: Option<&'a syn::File>,
+    pub imports: Option<&'a ImportMap>,
+    /// The parsed manifest, for manifest transforms.
+    pub manifest: Option<&'a Manifest>,
+    /// The package the file belongs to (none for files of a manifest-less tree).
+    pub package: Option<&'a PackageInfo>,
+    pub project: &'a Project,
+    /// The effective configuration (project config merged with command-line flags).
+    pub config: &'a Config,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn syntax(&self) -> &'a syn::File {
+        self.syntax.expect("a Rust transform runs on a parsed file")
+    }
+
+    pub fn imports(&self) -> &'a ImportMap {
+        self.imports
+            .expect("a Rust transform runs on a parsed file")
+    }
+
+    /// Whether another transform runs in this invocation (some edits are only valid together).
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.config.is_enabled(id)
+    }
+}
+
+/// What a transform wants done to one file.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub edits: EditSet,
+    pub findings: Vec<RawFinding>,
+}
+
+impl Outcome {
+    /// Adds an edit. Two sites asking for overlapping edits is a transform bug; rather than
+    /// guess, the second edit is dropped and reported.
+    pub fn edit(&mut self, edit: Edit) {
+        let range = edit.range;
+        if let Err(conflict) = self.edits.insert(edit) {
+            self.findings.push(RawFinding::new(
+                range,
+                Severity::Error,
+                format!("internal: overlapping rewrites ({conflict}); this site was not rewritten"),
+            ));
+        }
+    }
+
+    pub fn replace(&mut self, range: TextRange, text: impl Into<String>) {
+        self.edit(Edit::replace(range, text));
+    }
+
+    pub fn finding(
+        &mut self,
+        range: TextRange,
+        severity: Severity,
+        message: impl Into<String>,
+        suggestion: impl Into<String>,
+    ) {
+        self.findings
+            .push(RawFinding::new(range, severity, message).with_suggestion(suggestion));
+    }
+}

@@ -1,0 +1,43 @@
+//! The ordered registry of transforms. Order is semantics: each transform runs on the output
+//! of the ones before it, re-parsed. To add one: write `transforms/<snake_id>.rs` with a `//!`
+//! doc (What it does / Before / After / Not rewritten / Safety), register it below, add
+//! `fixtures/<id>/` with positive and `negative_*` cases, and review its snapshots.
+
+use crate::transform::Transform;
+
+pub mod instrument_init_to_build;
+
+/// Every transform with the source of its file (`explain` prints the `//!` block).
+macro_rules! registry {
+    ($($module:ident :: $ty:ident),* $(,)?) => {
+        static ALL: &[&dyn Transform] = &[$(&$module::$ty),*];
+        static SOURCES: &[(&str, &str)] = &[$((stringify!($module), include_str!(concat!(stringify!($module), ".rs")))),*];
+    };
+}
+
+registry![instrument_init_to_build::InstrumentInitToBuild];
+
+/// All transforms, in the order they run.
+pub fn all() -> &'static [&'static dyn Transform] {
+    ALL
+}
+
+pub fn find(id: &str) -> Option<&'static dyn Transform> {
+    ALL.iter().copied().find(|t| t.id() == id)
+}
+
+/// The `//!` documentation of a transform's file.
+pub fn documentation(id: &str) -> Option<String> {
+    let module = id.replace('-', "_");
+    let (_, source) = SOURCES.iter().find(|(m, _)| *m == module)?;
+    let doc: Vec<&str> = source
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| {
+            l.strip_prefix("//! ")
+                .or_else(|| l.strip_prefix("//!"))
+                .unwrap_or(l)
+        })
+        .collect();
+    Some(doc.join("\n"))
+}

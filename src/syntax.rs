@@ -367,6 +367,13 @@ fn parse_tokens_into(tokens: TokenStream, out: &mut MacroFragments) {
     }
     pieces.push(piece);
     for p in pieces {
+        // `tracing` field values carry a `?` (Debug) or `%` (Display) sigil.
+        let p: TokenStream = match p.clone().into_iter().next() {
+            Some(TokenTree::Punct(s)) if matches!(s.as_char(), '?' | '%') => {
+                p.into_iter().skip(1).collect()
+            }
+            _ => p,
+        };
         if p.is_empty() {
             continue;
         }
@@ -375,6 +382,16 @@ fn parse_tokens_into(tokens: TokenStream, out: &mut MacroFragments) {
             Err(_) => out.opaque.push(p),
         }
     }
+}
+
+/// The byte range a token stream covers, from its first to its last token.
+pub fn range_of_tokens(file: &SourceFile, tokens: &TokenStream) -> Option<TextRange> {
+    let mut iter = tokens.clone().into_iter();
+    let first = iter.next()?;
+    let last = iter.last().unwrap_or_else(|| first.clone());
+    let start = range_of_span(file, first.span()).start;
+    let end = range_of_span(file, last.span()).end;
+    Some(TextRange::new(start, end.max(start)))
 }
 
 /// Whether a token stream mentions any of `idents` (for reporting opaque macro bodies).

@@ -31,7 +31,8 @@
 
 use syn::visit::Visit;
 
-use crate::syntax::{ident_str, range_of_span};
+use crate::finding::Severity;
+use crate::syntax::{ident_str, macro_fragments, range_of_span, range_of_tokens, tokens_mention};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct InstrumentInitToBuild;
@@ -96,6 +97,16 @@ impl Transform for InstrumentInitToBuild {
         for span in finder.sites {
             out.replace(range_of_span(cx.file, span), "build");
         }
+        for tokens in finder.opaque_macro_bodies {
+            if let Some(range) = range_of_tokens(cx.file, &tokens) {
+                out.finding(
+                    range,
+                    Severity::Error,
+                    "an instrument builder's `.init()` inside a macro body this tool cannot parse",
+                    "rename `.init()` to `.build()` on the instrument builder inside this macro call",
+                );
+            }
+        }
         out
     }
 }
@@ -106,6 +117,8 @@ struct InitCalls {
     sites: Vec<proc_macro2::Span>,
     /// Locals of the current function bound to an instrument-builder chain.
     builder_locals: Vec<String>,
+    /// Macro bodies that did not parse but mention an instrument builder and `init`.
+    opaque_macro_bodies: Vec<proc_macro2::TokenStream>,
 }
 
 impl<'ast> Visit<'ast> for InitCalls {
@@ -145,7 +158,14 @@ impl<'ast> Visit<'ast> for InitCalls {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        crate::syntax::macro_fragments(mac).visit_with(self);
+        let fragments = macro_fragments(mac);
+        fragments.visit_with(self);
+        self.opaque_macro_bodies.extend(
+            fragments
+                .opaque
+                .into_iter()
+                .filter(|t| tokens_mention(t, &["init"]) && tokens_mention(t, INSTRUMENT_BUILDERS)),
+        );
     }
 }
 

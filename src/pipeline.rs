@@ -164,7 +164,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         mut project,
         manifests,
         rust_files,
-        deployment_files: _,
+        deployment_files,
     } = pf;
     let mut result = RunResult {
         files_scanned: manifests.len() + rust_files.len(),
@@ -187,7 +187,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
     let needles_of = |kind: FileKind| -> Vec<&'static str> {
         let mut n: Vec<&str> = enabled
             .iter()
-            .filter(|t| t.kind() == kind)
+            .filter(|t| t.scans(kind))
             .flat_map(|t| t.needles().iter().copied())
             .collect();
         n.sort();
@@ -240,10 +240,29 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         })
         .collect();
 
+    // Deployment files are read only when a transform scans them (findings only).
+    let deployment_needles = needles_of(FileKind::Deployment);
+    let deployment_inputs: Vec<(PathBuf, String)> = if deployment_needles.is_empty() {
+        Vec::new()
+    } else {
+        result.files_scanned += deployment_files.len();
+        deployment_files
+            .iter()
+            .filter_map(|p| match read_file(p, &deployment_needles) {
+                Read::Text(t) => Some((p.clone(), t)),
+                Read::Error(e) => {
+                    result.errors.push((p.clone(), e));
+                    None
+                }
+                Read::Skipped => None,
+            })
+            .collect()
+    };
+
     let project = &project;
     let config = &config;
     let enabled = &enabled;
-    let outcomes: Vec<FileRun> = manifest_inputs
+    let outcomes: Vec<(FileKind, FileRun)> = manifest_inputs
         .into_par_iter()
         .map(|(p, t)| (p, t, FileKind::Manifest))
         .chain(
@@ -251,24 +270,36 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
                 .into_par_iter()
                 .map(|(p, t)| (p, t, FileKind::Rust)),
         )
+        .chain(
+            deployment_inputs
+                .into_par_iter()
+                .map(|(p, t)| (p, t, FileKind::Deployment)),
+        )
         .map(|(path, text, kind)| {
             let run = run_file(project, config, enabled, &path, text, kind);
             // Spans of this file are dead now; release proc-macro2's source map so memory
             // stays flat over big trees.
             proc_macro2::extra::invalidate_current_thread_spans();
-            run
+            (kind, run)
         })
         .collect();
-    for o in outcomes {
+    for (kind, o) in outcomes {
         match o {
             FileRun::Done {
                 file,
                 findings,
                 suppressed,
             } => {
+                // A deployment file is never changed: keep its text only for excerpts.
+                if kind == FileKind::Deployment {
+                    if !findings.is_empty() {
+                        result.sources.push((file.path, file.original));
+                    }
+                } else {
+                    result.files.push(file);
+                }
                 result.findings.extend(findings);
                 result.suppressed += suppressed;
-                result.files.push(file);
             }
             FileRun::Failed { path, message } => result.errors.push((path, message)),
         }
@@ -312,6 +343,7 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<(), String> {
                     .unwrap_or("invalid TOML")
                     .to_string()
             }),
+        FileKind::Deployment => Ok(()),
     }
 }
 
@@ -325,10 +357,10 @@ fn run_file(
 ) -> FileRun {
     let original = SourceFile::new(path, text);
     if let Err(e) = reparse(kind, &original) {
-        let what = if kind == FileKind::Rust {
-            "Rust syntax error"
-        } else {
-            "malformed Cargo.toml"
+        let what = match kind {
+            FileKind::Rust => "Rust syntax error",
+            FileKind::Manifest => "malformed Cargo.toml",
+            FileKind::Deployment => unreachable!("deployment files are not parsed"),
         };
         return FileRun::Failed {
             path: path.to_path_buf(),
@@ -340,7 +372,7 @@ fn run_file(
     let mut history: Vec<EditSet> = Vec::new();
     let mut counts = Vec::new();
     let mut raw_findings: Vec<(&'static str, RawFinding)> = Vec::new();
-    for t in enabled.iter().filter(|t| t.kind() == kind) {
+    for t in enabled.iter().filter(|t| t.scans(kind)) {
         if !t.needles().iter().any(|n| current.text.contains(n)) {
             continue;
         }
@@ -353,6 +385,7 @@ fn run_file(
                 Ok(m) => (None, Some(m)),
                 Err(_) => unreachable!("text is re-parsed after every transform"),
             },
+            FileKind::Deployment => (None, None),
         };
         let imports = syntax.as_ref().map(ImportMap::of_file);
         let cx = FileContext {
@@ -369,6 +402,23 @@ fn run_file(
             raw_findings.push((t.id(), map_finding(&history, f)));
         }
         if outcome.edits.is_empty() {
+            continue;
+        }
+        if kind == FileKind::Deployment {
+            let first = outcome
+                .edits
+                .iter()
+                .next()
+                .map(|e| e.range)
+                .unwrap_or_default();
+            raw_findings.push((
+                t.id(),
+                RawFinding::new(
+                    first,
+                    Severity::Error,
+                    "internal: a transform asked to edit a deployment file; deployment files are only reported on, its edits were dropped",
+                ),
+            ));
             continue;
         }
         let candidate = SourceFile::new(path, outcome.edits.apply(&current.text));

@@ -538,6 +538,76 @@ fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::*;
 
+    /// Reports every line of a deployment file, and (wrongly) asks to edit it.
+    struct DeploymentProbe;
+
+    impl Transform for DeploymentProbe {
+        fn id(&self) -> &'static str {
+            "probe"
+        }
+        fn description(&self) -> &'static str {
+            "test probe"
+        }
+        fn kind(&self) -> FileKind {
+            FileKind::Rust
+        }
+        fn scans(&self, kind: FileKind) -> bool {
+            matches!(kind, FileKind::Rust | FileKind::Deployment)
+        }
+        fn needles(&self) -> &'static [&'static str] {
+            &["OTEL_"]
+        }
+        fn run(&self, cx: &FileContext<'_>) -> crate::transform::Outcome {
+            let mut out = crate::transform::Outcome::default();
+            assert_eq!(cx.kind(), FileKind::Deployment);
+            out.finding(
+                TextRange::new(0, 4),
+                Severity::Note,
+                "seen",
+                "nothing to do",
+            );
+            out.replace(TextRange::new(0, 4), "EDIT");
+            out
+        }
+    }
+
+    #[test]
+    fn deployment_files_get_findings_but_never_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+        )
+        .unwrap();
+        std::fs::write(root.join(".env"), "OTEL_SERVICE_NAME=p\n").unwrap();
+        let discovery = discover(
+            std::slice::from_ref(&root),
+            &DiscoverOptions {
+                config_override: None,
+            },
+        );
+        let pf = discovery.projects.into_iter().next().unwrap();
+        assert_eq!(pf.deployment_files, vec![root.join(".env")]);
+        static PROBE: DeploymentProbe = DeploymentProbe;
+        let run = run_file(
+            &pf.project,
+            &Config::default(),
+            &[&PROBE],
+            &root.join(".env"),
+            "OTEL_SERVICE_NAME=p\n".to_string(),
+            FileKind::Deployment,
+        );
+        let FileRun::Done { file, findings, .. } = run else {
+            panic!("the run failed");
+        };
+        assert!(!file.changed());
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.contains(&"seen"));
+        assert!(messages.iter().any(|m| m.contains("edits were dropped")));
+    }
+
     #[test]
     fn allow_comments_list_ids() {
         let ids: Vec<_> =

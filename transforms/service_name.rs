@@ -67,6 +67,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -906,8 +907,20 @@ impl PackageFacts {
 
 struct CacheEntry {
     key: String,
-    files: Vec<(PathBuf, u64)>,
+    /// The files the facts were computed from: path, (length, mtime), content hash.
+    files: Vec<(PathBuf, Option<(u64, SystemTime)>, u64)>,
     facts: Arc<PackageFacts>,
+}
+
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// Whether a file is as it was: same length and mtime (cheap), else the same content.
+fn unchanged(path: &Path, old_stamp: Option<(u64, SystemTime)>, hash: u64) -> bool {
+    (old_stamp.is_some() && stamp(path) == old_stamp)
+        || std::fs::read_to_string(path).is_ok_and(|t| content_hash(&t) == hash)
 }
 
 type Cache = Mutex<HashMap<PathBuf, Arc<Mutex<Option<CacheEntry>>>>>;
@@ -935,11 +948,7 @@ fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<P
     let mut slot = slot.lock().expect("service-name cache entry");
     let key = format!("{naming:?}");
     if let Some(entry) = slot.as_ref() {
-        let fresh = entry.key == key
-            && entry
-                .files
-                .iter()
-                .all(|(p, h)| std::fs::read_to_string(p).is_ok_and(|t| content_hash(&t) == *h));
+        let fresh = entry.key == key && entry.files.iter().all(|(p, s, h)| unchanged(p, *s, *h));
         if fresh {
             return entry.facts.clone();
         }
@@ -963,7 +972,7 @@ fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<P
         key,
         files: files
             .iter()
-            .map(|(p, t)| (p.clone(), content_hash(t)))
+            .map(|(p, t)| (p.clone(), stamp(p), content_hash(t)))
             .collect(),
         facts: facts.clone(),
     });

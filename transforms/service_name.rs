@@ -908,17 +908,20 @@ impl PackageFacts {
 struct CacheEntry {
     key: String,
     /// The files the facts were computed from: path, (length, mtime), content hash.
-    files: Vec<(PathBuf, Option<(u64, SystemTime)>, u64)>,
+    files: Vec<(PathBuf, Option<Stamp>, u64)>,
     facts: Arc<PackageFacts>,
 }
 
-fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+/// A file's length and modification time.
+type Stamp = (u64, SystemTime);
+
+fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
     Some((m.len(), m.modified().ok()?))
 }
 
 /// Whether a file is as it was: same length and mtime (cheap), else the same content.
-fn unchanged(path: &Path, old_stamp: Option<(u64, SystemTime)>, hash: u64) -> bool {
+fn unchanged(path: &Path, old_stamp: Option<Stamp>, hash: u64) -> bool {
     (old_stamp.is_some() && stamp(path) == old_stamp)
         || std::fs::read_to_string(path).is_ok_and(|t| content_hash(&t) == hash)
 }

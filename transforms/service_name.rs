@@ -170,6 +170,8 @@ struct FieldDefault {
     strukt: String,
     field: String,
     value: Value,
+    /// Where the default is written.
+    range: TextRange,
 }
 
 #[derive(Debug, Clone)]
@@ -237,11 +239,36 @@ struct Scanner<'a> {
     in_default_impl: Vec<bool>,
     module: Vec<String>,
     depth: usize,
+    /// What the package calls the OpenTelemetry crates (`otel` for
+    /// `otel = { package = "opentelemetry" }`), besides their own names.
+    aliases: Vec<String>,
 }
 
+/// The OpenTelemetry crates whose paths this transform recognises.
+const OTEL_CRATES: &[&str] = &[
+    "opentelemetry",
+    "opentelemetry_sdk",
+    "opentelemetry-semantic-conventions",
+];
+
 impl<'a> Scanner<'a> {
-    fn scan(file: &'a SourceFile, syntax: &syn::File, imports: &'a ImportMap) -> FileScan {
+    fn scan(
+        file: &'a SourceFile,
+        syntax: &syn::File,
+        imports: &'a ImportMap,
+        package: Option<&PackageInfo>,
+    ) -> FileScan {
+        let aliases = package
+            .map(|p| {
+                OTEL_CRATES
+                    .iter()
+                    .filter_map(|c| p.code_name_of(c))
+                    .filter(|n| !n.starts_with("opentelemetry"))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut s = Scanner {
+            aliases,
             file,
             imports,
             out: FileScan::default(),
@@ -263,7 +290,8 @@ impl<'a> Scanner<'a> {
     fn is_semconv_service_name(&self, path: &syn::Path) -> bool {
         let r = self.imports.resolve(path);
         r.len() >= 3
-            && r[0].starts_with("opentelemetry_semantic_conventions")
+            && (r[0].starts_with("opentelemetry_semantic_conventions")
+                || self.aliases.contains(&r[0]))
             && (r[r.len() - 2] == "resource" || r[r.len() - 2] == "attribute")
             && r[r.len() - 1] == "SERVICE_NAME"
     }
@@ -298,6 +326,7 @@ impl<'a> Scanner<'a> {
             && r[n - 1] == "new"
             && r[n - 2] == "KeyValue"
             && (r[0].starts_with("opentelemetry")
+                || self.aliases.contains(&r[0])
                 || (n == 2 && self.imports.imports_from("opentelemetry")))
     }
 
@@ -462,6 +491,7 @@ impl<'a> Scanner<'a> {
                             in_default_impl: vec![false],
                             module: self.module.clone(),
                             depth: self.depth + 1,
+                            aliases: self.aliases.clone(),
                         };
                         // The binding itself must not resolve to itself.
                         if let Some(l) = deeper.locals.last_mut() {
@@ -571,10 +601,12 @@ impl<'a> Scanner<'a> {
             if let syn::Member::Named(name) = &f.member {
                 let value = self.value_of(&f.expr);
                 if matches!(value, Value::Lit { .. } | Value::Const { .. }) {
+                    let range = self.range(&f.expr);
                     self.out.defaults.push(FieldDefault {
                         strukt: strukt.clone(),
                         field: ident_str(name),
                         value,
+                        range,
                     });
                 }
             }
@@ -605,10 +637,12 @@ impl<'a> Scanner<'a> {
             let value = self.value_of(tail);
             if matches!(value, Value::Lit { .. } | Value::Const { .. }) {
                 // Matched against serde attributes once the whole file is scanned.
+                let range = self.range(tail);
                 self.out.defaults.push(FieldDefault {
                     strukt: format!("fn {name}"),
                     field: String::new(),
                     value,
+                    range,
                 });
             }
         }
@@ -691,6 +725,7 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
                                     value: Value::Const {
                                         segments: vec![format!("fn {fn_name}")],
                                     },
+                                    range: TextRange::empty(0),
                                 });
                             }
                         }
@@ -844,10 +879,10 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
 impl FileScan {
     /// Pairs `#[serde(default = "f")]` fields with the string `f` returns.
     fn field_defaults(&self) -> Vec<FieldDefault> {
-        let fns: BTreeMap<&str, &Value> = self
+        let fns: BTreeMap<&str, &FieldDefault> = self
             .defaults
             .iter()
-            .filter_map(|d| d.strukt.strip_prefix("fn ").map(|n| (n, &d.value)))
+            .filter_map(|d| d.strukt.strip_prefix("fn ").map(|n| (n, d)))
             .collect();
         self.defaults
             .iter()
@@ -855,8 +890,9 @@ impl FileScan {
             .filter_map(|d| match &d.value {
                 Value::Const { segments } if segments[0].starts_with("fn ") => {
                     let f = &segments[0][3..];
-                    fns.get(f).map(|v| FieldDefault {
-                        value: (*v).clone(),
+                    fns.get(f).map(|def| FieldDefault {
+                        value: def.value.clone(),
+                        range: def.range,
                         ..d.clone()
                     })
                 }
@@ -992,7 +1028,7 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
             continue;
         };
         let imports = ImportMap::of_file(&syntax);
-        let scan = Scanner::scan(&file, &syntax, &imports);
+        let scan = Scanner::scan(&file, &syntax, &imports, Some(pkg));
         let module = module_path(&pkg.dir, path);
         scans.push((path.clone(), module, imports, scan));
     }
@@ -1366,7 +1402,7 @@ impl Rewriter<'_> {
 }
 
 fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
-    let scan = Scanner::scan(cx.file, cx.syntax(), cx.imports());
+    let scan = Scanner::scan(cx.file, cx.syntax(), cx.imports(), cx.package);
     let facts = match cx.package {
         Some(pkg) => package_facts(cx.project, pkg, naming),
         None => Arc::new(PackageFacts::default()),
@@ -1428,7 +1464,7 @@ fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
                     rw.literal(*range, value, &what);
                 }
                 other => {
-                    rw.value(other, TextRange::empty(0), &scan, &facts);
+                    rw.value(other, d.range, &scan, &facts);
                 }
             }
         }

@@ -66,7 +66,12 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
         .run(|| {
             Box::new(|entry| {
                 if let Ok(e) = entry {
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    // Symlinked files are files of the tree too (a dangling one is reported
+                    // when it is read); symlinked directories are not followed.
+                    let is_file_like = e
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || (t.is_symlink() && !e.path().is_dir()));
+                    if is_file_like {
                         let mut local = Walked::default();
                         classify(e.path(), &mut local);
                         if manifests_only {

@@ -483,3 +483,29 @@ fn crlf_files_keep_their_line_endings_on_apply() {
         LIB.replace('\n', "\r\n").replace(".init()", ".build()")
     );
 }
+
+#[test]
+fn missing_workspace_members_and_targets_are_notes() {
+    let repo = Repo::new(false);
+    let manifest = MANIFEST.replace(
+        "[dependencies]",
+        "[[bin]]\nname = \"tool\"\npath = \"src/bin/gone.rs\"\n\n[dependencies]",
+    );
+    repo.write(
+        "Cargo.toml",
+        format!("{manifest}\n[workspace]\nmembers = [\"crates/gone\", \"plugins/*\"]\n"),
+    );
+    repo.cmd(&["diff"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "note[engine]: workspace member `crates/gone` has no Cargo.toml",
+        ))
+        .stderr(predicate::str::contains(
+            "workspace member `plugins/*` has no Cargo.toml",
+        ))
+        .stderr(predicate::str::contains(
+            "target file `src/bin/gone.rs` does not exist",
+        ))
+        .stdout(predicate::str::contains("+++ b/src/lib.rs"));
+}

@@ -233,6 +233,10 @@ fn resolve_dep(
     }
 }
 
+/// Text that marks a file as using telemetry APIs at all (OpenTelemetry or `metrics`).
+pub const TELEMETRY_NEEDLES: &[&str] =
+    &["opentelemetry", "otlp", "jaeger", "metrics", "service.name"];
+
 /// Crates whose presence in a manifest makes it a telemetry manifest.
 pub const TELEMETRY_CRATES: &[&str] = &["opentelemetry", "tracing-opentelemetry", "metrics"];
 

@@ -83,6 +83,8 @@ pub struct Manifest {
     pub deps: Vec<DepEntry>,
     /// `[features]`: name → entries.
     pub features: BTreeMap<String, Vec<String>>,
+    /// Explicit target paths (`[lib] path`, `[[bin]] path`, …) as written, relative to the manifest.
+    pub target_paths: Vec<String>,
 }
 
 impl Manifest {
@@ -165,7 +167,26 @@ impl Manifest {
                     .collect()
             })
             .unwrap_or_default();
+        let mut target_paths = Vec::new();
+        for key in ["lib", "bin", "example", "test", "bench"] {
+            let tables: Vec<&dyn toml_edit::TableLike> = match root.get(key) {
+                Some(Item::Table(t)) => vec![t as &dyn toml_edit::TableLike],
+                Some(Item::ArrayOfTables(a)) => {
+                    a.iter().map(|t| t as &dyn toml_edit::TableLike).collect()
+                }
+                Some(other) => other.as_table_like().into_iter().collect(),
+                None => Vec::new(),
+            };
+            target_paths.extend(
+                tables
+                    .iter()
+                    .filter_map(|t| t.get("path"))
+                    .filter_map(Item::as_str)
+                    .map(str::to_string),
+            );
+        }
         Ok(Manifest {
+            target_paths,
             path: path.to_path_buf(),
             package_name,
             is_workspace_root: workspace.is_some(),

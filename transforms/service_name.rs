@@ -914,6 +914,8 @@ struct PackageFacts {
     /// Fields that reach a site through a base whose struct is unknown and matches no single
     /// struct of the package.
     unresolved_fields: BTreeSet<String>,
+    /// Flowing (struct, field) pairs whose string default was found.
+    defaults_seen: BTreeSet<(String, String)>,
     /// (module path, name) of constants defined in one file that reach a site in another.
     const_flows: BTreeMap<(Vec<String>, String), PathBuf>,
     /// Every top-level constant of the package: (module path, name).
@@ -1088,6 +1090,9 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
             {
                 continue;
             }
+            facts
+                .defaults_seen
+                .insert((d.strukt.clone(), d.field.clone()));
             if let Value::Lit { value, .. } = &d.value {
                 if let Mapping::Rename { to, .. } = naming.classify(value, Some(&pkg.name)) {
                     facts
@@ -1390,7 +1395,29 @@ impl Rewriter<'_> {
                 }
                 true
             }
-            Value::Field { .. } | Value::Unknown => true,
+            Value::Field { strukt, field } => {
+                let seen = match strukt {
+                    Some(s) => facts.defaults_seen.contains(&(s.clone(), field.clone())),
+                    None => {
+                        !facts.unresolved_fields.contains(field)
+                            && facts.defaults_seen.iter().any(|(_, f)| f == field)
+                    }
+                };
+                if !seen {
+                    let owner = strukt
+                        .as_ref()
+                        .map(|s| format!("`{s}`"))
+                        .unwrap_or_else(|| "a struct this tool cannot tell".to_string());
+                    self.note(
+                        site,
+                        Severity::Note,
+                        format!("the service name comes from field `{field}` of {owner}, whose default this tool did not find; not renamed"),
+                        Some(format!("make sure the value it is given follows the convention (this crate: `{}`)", self.own_name())),
+                    );
+                }
+                seen
+            }
+            Value::Unknown => true,
         }
     }
 

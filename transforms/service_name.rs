@@ -998,7 +998,7 @@ fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<P
     for path in crate::discover::walk(&pkg.dir, false).rust_files {
         if project
             .package_for(&path)
-            .map_or(true, |p| p.manifest_path != pkg.manifest_path)
+            .is_none_or(|p| p.manifest_path != pkg.manifest_path)
         {
             continue;
         }

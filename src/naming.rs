@@ -208,6 +208,13 @@ impl Naming {
             .chain(self.crates.values().cloned())
             .collect();
         forms.retain(|s, _| !names.contains(s));
+        // A crate's own name means that crate, whatever else it could be a spelling of.
+        for (krate, name) in &self.crates {
+            let k = normalize(krate);
+            if &k != name {
+                forms.insert(k, vec![name.clone()]);
+            }
+        }
         self.forms = forms;
     }
 
@@ -398,6 +405,28 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn a_spelling_of_two_names_is_not_certain() {
+        let mut cfg = ServiceNameConfig::default();
+        cfg.crates.insert("edge-cache".into(), "store".into());
+        let n = Naming::new(&cfg, "edge-agent", ["llm-edge-cache", "edge-cache"]);
+        // Dotted, both crates spell `llm.edge.cache`; their own names stay certain.
+        assert_eq!(
+            n.classify("llm.edge.cache", None),
+            Mapping::Unknown {
+                candidates: vec!["llm.edge-agent.store".into(), "llm.edge-agent.cache".into()]
+            }
+        );
+        assert_eq!(
+            target(n.classify("llm-edge-cache", None)).as_deref(),
+            Some("llm.edge-agent.cache")
+        );
+        assert_eq!(
+            target(n.classify("edge-cache", None)).as_deref(),
+            Some("llm.edge-agent.store")
+        );
     }
 
     #[test]

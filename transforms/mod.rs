@@ -6,6 +6,10 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod manifest_features;
+pub mod manifest_jaeger_to_otlp;
+pub mod manifest_metrics;
+pub mod manifest_versions;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -15,7 +19,13 @@ macro_rules! registry {
     };
 }
 
-registry![instrument_init_to_build::InstrumentInitToBuild];
+registry![
+    manifest_versions::ManifestVersions,
+    manifest_jaeger_to_otlp::ManifestJaegerToOtlp,
+    manifest_features::ManifestFeatures,
+    manifest_metrics::ManifestMetrics,
+    instrument_init_to_build::InstrumentInitToBuild,
+];
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

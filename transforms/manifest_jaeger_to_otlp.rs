@@ -152,8 +152,11 @@ impl Transform for ManifestJaegerToOtlp {
                     .filter(|f| !(defaults_on && f.as_str() == "grpc-tonic"))
                     .cloned()
                     .collect();
-                if let Some(e) = add_features(text, otlp, &missing, le) {
-                    out.edit(e);
+                // An inherited otlp entry gets its features at the root.
+                if !otlp.workspace {
+                    if let Some(e) = add_features(text, otlp, &missing, le) {
+                        out.edit(e);
+                    }
                 }
                 replacement = if otlp.optional {
                     Replacement::Optional(otlp.key.clone())

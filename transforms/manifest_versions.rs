@@ -57,7 +57,7 @@
 //! the graph keeps one `opentelemetry`.
 
 use crate::finding::Severity;
-use crate::manifest::{canonical, DepEntry, DepSource};
+use crate::manifest::{canonical, minimum_version, DepEntry, DepSource};
 use crate::manifest_edit::{retarget, set_version, Retarget};
 use crate::otel::crates::{self, CONTRIB, CROSSING, FAMILY};
 use crate::otel::deps::{project_migrating, usage_for};
@@ -156,7 +156,18 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
         return;
     };
     match retarget(req, &target) {
-        Retarget::OnTarget => {}
+        Retarget::OnTarget => {
+            // `=0.27.0` stays on the minor but below a minimum patch the migrated code needs.
+            let below = minimum_version(req).is_some_and(|v| v < target.version);
+            if req.trim_start().starts_with('=') && below {
+                out.finding(
+                    at,
+                    Severity::Warning,
+                    format!("`{name}` is pinned to \"{req}\", below the {target} the migrated code needs"),
+                    format!("write `\"={target}\"` (or drop the `=`)"),
+                );
+            }
+        }
         Retarget::Bump(new) => {
             if let Some(edit) = set_version(&cx.file.text, entry, &new) {
                 out.edit(edit);

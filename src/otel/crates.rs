@@ -29,9 +29,11 @@ pub const FAMILY: &[(&str, &str)] = &[
 ];
 
 /// Contrib crates built on opentelemetry: the newest release line whose `opentelemetry`
-/// requirement is `^0.27` (checked with `cargo info` and the crates.io index on 2026-12-01).
-/// Each line's every release depends on opentelemetry 0.27 only, so the caret requirement
-/// cannot drift to another opentelemetry.
+/// requirement is `^0.27` (checked with `cargo info` and the crates.io index on 2026-12-01;
+/// a scratch crate with all six at these requirements plus opentelemetry 0.27 /
+/// opentelemetry_sdk 0.27.1 / tracing-opentelemetry 0.28 resolves (`cargo generate-lockfile`)
+/// to a single opentelemetry 0.27.1). Every release of each line depends on opentelemetry
+/// 0.27 only, so the caret requirement cannot drift to another opentelemetry.
 pub const CONTRIB: &[(&str, &str)] = &[
     // 0.20.0 and 0.20.1: opentelemetry ^0.27 (0.21 → 0.28; deprecated after 0.22).
     ("actix-web-opentelemetry", "0.20"),

@@ -61,9 +61,6 @@ pub const USAGE_NEEDLES: &[&str] = &[
     JAEGER_PROPAGATOR,
 ];
 
-/// The files whose usage facts are gathered: those naming a telemetry crate.
-pub const USAGE_FILE_NEEDLES: &[&str] = &["opentelemetry", "jaeger", "otlp", "metrics"];
-
 /// A derived fact: one file both names `opentelemetry_jaeger` and uses a type called exactly
 /// `Propagator` (the Jaeger propagator of opentelemetry-jaeger).
 pub const JAEGER_PROPAGATOR: &str = "opentelemetry_jaeger::Propagator";
@@ -293,6 +290,10 @@ fn resolve_dep(
         version,
     }
 }
+
+/// Text that marks a file as using telemetry APIs at all (OpenTelemetry or `metrics`).
+pub const TELEMETRY_NEEDLES: &[&str] =
+    &["opentelemetry", "otlp", "jaeger", "metrics", "service.name"];
 
 /// Crates whose presence in a manifest makes it a telemetry manifest.
 pub const TELEMETRY_CRATES: &[&str] = &["opentelemetry", "tracing-opentelemetry", "metrics"];

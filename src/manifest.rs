@@ -94,6 +94,8 @@ pub struct Manifest {
     pub features: BTreeMap<String, Vec<String>>,
     /// `[features]` with spans, in file order.
     pub feature_lists: Vec<FeatureList>,
+    /// Explicit target paths (`[lib] path`, `[[bin]] path`, …) as written, relative to the manifest.
+    pub target_paths: Vec<String>,
 }
 
 /// One `name = ["…", …]` entry of `[features]`, with the span of each element.
@@ -202,7 +204,26 @@ impl Manifest {
                     .collect()
             })
             .unwrap_or_default();
+        let mut target_paths = Vec::new();
+        for key in ["lib", "bin", "example", "test", "bench"] {
+            let tables: Vec<&dyn toml_edit::TableLike> = match root.get(key) {
+                Some(Item::Table(t)) => vec![t as &dyn toml_edit::TableLike],
+                Some(Item::ArrayOfTables(a)) => {
+                    a.iter().map(|t| t as &dyn toml_edit::TableLike).collect()
+                }
+                Some(other) => other.as_table_like().into_iter().collect(),
+                None => Vec::new(),
+            };
+            target_paths.extend(
+                tables
+                    .iter()
+                    .filter_map(|t| t.get("path"))
+                    .filter_map(Item::as_str)
+                    .map(str::to_string),
+            );
+        }
         Ok(Manifest {
+            target_paths,
             path: path.to_path_buf(),
             feature_lists,
             package_name,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::context::{names_telemetry_crate, Project, USAGE_FILE_NEEDLES};
+use crate::context::{names_telemetry_crate, Project, TELEMETRY_NEEDLES};
 use crate::discover::{discover, DiscoverOptions, ProjectFiles};
 use crate::edit::{EditSet, TextRange};
 use crate::finding::{Finding, RawFinding, Severity};
@@ -144,13 +144,15 @@ fn read_file(path: &Path, needles: &[&str]) -> Read {
         Ok(b) => b,
         Err(e) => return Read::Error(format!("cannot read file: {e}")),
     };
-    let hit = needles
-        .iter()
-        .any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some());
-    if !hit {
+    let contains = |n: &&str| memchr::memmem::find(&bytes, n.as_bytes()).is_some();
+    let hit = needles.iter().any(contains);
+    // A file that mentions telemetry but cannot be decoded is an error even when no enabled
+    // transform would look at it: the user must know it was not migrated.
+    if !hit && !TELEMETRY_NEEDLES.iter().any(contains) {
         return Read::Skipped;
     }
     match String::from_utf8(bytes) {
+        Ok(_) if !hit => Read::Skipped,
         Ok(t) => Read::Text(t),
         Err(e) => Read::Error(format!(
             "not valid UTF-8 (invalid byte at offset {}); file left untouched",
@@ -199,7 +201,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
     // facts those need (whatever Rust transforms are enabled).
     let mut read_needles = rust_needles.clone();
     if enabled.iter().any(|t| t.kind() == FileKind::Manifest) {
-        read_needles.extend(USAGE_FILE_NEEDLES);
+        read_needles.extend(TELEMETRY_NEEDLES);
     }
 
     // Read the Rust files first: their usage facts feed the manifest transforms.

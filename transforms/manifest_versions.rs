@@ -100,7 +100,7 @@ impl Transform for ManifestVersions {
                 CROSSING.iter().find(|(c, _, _)| canonical(c) == name)
             {
                 let usage = usage_for(cx, entry);
-                if needles.iter().any(|n| usage.mentions(n)) {
+                if needles.iter().any(|n| usage.mentions(n)) && exports_otlp(cx, entry) {
                     bump(cx, entry, &mut out);
                 }
             } else if migrating && name != "opentelemetry-jaeger" && !crates::is_known(&name) {
@@ -108,6 +108,19 @@ impl Transform for ManifestVersions {
             }
         }
         out
+    }
+}
+
+/// Whether the code that uses `entry` has an OTLP exporter (or a Jaeger one about to become
+/// OTLP): only then do its tonic/reqwest/… types cross the exporter API.
+fn exports_otlp(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
+    let exports = |p: &crate::context::PackageInfo| {
+        p.depends_on("opentelemetry-otlp") || p.depends_on("opentelemetry-jaeger")
+    };
+    if entry.table.kind == crate::manifest::DepKind::Workspace {
+        cx.project.inheritors(&entry.key).into_iter().any(exports)
+    } else {
+        cx.package.is_some_and(exports)
     }
 }
 

@@ -197,26 +197,37 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         n
     };
     let rust_needles = needles_of(FileKind::Rust);
+    // Files are read for the Rust transforms and, when manifest transforms run, for the usage
+    // facts those need (whatever Rust transforms are enabled).
+    let mut read_needles = rust_needles.clone();
+    if enabled.iter().any(|t| t.kind() == FileKind::Manifest) {
+        read_needles.extend(TELEMETRY_NEEDLES);
+    }
 
     // Read the Rust files first: their usage facts feed the manifest transforms.
     let texts: Vec<(PathBuf, Read)> = rust_files
         .par_iter()
-        .map(|p| (p.clone(), read_file(p, &rust_needles)))
+        .map(|p| (p.clone(), read_file(p, &read_needles)))
         .collect();
     let mut rust_inputs = Vec::new();
     let mut orphan_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     for (path, read) in texts {
         match read {
             Read::Text(text) => {
+                let for_rust = rust_needles.iter().any(|n| text.contains(n));
                 let orphan = project.has_manifests() && project.package_for(&path).is_none();
                 if orphan && !config.include_orphans {
-                    orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
+                    if for_rust {
+                        orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
+                    }
                     continue;
                 }
                 if let Some(i) = package_index(&project, &path) {
                     project.packages[i].usage.scan(&text);
                 }
-                rust_inputs.push((path, text));
+                if for_rust {
+                    rust_inputs.push((path, text));
+                }
             }
             Read::Skipped => {}
             Read::Error(e) => result.errors.push((path, e)),
@@ -305,6 +316,22 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
             }
             FileRun::Failed { path, message } => result.errors.push((path, message)),
         }
+    }
+    // Cargo.lock is never edited: say once per project that `cargo update` refreshes it.
+    let manifest_changed = result
+        .files
+        .iter()
+        .any(|f| f.changed() && f.path.file_name().is_some_and(|n| n == "Cargo.toml"));
+    if manifest_changed && project.lockfile.is_some() {
+        result.findings.push(
+            Finding::about_path(
+                &project.root.join("Cargo.toml"),
+                "engine",
+                Severity::Note,
+                "Cargo.lock was not edited: it still pins the old versions",
+            )
+            .with_suggestion("run `cargo update` (or `cargo update -p <crate>` for each moved crate) to refresh it"),
+        );
     }
     result
 }

@@ -10,6 +10,10 @@ use predicates::prelude::*;
 const MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";
 const LIB: &str = "use opentelemetry::global;\n\npub fn counter() {\n    let _c = global::meter(\"svc\").u64_counter(\"hits\").init();\n}\n";
 const PLAIN: &str = "pub fn add(a: u64, b: u64) -> u64 {\n    a + b\n}\n";
+/// The repository's config: these tests are about the CLI contract on one Rust rewrite, so
+/// the manifest transforms (which would also migrate Cargo.toml) are skipped; see
+/// `diff_migrates_the_manifest_too`.
+const CONFIG: &str = "skip = [\"manifest-versions\", \"manifest-jaeger-to-otlp\", \"manifest-features\", \"manifest-metrics\"]\n";
 
 struct Repo {
     _dir: tempfile::TempDir,
@@ -25,6 +29,7 @@ impl Repo {
         std::fs::write(root.join("Cargo.toml"), MANIFEST).unwrap();
         std::fs::write(root.join("src/lib.rs"), LIB).unwrap();
         std::fs::write(root.join("src/plain.rs"), PLAIN).unwrap();
+        std::fs::write(root.join("otel-migrate.toml"), CONFIG).unwrap();
         let repo = Repo { _dir: dir, root };
         if git {
             repo.git(&["init", "-q"]);
@@ -279,7 +284,7 @@ fn error_findings_fail_check_unless_suppressed() {
     repo.write("src/lib.rs", OPAQUE);
     repo.write(
         "otel-migrate.toml",
-        "allow = [\"instrument-init-to-build\"]\n",
+        format!("{CONFIG}allow = [\"instrument-init-to-build\"]\n"),
     );
     repo.cmd(&["check"])
         .assert()
@@ -508,4 +513,22 @@ fn missing_workspace_members_and_targets_are_notes() {
             "target file `src/bin/gone.rs` does not exist",
         ))
         .stdout(predicate::str::contains("+++ b/src/lib.rs"));
+}
+
+#[test]
+fn diff_migrates_the_manifest_too() {
+    let repo = Repo::new(false);
+    std::fs::remove_file(repo.path("otel-migrate.toml")).unwrap();
+    let out = repo
+        .cmd(&["diff", "--color", "never"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let patch = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        patch.contains("+opentelemetry = { version = \"0.27\", features = [\"metrics\"] }"),
+        "{patch}"
+    );
+    assert!(patch.contains("+++ b/src/lib.rs"), "{patch}");
 }

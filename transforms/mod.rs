@@ -6,6 +6,10 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod manifest_features;
+pub mod manifest_jaeger_to_otlp;
+pub mod manifest_metrics;
+pub mod manifest_versions;
 pub mod service_name;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
@@ -17,6 +21,10 @@ macro_rules! registry {
 }
 
 registry![
+    manifest_versions::ManifestVersions,
+    manifest_jaeger_to_otlp::ManifestJaegerToOtlp,
+    manifest_features::ManifestFeatures,
+    manifest_metrics::ManifestMetrics,
     instrument_init_to_build::InstrumentInitToBuild,
     // Last: it sees the service names the other transforms leave.
     service_name::ServiceName,

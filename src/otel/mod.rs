@@ -1,0 +1,4 @@
+//! Shared OpenTelemetry knowledge the transforms consult.
+
+pub mod crates;
+pub mod deps;

@@ -21,6 +21,7 @@ pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod transform;
+pub mod use_edit;
 pub mod vcs;
 
 #[path = "../transforms/mod.rs"]

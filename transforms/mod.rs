@@ -6,6 +6,7 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod temporality;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -15,7 +16,10 @@ macro_rules! registry {
     };
 }
 
-registry![instrument_init_to_build::InstrumentInitToBuild];
+registry![
+    temporality::TemporalityTransform,
+    instrument_init_to_build::InstrumentInitToBuild,
+];
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

@@ -15,6 +15,7 @@ pub mod discover;
 pub mod edit;
 pub mod finding;
 pub mod fs;
+pub mod item_edit;
 pub mod manifest;
 pub mod otel;
 pub mod pipeline;
@@ -22,7 +23,6 @@ pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod transform;
-pub mod use_edit;
 pub mod vcs;
 
 #[path = "../transforms/mod.rs"]

@@ -77,10 +77,11 @@ use syn::visit::Visit;
 
 use crate::edit::TextRange;
 use crate::finding::Severity;
+use crate::item_edit::{delete_item, ident_used_outside, use_items};
+use crate::otel::imports::ImportPlan;
 use crate::source::SourceFile;
 use crate::syntax::{comments_in, ident_str, macro_fragments, range_of, range_of_span, ImportMap};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::use_edit::{add_use, delete_item, ident_used_outside, leaves, remove_leaves, use_items};
 
 pub struct TemporalityTransform;
 
@@ -97,7 +98,6 @@ const DEFAULT_SELECTOR: &[&str] = &[
     "DefaultTemporalitySelector",
 ];
 const OLD_ENUM: &[&str] = &["opentelemetry_sdk", "metrics", "data", "Temporality"];
-const NEW_ENUM: &[&str] = &["opentelemetry_sdk", "metrics", "Temporality"];
 const INSTRUMENT_KIND: &[&str] = &["opentelemetry_sdk", "metrics", "InstrumentKind"];
 
 /// Chain roots whose temporality calls this transform rewrites.
@@ -223,26 +223,20 @@ impl Transform for TemporalityTransform {
         };
         calls.visit_file(syntax);
 
-        // The spelling of `Temporality` the new calls use.
-        let temporality_local = imports.resolve_segments(&["Temporality".to_string()]);
-        let enum_imported_as_local = temporality_local
-            .iter()
-            .map(String::as_str)
-            .eq(NEW_ENUM.iter().copied())
-            || temporality_local
-                .iter()
-                .map(String::as_str)
-                .eq(OLD_ENUM.iter().copied());
-        let name_free = temporality_local.len() == 1;
-        let enum_path = if enum_imported_as_local || name_free {
-            "Temporality".to_string()
-        } else {
-            format!("{sdk}::metrics::Temporality")
-        };
-
+        let mut plan = ImportPlan::at(
+            file,
+            syntax,
+            calls.sites.first().map_or(0, |s| s.call_range.start),
+        );
+        // `use …::data::Temporality;` is rewritten in place (it is private in 0.27), so the new
+        // calls can keep writing `Temporality`; otherwise the plan picks the spelling.
+        let old_enum_use = use_items(syntax).into_iter().find_map(|u| {
+            data_segment_range(file, &u.tree)
+                .filter(|_| imports.local_name_of(OLD_ENUM) == Some("Temporality"))
+        });
+        let mut enum_path: Option<String> = None;
         let mut excluded: Vec<TextRange> = Vec::new();
         let mut used_impls: BTreeSet<String> = BTreeSet::new();
-        let mut emitted = false;
         for site in &calls.sites {
             if !site.known_root {
                 out.finding(
@@ -288,12 +282,17 @@ impl Transform for TemporalityTransform {
             if !comments.is_empty() {
                 note_comments(&mut out, file, site.call_range, &comments);
             }
+            let path = enum_path
+                .get_or_insert_with(|| match old_enum_use {
+                    Some(_) => "Temporality".to_string(),
+                    None => plan.name(&format!("{sdk}::metrics::Temporality")),
+                })
+                .clone();
             out.replace(
                 site.call_range,
-                format!("with_temporality({enum_path}::{})", preset.name()),
+                format!("with_temporality({path}::{})", preset.name()),
             );
             excluded.push(site.call_range);
-            emitted = true;
         }
 
         let mut reported: Vec<TextRange> = Vec::new();
@@ -367,61 +366,28 @@ impl Transform for TemporalityTransform {
             );
         }
 
-        // Imports.
-        let needs_enum = emitted && enum_path == "Temporality";
-        let mut enum_import_kept = false;
-        for item in use_items(syntax) {
-            let item_leaves = leaves(file, item);
-            // A name goes when it cannot compile (the selector API) and is unused, or when our
-            // removals made it unused; the old enum stays (rewritten) when the new calls use it.
-            let remove = |leaf: &crate::use_edit::UseLeaf| -> bool {
-                if leaf.local == "_"
-                    || leaf.path.first().map(String::as_str) != Some("opentelemetry_sdk")
-                {
-                    return false;
-                }
-                let p: Vec<&str> = leaf.path.iter().map(String::as_str).collect();
-                if ident_used_outside(file, syntax, &leaf.local, &excluded) {
-                    return false;
-                }
-                if p == OLD_ENUM && needs_enum && leaf.local == "Temporality" {
-                    return false;
-                }
-                p == SELECTOR_TRAIT
-                    || p == DEFAULT_SELECTOR
-                    || ident_used_outside(file, syntax, &leaf.local, &[])
-            };
-            let old_enum_leaf = item_leaves.iter().find(|l| {
-                l.path
-                    .iter()
-                    .map(String::as_str)
-                    .eq(OLD_ENUM.iter().copied())
-                    && !remove(l)
-            });
-            if let Some(leaf) = old_enum_leaf {
-                enum_import_kept = true;
-                rewrite_old_enum_import(&mut out, file, syntax, item, leaf, &sdk);
+        // Imports: the selector API cannot compile, the rest may have become unused.
+        if let Some(range) = old_enum_use {
+            if enum_path.is_some() || ident_used_outside(file, syntax, "Temporality", &excluded) {
+                out.replace(range, "Temporality");
+            } else {
+                plan.remove_if_unused(&OLD_ENUM.join("::"));
             }
-            for e in remove_leaves(file, item, &remove) {
-                out.edit(e);
-            }
-            if item_leaves.iter().any(|l| {
-                l.path
-                    .iter()
-                    .map(String::as_str)
-                    .eq(NEW_ENUM.iter().copied())
-                    && l.local == "Temporality"
-            }) {
-                enum_import_kept = true;
+        } else if imports.local_name_of(OLD_ENUM).is_some() {
+            plan.remove_if_unused(&OLD_ENUM.join("::"));
+        }
+        for path in [
+            SELECTOR_TRAIT,
+            DEFAULT_SELECTOR,
+            INSTRUMENT_KIND,
+            &["opentelemetry_sdk", "metrics", "data"],
+            &["opentelemetry_sdk", "metrics", "reader"],
+        ] {
+            if imports.local_name_of(path).is_some() {
+                plan.remove_if_unused(&path.join("::"));
             }
         }
-        if needs_enum && !enum_import_kept {
-            out.edit(add_use(
-                file,
-                syntax,
-                &format!("{sdk}::metrics::Temporality"),
-            ));
-        }
+        plan.finish(&mut out);
         out
     }
 }
@@ -434,35 +400,6 @@ fn note_comments(out: &mut Outcome, file: &SourceFile, range: TextRange, comment
         format!("removed code contained comments: {}", texts.join(" ")),
         "carry these comments over by hand if they still apply",
     );
-}
-
-/// `data::Temporality` in a `use` → the public 0.27 path. A plain `…::data::Temporality` path
-/// is edited in place; a leaf inside a group moves to its own `use`.
-fn rewrite_old_enum_import(
-    out: &mut Outcome,
-    file: &SourceFile,
-    syntax: &syn::File,
-    item: &syn::ItemUse,
-    leaf: &crate::use_edit::UseLeaf,
-    sdk: &str,
-) {
-    if let Some(range) = data_segment_range(file, &item.tree) {
-        out.replace(range, "Temporality");
-        return;
-    }
-    for e in remove_leaves(file, item, &|l| l.range == leaf.range) {
-        out.edit(e);
-    }
-    let alias = if leaf.local == "Temporality" {
-        String::new()
-    } else {
-        format!(" as {}", leaf.local)
-    };
-    out.edit(add_use(
-        file,
-        syntax,
-        &format!("{sdk}::metrics::Temporality{alias}"),
-    ));
 }
 
 /// The range of `data::Temporality` in `…::metrics::data::Temporality` (a single path, no group).

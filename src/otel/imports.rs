@@ -275,8 +275,18 @@ impl<'a> ImportPlan<'a> {
         if let Some(last) = target_uses.last() {
             let end = range_of(file, *last).end;
             let indent = file.indent_at(range_of(file, *last).start).to_string();
-            let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
-            out.edit(Edit::insert(end, text));
+            // After the line break when the `use` ends its line, so the new lines are whole
+            // lines of their own (a diff then shows them as inserted, nothing else changed).
+            let rest = &file.text[end..];
+            let ends_line = rest.trim_start_matches([' ', '\t', '\r']).starts_with('\n');
+            if ends_line {
+                let at = end + rest.find('\n').map_or(0, |n| n + 1);
+                let text: String = lines.iter().map(|l| format!("{indent}{l}{le}")).collect();
+                out.edit(Edit::insert(at, text));
+            } else {
+                let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
+                out.edit(Edit::insert(end, text));
+            }
             return;
         }
         match self.target {

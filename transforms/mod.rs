@@ -6,6 +6,7 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod otlp_metrics_pipeline;
 pub mod temporality;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
@@ -17,6 +18,7 @@ macro_rules! registry {
 }
 
 registry![
+    otlp_metrics_pipeline::OtlpMetricsPipeline,
     temporality::TemporalityTransform,
     instrument_init_to_build::InstrumentInitToBuild,
 ];

@@ -162,7 +162,9 @@ impl ExporterConfig {
         let mut prev_end = options
             .first()
             .map(|l| range_of(file, &*l.call.receiver).end)
-            .unwrap_or(0);
+            // No options: nothing between the transport and the end can be a trailing comment
+            // of an option (starting at 0 would pick up the file's leading comments).
+            .unwrap_or_else(|| range_of(file, expr).end);
         for link in options {
             let range = link.range(file);
             let comments: Vec<String> = comments_in(file, TextRange::new(prev_end, range.end))

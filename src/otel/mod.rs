@@ -10,12 +10,15 @@
 //!   scope is reused, a module alias in scope is used as a prefix, otherwise the item is merged
 //!   into an existing `use` tree or added on a new line; imports are removed only when certainly
 //!   unused.
+//! - [`metrics`]: the OTLP metrics pipeline model (`new_pipeline().metrics(rt)…build()`) and
+//!   its 0.27 rendering (exporter, `PeriodicReader`, `SdkMeterProvider`).
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
 
 pub mod chain;
 pub mod exporter;
 pub mod imports;
+pub mod metrics;
 pub mod runtime;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for

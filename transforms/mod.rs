@@ -7,6 +7,7 @@ use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
 pub mod otlp_metrics_pipeline;
+pub mod sdk_api_renames;
 pub mod temporality;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
@@ -20,6 +21,7 @@ macro_rules! registry {
 registry![
     otlp_metrics_pipeline::OtlpMetricsPipeline,
     temporality::TemporalityTransform,
+    sdk_api_renames::SdkApiRenames,
     instrument_init_to_build::InstrumentInitToBuild,
 ];
 

@@ -6,6 +6,7 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod otlp_logs_pipeline;
 pub mod otlp_metrics_pipeline;
 pub mod sdk_api_renames;
 pub mod temporality;
@@ -21,6 +22,7 @@ macro_rules! registry {
 registry![
     otlp_metrics_pipeline::OtlpMetricsPipeline,
     temporality::TemporalityTransform,
+    otlp_logs_pipeline::OtlpLogsPipeline,
     sdk_api_renames::SdkApiRenames,
     instrument_init_to_build::InstrumentInitToBuild,
 ];

@@ -59,13 +59,13 @@
 
 use syn::visit::Visit;
 
-use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
 use crate::otel::metrics::MetricsPipeline;
+use crate::otel::placement::{self, PipelineSites};
 use crate::source::SourceFile;
-use crate::syntax::{range_of, tokens_mention, ImportMap};
+use crate::syntax::{range_of, ImportMap};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct OtlpMetricsPipeline;
@@ -99,82 +99,51 @@ impl Transform for OtlpMetricsPipeline {
         let file = cx.file;
         let syntax = cx.syntax();
         let imports = cx.imports();
-        let mut sites = Sites {
+        let mut sites = PipelineSites::new(
             file,
             imports,
-            stmt_sites: Vec::new(),
-            expr_sites: Vec::new(),
-            shutdowns: Vec::new(),
-            in_macros: Vec::new(),
-        };
+            MetricsPipeline::is_pipeline,
+            &["metrics"],
+            &[&["opentelemetry", "global", "shutdown_meter_provider"]],
+        );
         sites.visit_file(syntax);
         let le = file.line_ending.as_str();
 
-        let mut plans = Vec::new();
+        // One import plan for the file: several sites merging into the same `use` item must
+        // produce one edit.
+        let first_site = sites
+            .stmt_sites
+            .iter()
+            .map(|(l, _, _)| range_of(file, *l).start)
+            .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
+            .min()
+            .unwrap_or(0);
+        let mut plan = ImportPlan::at(file, syntax, first_site);
         for (local, pat, chain_expr) in &sites.stmt_sites {
-            let chain = Chain::read(chain_expr);
             let range = range_of(file, *local);
-            let Some(p) = parse_or_report(&mut out, file, imports, &chain) else {
+            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
                 continue;
             };
-            let mut plan = ImportPlan::at(file, syntax, range.start);
+            let register = registers_globally
+                .then(|| format!("{}::set_meter_provider", plan.name("opentelemetry::global")));
             let indent = file.indent_at(range.start).to_string();
-            let inner = format!("{indent}    ");
-            let mut text = String::new();
-            for c in &p.comments {
-                text.push_str(&format!("{c}{le}{indent}"));
-            }
-            text.push_str(&format!(
-                "let exporter = {}?;{le}{indent}let reader = {};{le}{indent}let {pat} = {};",
-                p.render_exporter(&mut plan, &inner, le),
-                p.render_reader(&mut plan, "exporter", &inner, le),
-                p.render_provider(&mut plan, "reader", &inner, le),
-            ));
-            if registers_globally {
-                let global = plan.name("opentelemetry::global");
-                text.push_str(&format!(
-                    "{le}{indent}{global}::set_meter_provider({pat}.clone());"
-                ));
-            }
+            let text = placement::statements(&p, &mut plan, pat, register.as_deref(), &indent, le);
             out.replace(range, text);
-            plans.push(plan);
         }
         for chain_expr in &sites.expr_sites {
-            let chain = Chain::read(chain_expr);
             let range = range_of(file, *chain_expr);
-            let Some(p) = parse_or_report(&mut out, file, imports, &chain) else {
+            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
                 continue;
             };
-            let mut plan = ImportPlan::at(file, syntax, range.start);
+            let register = registers_globally
+                .then(|| format!("{}::set_meter_provider", plan.name("opentelemetry::global")));
             let base = file.indent_at(range.start).to_string();
-            let i1 = format!("{base}    ");
-            let i2 = format!("{base}        ");
-            let i3 = format!("{base}            ");
-            let mut body = String::new();
-            for c in &p.comments {
-                body.push_str(&format!("{le}{i2}{c}"));
-            }
-            body.push_str(&format!(
-                "{le}{i2}let reader = {};",
-                p.render_reader(&mut plan, "exporter", &i3, le)
-            ));
-            let provider = p.render_provider(&mut plan, "reader", &i3, le);
-            if registers_globally {
-                let global = plan.name("opentelemetry::global");
-                body.push_str(&format!(
-                    "{le}{i2}let provider = {provider};{le}{i2}{global}::set_meter_provider(provider.clone());{le}{i2}provider"
-                ));
-            } else {
-                body.push_str(&format!("{le}{i2}{provider}"));
-            }
-            let text = format!(
-                "{}{le}{i1}.map(|exporter| {{{body}{le}{i1}}})",
-                p.render_exporter(&mut plan, &i1, le)
+            out.replace(
+                range,
+                placement::expression(&p, &mut plan, register.as_deref(), &base, le),
             );
-            out.replace(range, text);
-            plans.push(plan);
         }
-        for range in sites.shutdowns {
+        for (range, _) in sites.calls {
             out.finding(
                 range,
                 Severity::Error,
@@ -190,13 +159,9 @@ impl Transform for OtlpMetricsPipeline {
                 "rewrite it by hand: `MetricExporter::builder().with_tonic()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
             );
         }
-        for plan in &mut plans {
-            // The default aggregation selector was dropped from the rewritten chains.
-            plan.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
-        }
-        for plan in plans {
-            plan.finish(&mut out);
-        }
+        // The default aggregation selector was dropped from the rewritten chains.
+        plan.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
+        plan.finish(&mut out);
         out
     }
 }
@@ -217,70 +182,6 @@ fn parse_or_report(
         Err(u) => {
             out.finding(u.range, Severity::Error, u.message, u.suggestion);
             None
-        }
-    }
-}
-
-/// Pipeline chains by placement, and global shutdown calls.
-struct Sites<'a> {
-    file: &'a SourceFile,
-    imports: &'a ImportMap,
-    /// `let <ident> = <pipeline>?;`: the statement, the binding's text, the chain.
-    stmt_sites: Vec<(&'a syn::Local, String, &'a syn::Expr)>,
-    /// Any other position: the chain expression (ending at `build()`).
-    expr_sites: Vec<&'a syn::Expr>,
-    shutdowns: Vec<TextRange>,
-    in_macros: Vec<TextRange>,
-}
-
-impl<'a> Sites<'a> {
-    fn is_pipeline(&self, expr: &syn::Expr) -> bool {
-        MetricsPipeline::is_pipeline(self.imports, &Chain::read(expr))
-    }
-}
-
-impl<'a> Visit<'a> for Sites<'a> {
-    fn visit_local(&mut self, local: &'a syn::Local) {
-        if let (syn::Pat::Ident(id), Some(init)) = (&local.pat, &local.init) {
-            if let syn::Expr::Try(t) = &*init.expr {
-                if init.diverge.is_none() && id.subpat.is_none() && self.is_pipeline(&t.expr) {
-                    let binding = crate::syntax::text_of(self.file, id).to_string();
-                    self.stmt_sites.push((local, binding, &t.expr));
-                    // The chain's own sub-expressions hold no other pipeline.
-                    return;
-                }
-            }
-        }
-        syn::visit::visit_local(self, local);
-    }
-
-    fn visit_expr(&mut self, expr: &'a syn::Expr) {
-        if let syn::Expr::MethodCall(m) = expr {
-            if m.method == "build" && self.is_pipeline(expr) {
-                self.expr_sites.push(expr);
-                return;
-            }
-        }
-        if let syn::Expr::Call(c) = expr {
-            if let syn::Expr::Path(p) = &*c.func {
-                if self.imports.is(
-                    &p.path,
-                    &["opentelemetry", "global", "shutdown_meter_provider"],
-                ) {
-                    self.shutdowns.push(range_of(self.file, expr));
-                }
-            }
-        }
-        syn::visit::visit_expr(self, expr);
-    }
-
-    fn visit_macro(&mut self, mac: &'a syn::Macro) {
-        // Pipelines inside macro bodies are not rewritten (their spans are fine, but the
-        // parsed fragments do not live long enough for this visitor); they are reported.
-        if tokens_mention(&mac.tokens, &["new_pipeline"])
-            && tokens_mention(&mac.tokens, &["metrics"])
-        {
-            self.in_macros.push(range_of(self.file, mac));
         }
     }
 }

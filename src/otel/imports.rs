@@ -221,6 +221,8 @@ impl<'a> ImportPlan<'a> {
     /// (removal decisions look at the edited text).
     pub fn finish(self, out: &mut Outcome) {
         let le = self.file.line_ending.as_str();
+        // Removals first: an item that loses every leaf is deleted, so nothing merges into it.
+        let (removal_edits, deleted_items) = self.plan_removals(out);
         let mut by_parent: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
         for (path, local) in &self.adds {
             let last = path.last().cloned().unwrap_or_default();
@@ -240,9 +242,14 @@ impl<'a> ImportPlan<'a> {
             .copied()
             .filter(|u| self.in_target(u))
             .collect();
+        let mergeable: Vec<&syn::ItemUse> = target_uses
+            .iter()
+            .copied()
+            .filter(|u| !deleted_items.contains(&(*u as *const syn::ItemUse)))
+            .collect();
         let mut new_lines = Vec::new();
         for (parent, items) in by_parent {
-            if let Some(edit) = target_uses
+            if let Some(edit) = mergeable
                 .iter()
                 .find_map(|u| merge_into(self.file, u, &parent, &items))
             {
@@ -257,9 +264,11 @@ impl<'a> ImportPlan<'a> {
             new_lines.push(format!("use {}::{list};", parent.join("::")));
         }
         if !new_lines.is_empty() {
-            self.insert_lines(out, &target_uses, &new_lines, le);
+            self.insert_lines(out, &mergeable, &new_lines, le);
         }
-        self.apply_removals(out);
+        for e in removal_edits {
+            out.edit(e);
+        }
     }
 
     fn in_target(&self, u: &syn::ItemUse) -> bool {
@@ -337,13 +346,17 @@ impl<'a> ImportPlan<'a> {
         }
     }
 
-    fn apply_removals(&self, out: &mut Outcome) {
+    /// The removal edits (decided on the text with every other edit applied) and the items
+    /// deleted whole.
+    fn plan_removals(&self, out: &Outcome) -> (Vec<Edit>, Vec<*const syn::ItemUse>) {
+        let mut edits = Vec::new();
+        let mut done: Vec<*const syn::ItemUse> = Vec::new();
         if self.removals.is_empty() && self.forced_removals.is_empty() {
-            return;
+            return (edits, done);
         }
         let edited = out.edits.apply(&self.file.text);
         let Some(counts) = ident_counts(&edited[self.file.base_offset.min(edited.len())..]) else {
-            return;
+            return (edits, done);
         };
         let goes = |e: &Entry<'_>| -> bool {
             if self.forced_removals.contains(&e.path) {
@@ -353,7 +366,6 @@ impl<'a> ImportPlan<'a> {
             // The use item itself accounts for one occurrence.
             self.removals.contains(&e.path) && counts.get(local.as_str()).copied().unwrap_or(0) <= 1
         };
-        let mut done: Vec<*const syn::ItemUse> = Vec::new();
         for e in self.entries.iter().filter(|e| goes(e)) {
             let item_ptr: *const syn::ItemUse = e.item;
             if done.contains(&item_ptr) {
@@ -369,13 +381,14 @@ impl<'a> ImportPlan<'a> {
             walk_tree(&e.item.tree, &mut Vec::new(), &mut |_, _| leaves += 1);
             if siblings.len() == leaves && siblings.iter().all(|x| goes(x)) {
                 done.push(item_ptr);
-                out.edit(crate::item_edit::delete_item(self.file, e.item));
+                edits.push(crate::item_edit::delete_item(self.file, e.item));
                 continue;
             }
             if let Some(edit) = removal_edit(self.file, e) {
-                out.edit(edit);
+                edits.push(edit);
             }
         }
+        (edits, done)
     }
 }
 

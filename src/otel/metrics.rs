@@ -160,22 +160,27 @@ impl MetricsPipeline {
             notes,
         ))
     }
+}
 
-    /// The exporter chain (`MetricExporter::builder()…build()`, links on lines at `indent`).
-    pub fn render_exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
+impl super::placement::ProviderParts for MetricsPipeline {
+    fn comments(&self) -> &[String] {
+        &self.comments
+    }
+
+    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
         self.exporter.render(Signal::Metric, names, indent, le)
     }
 
-    /// `PeriodicReader::builder(exporter, rt)…build()` with links at `indent`.
-    pub fn render_reader(
+    /// `let reader = PeriodicReader::builder(exporter, rt)…build();` and
+    /// `SdkMeterProvider::builder().with_reader(reader)…build()`.
+    fn provider(
         &self,
         names: &mut ImportPlan<'_>,
-        exporter: &str,
         indent: &str,
         le: &str,
-    ) -> String {
-        let mut out = format!(
-            "{}::builder({exporter}, {})",
+    ) -> (Vec<String>, String) {
+        let mut reader = format!(
+            "let reader = {}::builder(exporter, {})",
             names.name("opentelemetry_sdk::metrics::PeriodicReader"),
             self.runtime
         );
@@ -184,34 +189,24 @@ impl MetricsPipeline {
             ("with_timeout", &self.timeout),
         ] {
             if let Some(arg) = arg {
-                push_link(&mut out, arg, name, indent, le);
+                push_link(&mut reader, arg, name, indent, le);
             }
         }
-        out.push_str(&format!("{le}{indent}.build()"));
-        out
-    }
-
-    /// `SdkMeterProvider::builder().with_reader(reader)…build()` with links at `indent`.
-    pub fn render_provider(
-        &self,
-        names: &mut ImportPlan<'_>,
-        reader: &str,
-        indent: &str,
-        le: &str,
-    ) -> String {
-        let mut out = format!(
-            "{}::builder(){le}{indent}.with_reader({reader})",
+        reader.push_str(&format!("{le}{indent}.build();"));
+        let mut provider = format!(
+            "{}::builder(){le}{indent}.with_reader(reader)",
             names.name("opentelemetry_sdk::metrics::SdkMeterProvider")
         );
         if let Some(arg) = &self.resource {
-            push_link(&mut out, arg, "with_resource", indent, le);
+            push_link(&mut provider, arg, "with_resource", indent, le);
         }
-        out.push_str(&format!("{le}{indent}.build()"));
-        out
+        provider.push_str(&format!("{le}{indent}.build()"));
+        (vec![reader], provider)
     }
 }
 
-fn push_link(out: &mut String, arg: &Arg, name: &str, indent: &str, le: &str) {
+/// `.name(arg)` on its own line, after the comments that preceded the option.
+pub(super) fn push_link(out: &mut String, arg: &Arg, name: &str, indent: &str, le: &str) {
     for c in &arg.comments {
         out.push_str(&format!("{le}{indent}{c}"));
     }

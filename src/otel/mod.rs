@@ -12,13 +12,18 @@
 //!   unused.
 //! - [`metrics`]: the OTLP metrics pipeline model (`new_pipeline().metrics(rt)…build()`) and
 //!   its 0.27 rendering (exporter, `PeriodicReader`, `SdkMeterProvider`).
+//! - [`logs`]: the OTLP logging pipeline model (`new_pipeline().logging()…install_*`).
+//! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
+//!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere).
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
 
 pub mod chain;
 pub mod exporter;
 pub mod imports;
+pub mod logs;
 pub mod metrics;
+pub mod placement;
 pub mod runtime;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for

@@ -15,6 +15,8 @@ use opentelemetry_sdk::metrics::{
 use opentelemetry_sdk::{runtime, Resource};
 use prometheus::Registry;
 
+pub mod logs;
+
 /// Delta for counters and histograms, cumulative otherwise (0.27's `LowMemory`).
 #[derive(Clone, Copy)]
 struct CountersDelta;

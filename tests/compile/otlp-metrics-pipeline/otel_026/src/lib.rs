@@ -12,6 +12,8 @@ use opentelemetry_sdk::metrics::reader::{DefaultTemporalitySelector, Temporality
 use opentelemetry_sdk::metrics::{InstrumentKind, SdkMeterProvider};
 use opentelemetry_sdk::{runtime, Resource};
 
+pub mod logs;
+
 pub struct Settings {
     pub otlp_endpoint: String,
 }

@@ -458,7 +458,7 @@ fn merge_into(
                 let indent = file.indent_at(last_range.start).to_string();
                 let le = file.line_ending.as_str();
                 if g.items.trailing_punct() {
-                    let comma_end = range_of(file, g.items.pairs().last()?.punct()?).end;
+                    let comma_end = range_of(file, g.items.pairs().next_back()?.punct()?).end;
                     let text: String = items.iter().map(|i| format!("{le}{indent}{i},")).collect();
                     Some(Edit::insert(comma_end, text))
                 } else {
@@ -466,7 +466,7 @@ fn merge_into(
                     Some(Edit::insert(last_range.end, text))
                 }
             } else if g.items.trailing_punct() {
-                let comma_end = range_of(file, g.items.pairs().last()?.punct()?).end;
+                let comma_end = range_of(file, g.items.pairs().next_back()?.punct()?).end;
                 Some(Edit::insert(comma_end, format!(" {},", items.join(", "))))
             } else {
                 Some(Edit::insert(

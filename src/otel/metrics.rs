@@ -107,17 +107,10 @@ impl MetricsPipeline {
                     temporality.push((link.name.clone(), arg))
                 }
                 "with_aggregation_selector" => {
-                    let default = link.args().first().is_some_and(|a| match a {
-                        syn::Expr::Call(c) => matches!(&*c.func, syn::Expr::Path(p)
-                            if p.path.segments.len() >= 2 && {
-                                let mut ty = p.path.clone();
-                                ty.segments.pop();
-                                let last = ty.segments.pop().map(|s| s.into_value());
-                                last.map(|l| ty.segments.push(l));
-                                imports.is(&ty, DEFAULT_AGGREGATION)
-                            }),
-                        _ => false,
-                    });
+                    let default = link
+                        .args()
+                        .first()
+                        .is_some_and(|a| constructs(imports, a, DEFAULT_AGGREGATION));
                     if !default {
                         return Err(unsupported(
                             link.range(file),
@@ -203,6 +196,25 @@ impl super::placement::ProviderParts for MetricsPipeline {
         provider.push_str(&format!("{le}{indent}.build()"));
         (vec![reader], provider)
     }
+}
+
+/// Whether `expr` is `T::new()` / `T::default()` for the type `T` at `ty` (through imports).
+fn constructs(imports: &ImportMap, expr: &syn::Expr, ty: &[&str]) -> bool {
+    let syn::Expr::Call(c) = expr else {
+        return false;
+    };
+    let syn::Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    let mut path = p.path.clone();
+    let ctor = path.segments.pop().map(|s| s.into_value().ident);
+    if path.segments.is_empty() || !ctor.is_some_and(|i| i == "new" || i == "default") {
+        return false;
+    }
+    if let Some(last) = path.segments.pop() {
+        path.segments.push(last.into_value());
+    }
+    c.args.is_empty() && imports.is(&path, ty)
 }
 
 /// `.name(arg)` on its own line, after the comments that preceded the option.

@@ -6,6 +6,9 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod jaeger_pipeline;
+pub mod otlp_trace_pipeline;
+pub mod tracing_bridge;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -15,7 +18,12 @@ macro_rules! registry {
     };
 }
 
-registry![instrument_init_to_build::InstrumentInitToBuild];
+registry![
+    jaeger_pipeline::JaegerPipeline,
+    otlp_trace_pipeline::OtlpTracePipeline,
+    instrument_init_to_build::InstrumentInitToBuild,
+    tracing_bridge::TracingBridge,
+];
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

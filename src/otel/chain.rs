@@ -70,6 +70,16 @@ impl<'a> Chain<'a> {
         Chain { root: cur, links }
     }
 
+    /// Reads the chain ending in call `m`.
+    pub fn read_call(m: &'a syn::ExprMethodCall) -> Chain<'a> {
+        let mut c = Chain::read(&m.receiver);
+        c.links.push(Link {
+            name: ident_str(&m.method),
+            call: m,
+        });
+        c
+    }
+
     /// The path of a root call `a::b()` (or of a root path `a::b`).
     pub fn root_path(&self) -> Option<&'a syn::Path> {
         match self.root {
@@ -133,14 +143,9 @@ pub struct FollowedLocal<'a> {
 }
 
 /// Follows local `name` through `stmts[from..]`: collects reassignments of the supported shapes
-/// and stops at the first other statement that mentions `name` (the consumer). Returns `None`
-/// when a statement mentions `name` in a way that is neither (e.g. the builder is passed to a
-/// function, or reassigned inside a loop), so the caller can report instead of guessing.
-pub fn follow_local<'a>(
-    stmts: &'a [syn::Stmt],
-    from: usize,
-    name: &str,
-) -> Option<FollowedLocal<'a>> {
+/// and stops at the first other statement that mentions `name` (the consumer), which the caller
+/// must check uses the builder in a way it understands (else it reports instead of guessing).
+pub fn follow_local<'a>(stmts: &'a [syn::Stmt], from: usize, name: &str) -> FollowedLocal<'a> {
     let mut reassignments = Vec::new();
     for (i, stmt) in stmts.iter().enumerate().skip(from) {
         if !mentions_ident(stmt, name) {
@@ -152,15 +157,15 @@ pub fn follow_local<'a>(
         }
         // A consumer must use the local once, as the root of a chain or as a whole expression;
         // a second reassignment-like use inside it is not understood.
-        return Some(FollowedLocal {
+        return FollowedLocal {
             reassignments,
             consumer: Some(i),
-        });
+        };
     }
-    Some(FollowedLocal {
+    FollowedLocal {
         reassignments,
         consumer: None,
-    })
+    }
 }
 
 fn reassignment<'a>(stmt: &'a syn::Stmt, name: &str) -> Option<Reassignment<'a>> {
@@ -274,7 +279,7 @@ mod tests {
             "{ let mut p = a().x(1); p = p.y(2); if c { p = p.z(3).w(4); } let t = p.install()?; }",
         )
         .unwrap();
-        let f = follow_local(&b.stmts, 1, "p").unwrap();
+        let f = follow_local(&b.stmts, 1, "p");
         assert_eq!(f.reassignments.len(), 2);
         assert!(f.reassignments[1].conditional);
         assert_eq!(f.reassignments[1].links.len(), 2);
@@ -285,7 +290,7 @@ mod tests {
     fn a_builder_passed_elsewhere_is_a_consumer_not_a_reassignment() {
         let b: syn::Block =
             syn::parse_str("{ let mut p = a(); configure(&mut p); p.install() }").unwrap();
-        let f = follow_local(&b.stmts, 1, "p").unwrap();
+        let f = follow_local(&b.stmts, 1, "p");
         assert!(f.reassignments.is_empty());
         assert_eq!(f.consumer, Some(1));
     }

@@ -49,6 +49,9 @@ impl Signal {
 pub struct Arg {
     pub text: String,
     pub comments: Vec<String>,
+    /// The indentation of the line the option was written on, to re-indent a multi-line
+    /// argument where the rendered option lands.
+    pub indent: Option<String>,
 }
 
 impl Arg {
@@ -56,7 +59,41 @@ impl Arg {
         Arg {
             text: text.into(),
             comments: Vec::new(),
+            indent: None,
         }
+    }
+
+    /// The argument of `link` as written, remembering the link's indentation.
+    pub fn of_link(file: &SourceFile, link: &Link<'_>, comments: Vec<String>) -> Arg {
+        Arg {
+            text: link.args_text(file),
+            comments,
+            indent: Some(file.indent_at(link.name_range(file).start).to_string()),
+        }
+    }
+
+    /// The text for an option rendered on a line indented with `indent`: continuation lines
+    /// move by the same amount the option moved.
+    pub fn at(&self, indent: &str) -> String {
+        let Some(old) = &self.indent else {
+            return self.text.clone();
+        };
+        if old == indent || !self.text.contains('\n') {
+            return self.text.clone();
+        }
+        let mut lines = self.text.split('\n');
+        let mut out = lines.next().unwrap_or_default().to_string();
+        for line in lines {
+            out.push('\n');
+            match line.strip_prefix(old.as_str()) {
+                Some(rest) => {
+                    out.push_str(indent);
+                    out.push_str(rest);
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
     }
 }
 
@@ -183,10 +220,7 @@ impl ExporterConfig {
     }
 
     fn add_option(&mut self, file: &SourceFile, link: &Link<'_>, comments: Vec<String>) {
-        let arg = Arg {
-            text: link.args_text(file),
-            comments,
-        };
+        let arg = Arg::of_link(file, link, comments);
         let slot = match link.name.as_str() {
             "with_protocol" => &mut self.protocol,
             "with_endpoint" => &mut self.endpoint,
@@ -319,11 +353,19 @@ impl ExporterConfig {
         ];
         for (name, arg) in ordered {
             if let Some(arg) = arg {
-                line(&mut out, &arg.comments, format!(".{name}({})", arg.text));
+                line(
+                    &mut out,
+                    &arg.comments,
+                    format!(".{name}({})", arg.at(indent)),
+                );
             }
         }
         for (name, arg) in self.passthrough.iter().chain(&self.unknown) {
-            line(&mut out, &arg.comments, format!(".{name}({})", arg.text));
+            line(
+                &mut out,
+                &arg.comments,
+                format!(".{name}({})", arg.at(indent)),
+            );
         }
         line(&mut out, &self.trailing_comments, ".build()".into());
         if self.needs(EXPORT_CONFIG_METHODS) {

@@ -24,6 +24,37 @@ use crate::source::SourceFile;
 use crate::syntax::{ident_str, range_of};
 use crate::transform::Outcome;
 
+/// The plans of every site of one file, merged per insertion scope so that two sites adding
+/// imports at the same place produce one edit. Finish it after all other edits of the file.
+#[derive(Default)]
+pub struct ImportPlans<'a> {
+    plans: Vec<ImportPlan<'a>>,
+}
+
+impl<'a> ImportPlans<'a> {
+    pub fn add(&mut self, plan: ImportPlan<'a>) {
+        match self
+            .plans
+            .iter_mut()
+            .find(|p| p.target_key() == plan.target_key())
+        {
+            Some(existing) => {
+                for (path, local) in plan.adds {
+                    existing.adds.entry(path).or_insert(local);
+                }
+                existing.removals.extend(plan.removals);
+            }
+            None => self.plans.push(plan),
+        }
+    }
+
+    pub fn finish(self, out: &mut Outcome) {
+        for p in self.plans {
+            p.finish(out);
+        }
+    }
+}
+
 /// One name a visible `use` brings into scope.
 #[derive(Debug, Clone)]
 struct Entry<'a> {
@@ -204,6 +235,28 @@ impl<'a> ImportPlan<'a> {
         self.adds.insert(segs, local);
     }
 
+    fn target_key(&self) -> usize {
+        match self.target {
+            Target::Items(items, _) => items.as_ptr() as usize,
+            Target::Block(b) => b as *const syn::Block as usize,
+        }
+    }
+
+    /// Like [`Self::need_trait`], always as `_` (for traits whose name an SDK type shares:
+    /// `opentelemetry::trace::TracerProvider`).
+    pub fn need_trait_anonymous(&mut self, path: &str) {
+        let segs: Vec<String> = path.split("::").map(str::to_string).collect();
+        if self.entries.iter().any(|e| e.path == segs)
+            || self
+                .globs
+                .iter()
+                .any(|g| g.as_slice() == &segs[..segs.len() - 1])
+        {
+            return;
+        }
+        self.adds.insert(segs, "_".to_string());
+    }
+
     /// Asks to remove the import of `path` if the edited file no longer uses its local name.
     pub fn remove_if_unused(&mut self, path: &str) {
         self.removals
@@ -294,14 +347,10 @@ impl<'a> ImportPlan<'a> {
         if let Some(last) = target_uses.last() {
             let end = range_of(file, *last).end;
             let indent = file.indent_at(range_of(file, *last).start).to_string();
-            // After the line break when the `use` ends its line, so the new lines are whole
-            // lines of their own (a diff then shows them as inserted, nothing else changed).
-            let rest = &file.text[end..];
-            let ends_line = rest.trim_start_matches([' ', '\t', '\r']).starts_with('\n');
-            if ends_line {
-                let at = end + rest.find('\n').map_or(0, |n| n + 1);
+            // At the start of the next line when the `use` ends its line (diffs stay minimal).
+            if file.text[end..].starts_with(le) {
                 let text: String = lines.iter().map(|l| format!("{indent}{l}{le}")).collect();
-                out.edit(Edit::insert(at, text));
+                out.edit(Edit::insert(end + le.len(), text));
             } else {
                 let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
                 out.edit(Edit::insert(end, text));
@@ -479,14 +528,15 @@ fn merge_into(
             let r = range_of(file, leaf);
             let mut all = vec![file.slice(r).to_string()];
             all.extend(items.iter().cloned());
-            all.sort();
+            // rustfmt's order: modules and functions (lowercase) before types.
+            all.sort_by_key(|n| (n.starts_with(char::is_uppercase), n.clone()));
             Some(Edit::replace(r, format!("{{{}}}", all.join(", "))))
         }
     }
 }
 
 /// How often each identifier occurs in `text` (tokens only: comments and strings do not count).
-fn ident_counts(text: &str) -> Option<BTreeMap<String, usize>> {
+pub(crate) fn ident_counts(text: &str) -> Option<BTreeMap<String, usize>> {
     fn walk(ts: proc_macro2::TokenStream, counts: &mut BTreeMap<String, usize>) {
         for tt in ts {
             match tt {

@@ -72,10 +72,7 @@ impl LogsPipeline {
                     .map(|r| file.slice(r).to_string())
                     .collect();
             prev_end = link.range(file).end;
-            let arg = Arg {
-                text: link.args_text(file),
-                comments: before,
-            };
+            let arg = Arg::of_link(file, link, before);
             match link.name.as_str() {
                 "with_exporter" => {
                     let Some(cfg) = link
@@ -102,10 +99,7 @@ impl LogsPipeline {
                             "0.27 has no logs `Config`: pass the resource with `LoggerProvider::builder().with_resource(res)`",
                         ));
                     };
-                    resource = Some(Arg {
-                        text: res,
-                        comments: arg.comments,
-                    });
+                    resource = Some(Arg { text: res, ..arg });
                 }
                 other => {
                     return Err(unsupported(

@@ -80,10 +80,7 @@ impl MetricsPipeline {
                 .map(|r| file.slice(r).to_string())
                 .collect();
             prev_end = link.range(file).end;
-            let arg = Arg {
-                text: link.args_text(file),
-                comments: before,
-            };
+            let arg = Arg::of_link(file, link, before);
             match link.name.as_str() {
                 "with_exporter" => {
                     let Some(cfg) = link
@@ -222,5 +219,5 @@ pub(super) fn push_link(out: &mut String, arg: &Arg, name: &str, indent: &str, l
     for c in &arg.comments {
         out.push_str(&format!("{le}{indent}{c}"));
     }
-    out.push_str(&format!("{le}{indent}.{name}({})", arg.text));
+    out.push_str(&format!("{le}{indent}.{name}({})", arg.at(indent)));
 }

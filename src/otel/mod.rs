@@ -17,6 +17,10 @@
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere).
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
+//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its one renderer for 0.27, with
+//!   the version facts (what `install_batch` returned, whether it registered globally).
+//! - [`trace_sites`]: finds old trace pipelines in a file and places the replacement with the
+//!   old expression's type (statements, or a same-typed `Result` expression).
 
 pub mod chain;
 pub mod exporter;
@@ -25,6 +29,8 @@ pub mod logs;
 pub mod metrics;
 pub mod placement;
 pub mod runtime;
+pub mod trace;
+pub mod trace_sites;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for
 /// the SDK: `opentelemetry_sdk` (0.21+) or `opentelemetry::sdk` (≤ 0.20).

@@ -16,6 +16,7 @@ use opentelemetry_sdk::{runtime, Resource};
 use prometheus::Registry;
 
 pub mod logs;
+pub mod trace;
 
 /// Delta for counters and histograms, cumulative otherwise (0.27's `LowMemory`).
 #[derive(Clone, Copy)]

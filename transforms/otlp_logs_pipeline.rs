@@ -18,6 +18,9 @@
 //! `LoggerProvider` in its signature, with a warning (callers must keep the provider alive,
 //! as dropping it shuts it down; callers in other files are reported, not rewritten — the
 //! engine runs per file and this transform does no cross-file pre-scan).
+//! `global::logger_provider()` in a function that bound the pipeline's result earlier
+//! (`let _logger = <pipeline>?; … OpenTelemetryTracingBridge::new(&global::logger_provider())`)
+//! becomes `_logger.clone()`, the provider that pipeline now yields.
 //!
 //! ## Before
 //! ```rust,ignore
@@ -45,7 +48,7 @@
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain, a `with_log_config` that is not
 //!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
-//! - `global::logger_provider()`, `global::set_logger_provider(..)`,
+//! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
 //!   `global::shutdown_logger_provider()` (removed in 0.23): `error` finding — pass the
 //!   `LoggerProvider` (e.g. `OpenTelemetryTracingBridge::new(&provider)`) and call
 //!   `provider.shutdown()`.
@@ -125,6 +128,8 @@ impl Transform for OtlpLogsPipeline {
             .min()
             .unwrap_or(0);
         let mut plan = ImportPlan::at(file, syntax, first_site);
+        // Providers bound by rewritten statements: (statement range, binding).
+        let mut bound: Vec<(crate::edit::TextRange, String)> = Vec::new();
         for (local, pat, chain_expr) in &sites.stmt_sites {
             let range = range_of(file, *local);
             let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
@@ -135,6 +140,7 @@ impl Transform for OtlpLogsPipeline {
                 range,
                 placement::statements(&p, &mut plan, pat, None, &indent, le),
             );
+            bound.push((range, pat.clone()));
             if returned_logger {
                 out.finding(
                     range,
@@ -155,8 +161,28 @@ impl Transform for OtlpLogsPipeline {
                 retype_helper(&mut out, file, syntax, imports, &mut plan, range);
             }
         }
+        let bodies = fn_bodies(file, syntax);
         for (range, i) in sites.calls {
             let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();
+            // 0.21's bridge took `&global::logger_provider()`: when the same function bound
+            // the rewritten pipeline's provider earlier, use that instead.
+            if i == 0 {
+                let body = bodies
+                    .iter()
+                    .filter(|b| b.contains_range(range))
+                    .min_by_key(|b| b.len());
+                let provider = bound
+                    .iter()
+                    .filter(|(r, _)| {
+                        r.end <= range.start && body.is_some_and(|b| b.contains_range(*r))
+                    })
+                    .last();
+                if let Some((_, binding)) = provider {
+                    out.replace(range, format!("{binding}.clone()"));
+                    plan.remove_if_unused("opentelemetry::global");
+                    continue;
+                }
+            }
             out.finding(
                 range,
                 Severity::Error,
@@ -177,6 +203,26 @@ impl Transform for OtlpLogsPipeline {
         plan.finish(&mut out);
         out
     }
+}
+
+/// The byte ranges of every function body in the file.
+fn fn_bodies(file: &SourceFile, syntax: &syn::File) -> Vec<crate::edit::TextRange> {
+    struct V<'a> {
+        file: &'a SourceFile,
+        out: Vec<crate::edit::TextRange>,
+    }
+    impl<'ast> Visit<'ast> for V<'_> {
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            self.out.push(range_of(self.file, b));
+            syn::visit::visit_block(self, b);
+        }
+    }
+    let mut v = V {
+        file,
+        out: Vec::new(),
+    };
+    v.visit_file(syntax);
+    v.out
 }
 
 /// A function whose tail is the rewritten pipeline and whose return type names the 0.21 SDK

@@ -171,12 +171,9 @@ impl Transform for OtlpLogsPipeline {
                     .iter()
                     .filter(|b| b.contains_range(range))
                     .min_by_key(|b| b.len());
-                let provider = bound
-                    .iter()
-                    .filter(|(r, _)| {
-                        r.end <= range.start && body.is_some_and(|b| b.contains_range(*r))
-                    })
-                    .last();
+                let provider = bound.iter().rev().find(|(r, _)| {
+                    r.end <= range.start && body.is_some_and(|b| b.contains_range(*r))
+                });
                 if let Some((_, binding)) = provider {
                     out.replace(range, format!("{binding}.clone()"));
                     plan.remove_if_unused("opentelemetry::global");

@@ -15,6 +15,7 @@ pub mod discover;
 pub mod edit;
 pub mod finding;
 pub mod fs;
+pub mod item_edit;
 pub mod manifest;
 pub mod manifest_edit;
 pub mod naming;

@@ -458,6 +458,9 @@ fn run_file(
                 current = candidate;
             }
             Err(e) => {
+                if std::env::var_os("OTEL_MIGRATE_DEBUG_UNPARSABLE").is_some() {
+                    eprintln!("--- {} by {}:\n{}", path.display(), t.id(), candidate.text);
+                }
                 let first = outcome
                     .edits
                     .iter()

@@ -44,6 +44,8 @@ pub const USAGE_NEEDLES: &[&str] = &[
     "with_tls_config",
     "gzip",
     "zstd",
+    "extern crate metrics",
+    "#[macro_use]",
 ];
 
 #[derive(Debug, Clone, Default)]

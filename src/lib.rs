@@ -16,6 +16,7 @@ pub mod edit;
 pub mod finding;
 pub mod fs;
 pub mod manifest;
+pub mod otel;
 pub mod pipeline;
 pub mod report;
 pub mod source;

@@ -6,6 +6,7 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod metrics_macros;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -15,7 +16,10 @@ macro_rules! registry {
     };
 }
 
-registry![instrument_init_to_build::InstrumentInitToBuild];
+registry![
+    instrument_init_to_build::InstrumentInitToBuild,
+    metrics_macros::MetricsMacros,
+];
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

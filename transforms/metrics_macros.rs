@@ -451,7 +451,7 @@ impl Rewriter<'_, '_> {
             range_of_span(self.cx.file, last.span()).start,
         );
         let new_path = format!("{}{local}", self.cx.file.slice(prefix_range));
-        let edit = (local != last.to_string())
+        let edit = (*last != local)
             .then(|| Edit::replace(range_of_span(self.cx.file, last.span()), local));
         (new_path, edit)
     }
@@ -650,7 +650,7 @@ impl Rewriter<'_, '_> {
                 let new_path = format!("{}{}", &path[..path.len() - last.len()], form.target);
                 // `macro_rules!` bodies hold `$x` fragments, which do not parse as
                 // expressions: fall back to the text between top-level commas.
-                let texts = match parse_args(mac.tokens.clone()) {
+                let texts: Vec<String> = match parse_args(mac.tokens.clone()) {
                     Ok(args) => args.items.iter().map(|a| self.text(a.span).to_string()).collect(),
                     Err(_) => split_commas(mac.tokens.clone())
                         .iter()

@@ -7,6 +7,7 @@ use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
 pub mod metrics_macros;
+pub mod metrics_recorder_api;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -19,6 +20,7 @@ macro_rules! registry {
 registry![
     instrument_init_to_build::InstrumentInitToBuild,
     metrics_macros::MetricsMacros,
+    metrics_recorder_api::MetricsRecorderApi,
 ];
 
 /// All transforms, in the order they run.

@@ -503,11 +503,13 @@ impl Finder<'_, '_> {
             if single_ident(&a.base).is_some_and(|n| self.futures.contains(&n)))
     }
 
-    /// Whether `e` (without `?`, `.unwrap()`, `.expect(..)`) is `PrometheusBuilder::…build()`.
+    /// Whether `e` (without `?`, `.unwrap()`, `.expect(..)`, a `match` on it) is
+    /// `PrometheusBuilder::…build()`.
     fn is_builder_build(&self, mut e: &syn::Expr) -> bool {
         loop {
             match strip_parens(e) {
                 syn::Expr::Try(t) => e = &t.expr,
+                syn::Expr::Match(m) => e = &m.expr,
                 syn::Expr::MethodCall(m)
                     if matches!(ident_str(&m.method).as_str(), "unwrap" | "expect") =>
                 {

@@ -169,7 +169,11 @@ impl<'a> MetricsScope<'a> {
                 .iter()
                 .any(|r| self.imports.is(path, &[r.as_str(), name.as_str()]));
             // A bare name that an import maps elsewhere is not ours, even under `#[macro_use]`.
-            let imported_elsewhere = self.imports.resolve_segments(std::slice::from_ref(&name)).len() > 1;
+            let imported_elsewhere = self
+                .imports
+                .resolve_segments(std::slice::from_ref(&name))
+                .len()
+                > 1;
             if via_glob || (self.macro_use && !imported_elsewhere) {
                 return Some(name);
             }

@@ -289,24 +289,35 @@ impl Finder<'_, '_> {
         }
     }
 
-    /// `metrics::recorder().m(args)` → `metrics::with_recorder(|r| r.m(args))`.
+    /// `metrics::recorder().m(args)` → `metrics::with_recorder(|r| r.m(args))`: the arguments
+    /// stay in place.
     fn recorder_chain(&mut self, call: &syn::ExprMethodCall, inner: &syn::ExprCall) {
         let file = self.cx.file;
         let path = path_of(&inner.func).expect("checked");
-        let prefix_end =
-            range_of_span(file, path.segments.last().expect("path").ident.span()).start;
-        let prefix = file.slice(TextRange::new(self.range(path).start, prefix_end));
+        let name = &path.segments.last().expect("path").ident;
+        let head = TextRange::new(
+            range_of_span(file, name.span()).start,
+            range_of_span(file, call.method.span()).start,
+        );
+        self.out.replace(head, "with_recorder(|r| r.".to_string());
         let method = ident_str(&call.method);
-        let mut args: Vec<String> = call.args.iter().map(|a| self.text(a)).collect();
-        if method.starts_with("register_") && args.len() == 1 {
-            args.push(self.default_metadata());
+        if method.starts_with("register_") && call.args.len() == 1 {
+            let at = self.range(&call.args[0]).end;
+            self.out
+                .edit(Edit::insert(at, format!(", {}", self.default_metadata())));
         }
-        let text = format!("{prefix}with_recorder(|r| r.{method}({}))", args.join(", "));
-        self.out.replace(self.range(call), text);
+        self.out
+            .edit(Edit::insert(self.range(call).end, ")".to_string()));
     }
 
     /// `if let Some(r) = metrics::try_recorder() { body }` as a statement.
-    fn try_recorder_if(&mut self, e: &syn::ExprIf, call: &syn::ExprCall, binding: &syn::Pat) {
+    /// Whether it was rewritten (the caller then visits the body, which stays in place).
+    fn try_recorder_if(
+        &mut self,
+        e: &syn::ExprIf,
+        call: &syn::ExprCall,
+        binding: &syn::Pat,
+    ) -> bool {
         let file = self.cx.file;
         let path = path_of(&call.func).expect("checked");
         let prefix_end =
@@ -323,7 +334,7 @@ impl Finder<'_, '_> {
                 "`try_recorder()` is gone in metrics 0.22+ and this branch's control flow cannot move into a closure",
                 format!("restructure around `{prefix}with_recorder(|r| …)` (there is always a recorder, a no-op one when none is installed); the closure body would be `{body}`"),
             );
-            return;
+            return false;
         }
         let mut registers = RegisterCalls::default();
         registers.visit_block(&e.then_branch);
@@ -341,6 +352,7 @@ impl Finder<'_, '_> {
             format!("{prefix}with_recorder(|{}| ", self.text(binding)),
         );
         self.out.edit(Edit::insert(whole.end, ");".to_string()));
+        true
     }
 
     /// An exhaustive `match` on the exporter's `BuildError` (0.12/0.13) gains `ZeroBucketDuration`.
@@ -690,7 +702,10 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
                     && inner.args.is_empty()
                 {
                     self.recorder_chain(m, inner);
-                    return; // the chain's text was replaced whole
+                    for a in &m.args {
+                        self.visit_expr(a);
+                    }
+                    return;
                 }
             }
         }
@@ -731,8 +746,11 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
                         .is_some_and(|i| i == ["try_recorder"])
                     {
                         if let syn::Pat::TupleStruct(ts) = &*l.pat {
-                            if ts.path.is_ident("Some") && ts.elems.len() == 1 {
-                                self.try_recorder_if(e, call, &ts.elems[0]);
+                            if ts.path.is_ident("Some")
+                                && ts.elems.len() == 1
+                                && self.try_recorder_if(e, call, &ts.elems[0])
+                            {
+                                self.visit_block(&e.then_branch);
                                 return;
                             }
                         }

@@ -19,6 +19,8 @@
 //!   no `Display` since 0.14, is formatted with `{e:?}` instead of `{e}` / `{}` / `%e`;
 //! - a package pairing `metrics` with an exporter built on another `metrics` minor (metrics
 //!   0.21 + exporter 0.13, which records nothing) gets a warning at its `PrometheusBuilder`.
+//! - on exporter 0.12/0.13, `install_recorder()` gets a note: from 0.14 its histograms are
+//!   drained only by `PrometheusHandle::run_upkeep()`, which the service must call periodically.
 //!
 //! ## Before
 //! ```rust,ignore
@@ -708,6 +710,17 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
                     return;
                 }
             }
+        }
+        if self.old_exporter
+            && m.method == "install_recorder"
+            && self.chain_starts_at_builder(&m.receiver)
+        {
+            self.out.finding(
+                range_of_span(self.cx.file, m.method.span()),
+                Severity::Note,
+                "since metrics-exporter-prometheus 0.14 a recorder from `install_recorder()` drains its histograms only when `PrometheusHandle::run_upkeep()` is called",
+                "call `handle.run_upkeep()` periodically (e.g. every few seconds from a background task), or memory grows between rare scrapes",
+            );
         }
         if self.is_future_await(&m.receiver) {
             let method = ident_str(&m.method);

@@ -16,6 +16,8 @@ pub mod edit;
 pub mod finding;
 pub mod fs;
 pub mod manifest;
+pub mod manifest_edit;
+pub mod naming;
 pub mod otel;
 pub mod pipeline;
 pub mod report;

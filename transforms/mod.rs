@@ -6,8 +6,13 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod manifest_features;
+pub mod manifest_jaeger_to_otlp;
+pub mod manifest_metrics;
+pub mod manifest_versions;
 pub mod metrics_macros;
 pub mod metrics_recorder_api;
+pub mod service_name;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -18,9 +23,15 @@ macro_rules! registry {
 }
 
 registry![
+    manifest_versions::ManifestVersions,
+    manifest_jaeger_to_otlp::ManifestJaegerToOtlp,
+    manifest_features::ManifestFeatures,
+    manifest_metrics::ManifestMetrics,
     instrument_init_to_build::InstrumentInitToBuild,
     metrics_macros::MetricsMacros,
     metrics_recorder_api::MetricsRecorderApi,
+    // Last: it sees the service names the other transforms leave.
+    service_name::ServiceName,
 ];
 
 /// All transforms, in the order they run.

@@ -59,6 +59,8 @@ pub const USAGE_NEEDLES: &[&str] = &[
     "SdkMeterProvider",
     "LoggerProvider",
     JAEGER_PROPAGATOR,
+    "extern crate metrics",
+    "#[macro_use]",
 ];
 
 /// A derived fact: one file both names `opentelemetry_jaeger` and uses a type called exactly

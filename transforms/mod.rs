@@ -11,6 +11,8 @@ pub mod manifest_features;
 pub mod manifest_jaeger_to_otlp;
 pub mod manifest_metrics;
 pub mod manifest_versions;
+pub mod metrics_macros;
+pub mod metrics_recorder_api;
 pub mod otlp_logs_pipeline;
 pub mod otlp_metrics_pipeline;
 pub mod otlp_trace_pipeline;
@@ -44,6 +46,8 @@ registry![
     sdk_api_renames::SdkApiRenames,
     instrument_init_to_build::InstrumentInitToBuild,
     tracing_bridge::TracingBridge,
+    metrics_macros::MetricsMacros,
+    metrics_recorder_api::MetricsRecorderApi,
     // Last: it sees the service names the other transforms leave.
     service_name::ServiceName,
 ];

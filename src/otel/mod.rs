@@ -21,6 +21,9 @@
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its one renderer for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally).
+//! - [`metrics_facade`]: the `metrics` crate (facade): which macro or item a path names,
+//!   the 0.21 macro table, and which metrics minor each exporter release is built on.
+//! - [`use_tree`]: a `use`-list editor (remove or rename names with their commas).
 //! - [`trace_sites`]: finds old trace pipelines in a file and places the replacement with the
 //!   old expression's type (statements, or a same-typed `Result` expression).
 
@@ -31,10 +34,12 @@ pub mod exporter;
 pub mod imports;
 pub mod logs;
 pub mod metrics;
+pub mod metrics_facade;
 pub mod placement;
 pub mod runtime;
 pub mod trace;
 pub mod trace_sites;
+pub mod use_tree;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for
 /// the SDK: `opentelemetry_sdk` (0.21+) or `opentelemetry::sdk` (≤ 0.20).

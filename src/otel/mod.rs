@@ -1,0 +1,3 @@
+//! Shared OpenTelemetry knowledge: what the transforms and `adopt` write, in one place.
+
+pub mod bootstrap;

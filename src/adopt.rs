@@ -599,15 +599,13 @@ fn append_to_table(text: &str, header: &str, lines: &[String]) -> EditSet {
         Some(at) if text[..at].ends_with('\n') => Edit::insert(at, block),
         Some(at) => Edit::insert(at, format!("{nl}{block}")),
         None => {
-            let sep = if text.is_empty() || text.ends_with('\n') {
-                nl
+            // One blank line before the new table.
+            let sep = if text.is_empty() || text.ends_with(&format!("{nl}{nl}")) {
+                String::new()
+            } else if text.ends_with('\n') {
+                nl.to_string()
             } else {
-                ""
-            };
-            let sep = if text.ends_with(&format!("{nl}{nl}")) || text.is_empty() {
-                "".to_string()
-            } else {
-                format!("{sep}{nl}")
+                format!("{nl}{nl}")
             };
             Edit::insert(text.len(), format!("{sep}{wanted}{nl}{block}"))
         }

@@ -650,6 +650,45 @@ fn verify_on_a_dry_run_reports_compile_errors_with_their_transform() {
     );
 }
 
+/// Telemetry requirements of a manifest below the target set (design.md §7).
+fn below_target(path: &Path) -> Vec<String> {
+    const TARGETS: &[(&str, u64, u64)] = &[
+        ("opentelemetry", 0, 27),
+        ("opentelemetry_sdk", 0, 27),
+        ("opentelemetry-otlp", 0, 27),
+        ("opentelemetry-semantic-conventions", 0, 27),
+        ("opentelemetry-appender-tracing", 0, 27),
+        ("opentelemetry-prometheus", 0, 27),
+        ("tracing-opentelemetry", 0, 28),
+        ("metrics", 0, 24),
+        ("metrics-exporter-prometheus", 0, 16),
+    ];
+    let text = std::fs::read_to_string(path).unwrap();
+    let manifest = otel_migrate::manifest::Manifest::parse(path, &text).unwrap();
+    let mut out = Vec::new();
+    for d in &manifest.deps {
+        if d.is("opentelemetry-jaeger") {
+            out.push(format!(
+                "{}: still depends on opentelemetry-jaeger",
+                path.display()
+            ));
+        }
+        let Some(req) = &d.version else { continue };
+        for (krate, major, minor) in TARGETS {
+            if d.is(krate) {
+                let v = otel_migrate::manifest::minimum_version(req).unwrap();
+                if (v.major, v.minor) < (*major, *minor) {
+                    out.push(format!(
+                        "{}: {krate} = \"{req}\" is below {major}.{minor}",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The end-to-end run: the six demo repositories, `batch --apply --verify`, then a
 /// second run that must change nothing. Needs every transform of the target set.
 #[test]
@@ -755,6 +794,18 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
                     ));
                 }
             }
+        }
+    }
+    // "On the target set": every telemetry requirement left in the migrated manifests is at
+    // least the target version, and the Jaeger exporter is gone.
+    for name in repos {
+        for m in otel_migrate::discover::walk(&dir.path().join(name), true).manifests {
+            let shown = m.strip_prefix(dir.path()).unwrap_or(&m).to_path_buf();
+            failures.extend(
+                below_target(&m)
+                    .into_iter()
+                    .map(|f| f.replace(&m.display().to_string(), &shown.display().to_string())),
+            );
         }
     }
     assert!(

@@ -7,12 +7,15 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::apply::write_changes;
+use crate::batch::{self, BatchOptions};
 use crate::finding::Finding;
 use crate::pipeline::{self, RunOptions, RunResult};
 use crate::report::{display_path, RunReport};
 use crate::source::SourceFile;
-use crate::{diff, fs, transforms, vcs};
+use crate::{adopt, diff, transforms, verify};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +42,26 @@ pub enum Command {
     },
     /// CI gate: exit 1 when a change is pending or an error/warning finding exists.
     Check(RunArgs),
+    /// Migrate several repositories listed in a batch file (dry run unless --apply).
+    Batch(BatchArgs),
+    /// Add OpenTelemetry (0.27) to a service that only has `tracing`.
+    Adopt {
+        /// The service's workspace or crate (default: the current directory).
+        path: Option<PathBuf>,
+        /// Print the diff instead of writing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write even when files to change have uncommitted modifications.
+        #[arg(long)]
+        allow_dirty: bool,
+        /// Compile-check the result (cargo check on a temporary copy).
+        #[arg(long)]
+        verify: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
     /// List the transforms in the order they run.
     List {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -81,9 +104,74 @@ pub struct RunArgs {
     /// Also migrate Rust files that belong to no Cargo package.
     #[arg(long)]
     pub include_orphans: bool,
+    /// Compile-check the migrated code: `cargo check --all-targets` on a temporary copy of each
+    /// project (exit 1 when it fails).
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The batch file (`[[repo]]` entries; see the README).
+    pub file: PathBuf,
+    /// Write the changes (per repository: a dirty one is skipped and reported).
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: write even when files to change have uncommitted modifications.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Compile-check each repository (the written tree, or a temporary copy on a dry run).
+    #[arg(long)]
+    pub verify: bool,
+    /// CI gate: exit 1 when a change is pending or an error/warning finding exists.
+    #[arg(long, conflicts_with = "apply")]
+    pub check: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also save the JSON document to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// No progress bar and no diffs; the summary only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only this transform in every repository (repeatable).
+    #[arg(long = "only", value_name = "ID")]
+    pub only: Vec<String>,
+    /// Do not run this transform in any repository (repeatable).
+    #[arg(long = "skip", value_name = "ID")]
+    pub skip: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also migrate Rust files that belong to no Cargo package.
+    #[arg(long)]
+    pub include_orphans: bool,
+}
+
+/// How output is printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Presentation {
+    pub format: Format,
+    pub color: ColorChoice,
+}
+
+impl Presentation {
+    fn color_for(&self, terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
 }
 
 impl RunArgs {
+    fn presentation(&self) -> Presentation {
+        Presentation {
+            format: self.format,
+            color: self.color,
+        }
+    }
+
     fn options(&self) -> RunOptions {
         RunOptions {
             paths: if self.paths.is_empty() {
@@ -94,15 +182,8 @@ impl RunArgs {
             only: self.only.clone(),
             skip: self.skip.clone(),
             config_file: self.config.clone(),
+            config: None,
             include_orphans: self.include_orphans,
-        }
-    }
-
-    fn color_for(&self, terminal: bool) -> bool {
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 }
@@ -136,29 +217,87 @@ pub fn run(cli: Cli) -> u8 {
             }
         },
         Command::Diff(args) => {
-            let result = pipeline::run(&args.options());
-            let report = RunReport::from_result(&result);
-            print_outcome(&args, &result, &report, true);
-            if report.errors.is_empty() {
-                EXIT_OK
-            } else {
-                EXIT_ERROR
-            }
-        }
-        Command::Check(args) => {
-            let result = pipeline::run(&args.options());
-            let report = RunReport::from_result(&result);
-            print_outcome(&args, &result, &report, true);
+            let options = args.options();
+            let result = pipeline::run(&options);
+            let mut report = RunReport::from_result(&result);
+            let verified = verify_if(args.verify, &result, &options.paths, &mut report);
+            print_outcome(&args.presentation(), &result, &report, true);
             if !report.errors.is_empty() {
                 EXIT_ERROR
-            } else if report.check_fails() {
+            } else if !verified {
                 EXIT_CHECK_FAILED
             } else {
                 EXIT_OK
             }
         }
-        Command::Apply { run, allow_dirty } => apply(&run, allow_dirty),
+        Command::Check(args) => {
+            let options = args.options();
+            let result = pipeline::run(&options);
+            let mut report = RunReport::from_result(&result);
+            let verified = verify_if(args.verify, &result, &options.paths, &mut report);
+            print_outcome(&args.presentation(), &result, &report, true);
+            if !report.errors.is_empty() {
+                EXIT_ERROR
+            } else if report.check_fails() || !verified {
+                EXIT_CHECK_FAILED
+            } else {
+                EXIT_OK
+            }
+        }
+        Command::Apply { run, allow_dirty } => {
+            let options = run.options();
+            let result = pipeline::run(&options);
+            apply(
+                &run.presentation(),
+                result,
+                allow_dirty,
+                run.verify,
+                &options.paths,
+            )
+        }
+        Command::Adopt {
+            path,
+            dry_run,
+            allow_dirty,
+            verify,
+            format,
+            color,
+        } => {
+            let paths = vec![path.unwrap_or_else(|| PathBuf::from("."))];
+            let mut result = RunResult::default();
+            let plan = adopt::plan(&paths, None, &result);
+            adopt::overlay(&mut result, plan);
+            let presentation = Presentation { format, color };
+            if dry_run {
+                let mut report = RunReport::from_result(&result);
+                let verified = verify_if(verify, &result, &paths, &mut report);
+                print_outcome(&presentation, &result, &report, true);
+                if !report.errors.is_empty() {
+                    EXIT_ERROR
+                } else if !verified {
+                    EXIT_CHECK_FAILED
+                } else {
+                    EXIT_OK
+                }
+            } else {
+                apply(&presentation, result, allow_dirty, verify, &paths)
+            }
+        }
+        Command::Batch(args) => batch(&args),
     }
+}
+
+/// Runs `--verify` when asked and records it in the report; whether the code compiles (true
+/// without `--verify`).
+fn verify_if(enabled: bool, result: &RunResult, paths: &[PathBuf], report: &mut RunReport) -> bool {
+    if !enabled {
+        return true;
+    }
+    let roots = verify::project_roots(result, paths);
+    let v = verify::verify(&roots, &result.files);
+    let passed = v.passed();
+    report.verify = Some(v);
+    passed
 }
 
 fn list(format: Format) -> u8 {
@@ -188,7 +327,7 @@ fn list(format: Format) -> u8 {
 }
 
 /// Prints the diff (or JSON) to stdout and findings, errors and the summary to stderr.
-fn print_outcome(args: &RunArgs, result: &RunResult, report: &RunReport, show_diff: bool) {
+fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport, show_diff: bool) {
     if args.format == Format::Json {
         println!(
             "{}",
@@ -218,7 +357,48 @@ fn print_outcome(args: &RunArgs, result: &RunResult, report: &RunReport, show_di
     for e in &report.errors {
         let _ = writeln!(err, "error: {}: {}", e.path, e.message);
     }
+    if let Some(v) = &report.verify {
+        let _ = write!(err, "{}", verify_text(v));
+    }
     let _ = writeln!(err, "{}", report.summary_line());
+}
+
+/// Per project: `compiles`, or the first compiler errors with the transforms behind them.
+fn verify_text(v: &verify::VerifyReport) -> String {
+    let mut out = String::new();
+    for p in &v.projects {
+        let features = if p.all_features {
+            ", also with --all-features"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "verify: {}: {} ({:.1}s{features})\n",
+            p.path,
+            p.status.as_str(),
+            p.seconds
+        ));
+        if let Some(m) = &p.message {
+            out.push_str(&format!("  {}\n", m.replace('\n', "\n  ")));
+        }
+        for e in &p.errors {
+            let by = if e.transforms.is_empty() {
+                String::new()
+            } else {
+                format!(" [from {}]", e.transforms.join(", "))
+            };
+            let features = if e.features == "all" {
+                " (--all-features)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  {}:{}:{}: error: {}{by}{features}\n",
+                e.path, e.line, e.column, e.message
+            ));
+        }
+    }
+    out
 }
 
 fn render_finding(result: &RunResult, f: &Finding, color: bool) -> String {
@@ -232,67 +412,197 @@ fn render_finding(result: &RunResult, f: &Finding, color: bool) -> String {
     format!("{}\n", shown.render(source.as_ref(), color))
 }
 
-fn apply(args: &RunArgs, allow_dirty: bool) -> u8 {
-    let result = pipeline::run(&args.options());
+fn apply(
+    args: &Presentation,
+    result: RunResult,
+    allow_dirty: bool,
+    verify: bool,
+    paths: &[PathBuf],
+) -> u8 {
     let mut report = RunReport::from_result(&result);
-    let changed: Vec<&pipeline::FileResult> = result.files.iter().filter(|f| f.changed()).collect();
-
-    // Per git repository: refuse when a file to change is modified, staged or untracked.
-    let mut by_repo: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
-    for f in &changed {
-        by_repo
-            .entry(f.git_root.clone())
-            .or_default()
-            .push(f.path.clone());
+    let outcome = write_changes(&result, allow_dirty);
+    if outcome.outside_git > 0 {
+        eprintln!(
+            "note: {} file(s) are not in a git repository; writing them without a dirty-tree check",
+            outcome.outside_git
+        );
     }
-    let mut refused = Vec::new();
-    let mut status_errors = Vec::new();
-    for (root, files) in &by_repo {
-        match root {
-            None => eprintln!("note: {} file(s) are not in a git repository; writing them without a dirty-tree check", files.len()),
-            Some(root) if !allow_dirty => match vcs::dirty_files(root, files) {
-                Ok(dirty) => refused.extend(dirty),
-                Err(e) => status_errors.push(e),
-            },
-            Some(_) => {}
-        }
-    }
-    if !refused.is_empty() || !status_errors.is_empty() {
+    if outcome.refused_any() {
         print_outcome(args, &result, &report, false);
-        for e in &status_errors {
+        for e in &outcome.status_errors {
             eprintln!("error: {e}");
         }
-        if !refused.is_empty() {
+        if !outcome.refused.is_empty() {
             eprintln!(
                 "error: {} file(s) to change have uncommitted changes; nothing was written:",
-                refused.len()
+                outcome.refused.len()
             );
-            for d in &refused {
+            for d in &outcome.refused {
                 eprintln!("  {} ({})", display_path(&d.path), d.state);
             }
             eprintln!("commit or stash them first, or pass --allow-dirty to write anyway");
         }
         return EXIT_ERROR;
     }
-
-    let mut written = 0;
-    for f in &changed {
-        match fs::write_atomic(&f.path, &f.output) {
-            Ok(()) => written += 1,
-            Err(e) => report.errors.push(crate::report::ErrorReport {
-                path: display_path(&f.path),
-                message: format!("cannot write: {e}"),
-            }),
-        }
+    for (path, message) in &outcome.write_errors {
+        report.errors.push(crate::report::ErrorReport {
+            path: display_path(path),
+            message: message.clone(),
+        });
     }
     report.summary.errors = report.errors.len();
+    let verified = verify_if(verify, &result, paths, &mut report);
     print_outcome(args, &result, &report, false);
     if args.format == Format::Text {
-        eprintln!("otel-migrate: wrote {written} file(s)");
+        eprintln!("otel-migrate: wrote {} file(s)", outcome.written);
     }
-    if report.errors.is_empty() {
-        EXIT_OK
-    } else {
+    if !report.errors.is_empty() {
         EXIT_ERROR
+    } else if !verified {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+fn batch(args: &BatchArgs) -> u8 {
+    let specs = match batch::load(&args.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let opts = BatchOptions {
+        apply: args.apply,
+        allow_dirty: args.allow_dirty,
+        verify: args.verify,
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        include_orphans: args.include_orphans,
+    };
+    let progress = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(specs.len() as u64)
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} repositories {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_message(if args.apply {
+        "migrating and writing"
+    } else {
+        "migrating"
+    });
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let mut runs = batch::run_all(&specs, &opts, &|name| {
+        progress.inc(1);
+        progress.set_message(format!("{name} done"));
+    });
+    if args.verify {
+        progress.set_position(0);
+        progress.set_length(runs.len() as u64);
+        batch::verify_all(&mut runs, &|name| {
+            progress.set_message(format!("verifying {name} (cargo check)"));
+            progress.inc(1);
+        });
+    }
+    progress.finish_and_clear();
+
+    let report = batch::report(&runs, &opts);
+    let json = serde_json::to_string_pretty(&report).expect("serializable");
+    if let Some(file) = &args.report {
+        if let Err(e) = std::fs::write(file, format!("{json}\n")) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return EXIT_ERROR;
+        }
+    }
+    if args.format == Format::Json {
+        println!("{json}");
+    } else {
+        print_batch_text(args, &runs, &report);
+    }
+    batch::exit_code(&runs, args.check)
+}
+
+fn print_batch_text(args: &BatchArgs, runs: &[batch::RepoRun], report: &batch::BatchReport) {
+    let presentation = Presentation {
+        format: Format::Text,
+        color: args.color,
+    };
+    let stdout_color = presentation.color_for(std::io::stdout().is_terminal());
+    let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    for run in runs {
+        let header = format!("==> {} ({})\n", run.name, display_path(&run.path));
+        let diffs: String = run.report.files.iter().map(|f| f.diff.as_str()).collect();
+        if !args.apply && !args.quiet && !diffs.is_empty() {
+            let _ = out.write_all(header.as_bytes());
+            let text = if stdout_color {
+                diff::colorize(&diffs)
+            } else {
+                diffs
+            };
+            let _ = out.write_all(text.as_bytes());
+        }
+        let _ = out.flush();
+        let _ = err.write_all(header.as_bytes());
+        if !args.quiet {
+            for f in &run.result.findings {
+                let _ = writeln!(err, "{}", render_finding(&run.result, f, stderr_color));
+            }
+        }
+        for e in &run.report.errors {
+            let _ = writeln!(err, "error: {}: {}", e.path, e.message);
+        }
+        if !run.dirty.is_empty() {
+            let _ = writeln!(
+                err,
+                "error: {} file(s) to change have uncommitted changes; this repository was skipped:",
+                run.dirty.len()
+            );
+            for d in &run.dirty {
+                let _ = writeln!(err, "  {} ({})", display_path(&d.path), d.state);
+            }
+        }
+        if let Some(v) = &run.verify {
+            let _ = write!(err, "{}", verify_text(v));
+        }
+        let _ = writeln!(err, "{}", run.report.summary_line());
+        if args.apply && run.written > 0 {
+            let _ = writeln!(err, "otel-migrate: wrote {} file(s)", run.written);
+        }
+        let _ = writeln!(err);
+    }
+    let s = &report.summary;
+    let _ = writeln!(err, "==> summary ({} repositories)", s.repos);
+    let _ = write!(err, "{}", batch::summary_table(runs));
+    let _ = writeln!(
+        err,
+        "total: {} file(s) scanned, {} changed{}; {} finding(s) ({} error, {} warning, {} note), {} suppressed; {} error(s)",
+        s.files_scanned,
+        s.files_changed,
+        if args.apply { format!(", {} written", s.files_written) } else { String::new() },
+        s.findings,
+        s.by_severity.error,
+        s.by_severity.warning,
+        s.by_severity.note,
+        s.suppressed,
+        s.errors
+    );
+    if !s.service_names.is_empty() {
+        let _ = writeln!(
+            err,
+            "\nservice names (from a scan of service-name sites in the migrated code):"
+        );
+        let _ = write!(err, "{}", batch::service_names_table(&s.service_names));
+    }
+    if !s.next_steps.is_empty() {
+        let _ = writeln!(err, "\nnext steps:");
+        for step in &s.next_steps {
+            let _ = writeln!(err, "  - {step}");
+        }
     }
 }

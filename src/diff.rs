@@ -17,6 +17,17 @@ pub fn unified(display_path: &str, old: &str, new: &str) -> String {
     format!("diff --git a/{display_path} b/{display_path}\n{body}")
 }
 
+/// The diff of a file the run creates, in git's form (`--- /dev/null`).
+pub fn created(display_path: &str, new: &str) -> String {
+    let diff = TextDiff::from_lines("", new);
+    let body = diff
+        .unified_diff()
+        .context_radius(3)
+        .header("/dev/null", &format!("b/{display_path}"))
+        .to_string();
+    format!("diff --git a/{display_path} b/{display_path}\nnew file mode 100644\n{body}")
+}
+
 /// Colors a unified diff for a terminal, line by line.
 pub fn colorize(diff: &str) -> String {
     const RED: &str = "\x1b[31m";

@@ -7,6 +7,9 @@
 //! `syntax`), re-parse after each, then report (`report`, `diff`, `finding`) or write
 //! atomically (`fs`, `vcs`).
 
+pub mod adopt;
+pub mod apply;
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod context;
@@ -26,6 +29,7 @@ pub mod source;
 pub mod syntax;
 pub mod transform;
 pub mod vcs;
+pub mod verify;
 
 #[path = "../transforms/mod.rs"]
 pub mod transforms;

@@ -26,6 +26,9 @@ pub struct RunOptions {
     pub skip: Vec<String>,
     /// `--config FILE` for every project.
     pub config_file: Option<PathBuf>,
+    /// A config for every project, given in memory (the batch file's merged per-repo config);
+    /// wins over `config_file`.
+    pub config: Option<Config>,
     pub include_orphans: bool,
 }
 
@@ -79,15 +82,16 @@ impl RunResult {
 /// Runs every enabled transform over the PATHs, in memory.
 pub fn run(opts: &RunOptions) -> RunResult {
     let mut result = RunResult::default();
-    let config_override = match &opts.config_file {
-        Some(path) => match Config::load(path) {
+    let config_override = match (&opts.config, &opts.config_file) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(path)) => match Config::load(path) {
             Ok(c) => Some(c),
             Err(e) => {
                 result.errors.push((path.clone(), e));
                 return result;
             }
         },
-        None => None,
+        (None, None) => None,
     };
     for id in opts.only.iter().chain(&opts.skip) {
         if transforms::find(id).is_none() {

@@ -19,6 +19,9 @@ pub struct RunReport {
     pub findings: Vec<Finding>,
     pub errors: Vec<ErrorReport>,
     pub summary: Summary,
+    /// `--verify`: whether the migrated code compiles (absent without `--verify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<crate::verify::VerifyReport>,
 }
 
 #[derive(Debug, Serialize)]
@@ -84,8 +87,14 @@ impl RunReport {
             .iter()
             .map(|f| {
                 let path = display_path(&f.path);
+                // A file the run creates (adopt's module) has no original on disk.
+                let created = f.original.is_empty() && !f.path.exists();
                 FileReport {
-                    diff: diff::unified(&path, &f.original, &f.output),
+                    diff: if created {
+                        diff::created(&path, &f.output)
+                    } else {
+                        diff::unified(&path, &f.original, &f.output)
+                    },
                     path,
                     changed: f.changed(),
                     edits: f
@@ -137,6 +146,7 @@ impl RunReport {
             findings,
             errors,
             summary,
+            verify: None,
         }
     }
 

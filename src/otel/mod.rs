@@ -3,6 +3,7 @@
 //!
 //! - [`crates`]: the tables of crates and target versions the manifest transforms use.
 //! - [`deps`]: usage and version helpers shared by the manifest transforms.
+//! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
 //! - [`chain`]: reads a method chain (`a().b(x).c(y)`) into its root and its links, and follows
 //!   a builder kept in a local (`let mut p = …; if … { p = p.with_x(..) }`) where that is provable.
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
@@ -27,6 +28,7 @@
 //! - [`trace_sites`]: finds old trace pipelines in a file and places the replacement with the
 //!   old expression's type (statements, or a same-typed `Result` expression).
 
+pub mod bootstrap;
 pub mod chain;
 pub mod crates;
 pub mod deps;

@@ -1,0 +1,480 @@
+//! `--verify`: the compiler is the judge. Each migrated project (the whole workspace, so
+//! `workspace = true` and path dependencies keep working) is copied to a temporary directory,
+//! the migrated texts laid over the copy, and `cargo check --all-targets` runs there (once more
+//! with `--all-features` when a manifest declares features) against the registry, with one
+//! shared target directory so the OpenTelemetry crates build once. The user's tree is never
+//! touched, so this works for a dry run as well as after `apply`.
+//!
+//! A failure is reported with its first compiler errors, located in the user's files and
+//! attributed to the transforms whose edits produced those lines when that can be told.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::edit::TextRange;
+use crate::pipeline::{FileResult, RunResult};
+use crate::report::display_path;
+
+/// How many compiler errors are kept per project and feature set.
+const FIRST_ERRORS: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerifyStatus {
+    /// Every project compiles.
+    Compiles,
+    /// The compiler rejected a project.
+    Fails,
+    /// cargo could not be run or failed before compiling (resolution, network, I/O).
+    Error,
+}
+
+impl VerifyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyStatus::Compiles => "compiles",
+            VerifyStatus::Fails => "fails",
+            VerifyStatus::Error => "error",
+        }
+    }
+
+    fn worst(self, other: VerifyStatus) -> VerifyStatus {
+        let rank = |s| match s {
+            VerifyStatus::Compiles => 0,
+            VerifyStatus::Fails => 1,
+            VerifyStatus::Error => 2,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub status: VerifyStatus,
+    pub projects: Vec<ProjectCheck>,
+}
+
+impl VerifyReport {
+    pub fn passed(&self) -> bool {
+        self.status == VerifyStatus::Compiles
+    }
+
+    /// `compiles`, or `fails (3 errors)`, for tables.
+    pub fn short(&self) -> String {
+        let errors: usize = self.projects.iter().map(|p| p.errors.len()).sum();
+        match self.status {
+            VerifyStatus::Compiles => "compiles".to_string(),
+            VerifyStatus::Fails => format!("fails ({errors} error(s))"),
+            VerifyStatus::Error => "error".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectCheck {
+    pub path: String,
+    pub status: VerifyStatus,
+    /// Whether a second check ran with `--all-features`.
+    pub all_features: bool,
+    pub seconds: f64,
+    /// The first compiler errors (of both feature sets).
+    pub errors: Vec<CompileError>,
+    /// Why cargo failed when it failed before the compiler said anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CompileError {
+    /// The user's file (not the temporary copy).
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The transforms whose edits produced this line; empty when the line is unchanged.
+    pub transforms: Vec<String>,
+    /// `"default"` or `"all"`.
+    pub features: &'static str,
+    /// rustc's own rendering.
+    pub rendered: String,
+}
+
+/// The shared target directory: `OTEL_MIGRATE_TARGET_DIR`, else `otel-migrate/target` in the
+/// user's cache directory, else in the temporary directory.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OTEL_MIGRATE_TARGET_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+    match cache {
+        Some(c) => c.join("otel-migrate").join("target"),
+        None => std::env::temp_dir().join("otel-migrate-target"),
+    }
+}
+
+/// The projects to check for a run over `paths`: every project a file of the result belongs
+/// to, plus each PATH that is itself a Cargo project; nested ones dropped (a workspace check
+/// covers its members).
+pub fn project_roots(result: &RunResult, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = result
+        .files
+        .iter()
+        .map(|f| f.project_root.clone())
+        .chain(
+            paths
+                .iter()
+                .filter(|p| p.join("Cargo.toml").is_file())
+                .filter_map(|p| std::path::absolute(p).and_then(|p| p.canonicalize()).ok()),
+        )
+        .collect();
+    roots.sort();
+    roots.dedup();
+    let all = roots.clone();
+    roots.retain(|r| !all.iter().any(|o| o != r && r.starts_with(o)));
+    roots
+}
+
+/// Checks each project with the migrated texts of `files` laid over a temporary copy.
+pub fn verify(roots: &[PathBuf], files: &[FileResult]) -> VerifyReport {
+    let target = target_dir();
+    let projects: Vec<ProjectCheck> = roots
+        .iter()
+        .map(|root| check_project(root, files, &target))
+        .collect();
+    let status = projects
+        .iter()
+        .fold(VerifyStatus::Compiles, |s, p| s.worst(p.status));
+    VerifyReport { status, projects }
+}
+
+fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectCheck {
+    let started = Instant::now();
+    let mut check = ProjectCheck {
+        path: display_path(root),
+        status: VerifyStatus::Compiles,
+        all_features: false,
+        seconds: 0.0,
+        errors: Vec::new(),
+        message: None,
+    };
+    let copy = match prepare_copy(root, files) {
+        Ok(c) => c,
+        Err(e) => {
+            check.status = VerifyStatus::Error;
+            check.message = Some(e);
+            return check;
+        }
+    };
+    let copy_root = copy
+        .path()
+        .join(root.file_name().unwrap_or("project".as_ref()));
+    check.all_features = declares_features(&copy_root);
+    for all_features in [false, true] {
+        if all_features && !check.all_features {
+            continue;
+        }
+        match cargo_check(&copy_root, target, all_features) {
+            Ok(CargoOutcome::Compiles) => {}
+            Ok(CargoOutcome::Errors(errors)) => {
+                check.status = check.status.worst(VerifyStatus::Fails);
+                for e in errors {
+                    let e = locate(e, &copy_root, root, files, all_features);
+                    if check.errors.len() < 2 * FIRST_ERRORS && !check.errors.contains(&e) {
+                        check.errors.push(e);
+                    }
+                }
+            }
+            Err(message) => {
+                check.status = VerifyStatus::Error;
+                check.message = Some(message);
+                break;
+            }
+        }
+    }
+    check.seconds = started.elapsed().as_secs_f64();
+    check
+}
+
+/// Copies the project (without `target/` and `.git`) and writes the migrated texts over it.
+fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("otel-migrate-verify.")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let copy_root = dir
+        .path()
+        .join(root.file_name().unwrap_or("project".as_ref()));
+    copy_tree(root, &copy_root).map_err(|e| format!("cannot copy {}: {e}", root.display()))?;
+    for f in files.iter().filter(|f| f.changed()) {
+        let Ok(rel) = f.path.strip_prefix(root) else {
+            continue;
+        };
+        let to = copy_root.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&to, &f.output)
+            .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+    }
+    Ok(dir)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    let has_manifest = from.join("Cargo.toml").is_file();
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let path = entry.path();
+        if name == ".git"
+            || (name == "target" && (has_manifest || path.join("CACHEDIR.TAG").is_file()))
+        {
+            continue;
+        }
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name))?;
+        } else if path.is_file() {
+            std::fs::copy(&path, to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether any manifest of the copied project has a `[features]` table.
+fn declares_features(root: &Path) -> bool {
+    crate::discover::walk(root, true).manifests.iter().any(|m| {
+        std::fs::read_to_string(m)
+            .ok()
+            .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+            .and_then(|d| {
+                d.get("features")
+                    .and_then(|f| f.as_table_like())
+                    .map(|t| !t.is_empty())
+            })
+            .unwrap_or(false)
+    })
+}
+
+enum CargoOutcome {
+    Compiles,
+    Errors(Vec<RawError>),
+}
+
+struct RawError {
+    /// As rustc printed it: relative to the workspace root, or absolute.
+    file: PathBuf,
+    line: usize,
+    column: usize,
+    message: String,
+    rendered: String,
+}
+
+fn cargo_check(root: &Path, target: &Path, all_features: bool) -> Result<CargoOutcome, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never")
+        .args(["check", "--all-targets", "--message-format=json"]);
+    if all_features {
+        cmd.arg("--all-features");
+    }
+    let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if out.status.success() {
+        return Ok(CargoOutcome::Compiles);
+    }
+    let errors: Vec<RawError> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["reason"] == "compiler-message" && v["message"]["level"] == "error")
+        .filter_map(|v| raw_error(&v["message"]))
+        .collect();
+    if errors.is_empty() {
+        // Resolution, download or build-script failures: cargo's own words.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first: Vec<&str> = stderr
+            .lines()
+            .filter(|l| {
+                !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Checking")
+            })
+            .take(12)
+            .collect();
+        return Err(format!("cargo check failed: {}", first.join("\n")));
+    }
+    Ok(CargoOutcome::Errors(errors))
+}
+
+fn raw_error(message: &serde_json::Value) -> Option<RawError> {
+    let spans = message["spans"].as_array()?;
+    let span = spans
+        .iter()
+        .find(|s| s["is_primary"] == true)
+        .or_else(|| spans.first());
+    let text = message["message"].as_str()?.to_string();
+    let rendered = message["rendered"].as_str().unwrap_or(&text).to_string();
+    Some(match span {
+        Some(s) => RawError {
+            file: PathBuf::from(s["file_name"].as_str().unwrap_or("")),
+            line: s["line_start"].as_u64().unwrap_or(0) as usize,
+            column: s["column_start"].as_u64().unwrap_or(0) as usize,
+            message: text,
+            rendered,
+        },
+        // `aborting due to …` and friends carry no span and say nothing new.
+        None if text.starts_with("aborting due to") => return None,
+        None => RawError {
+            file: PathBuf::new(),
+            line: 0,
+            column: 0,
+            message: text,
+            rendered,
+        },
+    })
+}
+
+/// Puts an error in the user's file and names the transforms behind its line.
+fn locate(
+    e: RawError,
+    copy_root: &Path,
+    root: &Path,
+    files: &[FileResult],
+    all_features: bool,
+) -> CompileError {
+    let in_copy = if e.file.is_absolute() {
+        e.file.clone()
+    } else {
+        copy_root.join(&e.file)
+    };
+    let original = in_copy
+        .strip_prefix(copy_root)
+        .map(|rel| root.join(rel))
+        .unwrap_or(in_copy);
+    let transforms = files
+        .iter()
+        .find(|f| f.path == original)
+        .map(|f| transforms_at_line(f, e.line))
+        .unwrap_or_default();
+    CompileError {
+        path: if e.file.as_os_str().is_empty() {
+            String::new()
+        } else {
+            display_path(&original)
+        },
+        line: e.line,
+        column: e.column,
+        message: e.message,
+        transforms,
+        features: if all_features { "all" } else { "default" },
+        rendered: e.rendered,
+    }
+}
+
+/// The accepted edits of a file with the transform that made each (`edits` counts and
+/// `edit_ranges` come from the same edit sets, in the same order).
+pub fn ranges_by_transform(file: &FileResult) -> Vec<(&str, TextRange)> {
+    let mut ranges = file.edit_ranges.iter();
+    file.edits
+        .iter()
+        .flat_map(|(t, n)| {
+            ranges
+                .by_ref()
+                .take(*n)
+                .map(move |r| (t.as_str(), *r))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The transforms whose edits produced 1-based `line` of the file's migrated text: the line
+/// is mapped to the original lines it replaced, then to the edits that touch them.
+pub fn transforms_at_line(file: &FileResult, line: usize) -> Vec<String> {
+    if line == 0 {
+        return Vec::new();
+    }
+    let diff = similar::TextDiff::from_lines(&file.original, &file.output);
+    let Some(op) = diff
+        .ops()
+        .iter()
+        .find(|op| op.new_range().contains(&(line - 1)))
+    else {
+        return Vec::new();
+    };
+    if op.tag() == similar::DiffTag::Equal {
+        return Vec::new();
+    }
+    let starts = line_starts(&file.original);
+    let byte_of = |l: usize| starts.get(l).copied().unwrap_or(file.original.len());
+    let old = op.old_range();
+    let (start, end) = (byte_of(old.start), byte_of(old.end));
+    let mut out: Vec<String> = Vec::new();
+    for (t, r) in ranges_by_transform(file) {
+        let touches = r.start <= end && r.end >= start;
+        if touches && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_changed_lines_to_their_transform() {
+        let original = "a\nb\nc\nd\n".to_string();
+        let output = "a\nB\nc\nD\nE\n".to_string();
+        let file = FileResult {
+            path: PathBuf::from("x.rs"),
+            original,
+            output,
+            edits: vec![("first".into(), 1), ("second".into(), 1)],
+            edit_ranges: vec![TextRange::new(2, 3), TextRange::new(6, 7)],
+            project_root: PathBuf::from("."),
+            git_root: None,
+        };
+        assert_eq!(transforms_at_line(&file, 1), Vec::<String>::new());
+        assert_eq!(transforms_at_line(&file, 2), vec!["first"]);
+        assert_eq!(transforms_at_line(&file, 4), vec!["second"]);
+        assert_eq!(transforms_at_line(&file, 5), vec!["second"]);
+    }
+
+    #[test]
+    fn nested_project_roots_are_dropped() {
+        let result = RunResult {
+            files: ["/r/a", "/r/a/crates/x", "/r/b"]
+                .iter()
+                .map(|r| FileResult {
+                    path: PathBuf::from(r).join("Cargo.toml"),
+                    original: String::new(),
+                    output: String::new(),
+                    edits: Vec::new(),
+                    edit_ranges: Vec::new(),
+                    project_root: PathBuf::from(r),
+                    git_root: None,
+                })
+                .collect(),
+            ..RunResult::default()
+        };
+        assert_eq!(
+            project_roots(&result, &[]),
+            vec![PathBuf::from("/r/a"), PathBuf::from("/r/b")]
+        );
+    }
+}

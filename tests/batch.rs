@@ -1,0 +1,834 @@
+//! `batch`, `adopt`, `--verify` and orphan handling, through the command line, on temporary
+//! git repositories. The end-to-end test at the bottom migrates copies of the six demo
+//! repositories with `batch --apply --verify` against the real registry crates (slow: it
+//! shares `target/compile-check` with tests/compile.rs so the OpenTelemetry crates build once).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("otel-migrate").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Out {
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn git_init_commit(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["config", "user.email", "t@example.com"]);
+    git(dir, &["config", "user.name", "t"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "before migration"]);
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const OLD_MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";
+const OLD_CODE: &str = "use opentelemetry::global;\n\npub fn requests() {\n    let meter = global::meter(\"svc\");\n    let _c = meter.u64_counter(\"requests\").init();\n}\n";
+
+/// A small package on opentelemetry 0.26 with one `.init()` to migrate, as a git repository.
+fn old_repo(root: &Path, name: &str) -> PathBuf {
+    let dir = root.join(name);
+    write(&dir.join("Cargo.toml"), &OLD_MANIFEST.replace("svc", name));
+    write(&dir.join("src/lib.rs"), OLD_CODE);
+    git_init_commit(&dir);
+    dir
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+fn repo<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"].as_str().unwrap().ends_with(name))
+        .unwrap_or_else(|| panic!("no repo {name} in {doc}"))
+}
+
+#[test]
+fn dry_run_prints_diffs_per_repository_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = old_repo(dir.path(), "alpha");
+    old_repo(dir.path(), "beta");
+    let file = dir.path().join("migrate.toml");
+    write(
+        &file,
+        "[[repo]]\npath = \"alpha\"\n\n[[repo]]\npath = \"beta\"\n",
+    );
+    let out = run(bin()
+        .current_dir(dir.path())
+        .args(["batch", "migrate.toml"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("==> alpha (alpha)\ndiff --git a/alpha/src/lib.rs"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("==> beta (beta)\n"));
+    assert!(out
+        .stdout
+        .contains("+    let _c = meter.u64_counter(\"requests\").build();"));
+    assert!(
+        out.stderr.contains("==> summary (2 repositories)"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("instrument-init-to-build:1"));
+    assert!(out.stderr.contains("run again with --apply"));
+    assert_eq!(
+        std::fs::read_to_string(a.join("src/lib.rs")).unwrap(),
+        OLD_CODE
+    );
+}
+
+#[test]
+fn json_document_has_the_documented_shape_and_report_file_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    old_repo(dir.path(), "alpha");
+    let file = dir.path().join("migrate.toml");
+    write(&file, "[[repo]]\npath = \"alpha\"\nskip = [\"instrument-init-to-build\"]\n\n[[repo]]\npath = \"./alpha\"\n");
+    let out = run(bin().current_dir(dir.path()).args([
+        "batch",
+        "migrate.toml",
+        "--format",
+        "json",
+        "--report",
+        "saved.json",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(doc["version"], 1);
+    let repos = doc["repos"].as_array().unwrap();
+    assert_eq!(repos.len(), 2);
+    for r in repos {
+        for key in ["path", "status", "report", "verify", "dirty", "written"] {
+            assert!(r.get(key).is_some(), "repo without {key}: {r}");
+        }
+        assert_eq!(r["report"]["version"], 1);
+        assert!(r["verify"].is_null());
+        assert_eq!(r["status"], "ok");
+    }
+    // The per-repo `skip` applies to its entry only.
+    assert_eq!(repos[0]["report"]["summary"]["files_changed"], 0);
+    assert_eq!(repos[1]["report"]["summary"]["files_changed"], 1);
+    let s = &doc["summary"];
+    for key in [
+        "repos",
+        "repos_changed",
+        "files_scanned",
+        "files_changed",
+        "edits",
+        "findings",
+        "by_severity",
+        "errors",
+        "verify",
+        "service_names",
+        "next_steps",
+    ] {
+        assert!(s.get(key).is_some(), "summary without {key}: {s}");
+    }
+    assert_eq!(s["repos"], 2);
+    assert_eq!(s["files_changed"], 1);
+    assert_eq!(s["edits"]["instrument-init-to-build"], 1);
+    let saved = json(&std::fs::read_to_string(dir.path().join("saved.json")).unwrap());
+    assert_eq!(saved, doc);
+}
+
+#[test]
+fn apply_skips_a_dirty_repository_and_writes_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = old_repo(dir.path(), "clean");
+    let dirty = old_repo(dir.path(), "dirty");
+    let edited = format!("{OLD_CODE}// work in progress\n");
+    write(&dirty.join("src/lib.rs"), &edited);
+    write(
+        &dir.path().join("migrate.toml"),
+        "[[repo]]\npath = \"dirty\"\n\n[[repo]]\npath = \"clean\"\n",
+    );
+    let out = run(bin().current_dir(dir.path()).args([
+        "batch",
+        "migrate.toml",
+        "--apply",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 2, "a skipped repository exits 2: {}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(repo(&doc, "dirty")["status"], "skipped-dirty");
+    assert_eq!(repo(&doc, "dirty")["dirty"][0]["state"], "modified");
+    assert_eq!(repo(&doc, "clean")["status"], "ok");
+    assert_eq!(repo(&doc, "clean")["written"], 1);
+    assert_eq!(doc["summary"]["repos_skipped_dirty"], 1);
+    assert_eq!(
+        std::fs::read_to_string(dirty.join("src/lib.rs")).unwrap(),
+        edited
+    );
+    assert!(std::fs::read_to_string(clean.join("src/lib.rs"))
+        .unwrap()
+        .contains(".build()"));
+
+    // Text mode names the dirty file and the way out.
+    let out = run(bin()
+        .current_dir(dir.path())
+        .args(["batch", "migrate.toml", "--apply"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("this repository was skipped"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("dirty/src/lib.rs (modified)"));
+    assert!(out.stderr.contains("--allow-dirty"));
+}
+
+#[test]
+fn an_error_in_one_repository_never_stops_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = old_repo(dir.path(), "good");
+    let broken = old_repo(dir.path(), "broken");
+    write(
+        &broken.join("src/bad.rs"),
+        "use opentelemetry::global;\nfn oops( { meter.u64_counter(\"x\").init()\n",
+    );
+    git(&broken, &["add", "-A"]);
+    git(&broken, &["commit", "-qm", "bad"]);
+    write(
+        &dir.path().join("migrate.toml"),
+        "[[repo]]\npath = \"missing\"\n\n[[repo]]\npath = \"broken\"\n\n[[repo]]\npath = \"good\"\n",
+    );
+    let out = run(bin().current_dir(dir.path()).args([
+        "batch",
+        "migrate.toml",
+        "--apply",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert_eq!(repo(&doc, "missing")["status"], "error");
+    assert!(repo(&doc, "missing")["report"]["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("does not exist"));
+    assert_eq!(repo(&doc, "broken")["status"], "error");
+    assert!(repo(&doc, "broken")["report"]["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Rust syntax error"));
+    // A repository with an error is not written at all.
+    assert_eq!(
+        std::fs::read_to_string(broken.join("src/lib.rs")).unwrap(),
+        OLD_CODE
+    );
+    assert_eq!(repo(&doc, "good")["status"], "ok");
+    assert!(std::fs::read_to_string(good.join("src/lib.rs"))
+        .unwrap()
+        .contains(".build()"));
+    assert_eq!(doc["summary"]["repos_with_errors"], 2);
+}
+
+#[test]
+fn check_exits_1_while_changes_are_pending_and_0_after_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    old_repo(dir.path(), "alpha");
+    write(
+        &dir.path().join("migrate.toml"),
+        "[[repo]]\npath = \"alpha\"\n",
+    );
+    let out =
+        run(bin()
+            .current_dir(dir.path())
+            .args(["batch", "migrate.toml", "--check", "--quiet"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "--quiet prints no diffs");
+    let out =
+        run(bin()
+            .current_dir(dir.path())
+            .args(["batch", "migrate.toml", "--apply", "--quiet"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(bin()
+        .current_dir(dir.path())
+        .args(["batch", "migrate.toml", "--check"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn bad_batch_files_exit_2_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    old_repo(dir.path(), "alpha");
+    let cases = [
+        (
+            "[[repo]]\npath = \"alpha\"\nskipp = []\n",
+            "unknown field `skipp`",
+        ),
+        ("[[repo]]\nskip = []\n", "missing field `path`"),
+        ("", "no [[repo]] entries"),
+        (
+            "[[repo]]\npath = \"alpha\"\n[[repo]]\npath = \"alpha\"\n",
+            "listed twice",
+        ),
+    ];
+    for (text, expected) in cases {
+        write(&dir.path().join("migrate.toml"), text);
+        let out = run(bin()
+            .current_dir(dir.path())
+            .args(["batch", "migrate.toml"]));
+        assert_eq!(out.code, 2, "{text}");
+        assert!(out.stderr.contains(expected), "{text}: {}", out.stderr);
+    }
+    let out = run(bin().current_dir(dir.path()).args(["batch", "nope.toml"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot read nope.toml"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn per_repo_settings_win_over_the_repository_config_key_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("alpha");
+    write(&a.join("Cargo.toml"), &OLD_MANIFEST.replace("svc", "alpha"));
+    write(&a.join("src/lib.rs"), OLD_CODE);
+    // The repository's own config skips the transform; the batch entry's `only` keeps its
+    // `skip` (a key the entry does not set), so nothing changes.
+    write(
+        &a.join("otel-migrate.toml"),
+        "skip = [\"instrument-init-to-build\"]\n",
+    );
+    git_init_commit(&a);
+    write(
+        &dir.path().join("migrate.toml"),
+        "[[repo]]\npath = \"alpha\"\nonly = [\"instrument-init-to-build\"]\n",
+    );
+    let out =
+        run(bin()
+            .current_dir(dir.path())
+            .args(["batch", "migrate.toml", "--format", "json"]));
+    let doc = json(&out.stdout);
+    assert_eq!(repo(&doc, "alpha")["report"]["summary"]["files_changed"], 0);
+    // Setting `skip` in the batch entry replaces the repository's.
+    write(
+        &dir.path().join("migrate.toml"),
+        "[[repo]]\npath = \"alpha\"\nskip = []\n",
+    );
+    let out =
+        run(bin()
+            .current_dir(dir.path())
+            .args(["batch", "migrate.toml", "--format", "json"]));
+    let doc = json(&out.stdout);
+    assert_eq!(repo(&doc, "alpha")["report"]["summary"]["files_changed"], 1);
+}
+
+// --- orphans -------------------------------------------------------------------------------
+
+#[test]
+fn a_backup_copy_beside_a_package_is_skipped_with_one_note_unless_included() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"crates/svc\"]\n",
+    );
+    let r = dir.path().join("crates/svc");
+    write(&r.join("Cargo.toml"), OLD_MANIFEST);
+    write(&r.join("src/lib.rs"), OLD_CODE);
+    // A backup beside the package directory: inside the workspace, in no package.
+    let backup = dir.path().join("crates/src.backup");
+    write(&backup.join("lib.rs"), OLD_CODE);
+    write(&backup.join("metrics.rs"), OLD_CODE);
+    git_init_commit(dir.path());
+    let out = run(bin()
+        .current_dir(dir.path())
+        .args(["diff", "--format", "json", "."]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    let changed: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["changed"] == true)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, vec!["crates/svc/src/lib.rs"]);
+    let notes: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("not part of any package")
+        })
+        .collect();
+    assert_eq!(notes.len(), 1, "one note per directory: {notes:?}");
+    assert_eq!(notes[0]["path"], "crates/src.backup");
+    assert_eq!(notes[0]["severity"], "note");
+
+    // --include-orphans: the files are part of the run and the note is gone. (Transforms that
+    // gate on a package's dependency versions still leave them alone: no package, no version.)
+    let out = run(bin().current_dir(dir.path()).args([
+        "diff",
+        "--format",
+        "json",
+        "--include-orphans",
+        ".",
+    ]));
+    let doc = json(&out.stdout);
+    let files: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"crates/src.backup/lib.rs"), "{doc}");
+    assert!(files.contains(&"crates/src.backup/metrics.rs"), "{doc}");
+    assert!(!out.stdout.contains("not part of any package"), "{doc}");
+}
+
+#[test]
+fn a_src_dir_beside_a_virtual_workspace_root_is_an_orphan() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    write(
+        &ws.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"crates/svc\"]\n",
+    );
+    write(&ws.join("crates/svc/Cargo.toml"), OLD_MANIFEST);
+    write(&ws.join("crates/svc/src/lib.rs"), OLD_CODE);
+    // Left over from before the workspace split: no package contains it.
+    write(&ws.join("src/main.rs"), OLD_CODE);
+    // Inside a package but reached by no `mod`: still the package's, so migrated.
+    write(&ws.join("crates/svc/src/unused.rs"), OLD_CODE);
+    git_init_commit(ws);
+    let out = run(bin().current_dir(ws).args(["diff", "--format", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    let changed: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["changed"] == true)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        vec!["crates/svc/src/lib.rs", "crates/svc/src/unused.rs"]
+    );
+    assert!(doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"] == "src" && f["message"] == "not part of any package: skipped"));
+    let out = run(bin()
+        .current_dir(ws)
+        .args(["diff", "--format", "json", "--include-orphans"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "src/main.rs"),
+        "{doc}"
+    );
+    assert!(!out.stdout.contains("not part of any package"));
+}
+
+// --- adopt ---------------------------------------------------------------------------------
+
+fn demo(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/repos")
+        .join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn adopt_wires_the_registry_in_main_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let shield = dir.path().join("shield");
+    copy_dir(&demo("shield"), &shield);
+    git_init_commit(&shield);
+    let out = run(bin().current_dir(&shield).args(["adopt", "--dry-run"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "new file mode 100644\n--- /dev/null\n+++ b/crates/llm-shield/src/telemetry.rs"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(out
+        .stdout
+        .contains("+pub const SERVICE_NAME: &str = \"llm.shield\";"));
+    assert!(out.stdout.contains(
+        "+    let otel_guard = telemetry::init()?;\n     tracing_subscriber::registry()"
+    ));
+    assert!(out.stdout.contains("         .with(tracing_subscriber::fmt::layer())\n+        .with(otel_guard.layer())\n         .init();"));
+    assert!(out
+        .stdout
+        .contains("+opentelemetry_sdk = { version = \"0.27.1\", features = [\"rt-tokio\"] }"));
+    assert!(
+        out.stdout.contains("+opentelemetry.workspace = true"),
+        "follows the crate's workspace style"
+    );
+
+    let out = run(bin().current_dir(&shield).arg("adopt"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(shield.join("crates/llm-shield/src/telemetry.rs").is_file());
+    git(&shield, &["add", "-A"]);
+    git(&shield, &["commit", "-qm", "adopted"]);
+    let out = run(bin().current_dir(&shield).args(["adopt", "--dry-run"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "second adopt changes nothing: {}",
+        out.stdout
+    );
+}
+
+#[test]
+fn adopt_reports_the_place_when_the_wiring_is_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = dir.path().join("svc");
+    write(
+        &svc.join("Cargo.toml"),
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntracing = \"0.1\"\ntracing-subscriber = \"0.3\"\ntokio = { version = \"1\", features = [\"full\"] }\n",
+    );
+    write(
+        &svc.join("src/main.rs"),
+        "use tracing_subscriber::prelude::*;\n\nfn init_logging() {\n    let subscriber = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer());\n    subscriber.init();\n}\n\nfn main() {\n    init_logging();\n}\n",
+    );
+    git_init_commit(&svc);
+    let out = run(bin().current_dir(&svc).args(["adopt", "--dry-run"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("warning[adopt]"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("src/main.rs:4:"),
+        "points at the registry: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("let otel_guard = telemetry::init()?;"));
+    // The module and the dependencies are still added; only the wiring is left to the user.
+    assert!(out.stdout.contains("+++ b/src/telemetry.rs"));
+    assert!(out.stdout.contains("+mod telemetry;"));
+    assert!(!out.stdout.contains("otel_guard.layer()"));
+}
+
+// --- the compiler is the judge (slow; needs the registry) ----------------------------------
+
+fn compile_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/compile-check")
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let o = Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", compile_target())
+        .args(args)
+        .output()
+        .unwrap();
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&o.stderr).into_owned())
+    }
+}
+
+#[test]
+fn adopted_demo_services_compile_and_pass_clippy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for name in ["shield", "cost-ops"] {
+        let copy = dir.path().join(name);
+        copy_dir(&demo(name), &copy);
+        let out = run(bin().current_dir(&copy).arg("adopt"));
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        for args in [
+            &["check", "--all-targets", "--quiet"][..],
+            &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"][..],
+        ] {
+            if let Err(e) = cargo(&copy, args) {
+                failures.push(format!("{name}: cargo {args:?}:\n{e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn verify_on_a_dry_run_reports_compile_errors_with_their_transform() {
+    // `.init()` → `.build()` without the manifest bump: the migrated code cannot compile on
+    // 0.26, and --verify says so, naming the transform behind the line, without touching the
+    // repository.
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("alpha");
+    write(&a.join("Cargo.toml"), &OLD_MANIFEST.replace("svc", "alpha"));
+    write(&a.join("src/lib.rs"), OLD_CODE);
+    write(&a.join("otel-migrate.toml"), "[targets]\n");
+    git_init_commit(&a);
+    let out = run(bin()
+        .current_dir(dir.path())
+        .env("OTEL_MIGRATE_TARGET_DIR", compile_target())
+        .args(["diff", "--verify", "--format", "json", "alpha"]));
+    let doc = json(&out.stdout);
+    let v = &doc["verify"];
+    let manifest_migrated = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"] == "alpha/Cargo.toml" && f["changed"] == true);
+    if manifest_migrated {
+        // Once the manifest transform lands the pair is consistent and compiles.
+        assert_eq!(v["status"], "compiles", "{v}");
+        assert_eq!(out.code, 0);
+    } else {
+        assert_eq!(out.code, 1, "a failed --verify exits 1: {}", out.stderr);
+        assert_eq!(v["status"], "fails", "{v}");
+        let e = &v["projects"][0]["errors"][0];
+        assert_eq!(e["path"], "alpha/src/lib.rs", "{v}");
+        assert_eq!(e["line"], 5);
+        assert_eq!(e["transforms"][0], "instrument-init-to-build");
+    }
+    assert_eq!(
+        std::fs::read_to_string(a.join("src/lib.rs")).unwrap(),
+        OLD_CODE
+    );
+}
+
+/// Telemetry requirements of a manifest below the target set (design.md §7).
+fn below_target(path: &Path) -> Vec<String> {
+    const TARGETS: &[(&str, u64, u64)] = &[
+        ("opentelemetry", 0, 27),
+        ("opentelemetry_sdk", 0, 27),
+        ("opentelemetry-otlp", 0, 27),
+        ("opentelemetry-semantic-conventions", 0, 27),
+        ("opentelemetry-appender-tracing", 0, 27),
+        ("opentelemetry-prometheus", 0, 27),
+        ("tracing-opentelemetry", 0, 28),
+        ("metrics", 0, 24),
+        ("metrics-exporter-prometheus", 0, 16),
+    ];
+    let text = std::fs::read_to_string(path).unwrap();
+    let manifest = otel_migrate::manifest::Manifest::parse(path, &text).unwrap();
+    let mut out = Vec::new();
+    for d in &manifest.deps {
+        if d.is("opentelemetry-jaeger") {
+            out.push(format!(
+                "{}: still depends on opentelemetry-jaeger",
+                path.display()
+            ));
+        }
+        let Some(req) = &d.version else { continue };
+        for (krate, major, minor) in TARGETS {
+            if d.is(krate) {
+                let v = otel_migrate::manifest::minimum_version(req).unwrap();
+                if (v.major, v.minor) < (*major, *minor) {
+                    out.push(format!(
+                        "{}: {krate} = \"{req}\" is below {major}.{minor}",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The end-to-end run: the six demo repositories, `batch --apply --verify`, then a
+/// second run that must change nothing. Needs every transform of the target set.
+#[test]
+fn batch_apply_verify_migrates_the_six_demo_repositories() {
+    let dir = tempfile::tempdir().unwrap();
+    let repos = [
+        "edge-agent",
+        "policy-engine",
+        "observatory",
+        "sentinel",
+        "shield",
+        "cost-ops",
+    ];
+    for name in repos {
+        let copy = dir.path().join(name);
+        copy_dir(&demo(name), &copy);
+        git_init_commit(&copy);
+    }
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/migrate.toml"),
+        dir.path().join("migrate.toml"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = run(bin()
+        .current_dir(dir.path())
+        .env("OTEL_MIGRATE_TARGET_DIR", compile_target())
+        .args([
+            "batch",
+            "migrate.toml",
+            "--apply",
+            "--verify",
+            "--report",
+            "report.json",
+        ]));
+    eprintln!("batch --apply --verify took {:.1?}", started.elapsed());
+    let doc = json(&std::fs::read_to_string(dir.path().join("report.json")).unwrap());
+
+    // The text summary and the JSON agree, row by row.
+    for r in doc["repos"].as_array().unwrap() {
+        let name = r["path"].as_str().unwrap();
+        let s = &r["report"]["summary"];
+        let row = out
+            .stderr
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no summary row for {name}:\n{}", out.stderr));
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells[1], s["files_scanned"].to_string(), "{row}");
+        assert_eq!(cells[2], s["files_changed"].to_string(), "{row}");
+        let sev = &s["by_severity"];
+        let findings = format!("{}/{}/{}", sev["error"], sev["warning"], sev["note"]);
+        assert!(cells.contains(&findings.as_str()), "{row} vs {findings}");
+    }
+
+    let mut failures = Vec::new();
+    for r in doc["repos"].as_array().unwrap() {
+        let name = r["path"].as_str().unwrap();
+        if r["status"] != "ok" {
+            failures.push(format!(
+                "{name}: status {} errors {}",
+                r["status"], r["report"]["errors"]
+            ));
+            continue;
+        }
+        let v = &r["verify"];
+        if v["status"] != "compiles" {
+            let first: Vec<String> = v["projects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|p| {
+                    p["message"].as_str().map(str::to_string).into_iter().chain(
+                        p["errors"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .take(3)
+                            .map(|e| {
+                                format!(
+                                    "{}:{}: {} [from {}]",
+                                    e["path"].as_str().unwrap_or(""),
+                                    e["line"],
+                                    e["message"].as_str().unwrap_or(""),
+                                    e["transforms"]
+                                )
+                            }),
+                    )
+                })
+                .collect();
+            failures.push(format!(
+                "{name} does not compile:\n  {}",
+                first.join("\n  ")
+            ));
+        }
+        if name == "observatory" || name == "sentinel" {
+            // Already on 0.27: at most metrics bumps in manifests.
+            for f in r["report"]["files"].as_array().unwrap() {
+                if f["changed"] == true && !f["path"].as_str().unwrap().ends_with("Cargo.toml") {
+                    failures.push(format!(
+                        "{name}: {} changed, expected manifests only",
+                        f["path"]
+                    ));
+                }
+            }
+        }
+    }
+    // "On the target set": every telemetry requirement left in the migrated manifests is at
+    // least the target version, and the Jaeger exporter is gone.
+    for name in repos {
+        for m in otel_migrate::discover::walk(&dir.path().join(name), true).manifests {
+            let shown = m.strip_prefix(dir.path()).unwrap_or(&m).to_path_buf();
+            failures.extend(
+                below_target(&m)
+                    .into_iter()
+                    .map(|f| f.replace(&m.display().to_string(), &shown.display().to_string())),
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n\nstderr:\n{}",
+        failures.join("\n"),
+        out.stderr
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    for name in repos {
+        git(&dir.path().join(name), &["add", "-A"]);
+        git(&dir.path().join(name), &["commit", "-qm", "migrated"]);
+    }
+    let again =
+        run(bin()
+            .current_dir(dir.path())
+            .args(["batch", "migrate.toml", "--format", "json"]));
+    let doc = json(&again.stdout);
+    assert_eq!(
+        doc["summary"]["files_changed"], 0,
+        "a second run changes nothing: {}",
+        again.stdout
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+}

@@ -196,10 +196,11 @@ impl ExporterConfig {
             return None;
         };
         let mut cfg = ExporterConfig::new(transport);
-        let mut prev_end = options
-            .first()
-            .map(|l| range_of(file, &*l.call.receiver).end)
-            .unwrap_or(0);
+        // Comments are collected from the end of the transport call (or the root) on.
+        let mut prev_end = options.first().map_or_else(
+            || range_of(file, expr).end,
+            |l| range_of(file, &*l.call.receiver).end,
+        );
         for link in options {
             let range = link.range(file);
             let comments: Vec<String> = comments_in(file, TextRange::new(prev_end, range.end))

@@ -317,6 +317,14 @@ impl PipelineSyntax for JaegerSyntax {
                 }
             }
         }
+        if matches!(p.processing, Processing::Simple) && !http {
+            out.finding(
+                terminal.range(file),
+                Severity::Warning,
+                "the Jaeger agent's simple exporter sent each span synchronously over UDP; the OTLP/gRPC exporter behind `with_simple_exporter` blocks on a tonic call for each span, which needs a multi-threaded Tokio runtime around it",
+                "prefer `.with_batch_exporter(exporter, runtime::Tokio)`, or keep the simple exporter only where a multi-threaded Tokio runtime runs",
+            );
+        }
         if p.opaque_config.is_some() && p.service_name.is_some() {
             out.finding(
                 site,
@@ -499,6 +507,15 @@ impl<'a> Visit<'a> for Paths<'_, '_> {
             if p.ident == "opentelemetry_jaeger" && name.is_some_and(|n| n == "Propagator") {
                 let r = range_of_span(self.cx.file, p.ident.span());
                 self.out.replace(r, "opentelemetry_jaeger_propagator");
+            } else if p.ident == "opentelemetry_jaeger"
+                && matches!(&*p.tree, syn::UseTree::Group(g) if g.items.iter().any(|t| matches!(t, syn::UseTree::Name(n) if n.ident == "Propagator")))
+            {
+                self.out.finding(
+                    range_of(self.cx.file, u),
+                    Severity::Error,
+                    "the Jaeger propagator moved to the crate `opentelemetry_jaeger_propagator`; this grouped import was not split",
+                    "write `use opentelemetry_jaeger_propagator::Propagator;` and remove `Propagator` from this group",
+                );
             }
         }
     }

@@ -80,6 +80,11 @@ const MAYBE_UNUSED: &[&str] = &[
     "opentelemetry_otlp::HttpExporterBuilder",
     "opentelemetry_otlp::ExportConfig",
     "opentelemetry_otlp::Protocol",
+    "opentelemetry_otlp::new_pipeline",
+    "opentelemetry_otlp::new_exporter",
+    "opentelemetry_jaeger",
+    "opentelemetry_jaeger::new_agent_pipeline",
+    "opentelemetry_jaeger::new_collector_pipeline",
 ];
 
 /// Rewrites every pipeline of `syntax` in the file into `out`; the imports the new code needs

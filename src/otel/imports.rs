@@ -83,6 +83,8 @@ pub struct ImportPlan<'a> {
     /// Planned imports: full path → local name (`_` for an anonymous trait import).
     adds: BTreeMap<Vec<String>, String>,
     removals: Vec<Vec<String>>,
+    /// Imports of items that no longer exist: removed whatever the file still mentions.
+    forced_removals: Vec<Vec<String>>,
 }
 
 impl<'a> ImportPlan<'a> {
@@ -108,6 +110,7 @@ impl<'a> ImportPlan<'a> {
             target,
             adds: BTreeMap::new(),
             removals: Vec::new(),
+            forced_removals: Vec::new(),
         };
         for u in visible {
             plan.add_visible(u);
@@ -260,10 +263,19 @@ impl<'a> ImportPlan<'a> {
             .push(path.split("::").map(str::to_string).collect());
     }
 
+    /// Asks to remove the import of `path` unconditionally (an item the target version does not
+    /// have, which the rewrite replaced everywhere in the file).
+    pub fn remove(&mut self, path: &str) {
+        self.forced_removals
+            .push(path.split("::").map(str::to_string).collect());
+    }
+
     /// Adds the import edits to `out`. Call after every other edit of the site is in `out`
     /// (removal decisions look at the edited text).
     pub fn finish(self, out: &mut Outcome) {
         let le = self.file.line_ending.as_str();
+        // Removals first: an item that loses every leaf is deleted, so nothing merges into it.
+        let (removal_edits, deleted_items) = self.plan_removals(out);
         let mut by_parent: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
         for (path, local) in &self.adds {
             let last = path.last().cloned().unwrap_or_default();
@@ -283,9 +295,14 @@ impl<'a> ImportPlan<'a> {
             .copied()
             .filter(|u| self.in_target(u))
             .collect();
+        let mergeable: Vec<&syn::ItemUse> = target_uses
+            .iter()
+            .copied()
+            .filter(|u| !deleted_items.contains(&(*u as *const syn::ItemUse)))
+            .collect();
         let mut new_lines = Vec::new();
         for (parent, items) in by_parent {
-            if let Some(edit) = target_uses
+            if let Some(edit) = mergeable
                 .iter()
                 .find_map(|u| merge_into(self.file, u, &parent, &items))
             {
@@ -300,9 +317,11 @@ impl<'a> ImportPlan<'a> {
             new_lines.push(format!("use {}::{list};", parent.join("::")));
         }
         if !new_lines.is_empty() {
-            self.insert_lines(out, &target_uses, &new_lines, le);
+            self.insert_lines(out, &mergeable, &new_lines, le);
         }
-        self.apply_removals(out);
+        for e in removal_edits {
+            out.edit(e);
+        }
     }
 
     fn in_target(&self, u: &syn::ItemUse) -> bool {
@@ -376,26 +395,49 @@ impl<'a> ImportPlan<'a> {
         }
     }
 
-    fn apply_removals(&self, out: &mut Outcome) {
-        if self.removals.is_empty() {
-            return;
+    /// The removal edits (decided on the text with every other edit applied) and the items
+    /// deleted whole.
+    fn plan_removals(&self, out: &Outcome) -> (Vec<Edit>, Vec<*const syn::ItemUse>) {
+        let mut edits = Vec::new();
+        let mut done: Vec<*const syn::ItemUse> = Vec::new();
+        if self.removals.is_empty() && self.forced_removals.is_empty() {
+            return (edits, done);
         }
         let edited = out.edits.apply(&self.file.text);
         let Some(counts) = ident_counts(&edited[self.file.base_offset.min(edited.len())..]) else {
-            return;
+            return (edits, done);
         };
-        for path in &self.removals {
-            for e in self.entries.iter().filter(|e| &e.path == path) {
-                let Some(local) = &e.local else { continue };
-                // The use item itself accounts for one occurrence.
-                if counts.get(local.as_str()).copied().unwrap_or(0) > 1 {
-                    continue;
-                }
-                if let Some(edit) = removal_edit(self.file, e) {
-                    out.edit(edit);
-                }
+        let goes = |e: &Entry<'_>| -> bool {
+            if self.forced_removals.contains(&e.path) {
+                return true;
+            }
+            let Some(local) = &e.local else { return false };
+            // The use item itself accounts for one occurrence.
+            self.removals.contains(&e.path) && counts.get(local.as_str()).copied().unwrap_or(0) <= 1
+        };
+        for e in self.entries.iter().filter(|e| goes(e)) {
+            let item_ptr: *const syn::ItemUse = e.item;
+            if done.contains(&item_ptr) {
+                continue;
+            }
+            // Every leaf of the item goes: delete the item once (per-leaf edits would overlap).
+            let siblings: Vec<&Entry<'_>> = self
+                .entries
+                .iter()
+                .filter(|x| std::ptr::eq(x.item, e.item))
+                .collect();
+            let mut leaves = 0;
+            walk_tree(&e.item.tree, &mut Vec::new(), &mut |_, _| leaves += 1);
+            if siblings.len() == leaves && siblings.iter().all(|x| goes(x)) {
+                done.push(item_ptr);
+                edits.push(crate::item_edit::delete_item(self.file, e.item));
+                continue;
+            }
+            if let Some(edit) = removal_edit(self.file, e) {
+                edits.push(edit);
             }
         }
+        (edits, done)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Shared OpenTelemetry knowledge for the pipeline transforms (trace, metrics, logs): one place
 //! that knows how old pipeline chains are spelled and how their 0.27 replacements are written.
 //!
+//! - [`crates`]: the tables of crates and target versions the manifest transforms use.
+//! - [`deps`]: usage and version helpers shared by the manifest transforms.
 //! - [`chain`]: reads a method chain (`a().b(x).c(y)`) into its root and its links, and follows
 //!   a builder kept in a local (`let mut p = …; if … { p = p.with_x(..) }`) where that is provable.
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
@@ -10,6 +12,11 @@
 //!   scope is reused, a module alias in scope is used as a prefix, otherwise the item is merged
 //!   into an existing `use` tree or added on a new line; imports are removed only when certainly
 //!   unused.
+//! - [`metrics`]: the OTLP metrics pipeline model (`new_pipeline().metrics(rt)…build()`) and
+//!   its 0.27 rendering (exporter, `PeriodicReader`, `SdkMeterProvider`).
+//! - [`logs`]: the OTLP logging pipeline model (`new_pipeline().logging()…install_*`).
+//! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
+//!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere).
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its one renderer for 0.27, with
@@ -18,8 +25,13 @@
 //!   old expression's type (statements, or a same-typed `Result` expression).
 
 pub mod chain;
+pub mod crates;
+pub mod deps;
 pub mod exporter;
 pub mod imports;
+pub mod logs;
+pub mod metrics;
+pub mod placement;
 pub mod runtime;
 pub mod trace;
 pub mod trace_sites;

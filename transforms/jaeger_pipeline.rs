@@ -317,6 +317,14 @@ impl PipelineSyntax for JaegerSyntax {
                 }
             }
         }
+        if matches!(p.processing, Processing::Simple) && !http {
+            out.finding(
+                terminal.range(file),
+                Severity::Warning,
+                "the Jaeger agent's simple exporter sent each span synchronously over UDP; the OTLP/gRPC exporter behind `with_simple_exporter` blocks on a tonic call for each span, which needs a multi-threaded Tokio runtime around it",
+                "prefer `.with_batch_exporter(exporter, runtime::Tokio)`, or keep the simple exporter only where a multi-threaded Tokio runtime runs",
+            );
+        }
         if p.opaque_config.is_some() && p.service_name.is_some() {
             out.finding(
                 site,
@@ -378,6 +386,17 @@ fn map_endpoint(
             }
         }
     }
+    // A config field fed into the endpoint: point at its literal defaults in this file.
+    let mut fields = FieldRefs::default();
+    fields.visit_expr(arg);
+    let mut defaults = FieldDefaults {
+        names: fields.names,
+        collector,
+        http,
+        file,
+        found: Vec::new(),
+    };
+    defaults.visit_file(cx.syntax());
     let expected = if http {
         "http://host:4318/v1/traces"
     } else {
@@ -393,14 +412,15 @@ fn map_endpoint(
     } else {
         format!("the endpoint `{}` is passed through unchanged: it must now be an OTLP URL (`{expected}`), not a Jaeger address (`{old}`)", text_of(file, arg))
     };
-    out.finding(
-        range_of(file, arg),
-        Severity::Warning,
-        message,
-        format!(
-            "update the defaults, configuration files and environment that feed it to `{expected}`"
-        ),
+    let mut suggestion = format!(
+        "update the defaults, configuration files and environment that feed it to `{expected}`"
     );
+    for (line, old, new) in &defaults.found {
+        suggestion.push_str(&format!(
+            "; the default {old:?} on line {line} becomes {new:?} (and tests asserting it)"
+        ));
+    }
+    out.finding(range_of(file, arg), Severity::Warning, message, suggestion);
     text_of(file, arg).to_string()
 }
 
@@ -412,9 +432,10 @@ fn map_endpoint_literal(value: &str, collector: bool, http: bool) -> Option<Stri
         None => ("http".to_string(), value),
     };
     let authority = rest.split('/').next()?;
+    // Only `host:port` addresses (a port is what makes a string an agent/collector address).
     let host = match authority.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => authority,
+        Some((h, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => return None,
     };
     if host.is_empty() || (!collector && value.contains("://")) {
         return None;
@@ -424,6 +445,59 @@ fn map_endpoint_literal(value: &str, collector: bool, http: bool) -> Option<Stri
     } else {
         format!("{scheme}://{host}:4317")
     })
+}
+
+/// Field names read in an endpoint expression (`cfg.agent_endpoint.as_str()` → `agent_endpoint`).
+#[derive(Default)]
+struct FieldRefs {
+    names: Vec<String>,
+}
+
+impl<'a> Visit<'a> for FieldRefs {
+    fn visit_expr_field(&mut self, f: &'a syn::ExprField) {
+        if let syn::Member::Named(n) = &f.member {
+            self.names.push(ident_str(n));
+        }
+        syn::visit::visit_expr_field(self, f);
+    }
+}
+
+/// Struct-literal initializers of those fields holding a Jaeger address literal.
+struct FieldDefaults<'f> {
+    names: Vec<String>,
+    collector: bool,
+    http: bool,
+    file: &'f crate::source::SourceFile,
+    found: Vec<(usize, String, String)>,
+}
+
+impl<'a> Visit<'a> for FieldDefaults<'_> {
+    fn visit_field_value(&mut self, fv: &'a syn::FieldValue) {
+        if let syn::Member::Named(n) = &fv.member {
+            if self.names.contains(&ident_str(n)) {
+                let mut lits = Lits::default();
+                lits.visit_expr(&fv.expr);
+                for l in lits.found {
+                    if let Some(new) = map_endpoint_literal(&l.value(), self.collector, self.http) {
+                        let (line, _) = self.file.line_col(range_of(self.file, &l).start);
+                        self.found.push((line, l.value(), new));
+                    }
+                }
+            }
+        }
+        syn::visit::visit_field_value(self, fv);
+    }
+}
+
+#[derive(Default)]
+struct Lits {
+    found: Vec<syn::LitStr>,
+}
+
+impl<'a> Visit<'a> for Lits {
+    fn visit_lit_str(&mut self, l: &'a syn::LitStr) {
+        self.found.push(l.clone());
+    }
 }
 
 struct ConstRefs {
@@ -499,6 +573,15 @@ impl<'a> Visit<'a> for Paths<'_, '_> {
             if p.ident == "opentelemetry_jaeger" && name.is_some_and(|n| n == "Propagator") {
                 let r = range_of_span(self.cx.file, p.ident.span());
                 self.out.replace(r, "opentelemetry_jaeger_propagator");
+            } else if p.ident == "opentelemetry_jaeger"
+                && matches!(&*p.tree, syn::UseTree::Group(g) if g.items.iter().any(|t| matches!(t, syn::UseTree::Name(n) if n.ident == "Propagator")))
+            {
+                self.out.finding(
+                    range_of(self.cx.file, u),
+                    Severity::Error,
+                    "the Jaeger propagator moved to the crate `opentelemetry_jaeger_propagator`; this grouped import was not split",
+                    "write `use opentelemetry_jaeger_propagator::Propagator;` and remove `Propagator` from this group",
+                );
             }
         }
     }

@@ -261,6 +261,24 @@ const OLD_TYPES: &[(&str, &str)] = &[
 ];
 
 impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
+    fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*c.func {
+            if self
+                .cx
+                .imports()
+                .is(&p.path, &["opentelemetry_otlp", "new_exporter"])
+            {
+                self.out.finding(
+                    range_of(self.cx.file, c),
+                    Severity::Error,
+                    "`opentelemetry_otlp::new_exporter()` does not exist in 0.27, and this exporter builder is not part of a pipeline this tool rewrites",
+                    "build the exporter where it is used: `SpanExporter::builder().with_tonic()` (or `.with_http()`, `MetricExporter::builder()`, `LogExporter::builder()`) with the same options, then `.build()?`",
+                );
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
     fn visit_type_path(&mut self, t: &'a syn::TypePath) {
         let resolved = self.cx.imports().resolve(&t.path);
         if let [krate, name] = resolved.as_slice() {
@@ -279,6 +297,16 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        // Exporters inside any pipeline (trace: rewritten above; metrics/logs: their own
+        // transforms) are not this visitor's business.
+        let chain = Chain::read_call(m);
+        if chain.root_path().is_some_and(|r| {
+            self.cx
+                .imports()
+                .is(r, &["opentelemetry_otlp", "new_pipeline"])
+        }) {
+            return;
+        }
         if m.method == "build_span_exporter" && m.args.is_empty() {
             let file = self.cx.file;
             if let Some(cfg) = ExporterConfig::parse(file, self.cx.imports(), &m.receiver) {

@@ -122,6 +122,25 @@ impl Bridge<'_, '_> {
             .map(|(n, _)| n.clone())
     }
 
+    /// Parameters typed `TracerProvider` / `&TracerProvider` (the SDK type, by its name).
+    fn params(&mut self, sig: &syn::Signature) {
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(t) = input {
+                let ty = text_of(self.cx.file, &*t.ty);
+                let sdk = ty
+                    .trim_start_matches('&')
+                    .trim()
+                    .ends_with("TracerProvider")
+                    && !ty.contains("dyn")
+                    && !ty.contains("impl");
+                if let (true, syn::Pat::Ident(i)) = (sdk, &*t.pat) {
+                    self.providers
+                        .push((ident_str(&i.ident), range_of(self.cx.file, sig).end));
+                }
+            }
+        }
+    }
+
     /// `let <name> = …TracerProvider::builder()….build();` or `let <name>: …TracerProvider = …;`.
     fn provider_binding(&self, local: &syn::Local) -> Option<String> {
         let (pat, ty) = match &local.pat {
@@ -148,12 +167,14 @@ impl Bridge<'_, '_> {
 impl<'a> Visit<'a> for Bridge<'_, '_> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
         let outer = std::mem::take(&mut self.providers);
+        self.params(&f.sig);
         syn::visit::visit_item_fn(self, f);
         self.providers = outer;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
         let outer = std::mem::take(&mut self.providers);
+        self.params(&f.sig);
         syn::visit::visit_impl_item_fn(self, f);
         self.providers = outer;
     }

@@ -196,12 +196,11 @@ impl ExporterConfig {
             return None;
         };
         let mut cfg = ExporterConfig::new(transport);
-        let mut prev_end = options
-            .first()
-            .map(|l| range_of(file, &*l.call.receiver).end)
-            // No options: nothing between the transport and the end can be a trailing comment
-            // of an option (starting at 0 would pick up the file's leading comments).
-            .unwrap_or_else(|| range_of(file, expr).end);
+        // Comments are collected from the end of the transport call (or the root) on.
+        let mut prev_end = options.first().map_or_else(
+            || range_of(file, expr).end,
+            |l| range_of(file, &*l.call.receiver).end,
+        );
         for link in options {
             let range = link.range(file);
             let comments: Vec<String> = comments_in(file, TextRange::new(prev_end, range.end))

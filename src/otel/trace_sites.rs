@@ -68,6 +68,25 @@ pub trait PipelineSyntax {
     fn after_rewrite(&self, _cx: &FileContext<'_>, _site: TextRange, _out: &mut Outcome) {}
 }
 
+/// Items the old pipelines named that the rewritten code may no longer need; their imports are
+/// removed when the edited file no longer mentions them (traits are never listed: they are used
+/// without being named).
+const MAYBE_UNUSED: &[&str] = &[
+    "opentelemetry_sdk::trace",
+    "opentelemetry_sdk::trace::config",
+    "opentelemetry_sdk::trace::Config",
+    "opentelemetry_sdk::trace::BatchConfig",
+    "opentelemetry_otlp::TonicExporterBuilder",
+    "opentelemetry_otlp::HttpExporterBuilder",
+    "opentelemetry_otlp::ExportConfig",
+    "opentelemetry_otlp::Protocol",
+    "opentelemetry_otlp::new_pipeline",
+    "opentelemetry_otlp::new_exporter",
+    "opentelemetry_jaeger",
+    "opentelemetry_jaeger::new_agent_pipeline",
+    "opentelemetry_jaeger::new_collector_pipeline",
+];
+
 /// Rewrites every pipeline of `syntax` in the file into `out`; the imports the new code needs
 /// are added to `plans` (finish them after the transform's other edits).
 pub fn rewrite_file<'c>(
@@ -84,6 +103,13 @@ pub fn rewrite_file<'c>(
         plans: std::mem::take(plans),
     };
     d.visit_file(cx.syntax());
+    if !d.out.edits.is_empty() {
+        let mut cleanup = ImportPlan::at(cx.file, cx.syntax(), 0);
+        for path in MAYBE_UNUSED {
+            cleanup.remove_if_unused(path);
+        }
+        d.plans.add(cleanup);
+    }
     *out = d.out;
     *plans = d.plans;
 }

@@ -193,6 +193,7 @@ pub const EXIT_CHECK_FAILED: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> u8 {
+    restore_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -201,6 +202,16 @@ pub fn main() -> u8 {
         }
     };
     run(cli)
+}
+
+/// `otel-migrate diff | head` must end quietly like other command-line tools, not panic in
+/// `println!` on a closed pipe: restore the default SIGPIPE action Rust's runtime ignores.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread is spawned; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 pub fn run(cli: Cli) -> u8 {

@@ -8,16 +8,17 @@
 # Reports mean wall time (hyperfine), files/s, MB/s and peak RSS (/usr/bin/time -v).
 # Warm page cache: every command gets a warmup run. Never a test: numbers depend on the machine.
 #
-# Usage: benches/run.sh [--quick]     (--quick: 1 run per command, ast-grep skipped on (c))
-# Env:   BENCH_DIR (default target/bench), RUNS (default 3), TREES (default "repos registry x10")
+# Usage: benches/run.sh [--quick]     (--quick: 1 run per command)
+# Env:   BENCH_DIR (default target/bench), RUNS (default 3), TREES (default "repos registry x10"),
+#        AST_GREP_X10=1 to also run ast-grep on (c) (about 15 minutes here)
 # Needs: hyperfine, rg, ast-grep, GNU time. Installs them when it can:
 #   apt-get update && apt-get install -y hyperfine ripgrep time ; pip install ast-grep-cli
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 runs="${RUNS:-3}"
-quick=0
-[[ "${1:-}" == "--quick" ]] && quick=1 && runs=1
+
+[[ "${1:-}" == "--quick" ]] && runs=1
 bench="${BENCH_DIR:-$here/target/bench}"
 trees="${TREES:-repos registry x10}"
 registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
@@ -61,14 +62,6 @@ tree_stats() {
     awk '{n++; b+=$1} END {printf "%d %d\n", n, b}'
 }
 
-# Peak RSS in MB of one run of a shell command.
-peak_rss() {
-  local f; f=$(mktemp)
-  /usr/bin/time -v -o "$f" sh -c "exec $1" >/dev/null 2>&1 || true
-  awk -F: '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$f"
-  rm -f "$f"
-}
-
 out="$bench/results.md"
 json="$bench/json"
 mkdir -p "$json"
@@ -88,20 +81,25 @@ for t in $trees; do
   names+=("otel-migrate diff"); cmds+=("env RAYON_NUM_THREADS=1 $bin diff --color never $dir"); cores+=(1)
   names+=("rg -l opentelemetry"); cmds+=("rg -l opentelemetry $dir"); cores+=(2)
   names+=("rg -l opentelemetry"); cmds+=("rg -j1 -l opentelemetry $dir"); cores+=(1)
-  if [[ ! ($quick == 1 && $t == x10) ]]; then
+  # ast-grep parses every file: about 100 s on the registry here, so 10x that on (c); opt in.
+  if [[ $t != x10 || "${AST_GREP_X10:-0}" == 1 ]]; then
     names+=("ast-grep run -p 'opentelemetry_otlp::new_pipeline()'"); cores+=(2)
     cmds+=("ast-grep run -p 'opentelemetry_otlp::new_pipeline()' -l rust $dir")
   fi
   for i in "${!cmds[@]}"; do
     cmd="${cmds[$i]}"
     r=$runs
-    # ast-grep parses every file: one run on the big trees keeps the script practical.
-    [[ "${names[$i]}" == ast-grep* && $t != repos ]] && r=1
+    warmup=1
+    # One cold-ish run of ast-grep on the big trees keeps the script practical.
+    if [[ "${names[$i]}" == ast-grep* && $t != repos ]]; then r=1; warmup=0; fi
     echo "[$t] ${names[$i]} (${cores[$i]} cores) ..." >&2
-    hyperfine --style none --ignore-failure --warmup 1 --runs "$r" \
-      --export-json "$json/$t-$i.json" "$cmd >/dev/null 2>&1" >/dev/null
+    # Peak RSS of every measured run, recorded by GNU time around the command itself.
+    rssfile="$json/$t-$i.rss"
+    : >"$rssfile"
+    hyperfine --style none --ignore-failure --warmup "$warmup" --runs "$r" \
+      --export-json "$json/$t-$i.json" "/usr/bin/time -f %M -a -o $rssfile $cmd >/dev/null 2>&1" >/dev/null
     read -r mean sd < <(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['mean'], r.get('stddev') or 0)" "$json/$t-$i.json")
-    rss=$(peak_rss "$cmd")
+    rss=$(awk '$1 ~ /^[0-9]+$/ && $1 > m {m=$1} END {printf "%.0f", m/1024}' "$rssfile")
     awk -v t="$t" -v f="$files" -v mb="$mb" -v n="${names[$i]}" -v c="${cores[$i]}" \
         -v m="$mean" -v s="$sd" -v rss="$rss" 'BEGIN {
       printf "| %s | %d | %s | `%s` | %d | %.3f | %.3f | %.0f | %.1f | %s |\n", t, f, mb, n, c, m, s, f/m, mb/m, rss

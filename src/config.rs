@@ -26,7 +26,8 @@ pub struct Config {
     /// Findings to suppress for the whole project.
     #[serde(default)]
     pub allow: Vec<AllowRule>,
-    /// Target version overrides: crate name → version requirement.
+    /// Target version overrides: crate name → plain version (`opentelemetry_sdk = "0.27.1"`),
+    /// written with the requirement's own operator (see `otel-migrate explain manifest-versions`).
     #[serde(default)]
     pub targets: BTreeMap<String, String>,
     #[serde(default)]

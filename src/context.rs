@@ -10,7 +10,10 @@ use crate::config::Config;
 use crate::manifest::{minimum_version, DepEntry, DepKind, Lockfile, Manifest};
 
 /// Strings whose presence in a package's telemetry files the manifest transforms ask about
-/// (which exporters, transports, propagators, signals and runtimes the code uses).
+/// (which exporters, transports, propagators, signals and runtimes the code uses). A needle
+/// that starts (ends) with an identifier character only matches where the text has no
+/// identifier character before (after) it: `with_reqwest` does not match `with_reqwest_blocking`,
+/// `runtime::Tokio` not `runtime::TokioCurrentThread`, `Propagator` not `TraceContextPropagator`.
 pub const USAGE_NEEDLES: &[&str] = &[
     "new_agent_pipeline",
     "new_collector_pipeline",
@@ -44,7 +47,40 @@ pub const USAGE_NEEDLES: &[&str] = &[
     "with_tls_config",
     "gzip",
     "zstd",
+    "with_view",
+    "with_metadata",
+    "with_channel",
+    "with_interceptor",
+    "prost::Message",
+    "HttpClient for",
+    "Tokio",
+    "TracerProvider",
+    "MeterProvider",
+    "SdkMeterProvider",
+    "LoggerProvider",
+    JAEGER_PROPAGATOR,
+    "extern crate metrics",
+    "#[macro_use]",
 ];
+
+/// A derived fact: one file both names `opentelemetry_jaeger` and uses a type called exactly
+/// `Propagator` (the Jaeger propagator of opentelemetry-jaeger).
+pub const JAEGER_PROPAGATOR: &str = "opentelemetry_jaeger::Propagator";
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `text` contains `needle` with identifier boundaries (see [`USAGE_NEEDLES`]).
+pub fn contains_word(text: &str, needle: &str) -> bool {
+    let check_start = needle.starts_with(is_ident_char);
+    let check_end = needle.ends_with(is_ident_char);
+    text.match_indices(needle).any(|(i, _)| {
+        let before_ok = !check_start || !text[..i].ends_with(is_ident_char);
+        let after_ok = !check_end || !text[i + needle.len()..].starts_with(is_ident_char);
+        before_ok && after_ok
+    })
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct UsageFacts {
@@ -54,10 +90,22 @@ pub struct UsageFacts {
 impl UsageFacts {
     pub fn scan(&mut self, text: &str) {
         for needle in USAGE_NEEDLES {
-            if !self.seen.contains(needle) && text.contains(needle) {
+            if *needle != JAEGER_PROPAGATOR
+                && !self.seen.contains(needle)
+                && contains_word(text, needle)
+            {
                 self.seen.insert(needle);
             }
         }
+        if contains_word(text, "opentelemetry_jaeger") && contains_word(text, "Propagator") {
+            self.seen.insert(JAEGER_PROPAGATOR);
+        }
+    }
+
+    /// Adds the facts of another package (a workspace dependency serves every member that
+    /// inherits it).
+    pub fn merge(&mut self, other: &UsageFacts) {
+        self.seen.extend(other.seen.iter().copied());
     }
 
     /// Whether any telemetry file of the package contains `needle` (one of [`USAGE_NEEDLES`]).
@@ -161,6 +209,18 @@ impl Project {
         !self.manifests.is_empty()
     }
 
+    /// The packages that inherit `[workspace.dependencies]` entry `key` (`x.workspace = true`).
+    pub fn inheritors(&self, key: &str) -> Vec<&PackageInfo> {
+        self.packages
+            .iter()
+            .filter(|p| {
+                p.deps
+                    .iter()
+                    .any(|d| d.entry.workspace && d.entry.key == key)
+            })
+            .collect()
+    }
+
     pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
@@ -232,6 +292,10 @@ fn resolve_dep(
         version,
     }
 }
+
+/// Text that marks a file as using telemetry APIs at all (OpenTelemetry or `metrics`).
+pub const TELEMETRY_NEEDLES: &[&str] =
+    &["opentelemetry", "otlp", "jaeger", "metrics", "service.name"];
 
 /// Crates whose presence in a manifest makes it a telemetry manifest.
 pub const TELEMETRY_CRATES: &[&str] = &["opentelemetry", "tracing-opentelemetry", "metrics"];

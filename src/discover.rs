@@ -68,7 +68,12 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
         .run(|| {
             Box::new(|entry| {
                 if let Ok(e) = entry {
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    // Symlinked files are files of the tree too (a dangling one is reported
+                    // when it is read); symlinked directories are not followed.
+                    let is_file_like = e
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || (t.is_symlink() && !e.path().is_dir()));
+                    if is_file_like {
                         let mut local = Walked::default();
                         classify(e.path(), &mut local);
                         if manifests_only {
@@ -249,6 +254,8 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
         by_root.entry(root).or_default().push(m.clone());
     }
 
+    out.findings.extend(missing_members_and_targets(&parsed));
+
     let mut projects: Vec<ProjectFiles> = by_root
         .into_iter()
         .map(|(root, manifests)| ProjectFiles {
@@ -328,6 +335,52 @@ type ReadManifest<'a> = (
     Result<String, String>,
     Option<Result<Manifest, String>>,
 );
+
+/// Workspace members and explicit targets whose files are missing: a `note` (the user's
+/// build is already broken there, or the manifest is a fixture), never an error.
+fn missing_members_and_targets(manifests: &[Manifest]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for m in manifests {
+        for member in &m.workspace_members {
+            let found = match globset::Glob::new(member) {
+                Ok(glob) if member.contains(['*', '?', '[']) => {
+                    let matcher = glob.compile_matcher();
+                    manifests.iter().any(|other| {
+                        other
+                            .dir()
+                            .strip_prefix(m.dir())
+                            .is_ok_and(|rel| matcher.is_match(rel))
+                    })
+                }
+                _ => m.dir().join(member).join("Cargo.toml").is_file(),
+            };
+            if !found {
+                out.push(
+                    Finding::about_path(
+                        &m.path,
+                        "engine",
+                        Severity::Note,
+                        format!("workspace member `{member}` has no Cargo.toml"),
+                    )
+                    .with_suggestion(
+                        "its files are not migrated; fix or remove the `members` entry",
+                    ),
+                );
+            }
+        }
+        for target in &m.target_paths {
+            if !m.dir().join(target).is_file() {
+                out.push(Finding::about_path(
+                    &m.path,
+                    "engine",
+                    Severity::Note,
+                    format!("target file `{target}` does not exist"),
+                ));
+            }
+        }
+    }
+    out
+}
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)

@@ -52,6 +52,10 @@ pub struct DepEntry {
     pub features: Vec<String>,
     /// The span of the `features` array, brackets included.
     pub features_span: Option<TextRange>,
+    /// Each element of the features array with its span (quotes included).
+    pub feature_items: Vec<(String, TextRange)>,
+    /// The span of the `package = "…"` value of a renamed entry.
+    pub package_span: Option<TextRange>,
     pub source: DepSource,
     /// The span of the whole value (string or inline table), or of the `[dependencies.x]` table.
     pub value_span: Option<TextRange>,
@@ -59,6 +63,11 @@ pub struct DepEntry {
     pub key_span: Option<TextRange>,
     /// Whether the entry is its own `[dependencies.x]` table rather than a key of its table.
     pub is_table_header: bool,
+    /// Whether the entry is written with dotted keys (`x.version = "1"`, `x.workspace = true`).
+    pub is_dotted: bool,
+    /// The pieces of text that make up the entry: `key = value` for a key, every
+    /// `x.k = v` line of a dotted entry, the header through the last key of a table.
+    pub parts: Vec<TextRange>,
 }
 
 impl DepEntry {
@@ -83,6 +92,20 @@ pub struct Manifest {
     pub deps: Vec<DepEntry>,
     /// `[features]`: name → entries.
     pub features: BTreeMap<String, Vec<String>>,
+    /// `[features]` with spans, in file order.
+    pub feature_lists: Vec<FeatureList>,
+    /// Explicit target paths (`[lib] path`, `[[bin]] path`, …) as written, relative to the manifest.
+    pub target_paths: Vec<String>,
+}
+
+/// One `name = ["…", …]` entry of `[features]`, with the span of each element.
+#[derive(Debug, Clone)]
+pub struct FeatureList {
+    pub name: String,
+    /// The array, brackets included.
+    pub span: TextRange,
+    /// Each element (quotes included).
+    pub items: Vec<(String, TextRange)>,
 }
 
 impl Manifest {
@@ -165,8 +188,44 @@ impl Manifest {
                     .collect()
             })
             .unwrap_or_default();
+        let feature_lists = root
+            .get("features")
+            .and_then(Item::as_table_like)
+            .map(|f| {
+                f.iter()
+                    .filter_map(|(k, v)| {
+                        let a = v.as_array()?;
+                        Some(FeatureList {
+                            name: k.to_string(),
+                            span: span(a.span())?,
+                            items: array_items(a),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut target_paths = Vec::new();
+        for key in ["lib", "bin", "example", "test", "bench"] {
+            let tables: Vec<&dyn toml_edit::TableLike> = match root.get(key) {
+                Some(Item::Table(t)) => vec![t as &dyn toml_edit::TableLike],
+                Some(Item::ArrayOfTables(a)) => {
+                    a.iter().map(|t| t as &dyn toml_edit::TableLike).collect()
+                }
+                Some(other) => other.as_table_like().into_iter().collect(),
+                None => Vec::new(),
+            };
+            target_paths.extend(
+                tables
+                    .iter()
+                    .filter_map(|t| t.get("path"))
+                    .filter_map(Item::as_str)
+                    .map(str::to_string),
+            );
+        }
         Ok(Manifest {
+            target_paths,
             path: path.to_path_buf(),
+            feature_lists,
             package_name,
             is_workspace_root: workspace.is_some(),
             workspace_members: strings("members"),
@@ -190,6 +249,12 @@ fn span(r: Option<std::ops::Range<usize>>) -> Option<TextRange> {
     r.map(|r| TextRange::new(r.start, r.end))
 }
 
+fn array_items(a: &toml_edit::Array) -> Vec<(String, TextRange)> {
+    a.iter()
+        .filter_map(|v| Some((v.as_str()?.to_string(), span(v.span())?)))
+        .collect()
+}
+
 fn collect_deps(item: &Item, table: DepTable, out: &mut Vec<DepEntry>) {
     let Some(t) = item.as_table_like() else {
         return;
@@ -207,10 +272,14 @@ fn collect_deps(item: &Item, table: DepTable, out: &mut Vec<DepEntry>) {
             default_features: None,
             features: Vec::new(),
             features_span: None,
+            feature_items: Vec::new(),
+            package_span: None,
             source: DepSource::Registry,
             value_span: span(value.span()),
             key_span,
-            is_table_header: matches!(value, Item::Table(_)),
+            is_table_header: matches!(value, Item::Table(t) if !t.is_dotted()),
+            is_dotted: matches!(value, Item::Table(t) if t.is_dotted()),
+            parts: Vec::new(),
         };
         match value {
             Item::Value(Value::String(s)) => {
@@ -226,12 +295,47 @@ fn collect_deps(item: &Item, table: DepTable, out: &mut Vec<DepEntry>) {
             }
             _ => continue,
         }
+        entry.parts = entry_parts(&entry, value);
         out.push(entry);
     }
 }
 
 fn table_span(t: &Table) -> Option<TextRange> {
     span(t.span())
+}
+
+/// See [`DepEntry::parts`].
+fn entry_parts(entry: &DepEntry, value: &Item) -> Vec<TextRange> {
+    let ends_of = |t: &dyn toml_edit::TableLike| -> Vec<(usize, usize)> {
+        t.iter()
+            .filter_map(|(k, v)| {
+                let key = t.get_key_value(k).and_then(|(k, _)| k.span())?;
+                let end = v.span()?.end;
+                Some((key.start, end))
+            })
+            .collect()
+    };
+    match value {
+        Item::Table(t) if t.is_dotted() => ends_of(t)
+            .into_iter()
+            .map(|(s, e)| TextRange::new(s, e))
+            .collect(),
+        Item::Table(t) => {
+            let Some(header) = t.span() else {
+                return Vec::new();
+            };
+            let end = ends_of(t)
+                .into_iter()
+                .map(|(_, e)| e)
+                .max()
+                .unwrap_or(header.end);
+            vec![TextRange::new(header.start, end.max(header.end))]
+        }
+        _ => match (entry.key_span, entry.value_span) {
+            (Some(k), Some(v)) => vec![TextRange::new(k.start, v.end)],
+            _ => Vec::new(),
+        },
+    }
 }
 
 fn fill_from_table(entry: &mut DepEntry, body: &dyn toml_edit::TableLike) {
@@ -241,8 +345,11 @@ fn fill_from_table(entry: &mut DepEntry, body: &dyn toml_edit::TableLike) {
             entry.version_span = span(v.span());
         }
     }
-    if let Some(p) = body.get("package").and_then(Item::as_str) {
-        entry.package = p.to_string();
+    if let Some(p) = body.get("package") {
+        if let Some(name) = p.as_str() {
+            entry.package = name.to_string();
+            entry.package_span = span(p.span());
+        }
     }
     entry.workspace = body
         .get("workspace")
@@ -265,6 +372,9 @@ fn fill_from_table(entry: &mut DepEntry, body: &dyn toml_edit::TableLike) {
                 .collect();
         }
         entry.features_span = span(f.span());
+        if let Some(a) = f.as_array() {
+            entry.feature_items = array_items(a);
+        }
     }
     if body.contains_key("git") {
         entry.source = DepSource::Git;
@@ -277,12 +387,16 @@ fn fill_from_table(entry: &mut DepEntry, body: &dyn toml_edit::TableLike) {
 #[derive(Debug, Clone, Default)]
 pub struct Lockfile {
     pub packages: BTreeMap<String, Vec<semver::Version>>,
+    /// Crate (canonical name) → the crates (canonical names) any locked version depends on.
+    pub dependencies: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Lockfile {
     pub fn parse(text: &str) -> Result<Lockfile, String> {
         let doc = Document::parse(text.to_string()).map_err(|e| e.to_string())?;
         let mut packages: BTreeMap<String, Vec<semver::Version>> = BTreeMap::new();
+        let mut dependencies: BTreeMap<String, std::collections::BTreeSet<String>> =
+            BTreeMap::new();
         if let Some(list) = doc
             .as_table()
             .get("package")
@@ -297,9 +411,30 @@ impl Lockfile {
                 if let (Some(name), Some(version)) = (name, version) {
                     packages.entry(canonical(name)).or_default().push(version);
                 }
+                if let (Some(name), Some(deps)) =
+                    (name, p.get("dependencies").and_then(Item::as_array))
+                {
+                    // Entries are `"name"` or `"name version"` (or `"name version (source)"`).
+                    dependencies.entry(canonical(name)).or_default().extend(
+                        deps.iter()
+                            .filter_map(Value::as_str)
+                            .filter_map(|d| d.split_whitespace().next())
+                            .map(canonical),
+                    );
+                }
             }
         }
-        Ok(Lockfile { packages })
+        Ok(Lockfile {
+            packages,
+            dependencies,
+        })
+    }
+
+    /// Whether the lockfile shows `krate` depending on `dependency`.
+    pub fn depends(&self, krate: &str, dependency: &str) -> bool {
+        self.dependencies
+            .get(&canonical(krate))
+            .is_some_and(|d| d.contains(&canonical(dependency)))
     }
 
     /// The newest locked version of `krate` that satisfies `req`.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::context::{names_telemetry_crate, Project};
+use crate::context::{names_telemetry_crate, Project, TELEMETRY_NEEDLES};
 use crate::discover::{discover, DiscoverOptions, ProjectFiles};
 use crate::edit::{EditSet, TextRange};
 use crate::finding::{Finding, RawFinding, Severity};
@@ -144,13 +144,15 @@ fn read_file(path: &Path, needles: &[&str]) -> Read {
         Ok(b) => b,
         Err(e) => return Read::Error(format!("cannot read file: {e}")),
     };
-    let hit = needles
-        .iter()
-        .any(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some());
-    if !hit {
+    let contains = |n: &&str| memchr::memmem::find(&bytes, n.as_bytes()).is_some();
+    let hit = needles.iter().any(contains);
+    // A file that mentions telemetry but cannot be decoded is an error even when no enabled
+    // transform would look at it: the user must know it was not migrated.
+    if !hit && !TELEMETRY_NEEDLES.iter().any(contains) {
         return Read::Skipped;
     }
     match String::from_utf8(bytes) {
+        Ok(_) if !hit => Read::Skipped,
         Ok(t) => Read::Text(t),
         Err(e) => Read::Error(format!(
             "not valid UTF-8 (invalid byte at offset {}); file left untouched",
@@ -164,7 +166,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         mut project,
         manifests,
         rust_files,
-        deployment_files: _,
+        deployment_files,
     } = pf;
     let mut result = RunResult {
         files_scanned: manifests.len() + rust_files.len(),
@@ -187,7 +189,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
     let needles_of = |kind: FileKind| -> Vec<&'static str> {
         let mut n: Vec<&str> = enabled
             .iter()
-            .filter(|t| t.kind() == kind)
+            .filter(|t| t.scans(kind))
             .flat_map(|t| t.needles().iter().copied())
             .collect();
         n.sort();
@@ -195,26 +197,37 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         n
     };
     let rust_needles = needles_of(FileKind::Rust);
+    // Files are read for the Rust transforms and, when manifest transforms run, for the usage
+    // facts those need (whatever Rust transforms are enabled).
+    let mut read_needles = rust_needles.clone();
+    if enabled.iter().any(|t| t.kind() == FileKind::Manifest) {
+        read_needles.extend(TELEMETRY_NEEDLES);
+    }
 
     // Read the Rust files first: their usage facts feed the manifest transforms.
     let texts: Vec<(PathBuf, Read)> = rust_files
         .par_iter()
-        .map(|p| (p.clone(), read_file(p, &rust_needles)))
+        .map(|p| (p.clone(), read_file(p, &read_needles)))
         .collect();
     let mut rust_inputs = Vec::new();
     let mut orphan_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     for (path, read) in texts {
         match read {
             Read::Text(text) => {
+                let for_rust = rust_needles.iter().any(|n| text.contains(n));
                 let orphan = project.has_manifests() && project.package_for(&path).is_none();
                 if orphan && !config.include_orphans {
-                    orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
+                    if for_rust {
+                        orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
+                    }
                     continue;
                 }
                 if let Some(i) = package_index(&project, &path) {
                     project.packages[i].usage.scan(&text);
                 }
-                rust_inputs.push((path, text));
+                if for_rust {
+                    rust_inputs.push((path, text));
+                }
             }
             Read::Skipped => {}
             Read::Error(e) => result.errors.push((path, e)),
@@ -240,10 +253,29 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         })
         .collect();
 
+    // Deployment files are read only when a transform scans them (findings only).
+    let deployment_needles = needles_of(FileKind::Deployment);
+    let deployment_inputs: Vec<(PathBuf, String)> = if deployment_needles.is_empty() {
+        Vec::new()
+    } else {
+        result.files_scanned += deployment_files.len();
+        deployment_files
+            .iter()
+            .filter_map(|p| match read_file(p, &deployment_needles) {
+                Read::Text(t) => Some((p.clone(), t)),
+                Read::Error(e) => {
+                    result.errors.push((p.clone(), e));
+                    None
+                }
+                Read::Skipped => None,
+            })
+            .collect()
+    };
+
     let project = &project;
     let config = &config;
     let enabled = &enabled;
-    let outcomes: Vec<FileRun> = manifest_inputs
+    let outcomes: Vec<(FileKind, FileRun)> = manifest_inputs
         .into_par_iter()
         .map(|(p, t)| (p, t, FileKind::Manifest))
         .chain(
@@ -251,27 +283,57 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
                 .into_par_iter()
                 .map(|(p, t)| (p, t, FileKind::Rust)),
         )
+        .chain(
+            deployment_inputs
+                .into_par_iter()
+                .map(|(p, t)| (p, t, FileKind::Deployment)),
+        )
         .map(|(path, text, kind)| {
             let run = run_file(project, config, enabled, &path, text, kind);
             // Spans of this file are dead now; release proc-macro2's source map so memory
             // stays flat over big trees.
             proc_macro2::extra::invalidate_current_thread_spans();
-            run
+            (kind, run)
         })
         .collect();
-    for o in outcomes {
+    for (kind, o) in outcomes {
         match o {
             FileRun::Done {
                 file,
                 findings,
                 suppressed,
             } => {
+                // A deployment file is never changed: keep its text only for excerpts.
+                if kind == FileKind::Deployment {
+                    if !findings.is_empty() {
+                        result.sources.push((file.path, file.original));
+                    }
+                } else {
+                    result.files.push(file);
+                }
                 result.findings.extend(findings);
                 result.suppressed += suppressed;
-                result.files.push(file);
             }
             FileRun::Failed { path, message } => result.errors.push((path, message)),
         }
+    }
+    // Cargo.lock is never edited: say once per project that `cargo update` refreshes it.
+    let manifest_changed = result
+        .files
+        .iter()
+        .any(|f| f.changed() && f.path.file_name().is_some_and(|n| n == "Cargo.toml"));
+    // (The lock is only parsed for projects with telemetry dependencies: check the file too.)
+    if manifest_changed && (project.lockfile.is_some() || project.root.join("Cargo.lock").is_file())
+    {
+        result.findings.push(
+            Finding::about_path(
+                &project.root.join("Cargo.toml"),
+                "engine",
+                Severity::Note,
+                "Cargo.lock was not edited: it still pins the old versions",
+            )
+            .with_suggestion("run `cargo update` (or `cargo update -p <crate>` for each moved crate) to refresh it"),
+        );
     }
     result
 }
@@ -313,6 +375,7 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, Strin
                     .unwrap_or("invalid TOML")
                     .to_string()
             }),
+        FileKind::Deployment => Ok(None),
     }
 }
 
@@ -330,10 +393,10 @@ fn run_file(
     let mut fresh_parse = match reparse(kind, &original) {
         Ok(parsed) => parsed,
         Err(e) => {
-            let what = if kind == FileKind::Rust {
-                "Rust syntax error"
-            } else {
-                "malformed Cargo.toml"
+            let what = match kind {
+                FileKind::Rust => "Rust syntax error",
+                FileKind::Manifest => "malformed Cargo.toml",
+                FileKind::Deployment => unreachable!("deployment files are not parsed"),
             };
             return FileRun::Failed {
                 path: path.to_path_buf(),
@@ -346,7 +409,7 @@ fn run_file(
     let mut history: Vec<EditSet> = Vec::new();
     let mut counts = Vec::new();
     let mut raw_findings: Vec<(&'static str, RawFinding)> = Vec::new();
-    for t in enabled.iter().filter(|t| t.kind() == kind) {
+    for t in enabled.iter().filter(|t| t.scans(kind)) {
         if !t.needles().iter().any(|n| current.text.contains(n)) {
             continue;
         }
@@ -359,6 +422,7 @@ fn run_file(
                 Ok(m) => (None, Some(m)),
                 Err(_) => unreachable!("text is re-parsed after every transform"),
             },
+            FileKind::Deployment => (None, None),
         };
         let imports = syntax.as_ref().map(ImportMap::of_file);
         let cx = FileContext {
@@ -379,6 +443,23 @@ fn run_file(
             fresh_parse = syntax;
             continue;
         }
+        if kind == FileKind::Deployment {
+            let first = outcome
+                .edits
+                .iter()
+                .next()
+                .map(|e| e.range)
+                .unwrap_or_default();
+            raw_findings.push((
+                t.id(),
+                RawFinding::new(
+                    first,
+                    Severity::Error,
+                    "internal: a transform asked to edit a deployment file; deployment files are only reported on, its edits were dropped",
+                ),
+            ));
+            continue;
+        }
         let candidate = SourceFile::new(path, outcome.edits.apply(&current.text));
         match reparse(kind, &candidate) {
             Ok(parsed) => {
@@ -389,6 +470,9 @@ fn run_file(
             }
             Err(e) => {
                 fresh_parse = syntax;
+                if std::env::var_os("OTEL_MIGRATE_DEBUG_UNPARSABLE").is_some() {
+                    eprintln!("--- {} by {}:\n{}", path.display(), t.id(), candidate.text);
+                }
                 let first = outcome
                     .edits
                     .iter()
@@ -497,6 +581,76 @@ fn allow_comment_ids(line: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reports every line of a deployment file, and (wrongly) asks to edit it.
+    struct DeploymentProbe;
+
+    impl Transform for DeploymentProbe {
+        fn id(&self) -> &'static str {
+            "probe"
+        }
+        fn description(&self) -> &'static str {
+            "test probe"
+        }
+        fn kind(&self) -> FileKind {
+            FileKind::Rust
+        }
+        fn scans(&self, kind: FileKind) -> bool {
+            matches!(kind, FileKind::Rust | FileKind::Deployment)
+        }
+        fn needles(&self) -> &'static [&'static str] {
+            &["OTEL_"]
+        }
+        fn run(&self, cx: &FileContext<'_>) -> crate::transform::Outcome {
+            let mut out = crate::transform::Outcome::default();
+            assert_eq!(cx.kind(), FileKind::Deployment);
+            out.finding(
+                TextRange::new(0, 4),
+                Severity::Note,
+                "seen",
+                "nothing to do",
+            );
+            out.replace(TextRange::new(0, 4), "EDIT");
+            out
+        }
+    }
+
+    #[test]
+    fn deployment_files_get_findings_but_never_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+        )
+        .unwrap();
+        std::fs::write(root.join(".env"), "OTEL_SERVICE_NAME=p\n").unwrap();
+        let discovery = discover(
+            std::slice::from_ref(&root),
+            &DiscoverOptions {
+                config_override: None,
+            },
+        );
+        let pf = discovery.projects.into_iter().next().unwrap();
+        assert_eq!(pf.deployment_files, vec![root.join(".env")]);
+        static PROBE: DeploymentProbe = DeploymentProbe;
+        let run = run_file(
+            &pf.project,
+            &Config::default(),
+            &[&PROBE],
+            &root.join(".env"),
+            "OTEL_SERVICE_NAME=p\n".to_string(),
+            FileKind::Deployment,
+        );
+        let FileRun::Done { file, findings, .. } = run else {
+            panic!("the run failed");
+        };
+        assert!(!file.changed());
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.contains(&"seen"));
+        assert!(messages.iter().any(|m| m.contains("edits were dropped")));
+    }
 
     #[test]
     fn allow_comments_list_ids() {

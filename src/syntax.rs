@@ -85,7 +85,7 @@ fn scan_comments(text: &str) -> Vec<TextRange> {
                 }
                 j += 1; // the opening quote
                 let closing: Vec<u8> = std::iter::once(b'"')
-                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .chain(std::iter::repeat(b'#').take(hashes))
                     .collect();
                 i = find_from(b, j, &closing).map_or(b.len(), |n| n + closing.len());
             }

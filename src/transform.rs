@@ -15,6 +15,9 @@ use crate::syntax::ImportMap;
 pub enum FileKind {
     Rust,
     Manifest,
+    /// `.env`, Dockerfiles, YAML (`discover::is_deployment_file`): scanned for findings only;
+    /// the engine never applies edits to them.
+    Deployment,
 }
 
 pub trait Transform: Sync + Send {
@@ -23,6 +26,11 @@ pub trait Transform: Sync + Send {
     /// One line for `otel-migrate list`. The long documentation is the file's `//!` block.
     fn description(&self) -> &'static str;
     fn kind(&self) -> FileKind;
+    /// Whether the transform runs on files of `kind`: its own kind, and a transform may also
+    /// scan deployment files (findings only).
+    fn scans(&self, kind: FileKind) -> bool {
+        kind == self.kind()
+    }
     /// The transform runs only on files containing at least one of these strings.
     fn needles(&self) -> &'static [&'static str];
     fn run(&self, cx: &FileContext<'_>) -> Outcome;
@@ -51,6 +59,17 @@ impl<'a> FileContext<'a> {
     pub fn imports(&self) -> &'a ImportMap {
         self.imports
             .expect("a Rust transform runs on a parsed file")
+    }
+
+    /// The kind of the file being looked at.
+    pub fn kind(&self) -> FileKind {
+        if self.syntax.is_some() {
+            FileKind::Rust
+        } else if self.manifest.is_some() {
+            FileKind::Manifest
+        } else {
+            FileKind::Deployment
+        }
     }
 
     /// Whether another transform runs in this invocation (some edits are only valid together).

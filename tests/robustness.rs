@@ -116,9 +116,9 @@ fn real_crates_and_demo_repositories_are_never_corrupted() {
     );
     let violations = counts.violations();
     assert!(violations.is_empty(), "{}", violations.join("\n\n"));
-    // Floors below what this corpus gave with only instrument-init-to-build registered (150
-    // units, 5224 files scanned, 477 telemetry files, 28 parsed, 9 changed): an empty or
-    // prefiltered-away run cannot pass. More transforms only raise the counts.
+    // Floors well below what this corpus gave with the transforms of main at c090c7c (150
+    // units, 5329 files scanned, 477 telemetry files, 1085 parsed, 100 changed, 775 edits):
+    // an empty or prefiltered-away run cannot pass.
     assert!(counts.units >= 100, "only {} units", counts.units);
     assert!(
         counts.files_scanned >= 3_000,
@@ -131,12 +131,12 @@ fn real_crates_and_demo_repositories_are_never_corrupted() {
         counts.telemetry_files
     );
     assert!(
-        counts.files_parsed >= 20,
+        counts.files_parsed >= 500,
         "parsed only {}",
         counts.files_parsed
     );
     assert!(
-        counts.files_changed >= 5,
+        counts.files_changed >= 50,
         "changed only {}",
         counts.files_changed
     );

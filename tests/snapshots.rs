@@ -21,7 +21,7 @@ fn check(path: &std::path::Path) {
 
 #[test]
 fn single_file_cases() {
-    insta::glob!("../fixtures", "*/*.input.{rs,toml}", |path| check(path));
+    insta::glob!("../fixtures", "*/*.input.{rs,toml}", check);
 }
 
 #[test]

@@ -6,6 +6,20 @@
 use crate::transform::Transform;
 
 pub mod instrument_init_to_build;
+pub mod jaeger_pipeline;
+pub mod manifest_features;
+pub mod manifest_jaeger_to_otlp;
+pub mod manifest_metrics;
+pub mod manifest_versions;
+pub mod metrics_macros;
+pub mod metrics_recorder_api;
+pub mod otlp_logs_pipeline;
+pub mod otlp_metrics_pipeline;
+pub mod otlp_trace_pipeline;
+pub mod sdk_api_renames;
+pub mod service_name;
+pub mod temporality;
+pub mod tracing_bridge;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block).
 macro_rules! registry {
@@ -15,7 +29,28 @@ macro_rules! registry {
     };
 }
 
-registry![instrument_init_to_build::InstrumentInitToBuild];
+registry![
+    manifest_versions::ManifestVersions,
+    manifest_jaeger_to_otlp::ManifestJaegerToOtlp,
+    manifest_features::ManifestFeatures,
+    manifest_metrics::ManifestMetrics,
+    jaeger_pipeline::JaegerPipeline,
+    otlp_trace_pipeline::OtlpTracePipeline,
+    // Metrics: the pipeline rewrite carries temporality calls to the exporter builder verbatim;
+    // `temporality` then translates them (and the selector impls), wherever they are.
+    otlp_metrics_pipeline::OtlpMetricsPipeline,
+    temporality::TemporalityTransform,
+    otlp_logs_pipeline::OtlpLogsPipeline,
+    // After the pipeline rewrites, which emit the new names; renames the old ones left in
+    // signatures and imports (`MetricsError`, `LogError`, the 0.21 SDK `MeterProvider`).
+    sdk_api_renames::SdkApiRenames,
+    instrument_init_to_build::InstrumentInitToBuild,
+    tracing_bridge::TracingBridge,
+    metrics_macros::MetricsMacros,
+    metrics_recorder_api::MetricsRecorderApi,
+    // Last: it sees the service names the other transforms leave.
+    service_name::ServiceName,
+];
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

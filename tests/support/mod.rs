@@ -274,10 +274,17 @@ pub fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
         let old = op.old_range();
         let start = starts.get(old.start).copied().unwrap_or(f.original.len());
         let end = starts.get(old.end).copied().unwrap_or(f.original.len());
-        let touched = f
-            .edit_ranges
-            .iter()
-            .any(|r| r.start <= end && start <= r.end);
+        // An edit ending at a line's end that adds lines shows in the diff as lines inserted
+        // at the next line's start: count the line break after an edit as covered by it.
+        let touched = f.edit_ranges.iter().any(|r| {
+            let rest = &f.original.as_bytes()[r.end.min(f.original.len())..];
+            let eol = match rest {
+                [b'\r', b'\n', ..] => 2,
+                [b'\n', ..] => 1,
+                _ => 0,
+            };
+            r.start <= end && start <= r.end + eol
+        });
         if !touched {
             out.push(format!(
                 "bytes {start}..{end} changed but no edit covers them"

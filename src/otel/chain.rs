@@ -1,0 +1,297 @@
+//! Method chains: `root().a(x).b(y)` read into the root expression and its links in source
+//! order, with the byte ranges a rewrite needs; and builders kept in a local and extended by
+//! reassignment (`let mut p = …; p = p.with_x(..);`, also inside `if` bodies), followed only
+//! where every use of the local is one the reader understands.
+
+use syn::spanned::Spanned;
+
+use crate::edit::TextRange;
+use crate::source::SourceFile;
+use crate::syntax::{ident_str, range_of, range_of_span};
+
+/// One `.name(args)` link of a chain.
+#[derive(Clone)]
+pub struct Link<'a> {
+    pub name: String,
+    pub call: &'a syn::ExprMethodCall,
+}
+
+impl<'a> Link<'a> {
+    pub fn args(&self) -> Vec<&'a syn::Expr> {
+        self.call.args.iter().collect()
+    }
+
+    /// The arguments' text exactly as written (between the parentheses).
+    pub fn args_text(&self, file: &SourceFile) -> String {
+        super::args_text(file, self.call)
+    }
+
+    /// The link's range: from the end of its receiver to the closing parenthesis, so it covers
+    /// the `.` and any line break or comment before it.
+    pub fn range(&self, file: &SourceFile) -> TextRange {
+        let recv_end = range_of(file, &*self.call.receiver).end;
+        TextRange::new(recv_end, range_of(file, self.call).end)
+    }
+
+    /// The method name's range.
+    pub fn name_range(&self, file: &SourceFile) -> TextRange {
+        range_of_span(file, self.call.method.span())
+    }
+}
+
+/// A chain: the innermost receiver that is not a method call (`new_pipeline()`, a local, a
+/// path) and the links applied to it, first link first.
+#[derive(Clone)]
+pub struct Chain<'a> {
+    pub root: &'a syn::Expr,
+    pub links: Vec<Link<'a>>,
+}
+
+impl<'a> Chain<'a> {
+    /// Reads `expr` as a chain. Parentheses around receivers are looked through; `?`, `.await`
+    /// and anything else end the chain (they become the root).
+    pub fn read(expr: &'a syn::Expr) -> Chain<'a> {
+        let mut links = Vec::new();
+        let mut cur = expr;
+        loop {
+            match cur {
+                syn::Expr::MethodCall(m) => {
+                    links.push(Link {
+                        name: ident_str(&m.method),
+                        call: m,
+                    });
+                    cur = &m.receiver;
+                }
+                syn::Expr::Paren(p) => cur = &p.expr,
+                _ => break,
+            }
+        }
+        links.reverse();
+        Chain { root: cur, links }
+    }
+
+    /// Reads the chain ending in call `m`.
+    pub fn read_call(m: &'a syn::ExprMethodCall) -> Chain<'a> {
+        let mut c = Chain::read(&m.receiver);
+        c.links.push(Link {
+            name: ident_str(&m.method),
+            call: m,
+        });
+        c
+    }
+
+    /// The path of a root call `a::b()` (or of a root path `a::b`).
+    pub fn root_path(&self) -> Option<&'a syn::Path> {
+        match self.root {
+            syn::Expr::Call(c) => match &*c.func {
+                syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
+                _ => None,
+            },
+            syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
+            _ => None,
+        }
+    }
+
+    /// The root when it is a plain local (`pipeline` in `pipeline.install_batch(..)`).
+    pub fn root_local(&self) -> Option<String> {
+        match self.root {
+            syn::Expr::Path(p)
+                if p.qself.is_none() && p.path.segments.len() == 1 && p.attrs.is_empty() =>
+            {
+                Some(ident_str(&p.path.segments[0].ident))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.links.iter().map(|l| l.name.as_str()).collect()
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Link<'a>> {
+        self.links.iter().find(|l| l.name == name)
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.links.iter().position(|l| l.name == name)
+    }
+
+    /// The chain up to (not including) link `index`, as an expression: the receiver of that
+    /// link.
+    pub fn receiver_of(&self, index: usize) -> &'a syn::Expr {
+        &self.links[index].call.receiver
+    }
+}
+
+/// Later statements that extend a builder kept in local `name`: `name = name.a(..).b(..);`
+/// directly, or as the only statements of an `if` body (no `else`).
+pub struct Reassignment<'a> {
+    /// The statement of the enclosing block (the `if` when conditional).
+    pub stmt: &'a syn::Stmt,
+    /// The links appended by each assignment (several when the `if` body has several).
+    pub links: Vec<Link<'a>>,
+    /// The assignment expressions, in order (to rewrite them one by one).
+    pub assigns: Vec<&'a syn::ExprAssign>,
+    pub conditional: bool,
+}
+
+/// What follows `let [mut] name = …;` in a block, up to the statement that consumes the builder.
+pub struct FollowedLocal<'a> {
+    pub reassignments: Vec<Reassignment<'a>>,
+    /// The index (in the block) of the first statement that uses `name` in another way.
+    pub consumer: Option<usize>,
+}
+
+/// Follows local `name` through `stmts[from..]`: collects reassignments of the supported shapes
+/// and stops at the first other statement that mentions `name` (the consumer), which the caller
+/// must check uses the builder in a way it understands (else it reports instead of guessing).
+pub fn follow_local<'a>(stmts: &'a [syn::Stmt], from: usize, name: &str) -> FollowedLocal<'a> {
+    let mut reassignments = Vec::new();
+    for (i, stmt) in stmts.iter().enumerate().skip(from) {
+        if !mentions_ident(stmt, name) {
+            continue;
+        }
+        if let Some(r) = reassignment(stmt, name) {
+            reassignments.push(r);
+            continue;
+        }
+        // A consumer must use the local once, as the root of a chain or as a whole expression;
+        // a second reassignment-like use inside it is not understood.
+        return FollowedLocal {
+            reassignments,
+            consumer: Some(i),
+        };
+    }
+    FollowedLocal {
+        reassignments,
+        consumer: None,
+    }
+}
+
+fn reassignment<'a>(stmt: &'a syn::Stmt, name: &str) -> Option<Reassignment<'a>> {
+    let syn::Stmt::Expr(expr, _) = stmt else {
+        return None;
+    };
+    if let Some((assign, links)) = self_assignment(expr, name) {
+        return Some(Reassignment {
+            stmt,
+            links,
+            assigns: vec![assign],
+            conditional: false,
+        });
+    }
+    if let syn::Expr::If(e) = expr {
+        if e.else_branch.is_some() || mentions_ident(&*e.cond, name) {
+            return None;
+        }
+        let mut links = Vec::new();
+        let mut assigns = Vec::new();
+        for s in &e.then_branch.stmts {
+            match s {
+                syn::Stmt::Expr(inner, _) => {
+                    let (assign, l) = self_assignment(inner, name)?;
+                    assigns.push(assign);
+                    links.extend(l);
+                }
+                _ => {
+                    if mentions_ident(s, name) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if assigns.is_empty() {
+            return None;
+        }
+        return Some(Reassignment {
+            stmt,
+            links,
+            assigns,
+            conditional: true,
+        });
+    }
+    None
+}
+
+/// `name = name.a(..).b(..)` → the assignment and its links.
+fn self_assignment<'a>(
+    expr: &'a syn::Expr,
+    name: &str,
+) -> Option<(&'a syn::ExprAssign, Vec<Link<'a>>)> {
+    let syn::Expr::Assign(a) = expr else {
+        return None;
+    };
+    let syn::Expr::Path(lhs) = &*a.left else {
+        return None;
+    };
+    if !lhs.path.is_ident(name) {
+        return None;
+    }
+    let chain = Chain::read(&a.right);
+    if chain.root_local().as_deref() != Some(name) || chain.links.is_empty() {
+        return None;
+    }
+    if chain.links.iter().any(|l| mentions_ident(l.call, name)) {
+        // `p = p.with_x(p.y())`: not a plain extension.
+        let only_root = chain
+            .links
+            .iter()
+            .all(|l| l.call.args.iter().all(|a| !mentions_ident(a, name)));
+        if !only_root {
+            return None;
+        }
+    }
+    Some((a, chain.links))
+}
+
+/// Whether an identifier token `name` occurs anywhere in `node` (macro bodies included).
+pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
+    fn walk(ts: proc_macro2::TokenStream, name: &str) -> bool {
+        ts.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => i == name,
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+            _ => false,
+        })
+    }
+    walk(node.to_token_stream(), name)
+}
+
+/// The span of a statement list's node, for callers that need a statement's range.
+pub fn stmt_range(file: &SourceFile, stmt: &syn::Stmt) -> TextRange {
+    range_of_span(file, stmt.span())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_links_in_order_through_parentheses() {
+        let e: syn::Expr = syn::parse_str("(a::b().c(1)).d(2, 3).e()").unwrap();
+        let c = Chain::read(&e);
+        assert_eq!(c.names(), vec!["c", "d", "e"]);
+        assert!(c.root_path().unwrap().segments.len() == 2);
+    }
+
+    #[test]
+    fn follows_reassignments_until_the_consumer() {
+        let b: syn::Block = syn::parse_str(
+            "{ let mut p = a().x(1); p = p.y(2); if c { p = p.z(3).w(4); } let t = p.install()?; }",
+        )
+        .unwrap();
+        let f = follow_local(&b.stmts, 1, "p");
+        assert_eq!(f.reassignments.len(), 2);
+        assert!(f.reassignments[1].conditional);
+        assert_eq!(f.reassignments[1].links.len(), 2);
+        assert_eq!(f.consumer, Some(3));
+    }
+
+    #[test]
+    fn a_builder_passed_elsewhere_is_a_consumer_not_a_reassignment() {
+        let b: syn::Block =
+            syn::parse_str("{ let mut p = a(); configure(&mut p); p.install() }").unwrap();
+        let f = follow_local(&b.stmts, 1, "p");
+        assert!(f.reassignments.is_empty());
+        assert_eq!(f.consumer, Some(1));
+    }
+}

@@ -1,0 +1,276 @@
+//! The target dependency set (issue 4; otel-0.27-migration.md §1, §5; metrics-0.24-migration.md
+//! §1) and what the manifest transforms know about each crate: target versions (overridable
+//! with `[targets]` in `otel-migrate.toml`), the features that exist at the target, the
+//! features that were renamed or removed, and the contrib crates with the release built on
+//! opentelemetry 0.27.
+
+use crate::config::Config;
+use crate::manifest::canonical;
+use crate::manifest_edit::TargetVersion;
+
+/// The OpenTelemetry family: crate → target version (`opentelemetry-jaeger` has none: it is
+/// replaced by opentelemetry-otlp).
+pub const FAMILY: &[(&str, &str)] = &[
+    ("opentelemetry", "0.27"),
+    // The provider-builder setters (`with_resource`, `with_sampler`) exist from 0.27.1 on.
+    ("opentelemetry_sdk", "0.27.1"),
+    ("opentelemetry-otlp", "0.27"),
+    ("opentelemetry-proto", "0.27"),
+    ("opentelemetry-http", "0.27"),
+    ("opentelemetry-semantic-conventions", "0.27"),
+    ("opentelemetry-appender-tracing", "0.27"),
+    ("opentelemetry-appender-log", "0.27"),
+    ("opentelemetry-prometheus", "0.27"),
+    ("opentelemetry-stdout", "0.27"),
+    ("opentelemetry-zipkin", "0.27"),
+    ("opentelemetry-jaeger-propagator", "0.27"),
+    // tracing-opentelemetry 0.(N+1) is built on opentelemetry 0.N.
+    ("tracing-opentelemetry", "0.28"),
+];
+
+/// Contrib crates built on opentelemetry: the newest release line whose `opentelemetry`
+/// requirement is `^0.27` (checked with `cargo info` and the crates.io index on 2026-12-01;
+/// a scratch crate with all six at these requirements plus opentelemetry 0.27 /
+/// opentelemetry_sdk 0.27.1 / tracing-opentelemetry 0.28 resolves (`cargo generate-lockfile`)
+/// to a single opentelemetry 0.27.1). Every release of each line depends on opentelemetry
+/// 0.27 only, so the caret requirement cannot drift to another opentelemetry.
+pub const CONTRIB: &[(&str, &str)] = &[
+    // 0.20.0 and 0.20.1: opentelemetry ^0.27 (0.21 → 0.28; deprecated after 0.22).
+    ("actix-web-opentelemetry", "0.20"),
+    // 0.24.x and 0.25.0: ^0.27, tracing-opentelemetry ^0.28; 0.25.0 is the newest on 0.27.
+    ("axum-tracing-opentelemetry", "0.25"),
+    // 0.15.0: ^0.27 (0.14 → 0.26, 0.16 → 0.28).
+    ("opentelemetry-aws", "0.15"),
+    // 0.6.0: ^0.27.
+    ("opentelemetry-resource-detectors", "0.6"),
+    // 0.25.x: ^0.27 and opentelemetry-aws 0.15 (0.24.0/0.24.1 still pull opentelemetry-aws
+    // 0.14, which is on opentelemetry 0.26).
+    ("init-tracing-opentelemetry", "0.25"),
+    // 0.24.x: ^0.27, tracing-opentelemetry ^0.28.
+    ("tracing-opentelemetry-instrumentation-sdk", "0.24"),
+];
+
+/// Crates whose types cross the OTLP exporter API (`with_metadata`, `with_tls_config`,
+/// `with_channel`, `with_interceptor`, `with_http_client`, custom `HttpClient`s): the versions
+/// opentelemetry-otlp 0.27 itself depends on (tonic 0.12.3, prost 0.13, http 1.1, reqwest
+/// 0.12), with the usage needle that says the code passes them.
+pub const CROSSING: &[(&str, &str, &[&str])] = &[
+    (
+        "tonic",
+        "0.12",
+        &[
+            "with_metadata",
+            "with_tls_config",
+            "with_channel",
+            "with_interceptor",
+        ],
+    ),
+    ("prost", "0.13", &["prost::Message"]),
+    ("http", "1", &["HttpClient for"]),
+    ("reqwest", "0.12", &["with_http_client"]),
+];
+
+/// The metrics facade crates (only bumped together with the `metrics-macros` rewrite).
+pub const METRICS: &[(&str, &str)] = &[
+    // 0.24.0 and 0.24.1 no longer build on current rustc; 0.24.4/0.24.5 are yanked.
+    ("metrics", "0.24.2"),
+    ("metrics-exporter-prometheus", "0.16"),
+    // What metrics-exporter-prometheus 0.16.2 (what "0.16" resolves to) depends on.
+    ("metrics-util", "0.19"),
+];
+
+/// The target version of `krate`: the `[targets]` override when there is one, else the
+/// default recipe. `Err` carries an unusable override.
+pub fn target(config: &Config, krate: &str) -> Option<Result<TargetVersion, String>> {
+    let key = canonical(krate);
+    if let Some((_, v)) = config.targets.iter().find(|(k, _)| canonical(k) == key) {
+        return Some(TargetVersion::parse(v).ok_or_else(|| {
+            format!("`[targets] {krate} = \"{v}\"` in otel-migrate.toml is not a plain version like \"0.27\" or \"0.27.1\"")
+        }));
+    }
+    default_target(krate).map(|v| Ok(TargetVersion::parse(v).expect("valid default target")))
+}
+
+/// The default recipe's target for `krate`.
+pub fn default_target(krate: &str) -> Option<&'static str> {
+    let key = canonical(krate);
+    FAMILY
+        .iter()
+        .chain(CONTRIB)
+        .chain(METRICS)
+        .map(|(c, v)| (*c, *v))
+        .chain(CROSSING.iter().map(|(c, v, _)| (*c, *v)))
+        .find(|(c, _)| canonical(c) == key)
+        .map(|(_, v)| v)
+}
+
+/// Whether `krate` is a crate of the target set this tool knows how to move.
+pub fn is_known(krate: &str) -> bool {
+    default_target(krate).is_some() || canonical(krate) == "opentelemetry-jaeger"
+}
+
+/// Features of the 0.27 crates (otel-0.27-migration.md §5), for reporting features that no
+/// longer exist.
+pub fn features_at_target(krate: &str) -> Option<&'static [&'static str]> {
+    Some(match canonical(krate).as_str() {
+        "opentelemetry" => &[
+            "trace",
+            "metrics",
+            "logs",
+            "internal-logs",
+            "spec_unstable_logs_enabled",
+            "otel_unstable",
+            "testing",
+        ],
+        "opentelemetry-sdk" => &[
+            "trace",
+            "metrics",
+            "logs",
+            "internal-logs",
+            "rt-tokio",
+            "rt-tokio-current-thread",
+            "rt-async-std",
+            "jaeger_remote_sampler",
+            "spec_unstable_logs_enabled",
+            "spec_unstable_metrics_views",
+            "experimental_metrics_periodic_reader_no_runtime",
+            "testing",
+        ],
+        "opentelemetry-otlp" => &[
+            "grpc-tonic",
+            "trace",
+            "metrics",
+            "logs",
+            "internal-logs",
+            "gzip-tonic",
+            "zstd-tonic",
+            "tls",
+            "tls-roots",
+            "tls-webpki-roots",
+            "http-proto",
+            "http-json",
+            "reqwest-client",
+            "reqwest-blocking-client",
+            "reqwest-rustls",
+            "reqwest-rustls-webpki-roots",
+            "hyper-client",
+            "populate-logs-event-name",
+            "serialize",
+            "integration-testing",
+        ],
+        "tracing-opentelemetry" => &[
+            "metrics",
+            "metrics_gauge_unstable",
+            "tracing-log",
+            "thiserror",
+        ],
+        _ => return None,
+    })
+}
+
+/// A feature of an older release and what it became at the target.
+pub struct FeatureChange {
+    pub krate: &'static str,
+    pub old: &'static str,
+    /// `None`: removed without replacement.
+    pub new: Option<&'static str>,
+    pub why: &'static str,
+}
+
+pub const FEATURE_CHANGES: &[FeatureChange] = &[
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "logs_level_enabled",
+        new: Some("spec_unstable_logs_enabled"),
+        why: "renamed in 0.27",
+    },
+    FeatureChange {
+        krate: "opentelemetry_sdk",
+        old: "logs_level_enabled",
+        new: Some("spec_unstable_logs_enabled"),
+        why: "renamed in 0.27",
+    },
+    FeatureChange {
+        krate: "opentelemetry_sdk",
+        old: "experimental-internal-logs",
+        new: Some("internal-logs"),
+        why: "renamed in 0.27 (and on by default)",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "experimental-internal-logs",
+        new: Some("internal-logs"),
+        why: "renamed in 0.27 (and on by default)",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "grpc-sys",
+        new: Some("grpc-tonic"),
+        why: "the grpcio transport is gone since 0.15; tonic is the gRPC transport",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "surf-client",
+        new: Some("reqwest-client"),
+        why: "the surf client is gone; reqwest is the async HTTP client",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "openssl",
+        new: None,
+        why: "went with grpc-sys; tonic's TLS is the `tls` feature (rustls)",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "openssl-vendored",
+        new: None,
+        why: "went with grpc-sys; tonic's TLS is the `tls` feature (rustls)",
+    },
+    FeatureChange {
+        krate: "metrics-exporter-prometheus",
+        old: "hyper-tls",
+        new: None,
+        why: "gone since 0.15.1 (the push gateway uses hyper-rustls)",
+    },
+];
+
+/// The opentelemetry-otlp features that give `http-proto`/`http-json` an HTTP client.
+pub const OTLP_HTTP_CLIENTS: &[&str] = &[
+    "reqwest-client",
+    "reqwest-blocking-client",
+    "reqwest-rustls",
+    "reqwest-rustls-webpki-roots",
+    "hyper-client",
+];
+
+/// What a feature of opentelemetry-jaeger becomes on opentelemetry-otlp 0.27: the otlp
+/// features, and a note when the old choice has no 0.27 equivalent.
+pub fn jaeger_feature_to_otlp(feature: &str) -> (&'static [&'static str], Option<&'static str>) {
+    match feature {
+        "collector_client" => (&["http-proto"], None),
+        "reqwest_collector_client" => (&["http-proto", "reqwest-client"], None),
+        "reqwest_blocking_collector_client" => (&["http-proto", "reqwest-blocking-client"], None),
+        "hyper_collector_client" | "hyper_tls_collector_client" => {
+            (&["http-proto", "hyper-client"], None)
+        }
+        "reqwest_rustls_collector_client" => (&["http-proto", "reqwest-rustls"], None),
+        "isahc_collector_client" => (
+            &["http-proto", "reqwest-client"],
+            Some("opentelemetry-otlp 0.27 has no isahc client: reqwest-client is used instead"),
+        ),
+        "surf_collector_client" => (
+            &["http-proto", "reqwest-client"],
+            Some("opentelemetry-otlp 0.27 has no surf client: reqwest-client is used instead"),
+        ),
+        "wasm_collector_client" => (
+            &["http-proto", "reqwest-client"],
+            Some("opentelemetry-otlp 0.27 has no wasm client feature: reqwest-client is used instead"),
+        ),
+        // The runtime is the SDK's feature (`opentelemetry_sdk/rt-tokio`, see manifest-features).
+        "rt-tokio" | "rt-tokio-current-thread" | "rt-async-std" => (&[], None),
+        _ => (
+            &[],
+            Some("has no opentelemetry-otlp equivalent and was dropped"),
+        ),
+    }
+}

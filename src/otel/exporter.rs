@@ -1,0 +1,445 @@
+//! The OTLP exporter, independent of the version that spelled it.
+//!
+//! Old (opentelemetry-otlp 0.14 … 0.26): `opentelemetry_otlp::new_exporter().tonic()` /
+//! `.http()` (or `TonicExporterBuilder::default()`), then options, passed to a pipeline's
+//! `with_exporter(..)`; `build_span_exporter()` & co. built it directly.
+//! New (0.27): `SpanExporter::builder().with_tonic()` / `.with_http()`, the same options (now from
+//! the traits `WithExportConfig`, `WithTonicConfig`, `WithHttpConfig`), then `.build()` →
+//! `Result<SpanExporter, TraceError>` (`MetricExporter` → `MetricError`, `LogExporter` → `LogError`).
+//!
+//! [`ExporterConfig::parse`] reads an old chain; [`ExporterConfig::render`] writes the 0.27 one.
+//! Argument texts are kept exactly as written (comments before an option travel with it).
+
+use crate::edit::TextRange;
+use crate::finding::Severity;
+use crate::source::SourceFile;
+use crate::syntax::{comments_in, range_of, text_of, ImportMap};
+
+use super::chain::{Chain, Link};
+use super::imports::ImportPlan;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// tonic (`grpc-tonic` feature).
+    Grpc,
+    /// HTTP (`http-proto`/`http-json` plus a client feature).
+    Http,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Span,
+    Metric,
+    Log,
+}
+
+impl Signal {
+    /// The 0.27 exporter type (`opentelemetry_otlp::SpanExporter`, …).
+    pub fn exporter_path(self) -> &'static str {
+        match self {
+            Signal::Span => "opentelemetry_otlp::SpanExporter",
+            Signal::Metric => "opentelemetry_otlp::MetricExporter",
+            Signal::Log => "opentelemetry_otlp::LogExporter",
+        }
+    }
+}
+
+/// One option argument, as written, with the comments that preceded the option in the chain.
+#[derive(Debug, Clone, Default)]
+pub struct Arg {
+    pub text: String,
+    pub comments: Vec<String>,
+    /// The indentation of the line the option was written on, to re-indent a multi-line
+    /// argument where the rendered option lands.
+    pub indent: Option<String>,
+}
+
+impl Arg {
+    pub fn new(text: impl Into<String>) -> Arg {
+        Arg {
+            text: text.into(),
+            comments: Vec::new(),
+            indent: None,
+        }
+    }
+
+    /// The argument of `link` as written, remembering the link's indentation.
+    pub fn of_link(file: &SourceFile, link: &Link<'_>, comments: Vec<String>) -> Arg {
+        Arg {
+            text: link.args_text(file),
+            comments,
+            indent: Some(file.indent_at(link.name_range(file).start).to_string()),
+        }
+    }
+
+    /// The text for an option rendered on a line indented with `indent`: continuation lines
+    /// move by the same amount the option moved.
+    pub fn at(&self, indent: &str) -> String {
+        let Some(old) = &self.indent else {
+            return self.text.clone();
+        };
+        if old == indent || !self.text.contains('\n') {
+            return self.text.clone();
+        }
+        let mut lines = self.text.split('\n');
+        let mut out = lines.next().unwrap_or_default().to_string();
+        for line in lines {
+            out.push('\n');
+            match line.strip_prefix(old.as_str()) {
+                Some(rest) => {
+                    out.push_str(indent);
+                    out.push_str(rest);
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    }
+}
+
+/// A finding the parser wants reported (range in the original file).
+#[derive(Debug, Clone)]
+pub struct ParseNote {
+    pub range: TextRange,
+    pub severity: Severity,
+    pub message: String,
+    pub suggestion: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExporterConfig {
+    pub transport: Transport,
+    pub protocol: Option<Arg>,
+    pub endpoint: Option<Arg>,
+    pub timeout: Option<Arg>,
+    pub export_config: Option<Arg>,
+    /// tonic `MetadataMap`.
+    pub metadata: Option<Arg>,
+    /// HTTP headers (`HashMap<String, String>`).
+    pub headers: Option<Arg>,
+    pub tls_config: Option<Arg>,
+    pub compression: Option<Arg>,
+    /// Options that exist unchanged on the 0.27 builder (`with_channel`, `with_interceptor`,
+    /// `with_http_client`): name and argument, in order.
+    pub passthrough: Vec<(String, Arg)>,
+    /// Options this model does not know: kept in the rendered chain as written, and reported.
+    pub unknown: Vec<(String, Arg)>,
+    pub notes: Vec<ParseNote>,
+    /// Comments after the last option (before the chain's end).
+    pub trailing_comments: Vec<String>,
+}
+
+/// Which trait provides an option's method in 0.27.
+const EXPORT_CONFIG_METHODS: &[&str] = &[
+    "with_endpoint",
+    "with_timeout",
+    "with_protocol",
+    "with_export_config",
+];
+const TONIC_METHODS: &[&str] = &[
+    "with_metadata",
+    "with_tls_config",
+    "with_compression",
+    "with_channel",
+    "with_interceptor",
+];
+const HTTP_METHODS: &[&str] = &["with_headers", "with_http_client"];
+
+impl ExporterConfig {
+    pub fn new(transport: Transport) -> ExporterConfig {
+        ExporterConfig {
+            transport,
+            protocol: None,
+            endpoint: None,
+            timeout: None,
+            export_config: None,
+            metadata: None,
+            headers: None,
+            tls_config: None,
+            compression: None,
+            passthrough: Vec::new(),
+            unknown: Vec::new(),
+            notes: Vec::new(),
+            trailing_comments: Vec::new(),
+        }
+    }
+
+    /// Reads an old exporter builder expression: `opentelemetry_otlp::new_exporter().tonic()…`,
+    /// `…http()…`, `TonicExporterBuilder::default()…`, `HttpExporterBuilder::default()…`.
+    /// `None` when `expr` is not one of those (a local, a helper call: the caller reports).
+    pub fn parse(
+        file: &SourceFile,
+        imports: &ImportMap,
+        expr: &syn::Expr,
+    ) -> Option<ExporterConfig> {
+        let chain = Chain::read(expr);
+        let root = chain.root_path()?;
+        let (transport, options) = if imports.is(root, &["opentelemetry_otlp", "new_exporter"]) {
+            let first = chain.links.first()?;
+            let t = match first.name.as_str() {
+                "tonic" => Transport::Grpc,
+                "http" => Transport::Http,
+                _ => return None,
+            };
+            (t, &chain.links[1..])
+        } else if imports.is(
+            root,
+            &["opentelemetry_otlp", "TonicExporterBuilder", "default"],
+        ) {
+            (Transport::Grpc, &chain.links[..])
+        } else if imports.is(
+            root,
+            &["opentelemetry_otlp", "HttpExporterBuilder", "default"],
+        ) {
+            (Transport::Http, &chain.links[..])
+        } else {
+            return None;
+        };
+        let mut cfg = ExporterConfig::new(transport);
+        let mut prev_end = options
+            .first()
+            .map(|l| range_of(file, &*l.call.receiver).end)
+            // No options: nothing between the transport and the end can be a trailing comment
+            // of an option (starting at 0 would pick up the file's leading comments).
+            .unwrap_or_else(|| range_of(file, expr).end);
+        for link in options {
+            let range = link.range(file);
+            let comments: Vec<String> = comments_in(file, TextRange::new(prev_end, range.end))
+                .into_iter()
+                .map(|r| file.slice(r).to_string())
+                .collect();
+            prev_end = range.end;
+            cfg.add_option(file, link, comments);
+        }
+        let end = range_of(file, expr).end;
+        cfg.trailing_comments = comments_in(file, TextRange::new(prev_end.min(end), end))
+            .into_iter()
+            .map(|r| file.slice(r).to_string())
+            .collect();
+        Some(cfg)
+    }
+
+    fn add_option(&mut self, file: &SourceFile, link: &Link<'_>, comments: Vec<String>) {
+        let arg = Arg::of_link(file, link, comments);
+        let slot = match link.name.as_str() {
+            "with_protocol" => &mut self.protocol,
+            "with_endpoint" => &mut self.endpoint,
+            "with_timeout" => &mut self.timeout,
+            "with_metadata" => &mut self.metadata,
+            "with_headers" => &mut self.headers,
+            "with_tls_config" => &mut self.tls_config,
+            "with_compression" => &mut self.compression,
+            "with_export_config" => {
+                let arg = self.export_config_arg(file, link, arg);
+                self.export_config = Some(arg);
+                return;
+            }
+            "with_channel" | "with_interceptor" | "with_http_client" => {
+                self.passthrough.push((link.name.clone(), arg));
+                return;
+            }
+            _ => {
+                self.notes.push(ParseNote {
+                    range: link.range(file),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "`.{}(..)` on the OTLP exporter builder is not known to this tool; it was kept as written",
+                        link.name
+                    ),
+                    suggestion: "check that the 0.27 exporter builder (`SpanExporter::builder().with_tonic()`/`.with_http()`) still has this method".into(),
+                });
+                self.unknown.push((link.name.clone(), arg));
+                return;
+            }
+        };
+        *slot = Some(arg);
+    }
+
+    /// `ExportConfig.endpoint` is `Option<String>` in 0.27: wrap a struct literal's field in
+    /// `Some(..)`; report any other argument.
+    fn export_config_arg(&mut self, file: &SourceFile, link: &Link<'_>, mut arg: Arg) -> Arg {
+        let Some(expr) = link.call.args.first() else {
+            return arg;
+        };
+        match expr {
+            syn::Expr::Struct(s) => {
+                if let Some(field) = s
+                    .fields
+                    .iter()
+                    .find(|f| matches!(&f.member, syn::Member::Named(n) if n == "endpoint"))
+                {
+                    let whole = range_of(file, expr);
+                    let value = range_of(file, &field.expr);
+                    let text = file.slice(whole);
+                    let (a, b) = (value.start - whole.start, value.end - whole.start);
+                    let inner = &text[a..b];
+                    let lead = &arg.text[..arg.text.find(text).unwrap_or(0)];
+                    arg.text = format!("{lead}{}Some({inner}){}", &text[..a], &text[b..]);
+                }
+            }
+            _ => self.notes.push(ParseNote {
+                range: range_of(file, expr),
+                severity: Severity::Error,
+                message: "`ExportConfig.endpoint` is `Option<String>` in opentelemetry-otlp 0.27 (it was `String`)".into(),
+                suggestion: format!(
+                    "where `{}` is built, write `endpoint: Some(url)` (or `..ExportConfig::default()` without an endpoint)",
+                    text_of(file, expr)
+                ),
+            }),
+        }
+        arg
+    }
+
+    /// Whether any option needs `WithTonicConfig` / `WithHttpConfig` / `WithExportConfig`.
+    fn needs(&self, methods: &[&str]) -> bool {
+        self.option_names().iter().any(|n| methods.contains(n))
+    }
+
+    fn option_names(&self) -> Vec<&str> {
+        let mut v = Vec::new();
+        let named = [
+            ("with_protocol", &self.protocol),
+            ("with_endpoint", &self.endpoint),
+            ("with_timeout", &self.timeout),
+            ("with_export_config", &self.export_config),
+            ("with_metadata", &self.metadata),
+            ("with_headers", &self.headers),
+            ("with_tls_config", &self.tls_config),
+            ("with_compression", &self.compression),
+        ];
+        for (n, a) in named {
+            if a.is_some() {
+                v.push(n);
+            }
+        }
+        v.extend(self.passthrough.iter().map(|(n, _)| n.as_str()));
+        v
+    }
+
+    /// The 0.27 chain, without a terminal `?`: `SpanExporter::builder()` then one link per line
+    /// (each line starts with `le` + `indent`), ending in `.build()`. Brings the exporter type
+    /// and the option traits into scope through `names`.
+    pub fn render(
+        &self,
+        signal: Signal,
+        names: &mut ImportPlan<'_>,
+        indent: &str,
+        le: &str,
+    ) -> String {
+        let mut out = format!("{}::builder()", names.name(signal.exporter_path()));
+        let line = |out: &mut String, arg_comments: &[String], link: String| {
+            for c in arg_comments {
+                out.push_str(&format!("{le}{indent}{c}"));
+            }
+            out.push_str(&format!("{le}{indent}{link}"));
+        };
+        line(
+            &mut out,
+            &[],
+            match self.transport {
+                Transport::Grpc => ".with_tonic()".into(),
+                Transport::Http => ".with_http()".into(),
+            },
+        );
+        let ordered = [
+            ("with_export_config", &self.export_config),
+            ("with_protocol", &self.protocol),
+            ("with_endpoint", &self.endpoint),
+            ("with_timeout", &self.timeout),
+            ("with_metadata", &self.metadata),
+            ("with_headers", &self.headers),
+            ("with_tls_config", &self.tls_config),
+            ("with_compression", &self.compression),
+        ];
+        for (name, arg) in ordered {
+            if let Some(arg) = arg {
+                line(
+                    &mut out,
+                    &arg.comments,
+                    format!(".{name}({})", arg.at(indent)),
+                );
+            }
+        }
+        for (name, arg) in self.passthrough.iter().chain(&self.unknown) {
+            line(
+                &mut out,
+                &arg.comments,
+                format!(".{name}({})", arg.at(indent)),
+            );
+        }
+        line(&mut out, &self.trailing_comments, ".build()".into());
+        if self.needs(EXPORT_CONFIG_METHODS) {
+            names.need_trait("opentelemetry_otlp::WithExportConfig");
+        }
+        if self.needs(TONIC_METHODS) {
+            names.need_trait("opentelemetry_otlp::WithTonicConfig");
+        }
+        if self.needs(HTTP_METHODS) {
+            names.need_trait("opentelemetry_otlp::WithHttpConfig");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transform::Outcome;
+
+    fn roundtrip(src: &str) -> (String, String) {
+        let text = format!(
+            "use opentelemetry_otlp::WithExportConfig;\n\nfn f() {{\n    let e = {src};\n}}\n"
+        );
+        let file = SourceFile::new("x.rs", text);
+        let syntax = file.parse_rust().unwrap();
+        let imports = ImportMap::of_file(&syntax);
+        let syn::Item::Fn(f) = &syntax.items[1] else {
+            panic!()
+        };
+        let syn::Stmt::Local(l) = &f.block.stmts[0] else {
+            panic!()
+        };
+        let cfg = ExporterConfig::parse(&file, &imports, &l.init.as_ref().unwrap().expr).unwrap();
+        let mut plan = ImportPlan::at(&file, &syntax, range_of(&file, l).start);
+        let rendered = cfg.render(Signal::Span, &mut plan, "    ", "\n");
+        let mut out = Outcome::default();
+        plan.finish(&mut out);
+        (
+            rendered,
+            out.edits
+                .apply(&file.text)
+                .lines()
+                .next()
+                .unwrap()
+                .to_string(),
+        )
+    }
+
+    #[test]
+    fn tonic_chain_with_metadata_and_comment() {
+        let (r, first_use) = roundtrip(
+            "opentelemetry_otlp::new_exporter()\n        .tonic()\n        // collector\n        .with_endpoint(\"http://c:4317\")\n        .with_metadata(map)",
+        );
+        assert_eq!(
+            r,
+            "SpanExporter::builder()\n    .with_tonic()\n    // collector\n    .with_endpoint(\"http://c:4317\")\n    .with_metadata(map)\n    .build()"
+        );
+        assert_eq!(
+            first_use,
+            "use opentelemetry_otlp::{SpanExporter, WithExportConfig, WithTonicConfig};"
+        );
+    }
+
+    #[test]
+    fn export_config_endpoint_becomes_optional() {
+        let (r, _) = roundtrip(
+            "opentelemetry_otlp::new_exporter().http().with_export_config(ExportConfig { endpoint: url, ..Default::default() })",
+        );
+        assert!(
+            r.contains(
+                ".with_export_config(ExportConfig { endpoint: Some(url), ..Default::default() })"
+            ),
+            "{r}"
+        );
+    }
+}

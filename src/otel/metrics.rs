@@ -1,0 +1,223 @@
+//! The OTLP metrics pipeline, independent of the version that spelled it.
+//!
+//! Old (opentelemetry-otlp 0.14 … 0.26): `opentelemetry_otlp::new_pipeline().metrics(rt)`
+//! `.with_exporter(new_exporter().tonic()…)` plus `with_resource`, `with_period`, `with_timeout`,
+//! `with_temporality_selector`, `with_delta_temporality` (0.23+), `with_aggregation_selector`
+//! (≤ 0.16), then `.build()` → `Result<SdkMeterProvider, MetricsError>` (0.14: the provider type
+//! was `opentelemetry_sdk::metrics::MeterProvider`, and `build()` also set the global provider).
+//! New (0.27): `MetricExporter::builder()…build()` → `MetricResult<MetricExporter>`, then
+//! `PeriodicReader::builder(exporter, rt).with_interval(..).with_timeout(..).build()` and
+//! `SdkMeterProvider::builder().with_reader(reader).with_resource(..).build()`.
+//!
+//! Temporality calls are carried over verbatim to the exporter builder (where 0.27's
+//! `with_temporality` lives); the `temporality` transform, which runs next, translates them.
+
+use crate::edit::TextRange;
+use crate::source::SourceFile;
+use crate::syntax::{comments_in, range_of_span, ImportMap};
+
+use super::chain::Chain;
+use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
+use super::imports::ImportPlan;
+
+/// A parsed `new_pipeline().metrics(rt)…build()` chain.
+pub struct MetricsPipeline {
+    pub runtime: String,
+    pub exporter: ExporterConfig,
+    pub resource: Option<Arg>,
+    pub period: Option<Arg>,
+    pub timeout: Option<Arg>,
+    /// Comments between pipeline links that belong to no moved option.
+    pub comments: Vec<String>,
+}
+
+/// Why a chain that is a metrics pipeline cannot be rewritten (reported at `range`).
+pub struct Unsupported {
+    pub range: TextRange,
+    pub message: String,
+    pub suggestion: String,
+}
+
+const DEFAULT_AGGREGATION: &[&str] = &[
+    "opentelemetry_sdk",
+    "metrics",
+    "reader",
+    "DefaultAggregationSelector",
+];
+
+impl MetricsPipeline {
+    /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
+    pub fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+        chain
+            .root_path()
+            .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
+            && chain.links.first().is_some_and(|l| l.name == "metrics")
+            && chain.links.last().is_some_and(|l| l.name == "build")
+    }
+
+    /// Reads a pipeline chain; `Err` names the first part this model cannot carry over.
+    pub fn parse(
+        file: &SourceFile,
+        imports: &ImportMap,
+        chain: &Chain<'_>,
+    ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
+        let unsupported = |range: TextRange, message: String, suggestion: &str| Unsupported {
+            range,
+            message,
+            suggestion: suggestion.to_string(),
+        };
+        let metrics = &chain.links[0];
+        let runtime = metrics.args_text(file).trim().to_string();
+        let mut exporter: Option<ExporterConfig> = None;
+        let mut temporality: Vec<(String, Arg)> = Vec::new();
+        let (mut resource, mut period, mut timeout) = (None, None, None);
+        let mut comments = Vec::new();
+        let mut prev_end = range_of_span(file, metrics.call.paren_token.span.close()).end;
+        for link in &chain.links[1..chain.links.len() - 1] {
+            let name_start = link.name_range(file).start;
+            let before: Vec<String> = comments_in(file, TextRange::new(prev_end, name_start))
+                .into_iter()
+                .map(|r| file.slice(r).to_string())
+                .collect();
+            prev_end = link.range(file).end;
+            let arg = Arg::of_link(file, link, before);
+            match link.name.as_str() {
+                "with_exporter" => {
+                    let Some(cfg) = link
+                        .args()
+                        .first()
+                        .and_then(|e| ExporterConfig::parse(file, imports, e))
+                    else {
+                        return Err(unsupported(
+                            link.range(file),
+                            "the metrics exporter is not an `opentelemetry_otlp::new_exporter()` chain this tool can read".into(),
+                            "build it as `MetricExporter::builder().with_tonic()` (or `.with_http()`) with the same options, then `.build()?`",
+                        ));
+                    };
+                    comments.extend(arg.comments);
+                    exporter = Some(cfg);
+                }
+                "with_resource" => resource = Some(arg),
+                "with_period" => period = Some(arg),
+                "with_timeout" => timeout = Some(arg),
+                "with_temporality_selector" | "with_delta_temporality" | "with_temporality" => {
+                    temporality.push((link.name.clone(), arg))
+                }
+                "with_aggregation_selector" => {
+                    let default = link
+                        .args()
+                        .first()
+                        .is_some_and(|a| constructs(imports, a, DEFAULT_AGGREGATION));
+                    if !default {
+                        return Err(unsupported(
+                            link.range(file),
+                            "a custom aggregation selector has no 0.27 equivalent on the exporter".into(),
+                            "0.27 chooses aggregations with views: `SdkMeterProvider::builder().with_view(new_view(Instrument::new().name(..), Stream::new().aggregation(..))?)` (feature `spec_unstable_metrics_views`)",
+                        ));
+                    }
+                    comments.extend(arg.comments);
+                }
+                other => {
+                    return Err(unsupported(
+                        link.range(file),
+                        format!("`.{other}(..)` on the OTLP metrics pipeline is not known to this tool"),
+                        "rewrite the pipeline by hand: `MetricExporter::builder()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
+                    ))
+                }
+            }
+        }
+        let Some(mut exporter) = exporter else {
+            return Err(unsupported(
+                TextRange::new(
+                    range_of_span(file, metrics.call.method.span()).start,
+                    prev_end,
+                ),
+                "the metrics pipeline has no `with_exporter(..)`".into(),
+                "add `MetricExporter::builder().with_tonic().build()?` and hand it to `PeriodicReader::builder(exporter, runtime)`",
+            ));
+        };
+        let notes = std::mem::take(&mut exporter.notes);
+        exporter.passthrough.extend(temporality);
+        Ok((
+            MetricsPipeline {
+                runtime,
+                exporter,
+                resource,
+                period,
+                timeout,
+                comments,
+            },
+            notes,
+        ))
+    }
+}
+
+impl super::placement::ProviderParts for MetricsPipeline {
+    fn comments(&self) -> &[String] {
+        &self.comments
+    }
+
+    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
+        self.exporter.render(Signal::Metric, names, indent, le)
+    }
+
+    /// `let reader = PeriodicReader::builder(exporter, rt)…build();` and
+    /// `SdkMeterProvider::builder().with_reader(reader)…build()`.
+    fn provider(
+        &self,
+        names: &mut ImportPlan<'_>,
+        indent: &str,
+        le: &str,
+    ) -> (Vec<String>, String) {
+        let mut reader = format!(
+            "let reader = {}::builder(exporter, {})",
+            names.name("opentelemetry_sdk::metrics::PeriodicReader"),
+            self.runtime
+        );
+        for (name, arg) in [
+            ("with_interval", &self.period),
+            ("with_timeout", &self.timeout),
+        ] {
+            if let Some(arg) = arg {
+                push_link(&mut reader, arg, name, indent, le);
+            }
+        }
+        reader.push_str(&format!("{le}{indent}.build();"));
+        let mut provider = format!(
+            "{}::builder(){le}{indent}.with_reader(reader)",
+            names.name("opentelemetry_sdk::metrics::SdkMeterProvider")
+        );
+        if let Some(arg) = &self.resource {
+            push_link(&mut provider, arg, "with_resource", indent, le);
+        }
+        provider.push_str(&format!("{le}{indent}.build()"));
+        (vec![reader], provider)
+    }
+}
+
+/// Whether `expr` is `T::new()` / `T::default()` for the type `T` at `ty` (through imports).
+fn constructs(imports: &ImportMap, expr: &syn::Expr, ty: &[&str]) -> bool {
+    let syn::Expr::Call(c) = expr else {
+        return false;
+    };
+    let syn::Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    let mut path = p.path.clone();
+    let ctor = path.segments.pop().map(|s| s.into_value().ident);
+    if path.segments.is_empty() || !ctor.is_some_and(|i| i == "new" || i == "default") {
+        return false;
+    }
+    if let Some(last) = path.segments.pop() {
+        path.segments.push(last.into_value());
+    }
+    c.args.is_empty() && imports.is(&path, ty)
+}
+
+/// `.name(arg)` on its own line, after the comments that preceded the option.
+pub(super) fn push_link(out: &mut String, arg: &Arg, name: &str, indent: &str, le: &str) {
+    for c in &arg.comments {
+        out.push_str(&format!("{le}{indent}{c}"));
+    }
+    out.push_str(&format!("{le}{indent}.{name}({})", arg.at(indent)));
+}

@@ -1,0 +1,619 @@
+//! The trace pipeline, independent of the crate and version that spelled it (Jaeger agent,
+//! Jaeger collector, OTLP 0.14 … 0.26), and its one renderer for 0.27:
+//! `SpanExporter::builder()…build()` + `TracerProvider::builder()…build()`, with the global
+//! registration and the tracer the old call implied.
+//!
+//! Facts (otel-0.27-migration.md §2.1, read from the crate sources): `install_batch` /
+//! `install_simple` returned a `Tracer` (scope `opentelemetry-jaeger` / `opentelemetry-otlp`
+//! with the crate version) and registered the provider globally for every Jaeger release and
+//! for opentelemetry-otlp ≤ 0.16; otlp 0.17 … 0.26 returned the `TracerProvider` and did not
+//! register it. Jaeger's `build_batch`/`build_simple` returned the provider, unregistered.
+
+use crate::source::SourceFile;
+use crate::syntax::{comments_in, range_of, text_of, ImportMap};
+
+use super::chain::Chain;
+use super::exporter::{Arg, ExporterConfig, Signal};
+use super::imports::ImportPlan;
+use super::runtime::RuntimeArg;
+
+/// How spans reach the exporter.
+#[derive(Debug, Clone)]
+pub enum Processing {
+    Batch(RuntimeArg),
+    Simple,
+}
+
+/// What the old terminal call gave back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returns {
+    /// A `Tracer` of this instrumentation scope.
+    Tracer(TracerScope),
+    Provider,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracerScope {
+    pub name: &'static str,
+    pub version: Option<String>,
+    pub schema_url: Option<&'static str>,
+}
+
+/// The semantic-conventions 0.13 schema URL (jaeger 0.20 and otlp 0.14 both used it).
+pub const SCHEMA_URL_1_21: &str = "https://opentelemetry.io/schemas/1.21.0";
+
+/// The scope of the tracer the old pipeline returned, by crate and source version.
+pub fn old_tracer_scope(krate: &str, version: Option<&semver::Version>) -> TracerScope {
+    let name = if krate == "opentelemetry-jaeger" {
+        "opentelemetry-jaeger"
+    } else {
+        "opentelemetry-otlp"
+    };
+    let schema_url = match (krate, version.map(|v| (v.major, v.minor))) {
+        ("opentelemetry-jaeger", Some((0, 20))) | ("opentelemetry-otlp", Some((0, 14))) => {
+            Some(SCHEMA_URL_1_21)
+        }
+        _ => None,
+    };
+    TracerScope {
+        name,
+        version: version.map(|v| v.to_string()),
+        schema_url,
+    }
+}
+
+/// What the old trace call returned and whether it registered the provider globally, for the
+/// source version of `krate` (`opentelemetry-jaeger` or `opentelemetry-otlp`) and the terminal
+/// method (`install_batch`, `install_simple`, `build_batch`, `build_simple`).
+pub fn old_result(
+    krate: &str,
+    version: Option<&semver::Version>,
+    terminal: &str,
+) -> (Returns, bool) {
+    if terminal.starts_with("build_") {
+        return (Returns::Provider, false);
+    }
+    let returns_tracer =
+        krate == "opentelemetry-jaeger" || version.is_some_and(|v| (v.major, v.minor) <= (0, 16));
+    if returns_tracer {
+        (Returns::Tracer(old_tracer_scope(krate, version)), true)
+    } else {
+        (Returns::Provider, false)
+    }
+}
+
+/// A trace pipeline: exporter, provider settings, processing, and what the old call returned.
+#[derive(Debug, Clone)]
+pub struct TracePipeline {
+    pub exporter: ExporterConfig,
+    /// `with_service_name(x)` of the Jaeger pipelines.
+    pub service_name: Option<Arg>,
+    /// The resource of the old trace config.
+    pub resource: Option<Arg>,
+    /// Jaeger exported `Resource::default()` (environment, SDK attributes) plus the service name
+    /// when the trace config set no resource; keep that with `Resource::default().merge(..)`.
+    pub keep_default_resource: bool,
+    /// Provider settings moved from the old trace config (`with_sampler`, `with_id_generator`,
+    /// `with_max_*`, `with_span_limits`), in source order.
+    pub setters: Vec<(String, Arg)>,
+    /// A trace config this model could not unfold: passed whole to the (deprecated)
+    /// `with_config(..)`.
+    pub opaque_config: Option<Arg>,
+    /// A 0.27 `BatchConfig` expression (already converted).
+    pub batch_config: Option<String>,
+    pub processing: Processing,
+    pub returns: Returns,
+    pub registers_global: bool,
+}
+
+/// The local names the rendered statements bind.
+pub struct Bindings {
+    pub exporter: String,
+    pub provider: String,
+    /// The pattern (and type annotation) of the old `let`, for the tracer or provider it bound.
+    pub result: Option<String>,
+}
+
+impl TracePipeline {
+    /// Readable statements replacing `let <pat> = <old pipeline><tail>;`. `tail` is what the
+    /// old code applied to the `Result` (`?`, `.unwrap()`, `.expect(..)`, `.map_err(..)?`); it
+    /// now applies to the exporter's `build()`, which has the same error type (`TraceError`).
+    /// The text starts at the statement's column (no leading indent) and has no final newline.
+    pub fn render_statements(
+        &self,
+        names: &mut ImportPlan<'_>,
+        b: &Bindings,
+        tail: &str,
+        indent: &str,
+        le: &str,
+    ) -> String {
+        let step = format!("{indent}    ");
+        let mut out = format!(
+            "let {} = {}{tail};",
+            b.exporter,
+            self.exporter.render(Signal::Span, names, &step, le)
+        );
+        let provider_is_result = self.returns == Returns::Provider && b.result.is_some();
+        let provider_pat = if provider_is_result {
+            b.result.clone().unwrap_or_else(|| b.provider.clone())
+        } else {
+            b.provider.clone()
+        };
+        let provider_var = pattern_ident(&provider_pat).unwrap_or_else(|| b.provider.clone());
+        if let Some(processor) = self.render_processor(names, &b.exporter, &step, le) {
+            out.push_str(&format!("{le}{indent}let batch_processor = {processor};"));
+        }
+        out.push_str(&format!(
+            "{le}{indent}let {provider_pat} = {};",
+            self.render_provider(names, &b.exporter, &step, le)
+        ));
+        if self.registers_global {
+            out.push_str(&format!(
+                "{le}{indent}{}::set_tracer_provider({provider_var}.clone());",
+                names.name("opentelemetry::global")
+            ));
+        }
+        if let (Returns::Tracer(scope), Some(pat)) = (&self.returns, &b.result) {
+            out.push_str(&format!(
+                "{le}{indent}let {pat} = {};",
+                render_tracer(names, &provider_var, scope, indent, le)
+            ));
+        }
+        out
+    }
+
+    /// A `Result` of the old type: `SpanExporter::builder()…build().map(|exporter| …)`.
+    pub fn render_expression(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
+        let step = format!("{indent}    ");
+        let exporter = self.exporter.render(Signal::Span, names, &step, le);
+        let inner = format!("{step}    ");
+        let needs_block = self.registers_global
+            || matches!(self.returns, Returns::Tracer(_))
+            || self.batch_config.is_some();
+        if !needs_block {
+            let provider = self.render_provider(names, "exporter", &format!("{inner}    "), le);
+            return format!(
+                "{exporter}{le}{step}.map(|exporter| {{{le}{inner}{provider}{le}{step}}})"
+            );
+        }
+        let body_indent = format!("{step}    ");
+        let chain_indent = format!("{body_indent}    ");
+        let mut body = String::new();
+        if let Some(processor) = self.render_processor(names, "exporter", &chain_indent, le) {
+            body.push_str(&format!(
+                "{le}{body_indent}let batch_processor = {processor};"
+            ));
+        }
+        body.push_str(&format!(
+            "{le}{body_indent}let provider = {};",
+            self.render_provider(names, "exporter", &chain_indent, le)
+        ));
+        if self.registers_global {
+            body.push_str(&format!(
+                "{le}{body_indent}{}::set_tracer_provider(provider.clone());",
+                names.name("opentelemetry::global")
+            ));
+        }
+        match &self.returns {
+            Returns::Tracer(scope) => body.push_str(&format!(
+                "{le}{body_indent}{}",
+                render_tracer(names, "provider", scope, &body_indent, le)
+            )),
+            Returns::Provider => body.push_str(&format!("{le}{body_indent}provider")),
+        }
+        format!("{exporter}{le}{step}.map(|exporter| {{{body}{le}{step}}})")
+    }
+
+    fn render_processor(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        step: &str,
+        le: &str,
+    ) -> Option<String> {
+        let cfg = self.batch_config.as_ref()?;
+        let Processing::Batch(rt) = &self.processing else {
+            return None;
+        };
+        Some(format!(
+            "{}::builder({exporter}, {}){le}{step}.with_batch_config({cfg}){le}{step}.build()",
+            names.name("opentelemetry_sdk::trace::BatchSpanProcessor"),
+            rt.text
+        ))
+    }
+
+    fn render_provider(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        step: &str,
+        le: &str,
+    ) -> String {
+        let mut out = format!(
+            "{}::builder()",
+            names.name("opentelemetry_sdk::trace::TracerProvider")
+        );
+        let mut link = |s: String| out.push_str(&format!("{le}{step}{s}"));
+        match (&self.processing, &self.batch_config) {
+            (Processing::Batch(_), Some(_)) => link(".with_span_processor(batch_processor)".into()),
+            (Processing::Batch(rt), None) => {
+                link(format!(".with_batch_exporter({exporter}, {})", rt.text))
+            }
+            (Processing::Simple, _) => link(format!(".with_simple_exporter({exporter})")),
+        }
+        if let Some(cfg) = &self.opaque_config {
+            link(format!(".with_config({})", cfg.at(step)));
+        }
+        for (name, arg) in &self.setters {
+            for c in &arg.comments {
+                link(c.clone());
+            }
+            link(format!(".{name}({})", arg.at(step)));
+        }
+        if let Some(resource) = self.render_resource(names, step) {
+            link(format!(".with_resource({resource})"));
+        }
+        link(".build()".into());
+        out
+    }
+
+    fn render_resource(&self, names: &mut ImportPlan<'_>, step: &str) -> Option<String> {
+        let service = self.service_name.as_ref().map(|s| {
+            format!(
+                "{}::new(vec![{}::new(\"service.name\", {})])",
+                names.name("opentelemetry_sdk::Resource"),
+                names.name("opentelemetry::KeyValue"),
+                owned_string(&s.text)
+            )
+        });
+        match (&self.resource, service) {
+            (Some(r), Some(s)) => Some(format!("{}.merge(&{s})", receiver_text(&r.at(step)))),
+            (Some(r), None) => Some(r.at(step)),
+            (None, Some(s)) if self.keep_default_resource => Some(format!(
+                "{}::default().merge(&{s})",
+                names.name("opentelemetry_sdk::Resource")
+            )),
+            (None, Some(s)) => Some(s),
+            (None, None) => None,
+        }
+    }
+}
+
+fn render_tracer(
+    names: &mut ImportPlan<'_>,
+    provider: &str,
+    scope: &TracerScope,
+    indent: &str,
+    le: &str,
+) -> String {
+    names.need_trait_anonymous("opentelemetry::trace::TracerProvider");
+    let step = format!("{indent}    ");
+    let mut s = format!(
+        "{provider}.tracer_with_scope({le}{step}{}::builder({:?})",
+        names.name("opentelemetry::InstrumentationScope"),
+        scope.name
+    );
+    let inner = format!("{step}    ");
+    if let Some(v) = &scope.version {
+        s.push_str(&format!("{le}{inner}.with_version({v:?})"));
+    }
+    if let Some(u) = scope.schema_url {
+        s.push_str(&format!("{le}{inner}.with_schema_url({u:?})"));
+    }
+    s.push_str(&format!("{le}{inner}.build(),{le}{indent})"));
+    s
+}
+
+/// A service-name argument as a value `KeyValue::new` accepts: Jaeger took `impl Into<String>`,
+/// `KeyValue::new` takes `impl Into<Value>` (a `String` or a `&'static str`), so anything that
+/// is not a literal, a constant or already a `String` gets `.to_string()`.
+fn owned_string(text: &str) -> String {
+    let t = text.trim();
+    let is_literal = t.starts_with('"') || t.starts_with("r\"") || t.starts_with("r#");
+    let is_const = t.rsplit("::").next().is_some_and(|last| {
+        !last.is_empty()
+            && last
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+    });
+    let is_owned = t.starts_with("format!")
+        || t.starts_with("String::from")
+        || t.ends_with(".to_string()")
+        || t.ends_with(".to_owned()")
+        || t.ends_with(".clone()")
+        || t.ends_with("into()");
+    if is_literal || is_const || is_owned {
+        t.to_string()
+    } else {
+        format!("{}.to_string()", receiver_text(t))
+    }
+}
+
+/// An expression's text usable as a method receiver (parenthesized unless it is a path, call,
+/// method call or field).
+fn receiver_text(text: &str) -> String {
+    match syn::parse_str::<syn::Expr>(text.trim()) {
+        Ok(
+            syn::Expr::Path(_)
+            | syn::Expr::Call(_)
+            | syn::Expr::MethodCall(_)
+            | syn::Expr::Field(_)
+            | syn::Expr::Macro(_),
+        ) => text.trim().to_string(),
+        _ => format!("({})", text.trim()),
+    }
+}
+
+/// The identifier a simple `let` pattern binds (`tracer`, `mut tracer`, `tracer: Tracer`).
+fn pattern_ident(pat: &str) -> Option<String> {
+    let p = pat.split(':').next()?.trim();
+    let p = p.strip_prefix("mut ").unwrap_or(p).trim();
+    (!p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| p.to_string())
+}
+
+/// The result of unfolding an old `trace::config()` / `Config::default()` chain.
+pub struct UnfoldedConfig {
+    pub setters: Vec<(String, Arg)>,
+    pub resource: Option<Arg>,
+}
+
+/// Methods of the old `Config` that exist under the same name on the 0.27.1 provider builder.
+pub const CONFIG_SETTERS: &[&str] = &[
+    "with_sampler",
+    "with_id_generator",
+    "with_max_events_per_span",
+    "with_max_attributes_per_span",
+    "with_max_links_per_span",
+    "with_max_attributes_per_event",
+    "with_max_attributes_per_link",
+    "with_span_limits",
+    "with_resource",
+];
+
+/// Unfolds `config().with_x(..)…` / `Config::default().with_x(..)…` into provider-builder
+/// setters (migration doc §3.9). `None` when `expr` is anything else.
+pub fn unfold_config(
+    file: &SourceFile,
+    imports: &ImportMap,
+    expr: &syn::Expr,
+) -> Option<UnfoldedConfig> {
+    let chain = Chain::read(expr);
+    let root = chain.root_path()?;
+    let resolved = imports.resolve(root);
+    let tail = super::sdk_path_suffix(&resolved)?;
+    let is_root = matches!(tail, [t, c] if t == "trace" && c == "config")
+        || matches!(tail, [t, c, d] if t == "trace" && c == "Config" && d == "default");
+    if !is_root || !matches!(chain.root, syn::Expr::Call(c) if c.args.is_empty()) {
+        return None;
+    }
+    let mut out = UnfoldedConfig {
+        setters: Vec::new(),
+        resource: None,
+    };
+    let mut prev_end = range_of(file, chain.root).end;
+    for link in &chain.links {
+        if !CONFIG_SETTERS.contains(&link.name.as_str()) {
+            return None;
+        }
+        let r = link.range(file);
+        let comments = comments_in(file, crate::edit::TextRange::new(prev_end, r.end))
+            .into_iter()
+            .map(|c| file.slice(c).to_string())
+            .collect();
+        prev_end = r.end;
+        let arg = Arg::of_link(file, link, comments);
+        if link.name == "with_resource" {
+            out.resource = Some(arg);
+        } else {
+            out.setters.push((link.name.clone(), arg));
+        }
+    }
+    Some(out)
+}
+
+/// `with_trace_config(helper(a, b))` where `helper` is a function of this file whose body is only
+/// a `config()`/`Config::default()` chain and every argument is the parameter's own name (or
+/// another plain local): the chain is unfolded as if written at the call, with parameters renamed
+/// to the arguments.
+pub fn unfold_config_helper(
+    file: &SourceFile,
+    syntax: &syn::File,
+    imports: &ImportMap,
+    expr: &syn::Expr,
+) -> Option<UnfoldedConfig> {
+    let syn::Expr::Call(call) = expr else {
+        return None;
+    };
+    let syn::Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let name = p.path.get_ident()?;
+    let f = config_helpers(file, syntax, imports)
+        .into_iter()
+        .find(|f| f.sig.ident == *name)?;
+    if f.sig.inputs.len() != call.args.len() {
+        return None;
+    }
+    let mut renames = Vec::new();
+    for (input, arg) in f.sig.inputs.iter().zip(&call.args) {
+        let syn::FnArg::Typed(t) = input else {
+            return None;
+        };
+        let syn::Pat::Ident(param) = &*t.pat else {
+            return None;
+        };
+        let syn::Expr::Path(a) = arg else {
+            return None;
+        };
+        let arg_name = a.path.get_ident()?;
+        if param.ident != *arg_name {
+            renames.push((
+                crate::syntax::ident_str(&param.ident),
+                crate::syntax::ident_str(arg_name),
+            ));
+        }
+    }
+    let syn::Stmt::Expr(body, None) = f.block.stmts.first()? else {
+        return None;
+    };
+    let mut u = unfold_config(file, imports, body)?;
+    if !renames.is_empty() {
+        let all: Vec<&mut Arg> = u
+            .setters
+            .iter_mut()
+            .map(|(_, a)| a)
+            .chain(u.resource.iter_mut())
+            .collect();
+        for a in all {
+            if a.text.contains('"') {
+                return None;
+            }
+            a.text = rename_idents(&a.text, &renames);
+        }
+    }
+    Some(u)
+}
+
+/// Top-level functions whose body is only a trace-config chain (candidates for inlining, and for
+/// deletion once nothing calls them).
+pub fn config_helpers<'s>(
+    file: &SourceFile,
+    syntax: &'s syn::File,
+    imports: &ImportMap,
+) -> Vec<&'s syn::ItemFn> {
+    syntax
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Fn(f) if f.block.stmts.len() == 1 => Some(f),
+            _ => None,
+        })
+        .filter(|f| match f.block.stmts.first() {
+            Some(syn::Stmt::Expr(body, None)) => unfold_config(file, imports, body).is_some(),
+            _ => false,
+        })
+        .collect()
+}
+
+/// Deletes the config helpers that the rewrite inlined everywhere (their name occurs only in
+/// their own definition in the edited file, and occurred elsewhere before).
+pub fn delete_inlined_config_helpers(
+    file: &SourceFile,
+    syntax: &syn::File,
+    imports: &ImportMap,
+    out: &mut crate::transform::Outcome,
+) {
+    let helpers = config_helpers(file, syntax, imports);
+    if helpers.is_empty() || out.edits.is_empty() {
+        return;
+    }
+    let before = super::imports::ident_counts(file.rust_text());
+    let edited = out.edits.apply(&file.text);
+    let after = super::imports::ident_counts(&edited[file.base_offset.min(edited.len())..]);
+    let (Some(before), Some(after)) = (before, after) else {
+        return;
+    };
+    for f in helpers {
+        let name = crate::syntax::ident_str(&f.sig.ident);
+        if before.get(&name).copied().unwrap_or(0) > 1 && after.get(&name).copied() == Some(1) {
+            let range = super::trace_sites::whole_lines(file, range_of(file, f));
+            out.edit(crate::edit::Edit::delete(range));
+        }
+    }
+}
+
+fn rename_idents(text: &str, renames: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let w = std::mem::take(word);
+        match renames.iter().find(|(from, _)| *from == w) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push_str(&w),
+        }
+    };
+    let mut prev_dot = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            if !prev_dot {
+                flush(&mut word, &mut out);
+            } else {
+                out.push_str(&std::mem::take(&mut word));
+            }
+            prev_dot = c == '.';
+            out.push(c);
+        }
+    }
+    if prev_dot {
+        out.push_str(&word);
+    } else {
+        flush(&mut word, &mut out);
+    }
+    out
+}
+
+/// Converts an old batch config argument to a 0.27 `BatchConfig` expression:
+/// `BatchConfig::default().with_x(..)…` (0.21) → `BatchConfigBuilder::default().with_x(..)….build()`;
+/// anything else (already a `BatchConfigBuilder…build()`, a variable) is kept as written.
+pub fn convert_batch_config(
+    file: &SourceFile,
+    imports: &ImportMap,
+    names: &mut ImportPlan<'_>,
+    expr: &syn::Expr,
+) -> String {
+    let chain = Chain::read(expr);
+    let is_old = chain.root_path().is_some_and(|p| {
+        let resolved = imports.resolve(p);
+        matches!(super::sdk_path_suffix(&resolved), Some([t, b, d]) if t == "trace" && b == "BatchConfig" && d == "default")
+    });
+    if !is_old || chain.links.is_empty() {
+        return text_of(file, expr).to_string();
+    }
+    let root_end = range_of(file, chain.root).end;
+    let links = &file.text[root_end..range_of(file, expr).end];
+    format!(
+        "{}::default(){links}.build()",
+        names.name("opentelemetry_sdk::trace::BatchConfigBuilder")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_results_follow_the_crate_versions() {
+        let v = |s: &str| semver::Version::parse(s).unwrap();
+        assert!(matches!(
+            old_result("opentelemetry-otlp", Some(&v("0.16.0")), "install_batch"),
+            (Returns::Tracer(_), true)
+        ));
+        assert_eq!(
+            old_result("opentelemetry-otlp", Some(&v("0.17.0")), "install_batch"),
+            (Returns::Provider, false)
+        );
+        assert!(matches!(
+            old_result("opentelemetry-jaeger", Some(&v("0.22.0")), "install_simple"),
+            (Returns::Tracer(_), true)
+        ));
+        assert_eq!(
+            old_result("opentelemetry-jaeger", None, "build_batch"),
+            (Returns::Provider, false)
+        );
+    }
+
+    #[test]
+    fn service_names_become_values() {
+        assert_eq!(owned_string("\"svc\""), "\"svc\"");
+        assert_eq!(owned_string("SERVICE_NAME"), "SERVICE_NAME");
+        assert_eq!(
+            owned_string("cfg.service_name.clone()"),
+            "cfg.service_name.clone()"
+        );
+        assert_eq!(owned_string("name"), "name.to_string()");
+        assert_eq!(owned_string("a.as_str()"), "a.as_str().to_string()");
+        assert_eq!(owned_string("a + b"), "(a + b).to_string()");
+    }
+}

@@ -1,0 +1,607 @@
+//! Finding old trace pipelines in a file and placing their 0.27 replacement so it has the type
+//! the old expression had (design.md §5), shared by `jaeger-pipeline` and `otlp-trace-pipeline`.
+//!
+//! A [`PipelineSyntax`] says which chains are pipelines (their root call) and parses their links
+//! into a [`TracePipeline`]. The driver handles where they appear:
+//! - `let <pat> = <pipeline>?;` (also `.unwrap()`, `.expect(..)`, `.map_err(..)?`, `.context(..)?`)
+//!   → statements (`let exporter = …build()?; let provider = …; …; let <pat> = provider.tracer…`);
+//! - a builder kept in a local: `let mut p = <pipeline head>; p = p.with_x(..); if c { p = p.with_y(..) }`
+//!   then `p.install_batch(..)` → the links are joined (conditional links only when they are all
+//!   options that no longer exist, which are then removed); anything else about `p` is reported;
+//! - anywhere else (function tail, `match` arm or scrutinee, argument) → a `Result` of the old
+//!   type: `SpanExporter::builder()…build().map(|exporter| …)`;
+//! - macro bodies that parse (`cfg_if!`, `lazy_static!`, `tokio::select!`) are treated the same;
+//!   bodies that do not parse but mention the pipeline are reported.
+
+use syn::visit::Visit;
+
+use crate::edit::{Edit, TextRange};
+use crate::finding::Severity;
+use crate::source::SourceFile;
+use crate::syntax::{
+    comments_in, ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention,
+};
+use crate::transform::{FileContext, Outcome};
+
+use super::chain::{follow_local, Chain, Link};
+use super::imports::{ImportPlan, ImportPlans};
+use super::trace::{Bindings, TracePipeline};
+
+/// Terminal calls of the old trace pipelines.
+pub const TERMINALS: &[&str] = &[
+    "install_batch",
+    "install_simple",
+    "build_batch",
+    "build_simple",
+];
+
+/// Result adapters that only touch the error side; statements keep them after the exporter's
+/// `build()` (whose error type is the old one, `TraceError`).
+const ERROR_ADAPTERS: &[&str] = &["unwrap", "expect", "map_err", "context", "with_context"];
+
+/// A parsed pipeline and what of the original text its rendering carries.
+pub struct Parsed {
+    pub pipeline: TracePipeline,
+    /// Argument ranges the renderer splices verbatim (comments inside them travel along).
+    pub carried: Vec<TextRange>,
+}
+
+pub trait PipelineSyntax {
+    /// Whether `chain` (root call and links) is one of this transform's pipelines (its head:
+    /// the terminal call may be missing when the builder is kept in a local).
+    fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool;
+    /// Parses the links (root first, terminal last). Findings for removed or unknown links go
+    /// to `out`; `None` means "not rewritten" (a finding says why).
+    fn parse(
+        &self,
+        cx: &FileContext<'_>,
+        names: &mut ImportPlan<'_>,
+        links: &[Link<'_>],
+        site: TextRange,
+        out: &mut Outcome,
+    ) -> Option<Parsed>;
+    /// Links that may be dropped when they appear only in a conditional reassignment.
+    fn removable(&self, name: &str) -> bool;
+    /// Identifiers that mark an unparsable macro body as containing this pipeline.
+    fn mentions(&self) -> &'static [&'static str];
+    /// Called once per rewritten site (deployment notes).
+    fn after_rewrite(&self, _cx: &FileContext<'_>, _site: TextRange, _out: &mut Outcome) {}
+}
+
+/// Rewrites every pipeline of `syntax` in the file into `out`; the imports the new code needs
+/// are added to `plans` (finish them after the transform's other edits).
+pub fn rewrite_file<'c>(
+    cx: &FileContext<'c>,
+    syntax: &dyn PipelineSyntax,
+    out: &mut Outcome,
+    plans: &mut ImportPlans<'c>,
+) {
+    let mut d = Driver {
+        cx,
+        syntax,
+        out: std::mem::take(out),
+        handled: Vec::new(),
+        plans: std::mem::take(plans),
+    };
+    d.visit_file(cx.syntax());
+    *out = d.out;
+    *plans = d.plans;
+}
+
+struct Driver<'a, 'c> {
+    cx: &'a FileContext<'c>,
+    syntax: &'a dyn PipelineSyntax,
+    out: Outcome,
+    /// Start offsets of pipeline chains already rewritten (or reported).
+    handled: Vec<usize>,
+    plans: ImportPlans<'c>,
+}
+
+/// A pipeline chain up to its terminal call, and what follows it in the expression.
+struct Found<'e> {
+    links: Vec<Link<'e>>,
+    terminal: &'e syn::ExprMethodCall,
+}
+
+impl<'a, 'c> Driver<'a, 'c> {
+    fn file(&self) -> &'c SourceFile {
+        self.cx.file
+    }
+
+    /// `expr` as `<root>.links….<terminal>(..)` with a root of this pipeline syntax.
+    fn pipeline_chain<'e>(&self, expr: &'e syn::Expr) -> Option<Found<'e>> {
+        let chain = Chain::read(expr);
+        if !self.syntax.is_root(self.cx, &chain) {
+            return None;
+        }
+        let last = chain.links.last()?;
+        if !TERMINALS.contains(&last.name.as_str()) {
+            return None;
+        }
+        let terminal = last.call;
+        Some(Found {
+            links: chain.links,
+            terminal,
+        })
+    }
+
+    fn names_at(&self, offset: usize) -> ImportPlan<'c> {
+        ImportPlan::at(self.cx.file, self.cx.syntax(), offset)
+    }
+
+    fn block(&mut self, stmts: &'a [syn::Stmt]) {
+        for (i, stmt) in stmts.iter().enumerate() {
+            let syn::Stmt::Local(local) = stmt else {
+                continue;
+            };
+            let Some(init) = &local.init else { continue };
+            if init.diverge.is_some() {
+                continue;
+            }
+            if let Some((found, tail)) = self
+                .statement_tail(&init.expr)
+                .and_then(|(e, tail)| Some((self.pipeline_chain(e)?, tail)))
+            {
+                if self
+                    .handled
+                    .contains(&range_of(self.file(), found.terminal).start)
+                {
+                    continue;
+                }
+                let pat = text_of(self.file(), &local.pat).to_string();
+                self.place_statements(stmt, found.links, &[], Some(pat), tail, Vec::new());
+                continue;
+            }
+            self.let_builder(stmts, i, local);
+        }
+    }
+
+    /// `<…>.<terminal>(..)` followed only by error adapters ending in `?`, `unwrap()` or
+    /// `expect(..)`: the expression up to the terminal call and the tail text.
+    fn statement_tail<'e>(&self, expr: &'e syn::Expr) -> Option<(&'e syn::Expr, String)> {
+        let (inner, has_try) = match expr {
+            syn::Expr::Try(t) => (&*t.expr, true),
+            e => (e, false),
+        };
+        let chain = Chain::read(inner);
+        let idx = chain
+            .links
+            .iter()
+            .rposition(|l| TERMINALS.contains(&l.name.as_str()))?;
+        let adapters = &chain.links[idx + 1..];
+        if !adapters
+            .iter()
+            .all(|l| ERROR_ADAPTERS.contains(&l.name.as_str()))
+        {
+            return None;
+        }
+        let ends_in_value = has_try
+            || adapters
+                .iter()
+                .any(|l| l.name == "unwrap" || l.name == "expect");
+        if !ends_in_value {
+            return None;
+        }
+        let terminal_expr: &syn::Expr = if adapters.is_empty() {
+            inner
+        } else {
+            chain.receiver_of(idx + 1)
+        };
+        let tail_start = range_of(self.file(), terminal_expr).end;
+        let tail = self.file().text[tail_start..range_of(self.file(), expr).end].to_string();
+        Some((terminal_expr, tail))
+    }
+
+    /// `let [mut] p = <pipeline head>;` then reassignments and a consumer using `p.<terminal>`.
+    fn let_builder(&mut self, stmts: &'a [syn::Stmt], i: usize, local: &'a syn::Local) {
+        let syn::Pat::Ident(pi) = &local.pat else {
+            return;
+        };
+        let Some(init) = &local.init else { return };
+        let head = Chain::read(&init.expr);
+        if !self.syntax.is_root(self.cx, &head)
+            || head
+                .links
+                .iter()
+                .any(|l| TERMINALS.contains(&l.name.as_str()))
+        {
+            return;
+        }
+        let name = ident_str(&pi.ident);
+        let site = range_of(self.file(), local);
+        self.handled.push(range_of(self.file(), &*init.expr).start);
+        let followed = follow_local(stmts, i + 1, &name);
+        let report = |d: &mut Self, why: &str| {
+            d.out.finding(
+                site,
+                Severity::Error,
+                format!("the pipeline kept in `{name}` is {why}; it was not rewritten"),
+                "build the 0.27 exporter and provider by hand: `let exporter = SpanExporter::builder().with_tonic()…build()?; let provider = TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)…build();` (see otel-0.27-migration.md §3)",
+            );
+        };
+        let Some(consumer_idx) = followed.consumer else {
+            return report(self, "never installed in this block");
+        };
+        let consumer = &stmts[consumer_idx];
+        // The consumer must use the local exactly once, as the root of a terminal chain.
+        let mut finder = LocalTerminal {
+            name: &name,
+            found: None,
+            uses: 0,
+        };
+        finder.visit_stmt(consumer);
+        let count = count_ident(consumer, &name);
+        let Some(terminal_expr) = finder.found.filter(|_| count == 1) else {
+            return report(self, "used in a way this tool cannot follow");
+        };
+        let mut links = head.links.clone();
+        let mut delete = vec![stmt_of(stmts, local)];
+        let mut conditional_drops = Vec::new();
+        for r in &followed.reassignments {
+            if r.conditional {
+                if r.links.iter().all(|l| self.syntax.removable(&l.name)) {
+                    conditional_drops.push(r);
+                    delete.push(r.stmt);
+                    continue;
+                }
+                return report(
+                    self,
+                    "extended inside a condition with options that still exist",
+                );
+            }
+            links.extend(r.links.iter().cloned());
+            delete.push(r.stmt);
+        }
+        let tail_chain = Chain::read(terminal_expr);
+        let Some(t) = tail_chain
+            .links
+            .iter()
+            .position(|l| TERMINALS.contains(&l.name.as_str()))
+        else {
+            return;
+        };
+        links.extend(tail_chain.links[..=t].iter().cloned());
+        let terminal = tail_chain.links[t].call;
+        self.handled.push(range_of(self.file(), terminal).start);
+        for r in conditional_drops {
+            let names: Vec<String> = r
+                .links
+                .iter()
+                .map(|l| format!("`.{}(..)`", l.name))
+                .collect();
+            self.out.finding(
+                crate::otel::chain::stmt_range(self.file(), r.stmt),
+                Severity::Warning,
+                format!("{} has no OpenTelemetry 0.27 counterpart; this conditional statement was removed", names.join(", ")),
+                "nothing to do in code; if the setting mattered, configure the collector side instead",
+            );
+        }
+        let delete_ranges: Vec<TextRange> = delete
+            .iter()
+            .map(|s| whole_lines(self.file(), crate::otel::chain::stmt_range(self.file(), s)))
+            .collect();
+        // The consumer: a `let` with adapters → statements; otherwise an expression.
+        if let syn::Stmt::Local(cl) = consumer {
+            if let Some(ci) = &cl.init {
+                if let Some((_, tail)) = self.statement_tail(&ci.expr) {
+                    let pat = text_of(self.file(), &cl.pat).to_string();
+                    self.place_statements(
+                        consumer,
+                        links,
+                        &delete_ranges,
+                        Some(pat),
+                        tail,
+                        Vec::new(),
+                    );
+                    return;
+                }
+            }
+        }
+        let terminal_range = TextRange::new(
+            range_of(self.file(), tail_chain.root).start,
+            range_of(self.file(), terminal).end,
+        );
+        self.place_expression(terminal_range, links, &delete_ranges);
+    }
+
+    fn parse(
+        &mut self,
+        names: &mut ImportPlan<'c>,
+        links: &[Link<'_>],
+        site: TextRange,
+    ) -> Option<Parsed> {
+        let mut out = std::mem::take(&mut self.out);
+        let parsed = self.syntax.parse(self.cx, names, links, site, &mut out);
+        self.out = out;
+        parsed
+    }
+
+    fn place_statements(
+        &mut self,
+        stmt: &syn::Stmt,
+        links: Vec<Link<'_>>,
+        deletes: &[TextRange],
+        pat: Option<String>,
+        tail: String,
+        _extra: Vec<String>,
+    ) {
+        let file = self.file();
+        let range = crate::otel::chain::stmt_range(file, stmt);
+        let mut names = self.names_at(range.start);
+        let Some(parsed) = self.parse(&mut names, &links, range) else {
+            return;
+        };
+        let terminal = links.last().map(|l| range_of(file, l.call).start);
+        if let Some(t) = terminal {
+            self.handled.push(t);
+        }
+        let indent = file.indent_at(range.start).to_string();
+        let le = file.line_ending.as_str();
+        let fn_text = &file.text;
+        let bindings = Bindings {
+            exporter: fresh("exporter", fn_text, &pat),
+            provider: fresh("provider", fn_text, &pat),
+            result: pat,
+        };
+        let mut text = parsed
+            .pipeline
+            .render_statements(&mut names, &bindings, &tail, &indent, le);
+        let mut scanned = vec![range];
+        scanned.extend(deletes.iter().copied());
+        let leftovers = self.leftover_comments(&scanned, &parsed.carried);
+        if !leftovers.is_empty() {
+            let lead: String = leftovers
+                .iter()
+                .map(|c| format!("{c}{le}{indent}"))
+                .collect();
+            text = lead + &text;
+        }
+        for d in deletes {
+            self.out.edit(Edit::delete(*d));
+        }
+        replace_through_eol(self.file(), &mut self.out, range, text);
+        self.syntax.after_rewrite(self.cx, range, &mut self.out);
+        self.plans.add(names);
+    }
+
+    fn place_expression(&mut self, range: TextRange, links: Vec<Link<'_>>, deletes: &[TextRange]) {
+        let file = self.file();
+        let mut names = self.names_at(range.start);
+        let Some(parsed) = self.parse(&mut names, &links, range) else {
+            return;
+        };
+        let indent = file.indent_at(range.start).to_string();
+        let le = file.line_ending.as_str();
+        let mut text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        let mut scanned = vec![range];
+        scanned.extend(deletes.iter().copied());
+        let leftovers = self.leftover_comments(&scanned, &parsed.carried);
+        if !leftovers.is_empty() {
+            let lead: String = leftovers
+                .iter()
+                .map(|c| format!("{c}{le}{indent}"))
+                .collect();
+            text = lead + &text;
+        }
+        for d in deletes {
+            self.out.edit(Edit::delete(*d));
+        }
+        replace_through_eol(self.file(), &mut self.out, range, text);
+        self.syntax.after_rewrite(self.cx, range, &mut self.out);
+        self.plans.add(names);
+    }
+
+    /// Comments in the replaced ranges that the rendered code does not already carry.
+    fn leftover_comments(&self, ranges: &[TextRange], carried: &[TextRange]) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in ranges {
+            for c in comments_in(self.file(), *r) {
+                if !carried.iter().any(|k| k.contains_range(c)) {
+                    let text = self.file().slice(c).trim_end().to_string();
+                    // A block comment spanning lines is kept as is; a line comment stays one line.
+                    out.push(text);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        self.block(&b.stmts);
+        syn::visit::visit_block(self, b);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        let start = range_of(self.file(), m).start;
+        if !self.handled.contains(&start) {
+            let chain = Chain::read_call(m);
+            if self.syntax.is_root(self.cx, &chain) {
+                self.handled.push(start);
+                match chain.links.iter().position(|l| TERMINALS.contains(&l.name.as_str())) {
+                    // `<pipeline>.install_batch(rt)` with anything after it (`.expect(..)`,
+                    // `.map(..)`): the pipeline part becomes a `Result` of the same type.
+                    Some(idx) => {
+                        let terminal = chain.links[idx].call;
+                        let range = range_of(self.file(), terminal);
+                        self.place_expression(range, chain.links[..=idx].to_vec(), &[]);
+                    }
+                    // A pipeline head never installed here: the pipeline value escapes
+                    // (returned, stored, passed on); its type has no 0.27 counterpart.
+                    None => self.out.finding(
+                        range_of(self.file(), m),
+                        Severity::Error,
+                        "this pipeline builder is not installed here (it is returned, stored or passed on); pipeline types do not exist in 0.27, so it was not rewritten",
+                        "return or pass the 0.27 pieces instead: a `SpanExporter` (`SpanExporter::builder()…build()?`) or a `TracerProvider` (`TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)…build()`), and update the callers",
+                    ),
+                }
+                return;
+            }
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_macro(&mut self, mac: &'a syn::Macro) {
+        let fragments = macro_fragments(mac);
+        if fragments.items.is_empty()
+            && fragments.stmts.is_empty()
+            && fragments.exprs.is_empty()
+            && fragments.opaque.is_empty()
+        {
+            return;
+        }
+        // Fragments are owned by this call; rewrite them with a nested driver whose edits use
+        // the same file offsets (spans point into the original text).
+        let mut inner = Driver {
+            cx: self.cx,
+            syntax: self.syntax,
+            out: Outcome::default(),
+            handled: std::mem::take(&mut self.handled),
+            plans: std::mem::take(&mut self.plans),
+        };
+        for item in &fragments.items {
+            inner.visit_item(item);
+        }
+        inner.block(&fragments.stmts);
+        for s in &fragments.stmts {
+            inner.visit_stmt(s);
+        }
+        for e in &fragments.exprs {
+            inner.visit_expr(e);
+        }
+        let Driver {
+            out,
+            handled,
+            plans,
+            ..
+        } = inner;
+        self.handled = handled;
+        self.plans = plans;
+        for e in out.edits.iter() {
+            self.out.edit(e.clone());
+        }
+        self.out.findings.extend(out.findings);
+        for tokens in fragments.opaque {
+            if tokens_mention(&tokens, self.syntax.mentions()) {
+                if let Some(range) = range_of_tokens(self.file(), &tokens) {
+                    self.out.finding(
+                        range,
+                        Severity::Error,
+                        "an old trace pipeline inside a macro body this tool cannot parse",
+                        "rewrite it by hand to `SpanExporter::builder()…build()?` + `TracerProvider::builder()…build()` (otel-0.27-migration.md §3)",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Finds `name.<…>.<terminal>(..)` inside a statement.
+struct LocalTerminal<'n, 'a> {
+    name: &'n str,
+    found: Option<&'a syn::Expr>,
+    uses: usize,
+}
+
+impl<'a> Visit<'a> for LocalTerminal<'_, 'a> {
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if self.found.is_none() {
+            if let syn::Expr::MethodCall(m) = e {
+                if TERMINALS.contains(&ident_str(&m.method).as_str()) {
+                    let c = Chain::read(e);
+                    if c.root_local().as_deref() == Some(self.name) {
+                        self.found = Some(e);
+                        self.uses += 1;
+                        return;
+                    }
+                }
+            }
+        }
+        syn::visit::visit_expr(self, e);
+    }
+}
+
+fn count_ident(stmt: &syn::Stmt, name: &str) -> usize {
+    fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
+        ts.into_iter()
+            .map(|tt| match tt {
+                proc_macro2::TokenTree::Ident(i) if i == name => 1,
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+                _ => 0,
+            })
+            .sum()
+    }
+    walk(quote::ToTokens::to_token_stream(stmt), name)
+}
+
+fn stmt_of<'s>(stmts: &'s [syn::Stmt], local: &syn::Local) -> &'s syn::Stmt {
+    stmts
+        .iter()
+        .find(|s| matches!(s, syn::Stmt::Local(l) if std::ptr::eq(l, local)))
+        .expect("the local is a statement of this block")
+}
+
+/// Replaces `range`, taking the line ending right after it along (and writing it back), so a
+/// line-based diff of the result lines up with the edit.
+fn replace_through_eol(file: &SourceFile, out: &mut Outcome, range: TextRange, text: String) {
+    let le = file.line_ending.as_str();
+    if file.text[range.end..].starts_with(le) {
+        out.replace(TextRange::new(range.start, range.end + le.len()), text + le);
+    } else {
+        out.replace(range, text);
+    }
+}
+
+/// `range` widened to whole lines when nothing else shares them (for deleting a statement).
+pub fn whole_lines(file: &SourceFile, range: TextRange) -> TextRange {
+    let (first, _) = file.line_col(range.start);
+    let (last, _) = file.line_col(range.end.saturating_sub(1).max(range.start));
+    let start_line = file.line_range(first);
+    let end_line = file.line_range(last);
+    let before = &file.text[start_line.start..range.start];
+    let after = &file.text[range.end..end_line.end];
+    if before.trim().is_empty() && after.trim().is_empty() {
+        let le_len = file.text[end_line.end..]
+            .bytes()
+            .take_while(|b| *b == b'\r' || *b == b'\n')
+            .take(file.line_ending.as_str().len())
+            .count();
+        let mut end = end_line.end + le_len;
+        // Deleting a statement between two blank lines leaves one of them.
+        let prev_blank = file.text[..start_line.start].ends_with("\n\n")
+            || file.text[..start_line.start].ends_with("\n\r\n");
+        let rest = &file.text[end..];
+        let next_blank = rest.trim_start_matches([' ', '\t']).starts_with('\n')
+            || rest.trim_start_matches([' ', '\t']).starts_with("\r\n");
+        if prev_blank && next_blank {
+            let line = rest.find('\n').map_or(0, |n| n + 1);
+            end += line;
+        }
+        TextRange::new(start_line.start, end)
+    } else {
+        range
+    }
+}
+
+/// `base` unless the file already uses that identifier (then `base2`, `base3`, …).
+fn fresh(base: &str, text: &str, pat: &Option<String>) -> String {
+    let used = |n: &str| {
+        pat.as_deref().is_some_and(|p| {
+            p.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == n)
+        }) || text.match_indices(n).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + n.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    };
+    if !used(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !used(n))
+        .unwrap()
+}

@@ -1,0 +1,586 @@
+//! # jaeger-pipeline
+//!
+//! ## What it does
+//! There is no Jaeger exporter for OpenTelemetry 0.27; Jaeger accepts OTLP natively. This
+//! transform rewrites `opentelemetry_jaeger::new_agent_pipeline()` chains to an OTLP/gRPC
+//! `SpanExporter` (agent `host:6831` → `http://host:4317`) and `new_collector_pipeline()` chains
+//! to OTLP/HTTP (`…:14268/api/traces` → `…:4318/v1/traces`), plus a `TracerProvider` with the old
+//! trace config's settings (sampler, id generator, limits, resource). The service name goes into
+//! the resource as `service.name`; where the old pipeline exported the default resource, the
+//! defaults are kept (`Resource::default().merge(&Resource::new(..))`). `install_batch` /
+//! `install_simple` returned a `Tracer` and registered the provider globally, so the rewrite adds
+//! `global::set_tracer_provider(provider.clone())` and derives the tracer with the old scope
+//! (`opentelemetry-jaeger`, the crate version, the schema URL); `build_batch` / `build_simple`
+//! returned the provider. `opentelemetry_jaeger::Propagator` becomes
+//! `opentelemetry_jaeger_propagator::Propagator`. Placement keeps the old expression's type
+//! (statements for `let t = …?;`, a same-typed `Result` elsewhere).
+//!
+//! ## Before
+//! ```rust,ignore
+//! let tracer = opentelemetry_jaeger::new_agent_pipeline()
+//!     .with_service_name("demo")
+//!     .with_endpoint("localhost:6831")
+//!     .with_auto_split_batch(true)
+//!     .install_batch(runtime::Tokio)?;
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! let exporter = SpanExporter::builder()
+//!     .with_tonic()
+//!     .with_endpoint("http://localhost:4317")
+//!     .build()?;
+//! let provider = TracerProvider::builder()
+//!     .with_batch_exporter(exporter, runtime::Tokio)
+//!     .with_resource(Resource::default().merge(&Resource::new(vec![KeyValue::new("service.name", "demo")])))
+//!     .build();
+//! global::set_tracer_provider(provider.clone());
+//! let tracer = provider.tracer_with_scope(InstrumentationScope::builder("opentelemetry-jaeger").with_version("0.20.0").with_schema_url("https://opentelemetry.io/schemas/1.21.0").build());
+//! ```
+//!
+//! ## Not rewritten
+//! - Jaeger-only options with no OTLP counterpart (`with_auto_split_batch`, `with_max_packet_size`,
+//!   `with_instrumentation_library_tags`, collector `with_username`/`with_password`) are removed
+//!   with a `warning`; a conditional statement that only sets them is removed the same way.
+//! - Endpoints that are not literals are passed through with a `warning` (they must now be OTLP
+//!   URLs); a same-file `const` holding the old default is rewritten.
+//! - A pipeline kept in a local that is used in other ways, unknown options, and macro bodies that
+//!   do not parse are `error` findings with the manual fix.
+//! - Jaeger environment variables named in code (`JAEGER_AGENT_ENDPOINT`, `OTEL_EXPORTER_JAEGER_*`)
+//!   get a `warning` naming the OTLP variable that replaces them. Every rewritten site gets a
+//!   `note`: the agent/collector must now accept OTLP on 4317 (gRPC) / 4318 (HTTP).
+//!
+//! ## Safety
+//! Argument expressions are spliced verbatim; comments inside the chain are carried over.
+//! The replacement has the old expression's type, so signatures and callers keep compiling.
+//! Needs `opentelemetry_sdk` ≥ 0.27.1 (provider-builder setters) and `opentelemetry-otlp` 0.27
+//! (`grpc-tonic`, or `http-proto` + `reqwest-client` for collector pipelines).
+
+use syn::visit::Visit;
+
+use crate::edit::TextRange;
+use crate::finding::Severity;
+use crate::otel::chain::{Chain, Link};
+use crate::otel::exporter::{Arg, ExporterConfig, Transport};
+use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::runtime;
+use crate::otel::trace::{self as model, Processing, TracePipeline};
+use crate::otel::trace_sites::{self, Parsed, PipelineSyntax};
+use crate::syntax::{ident_str, range_of, range_of_span, text_of};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct JaegerPipeline;
+
+impl Transform for JaegerPipeline {
+    fn id(&self) -> &'static str {
+        "jaeger-pipeline"
+    }
+
+    fn description(&self) -> &'static str {
+        "opentelemetry-jaeger agent/collector pipelines → OTLP SpanExporter + TracerProvider (0.27)"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["jaeger", "JAEGER"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        let mut plans = ImportPlans::default();
+        trace_sites::rewrite_file(cx, &JaegerSyntax, &mut out, &mut plans);
+        let mut v = Paths { cx, out: &mut out };
+        v.visit_file(cx.syntax());
+        crate::otel::trace::delete_inlined_config_helpers(
+            cx.file,
+            cx.syntax(),
+            cx.imports(),
+            &mut out,
+        );
+        plans.finish(&mut out);
+        out
+    }
+}
+
+struct JaegerSyntax;
+
+/// Options that no longer exist and are dropped.
+const REMOVED: &[&str] = &[
+    "with_auto_split_batch",
+    "with_max_packet_size",
+    "with_instrumentation_library_tags",
+    "with_username",
+    "with_password",
+];
+
+/// Collector HTTP clients: Cargo features of opentelemetry-otlp in 0.27.
+const CLIENTS: &[(&str, &str)] = &[
+    ("with_reqwest", "reqwest-client"),
+    ("with_reqwest_blocking", "reqwest-blocking-client"),
+    ("with_hyper", "hyper-client"),
+    ("with_isahc", "reqwest-client"),
+    ("with_surf", "reqwest-client"),
+];
+
+impl PipelineSyntax for JaegerSyntax {
+    fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool {
+        let Some(root) = chain.root_path() else {
+            return false;
+        };
+        let i = cx.imports();
+        i.is(root, &["opentelemetry_jaeger", "new_agent_pipeline"])
+            || i.is(root, &["opentelemetry_jaeger", "new_collector_pipeline"])
+    }
+
+    fn removable(&self, name: &str) -> bool {
+        REMOVED.contains(&name)
+    }
+
+    fn mentions(&self) -> &'static [&'static str] {
+        &["new_agent_pipeline", "new_collector_pipeline"]
+    }
+
+    fn after_rewrite(&self, _cx: &FileContext<'_>, site: TextRange, out: &mut Outcome) {
+        out.finding(
+            site,
+            Severity::Note,
+            "this Jaeger pipeline now exports OTLP: the agent/collector it talks to must accept OTLP on port 4317 (gRPC) / 4318 (HTTP) — Jaeger ≥ 1.35 does with `COLLECTOR_OTLP_ENABLED=true` (default since 1.38); the `OTEL_EXPORTER_JAEGER_*` variables are no longer read (use `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `…_TIMEOUT`, `…_HEADERS`)",
+            "a deployment change, not only a code change: open the OTLP ports on the Jaeger side",
+        );
+    }
+
+    fn parse(
+        &self,
+        cx: &FileContext<'_>,
+        names: &mut ImportPlan<'_>,
+        links: &[Link<'_>],
+        site: TextRange,
+        out: &mut Outcome,
+    ) -> Option<Parsed> {
+        let file = cx.file;
+        let imports = cx.imports();
+        let first = links.first()?;
+        let root = Chain::read(&first.call.receiver).root_path()?;
+        let collector = imports.is(root, &["opentelemetry_jaeger", "new_collector_pipeline"]);
+        let (terminal, options) = links.split_last()?;
+        let version = cx.package.and_then(|p| p.version("opentelemetry-jaeger"));
+        let (returns, registers_global) =
+            model::old_result("opentelemetry-jaeger", version, &terminal.name);
+        let processing = match terminal.name.as_str() {
+            "install_batch" | "build_batch" => {
+                let arg = terminal.call.args.first()?;
+                match runtime::recognize(file, imports, arg) {
+                    Some(rt) => Processing::Batch(rt),
+                    None => {
+                        out.finding(
+                            range_of(file, arg),
+                            Severity::Error,
+                            format!("`{}` is not a runtime this tool knows; the Jaeger pipeline was not rewritten", text_of(file, arg)),
+                            "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) and rewrite to `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
+                        );
+                        return None;
+                    }
+                }
+            }
+            _ => Processing::Simple,
+        };
+        // tonic needs a Tokio runtime when the exporter is built; a simple agent pipeline in a
+        // package without tokio goes to OTLP/HTTP (blocking client) instead.
+        let no_tokio = cx.package.is_some_and(|p| !p.depends_on("tokio"));
+        let http = collector || (matches!(processing, Processing::Simple) && no_tokio);
+        let mut exporter = ExporterConfig::new(if http {
+            Transport::Http
+        } else {
+            Transport::Grpc
+        });
+        if http {
+            exporter.protocol = Some(Arg::new(format!(
+                "{}::HttpBinary",
+                names.name("opentelemetry_otlp::Protocol")
+            )));
+        }
+        let mut p = TracePipeline {
+            exporter,
+            service_name: None,
+            resource: None,
+            keep_default_resource: true,
+            setters: Vec::new(),
+            opaque_config: None,
+            batch_config: None,
+            processing,
+            returns,
+            registers_global,
+        };
+        let mut carried = Vec::new();
+        for link in options {
+            let args_range = args_range(file, link);
+            match link.name.as_str() {
+                "with_service_name" => {
+                    p.service_name = Some(Arg::of_link(file, link, Vec::new()));
+                    carried.push(args_range);
+                }
+                "with_endpoint" => {
+                    let arg = link.call.args.first()?;
+                    let text = map_endpoint(cx, arg, collector, http, out);
+                    p.exporter.endpoint = Some(Arg::new(text));
+                    carried.push(args_range);
+                }
+                "with_timeout" if collector => {
+                    p.exporter.timeout = Some(Arg::of_link(file, link, Vec::new()));
+                    carried.push(args_range);
+                }
+                "with_trace_config" => {
+                    let arg = link.call.args.first()?;
+                    match model::unfold_config(file, imports, arg)
+                        .or_else(|| model::unfold_config_helper(file, cx.syntax(), imports, arg))
+                    {
+                        Some(u) => {
+                            p.setters = u.setters;
+                            if let Some(r) = u.resource {
+                                p.resource = Some(r);
+                                p.keep_default_resource = false;
+                            }
+                        }
+                        None => {
+                            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
+                            p.keep_default_resource = false;
+                            out.finding(
+                                link.range(file),
+                                Severity::Warning,
+                                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
+                                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
+                            );
+                        }
+                    }
+                    carried.push(args_range);
+                }
+                "with_batch_processor_config" => {
+                    let arg = link.call.args.first()?;
+                    p.batch_config = Some(model::convert_batch_config(file, imports, names, arg));
+                    carried.push(args_range);
+                }
+                n if REMOVED.contains(&n) => {
+                    let why = if n == "with_username" || n == "with_password" {
+                        "the collector's basic-auth credentials are no longer sent; pass an `Authorization` header with `.with_headers(..)` on the exporter builder, or set `OTEL_EXPORTER_OTLP_TRACES_HEADERS=Authorization=Basic%20<base64 user:password>`"
+                    } else {
+                        "nothing to do in code; it tuned the Jaeger UDP/Thrift transport, which OTLP does not use"
+                    };
+                    out.finding(
+                        link.range(file),
+                        Severity::Warning,
+                        format!("`.{n}(..)` has no OTLP counterpart and was removed"),
+                        why,
+                    );
+                }
+                n if CLIENTS.iter().any(|(m, _)| *m == n) => {
+                    let feature = CLIENTS
+                        .iter()
+                        .find(|(m, _)| *m == n)
+                        .map(|(_, f)| *f)
+                        .unwrap_or_default();
+                    let sev = if n == "with_isahc" || n == "with_surf" {
+                        Severity::Warning
+                    } else {
+                        Severity::Note
+                    };
+                    out.finding(
+                        link.range(file),
+                        sev,
+                        format!("`.{n}()` is now the opentelemetry-otlp Cargo feature `{feature}` (with `http-proto`)"),
+                        format!("enable `opentelemetry-otlp = {{ version = \"0.27\", features = [\"http-proto\", \"{feature}\"] }}`"),
+                    );
+                }
+                "with_http_client" => {
+                    p.exporter.passthrough.push((
+                        "with_http_client".into(),
+                        Arg::of_link(file, link, Vec::new()),
+                    ));
+                    carried.push(args_range);
+                    out.finding(
+                        link.range(file),
+                        Severity::Warning,
+                        "the custom HTTP client is passed to the OTLP exporter's `with_http_client`: it must implement `opentelemetry_http::HttpClient` of 0.27",
+                        "check the client's crate version matches opentelemetry-http 0.27",
+                    );
+                }
+                other => {
+                    out.finding(
+                        link.range(file),
+                        Severity::Error,
+                        format!("`.{other}(..)` on a Jaeger pipeline is not known to this tool; the pipeline was not rewritten"),
+                        "rewrite this pipeline by hand to `SpanExporter::builder().with_tonic()…build()?` + `TracerProvider::builder()…build()` (otel-0.27-migration.md §3.1)",
+                    );
+                    return None;
+                }
+            }
+        }
+        if p.opaque_config.is_some() && p.service_name.is_some() {
+            out.finding(
+                site,
+                Severity::Warning,
+                "the service name is set as the provider's resource, which replaces the resource of the trace config passed to `with_config(..)`",
+                "merge the config's resource attributes into the `Resource::new(..)` of `.with_resource(..)`",
+            );
+        }
+        Some(Parsed {
+            pipeline: p,
+            carried,
+        })
+    }
+}
+
+fn args_range(file: &crate::source::SourceFile, link: &Link<'_>) -> TextRange {
+    range_of_span(file, link.call.paren_token.span.join())
+}
+
+/// The OTLP endpoint for an old Jaeger endpoint argument.
+fn map_endpoint(
+    cx: &FileContext<'_>,
+    arg: &syn::Expr,
+    collector: bool,
+    http: bool,
+    out: &mut Outcome,
+) -> String {
+    let file = cx.file;
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(s),
+        ..
+    }) = arg
+    {
+        return match map_endpoint_literal(&s.value(), collector, http) {
+            Some(mapped) => format!("{mapped:?}"),
+            None => {
+                out.finding(range_of(file, arg), Severity::Warning, "this endpoint is not a Jaeger agent/collector address this tool can map; it was kept", "use an OTLP URL: `http://host:4317` (gRPC) or `http://host:4318/v1/traces` (HTTP)");
+                text_of(file, arg).to_string()
+            }
+        };
+    }
+    // Same-file constants holding the old default are rewritten in place.
+    let mut consts = ConstRefs { names: Vec::new() };
+    consts.visit_expr(arg);
+    let mut rewrote = false;
+    for item in &cx.syntax().items {
+        let syn::Item::Const(c) = item else { continue };
+        if !consts.names.contains(&ident_str(&c.ident)) {
+            continue;
+        }
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = &*c.expr
+        {
+            if let Some(mapped) = map_endpoint_literal(&s.value(), collector, http) {
+                out.replace(range_of(file, &*c.expr), format!("{mapped:?}"));
+                rewrote = true;
+            }
+        }
+    }
+    let expected = if http {
+        "http://host:4318/v1/traces"
+    } else {
+        "http://host:4317"
+    };
+    let old = if collector {
+        "http://host:14268/api/traces"
+    } else {
+        "host:6831"
+    };
+    let message = if rewrote {
+        format!("the endpoint `{}` is passed through; its constant default was changed to the OTLP endpoint, but values supplied at run time must be OTLP URLs (`{expected}`) too, not Jaeger addresses (`{old}`)", text_of(file, arg))
+    } else {
+        format!("the endpoint `{}` is passed through unchanged: it must now be an OTLP URL (`{expected}`), not a Jaeger address (`{old}`)", text_of(file, arg))
+    };
+    out.finding(
+        range_of(file, arg),
+        Severity::Warning,
+        message,
+        format!(
+            "update the defaults, configuration files and environment that feed it to `{expected}`"
+        ),
+    );
+    text_of(file, arg).to_string()
+}
+
+/// `host:6831` → `http://host:4317` (or the HTTP endpoint), `http://host:14268/api/traces` →
+/// `http://host:4318/v1/traces`.
+fn map_endpoint_literal(value: &str, collector: bool, http: bool) -> Option<String> {
+    let (scheme, rest) = match value.split_once("://") {
+        Some((s, r)) => (s.to_string(), r),
+        None => ("http".to_string(), value),
+    };
+    let authority = rest.split('/').next()?;
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    if host.is_empty() || (!collector && value.contains("://")) {
+        return None;
+    }
+    Some(if http {
+        format!("{scheme}://{host}:4318/v1/traces")
+    } else {
+        format!("{scheme}://{host}:4317")
+    })
+}
+
+struct ConstRefs {
+    names: Vec<String>,
+}
+
+impl<'a> Visit<'a> for ConstRefs {
+    fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if let Some(id) = p.path.get_ident() {
+            self.names.push(ident_str(id));
+        }
+    }
+}
+
+/// `opentelemetry_jaeger::Propagator` paths and Jaeger environment variable names.
+struct Paths<'a, 'c> {
+    cx: &'a FileContext<'c>,
+    out: &'a mut Outcome,
+}
+
+const PROPAGATOR: &[&str] = &["opentelemetry_jaeger", "Propagator"];
+
+impl Paths<'_, '_> {
+    /// `opentelemetry_jaeger::Propagator[::new]` (or through an alias of the crate): the first
+    /// two segments name the propagator crate's type instead.
+    fn path(&mut self, path: &syn::Path) {
+        let imports = self.cx.imports();
+        let segs: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        if segs.len() < 2 || segs[1].ident != "Propagator" {
+            return;
+        }
+        let first = imports.resolve_segments(&[ident_str(&segs[0].ident)]);
+        if first.iter().map(String::as_str).eq([PROPAGATOR[0]]) {
+            let start = range_of(self.cx.file, path).start;
+            let end = range_of_span(self.cx.file, segs[1].ident.span()).end;
+            self.out.replace(
+                TextRange::new(start, end),
+                "opentelemetry_jaeger_propagator::Propagator",
+            );
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Paths<'_, '_> {
+    fn visit_path(&mut self, p: &'a syn::Path) {
+        self.path(p);
+        syn::visit::visit_path(self, p);
+    }
+
+    fn visit_type_path(&mut self, t: &'a syn::TypePath) {
+        let resolved = self.cx.imports().resolve(&t.path);
+        if let [krate, name] = resolved.as_slice() {
+            if krate == "opentelemetry_jaeger" && name != "Propagator" {
+                self.out.finding(
+                    range_of(self.cx.file, t),
+                    Severity::Error,
+                    format!("`opentelemetry_jaeger::{name}` has no 0.27 counterpart (there is no Jaeger exporter for 0.27)"),
+                    "pass the 0.27 pieces instead: a `SpanExporter` (OTLP, `SpanExporter::builder().with_tonic()…build()?`) or a `TracerProvider`, and update the callers",
+                );
+            }
+        }
+        syn::visit::visit_type_path(self, t);
+    }
+
+    fn visit_item_use(&mut self, u: &'a syn::ItemUse) {
+        // `use opentelemetry_jaeger::Propagator;` → the propagator crate.
+        if let syn::UseTree::Path(p) = &u.tree {
+            let name = match &*p.tree {
+                syn::UseTree::Name(n) => Some(&n.ident),
+                syn::UseTree::Rename(r) => Some(&r.ident),
+                _ => None,
+            };
+            if p.ident == "opentelemetry_jaeger" && name.is_some_and(|n| n == "Propagator") {
+                let r = range_of_span(self.cx.file, p.ident.span());
+                self.out.replace(r, "opentelemetry_jaeger_propagator");
+            }
+        }
+    }
+
+    fn visit_lit_str(&mut self, s: &'a syn::LitStr) {
+        if let Some((replacement, what)) = env_replacement(&s.value()) {
+            self.out.finding(
+                range_of(self.cx.file, s),
+                Severity::Warning,
+                format!("`{}` configured the Jaeger exporter; with OTLP it has no effect on the exporter", s.value()),
+                match replacement {
+                    Some(var) => format!("read or document `{var}` instead ({what})"),
+                    None => format!("{what}: there is no OTLP counterpart; drop it from the deployment"),
+                },
+            );
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'a syn::Macro) {
+        let fragments = crate::syntax::macro_fragments(mac);
+        fragments.visit_with(self);
+    }
+}
+
+/// The OTLP environment variable that replaces a Jaeger one, and what it holds.
+fn env_replacement(name: &str) -> Option<(Option<&'static str>, &'static str)> {
+    let upper = name.to_ascii_uppercase();
+    if !(upper.starts_with("JAEGER_") || upper.starts_with("OTEL_EXPORTER_JAEGER_"))
+        || upper != name
+    {
+        return None;
+    }
+    let key = upper
+        .trim_start_matches("OTEL_EXPORTER_")
+        .trim_start_matches("JAEGER_");
+    Some(match key {
+        "AGENT_ENDPOINT" | "AGENT_HOST" | "AGENT_PORT" => (
+            Some("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+            "an OTLP/gRPC URL such as `http://host:4317`",
+        ),
+        "ENDPOINT" | "COLLECTOR_ENDPOINT" => (
+            Some("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+            "an OTLP/HTTP URL such as `http://host:4318/v1/traces`",
+        ),
+        "USER" | "PASSWORD" | "COLLECTOR_USER" | "COLLECTOR_PASSWORD" => (
+            Some("OTEL_EXPORTER_OTLP_TRACES_HEADERS"),
+            "`Authorization=Basic%20<base64 user:password>`",
+        ),
+        "TIMEOUT" | "COLLECTOR_TIMEOUT" => {
+            (Some("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"), "milliseconds")
+        }
+        "SERVICE_NAME" => (Some("OTEL_SERVICE_NAME"), "the service name"),
+        "SAMPLER_TYPE" | "SAMPLER_PARAM" => (
+            Some("OTEL_TRACES_SAMPLER"),
+            "the sampler (`OTEL_TRACES_SAMPLER_ARG` for its argument)",
+        ),
+        _ => (None, "a Jaeger transport setting"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_map_to_otlp_ports() {
+        assert_eq!(
+            map_endpoint_literal("localhost:6831", false, false).unwrap(),
+            "http://localhost:4317"
+        );
+        assert_eq!(
+            map_endpoint_literal("jaeger:6831", false, true).unwrap(),
+            "http://jaeger:4318/v1/traces"
+        );
+        assert_eq!(
+            map_endpoint_literal("http://localhost:14268/api/traces", true, true).unwrap(),
+            "http://localhost:4318/v1/traces"
+        );
+        assert_eq!(
+            env_replacement("JAEGER_AGENT_ENDPOINT").unwrap().0,
+            Some("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        );
+        assert!(env_replacement("jaeger_x").is_none());
+    }
+}

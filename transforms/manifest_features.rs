@@ -1,0 +1,261 @@
+//! # manifest-features
+//!
+//! ## What it does
+//! Gives the 0.27 crates the features the package's code needs and renames the features that
+//! changed between 0.26 and 0.27:
+//! - `opentelemetry_sdk`: `rt-tokio` where the code passes `runtime::Tokio` (also
+//!   `rt-tokio-current-thread` for `TokioCurrentThread`, `rt-async-std` for `AsyncStd`);
+//!   `spec_unstable_metrics_views` where it builds metric views (`new_view`, `with_view`),
+//!   which 0.27 puts behind that feature; `trace`/`metrics`/`logs` as used when default
+//!   features are off.
+//! - `opentelemetry`, `opentelemetry-otlp`, `tracing-opentelemetry`: the signals as used when
+//!   default features are off (`MetricsLayer` needs tracing-opentelemetry's `metrics`).
+//! - `opentelemetry-otlp`: `http-proto`/`http-json` give no HTTP client on their own;
+//!   `reqwest-client` is added when no client feature is present and the code does not bring
+//!   its own (`with_http_client`).
+//! - Renames: `logs_level_enabled` → `spec_unstable_logs_enabled` (opentelemetry, _sdk),
+//!   `experimental-internal-logs` → `internal-logs` (_sdk, -otlp), `grpc-sys` → `grpc-tonic`,
+//!   `surf-client` → `reqwest-client`; `openssl`/`openssl-vendored` removed (-otlp).
+//!
+//! `[workspace.dependencies]` entries get what any member that inherits them needs; members'
+//! own `features` on `workspace = true` entries get the renames.
+//!
+//! ## Before
+//! ```toml
+//! opentelemetry_sdk = { version = "0.27.1", features = ["logs_level_enabled"] }
+//! ```
+//!
+//! ## After
+//! ```toml
+//! opentelemetry_sdk = { version = "0.27.1", features = ["spec_unstable_logs_enabled", "rt-tokio"] }
+//! ```
+//!
+//! ## Not rewritten
+//! - Entries that are not (or will not be, once `manifest-versions` ran) on the 0.27 minor:
+//!   their features are those of their own release.
+//! - A feature that does not exist in the 0.27 crate and has no known replacement: reported.
+//!
+//! ## Safety
+//! Features are only added or renamed inside the entry's `features` array (or a `features`
+//! key is added to the entry); the other bytes stay. Added features are additive: nothing the
+//! package enabled before is turned off, except the removed features 0.27 does not have.
+
+use crate::context::UsageFacts;
+use crate::finding::Severity;
+use crate::manifest::{canonical, DepEntry};
+use crate::manifest_edit::{add_features, rewrite_array};
+use crate::otel::crates::{features_at_target, FEATURE_CHANGES, OTLP_HTTP_CLIENTS};
+use crate::otel::deps::{at_target, usage_for};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct ManifestFeatures;
+
+impl Transform for ManifestFeatures {
+    fn id(&self) -> &'static str {
+        "manifest-features"
+    }
+
+    fn description(&self) -> &'static str {
+        "Cargo.toml: features the 0.27 crates need (rt-tokio, views, signals, an OTLP HTTP client) and 0.27 feature renames"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Manifest
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(manifest) = cx.manifest else {
+            return out;
+        };
+        let le = cx.file.line_ending.as_str();
+        for entry in &manifest.deps {
+            let name = canonical(&entry.package);
+            if features_at_target(&name).is_none() || !at_target(cx, entry) {
+                continue;
+            }
+            // Renames and removals, element by element.
+            let mut kept: Vec<String> = Vec::new();
+            let changes: Vec<Option<Vec<String>>> = entry
+                .feature_items
+                .iter()
+                .map(|(f, span)| {
+                    let change = FEATURE_CHANGES
+                        .iter()
+                        .find(|c| canonical(c.krate) == name && c.old == f);
+                    match change {
+                        Some(c) => {
+                            let new: Vec<String> = c.new.iter().map(|n| n.to_string()).collect();
+                            kept.extend(new.iter().cloned());
+                            out.finding(
+                                *span,
+                                Severity::Note,
+                                format!(
+                                    "{} feature `{f}` {}: {}",
+                                    entry.package,
+                                    match c.new {
+                                        Some(n) => format!("→ `{n}`"),
+                                        None => "removed".to_string(),
+                                    },
+                                    c.why
+                                ),
+                                "nothing to do unless code names the old feature in `cfg`",
+                            );
+                            Some(new)
+                        }
+                        None => {
+                            if !features_at_target(&name)
+                                .unwrap_or(&[])
+                                .contains(&f.as_str())
+                            {
+                                out.finding(
+                                    *span,
+                                    Severity::Error,
+                                    format!("{} 0.27 has no feature `{f}`", entry.package),
+                                    format!(
+                                        "remove it; the 0.27 features are: {}",
+                                        features_at_target(&name).unwrap_or(&[]).join(", ")
+                                    ),
+                                );
+                            }
+                            kept.push(f.clone());
+                            None
+                        }
+                    }
+                })
+                .collect();
+            let renames = match entry.features_span {
+                Some(span) => rewrite_array(&cx.file.text, span, &entry.feature_items, &changes),
+                None => Vec::new(),
+            };
+            let renamed = !renames.is_empty();
+            for e in renames {
+                out.edit(e);
+            }
+            if entry.workspace {
+                // The root's `[workspace.dependencies]` entry gets the features.
+                continue;
+            }
+            let usage = usage_for(cx, entry);
+            let needed: Vec<String> = needed_features(&name, entry, &usage)
+                .into_iter()
+                .filter(|f| !kept.contains(f))
+                .collect();
+            if needed.is_empty() {
+                continue;
+            }
+            if renamed && entry.features_span.is_some() {
+                // The array was rewritten whole or in place; add after its last element
+                // only when that element was kept (no overlapping edits).
+                let last_changed = changes.last().is_some_and(Option::is_some);
+                let single_line = entry
+                    .features_span
+                    .is_some_and(|s| !cx.file.text[s.start..s.end].contains('\n'));
+                if last_changed || single_line {
+                    out.finding(
+                        entry.features_span.unwrap_or_default(),
+                        Severity::Note,
+                        format!(
+                            "{} also needs features {}; run otel-migrate again to add them",
+                            entry.package,
+                            needed.join(", ")
+                        ),
+                        "a second run adds them",
+                    );
+                    continue;
+                }
+            }
+            if let Some(e) = add_features(&cx.file.text, entry, &needed, le) {
+                out.edit(e);
+                if name == "opentelemetry-otlp" && needed.iter().any(|f| f == "reqwest-client") {
+                    out.finding(
+                        entry.value_span.unwrap_or_default(),
+                        Severity::Note,
+                        "opentelemetry-otlp's `http-proto` gives no HTTP client by itself: `reqwest-client` added",
+                        "use `reqwest-blocking-client` or `hyper-client` instead if the service prefers them",
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The features `entry` needs for what the code does (before subtracting what it has).
+fn needed_features(name: &str, entry: &DepEntry, usage: &UsageFacts) -> Vec<String> {
+    let mut need: Vec<&str> = Vec::new();
+    let defaults_off = entry.default_features == Some(false);
+    let traces = usage.mentions("tracing()")
+        || usage.mentions("TracerProvider")
+        || usage.mentions("new_agent_pipeline")
+        || usage.mentions("new_collector_pipeline");
+    let metrics = usage.mentions("metrics(")
+        || usage.mentions("MeterProvider")
+        || usage.mentions("SdkMeterProvider");
+    let logs = usage.mentions("logging()")
+        || usage.mentions("LoggerProvider")
+        || usage.mentions("OpenTelemetryTracingBridge");
+    let signals = |need: &mut Vec<&str>| {
+        if defaults_off {
+            if traces {
+                need.push("trace");
+            }
+            if metrics {
+                need.push("metrics");
+            }
+            if logs {
+                need.push("logs");
+            }
+        }
+    };
+    match name {
+        "opentelemetry-sdk" => {
+            if usage.mentions("runtime::Tokio") || usage.mentions("Tokio") {
+                need.push("rt-tokio");
+            }
+            if usage.mentions("TokioCurrentThread") {
+                need.push("rt-tokio-current-thread");
+            }
+            if usage.mentions("AsyncStd") {
+                need.push("rt-async-std");
+            }
+            if usage.mentions("new_view") || usage.mentions("with_view") {
+                need.push("spec_unstable_metrics_views");
+            }
+            signals(&mut need);
+        }
+        "opentelemetry" => signals(&mut need),
+        "opentelemetry-otlp" => {
+            let http = entry
+                .features
+                .iter()
+                .any(|f| f == "http-proto" || f == "http-json");
+            let client = entry
+                .features
+                .iter()
+                .any(|f| OTLP_HTTP_CLIENTS.contains(&f.as_str()));
+            if http && !client && !usage.mentions("with_http_client") {
+                need.push("reqwest-client");
+            }
+            if defaults_off
+                && (usage.mentions(".tonic()") || usage.mentions("with_tonic"))
+                && !entry.features.iter().any(|f| f == "grpc-tonic")
+            {
+                need.push("grpc-tonic");
+            }
+            signals(&mut need);
+        }
+        "tracing-opentelemetry" if defaults_off && usage.mentions("MetricsLayer") => {
+            need.push("metrics");
+        }
+        _ => {}
+    }
+    need.into_iter()
+        .filter(|f| !entry.features.iter().any(|e| e == f))
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,238 @@
+//! # manifest-versions
+//!
+//! ## What it does
+//! Moves every dependency on the OpenTelemetry family to the 0.27 target set, in every
+//! dependency form (string, inline table, `[dependencies.x]`, dotted keys, dev/build,
+//! `[target.'cfg(..)'.dependencies]`, `[workspace.dependencies]` at the root, renamed
+//! `package = "…"` entries): `opentelemetry` 0.27, `opentelemetry_sdk` 0.27.1, `-otlp`,
+//! `-proto`, `-http`, `-semantic-conventions`, `-appender-tracing`, `-appender-log`,
+//! `-prometheus`, `-stdout`, `-zipkin`, `-jaeger-propagator` 0.27, `tracing-opentelemetry`
+//! 0.28, and the contrib crates to the release line built on opentelemetry 0.27
+//! (actix-web-opentelemetry 0.20, axum-tracing-opentelemetry 0.25, opentelemetry-aws 0.15,
+//! opentelemetry-resource-detectors 0.6, init-tracing-opentelemetry 0.25,
+//! tracing-opentelemetry-instrumentation-sdk 0.24). tonic, prost, http and reqwest move to
+//! the versions opentelemetry-otlp 0.27 uses (0.12, 0.13, 1, 0.12) when the package's code
+//! passes their types to the exporter (`with_metadata`, `with_tls_config`, `with_channel`,
+//! `with_interceptor`, `with_http_client`, an `HttpClient` impl).
+//!
+//! The requirement keeps its operator and precision (`"=0.21.0"` → `"=0.27.1"`, `"^0.26"` →
+//! `"^0.27.1"`, `"~0.26.1"` → `"~0.27.1"` for the SDK; `"~0.26.1"` → `"~0.27.0"` for
+//! opentelemetry), except that a target with a minimum patch (0.27.1) is written with it.
+//! Targets come from `otel-migrate.toml` when it overrides them:
+//! `[targets] opentelemetry_sdk = "0.27.1"`.
+//!
+//! ## Before
+//! ```toml
+//! [workspace.dependencies]
+//! opentelemetry = { version = "0.26", features = ["trace"] }   # api
+//! opentelemetry_sdk = "~0.26.0"
+//! tracing-opentelemetry = "0.27"
+//! ```
+//!
+//! ## After
+//! ```toml
+//! [workspace.dependencies]
+//! opentelemetry = { version = "0.27", features = ["trace"] }   # api
+//! opentelemetry_sdk = "~0.27.1"
+//! tracing-opentelemetry = "0.28"
+//! ```
+//!
+//! ## Not rewritten
+//! - A requirement already on the target minor (`"0.27"` for the SDK): left alone, so a
+//!   repository already on the target set gets an empty diff.
+//! - A requirement newer than the target (`"0.28"`): reported, never downgraded.
+//! - git and path dependencies on these crates, ranges (`">=0.21, <0.27"`), `"*"`: reported
+//!   with the requirement to write.
+//! - `workspace = true` entries: the root's `[workspace.dependencies]` carries the version.
+//! - Any other crate that depends on opentelemetry (by the lockfile, or by its name) while the
+//!   project is being migrated: reported, since it would pull a second `opentelemetry` into the
+//!   graph.
+//! - `opentelemetry-jaeger` (see `manifest-jaeger-to-otlp`) and the `metrics` crates (see
+//!   `manifest-metrics`).
+//! - `Cargo.lock`: never edited; a note says `cargo update` will refresh it.
+//!
+//! ## Safety
+//! Only the version string literal changes (its quote style kept); keys, comments, ordering,
+//! spacing and line endings stay byte-identical. All crates of the family move together, so
+//! the graph keeps one `opentelemetry`.
+
+use crate::finding::Severity;
+use crate::manifest::{canonical, minimum_version, DepEntry, DepSource};
+use crate::manifest_edit::{retarget, set_version, Retarget};
+use crate::otel::crates::{self, CONTRIB, CROSSING, FAMILY};
+use crate::otel::deps::{project_migrating, usage_for};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct ManifestVersions;
+
+impl Transform for ManifestVersions {
+    fn id(&self) -> &'static str {
+        "manifest-versions"
+    }
+
+    fn description(&self) -> &'static str {
+        "Cargo.toml: the OpenTelemetry family, tracing-opentelemetry and contrib crates to the 0.27 set"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Manifest
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(manifest) = cx.manifest else {
+            return out;
+        };
+        let migrating = project_migrating(cx);
+        for entry in manifest.deps.iter().filter(|d| !d.workspace) {
+            let name = canonical(&entry.package);
+            let in_set = FAMILY
+                .iter()
+                .chain(CONTRIB)
+                .any(|(c, _)| canonical(c) == name);
+            if in_set {
+                bump(cx, entry, &mut out);
+            } else if let Some((_, _, needles)) =
+                CROSSING.iter().find(|(c, _, _)| canonical(c) == name)
+            {
+                let usage = usage_for(cx, entry);
+                if needles.iter().any(|n| usage.mentions(n)) && exports_otlp(cx, entry) {
+                    bump(cx, entry, &mut out);
+                }
+            } else if migrating && name != "opentelemetry-jaeger" && !crates::is_known(&name) {
+                report_other_otel_crate(cx, entry, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// Whether the code that uses `entry` has an OTLP exporter (or a Jaeger one about to become
+/// OTLP): only then do its tonic/reqwest/… types cross the exporter API.
+fn exports_otlp(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
+    let exports = |p: &crate::context::PackageInfo| {
+        p.depends_on("opentelemetry-otlp") || p.depends_on("opentelemetry-jaeger")
+    };
+    if entry.table.kind == crate::manifest::DepKind::Workspace {
+        cx.project.inheritors(&entry.key).into_iter().any(exports)
+    } else {
+        cx.package.is_some_and(exports)
+    }
+}
+
+/// Moves one entry to its target, or reports why not.
+fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
+    let at = entry
+        .version_span
+        .or(entry.key_span)
+        .or(entry.value_span)
+        .unwrap_or_default();
+    let target = match crates::target(cx.config, &entry.package) {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => {
+            out.finding(
+                at,
+                Severity::Error,
+                e,
+                "write a plain version, e.g. \"0.27\"",
+            );
+            return;
+        }
+        None => return,
+    };
+    let name = &entry.package;
+    if entry.source != DepSource::Registry {
+        let kind = if entry.source == DepSource::Git {
+            "git"
+        } else {
+            "path"
+        };
+        out.finding(
+            at,
+            Severity::Warning,
+            format!("`{name}` is a {kind} dependency: not moved to {target}"),
+            format!("point it at a revision built on the target set, or use the registry release: `{} = \"{target}\"`", entry.key),
+        );
+        return;
+    }
+    let Some(req) = entry.version.as_deref() else {
+        out.finding(
+            at,
+            Severity::Warning,
+            format!("`{name}` has no version requirement: not moved to {target}"),
+            format!("add `version = \"{target}\"`"),
+        );
+        return;
+    };
+    match retarget(req, &target) {
+        Retarget::OnTarget => {
+            // `=0.27.0` stays on the minor but below a minimum patch the migrated code needs.
+            let below = minimum_version(req).is_some_and(|v| v < target.version);
+            if req.trim_start().starts_with('=') && below {
+                out.finding(
+                    at,
+                    Severity::Warning,
+                    format!("`{name}` is pinned to \"{req}\", below the {target} the migrated code needs"),
+                    format!("write `\"={target}\"` (or drop the `=`)"),
+                );
+            }
+        }
+        Retarget::Bump(new) => {
+            if let Some(edit) = set_version(&cx.file.text, entry, &new) {
+                out.edit(edit);
+            }
+        }
+        Retarget::Newer => out.finding(
+            at,
+            Severity::Warning,
+            format!("`{name}` requires \"{req}\", newer than the target {target}: not downgraded"),
+            "check that every crate of the OpenTelemetry family is on the same release line, or set `[targets]` in otel-migrate.toml",
+        ),
+        Retarget::Unsupported => out.finding(
+            at,
+            Severity::Warning,
+            format!("`{name}` requires \"{req}\": this requirement shape is not rewritten"),
+            format!("write `\"{target}\"`"),
+        ),
+    }
+}
+
+fn report_other_otel_crate(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
+    let name = canonical(&entry.package);
+    // The project's own crates migrate with it.
+    let own = cx
+        .project
+        .packages
+        .iter()
+        .any(|p| canonical(&p.name) == name);
+    if entry.source != DepSource::Registry || own {
+        return;
+    }
+    let by_lock = cx
+        .project
+        .lockfile
+        .as_ref()
+        .is_some_and(|l| l.depends(&name, "opentelemetry"));
+    let by_name = name
+        .split('-')
+        .any(|w| w == "opentelemetry" || w == "otel" || w == "otlp");
+    if !(by_lock || by_name) {
+        return;
+    }
+    let at = entry.key_span.or(entry.value_span).unwrap_or_default();
+    let why = if by_lock {
+        "the lockfile shows it depending on opentelemetry"
+    } else {
+        "its name says it is built on opentelemetry"
+    };
+    out.finding(
+        at,
+        Severity::Warning,
+        format!("`{}` is not in the target set and {why}: it would pull a second `opentelemetry` into the graph", entry.package),
+        format!("move it to a release built on opentelemetry 0.27 (`cargo info {}` lists its dependencies), or drop it; check with `cargo tree -d -i opentelemetry`", entry.package),
+    );
+}

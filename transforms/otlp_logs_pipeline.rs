@@ -1,0 +1,330 @@
+//! # otlp-logs-pipeline
+//!
+//! ## What it does
+//! opentelemetry-otlp 0.27 removed `new_pipeline()`. This transform rewrites
+//! `opentelemetry_otlp::new_pipeline().logging()…install_batch(rt)` / `.install_simple()`
+//! (otlp 0.14 … 0.26) into `LogExporter::builder().with_tonic()/.with_http()…build()` and
+//! `LoggerProvider::builder().with_resource(..).with_batch_exporter(exporter, rt).build()`
+//! (`with_simple_exporter`; a `with_batch_config(cfg)` becomes a `BatchLogProcessor` handed to
+//! `with_log_processor`). The resource comes from `.with_resource(res)` (0.16+) or from
+//! `.with_log_config(Config::default().with_resource(res))` (0.14). Placement keeps the type as in
+//! `otlp-metrics-pipeline`: `let p = <pipeline>?;` becomes statements, any other position a
+//! `Result`-keeping `LogExporter::builder()…build().map(|exporter| …)`.
+//!
+//! otlp 0.14 returned a `Logger` and installed the global logger provider, which 0.27 no longer
+//! has (`global::logger_provider()` is gone; the `opentelemetry-appender-tracing` bridge takes
+//! `&LoggerProvider`). The rewrite returns the `LoggerProvider` instead: a helper function whose
+//! tail is the pipeline and whose return type names `opentelemetry_sdk::logs::Logger` gets
+//! `LoggerProvider` in its signature, with a warning (callers must keep the provider alive,
+//! as dropping it shuts it down; callers in other files are reported, not rewritten — the
+//! engine runs per file and this transform does no cross-file pre-scan).
+//! `global::logger_provider()` in a function that bound the pipeline's result earlier
+//! (`let _logger = <pipeline>?; … OpenTelemetryTracingBridge::new(&global::logger_provider())`)
+//! becomes `_logger.clone()`, the provider that pipeline now yields.
+//!
+//! ## Before
+//! ```rust,ignore
+//! opentelemetry_otlp::new_pipeline()
+//!     .logging()
+//!     .with_resource(resource)
+//!     .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(url))
+//!     .install_batch(runtime::Tokio)
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! LogExporter::builder()
+//!     .with_tonic()
+//!     .with_endpoint(url)
+//!     .build()
+//!     .map(|exporter| {
+//!         LoggerProvider::builder()
+//!             .with_resource(resource)
+//!             .with_batch_exporter(exporter, runtime::Tokio)
+//!             .build()
+//!     })
+//! ```
+//!
+//! ## Not rewritten
+//! - An exporter that is not a `new_exporter()` chain, a `with_log_config` that is not
+//!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
+//! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
+//!   `global::shutdown_logger_provider()` (removed in 0.23): `error` finding — pass the
+//!   `LoggerProvider` (e.g. `OpenTelemetryTracingBridge::new(&provider)`) and call
+//!   `provider.shutdown()`.
+//! - Crates whose source `opentelemetry-otlp` is 0.27 or newer, or unknown.
+//!
+//! ## Safety
+//! Arguments are spliced as written. The `LogError` type path moves to `opentelemetry_sdk::logs`
+//! in `sdk-api-renames`.
+
+use syn::visit::Visit;
+
+use crate::finding::Severity;
+use crate::otel::chain::Chain;
+use crate::otel::imports::ImportPlan;
+use crate::otel::logs::LogsPipeline;
+use crate::otel::placement::{self, PipelineSites};
+use crate::source::SourceFile;
+use crate::syntax::{range_of, ImportMap};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct OtlpLogsPipeline;
+
+const GLOBAL_LOGGER_FNS: &[&[&str]] = &[
+    &["opentelemetry", "global", "logger_provider"],
+    &["opentelemetry", "global", "set_logger_provider"],
+    &["opentelemetry", "global", "shutdown_logger_provider"],
+];
+
+const OLD_LOGGER: &[&str] = &["opentelemetry_sdk", "logs", "Logger"];
+
+impl Transform for OtlpLogsPipeline {
+    fn id(&self) -> &'static str {
+        "otlp-logs-pipeline"
+    }
+
+    fn description(&self) -> &'static str {
+        "OTLP `new_pipeline().logging()…install_*` → LogExporter + LoggerProvider builders (returns the provider)"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["logging()", "logger_provider"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(pkg) = cx.package else {
+            return out;
+        };
+        if !pkg.version_below("opentelemetry-otlp", 0, 27) {
+            return out;
+        }
+        let returned_logger = pkg.version_below("opentelemetry-otlp", 0, 16);
+        let file = cx.file;
+        let syntax = cx.syntax();
+        let imports = cx.imports();
+        let le = file.line_ending.as_str();
+        let mut sites = PipelineSites::new(
+            file,
+            imports,
+            LogsPipeline::is_pipeline,
+            &["logging"],
+            GLOBAL_LOGGER_FNS,
+        );
+        sites.visit_file(syntax);
+
+        // One import plan for the file: several sites merging into the same `use` item must
+        // produce one edit.
+        let first_site = sites
+            .stmt_sites
+            .iter()
+            .map(|(l, _, _)| range_of(file, *l).start)
+            .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
+            .min()
+            .unwrap_or(0);
+        let mut plan = ImportPlan::at(file, syntax, first_site);
+        // Providers bound by rewritten statements: (statement range, binding).
+        let mut bound: Vec<(crate::edit::TextRange, String)> = Vec::new();
+        for (local, pat, chain_expr) in &sites.stmt_sites {
+            let range = range_of(file, *local);
+            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
+                continue;
+            };
+            let indent = file.indent_at(range.start).to_string();
+            out.replace(
+                range,
+                placement::statements(&p, &mut plan, pat, None, &indent, le),
+            );
+            bound.push((range, pat.clone()));
+            if returned_logger {
+                out.finding(
+                    range,
+                    Severity::Warning,
+                    format!("`{pat}` is now the `LoggerProvider` (otlp 0.14 returned a `Logger` and kept the provider in a global that 0.27 no longer has)"),
+                    "keep the provider alive until shutdown (dropping it shuts it down), hand `&provider` to `OpenTelemetryTracingBridge::new`, and call `provider.logger(name)` where a `Logger` is needed",
+                );
+            }
+        }
+        for chain_expr in &sites.expr_sites {
+            let range = range_of(file, *chain_expr);
+            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
+                continue;
+            };
+            let base = file.indent_at(range.start).to_string();
+            out.replace(range, placement::expression(&p, &mut plan, None, &base, le));
+            if returned_logger {
+                retype_helper(&mut out, file, syntax, imports, &mut plan, range);
+            }
+        }
+        let bodies = fn_bodies(file, syntax);
+        for (range, i) in sites.calls {
+            let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();
+            // 0.21's bridge took `&global::logger_provider()`: when the same function bound
+            // the rewritten pipeline's provider earlier, use that instead.
+            if i == 0 {
+                let body = bodies
+                    .iter()
+                    .filter(|b| b.contains_range(range))
+                    .min_by_key(|b| b.len());
+                let provider = bound.iter().rev().find(|(r, _)| {
+                    r.end <= range.start && body.is_some_and(|b| b.contains_range(*r))
+                });
+                if let Some((_, binding)) = provider {
+                    out.replace(range, format!("{binding}.clone()"));
+                    plan.remove_if_unused("opentelemetry::global");
+                    continue;
+                }
+            }
+            out.finding(
+                range,
+                Severity::Error,
+                format!("`global::{name}` was removed in opentelemetry 0.23"),
+                "keep the `LoggerProvider` your setup builds and pass it where it is needed: `OpenTelemetryTracingBridge::new(&provider)`, `provider.shutdown()`",
+            );
+        }
+        for range in sites.in_macros {
+            out.finding(
+                range,
+                Severity::Error,
+                "an OTLP logging pipeline inside a macro body was not rewritten",
+                "rewrite it by hand: `LogExporter::builder().with_tonic()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
+            );
+        }
+        // `with_log_config(Config::default()…)` was folded into the provider builder.
+        plan.remove_if_unused("opentelemetry_sdk::logs::Config");
+        plan.finish(&mut out);
+        out
+    }
+}
+
+/// The byte ranges of every function body in the file.
+fn fn_bodies(file: &SourceFile, syntax: &syn::File) -> Vec<crate::edit::TextRange> {
+    struct V<'a> {
+        file: &'a SourceFile,
+        out: Vec<crate::edit::TextRange>,
+    }
+    impl<'ast> Visit<'ast> for V<'_> {
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            self.out.push(range_of(self.file, b));
+            syn::visit::visit_block(self, b);
+        }
+    }
+    let mut v = V {
+        file,
+        out: Vec::new(),
+    };
+    v.visit_file(syntax);
+    v.out
+}
+
+/// A function whose tail is the rewritten pipeline and whose return type names the 0.21 SDK
+/// `Logger`: the type becomes `LoggerProvider`, with a warning about the callers.
+fn retype_helper(
+    out: &mut Outcome,
+    file: &SourceFile,
+    syntax: &syn::File,
+    imports: &ImportMap,
+    plan: &mut ImportPlan<'_>,
+    pipeline: crate::edit::TextRange,
+) {
+    struct Find<'a> {
+        file: &'a SourceFile,
+        pipeline: crate::edit::TextRange,
+        found: Option<&'a syn::Signature>,
+    }
+    impl<'a> Visit<'a> for Find<'a> {
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            if let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() {
+                if range_of(self.file, tail).contains_range(self.pipeline) {
+                    self.found = Some(&f.sig);
+                }
+            }
+            syn::visit::visit_item_fn(self, f);
+        }
+    }
+    let mut find = Find {
+        file,
+        pipeline,
+        found: None,
+    };
+    find.visit_file(syntax);
+    let Some(sig) = find.found else {
+        out.finding(
+            pipeline,
+            Severity::Warning,
+            "this now yields the `LoggerProvider` (otlp 0.14 returned a `Logger`)",
+            "keep the provider alive until shutdown and use `provider.logger(name)` where a `Logger` is needed",
+        );
+        return;
+    };
+    let mut paths: Vec<crate::edit::TextRange> = Vec::new();
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return;
+    };
+    collect_logger_paths(imports, file, ty, &mut paths);
+    if paths.is_empty() {
+        return;
+    }
+    let provider = plan.name("opentelemetry_sdk::logs::LoggerProvider");
+    for r in paths {
+        out.replace(r, provider.clone());
+    }
+    plan.remove_if_unused(&OLD_LOGGER.join("::"));
+    out.finding(
+        range_of(file, &sig.ident),
+        Severity::Warning,
+        format!(
+            "`{}` now returns the `LoggerProvider` instead of a `Logger` (0.27 has no global logger provider to keep it alive)",
+            sig.ident
+        ),
+        "callers must keep the returned provider until shutdown (dropping it shuts it down) and pass `&provider` to `OpenTelemetryTracingBridge::new`; callers in other files are not rewritten by this tool",
+    );
+}
+
+fn collect_logger_paths(
+    imports: &ImportMap,
+    file: &SourceFile,
+    ty: &syn::Type,
+    out: &mut Vec<crate::edit::TextRange>,
+) {
+    struct V<'a> {
+        imports: &'a ImportMap,
+        file: &'a SourceFile,
+        out: &'a mut Vec<crate::edit::TextRange>,
+    }
+    impl<'ast> Visit<'ast> for V<'_> {
+        fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+            if t.qself.is_none() && self.imports.is(&t.path, OLD_LOGGER) {
+                self.out.push(range_of(self.file, &t.path));
+                return;
+            }
+            syn::visit::visit_type_path(self, t);
+        }
+    }
+    V { imports, file, out }.visit_type(ty);
+}
+
+fn parse_or_report(
+    out: &mut Outcome,
+    file: &SourceFile,
+    imports: &ImportMap,
+    chain: &Chain<'_>,
+) -> Option<LogsPipeline> {
+    match LogsPipeline::parse(file, imports, chain) {
+        Ok((p, notes)) => {
+            for n in notes {
+                out.finding(n.range, n.severity, n.message, n.suggestion);
+            }
+            Some(p)
+        }
+        Err(u) => {
+            out.finding(u.range, Severity::Error, u.message, u.suggestion);
+            None
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! # otlp-metrics-pipeline
+//!
+//! ## What it does
+//! opentelemetry-otlp 0.27 removed `new_pipeline()`. This transform rewrites every
+//! `opentelemetry_otlp::new_pipeline().metrics(rt)…build()` chain (otlp 0.14 … 0.26) into the
+//! 0.27 builders: `MetricExporter::builder().with_tonic()/.with_http()` with the exporter's
+//! options, a `PeriodicReader::builder(exporter, rt)` with `with_period` → `with_interval` and
+//! `with_timeout`, and `SdkMeterProvider::builder().with_reader(reader).with_resource(..)`.
+//! Temporality calls (`with_temporality_selector`, `with_delta_temporality`) move to the exporter
+//! builder as written; the `temporality` transform (next in the registry) translates them.
+//! `with_aggregation_selector(DefaultAggregationSelector::new())` is dropped (the default).
+//!
+//! Placement keeps the type: `let p = <pipeline>?;` becomes three statements (`let exporter =
+//! …build()?;`, `let reader = …;`, `let p = …build();`); in any other position (a function's tail,
+//! a `match` arm, an argument, before `.unwrap()`) the expression stays a
+//! `Result<SdkMeterProvider, _>`: `MetricExporter::builder()…build().map(|exporter| { … })`.
+//! For otlp ≤ 0.16, whose `build()` also installed the provider globally,
+//! `global::set_meter_provider(provider.clone())` is added.
+//!
+//! ## Before
+//! ```rust,ignore
+//! opentelemetry_otlp::new_pipeline()
+//!     .metrics(runtime::Tokio)
+//!     .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(url))
+//!     .with_resource(resource)
+//!     .with_period(Duration::from_secs(15))
+//!     .build()
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! MetricExporter::builder()
+//!     .with_tonic()
+//!     .with_endpoint(url)
+//!     .build()
+//!     .map(|exporter| {
+//!         let reader = PeriodicReader::builder(exporter, runtime::Tokio)
+//!             .with_interval(Duration::from_secs(15))
+//!             .build();
+//!         SdkMeterProvider::builder()
+//!             .with_reader(reader)
+//!             .with_resource(resource)
+//!             .build()
+//!     })
+//! ```
+//!
+//! ## Not rewritten
+//! - An exporter that is not a `new_exporter()` chain (a variable, a helper call), a custom
+//!   aggregation selector (0.27 uses views), an unknown pipeline option, a pipeline kept in a
+//!   local and built later: `error` finding with the 0.27 shape.
+//! - `global::shutdown_meter_provider()` (removed in 0.22): `error` finding — keep the provider
+//!   and call `provider.shutdown()`.
+//! - Crates whose source `opentelemetry-otlp` is 0.27 or newer, or unknown.
+//!
+//! ## Safety
+//! Every argument is spliced as written; comments between links travel with their option (or
+//! open the new code). The error type becomes `MetricError` (`sdk-api-renames` renames the old
+//! `MetricsError` in signatures).
+
+use syn::visit::Visit;
+
+use crate::finding::Severity;
+use crate::otel::chain::Chain;
+use crate::otel::imports::ImportPlan;
+use crate::otel::metrics::MetricsPipeline;
+use crate::otel::placement::{self, PipelineSites};
+use crate::source::SourceFile;
+use crate::syntax::{range_of, ImportMap};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct OtlpMetricsPipeline;
+
+impl Transform for OtlpMetricsPipeline {
+    fn id(&self) -> &'static str {
+        "otlp-metrics-pipeline"
+    }
+
+    fn description(&self) -> &'static str {
+        "OTLP `new_pipeline().metrics(rt)…build()` → MetricExporter + PeriodicReader + SdkMeterProvider builders"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["metrics(", "shutdown_meter_provider"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(pkg) = cx.package else {
+            return out;
+        };
+        if !pkg.version_below("opentelemetry-otlp", 0, 27) {
+            return out;
+        }
+        let registers_globally = pkg.version_below("opentelemetry-otlp", 0, 17);
+        let file = cx.file;
+        let syntax = cx.syntax();
+        let imports = cx.imports();
+        let mut sites = PipelineSites::new(
+            file,
+            imports,
+            MetricsPipeline::is_pipeline,
+            &["metrics"],
+            &[&["opentelemetry", "global", "shutdown_meter_provider"]],
+        );
+        sites.visit_file(syntax);
+        let le = file.line_ending.as_str();
+
+        // One import plan for the file: several sites merging into the same `use` item must
+        // produce one edit.
+        let first_site = sites
+            .stmt_sites
+            .iter()
+            .map(|(l, _, _)| range_of(file, *l).start)
+            .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
+            .min()
+            .unwrap_or(0);
+        let mut plan = ImportPlan::at(file, syntax, first_site);
+        for (local, pat, chain_expr) in &sites.stmt_sites {
+            let range = range_of(file, *local);
+            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
+                continue;
+            };
+            let register = registers_globally
+                .then(|| format!("{}::set_meter_provider", plan.name("opentelemetry::global")));
+            let indent = file.indent_at(range.start).to_string();
+            let text = placement::statements(&p, &mut plan, pat, register.as_deref(), &indent, le);
+            out.replace(range, text);
+        }
+        for chain_expr in &sites.expr_sites {
+            let range = range_of(file, *chain_expr);
+            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
+                continue;
+            };
+            let register = registers_globally
+                .then(|| format!("{}::set_meter_provider", plan.name("opentelemetry::global")));
+            let base = file.indent_at(range.start).to_string();
+            out.replace(
+                range,
+                placement::expression(&p, &mut plan, register.as_deref(), &base, le),
+            );
+        }
+        for (range, _) in sites.calls {
+            out.finding(
+                range,
+                Severity::Error,
+                "`global::shutdown_meter_provider()` was removed in opentelemetry 0.22",
+                "keep the `SdkMeterProvider` you built (a clone is cheap) and call `provider.shutdown()` at this point; it returns `MetricResult<()>`",
+            );
+        }
+        for range in sites.in_macros {
+            out.finding(
+                range,
+                Severity::Error,
+                "an OTLP metrics pipeline inside a macro body was not rewritten",
+                "rewrite it by hand: `MetricExporter::builder().with_tonic()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
+            );
+        }
+        // The default aggregation selector was dropped from the rewritten chains.
+        plan.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
+        plan.finish(&mut out);
+        out
+    }
+}
+
+fn parse_or_report(
+    out: &mut Outcome,
+    file: &SourceFile,
+    imports: &ImportMap,
+    chain: &Chain<'_>,
+) -> Option<MetricsPipeline> {
+    match MetricsPipeline::parse(file, imports, chain) {
+        Ok((p, notes)) => {
+            for n in notes {
+                out.finding(n.range, n.severity, n.message, n.suggestion);
+            }
+            Some(p)
+        }
+        Err(u) => {
+            out.finding(u.range, Severity::Error, u.message, u.suggestion);
+            None
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! # otlp-trace-pipeline
+//!
+//! ## What it does
+//! opentelemetry-otlp 0.27 removed `new_pipeline()` and `new_exporter()`. This transform rewrites
+//! `opentelemetry_otlp::new_pipeline().tracing()` chains (0.14 … 0.26) to
+//! `SpanExporter::builder().with_tonic()/.with_http()` (every exporter option kept: endpoint,
+//! timeout, protocol, metadata, headers, TLS, compression, `ExportConfig` with its endpoint now an
+//! `Option`) plus `TracerProvider::builder()`: the trace config's links (`trace::config()` /
+//! `Config::default()` with sampler, resource, id generator, span limits) move onto the provider
+//! builder (opentelemetry_sdk 0.27.1), `with_batch_config` becomes a `BatchSpanProcessor`,
+//! `install_batch(rt)` → `with_batch_exporter(exporter, rt)`, `install_simple()` →
+//! `with_simple_exporter(exporter)`. What the old call returned is kept by version: otlp ≤ 0.16
+//! returned a `Tracer` (scope `opentelemetry-otlp`) and registered the provider globally, so the
+//! rewrite does too; 0.17 … 0.26 returned the `TracerProvider`. `new_exporter()…build_span_exporter()`
+//! becomes `SpanExporter::builder()…build()`. Placement keeps the old expression's type.
+//!
+//! ## Before
+//! ```rust,ignore
+//! let provider = opentelemetry_otlp::new_pipeline()
+//!     .tracing()
+//!     .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(url))
+//!     .with_trace_config(Config::default().with_resource(res))
+//!     .install_batch(runtime::Tokio)?;
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! let exporter = SpanExporter::builder()
+//!     .with_tonic()
+//!     .with_endpoint(url)
+//!     .build()?;
+//! let provider = TracerProvider::builder()
+//!     .with_batch_exporter(exporter, runtime::Tokio)
+//!     .with_resource(res)
+//!     .build();
+//! ```
+//!
+//! ## Not rewritten
+//! - An exporter built elsewhere and passed in (`with_exporter(exporter)`), a pipeline kept in a
+//!   local used in other ways, unknown pipeline options, unknown runtimes, macro bodies that do not
+//!   parse: `error` findings with the manual fix.
+//! - A trace config that is not a `config()`/`Config::default()` chain is passed to the deprecated
+//!   `with_config(..)` with a `warning`; unknown exporter options are kept with a `warning`.
+//!
+//! ## Safety
+//! Argument expressions are spliced verbatim and comments carried over; the replacement has the
+//! old expression's type. Needs opentelemetry_sdk ≥ 0.27.1 for the provider-builder setters.
+
+use syn::visit::Visit;
+
+use crate::edit::TextRange;
+use crate::finding::Severity;
+use crate::otel::chain::{Chain, Link};
+use crate::otel::exporter::{Arg, ExporterConfig, Signal, Transport};
+use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::runtime;
+use crate::otel::trace::{self as model, Processing, TracePipeline};
+use crate::otel::trace_sites::{self, Parsed, PipelineSyntax};
+use crate::syntax::{range_of, range_of_span, text_of};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct OtlpTracePipeline;
+
+impl Transform for OtlpTracePipeline {
+    fn id(&self) -> &'static str {
+        "otlp-trace-pipeline"
+    }
+
+    fn description(&self) -> &'static str {
+        "opentelemetry-otlp new_pipeline().tracing() (0.14 … 0.26) → SpanExporter + TracerProvider (0.27)"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["opentelemetry_otlp", "new_pipeline", "build_span_exporter"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        if cx
+            .package
+            .is_some_and(|p| !p.version_below("opentelemetry-otlp", 0, 27))
+        {
+            return Outcome::default();
+        }
+        let mut out = Outcome::default();
+        let mut plans = ImportPlans::default();
+        trace_sites::rewrite_file(cx, &OtlpSyntax, &mut out, &mut plans);
+        let mut v = BuildSpanExporter {
+            cx,
+            out: &mut out,
+            plans: &mut plans,
+        };
+        v.visit_file(cx.syntax());
+        crate::otel::trace::delete_inlined_config_helpers(
+            cx.file,
+            cx.syntax(),
+            cx.imports(),
+            &mut out,
+        );
+        plans.finish(&mut out);
+        out
+    }
+}
+
+struct OtlpSyntax;
+
+impl PipelineSyntax for OtlpSyntax {
+    fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool {
+        chain
+            .root_path()
+            .is_some_and(|r| cx.imports().is(r, &["opentelemetry_otlp", "new_pipeline"]))
+            && chain.links.first().is_some_and(|l| l.name == "tracing")
+    }
+
+    fn removable(&self, _name: &str) -> bool {
+        false
+    }
+
+    fn mentions(&self) -> &'static [&'static str] {
+        &["new_pipeline"]
+    }
+
+    fn parse(
+        &self,
+        cx: &FileContext<'_>,
+        names: &mut ImportPlan<'_>,
+        links: &[Link<'_>],
+        _site: TextRange,
+        out: &mut Outcome,
+    ) -> Option<Parsed> {
+        let file = cx.file;
+        let imports = cx.imports();
+        let (terminal, options) = links.split_last()?;
+        if !matches!(terminal.name.as_str(), "install_batch" | "install_simple") {
+            return None;
+        }
+        let version = cx.package.and_then(|p| p.version("opentelemetry-otlp"));
+        let (returns, registers_global) =
+            model::old_result("opentelemetry-otlp", version, &terminal.name);
+        let processing = if terminal.name == "install_batch" {
+            let arg = terminal.call.args.first()?;
+            match runtime::recognize(file, imports, arg) {
+                Some(rt) => Processing::Batch(rt),
+                None => {
+                    out.finding(
+                        range_of(file, arg),
+                        Severity::Error,
+                        format!("`{}` is not a runtime this tool knows; the pipeline was not rewritten", text_of(file, arg)),
+                        "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) with `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
+                    );
+                    return None;
+                }
+            }
+        } else {
+            Processing::Simple
+        };
+        let mut p = TracePipeline {
+            exporter: ExporterConfig::new(Transport::Grpc),
+            service_name: None,
+            resource: None,
+            keep_default_resource: false,
+            setters: Vec::new(),
+            opaque_config: None,
+            batch_config: None,
+            processing,
+            returns,
+            registers_global,
+        };
+        let mut carried = Vec::new();
+        for link in options.iter().skip(1) {
+            let args_range = range_of_span(file, link.call.paren_token.span.join());
+            let Some(arg) = link.call.args.first() else {
+                return unknown(file, link, out);
+            };
+            match link.name.as_str() {
+                "with_exporter" => match ExporterConfig::parse(file, imports, arg) {
+                    Some(cfg) => {
+                        for n in &cfg.notes {
+                            out.finding(
+                                n.range,
+                                n.severity,
+                                n.message.clone(),
+                                n.suggestion.clone(),
+                            );
+                        }
+                        p.exporter = cfg;
+                    }
+                    None => {
+                        out.finding(
+                            range_of(file, arg),
+                            Severity::Error,
+                            format!("the exporter `{}` is built elsewhere; this pipeline was not rewritten", text_of(file, arg)),
+                            "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`",
+                        );
+                        return None;
+                    }
+                },
+                "with_trace_config" => {
+                    match model::unfold_config(file, imports, arg)
+                        .or_else(|| model::unfold_config_helper(file, cx.syntax(), imports, arg))
+                    {
+                        Some(u) => {
+                            p.setters = u.setters;
+                            p.resource = u.resource;
+                        }
+                        None => {
+                            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
+                            out.finding(
+                                link.range(file),
+                                Severity::Warning,
+                                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
+                                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
+                            );
+                        }
+                    }
+                    carried.push(args_range);
+                }
+                "with_batch_config" => {
+                    p.batch_config = Some(model::convert_batch_config(file, imports, names, arg));
+                    carried.push(args_range);
+                }
+                _ => return unknown(file, link, out),
+            }
+        }
+        // Comments inside the exporter chain travel with its options.
+        if let Some(l) = options.iter().find(|l| l.name == "with_exporter") {
+            carried.push(range_of_span(file, l.call.paren_token.span.join()));
+        }
+        Some(Parsed {
+            pipeline: p,
+            carried,
+        })
+    }
+}
+
+fn unknown(file: &crate::source::SourceFile, link: &Link<'_>, out: &mut Outcome) -> Option<Parsed> {
+    out.finding(
+        link.range(file),
+        Severity::Error,
+        format!("`.{}(..)` on an OTLP trace pipeline is not known to this tool; the pipeline was not rewritten", link.name),
+        "rewrite it by hand to `SpanExporter::builder()…build()?` + `TracerProvider::builder()…build()` (otel-0.27-migration.md §3.3)",
+    );
+    None
+}
+
+/// `new_exporter().tonic()….build_span_exporter()` → `SpanExporter::builder().with_tonic()….build()`.
+struct BuildSpanExporter<'a, 'c> {
+    cx: &'a FileContext<'c>,
+    out: &'a mut Outcome,
+    plans: &'a mut ImportPlans<'c>,
+}
+
+/// Old pipeline and builder types that have no public 0.27 counterpart.
+const OLD_TYPES: &[(&str, &str)] = &[
+    ("OtlpTracePipeline", "a `TracerProvider` (or the `SpanExporter` it is built from)"),
+    ("OtlpPipeline", "the 0.27 exporter and provider builders"),
+    ("SpanExporterBuilder", "`SpanExporter` (built with `SpanExporter::builder()…build()?`); the 0.27 builder type is not public"),
+];
+
+impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
+    fn visit_type_path(&mut self, t: &'a syn::TypePath) {
+        let resolved = self.cx.imports().resolve(&t.path);
+        if let [krate, name] = resolved.as_slice() {
+            if krate == "opentelemetry_otlp" {
+                if let Some((_, instead)) = OLD_TYPES.iter().find(|(n, _)| n == name) {
+                    self.out.finding(
+                        range_of(self.cx.file, t),
+                        Severity::Error,
+                        format!("`opentelemetry_otlp::{name}` does not exist in opentelemetry-otlp 0.27"),
+                        format!("use {instead}, and update the callers of this signature"),
+                    );
+                }
+            }
+        }
+        syn::visit::visit_type_path(self, t);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        if m.method == "build_span_exporter" && m.args.is_empty() {
+            let file = self.cx.file;
+            if let Some(cfg) = ExporterConfig::parse(file, self.cx.imports(), &m.receiver) {
+                let range = range_of(file, m);
+                let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
+                let indent = format!("{}    ", file.indent_at(range.start));
+                let text = cfg.render(Signal::Span, &mut names, &indent, file.line_ending.as_str());
+                for n in &cfg.notes {
+                    self.out
+                        .finding(n.range, n.severity, n.message.clone(), n.suggestion.clone());
+                }
+                self.out.replace(range, text);
+                self.plans.add(names);
+                return;
+            }
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+}

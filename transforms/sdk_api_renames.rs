@@ -1,0 +1,297 @@
+//! # sdk-api-renames
+//!
+//! ## What it does
+//! Renames the metric and log API items that 0.27 moved or renamed, wherever a path resolves
+//! (through the file's imports) to the old item:
+//! - `opentelemetry::metrics::MetricsError` → `opentelemetry_sdk::metrics::MetricError`, and
+//!   `opentelemetry::metrics::Result` → `opentelemetry_sdk::metrics::MetricResult`;
+//! - `opentelemetry::logs::LogError` / `LogResult` → `opentelemetry_sdk::logs::LogError` /
+//!   `LogResult`;
+//! - the 0.21 SDK struct `opentelemetry_sdk::metrics::MeterProvider` →
+//!   `opentelemetry_sdk::metrics::SdkMeterProvider` (the API trait
+//!   `opentelemetry::metrics::MeterProvider` keeps its name and is not touched);
+//! - `opentelemetry::InstrumentationLibrary` → `opentelemetry::InstrumentationScope`.
+//!
+//! A single-path `use` of the old item is rewritten in place (`use opentelemetry::metrics::MetricsError;`
+//! → `use opentelemetry_sdk::metrics::MetricError;`), or removed when the new item is already
+//! imported; an old item inside a `use` group is removed from it and the new one imported.
+//! Uses of the local name follow.
+//!
+//! The `opentelemetry-prometheus` exporter needs nothing else: `opentelemetry_prometheus::exporter()
+//! .with_registry(registry).build()?` handed to `MeterProvider::builder().with_reader(..)` has the
+//! same shape in 0.14 and 0.27, so the provider rename is the whole change. Metric views
+//! (`new_view`, `Instrument`, `Stream`, `with_view`) compile unchanged once the SDK's
+//! `spec_unstable_metrics_views` feature is on (the manifest transform adds it when the package
+//! mentions `new_view`).
+//!
+//! ## Before
+//! ```rust,ignore
+//! use opentelemetry::metrics::MetricsError;
+//! use opentelemetry_sdk::metrics::MeterProvider;
+//! fn init() -> Result<MeterProvider, MetricsError> { … }
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! use opentelemetry_sdk::metrics::MetricError;
+//! use opentelemetry_sdk::metrics::SdkMeterProvider;
+//! fn init() -> Result<SdkMeterProvider, MetricError> { … }
+//! ```
+//!
+//! ## Not rewritten (findings)
+//! - `InstrumentationLibrary::new(..)` (the type is renamed; 0.27 builds scopes with
+//!   `InstrumentationScope::builder(name).with_version(..).with_schema_url(..).build()`): `error`.
+//! - `.versioned_meter(..)`, `global::meter_with_version(..)` (removed): `error`, use
+//!   `meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`.
+//! - `global::set_error_handler(..)` (removed; 0.27 reports internal errors through `tracing`
+//!   with the `internal-logs` feature): `error`, remove the call.
+//! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.
+//!
+//! ## Safety
+//! Only path text changes; the renamed items are the same types under new names (the error
+//! enums keep their variants that matter: `Other(String)`, `Config(String)`).
+
+use syn::visit::Visit;
+
+use crate::edit::TextRange;
+use crate::finding::Severity;
+use crate::otel::imports::ImportPlan;
+use crate::source::SourceFile;
+use crate::syntax::{ident_str, range_of, range_of_span, ImportMap};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct SdkApiRenames;
+
+const RENAMES: &[(&str, &str)] = &[
+    (
+        "opentelemetry::metrics::MetricsError",
+        "opentelemetry_sdk::metrics::MetricError",
+    ),
+    (
+        "opentelemetry::metrics::Result",
+        "opentelemetry_sdk::metrics::MetricResult",
+    ),
+    (
+        "opentelemetry::logs::LogError",
+        "opentelemetry_sdk::logs::LogError",
+    ),
+    (
+        "opentelemetry::logs::LogResult",
+        "opentelemetry_sdk::logs::LogResult",
+    ),
+    (
+        "opentelemetry_sdk::metrics::MeterProvider",
+        "opentelemetry_sdk::metrics::SdkMeterProvider",
+    ),
+    (
+        "opentelemetry::InstrumentationLibrary",
+        "opentelemetry::InstrumentationScope",
+    ),
+];
+
+fn segs(path: &str) -> Vec<&str> {
+    path.split("::").collect()
+}
+
+fn last(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+impl Transform for SdkApiRenames {
+    fn id(&self) -> &'static str {
+        "sdk-api-renames"
+    }
+
+    fn description(&self) -> &'static str {
+        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &[
+            "MetricsError",
+            "metrics::Result",
+            "LogError",
+            "LogResult",
+            "MeterProvider",
+            "InstrumentationLibrary",
+            "versioned_meter",
+            "meter_with_version",
+            "set_error_handler",
+        ]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        if !cx
+            .package
+            .is_some_and(|p| p.version_below("opentelemetry", 0, 27))
+        {
+            return out;
+        }
+        let file = cx.file;
+        let syntax = cx.syntax();
+        let imports = cx.imports();
+        let mut plan = ImportPlan::at(file, syntax, 0);
+
+        // Imports of an old item: the local name each one binds, and what the code writes now.
+        let mut local_renames: Vec<(String, String)> = Vec::new();
+        for item in crate::item_edit::use_items(syntax) {
+            for (old, new) in RENAMES {
+                let Some(local) = single_path_leaf(item, &segs(old)) else {
+                    continue;
+                };
+                if imports.local_name_of(&segs(new)).is_some() {
+                    // The new item is imported already: the old import goes.
+                    out.edit(crate::item_edit::delete_item(file, item));
+                    local_renames.push((local, last(new).to_string()));
+                } else {
+                    let tree = range_of(file, &item.tree);
+                    let text = if local == last(old) {
+                        new.to_string()
+                    } else {
+                        format!("{new} as {local}")
+                    };
+                    out.replace(tree, text);
+                    if local == last(old) {
+                        local_renames.push((local, last(new).to_string()));
+                    }
+                }
+            }
+        }
+
+        let mut paths = Paths {
+            file,
+            imports,
+            sites: Vec::new(),
+            findings: Vec::new(),
+        };
+        paths.visit_file(syntax);
+        for (range, first_ident, old, new) in paths.sites {
+            if let Some((_, to)) = local_renames.iter().find(|(l, _)| *l == first_ident) {
+                if range.len() == first_ident.len() {
+                    out.replace(range, to.clone());
+                    continue;
+                }
+            }
+            // Grouped imports and qualified paths: the plan picks the spelling of the new item
+            // and drops the old import once nothing names it.
+            out.replace(range, plan.name(new));
+            plan.remove(old);
+        }
+        for (range, message, suggestion) in paths.findings {
+            out.finding(range, Severity::Error, message, suggestion);
+        }
+        plan.finish(&mut out);
+        out
+    }
+}
+
+/// The local name when `item` is exactly `use <expected>;` or `use <expected> as x;`.
+fn single_path_leaf(item: &syn::ItemUse, expected: &[&str]) -> Option<String> {
+    let mut tree = &item.tree;
+    let mut path = Vec::new();
+    loop {
+        match tree {
+            syn::UseTree::Path(p) => {
+                path.push(ident_str(&p.ident));
+                tree = &p.tree;
+            }
+            syn::UseTree::Name(n) => {
+                path.push(ident_str(&n.ident));
+                return path.iter().eq(expected.iter()).then(|| ident_str(&n.ident));
+            }
+            syn::UseTree::Rename(r) => {
+                path.push(ident_str(&r.ident));
+                return path
+                    .iter()
+                    .eq(expected.iter())
+                    .then(|| ident_str(&r.rename));
+            }
+            _ => return None,
+        }
+    }
+}
+
+type Site = (TextRange, String, &'static str, &'static str);
+
+struct Paths<'a> {
+    file: &'a SourceFile,
+    imports: &'a ImportMap,
+    /// Path range (segments only, no generic arguments), its first identifier, old, new.
+    sites: Vec<Site>,
+    findings: Vec<(TextRange, String, String)>,
+}
+
+impl<'ast> Visit<'ast> for Paths<'_> {
+    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let resolved = self.imports.resolve(path);
+        for (old, new) in RENAMES {
+            let old_segs = segs(old);
+            // `MetricsError`, `MetricsError::Other`, `sdk::metrics::MeterProvider::builder`: the
+            // leading segments that stand for the old item.
+            if resolved.len() < old_segs.len()
+                || !resolved[..old_segs.len()]
+                    .iter()
+                    .map(String::as_str)
+                    .eq(old_segs.iter().copied())
+            {
+                continue;
+            }
+            let extra = resolved.len() - old_segs.len();
+            let Some(n) = path.segments.len().checked_sub(extra).filter(|n| *n > 0) else {
+                continue;
+            };
+            let first = &path.segments[0];
+            let upto = &path.segments[n - 1];
+            let range = TextRange::new(
+                range_of(self.file, path).start,
+                range_of_span(self.file, upto.ident.span()).end,
+            );
+            self.sites.push((range, ident_str(&first.ident), old, new));
+        }
+        let removed: &[(&[&str], &str, &str)] = &[
+            (
+                &["opentelemetry", "global", "meter_with_version"],
+                "`global::meter_with_version` was removed in opentelemetry 0.27",
+                "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
+            ),
+            (
+                &["opentelemetry", "global", "set_error_handler"],
+                "`global::set_error_handler` was removed in opentelemetry 0.27",
+                "remove the call: 0.27 reports internal errors through `tracing` (the `internal-logs` feature, on by default); filter them with the `opentelemetry` targets of your subscriber",
+            ),
+            (
+                &["opentelemetry", "InstrumentationLibrary", "new"],
+                "`InstrumentationLibrary::new(..)` has no 0.27 equivalent constructor",
+                "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
+            ),
+        ];
+        for (full, message, suggestion) in removed {
+            if self.imports.is(path, full) {
+                self.findings.push((
+                    range_of(self.file, path),
+                    message.to_string(),
+                    suggestion.to_string(),
+                ));
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if call.method == "versioned_meter" {
+            self.findings.push((
+                range_of_span(self.file, call.method.span()),
+                "`versioned_meter` was removed in opentelemetry 0.27".into(),
+                "use `provider.meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`".into(),
+            ));
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}

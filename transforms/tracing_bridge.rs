@@ -1,0 +1,239 @@
+//! # tracing-bridge
+//!
+//! ## What it does
+//! Wiring OpenTelemetry into `tracing` after the pipelines are rewritten:
+//! - `tracing_opentelemetry::layer().with_tracer(global::tracer(..))` does not compile on 0.27
+//!   (`BoxedTracer` is not a `PreSampledTracer`): the argument becomes `provider.tracer(..)` of the
+//!   SDK `TracerProvider` bound earlier in the same function.
+//! - `global::shutdown_tracer_provider()` no longer flushes while a tracing layer holds a tracer
+//!   (since 0.24 a `Tracer` keeps its provider alive): where a provider is bound in the same
+//!   function, the call becomes `let _ = provider.shutdown();`.
+//! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
+//!   replacement.
+//!
+//! ## Before
+//! ```rust,ignore
+//! let provider = TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio).build();
+//! global::set_tracer_provider(provider.clone());
+//! tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(global::tracer("app"))).init();
+//! global::shutdown_tracer_provider();
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! let provider = TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio).build();
+//! global::set_tracer_provider(provider.clone());
+//! tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(provider.tracer("app"))).init();
+//! let _ = provider.shutdown();
+//! ```
+//!
+//! ## Not rewritten
+//! - `with_tracer(global::tracer(..))` with no provider in the function: `error` (it does not
+//!   compile) with the fix.
+//! - `global::shutdown_tracer_provider()` with no provider in the function: `warning` (it compiles
+//!   but may not flush) with the fix.
+//! - Removed `global` functions (`set_error_handler`, `handle_error`, `shutdown_meter_provider`,
+//!   `logger_provider`, `set_logger_provider`, `shutdown_logger_provider`, `meter_with_version`):
+//!   `error` naming the replacement.
+//!
+//! ## Safety
+//! Only the argument of `with_tracer` and the shutdown statement change. A provider is used only
+//! when a `let` in the same function binds an SDK `TracerProvider` (built with
+//! `TracerProvider::builder()` or annotated with the type) before the site.
+
+use syn::visit::Visit;
+
+use crate::finding::Severity;
+use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::syntax::{ident_str, range_of, text_of};
+use crate::transform::{FileContext, FileKind, Outcome, Transform};
+
+pub struct TracingBridge;
+
+impl Transform for TracingBridge {
+    fn id(&self) -> &'static str {
+        "tracing-bridge"
+    }
+
+    fn description(&self) -> &'static str {
+        "tracing-opentelemetry layer with the SDK tracer; provider shutdown; removed `global` functions (0.27)"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["global"]
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        if cx
+            .package
+            .is_some_and(|p| !p.version_below("opentelemetry", 0, 27))
+        {
+            return out;
+        }
+        let mut plans = ImportPlans::default();
+        let mut v = Bridge {
+            cx,
+            out: &mut out,
+            plans: &mut plans,
+            providers: Vec::new(),
+        };
+        v.visit_file(cx.syntax());
+        plans.finish(&mut out);
+        out
+    }
+}
+
+/// `global` functions that do not exist in 0.27, with what to use instead.
+const REMOVED_GLOBALS: &[(&str, &str)] = &[
+    ("set_error_handler", "remove it: 0.27 reports internal errors through `tracing` (enable the `internal-logs` feature and a subscriber)"),
+    ("handle_error", "log the error yourself (`tracing::error!`); the global error handler was removed in 0.27"),
+    ("shutdown_meter_provider", "keep the `SdkMeterProvider` and call `meter_provider.shutdown()`"),
+    ("logger_provider", "keep the `LoggerProvider` you built and pass it where it is needed"),
+    ("set_logger_provider", "keep the `LoggerProvider` and hand it to `OpenTelemetryTracingBridge::new(&provider)`"),
+    ("shutdown_logger_provider", "keep the `LoggerProvider` and call `logger_provider.shutdown()`"),
+    ("meter_with_version", "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`"),
+];
+
+struct Bridge<'a, 'c> {
+    cx: &'a FileContext<'c>,
+    out: &'a mut Outcome,
+    plans: &'a mut ImportPlans<'c>,
+    /// SDK tracer providers bound so far in the current function: (name, end offset of the let).
+    providers: Vec<(String, usize)>,
+}
+
+impl Bridge<'_, '_> {
+    fn is_global(&self, path: &syn::Path, name: &str) -> bool {
+        self.cx
+            .imports()
+            .is(path, &["opentelemetry", "global", name])
+    }
+
+    fn provider_at(&self, offset: usize) -> Option<String> {
+        self.providers
+            .iter()
+            .rev()
+            .find(|(_, end)| *end <= offset)
+            .map(|(n, _)| n.clone())
+    }
+
+    /// `let <name> = …TracerProvider::builder()….build();` or `let <name>: …TracerProvider = …;`.
+    fn provider_binding(&self, local: &syn::Local) -> Option<String> {
+        let (pat, ty) = match &local.pat {
+            syn::Pat::Ident(i) => (i, None),
+            syn::Pat::Type(t) => match &*t.pat {
+                syn::Pat::Ident(i) => (i, Some(&*t.ty)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let init = local.init.as_ref()?;
+        let typed = ty.is_some_and(|t| {
+            let text = text_of(self.cx.file, t);
+            text.ends_with("TracerProvider") && !text.contains("dyn")
+        });
+        let built = {
+            let text = text_of(self.cx.file, &*init.expr);
+            text.contains("TracerProvider::builder()") && text.trim_end().ends_with(".build()")
+        };
+        (typed || built).then(|| ident_str(&pat.ident))
+    }
+}
+
+impl<'a> Visit<'a> for Bridge<'_, '_> {
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        let outer = std::mem::take(&mut self.providers);
+        syn::visit::visit_item_fn(self, f);
+        self.providers = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+        let outer = std::mem::take(&mut self.providers);
+        syn::visit::visit_impl_item_fn(self, f);
+        self.providers = outer;
+    }
+
+    fn visit_local(&mut self, local: &'a syn::Local) {
+        syn::visit::visit_local(self, local);
+        if let Some(name) = self.provider_binding(local) {
+            self.providers
+                .push((name, range_of(self.cx.file, local).end));
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        if m.method == "with_tracer" && m.args.len() == 1 {
+            if let syn::Expr::Call(c) = &m.args[0] {
+                if let syn::Expr::Path(p) = &*c.func {
+                    if self.is_global(&p.path, "tracer") {
+                        let file = self.cx.file;
+                        let range = range_of(file, &m.args[0]);
+                        match self.provider_at(range.start) {
+                            Some(provider) => {
+                                let args: Vec<&str> = c.args.iter().map(|a| text_of(file, a)).collect();
+                                let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
+                                names.need_trait_anonymous("opentelemetry::trace::TracerProvider");
+                                self.out.replace(range, format!("{provider}.tracer({})", args.join(", ")));
+                                self.plans.add(names);
+                            }
+                            None => self.out.finding(
+                                range,
+                                Severity::Error,
+                                "`global::tracer(..)` returns a `BoxedTracer`, which the 0.27 tracing layer does not accept (it is not a `PreSampledTracer`)",
+                                "pass the SDK tracer instead: keep the `TracerProvider` you build and call `provider.tracer(\"name\")` (with `use opentelemetry::trace::TracerProvider as _;`)",
+                            ),
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        if let syn::Stmt::Expr(syn::Expr::Call(c), Some(_)) = s {
+            if let syn::Expr::Path(p) = &*c.func {
+                if c.args.is_empty() && self.is_global(&p.path, "shutdown_tracer_provider") {
+                    let file = self.cx.file;
+                    let range = range_of(file, s);
+                    match self.provider_at(range.start) {
+                        Some(provider) => self.out.replace(range, format!("let _ = {provider}.shutdown();")),
+                        None => self.out.finding(
+                            range,
+                            Severity::Warning,
+                            "`global::shutdown_tracer_provider()` no longer flushes pending spans while a tracing layer holds a tracer (since 0.24 a `Tracer` keeps its provider alive); it is removed in 0.28",
+                            "keep the `TracerProvider` you build (return it from the init function or store it) and call `provider.shutdown()` here instead",
+                        ),
+                    }
+                    return;
+                }
+            }
+        }
+        syn::visit::visit_stmt(self, s);
+    }
+
+    fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        for (name, instead) in REMOVED_GLOBALS {
+            if self.is_global(&p.path, name) {
+                self.out.finding(
+                    range_of(self.cx.file, p),
+                    Severity::Error,
+                    format!("`global::{name}` does not exist in opentelemetry 0.27"),
+                    *instead,
+                );
+            }
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+
+    fn visit_macro(&mut self, mac: &'a syn::Macro) {
+        let fragments = crate::syntax::macro_fragments(mac);
+        fragments.visit_with(self);
+    }
+}

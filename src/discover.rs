@@ -5,11 +5,13 @@
 //! standalone package is a [`Project`]; a PATH inside a project (a crate of a workspace, a
 //! single file) belongs to the enclosing project, whose manifests are all read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::context::{names_telemetry_crate, Project};
@@ -191,13 +193,22 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
     all_manifests.sort();
     all_manifests.dedup();
 
+    // Read and parse in parallel (on a crate registry these are thousands of files), then
+    // collect in path order.
+    let read: Vec<ReadManifest> = all_manifests
+        .par_iter()
+        .map(|path| {
+            let text = std::fs::read(path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()));
+            let manifest = text.as_ref().ok().map(|t| Manifest::parse(path, t));
+            (path, text, manifest)
+        })
+        .collect();
     let mut parsed: Vec<Manifest> = Vec::new();
-    for path in &all_manifests {
-        match std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()))
-        {
-            Ok(text) => match Manifest::parse(path, &text) {
+    for (path, text, manifest) in read {
+        match text {
+            Ok(text) => match manifest.expect("parsed when read") {
                 Ok(m) => parsed.push(m),
                 Err(e) if names_telemetry_crate(&text) => {
                     out.errors
@@ -221,14 +232,19 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
 
     // Project roots: the nearest enclosing workspace root that does not exclude the package,
     // else the package itself.
-    let workspace_roots: Vec<&Manifest> = parsed.iter().filter(|m| m.is_workspace_root).collect();
+    // Looked up by walking a manifest's ancestors (innermost first): linear in the number of
+    // manifests, where comparing every manifest with every workspace root was quadratic.
+    let workspace_roots: BTreeMap<&Path, &Manifest> = parsed
+        .iter()
+        .filter(|m| m.is_workspace_root)
+        .map(|m| (m.dir(), m))
+        .collect();
     let mut by_root: BTreeMap<PathBuf, Vec<Manifest>> = BTreeMap::new();
     for m in &parsed {
         let dir = m.dir();
-        let root = workspace_roots
-            .iter()
-            .filter(|w| dir.starts_with(w.dir()))
-            .max_by_key(|w| w.dir().components().count())
+        let root = dir
+            .ancestors()
+            .find_map(|a| workspace_roots.get(a))
             .filter(|w| {
                 let rel = dir.strip_prefix(w.dir()).unwrap_or(dir);
                 !w.workspace_exclude.iter().any(|e| rel.starts_with(e))
@@ -251,39 +267,49 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
         .collect();
 
     // Files go to the innermost project root containing them; files in no project go to a
-    // manifest-less project rooted at the PATH they were found under.
-    let assign = |projects: &mut Vec<ProjectFiles>, file: &Path| -> usize {
-        if let Some(i) = projects
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| file.starts_with(&p.project.root) && (p.project.has_manifests()))
-            .max_by_key(|(_, p)| p.project.root.components().count())
-            .map(|(i, _)| i)
+    // manifest-less project rooted at the PATH they were found under. Roots are found by
+    // walking the file's ancestors (innermost first) through maps, so assigning stays linear
+    // in the number of files on trees with thousands of packages.
+    // Keyed by the path's bytes: every path here is absolute, canonical and built by joining
+    // names (from the walk or a manifest's parent), so bytes compare like components, faster.
+    let with_manifests: HashMap<OsString, usize> = projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.project.has_manifests())
+        .map(|(i, p)| (p.project.root.clone().into_os_string(), i))
+        .collect();
+    let mut loose: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let loose_roots: HashSet<OsString> = loose_roots
+        .into_iter()
+        .map(PathBuf::into_os_string)
+        .collect();
+    let mut assign = |projects: &mut Vec<ProjectFiles>, file: &Path| -> usize {
+        if let Some(&i) = file
+            .ancestors()
+            .find_map(|a| with_manifests.get(a.as_os_str()))
         {
             return i;
         }
-        let root = loose_roots
-            .iter()
-            .filter(|r| file.starts_with(r))
-            .max_by_key(|r| r.components().count())
-            .cloned()
-            .unwrap_or_else(|| file.parent().unwrap_or(file).to_path_buf());
-        if let Some(i) = projects
-            .iter()
-            .position(|p| p.project.root == root && !p.project.has_manifests())
-        {
+        let root = file
+            .ancestors()
+            .find(|a| loose_roots.contains(a.as_os_str()))
+            .unwrap_or_else(|| file.parent().unwrap_or(file))
+            .to_path_buf();
+        if let Some(&i) = loose.get(&root) {
             return i;
         }
         projects.push(ProjectFiles {
-            project: new_project(root, Vec::new(), opts, &mut Discovery::default()),
+            project: new_project(root.clone(), Vec::new(), opts, &mut Discovery::default()),
             manifests: Vec::new(),
             rust_files: Vec::new(),
             deployment_files: Vec::new(),
         });
+        loose.insert(root, projects.len() - 1);
         projects.len() - 1
     };
+    let parsed_paths: BTreeSet<&Path> = parsed.iter().map(|m| m.path.as_path()).collect();
     for f in &walked.manifests {
-        if parsed.iter().any(|m| &m.path == f) {
+        if parsed_paths.contains(f.as_path()) {
             let i = assign(&mut projects, f);
             projects[i].manifests.push(f.clone());
         }
@@ -302,6 +328,13 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
     out.projects = projects;
     out
 }
+
+/// A manifest path, its text (or why it cannot be read) and its parse.
+type ReadManifest<'a> = (
+    &'a PathBuf,
+    Result<String, String>,
+    Option<Result<Manifest, String>>,
+);
 
 /// Workspace members and explicit targets whose files are missing: a `note` (the user's
 /// build is already broken there, or the manifest is a fixture), never an error.
@@ -396,8 +429,13 @@ fn new_project(
             }
         }
     };
-    let lockfile = std::fs::read_to_string(root.join("Cargo.lock"))
-        .ok()
+    // The lock only refines the versions of telemetry dependencies: skip reading it for the
+    // (many) projects that declare none — on a crate registry most ship a large Cargo.lock.
+    let lockfile = manifests
+        .iter()
+        .any(|m| m.deps.iter().any(|d| names_telemetry_crate(&d.package)))
+        .then(|| std::fs::read_to_string(root.join("Cargo.lock")).ok())
+        .flatten()
         .and_then(|t| Lockfile::parse(&t).ok());
     let component = config.service_name.component.clone().unwrap_or_else(|| {
         root.file_name()

@@ -171,23 +171,27 @@ impl EditSet {
     }
 
     /// Maps an offset in the edited text back to the original text. An offset inside a
-    /// replacement maps to the start of the range it replaced.
+    /// replacement maps to the start of the range it replaced; the point where text was
+    /// deleted maps to the start of the deletion, unless an insertion right there starts at it.
     pub fn map_back(&self, offset: usize) -> usize {
         let mut shift: isize = 0;
+        let mut deleted_at = None;
         for edit in &self.edits {
             let new_start = (edit.range.start as isize + shift) as usize;
             let new_end = new_start + edit.replacement.len();
             if offset < new_start {
                 break;
             }
-            if offset < new_end
-                || (offset == new_end && edit.replacement.is_empty() && offset == new_start)
-            {
+            if offset < new_end {
                 return edit.range.start;
+            }
+            if offset == new_start && edit.replacement.is_empty() {
+                // Keep looking: an insertion at the same point claims the offset.
+                deleted_at.get_or_insert(edit.range.start);
             }
             shift += edit.replacement.len() as isize - edit.range.len() as isize;
         }
-        (offset as isize - shift).max(0) as usize
+        deleted_at.unwrap_or((offset as isize - shift).max(0) as usize)
     }
 
     /// The ranges in the edited text that the replacements occupy.
@@ -245,5 +249,10 @@ mod tests {
             s.new_ranges(),
             vec![TextRange::new(0, 7), TextRange::new(8, 9)]
         );
+        // Found by tests/properties.rs: after a deletion, an insertion at its end keeps its
+        // own origin.
+        let s = set(&[(0, 2, ""), (2, 2, "X")]).unwrap();
+        assert_eq!(s.apply("aaaaa"), "Xaaa");
+        assert_eq!(s.map_back(0), 2);
     }
 }

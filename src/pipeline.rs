@@ -326,7 +326,9 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         .files
         .iter()
         .any(|f| f.changed() && f.path.file_name().is_some_and(|n| n == "Cargo.toml"));
-    if manifest_changed && project.lockfile.is_some() {
+    // (The lock is only parsed for projects with telemetry dependencies: check the file too.)
+    if manifest_changed && (project.lockfile.is_some() || project.root.join("Cargo.lock").is_file())
+    {
         result.findings.push(
             Finding::about_path(
                 &project.root.join("Cargo.toml"),
@@ -360,15 +362,16 @@ enum FileRun {
     },
 }
 
-/// Checks that text is still valid for its kind; the error message when it is not.
-fn reparse(kind: FileKind, file: &SourceFile) -> Result<(), String> {
+/// Checks that text is still valid for its kind; the error message when it is not. The
+/// parsed Rust file is returned so the next transform can use it instead of parsing again.
+fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, String> {
     match kind {
-        FileKind::Rust => file.parse_rust().map(|_| ()).map_err(|e| {
+        FileKind::Rust => file.parse_rust().map(Some).map_err(|e| {
             let lc = e.span().start();
             format!("{}:{}: {e}", lc.line, lc.column + 1)
         }),
         FileKind::Manifest => toml_edit::Document::parse(file.text.clone())
-            .map(|_| ())
+            .map(|_| None)
             .map_err(|e| {
                 e.to_string()
                     .lines()
@@ -376,7 +379,7 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<(), String> {
                     .unwrap_or("invalid TOML")
                     .to_string()
             }),
-        FileKind::Deployment => Ok(()),
+        FileKind::Deployment => Ok(None),
     }
 }
 
@@ -389,17 +392,22 @@ fn run_file(
     kind: FileKind,
 ) -> FileRun {
     let original = SourceFile::new(path, text);
-    if let Err(e) = reparse(kind, &original) {
-        let what = match kind {
-            FileKind::Rust => "Rust syntax error",
-            FileKind::Manifest => "malformed Cargo.toml",
-            FileKind::Deployment => unreachable!("deployment files are not parsed"),
-        };
-        return FileRun::Failed {
-            path: path.to_path_buf(),
-            message: format!("{what} at {e}; file left untouched"),
-        };
-    }
+    // The parse of `current`, when it is fresh: a file is parsed once to check it, and again
+    // only after a transform changed it.
+    let mut fresh_parse = match reparse(kind, &original) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let what = match kind {
+                FileKind::Rust => "Rust syntax error",
+                FileKind::Manifest => "malformed Cargo.toml",
+                FileKind::Deployment => unreachable!("deployment files are not parsed"),
+            };
+            return FileRun::Failed {
+                path: path.to_path_buf(),
+                message: format!("{what} at {e}; file left untouched"),
+            };
+        }
+    };
     let package = project.package_for(path);
     let mut current = original.clone();
     let mut history: Vec<EditSet> = Vec::new();
@@ -410,7 +418,7 @@ fn run_file(
             continue;
         }
         let (syntax, manifest) = match kind {
-            FileKind::Rust => match current.parse_rust() {
+            FileKind::Rust => match fresh_parse.take().map_or_else(|| current.parse_rust(), Ok) {
                 Ok(f) => (Some(f), None),
                 Err(_) => unreachable!("text is re-parsed after every transform"),
             },
@@ -435,6 +443,8 @@ fn run_file(
             raw_findings.push((t.id(), map_finding(&history, f)));
         }
         if outcome.edits.is_empty() {
+            // The text did not change: the next transform sees the same parse.
+            fresh_parse = syntax;
             continue;
         }
         if kind == FileKind::Deployment {
@@ -456,12 +466,14 @@ fn run_file(
         }
         let candidate = SourceFile::new(path, outcome.edits.apply(&current.text));
         match reparse(kind, &candidate) {
-            Ok(()) => {
+            Ok(parsed) => {
                 counts.push((t.id().to_string(), outcome.edits.len()));
                 history.push(outcome.edits);
                 current = candidate;
+                fresh_parse = parsed;
             }
             Err(e) => {
+                fresh_parse = syntax;
                 if std::env::var_os("OTEL_MIGRATE_DEBUG_UNPARSABLE").is_some() {
                     eprintln!("--- {} by {}:\n{}", path.display(), t.id(), candidate.text);
                 }

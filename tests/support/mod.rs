@@ -9,6 +9,8 @@ use otel_migrate::finding::Finding;
 use otel_migrate::pipeline::{self, RunOptions, RunResult};
 use otel_migrate::source::SourceFile;
 
+pub mod robustness;
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
@@ -64,7 +66,7 @@ impl Case {
     }
 
     /// Writes the case into `root` as a project.
-    fn lay_out(&self, root: &Path) {
+    pub fn lay_out(&self, root: &Path) {
         let dir = fixtures_dir().join(&self.transform);
         if self.path.is_dir() {
             copy_dir(&self.path, root);
@@ -256,7 +258,7 @@ impl FromStrChecked for toml_edit::DocumentMut {
 }
 
 /// Every changed line must overlap a range the engine says it edited: nothing else moves.
-fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
+pub fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
     let diff = similar::TextDiff::from_lines(&f.original, &f.output);
     let mut starts = vec![0usize];
     for (i, b) in f.original.bytes().enumerate() {
@@ -292,7 +294,7 @@ fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
     out
 }
 
-fn line_ending_violations(original: &str, output: &str) -> Vec<String> {
+pub fn line_ending_violations(original: &str, output: &str) -> Vec<String> {
     let mut v = Vec::new();
     let bare_lf = |s: &str| {
         s.bytes()

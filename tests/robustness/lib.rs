@@ -1,0 +1,1 @@
+// Intentionally empty: this package exists only to pin the crates `cargo fetch` downloads.

@@ -204,6 +204,23 @@ pub fn main() -> u8 {
     run(cli)
 }
 
+/// `diff` and `check`: run, optionally verify, print; `check` also fails on pending changes
+/// and on error/warning findings.
+fn dry_run(args: &RunArgs, gate: bool) -> u8 {
+    let options = args.options();
+    let result = pipeline::run(&options);
+    let mut report = RunReport::from_result(&result);
+    let verified = verify_if(args.verify, &result, &options.paths, &mut report);
+    print_outcome(&args.presentation(), &result, &report, true);
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if (gate && report.check_fails()) || !verified {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
 /// `otel-migrate diff | head` must end quietly like other command-line tools, not panic in
 /// `println!` on a closed pipe: restore the default SIGPIPE action Rust's runtime ignores.
 fn restore_sigpipe() {
@@ -227,34 +244,8 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_ERROR
             }
         },
-        Command::Diff(args) => {
-            let options = args.options();
-            let result = pipeline::run(&options);
-            let mut report = RunReport::from_result(&result);
-            let verified = verify_if(args.verify, &result, &options.paths, &mut report);
-            print_outcome(&args.presentation(), &result, &report, true);
-            if !report.errors.is_empty() {
-                EXIT_ERROR
-            } else if !verified {
-                EXIT_CHECK_FAILED
-            } else {
-                EXIT_OK
-            }
-        }
-        Command::Check(args) => {
-            let options = args.options();
-            let result = pipeline::run(&options);
-            let mut report = RunReport::from_result(&result);
-            let verified = verify_if(args.verify, &result, &options.paths, &mut report);
-            print_outcome(&args.presentation(), &result, &report, true);
-            if !report.errors.is_empty() {
-                EXIT_ERROR
-            } else if report.check_fails() || !verified {
-                EXIT_CHECK_FAILED
-            } else {
-                EXIT_OK
-            }
-        }
+        Command::Diff(args) => dry_run(&args, false),
+        Command::Check(args) => dry_run(&args, true),
         Command::Apply { run, allow_dirty } => {
             let options = run.options();
             let result = pipeline::run(&options);

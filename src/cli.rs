@@ -90,11 +90,11 @@ pub struct RunArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Run only this transform (repeatable).
-    #[arg(long = "only", value_name = "ID")]
+    /// Run only this transform (repeatable, or comma-separated).
+    #[arg(long = "only", value_name = "ID", value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Do not run this transform (repeatable).
-    #[arg(long = "skip", value_name = "ID")]
+    /// Do not run this transform (repeatable, or comma-separated).
+    #[arg(long = "skip", value_name = "ID", value_delimiter = ',')]
     pub skip: Vec<String>,
     /// Configuration file for every project (default: `otel-migrate.toml` at each project or repository root).
     #[arg(long, value_name = "FILE")]
@@ -134,11 +134,11 @@ pub struct BatchArgs {
     /// No progress bar and no diffs; the summary only.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Run only this transform in every repository (repeatable).
-    #[arg(long = "only", value_name = "ID")]
+    /// Run only this transform in every repository (repeatable, or comma-separated).
+    #[arg(long = "only", value_name = "ID", value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Do not run this transform in any repository (repeatable).
-    #[arg(long = "skip", value_name = "ID")]
+    /// Do not run this transform in any repository (repeatable, or comma-separated).
+    #[arg(long = "skip", value_name = "ID", value_delimiter = ',')]
     pub skip: Vec<String>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -5,9 +5,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::config::Config;
-use crate::manifest::{minimum_version, DepEntry, DepKind, Lockfile, Manifest};
+use crate::manifest::{canonical, minimum_version, DepEntry, DepKind, Lockfile, Manifest};
 
 /// Strings whose presence in a package's telemetry files the manifest transforms ask about
 /// (which exporters, transports, propagators, signals and runtimes the code uses). A needle
@@ -71,14 +74,21 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Whether `text` contains `needle` with identifier boundaries (see [`USAGE_NEEDLES`]).
-pub fn contains_word(text: &str, needle: &str) -> bool {
-    let check_start = needle.starts_with(is_ident_char);
-    let check_end = needle.ends_with(is_ident_char);
-    text.match_indices(needle).any(|(i, _)| {
-        let before_ok = !check_start || !text[..i].ends_with(is_ident_char);
-        let after_ok = !check_end || !text[i + needle.len()..].starts_with(is_ident_char);
-        before_ok && after_ok
+/// Whether the match `text[start..end]` of `needle` has the identifier boundaries
+/// [`USAGE_NEEDLES`] asks for.
+fn is_word_match(text: &str, start: usize, end: usize, needle: &str) -> bool {
+    let before_ok = !needle.starts_with(is_ident_char) || !text[..start].ends_with(is_ident_char);
+    let after_ok = !needle.ends_with(is_ident_char) || !text[end..].starts_with(is_ident_char);
+    before_ok && after_ok
+}
+
+/// One automaton for all the usage needles (the derived [`JAEGER_PROPAGATOR`] excepted): a
+/// file is scanned once, not once per needle.
+fn usage_matcher() -> &'static AhoCorasick {
+    static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
+    MATCHER.get_or_init(|| {
+        AhoCorasick::new(USAGE_NEEDLES.iter().filter(|n| **n != JAEGER_PROPAGATOR))
+            .expect("usage needles build an automaton")
     })
 }
 
@@ -89,17 +99,34 @@ pub struct UsageFacts {
 
 impl UsageFacts {
     pub fn scan(&mut self, text: &str) {
-        for needle in USAGE_NEEDLES {
-            if *needle != JAEGER_PROPAGATOR
-                && !self.seen.contains(needle)
-                && contains_word(text, needle)
-            {
-                self.seen.insert(needle);
+        let scanned: Vec<&'static str> = USAGE_NEEDLES
+            .iter()
+            .copied()
+            .filter(|n| *n != JAEGER_PROPAGATOR)
+            .collect();
+        let mut in_file = vec![false; scanned.len()];
+        for m in usage_matcher().find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            if !in_file[i] && is_word_match(text, m.start(), m.end(), scanned[i]) {
+                in_file[i] = true;
             }
         }
-        if contains_word(text, "opentelemetry_jaeger") && contains_word(text, "Propagator") {
+        let found = |needle: &str| {
+            scanned
+                .iter()
+                .zip(&in_file)
+                .any(|(n, f)| *f && *n == needle)
+        };
+        if found("opentelemetry_jaeger") && found("Propagator") {
             self.seen.insert(JAEGER_PROPAGATOR);
         }
+        self.seen.extend(
+            scanned
+                .iter()
+                .zip(&in_file)
+                .filter(|(_, f)| **f)
+                .map(|(n, _)| *n),
+        );
     }
 
     /// Adds the facts of another package (a workspace dependency serves every member that
@@ -149,6 +176,25 @@ impl PackageInfo {
 
     pub fn depends_on(&self, krate: &str) -> bool {
         self.deps.iter().any(|d| d.entry.is(krate))
+    }
+
+    /// Whether the package is or depends on an OpenTelemetry crate (`opentelemetry*`,
+    /// `tracing-opentelemetry`): only such a package can use the APIs the OTel transforms
+    /// rewrite.
+    pub fn uses_opentelemetry(&self) -> bool {
+        let is_otel = |name: &str| {
+            let name = canonical(name);
+            name.starts_with("opentelemetry") || name == "tracing-opentelemetry"
+        };
+        is_otel(&self.name) || self.deps.iter().any(|d| is_otel(&d.entry.package))
+    }
+
+    /// Whether the package is or depends on a telemetry crate ([`TELEMETRY_CRATES`], by the
+    /// same substring rule as [`names_telemetry_crate`]): only then can its manifest change.
+    pub fn uses_telemetry(&self) -> bool {
+        std::iter::once(&self.name)
+            .chain(self.deps.iter().map(|d| &d.entry.package))
+            .any(|name| names_telemetry_crate(&canonical(name)))
     }
 
     /// Whether the source version of `krate` is known and below `major.minor`.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::context::{names_telemetry_crate, Project, TELEMETRY_NEEDLES};
+use crate::context::{names_telemetry_crate, PackageInfo, Project, TELEMETRY_NEEDLES};
 use crate::discover::{discover, DiscoverOptions, ProjectFiles};
 use crate::edit::{EditSet, TextRange};
 use crate::finding::{Finding, RawFinding, Severity};
@@ -190,47 +190,49 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         .copied()
         .filter(|t| config.is_enabled(t.id()))
         .collect();
-    let needles_of = |kind: FileKind| -> Vec<&'static str> {
-        let mut n: Vec<&str> = enabled
-            .iter()
-            .filter(|t| t.scans(kind))
-            .flat_map(|t| t.needles().iter().copied())
-            .collect();
-        n.sort();
-        n.dedup();
-        n
-    };
-    let rust_needles = needles_of(FileKind::Rust);
-    // Files are read for the Rust transforms and, when manifest transforms run, for the usage
-    // facts those need (whatever Rust transforms are enabled).
-    let mut read_needles = rust_needles.clone();
-    if enabled.iter().any(|t| t.kind() == FileKind::Manifest) {
-        read_needles.extend(TELEMETRY_NEEDLES);
-    }
+    let usage_wanted = enabled.iter().any(|t| t.kind() == FileKind::Manifest);
+    // One plan per package (same index) and one for files outside any package.
+    let plans: Vec<Plan> = project
+        .packages
+        .iter()
+        .map(|p| Plan::new(&enabled, Some(p), usage_wanted))
+        .collect();
+    let loose = Plan::new(&enabled, None, false);
+    let plan_of = |package: Option<usize>| package.map_or(&loose, |i| &plans[i]);
 
     // Read the Rust files first: their usage facts feed the manifest transforms.
-    let texts: Vec<(PathBuf, Read)> = rust_files
+    let texts: Vec<(PathBuf, Option<usize>, Read)> = rust_files
         .par_iter()
-        .map(|p| (p.clone(), read_file(p, &read_needles)))
+        .map(|p| {
+            let package = package_index(&project, p);
+            let needles = &plan_of(package).read_needles;
+            let read = if needles.is_empty() {
+                Read::Skipped
+            } else {
+                read_file(p, needles)
+            };
+            (p.clone(), package, read)
+        })
         .collect();
     let mut rust_inputs = Vec::new();
     let mut orphan_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for (path, read) in texts {
+    for (path, package, read) in texts {
         match read {
             Read::Text(text) => {
-                let for_rust = rust_needles.iter().any(|n| text.contains(n));
-                let orphan = project.has_manifests() && project.package_for(&path).is_none();
+                let plan = plan_of(package);
+                let for_rust = plan.rust_needles.iter().any(|n| text.contains(n));
+                let orphan = project.has_manifests() && package.is_none();
                 if orphan && !config.include_orphans {
                     if for_rust {
                         orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
                     }
                     continue;
                 }
-                if let Some(i) = package_index(&project, &path) {
+                if let Some(i) = package.filter(|_| plan.wants_usage) {
                     project.packages[i].usage.scan(&text);
                 }
                 if for_rust {
-                    rust_inputs.push((path, text));
+                    rust_inputs.push((path, text, package));
                 }
             }
             Read::Skipped => {}
@@ -244,11 +246,13 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         );
     }
 
-    let manifest_needles = needles_of(FileKind::Manifest);
-    let manifest_inputs: Vec<(PathBuf, String)> = manifests
+    let manifest_needles = needles_of(&enabled, FileKind::Manifest);
+    let manifest_inputs: Vec<(PathBuf, String, Option<usize>)> = manifests
         .iter()
         .filter_map(|p| match read_file(p, &manifest_needles) {
-            Read::Text(t) if names_telemetry_crate(&t) => Some((p.clone(), t)),
+            Read::Text(t) if names_telemetry_crate(&t) => {
+                Some((p.clone(), t, package_index(&project, p)))
+            }
             Read::Error(e) => {
                 result.errors.push((p.clone(), e));
                 None
@@ -258,42 +262,50 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         .collect();
 
     // Deployment files are read only when a transform scans them (findings only).
-    let deployment_needles = needles_of(FileKind::Deployment);
-    let deployment_inputs: Vec<(PathBuf, String)> = if deployment_needles.is_empty() {
+    let deployment_needles = needles_of(&enabled, FileKind::Deployment);
+    let deployment_inputs: Vec<(PathBuf, String, Option<usize>)> = if deployment_needles.is_empty()
+    {
         Vec::new()
     } else {
         result.files_scanned += deployment_files.len();
         deployment_files
             .iter()
-            .filter_map(|p| match read_file(p, &deployment_needles) {
-                Read::Text(t) => Some((p.clone(), t)),
-                Read::Error(e) => {
-                    result.errors.push((p.clone(), e));
-                    None
+            .filter_map(|p| {
+                let package = package_index(&project, p);
+                let needles = &plan_of(package).deployment_needles;
+                if needles.is_empty() {
+                    return None;
                 }
-                Read::Skipped => None,
+                match read_file(p, needles) {
+                    Read::Text(t) => Some((p.clone(), t, package)),
+                    Read::Error(e) => {
+                        result.errors.push((p.clone(), e));
+                        None
+                    }
+                    Read::Skipped => None,
+                }
             })
             .collect()
     };
 
     let project = &project;
     let config = &config;
-    let enabled = &enabled;
     let outcomes: Vec<(FileKind, FileRun)> = manifest_inputs
         .into_par_iter()
-        .map(|(p, t)| (p, t, FileKind::Manifest))
+        .map(|(p, t, i)| (p, t, i, FileKind::Manifest))
         .chain(
             rust_inputs
                 .into_par_iter()
-                .map(|(p, t)| (p, t, FileKind::Rust)),
+                .map(|(p, t, i)| (p, t, i, FileKind::Rust)),
         )
         .chain(
             deployment_inputs
                 .into_par_iter()
-                .map(|(p, t)| (p, t, FileKind::Deployment)),
+                .map(|(p, t, i)| (p, t, i, FileKind::Deployment)),
         )
-        .map(|(path, text, kind)| {
-            let run = run_file(project, config, enabled, &path, text, kind);
+        .map(|(path, text, package, kind)| {
+            let transforms = &plan_of(package).transforms;
+            let run = run_file(project, config, transforms, &path, text, kind);
             // Spans of this file are dead now; release proc-macro2's source map so memory
             // stays flat over big trees.
             proc_macro2::extra::invalidate_current_thread_spans();
@@ -340,6 +352,54 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         );
     }
     result
+}
+
+/// The enabled transforms that apply to one package (or to the files outside any package), and
+/// the needles that let a file through to them.
+struct Plan {
+    transforms: Vec<&'static dyn Transform>,
+    rust_needles: Vec<&'static str>,
+    deployment_needles: Vec<&'static str>,
+    /// Whether the files read are scanned for usage facts (the package depends on a telemetry
+    /// crate).
+    wants_usage: bool,
+    /// What lets a Rust file be read at all: its transforms' needles, plus the telemetry
+    /// needles when the manifest transforms want the usage facts of every telemetry file.
+    read_needles: Vec<&'static str>,
+}
+
+impl Plan {
+    fn new(enabled: &[&'static dyn Transform], package: Option<&PackageInfo>, usage: bool) -> Plan {
+        let transforms: Vec<&'static dyn Transform> = enabled
+            .iter()
+            .copied()
+            .filter(|t| t.applies_to(package))
+            .collect();
+        let rust_needles = needles_of(&transforms, FileKind::Rust);
+        let wants_usage = package.is_some_and(PackageInfo::uses_telemetry);
+        let mut read_needles = rust_needles.clone();
+        if usage && wants_usage {
+            read_needles.extend(TELEMETRY_NEEDLES);
+        }
+        Plan {
+            deployment_needles: needles_of(&transforms, FileKind::Deployment),
+            transforms,
+            rust_needles,
+            wants_usage,
+            read_needles,
+        }
+    }
+}
+
+fn needles_of(transforms: &[&'static dyn Transform], kind: FileKind) -> Vec<&'static str> {
+    let mut n: Vec<&str> = transforms
+        .iter()
+        .filter(|t| t.scans(kind))
+        .flat_map(|t| t.needles().iter().copied())
+        .collect();
+    n.sort();
+    n.dedup();
+    n
 }
 
 fn package_index(project: &Project, path: &Path) -> Option<usize> {

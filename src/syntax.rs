@@ -225,6 +225,17 @@ impl ImportMap {
     /// "new_agent_pipeline"]`): through an import or alias, fully qualified, or through a glob
     /// import of its parent module.
     pub fn is(&self, path: &syn::Path, expected: &[&str]) -> bool {
+        // Cheap reject without allocating (this runs for every path of every file): resolving
+        // only replaces the first segment, so the last one must already match unless the path
+        // is a single imported name (an alias).
+        let (Some(last), Some(want)) = (path.segments.last(), expected.last()) else {
+            return false;
+        };
+        if last.ident != want
+            && (path.segments.len() > 1 || !self.names.contains_key(&ident_str(&last.ident)))
+        {
+            return false;
+        }
         let resolved = self.resolve(path);
         let trimmed: &[String] = match resolved.first().map(String::as_str) {
             Some("") | Some("crate") => &resolved[..],

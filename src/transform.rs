@@ -33,6 +33,14 @@ pub trait Transform: Sync + Send {
     }
     /// The transform runs only on files containing at least one of these strings.
     fn needles(&self) -> &'static [&'static str];
+    /// Whether the transform can change anything in the files of `package` (`None`: a file
+    /// outside any package), decided from the manifest alone before any file is read: the
+    /// gate that keeps big trees fast (a tree of crates that do not use the migrated crates
+    /// is never parsed). Version gates belong here rather than at the top of `run`.
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        let _ = package;
+        true
+    }
     fn run(&self, cx: &FileContext<'_>) -> Outcome;
 }
 

@@ -463,6 +463,91 @@ fn a_single_file_path_uses_its_package_context() {
 }
 
 #[test]
+fn transforms_run_only_in_packages_that_depend_on_their_crates() {
+    // Three members with the same source: it uses OpenTelemetry 0.26 and the `metrics` 0.21
+    // facade, but only `with-otel` depends on opentelemetry and only `with-metrics` on metrics.
+    // A near miss for `without-deps`: the code looks like telemetry, the package does not have
+    // it (a vendored copy, an example that is not built), so it is not migrated nor parsed —
+    // even its syntax error is not reported.
+    let repo = Repo::new(false);
+    repo.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"with-otel\", \"with-metrics\", \"without-deps\"]\n",
+    );
+    std::fs::remove_dir_all(repo.path("src")).unwrap();
+    let source = "use opentelemetry::{global, KeyValue};\n\npub fn init() {\n    let _c = global::meter(\"svc\").u64_counter(\"hits\").init();\n    let _r = KeyValue::new(\"service.name\", \"llm-svc\");\n    metrics::increment_counter!(\"hits_total\");\n}\n";
+    let deps = [
+        (
+            "with-otel",
+            "opentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n",
+        ),
+        ("with-metrics", "metrics = \"0.21\"\n"),
+        ("without-deps", ""),
+    ];
+    for (name, dep) in deps {
+        repo.write(
+            &format!("{name}/Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{dep}"),
+        );
+        repo.write(&format!("{name}/src/lib.rs"), source);
+    }
+    repo.write(
+        "without-deps/src/broken.rs",
+        "use opentelemetry::global;\nfn (\n",
+    );
+    let out = repo
+        .cmd(&[
+            "diff",
+            "--format",
+            "json",
+            "--only",
+            "instrument-init-to-build,service-name,metrics-macros",
+        ])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let files: Vec<(&str, bool)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["changed"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("with-metrics/src/lib.rs", true),
+            ("with-otel/src/lib.rs", true)
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    let diffs: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["diff"].as_str().unwrap())
+        .collect();
+    assert!(
+        diffs[0].contains("+    metrics::counter!(\"hits_total\").increment(1);"),
+        "{}",
+        diffs[0]
+    );
+    assert!(!diffs[0].contains(".build()"), "{}", diffs[0]);
+    assert!(
+        diffs[1].contains(".u64_counter(\"hits\").build();"),
+        "{}",
+        diffs[1]
+    );
+    assert!(!diffs[1].contains("increment(1)"), "{}", diffs[1]);
+    for f in report["findings"].as_array().unwrap() {
+        assert!(
+            !f["path"].as_str().unwrap().starts_with("without-deps"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
 fn list_and_explain() {
     let repo = Repo::new(false);
     repo.cmd(&["list"])

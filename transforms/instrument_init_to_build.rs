@@ -31,6 +31,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::finding::Severity;
 use crate::syntax::{ident_str, macro_fragments, range_of_span, range_of_tokens, tokens_mention};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
@@ -84,14 +85,12 @@ impl Transform for InstrumentInitToBuild {
         &[".init()"]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| p.version_below("opentelemetry", 0, 27))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let old_api = cx
-            .package
-            .is_some_and(|p| p.version_below("opentelemetry", 0, 27));
-        if !old_api {
-            return out;
-        }
         let mut finder = InitCalls::default();
         finder.visit_file(cx.syntax());
         for span in finder.sites {

@@ -58,6 +58,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::otel::chain::{Chain, Link};
@@ -86,6 +87,10 @@ impl Transform for JaegerPipeline {
 
     fn needles(&self) -> &'static [&'static str] {
         &["jaeger", "JAEGER"]
+    }
+
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_none_or(PackageInfo::uses_opentelemetry)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

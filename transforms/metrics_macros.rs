@@ -67,6 +67,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::edit::{Edit, TextRange};
 use crate::finding::Severity;
 use crate::otel::metrics_facade::{macro_form, MacroForm, MetricsScope, METRICS};
@@ -91,6 +92,10 @@ impl Transform for MetricsMacros {
 
     fn needles(&self) -> &'static [&'static str] {
         &["metrics", "counter!", "gauge!", "histogram!"]
+    }
+
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| p.depends_on(METRICS))
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

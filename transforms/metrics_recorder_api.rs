@@ -57,6 +57,7 @@
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::edit::{Edit, TextRange};
 use crate::finding::Severity;
 use crate::otel::metrics_facade::{exporter_metrics_minor, MetricsScope, EXPORTER, METRICS, UTIL};
@@ -85,6 +86,10 @@ impl Transform for MetricsRecorderApi {
 
     fn needles(&self) -> &'static [&'static str] {
         &["metrics"]
+    }
+
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| p.depends_on(METRICS))
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -60,6 +60,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::finding::Severity;
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
@@ -96,14 +97,13 @@ impl Transform for OtlpLogsPipeline {
         &["logging()", "logger_provider"]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 27))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let Some(pkg) = cx.package else {
-            return out;
-        };
-        if !pkg.version_below("opentelemetry-otlp", 0, 27) {
-            return out;
-        }
+        let pkg = cx.package.expect("applies_to: a package");
         let returned_logger = pkg.version_below("opentelemetry-otlp", 0, 16);
         let file = cx.file;
         let syntax = cx.syntax();

@@ -59,6 +59,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::finding::Severity;
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
@@ -87,14 +88,13 @@ impl Transform for OtlpMetricsPipeline {
         &["metrics(", "shutdown_meter_provider"]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 27))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let Some(pkg) = cx.package else {
-            return out;
-        };
-        if !pkg.version_below("opentelemetry-otlp", 0, 27) {
-            return out;
-        }
+        let pkg = cx.package.expect("applies_to: a package");
         let registers_globally = pkg.version_below("opentelemetry-otlp", 0, 17);
         let file = cx.file;
         let syntax = cx.syntax();

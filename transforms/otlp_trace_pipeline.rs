@@ -48,6 +48,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::otel::chain::{Chain, Link};
@@ -78,13 +79,11 @@ impl Transform for OtlpTracePipeline {
         &["opentelemetry_otlp", "new_pipeline", "build_span_exporter"]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_none_or(|p| p.version_below("opentelemetry-otlp", 0, 27))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        if cx
-            .package
-            .is_some_and(|p| !p.version_below("opentelemetry-otlp", 0, 27))
-        {
-            return Outcome::default();
-        }
         let mut out = Outcome::default();
         let mut plans = ImportPlans::default();
         trace_sites::rewrite_file(cx, &OtlpSyntax, &mut out, &mut plans);

@@ -53,6 +53,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::otel::imports::ImportPlan;
@@ -124,14 +125,12 @@ impl Transform for SdkApiRenames {
         ]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| p.version_below("opentelemetry", 0, 27))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        if !cx
-            .package
-            .is_some_and(|p| p.version_below("opentelemetry", 0, 27))
-        {
-            return out;
-        }
         let file = cx.file;
         let syntax = cx.syntax();
         let imports = cx.imports();

@@ -103,6 +103,10 @@ impl Transform for ServiceName {
         &["service", "SERVICE", "CARGO_PKG_NAME"]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_none_or(PackageInfo::uses_opentelemetry)
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let naming = Naming::of_project(cx.project);
         match cx.kind() {
@@ -977,6 +981,20 @@ fn is_relevant(text: &str) -> bool {
     text.contains("service") || text.contains("SERVICE") || text.contains("CARGO_PKG_NAME")
 }
 
+/// Text every site needs (the key `"service.name"` or `SERVICE_NAME`, `with_service_name`,
+/// `OTEL_SERVICE_NAME`, `env!("CARGO_PKG_NAME")`): a package with none of it has no site, so
+/// nothing flows into one and its files need not be parsed for package facts.
+fn may_have_site(text: &str) -> bool {
+    [
+        "service.name",
+        "SERVICE_NAME",
+        "with_service_name",
+        "CARGO_PKG_NAME",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<PackageFacts> {
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let slot = CACHE
@@ -1023,16 +1041,38 @@ fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<P
 fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]) -> PackageFacts {
     let mut facts = PackageFacts::default();
     let lib = pkg.name.replace('-', "_");
-    let mut scans = Vec::new();
-    for (path, text) in files {
+    let scan_file = |path: &PathBuf, text: &String| {
         let file = SourceFile::new(path, text.clone());
-        let Ok(syntax) = file.parse_rust() else {
-            continue;
-        };
+        let syntax = file.parse_rust().ok()?;
         let imports = ImportMap::of_file(&syntax);
         let scan = Scanner::scan(&file, &syntax, &imports, Some(pkg));
-        let module = module_path(&pkg.dir, path);
-        scans.push((path.clone(), module, imports, scan));
+        Some((path.clone(), module_path(&pkg.dir, path), imports, scan))
+    };
+    // The files with sites first: the other files only matter (for constants, struct fields
+    // and their defaults) when a site's value is a constant or a field, and parsing a big
+    // package twice is the expensive part.
+    let (with_sites, others): (Vec<_>, Vec<_>) = files.iter().partition(|(_, t)| may_have_site(t));
+    let mut scans: Vec<_> = with_sites
+        .into_iter()
+        .filter_map(|(p, t)| scan_file(p, t))
+        .collect();
+    let follows_values = scans.iter().any(|(_, _, _, scan)| {
+        scan.sites.iter().any(|site| {
+            let value = match &site.value {
+                Value::Replace { receiver, .. } => receiver,
+                v => v,
+            };
+            match value {
+                Value::Field { .. } => true,
+                Value::Const { segments } => {
+                    segments.len() != 1 || !scan.consts.iter().any(|c| c.name == segments[0])
+                }
+                _ => false,
+            }
+        })
+    });
+    if follows_values {
+        scans.extend(others.into_iter().filter_map(|(p, t)| scan_file(p, t)));
     }
     let structs: Vec<(&String, &Vec<String>)> = scans
         .iter()

@@ -75,6 +75,7 @@ use std::collections::BTreeSet;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::item_edit::{delete_item, ident_used_outside, use_items};
@@ -198,15 +199,15 @@ impl Transform for TemporalityTransform {
         &["Temporality", "_temporality"]
     }
 
-    fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let mut out = Outcome::default();
-        let old_api = cx.package.is_some_and(|p| {
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| {
             p.version_below("opentelemetry_sdk", 0, 27)
                 || p.version_below("opentelemetry-otlp", 0, 27)
-        });
-        if !old_api {
-            return out;
-        }
+        })
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut out = Outcome::default();
         let file = cx.file;
         let syntax = cx.syntax();
         let imports = cx.imports();

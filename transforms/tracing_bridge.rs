@@ -43,6 +43,7 @@
 
 use syn::visit::Visit;
 
+use crate::context::PackageInfo;
 use crate::finding::Severity;
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::syntax::{ident_str, range_of, text_of};
@@ -67,14 +68,12 @@ impl Transform for TracingBridge {
         &["global"]
     }
 
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_none_or(|p| p.version_below("opentelemetry", 0, 27))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        if cx
-            .package
-            .is_some_and(|p| !p.version_below("opentelemetry", 0, 27))
-        {
-            return out;
-        }
         let mut plans = ImportPlans::default();
         let mut v = Bridge {
             cx,

@@ -2,6 +2,7 @@
 //! JSON report on stdout, findings, errors and the summary on stderr; exit 0 ok, 1 for a
 //! failing `check`, 2 for errors.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -353,8 +354,8 @@ fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport, sh
         }
     }
     let mut err = std::io::stderr().lock();
-    for f in &result.findings {
-        let _ = writeln!(err, "{}", render_finding(result, f, stderr_color));
+    for rendered in render_findings(result, stderr_color) {
+        let _ = writeln!(err, "{rendered}");
     }
     for e in &report.errors {
         let _ = writeln!(err, "error: {}: {}", e.path, e.message);
@@ -403,15 +404,26 @@ fn verify_text(v: &verify::VerifyReport) -> String {
     out
 }
 
-fn render_finding(result: &RunResult, f: &Finding, color: bool) -> String {
-    let shown = Finding {
-        path: PathBuf::from(display_path(&f.path)),
-        ..f.clone()
-    };
-    let source = result
-        .source_of(&f.path)
-        .map(|t| SourceFile::new(&f.path, t.to_string()));
-    format!("{}\n", shown.render(source.as_ref(), color))
+/// Every finding rendered, in order. Findings are sorted by path: each file's text is indexed
+/// once for all its findings, and files render in parallel.
+fn render_findings(result: &RunResult, color: bool) -> Vec<String> {
+    result
+        .findings
+        .par_chunk_by(|a, b| a.path == b.path)
+        .flat_map_iter(|same_file| {
+            let path = &same_file[0].path;
+            let source = result
+                .source_of(path)
+                .map(|t| SourceFile::new(path, t.to_string()));
+            same_file.iter().map(move |f| {
+                let shown = Finding {
+                    path: PathBuf::from(display_path(&f.path)),
+                    ..f.clone()
+                };
+                format!("{}\n", shown.render(source.as_ref(), color))
+            })
+        })
+        .collect()
 }
 
 fn apply(
@@ -552,8 +564,8 @@ fn print_batch_text(args: &BatchArgs, runs: &[batch::RepoRun], report: &batch::B
         let _ = out.flush();
         let _ = err.write_all(header.as_bytes());
         if !args.quiet {
-            for f in &run.result.findings {
-                let _ = writeln!(err, "{}", render_finding(&run.result, f, stderr_color));
+            for rendered in render_findings(&run.result, stderr_color) {
+                let _ = writeln!(err, "{rendered}");
             }
         }
         for e in &run.report.errors {

@@ -331,6 +331,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
                 result.suppressed += suppressed;
             }
             FileRun::Failed { path, message } => result.errors.push((path, message)),
+            FileRun::Skipped => {}
         }
     }
     // Cargo.lock is never edited: say once per project that `cargo update` refreshes it.
@@ -420,6 +421,8 @@ enum FileRun {
         path: PathBuf,
         message: String,
     },
+    /// No transform wants the file after a closer look at its text: not parsed.
+    Skipped,
 }
 
 /// Checks that text is still valid for its kind; the error message when it is not. The
@@ -446,11 +449,20 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, Strin
 fn run_file(
     project: &Project,
     config: &Config,
-    enabled: &[&'static dyn Transform],
+    transforms: &[&'static dyn Transform],
     path: &Path,
     text: String,
     kind: FileKind,
 ) -> FileRun {
+    let package = project.package_for(path);
+    let wanted = |t: &&&'static dyn Transform, text: &str| {
+        t.scans(kind)
+            && t.needles().iter().any(|n| text.contains(n))
+            && t.wants(text, kind, package, project)
+    };
+    if !transforms.iter().any(|t| wanted(&t, &text)) {
+        return FileRun::Skipped;
+    }
     let original = SourceFile::new(path, text);
     // The parse of `current`, when it is fresh: a file is parsed once to check it, and again
     // only after a transform changed it.
@@ -468,13 +480,12 @@ fn run_file(
             };
         }
     };
-    let package = project.package_for(path);
     let mut current = original.clone();
     let mut history: Vec<EditSet> = Vec::new();
     let mut counts = Vec::new();
     let mut raw_findings: Vec<(&'static str, RawFinding)> = Vec::new();
-    for t in enabled.iter().filter(|t| t.scans(kind)) {
-        if !t.needles().iter().any(|n| current.text.contains(n)) {
+    for t in transforms {
+        if !wanted(&t, &current.text) {
             continue;
         }
         let (syntax, manifest) = match kind {

@@ -2,6 +2,7 @@
 //! summary line are printed from. Adding fields keeps `"version": 1`; changing or removing one
 //! bumps it.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -82,9 +83,10 @@ pub fn display_path(path: &Path) -> String {
 
 impl RunReport {
     pub fn from_result(result: &RunResult) -> RunReport {
+        // Diffs are the expensive part of a report over a big tree: computed in parallel.
         let files: Vec<FileReport> = result
             .files
-            .iter()
+            .par_iter()
             .map(|f| {
                 let path = display_path(&f.path);
                 // A file the run creates (adopt's module) has no original on disk.

@@ -221,6 +221,18 @@ impl ImportMap {
         }
     }
 
+    /// Whether `path` resolves into one of `crates` (its first segment, through the imports),
+    /// checked without allocating: the cheap reject before [`ImportMap::resolve`].
+    pub fn resolves_into(&self, path: &syn::Path, crates: &[&str]) -> bool {
+        let Some(first) = path.segments.first() else {
+            return false;
+        };
+        match self.names.get(&ident_str(&first.ident)) {
+            Some(full) => full.first().is_some_and(|r| crates.contains(&r.as_str())),
+            None => crates.iter().any(|c| first.ident == c),
+        }
+    }
+
     /// Whether `path` names the item `expected` (e.g. `["opentelemetry_jaeger",
     /// "new_agent_pipeline"]`): through an import or alias, fully qualified, or through a glob
     /// import of its parent module.

@@ -41,6 +41,19 @@ pub trait Transform: Sync + Send {
         let _ = package;
         true
     }
+    /// A finer look at a file that passed the needles, still before it is parsed: whether the
+    /// transform can do anything with this text in this package. A file no transform wants is
+    /// not parsed at all.
+    fn wants(
+        &self,
+        text: &str,
+        kind: FileKind,
+        package: Option<&PackageInfo>,
+        project: &Project,
+    ) -> bool {
+        let _ = (text, kind, package, project);
+        true
+    }
     fn run(&self, cx: &FileContext<'_>) -> Outcome;
 }
 

@@ -229,8 +229,15 @@ impl<'ast> Visit<'ast> for Paths<'_> {
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let resolved = self.imports.resolve(path);
-        for (old, new) in RENAMES {
+        let resolved = if self
+            .imports
+            .resolves_into(path, &["opentelemetry", "opentelemetry_sdk"])
+        {
+            self.imports.resolve(path)
+        } else {
+            Vec::new()
+        };
+        for (old, new) in RENAMES.iter().filter(|_| !resolved.is_empty()) {
             let old_segs = segs(old);
             // `MetricsError`, `MetricsError::Other`, `sdk::metrics::MeterProvider::builder`: the
             // leading segments that stand for the old item.

@@ -107,6 +107,22 @@ impl Transform for ServiceName {
         package.is_none_or(PackageInfo::uses_opentelemetry)
     }
 
+    fn wants(
+        &self,
+        text: &str,
+        kind: FileKind,
+        package: Option<&PackageInfo>,
+        project: &Project,
+    ) -> bool {
+        // Without a site of its own, a file can only hold a constant, a default or a test
+        // that a site elsewhere in the package makes relevant.
+        kind != FileKind::Rust
+            || may_have_site(text)
+            || package.is_some_and(|p| {
+                package_facts(project, p, &Naming::of_project(project)).has_flows()
+            })
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let naming = Naming::of_project(cx.project);
         match cx.kind() {
@@ -929,6 +945,13 @@ struct PackageFacts {
 }
 
 impl PackageFacts {
+    /// Whether a constant or a struct field of the package reaches a site.
+    fn has_flows(&self) -> bool {
+        !self.const_flows.is_empty() || !self.field_flows.is_empty()
+    }
+}
+
+impl PackageFacts {
     /// The renames of the default of `field`, of `strukt` when known, else of the only struct
     /// whose default of that field was renamed.
     fn renamed_default(&self, strukt: Option<&str>, field: &str) -> Option<&Vec<(String, String)>> {
@@ -981,18 +1004,14 @@ fn is_relevant(text: &str) -> bool {
     text.contains("service") || text.contains("SERVICE") || text.contains("CARGO_PKG_NAME")
 }
 
-/// Text every site needs (the key `"service.name"` or `SERVICE_NAME`, `with_service_name`,
-/// `OTEL_SERVICE_NAME`, `env!("CARGO_PKG_NAME")`): a package with none of it has no site, so
-/// nothing flows into one and its files need not be parsed for package facts.
+/// Text every site needs: `KeyValue` with the key `"service.name"` or `SERVICE_NAME` (if only in
+/// the `use` of an alias), `with_service_name`, `OTEL_SERVICE_NAME`, `env!("CARGO_PKG_NAME")`.
+/// A file without it has no site; a package without it has nothing that flows into one.
 fn may_have_site(text: &str) -> bool {
-    [
-        "service.name",
-        "SERVICE_NAME",
-        "with_service_name",
-        "CARGO_PKG_NAME",
-    ]
-    .iter()
-    .any(|m| text.contains(m))
+    (text.contains("KeyValue") && (text.contains("service.name") || text.contains("SERVICE_NAME")))
+        || ["with_service_name", "OTEL_SERVICE_NAME", "CARGO_PKG_NAME"]
+            .iter()
+            .any(|m| text.contains(m))
 }
 
 fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<PackageFacts> {

@@ -14,7 +14,7 @@ use crate::apply::write_changes;
 use crate::batch::{self, BatchOptions};
 use crate::finding::Finding;
 use crate::pipeline::{self, RunOptions, RunResult};
-use crate::report::{display_path, RunReport};
+use crate::report::{display_path, RunReport, Summary};
 use crate::source::SourceFile;
 use crate::{adopt, diff, transforms, verify};
 
@@ -209,6 +209,9 @@ pub fn main() -> u8 {
 /// and on error/warning findings.
 fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     let options = args.options();
+    if args.format == Format::Text && !args.verify {
+        return streamed_dry_run(&args.presentation(), &options, gate);
+    }
     let result = pipeline::run(&options);
     let mut report = RunReport::from_result(&result);
     let verified = verify_if(args.verify, &result, &options.paths, &mut report);
@@ -216,6 +219,38 @@ fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     if !report.errors.is_empty() {
         EXIT_ERROR
     } else if (gate && report.check_fails()) || !verified {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `diff`/`check` in text form: each project's diffs and findings are printed as soon as it is
+/// done, then dropped, so memory stays flat however big the tree. (JSON is one document and
+/// `--verify` needs every change: those keep the whole run.)
+fn streamed_dry_run(presentation: &Presentation, options: &RunOptions, gate: bool) -> u8 {
+    let stdout_color = presentation.color_for(std::io::stdout().is_terminal());
+    let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
+    let mut summary = Summary::default();
+    let mut errors = Vec::new();
+    pipeline::run_each(options, |result| {
+        let report = RunReport::from_result(&result);
+        print_diffs(&report, stdout_color);
+        print_findings(&result, stderr_color);
+        summary.add(&report.summary);
+        errors.extend(report.errors);
+    });
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
+    summary.errors = errors.len();
+    let mut err = std::io::stderr().lock();
+    for e in &errors {
+        let _ = writeln!(err, "error: {}: {}", e.path, e.message);
+    }
+    let _ = writeln!(err, "{}", summary.line());
+    if !errors.is_empty() {
+        EXIT_ERROR
+    } else if gate && summary.check_fails() {
         EXIT_CHECK_FAILED
     } else {
         EXIT_OK
@@ -341,22 +376,10 @@ fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport, sh
     let stdout_color = args.color_for(std::io::stdout().is_terminal());
     let stderr_color = args.color_for(std::io::stderr().is_terminal());
     if show_diff {
-        let mut out = std::io::stdout().lock();
-        for f in &report.files {
-            if !f.diff.is_empty() {
-                let text = if stdout_color {
-                    diff::colorize(&f.diff)
-                } else {
-                    f.diff.clone()
-                };
-                let _ = out.write_all(text.as_bytes());
-            }
-        }
+        print_diffs(report, stdout_color);
     }
+    print_findings(result, stderr_color);
     let mut err = std::io::stderr().lock();
-    for rendered in render_findings(result, stderr_color) {
-        let _ = writeln!(err, "{rendered}");
-    }
     for e in &report.errors {
         let _ = writeln!(err, "error: {}: {}", e.path, e.message);
     }
@@ -364,6 +387,25 @@ fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport, sh
         let _ = write!(err, "{}", verify_text(v));
     }
     let _ = writeln!(err, "{}", report.summary_line());
+}
+
+fn print_diffs(report: &RunReport, color: bool) {
+    let mut out = std::io::stdout().lock();
+    for f in report.files.iter().filter(|f| !f.diff.is_empty()) {
+        let text = if color {
+            diff::colorize(&f.diff)
+        } else {
+            f.diff.clone()
+        };
+        let _ = out.write_all(text.as_bytes());
+    }
+}
+
+fn print_findings(result: &RunResult, color: bool) {
+    let mut err = std::io::stderr().lock();
+    for rendered in render_findings(result, color) {
+        let _ = writeln!(err, "{rendered}");
+    }
 }
 
 /// Per project: `compiles`, or the first compiler errors with the transforms behind them.

@@ -79,60 +79,89 @@ impl RunResult {
     }
 }
 
+/// How many projects run at once before their results are handed on: bounds what a streaming
+/// caller holds in memory while keeping both cores busy.
+const PROJECTS_IN_FLIGHT: usize = 16;
+
 /// Runs every enabled transform over the PATHs, in memory.
 pub fn run(opts: &RunOptions) -> RunResult {
     let mut result = RunResult::default();
-    let config_override = match (&opts.config, &opts.config_file) {
-        (Some(c), _) => Some(c.clone()),
-        (None, Some(path)) => match Config::load(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                result.errors.push((path.clone(), e));
-                return result;
-            }
-        },
-        (None, None) => None,
-    };
-    for id in opts.only.iter().chain(&opts.skip) {
-        if transforms::find(id).is_none() {
-            result.errors.push((
-                PathBuf::from(id),
-                format!("unknown transform `{id}` (see `otel-migrate list`)"),
-            ));
-        }
-    }
-    if !result.errors.is_empty() {
-        return result;
-    }
-    let discovery = discover(
-        &opts.paths,
-        &DiscoverOptions {
-            config_override: config_override.as_ref(),
-        },
-    );
-    result.findings.extend(discovery.findings);
-    result.errors.extend(discovery.errors);
-    let per_project: Vec<RunResult> = discovery
-        .projects
-        .into_par_iter()
-        .map(|p| run_project(p, opts))
-        .collect();
-    for r in per_project {
+    run_each(opts, |r| {
         result.files.extend(r.files);
         result.findings.extend(r.findings);
         result.suppressed += r.suppressed;
         result.errors.extend(r.errors);
         result.files_scanned += r.files_scanned;
         result.sources.extend(r.sources);
-    }
-    result.files.sort_by(|a, b| a.path.cmp(&b.path));
-    result.findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
     });
+    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    result.findings.sort_by(finding_order);
     result.findings.dedup();
     result.errors.sort();
     result.errors.dedup();
     result
+}
+
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
+}
+
+/// Runs every enabled transform over the PATHs and hands over the results as they are ready,
+/// so a caller that prints and drops them stays flat in memory however big the tree: first the
+/// discovery's findings and errors (bad config, unknown ids, missing PATHs), then one result per
+/// project, in the order of the project roots, each with its files and findings sorted.
+pub fn run_each(opts: &RunOptions, mut each: impl FnMut(RunResult)) {
+    let mut head = RunResult::default();
+    let config_override = match (&opts.config, &opts.config_file) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(path)) => match Config::load(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                head.errors.push((path.clone(), e));
+                return each(head);
+            }
+        },
+        (None, None) => None,
+    };
+    for id in opts.only.iter().chain(&opts.skip) {
+        if transforms::find(id).is_none() {
+            head.errors.push((
+                PathBuf::from(id),
+                format!("unknown transform `{id}` (see `otel-migrate list`)"),
+            ));
+        }
+    }
+    if !head.errors.is_empty() {
+        return each(head);
+    }
+    let mut discovery = discover(
+        &opts.paths,
+        &DiscoverOptions {
+            config_override: config_override.as_ref(),
+        },
+    );
+    head.findings.extend(discovery.findings);
+    head.findings.sort_by(finding_order);
+    head.errors.extend(discovery.errors);
+    each(head);
+    discovery
+        .projects
+        .sort_by(|a, b| a.project.root.cmp(&b.project.root));
+    let mut projects = discovery.projects.into_iter().peekable();
+    while projects.peek().is_some() {
+        let batch: Vec<ProjectFiles> = projects.by_ref().take(PROJECTS_IN_FLIGHT).collect();
+        let results: Vec<RunResult> = batch
+            .into_par_iter()
+            .map(|p| {
+                let mut r = run_project(p, opts);
+                r.files.sort_by(|a, b| a.path.cmp(&b.path));
+                r.findings.sort_by(finding_order);
+                r.findings.dedup();
+                r
+            })
+            .collect();
+        results.into_iter().for_each(&mut each);
+    }
 }
 
 /// A file read for the pipeline: text, or why it cannot be processed.

@@ -154,14 +154,36 @@ impl RunReport {
 
     /// Whether `check` fails: a pending change, or a finding that is an error or warning.
     pub fn check_fails(&self) -> bool {
-        self.summary.files_changed > 0 || self.findings.iter().any(|f| f.severity.fails_check())
+        self.summary.check_fails()
     }
 
     pub fn summary_line(&self) -> String {
-        let s = &self.summary;
+        self.summary.line()
+    }
+}
+
+impl Summary {
+    /// Adds the counts of another part of the run (a project of a streamed run).
+    pub fn add(&mut self, other: &Summary) {
+        self.files_scanned += other.files_scanned;
+        self.files_changed += other.files_changed;
+        self.findings += other.findings;
+        self.errors += other.errors;
+        self.suppressed += other.suppressed;
+        self.by_severity.error += other.by_severity.error;
+        self.by_severity.warning += other.by_severity.warning;
+        self.by_severity.note += other.by_severity.note;
+    }
+
+    /// Whether `check` fails: a pending change, or a finding that is an error or warning.
+    pub fn check_fails(&self) -> bool {
+        self.files_changed > 0 || self.by_severity.error + self.by_severity.warning > 0
+    }
+
+    pub fn line(&self) -> String {
         format!(
             "otel-migrate: {} file(s) scanned, {} changed; {} finding(s) ({} error, {} warning, {} note), {} suppressed; {} error(s)",
-            s.files_scanned, s.files_changed, s.findings, s.by_severity.error, s.by_severity.warning, s.by_severity.note, s.suppressed, s.errors
+            self.files_scanned, self.files_changed, self.findings, self.by_severity.error, self.by_severity.warning, self.by_severity.note, self.suppressed, self.errors
         )
     }
 }

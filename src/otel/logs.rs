@@ -39,9 +39,9 @@ const WORDING: Wording = Wording {
     pipeline_fix: "rewrite by hand: `LogExporter::builder()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
 };
 
-impl LogsPipeline {
+impl super::placement::PipelineModel for LogsPipeline {
     /// Whether `chain` is `opentelemetry_otlp::new_pipeline().logging()…install_*(..)`.
-    pub fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
             .root_path()
             .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
@@ -52,7 +52,7 @@ impl LogsPipeline {
                 .is_some_and(|l| l.name == "install_batch" || l.name == "install_simple")
     }
 
-    pub fn parse(
+    fn parse(
         file: &SourceFile,
         imports: &ImportMap,
         chain: &Chain<'_>,

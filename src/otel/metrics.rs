@@ -46,9 +46,9 @@ const WORDING: Wording = Wording {
     pipeline_fix: "rewrite the pipeline by hand: `MetricExporter::builder()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
 };
 
-impl MetricsPipeline {
+impl super::placement::PipelineModel for MetricsPipeline {
     /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
-    pub fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
             .root_path()
             .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
@@ -57,7 +57,7 @@ impl MetricsPipeline {
     }
 
     /// Reads a pipeline chain; `Err` names the first part this model cannot carry over.
-    pub fn parse(
+    fn parse(
         file: &SourceFile,
         imports: &ImportMap,
         chain: &Chain<'_>,

@@ -282,7 +282,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                     continue;
                 }
                 let pat = text_of(self.file(), &local.pat).to_string();
-                self.place_statements(stmt, found.links, &[], Some(pat), tail, Vec::new());
+                self.place_statements(stmt, found.links, &[], Some(pat), tail);
                 continue;
             }
             self.let_builder(stmts, i, local);
@@ -418,14 +418,7 @@ impl<'a, 'c> Driver<'a, 'c> {
             if let Some(ci) = &cl.init {
                 if let Some((_, tail)) = self.statement_tail(&ci.expr) {
                     let pat = text_of(self.file(), &cl.pat).to_string();
-                    self.place_statements(
-                        consumer,
-                        links,
-                        &delete_ranges,
-                        Some(pat),
-                        tail,
-                        Vec::new(),
-                    );
+                    self.place_statements(consumer, links, &delete_ranges, Some(pat), tail);
                     return;
                 }
             }
@@ -462,7 +455,6 @@ impl<'a, 'c> Driver<'a, 'c> {
         deletes: &[TextRange],
         pat: Option<String>,
         tail: String,
-        _extra: Vec<String>,
     ) {
         let file = self.file();
         let range = crate::otel::chain::stmt_range(file, stmt);
@@ -482,25 +474,10 @@ impl<'a, 'c> Driver<'a, 'c> {
             provider: fresh("provider", fn_text, &pat),
             result: pat,
         };
-        let mut text = parsed
+        let text = parsed
             .pipeline
             .render_statements(&mut names, &bindings, &tail, &indent, le);
-        let mut scanned = vec![range];
-        scanned.extend(deletes.iter().copied());
-        let leftovers = self.leftover_comments(&scanned, &parsed.carried);
-        if !leftovers.is_empty() {
-            let lead: String = leftovers
-                .iter()
-                .map(|c| format!("{c}{le}{indent}"))
-                .collect();
-            text = lead + &text;
-        }
-        for d in deletes {
-            self.out.edit(Edit::delete(*d));
-        }
-        replace_through_eol(self.file(), &mut self.out, range, text);
-        self.syntax.after_rewrite(self.cx, range, &mut self.out);
-        self.plans.add(names);
+        self.place(range, deletes, &parsed.carried, text, &indent, names);
     }
 
     fn place_expression(&mut self, range: TextRange, links: Vec<Link<'_>>, deletes: &[TextRange]) {
@@ -511,10 +488,26 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
-        let mut text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        let text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        self.place(range, deletes, &parsed.carried, text, &indent, names);
+    }
+
+    /// Puts the rendered `text` of the site at `range` in place: comments of the replaced
+    /// ranges that the rendering does not carry open it, `deletes` go, the site's imports join
+    /// the file's.
+    fn place(
+        &mut self,
+        range: TextRange,
+        deletes: &[TextRange],
+        carried: &[TextRange],
+        mut text: String,
+        indent: &str,
+        names: ImportPlan<'c>,
+    ) {
+        let le = self.file().line_ending.as_str();
         let mut scanned = vec![range];
         scanned.extend(deletes.iter().copied());
-        let leftovers = self.leftover_comments(&scanned, &parsed.carried);
+        let leftovers = self.leftover_comments(&scanned, carried);
         if !leftovers.is_empty() {
             let lead: String = leftovers
                 .iter()

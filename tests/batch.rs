@@ -69,14 +69,39 @@ fn old_repo(root: &Path, name: &str) -> PathBuf {
     dir
 }
 
+/// Writes the batch file `migrate.toml` into `dir`.
+fn batch_file(dir: &Path, text: &str) {
+    write(&dir.join("migrate.toml"), text);
+}
+
+/// `otel-migrate batch migrate.toml <args>` in `dir`.
+fn batch(dir: &Path, args: &[&str]) -> Out {
+    run(bin()
+        .current_dir(dir)
+        .args(["batch", "migrate.toml"])
+        .args(args))
+}
+
+/// A JSON array of the report (`doc["repos"]`, `doc["files"]`, …).
+fn list(v: &Value) -> &Vec<Value> {
+    v.as_array().unwrap()
+}
+
+/// The paths of the report's `files` entries that `keep` selects.
+fn file_paths(doc: &Value, keep: impl Fn(&Value) -> bool) -> Vec<&str> {
+    list(&doc["files"])
+        .iter()
+        .filter(|f| keep(f))
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
 fn repo<'a>(doc: &'a Value, name: &str) -> &'a Value {
-    doc["repos"]
-        .as_array()
-        .unwrap()
+    list(&doc["repos"])
         .iter()
         .find(|r| r["path"].as_str().unwrap().ends_with(name))
         .unwrap_or_else(|| panic!("no repo {name} in {doc}"))
@@ -87,14 +112,11 @@ fn dry_run_prints_diffs_per_repository_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let a = old_repo(dir.path(), "alpha");
     old_repo(dir.path(), "beta");
-    let file = dir.path().join("migrate.toml");
-    write(
-        &file,
+    batch_file(
+        dir.path(),
         "[[repo]]\npath = \"alpha\"\n\n[[repo]]\npath = \"beta\"\n",
     );
-    let out = run(bin()
-        .current_dir(dir.path())
-        .args(["batch", "migrate.toml"]));
+    let out = batch(dir.path(), &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
@@ -123,20 +145,12 @@ fn dry_run_prints_diffs_per_repository_and_writes_nothing() {
 fn json_document_has_the_documented_shape_and_report_file_matches() {
     let dir = tempfile::tempdir().unwrap();
     old_repo(dir.path(), "alpha");
-    let file = dir.path().join("migrate.toml");
-    write(&file, "[[repo]]\npath = \"alpha\"\nskip = [\"instrument-init-to-build\"]\n\n[[repo]]\npath = \"./alpha\"\n");
-    let out = run(bin().current_dir(dir.path()).args([
-        "batch",
-        "migrate.toml",
-        "--format",
-        "json",
-        "--report",
-        "saved.json",
-    ]));
+    batch_file(dir.path(), "[[repo]]\npath = \"alpha\"\nskip = [\"instrument-init-to-build\"]\n\n[[repo]]\npath = \"./alpha\"\n");
+    let out = batch(dir.path(), &["--format", "json", "--report", "saved.json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = json(&out.stdout);
     assert_eq!(doc["version"], 1);
-    let repos = doc["repos"].as_array().unwrap();
+    let repos = list(&doc["repos"]);
     assert_eq!(repos.len(), 2);
     for r in repos {
         for key in ["path", "status", "report", "verify", "dirty", "written"] {
@@ -148,9 +162,7 @@ fn json_document_has_the_documented_shape_and_report_file_matches() {
     }
     // The per-repo `skip` applies to its entry only: the first entry changes the manifest alone.
     let changed_rs = |r: &Value| {
-        r["report"]["files"]
-            .as_array()
-            .unwrap()
+        list(&r["report"]["files"])
             .iter()
             .filter(|f| f["changed"] == true && f["path"].as_str().unwrap().ends_with(".rs"))
             .count()
@@ -189,17 +201,11 @@ fn apply_skips_a_dirty_repository_and_writes_the_others() {
     let dirty = old_repo(dir.path(), "dirty");
     let edited = format!("{OLD_CODE}// work in progress\n");
     write(&dirty.join("src/lib.rs"), &edited);
-    write(
-        &dir.path().join("migrate.toml"),
+    batch_file(
+        dir.path(),
         "[[repo]]\npath = \"dirty\"\n\n[[repo]]\npath = \"clean\"\n",
     );
-    let out = run(bin().current_dir(dir.path()).args([
-        "batch",
-        "migrate.toml",
-        "--apply",
-        "--format",
-        "json",
-    ]));
+    let out = batch(dir.path(), &["--apply", "--format", "json"]);
     assert_eq!(out.code, 2, "a skipped repository exits 2: {}", out.stderr);
     let doc = json(&out.stdout);
     assert_eq!(repo(&doc, "dirty")["status"], "skipped-dirty");
@@ -217,9 +223,7 @@ fn apply_skips_a_dirty_repository_and_writes_the_others() {
         .contains(".build()"));
 
     // Text mode names the dirty file and the way out.
-    let out = run(bin()
-        .current_dir(dir.path())
-        .args(["batch", "migrate.toml", "--apply"]));
+    let out = batch(dir.path(), &["--apply"]);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains("this repository was skipped"),
@@ -241,17 +245,8 @@ fn an_error_in_one_repository_never_stops_the_others() {
     );
     git(&broken, &["add", "-A"]);
     git(&broken, &["commit", "-qm", "bad"]);
-    write(
-        &dir.path().join("migrate.toml"),
-        "[[repo]]\npath = \"missing\"\n\n[[repo]]\npath = \"broken\"\n\n[[repo]]\npath = \"good\"\n",
-    );
-    let out = run(bin().current_dir(dir.path()).args([
-        "batch",
-        "migrate.toml",
-        "--apply",
-        "--format",
-        "json",
-    ]));
+    batch_file(dir.path(), "[[repo]]\npath = \"missing\"\n\n[[repo]]\npath = \"broken\"\n\n[[repo]]\npath = \"good\"\n");
+    let out = batch(dir.path(), &["--apply", "--format", "json"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     let doc = json(&out.stdout);
     assert_eq!(repo(&doc, "missing")["status"], "error");
@@ -280,24 +275,13 @@ fn an_error_in_one_repository_never_stops_the_others() {
 fn check_exits_1_while_changes_are_pending_and_0_after_apply() {
     let dir = tempfile::tempdir().unwrap();
     old_repo(dir.path(), "alpha");
-    write(
-        &dir.path().join("migrate.toml"),
-        "[[repo]]\npath = \"alpha\"\n",
-    );
-    let out =
-        run(bin()
-            .current_dir(dir.path())
-            .args(["batch", "migrate.toml", "--check", "--quiet"]));
+    batch_file(dir.path(), "[[repo]]\npath = \"alpha\"\n");
+    let out = batch(dir.path(), &["--check", "--quiet"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.is_empty(), "--quiet prints no diffs");
-    let out =
-        run(bin()
-            .current_dir(dir.path())
-            .args(["batch", "migrate.toml", "--apply", "--quiet"]));
+    let out = batch(dir.path(), &["--apply", "--quiet"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = run(bin()
-        .current_dir(dir.path())
-        .args(["batch", "migrate.toml", "--check"]));
+    let out = batch(dir.path(), &["--check"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
@@ -318,10 +302,8 @@ fn bad_batch_files_exit_2_with_the_reason() {
         ),
     ];
     for (text, expected) in cases {
-        write(&dir.path().join("migrate.toml"), text);
-        let out = run(bin()
-            .current_dir(dir.path())
-            .args(["batch", "migrate.toml"]));
+        batch_file(dir.path(), text);
+        let out = batch(dir.path(), &[]);
         assert_eq!(out.code, 2, "{text}");
         assert!(out.stderr.contains(expected), "{text}: {}", out.stderr);
     }
@@ -347,25 +329,16 @@ fn per_repo_settings_win_over_the_repository_config_key_by_key() {
         "skip = [\"instrument-init-to-build\"]\n",
     );
     git_init_commit(&a);
-    write(
-        &dir.path().join("migrate.toml"),
+    batch_file(
+        dir.path(),
         "[[repo]]\npath = \"alpha\"\nonly = [\"instrument-init-to-build\"]\n",
     );
-    let out =
-        run(bin()
-            .current_dir(dir.path())
-            .args(["batch", "migrate.toml", "--format", "json"]));
+    let out = batch(dir.path(), &["--format", "json"]);
     let doc = json(&out.stdout);
     assert_eq!(repo(&doc, "alpha")["report"]["summary"]["files_changed"], 0);
     // Setting `skip` in the batch entry replaces the repository's.
-    write(
-        &dir.path().join("migrate.toml"),
-        "[[repo]]\npath = \"alpha\"\nskip = []\n",
-    );
-    let out =
-        run(bin()
-            .current_dir(dir.path())
-            .args(["batch", "migrate.toml", "--format", "json"]));
+    batch_file(dir.path(), "[[repo]]\npath = \"alpha\"\nskip = []\n");
+    let out = batch(dir.path(), &["--format", "json"]);
     let doc = json(&out.stdout);
     // Cargo.toml (manifest transforms) and src/lib.rs.
     assert_eq!(repo(&doc, "alpha")["report"]["summary"]["files_changed"], 2);
@@ -393,20 +366,12 @@ fn a_backup_copy_beside_a_package_is_skipped_with_one_note_unless_included() {
         .args(["diff", "--format", "json", "."]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = json(&out.stdout);
-    let changed: Vec<&str> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["changed"] == true)
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let changed: Vec<&str> = file_paths(&doc, |f| f["changed"] == true);
     assert_eq!(
         changed,
         vec!["crates/svc/Cargo.toml", "crates/svc/src/lib.rs"]
     );
-    let notes: Vec<&Value> = doc["findings"]
-        .as_array()
-        .unwrap()
+    let notes: Vec<&Value> = list(&doc["findings"])
         .iter()
         .filter(|f| {
             f["message"]
@@ -429,12 +394,7 @@ fn a_backup_copy_beside_a_package_is_skipped_with_one_note_unless_included() {
         ".",
     ]));
     let doc = json(&out.stdout);
-    let files: Vec<&str> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let files: Vec<&str> = file_paths(&doc, |_| true);
     assert!(files.contains(&"crates/src.backup/lib.rs"), "{doc}");
     assert!(files.contains(&"crates/src.backup/metrics.rs"), "{doc}");
     assert!(!out.stdout.contains("not part of any package"), "{doc}");
@@ -458,13 +418,7 @@ fn a_src_dir_beside_a_virtual_workspace_root_is_an_orphan() {
     let out = run(bin().current_dir(ws).args(["diff", "--format", "json"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = json(&out.stdout);
-    let changed: Vec<&str> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["changed"] == true)
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let changed: Vec<&str> = file_paths(&doc, |f| f["changed"] == true);
     assert_eq!(
         changed,
         vec![
@@ -473,9 +427,7 @@ fn a_src_dir_beside_a_virtual_workspace_root_is_an_orphan() {
             "crates/svc/src/unused.rs"
         ]
     );
-    assert!(doc["findings"]
-        .as_array()
-        .unwrap()
+    assert!(list(&doc["findings"])
         .iter()
         .any(|f| f["path"] == "src" && f["message"] == "not part of any package: skipped"));
     let out = run(bin()
@@ -484,9 +436,7 @@ fn a_src_dir_beside_a_virtual_workspace_root_is_an_orphan() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = json(&out.stdout);
     assert!(
-        doc["files"]
-            .as_array()
-            .unwrap()
+        list(&doc["files"])
             .iter()
             .any(|f| f["path"] == "src/main.rs"),
         "{doc}"
@@ -646,9 +596,7 @@ fn verify_on_a_dry_run_reports_compile_errors_with_their_transform() {
         .args(["diff", "--verify", "--format", "json", "alpha"]));
     let doc = json(&out.stdout);
     let v = &doc["verify"];
-    let manifest_migrated = doc["files"]
-        .as_array()
-        .unwrap()
+    let manifest_migrated = list(&doc["files"])
         .iter()
         .any(|f| f["path"] == "alpha/Cargo.toml" && f["changed"] == true);
     if manifest_migrated {
@@ -747,7 +695,7 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
     let doc = json(&std::fs::read_to_string(dir.path().join("report.json")).unwrap());
 
     // The text summary and the JSON agree, row by row.
-    for r in doc["repos"].as_array().unwrap() {
+    for r in list(&doc["repos"]) {
         let name = r["path"].as_str().unwrap();
         let s = &r["report"]["summary"];
         let row = out
@@ -764,7 +712,7 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
     }
 
     let mut failures = Vec::new();
-    for r in doc["repos"].as_array().unwrap() {
+    for r in list(&doc["repos"]) {
         let name = r["path"].as_str().unwrap();
         if r["status"] != "ok" {
             failures.push(format!(
@@ -806,7 +754,7 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
         if name == "observatory" || name == "sentinel" {
             // Already on 0.27: at most metrics bumps in manifests, and the service names the
             // naming convention (issue 8) renames.
-            for f in r["report"]["files"].as_array().unwrap() {
+            for f in list(&r["report"]["files"]) {
                 let only_renames = f["edits"]
                     .as_array()
                     .unwrap()
@@ -848,10 +796,7 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
         git(&dir.path().join(name), &["add", "-A"]);
         git(&dir.path().join(name), &["commit", "-qm", "migrated"]);
     }
-    let again =
-        run(bin()
-            .current_dir(dir.path())
-            .args(["batch", "migrate.toml", "--format", "json"]));
+    let again = batch(dir.path(), &["--format", "json"]);
     let doc = json(&again.stdout);
     assert_eq!(
         doc["summary"]["files_changed"], 0,

@@ -79,6 +79,11 @@ impl Repo {
         c.current_dir(&self.root).args(args);
         c
     }
+
+    /// Runs `args`, asserting the exit code.
+    fn output(&self, args: &[&str], code: i32) -> std::process::Output {
+        self.cmd(args).assert().code(code).get_output().clone()
+    }
 }
 
 fn json(output: &[u8]) -> serde_json::Value {
@@ -88,12 +93,7 @@ fn json(output: &[u8]) -> serde_json::Value {
 #[test]
 fn diff_prints_a_patch_git_can_apply_and_writes_nothing() {
     let repo = Repo::new(true);
-    let out = repo
-        .cmd(&["diff", "--color", "never"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = repo.output(&["diff", "--color", "never"], 0);
     let patch = String::from_utf8(out.stdout).unwrap();
     assert!(
         patch.contains("--- a/src/lib.rs\n+++ b/src/lib.rs\n"),
@@ -255,7 +255,7 @@ fn error_findings_fail_check_unless_suppressed() {
     let repo = Repo::new(true);
     repo.write("src/lib.rs", OPAQUE);
     repo.commit();
-    let out = repo.cmd(&["check"]).assert().code(1).get_output().clone();
+    let out = repo.output(&["check"], 1);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("error[instrument-init-to-build]"),
@@ -271,12 +271,7 @@ fn error_findings_fail_check_unless_suppressed() {
             "    // otel-migrate: allow(instrument-init-to-build)\n    weird!",
         ),
     );
-    let out = repo
-        .cmd(&["check", "--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
+    let out = repo.output(&["check", "--format", "json"], 0);
     let report = json(&out.stdout);
     assert_eq!(report["summary"]["findings"], 0);
     assert_eq!(report["summary"]["suppressed"], 1);
@@ -297,12 +292,7 @@ fn json_report_has_the_documented_shape() {
     let repo = Repo::new(true);
     repo.write("src/opaque.rs", OPAQUE);
     repo.commit();
-    let out = repo
-        .cmd(&["diff", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = repo.output(&["diff", "--format", "json"], 0);
     let r = json(&out.stdout);
     assert_eq!(r["version"], 1);
     let files = r["files"].as_array().unwrap();
@@ -604,12 +594,7 @@ fn missing_workspace_members_and_targets_are_notes() {
 fn diff_migrates_the_manifest_too() {
     let repo = Repo::new(false);
     std::fs::remove_file(repo.path("otel-migrate.toml")).unwrap();
-    let out = repo
-        .cmd(&["diff", "--color", "never"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = repo.output(&["diff", "--color", "never"], 0);
     let patch = String::from_utf8(out.stdout).unwrap();
     assert!(
         patch.contains("+opentelemetry = { version = \"0.27\", features = [\"metrics\"] }"),

@@ -63,10 +63,8 @@ use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::otel::chain::{Chain, Link};
 use crate::otel::exporter::{Arg, ExporterConfig, Transport};
-use crate::otel::imports::{ImportPlan, ImportPlans};
-use crate::otel::runtime;
 use crate::otel::trace::{self as model, Processing, TracePipeline};
-use crate::otel::trace_sites::{self, Parsed, PipelineSyntax};
+use crate::otel::trace_sites::{self, ParseSite, Parsed, PipelineSyntax, TraceConfig};
 use crate::syntax::{ident_str, range_of, range_of_span, text_of};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
@@ -94,19 +92,9 @@ impl Transform for JaegerPipeline {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let mut out = Outcome::default();
-        let mut plans = ImportPlans::default();
-        trace_sites::rewrite_file(cx, &JaegerSyntax, &mut out, &mut plans);
-        let mut v = Paths { cx, out: &mut out };
-        v.visit_file(cx.syntax());
-        crate::otel::trace::delete_inlined_config_helpers(
-            cx.file,
-            cx.syntax(),
-            cx.imports(),
-            &mut out,
-        );
-        plans.finish(&mut out);
-        out
+        trace_sites::run(cx, &JaegerSyntax, |out, _| {
+            Paths { cx, out }.visit_file(cx.syntax())
+        })
     }
 }
 
@@ -157,45 +145,32 @@ impl PipelineSyntax for JaegerSyntax {
         );
     }
 
-    fn parse(
-        &self,
-        cx: &FileContext<'_>,
-        names: &mut ImportPlan<'_>,
-        links: &[Link<'_>],
-        site: TextRange,
-        out: &mut Outcome,
-    ) -> Option<Parsed> {
+    fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed> {
+        let ParseSite {
+            cx,
+            names,
+            site,
+            out,
+        } = at;
         let file = cx.file;
         let imports = cx.imports();
         let first = links.first()?;
         let root = Chain::read(&first.call.receiver).root_path()?;
         let collector = imports.is(root, &["opentelemetry_jaeger", "new_collector_pipeline"]);
         let (terminal, options) = links.split_last()?;
-        let version = cx.package.and_then(|p| p.version("opentelemetry-jaeger"));
-        let (returns, registers_global) =
-            model::old_result("opentelemetry-jaeger", version, &terminal.name);
-        let processing = match terminal.name.as_str() {
-            "install_batch" | "build_batch" => {
-                let arg = terminal.call.args.first()?;
-                match runtime::recognize(file, imports, arg) {
-                    Some(rt) => Processing::Batch(rt),
-                    None => {
-                        out.finding(
-                            range_of(file, arg),
-                            Severity::Error,
-                            format!("`{}` is not a runtime this tool knows; the Jaeger pipeline was not rewritten", text_of(file, arg)),
-                            "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) and rewrite to `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
-                        );
-                        return None;
-                    }
-                }
-            }
-            _ => Processing::Simple,
-        };
+        let terminal_facts = trace_sites::read_terminal(
+            cx,
+            "opentelemetry-jaeger",
+            terminal,
+            out,
+            "the Jaeger pipeline",
+            "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) and rewrite to `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
+        )?;
         // tonic needs a Tokio runtime when the exporter is built; a simple agent pipeline in a
         // package without tokio goes to OTLP/HTTP (blocking client) instead.
         let no_tokio = cx.package.is_some_and(|p| !p.depends_on("tokio"));
-        let http = collector || (matches!(processing, Processing::Simple) && no_tokio);
+        let http =
+            collector || (matches!(terminal_facts.processing, Processing::Simple) && no_tokio);
         let mut exporter = ExporterConfig::new(if http {
             Transport::Http
         } else {
@@ -207,21 +182,11 @@ impl PipelineSyntax for JaegerSyntax {
                 names.name("opentelemetry_otlp::Protocol")
             )));
         }
-        let mut p = TracePipeline {
-            exporter,
-            service_name: None,
-            resource: None,
-            keep_default_resource: true,
-            setters: Vec::new(),
-            opaque_config: None,
-            batch_config: None,
-            processing,
-            returns,
-            registers_global,
-        };
+        let mut p = TracePipeline::new(exporter, terminal_facts);
+        p.keep_default_resource = true;
         let mut carried = Vec::new();
         for link in options {
-            let args_range = args_range(file, link);
+            let args_range = link.args_range(file);
             match link.name.as_str() {
                 "with_service_name" => {
                     p.service_name = Some(Arg::of_link(file, link, Vec::new()));
@@ -239,26 +204,13 @@ impl PipelineSyntax for JaegerSyntax {
                 }
                 "with_trace_config" => {
                     let arg = link.call.args.first()?;
-                    match model::unfold_config(file, imports, arg)
-                        .or_else(|| model::unfold_config_helper(file, cx.syntax(), imports, arg))
-                    {
-                        Some(u) => {
-                            p.setters = u.setters;
-                            if let Some(r) = u.resource {
-                                p.resource = Some(r);
-                                p.keep_default_resource = false;
-                            }
-                        }
-                        None => {
-                            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
+                    match trace_sites::trace_config(cx, link, arg, &mut p, out) {
+                        TraceConfig::Unfolded(Some(r)) => {
+                            p.resource = Some(r);
                             p.keep_default_resource = false;
-                            out.finding(
-                                link.range(file),
-                                Severity::Warning,
-                                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
-                                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
-                            );
                         }
+                        TraceConfig::Unfolded(None) => {}
+                        TraceConfig::Opaque => p.keep_default_resource = false,
                     }
                     carried.push(args_range);
                 }
@@ -343,10 +295,6 @@ impl PipelineSyntax for JaegerSyntax {
             carried,
         })
     }
-}
-
-fn args_range(file: &crate::source::SourceFile, link: &Link<'_>) -> TextRange {
-    range_of_span(file, link.call.paren_token.span.join())
 }
 
 /// The OTLP endpoint for an old Jaeger endpoint argument.

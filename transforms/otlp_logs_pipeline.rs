@@ -61,11 +61,11 @@
 use syn::visit::Visit;
 
 use crate::context::PackageInfo;
+use crate::edit::TextRange;
 use crate::finding::Severity;
-use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::LogsPipeline;
-use crate::otel::placement::{self, PipelineSites};
+use crate::otel::placement::{self, SiteRewrite};
 use crate::source::SourceFile;
 use crate::syntax::{range_of, ImportMap};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
@@ -104,65 +104,14 @@ impl Transform for OtlpLogsPipeline {
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
         let pkg = cx.package.expect("applies_to: a package");
-        let returned_logger = pkg.version_below("opentelemetry-otlp", 0, 16);
         let file = cx.file;
-        let syntax = cx.syntax();
-        let imports = cx.imports();
-        let le = file.line_ending.as_str();
-        let mut sites = PipelineSites::new(
-            file,
-            imports,
-            LogsPipeline::is_pipeline,
-            &["logging"],
-            GLOBAL_LOGGER_FNS,
-        );
-        sites.visit_file(syntax);
-
-        // One import plan for the file: several sites merging into the same `use` item must
-        // produce one edit.
-        let first_site = sites
-            .stmt_sites
-            .iter()
-            .map(|(l, _, _)| range_of(file, *l).start)
-            .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
-            .min()
-            .unwrap_or(0);
-        let mut plan = ImportPlan::at(file, syntax, first_site);
-        // Providers bound by rewritten statements: (statement range, binding).
-        let mut bound: Vec<(crate::edit::TextRange, String)> = Vec::new();
-        for (local, pat, chain_expr) in &sites.stmt_sites {
-            let range = range_of(file, *local);
-            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
-                continue;
-            };
-            let indent = file.indent_at(range.start).to_string();
-            out.replace(
-                range,
-                placement::statements(&p, &mut plan, pat, None, &indent, le),
-            );
-            bound.push((range, pat.clone()));
-            if returned_logger {
-                out.finding(
-                    range,
-                    Severity::Warning,
-                    format!("`{pat}` is now the `LoggerProvider` (otlp 0.14 returned a `Logger` and kept the provider in a global that 0.27 no longer has)"),
-                    "keep the provider alive until shutdown (dropping it shuts it down), hand `&provider` to `OpenTelemetryTracingBridge::new`, and call `provider.logger(name)` where a `Logger` is needed",
-                );
-            }
-        }
-        for chain_expr in &sites.expr_sites {
-            let range = range_of(file, *chain_expr);
-            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
-                continue;
-            };
-            let base = file.indent_at(range.start).to_string();
-            out.replace(range, placement::expression(&p, &mut plan, None, &base, le));
-            if returned_logger {
-                retype_helper(&mut out, file, syntax, imports, &mut plan, range);
-            }
-        }
-        let bodies = fn_bodies(file, syntax);
-        for (range, i) in sites.calls {
+        let mut sites = Sites {
+            returned_logger: pkg.version_below("opentelemetry-otlp", 0, 16),
+            bound: Vec::new(),
+        };
+        let (mut plan, calls) = placement::rewrite_sites(cx, &mut sites, &mut out);
+        let bodies = fn_bodies(file, cx.syntax());
+        for (range, i) in calls {
             let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();
             // 0.21's bridge took `&global::logger_provider()`: when the same function bound
             // the rewritten pipeline's provider earlier, use that instead.
@@ -171,7 +120,7 @@ impl Transform for OtlpLogsPipeline {
                     .iter()
                     .filter(|b| b.contains_range(range))
                     .min_by_key(|b| b.len());
-                let provider = bound.iter().rev().find(|(r, _)| {
+                let provider = sites.bound.iter().rev().find(|(r, _)| {
                     r.end <= range.start && body.is_some_and(|b| b.contains_range(*r))
                 });
                 if let Some((_, binding)) = provider {
@@ -187,14 +136,6 @@ impl Transform for OtlpLogsPipeline {
                 "keep the `LoggerProvider` your setup builds and pass it where it is needed: `OpenTelemetryTracingBridge::new(&provider)`, `provider.shutdown()`",
             );
         }
-        for range in sites.in_macros {
-            out.finding(
-                range,
-                Severity::Error,
-                "an OTLP logging pipeline inside a macro body was not rewritten",
-                "rewrite it by hand: `LogExporter::builder().with_tonic()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
-            );
-        }
         // `with_log_config(Config::default()…)` was folded into the provider builder.
         plan.remove_if_unused("opentelemetry_sdk::logs::Config");
         plan.finish(&mut out);
@@ -202,11 +143,52 @@ impl Transform for OtlpLogsPipeline {
     }
 }
 
+struct Sites {
+    /// otlp 0.14 returned a `Logger` (and kept the provider in a global).
+    returned_logger: bool,
+    /// Providers bound by rewritten statements: (statement range, binding).
+    bound: Vec<(TextRange, String)>,
+}
+
+impl SiteRewrite for Sites {
+    type Model = LogsPipeline;
+    const MACRO_IDENTS: &'static [&'static str] = &["logging"];
+    const FUNCTIONS: &'static [&'static [&'static str]] = GLOBAL_LOGGER_FNS;
+    const IN_MACRO: (&'static str, &'static str) = (
+        "an OTLP logging pipeline inside a macro body was not rewritten",
+        "rewrite it by hand: `LogExporter::builder().with_tonic()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
+    );
+
+    fn placed_statement(&mut self, out: &mut Outcome, range: TextRange, binding: &str) {
+        self.bound.push((range, binding.to_string()));
+        if self.returned_logger {
+            out.finding(
+                range,
+                Severity::Warning,
+                format!("`{binding}` is now the `LoggerProvider` (otlp 0.14 returned a `Logger` and kept the provider in a global that 0.27 no longer has)"),
+                "keep the provider alive until shutdown (dropping it shuts it down), hand `&provider` to `OpenTelemetryTracingBridge::new`, and call `provider.logger(name)` where a `Logger` is needed",
+            );
+        }
+    }
+
+    fn placed_expression(
+        &mut self,
+        cx: &FileContext<'_>,
+        out: &mut Outcome,
+        plan: &mut ImportPlan<'_>,
+        range: TextRange,
+    ) {
+        if self.returned_logger {
+            retype_helper(out, cx.file, cx.syntax(), cx.imports(), plan, range);
+        }
+    }
+}
+
 /// The byte ranges of every function body in the file.
-fn fn_bodies(file: &SourceFile, syntax: &syn::File) -> Vec<crate::edit::TextRange> {
+fn fn_bodies(file: &SourceFile, syntax: &syn::File) -> Vec<TextRange> {
     struct V<'a> {
         file: &'a SourceFile,
-        out: Vec<crate::edit::TextRange>,
+        out: Vec<TextRange>,
     }
     impl<'ast> Visit<'ast> for V<'_> {
         fn visit_block(&mut self, b: &'ast syn::Block) {
@@ -230,11 +212,11 @@ fn retype_helper(
     syntax: &syn::File,
     imports: &ImportMap,
     plan: &mut ImportPlan<'_>,
-    pipeline: crate::edit::TextRange,
+    pipeline: TextRange,
 ) {
     struct Find<'a> {
         file: &'a SourceFile,
-        pipeline: crate::edit::TextRange,
+        pipeline: TextRange,
         found: Option<&'a syn::Signature>,
     }
     impl<'a> Visit<'a> for Find<'a> {
@@ -262,7 +244,7 @@ fn retype_helper(
         );
         return;
     };
-    let mut paths: Vec<crate::edit::TextRange> = Vec::new();
+    let mut paths: Vec<TextRange> = Vec::new();
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return;
     };
@@ -290,12 +272,12 @@ fn collect_logger_paths(
     imports: &ImportMap,
     file: &SourceFile,
     ty: &syn::Type,
-    out: &mut Vec<crate::edit::TextRange>,
+    out: &mut Vec<TextRange>,
 ) {
     struct V<'a> {
         imports: &'a ImportMap,
         file: &'a SourceFile,
-        out: &'a mut Vec<crate::edit::TextRange>,
+        out: &'a mut Vec<TextRange>,
     }
     impl<'ast> Visit<'ast> for V<'_> {
         fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
@@ -307,24 +289,4 @@ fn collect_logger_paths(
         }
     }
     V { imports, file, out }.visit_type(ty);
-}
-
-fn parse_or_report(
-    out: &mut Outcome,
-    file: &SourceFile,
-    imports: &ImportMap,
-    chain: &Chain<'_>,
-) -> Option<LogsPipeline> {
-    match LogsPipeline::parse(file, imports, chain) {
-        Ok((p, notes)) => {
-            for n in notes {
-                out.finding(n.range, n.severity, n.message, n.suggestion);
-            }
-            Some(p)
-        }
-        Err(u) => {
-            out.finding(u.range, Severity::Error, u.message, u.suggestion);
-            None
-        }
-    }
 }

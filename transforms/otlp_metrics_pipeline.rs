@@ -57,16 +57,10 @@
 //! open the new code). The error type becomes `MetricError` (`sdk-api-renames` renames the old
 //! `MetricsError` in signatures).
 
-use syn::visit::Visit;
-
 use crate::context::PackageInfo;
 use crate::finding::Severity;
-use crate::otel::chain::Chain;
-use crate::otel::imports::ImportPlan;
 use crate::otel::metrics::MetricsPipeline;
-use crate::otel::placement::{self, PipelineSites};
-use crate::source::SourceFile;
-use crate::syntax::{range_of, ImportMap};
+use crate::otel::placement::{self, SiteRewrite};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct OtlpMetricsPipeline;
@@ -95,68 +89,16 @@ impl Transform for OtlpMetricsPipeline {
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
         let pkg = cx.package.expect("applies_to: a package");
-        let registers_globally = pkg.version_below("opentelemetry-otlp", 0, 17);
-        let file = cx.file;
-        let syntax = cx.syntax();
-        let imports = cx.imports();
-        let mut sites = PipelineSites::new(
-            file,
-            imports,
-            MetricsPipeline::is_pipeline,
-            &["metrics"],
-            &[&["opentelemetry", "global", "shutdown_meter_provider"]],
-        );
-        sites.visit_file(syntax);
-        let le = file.line_ending.as_str();
-
-        // One import plan for the file: several sites merging into the same `use` item must
-        // produce one edit.
-        let first_site = sites
-            .stmt_sites
-            .iter()
-            .map(|(l, _, _)| range_of(file, *l).start)
-            .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
-            .min()
-            .unwrap_or(0);
-        let mut plan = ImportPlan::at(file, syntax, first_site);
-        for (local, pat, chain_expr) in &sites.stmt_sites {
-            let range = range_of(file, *local);
-            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
-                continue;
-            };
-            let register = registers_globally
-                .then(|| format!("{}::set_meter_provider", plan.name("opentelemetry::global")));
-            let indent = file.indent_at(range.start).to_string();
-            let text = placement::statements(&p, &mut plan, pat, register.as_deref(), &indent, le);
-            out.replace(range, text);
-        }
-        for chain_expr in &sites.expr_sites {
-            let range = range_of(file, *chain_expr);
-            let Some(p) = parse_or_report(&mut out, file, imports, &Chain::read(chain_expr)) else {
-                continue;
-            };
-            let register = registers_globally
-                .then(|| format!("{}::set_meter_provider", plan.name("opentelemetry::global")));
-            let base = file.indent_at(range.start).to_string();
-            out.replace(
-                range,
-                placement::expression(&p, &mut plan, register.as_deref(), &base, le),
-            );
-        }
-        for (range, _) in sites.calls {
+        let mut sites = Sites {
+            registers_globally: pkg.version_below("opentelemetry-otlp", 0, 17),
+        };
+        let (mut plan, calls) = placement::rewrite_sites(cx, &mut sites, &mut out);
+        for (range, _) in calls {
             out.finding(
                 range,
                 Severity::Error,
                 "`global::shutdown_meter_provider()` was removed in opentelemetry 0.22",
                 "keep the `SdkMeterProvider` you built (a clone is cheap) and call `provider.shutdown()` at this point; it returns `MetricResult<()>`",
-            );
-        }
-        for range in sites.in_macros {
-            out.finding(
-                range,
-                Severity::Error,
-                "an OTLP metrics pipeline inside a macro body was not rewritten",
-                "rewrite it by hand: `MetricExporter::builder().with_tonic()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
             );
         }
         // The default aggregation selector was dropped from the rewritten chains.
@@ -166,22 +108,23 @@ impl Transform for OtlpMetricsPipeline {
     }
 }
 
-fn parse_or_report(
-    out: &mut Outcome,
-    file: &SourceFile,
-    imports: &ImportMap,
-    chain: &Chain<'_>,
-) -> Option<MetricsPipeline> {
-    match MetricsPipeline::parse(file, imports, chain) {
-        Ok((p, notes)) => {
-            for n in notes {
-                out.finding(n.range, n.severity, n.message, n.suggestion);
-            }
-            Some(p)
-        }
-        Err(u) => {
-            out.finding(u.range, Severity::Error, u.message, u.suggestion);
-            None
-        }
+struct Sites {
+    /// otlp ≤ 0.16: `build()` also installed the provider globally.
+    registers_globally: bool,
+}
+
+impl SiteRewrite for Sites {
+    type Model = MetricsPipeline;
+    const MACRO_IDENTS: &'static [&'static str] = &["metrics"];
+    const FUNCTIONS: &'static [&'static [&'static str]] =
+        &[&["opentelemetry", "global", "shutdown_meter_provider"]];
+    const IN_MACRO: (&'static str, &'static str) = (
+        "an OTLP metrics pipeline inside a macro body was not rewritten",
+        "rewrite it by hand: `MetricExporter::builder().with_tonic()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
+    );
+
+    fn register(&self) -> Option<&'static str> {
+        self.registers_globally
+            .then_some("opentelemetry::global::set_meter_provider")
     }
 }

@@ -49,15 +49,13 @@
 use syn::visit::Visit;
 
 use crate::context::PackageInfo;
-use crate::edit::TextRange;
 use crate::finding::Severity;
 use crate::otel::chain::{Chain, Link};
-use crate::otel::exporter::{Arg, ExporterConfig, Signal, Transport};
+use crate::otel::exporter::{ExporterConfig, Signal, Transport};
 use crate::otel::imports::{ImportPlan, ImportPlans};
-use crate::otel::runtime;
-use crate::otel::trace::{self as model, Processing, TracePipeline};
-use crate::otel::trace_sites::{self, Parsed, PipelineSyntax};
-use crate::syntax::{range_of, range_of_span, text_of};
+use crate::otel::trace::{self as model, TracePipeline};
+use crate::otel::trace_sites::{self, ParseSite, Parsed, PipelineSyntax, TraceConfig};
+use crate::syntax::{range_of, text_of};
 use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct OtlpTracePipeline;
@@ -84,23 +82,9 @@ impl Transform for OtlpTracePipeline {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let mut out = Outcome::default();
-        let mut plans = ImportPlans::default();
-        trace_sites::rewrite_file(cx, &OtlpSyntax, &mut out, &mut plans);
-        let mut v = BuildSpanExporter {
-            cx,
-            out: &mut out,
-            plans: &mut plans,
-        };
-        v.visit_file(cx.syntax());
-        crate::otel::trace::delete_inlined_config_helpers(
-            cx.file,
-            cx.syntax(),
-            cx.imports(),
-            &mut out,
-        );
-        plans.finish(&mut out);
-        out
+        trace_sites::run(cx, &OtlpSyntax, |out, plans| {
+            BuildSpanExporter { cx, out, plans }.visit_file(cx.syntax())
+        })
     }
 }
 
@@ -122,55 +106,26 @@ impl PipelineSyntax for OtlpSyntax {
         &["new_pipeline"]
     }
 
-    fn parse(
-        &self,
-        cx: &FileContext<'_>,
-        names: &mut ImportPlan<'_>,
-        links: &[Link<'_>],
-        _site: TextRange,
-        out: &mut Outcome,
-    ) -> Option<Parsed> {
+    fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed> {
+        let ParseSite { cx, names, out, .. } = at;
         let file = cx.file;
         let imports = cx.imports();
         let (terminal, options) = links.split_last()?;
         if !matches!(terminal.name.as_str(), "install_batch" | "install_simple") {
             return None;
         }
-        let version = cx.package.and_then(|p| p.version("opentelemetry-otlp"));
-        let (returns, registers_global) =
-            model::old_result("opentelemetry-otlp", version, &terminal.name);
-        let processing = if terminal.name == "install_batch" {
-            let arg = terminal.call.args.first()?;
-            match runtime::recognize(file, imports, arg) {
-                Some(rt) => Processing::Batch(rt),
-                None => {
-                    out.finding(
-                        range_of(file, arg),
-                        Severity::Error,
-                        format!("`{}` is not a runtime this tool knows; the pipeline was not rewritten", text_of(file, arg)),
-                        "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) with `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
-                    );
-                    return None;
-                }
-            }
-        } else {
-            Processing::Simple
-        };
-        let mut p = TracePipeline {
-            exporter: ExporterConfig::new(Transport::Grpc),
-            service_name: None,
-            resource: None,
-            keep_default_resource: false,
-            setters: Vec::new(),
-            opaque_config: None,
-            batch_config: None,
-            processing,
-            returns,
-            registers_global,
-        };
+        let terminal_facts = trace_sites::read_terminal(
+            cx,
+            "opentelemetry-otlp",
+            terminal,
+            out,
+            "the pipeline",
+            "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) with `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
+        )?;
+        let mut p = TracePipeline::new(ExporterConfig::new(Transport::Grpc), terminal_facts);
         let mut carried = Vec::new();
         for link in options.iter().skip(1) {
-            let args_range = range_of_span(file, link.call.paren_token.span.join());
+            let args_range = link.args_range(file);
             let Some(arg) = link.call.args.first() else {
                 return unknown(file, link, out);
             };
@@ -198,22 +153,10 @@ impl PipelineSyntax for OtlpSyntax {
                     }
                 },
                 "with_trace_config" => {
-                    match model::unfold_config(file, imports, arg)
-                        .or_else(|| model::unfold_config_helper(file, cx.syntax(), imports, arg))
+                    if let TraceConfig::Unfolded(resource) =
+                        trace_sites::trace_config(cx, link, arg, &mut p, out)
                     {
-                        Some(u) => {
-                            p.setters = u.setters;
-                            p.resource = u.resource;
-                        }
-                        None => {
-                            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
-                            out.finding(
-                                link.range(file),
-                                Severity::Warning,
-                                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
-                                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
-                            );
-                        }
+                        p.resource = resource;
                     }
                     carried.push(args_range);
                 }
@@ -226,7 +169,7 @@ impl PipelineSyntax for OtlpSyntax {
         }
         // Comments inside the exporter chain travel with its options.
         if let Some(l) = options.iter().find(|l| l.name == "with_exporter") {
-            carried.push(range_of_span(file, l.call.paren_token.span.join()));
+            carried.push(l.args_range(file));
         }
         Some(Parsed {
             pipeline: p,

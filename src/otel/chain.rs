@@ -26,6 +26,11 @@ impl<'a> Link<'a> {
         super::args_text(file, self.call)
     }
 
+    /// The range of the parentheses and the arguments between them.
+    pub fn args_range(&self, file: &SourceFile) -> TextRange {
+        range_of_span(file, self.call.paren_token.span.join())
+    }
+
     /// The link's range: from the end of its receiver to the closing parenthesis, so it covers
     /// the `.` and any line break or comment before it.
     pub fn range(&self, file: &SourceFile) -> TextRange {

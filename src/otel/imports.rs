@@ -188,7 +188,7 @@ impl<'a> ImportPlan<'a> {
 
     /// How to write the item at `path` (`"opentelemetry_otlp::SpanExporter"`) at this site.
     pub fn name(&mut self, path: &str) -> String {
-        let segs: Vec<String> = path.split("::").map(str::to_string).collect();
+        let segs = segments(path);
         if let Some(local) = self.local_for(&segs) {
             return local.to_string();
         }
@@ -213,17 +213,20 @@ impl<'a> ImportPlan<'a> {
         last
     }
 
-    /// Brings trait `path` into scope for method calls (by name, or `as _` when the name is
-    /// taken). Nothing to do when any visible `use` already imports it.
-    pub fn need_trait(&mut self, path: &str) {
-        let segs: Vec<String> = path.split("::").map(str::to_string).collect();
-        if self.entries.iter().any(|e| e.path == segs)
+    /// Whether a visible `use` imports `segs`, by name or through a glob of its module.
+    fn imported(&self, segs: &[String]) -> bool {
+        self.entries.iter().any(|e| e.path == segs)
             || self
                 .globs
                 .iter()
                 .any(|g| g.as_slice() == &segs[..segs.len() - 1])
-            || self.adds.contains_key(&segs)
-        {
+    }
+
+    /// Brings trait `path` into scope for method calls (by name, or `as _` when the name is
+    /// taken). Nothing to do when any visible `use` already imports it.
+    pub fn need_trait(&mut self, path: &str) {
+        let segs = segments(path);
+        if self.imported(&segs) || self.adds.contains_key(&segs) {
             return;
         }
         let last = segs.last().cloned().unwrap_or_default();
@@ -245,13 +248,8 @@ impl<'a> ImportPlan<'a> {
     /// Like [`Self::need_trait`], always as `_` (for traits whose name an SDK type shares:
     /// `opentelemetry::trace::TracerProvider`).
     pub fn need_trait_anonymous(&mut self, path: &str) {
-        let segs: Vec<String> = path.split("::").map(str::to_string).collect();
-        if self.entries.iter().any(|e| e.path == segs)
-            || self
-                .globs
-                .iter()
-                .any(|g| g.as_slice() == &segs[..segs.len() - 1])
-        {
+        let segs = segments(path);
+        if self.imported(&segs) {
             return;
         }
         self.adds.insert(segs, "_".to_string());
@@ -259,15 +257,13 @@ impl<'a> ImportPlan<'a> {
 
     /// Asks to remove the import of `path` if the edited file no longer uses its local name.
     pub fn remove_if_unused(&mut self, path: &str) {
-        self.removals
-            .push(path.split("::").map(str::to_string).collect());
+        self.removals.push(segments(path));
     }
 
     /// Asks to remove the import of `path` unconditionally (an item the target version does not
     /// have, which the rewrite replaced everywhere in the file).
     pub fn remove(&mut self, path: &str) {
-        self.forced_removals
-            .push(path.split("::").map(str::to_string).collect());
+        self.forced_removals.push(segments(path));
     }
 
     /// Adds the import edits to `out`. Call after every other edit of the site is in `out`
@@ -439,6 +435,11 @@ impl<'a> ImportPlan<'a> {
         }
         (edits, done)
     }
+}
+
+/// `"a::b::C"` → `["a", "b", "C"]`.
+fn segments(path: &str) -> Vec<String> {
+    path.split("::").map(str::to_string).collect()
 }
 
 /// Visits every leaf of a use tree with its prefix.
@@ -712,6 +713,11 @@ mod tests {
         out.edits.apply(&file.text)
     }
 
+    /// The plan `f` makes for `src`, applied, is `expected`.
+    fn assert_planned(src: &str, f: impl FnOnce(&mut ImportPlan<'_>), expected: &str) {
+        assert_eq!(plan_and_apply(src, f), expected);
+    }
+
     #[test]
     fn reuses_names_and_module_aliases_and_merges_into_groups() {
         let src = "use opentelemetry_otlp::{Protocol, WithExportConfig};\nuse opentelemetry_sdk::trace as sdktrace;\n\nfn f() {}\n";
@@ -735,31 +741,37 @@ mod tests {
 
     #[test]
     fn a_taken_name_gets_the_full_path_or_an_anonymous_trait_import() {
-        let src = "use opentelemetry_sdk::trace::TracerProvider;\r\n\r\nfn f() {}\r\n";
-        let out = plan_and_apply(src, |p| {
-            assert_eq!(p.name("other::TracerProvider"), "other::TracerProvider");
-            p.need_trait("opentelemetry::trace::TracerProvider");
-        });
-        assert_eq!(out, "use opentelemetry_sdk::trace::TracerProvider;\r\nuse opentelemetry::trace::TracerProvider as _;\r\n\r\nfn f() {}\r\n");
+        assert_planned(
+            "use opentelemetry_sdk::trace::TracerProvider;\r\n\r\nfn f() {}\r\n",
+            |p| {
+                assert_eq!(p.name("other::TracerProvider"), "other::TracerProvider");
+                p.need_trait("opentelemetry::trace::TracerProvider");
+            },
+            "use opentelemetry_sdk::trace::TracerProvider;\r\nuse opentelemetry::trace::TracerProvider as _;\r\n\r\nfn f() {}\r\n",
+        );
     }
 
     #[test]
     fn cfg_gated_functions_get_their_own_imports() {
-        let src = "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    let x = 1;\n}\n";
-        let out = plan_and_apply(src, |p| {
-            p.name("opentelemetry_otlp::SpanExporter");
-        });
-        assert_eq!(out, "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    use opentelemetry_otlp::SpanExporter;\n    let x = 1;\n}\n");
+        assert_planned(
+            "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    let x = 1;\n}\n",
+            |p| {
+                p.name("opentelemetry_otlp::SpanExporter");
+            },
+            "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    use opentelemetry_otlp::SpanExporter;\n    let x = 1;\n}\n",
+        );
     }
 
     #[test]
     fn removes_only_unused_imports() {
-        let src = "use a::{B, C};\nuse d::E;\n\nfn f() { C; }\n";
-        let out = plan_and_apply(src, |p| {
-            p.remove_if_unused("a::B");
-            p.remove_if_unused("a::C");
-            p.remove_if_unused("d::E");
-        });
-        assert_eq!(out, "use a::{C};\n\nfn f() { C; }\n");
+        assert_planned(
+            "use a::{B, C};\nuse d::E;\n\nfn f() { C; }\n",
+            |p| {
+                p.remove_if_unused("a::B");
+                p.remove_if_unused("a::C");
+                p.remove_if_unused("d::E");
+            },
+            "use a::{C};\n\nfn f() { C; }\n",
+        );
     }
 }

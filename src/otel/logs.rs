@@ -10,14 +10,13 @@
 //! (`with_simple_exporter(exporter)`; with a batch config, a `BatchLogProcessor` handed to
 //! `with_log_processor`).
 
-use crate::edit::TextRange;
 use crate::source::SourceFile;
-use crate::syntax::{comments_in, ImportMap};
+use crate::syntax::ImportMap;
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::metrics::{push_link, Unsupported};
+use super::otlp_pipeline::{push_link, read_options, Unsupported, Wording};
 
 pub enum Install {
     /// `install_batch(rt)`: the runtime argument as written.
@@ -33,9 +32,16 @@ pub struct LogsPipeline {
     pub comments: Vec<String>,
 }
 
-impl LogsPipeline {
+const WORDING: Wording = Wording {
+    exporter: "log exporter",
+    exporter_fix: "build it as `LogExporter::builder().with_tonic()` (or `.with_http()`) with the same options, then `.build()?`",
+    pipeline: "OTLP logging pipeline",
+    pipeline_fix: "rewrite by hand: `LogExporter::builder()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
+};
+
+impl super::placement::PipelineModel for LogsPipeline {
     /// Whether `chain` is `opentelemetry_otlp::new_pipeline().logging()…install_*(..)`.
-    pub fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
             .root_path()
             .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
@@ -46,79 +52,48 @@ impl LogsPipeline {
                 .is_some_and(|l| l.name == "install_batch" || l.name == "install_simple")
     }
 
-    pub fn parse(
+    fn parse(
         file: &SourceFile,
         imports: &ImportMap,
         chain: &Chain<'_>,
     ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
-        let unsupported = |range: TextRange, message: String, suggestion: &str| Unsupported {
-            range,
-            message,
-            suggestion: suggestion.to_string(),
-        };
         let last = chain.links.last().expect("is_pipeline");
         let install = if last.name == "install_batch" {
             Install::Batch(last.args_text(file).trim().to_string())
         } else {
             Install::Simple
         };
-        let (mut exporter, mut resource, mut batch_config) = (None, None, None);
-        let mut comments = Vec::new();
-        let mut prev_end = chain.links[0].range(file).end;
-        for link in &chain.links[1..chain.links.len() - 1] {
-            let before: Vec<String> =
-                comments_in(file, TextRange::new(prev_end, link.name_range(file).start))
-                    .into_iter()
-                    .map(|r| file.slice(r).to_string())
-                    .collect();
-            prev_end = link.range(file).end;
-            let arg = Arg::of_link(file, link, before);
+        let mut batch_config = None;
+        let options = read_options(file, imports, chain, &WORDING, |link, arg, options| {
             match link.name.as_str() {
-                "with_exporter" => {
-                    let Some(cfg) = link
-                        .args()
-                        .first()
-                        .and_then(|e| ExporterConfig::parse(file, imports, e))
-                    else {
-                        return Err(unsupported(
-                            link.range(file),
-                            "the log exporter is not an `opentelemetry_otlp::new_exporter()` chain this tool can read".into(),
-                            "build it as `LogExporter::builder().with_tonic()` (or `.with_http()`) with the same options, then `.build()?`",
-                        ));
-                    };
-                    comments.extend(arg.comments);
-                    exporter = Some(cfg);
-                }
-                "with_resource" => resource = Some(arg),
                 "with_batch_config" => batch_config = Some(arg),
                 "with_log_config" => {
-                    let Some(res) = link.args().first().and_then(|c| config_resource(file, imports, c)) else {
-                        return Err(unsupported(
+                    let Some(res) = link
+                        .args()
+                        .first()
+                        .and_then(|c| config_resource(file, imports, c))
+                    else {
+                        return Err(Unsupported::new(
                             link.range(file),
                             "`with_log_config(..)` is not `Config::default().with_resource(..)`".into(),
                             "0.27 has no logs `Config`: pass the resource with `LoggerProvider::builder().with_resource(res)`",
                         ));
                     };
-                    resource = Some(Arg { text: res, ..arg });
+                    options.resource = Some(Arg { text: res, ..arg });
                 }
-                other => {
-                    return Err(unsupported(
-                        link.range(file),
-                        format!("`.{other}(..)` on the OTLP logging pipeline is not known to this tool"),
-                        "rewrite by hand: `LogExporter::builder()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
-                    ))
-                }
+                _ => return Ok(false),
             }
-        }
+            Ok(true)
+        })?;
         if let (Install::Simple, Some(_)) = (&install, &batch_config) {
-            return Err(unsupported(
+            return Err(Unsupported::new(
                 last.range(file),
                 "`with_batch_config(..)` with `install_simple()` has no meaning this tool can carry over".into(),
                 "drop the batch config or install with `LoggerProvider::builder().with_batch_exporter(exporter, runtime)`",
             ));
         }
-        let Some(mut exporter) = exporter else {
-            return Err(unsupported(
+        let Some(mut exporter) = options.exporter else {
+            return Err(Unsupported::new(
                 chain.links[0].range(file),
                 "the logging pipeline has no `with_exporter(..)`".into(),
                 "add `LogExporter::builder().with_tonic().build()?` and hand it to `LoggerProvider::builder().with_batch_exporter(..)`",
@@ -128,10 +103,10 @@ impl LogsPipeline {
         Ok((
             LogsPipeline {
                 exporter,
-                resource,
+                resource: options.resource,
                 batch_config,
                 install,
-                comments,
+                comments: options.comments,
             },
             notes,
         ))

@@ -14,11 +14,12 @@
 
 use crate::edit::TextRange;
 use crate::source::SourceFile;
-use crate::syntax::{comments_in, range_of_span, ImportMap};
+use crate::syntax::{range_of_span, ImportMap};
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
+use super::otlp_pipeline::{push_link, read_options, Unsupported, Wording};
 
 /// A parsed `new_pipeline().metrics(rt)…build()` chain.
 pub struct MetricsPipeline {
@@ -31,13 +32,6 @@ pub struct MetricsPipeline {
     pub comments: Vec<String>,
 }
 
-/// Why a chain that is a metrics pipeline cannot be rewritten (reported at `range`).
-pub struct Unsupported {
-    pub range: TextRange,
-    pub message: String,
-    pub suggestion: String,
-}
-
 const DEFAULT_AGGREGATION: &[&str] = &[
     "opentelemetry_sdk",
     "metrics",
@@ -45,9 +39,16 @@ const DEFAULT_AGGREGATION: &[&str] = &[
     "DefaultAggregationSelector",
 ];
 
-impl MetricsPipeline {
+const WORDING: Wording = Wording {
+    exporter: "metrics exporter",
+    exporter_fix: "build it as `MetricExporter::builder().with_tonic()` (or `.with_http()`) with the same options, then `.build()?`",
+    pipeline: "OTLP metrics pipeline",
+    pipeline_fix: "rewrite the pipeline by hand: `MetricExporter::builder()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
+};
+
+impl super::placement::PipelineModel for MetricsPipeline {
     /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
-    pub fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
             .root_path()
             .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
@@ -56,48 +57,17 @@ impl MetricsPipeline {
     }
 
     /// Reads a pipeline chain; `Err` names the first part this model cannot carry over.
-    pub fn parse(
+    fn parse(
         file: &SourceFile,
         imports: &ImportMap,
         chain: &Chain<'_>,
     ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
-        let unsupported = |range: TextRange, message: String, suggestion: &str| Unsupported {
-            range,
-            message,
-            suggestion: suggestion.to_string(),
-        };
         let metrics = &chain.links[0];
         let runtime = metrics.args_text(file).trim().to_string();
-        let mut exporter: Option<ExporterConfig> = None;
         let mut temporality: Vec<(String, Arg)> = Vec::new();
-        let (mut resource, mut period, mut timeout) = (None, None, None);
-        let mut comments = Vec::new();
-        let mut prev_end = range_of_span(file, metrics.call.paren_token.span.close()).end;
-        for link in &chain.links[1..chain.links.len() - 1] {
-            let name_start = link.name_range(file).start;
-            let before: Vec<String> = comments_in(file, TextRange::new(prev_end, name_start))
-                .into_iter()
-                .map(|r| file.slice(r).to_string())
-                .collect();
-            prev_end = link.range(file).end;
-            let arg = Arg::of_link(file, link, before);
+        let (mut period, mut timeout) = (None, None);
+        let options = read_options(file, imports, chain, &WORDING, |link, arg, options| {
             match link.name.as_str() {
-                "with_exporter" => {
-                    let Some(cfg) = link
-                        .args()
-                        .first()
-                        .and_then(|e| ExporterConfig::parse(file, imports, e))
-                    else {
-                        return Err(unsupported(
-                            link.range(file),
-                            "the metrics exporter is not an `opentelemetry_otlp::new_exporter()` chain this tool can read".into(),
-                            "build it as `MetricExporter::builder().with_tonic()` (or `.with_http()`) with the same options, then `.build()?`",
-                        ));
-                    };
-                    comments.extend(arg.comments);
-                    exporter = Some(cfg);
-                }
-                "with_resource" => resource = Some(arg),
                 "with_period" => period = Some(arg),
                 "with_timeout" => timeout = Some(arg),
                 "with_temporality_selector" | "with_delta_temporality" | "with_temporality" => {
@@ -109,28 +79,23 @@ impl MetricsPipeline {
                         .first()
                         .is_some_and(|a| constructs(imports, a, DEFAULT_AGGREGATION));
                     if !default {
-                        return Err(unsupported(
+                        return Err(Unsupported::new(
                             link.range(file),
                             "a custom aggregation selector has no 0.27 equivalent on the exporter".into(),
                             "0.27 chooses aggregations with views: `SdkMeterProvider::builder().with_view(new_view(Instrument::new().name(..), Stream::new().aggregation(..))?)` (feature `spec_unstable_metrics_views`)",
                         ));
                     }
-                    comments.extend(arg.comments);
+                    options.comments.extend(arg.comments);
                 }
-                other => {
-                    return Err(unsupported(
-                        link.range(file),
-                        format!("`.{other}(..)` on the OTLP metrics pipeline is not known to this tool"),
-                        "rewrite the pipeline by hand: `MetricExporter::builder()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
-                    ))
-                }
+                _ => return Ok(false),
             }
-        }
-        let Some(mut exporter) = exporter else {
-            return Err(unsupported(
+            Ok(true)
+        })?;
+        let Some(mut exporter) = options.exporter else {
+            return Err(Unsupported::new(
                 TextRange::new(
                     range_of_span(file, metrics.call.method.span()).start,
-                    prev_end,
+                    options.end,
                 ),
                 "the metrics pipeline has no `with_exporter(..)`".into(),
                 "add `MetricExporter::builder().with_tonic().build()?` and hand it to `PeriodicReader::builder(exporter, runtime)`",
@@ -142,10 +107,10 @@ impl MetricsPipeline {
             MetricsPipeline {
                 runtime,
                 exporter,
-                resource,
+                resource: options.resource,
                 period,
                 timeout,
-                comments,
+                comments: options.comments,
             },
             notes,
         ))
@@ -212,12 +177,4 @@ fn constructs(imports: &ImportMap, expr: &syn::Expr, ty: &[&str]) -> bool {
         path.segments.push(last.into_value());
     }
     c.args.is_empty() && imports.is(&path, ty)
-}
-
-/// `.name(arg)` on its own line, after the comments that preceded the option.
-pub(super) fn push_link(out: &mut String, arg: &Arg, name: &str, indent: &str, le: &str) {
-    for c in &arg.comments {
-        out.push_str(&format!("{le}{indent}{c}"));
-    }
-    out.push_str(&format!("{le}{indent}.{name}({})", arg.at(indent)));
 }

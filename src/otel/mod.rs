@@ -16,6 +16,8 @@
 //! - [`metrics`]: the OTLP metrics pipeline model (`new_pipeline().metrics(rt)…build()`) and
 //!   its 0.27 rendering (exporter, `PeriodicReader`, `SdkMeterProvider`).
 //! - [`logs`]: the OTLP logging pipeline model (`new_pipeline().logging()…install_*`).
+//! - [`otlp_pipeline`]: what the metrics and logs models share: reading the option links
+//!   (exporter, resource, comments) and the `Unsupported` error.
 //! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere).
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
@@ -37,6 +39,7 @@ pub mod imports;
 pub mod logs;
 pub mod metrics;
 pub mod metrics_facade;
+pub mod otlp_pipeline;
 pub mod placement;
 pub mod runtime;
 pub mod trace;

@@ -6,15 +6,23 @@
 //!   statements, `let p = <provider>;` and an optional global registration.
 //! - Expression form, anywhere else: `…build().map(|exporter| { <setup>; <provider> })`, which
 //!   keeps the `Result` so `?`, `.unwrap()`, a function tail or a `match` still type-check.
+//!
+//! [`rewrite_sites`] is the site loop the OTLP metrics and logs transforms share: find the
+//! pipelines, parse each (or report why not), place it in the form its position needs, with one
+//! import plan for the file.
 
 use syn::visit::Visit;
 
 use crate::edit::TextRange;
+use crate::finding::Severity;
 use crate::source::SourceFile;
 use crate::syntax::{range_of, text_of, tokens_mention, ImportMap};
+use crate::transform::{FileContext, Outcome};
 
 use super::chain::Chain;
+use super::exporter::ParseNote;
 use super::imports::ImportPlan;
+use super::otlp_pipeline::Unsupported;
 
 /// The pieces a pipeline model renders, given the indentation of their links.
 pub trait ProviderParts {
@@ -80,9 +88,136 @@ pub fn expression(
     format!("{exporter}{le}{i1}.map(|exporter| {{{body}{le}{i1}}})")
 }
 
+/// A pipeline model [`rewrite_sites`] can find and read.
+pub trait PipelineModel: ProviderParts + Sized {
+    /// Whether `chain` (ending at its build or install call) is one of these pipelines.
+    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool;
+    /// Reads a pipeline chain; `Err` names the first part the model cannot carry over.
+    fn parse(
+        file: &SourceFile,
+        imports: &ImportMap,
+        chain: &Chain<'_>,
+    ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
+}
+
+/// What a pipeline transform plugs into [`rewrite_sites`].
+pub trait SiteRewrite {
+    type Model: PipelineModel;
+    /// Identifiers (besides `new_pipeline`) whose presence in a macro body means a pipeline.
+    const MACRO_IDENTS: &'static [&'static str];
+    /// Functions whose calls [`rewrite_sites`] collects for the transform (removed globals).
+    const FUNCTIONS: &'static [&'static [&'static str]];
+    /// The error finding for a pipeline inside a macro body: message and suggestion.
+    const IN_MACRO: (&'static str, &'static str);
+
+    /// The function (full path) each new provider is registered with, when the old pipeline
+    /// registered it globally.
+    fn register(&self) -> Option<&'static str> {
+        None
+    }
+    /// After `let <binding> = <pipeline>?;` at `range` became statements.
+    fn placed_statement(&mut self, _out: &mut Outcome, _range: TextRange, _binding: &str) {}
+    /// After the pipeline expression at `range` became the `Result`-keeping form.
+    fn placed_expression(
+        &mut self,
+        _cx: &FileContext<'_>,
+        _out: &mut Outcome,
+        _plan: &mut ImportPlan<'_>,
+        _range: TextRange,
+    ) {
+    }
+}
+
+/// Rewrites every pipeline site of the file into `out` and reports the pipelines in macro
+/// bodies. Returns the file's import plan (finish it after the transform's own edits) and the
+/// calls to [`SiteRewrite::FUNCTIONS`] (range, index).
+pub fn rewrite_sites<'c, R: SiteRewrite>(
+    cx: &FileContext<'c>,
+    rewrite: &mut R,
+    out: &mut Outcome,
+) -> (ImportPlan<'c>, Vec<(TextRange, usize)>) {
+    let file = cx.file;
+    let syntax = cx.syntax();
+    let imports = cx.imports();
+    let le = file.line_ending.as_str();
+    let mut sites = PipelineSites::new(
+        file,
+        imports,
+        R::Model::is_pipeline,
+        R::MACRO_IDENTS,
+        R::FUNCTIONS,
+    );
+    sites.visit_file(syntax);
+    // One import plan for the file: several sites merging into the same `use` item must
+    // produce one edit.
+    let first_site = sites
+        .stmt_sites
+        .iter()
+        .map(|(l, _, _)| range_of(file, *l).start)
+        .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
+        .min()
+        .unwrap_or(0);
+    let mut plan = ImportPlan::at(file, syntax, first_site);
+    for (local, pat, chain_expr) in &sites.stmt_sites {
+        let range = range_of(file, *local);
+        let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
+            continue;
+        };
+        let register = rewrite.register().map(|f| register_call(&mut plan, f));
+        let indent = file.indent_at(range.start).to_string();
+        let text = statements(&p, &mut plan, pat, register.as_deref(), &indent, le);
+        out.replace(range, text);
+        rewrite.placed_statement(out, range, pat);
+    }
+    for chain_expr in &sites.expr_sites {
+        let range = range_of(file, *chain_expr);
+        let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
+            continue;
+        };
+        let register = rewrite.register().map(|f| register_call(&mut plan, f));
+        let base = file.indent_at(range.start).to_string();
+        out.replace(
+            range,
+            expression(&p, &mut plan, register.as_deref(), &base, le),
+        );
+        rewrite.placed_expression(cx, out, &mut plan, range);
+    }
+    for range in sites.in_macros {
+        out.finding(range, Severity::Error, R::IN_MACRO.0, R::IN_MACRO.1);
+    }
+    (plan, sites.calls)
+}
+
+/// `global::set_meter_provider` for `opentelemetry::global::set_meter_provider`: the function
+/// through the name its module has at the site.
+fn register_call(plan: &mut ImportPlan<'_>, function: &str) -> String {
+    let (module, name) = function.rsplit_once("::").unwrap_or(("", function));
+    format!("{}::{name}", plan.name(module))
+}
+
+fn parse_or_report<R: SiteRewrite>(
+    out: &mut Outcome,
+    file: &SourceFile,
+    imports: &ImportMap,
+    chain: &Chain<'_>,
+) -> Option<R::Model> {
+    match R::Model::parse(file, imports, chain) {
+        Ok((p, notes)) => {
+            for n in notes {
+                out.finding(n.range, n.severity, n.message, n.suggestion);
+            }
+            Some(p)
+        }
+        Err(u) => {
+            out.finding(u.range, Severity::Error, u.message, u.suggestion);
+            None
+        }
+    }
+}
+
 /// The pipeline chains of a file by placement, plus calls to some functions (e.g. removed
 /// global shutdowns) and macro bodies that mention the pipeline.
-pub struct PipelineSites<'a> {
+struct PipelineSites<'a> {
     file: &'a SourceFile,
     imports: &'a ImportMap,
     is_pipeline: fn(&ImportMap, &Chain<'_>) -> bool,

@@ -106,6 +106,31 @@ pub struct TracePipeline {
     pub registers_global: bool,
 }
 
+/// What the old terminal call (`install_batch(rt)`, `build_simple()`, …) implied.
+pub struct OldTerminal {
+    pub processing: Processing,
+    pub returns: Returns,
+    pub registers_global: bool,
+}
+
+impl TracePipeline {
+    /// A pipeline with `exporter` and the terminal's facts, no provider setting read yet.
+    pub fn new(exporter: ExporterConfig, terminal: OldTerminal) -> TracePipeline {
+        TracePipeline {
+            exporter,
+            service_name: None,
+            resource: None,
+            keep_default_resource: false,
+            setters: Vec::new(),
+            opaque_config: None,
+            batch_config: None,
+            processing: terminal.processing,
+            returns: terminal.returns,
+            registers_global: terminal.registers_global,
+        }
+    }
+}
+
 /// The local names the rendered statements bind.
 pub struct Bindings {
     pub exporter: String,

@@ -24,8 +24,13 @@ use crate::syntax::{
 use crate::transform::{FileContext, Outcome};
 
 use super::chain::{follow_local, Chain, Link};
+use super::exporter::Arg;
 use super::imports::{ImportPlan, ImportPlans};
-use super::trace::{Bindings, TracePipeline};
+use super::runtime;
+use super::trace::{
+    old_result, unfold_config, unfold_config_helper, Bindings, OldTerminal, Processing,
+    TracePipeline,
+};
 
 /// Terminal calls of the old trace pipelines.
 pub const TERMINALS: &[&str] = &[
@@ -46,26 +51,111 @@ pub struct Parsed {
     pub carried: Vec<TextRange>,
 }
 
+/// Where [`PipelineSyntax::parse`] reads a pipeline: the file, the import plan of the site
+/// (names the rendering uses), the site's range and the outcome its findings go to.
+pub struct ParseSite<'a, 'c> {
+    pub cx: &'a FileContext<'c>,
+    pub names: &'a mut ImportPlan<'c>,
+    pub site: TextRange,
+    pub out: &'a mut Outcome,
+}
+
 pub trait PipelineSyntax {
     /// Whether `chain` (root call and links) is one of this transform's pipelines (its head:
     /// the terminal call may be missing when the builder is kept in a local).
     fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool;
     /// Parses the links (root first, terminal last). Findings for removed or unknown links go
-    /// to `out`; `None` means "not rewritten" (a finding says why).
-    fn parse(
-        &self,
-        cx: &FileContext<'_>,
-        names: &mut ImportPlan<'_>,
-        links: &[Link<'_>],
-        site: TextRange,
-        out: &mut Outcome,
-    ) -> Option<Parsed>;
+    /// to `at.out`; `None` means "not rewritten" (a finding says why).
+    fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed>;
     /// Links that may be dropped when they appear only in a conditional reassignment.
     fn removable(&self, name: &str) -> bool;
     /// Identifiers that mark an unparsable macro body as containing this pipeline.
     fn mentions(&self) -> &'static [&'static str];
     /// Called once per rewritten site (deployment notes).
     fn after_rewrite(&self, _cx: &FileContext<'_>, _site: TextRange, _out: &mut Outcome) {}
+}
+
+/// The terminal call's facts for [`PipelineSyntax::parse`]: what it returned (and whether it
+/// registered globally) for the source version of `krate`, and how spans are processed. A batch
+/// runtime this tool does not know is an error finding (`pipeline` names what was not
+/// rewritten, `fix` the manual rewrite) and `None`.
+pub fn read_terminal(
+    cx: &FileContext<'_>,
+    krate: &str,
+    terminal: &Link<'_>,
+    out: &mut Outcome,
+    pipeline: &str,
+    fix: &str,
+) -> Option<OldTerminal> {
+    let file = cx.file;
+    let version = cx.package.and_then(|p| p.version(krate));
+    let (returns, registers_global) = old_result(krate, version, &terminal.name);
+    let processing = match terminal.name.as_str() {
+        "install_batch" | "build_batch" => {
+            let arg = terminal.call.args.first()?;
+            match runtime::recognize(file, cx.imports(), arg) {
+                Some(rt) => Processing::Batch(rt),
+                None => {
+                    out.finding(
+                        range_of(file, arg),
+                        Severity::Error,
+                        format!(
+                            "`{}` is not a runtime this tool knows; {pipeline} was not rewritten",
+                            text_of(file, arg)
+                        ),
+                        fix,
+                    );
+                    return None;
+                }
+            }
+        }
+        _ => Processing::Simple,
+    };
+    Some(OldTerminal {
+        processing,
+        returns,
+        registers_global,
+    })
+}
+
+/// What [`trace_config`] did with a `with_trace_config(..)` argument.
+pub enum TraceConfig {
+    /// Its settings are now provider setters; the resource it set, if any.
+    Unfolded(Option<Arg>),
+    /// Passed whole to the deprecated `with_config(..)`.
+    Opaque,
+}
+
+/// `with_trace_config(arg)` on an old pipeline: the config's settings move onto the provider
+/// builder (`p.setters`); a config this tool cannot unfold (not a `config()` chain or a
+/// same-file helper returning one) is passed whole, with a warning. The resource is the
+/// caller's: how it combines with the default resource differs per pipeline.
+pub fn trace_config(
+    cx: &FileContext<'_>,
+    link: &Link<'_>,
+    arg: &syn::Expr,
+    p: &mut TracePipeline,
+    out: &mut Outcome,
+) -> TraceConfig {
+    let (file, imports) = (cx.file, cx.imports());
+    match unfold_config(file, imports, arg)
+        .or_else(|| unfold_config_helper(file, cx.syntax(), imports, arg))
+    {
+        Some(u) => {
+            p.setters = u.setters;
+            TraceConfig::Unfolded(u.resource)
+        }
+        None => {
+            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
+            out.finding(
+                link.range(file),
+                Severity::Warning,
+                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
+                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
+            );
+            TraceConfig::Opaque
+        }
+    }
 }
 
 /// Items the old pipelines named that the rewritten code may no longer need; their imports are
@@ -86,6 +176,23 @@ const MAYBE_UNUSED: &[&str] = &[
     "opentelemetry_jaeger::new_agent_pipeline",
     "opentelemetry_jaeger::new_collector_pipeline",
 ];
+
+/// A trace pipeline transform's run: the pipelines of `syntax` rewritten, then `visit` (the
+/// transform's own pass over the file, which may plan imports), then the same-file config
+/// helpers the rewrite inlined deleted and the imports finished (after every other edit).
+pub fn run<'c>(
+    cx: &FileContext<'c>,
+    syntax: &dyn PipelineSyntax,
+    visit: impl FnOnce(&mut Outcome, &mut ImportPlans<'c>),
+) -> Outcome {
+    let mut out = Outcome::default();
+    let mut plans = ImportPlans::default();
+    rewrite_file(cx, syntax, &mut out, &mut plans);
+    visit(&mut out, &mut plans);
+    super::trace::delete_inlined_config_helpers(cx.file, cx.syntax(), cx.imports(), &mut out);
+    plans.finish(&mut out);
+    out
+}
 
 /// Rewrites every pipeline of `syntax` in the file into `out`; the imports the new code needs
 /// are added to `plans` (finish them after the transform's other edits).
@@ -175,7 +282,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                     continue;
                 }
                 let pat = text_of(self.file(), &local.pat).to_string();
-                self.place_statements(stmt, found.links, &[], Some(pat), tail, Vec::new());
+                self.place_statements(stmt, found.links, &[], Some(pat), tail);
                 continue;
             }
             self.let_builder(stmts, i, local);
@@ -311,14 +418,7 @@ impl<'a, 'c> Driver<'a, 'c> {
             if let Some(ci) = &cl.init {
                 if let Some((_, tail)) = self.statement_tail(&ci.expr) {
                     let pat = text_of(self.file(), &cl.pat).to_string();
-                    self.place_statements(
-                        consumer,
-                        links,
-                        &delete_ranges,
-                        Some(pat),
-                        tail,
-                        Vec::new(),
-                    );
+                    self.place_statements(consumer, links, &delete_ranges, Some(pat), tail);
                     return;
                 }
             }
@@ -337,7 +437,13 @@ impl<'a, 'c> Driver<'a, 'c> {
         site: TextRange,
     ) -> Option<Parsed> {
         let mut out = std::mem::take(&mut self.out);
-        let parsed = self.syntax.parse(self.cx, names, links, site, &mut out);
+        let at = ParseSite {
+            cx: self.cx,
+            names,
+            site,
+            out: &mut out,
+        };
+        let parsed = self.syntax.parse(links, at);
         self.out = out;
         parsed
     }
@@ -349,7 +455,6 @@ impl<'a, 'c> Driver<'a, 'c> {
         deletes: &[TextRange],
         pat: Option<String>,
         tail: String,
-        _extra: Vec<String>,
     ) {
         let file = self.file();
         let range = crate::otel::chain::stmt_range(file, stmt);
@@ -369,25 +474,10 @@ impl<'a, 'c> Driver<'a, 'c> {
             provider: fresh("provider", fn_text, &pat),
             result: pat,
         };
-        let mut text = parsed
+        let text = parsed
             .pipeline
             .render_statements(&mut names, &bindings, &tail, &indent, le);
-        let mut scanned = vec![range];
-        scanned.extend(deletes.iter().copied());
-        let leftovers = self.leftover_comments(&scanned, &parsed.carried);
-        if !leftovers.is_empty() {
-            let lead: String = leftovers
-                .iter()
-                .map(|c| format!("{c}{le}{indent}"))
-                .collect();
-            text = lead + &text;
-        }
-        for d in deletes {
-            self.out.edit(Edit::delete(*d));
-        }
-        replace_through_eol(self.file(), &mut self.out, range, text);
-        self.syntax.after_rewrite(self.cx, range, &mut self.out);
-        self.plans.add(names);
+        self.place(range, deletes, &parsed.carried, text, &indent, names);
     }
 
     fn place_expression(&mut self, range: TextRange, links: Vec<Link<'_>>, deletes: &[TextRange]) {
@@ -398,10 +488,26 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
-        let mut text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        let text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        self.place(range, deletes, &parsed.carried, text, &indent, names);
+    }
+
+    /// Puts the rendered `text` of the site at `range` in place: comments of the replaced
+    /// ranges that the rendering does not carry open it, `deletes` go, the site's imports join
+    /// the file's.
+    fn place(
+        &mut self,
+        range: TextRange,
+        deletes: &[TextRange],
+        carried: &[TextRange],
+        mut text: String,
+        indent: &str,
+        names: ImportPlan<'c>,
+    ) {
+        let le = self.file().line_ending.as_str();
         let mut scanned = vec![range];
         scanned.extend(deletes.iter().copied());
-        let leftovers = self.leftover_comments(&scanned, &parsed.carried);
+        let leftovers = self.leftover_comments(&scanned, carried);
         if !leftovers.is_empty() {
             let lead: String = leftovers
                 .iter()

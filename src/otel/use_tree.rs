@@ -4,6 +4,7 @@
 use syn::visit::Visit;
 
 use crate::edit::{Edit, TextRange};
+use crate::item_edit::line_extent;
 use crate::source::SourceFile;
 use crate::syntax::{comments_in, ident_str, range_of};
 
@@ -85,7 +86,7 @@ pub fn edit_use_leaves(
             decide: &mut decide,
         };
         match cx.walk(&item.tree, &mut prefix) {
-            Walked::AllRemoved => edits.push(Edit::delete(whole_lines(file, range_of(file, item)))),
+            Walked::AllRemoved => edits.push(Edit::delete(line_extent(file, range_of(file, item)))),
             Walked::Edits(e) => edits.extend(e),
         }
     }
@@ -197,30 +198,4 @@ impl<D: FnMut(&UseLeaf) -> LeafEdit> Walk<'_, D> {
             LeafEdit::Replace(text) => Walked::Edits(vec![Edit::replace(leaf.range, text)]),
         }
     }
-}
-
-/// `range` grown to whole lines when nothing else shares them (an item on its own lines goes
-/// with its indentation and line ending).
-pub fn whole_lines(file: &SourceFile, range: TextRange) -> TextRange {
-    let text = file.text.as_bytes();
-    let mut start = range.start;
-    while start > 0 && matches!(text[start - 1], b' ' | b'\t') {
-        start -= 1;
-    }
-    let mut end = range.end;
-    while end < text.len() && matches!(text[end], b' ' | b'\t') {
-        end += 1;
-    }
-    let starts_line = start == 0 || text[start - 1] == b'\n';
-    let ends_line = end == text.len() || matches!(text[end], b'\n' | b'\r');
-    if !(starts_line && ends_line) {
-        return range;
-    }
-    if text.get(end) == Some(&b'\r') {
-        end += 1;
-    }
-    if text.get(end) == Some(&b'\n') {
-        end += 1;
-    }
-    TextRange::new(start, end)
 }

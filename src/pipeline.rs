@@ -3,7 +3,7 @@
 //! transform's changes when the result does not parse, and collect findings located in the
 //! original file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -226,7 +226,12 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         .iter()
         .map(|p| Plan::new(&enabled, Some(p), usage_wanted))
         .collect();
-    let loose = Plan::new(&enabled, None, false);
+    let mut loose = Plan::new(&enabled, None, false);
+    // Files in no package are read for every enabled transform's needles: an orphan that uses
+    // telemetry is reported even when no transform can migrate it without a package.
+    let all_rust_needles = needles_of(&enabled, FileKind::Rust);
+    loose.read_needles = all_rust_needles.clone();
+    let loose = loose;
     let plan_of = |package: Option<usize>| package.map_or(&loose, |i| &plans[i]);
 
     // Read the Rust files first: their usage facts feed the manifest transforms.
@@ -245,6 +250,7 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         .collect();
     let mut rust_inputs = Vec::new();
     let mut orphan_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut version_blind: BTreeMap<PathBuf, BTreeSet<&'static str>> = BTreeMap::new();
     for (path, package, read) in texts {
         match read {
             Read::Text(text) => {
@@ -252,10 +258,22 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
                 let for_rust = plan.rust_needles.iter().any(|n| text.contains(n));
                 let orphan = project.has_manifests() && package.is_none();
                 if orphan && !config.include_orphans {
-                    if for_rust {
+                    if all_rust_needles.iter().any(|n| text.contains(n)) {
                         orphan_dirs.insert(path.parent().unwrap_or(&path).to_path_buf());
                     }
                     continue;
+                }
+                if orphan {
+                    // Included, but a transform that needs the package's versions cannot run.
+                    let dir = path.parent().unwrap_or(&path).to_path_buf();
+                    for t in &enabled {
+                        if !t.applies_to(None)
+                            && t.scans(FileKind::Rust)
+                            && t.needles().iter().any(|n| text.contains(n))
+                        {
+                            version_blind.entry(dir.clone()).or_default().insert(t.id());
+                        }
+                    }
                 }
                 if let Some(i) = package.filter(|_| plan.wants_usage) {
                     project.packages[i].usage.scan(&text);
@@ -267,6 +285,18 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
             Read::Skipped => {}
             Read::Error(e) => result.errors.push((path, e)),
         }
+    }
+    for (dir, ids) in version_blind {
+        let ids: Vec<&str> = ids.into_iter().collect();
+        result.findings.push(
+            Finding::about_path(
+                &dir,
+                "engine",
+                Severity::Note,
+                format!("not part of any package: included, but these transforms need a package's dependency versions and left the files alone: {}", ids.join(", ")),
+            )
+            .with_suggestion("add these files to a package (or give them a Cargo.toml) so the versions they are written against are known"),
+        );
     }
     for dir in orphan_dirs {
         result.findings.push(

@@ -384,8 +384,9 @@ fn a_backup_copy_beside_a_package_is_skipped_with_one_note_unless_included() {
     assert_eq!(notes[0]["path"], "crates/src.backup");
     assert_eq!(notes[0]["severity"], "note");
 
-    // --include-orphans: the files are part of the run and the note is gone. (Transforms that
-    // gate on a package's dependency versions still leave them alone: no package, no version.)
+    // --include-orphans: the files are part of the run and the skip note is gone. Transforms
+    // that gate on a package's dependency versions still leave them alone (no package, no
+    // version), and say so once per directory.
     let out = run(bin().current_dir(dir.path()).args([
         "diff",
         "--format",
@@ -394,10 +395,21 @@ fn a_backup_copy_beside_a_package_is_skipped_with_one_note_unless_included() {
         ".",
     ]));
     let doc = json(&out.stdout);
-    let files: Vec<&str> = file_paths(&doc, |_| true);
-    assert!(files.contains(&"crates/src.backup/lib.rs"), "{doc}");
-    assert!(files.contains(&"crates/src.backup/metrics.rs"), "{doc}");
-    assert!(!out.stdout.contains("not part of any package"), "{doc}");
+    let changed: Vec<&str> = file_paths(&doc, |f| f["changed"] == true);
+    assert!(!changed.iter().any(|p| p.contains("src.backup")), "{doc}");
+    assert!(
+        !out.stdout.contains("not part of any package: skipped"),
+        "{doc}"
+    );
+    let notes: Vec<&Value> = list(&doc["findings"])
+        .iter()
+        .filter(|f| f["path"] == "crates/src.backup")
+        .collect();
+    assert_eq!(notes.len(), 1, "{doc}");
+    assert_eq!(
+        notes[0]["message"],
+        "not part of any package: included, but these transforms need a package's dependency versions and left the files alone: instrument-init-to-build"
+    );
 }
 
 #[test]
@@ -436,12 +448,14 @@ fn a_src_dir_beside_a_virtual_workspace_root_is_an_orphan() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = json(&out.stdout);
     assert!(
-        list(&doc["files"])
-            .iter()
-            .any(|f| f["path"] == "src/main.rs"),
+        list(&doc["findings"]).iter().any(|f| f["path"] == "src"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("not part of any package: included")),
         "{doc}"
     );
-    assert!(!out.stdout.contains("not part of any package"));
+    assert!(!out.stdout.contains("not part of any package: skipped"));
 }
 
 // --- adopt ---------------------------------------------------------------------------------

@@ -82,13 +82,18 @@ fn is_word_match(text: &str, start: usize, end: usize, needle: &str) -> bool {
     before_ok && after_ok
 }
 
-/// One automaton for all the usage needles (the derived [`JAEGER_PROPAGATOR`] excepted): a
-/// file is scanned once, not once per needle.
-fn usage_matcher() -> &'static AhoCorasick {
-    static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
+/// One automaton for all the usage needles (the derived [`JAEGER_PROPAGATOR`] excepted), with
+/// the needle of each pattern index: a file is scanned once, not once per needle.
+fn usage_matcher() -> &'static (AhoCorasick, Vec<&'static str>) {
+    static MATCHER: OnceLock<(AhoCorasick, Vec<&'static str>)> = OnceLock::new();
     MATCHER.get_or_init(|| {
-        AhoCorasick::new(USAGE_NEEDLES.iter().filter(|n| **n != JAEGER_PROPAGATOR))
-            .expect("usage needles build an automaton")
+        let needles: Vec<&'static str> = USAGE_NEEDLES
+            .iter()
+            .copied()
+            .filter(|n| *n != JAEGER_PROPAGATOR)
+            .collect();
+        let matcher = AhoCorasick::new(&needles).expect("usage needles build an automaton");
+        (matcher, needles)
     })
 }
 
@@ -99,34 +104,18 @@ pub struct UsageFacts {
 
 impl UsageFacts {
     pub fn scan(&mut self, text: &str) {
-        let scanned: Vec<&'static str> = USAGE_NEEDLES
-            .iter()
-            .copied()
-            .filter(|n| *n != JAEGER_PROPAGATOR)
-            .collect();
-        let mut in_file = vec![false; scanned.len()];
-        for m in usage_matcher().find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
-            if !in_file[i] && is_word_match(text, m.start(), m.end(), scanned[i]) {
-                in_file[i] = true;
+        let (matcher, needles) = usage_matcher();
+        let mut in_file: BTreeSet<&'static str> = BTreeSet::new();
+        for m in matcher.find_overlapping_iter(text) {
+            let needle = needles[m.pattern().as_usize()];
+            if is_word_match(text, m.start(), m.end(), needle) {
+                in_file.insert(needle);
             }
         }
-        let found = |needle: &str| {
-            scanned
-                .iter()
-                .zip(&in_file)
-                .any(|(n, f)| *f && *n == needle)
-        };
-        if found("opentelemetry_jaeger") && found("Propagator") {
+        if in_file.contains("opentelemetry_jaeger") && in_file.contains("Propagator") {
             self.seen.insert(JAEGER_PROPAGATOR);
         }
-        self.seen.extend(
-            scanned
-                .iter()
-                .zip(&in_file)
-                .filter(|(_, f)| **f)
-                .map(|(n, _)| *n),
-        );
+        self.seen.extend(in_file);
     }
 
     /// Adds the facts of another package (a workspace dependency serves every member that

@@ -226,12 +226,13 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         .iter()
         .map(|p| Plan::new(&enabled, Some(p), usage_wanted))
         .collect();
-    let mut loose = Plan::new(&enabled, None, false);
     // Files in no package are read for every enabled transform's needles: an orphan that uses
     // telemetry is reported even when no transform can migrate it without a package.
     let all_rust_needles = needles_of(&enabled, FileKind::Rust);
-    loose.read_needles = all_rust_needles.clone();
-    let loose = loose;
+    let loose = Plan {
+        read_needles: all_rust_needles.clone(),
+        ..Plan::new(&enabled, None, false)
+    };
     let plan_of = |package: Option<usize>| package.map_or(&loose, |i| &plans[i]);
 
     // Read the Rust files first: their usage facts feed the manifest transforms.
@@ -364,7 +365,8 @@ fn run_project(pf: ProjectFiles, opts: &RunOptions) -> RunResult {
         )
         .map(|(path, text, package, kind)| {
             let transforms = &plan_of(package).transforms;
-            let run = run_file(project, config, transforms, &path, text, kind);
+            let package = package.map(|i| &project.packages[i]);
+            let run = run_file(project, package, config, transforms, &path, text, kind);
             // Spans of this file are dead now; release proc-macro2's source map so memory
             // stays flat over big trees.
             proc_macro2::extra::invalidate_current_thread_spans();
@@ -507,13 +509,13 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, Strin
 
 fn run_file(
     project: &Project,
+    package: Option<&PackageInfo>,
     config: &Config,
     transforms: &[&'static dyn Transform],
     path: &Path,
     text: String,
     kind: FileKind,
 ) -> FileRun {
-    let package = project.package_for(path);
     let wanted = |t: &&&'static dyn Transform, text: &str| {
         t.scans(kind)
             && t.needles().iter().any(|n| text.contains(n))
@@ -770,6 +772,7 @@ mod tests {
         static PROBE: DeploymentProbe = DeploymentProbe;
         let run = run_file(
             &pf.project,
+            pf.project.package_for(&root.join(".env")),
             &Config::default(),
             &[&PROBE],
             &root.join(".env"),

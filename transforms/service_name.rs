@@ -949,9 +949,7 @@ impl PackageFacts {
     fn has_flows(&self) -> bool {
         !self.const_flows.is_empty() || !self.field_flows.is_empty()
     }
-}
 
-impl PackageFacts {
     /// The renames of the default of `field`, of `strukt` when known, else of the only struct
     /// whose default of that field was renamed.
     fn renamed_default(&self, strukt: Option<&str>, field: &str) -> Option<&Vec<(String, String)>> {
@@ -1057,6 +1055,23 @@ fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<P
     facts
 }
 
+/// The value a site takes from elsewhere in the package (under a dropped `.replace(..)`): a
+/// struct field, or a constant not defined in the site's own file.
+fn value_from_package<'a>(site: &'a Site, scan: &FileScan) -> Option<&'a Value> {
+    let value = match &site.value {
+        Value::Replace { receiver, .. } => receiver,
+        v => v,
+    };
+    match value {
+        Value::Field { .. } => Some(value),
+        Value::Const { segments } => {
+            let local = segments.len() == 1 && scan.consts.iter().any(|c| c.name == segments[0]);
+            (!local).then_some(value)
+        }
+        _ => None,
+    }
+}
+
 fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]) -> PackageFacts {
     let mut facts = PackageFacts::default();
     let lib = pkg.name.replace('-', "_");
@@ -1076,19 +1091,9 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
         .filter_map(|(p, t)| scan_file(p, t))
         .collect();
     let follows_values = scans.iter().any(|(_, _, _, scan)| {
-        scan.sites.iter().any(|site| {
-            let value = match &site.value {
-                Value::Replace { receiver, .. } => receiver,
-                v => v,
-            };
-            match value {
-                Value::Field { .. } => true,
-                Value::Const { segments } => {
-                    segments.len() != 1 || !scan.consts.iter().any(|c| c.name == segments[0])
-                }
-                _ => false,
-            }
-        })
+        scan.sites
+            .iter()
+            .any(|site| value_from_package(site, scan).is_some())
     });
     if follows_values {
         scans.extend(others.into_iter().filter_map(|(p, t)| scan_file(p, t)));
@@ -1103,11 +1108,11 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
             m.extend(c.module.iter().cloned());
             facts.const_defs.insert((m, c.name.clone()));
         }
-        for site in &scan.sites {
-            let mut value = &site.value;
-            if let Value::Replace { receiver, .. } = value {
-                value = receiver;
-            }
+        for value in scan
+            .sites
+            .iter()
+            .filter_map(|s| value_from_package(s, scan))
+        {
             match value {
                 Value::Field { strukt, field } => {
                     let owner = strukt.clone().or_else(|| {
@@ -1128,13 +1133,9 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
                     }
                 }
                 Value::Const { segments } => {
-                    let local =
-                        segments.len() == 1 && scan.consts.iter().any(|c| c.name == segments[0]);
-                    if !local {
-                        let resolved = imports.resolve_segments(segments);
-                        if let Some(target) = absolutize(module, &resolved, &scan.mod_decls, &lib) {
-                            facts.const_flows.insert(target, path.clone());
-                        }
+                    let resolved = imports.resolve_segments(segments);
+                    if let Some(target) = absolutize(module, &resolved, &scan.mod_decls, &lib) {
+                        facts.const_flows.insert(target, path.clone());
                     }
                 }
                 _ => {}

@@ -356,9 +356,7 @@ pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
         s.files_changed += rs.files_changed;
         s.files_written += r.written;
         s.findings += rs.findings;
-        s.by_severity.error += rs.by_severity.error;
-        s.by_severity.warning += rs.by_severity.warning;
-        s.by_severity.note += rs.by_severity.note;
+        s.by_severity.add(&rs.by_severity);
         s.suppressed += rs.suppressed;
         s.errors += rs.errors;
         for (t, n) in edits_of(&r.report) {

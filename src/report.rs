@@ -162,6 +162,14 @@ impl RunReport {
     }
 }
 
+impl SeverityCounts {
+    pub fn add(&mut self, other: &SeverityCounts) {
+        self.error += other.error;
+        self.warning += other.warning;
+        self.note += other.note;
+    }
+}
+
 impl Summary {
     /// Adds the counts of another part of the run (a project of a streamed run).
     pub fn add(&mut self, other: &Summary) {
@@ -170,9 +178,7 @@ impl Summary {
         self.findings += other.findings;
         self.errors += other.errors;
         self.suppressed += other.suppressed;
-        self.by_severity.error += other.by_severity.error;
-        self.by_severity.warning += other.by_severity.warning;
-        self.by_severity.note += other.by_severity.note;
+        self.by_severity.add(&other.by_severity);
     }
 
     /// Whether `check` fails: a pending change, or a finding that is an error or warning.

@@ -1,35 +1,24 @@
 //! otel-migrate: a lossless codemod that moves Rust services' OpenTelemetry code and
 //! manifests to opentelemetry 0.27.
 //!
-//! The pipeline (see `pipeline`): discover projects and files (`discover`), read the
-//! manifests into a project context (`context`, `manifest`), prefilter files by needles, run
-//! the ordered transforms (`transforms/`) on each file with byte-range edits (`edit`,
-//! `syntax`), re-parse after each, then report (`report`, `diff`, `finding`) or write
-//! atomically (`fs`, `vcs`).
+//! Four layers, each allowed to use only the ones below it (`tests/layers.rs` enforces it;
+//! `ARCHITECTURE.md` walks through them):
+//!
+//! - [`commands`]: the command line: `diff`/`apply`/`check`, `batch`, `adopt`, `verify`,
+//!   `list`/`explain`. Uses everything below.
+//! - [`transforms`] (the `transforms/` folder): one file per transform and the ordered
+//!   registry. Uses the knowledge and the engine.
+//! - [`otel`]: the OpenTelemetry and `metrics` knowledge: pipeline models and their 0.27
+//!   renderers, version facts, import editing, placement, the naming convention. Uses only
+//!   the engine's text, edit, syntax and finding types; it returns edits and findings and
+//!   never sees a run (no `FileContext`, config or pipeline).
+//! - [`engine`]: the library that runs transforms: walk, project context, pipeline, edits,
+//!   syntax, findings, reports, fs/vcs. It knows no command and no transform by name (the
+//!   registry is handed to it).
 
-pub mod adopt;
-pub mod apply;
-pub mod batch;
-pub mod cli;
-pub mod config;
-pub mod context;
-pub mod diff;
-pub mod discover;
-pub mod edit;
-pub mod finding;
-pub mod fs;
-pub mod item_edit;
-pub mod manifest;
-pub mod manifest_edit;
-pub mod naming;
+pub mod commands;
+pub mod engine;
 pub mod otel;
-pub mod pipeline;
-pub mod report;
-pub mod source;
-pub mod syntax;
-pub mod transform;
-pub mod vcs;
-pub mod verify;
 
 #[path = "../transforms/mod.rs"]
 pub mod transforms;

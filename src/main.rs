@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(otel_migrate::cli::main())
+    std::process::ExitCode::from(otel_migrate::commands::cli::main())
 }

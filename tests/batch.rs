@@ -645,7 +645,7 @@ fn below_target(path: &Path) -> Vec<String> {
         ("metrics-exporter-prometheus", 0, 16),
     ];
     let text = std::fs::read_to_string(path).unwrap();
-    let manifest = otel_migrate::manifest::Manifest::parse(path, &text).unwrap();
+    let manifest = otel_migrate::engine::manifest::Manifest::parse(path, &text).unwrap();
     let mut out = Vec::new();
     for d in &manifest.deps {
         if d.is("opentelemetry-jaeger") {
@@ -657,7 +657,7 @@ fn below_target(path: &Path) -> Vec<String> {
         let Some(req) = &d.version else { continue };
         for (krate, major, minor) in TARGETS {
             if d.is(krate) {
-                let v = otel_migrate::manifest::minimum_version(req).unwrap();
+                let v = otel_migrate::engine::manifest::minimum_version(req).unwrap();
                 if (v.major, v.minor) < (*major, *minor) {
                     out.push(format!(
                         "{}: {krate} = \"{req}\" is below {major}.{minor}",
@@ -789,7 +789,7 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
     // "On the target set": every telemetry requirement left in the migrated manifests is at
     // least the target version, and the Jaeger exporter is gone.
     for name in repos {
-        for m in otel_migrate::discover::walk(&dir.path().join(name), true).manifests {
+        for m in otel_migrate::engine::discover::walk(&dir.path().join(name), true).manifests {
             let shown = m.strip_prefix(dir.path()).unwrap_or(&m).to_path_buf();
             failures.extend(
                 below_target(&m)

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use otel_migrate::pipeline::{self, RunOptions};
+use otel_migrate::engine::pipeline::{self, RunOptions};
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compile");
@@ -61,7 +61,7 @@ pub fn migrate_in_place(project: &Path) -> Vec<String> {
     result
         .findings
         .iter()
-        .filter(|f| f.severity == otel_migrate::finding::Severity::Error)
+        .filter(|f| f.severity == otel_migrate::engine::finding::Severity::Error)
         .map(|f| {
             format!(
                 "{}:{}:{}: {}",

@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use otel_migrate::pipeline::{self, RunOptions};
+use otel_migrate::engine::pipeline::{self, RunOptions};
 use otel_migrate::transforms;
 use support::{all_cases, fixtures_dir};
 

@@ -12,9 +12,9 @@ mod support;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use otel_migrate::pipeline::{self, RunOptions, RunResult};
-use otel_migrate::source::SourceFile;
-use otel_migrate::syntax::range_of_span;
+use otel_migrate::engine::pipeline::{self, RunOptions, RunResult};
+use otel_migrate::engine::source::SourceFile;
+use otel_migrate::engine::syntax::range_of_span;
 use proc_macro2::{TokenStream, TokenTree};
 
 /// SplitMix64: a tiny deterministic generator (no seed from the environment).

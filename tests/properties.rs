@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use otel_migrate::edit::{Edit, EditSet, TextRange};
-use otel_migrate::source::{LineEnding, SourceFile};
-use otel_migrate::syntax::range_of_span;
+use otel_migrate::engine::edit::{Edit, EditSet, TextRange};
+use otel_migrate::engine::source::{LineEnding, SourceFile};
+use otel_migrate::engine::syntax::range_of_span;
 use proptest::prelude::*;
 use syn::visit::Visit;
 

@@ -31,10 +31,12 @@
 
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::finding::Severity;
-use crate::syntax::{ident_str, macro_fragments, range_of_span, range_of_tokens, tokens_mention};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::context::PackageInfo;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{
+    ident_str, macro_fragments, range_of_span, range_of_tokens, tokens_mention,
+};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct InstrumentInitToBuild;
 

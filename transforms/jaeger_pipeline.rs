@@ -58,15 +58,15 @@
 
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::edit::TextRange;
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{ident_str, range_of, range_of_span, text_of};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{Chain, Link};
 use crate::otel::exporter::{Arg, ExporterConfig, Transport};
 use crate::otel::trace::{self as model, Processing, TracePipeline};
 use crate::otel::trace_sites::{self, ParseSite, Parsed, PipelineSyntax, TraceConfig};
-use crate::syntax::{ident_str, range_of, range_of_span, text_of};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct JaegerPipeline;
 
@@ -420,7 +420,7 @@ struct FieldDefaults<'f> {
     names: Vec<String>,
     collector: bool,
     http: bool,
-    file: &'f crate::source::SourceFile,
+    file: &'f crate::engine::source::SourceFile,
     found: Vec<(usize, String, String)>,
 }
 
@@ -554,7 +554,7 @@ impl<'a> Visit<'a> for Paths<'_, '_> {
     }
 
     fn visit_macro(&mut self, mac: &'a syn::Macro) {
-        let fragments = crate::syntax::macro_fragments(mac);
+        let fragments = crate::engine::syntax::macro_fragments(mac);
         fragments.visit_with(self);
     }
 }

@@ -40,13 +40,13 @@
 //! key is added to the entry); the other bytes stay. Added features are additive: nothing the
 //! package enabled before is turned off, except the removed features 0.27 does not have.
 
-use crate::context::UsageFacts;
-use crate::finding::Severity;
-use crate::manifest::{canonical, DepEntry};
-use crate::manifest_edit::{add_features, rewrite_array};
+use crate::engine::context::UsageFacts;
+use crate::engine::finding::Severity;
+use crate::engine::manifest::{canonical, DepEntry};
+use crate::engine::manifest_edit::{add_features, rewrite_array};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{features_at_target, FEATURE_CHANGES, OTLP_HTTP_CLIENTS};
 use crate::otel::deps::{at_target, usage_for};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct ManifestFeatures;
 

@@ -48,16 +48,16 @@
 //! `runtime::Tokio`). The `[features]` rewrite keeps each feature's name and makes it enable the
 //! crate that now does the exporting.
 
-use crate::context::{UsageFacts, JAEGER_PROPAGATOR};
-use crate::edit::{Edit, TextRange};
-use crate::finding::Severity;
-use crate::manifest::{DepEntry, DepKind, DepSource, Manifest};
-use crate::manifest_edit::{
+use crate::engine::context::{UsageFacts, JAEGER_PROPAGATOR};
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::finding::Severity;
+use crate::engine::manifest::{DepEntry, DepKind, DepSource, Manifest};
+use crate::engine::manifest_edit::{
     add_features, after_entry, line_start, remove_entry, rename_key, rewrite_array, string_array,
 };
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, jaeger_feature_to_otlp};
 use crate::otel::deps::usage_for;
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct ManifestJaegerToOtlp;
 
@@ -319,21 +319,21 @@ fn replace_with_otlp(text: &str, jaeger: &DepEntry, plan: &Plan, version: &str) 
         // A rename goes: the new entry is opentelemetry-otlp under its own name.
         let package_line = jaeger
             .package_span
-            .map(|p| crate::manifest_edit::full_lines(text, p));
+            .map(|p| crate::engine::manifest_edit::full_lines(text, p));
         edits.extend(
             rename_key(text, jaeger, OTLP)
                 .into_iter()
                 .filter(|e| !package_line.is_some_and(|l| l.contains_range(e.range))),
         );
         edits.extend(package_line.map(Edit::delete));
-        if let Some(e) = crate::manifest_edit::set_version(text, jaeger, version) {
+        if let Some(e) = crate::engine::manifest_edit::set_version(text, jaeger, version) {
             edits.push(e);
         }
         match jaeger.features_span {
             Some(span) => edits.push(Edit::replace(span, features)),
             None => edits.extend(add_features(text, jaeger, &plan.features, "\n").map(|e| {
                 // `add_features` wrote `\n`; use the file's ending like the rest.
-                let le = crate::source::LineEnding::detect(text).as_str();
+                let le = crate::engine::source::LineEnding::detect(text).as_str();
                 Edit::replace(e.range, e.replacement.replace('\n', le))
             })),
         }

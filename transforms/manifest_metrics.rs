@@ -31,11 +31,11 @@
 //! Only version literals and the `hyper-tls` element change. The operator and precision of
 //! each requirement are kept, except the minimum patch 0.24.2.
 
-use crate::finding::Severity;
-use crate::manifest::{canonical, DepEntry, DepSource};
-use crate::manifest_edit::{retarget, rewrite_array, set_version, Retarget};
+use crate::engine::finding::Severity;
+use crate::engine::manifest::{canonical, DepEntry, DepSource};
+use crate::engine::manifest_edit::{retarget, rewrite_array, set_version, Retarget};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, METRICS};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::transforms;
 
 pub struct ManifestMetrics;
@@ -159,11 +159,11 @@ fn drop_hyper_tls(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::context::Project;
-    use crate::manifest::Manifest;
-    use crate::source::SourceFile;
-    use crate::transform::FileContext;
+    use crate::engine::config::Config;
+    use crate::engine::context::Project;
+    use crate::engine::manifest::Manifest;
+    use crate::engine::source::SourceFile;
+    use crate::engine::transform::FileContext;
     use std::path::{Path, PathBuf};
 
     fn run(text: &str, with_rewrite: bool) -> String {

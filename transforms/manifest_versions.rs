@@ -56,12 +56,12 @@
 //! spacing and line endings stay byte-identical. All crates of the family move together, so
 //! the graph keeps one `opentelemetry`.
 
-use crate::finding::Severity;
-use crate::manifest::{canonical, minimum_version, DepEntry, DepSource};
-use crate::manifest_edit::{retarget, set_version, Retarget};
+use crate::engine::finding::Severity;
+use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepSource};
+use crate::engine::manifest_edit::{retarget, set_version, Retarget};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, CONTRIB, CROSSING, FAMILY};
 use crate::otel::deps::{project_migrating, usage_for};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct ManifestVersions;
 
@@ -114,10 +114,10 @@ impl Transform for ManifestVersions {
 /// Whether the code that uses `entry` has an OTLP exporter (or a Jaeger one about to become
 /// OTLP): only then do its tonic/reqwest/… types cross the exporter API.
 fn exports_otlp(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
-    let exports = |p: &crate::context::PackageInfo| {
+    let exports = |p: &crate::engine::context::PackageInfo| {
         p.depends_on("opentelemetry-otlp") || p.depends_on("opentelemetry-jaeger")
     };
-    if entry.table.kind == crate::manifest::DepKind::Workspace {
+    if entry.table.kind == crate::engine::manifest::DepKind::Workspace {
         cx.project.inheritors(&entry.key).into_iter().any(exports)
     } else {
         cx.package.is_some_and(exports)

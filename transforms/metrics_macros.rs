@@ -67,13 +67,15 @@ use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::edit::{Edit, TextRange};
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{
+    comments_in, macro_fragments, range_of, range_of_span, range_of_tokens,
+};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::metrics_facade::{macro_form, MacroForm, MetricsScope, METRICS};
 use crate::otel::use_tree::{edit_use_leaves, use_leaves, LeafEdit, UseLeaf};
-use crate::syntax::{comments_in, macro_fragments, range_of, range_of_span, range_of_tokens};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct MetricsMacros;
 

@@ -57,13 +57,13 @@
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::edit::{Edit, TextRange};
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{ident_str, macro_fragments, range_of, range_of_span, text_of};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::metrics_facade::{exporter_metrics_minor, MetricsScope, EXPORTER, METRICS, UTIL};
 use crate::otel::use_tree::{edit_use_leaves, LeafEdit};
-use crate::syntax::{ident_str, macro_fragments, range_of, range_of_span, text_of};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct MetricsRecorderApi;
 

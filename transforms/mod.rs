@@ -3,7 +3,7 @@
 //! doc (What it does / Before / After / Not rewritten / Safety), register it below, add
 //! `fixtures/<id>/` with positive and `negative_*` cases, and review its snapshots.
 
-use crate::transform::Transform;
+use crate::engine::transform::Transform;
 
 pub mod instrument_init_to_build;
 pub mod jaeger_pipeline;

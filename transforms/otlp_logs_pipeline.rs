@@ -60,15 +60,15 @@
 
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::edit::TextRange;
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of, ImportMap};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::LogsPipeline;
 use crate::otel::placement::{self, SiteRewrite};
-use crate::source::SourceFile;
-use crate::syntax::{range_of, ImportMap};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct OtlpLogsPipeline;
 

@@ -57,11 +57,11 @@
 //! open the new code). The error type becomes `MetricError` (`sdk-api-renames` renames the old
 //! `MetricsError` in signatures).
 
-use crate::context::PackageInfo;
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::finding::Severity;
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::metrics::MetricsPipeline;
 use crate::otel::placement::{self, SiteRewrite};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct OtlpMetricsPipeline;
 

@@ -48,15 +48,15 @@
 
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{range_of, text_of};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::trace::{self as model, TracePipeline};
 use crate::otel::trace_sites::{self, ParseSite, Parsed, PipelineSyntax, TraceConfig};
-use crate::syntax::{range_of, text_of};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct OtlpTracePipeline;
 
@@ -178,7 +178,11 @@ impl PipelineSyntax for OtlpSyntax {
     }
 }
 
-fn unknown(file: &crate::source::SourceFile, link: &Link<'_>, out: &mut Outcome) -> Option<Parsed> {
+fn unknown(
+    file: &crate::engine::source::SourceFile,
+    link: &Link<'_>,
+    out: &mut Outcome,
+) -> Option<Parsed> {
     out.finding(
         link.range(file),
         Severity::Error,

@@ -53,13 +53,13 @@
 
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::edit::TextRange;
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
-use crate::source::SourceFile;
-use crate::syntax::{ident_str, range_of, range_of_span, ImportMap};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct SdkApiRenames;
 
@@ -138,14 +138,14 @@ impl Transform for SdkApiRenames {
 
         // Imports of an old item: the local name each one binds, and what the code writes now.
         let mut local_renames: Vec<(String, String)> = Vec::new();
-        for item in crate::item_edit::use_items(syntax) {
+        for item in crate::engine::item_edit::use_items(syntax) {
             for (old, new) in RENAMES {
                 let Some(local) = single_path_leaf(item, &segs(old)) else {
                     continue;
                 };
                 if imports.local_name_of(&segs(new)).is_some() {
                     // The new item is imported already: the old import goes.
-                    out.edit(crate::item_edit::delete_item(file, item));
+                    out.edit(crate::engine::item_edit::delete_item(file, item));
                     local_renames.push((local, last(new).to_string()));
                 } else {
                     let tree = range_of(file, &item.tree);

@@ -72,13 +72,13 @@ use std::time::SystemTime;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::context::{PackageInfo, Project};
-use crate::edit::TextRange;
-use crate::finding::{RawFinding, Severity};
-use crate::naming::{Mapping, Naming};
-use crate::source::SourceFile;
-use crate::syntax::{ident_str, macro_fragments, range_of, ImportMap};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::edit::TextRange;
+use crate::engine::finding::{RawFinding, Severity};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, macro_fragments, range_of, ImportMap};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::naming::{Mapping, Naming};
 
 pub struct ServiceName;
 
@@ -1030,7 +1030,7 @@ fn package_facts(project: &Project, pkg: &PackageInfo, naming: &Naming) -> Arc<P
         }
     }
     let mut files = Vec::new();
-    for path in crate::discover::walk(&pkg.dir, false).rust_files {
+    for path in crate::engine::discover::walk(&pkg.dir, false).rust_files {
         if project
             .package_for(&path)
             .is_none_or(|p| p.manifest_path != pkg.manifest_path)

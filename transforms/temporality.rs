@@ -75,14 +75,16 @@ use std::collections::BTreeSet;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::edit::TextRange;
-use crate::finding::Severity;
-use crate::item_edit::{delete_item, ident_used_outside, use_items};
+use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::item_edit::{delete_item, ident_used_outside, use_items};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{
+    comments_in, ident_str, macro_fragments, range_of, range_of_span, ImportMap,
+};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
-use crate::source::SourceFile;
-use crate::syntax::{comments_in, ident_str, macro_fragments, range_of, range_of_span, ImportMap};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct TemporalityTransform;
 

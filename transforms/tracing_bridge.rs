@@ -43,11 +43,11 @@
 
 use syn::visit::Visit;
 
-use crate::context::PackageInfo;
-use crate::finding::Severity;
+use crate::engine::context::PackageInfo;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{ident_str, range_of, text_of};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::{ImportPlan, ImportPlans};
-use crate::syntax::{ident_str, range_of, text_of};
-use crate::transform::{FileContext, FileKind, Outcome, Transform};
 
 pub struct TracingBridge;
 
@@ -262,7 +262,7 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_macro(&mut self, mac: &'a syn::Macro) {
-        let fragments = crate::syntax::macro_fragments(mac);
+        let fragments = crate::engine::syntax::macro_fragments(mac);
         fragments.visit_with(self);
     }
 }

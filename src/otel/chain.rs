@@ -5,9 +5,9 @@
 
 use syn::spanned::Spanned;
 
-use crate::edit::TextRange;
-use crate::source::SourceFile;
-use crate::syntax::{ident_str, range_of, range_of_span};
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, range_of, range_of_span};
 
 /// One `.name(args)` link of a chain.
 #[derive(Clone)]

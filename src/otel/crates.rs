@@ -4,9 +4,9 @@
 //! features that were renamed or removed, and the contrib crates with the release built on
 //! opentelemetry 0.27.
 
-use crate::config::Config;
-use crate::manifest::canonical;
-use crate::manifest_edit::TargetVersion;
+use crate::engine::config::Config;
+use crate::engine::manifest::canonical;
+use crate::engine::manifest_edit::TargetVersion;
 
 /// The OpenTelemetry family: crate → target version (`opentelemetry-jaeger` has none: it is
 /// replaced by opentelemetry-otlp).

@@ -3,11 +3,11 @@
 //! inherits a `[workspace.dependencies]` entry) and which version it will have once the
 //! manifest transforms have run.
 
-use crate::context::UsageFacts;
-use crate::manifest::{minimum_version, DepEntry, DepKind};
-use crate::manifest_edit::{retarget, Retarget};
+use crate::engine::context::UsageFacts;
+use crate::engine::manifest::{minimum_version, DepEntry, DepKind};
+use crate::engine::manifest_edit::{retarget, Retarget};
+use crate::engine::transform::FileContext;
 use crate::otel::crates;
-use crate::transform::FileContext;
 
 /// The usage facts of the code that uses `entry`.
 pub fn usage_for(cx: &FileContext<'_>, entry: &DepEntry) -> UsageFacts {

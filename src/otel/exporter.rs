@@ -10,10 +10,10 @@
 //! [`ExporterConfig::parse`] reads an old chain; [`ExporterConfig::render`] writes the 0.27 one.
 //! Argument texts are kept exactly as written (comments before an option travel with it).
 
-use crate::edit::TextRange;
-use crate::finding::Severity;
-use crate::source::SourceFile;
-use crate::syntax::{comments_in, range_of, text_of, ImportMap};
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap};
 
 use super::chain::{Chain, Link};
 use super::imports::ImportPlan;
@@ -383,7 +383,7 @@ impl ExporterConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transform::Outcome;
+    use crate::engine::transform::Outcome;
 
     fn roundtrip(src: &str) -> (String, String) {
         let text = format!(

@@ -19,10 +19,10 @@ use std::str::FromStr;
 
 use syn::spanned::Spanned;
 
-use crate::edit::{Edit, TextRange};
-use crate::source::SourceFile;
-use crate::syntax::{ident_str, range_of};
-use crate::transform::Outcome;
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, range_of};
+use crate::engine::transform::Outcome;
 
 /// The plans of every site of one file, merged per insertion scope so that two sites adding
 /// imports at the same place produce one edit. Finish it after all other edits of the file.
@@ -379,7 +379,8 @@ impl<'a> ImportPlan<'a> {
                 }
             }
             Target::Block(block) => {
-                let open = crate::syntax::range_of_span(file, block.brace_token.span.open()).end;
+                let open =
+                    crate::engine::syntax::range_of_span(file, block.brace_token.span.open()).end;
                 let indent = block
                     .stmts
                     .first()
@@ -426,7 +427,7 @@ impl<'a> ImportPlan<'a> {
             walk_tree(&e.item.tree, &mut Vec::new(), &mut |_, _| leaves += 1);
             if siblings.len() == leaves && siblings.iter().all(|x| goes(x)) {
                 done.push(item_ptr);
-                edits.push(crate::item_edit::delete_item(self.file, e.item));
+                edits.push(crate::engine::item_edit::delete_item(self.file, e.item));
                 continue;
             }
             if let Some(edit) = removal_edit(self.file, e) {
@@ -499,10 +500,11 @@ fn merge_into(
     match tree {
         syn::UseTree::Group(g) => {
             let Some(last) = g.items.last() else {
-                let open = crate::syntax::range_of_span(file, g.brace_token.span.open()).end;
+                let open =
+                    crate::engine::syntax::range_of_span(file, g.brace_token.span.open()).end;
                 return Some(Edit::insert(open, items.join(", ")));
             };
-            let group_text = crate::syntax::text_of(file, g);
+            let group_text = crate::engine::syntax::text_of(file, g);
             let last_range = range_of(file, last);
             if group_text.contains('\n') {
                 let indent = file.indent_at(last_range.start).to_string();
@@ -622,7 +624,7 @@ fn collect_scope<'a>(
                 if let Some((brace, inner)) = &m.content {
                     visible.clear();
                     local_items.clear();
-                    let open = crate::syntax::range_of_span(file, brace.span.open());
+                    let open = crate::engine::syntax::range_of_span(file, brace.span.open());
                     *target = Target::Items(inner, Some(open));
                     collect_scope(file, inner, offset, visible, local_items, target);
                 }

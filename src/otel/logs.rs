@@ -10,8 +10,8 @@
 //! (`with_simple_exporter(exporter)`; with a batch config, a `BatchLogProcessor` handed to
 //! `with_log_processor`).
 
-use crate::source::SourceFile;
-use crate::syntax::ImportMap;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::ImportMap;
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};

@@ -12,9 +12,9 @@
 //! Temporality calls are carried over verbatim to the exporter builder (where 0.27's
 //! `with_temporality` lives); the `temporality` transform, which runs next, translates them.
 
-use crate::edit::TextRange;
-use crate::source::SourceFile;
-use crate::syntax::{range_of_span, ImportMap};
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of_span, ImportMap};
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use syn::visit::Visit;
 
-use crate::syntax::{ident_str, ImportMap};
-use crate::transform::FileContext;
+use crate::engine::syntax::{ident_str, ImportMap};
+use crate::engine::transform::FileContext;
 
 /// What an old (0.21) emission or registration macro becomes in 0.22+.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,6 +39,7 @@ pub mod imports;
 pub mod logs;
 pub mod metrics;
 pub mod metrics_facade;
+pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
 pub mod runtime;
@@ -57,7 +58,7 @@ pub fn sdk_path_suffix(resolved: &[String]) -> Option<&[String]> {
 }
 
 /// The text between the parentheses of a call (`with_endpoint( "x" )` → ` "x" `), verbatim.
-pub fn args_text(file: &crate::source::SourceFile, call: &syn::ExprMethodCall) -> String {
-    let r = crate::syntax::range_of_span(file, call.paren_token.span.join());
+pub fn args_text(file: &crate::engine::source::SourceFile, call: &syn::ExprMethodCall) -> String {
+    let r = crate::engine::syntax::range_of_span(file, call.paren_token.span.join());
     file.text[r.start + 1..r.end - 1].to_string()
 }

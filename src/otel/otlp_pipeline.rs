@@ -3,9 +3,9 @@
 //! (`with_exporter(new_exporter()…)`) and a resource, plus options of their own. One reader walks
 //! the links so comments, the exporter and the errors are handled the same way for both signals.
 
-use crate::edit::TextRange;
-use crate::source::SourceFile;
-use crate::syntax::{comments_in, ImportMap};
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{comments_in, ImportMap};
 
 use super::chain::{Chain, Link};
 use super::exporter::{Arg, ExporterConfig};

@@ -13,11 +13,11 @@
 
 use syn::visit::Visit;
 
-use crate::edit::TextRange;
-use crate::finding::Severity;
-use crate::source::SourceFile;
-use crate::syntax::{range_of, text_of, tokens_mention, ImportMap};
-use crate::transform::{FileContext, Outcome};
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap};
+use crate::engine::transform::{FileContext, Outcome};
 
 use super::chain::Chain;
 use super::exporter::ParseNote;

@@ -3,8 +3,8 @@
 //! the 0.27 path (`opentelemetry_sdk::runtime::*`, feature `rt-tokio`, `rt-tokio-current-thread`,
 //! `rt-async-std`).
 
-use crate::source::SourceFile;
-use crate::syntax::{text_of, ImportMap};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{text_of, ImportMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Runtime {

@@ -9,8 +9,8 @@
 //! for opentelemetry-otlp ≤ 0.16; otlp 0.17 … 0.26 returned the `TracerProvider` and did not
 //! register it. Jaeger's `build_batch`/`build_simple` returned the provider, unregistered.
 
-use crate::source::SourceFile;
-use crate::syntax::{comments_in, range_of, text_of, ImportMap};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap};
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, Signal};
@@ -421,7 +421,7 @@ pub fn unfold_config(
             return None;
         }
         let r = link.range(file);
-        let comments = comments_in(file, crate::edit::TextRange::new(prev_end, r.end))
+        let comments = comments_in(file, crate::engine::edit::TextRange::new(prev_end, r.end))
             .into_iter()
             .map(|c| file.slice(c).to_string())
             .collect();
@@ -473,8 +473,8 @@ pub fn unfold_config_helper(
         let arg_name = a.path.get_ident()?;
         if param.ident != *arg_name {
             renames.push((
-                crate::syntax::ident_str(&param.ident),
-                crate::syntax::ident_str(arg_name),
+                crate::engine::syntax::ident_str(&param.ident),
+                crate::engine::syntax::ident_str(arg_name),
             ));
         }
     }
@@ -526,7 +526,7 @@ pub fn delete_inlined_config_helpers(
     file: &SourceFile,
     syntax: &syn::File,
     imports: &ImportMap,
-    out: &mut crate::transform::Outcome,
+    out: &mut crate::engine::transform::Outcome,
 ) {
     let helpers = config_helpers(file, syntax, imports);
     if helpers.is_empty() || out.edits.is_empty() {
@@ -539,10 +539,10 @@ pub fn delete_inlined_config_helpers(
         return;
     };
     for f in helpers {
-        let name = crate::syntax::ident_str(&f.sig.ident);
+        let name = crate::engine::syntax::ident_str(&f.sig.ident);
         if before.get(&name).copied().unwrap_or(0) > 1 && after.get(&name).copied() == Some(1) {
             let range = super::trace_sites::whole_lines(file, range_of(file, f));
-            out.edit(crate::edit::Edit::delete(range));
+            out.edit(crate::engine::edit::Edit::delete(range));
         }
     }
 }

@@ -15,13 +15,13 @@
 
 use syn::visit::Visit;
 
-use crate::edit::{Edit, TextRange};
-use crate::finding::Severity;
-use crate::source::SourceFile;
-use crate::syntax::{
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{
     comments_in, ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention,
 };
-use crate::transform::{FileContext, Outcome};
+use crate::engine::transform::{FileContext, Outcome};
 
 use super::chain::{follow_local, Chain, Link};
 use super::exporter::Arg;

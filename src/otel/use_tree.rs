@@ -3,10 +3,10 @@
 
 use syn::visit::Visit;
 
-use crate::edit::{Edit, TextRange};
-use crate::item_edit::line_extent;
-use crate::source::SourceFile;
-use crate::syntax::{comments_in, ident_str, range_of};
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::item_edit::line_extent;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{comments_in, ident_str, range_of};
 
 /// One imported name: `prefix::name` (as `alias`).
 #[derive(Debug, Clone)]

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use otel_migrate::finding::Finding;
-use otel_migrate::pipeline::{self, RunOptions, RunResult};
-use otel_migrate::source::SourceFile;
+use otel_migrate::engine::finding::Finding;
+use otel_migrate::engine::pipeline::{self, RunOptions, RunResult};
+use otel_migrate::engine::source::SourceFile;
 
 pub mod robustness;
 
@@ -179,7 +179,7 @@ impl CaseRun {
             out.push_str(&format!("error: {}: {m}\n\n", rel(&self.root, p)));
         }
         for f in &self.result.files {
-            out.push_str(&otel_migrate::diff::unified(
+            out.push_str(&otel_migrate::engine::diff::unified(
                 &rel(&self.root, &f.path),
                 &f.original,
                 &f.output,
@@ -238,7 +238,7 @@ impl CaseRun {
             v.push(format!(
                 "{name}: {}: a second run changes the file again:\n{}",
                 rel(&self.root, &f.path),
-                otel_migrate::diff::unified("x", &f.original, &f.output)
+                otel_migrate::engine::diff::unified("x", &f.original, &f.output)
             ));
         }
         v

@@ -10,8 +10,8 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use otel_migrate::pipeline::{self, FileResult, RunOptions, RunResult};
-use otel_migrate::source::SourceFile;
+use otel_migrate::engine::pipeline::{self, FileResult, RunOptions, RunResult};
+use otel_migrate::engine::source::SourceFile;
 
 /// Counts and violations of one robustness run.
 #[derive(Debug, Default, Clone)]
@@ -230,7 +230,7 @@ pub fn check_unit(unit: &Path) -> Counts {
                     c.not_idempotent.push(format!(
                         "{}:\n{}",
                         f.path.display(),
-                        otel_migrate::diff::unified("second run", &f.original, &f.output)
+                        otel_migrate::engine::diff::unified("second run", &f.original, &f.output)
                     ));
                 }
             }

@@ -12,99 +12,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use serde::Serialize;
-
-use crate::edit::TextRange;
-use crate::pipeline::{FileResult, RunResult};
-use crate::report::display_path;
+use crate::engine::edit::TextRange;
+use crate::engine::pipeline::{FileResult, RunResult};
+use crate::engine::report::display_path;
+pub use crate::engine::verify_report::{CompileError, ProjectCheck, VerifyReport, VerifyStatus};
 
 /// How many compiler errors are kept per project and feature set.
 const FIRST_ERRORS: usize = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum VerifyStatus {
-    /// Every project compiles.
-    Compiles,
-    /// The compiler rejected a project.
-    Fails,
-    /// cargo could not be run or failed before compiling (resolution, network, I/O).
-    Error,
-}
-
-impl VerifyStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerifyStatus::Compiles => "compiles",
-            VerifyStatus::Fails => "fails",
-            VerifyStatus::Error => "error",
-        }
-    }
-
-    fn worst(self, other: VerifyStatus) -> VerifyStatus {
-        let rank = |s| match s {
-            VerifyStatus::Compiles => 0,
-            VerifyStatus::Fails => 1,
-            VerifyStatus::Error => 2,
-        };
-        if rank(other) > rank(self) {
-            other
-        } else {
-            self
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VerifyReport {
-    pub status: VerifyStatus,
-    pub projects: Vec<ProjectCheck>,
-}
-
-impl VerifyReport {
-    pub fn passed(&self) -> bool {
-        self.status == VerifyStatus::Compiles
-    }
-
-    /// `compiles`, or `fails (3 errors)`, for tables.
-    pub fn short(&self) -> String {
-        let errors: usize = self.projects.iter().map(|p| p.errors.len()).sum();
-        match self.status {
-            VerifyStatus::Compiles => "compiles".to_string(),
-            VerifyStatus::Fails => format!("fails ({errors} error(s))"),
-            VerifyStatus::Error => "error".to_string(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ProjectCheck {
-    pub path: String,
-    pub status: VerifyStatus,
-    /// Whether a second check ran with `--all-features`.
-    pub all_features: bool,
-    pub seconds: f64,
-    /// The first compiler errors (of both feature sets).
-    pub errors: Vec<CompileError>,
-    /// Why cargo failed when it failed before the compiler said anything.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CompileError {
-    /// The user's file (not the temporary copy).
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    /// The transforms whose edits produced this line; empty when the line is unchanged.
-    pub transforms: Vec<String>,
-    /// `"default"` or `"all"`.
-    pub features: &'static str,
-    /// rustc's own rendering.
-    pub rendered: String,
-}
 
 /// The shared target directory: `OTEL_MIGRATE_TARGET_DIR`, else `otel-migrate/target` in the
 /// user's cache directory, else in the temporary directory.
@@ -252,17 +166,20 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// Whether any manifest of the copied project has a `[features]` table.
 fn declares_features(root: &Path) -> bool {
-    crate::discover::walk(root, true).manifests.iter().any(|m| {
-        std::fs::read_to_string(m)
-            .ok()
-            .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
-            .and_then(|d| {
-                d.get("features")
-                    .and_then(|f| f.as_table_like())
-                    .map(|t| !t.is_empty())
-            })
-            .unwrap_or(false)
-    })
+    crate::engine::discover::walk(root, true)
+        .manifests
+        .iter()
+        .any(|m| {
+            std::fs::read_to_string(m)
+                .ok()
+                .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+                .and_then(|d| {
+                    d.get("features")
+                        .and_then(|f| f.as_table_like())
+                        .map(|t| !t.is_empty())
+                })
+                .unwrap_or(false)
+        })
 }
 
 enum CargoOutcome {

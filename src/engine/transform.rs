@@ -2,13 +2,13 @@
 //! the transforms before it), the project context, and returns edits and findings; it never
 //! writes anything itself.
 
-use crate::config::Config;
-use crate::context::{PackageInfo, Project};
-use crate::edit::{Edit, EditSet, TextRange};
-use crate::finding::{RawFinding, Severity};
-use crate::manifest::Manifest;
-use crate::source::SourceFile;
-use crate::syntax::ImportMap;
+use crate::engine::config::Config;
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::edit::{Edit, EditSet, TextRange};
+use crate::engine::finding::{RawFinding, Severity};
+use crate::engine::manifest::Manifest;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::ImportMap;
 
 /// Which files a transform edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::fs;
-use crate::pipeline::{FileResult, RunResult};
-use crate::vcs::{self, DirtyFile};
+use crate::engine::fs;
+use crate::engine::pipeline::{FileResult, RunResult};
+use crate::engine::vcs::{self, DirtyFile};
 
 /// What [`write_changes`] did.
 #[derive(Debug, Default)]

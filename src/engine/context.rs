@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::config::Config;
-use crate::manifest::{canonical, minimum_version, DepEntry, DepKind, Lockfile, Manifest};
+use crate::engine::config::Config;
+use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepKind, Lockfile, Manifest};
 
 /// Strings whose presence in a package's telemetry files the manifest transforms ask about
 /// (which exporters, transports, propagators, signals and runtimes the code uses). A needle

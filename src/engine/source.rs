@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::TextRange;
+use crate::engine::edit::TextRange;
 
 /// The line ending a file uses. New text inserted by a transform must use the file's own ending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl SourceFile {
     }
 
     /// Parses the file as Rust. Spans of the result are relative to [`Self::rust_text`];
-    /// convert them with [`crate::syntax::range_of`].
+    /// convert them with [`crate::engine::syntax::range_of`].
     pub fn parse_rust(&self) -> syn::Result<syn::File> {
         syn::parse_str::<syn::File>(self.rust_text())
     }

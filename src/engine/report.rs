@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diff;
-use crate::finding::{Finding, Severity};
-use crate::pipeline::RunResult;
+use crate::engine::diff;
+use crate::engine::finding::{Finding, Severity};
+use crate::engine::pipeline::RunResult;
 
 pub const REPORT_VERSION: u32 = 1;
 
@@ -22,7 +22,7 @@ pub struct RunReport {
     pub summary: Summary,
     /// `--verify`: whether the migrated code compiles (absent without `--verify`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verify: Option<crate::verify::VerifyReport>,
+    pub verify: Option<crate::engine::verify_report::VerifyReport>,
 }
 
 #[derive(Debug, Serialize)]

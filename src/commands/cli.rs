@@ -10,13 +10,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::apply::write_changes;
-use crate::batch::{self, BatchOptions};
-use crate::finding::Finding;
-use crate::pipeline::{self, RunOptions, RunResult};
-use crate::report::{display_path, RunReport, Summary};
-use crate::source::SourceFile;
-use crate::{adopt, diff, transforms, verify};
+use crate::commands::batch::{self, BatchOptions};
+use crate::commands::{adopt, verify};
+use crate::engine::diff;
+use crate::engine::finding::Finding;
+use crate::engine::pipeline::{self, RunOptions, RunResult};
+use crate::engine::report::{display_path, RunReport, Summary};
+use crate::engine::source::SourceFile;
+use crate::engine::write::write_changes;
+use crate::transforms;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -501,7 +503,7 @@ fn apply(
         return EXIT_ERROR;
     }
     for (path, message) in &outcome.write_errors {
-        report.errors.push(crate::report::ErrorReport {
+        report.errors.push(crate::engine::report::ErrorReport {
             path: display_path(path),
             message: message.clone(),
         });

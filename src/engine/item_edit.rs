@@ -6,9 +6,9 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::Visit;
 
-use crate::edit::{Edit, TextRange};
-use crate::source::SourceFile;
-use crate::syntax::{ident_str, range_of, range_of_span};
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, range_of, range_of_span};
 
 /// Extends `range` to the whole lines it occupies when nothing but whitespace shares them, so
 /// deleting it leaves no blank line behind; otherwise returns it unchanged.

@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::context::{names_telemetry_crate, PackageInfo, Project, TELEMETRY_NEEDLES};
-use crate::discover::{discover, DiscoverOptions, ProjectFiles};
-use crate::edit::{EditSet, TextRange};
-use crate::finding::{Finding, RawFinding, Severity};
-use crate::manifest::Manifest;
-use crate::source::SourceFile;
-use crate::syntax::ImportMap;
-use crate::transform::{FileContext, FileKind, Transform};
+use crate::engine::config::Config;
+use crate::engine::context::{names_telemetry_crate, PackageInfo, Project, TELEMETRY_NEEDLES};
+use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
+use crate::engine::edit::{EditSet, TextRange};
+use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::manifest::Manifest;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::ImportMap;
+use crate::engine::transform::{FileContext, FileKind, Transform};
 use crate::transforms;
 
 #[derive(Debug, Clone, Default)]
@@ -737,8 +737,8 @@ mod tests {
         fn needles(&self) -> &'static [&'static str] {
             &["OTEL_"]
         }
-        fn run(&self, cx: &FileContext<'_>) -> crate::transform::Outcome {
-            let mut out = crate::transform::Outcome::default();
+        fn run(&self, cx: &FileContext<'_>) -> crate::engine::transform::Outcome {
+            let mut out = crate::engine::transform::Outcome::default();
             assert_eq!(cx.kind(), FileKind::Deployment);
             out.finding(
                 TextRange::new(0, 4),

@@ -13,10 +13,10 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
-use crate::config::{Config, CONFIG_FILE};
-use crate::context::{names_telemetry_crate, Project};
-use crate::finding::{Finding, Severity};
-use crate::manifest::{Lockfile, Manifest};
+use crate::engine::config::{Config, CONFIG_FILE};
+use crate::engine::context::{names_telemetry_crate, Project};
+use crate::engine::finding::{Finding, Severity};
+use crate::engine::manifest::{Lockfile, Manifest};
 
 /// What a walk found, sorted.
 #[derive(Debug, Default)]

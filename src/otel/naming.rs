@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::ServiceNameConfig;
-use crate::context::Project;
+use crate::engine::config::ServiceNameConfig;
+use crate::engine::context::Project;
 
 pub const DEFAULT_PREFIX: &str = "llm";
 

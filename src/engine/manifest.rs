@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Document, Item, Table, Value};
 
-use crate::edit::TextRange;
+use crate::engine::edit::TextRange;
 
 /// Which dependency table an entry sits in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

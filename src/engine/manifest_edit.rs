@@ -3,8 +3,8 @@
 //! (cargo-upgrade's `preserve_op`); new text uses the file's line ending; nothing outside the
 //! returned ranges moves.
 
-use crate::edit::{Edit, TextRange};
-use crate::manifest::DepEntry;
+use crate::engine::edit::{Edit, TextRange};
+use crate::engine::manifest::DepEntry;
 
 /// A target version with the precision it must be written with at least (`0.27.1` → 3, so
 /// `"0.26"` becomes `"0.27.1"`; `0.27` → 2, so `"0.26"` becomes `"0.27"`).

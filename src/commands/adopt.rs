@@ -18,16 +18,16 @@ use std::path::{Path, PathBuf};
 
 use syn::spanned::Spanned;
 
-use crate::config::Config;
-use crate::context::{PackageInfo, Project};
-use crate::discover::{discover, DiscoverOptions};
-use crate::edit::{Edit, EditSet, TextRange};
-use crate::finding::{Finding, RawFinding, Severity};
-use crate::manifest::{DepKind, Manifest};
+use crate::engine::config::Config;
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::discover::{discover, DiscoverOptions};
+use crate::engine::edit::{Edit, EditSet, TextRange};
+use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::manifest::{DepKind, Manifest};
+use crate::engine::pipeline::{FileResult, RunResult};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{self, ImportMap};
 use crate::otel::bootstrap::{self, CanonicalDep};
-use crate::pipeline::{FileResult, RunResult};
-use crate::source::SourceFile;
-use crate::syntax::{self, ImportMap};
 
 pub const ID: &str = "adopt";
 

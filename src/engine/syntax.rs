@@ -10,8 +10,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::edit::TextRange;
-use crate::source::SourceFile;
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
 
 /// The byte range of `span` in `file.text` (span offsets are relative to the text after the
 /// BOM and shebang; see [`SourceFile::base_offset`]).

@@ -23,15 +23,16 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::apply::write_changes;
-use crate::config::{Config, CONFIG_FILE};
-use crate::discover::{is_deployment_file, walk};
-use crate::finding::Severity;
-use crate::manifest::{Lockfile, Manifest};
-use crate::pipeline::{self, RunOptions, RunResult};
-use crate::report::{display_path, ErrorReport, RunReport, SeverityCounts, REPORT_VERSION};
-use crate::verify::{self, VerifyReport};
-use crate::{adopt, vcs};
+use crate::commands::adopt;
+use crate::commands::verify::{self, VerifyReport};
+use crate::engine::config::{Config, CONFIG_FILE};
+use crate::engine::discover::{is_deployment_file, walk};
+use crate::engine::finding::Severity;
+use crate::engine::manifest::{Lockfile, Manifest};
+use crate::engine::pipeline::{self, RunOptions, RunResult};
+use crate::engine::report::{display_path, ErrorReport, RunReport, SeverityCounts, REPORT_VERSION};
+use crate::engine::vcs;
+use crate::engine::write::write_changes;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,37 @@
+//! The engine: a library that finds projects and files, runs an ordered list of transforms on
+//! them with lossless byte edits, and reports or writes the result. It knows nothing about
+//! OpenTelemetry and never names a command or a transform (the registry is handed to it).
+//!
+//! - Walk and context: [`discover`] (projects, their files, the skip notes), [`config`]
+//!   (`otel-migrate.toml`), [`manifest`] (a parsed `Cargo.toml`), [`context`] (a project's
+//!   packages, resolved dependency versions, usage facts).
+//! - Running: [`transform`] (the contract every transform implements), [`pipeline`]
+//!   (prefilter and gate, parse, transforms in order with re-parse, findings mapped back).
+//! - Text and edits: [`source`] (a file's text, line index, line endings), [`edit`]
+//!   (byte-range edits, overlap-checked), [`item_edit`] (deleting whole items and lines),
+//!   [`manifest_edit`] (format-preserving manifest edits), [`syntax`] (spans to byte ranges,
+//!   the import map, macro fragments).
+//! - Results: [`finding`] (findings and their rendering), [`report`] (the JSON report),
+//!   [`diff`] (unified diffs), [`verify_report`] (what `--verify` found, as the report shows
+//!   it), [`write`] (atomic writes after the dirty check), [`fs`], [`vcs`].
+//!
+//! Uses no other layer.
+
+pub mod config;
+pub mod context;
+pub mod diff;
+pub mod discover;
+pub mod edit;
+pub mod finding;
+pub mod fs;
+pub mod item_edit;
+pub mod manifest;
+pub mod manifest_edit;
+pub mod pipeline;
+pub mod report;
+pub mod source;
+pub mod syntax;
+pub mod transform;
+pub mod vcs;
+pub mod verify_report;
+pub mod write;

@@ -58,6 +58,7 @@
 
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
@@ -95,6 +96,7 @@ impl Transform for JaegerPipeline {
         trace_sites::run(cx, &JaegerSyntax, |out, _| {
             Paths { cx, out }.visit_file(cx.syntax())
         })
+        .into()
     }
 }
 
@@ -136,7 +138,7 @@ impl PipelineSyntax for JaegerSyntax {
         &["new_agent_pipeline", "new_collector_pipeline"]
     }
 
-    fn after_rewrite(&self, _cx: &FileContext<'_>, site: TextRange, out: &mut Outcome) {
+    fn after_rewrite(&self, _cx: &FileContext<'_>, site: TextRange, out: &mut Changes) {
         out.finding(
             site,
             Severity::Note,
@@ -303,7 +305,7 @@ fn map_endpoint(
     arg: &syn::Expr,
     collector: bool,
     http: bool,
-    out: &mut Outcome,
+    out: &mut Changes,
 ) -> String {
     let file = cx.file;
     if let syn::Expr::Lit(syn::ExprLit {
@@ -468,7 +470,7 @@ impl<'a> Visit<'a> for ConstRefs {
 /// `opentelemetry_jaeger::Propagator` paths and Jaeger environment variable names.
 struct Paths<'a, 'c> {
     cx: &'a FileContext<'c>,
-    out: &'a mut Outcome,
+    out: &'a mut Changes,
 }
 
 const PROPAGATOR: &[&str] = &["opentelemetry_jaeger", "Propagator"];

@@ -67,6 +67,7 @@ use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
@@ -406,7 +407,7 @@ struct Rewriter<'c, 'a> {
     needed_imports: BTreeSet<&'static str>,
     /// Local names of removed macros that rewritten bare calls used.
     used_locals: BTreeSet<String>,
-    out: &'c mut Outcome,
+    out: &'c mut Changes,
 }
 
 /// The parts of a call as the user wrote them, for the replacement text of a finding.
@@ -689,7 +690,7 @@ fn fix_imports(
     scope: &MetricsScope<'_>,
     needed: BTreeSet<&'static str>,
     used_locals: &BTreeSet<String>,
-    out: &mut Outcome,
+    out: &mut Changes,
 ) {
     let from_metrics =
         |leaf: &UseLeaf| leaf.prefix.len() == 1 && scope.roots().contains(&leaf.prefix[0]);

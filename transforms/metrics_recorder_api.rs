@@ -57,6 +57,7 @@
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
@@ -165,7 +166,7 @@ struct Finder<'c, 'a> {
     error_names: Vec<String>,
     /// `PrometheusBuilder::new()` calls.
     builder_sites: Vec<TextRange>,
-    out: &'c mut Outcome,
+    out: &'c mut Changes,
 }
 
 fn strip_parens(mut e: &syn::Expr) -> &syn::Expr {

@@ -60,6 +60,7 @@
 
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
@@ -159,7 +160,7 @@ impl SiteRewrite for Sites {
         "rewrite it by hand: `LogExporter::builder().with_tonic()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
     );
 
-    fn placed_statement(&mut self, out: &mut Outcome, range: TextRange, binding: &str) {
+    fn placed_statement(&mut self, out: &mut Changes, range: TextRange, binding: &str) {
         self.bound.push((range, binding.to_string()));
         if self.returned_logger {
             out.finding(
@@ -174,7 +175,7 @@ impl SiteRewrite for Sites {
     fn placed_expression(
         &mut self,
         cx: &FileContext<'_>,
-        out: &mut Outcome,
+        out: &mut Changes,
         plan: &mut ImportPlan<'_>,
         range: TextRange,
     ) {
@@ -207,7 +208,7 @@ fn fn_bodies(file: &SourceFile, syntax: &syn::File) -> Vec<TextRange> {
 /// A function whose tail is the rewritten pipeline and whose return type names the 0.21 SDK
 /// `Logger`: the type becomes `LoggerProvider`, with a warning about the callers.
 fn retype_helper(
-    out: &mut Outcome,
+    out: &mut Changes,
     file: &SourceFile,
     syntax: &syn::File,
     imports: &ImportMap,

@@ -48,6 +48,7 @@
 
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of};
@@ -85,6 +86,7 @@ impl Transform for OtlpTracePipeline {
         trace_sites::run(cx, &OtlpSyntax, |out, plans| {
             BuildSpanExporter { cx, out, plans }.visit_file(cx.syntax())
         })
+        .into()
     }
 }
 
@@ -181,7 +183,7 @@ impl PipelineSyntax for OtlpSyntax {
 fn unknown(
     file: &crate::engine::source::SourceFile,
     link: &Link<'_>,
-    out: &mut Outcome,
+    out: &mut Changes,
 ) -> Option<Parsed> {
     out.finding(
         link.range(file),
@@ -195,7 +197,7 @@ fn unknown(
 /// `new_exporter().tonic()….build_span_exporter()` → `SpanExporter::builder().with_tonic()….build()`.
 struct BuildSpanExporter<'a, 'c> {
     cx: &'a FileContext<'c>,
-    out: &'a mut Outcome,
+    out: &'a mut Changes,
     plans: &'a mut ImportPlans<'c>,
 }
 

@@ -17,6 +17,7 @@
 //!
 //! Uses no other layer.
 
+pub mod changes;
 pub mod config;
 pub mod context;
 pub mod diff;

@@ -570,7 +570,7 @@ fn run_file(
             project,
             config,
         };
-        let outcome = t.run(&cx);
+        let outcome = t.run(&cx).changes;
         for f in outcome.findings {
             raw_findings.push((t.id(), map_finding(&history, f)));
         }

@@ -136,6 +136,15 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|p| p + from)
 }
 
+/// One parsed Rust file as the knowledge layer sees it: its text, its syntax tree and its
+/// imports, without the run around it (no package, config or pipeline).
+#[derive(Clone, Copy)]
+pub struct ParsedRust<'a> {
+    pub file: &'a SourceFile,
+    pub syntax: &'a syn::File,
+    pub imports: &'a ImportMap,
+}
+
 /// What the file's `use` items bring into scope: local name → full path segments.
 /// `use opentelemetry_jaeger as jaeger;` maps `jaeger` → `opentelemetry_jaeger`;
 /// `use opentelemetry::{global, sdk::trace as sdktrace};` maps `sdktrace` →

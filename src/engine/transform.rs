@@ -2,13 +2,12 @@
 //! the transforms before it), the project context, and returns edits and findings; it never
 //! writes anything itself.
 
+use crate::engine::changes::Changes;
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
-use crate::engine::edit::{Edit, EditSet, TextRange};
-use crate::engine::finding::{RawFinding, Severity};
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::ImportMap;
+use crate::engine::syntax::{ImportMap, ParsedRust};
 
 /// Which files a transform edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +81,15 @@ impl<'a> FileContext<'a> {
             .expect("a Rust transform runs on a parsed file")
     }
 
+    /// The parsed file without the run around it, for the knowledge layer.
+    pub fn rust(&self) -> ParsedRust<'a> {
+        ParsedRust {
+            file: self.file,
+            syntax: self.syntax(),
+            imports: self.imports(),
+        }
+    }
+
     /// The kind of the file being looked at.
     pub fn kind(&self) -> FileKind {
         if self.syntax.is_some() {
@@ -99,39 +107,28 @@ impl<'a> FileContext<'a> {
     }
 }
 
-/// What a transform wants done to one file.
+/// What a transform wants done to one file: its [`Changes`] (edits and findings, which the
+/// knowledge layer produces too) and, as the run grows, what only a run needs to know.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub edits: EditSet,
-    pub findings: Vec<RawFinding>,
+    pub changes: Changes,
 }
 
-impl Outcome {
-    /// Adds an edit. Two sites asking for overlapping edits is a transform bug; rather than
-    /// guess, the second edit is dropped and reported.
-    pub fn edit(&mut self, edit: Edit) {
-        let range = edit.range;
-        if let Err(conflict) = self.edits.insert(edit) {
-            self.findings.push(RawFinding::new(
-                range,
-                Severity::Error,
-                format!("internal: overlapping rewrites ({conflict}); this site was not rewritten"),
-            ));
-        }
+impl std::ops::Deref for Outcome {
+    type Target = Changes;
+    fn deref(&self) -> &Changes {
+        &self.changes
     }
+}
 
-    pub fn replace(&mut self, range: TextRange, text: impl Into<String>) {
-        self.edit(Edit::replace(range, text));
+impl std::ops::DerefMut for Outcome {
+    fn deref_mut(&mut self) -> &mut Changes {
+        &mut self.changes
     }
+}
 
-    pub fn finding(
-        &mut self,
-        range: TextRange,
-        severity: Severity,
-        message: impl Into<String>,
-        suggestion: impl Into<String>,
-    ) {
-        self.findings
-            .push(RawFinding::new(range, severity, message).with_suggestion(suggestion));
+impl From<Changes> for Outcome {
+    fn from(changes: Changes) -> Outcome {
+        Outcome { changes }
     }
 }

@@ -383,7 +383,7 @@ impl ExporterConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::transform::Outcome;
+    use crate::engine::changes::Changes;
 
     fn roundtrip(src: &str) -> (String, String) {
         let text = format!(
@@ -401,7 +401,7 @@ mod tests {
         let cfg = ExporterConfig::parse(&file, &imports, &l.init.as_ref().unwrap().expr).unwrap();
         let mut plan = ImportPlan::at(&file, &syntax, range_of(&file, l).start);
         let rendered = cfg.render(Signal::Span, &mut plan, "    ", "\n");
-        let mut out = Outcome::default();
+        let mut out = Changes::default();
         plan.finish(&mut out);
         (
             rendered,

@@ -19,10 +19,10 @@ use std::str::FromStr;
 
 use syn::spanned::Spanned;
 
+use crate::engine::changes::Changes;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of};
-use crate::engine::transform::Outcome;
 
 /// The plans of every site of one file, merged per insertion scope so that two sites adding
 /// imports at the same place produce one edit. Finish it after all other edits of the file.
@@ -48,7 +48,7 @@ impl<'a> ImportPlans<'a> {
         }
     }
 
-    pub fn finish(self, out: &mut Outcome) {
+    pub fn finish(self, out: &mut Changes) {
         for p in self.plans {
             p.finish(out);
         }
@@ -268,7 +268,7 @@ impl<'a> ImportPlan<'a> {
 
     /// Adds the import edits to `out`. Call after every other edit of the site is in `out`
     /// (removal decisions look at the edited text).
-    pub fn finish(self, out: &mut Outcome) {
+    pub fn finish(self, out: &mut Changes) {
         let le = self.file.line_ending.as_str();
         // Removals first: an item that loses every leaf is deleted, so nothing merges into it.
         let (removal_edits, deleted_items) = self.plan_removals(out);
@@ -334,7 +334,7 @@ impl<'a> ImportPlan<'a> {
 
     fn insert_lines(
         &self,
-        out: &mut Outcome,
+        out: &mut Changes,
         target_uses: &[&syn::ItemUse],
         lines: &[String],
         le: &str,
@@ -394,7 +394,7 @@ impl<'a> ImportPlan<'a> {
 
     /// The removal edits (decided on the text with every other edit applied) and the items
     /// deleted whole.
-    fn plan_removals(&self, out: &Outcome) -> (Vec<Edit>, Vec<*const syn::ItemUse>) {
+    fn plan_removals(&self, out: &Changes) -> (Vec<Edit>, Vec<*const syn::ItemUse>) {
         let mut edits = Vec::new();
         let mut done: Vec<*const syn::ItemUse> = Vec::new();
         if self.removals.is_empty() && self.forced_removals.is_empty() {
@@ -710,7 +710,7 @@ mod tests {
         let at = src.find("fn ").unwrap() + 3;
         let mut plan = ImportPlan::at(&file, &syntax, at);
         f(&mut plan);
-        let mut out = Outcome::default();
+        let mut out = Changes::default();
         plan.finish(&mut out);
         out.edits.apply(&file.text)
     }

@@ -13,11 +13,12 @@
 
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap};
-use crate::engine::transform::{FileContext, Outcome};
+use crate::engine::transform::FileContext;
 
 use super::chain::Chain;
 use super::exporter::ParseNote;
@@ -116,12 +117,12 @@ pub trait SiteRewrite {
         None
     }
     /// After `let <binding> = <pipeline>?;` at `range` became statements.
-    fn placed_statement(&mut self, _out: &mut Outcome, _range: TextRange, _binding: &str) {}
+    fn placed_statement(&mut self, _out: &mut Changes, _range: TextRange, _binding: &str) {}
     /// After the pipeline expression at `range` became the `Result`-keeping form.
     fn placed_expression(
         &mut self,
         _cx: &FileContext<'_>,
-        _out: &mut Outcome,
+        _out: &mut Changes,
         _plan: &mut ImportPlan<'_>,
         _range: TextRange,
     ) {
@@ -134,7 +135,7 @@ pub trait SiteRewrite {
 pub fn rewrite_sites<'c, R: SiteRewrite>(
     cx: &FileContext<'c>,
     rewrite: &mut R,
-    out: &mut Outcome,
+    out: &mut Changes,
 ) -> (ImportPlan<'c>, Vec<(TextRange, usize)>) {
     let file = cx.file;
     let syntax = cx.syntax();
@@ -196,7 +197,7 @@ fn register_call(plan: &mut ImportPlan<'_>, function: &str) -> String {
 }
 
 fn parse_or_report<R: SiteRewrite>(
-    out: &mut Outcome,
+    out: &mut Changes,
     file: &SourceFile,
     imports: &ImportMap,
     chain: &Chain<'_>,

@@ -526,7 +526,7 @@ pub fn delete_inlined_config_helpers(
     file: &SourceFile,
     syntax: &syn::File,
     imports: &ImportMap,
-    out: &mut crate::engine::transform::Outcome,
+    out: &mut crate::engine::changes::Changes,
 ) {
     let helpers = config_helpers(file, syntax, imports);
     if helpers.is_empty() || out.edits.is_empty() {

@@ -15,13 +15,14 @@
 
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
     comments_in, ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention,
 };
-use crate::engine::transform::{FileContext, Outcome};
+use crate::engine::transform::FileContext;
 
 use super::chain::{follow_local, Chain, Link};
 use super::exporter::Arg;
@@ -57,7 +58,7 @@ pub struct ParseSite<'a, 'c> {
     pub cx: &'a FileContext<'c>,
     pub names: &'a mut ImportPlan<'c>,
     pub site: TextRange,
-    pub out: &'a mut Outcome,
+    pub out: &'a mut Changes,
 }
 
 pub trait PipelineSyntax {
@@ -72,7 +73,7 @@ pub trait PipelineSyntax {
     /// Identifiers that mark an unparsable macro body as containing this pipeline.
     fn mentions(&self) -> &'static [&'static str];
     /// Called once per rewritten site (deployment notes).
-    fn after_rewrite(&self, _cx: &FileContext<'_>, _site: TextRange, _out: &mut Outcome) {}
+    fn after_rewrite(&self, _cx: &FileContext<'_>, _site: TextRange, _out: &mut Changes) {}
 }
 
 /// The terminal call's facts for [`PipelineSyntax::parse`]: what it returned (and whether it
@@ -83,7 +84,7 @@ pub fn read_terminal(
     cx: &FileContext<'_>,
     krate: &str,
     terminal: &Link<'_>,
-    out: &mut Outcome,
+    out: &mut Changes,
     pipeline: &str,
     fix: &str,
 ) -> Option<OldTerminal> {
@@ -135,7 +136,7 @@ pub fn trace_config(
     link: &Link<'_>,
     arg: &syn::Expr,
     p: &mut TracePipeline,
-    out: &mut Outcome,
+    out: &mut Changes,
 ) -> TraceConfig {
     let (file, imports) = (cx.file, cx.imports());
     match unfold_config(file, imports, arg)
@@ -183,9 +184,9 @@ const MAYBE_UNUSED: &[&str] = &[
 pub fn run<'c>(
     cx: &FileContext<'c>,
     syntax: &dyn PipelineSyntax,
-    visit: impl FnOnce(&mut Outcome, &mut ImportPlans<'c>),
-) -> Outcome {
-    let mut out = Outcome::default();
+    visit: impl FnOnce(&mut Changes, &mut ImportPlans<'c>),
+) -> Changes {
+    let mut out = Changes::default();
     let mut plans = ImportPlans::default();
     rewrite_file(cx, syntax, &mut out, &mut plans);
     visit(&mut out, &mut plans);
@@ -199,7 +200,7 @@ pub fn run<'c>(
 pub fn rewrite_file<'c>(
     cx: &FileContext<'c>,
     syntax: &dyn PipelineSyntax,
-    out: &mut Outcome,
+    out: &mut Changes,
     plans: &mut ImportPlans<'c>,
 ) {
     let mut d = Driver {
@@ -224,7 +225,7 @@ pub fn rewrite_file<'c>(
 struct Driver<'a, 'c> {
     cx: &'a FileContext<'c>,
     syntax: &'a dyn PipelineSyntax,
-    out: Outcome,
+    out: Changes,
     /// Start offsets of pipeline chains already rewritten (or reported).
     handled: Vec<usize>,
     plans: ImportPlans<'c>,
@@ -402,8 +403,9 @@ impl<'a, 'c> Driver<'a, 'c> {
                 .iter()
                 .map(|l| format!("`.{}(..)`", l.name))
                 .collect();
+            let range = crate::otel::chain::stmt_range(self.file(), r.stmt);
             self.out.finding(
-                crate::otel::chain::stmt_range(self.file(), r.stmt),
+                range,
                 Severity::Warning,
                 format!("{} has no OpenTelemetry 0.27 counterpart; this conditional statement was removed", names.join(", ")),
                 "nothing to do in code; if the setting mattered, configure the collector side instead",
@@ -551,7 +553,11 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
             let chain = Chain::read_call(m);
             if self.syntax.is_root(self.cx, &chain) {
                 self.handled.push(start);
-                match chain.links.iter().position(|l| TERMINALS.contains(&l.name.as_str())) {
+                match chain
+                    .links
+                    .iter()
+                    .position(|l| TERMINALS.contains(&l.name.as_str()))
+                {
                     // `<pipeline>.install_batch(rt)` with anything after it (`.expect(..)`,
                     // `.map(..)`): the pipeline part becomes a `Result` of the same type.
                     Some(idx) => {
@@ -561,12 +567,15 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
                     }
                     // A pipeline head never installed here: the pipeline value escapes
                     // (returned, stored, passed on); its type has no 0.27 counterpart.
-                    None => self.out.finding(
-                        range_of(self.file(), m),
+                    None => {
+                        let range = range_of(self.file(), m);
+                        self.out.finding(
+                        range,
                         Severity::Error,
                         "this pipeline builder is not installed here (it is returned, stored or passed on); pipeline types do not exist in 0.27, so it was not rewritten",
                         "return or pass the 0.27 pieces instead: a `SpanExporter` (`SpanExporter::builder()…build()?`) or a `TracerProvider` (`TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)…build()`), and update the callers",
-                    ),
+                    )
+                    }
                 }
                 return;
             }
@@ -588,7 +597,7 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
         let mut inner = Driver {
             cx: self.cx,
             syntax: self.syntax,
-            out: Outcome::default(),
+            out: Changes::default(),
             handled: std::mem::take(&mut self.handled),
             plans: std::mem::take(&mut self.plans),
         };
@@ -676,7 +685,7 @@ fn stmt_of<'s>(stmts: &'s [syn::Stmt], local: &syn::Local) -> &'s syn::Stmt {
 
 /// Replaces `range`, taking the line ending right after it along (and writing it back), so a
 /// line-based diff of the result lines up with the edit.
-fn replace_through_eol(file: &SourceFile, out: &mut Outcome, range: TextRange, text: String) {
+fn replace_through_eol(file: &SourceFile, out: &mut Changes, range: TextRange, text: String) {
     let le = file.line_ending.as_str();
     if file.text[range.end..].starts_with(le) {
         out.replace(TextRange::new(range.start, range.end + le.len()), text + le);

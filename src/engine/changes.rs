@@ -1,0 +1,41 @@
+//! The edits and findings one piece of code asks for on one file. Transforms return them (in
+//! their `Outcome`); the knowledge layer builds them without seeing a run.
+
+use crate::engine::edit::{Edit, EditSet, TextRange};
+use crate::engine::finding::{RawFinding, Severity};
+
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub edits: EditSet,
+    pub findings: Vec<RawFinding>,
+}
+
+impl Changes {
+    /// Adds an edit. Two sites asking for overlapping edits is a transform bug; rather than
+    /// guess, the second edit is dropped and reported.
+    pub fn edit(&mut self, edit: Edit) {
+        let range = edit.range;
+        if let Err(conflict) = self.edits.insert(edit) {
+            self.findings.push(RawFinding::new(
+                range,
+                Severity::Error,
+                format!("internal: overlapping rewrites ({conflict}); this site was not rewritten"),
+            ));
+        }
+    }
+
+    pub fn replace(&mut self, range: TextRange, text: impl Into<String>) {
+        self.edit(Edit::replace(range, text));
+    }
+
+    pub fn finding(
+        &mut self,
+        range: TextRange,
+        severity: Severity,
+        message: impl Into<String>,
+        suggestion: impl Into<String>,
+    ) {
+        self.findings
+            .push(RawFinding::new(range, severity, message).with_suggestion(suggestion));
+    }
+}

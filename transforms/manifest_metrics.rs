@@ -179,6 +179,7 @@ mod tests {
             lockfile: None,
             git_root: None,
             config_error: None,
+            state: Default::default(),
         };
         let config = Config::default();
         let cx = FileContext {

@@ -3,7 +3,7 @@
 //! lockfile's exact version when there is one), plus usage facts from a cheap text scan of the
 //! package's telemetry files. Built from manifests alone, never by running cargo.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -217,6 +217,43 @@ pub struct Project {
     pub git_root: Option<PathBuf>,
     /// Set when the project's `otel-migrate.toml` is invalid: its files are not migrated.
     pub config_error: Option<String>,
+    /// What transforms compute once per project and run (see [`RunState`]).
+    pub state: RunState,
+}
+
+/// Per-run state a transform keeps for a project (e.g. facts computed over a whole package),
+/// one value per type, created on first use and dropped with the project at the end of the
+/// run. The engine does not know what is stored; a clone starts empty.
+#[derive(Default)]
+pub struct RunState {
+    slots: std::sync::Mutex<
+        HashMap<std::any::TypeId, std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+    >,
+}
+
+impl RunState {
+    /// The project's value of type `T`, created with `T::default()` on first use.
+    pub fn get<T: Default + Send + Sync + 'static>(&self) -> std::sync::Arc<T> {
+        let mut slots = self.slots.lock().expect("run state");
+        let slot = slots
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| std::sync::Arc::new(T::default()));
+        slot.clone()
+            .downcast::<T>()
+            .expect("a run-state slot holds the type it is keyed by")
+    }
+}
+
+impl Clone for RunState {
+    fn clone(&self) -> RunState {
+        RunState::default()
+    }
+}
+
+impl std::fmt::Debug for RunState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RunState")
+    }
 }
 
 impl Project {

@@ -451,6 +451,7 @@ fn new_project(
         lockfile,
         git_root,
         config_error,
+        state: Default::default(),
     };
     project.resolve_packages();
     project

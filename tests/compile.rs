@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use otel_migrate::engine::pipeline::{self, RunOptions};
+use otel_migrate::transforms;
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compile");
@@ -45,10 +46,13 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Migrates `project` in place with every transform; returns the findings of severity error.
 pub fn migrate_in_place(project: &Path) -> Vec<String> {
-    let result = pipeline::run(&RunOptions {
-        paths: vec![project.to_path_buf()],
-        ..RunOptions::default()
-    });
+    let result = pipeline::run(
+        transforms::all(),
+        &RunOptions {
+            paths: vec![project.to_path_buf()],
+            ..RunOptions::default()
+        },
+    );
     assert!(
         result.errors.is_empty(),
         "{}: {:?}",

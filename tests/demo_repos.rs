@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use otel_migrate::engine::pipeline::{self, RunOptions};
+use otel_migrate::transforms;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -60,10 +61,13 @@ fn migrated_demo_repositories_resolve_with_one_opentelemetry() {
         let dir = tempfile::tempdir().unwrap();
         let project = dir.path().join(repo.file_name().unwrap());
         copy_dir(repo, &project);
-        let result = pipeline::run(&RunOptions {
-            paths: vec![project.clone()],
-            ..RunOptions::default()
-        });
+        let result = pipeline::run(
+            transforms::all(),
+            &RunOptions {
+                paths: vec![project.clone()],
+                ..RunOptions::default()
+            },
+        );
         assert!(result.errors.is_empty(), "{:?}", result.errors);
         for f in result.files.iter().filter(|f| f.changed()) {
             std::fs::write(&f.path, &f.output).unwrap();

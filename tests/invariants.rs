@@ -94,10 +94,13 @@ fn uses_telemetry(text: &str) -> bool {
 
 #[test]
 fn demo_repositories_change_only_telemetry_files() {
-    let result = pipeline::run(&RunOptions {
-        paths: vec![fixtures_dir().join("repos")],
-        ..RunOptions::default()
-    });
+    let result = pipeline::run(
+        transforms::all(),
+        &RunOptions {
+            paths: vec![fixtures_dir().join("repos")],
+            ..RunOptions::default()
+        },
+    );
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     assert!(
         result.files_scanned > 40,

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use otel_migrate::engine::pipeline::{self, RunOptions, RunResult};
 use otel_migrate::engine::source::SourceFile;
 use otel_migrate::engine::syntax::range_of_span;
+use otel_migrate::transforms;
 use proc_macro2::{TokenStream, TokenTree};
 
 /// SplitMix64: a tiny deterministic generator (no seed from the environment).
@@ -189,10 +190,13 @@ fn mutate_fallback(text: &str, rng: &mut Rng) -> (String, &'static str) {
 /// Runs every transform on `path`; what went wrong, and how many files it changed.
 fn check(path: &Path, what: &str) -> (Vec<String>, usize) {
     let run = catch_unwind(AssertUnwindSafe(|| {
-        pipeline::run(&RunOptions {
-            paths: vec![path.to_path_buf()],
-            ..RunOptions::default()
-        })
+        pipeline::run(
+            transforms::all(),
+            &RunOptions {
+                paths: vec![path.to_path_buf()],
+                ..RunOptions::default()
+            },
+        )
     }));
     let result: RunResult = match run {
         Ok(r) => r,

@@ -33,6 +33,7 @@ use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, SeverityCounts, REPORT_VERSION};
 use crate::engine::vcs;
 use crate::engine::write::write_changes;
+use crate::transforms;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -236,14 +237,17 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
         Err(e) => return RepoRun::failed(spec, e),
     };
     let paths = vec![spec.path.clone()];
-    let mut result = pipeline::run(&RunOptions {
-        paths: paths.clone(),
-        only: opts.only.clone(),
-        skip: opts.skip.clone(),
-        config_file: None,
-        config: Some(config.clone()),
-        include_orphans: opts.include_orphans,
-    });
+    let mut result = pipeline::run(
+        transforms::all(),
+        &RunOptions {
+            paths: paths.clone(),
+            only: opts.only.clone(),
+            skip: opts.skip.clone(),
+            config_file: None,
+            config: Some(config.clone()),
+            include_orphans: opts.include_orphans,
+        },
+    );
     if config.adopt {
         let plan = adopt::plan(&paths, Some(&config), &result);
         adopt::overlay(&mut result, plan);

@@ -214,7 +214,7 @@ fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     if args.format == Format::Text && !args.verify {
         return streamed_dry_run(&args.presentation(), &options, gate);
     }
-    let result = pipeline::run(&options);
+    let result = pipeline::run(transforms::all(), &options);
     let mut report = RunReport::from_result(&result);
     let verified = verify_if(args.verify, &result, &options.paths, &mut report);
     print_outcome(&args.presentation(), &result, &report, true);
@@ -235,7 +235,7 @@ fn streamed_dry_run(presentation: &Presentation, options: &RunOptions, gate: boo
     let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
     let mut summary = Summary::default();
     let mut errors = Vec::new();
-    pipeline::run_each(options, |result| {
+    pipeline::run_each(transforms::all(), options, |result| {
         let report = RunReport::from_result(&result);
         print_diffs(&report, stdout_color);
         print_findings(&result, stderr_color);
@@ -286,7 +286,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => dry_run(&args, true),
         Command::Apply { run, allow_dirty } => {
             let options = run.options();
-            let result = pipeline::run(&options);
+            let result = pipeline::run(transforms::all(), &options);
             apply(
                 &run.presentation(),
                 result,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use otel_migrate::engine::finding::Finding;
 use otel_migrate::engine::pipeline::{self, RunOptions, RunResult};
 use otel_migrate::engine::source::SourceFile;
+use otel_migrate::transforms;
 
 pub mod robustness;
 
@@ -131,11 +132,14 @@ pub fn run_case(case: &Case) -> CaseRun {
 }
 
 pub fn run_only(root: &Path, transform: &str) -> RunResult {
-    pipeline::run(&RunOptions {
-        paths: vec![root.to_path_buf()],
-        only: vec![transform.to_string()],
-        ..RunOptions::default()
-    })
+    pipeline::run(
+        transforms::all(),
+        &RunOptions {
+            paths: vec![root.to_path_buf()],
+            only: vec![transform.to_string()],
+            ..RunOptions::default()
+        },
+    )
 }
 
 fn rel(root: &Path, path: &Path) -> String {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use otel_migrate::engine::pipeline::{self, FileResult, RunOptions, RunResult};
 use otel_migrate::engine::source::SourceFile;
+use otel_migrate::transforms;
 
 /// Counts and violations of one robustness run.
 #[derive(Debug, Default, Clone)]
@@ -158,12 +159,15 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 fn run_all(path: &Path) -> Result<RunResult, String> {
     catch_unwind(AssertUnwindSafe(|| {
-        pipeline::run(&RunOptions {
-            paths: vec![path.to_path_buf()],
-            // Loose example and test files of a crate are still real inputs.
-            include_orphans: true,
-            ..RunOptions::default()
-        })
+        pipeline::run(
+            transforms::all(),
+            &RunOptions {
+                paths: vec![path.to_path_buf()],
+                // Loose example and test files of a crate are still real inputs.
+                include_orphans: true,
+                ..RunOptions::default()
+            },
+        )
     }))
     .map_err(|p| {
         p.downcast_ref::<String>()

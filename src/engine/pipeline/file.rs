@@ -1,0 +1,356 @@
+//! The path of one file through a run: the text gate, one parse, the transforms in registry
+//! order (each on a fresh parse of the current text, its result re-parsed and dropped when it
+//! does not parse), then the findings mapped back to the original text.
+
+use std::path::Path;
+
+use crate::engine::config::Config;
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::edit::{EditSet, TextRange};
+use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::manifest::Manifest;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::ImportMap;
+use crate::engine::transform::{FileContext, FileKind, Transform};
+
+use super::suppress::is_suppressed;
+use super::FileResult;
+
+pub(super) enum FileRun {
+    Done {
+        file: FileResult,
+        findings: Vec<Finding>,
+        suppressed: usize,
+    },
+    Failed {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    /// No transform wants the file after a closer look at its text: not parsed.
+    Skipped,
+}
+
+/// What one file is run with.
+pub(super) struct FileInput<'a> {
+    pub project: &'a Project,
+    pub package: Option<&'a PackageInfo>,
+    pub config: &'a Config,
+    pub transforms: &'a [&'static dyn Transform],
+    pub path: &'a Path,
+    pub kind: FileKind,
+}
+
+impl FileInput<'_> {
+    /// The text gate: the transform scans this kind of file, a needle is in the text, and
+    /// the transform wants the text (still before any parse).
+    fn wants(&self, t: &dyn Transform, text: &str) -> bool {
+        t.scans(self.kind)
+            && t.needles().iter().any(|n| text.contains(n))
+            && t.wants(text, self.kind, self.package, self.project)
+    }
+}
+
+pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
+    if !input.transforms.iter().any(|t| input.wants(*t, &text)) {
+        return FileRun::Skipped;
+    }
+    let original = SourceFile::new(input.path, text);
+    let parsed = match reparse(input.kind, &original) {
+        Ok(parsed) => parsed,
+        Err(e) => return unparsable_input(input, e),
+    };
+    let mut rewrite = Rewrite::new(original.clone(), parsed);
+    for t in input.transforms {
+        if input.wants(*t, &rewrite.current.text) {
+            rewrite.run(input, *t);
+        }
+    }
+    rewrite.finish(input, original)
+}
+
+fn unparsable_input(input: &FileInput<'_>, error: String) -> FileRun {
+    let what = match input.kind {
+        FileKind::Rust => "Rust syntax error",
+        FileKind::Manifest => "malformed Cargo.toml",
+        FileKind::Deployment => unreachable!("deployment files are not parsed"),
+    };
+    FileRun::Failed {
+        path: input.path.to_path_buf(),
+        message: format!("{what} at {error}; file left untouched"),
+    }
+}
+
+/// A file's text as the transforms change it, with what each accepted transform did.
+struct Rewrite {
+    current: SourceFile,
+    /// The parse of `current`, when it is fresh: a file is parsed once to check it, and again
+    /// only after a transform changed it.
+    fresh_parse: Option<syn::File>,
+    /// The accepted edit sets in order, each on the text the ones before it produced.
+    history: Vec<EditSet>,
+    counts: Vec<(String, usize)>,
+    /// Findings already mapped to the original text.
+    findings: Vec<(&'static str, RawFinding)>,
+}
+
+impl Rewrite {
+    fn new(original: SourceFile, parsed: Option<syn::File>) -> Rewrite {
+        Rewrite {
+            current: original,
+            fresh_parse: parsed,
+            history: Vec::new(),
+            counts: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Runs one transform on the current text and keeps its edits when the result parses.
+    fn run(&mut self, input: &FileInput<'_>, t: &'static dyn Transform) {
+        let (syntax, manifest) = self.parse_current(input);
+        let imports = syntax.as_ref().map(ImportMap::of_file);
+        let cx = FileContext {
+            file: &self.current,
+            syntax: syntax.as_ref(),
+            imports: imports.as_ref(),
+            manifest: manifest.as_ref(),
+            package: input.package,
+            project: input.project,
+            config: input.config,
+        };
+        let outcome = t.run(&cx).changes;
+        for f in outcome.findings {
+            self.report(t.id(), f);
+        }
+        if outcome.edits.is_empty() {
+            // The text did not change: the next transform sees the same parse.
+            self.fresh_parse = syntax;
+        } else if input.kind == FileKind::Deployment {
+            let at = first_range(&outcome.edits);
+            self.report(t.id(), RawFinding::new(
+                at,
+                Severity::Error,
+                "internal: a transform asked to edit a deployment file; deployment files are only reported on, its edits were dropped",
+            ));
+        } else {
+            self.accept_if_it_parses(input, t, outcome.edits, syntax);
+        }
+    }
+
+    /// The current text's syntax tree (Rust) or manifest, reusing a fresh parse.
+    fn parse_current(&mut self, input: &FileInput<'_>) -> (Option<syn::File>, Option<Manifest>) {
+        const REPARSED: &str = "text is re-parsed after every transform";
+        match input.kind {
+            FileKind::Rust => {
+                let parsed = self
+                    .fresh_parse
+                    .take()
+                    .map_or_else(|| self.current.parse_rust(), Ok);
+                (Some(parsed.expect(REPARSED)), None)
+            }
+            FileKind::Manifest => {
+                match Manifest::parse(input.path, &self.current.text) {
+                    Ok(m) => (None, Some(m)),
+                    Err(_) => unreachable!("{REPARSED}"),
+                }
+            }
+            FileKind::Deployment => (None, None),
+        }
+    }
+
+    fn accept_if_it_parses(
+        &mut self,
+        input: &FileInput<'_>,
+        t: &'static dyn Transform,
+        edits: EditSet,
+        syntax: Option<syn::File>,
+    ) {
+        let candidate = SourceFile::new(input.path, edits.apply(&self.current.text));
+        match reparse(input.kind, &candidate) {
+            Ok(parsed) => {
+                self.counts.push((t.id().to_string(), edits.len()));
+                self.history.push(edits);
+                self.current = candidate;
+                self.fresh_parse = parsed;
+            }
+            Err(e) => {
+                self.fresh_parse = syntax;
+                if std::env::var_os("OTEL_MIGRATE_DEBUG_UNPARSABLE").is_some() {
+                    eprintln!(
+                        "--- {} by {}:\n{}",
+                        input.path.display(),
+                        t.id(),
+                        candidate.text
+                    );
+                }
+                let finding = RawFinding::new(
+                    first_range(&edits),
+                    Severity::Error,
+                    format!("internal: the rewrite produced code that does not parse ({e}); its changes to this file were dropped"),
+                )
+                .with_suggestion("please report this file; migrate this site by hand");
+                self.report(t.id(), finding);
+            }
+        }
+    }
+
+    /// Keeps a finding, located in the original text.
+    fn report(&mut self, id: &'static str, mut f: RawFinding) {
+        let start = self.map_back(self.history.len(), f.range.start);
+        let end = self.map_back(self.history.len(), f.range.end).max(start);
+        f.range = TextRange::new(start, end);
+        self.findings.push((id, f));
+    }
+
+    /// An offset in the text after the first `upto` accepted edit sets, in the original text.
+    fn map_back(&self, upto: usize, mut offset: usize) -> usize {
+        for set in self.history[..upto].iter().rev() {
+            offset = set.map_back(offset);
+        }
+        offset
+    }
+
+    /// Where the accepted edits fall in the original text.
+    fn edit_ranges(&self) -> Vec<TextRange> {
+        let mut ranges = Vec::new();
+        for (k, set) in self.history.iter().enumerate() {
+            for e in set.iter() {
+                let (start, end) = (e.range.start, e.range.end);
+                ranges.push(TextRange::new(
+                    self.map_back(k, start),
+                    self.map_back(k, end),
+                ));
+            }
+        }
+        ranges
+    }
+
+    fn finish(self, input: &FileInput<'_>, original: SourceFile) -> FileRun {
+        let edit_ranges = self.edit_ranges();
+        let mut findings = Vec::new();
+        let mut suppressed = 0;
+        for (id, raw) in self.findings {
+            let finding = Finding::located(&original, input.path, id, raw);
+            if is_suppressed(&original, &finding, input.project, input.config) {
+                suppressed += 1;
+            } else {
+                findings.push(finding);
+            }
+        }
+        FileRun::Done {
+            file: FileResult {
+                path: input.path.to_path_buf(),
+                output: self.current.text,
+                original: original.text,
+                edits: self.counts,
+                edit_ranges,
+                project_root: input.project.root.clone(),
+                git_root: input.project.git_root.clone(),
+            },
+            findings,
+            suppressed,
+        }
+    }
+}
+
+fn first_range(edits: &EditSet) -> TextRange {
+    edits.iter().next().map(|e| e.range).unwrap_or_default()
+}
+
+/// Checks that text is still valid for its kind; the error message when it is not. The
+/// parsed Rust file is returned so the next transform can use it instead of parsing again.
+fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, String> {
+    match kind {
+        FileKind::Rust => file.parse_rust().map(Some).map_err(|e| {
+            let lc = e.span().start();
+            format!("{}:{}: {e}", lc.line, lc.column + 1)
+        }),
+        FileKind::Manifest => toml_edit::Document::parse(file.text.clone())
+            .map(|_| None)
+            .map_err(|e| {
+                e.to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid TOML")
+                    .to_string()
+            }),
+        FileKind::Deployment => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::discover::{discover, DiscoverOptions};
+
+    /// Reports every line of a deployment file, and (wrongly) asks to edit it.
+    struct DeploymentProbe;
+
+    impl Transform for DeploymentProbe {
+        fn id(&self) -> &'static str {
+            "probe"
+        }
+        fn description(&self) -> &'static str {
+            "test probe"
+        }
+        fn kind(&self) -> FileKind {
+            FileKind::Rust
+        }
+        fn scans(&self, kind: FileKind) -> bool {
+            matches!(kind, FileKind::Rust | FileKind::Deployment)
+        }
+        fn needles(&self) -> &'static [&'static str] {
+            &["OTEL_"]
+        }
+        fn run(&self, cx: &FileContext<'_>) -> crate::engine::transform::Outcome {
+            let mut out = crate::engine::transform::Outcome::default();
+            assert_eq!(cx.kind(), FileKind::Deployment);
+            out.finding(
+                TextRange::new(0, 4),
+                Severity::Note,
+                "seen",
+                "nothing to do",
+            );
+            out.replace(TextRange::new(0, 4), "EDIT");
+            out
+        }
+    }
+
+    #[test]
+    fn deployment_files_get_findings_but_never_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+        )
+        .unwrap();
+        std::fs::write(root.join(".env"), "OTEL_SERVICE_NAME=p\n").unwrap();
+        let discovery = discover(
+            std::slice::from_ref(&root),
+            &DiscoverOptions {
+                config_override: None,
+            },
+        );
+        let pf = discovery.projects.into_iter().next().unwrap();
+        assert_eq!(pf.deployment_files, vec![root.join(".env")]);
+        static PROBE: DeploymentProbe = DeploymentProbe;
+        let path = root.join(".env");
+        let input = FileInput {
+            project: &pf.project,
+            package: pf.project.package_for(&path),
+            config: &Config::default(),
+            transforms: &[&PROBE],
+            path: &path,
+            kind: FileKind::Deployment,
+        };
+        let run = run_file(&input, "OTEL_SERVICE_NAME=p\n".to_string());
+        let FileRun::Done { file, findings, .. } = run else {
+            panic!("the run failed");
+        };
+        assert!(!file.changed());
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.contains(&"seen"));
+        assert!(messages.iter().any(|m| m.contains("edits were dropped")));
+    }
+}

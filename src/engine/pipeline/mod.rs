@@ -1,0 +1,172 @@
+//! The pipeline (design.md §3), read top-down: [`run_each`] discovers the projects and hands
+//! each to [`project::run_project`] (read and gate the files of a project, build the package
+//! plans, run its files in parallel), which hands each file that passed the gates to
+//! [`file::run_file`] (parse, transforms in registry order on a fresh parse each, re-parse after
+//! each and drop a transform's changes when the result does not parse, findings mapped back to
+//! the original text and filtered by [`suppress`]). The registry of transforms is handed in by
+//! the caller; the engine names none.
+
+mod file;
+mod plan;
+mod project;
+mod read;
+mod suppress;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::engine::config::Config;
+use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Finding;
+use crate::engine::transform::Transform;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    /// `--config FILE` for every project.
+    pub config_file: Option<PathBuf>,
+    /// A config for every project, given in memory (the batch file's merged per-repo config);
+    /// wins over `config_file`.
+    pub config: Option<Config>,
+    pub include_orphans: bool,
+}
+
+/// One file a transform looked at.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub original: String,
+    pub output: String,
+    /// Accepted edits per transform, in registry order.
+    pub edits: Vec<(String, usize)>,
+    /// Where the accepted edits fall in the original text.
+    pub edit_ranges: Vec<TextRange>,
+    pub project_root: PathBuf,
+    pub git_root: Option<PathBuf>,
+}
+
+impl FileResult {
+    pub fn changed(&self) -> bool {
+        self.original != self.output
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RunResult {
+    /// Files the transforms ran on, sorted by path.
+    pub files: Vec<FileResult>,
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+    pub errors: Vec<(PathBuf, String)>,
+    pub files_scanned: usize,
+    /// Original texts of files that have findings but no [`FileResult`], for excerpts.
+    pub sources: Vec<(PathBuf, String)>,
+}
+
+impl RunResult {
+    pub fn source_of(&self, path: &Path) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.original.as_str())
+            .or_else(|| {
+                self.sources
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .map(|(_, t)| t.as_str())
+            })
+    }
+}
+
+/// How many projects run at once before their results are handed on: bounds what a streaming
+/// caller holds in memory while keeping both cores busy.
+const PROJECTS_IN_FLIGHT: usize = 16;
+
+/// The transforms a run may use, in the order they run (order is semantics). The command line
+/// hands in the crate's registry; tests may hand in their own.
+pub type Registry = [&'static dyn Transform];
+
+/// Runs every enabled transform of `registry` over the PATHs, in memory.
+pub fn run(registry: &Registry, opts: &RunOptions) -> RunResult {
+    let mut result = RunResult::default();
+    run_each(registry, opts, |r| {
+        result.files.extend(r.files);
+        result.findings.extend(r.findings);
+        result.suppressed += r.suppressed;
+        result.errors.extend(r.errors);
+        result.files_scanned += r.files_scanned;
+        result.sources.extend(r.sources);
+    });
+    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    result.findings.sort_by(finding_order);
+    result.findings.dedup();
+    result.errors.sort();
+    result.errors.dedup();
+    result
+}
+
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
+}
+
+/// Runs every enabled transform over the PATHs and hands over the results as they are ready,
+/// so a caller that prints and drops them stays flat in memory however big the tree: first the
+/// discovery's findings and errors (bad config, unknown ids, missing PATHs), then one result per
+/// project, in the order of the project roots, each with its files and findings sorted.
+pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(RunResult)) {
+    let mut head = RunResult::default();
+    let config_override = match (&opts.config, &opts.config_file) {
+        (Some(c), _) => Some(c.clone()),
+        (None, Some(path)) => match Config::load(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                head.errors.push((path.clone(), e));
+                return each(head);
+            }
+        },
+        (None, None) => None,
+    };
+    for id in opts.only.iter().chain(&opts.skip) {
+        if !registry.iter().any(|t| t.id() == id) {
+            head.errors.push((
+                PathBuf::from(id),
+                format!("unknown transform `{id}` (see `otel-migrate list`)"),
+            ));
+        }
+    }
+    if !head.errors.is_empty() {
+        return each(head);
+    }
+    let mut discovery = discover(
+        &opts.paths,
+        &DiscoverOptions {
+            config_override: config_override.as_ref(),
+        },
+    );
+    head.findings.extend(discovery.findings);
+    head.findings.sort_by(finding_order);
+    head.errors.extend(discovery.errors);
+    each(head);
+    discovery
+        .projects
+        .sort_by(|a, b| a.project.root.cmp(&b.project.root));
+    let mut projects = discovery.projects.into_iter().peekable();
+    while projects.peek().is_some() {
+        let batch: Vec<ProjectFiles> = projects.by_ref().take(PROJECTS_IN_FLIGHT).collect();
+        let results: Vec<RunResult> = batch
+            .into_par_iter()
+            .map(|p| {
+                let mut r = project::run_project(registry, p, opts);
+                r.files.sort_by(|a, b| a.path.cmp(&b.path));
+                r.findings.sort_by(finding_order);
+                r.findings.dedup();
+                r
+            })
+            .collect();
+        results.into_iter().for_each(&mut each);
+    }
+}

@@ -1,0 +1,106 @@
+//! The gate decided from manifests alone: which enabled transforms apply to each package, and
+//! which needles let a file through to them.
+
+use std::path::Path;
+
+use crate::engine::context::{PackageInfo, Project, TELEMETRY_NEEDLES};
+use crate::engine::transform::{FileKind, Transform};
+
+/// The enabled transforms that apply to one package (or to the files outside any package), and
+/// the needles that let a file through to them.
+pub(super) struct Plan {
+    pub transforms: Vec<&'static dyn Transform>,
+    pub rust_needles: Vec<&'static str>,
+    pub deployment_needles: Vec<&'static str>,
+    /// Whether the files read are scanned for usage facts (the package depends on a telemetry
+    /// crate).
+    pub wants_usage: bool,
+    /// What lets a Rust file be read at all: its transforms' needles, plus the telemetry
+    /// needles when the manifest transforms want the usage facts of every telemetry file.
+    pub read_needles: Vec<&'static str>,
+}
+
+impl Plan {
+    pub fn new(
+        enabled: &[&'static dyn Transform],
+        package: Option<&PackageInfo>,
+        usage: bool,
+    ) -> Plan {
+        let transforms: Vec<&'static dyn Transform> = enabled
+            .iter()
+            .copied()
+            .filter(|t| t.applies_to(package))
+            .collect();
+        let rust_needles = needles_of(&transforms, FileKind::Rust);
+        let wants_usage = package.is_some_and(PackageInfo::uses_telemetry);
+        let mut read_needles = rust_needles.clone();
+        if usage && wants_usage {
+            read_needles.extend(TELEMETRY_NEEDLES);
+        }
+        Plan {
+            deployment_needles: needles_of(&transforms, FileKind::Deployment),
+            transforms,
+            rust_needles,
+            wants_usage,
+            read_needles,
+        }
+    }
+}
+
+/// One plan per package of the project (same index) and one for the files outside any package.
+pub(super) struct Plans {
+    packages: Vec<Plan>,
+    loose: Plan,
+    /// Every enabled transform's Rust needles: what makes an orphan file worth a note.
+    pub all_rust_needles: Vec<&'static str>,
+}
+
+impl Plans {
+    pub fn new(enabled: &[&'static dyn Transform], project: &Project) -> Plans {
+        let usage_wanted = enabled.iter().any(|t| t.kind() == FileKind::Manifest);
+        let packages = project
+            .packages
+            .iter()
+            .map(|p| Plan::new(enabled, Some(p), usage_wanted))
+            .collect();
+        // Files in no package are read for every enabled transform's needles: an orphan that
+        // uses telemetry is reported even when no transform can migrate it without a package.
+        let all_rust_needles = needles_of(enabled, FileKind::Rust);
+        let loose = Plan {
+            read_needles: all_rust_needles.clone(),
+            ..Plan::new(enabled, None, false)
+        };
+        Plans {
+            packages,
+            loose,
+            all_rust_needles,
+        }
+    }
+
+    pub fn of(&self, package: Option<usize>) -> &Plan {
+        package.map_or(&self.loose, |i| &self.packages[i])
+    }
+}
+
+pub(super) fn needles_of(
+    transforms: &[&'static dyn Transform],
+    kind: FileKind,
+) -> Vec<&'static str> {
+    let mut n: Vec<&str> = transforms
+        .iter()
+        .filter(|t| t.scans(kind))
+        .flat_map(|t| t.needles().iter().copied())
+        .collect();
+    n.sort();
+    n.dedup();
+    n
+}
+
+/// The index in `project.packages` of the package a file belongs to.
+pub(super) fn package_index(project: &Project, path: &Path) -> Option<usize> {
+    let pkg = project.package_for(path)?;
+    project
+        .packages
+        .iter()
+        .position(|p| p.manifest_path == pkg.manifest_path)
+}

@@ -1,0 +1,303 @@
+//! One project through a run, as a few named steps: decide which transforms are enabled and
+//! which apply to each package (the plans), read and gate the Rust files (collecting usage facts
+//! and orphan notes), read the manifests and deployment files, run every file that passed in
+//! parallel, then gather the results and the project-wide notes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::engine::config::Config;
+use crate::engine::context::{names_telemetry_crate, Project};
+use crate::engine::discover::ProjectFiles;
+use crate::engine::finding::{Finding, Severity};
+use crate::engine::transform::{FileKind, Transform};
+
+use super::file::{run_file, FileInput, FileRun};
+use super::plan::{needles_of, package_index, Plans};
+use super::read::{read_file, Read};
+use super::{Registry, RunOptions, RunResult};
+
+/// A file that passed the gates: its path, text and package index.
+type Input = (PathBuf, String, Option<usize>);
+
+pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptions) -> RunResult {
+    let ProjectFiles {
+        mut project,
+        manifests,
+        rust_files,
+        deployment_files,
+    } = pf;
+    let mut result = RunResult {
+        files_scanned: manifests.len() + rust_files.len(),
+        ..RunResult::default()
+    };
+    if project.config_error.is_some() {
+        // The error is already reported; migrating with a config the user did not mean is worse.
+        return result;
+    }
+    let config =
+        project
+            .config
+            .clone()
+            .merged_with_cli(&opts.only, &opts.skip, opts.include_orphans);
+    let enabled: Vec<&'static dyn Transform> = registry
+        .iter()
+        .copied()
+        .filter(|t| config.is_enabled(t.id()))
+        .collect();
+    let plans = Plans::new(&enabled, &project);
+    // Rust files first: their usage facts feed the manifest transforms.
+    let rust = read_rust_files(
+        &mut project,
+        &plans,
+        &enabled,
+        &config,
+        &rust_files,
+        &mut result,
+    );
+    let manifests = read_manifests(&project, &enabled, &manifests, &mut result);
+    let deployment =
+        read_deployment_files(&project, &plans, &enabled, &deployment_files, &mut result);
+
+    let inputs = manifests
+        .into_par_iter()
+        .map(|i| (i, FileKind::Manifest))
+        .chain(rust.into_par_iter().map(|i| (i, FileKind::Rust)))
+        .chain(
+            deployment
+                .into_par_iter()
+                .map(|i| (i, FileKind::Deployment)),
+        );
+    let runs: Vec<(FileKind, FileRun)> = inputs
+        .map(|((path, text, package), kind)| {
+            let input = FileInput {
+                project: &project,
+                package: package.map(|i| &project.packages[i]),
+                config: &config,
+                transforms: &plans.of(package).transforms,
+                path: &path,
+                kind,
+            };
+            let run = run_file(&input, text);
+            // Spans of this file are dead now; release proc-macro2's source map so memory
+            // stays flat over big trees.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            (kind, run)
+        })
+        .collect();
+    gather(runs, &mut result);
+    if let Some(note) = lockfile_note(&project, &result) {
+        result.findings.push(note);
+    }
+    result
+}
+
+/// Reads the Rust files through their package's needles; scans those of telemetry packages
+/// for usage facts; keeps the ones a transform may want. Files outside any package are
+/// skipped with one note per directory unless orphans are included.
+fn read_rust_files(
+    project: &mut Project,
+    plans: &Plans,
+    enabled: &[&'static dyn Transform],
+    config: &Config,
+    paths: &[PathBuf],
+    result: &mut RunResult,
+) -> Vec<Input> {
+    let texts: Vec<(PathBuf, Option<usize>, Read)> = paths
+        .par_iter()
+        .map(|p| {
+            let package = package_index(project, p);
+            let needles = &plans.of(package).read_needles;
+            let read = if needles.is_empty() {
+                Read::Skipped
+            } else {
+                read_file(p, needles)
+            };
+            (p.clone(), package, read)
+        })
+        .collect();
+    let mut inputs = Vec::new();
+    let mut orphans = OrphanNotes::default();
+    for (path, package, read) in texts {
+        let text = match read {
+            Read::Text(text) => text,
+            Read::Skipped => continue,
+            Read::Error(e) => {
+                result.errors.push((path, e));
+                continue;
+            }
+        };
+        let plan = plans.of(package);
+        if project.has_manifests() && package.is_none() {
+            let dir = path.parent().unwrap_or(&path).to_path_buf();
+            if !config.include_orphans {
+                if plans.all_rust_needles.iter().any(|n| text.contains(n)) {
+                    orphans.skipped.insert(dir);
+                }
+                continue;
+            }
+            orphans.note_version_blind(dir, enabled, &text);
+        }
+        if let Some(i) = package.filter(|_| plan.wants_usage) {
+            project.packages[i].usage.scan(&text);
+        }
+        if plan.rust_needles.iter().any(|n| text.contains(n)) {
+            inputs.push((path, text, package));
+        }
+    }
+    result.findings.extend(orphans.into_findings());
+    inputs
+}
+
+/// What the walk found outside every package, said once per directory.
+#[derive(Default)]
+struct OrphanNotes {
+    /// Directories of skipped orphan files that use telemetry.
+    skipped: BTreeSet<PathBuf>,
+    /// Directories of included orphan files, with the transforms that need a package's
+    /// versions and so left them alone.
+    version_blind: BTreeMap<PathBuf, BTreeSet<&'static str>>,
+}
+
+impl OrphanNotes {
+    fn note_version_blind(&mut self, dir: PathBuf, enabled: &[&'static dyn Transform], text: &str) {
+        for t in enabled {
+            if !t.applies_to(None)
+                && t.scans(FileKind::Rust)
+                && t.needles().iter().any(|n| text.contains(n))
+            {
+                self.version_blind
+                    .entry(dir.clone())
+                    .or_default()
+                    .insert(t.id());
+            }
+        }
+    }
+
+    fn into_findings(self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (dir, ids) in self.version_blind {
+            let ids: Vec<&str> = ids.into_iter().collect();
+            findings.push(
+                Finding::about_path(
+                    &dir,
+                    "engine",
+                    Severity::Note,
+                    format!("not part of any package: included, but these transforms need a package's dependency versions and left the files alone: {}", ids.join(", ")),
+                )
+                .with_suggestion("add these files to a package (or give them a Cargo.toml) so the versions they are written against are known"),
+            );
+        }
+        for dir in self.skipped {
+            findings.push(
+                Finding::about_path(&dir, "engine", Severity::Note, "not part of any package: skipped")
+                    .with_suggestion("these files use telemetry APIs but no Cargo package contains them; pass --include-orphans to migrate them too"),
+            );
+        }
+        findings
+    }
+}
+
+/// The manifests that name a telemetry crate and contain a manifest transform's needle.
+fn read_manifests(
+    project: &Project,
+    enabled: &[&'static dyn Transform],
+    paths: &[PathBuf],
+    result: &mut RunResult,
+) -> Vec<Input> {
+    let needles = needles_of(enabled, FileKind::Manifest);
+    paths
+        .iter()
+        .filter_map(|p| match read_file(p, &needles) {
+            Read::Text(t) if names_telemetry_crate(&t) => {
+                Some((p.clone(), t, package_index(project, p)))
+            }
+            Read::Error(e) => {
+                result.errors.push((p.clone(), e));
+                None
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Deployment files, read only when a transform scans them (findings only).
+fn read_deployment_files(
+    project: &Project,
+    plans: &Plans,
+    enabled: &[&'static dyn Transform],
+    paths: &[PathBuf],
+    result: &mut RunResult,
+) -> Vec<Input> {
+    if needles_of(enabled, FileKind::Deployment).is_empty() {
+        return Vec::new();
+    }
+    result.files_scanned += paths.len();
+    paths
+        .iter()
+        .filter_map(|p| {
+            let package = package_index(project, p);
+            let needles = &plans.of(package).deployment_needles;
+            if needles.is_empty() {
+                return None;
+            }
+            match read_file(p, needles) {
+                Read::Text(t) => Some((p.clone(), t, package)),
+                Read::Error(e) => {
+                    result.errors.push((p.clone(), e));
+                    None
+                }
+                Read::Skipped => None,
+            }
+        })
+        .collect()
+}
+
+/// Files, findings and errors of the project's file runs into its result.
+fn gather(runs: Vec<(FileKind, FileRun)>, result: &mut RunResult) {
+    for (kind, run) in runs {
+        match run {
+            FileRun::Done {
+                file,
+                findings,
+                suppressed,
+            } => {
+                // A deployment file is never changed: keep its text only for excerpts.
+                if kind == FileKind::Deployment {
+                    if !findings.is_empty() {
+                        result.sources.push((file.path, file.original));
+                    }
+                } else {
+                    result.files.push(file);
+                }
+                result.findings.extend(findings);
+                result.suppressed += suppressed;
+            }
+            FileRun::Failed { path, message } => result.errors.push((path, message)),
+            FileRun::Skipped => {}
+        }
+    }
+}
+
+/// Cargo.lock is never edited: say once per project that `cargo update` refreshes it.
+fn lockfile_note(project: &Project, result: &RunResult) -> Option<Finding> {
+    let manifest_changed = result
+        .files
+        .iter()
+        .any(|f| f.changed() && f.path.file_name().is_some_and(|n| n == "Cargo.toml"));
+    // (The lock is only parsed for projects with telemetry dependencies: check the file too.)
+    let has_lock = project.lockfile.is_some() || project.root.join("Cargo.lock").is_file();
+    (manifest_changed && has_lock).then(|| {
+        Finding::about_path(
+            &project.root.join("Cargo.toml"),
+            "engine",
+            Severity::Note,
+            "Cargo.lock was not edited: it still pins the old versions",
+        )
+        .with_suggestion(
+            "run `cargo update` (or `cargo update -p <crate>` for each moved crate) to refresh it",
+        )
+    })
+}

@@ -6,7 +6,7 @@
 //! single file) belongs to the enclosing project, whose manifests are all read.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -129,11 +129,63 @@ pub struct DiscoverOptions<'a> {
     pub config_override: Option<&'a Config>,
 }
 
+/// Finds the projects under the PATHs and assigns every file found to one, in four steps: walk
+/// each PATH (and find the manifests of enclosing packages and workspaces), read and parse the
+/// manifests, group them into projects by workspace root, assign the files.
 pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
     let mut out = Discovery::default();
-    let mut walked = Walked::default();
-    let mut context_manifests: Vec<PathBuf> = Vec::new();
-    let mut loose_roots: Vec<PathBuf> = Vec::new();
+    let found = walk_paths(paths, &mut out);
+    let parsed = read_manifests(&found.all_manifests(), &mut out);
+    out.findings.extend(missing_members_and_targets(&parsed));
+    let mut projects: Vec<ProjectFiles> = group_by_project_root(&parsed)
+        .into_iter()
+        .map(|(root, manifests)| ProjectFiles::new(new_project(root, manifests, opts, &mut out)))
+        .collect();
+    assign_files(&mut projects, &found, &parsed, opts);
+    projects.retain(|p| {
+        !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
+    });
+    out.projects = projects;
+    out
+}
+
+impl ProjectFiles {
+    fn new(project: Project) -> ProjectFiles {
+        ProjectFiles {
+            project,
+            manifests: Vec::new(),
+            rust_files: Vec::new(),
+            deployment_files: Vec::new(),
+        }
+    }
+}
+
+/// What walking the PATHs found.
+struct Found {
+    /// The files under the PATHs (sorted, deduplicated).
+    walked: Walked,
+    /// Manifests of the packages and workspaces enclosing a PATH: context, never edited.
+    context_manifests: Vec<PathBuf>,
+    /// Each PATH as a directory: the root of a manifest-less project for files in no package.
+    loose_roots: Vec<PathBuf>,
+}
+
+impl Found {
+    fn all_manifests(&self) -> Vec<PathBuf> {
+        let mut all = self.walked.manifests.clone();
+        all.extend(self.context_manifests.iter().cloned());
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+fn walk_paths(paths: &[PathBuf], out: &mut Discovery) -> Found {
+    let mut found = Found {
+        walked: Walked::default(),
+        context_manifests: Vec::new(),
+        loose_roots: Vec::new(),
+    };
     for raw in paths {
         let path = match std::path::absolute(raw).and_then(|p| p.canonicalize()) {
             Ok(p) => p,
@@ -148,54 +200,65 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
             }
         };
         let mut w = walk(&path, false);
-        walked.manifests.append(&mut w.manifests);
-        walked.rust_files.append(&mut w.rust_files);
-        walked.deployment_files.append(&mut w.deployment_files);
-        // Manifests of enclosing packages and workspaces: the context needs all of them.
-        let start = if path.is_dir() {
-            path.parent()
-        } else {
-            path.parent().and_then(Path::parent)
-        };
-        let own = if path.is_dir() {
-            Some(path.join("Cargo.toml"))
-        } else {
-            path.parent().map(|p| p.join("Cargo.toml"))
-        };
-        for candidate in own.into_iter().chain(
-            start
-                .into_iter()
-                .flat_map(Path::ancestors)
-                .map(|a| a.join("Cargo.toml")),
-        ) {
-            if candidate.is_file() && !candidate.starts_with(&path) {
-                if is_workspace_manifest(&candidate) {
-                    let root = candidate.parent().expect("manifest has a parent");
-                    context_manifests.extend(walk(root, true).manifests);
-                }
-                context_manifests.push(candidate);
-            }
-        }
-        loose_roots.push(if path.is_dir() {
+        found.walked.manifests.append(&mut w.manifests);
+        found.walked.rust_files.append(&mut w.rust_files);
+        found
+            .walked
+            .deployment_files
+            .append(&mut w.deployment_files);
+        found.context_manifests.extend(enclosing_manifests(&path));
+        found.loose_roots.push(if path.is_dir() {
             path.clone()
         } else {
             path.parent().unwrap_or(&path).to_path_buf()
         });
     }
-    walked.manifests.sort();
-    walked.manifests.dedup();
-    walked.rust_files.sort();
-    walked.rust_files.dedup();
-    walked.deployment_files.sort();
-    walked.deployment_files.dedup();
-    let mut all_manifests = walked.manifests.clone();
-    all_manifests.extend(context_manifests);
-    all_manifests.sort();
-    all_manifests.dedup();
+    for files in [
+        &mut found.walked.manifests,
+        &mut found.walked.rust_files,
+        &mut found.walked.deployment_files,
+    ] {
+        files.sort();
+        files.dedup();
+    }
+    found
+}
 
-    // Read and parse in parallel (on a crate registry these are thousands of files), then
-    // collect in path order.
-    let read: Vec<ReadManifest> = all_manifests
+/// Manifests of the packages and workspaces enclosing `path` (and every manifest of an
+/// enclosing workspace): the context needs all of them.
+fn enclosing_manifests(path: &Path) -> Vec<PathBuf> {
+    let (own, start) = if path.is_dir() {
+        (Some(path.join("Cargo.toml")), path.parent())
+    } else {
+        (
+            path.parent().map(|p| p.join("Cargo.toml")),
+            path.parent().and_then(Path::parent),
+        )
+    };
+    let candidates = own.into_iter().chain(
+        start
+            .into_iter()
+            .flat_map(Path::ancestors)
+            .map(|a| a.join("Cargo.toml")),
+    );
+    let mut out = Vec::new();
+    for candidate in candidates {
+        if candidate.is_file() && !candidate.starts_with(path) {
+            if is_workspace_manifest(&candidate) {
+                let root = candidate.parent().expect("manifest has a parent");
+                out.extend(walk(root, true).manifests);
+            }
+            out.push(candidate);
+        }
+    }
+    out
+}
+
+/// Reads and parses the manifests in parallel (on a crate registry these are thousands of
+/// files), then collects them in path order. A malformed manifest that names a telemetry crate
+/// is an error; one that does not is only a note.
+fn read_manifests(paths: &[PathBuf], out: &mut Discovery) -> Vec<Manifest> {
+    let read: Vec<ReadManifest> = paths
         .par_iter()
         .map(|path| {
             let text = std::fs::read(path)
@@ -229,18 +292,21 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
                 .push((path.clone(), format!("cannot read manifest: {e}"))),
         }
     }
+    parsed
+}
 
-    // Project roots: the nearest enclosing workspace root that does not exclude the package,
-    // else the package itself.
-    // Looked up by walking a manifest's ancestors (innermost first): linear in the number of
-    // manifests, where comparing every manifest with every workspace root was quadratic.
+/// Project roots: the nearest enclosing workspace root that does not exclude the package, else
+/// the package itself. Looked up by walking a manifest's ancestors (innermost first): linear
+/// in the number of manifests, where comparing every manifest with every workspace root was
+/// quadratic.
+fn group_by_project_root(parsed: &[Manifest]) -> BTreeMap<PathBuf, Vec<Manifest>> {
     let workspace_roots: BTreeMap<&Path, &Manifest> = parsed
         .iter()
         .filter(|m| m.is_workspace_root)
         .map(|m| (m.dir(), m))
         .collect();
     let mut by_root: BTreeMap<PathBuf, Vec<Manifest>> = BTreeMap::new();
-    for m in &parsed {
+    for m in parsed {
         let dir = m.dir();
         let root = dir
             .ancestors()
@@ -253,23 +319,19 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
             .unwrap_or_else(|| dir.to_path_buf());
         by_root.entry(root).or_default().push(m.clone());
     }
+    by_root
+}
 
-    out.findings.extend(missing_members_and_targets(&parsed));
-
-    let mut projects: Vec<ProjectFiles> = by_root
-        .into_iter()
-        .map(|(root, manifests)| ProjectFiles {
-            project: new_project(root, manifests, opts, &mut out),
-            manifests: Vec::new(),
-            rust_files: Vec::new(),
-            deployment_files: Vec::new(),
-        })
-        .collect();
-
-    // Files go to the innermost project root containing them; files in no project go to a
-    // manifest-less project rooted at the PATH they were found under. Roots are found by
-    // walking the file's ancestors (innermost first) through maps, so assigning stays linear
-    // in the number of files on trees with thousands of packages.
+/// Files go to the innermost project root containing them; files in no project go to a
+/// manifest-less project rooted at the PATH they were found under. Roots are found by walking
+/// the file's ancestors (innermost first) through maps, so assigning stays linear in the number
+/// of files on trees with thousands of packages.
+fn assign_files(
+    projects: &mut Vec<ProjectFiles>,
+    found: &Found,
+    parsed: &[Manifest],
+    opts: &DiscoverOptions,
+) {
     // Keyed by the path's bytes: every path here is absolute, canonical and built by joining
     // names (from the walk or a manifest's parent), so bytes compare like components, faster.
     let with_manifests: HashMap<OsString, usize> = projects
@@ -278,11 +340,8 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
         .filter(|(_, p)| p.project.has_manifests())
         .map(|(i, p)| (p.project.root.clone().into_os_string(), i))
         .collect();
+    let loose_roots: HashSet<&OsStr> = found.loose_roots.iter().map(|p| p.as_os_str()).collect();
     let mut loose: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let loose_roots: HashSet<OsString> = loose_roots
-        .into_iter()
-        .map(PathBuf::into_os_string)
-        .collect();
     let mut assign = |projects: &mut Vec<ProjectFiles>, file: &Path| -> usize {
         if let Some(&i) = file
             .ancestors()
@@ -298,35 +357,26 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
         if let Some(&i) = loose.get(&root) {
             return i;
         }
-        projects.push(ProjectFiles {
-            project: new_project(root.clone(), Vec::new(), opts, &mut Discovery::default()),
-            manifests: Vec::new(),
-            rust_files: Vec::new(),
-            deployment_files: Vec::new(),
-        });
+        let project = new_project(root.clone(), Vec::new(), opts, &mut Discovery::default());
+        projects.push(ProjectFiles::new(project));
         loose.insert(root, projects.len() - 1);
         projects.len() - 1
     };
     let parsed_paths: BTreeSet<&Path> = parsed.iter().map(|m| m.path.as_path()).collect();
-    for f in &walked.manifests {
+    for f in &found.walked.manifests {
         if parsed_paths.contains(f.as_path()) {
-            let i = assign(&mut projects, f);
+            let i = assign(projects, f);
             projects[i].manifests.push(f.clone());
         }
     }
-    for f in &walked.rust_files {
-        let i = assign(&mut projects, f);
+    for f in &found.walked.rust_files {
+        let i = assign(projects, f);
         projects[i].rust_files.push(f.clone());
     }
-    for f in &walked.deployment_files {
-        let i = assign(&mut projects, f);
+    for f in &found.walked.deployment_files {
+        let i = assign(projects, f);
         projects[i].deployment_files.push(f.clone());
     }
-    projects.retain(|p| {
-        !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
-    });
-    out.projects = projects;
-    out
 }
 
 /// A manifest path, its text (or why it cannot be read) and its parse.

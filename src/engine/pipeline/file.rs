@@ -147,12 +147,10 @@ impl Rewrite {
                     .map_or_else(|| self.current.parse_rust(), Ok);
                 (Some(parsed.expect(REPARSED)), None)
             }
-            FileKind::Manifest => {
-                match Manifest::parse(input.path, &self.current.text) {
-                    Ok(m) => (None, Some(m)),
-                    Err(_) => unreachable!("{REPARSED}"),
-                }
-            }
+            FileKind::Manifest => match Manifest::parse(input.path, &self.current.text) {
+                Ok(m) => (None, Some(m)),
+                Err(_) => unreachable!("{REPARSED}"),
+            },
             FileKind::Deployment => (None, None),
         }
     }

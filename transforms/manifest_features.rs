@@ -46,7 +46,7 @@ use crate::engine::manifest::{canonical, DepEntry};
 use crate::engine::manifest_edit::{add_features, rewrite_array};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{features_at_target, FEATURE_CHANGES, OTLP_HTTP_CLIENTS};
-use crate::otel::deps::{at_target, usage_for};
+use crate::otel::deps::EntryVersion;
 
 pub struct ManifestFeatures;
 
@@ -140,7 +140,7 @@ impl Transform for ManifestFeatures {
                 // The root's `[workspace.dependencies]` entry gets the features.
                 continue;
             }
-            let usage = usage_for(cx, entry);
+            let usage = cx.project.usage_of(cx.package, entry);
             let needed: Vec<String> = needed_features(&name, entry, &usage)
                 .into_iter()
                 .filter(|f| !kept.contains(f))
@@ -258,4 +258,15 @@ fn needed_features(name: &str, entry: &DepEntry, usage: &UsageFacts) -> Vec<Stri
         .filter(|f| !entry.features.iter().any(|e| e == f))
         .map(str::to_string)
         .collect()
+}
+
+/// Whether `entry` will be on the target minor of its crate once `manifest-versions` has run.
+fn at_target(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
+    EntryVersion {
+        entry,
+        carrier: cx.project.version_entry(entry),
+        targets: &cx.config.targets,
+        versions_bumped: cx.is_enabled("manifest-versions"),
+    }
+    .at_target()
 }

@@ -57,7 +57,6 @@ use crate::engine::manifest_edit::{
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, jaeger_feature_to_otlp};
-use crate::otel::deps::usage_for;
 
 pub struct ManifestJaegerToOtlp;
 
@@ -87,11 +86,11 @@ impl Transform for ManifestJaegerToOtlp {
         let Some(manifest) = cx.manifest else {
             return out;
         };
-        let otlp_version = match crates::target(cx.config, OTLP) {
+        let otlp_version = match crates::target(&cx.config.targets, OTLP) {
             Some(Ok(t)) => t.to_string(),
             _ => "0.27".to_string(),
         };
-        let propagator_version = match crates::target(cx.config, PROPAGATOR) {
+        let propagator_version = match crates::target(&cx.config.targets, PROPAGATOR) {
             Some(Ok(t)) => t.to_string(),
             _ => "0.27".to_string(),
         };
@@ -106,7 +105,7 @@ impl Transform for ManifestJaegerToOtlp {
                 );
                 continue;
             }
-            let usage = usage_for(cx, jaeger);
+            let usage = cx.project.usage_of(cx.package, jaeger);
             let plan = Plan::of(jaeger, &usage);
             for (range, message) in &plan.notes {
                 out.finding(

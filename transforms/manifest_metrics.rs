@@ -80,7 +80,7 @@ fn plan(cx: &FileContext<'_>, with_rewrite: bool) -> Outcome {
                 .any(|(c, _)| canonical(c) == canonical(&d.package))
     });
     for entry in metrics_deps {
-        let Some(Ok(target)) = crates::target(cx.config, &entry.package) else {
+        let Some(Ok(target)) = crates::target(&cx.config.targets, &entry.package) else {
             continue;
         };
         let at = entry.version_span.or(entry.key_span).unwrap_or_default();

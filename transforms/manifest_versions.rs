@@ -61,7 +61,6 @@ use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepSource};
 use crate::engine::manifest_edit::{retarget, set_version, Retarget};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, CONTRIB, CROSSING, FAMILY};
-use crate::otel::deps::{project_migrating, usage_for};
 
 pub struct ManifestVersions;
 
@@ -99,7 +98,7 @@ impl Transform for ManifestVersions {
             } else if let Some((_, _, needles)) =
                 CROSSING.iter().find(|(c, _, _)| canonical(c) == name)
             {
-                let usage = usage_for(cx, entry);
+                let usage = cx.project.usage_of(cx.package, entry);
                 if needles.iter().any(|n| usage.mentions(n)) && exports_otlp(cx, entry) {
                     bump(cx, entry, &mut out);
                 }
@@ -131,7 +130,7 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
         .or(entry.key_span)
         .or(entry.value_span)
         .unwrap_or_default();
-    let target = match crates::target(cx.config, &entry.package) {
+    let target = match crates::target(&cx.config.targets, &entry.package) {
         Some(Ok(t)) => t,
         Some(Err(e)) => {
             out.finding(
@@ -235,4 +234,16 @@ fn report_other_otel_crate(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Out
         format!("`{}` is not in the target set and {why}: it would pull a second `opentelemetry` into the graph", entry.package),
         format!("move it to a release built on opentelemetry 0.27 (`cargo info {}` lists its dependencies), or drop it; check with `cargo tree -d -i opentelemetry`", entry.package),
     );
+}
+
+/// Whether any package of the project is still below the target opentelemetry (the project
+/// is being migrated, so a crate built on another opentelemetry is a problem).
+fn project_migrating(cx: &FileContext<'_>) -> bool {
+    let Some(Ok(target)) = crates::target(&cx.config.targets, "opentelemetry") else {
+        return false;
+    };
+    let (major, minor) = (target.version.major, target.version.minor);
+    cx.project.packages.iter().any(|p| {
+        p.version_below("opentelemetry", major, minor) || p.depends_on("opentelemetry-jaeger")
+    })
 }

@@ -103,7 +103,7 @@ impl Transform for MetricsMacros {
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let Some(scope) = MetricsScope::of(cx) else {
+        let Some(scope) = metrics_scope(cx) else {
             return out;
         };
         let Some(version) = cx.package.and_then(|p| p.version(METRICS)) else {
@@ -786,4 +786,16 @@ fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
     }
     out.retain(|t| !t.is_empty());
     out
+}
+
+/// How this file reaches the `metrics` crate, or `None` when its package does not depend on
+/// it. Shared with `metrics-recorder-api`.
+pub(crate) fn metrics_scope<'a>(cx: &FileContext<'a>) -> Option<MetricsScope<'a>> {
+    let package = cx.package.filter(|p| p.depends_on(METRICS))?;
+    let mentions = |s: &str| package.usage.mentions(s);
+    Some(MetricsScope::of(
+        cx.rust(),
+        package.code_name_of(METRICS),
+        mentions,
+    ))
 }

@@ -65,6 +65,7 @@ use crate::engine::syntax::{ident_str, macro_fragments, range_of, range_of_span,
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::metrics_facade::{exporter_metrics_minor, MetricsScope, EXPORTER, METRICS, UTIL};
 use crate::otel::use_tree::{edit_use_leaves, LeafEdit};
+use crate::transforms::metrics_macros::metrics_scope;
 
 pub struct MetricsRecorderApi;
 
@@ -95,7 +96,7 @@ impl Transform for MetricsRecorderApi {
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let Some(scope) = MetricsScope::of(cx) else {
+        let Some(scope) = metrics_scope(cx) else {
             return out;
         };
         let package = cx.package.expect("a scope has a package");

@@ -257,6 +257,32 @@ impl std::fmt::Debug for RunState {
 }
 
 impl Project {
+    /// The usage facts of the code that uses `entry`: the package's, or for a
+    /// `[workspace.dependencies]` entry those of every member that inherits it.
+    pub fn usage_of(&self, package: Option<&PackageInfo>, entry: &DepEntry) -> UsageFacts {
+        let mut usage = UsageFacts::default();
+        if entry.table.kind == DepKind::Workspace {
+            for p in self.inheritors(&entry.key) {
+                usage.merge(&p.usage);
+            }
+        } else if let Some(p) = package {
+            usage.merge(&p.usage);
+        }
+        usage
+    }
+
+    /// The entry that carries the version of `entry`: itself, or for `workspace = true` the
+    /// root's `[workspace.dependencies]` entry.
+    pub fn version_entry<'a>(&'a self, entry: &'a DepEntry) -> Option<&'a DepEntry> {
+        if !entry.workspace {
+            return Some(entry);
+        }
+        self.workspace_manifest()?
+            .deps
+            .iter()
+            .find(|d| d.table.kind == DepKind::Workspace && d.key == entry.key)
+    }
+
     /// The package whose directory contains `path` (the innermost one).
     pub fn package_for(&self, path: &Path) -> Option<&PackageInfo> {
         self.packages

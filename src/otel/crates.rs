@@ -4,7 +4,8 @@
 //! features that were renamed or removed, and the contrib crates with the release built on
 //! opentelemetry 0.27.
 
-use crate::engine::config::Config;
+use std::collections::BTreeMap;
+
 use crate::engine::manifest::canonical;
 use crate::engine::manifest_edit::TargetVersion;
 
@@ -79,11 +80,14 @@ pub const METRICS: &[(&str, &str)] = &[
     ("metrics-util", "0.19"),
 ];
 
-/// The target version of `krate`: the `[targets]` override when there is one, else the
+/// The target version of `krate`: the `[targets]` override (`overrides`, crate → version) when there is one, else the
 /// default recipe. `Err` carries an unusable override.
-pub fn target(config: &Config, krate: &str) -> Option<Result<TargetVersion, String>> {
+pub fn target(
+    overrides: &BTreeMap<String, String>,
+    krate: &str,
+) -> Option<Result<TargetVersion, String>> {
     let key = canonical(krate);
-    if let Some((_, v)) = config.targets.iter().find(|(k, _)| canonical(k) == key) {
+    if let Some((_, v)) = overrides.iter().find(|(k, _)| canonical(k) == key) {
         return Some(TargetVersion::parse(v).ok_or_else(|| {
             format!("`[targets] {krate} = \"{v}\"` in otel-migrate.toml is not a plain version like \"0.27\" or \"0.27.1\"")
         }));

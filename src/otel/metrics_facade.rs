@@ -7,8 +7,7 @@ use std::collections::BTreeSet;
 
 use syn::visit::Visit;
 
-use crate::engine::syntax::{ident_str, ImportMap};
-use crate::engine::transform::FileContext;
+use crate::engine::syntax::{ident_str, ImportMap, ParsedRust};
 
 /// What an old (0.21) emission or registration macro becomes in 0.22+.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,17 +99,18 @@ pub struct MetricsScope<'a> {
 }
 
 impl<'a> MetricsScope<'a> {
-    /// The scope of the file, or `None` when its package does not depend on `metrics`.
-    pub fn of(cx: &FileContext<'a>) -> Option<MetricsScope<'a>> {
-        let package = cx.package?;
-        if !package.depends_on(METRICS) {
-            return None;
-        }
-        let code_name = package
-            .code_name_of(METRICS)
-            .unwrap_or_else(|| METRICS.to_string());
+    /// The scope of a file of a package that depends on `metrics`, reachable in its code as
+    /// `code_name` (`None`: not renamed). `package_mentions` says whether a string occurs in
+    /// the package's telemetry files (its usage facts): a `#[macro_use] extern crate metrics`
+    /// elsewhere in the package brings the macros into every file.
+    pub fn of(
+        src: ParsedRust<'a>,
+        code_name: Option<String>,
+        package_mentions: impl Fn(&str) -> bool,
+    ) -> MetricsScope<'a> {
+        let code_name = code_name.unwrap_or_else(|| METRICS.to_string());
         let mut facts = FileFacts::default();
-        facts.visit_file(cx.syntax());
+        facts.visit_file(src.syntax);
         let mut roots = Vec::new();
         if !facts.local_modules.contains(&code_name) {
             roots.push(code_name.clone());
@@ -121,15 +121,14 @@ impl<'a> MetricsScope<'a> {
             }
         }
         let macro_use = facts.macro_use_crates.contains(&code_name)
-            || (package.usage.mentions("extern crate metrics")
-                && package.usage.mentions("#[macro_use]"));
-        Some(MetricsScope {
-            imports: cx.imports(),
+            || (package_mentions("extern crate metrics") && package_mentions("#[macro_use]"));
+        MetricsScope {
+            imports: src.imports,
             roots,
             absolute_root: code_name,
             macro_use,
             local_macros: facts.macro_rules,
-        })
+        }
     }
 
     /// The path inside the `metrics` crate that `path` names (`["Unit", "Gigibytes"]` for

@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 
 use syn::spanned::Spanned;
 
+use crate::commands::cli::{Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
+use crate::commands::migrate;
+use crate::commands::output::print_outcome;
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::discover::{discover, DiscoverOptions};
@@ -25,6 +28,7 @@ use crate::engine::edit::{Edit, EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
 use crate::engine::manifest::{DepKind, Manifest};
 use crate::engine::pipeline::{FileResult, RunResult};
+use crate::engine::report::RunReport;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{self, ImportMap};
 use crate::otel::bootstrap::{self, CanonicalDep};
@@ -612,6 +616,34 @@ fn append_to_table(text: &str, header: &str, lines: &[String]) -> EditSet {
     };
     let _ = edits.insert(edit);
     edits
+}
+
+/// `otel-migrate adopt [PATH]`: plan the telemetry module and the wiring, then print the diff
+/// (`--dry-run`) or write it.
+pub fn command(
+    path: PathBuf,
+    presentation: &Presentation,
+    dry_run: bool,
+    allow_dirty: bool,
+    verify: bool,
+) -> u8 {
+    let paths = vec![path];
+    let mut result = RunResult::default();
+    let plan = plan(&paths, None, &result);
+    overlay(&mut result, plan);
+    if !dry_run {
+        return migrate::apply(presentation, result, allow_dirty, verify, &paths);
+    }
+    let mut report = RunReport::from_result(&result);
+    let verified = migrate::verify_if(verify, &result, &paths, &mut report);
+    print_outcome(presentation, &result, &report, true);
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if !verified {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
 }
 
 #[cfg(test)]

@@ -6,4 +6,6 @@
 pub mod adopt;
 pub mod batch;
 pub mod cli;
+pub mod migrate;
+pub mod output;
 pub mod verify;

@@ -16,6 +16,9 @@
 //! each repository gets its own dirty-tree check: a dirty one is skipped and reported.
 //! `--verify` then compile-checks every repository (`verify`).
 
+mod command;
+pub use command::command;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};

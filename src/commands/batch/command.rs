@@ -1,0 +1,159 @@
+//! The `batch` command: progress while the repositories run, then each repository's diff,
+//! findings and verify result, the summary table, the service names and the next steps.
+
+use std::io::{IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{
+    exit_code, load, report, run_all, service_names_table, summary_table, verify_all, BatchOptions,
+    BatchReport, RepoRun,
+};
+use crate::commands::cli::{BatchArgs, Format, Presentation, EXIT_ERROR};
+use crate::commands::output::{render_findings, verify_text};
+use crate::engine::diff;
+use crate::engine::report::display_path;
+
+/// `otel-migrate batch FILE`: run every repository with a progress bar, then print the text
+/// report or the JSON document (and save it with `--report`).
+pub fn command(args: &BatchArgs) -> u8 {
+    let specs = match load(&args.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let opts = BatchOptions {
+        apply: args.apply,
+        allow_dirty: args.allow_dirty,
+        verify: args.verify,
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        include_orphans: args.include_orphans,
+    };
+    let progress = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(specs.len() as u64)
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} repositories {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_message(if args.apply {
+        "migrating and writing"
+    } else {
+        "migrating"
+    });
+    progress.enable_steady_tick(std::time::Duration::from_millis(120));
+    let mut runs = run_all(&specs, &opts, &|name| {
+        progress.inc(1);
+        progress.set_message(format!("{name} done"));
+    });
+    if args.verify {
+        progress.set_position(0);
+        progress.set_length(runs.len() as u64);
+        verify_all(&mut runs, &|name| {
+            progress.set_message(format!("verifying {name} (cargo check)"));
+            progress.inc(1);
+        });
+    }
+    progress.finish_and_clear();
+
+    let report = report(&runs, &opts);
+    let json = serde_json::to_string_pretty(&report).expect("serializable");
+    if let Some(file) = &args.report {
+        if let Err(e) = std::fs::write(file, format!("{json}\n")) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return EXIT_ERROR;
+        }
+    }
+    if args.format == Format::Json {
+        println!("{json}");
+    } else {
+        print_batch_text(args, &runs, &report);
+    }
+    exit_code(&runs, args.check)
+}
+
+fn print_batch_text(args: &BatchArgs, runs: &[RepoRun], report: &BatchReport) {
+    let presentation = Presentation {
+        format: Format::Text,
+        color: args.color,
+    };
+    let stdout_color = presentation.color_for(std::io::stdout().is_terminal());
+    let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    for run in runs {
+        let header = format!("==> {} ({})\n", run.name, display_path(&run.path));
+        let diffs: String = run.report.files.iter().map(|f| f.diff.as_str()).collect();
+        if !args.apply && !args.quiet && !diffs.is_empty() {
+            let _ = out.write_all(header.as_bytes());
+            let text = if stdout_color {
+                diff::colorize(&diffs)
+            } else {
+                diffs
+            };
+            let _ = out.write_all(text.as_bytes());
+        }
+        let _ = out.flush();
+        let _ = err.write_all(header.as_bytes());
+        if !args.quiet {
+            for rendered in render_findings(&run.result, stderr_color) {
+                let _ = writeln!(err, "{rendered}");
+            }
+        }
+        for e in &run.report.errors {
+            let _ = writeln!(err, "error: {}: {}", e.path, e.message);
+        }
+        if !run.dirty.is_empty() {
+            let _ = writeln!(
+                err,
+                "error: {} file(s) to change have uncommitted changes; this repository was skipped:",
+                run.dirty.len()
+            );
+            for d in &run.dirty {
+                let _ = writeln!(err, "  {} ({})", display_path(&d.path), d.state);
+            }
+        }
+        if let Some(v) = &run.verify {
+            let _ = write!(err, "{}", verify_text(v));
+        }
+        let _ = writeln!(err, "{}", run.report.summary_line());
+        if args.apply && run.written > 0 {
+            let _ = writeln!(err, "otel-migrate: wrote {} file(s)", run.written);
+        }
+        let _ = writeln!(err);
+    }
+    let s = &report.summary;
+    let _ = writeln!(err, "==> summary ({} repositories)", s.repos);
+    let _ = write!(err, "{}", summary_table(runs));
+    let _ = writeln!(
+        err,
+        "total: {} file(s) scanned, {} changed{}; {} finding(s) ({} error, {} warning, {} note), {} suppressed; {} error(s)",
+        s.files_scanned,
+        s.files_changed,
+        if args.apply { format!(", {} written", s.files_written) } else { String::new() },
+        s.findings,
+        s.by_severity.error,
+        s.by_severity.warning,
+        s.by_severity.note,
+        s.suppressed,
+        s.errors
+    );
+    if !s.service_names.is_empty() {
+        let _ = writeln!(
+            err,
+            "\nservice names (from a scan of service-name sites in the migrated code):"
+        );
+        let _ = write!(err, "{}", service_names_table(&s.service_names));
+    }
+    if !s.next_steps.is_empty() {
+        let _ = writeln!(err, "\nnext steps:");
+        for step in &s.next_steps {
+            let _ = writeln!(err, "  - {step}");
+        }
+    }
+}

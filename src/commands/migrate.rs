@@ -1,0 +1,151 @@
+//! `diff`, `apply` and `check`: one run of the pipeline over the PATHs, then the diff (or the
+//! JSON report), the written files, and the gate.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::commands::cli::{Presentation, RunArgs, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
+use crate::commands::output::{print_diffs, print_findings, print_outcome};
+use crate::commands::verify;
+use crate::engine::pipeline::{self, RunOptions, RunResult};
+use crate::engine::report::{display_path, ErrorReport, RunReport, Summary};
+use crate::engine::write::write_changes;
+use crate::transforms;
+
+/// `diff` and `check`: run, optionally verify, print; `check` also fails on pending changes
+/// and on error/warning findings.
+pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
+    let options = args.options();
+    if args.format == crate::commands::cli::Format::Text && !args.verify {
+        return streamed_dry_run(&args.presentation(), &options, gate);
+    }
+    let result = pipeline::run(transforms::all(), &options);
+    let mut report = RunReport::from_result(&result);
+    let verified = verify_if(args.verify, &result, &options.paths, &mut report);
+    print_outcome(&args.presentation(), &result, &report, true);
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if (gate && report.check_fails()) || !verified {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `diff`/`check` in text form: each project's diffs and findings are printed as soon as it is
+/// done, then dropped, so memory stays flat however big the tree. (JSON is one document and
+/// `--verify` needs every change: those keep the whole run.)
+fn streamed_dry_run(presentation: &Presentation, options: &RunOptions, gate: bool) -> u8 {
+    let stdout_color = presentation.color_for(std::io::stdout().is_terminal());
+    let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
+    let mut summary = Summary::default();
+    let mut errors = Vec::new();
+    pipeline::run_each(transforms::all(), options, |result| {
+        let report = RunReport::from_result(&result);
+        print_diffs(&report, stdout_color);
+        print_findings(&result, stderr_color);
+        summary.add(&report.summary);
+        errors.extend(report.errors);
+    });
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
+    summary.errors = errors.len();
+    let mut err = std::io::stderr().lock();
+    for e in &errors {
+        let _ = writeln!(err, "error: {}: {}", e.path, e.message);
+    }
+    let _ = writeln!(err, "{}", summary.line());
+    if !errors.is_empty() {
+        EXIT_ERROR
+    } else if gate && summary.check_fails() {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Runs `--verify` when asked and records it in the report; whether the code compiles (true
+/// without `--verify`).
+pub fn verify_if(
+    enabled: bool,
+    result: &RunResult,
+    paths: &[PathBuf],
+    report: &mut RunReport,
+) -> bool {
+    if !enabled {
+        return true;
+    }
+    let roots = verify::project_roots(result, paths);
+    let v = verify::verify(&roots, &result.files);
+    let passed = v.passed();
+    report.verify = Some(v);
+    passed
+}
+
+/// `otel-migrate apply`: run, then write (after the dirty-tree check).
+pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
+    let options = args.options();
+    let result = pipeline::run(transforms::all(), &options);
+    let presentation = args.presentation();
+    apply(
+        &presentation,
+        result,
+        allow_dirty,
+        args.verify,
+        &options.paths,
+    )
+}
+
+/// Writes a run's changes and prints the outcome (also `adopt`'s way to write).
+pub fn apply(
+    args: &Presentation,
+    result: RunResult,
+    allow_dirty: bool,
+    verify: bool,
+    paths: &[PathBuf],
+) -> u8 {
+    let mut report = RunReport::from_result(&result);
+    let outcome = write_changes(&result, allow_dirty);
+    if outcome.outside_git > 0 {
+        eprintln!(
+            "note: {} file(s) are not in a git repository; writing them without a dirty-tree check",
+            outcome.outside_git
+        );
+    }
+    if outcome.refused_any() {
+        print_outcome(args, &result, &report, false);
+        for e in &outcome.status_errors {
+            eprintln!("error: {e}");
+        }
+        if !outcome.refused.is_empty() {
+            eprintln!(
+                "error: {} file(s) to change have uncommitted changes; nothing was written:",
+                outcome.refused.len()
+            );
+            for d in &outcome.refused {
+                eprintln!("  {} ({})", display_path(&d.path), d.state);
+            }
+            eprintln!("commit or stash them first, or pass --allow-dirty to write anyway");
+        }
+        return EXIT_ERROR;
+    }
+    for (path, message) in &outcome.write_errors {
+        report.errors.push(ErrorReport {
+            path: display_path(path),
+            message: message.clone(),
+        });
+    }
+    report.summary.errors = report.errors.len();
+    let verified = verify_if(verify, &result, paths, &mut report);
+    print_outcome(args, &result, &report, false);
+    if args.format == crate::commands::cli::Format::Text {
+        eprintln!("otel-migrate: wrote {} file(s)", outcome.written);
+    }
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if !verified {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,119 @@
+//! How a run is shown: the diff (colored on a terminal) on stdout, findings rendered like
+//! rustc diagnostics, errors, the verify result and the summary on stderr, or one JSON document.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::commands::cli::{Format, Presentation};
+use crate::engine::diff;
+use crate::engine::finding::Finding;
+use crate::engine::pipeline::RunResult;
+use crate::engine::report::{display_path, RunReport};
+use crate::engine::source::SourceFile;
+use crate::engine::verify_report::VerifyReport;
+
+/// Prints the diff (or JSON) to stdout and findings, errors and the summary to stderr.
+pub fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport, show_diff: bool) {
+    if args.format == Format::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).expect("serializable")
+        );
+        return;
+    }
+    let stdout_color = args.color_for(std::io::stdout().is_terminal());
+    let stderr_color = args.color_for(std::io::stderr().is_terminal());
+    if show_diff {
+        print_diffs(report, stdout_color);
+    }
+    print_findings(result, stderr_color);
+    let mut err = std::io::stderr().lock();
+    for e in &report.errors {
+        let _ = writeln!(err, "error: {}: {}", e.path, e.message);
+    }
+    if let Some(v) = &report.verify {
+        let _ = write!(err, "{}", verify_text(v));
+    }
+    let _ = writeln!(err, "{}", report.summary_line());
+}
+
+pub fn print_diffs(report: &RunReport, color: bool) {
+    let mut out = std::io::stdout().lock();
+    for f in report.files.iter().filter(|f| !f.diff.is_empty()) {
+        let text = if color {
+            diff::colorize(&f.diff)
+        } else {
+            f.diff.clone()
+        };
+        let _ = out.write_all(text.as_bytes());
+    }
+}
+
+pub fn print_findings(result: &RunResult, color: bool) {
+    let mut err = std::io::stderr().lock();
+    for rendered in render_findings(result, color) {
+        let _ = writeln!(err, "{rendered}");
+    }
+}
+
+/// Per project: `compiles`, or the first compiler errors with the transforms behind them.
+pub fn verify_text(v: &VerifyReport) -> String {
+    let mut out = String::new();
+    for p in &v.projects {
+        let features = if p.all_features {
+            ", also with --all-features"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "verify: {}: {} ({:.1}s{features})\n",
+            p.path,
+            p.status.as_str(),
+            p.seconds
+        ));
+        if let Some(m) = &p.message {
+            out.push_str(&format!("  {}\n", m.replace('\n', "\n  ")));
+        }
+        for e in &p.errors {
+            let by = if e.transforms.is_empty() {
+                String::new()
+            } else {
+                format!(" [from {}]", e.transforms.join(", "))
+            };
+            let features = if e.features == "all" {
+                " (--all-features)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  {}:{}:{}: error: {}{by}{features}\n",
+                e.path, e.line, e.column, e.message
+            ));
+        }
+    }
+    out
+}
+
+/// Every finding rendered, in order. Findings are sorted by path: each file's text is indexed
+/// once for all its findings, and files render in parallel.
+pub fn render_findings(result: &RunResult, color: bool) -> Vec<String> {
+    result
+        .findings
+        .par_chunk_by(|a, b| a.path == b.path)
+        .flat_map_iter(|same_file| {
+            let path = &same_file[0].path;
+            let source = result
+                .source_of(path)
+                .map(|t| SourceFile::new(path, t.to_string()));
+            same_file.iter().map(move |f| {
+                let shown = Finding {
+                    path: PathBuf::from(display_path(&f.path)),
+                    ..f.clone()
+                };
+                format!("{}\n", shown.render(source.as_ref(), color))
+            })
+        })
+        .collect()
+}

@@ -39,7 +39,7 @@ const WORDING: Wording = Wording {
     pipeline_fix: "rewrite by hand: `LogExporter::builder()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
 };
 
-impl super::placement::PipelineModel for LogsPipeline {
+impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
     /// Whether `chain` is `opentelemetry_otlp::new_pipeline().logging()…install_*(..)`.
     fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
@@ -126,7 +126,7 @@ fn config_resource(file: &SourceFile, imports: &ImportMap, expr: &syn::Expr) -> 
     (known && link.name == "with_resource").then(|| link.args_text(file).trim().to_string())
 }
 
-impl super::placement::ProviderParts for LogsPipeline {
+impl super::placement::parts::ProviderParts for LogsPipeline {
     fn comments(&self) -> &[String] {
         &self.comments
     }

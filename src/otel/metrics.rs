@@ -46,7 +46,7 @@ const WORDING: Wording = Wording {
     pipeline_fix: "rewrite the pipeline by hand: `MetricExporter::builder()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
 };
 
-impl super::placement::PipelineModel for MetricsPipeline {
+impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
     /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
     fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
@@ -117,7 +117,7 @@ impl super::placement::PipelineModel for MetricsPipeline {
     }
 }
 
-impl super::placement::ProviderParts for MetricsPipeline {
+impl super::placement::parts::ProviderParts for MetricsPipeline {
     fn comments(&self) -> &[String] {
         &self.comments
     }

@@ -9,13 +9,15 @@
 //! for opentelemetry-otlp ≤ 0.16; otlp 0.17 … 0.26 returned the `TracerProvider` and did not
 //! register it. Jaeger's `build_batch`/`build_simple` returned the provider, unregistered.
 
+use crate::engine::changes::Changes;
+use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap};
+use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap, ParsedRust};
 
-use super::chain::Chain;
+use super::chain::{Chain, Link};
 use super::exporter::{Arg, ExporterConfig, Signal};
 use super::imports::ImportPlan;
-use super::runtime::RuntimeArg;
+use super::runtime::{self, RuntimeArg};
 
 /// How spans reach the exporter.
 #[derive(Debug, Clone)]
@@ -127,6 +129,101 @@ impl TracePipeline {
             processing: terminal.processing,
             returns: terminal.returns,
             registers_global: terminal.registers_global,
+        }
+    }
+}
+
+/// Terminal calls of the old trace pipelines.
+pub const TERMINALS: &[&str] = &[
+    "install_batch",
+    "install_simple",
+    "build_batch",
+    "build_simple",
+];
+
+/// The terminal call's facts for a trace pipeline syntax's `parse`: what it returned (and whether it
+/// registered globally) for the source version of `krate`, and how spans are processed. A batch
+/// runtime this tool does not know is an error finding (`pipeline` names what was not
+/// rewritten, `fix` the manual rewrite) and `None`.
+pub fn read_terminal(
+    rust: ParsedRust<'_>,
+    krate: &str,
+    version: Option<&semver::Version>,
+    terminal: &Link<'_>,
+    out: &mut Changes,
+    pipeline: &str,
+    fix: &str,
+) -> Option<OldTerminal> {
+    let file = rust.file;
+    let (returns, registers_global) = old_result(krate, version, &terminal.name);
+    let processing = match terminal.name.as_str() {
+        "install_batch" | "build_batch" => {
+            let arg = terminal.call.args.first()?;
+            match runtime::recognize(file, rust.imports, arg) {
+                Some(rt) => Processing::Batch(rt),
+                None => {
+                    out.finding(
+                        range_of(file, arg),
+                        Severity::Error,
+                        format!(
+                            "`{}` is not a runtime this tool knows; {pipeline} was not rewritten",
+                            text_of(file, arg)
+                        ),
+                        fix,
+                    );
+                    return None;
+                }
+            }
+        }
+        _ => Processing::Simple,
+    };
+    Some(OldTerminal {
+        processing,
+        returns,
+        registers_global,
+    })
+}
+
+/// What [`trace_config`] did with a `with_trace_config(..)` argument.
+pub enum TraceConfig {
+    /// Its settings are now provider setters; the resource it set, if any.
+    Unfolded(Option<Arg>),
+    /// Passed whole to the deprecated `with_config(..)`.
+    Opaque,
+}
+
+/// `with_trace_config(arg)` on an old pipeline: the config's settings move onto the provider
+/// builder (`p.setters`); a config this tool cannot unfold (not a `config()` chain or a
+/// same-file helper returning one) is passed whole, with a warning. The resource is the
+/// caller's: how it combines with the default resource differs per pipeline.
+pub fn trace_config(
+    rust: ParsedRust<'_>,
+    link: &Link<'_>,
+    arg: &syn::Expr,
+    p: &mut TracePipeline,
+    out: &mut Changes,
+) -> TraceConfig {
+    let ParsedRust {
+        file,
+        syntax,
+        imports,
+    } = rust;
+    match unfold_config(file, imports, arg)
+        .or_else(|| unfold_config_helper(file, syntax, imports, arg))
+    {
+        Some(u) => {
+            p.setters = u.setters;
+            TraceConfig::Unfolded(u.resource)
+        }
+        None => {
+            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
+            out.finding(
+                link.range(file),
+                Severity::Warning,
+                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
+                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
+            );
+            TraceConfig::Opaque
         }
     }
 }
@@ -518,33 +615,6 @@ pub fn config_helpers<'s>(
             _ => false,
         })
         .collect()
-}
-
-/// Deletes the config helpers that the rewrite inlined everywhere (their name occurs only in
-/// their own definition in the edited file, and occurred elsewhere before).
-pub fn delete_inlined_config_helpers(
-    file: &SourceFile,
-    syntax: &syn::File,
-    imports: &ImportMap,
-    out: &mut crate::engine::changes::Changes,
-) {
-    let helpers = config_helpers(file, syntax, imports);
-    if helpers.is_empty() || out.edits.is_empty() {
-        return;
-    }
-    let before = super::imports::ident_counts(file.rust_text());
-    let edited = out.edits.apply(&file.text);
-    let after = super::imports::ident_counts(&edited[file.base_offset.min(edited.len())..]);
-    let (Some(before), Some(after)) = (before, after) else {
-        return;
-    };
-    for f in helpers {
-        let name = crate::engine::syntax::ident_str(&f.sig.ident);
-        if before.get(&name).copied().unwrap_or(0) > 1 && after.get(&name).copied() == Some(1) {
-            let range = super::trace_sites::whole_lines(file, range_of(file, f));
-            out.edit(crate::engine::edit::Edit::delete(range));
-        }
-    }
 }
 
 fn rename_idents(text: &str, renames: &[(String, String)]) -> String {

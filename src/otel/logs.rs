@@ -138,6 +138,7 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
     fn provider(
         &self,
         names: &mut ImportPlan<'_>,
+        exporter: &str,
         indent: &str,
         le: &str,
     ) -> (Vec<String>, String) {
@@ -152,7 +153,7 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
         match (&self.install, &self.batch_config) {
             (Install::Batch(rt), Some(cfg)) => {
                 let mut p = format!(
-                    "let processor = {}::builder(exporter, {rt})",
+                    "let processor = {}::builder({exporter}, {rt})",
                     names.name("opentelemetry_sdk::logs::BatchLogProcessor")
                 );
                 push_link(&mut p, cfg, "with_batch_config", indent, le);
@@ -160,11 +161,11 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
                 setup.push(p);
                 out.push_str(&format!("{le}{indent}.with_log_processor(processor)"));
             }
-            (Install::Batch(rt), None) => {
-                out.push_str(&format!("{le}{indent}.with_batch_exporter(exporter, {rt})"))
-            }
+            (Install::Batch(rt), None) => out.push_str(&format!(
+                "{le}{indent}.with_batch_exporter({exporter}, {rt})"
+            )),
             (Install::Simple, _) => {
-                out.push_str(&format!("{le}{indent}.with_simple_exporter(exporter)"))
+                out.push_str(&format!("{le}{indent}.with_simple_exporter({exporter})"))
             }
         }
         out.push_str(&format!("{le}{indent}.build()"));

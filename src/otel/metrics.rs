@@ -131,11 +131,12 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
     fn provider(
         &self,
         names: &mut ImportPlan<'_>,
+        exporter: &str,
         indent: &str,
         le: &str,
     ) -> (Vec<String>, String) {
         let mut reader = format!(
-            "let reader = {}::builder(exporter, {})",
+            "let reader = {}::builder({exporter}, {})",
             names.name("opentelemetry_sdk::metrics::PeriodicReader"),
             self.runtime
         );

@@ -23,7 +23,7 @@
 //!   sites: the OTLP metrics/logs site loop and the trace pipeline finder.
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
-//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its one renderer for 0.27, with
+//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
 //! - [`metrics_facade`]: the `metrics` crate (facade): which macro or item a path names,

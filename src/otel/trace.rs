@@ -15,7 +15,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap, ParsedRust};
 
 use super::chain::{Chain, Link};
-use super::exporter::{Arg, ExporterConfig, Signal};
+use super::exporter::{Arg, ExporterConfig};
 use super::imports::ImportPlan;
 use super::runtime::{self, RuntimeArg};
 
@@ -228,105 +228,10 @@ pub fn trace_config(
     }
 }
 
-/// The local names the rendered statements bind.
-pub struct Bindings {
-    pub exporter: String,
-    pub provider: String,
-    /// The pattern (and type annotation) of the old `let`, for the tracer or provider it bound.
-    pub result: Option<String>,
-}
-
 impl TracePipeline {
-    /// Readable statements replacing `let <pat> = <old pipeline><tail>;`. `tail` is what the
-    /// old code applied to the `Result` (`?`, `.unwrap()`, `.expect(..)`, `.map_err(..)?`); it
-    /// now applies to the exporter's `build()`, which has the same error type (`TraceError`).
-    /// The text starts at the statement's column (no leading indent) and has no final newline.
-    pub fn render_statements(
-        &self,
-        names: &mut ImportPlan<'_>,
-        b: &Bindings,
-        tail: &str,
-        indent: &str,
-        le: &str,
-    ) -> String {
-        let step = format!("{indent}    ");
-        let mut out = format!(
-            "let {} = {}{tail};",
-            b.exporter,
-            self.exporter.render(Signal::Span, names, &step, le)
-        );
-        let provider_is_result = self.returns == Returns::Provider && b.result.is_some();
-        let provider_pat = if provider_is_result {
-            b.result.clone().unwrap_or_else(|| b.provider.clone())
-        } else {
-            b.provider.clone()
-        };
-        let provider_var = pattern_ident(&provider_pat).unwrap_or_else(|| b.provider.clone());
-        if let Some(processor) = self.render_processor(names, &b.exporter, &step, le) {
-            out.push_str(&format!("{le}{indent}let batch_processor = {processor};"));
-        }
-        out.push_str(&format!(
-            "{le}{indent}let {provider_pat} = {};",
-            self.render_provider(names, &b.exporter, &step, le)
-        ));
-        if self.registers_global {
-            out.push_str(&format!(
-                "{le}{indent}{}::set_tracer_provider({provider_var}.clone());",
-                names.name("opentelemetry::global")
-            ));
-        }
-        if let (Returns::Tracer(scope), Some(pat)) = (&self.returns, &b.result) {
-            out.push_str(&format!(
-                "{le}{indent}let {pat} = {};",
-                render_tracer(names, &provider_var, scope, indent, le)
-            ));
-        }
-        out
-    }
-
-    /// A `Result` of the old type: `SpanExporter::builder()…build().map(|exporter| …)`.
-    pub fn render_expression(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        let step = format!("{indent}    ");
-        let exporter = self.exporter.render(Signal::Span, names, &step, le);
-        let inner = format!("{step}    ");
-        let needs_block = self.registers_global
-            || matches!(self.returns, Returns::Tracer(_))
-            || self.batch_config.is_some();
-        if !needs_block {
-            let provider = self.render_provider(names, "exporter", &format!("{inner}    "), le);
-            return format!(
-                "{exporter}{le}{step}.map(|exporter| {{{le}{inner}{provider}{le}{step}}})"
-            );
-        }
-        let body_indent = format!("{step}    ");
-        let chain_indent = format!("{body_indent}    ");
-        let mut body = String::new();
-        if let Some(processor) = self.render_processor(names, "exporter", &chain_indent, le) {
-            body.push_str(&format!(
-                "{le}{body_indent}let batch_processor = {processor};"
-            ));
-        }
-        body.push_str(&format!(
-            "{le}{body_indent}let provider = {};",
-            self.render_provider(names, "exporter", &chain_indent, le)
-        ));
-        if self.registers_global {
-            body.push_str(&format!(
-                "{le}{body_indent}{}::set_tracer_provider(provider.clone());",
-                names.name("opentelemetry::global")
-            ));
-        }
-        match &self.returns {
-            Returns::Tracer(scope) => body.push_str(&format!(
-                "{le}{body_indent}{}",
-                render_tracer(names, "provider", scope, &body_indent, le)
-            )),
-            Returns::Provider => body.push_str(&format!("{le}{body_indent}provider")),
-        }
-        format!("{exporter}{le}{step}.map(|exporter| {{{body}{le}{step}}})")
-    }
-
-    fn render_processor(
+    /// `BatchSpanProcessor::builder(exporter, rt).with_batch_config(..).build()` when the old
+    /// pipeline had a batch config.
+    pub fn render_processor(
         &self,
         names: &mut ImportPlan<'_>,
         exporter: &str,
@@ -344,7 +249,8 @@ impl TracePipeline {
         ))
     }
 
-    fn render_provider(
+    /// `TracerProvider::builder()…build()` with the processing, settings and resource.
+    pub fn render_provider(
         &self,
         names: &mut ImportPlan<'_>,
         exporter: &str,
@@ -401,7 +307,8 @@ impl TracePipeline {
     }
 }
 
-fn render_tracer(
+/// `provider.tracer_with_scope(..)`: the tracer the old `install_*` call returned.
+pub fn render_tracer(
     names: &mut ImportPlan<'_>,
     provider: &str,
     scope: &TracerScope,
@@ -464,13 +371,6 @@ fn receiver_text(text: &str) -> String {
         ) => text.trim().to_string(),
         _ => format!("({})", text.trim()),
     }
-}
-
-/// The identifier a simple `let` pattern binds (`tracer`, `mut tracer`, `tracer: Tracer`).
-fn pattern_ident(pat: &str) -> Option<String> {
-    let p = pat.split(':').next()?.trim();
-    let p = p.strip_prefix("mut ").unwrap_or(p).trim();
-    (!p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| p.to_string())
 }
 
 /// The result of unfolding an old `trace::config()` / `Config::default()` chain.

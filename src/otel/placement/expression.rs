@@ -6,7 +6,9 @@ use crate::otel::imports::ImportPlan;
 
 use super::parts::ProviderParts;
 
-/// `<exporter chain>.map(|exporter| { … })` for a chain that starts on a line indented `base`.
+/// `<exporter chain>.map(|exporter| { … })` for a chain that starts on a line indented `base`:
+/// the body is the provider, or `let provider = …;` then its registration and what the old
+/// call yielded.
 pub fn expression(
     p: &dyn ProviderParts,
     names: &mut ImportPlan<'_>,
@@ -18,16 +20,18 @@ pub fn expression(
     let i2 = format!("{base}        ");
     let i3 = format!("{base}            ");
     let exporter = p.exporter(names, &i1, le);
-    let (setup, provider) = p.provider(names, &i3, le);
+    let (setup, provider) = p.provider(names, "exporter", &i3, le);
     let mut lines: Vec<String> = p.comments().to_vec();
     lines.extend(setup);
-    match register {
-        Some(register) => {
-            lines.push(format!("let provider = {provider};"));
+    let derived = p.derived(names, "provider", &i2, le);
+    if register.is_some() || derived.is_some() {
+        lines.push(format!("let provider = {provider};"));
+        if let Some(register) = register {
             lines.push(format!("{register}(provider.clone());"));
-            lines.push("provider".to_string());
         }
-        None => lines.push(provider),
+        lines.push(derived.unwrap_or_else(|| "provider".to_string()));
+    } else {
+        lines.push(provider);
     }
     let body: String = lines.iter().map(|l| format!("{le}{i2}{l}")).collect();
     format!("{exporter}{le}{i1}.map(|exporter| {{{body}{le}{i1}}})")

@@ -11,7 +11,8 @@
 //! - [`otlp_sites`]: the site loop of the OTLP metrics and logs transforms.
 //! - [`trace_sites`]: the trace pipeline finder (statements, builders kept in locals, macro
 //!   bodies) of `jaeger-pipeline` and `otlp-trace-pipeline`.
-//! - [`statement`], [`expression`]: the two forms for a [`parts::ProviderParts`] model.
+//! - [`statement`], [`expression`]: the two forms, for any [`parts::ProviderParts`] model
+//!   (metrics, logs, and the trace model through [`trace_parts`]).
 //! - [`site_edit`]: the edit steps every site shares (leftover comments, deleted statements,
 //!   replacing through the line ending).
 //!
@@ -23,4 +24,5 @@ pub mod otlp_sites;
 pub mod parts;
 pub mod site_edit;
 pub mod statement;
+pub mod trace_parts;
 pub mod trace_sites;

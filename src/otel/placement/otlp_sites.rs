@@ -15,9 +15,9 @@ use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
 
 use super::expression::expression;
-use super::parts::ProviderParts;
+use super::parts::{register_call, ProviderParts};
 use super::site_edit::{place, Placed};
-use super::statement::statements;
+use super::statement::{statements, StatementBinding};
 
 /// A pipeline model [`rewrite_sites`] can find and read.
 pub trait PipelineModel: ProviderParts + Sized {
@@ -107,7 +107,8 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         let mut plan = ImportPlan::at(file, syntax, range.start);
         let register = rewrite.register().map(|f| register_call(&mut plan, f));
         let indent = file.indent_at(range.start).to_string();
-        let text = statements(&p, &mut plan, pat, register.as_deref(), &indent, le);
+        let binding = StatementBinding::new(pat, "?", &file.text);
+        let text = statements(&p, &mut plan, &binding, register.as_deref(), &indent, le);
         let lead = p.comments().to_vec();
         let placed = Placed {
             range,
@@ -146,13 +147,6 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         cleanup: ImportPlan::at(file, syntax, first_site),
         calls: sites.calls,
     }
-}
-
-/// `global::set_meter_provider` for `opentelemetry::global::set_meter_provider`: the function
-/// through the name its module has at the site.
-fn register_call(plan: &mut ImportPlan<'_>, function: &str) -> String {
-    let (module, name) = function.rsplit_once("::").unwrap_or(("", function));
-    format!("{}::{name}", plan.name(module))
 }
 
 fn parse_or_report<R: SiteRewrite>(

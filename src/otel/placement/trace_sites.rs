@@ -25,9 +25,12 @@ use crate::engine::syntax::{
 };
 use crate::otel::chain::{follow_local, stmt_range, Chain, Link};
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
-use crate::otel::trace::{config_helpers, Bindings, TracePipeline, TERMINALS};
+use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
 
+use super::expression::expression;
+use super::parts::register_call;
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
+use super::statement::{statements, StatementBinding};
 
 /// Result adapters that only touch the error side; statements keep them after the exporter's
 /// `build()` (whose error type is the old one, `TraceError`).
@@ -188,7 +191,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                     continue;
                 }
                 let pat = text_of(self.file(), &local.pat).to_string();
-                self.place_statements(stmt, found.links, &[], Some(pat), tail);
+                self.place_statements(stmt, found.links, &[], pat, tail);
                 continue;
             }
             self.let_builder(stmts, i, local);
@@ -325,7 +328,7 @@ impl<'a, 'c> Driver<'a, 'c> {
             if let Some(ci) = &cl.init {
                 if let Some((_, tail)) = self.statement_tail(&ci.expr) {
                     let pat = text_of(self.file(), &cl.pat).to_string();
-                    self.place_statements(consumer, links, &delete_ranges, Some(pat), tail);
+                    self.place_statements(consumer, links, &delete_ranges, pat, tail);
                     return;
                 }
             }
@@ -360,7 +363,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         stmt: &syn::Stmt,
         links: Vec<Link<'_>>,
         deletes: &[TextRange],
-        pat: Option<String>,
+        pat: String,
         tail: String,
     ) {
         let file = self.file();
@@ -375,15 +378,16 @@ impl<'a, 'c> Driver<'a, 'c> {
         }
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
-        let fn_text = &file.text;
-        let bindings = Bindings {
-            exporter: fresh("exporter", fn_text, &pat),
-            provider: fresh("provider", fn_text, &pat),
-            result: pat,
-        };
-        let text = parsed
-            .pipeline
-            .render_statements(&mut names, &bindings, &tail, &indent, le);
+        let register = registration(&parsed.pipeline, &mut names);
+        let binding = StatementBinding::new(&pat, &tail, &file.text);
+        let text = statements(
+            &parsed.pipeline,
+            &mut names,
+            &binding,
+            register.as_deref(),
+            &indent,
+            le,
+        );
         self.place(range, deletes, &parsed.carried, text, &indent, names);
     }
 
@@ -395,7 +399,14 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
-        let text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        let register = registration(&parsed.pipeline, &mut names);
+        let text = expression(
+            &parsed.pipeline,
+            &mut names,
+            register.as_deref(),
+            &indent,
+            le,
+        );
         self.place(range, deletes, &parsed.carried, text, &indent, names);
     }
 
@@ -568,26 +579,10 @@ fn stmt_of<'s>(stmts: &'s [syn::Stmt], local: &syn::Local) -> &'s syn::Stmt {
         .expect("the local is a statement of this block")
 }
 
-/// `base` unless the file already uses that identifier (then `base2`, `base3`, …).
-fn fresh(base: &str, text: &str, pat: &Option<String>) -> String {
-    let used = |n: &str| {
-        pat.as_deref().is_some_and(|p| {
-            p.split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|w| w == n)
-        }) || text.match_indices(n).any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + n.len()..].chars().next();
-            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-        })
-    };
-    if !used(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|i| format!("{base}{i}"))
-        .find(|n| !used(n))
-        .unwrap()
+/// `global::set_tracer_provider` when the old call registered the provider globally.
+fn registration(p: &TracePipeline, names: &mut ImportPlan<'_>) -> Option<String> {
+    p.registers_global
+        .then(|| register_call(names, "opentelemetry::global::set_tracer_provider"))
 }
 
 /// Deletes the config helpers that the rewrite inlined everywhere (their name occurs only in

@@ -1,7 +1,9 @@
 //! The trace pipeline, independent of the crate and version that spelled it (Jaeger agent,
-//! Jaeger collector, OTLP 0.14 … 0.26), and its one renderer for 0.27:
-//! `SpanExporter::builder()…build()` + `TracerProvider::builder()…build()`, with the global
-//! registration and the tracer the old call implied.
+//! Jaeger collector, OTLP 0.14 … 0.26), and the renderers of its 0.27 pieces:
+//! `SpanExporter::builder()…build()`, an optional `BatchSpanProcessor`,
+//! `TracerProvider::builder()…build()` and the tracer the old call implied (`placement` puts
+//! them together with the global registration). Also the readers of the old terminal call and
+//! trace config.
 //!
 //! Facts (otel-0.27-migration.md §2.1, read from the crate sources): `install_batch` /
 //! `install_simple` returned a `Tracer` (scope `opentelemetry-jaeger` / `opentelemetry-otlp`

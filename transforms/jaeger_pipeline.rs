@@ -62,12 +62,12 @@ use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{ident_str, range_of, range_of_span, text_of};
+use crate::engine::syntax::{ident_str, range_of, range_of_span, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{Chain, Link};
 use crate::otel::exporter::{Arg, ExporterConfig, Transport};
-use crate::otel::trace::{self as model, Processing, TracePipeline};
-use crate::otel::trace_sites::{self, ParseSite, Parsed, PipelineSyntax, TraceConfig};
+use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
+use crate::otel::trace::{self as model, Processing, TraceConfig, TracePipeline};
 
 pub struct JaegerPipeline;
 
@@ -93,14 +93,27 @@ impl Transform for JaegerPipeline {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        trace_sites::run(cx, &JaegerSyntax, |out, _| {
+        let syntax = JaegerSyntax {
+            version: cx
+                .package
+                .and_then(|p| p.version("opentelemetry-jaeger"))
+                .cloned(),
+            without_tokio: cx.package.is_some_and(|p| !p.depends_on("tokio")),
+        };
+        trace_sites::run(cx.rust(), &syntax, |out, _| {
             Paths { cx, out }.visit_file(cx.syntax())
         })
         .into()
     }
 }
 
-struct JaegerSyntax;
+/// The Jaeger pipelines, with the facts of the package they are read in.
+struct JaegerSyntax {
+    /// The source version of opentelemetry-jaeger (what `install_*` returned depends on it).
+    version: Option<semver::Version>,
+    /// The package does not depend on tokio (a simple agent pipeline then goes to OTLP/HTTP).
+    without_tokio: bool,
+}
 
 /// Options that no longer exist and are dropped.
 const REMOVED: &[&str] = &[
@@ -121,11 +134,11 @@ const CLIENTS: &[(&str, &str)] = &[
 ];
 
 impl PipelineSyntax for JaegerSyntax {
-    fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool {
+    fn is_root(&self, imports: &ImportMap, chain: &Chain<'_>) -> bool {
         let Some(root) = chain.root_path() else {
             return false;
         };
-        let i = cx.imports();
+        let i = imports;
         i.is(root, &["opentelemetry_jaeger", "new_agent_pipeline"])
             || i.is(root, &["opentelemetry_jaeger", "new_collector_pipeline"])
     }
@@ -138,7 +151,7 @@ impl PipelineSyntax for JaegerSyntax {
         &["new_agent_pipeline", "new_collector_pipeline"]
     }
 
-    fn after_rewrite(&self, _cx: &FileContext<'_>, site: TextRange, out: &mut Changes) {
+    fn after_rewrite(&self, site: TextRange, out: &mut Changes) {
         out.finding(
             site,
             Severity::Note,
@@ -149,20 +162,21 @@ impl PipelineSyntax for JaegerSyntax {
 
     fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed> {
         let ParseSite {
-            cx,
+            rust,
             names,
             site,
             out,
         } = at;
-        let file = cx.file;
-        let imports = cx.imports();
+        let file = rust.file;
+        let imports = rust.imports;
         let first = links.first()?;
         let root = Chain::read(&first.call.receiver).root_path()?;
         let collector = imports.is(root, &["opentelemetry_jaeger", "new_collector_pipeline"]);
         let (terminal, options) = links.split_last()?;
-        let terminal_facts = trace_sites::read_terminal(
-            cx,
+        let terminal_facts = model::read_terminal(
+            rust,
             "opentelemetry-jaeger",
+            self.version.as_ref(),
             terminal,
             out,
             "the Jaeger pipeline",
@@ -170,9 +184,8 @@ impl PipelineSyntax for JaegerSyntax {
         )?;
         // tonic needs a Tokio runtime when the exporter is built; a simple agent pipeline in a
         // package without tokio goes to OTLP/HTTP (blocking client) instead.
-        let no_tokio = cx.package.is_some_and(|p| !p.depends_on("tokio"));
-        let http =
-            collector || (matches!(terminal_facts.processing, Processing::Simple) && no_tokio);
+        let http = collector
+            || (matches!(terminal_facts.processing, Processing::Simple) && self.without_tokio);
         let mut exporter = ExporterConfig::new(if http {
             Transport::Http
         } else {
@@ -196,7 +209,7 @@ impl PipelineSyntax for JaegerSyntax {
                 }
                 "with_endpoint" => {
                     let arg = link.call.args.first()?;
-                    let text = map_endpoint(cx, arg, collector, http, out);
+                    let text = map_endpoint(rust, arg, collector, http, out);
                     p.exporter.endpoint = Some(Arg::new(text));
                     carried.push(args_range);
                 }
@@ -206,7 +219,7 @@ impl PipelineSyntax for JaegerSyntax {
                 }
                 "with_trace_config" => {
                     let arg = link.call.args.first()?;
-                    match trace_sites::trace_config(cx, link, arg, &mut p, out) {
+                    match model::trace_config(rust, link, arg, &mut p, out) {
                         TraceConfig::Unfolded(Some(r)) => {
                             p.resource = Some(r);
                             p.keep_default_resource = false;
@@ -301,13 +314,13 @@ impl PipelineSyntax for JaegerSyntax {
 
 /// The OTLP endpoint for an old Jaeger endpoint argument.
 fn map_endpoint(
-    cx: &FileContext<'_>,
+    rust: ParsedRust<'_>,
     arg: &syn::Expr,
     collector: bool,
     http: bool,
     out: &mut Changes,
 ) -> String {
-    let file = cx.file;
+    let file = rust.file;
     if let syn::Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Str(s),
         ..
@@ -325,7 +338,7 @@ fn map_endpoint(
     let mut consts = ConstRefs { names: Vec::new() };
     consts.visit_expr(arg);
     let mut rewrote = false;
-    for item in &cx.syntax().items {
+    for item in &rust.syntax.items {
         let syn::Item::Const(c) = item else { continue };
         if !consts.names.contains(&ident_str(&c.ident)) {
             continue;
@@ -351,7 +364,7 @@ fn map_endpoint(
         file,
         found: Vec::new(),
     };
-    defaults.visit_file(cx.syntax());
+    defaults.visit_file(rust.syntax);
     let expected = if http {
         "http://host:4318/v1/traces"
     } else {

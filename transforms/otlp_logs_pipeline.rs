@@ -65,11 +65,11 @@ use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of, ImportMap};
+use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::LogsPipeline;
-use crate::otel::placement::{self, SiteRewrite};
+use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpLogsPipeline;
 
@@ -110,9 +110,10 @@ impl Transform for OtlpLogsPipeline {
             returned_logger: pkg.version_below("opentelemetry-otlp", 0, 16),
             bound: Vec::new(),
         };
-        let (mut plan, calls) = placement::rewrite_sites(cx, &mut sites, &mut out);
+        let rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         let bodies = fn_bodies(file, cx.syntax());
-        for (range, i) in calls {
+        for (range, i) in rewritten.calls {
             let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();
             // 0.21's bridge took `&global::logger_provider()`: when the same function bound
             // the rewritten pipeline's provider earlier, use that instead.
@@ -126,7 +127,7 @@ impl Transform for OtlpLogsPipeline {
                 });
                 if let Some((_, binding)) = provider {
                     out.replace(range, format!("{binding}.clone()"));
-                    plan.remove_if_unused("opentelemetry::global");
+                    cleanup.remove_if_unused("opentelemetry::global");
                     continue;
                 }
             }
@@ -138,8 +139,9 @@ impl Transform for OtlpLogsPipeline {
             );
         }
         // `with_log_config(Config::default()…)` was folded into the provider builder.
-        plan.remove_if_unused("opentelemetry_sdk::logs::Config");
-        plan.finish(&mut out);
+        cleanup.remove_if_unused("opentelemetry_sdk::logs::Config");
+        plans.add(cleanup);
+        plans.finish(&mut out);
         out
     }
 }
@@ -174,13 +176,13 @@ impl SiteRewrite for Sites {
 
     fn placed_expression(
         &mut self,
-        cx: &FileContext<'_>,
+        rust: ParsedRust<'_>,
         out: &mut Changes,
         plan: &mut ImportPlan<'_>,
         range: TextRange,
     ) {
         if self.returned_logger {
-            retype_helper(out, cx.file, cx.syntax(), cx.imports(), plan, range);
+            retype_helper(out, rust, plan, range);
         }
     }
 }
@@ -209,12 +211,15 @@ fn fn_bodies(file: &SourceFile, syntax: &syn::File) -> Vec<TextRange> {
 /// `Logger`: the type becomes `LoggerProvider`, with a warning about the callers.
 fn retype_helper(
     out: &mut Changes,
-    file: &SourceFile,
-    syntax: &syn::File,
-    imports: &ImportMap,
+    rust: ParsedRust<'_>,
     plan: &mut ImportPlan<'_>,
     pipeline: TextRange,
 ) {
+    let ParsedRust {
+        file,
+        syntax,
+        imports,
+    } = rust;
     struct Find<'a> {
         file: &'a SourceFile,
         pipeline: TextRange,

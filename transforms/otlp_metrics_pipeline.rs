@@ -61,7 +61,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::metrics::MetricsPipeline;
-use crate::otel::placement::{self, SiteRewrite};
+use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpMetricsPipeline;
 
@@ -92,8 +92,8 @@ impl Transform for OtlpMetricsPipeline {
         let mut sites = Sites {
             registers_globally: pkg.version_below("opentelemetry-otlp", 0, 17),
         };
-        let (mut plan, calls) = placement::rewrite_sites(cx, &mut sites, &mut out);
-        for (range, _) in calls {
+        let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        for (range, _) in rewritten.calls {
             out.finding(
                 range,
                 Severity::Error,
@@ -102,8 +102,10 @@ impl Transform for OtlpMetricsPipeline {
             );
         }
         // The default aggregation selector was dropped from the rewritten chains.
-        plan.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
-        plan.finish(&mut out);
+        let mut cleanup = rewritten.cleanup;
+        cleanup.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
+        rewritten.plans.add(cleanup);
+        rewritten.plans.finish(&mut out);
         out
     }
 }

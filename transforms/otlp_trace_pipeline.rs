@@ -51,13 +51,13 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{range_of, text_of};
+use crate::engine::syntax::{range_of, text_of, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
 use crate::otel::imports::{ImportPlan, ImportPlans};
-use crate::otel::trace::{self as model, TracePipeline};
-use crate::otel::trace_sites::{self, ParseSite, Parsed, PipelineSyntax, TraceConfig};
+use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
+use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
 
 pub struct OtlpTracePipeline;
 
@@ -83,20 +83,30 @@ impl Transform for OtlpTracePipeline {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        trace_sites::run(cx, &OtlpSyntax, |out, plans| {
+        let syntax = OtlpSyntax {
+            version: cx
+                .package
+                .and_then(|p| p.version("opentelemetry-otlp"))
+                .cloned(),
+        };
+        trace_sites::run(cx.rust(), &syntax, |out, plans| {
             BuildSpanExporter { cx, out, plans }.visit_file(cx.syntax())
         })
         .into()
     }
 }
 
-struct OtlpSyntax;
+/// The OTLP trace pipelines, with the facts of the package they are read in.
+struct OtlpSyntax {
+    /// The source version of opentelemetry-otlp (what `install_*` returned depends on it).
+    version: Option<semver::Version>,
+}
 
 impl PipelineSyntax for OtlpSyntax {
-    fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool {
+    fn is_root(&self, imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
             .root_path()
-            .is_some_and(|r| cx.imports().is(r, &["opentelemetry_otlp", "new_pipeline"]))
+            .is_some_and(|r| imports.is(r, &["opentelemetry_otlp", "new_pipeline"]))
             && chain.links.first().is_some_and(|l| l.name == "tracing")
     }
 
@@ -109,16 +119,19 @@ impl PipelineSyntax for OtlpSyntax {
     }
 
     fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed> {
-        let ParseSite { cx, names, out, .. } = at;
-        let file = cx.file;
-        let imports = cx.imports();
+        let ParseSite {
+            rust, names, out, ..
+        } = at;
+        let file = rust.file;
+        let imports = rust.imports;
         let (terminal, options) = links.split_last()?;
         if !matches!(terminal.name.as_str(), "install_batch" | "install_simple") {
             return None;
         }
-        let terminal_facts = trace_sites::read_terminal(
-            cx,
+        let terminal_facts = model::read_terminal(
+            rust,
             "opentelemetry-otlp",
+            self.version.as_ref(),
             terminal,
             out,
             "the pipeline",
@@ -156,7 +169,7 @@ impl PipelineSyntax for OtlpSyntax {
                 },
                 "with_trace_config" => {
                     if let TraceConfig::Unfolded(resource) =
-                        trace_sites::trace_config(cx, link, arg, &mut p, out)
+                        model::trace_config(rust, link, arg, &mut p, out)
                     {
                         p.resource = resource;
                     }

@@ -39,7 +39,7 @@ const WORDING: Wording = Wording {
     pipeline_fix: "rewrite by hand: `LogExporter::builder()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
 };
 
-impl super::placement::PipelineModel for LogsPipeline {
+impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
     /// Whether `chain` is `opentelemetry_otlp::new_pipeline().logging()…install_*(..)`.
     fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
@@ -126,7 +126,7 @@ fn config_resource(file: &SourceFile, imports: &ImportMap, expr: &syn::Expr) -> 
     (known && link.name == "with_resource").then(|| link.args_text(file).trim().to_string())
 }
 
-impl super::placement::ProviderParts for LogsPipeline {
+impl super::placement::parts::ProviderParts for LogsPipeline {
     fn comments(&self) -> &[String] {
         &self.comments
     }
@@ -138,6 +138,7 @@ impl super::placement::ProviderParts for LogsPipeline {
     fn provider(
         &self,
         names: &mut ImportPlan<'_>,
+        exporter: &str,
         indent: &str,
         le: &str,
     ) -> (Vec<String>, String) {
@@ -152,7 +153,7 @@ impl super::placement::ProviderParts for LogsPipeline {
         match (&self.install, &self.batch_config) {
             (Install::Batch(rt), Some(cfg)) => {
                 let mut p = format!(
-                    "let processor = {}::builder(exporter, {rt})",
+                    "let processor = {}::builder({exporter}, {rt})",
                     names.name("opentelemetry_sdk::logs::BatchLogProcessor")
                 );
                 push_link(&mut p, cfg, "with_batch_config", indent, le);
@@ -160,11 +161,11 @@ impl super::placement::ProviderParts for LogsPipeline {
                 setup.push(p);
                 out.push_str(&format!("{le}{indent}.with_log_processor(processor)"));
             }
-            (Install::Batch(rt), None) => {
-                out.push_str(&format!("{le}{indent}.with_batch_exporter(exporter, {rt})"))
-            }
+            (Install::Batch(rt), None) => out.push_str(&format!(
+                "{le}{indent}.with_batch_exporter({exporter}, {rt})"
+            )),
             (Install::Simple, _) => {
-                out.push_str(&format!("{le}{indent}.with_simple_exporter(exporter)"))
+                out.push_str(&format!("{le}{indent}.with_simple_exporter({exporter})"))
             }
         }
         out.push_str(&format!("{le}{indent}.build()"));

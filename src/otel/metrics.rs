@@ -46,7 +46,7 @@ const WORDING: Wording = Wording {
     pipeline_fix: "rewrite the pipeline by hand: `MetricExporter::builder()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
 };
 
-impl super::placement::PipelineModel for MetricsPipeline {
+impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
     /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
     fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
@@ -117,7 +117,7 @@ impl super::placement::PipelineModel for MetricsPipeline {
     }
 }
 
-impl super::placement::ProviderParts for MetricsPipeline {
+impl super::placement::parts::ProviderParts for MetricsPipeline {
     fn comments(&self) -> &[String] {
         &self.comments
     }
@@ -131,11 +131,12 @@ impl super::placement::ProviderParts for MetricsPipeline {
     fn provider(
         &self,
         names: &mut ImportPlan<'_>,
+        exporter: &str,
         indent: &str,
         le: &str,
     ) -> (Vec<String>, String) {
         let mut reader = format!(
-            "let reader = {}::builder(exporter, {})",
+            "let reader = {}::builder({exporter}, {})",
             names.name("opentelemetry_sdk::metrics::PeriodicReader"),
             self.runtime
         );

@@ -19,16 +19,16 @@
 //! - [`otlp_pipeline`]: what the metrics and logs models share: reading the option links
 //!   (exporter, resource, comments) and the `Unsupported` error.
 //! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
-//!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere).
+//!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere), and finding the
+//!   sites: the OTLP metrics/logs site loop and the trace pipeline finder.
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
-//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its one renderer for 0.27, with
-//!   the version facts (what `install_batch` returned, whether it registered globally).
+//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
+//!   the version facts (what `install_batch` returned, whether it registered globally) and the
+//!   readers of the old terminal call and trace config.
 //! - [`metrics_facade`]: the `metrics` crate (facade): which macro or item a path names,
 //!   the 0.21 macro table, and which metrics minor each exporter release is built on.
 //! - [`use_tree`]: a `use`-list editor (remove or rename names with their commas).
-//! - [`trace_sites`]: finds old trace pipelines in a file and places the replacement with the
-//!   old expression's type (statements, or a same-typed `Result` expression).
 
 pub mod bootstrap;
 pub mod chain;
@@ -44,7 +44,6 @@ pub mod otlp_pipeline;
 pub mod placement;
 pub mod runtime;
 pub mod trace;
-pub mod trace_sites;
 pub mod use_tree;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for

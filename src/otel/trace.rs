@@ -1,7 +1,9 @@
 //! The trace pipeline, independent of the crate and version that spelled it (Jaeger agent,
-//! Jaeger collector, OTLP 0.14 … 0.26), and its one renderer for 0.27:
-//! `SpanExporter::builder()…build()` + `TracerProvider::builder()…build()`, with the global
-//! registration and the tracer the old call implied.
+//! Jaeger collector, OTLP 0.14 … 0.26), and the renderers of its 0.27 pieces:
+//! `SpanExporter::builder()…build()`, an optional `BatchSpanProcessor`,
+//! `TracerProvider::builder()…build()` and the tracer the old call implied (`placement` puts
+//! them together with the global registration). Also the readers of the old terminal call and
+//! trace config.
 //!
 //! Facts (otel-0.27-migration.md §2.1, read from the crate sources): `install_batch` /
 //! `install_simple` returned a `Tracer` (scope `opentelemetry-jaeger` / `opentelemetry-otlp`
@@ -9,13 +11,15 @@
 //! for opentelemetry-otlp ≤ 0.16; otlp 0.17 … 0.26 returned the `TracerProvider` and did not
 //! register it. Jaeger's `build_batch`/`build_simple` returned the provider, unregistered.
 
+use crate::engine::changes::Changes;
+use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap};
+use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap, ParsedRust};
 
-use super::chain::Chain;
-use super::exporter::{Arg, ExporterConfig, Signal};
+use super::chain::{Chain, Link};
+use super::exporter::{Arg, ExporterConfig};
 use super::imports::ImportPlan;
-use super::runtime::RuntimeArg;
+use super::runtime::{self, RuntimeArg};
 
 /// How spans reach the exporter.
 #[derive(Debug, Clone)]
@@ -131,105 +135,105 @@ impl TracePipeline {
     }
 }
 
-/// The local names the rendered statements bind.
-pub struct Bindings {
-    pub exporter: String,
-    pub provider: String,
-    /// The pattern (and type annotation) of the old `let`, for the tracer or provider it bound.
-    pub result: Option<String>,
+/// Terminal calls of the old trace pipelines.
+pub const TERMINALS: &[&str] = &[
+    "install_batch",
+    "install_simple",
+    "build_batch",
+    "build_simple",
+];
+
+/// The terminal call's facts for a trace pipeline syntax's `parse`: what it returned (and whether it
+/// registered globally) for the source version of `krate`, and how spans are processed. A batch
+/// runtime this tool does not know is an error finding (`pipeline` names what was not
+/// rewritten, `fix` the manual rewrite) and `None`.
+pub fn read_terminal(
+    rust: ParsedRust<'_>,
+    krate: &str,
+    version: Option<&semver::Version>,
+    terminal: &Link<'_>,
+    out: &mut Changes,
+    pipeline: &str,
+    fix: &str,
+) -> Option<OldTerminal> {
+    let file = rust.file;
+    let (returns, registers_global) = old_result(krate, version, &terminal.name);
+    let processing = match terminal.name.as_str() {
+        "install_batch" | "build_batch" => {
+            let arg = terminal.call.args.first()?;
+            match runtime::recognize(file, rust.imports, arg) {
+                Some(rt) => Processing::Batch(rt),
+                None => {
+                    out.finding(
+                        range_of(file, arg),
+                        Severity::Error,
+                        format!(
+                            "`{}` is not a runtime this tool knows; {pipeline} was not rewritten",
+                            text_of(file, arg)
+                        ),
+                        fix,
+                    );
+                    return None;
+                }
+            }
+        }
+        _ => Processing::Simple,
+    };
+    Some(OldTerminal {
+        processing,
+        returns,
+        registers_global,
+    })
+}
+
+/// What [`trace_config`] did with a `with_trace_config(..)` argument.
+pub enum TraceConfig {
+    /// Its settings are now provider setters; the resource it set, if any.
+    Unfolded(Option<Arg>),
+    /// Passed whole to the deprecated `with_config(..)`.
+    Opaque,
+}
+
+/// `with_trace_config(arg)` on an old pipeline: the config's settings move onto the provider
+/// builder (`p.setters`); a config this tool cannot unfold (not a `config()` chain or a
+/// same-file helper returning one) is passed whole, with a warning. The resource is the
+/// caller's: how it combines with the default resource differs per pipeline.
+pub fn trace_config(
+    rust: ParsedRust<'_>,
+    link: &Link<'_>,
+    arg: &syn::Expr,
+    p: &mut TracePipeline,
+    out: &mut Changes,
+) -> TraceConfig {
+    let ParsedRust {
+        file,
+        syntax,
+        imports,
+    } = rust;
+    match unfold_config(file, imports, arg)
+        .or_else(|| unfold_config_helper(file, syntax, imports, arg))
+    {
+        Some(u) => {
+            p.setters = u.setters;
+            TraceConfig::Unfolded(u.resource)
+        }
+        None => {
+            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
+            out.finding(
+                link.range(file),
+                Severity::Warning,
+                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
+                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
+            );
+            TraceConfig::Opaque
+        }
+    }
 }
 
 impl TracePipeline {
-    /// Readable statements replacing `let <pat> = <old pipeline><tail>;`. `tail` is what the
-    /// old code applied to the `Result` (`?`, `.unwrap()`, `.expect(..)`, `.map_err(..)?`); it
-    /// now applies to the exporter's `build()`, which has the same error type (`TraceError`).
-    /// The text starts at the statement's column (no leading indent) and has no final newline.
-    pub fn render_statements(
-        &self,
-        names: &mut ImportPlan<'_>,
-        b: &Bindings,
-        tail: &str,
-        indent: &str,
-        le: &str,
-    ) -> String {
-        let step = format!("{indent}    ");
-        let mut out = format!(
-            "let {} = {}{tail};",
-            b.exporter,
-            self.exporter.render(Signal::Span, names, &step, le)
-        );
-        let provider_is_result = self.returns == Returns::Provider && b.result.is_some();
-        let provider_pat = if provider_is_result {
-            b.result.clone().unwrap_or_else(|| b.provider.clone())
-        } else {
-            b.provider.clone()
-        };
-        let provider_var = pattern_ident(&provider_pat).unwrap_or_else(|| b.provider.clone());
-        if let Some(processor) = self.render_processor(names, &b.exporter, &step, le) {
-            out.push_str(&format!("{le}{indent}let batch_processor = {processor};"));
-        }
-        out.push_str(&format!(
-            "{le}{indent}let {provider_pat} = {};",
-            self.render_provider(names, &b.exporter, &step, le)
-        ));
-        if self.registers_global {
-            out.push_str(&format!(
-                "{le}{indent}{}::set_tracer_provider({provider_var}.clone());",
-                names.name("opentelemetry::global")
-            ));
-        }
-        if let (Returns::Tracer(scope), Some(pat)) = (&self.returns, &b.result) {
-            out.push_str(&format!(
-                "{le}{indent}let {pat} = {};",
-                render_tracer(names, &provider_var, scope, indent, le)
-            ));
-        }
-        out
-    }
-
-    /// A `Result` of the old type: `SpanExporter::builder()…build().map(|exporter| …)`.
-    pub fn render_expression(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        let step = format!("{indent}    ");
-        let exporter = self.exporter.render(Signal::Span, names, &step, le);
-        let inner = format!("{step}    ");
-        let needs_block = self.registers_global
-            || matches!(self.returns, Returns::Tracer(_))
-            || self.batch_config.is_some();
-        if !needs_block {
-            let provider = self.render_provider(names, "exporter", &format!("{inner}    "), le);
-            return format!(
-                "{exporter}{le}{step}.map(|exporter| {{{le}{inner}{provider}{le}{step}}})"
-            );
-        }
-        let body_indent = format!("{step}    ");
-        let chain_indent = format!("{body_indent}    ");
-        let mut body = String::new();
-        if let Some(processor) = self.render_processor(names, "exporter", &chain_indent, le) {
-            body.push_str(&format!(
-                "{le}{body_indent}let batch_processor = {processor};"
-            ));
-        }
-        body.push_str(&format!(
-            "{le}{body_indent}let provider = {};",
-            self.render_provider(names, "exporter", &chain_indent, le)
-        ));
-        if self.registers_global {
-            body.push_str(&format!(
-                "{le}{body_indent}{}::set_tracer_provider(provider.clone());",
-                names.name("opentelemetry::global")
-            ));
-        }
-        match &self.returns {
-            Returns::Tracer(scope) => body.push_str(&format!(
-                "{le}{body_indent}{}",
-                render_tracer(names, "provider", scope, &body_indent, le)
-            )),
-            Returns::Provider => body.push_str(&format!("{le}{body_indent}provider")),
-        }
-        format!("{exporter}{le}{step}.map(|exporter| {{{body}{le}{step}}})")
-    }
-
-    fn render_processor(
+    /// `BatchSpanProcessor::builder(exporter, rt).with_batch_config(..).build()` when the old
+    /// pipeline had a batch config.
+    pub fn render_processor(
         &self,
         names: &mut ImportPlan<'_>,
         exporter: &str,
@@ -247,7 +251,8 @@ impl TracePipeline {
         ))
     }
 
-    fn render_provider(
+    /// `TracerProvider::builder()…build()` with the processing, settings and resource.
+    pub fn render_provider(
         &self,
         names: &mut ImportPlan<'_>,
         exporter: &str,
@@ -304,7 +309,8 @@ impl TracePipeline {
     }
 }
 
-fn render_tracer(
+/// `provider.tracer_with_scope(..)`: the tracer the old `install_*` call returned.
+pub fn render_tracer(
     names: &mut ImportPlan<'_>,
     provider: &str,
     scope: &TracerScope,
@@ -367,13 +373,6 @@ fn receiver_text(text: &str) -> String {
         ) => text.trim().to_string(),
         _ => format!("({})", text.trim()),
     }
-}
-
-/// The identifier a simple `let` pattern binds (`tracer`, `mut tracer`, `tracer: Tracer`).
-fn pattern_ident(pat: &str) -> Option<String> {
-    let p = pat.split(':').next()?.trim();
-    let p = p.strip_prefix("mut ").unwrap_or(p).trim();
-    (!p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| p.to_string())
 }
 
 /// The result of unfolding an old `trace::config()` / `Config::default()` chain.
@@ -518,33 +517,6 @@ pub fn config_helpers<'s>(
             _ => false,
         })
         .collect()
-}
-
-/// Deletes the config helpers that the rewrite inlined everywhere (their name occurs only in
-/// their own definition in the edited file, and occurred elsewhere before).
-pub fn delete_inlined_config_helpers(
-    file: &SourceFile,
-    syntax: &syn::File,
-    imports: &ImportMap,
-    out: &mut crate::engine::changes::Changes,
-) {
-    let helpers = config_helpers(file, syntax, imports);
-    if helpers.is_empty() || out.edits.is_empty() {
-        return;
-    }
-    let before = super::imports::ident_counts(file.rust_text());
-    let edited = out.edits.apply(&file.text);
-    let after = super::imports::ident_counts(&edited[file.base_offset.min(edited.len())..]);
-    let (Some(before), Some(after)) = (before, after) else {
-        return;
-    };
-    for f in helpers {
-        let name = crate::engine::syntax::ident_str(&f.sig.ident);
-        if before.get(&name).copied().unwrap_or(0) > 1 && after.get(&name).copied() == Some(1) {
-            let range = super::trace_sites::whole_lines(file, range_of(file, f));
-            out.edit(crate::engine::edit::Edit::delete(range));
-        }
-    }
 }
 
 fn rename_idents(text: &str, renames: &[(String, String)]) -> String {

@@ -1,15 +1,6 @@
-//! Type-preserving placement of a rewritten pipeline (design.md §5): the old chain returned
-//! `Result<Provider, E>`; the new code builds an exporter (`…build()` → `Result<Exporter, E'>`)
-//! and then a provider from it.
-//!
-//! - Statement form, for `let p = <pipeline>?;`: `let exporter = …build()?;`, the setup
-//!   statements, `let p = <provider>;` and an optional global registration.
-//! - Expression form, anywhere else: `…build().map(|exporter| { <setup>; <provider> })`, which
-//!   keeps the `Result` so `?`, `.unwrap()`, a function tail or a `match` still type-check.
-//!
-//! [`rewrite_sites`] is the site loop the OTLP metrics and logs transforms share: find the
-//! pipelines, parse each (or report why not), place it in the form its position needs, with one
-//! import plan for the file.
+//! The site loop the OTLP metrics and logs transforms share: find the pipelines of a file,
+//! parse each (or report why not), place it in the form its position needs (statements for
+//! `let p = <pipeline>?;`, the `Result`-keeping expression elsewhere), one import plan per site.
 
 use syn::visit::Visit;
 
@@ -17,77 +8,16 @@ use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap};
-use crate::engine::transform::FileContext;
+use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
+use crate::otel::chain::Chain;
+use crate::otel::exporter::ParseNote;
+use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::otlp_pipeline::Unsupported;
 
-use super::chain::Chain;
-use super::exporter::ParseNote;
-use super::imports::ImportPlan;
-use super::otlp_pipeline::Unsupported;
-
-/// The pieces a pipeline model renders, given the indentation of their links.
-pub trait ProviderParts {
-    /// Comments from the old chain that belong to no moved option (they open the new code).
-    fn comments(&self) -> &[String];
-    /// The exporter chain ending in `.build()` (no `?`).
-    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String;
-    /// Statements before the provider (`let reader = …;`) and the provider expression, both
-    /// using the local `exporter`; links at `indent`.
-    fn provider(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str)
-        -> (Vec<String>, String);
-}
-
-/// `let exporter = …?; <setup> let <binding> = <provider>; [<register>(<binding>.clone());]`,
-/// each statement on its own line at `indent`.
-pub fn statements(
-    p: &dyn ProviderParts,
-    names: &mut ImportPlan<'_>,
-    binding: &str,
-    register: Option<&str>,
-    indent: &str,
-    le: &str,
-) -> String {
-    let inner = format!("{indent}    ");
-    let mut lines: Vec<String> = p.comments().to_vec();
-    lines.push(format!(
-        "let exporter = {}?;",
-        p.exporter(names, &inner, le)
-    ));
-    let (setup, provider) = p.provider(names, &inner, le);
-    lines.extend(setup);
-    lines.push(format!("let {binding} = {provider};"));
-    if let Some(register) = register {
-        lines.push(format!("{register}({binding}.clone());"));
-    }
-    lines.join(&format!("{le}{indent}"))
-}
-
-/// `<exporter chain>.map(|exporter| { … })` for a chain that starts on a line indented `base`.
-pub fn expression(
-    p: &dyn ProviderParts,
-    names: &mut ImportPlan<'_>,
-    register: Option<&str>,
-    base: &str,
-    le: &str,
-) -> String {
-    let i1 = format!("{base}    ");
-    let i2 = format!("{base}        ");
-    let i3 = format!("{base}            ");
-    let exporter = p.exporter(names, &i1, le);
-    let (setup, provider) = p.provider(names, &i3, le);
-    let mut lines: Vec<String> = p.comments().to_vec();
-    lines.extend(setup);
-    match register {
-        Some(register) => {
-            lines.push(format!("let provider = {provider};"));
-            lines.push(format!("{register}(provider.clone());"));
-            lines.push("provider".to_string());
-        }
-        None => lines.push(provider),
-    }
-    let body: String = lines.iter().map(|l| format!("{le}{i2}{l}")).collect();
-    format!("{exporter}{le}{i1}.map(|exporter| {{{body}{le}{i1}}})")
-}
+use super::expression::expression;
+use super::parts::{register_call, ProviderParts};
+use super::site_edit::{place, Placed};
+use super::statement::{statements, StatementBinding};
 
 /// A pipeline model [`rewrite_sites`] can find and read.
 pub trait PipelineModel: ProviderParts + Sized {
@@ -118,10 +48,11 @@ pub trait SiteRewrite {
     }
     /// After `let <binding> = <pipeline>?;` at `range` became statements.
     fn placed_statement(&mut self, _out: &mut Changes, _range: TextRange, _binding: &str) {}
-    /// After the pipeline expression at `range` became the `Result`-keeping form.
+    /// After the pipeline expression at `range` became the `Result`-keeping form; `plan` is
+    /// the site's import plan.
     fn placed_expression(
         &mut self,
-        _cx: &FileContext<'_>,
+        _rust: ParsedRust<'_>,
         _out: &mut Changes,
         _plan: &mut ImportPlan<'_>,
         _range: TextRange,
@@ -129,17 +60,28 @@ pub trait SiteRewrite {
     }
 }
 
+/// What [`rewrite_sites`] leaves to the transform.
+pub struct Rewritten<'c> {
+    /// The import plans of the sites; finish them after the transform's own edits.
+    pub plans: ImportPlans<'c>,
+    /// A plan at the first site for imports the transform's rewrite may have made unused.
+    pub cleanup: ImportPlan<'c>,
+    /// The calls to [`SiteRewrite::FUNCTIONS`]: range and index.
+    pub calls: Vec<(TextRange, usize)>,
+}
+
 /// Rewrites every pipeline site of the file into `out` and reports the pipelines in macro
-/// bodies. Returns the file's import plan (finish it after the transform's own edits) and the
-/// calls to [`SiteRewrite::FUNCTIONS`] (range, index).
+/// bodies.
 pub fn rewrite_sites<'c, R: SiteRewrite>(
-    cx: &FileContext<'c>,
+    rust: ParsedRust<'c>,
     rewrite: &mut R,
     out: &mut Changes,
-) -> (ImportPlan<'c>, Vec<(TextRange, usize)>) {
-    let file = cx.file;
-    let syntax = cx.syntax();
-    let imports = cx.imports();
+) -> Rewritten<'c> {
+    let ParsedRust {
+        file,
+        syntax,
+        imports,
+    } = rust;
     let le = file.line_ending.as_str();
     let mut sites = PipelineSites::new(
         file,
@@ -149,8 +91,6 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         R::FUNCTIONS,
     );
     sites.visit_file(syntax);
-    // One import plan for the file: several sites merging into the same `use` item must
-    // produce one edit.
     let first_site = sites
         .stmt_sites
         .iter()
@@ -158,42 +98,55 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
         .min()
         .unwrap_or(0);
-    let mut plan = ImportPlan::at(file, syntax, first_site);
+    let mut plans = ImportPlans::default();
     for (local, pat, chain_expr) in &sites.stmt_sites {
         let range = range_of(file, *local);
         let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
             continue;
         };
+        let mut plan = ImportPlan::at(file, syntax, range.start);
         let register = rewrite.register().map(|f| register_call(&mut plan, f));
         let indent = file.indent_at(range.start).to_string();
-        let text = statements(&p, &mut plan, pat, register.as_deref(), &indent, le);
-        out.replace(range, text);
+        let binding = StatementBinding::new(pat, "?", &file.text);
+        let text = statements(&p, &mut plan, &binding, register.as_deref(), &indent, le);
+        let lead = p.comments().to_vec();
+        let placed = Placed {
+            range,
+            deletes: &[],
+            lead,
+            text,
+        };
+        place(file, out, placed, &indent);
         rewrite.placed_statement(out, range, pat);
+        plans.add(plan);
     }
     for chain_expr in &sites.expr_sites {
         let range = range_of(file, *chain_expr);
         let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
             continue;
         };
+        let mut plan = ImportPlan::at(file, syntax, range.start);
         let register = rewrite.register().map(|f| register_call(&mut plan, f));
         let base = file.indent_at(range.start).to_string();
-        out.replace(
+        let text = expression(&p, &mut plan, register.as_deref(), &base, le);
+        let placed = Placed {
             range,
-            expression(&p, &mut plan, register.as_deref(), &base, le),
-        );
-        rewrite.placed_expression(cx, out, &mut plan, range);
+            deletes: &[],
+            lead: Vec::new(),
+            text,
+        };
+        place(file, out, placed, &base);
+        rewrite.placed_expression(rust, out, &mut plan, range);
+        plans.add(plan);
     }
     for range in sites.in_macros {
         out.finding(range, Severity::Error, R::IN_MACRO.0, R::IN_MACRO.1);
     }
-    (plan, sites.calls)
-}
-
-/// `global::set_meter_provider` for `opentelemetry::global::set_meter_provider`: the function
-/// through the name its module has at the site.
-fn register_call(plan: &mut ImportPlan<'_>, function: &str) -> String {
-    let (module, name) = function.rsplit_once("::").unwrap_or(("", function));
-    format!("{}::{name}", plan.name(module))
+    Rewritten {
+        plans,
+        cleanup: ImportPlan::at(file, syntax, first_site),
+        calls: sites.calls,
+    }
 }
 
 fn parse_or_report<R: SiteRewrite>(

@@ -20,26 +20,17 @@ use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
-    comments_in, ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention,
+    ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
+    ParsedRust,
 };
-use crate::engine::transform::FileContext;
+use crate::otel::chain::{follow_local, stmt_range, Chain, Link};
+use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
+use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
 
-use super::chain::{follow_local, Chain, Link};
-use super::exporter::Arg;
-use super::imports::{ImportPlan, ImportPlans};
-use super::runtime;
-use super::trace::{
-    old_result, unfold_config, unfold_config_helper, Bindings, OldTerminal, Processing,
-    TracePipeline,
-};
-
-/// Terminal calls of the old trace pipelines.
-pub const TERMINALS: &[&str] = &[
-    "install_batch",
-    "install_simple",
-    "build_batch",
-    "build_simple",
-];
+use super::expression::expression;
+use super::parts::register_call;
+use super::site_edit::{leftover_comments, place, whole_lines, Placed};
+use super::statement::{statements, StatementBinding};
 
 /// Result adapters that only touch the error side; statements keep them after the exporter's
 /// `build()` (whose error type is the old one, `TraceError`).
@@ -55,7 +46,7 @@ pub struct Parsed {
 /// Where [`PipelineSyntax::parse`] reads a pipeline: the file, the import plan of the site
 /// (names the rendering uses), the site's range and the outcome its findings go to.
 pub struct ParseSite<'a, 'c> {
-    pub cx: &'a FileContext<'c>,
+    pub rust: ParsedRust<'c>,
     pub names: &'a mut ImportPlan<'c>,
     pub site: TextRange,
     pub out: &'a mut Changes,
@@ -64,7 +55,7 @@ pub struct ParseSite<'a, 'c> {
 pub trait PipelineSyntax {
     /// Whether `chain` (root call and links) is one of this transform's pipelines (its head:
     /// the terminal call may be missing when the builder is kept in a local).
-    fn is_root(&self, cx: &FileContext<'_>, chain: &Chain<'_>) -> bool;
+    fn is_root(&self, imports: &ImportMap, chain: &Chain<'_>) -> bool;
     /// Parses the links (root first, terminal last). Findings for removed or unknown links go
     /// to `at.out`; `None` means "not rewritten" (a finding says why).
     fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed>;
@@ -73,90 +64,7 @@ pub trait PipelineSyntax {
     /// Identifiers that mark an unparsable macro body as containing this pipeline.
     fn mentions(&self) -> &'static [&'static str];
     /// Called once per rewritten site (deployment notes).
-    fn after_rewrite(&self, _cx: &FileContext<'_>, _site: TextRange, _out: &mut Changes) {}
-}
-
-/// The terminal call's facts for [`PipelineSyntax::parse`]: what it returned (and whether it
-/// registered globally) for the source version of `krate`, and how spans are processed. A batch
-/// runtime this tool does not know is an error finding (`pipeline` names what was not
-/// rewritten, `fix` the manual rewrite) and `None`.
-pub fn read_terminal(
-    cx: &FileContext<'_>,
-    krate: &str,
-    terminal: &Link<'_>,
-    out: &mut Changes,
-    pipeline: &str,
-    fix: &str,
-) -> Option<OldTerminal> {
-    let file = cx.file;
-    let version = cx.package.and_then(|p| p.version(krate));
-    let (returns, registers_global) = old_result(krate, version, &terminal.name);
-    let processing = match terminal.name.as_str() {
-        "install_batch" | "build_batch" => {
-            let arg = terminal.call.args.first()?;
-            match runtime::recognize(file, cx.imports(), arg) {
-                Some(rt) => Processing::Batch(rt),
-                None => {
-                    out.finding(
-                        range_of(file, arg),
-                        Severity::Error,
-                        format!(
-                            "`{}` is not a runtime this tool knows; {pipeline} was not rewritten",
-                            text_of(file, arg)
-                        ),
-                        fix,
-                    );
-                    return None;
-                }
-            }
-        }
-        _ => Processing::Simple,
-    };
-    Some(OldTerminal {
-        processing,
-        returns,
-        registers_global,
-    })
-}
-
-/// What [`trace_config`] did with a `with_trace_config(..)` argument.
-pub enum TraceConfig {
-    /// Its settings are now provider setters; the resource it set, if any.
-    Unfolded(Option<Arg>),
-    /// Passed whole to the deprecated `with_config(..)`.
-    Opaque,
-}
-
-/// `with_trace_config(arg)` on an old pipeline: the config's settings move onto the provider
-/// builder (`p.setters`); a config this tool cannot unfold (not a `config()` chain or a
-/// same-file helper returning one) is passed whole, with a warning. The resource is the
-/// caller's: how it combines with the default resource differs per pipeline.
-pub fn trace_config(
-    cx: &FileContext<'_>,
-    link: &Link<'_>,
-    arg: &syn::Expr,
-    p: &mut TracePipeline,
-    out: &mut Changes,
-) -> TraceConfig {
-    let (file, imports) = (cx.file, cx.imports());
-    match unfold_config(file, imports, arg)
-        .or_else(|| unfold_config_helper(file, cx.syntax(), imports, arg))
-    {
-        Some(u) => {
-            p.setters = u.setters;
-            TraceConfig::Unfolded(u.resource)
-        }
-        None => {
-            p.opaque_config = Some(Arg::of_link(file, link, Vec::new()));
-            out.finding(
-                link.range(file),
-                Severity::Warning,
-                "this trace config is passed whole to `TracerProvider::builder().with_config(..)`, deprecated in opentelemetry_sdk 0.27.1",
-                "move its settings onto the builder: `.with_sampler(..)`, `.with_resource(..)`, `.with_id_generator(..)`, `.with_max_*(..)`",
-            );
-            TraceConfig::Opaque
-        }
-    }
+    fn after_rewrite(&self, _site: TextRange, _out: &mut Changes) {}
 }
 
 /// Items the old pipelines named that the rewritten code may no longer need; their imports are
@@ -182,15 +90,15 @@ const MAYBE_UNUSED: &[&str] = &[
 /// transform's own pass over the file, which may plan imports), then the same-file config
 /// helpers the rewrite inlined deleted and the imports finished (after every other edit).
 pub fn run<'c>(
-    cx: &FileContext<'c>,
+    rust: ParsedRust<'c>,
     syntax: &dyn PipelineSyntax,
     visit: impl FnOnce(&mut Changes, &mut ImportPlans<'c>),
 ) -> Changes {
     let mut out = Changes::default();
     let mut plans = ImportPlans::default();
-    rewrite_file(cx, syntax, &mut out, &mut plans);
+    rewrite_file(rust, syntax, &mut out, &mut plans);
     visit(&mut out, &mut plans);
-    super::trace::delete_inlined_config_helpers(cx.file, cx.syntax(), cx.imports(), &mut out);
+    delete_inlined_config_helpers(rust, &mut out);
     plans.finish(&mut out);
     out
 }
@@ -198,21 +106,21 @@ pub fn run<'c>(
 /// Rewrites every pipeline of `syntax` in the file into `out`; the imports the new code needs
 /// are added to `plans` (finish them after the transform's other edits).
 pub fn rewrite_file<'c>(
-    cx: &FileContext<'c>,
+    rust: ParsedRust<'c>,
     syntax: &dyn PipelineSyntax,
     out: &mut Changes,
     plans: &mut ImportPlans<'c>,
 ) {
     let mut d = Driver {
-        cx,
+        rust,
         syntax,
         out: std::mem::take(out),
         handled: Vec::new(),
         plans: std::mem::take(plans),
     };
-    d.visit_file(cx.syntax());
+    d.visit_file(rust.syntax);
     if !d.out.edits.is_empty() {
-        let mut cleanup = ImportPlan::at(cx.file, cx.syntax(), 0);
+        let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
         for path in MAYBE_UNUSED {
             cleanup.remove_if_unused(path);
         }
@@ -223,7 +131,7 @@ pub fn rewrite_file<'c>(
 }
 
 struct Driver<'a, 'c> {
-    cx: &'a FileContext<'c>,
+    rust: ParsedRust<'c>,
     syntax: &'a dyn PipelineSyntax,
     out: Changes,
     /// Start offsets of pipeline chains already rewritten (or reported).
@@ -239,13 +147,13 @@ struct Found<'e> {
 
 impl<'a, 'c> Driver<'a, 'c> {
     fn file(&self) -> &'c SourceFile {
-        self.cx.file
+        self.rust.file
     }
 
     /// `expr` as `<root>.links….<terminal>(..)` with a root of this pipeline syntax.
     fn pipeline_chain<'e>(&self, expr: &'e syn::Expr) -> Option<Found<'e>> {
         let chain = Chain::read(expr);
-        if !self.syntax.is_root(self.cx, &chain) {
+        if !self.syntax.is_root(self.rust.imports, &chain) {
             return None;
         }
         let last = chain.links.last()?;
@@ -260,7 +168,7 @@ impl<'a, 'c> Driver<'a, 'c> {
     }
 
     fn names_at(&self, offset: usize) -> ImportPlan<'c> {
-        ImportPlan::at(self.cx.file, self.cx.syntax(), offset)
+        ImportPlan::at(self.rust.file, self.rust.syntax, offset)
     }
 
     fn block(&mut self, stmts: &'a [syn::Stmt]) {
@@ -283,7 +191,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                     continue;
                 }
                 let pat = text_of(self.file(), &local.pat).to_string();
-                self.place_statements(stmt, found.links, &[], Some(pat), tail);
+                self.place_statements(stmt, found.links, &[], pat, tail);
                 continue;
             }
             self.let_builder(stmts, i, local);
@@ -333,7 +241,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let Some(init) = &local.init else { return };
         let head = Chain::read(&init.expr);
-        if !self.syntax.is_root(self.cx, &head)
+        if !self.syntax.is_root(self.rust.imports, &head)
             || head
                 .links
                 .iter()
@@ -403,7 +311,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                 .iter()
                 .map(|l| format!("`.{}(..)`", l.name))
                 .collect();
-            let range = crate::otel::chain::stmt_range(self.file(), r.stmt);
+            let range = stmt_range(self.file(), r.stmt);
             self.out.finding(
                 range,
                 Severity::Warning,
@@ -413,14 +321,14 @@ impl<'a, 'c> Driver<'a, 'c> {
         }
         let delete_ranges: Vec<TextRange> = delete
             .iter()
-            .map(|s| whole_lines(self.file(), crate::otel::chain::stmt_range(self.file(), s)))
+            .map(|s| whole_lines(self.file(), stmt_range(self.file(), s)))
             .collect();
         // The consumer: a `let` with adapters → statements; otherwise an expression.
         if let syn::Stmt::Local(cl) = consumer {
             if let Some(ci) = &cl.init {
                 if let Some((_, tail)) = self.statement_tail(&ci.expr) {
                     let pat = text_of(self.file(), &cl.pat).to_string();
-                    self.place_statements(consumer, links, &delete_ranges, Some(pat), tail);
+                    self.place_statements(consumer, links, &delete_ranges, pat, tail);
                     return;
                 }
             }
@@ -440,7 +348,7 @@ impl<'a, 'c> Driver<'a, 'c> {
     ) -> Option<Parsed> {
         let mut out = std::mem::take(&mut self.out);
         let at = ParseSite {
-            cx: self.cx,
+            rust: self.rust,
             names,
             site,
             out: &mut out,
@@ -455,11 +363,11 @@ impl<'a, 'c> Driver<'a, 'c> {
         stmt: &syn::Stmt,
         links: Vec<Link<'_>>,
         deletes: &[TextRange],
-        pat: Option<String>,
+        pat: String,
         tail: String,
     ) {
         let file = self.file();
-        let range = crate::otel::chain::stmt_range(file, stmt);
+        let range = stmt_range(file, stmt);
         let mut names = self.names_at(range.start);
         let Some(parsed) = self.parse(&mut names, &links, range) else {
             return;
@@ -470,15 +378,16 @@ impl<'a, 'c> Driver<'a, 'c> {
         }
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
-        let fn_text = &file.text;
-        let bindings = Bindings {
-            exporter: fresh("exporter", fn_text, &pat),
-            provider: fresh("provider", fn_text, &pat),
-            result: pat,
-        };
-        let text = parsed
-            .pipeline
-            .render_statements(&mut names, &bindings, &tail, &indent, le);
+        let register = registration(&parsed.pipeline, &mut names);
+        let binding = StatementBinding::new(&pat, &tail, &file.text);
+        let text = statements(
+            &parsed.pipeline,
+            &mut names,
+            &binding,
+            register.as_deref(),
+            &indent,
+            le,
+        );
         self.place(range, deletes, &parsed.carried, text, &indent, names);
     }
 
@@ -490,7 +399,14 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
-        let text = parsed.pipeline.render_expression(&mut names, &indent, le);
+        let register = registration(&parsed.pipeline, &mut names);
+        let text = expression(
+            &parsed.pipeline,
+            &mut names,
+            register.as_deref(),
+            &indent,
+            le,
+        );
         self.place(range, deletes, &parsed.carried, text, &indent, names);
     }
 
@@ -502,42 +418,22 @@ impl<'a, 'c> Driver<'a, 'c> {
         range: TextRange,
         deletes: &[TextRange],
         carried: &[TextRange],
-        mut text: String,
+        text: String,
         indent: &str,
         names: ImportPlan<'c>,
     ) {
-        let le = self.file().line_ending.as_str();
         let mut scanned = vec![range];
         scanned.extend(deletes.iter().copied());
-        let leftovers = self.leftover_comments(&scanned, carried);
-        if !leftovers.is_empty() {
-            let lead: String = leftovers
-                .iter()
-                .map(|c| format!("{c}{le}{indent}"))
-                .collect();
-            text = lead + &text;
-        }
-        for d in deletes {
-            self.out.edit(Edit::delete(*d));
-        }
-        replace_through_eol(self.file(), &mut self.out, range, text);
-        self.syntax.after_rewrite(self.cx, range, &mut self.out);
+        let lead = leftover_comments(self.file(), &scanned, carried);
+        let placed = Placed {
+            range,
+            deletes,
+            lead,
+            text,
+        };
+        place(self.file(), &mut self.out, placed, indent);
+        self.syntax.after_rewrite(range, &mut self.out);
         self.plans.add(names);
-    }
-
-    /// Comments in the replaced ranges that the rendered code does not already carry.
-    fn leftover_comments(&self, ranges: &[TextRange], carried: &[TextRange]) -> Vec<String> {
-        let mut out = Vec::new();
-        for r in ranges {
-            for c in comments_in(self.file(), *r) {
-                if !carried.iter().any(|k| k.contains_range(c)) {
-                    let text = self.file().slice(c).trim_end().to_string();
-                    // A block comment spanning lines is kept as is; a line comment stays one line.
-                    out.push(text);
-                }
-            }
-        }
-        out
     }
 }
 
@@ -551,7 +447,7 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
         let start = range_of(self.file(), m).start;
         if !self.handled.contains(&start) {
             let chain = Chain::read_call(m);
-            if self.syntax.is_root(self.cx, &chain) {
+            if self.syntax.is_root(self.rust.imports, &chain) {
                 self.handled.push(start);
                 match chain
                     .links
@@ -595,7 +491,7 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
         // Fragments are owned by this call; rewrite them with a nested driver whose edits use
         // the same file offsets (spans point into the original text).
         let mut inner = Driver {
-            cx: self.cx,
+            rust: self.rust,
             syntax: self.syntax,
             out: Changes::default(),
             handled: std::mem::take(&mut self.handled),
@@ -683,66 +579,30 @@ fn stmt_of<'s>(stmts: &'s [syn::Stmt], local: &syn::Local) -> &'s syn::Stmt {
         .expect("the local is a statement of this block")
 }
 
-/// Replaces `range`, taking the line ending right after it along (and writing it back), so a
-/// line-based diff of the result lines up with the edit.
-fn replace_through_eol(file: &SourceFile, out: &mut Changes, range: TextRange, text: String) {
-    let le = file.line_ending.as_str();
-    if file.text[range.end..].starts_with(le) {
-        out.replace(TextRange::new(range.start, range.end + le.len()), text + le);
-    } else {
-        out.replace(range, text);
-    }
+/// `global::set_tracer_provider` when the old call registered the provider globally.
+fn registration(p: &TracePipeline, names: &mut ImportPlan<'_>) -> Option<String> {
+    p.registers_global
+        .then(|| register_call(names, "opentelemetry::global::set_tracer_provider"))
 }
 
-/// `range` widened to whole lines when nothing else shares them (for deleting a statement).
-pub fn whole_lines(file: &SourceFile, range: TextRange) -> TextRange {
-    let (first, _) = file.line_col(range.start);
-    let (last, _) = file.line_col(range.end.saturating_sub(1).max(range.start));
-    let start_line = file.line_range(first);
-    let end_line = file.line_range(last);
-    let before = &file.text[start_line.start..range.start];
-    let after = &file.text[range.end..end_line.end];
-    if before.trim().is_empty() && after.trim().is_empty() {
-        let le_len = file.text[end_line.end..]
-            .bytes()
-            .take_while(|b| *b == b'\r' || *b == b'\n')
-            .take(file.line_ending.as_str().len())
-            .count();
-        let mut end = end_line.end + le_len;
-        // Deleting a statement between two blank lines leaves one of them.
-        let prev_blank = file.text[..start_line.start].ends_with("\n\n")
-            || file.text[..start_line.start].ends_with("\n\r\n");
-        let rest = &file.text[end..];
-        let next_blank = rest.trim_start_matches([' ', '\t']).starts_with('\n')
-            || rest.trim_start_matches([' ', '\t']).starts_with("\r\n");
-        if prev_blank && next_blank {
-            let line = rest.find('\n').map_or(0, |n| n + 1);
-            end += line;
-        }
-        TextRange::new(start_line.start, end)
-    } else {
-        range
+/// Deletes the config helpers that the rewrite inlined everywhere (their name occurs only in
+/// their own definition in the edited file, and occurred elsewhere before).
+fn delete_inlined_config_helpers(rust: ParsedRust<'_>, out: &mut Changes) {
+    let file = rust.file;
+    let helpers = config_helpers(file, rust.syntax, rust.imports);
+    if helpers.is_empty() || out.edits.is_empty() {
+        return;
     }
-}
-
-/// `base` unless the file already uses that identifier (then `base2`, `base3`, …).
-fn fresh(base: &str, text: &str, pat: &Option<String>) -> String {
-    let used = |n: &str| {
-        pat.as_deref().is_some_and(|p| {
-            p.split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|w| w == n)
-        }) || text.match_indices(n).any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + n.len()..].chars().next();
-            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
-                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-        })
+    let before = ident_counts(file.rust_text());
+    let edited = out.edits.apply(&file.text);
+    let after = ident_counts(&edited[file.base_offset.min(edited.len())..]);
+    let (Some(before), Some(after)) = (before, after) else {
+        return;
     };
-    if !used(base) {
-        return base.to_string();
+    for f in helpers {
+        let name = ident_str(&f.sig.ident);
+        if before.get(&name).copied().unwrap_or(0) > 1 && after.get(&name).copied() == Some(1) {
+            out.edit(Edit::delete(whole_lines(file, range_of(file, f))));
+        }
     }
-    (2..)
-        .map(|i| format!("{base}{i}"))
-        .find(|n| !used(n))
-        .unwrap()
 }

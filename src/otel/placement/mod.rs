@@ -1,0 +1,28 @@
+//! Type-preserving placement of a rewritten pipeline (design.md §5), and finding the sites.
+//!
+//! The old chain returned `Result<Provider, E>` (or a `Tracer`); the new code builds an exporter
+//! (`…build()` → `Result<Exporter, E'>`) and then a provider from it. Where the old expression
+//! stood decides the form:
+//! - statement form, for `let p = <pipeline>?;` (or `.unwrap()`, `.expect(..)`): the exporter
+//!   first (`let exporter = …build()?;`), then the setup statements and `let p = <provider>;`;
+//! - `Result`-keeping expression form anywhere else: `…build().map(|exporter| { …; provider })`,
+//!   so `?`, `.unwrap()`, a function tail or a `match` still type-check.
+//!
+//! - [`otlp_sites`]: the site loop of the OTLP metrics and logs transforms.
+//! - [`trace_sites`]: the trace pipeline finder (statements, builders kept in locals, macro
+//!   bodies) of `jaeger-pipeline` and `otlp-trace-pipeline`.
+//! - [`statement`], [`expression`]: the two forms, for any [`parts::ProviderParts`] model
+//!   (metrics, logs, and the trace model through [`trace_parts`]).
+//! - [`site_edit`]: the edit steps every site shares (leftover comments, deleted statements,
+//!   replacing through the line ending).
+//!
+//! Knowledge only: the sites take an [`crate::engine::syntax::ParsedRust`] and the facts the
+//! transform read from its run (versions, flags), never the run itself.
+
+pub mod expression;
+pub mod otlp_sites;
+pub mod parts;
+pub mod site_edit;
+pub mod statement;
+pub mod trace_parts;
+pub mod trace_sites;

@@ -1,0 +1,43 @@
+//! What a pipeline model hands placement: the exporter and the provider it builds, rendered at
+//! the indentation each form needs, and what the old call yielded if not the provider.
+
+use crate::otel::imports::ImportPlan;
+
+/// The pieces a pipeline model renders, given the indentation of their links.
+pub trait ProviderParts {
+    /// Comments from the old chain that belong to no moved option (they open the new code).
+    fn comments(&self) -> &[String];
+    /// The exporter chain ending in `.build()` (no `?`).
+    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String;
+    /// Statements before the provider (`let reader = …;`) and the provider expression, both
+    /// using the local `exporter`; links at `indent`.
+    fn provider(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        indent: &str,
+        le: &str,
+    ) -> (Vec<String>, String);
+    /// What the old call yielded when it was not the provider (the `Tracer` of the old trace
+    /// pipelines): an expression of the local `provider` on a line indented `indent`.
+    fn derived(
+        &self,
+        _names: &mut ImportPlan<'_>,
+        _provider: &str,
+        _indent: &str,
+        _le: &str,
+    ) -> Option<String> {
+        None
+    }
+    /// Whether the old call yielded the provider itself (else [`Self::derived`] renders it).
+    fn yields_provider(&self) -> bool {
+        true
+    }
+}
+
+/// `global::set_meter_provider` for `opentelemetry::global::set_meter_provider`: a registration
+/// function through the name its module has at the site.
+pub fn register_call(names: &mut ImportPlan<'_>, function: &str) -> String {
+    let (module, name) = function.rsplit_once("::").unwrap_or(("", function));
+    format!("{}::{name}", names.name(module))
+}

@@ -1,0 +1,95 @@
+//! Statement form, for `let p = <pipeline>?;` (or `.unwrap()`, `.expect(..)`, `.map_err(..)?`):
+//! the exporter is built first (the old error handling now applies to its `build()`, which has
+//! the old error type), then the provider, bound to the old pattern or to a fresh name when the
+//! old call yielded something derived from it.
+
+use crate::otel::imports::ImportPlan;
+
+use super::parts::ProviderParts;
+
+/// The names the statements bind and the old error handling they keep.
+pub struct StatementBinding<'a> {
+    /// The pattern (and type annotation) of the old `let`.
+    pub pattern: &'a str,
+    /// What the old code applied to the `Result` (`?`, `.unwrap()`, `.map_err(..)?`).
+    pub tail: &'a str,
+    /// A name for the exporter local no other code of the file uses.
+    pub exporter: String,
+    /// The same for the provider, when the pattern binds something derived from it.
+    pub provider: String,
+}
+
+impl<'a> StatementBinding<'a> {
+    /// Fresh `exporter`/`provider` names for `let <pattern> = …<tail>;` in `file_text`.
+    pub fn new(pattern: &'a str, tail: &'a str, file_text: &str) -> StatementBinding<'a> {
+        StatementBinding {
+            pattern,
+            tail,
+            exporter: fresh("exporter", file_text, pattern),
+            provider: fresh("provider", file_text, pattern),
+        }
+    }
+}
+
+/// `let exporter = …<tail>; <setup> let <pattern> = <provider>; [<register>(provider.clone());]
+/// [let <pattern> = <derived>;]`, each statement on its own line at `indent` (the model's
+/// comments are the caller's to lead with).
+pub fn statements(
+    p: &dyn ProviderParts,
+    names: &mut ImportPlan<'_>,
+    b: &StatementBinding<'_>,
+    register: Option<&str>,
+    indent: &str,
+    le: &str,
+) -> String {
+    let inner = format!("{indent}    ");
+    let mut lines = vec![format!(
+        "let {} = {}{};",
+        b.exporter,
+        p.exporter(names, &inner, le),
+        b.tail
+    )];
+    let provider_pattern = if p.yields_provider() {
+        b.pattern
+    } else {
+        b.provider.as_str()
+    };
+    let provider = pattern_ident(provider_pattern).unwrap_or_else(|| b.provider.clone());
+    let (setup, built) = p.provider(names, &b.exporter, &inner, le);
+    lines.extend(setup);
+    lines.push(format!("let {provider_pattern} = {built};"));
+    if let Some(register) = register {
+        lines.push(format!("{register}({provider}.clone());"));
+    }
+    if let Some(derived) = p.derived(names, &provider, indent, le) {
+        lines.push(format!("let {} = {derived};", b.pattern));
+    }
+    lines.join(&format!("{le}{indent}"))
+}
+
+/// The identifier a simple `let` pattern binds (`tracer`, `mut tracer`, `tracer: Tracer`).
+fn pattern_ident(pat: &str) -> Option<String> {
+    let p = pat.split(':').next()?.trim();
+    let p = p.strip_prefix("mut ").unwrap_or(p).trim();
+    (!p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| p.to_string())
+}
+
+/// `base` unless the file or the pattern already uses that identifier (then `base2`, …).
+fn fresh(base: &str, text: &str, pattern: &str) -> String {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let used = |n: &str| {
+        pattern.split(|c: char| !is_ident(c)).any(|w| w == n)
+            || text.match_indices(n).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + n.len()..].chars().next();
+                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+            })
+    };
+    if !used(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !used(n))
+        .unwrap()
+}

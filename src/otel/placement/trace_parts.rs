@@ -1,0 +1,51 @@
+//! The trace pipeline model as placement sees it: exporter, optional batch processor, provider,
+//! and the tracer the old `install_*` call returned (so the forms are the OTLP metrics/logs
+//! ones, and `trace.rs` needs nothing from placement).
+
+use crate::otel::exporter::Signal;
+use crate::otel::imports::ImportPlan;
+use crate::otel::trace::{render_tracer, Returns, TracePipeline};
+
+use super::parts::ProviderParts;
+
+impl ProviderParts for TracePipeline {
+    /// Trace sites lead with the comments their rendering does not carry (found by range).
+    fn comments(&self) -> &[String] {
+        &[]
+    }
+
+    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
+        self.exporter.render(Signal::Span, names, indent, le)
+    }
+
+    fn provider(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        indent: &str,
+        le: &str,
+    ) -> (Vec<String>, String) {
+        let setup = self
+            .render_processor(names, exporter, indent, le)
+            .map(|p| format!("let batch_processor = {p};"));
+        let provider = self.render_provider(names, exporter, indent, le);
+        (setup.into_iter().collect(), provider)
+    }
+
+    fn derived(
+        &self,
+        names: &mut ImportPlan<'_>,
+        provider: &str,
+        indent: &str,
+        le: &str,
+    ) -> Option<String> {
+        match &self.returns {
+            Returns::Tracer(scope) => Some(render_tracer(names, provider, scope, indent, le)),
+            Returns::Provider => None,
+        }
+    }
+
+    fn yields_provider(&self) -> bool {
+        self.returns == Returns::Provider
+    }
+}

@@ -121,6 +121,7 @@ impl Transform for SdkApiRenames {
             "InstrumentationLibrary",
             "versioned_meter",
             "meter_with_version",
+            "tracer_builder",
             "set_error_handler",
         ]
     }
@@ -184,6 +185,7 @@ impl Transform for SdkApiRenames {
         for (range, message, suggestion) in paths.findings {
             out.finding(range, Severity::Error, message, suggestion);
         }
+        crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
     }
@@ -262,11 +264,6 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             self.sites.push((range, ident_str(&first.ident), old, new));
         }
         let removed: &[(&[&str], &str, &str)] = &[
-            (
-                &["opentelemetry", "global", "meter_with_version"],
-                "`global::meter_with_version` was removed in opentelemetry 0.27",
-                "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
-            ),
             (
                 &["opentelemetry", "global", "set_error_handler"],
                 "`global::set_error_handler` was removed in opentelemetry 0.27",

@@ -22,6 +22,10 @@
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere).
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
+//! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
+//!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder.
+//! - [`tracer_providers`]: which expressions are provably tracer providers (a call of
+//!   `global::tracer_provider()`, an SDK builder, the locals and parameters bound to one).
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its one renderer for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally).
 //! - [`metrics_facade`]: the `metrics` crate (facade): which macro or item a path names,
@@ -43,8 +47,10 @@ pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
 pub mod runtime;
+pub mod scope;
 pub mod trace;
 pub mod trace_sites;
+pub mod tracer_providers;
 pub mod use_tree;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for

@@ -212,29 +212,53 @@ impl<'a> Sites<'a, '_> {
         if !provider && !self.trait_in_scope {
             return;
         }
-        let build = chain.links[at + 1..]
+        // The `build` that ends the scope links, if the chain is `tracer_builder(name)….build()`.
+        let build_at = chain.links[at + 1..]
             .iter()
-            .find(|l| !SCOPE_LINKS.contains(&l.name.as_str()))
-            .filter(|l| l.name == "build" && l.call.args.is_empty() && link.call.args.len() == 1);
+            .position(|l| !SCOPE_LINKS.contains(&l.name.as_str()))
+            .map(|n| at + 1 + n)
+            .filter(|&n| {
+                let build = &chain.links[n];
+                build.name == "build" && build.call.args.is_empty() && link.call.args.len() == 1
+            });
         let receiver_text = text_of(file, receiver);
-        let Some(build) = build else {
+        let Some(build_at) = build_at else {
+            let severity = if provider {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             self.out.finding(
                 name_range,
-                if provider { Severity::Error } else { Severity::Warning },
+                severity,
                 "`tracer_builder` (and its `TracerBuilder`) was removed in opentelemetry 0.27",
-                format!("build the scope and pass it: `{receiver_text}.tracer_with_scope(InstrumentationScope::builder(name).with_version(..).build())`"),
+                format!(
+                    "build the scope and pass it: `{receiver_text}.tracer_with_scope(InstrumentationScope::builder(name).with_version(..).build())`"
+                ),
             );
             return;
         };
         // `tracer_builder(name)…build()` → `tracer_with_scope(Scope::builder(name)…build())`:
         // the links between stay as they are.
         let head = TextRange::new(name_range.start, link.args_range(file).start);
-        let end = range_of(file, build.call).end;
+        let end = range_of(file, chain.links[build_at].call).end;
         if provider {
             let scope = self.plan.name(SCOPE);
             self.out
                 .replace(head, format!("tracer_with_scope({scope}::builder"));
             self.out.replace(TextRange::empty(end), ")");
+            // One link a line: the links move one level in, into the new parentheses. Only the
+            // gaps before the links (whitespace and comments) get the indentation.
+            for later in &chain.links[at + 1..=build_at] {
+                let gap = TextRange::new(
+                    range_of(file, &*later.call.receiver).end,
+                    later.name_range(file).start,
+                );
+                for (i, _) in file.slice(gap).match_indices('\n') {
+                    self.out
+                        .replace(TextRange::empty(gap.start + i + 1), "    ");
+                }
+            }
         } else {
             let rewritten = format!(
                 "{}tracer_with_scope(InstrumentationScope::builder{})",

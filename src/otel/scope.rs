@@ -133,7 +133,7 @@ impl<'a> Sites<'a, '_> {
             range_of(file, &call.args[0]).start,
             call.args
                 .pairs()
-                .last()
+                .next_back()
                 .and_then(|p| p.punct().map(|c| range_of(file, *c).end))
                 .unwrap_or_else(|| range_of(file, &call.args).end),
         );

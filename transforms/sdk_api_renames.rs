@@ -67,8 +67,8 @@
 //!   the arguments, or when the function is named without being called.
 //! - `tracer_builder` on a receiver not known to be a provider (a field, a function's result):
 //!   `warning` with the rewritten call, when the file imports the `TracerProvider` trait (else
-//!   it is not OpenTelemetry's method and nothing is said); a `TracerBuilder` kept in a local or
-//!   extended with other links: `error`.
+//!   it is not OpenTelemetry's method and nothing is said); a provider's `TracerBuilder` kept in
+//!   a local or extended with other links: `error`.
 //! - `global::set_error_handler(..)` (removed; 0.27 reports internal errors through `tracing`
 //!   with the `internal-logs` feature): `error`, remove the call.
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.

@@ -133,7 +133,7 @@ impl Transform for SdkApiRenames {
     }
 
     fn description(&self) -> &'static str {
-        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope"
+        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope; tracer_builder / meter_with_version → InstrumentationScope builders"
     }
 
     fn kind(&self) -> FileKind {

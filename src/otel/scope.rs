@@ -368,3 +368,42 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
         syn::visit::visit_expr_path(self, p);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option_arg(src: &str) -> &'static str {
+        match OptionArg::of(&syn::parse_str(src).unwrap()) {
+            OptionArg::Absent => "absent",
+            OptionArg::Present(_) => "present",
+            OptionArg::Opaque(_) => "opaque",
+        }
+    }
+
+    #[test]
+    fn option_arguments_by_their_spelling() {
+        assert_eq!(option_arg("None"), "absent");
+        assert_eq!(option_arg("None::<&str>"), "absent");
+        assert_eq!(option_arg("std::option::Option::None"), "absent");
+        assert_eq!(option_arg("Some(\"1.0\")"), "present");
+        assert_eq!(option_arg("Option::Some(v)"), "present");
+        assert_eq!(option_arg("version"), "opaque");
+        assert_eq!(option_arg("my::Some(v)"), "opaque");
+        assert_eq!(option_arg("version.or(Some(\"1\"))"), "opaque");
+    }
+
+    #[test]
+    fn builders_on_one_line_or_one_link_a_line() {
+        let links = [("with_version", "\"1\""), ("with_attributes", "attrs")];
+        assert_eq!(
+            render_builder("Scope", "\"svc\"", &links, None),
+            "Scope::builder(\"svc\").with_version(\"1\").with_attributes(attrs).build()"
+        );
+        assert_eq!(
+            render_builder("Scope", "\"svc\"", &links[..1], Some(("\r\n", "  "))),
+            "Scope::builder(\"svc\")\r\n      .with_version(\"1\")\r\n      .build()"
+        );
+        assert_eq!(line_indent("fn f() {\n    call(\n        "), "        ");
+    }
+}

@@ -2,8 +2,8 @@
 //! a schema URL or attributes, rewritten to the `InstrumentationScope` builder 0.27 takes
 //! (`tracer_with_scope` / `meter_with_scope`).
 //!
-//! - `<provider>.tracer_builder(name)[.with_version(v)|.with_schema_url(u)|.with_attributes(a)]….build()`
-//!   → `<provider>.tracer_with_scope(InstrumentationScope::builder(name)….build())`: the
+//! - `<provider>.tracer_builder(name)[.with_version(v)|.with_schema_url(u)|.with_attributes(a)]…`
+//!   `.build()` → `<provider>.tracer_with_scope(InstrumentationScope::builder(name)….build())`: the
 //!   `TracerBuilder` links are the scope builder's, so only the ends change. The receiver must be
 //!   provably a provider ([`TracerProviders`]); on any other receiver the site is reported when
 //!   the file imports the `TracerProvider` trait (else it cannot be OpenTelemetry's method).
@@ -25,12 +25,9 @@ use crate::otel::tracer_providers::{TracerProviders, PROVIDER_TRAIT};
 const SCOPE: &str = "opentelemetry::InstrumentationScope";
 const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
 
-/// The links of the 0.21–0.26 `TracerBuilder`, which the 0.27 scope builder has too.
-const SCOPE_LINKS: &[&str] = &["with_version", "with_schema_url", "with_attributes"];
-
-/// The scope links `meter_with_version`'s `Option` arguments stand for, in argument order
-/// after the name.
-const OPTION_LINKS: [&str; 3] = ["with_version", "with_schema_url", "with_attributes"];
+/// The links of the 0.27 scope builder. The 0.21–0.26 `TracerBuilder` has the same, and
+/// `meter_with_version`'s `Option` arguments after the name stand for them, in this order.
+const SCOPE_LINKS: [&str; 3] = ["with_version", "with_schema_url", "with_attributes"];
 
 /// Rewrites the file's scope-builder sites into `out`, naming `InstrumentationScope` (and
 /// `meter_with_scope` where it is called unqualified) through `plan`.
@@ -93,8 +90,8 @@ fn is_option_variant(path: &syn::Path, variant: &str) -> bool {
         })
 }
 
-/// `Builder::builder(name).a(x).b(y).build()`, on one line or one link a line (`indent` is the
-/// indentation of the line the builder starts on).
+/// `Scope::builder(name).a(x).b(y).build()`, on one line, or one link a line when `multiline`
+/// gives the line ending and the indentation of the line the builder starts on.
 fn render_builder(
     scope: &str,
     name: &str,
@@ -119,7 +116,7 @@ impl<'a> Sites<'a, '_> {
         let file = self.parsed.file;
         let name = text_of(file, &call.args[0]);
         let (mut present, mut opaque) = (Vec::new(), Vec::new());
-        for (link, arg) in OPTION_LINKS.iter().zip(call.args.iter().skip(1)) {
+        for (link, arg) in SCOPE_LINKS.iter().zip(call.args.iter().skip(1)) {
             match OptionArg::of(arg) {
                 OptionArg::Absent => {}
                 OptionArg::Present(e) => present.push((*link, text_of(file, e))),

@@ -12,6 +12,19 @@
 //!   `opentelemetry::metrics::MeterProvider` keeps its name and is not touched);
 //! - `opentelemetry::InstrumentationLibrary` → `opentelemetry::InstrumentationScope`.
 //!
+//! Tracers and meters named with a version, schema URL or attributes get the 0.27
+//! `InstrumentationScope` builder (`otel::scope`):
+//! - `<provider>.tracer_builder(name)….build()` (the removed `TracerBuilder`) →
+//!   `<provider>.tracer_with_scope(InstrumentationScope::builder(name)….build())`, keeping the
+//!   `.with_version(..)` / `.with_schema_url(..)` / `.with_attributes(..)` links as written, when
+//!   the provider is `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, or
+//!   a local or parameter bound to one in the function (`&TracerProvider`, `impl TracerProvider`,
+//!   `P: TracerProvider`);
+//! - `global::meter_with_version(name, version, schema_url, attributes)` →
+//!   `global::meter_with_scope(InstrumentationScope::builder(name)….build())`: an `Option`
+//!   argument written `Some(x)` becomes `.with_version(x)` (`.with_schema_url(x)`,
+//!   `.with_attributes(x)`), `None` adds no link. A multi-line call stays one item a line.
+//!
 //! A single-path `use` of the old item is rewritten in place (`use opentelemetry::metrics::MetricsError;`
 //! → `use opentelemetry_sdk::metrics::MetricError;`), or removed when the new item is already
 //! imported; an old item inside a `use` group is removed from it and the new one imported.
@@ -29,6 +42,8 @@
 //! use opentelemetry::metrics::MetricsError;
 //! use opentelemetry_sdk::metrics::MeterProvider;
 //! fn init() -> Result<MeterProvider, MetricsError> { … }
+//! let tracer = global::tracer_provider().tracer_builder("basic").with_attributes(attrs.clone()).build();
+//! let meter = global::meter_with_version("basic", Some("v1.0"), None, Some(attrs));
 //! ```
 //!
 //! ## After
@@ -36,20 +51,34 @@
 //! use opentelemetry_sdk::metrics::MetricError;
 //! use opentelemetry_sdk::metrics::SdkMeterProvider;
 //! fn init() -> Result<SdkMeterProvider, MetricError> { … }
+//! let tracer = global::tracer_provider().tracer_with_scope(InstrumentationScope::builder("basic").with_attributes(attrs.clone()).build());
+//! let meter = global::meter_with_scope(InstrumentationScope::builder("basic").with_version("v1.0").with_attributes(attrs).build());
 //! ```
 //!
 //! ## Not rewritten (findings)
 //! - `InstrumentationLibrary::new(..)` (the type is renamed; 0.27 builds scopes with
 //!   `InstrumentationScope::builder(name).with_version(..).with_schema_url(..).build()`): `error`.
-//! - `.versioned_meter(..)`, `global::meter_with_version(..)` (removed): `error`, use
+//! - `.versioned_meter(..)` (removed): `error`, use
 //!   `meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`.
+//! - `global::meter_with_version(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
+//!   no builder link says "only if `Some`", so `error` with the code to write
+//!   (`let mut scope = InstrumentationScope::builder(name); if let Some(x) = version { scope =
+//!   scope.with_version(x); } … meter_with_scope(scope.build())`); also with comments inside
+//!   the arguments, or when the function is named without being called.
+//! - `tracer_builder` on a receiver not known to be a provider (a field, a function's result):
+//!   `warning` with the rewritten call, when the file imports the `TracerProvider` trait (else
+//!   it is not OpenTelemetry's method and nothing is said); a provider's `TracerBuilder` kept in
+//!   a local or extended with other links: `error`.
 //! - `global::set_error_handler(..)` (removed; 0.27 reports internal errors through `tracing`
 //!   with the `internal-logs` feature): `error`, remove the call.
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.
 //!
 //! ## Safety
 //! Only path text changes; the renamed items are the same types under new names (the error
-//! enums keep their variants that matter: `Other(String)`, `Config(String)`).
+//! enums keep their variants that matter: `Other(String)`, `Config(String)`). The scope
+//! rewrites build the same scope: `TracerBuilder`'s links are the scope builder's (same
+//! argument types), and `meter_with_version` put each `Some` value in the scope and left a
+//! `None` field unset, as the builder does with and without the link.
 
 use syn::visit::Visit;
 
@@ -104,7 +133,7 @@ impl Transform for SdkApiRenames {
     }
 
     fn description(&self) -> &'static str {
-        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope"
+        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope; tracer_builder / meter_with_version → InstrumentationScope builders"
     }
 
     fn kind(&self) -> FileKind {
@@ -121,6 +150,7 @@ impl Transform for SdkApiRenames {
             "InstrumentationLibrary",
             "versioned_meter",
             "meter_with_version",
+            "tracer_builder",
             "set_error_handler",
         ]
     }
@@ -184,6 +214,7 @@ impl Transform for SdkApiRenames {
         for (range, message, suggestion) in paths.findings {
             out.finding(range, Severity::Error, message, suggestion);
         }
+        crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
     }
@@ -262,11 +293,6 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             self.sites.push((range, ident_str(&first.ident), old, new));
         }
         let removed: &[(&[&str], &str, &str)] = &[
-            (
-                &["opentelemetry", "global", "meter_with_version"],
-                "`global::meter_with_version` was removed in opentelemetry 0.27",
-                "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
-            ),
             (
                 &["opentelemetry", "global", "set_error_handler"],
                 "`global::set_error_handler` was removed in opentelemetry 0.27",

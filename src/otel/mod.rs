@@ -1,34 +1,48 @@
-//! Shared OpenTelemetry knowledge for the pipeline transforms (trace, metrics, logs): one place
-//! that knows how old pipeline chains are spelled and how their 0.27 replacements are written.
+//! The OpenTelemetry and `metrics` knowledge: how old code is spelled, what it becomes on 0.27,
+//! and how the new code is placed. Used by the transforms (and `adopt`); uses only the engine's
+//! text, edit, syntax and finding types. It returns edits and findings
+//! ([`crate::engine::changes::Changes`]) for a parsed file
+//! ([`crate::engine::syntax::ParsedRust`]) and the plain facts a transform hands in (crate
+//! versions, targets); it never sees a run (no `FileContext`, config or pipeline).
 //!
-//! - [`crates`]: the tables of crates and target versions the manifest transforms use.
-//! - [`deps`]: usage and version helpers shared by the manifest transforms.
+//! Version facts and tables:
+//! - [`crates`]: the crates of the target set, their versions (overridable) and features.
+//! - [`deps`]: which version a manifest entry will have once the manifest transforms ran.
+//! - [`metrics_facade`]: the `metrics` crate: which macro or item a path names, the 0.21 macro
+//!   table, which metrics minor each exporter release is built on.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
+//!
+//! Models of old pipelines, read from chains and rendered for 0.27:
 //! - [`chain`]: reads a method chain (`a().b(x).c(y)`) into its root and its links, and follows
 //!   a builder kept in a local (`let mut p = …; if … { p = p.with_x(..) }`) where that is provable.
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
 //!   parsed from `new_exporter().tonic()/.http()…` chains (0.14 … 0.26) and rendered as
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
-//! - [`imports`]: the `use` items new code needs ([`imports::ImportPlan`]): a name already in
-//!   scope is reused, a module alias in scope is used as a prefix, otherwise the item is merged
-//!   into an existing `use` tree or added on a new line; imports are removed only when certainly
-//!   unused.
+//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
+//!   the version facts (what `install_batch` returned, whether it registered globally) and the
+//!   readers of the old terminal call and trace config.
 //! - [`metrics`]: the OTLP metrics pipeline model (`new_pipeline().metrics(rt)…build()`) and
 //!   its 0.27 rendering (exporter, `PeriodicReader`, `SdkMeterProvider`).
 //! - [`logs`]: the OTLP logging pipeline model (`new_pipeline().logging()…install_*`).
 //! - [`otlp_pipeline`]: what the metrics and logs models share: reading the option links
 //!   (exporter, resource, comments) and the `Unsupported` error.
+//! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
+//!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
+//! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
+//!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
+//!   [`tracer_providers`]: which expressions are provably tracer providers.
+//!
+//! Placing new code:
 //! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere), and finding the
 //!   sites: the OTLP metrics/logs site loop and the trace pipeline finder.
-//! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
-//!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
-//! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
-//!   the version facts (what `install_batch` returned, whether it registered globally) and the
-//!   readers of the old terminal call and trace config.
-//! - [`metrics_facade`]: the `metrics` crate (facade): which macro or item a path names,
-//!   the 0.21 macro table, and which metrics minor each exporter release is built on.
-//! - [`use_tree`]: a `use`-list editor (remove or rename names with their commas).
+//! - [`imports`]: the `use` items new code needs ([`imports::ImportPlan`]): a name already in
+//!   scope is reused, a module alias in scope is used as a prefix, otherwise the item is merged
+//!   into an existing `use` tree or added on a new line; imports are removed only when certainly
+//!   unused. [`use_tree`]: a `use`-list editor (remove or rename names with their commas).
+//!
+//! Naming:
+//! - [`naming`]: the service-name convention `llm.{component}[.{subcomponent}]`.
 
 pub mod bootstrap;
 pub mod chain;
@@ -43,7 +57,9 @@ pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
 pub mod runtime;
+pub mod scope;
 pub mod trace;
+pub mod tracer_providers;
 pub mod use_tree;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for

@@ -1,0 +1,406 @@
+//! Instrumentation scopes: the 0.21–0.26 ways of naming a tracer or a meter with a version,
+//! a schema URL or attributes, rewritten to the `InstrumentationScope` builder 0.27 takes
+//! (`tracer_with_scope` / `meter_with_scope`).
+//!
+//! - `<provider>.tracer_builder(name)[.with_version(v)|.with_schema_url(u)|.with_attributes(a)]…`
+//!   `.build()` → `<provider>.tracer_with_scope(InstrumentationScope::builder(name)….build())`: the
+//!   `TracerBuilder` links are the scope builder's, so only the ends change. The receiver must be
+//!   provably a provider ([`TracerProviders`]); on any other receiver the site is reported when
+//!   the file imports the `TracerProvider` trait (else it cannot be OpenTelemetry's method).
+//! - `global::meter_with_version(name, version, schema_url, attributes)` →
+//!   `global::meter_with_scope(InstrumentationScope::builder(name)….build())`. The old arguments
+//!   are `Option`s: `Some(x)` becomes the link `.with_…(x)`, `None` no link; an `Option` value
+//!   (`version`) has no equivalent link, so that call is reported with the code to write.
+
+use syn::visit::Visit;
+
+use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of, ParsedRust};
+use crate::otel::chain::Chain;
+use crate::otel::imports::ImportPlan;
+use crate::otel::tracer_providers::{TracerProviders, PROVIDER_TRAIT};
+
+const SCOPE: &str = "opentelemetry::InstrumentationScope";
+const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
+
+/// The links of the 0.27 scope builder. The 0.21–0.26 `TracerBuilder` has the same, and
+/// `meter_with_version`'s `Option` arguments after the name stand for them, in this order.
+const SCOPE_LINKS: [&str; 3] = ["with_version", "with_schema_url", "with_attributes"];
+
+/// Rewrites the file's scope-builder sites into `out`, naming `InstrumentationScope` (and
+/// `meter_with_scope` where it is called unqualified) through `plan`.
+pub fn rewrite_scopes<'a>(parsed: &ParsedRust<'a>, plan: &mut ImportPlan<'a>, out: &mut Changes) {
+    let mut sites = Sites {
+        parsed,
+        plan,
+        out,
+        providers: TracerProviders::default(),
+        handled: Vec::new(),
+        trait_in_scope: imports_provider_trait(parsed.syntax),
+    };
+    sites.visit_file(parsed.syntax);
+}
+
+struct Sites<'a, 'p> {
+    parsed: &'p ParsedRust<'a>,
+    plan: &'p mut ImportPlan<'a>,
+    out: &'p mut Changes,
+    providers: TracerProviders,
+    /// `tracer_builder` calls already rewritten or reported (a chain is visited from every
+    /// link's call).
+    handled: Vec<TextRange>,
+    trait_in_scope: bool,
+}
+
+/// One argument of the old `Option` parameters.
+enum OptionArg<'e> {
+    /// `None` (`None::<&str>`): no link.
+    Absent,
+    /// `Some(x)`: the link with `x`.
+    Present(&'e syn::Expr),
+    /// Any other `Option` value: known only at run time.
+    Opaque(&'e syn::Expr),
+}
+
+impl<'e> OptionArg<'e> {
+    fn of(expr: &'e syn::Expr) -> OptionArg<'e> {
+        match expr {
+            syn::Expr::Path(p) if is_option_variant(&p.path, "None") => OptionArg::Absent,
+            syn::Expr::Call(c) if c.args.len() == 1 => match &*c.func {
+                syn::Expr::Path(p) if is_option_variant(&p.path, "Some") => {
+                    OptionArg::Present(&c.args[0])
+                }
+                _ => OptionArg::Opaque(expr),
+            },
+            _ => OptionArg::Opaque(expr),
+        }
+    }
+}
+
+/// `None`, `Option::None`, `std::option::Option::None` (and `Some` alike).
+fn is_option_variant(path: &syn::Path, variant: &str) -> bool {
+    let mut segments = path.segments.iter().rev();
+    segments.next().is_some_and(|s| s.ident == variant)
+        && segments.all(|s| {
+            ["Option", "option", "std", "core"]
+                .iter()
+                .any(|n| s.ident == n)
+        })
+}
+
+/// `Scope::builder(name).a(x).b(y).build()`, on one line, or one link a line when `multiline`
+/// gives the line ending and the indentation of the line the builder starts on.
+fn render_builder(
+    scope: &str,
+    name: &str,
+    links: &[(&str, &str)],
+    multiline: Option<(&str, &str)>,
+) -> String {
+    let mut s = format!("{scope}::builder({name})");
+    let sep = match multiline {
+        Some((le, indent)) => format!("{le}{indent}    "),
+        None => String::new(),
+    };
+    for (method, arg) in links.iter().chain([&("build", "")]) {
+        s.push_str(&format!("{sep}.{method}({arg})"));
+    }
+    s
+}
+
+impl<'a> Sites<'a, '_> {
+    /// `global::meter_with_version(..)` called with four arguments: rewritten when every
+    /// `Option` is written `Some(..)` or `None`, else reported with the code to write.
+    fn meter_with_version(&mut self, call: &'a syn::ExprCall, func: &'a syn::Path) {
+        let file = self.parsed.file;
+        let name = text_of(file, &call.args[0]);
+        let (mut present, mut opaque) = (Vec::new(), Vec::new());
+        for (link, arg) in SCOPE_LINKS.iter().zip(call.args.iter().skip(1)) {
+            match OptionArg::of(arg) {
+                OptionArg::Absent => {}
+                OptionArg::Present(e) => present.push((*link, text_of(file, e))),
+                OptionArg::Opaque(e) => opaque.push((*link, text_of(file, e))),
+            }
+        }
+        let last = &func.segments.last().expect("a path has a segment").ident;
+        let func_ident = range_of_span(file, last.span());
+        // Through the last argument's comma, if it has one (a multi-line call keeps its layout).
+        let args_range = TextRange::new(
+            range_of(file, &call.args[0]).start,
+            call.args
+                .pairs()
+                .next_back()
+                .and_then(|p| p.punct().map(|c| range_of(file, *c).end))
+                .unwrap_or_else(|| range_of(file, &call.args).end),
+        );
+        if !opaque.is_empty() || !comments_in(file, args_range).is_empty() {
+            let new_func = format!(
+                "{}meter_with_scope",
+                file.slice(TextRange::new(range_of(file, func).start, func_ident.start))
+            );
+            let suggestion = if opaque.is_empty() {
+                format!(
+                    "use `{new_func}({})` (not rewritten: the arguments have comments)",
+                    render_builder("InstrumentationScope", name, &present, None)
+                )
+            } else {
+                let builder = render_builder("InstrumentationScope", name, &present, None);
+                let ifs: Vec<String> = opaque
+                    .iter()
+                    .map(|(link, value)| {
+                        format!("if let Some(x) = {value} {{ scope = scope.{link}(x); }}")
+                    })
+                    .collect();
+                let values: Vec<String> = opaque.iter().map(|(_, v)| format!("`{v}`")).collect();
+                format!(
+                    "add a scope link only for a `Some` ({} known only at run time): `let mut scope = {}; {} let meter = {new_func}(scope.build());`",
+                    values.join(", "),
+                    builder.strip_suffix(".build()").unwrap_or(&builder),
+                    ifs.join(" "),
+                )
+            };
+            self.out.finding(
+                range_of(file, func),
+                Severity::Error,
+                "`global::meter_with_version` was removed in opentelemetry 0.27",
+                suggestion,
+            );
+            return;
+        }
+        let args_text = file.slice(args_range);
+        let layout = args_text.contains('\n').then(|| {
+            let before = file.slice(TextRange::new(0, args_range.start));
+            (file.line_ending.as_str(), line_indent(before))
+        });
+        let scope = self.plan.name(SCOPE);
+        let mut builder = render_builder(&scope, name, &present, layout);
+        if call.args.trailing_punct() {
+            builder.push(',');
+        }
+        self.out.replace(args_range, builder);
+        if func.segments.len() == 1 {
+            // Imported by name: the new function is imported the same way.
+            let new = self.plan.name("opentelemetry::global::meter_with_scope");
+            self.out.replace(func_ident, new);
+            self.plan
+                .remove_if_unused("opentelemetry::global::meter_with_version");
+        } else {
+            self.out.replace(func_ident, "meter_with_scope");
+        }
+    }
+
+    /// A chain through `<receiver>.tracer_builder(name)`: rewritten when the receiver is a
+    /// provider and the chain is `….build()` over scope links, else reported.
+    fn tracer_builder(&mut self, m: &'a syn::ExprMethodCall) {
+        let file = self.parsed.file;
+        let chain = Chain::read_call(m);
+        let Some(at) = chain.position("tracer_builder") else {
+            return;
+        };
+        let link = &chain.links[at];
+        let name_range = link.name_range(file);
+        if self.handled.contains(&name_range) {
+            return;
+        }
+        self.handled.push(name_range);
+        let receiver = chain.receiver_of(at);
+        let provider = self.providers.is_provider(receiver, self.parsed.imports);
+        if !provider && !self.trait_in_scope {
+            return;
+        }
+        // The `build` that ends the scope links, if the chain is `tracer_builder(name)….build()`.
+        let build_at = chain.links[at + 1..]
+            .iter()
+            .position(|l| !SCOPE_LINKS.contains(&l.name.as_str()))
+            .map(|n| at + 1 + n)
+            .filter(|&n| {
+                let build = &chain.links[n];
+                build.name == "build" && build.call.args.is_empty() && link.call.args.len() == 1
+            });
+        let receiver_text = text_of(file, receiver);
+        let Some(build_at) = build_at else {
+            let severity = if provider {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.out.finding(
+                name_range,
+                severity,
+                "`tracer_builder` (and its `TracerBuilder`) was removed in opentelemetry 0.27",
+                format!(
+                    "build the scope and pass it: `{receiver_text}.tracer_with_scope(InstrumentationScope::builder(name).with_version(..).build())`"
+                ),
+            );
+            return;
+        };
+        // `tracer_builder(name)…build()` → `tracer_with_scope(Scope::builder(name)…build())`:
+        // the links between stay as they are.
+        let head = TextRange::new(name_range.start, link.args_range(file).start);
+        let end = range_of(file, chain.links[build_at].call).end;
+        if provider {
+            let scope = self.plan.name(SCOPE);
+            self.out
+                .replace(head, format!("tracer_with_scope({scope}::builder"));
+            self.out.replace(TextRange::empty(end), ")");
+            // One link a line: the links move one level in, into the new parentheses. Only the
+            // gaps before the links (whitespace and comments) get the indentation.
+            for later in &chain.links[at + 1..=build_at] {
+                let gap = TextRange::new(
+                    range_of(file, &*later.call.receiver).end,
+                    later.name_range(file).start,
+                );
+                for (i, _) in file.slice(gap).match_indices('\n') {
+                    self.out
+                        .replace(TextRange::empty(gap.start + i + 1), "    ");
+                }
+            }
+        } else {
+            let rewritten = format!(
+                "{}tracer_with_scope(InstrumentationScope::builder{})",
+                file.slice(TextRange::new(range_of(file, receiver).start, head.start)),
+                file.slice(TextRange::new(head.end, end)),
+            );
+            self.out.finding(
+                name_range,
+                Severity::Warning,
+                format!("`tracer_builder` was removed in opentelemetry 0.27 (`{receiver_text}` is not known to be a tracer provider, so this call was left alone)"),
+                format!("if it is one, use `{rewritten}`"),
+            );
+        }
+    }
+}
+
+/// The whitespace that starts the last line of `before`.
+fn line_indent(before: &str) -> &str {
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    &line[..line.len() - line.trim_start().len()]
+}
+
+/// Whether a `use` anywhere in the file brings the `TracerProvider` trait into scope (by name,
+/// as `_`, or through a glob of its module): without it no `tracer_builder` call can be
+/// OpenTelemetry's.
+fn imports_provider_trait(syntax: &syn::File) -> bool {
+    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>) -> bool {
+        let is_trait = |prefix: &[String], leaf: &syn::Ident| {
+            prefix
+                .iter()
+                .map(String::as_str)
+                .chain([ident_str(leaf).as_str()])
+                .eq(PROVIDER_TRAIT.iter().copied())
+        };
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(ident_str(&p.ident));
+                let found = walk(&p.tree, prefix);
+                prefix.pop();
+                found
+            }
+            syn::UseTree::Name(n) => is_trait(prefix, &n.ident),
+            syn::UseTree::Rename(r) => is_trait(prefix, &r.ident),
+            syn::UseTree::Glob(_) => prefix.iter().eq(PROVIDER_TRAIT[..2].iter()),
+            syn::UseTree::Group(g) => g.items.iter().any(|t| walk(t, prefix)),
+        }
+    }
+    crate::engine::item_edit::use_items(syntax)
+        .iter()
+        .any(|u| walk(&u.tree, &mut Vec::new()))
+}
+
+impl<'a> Visit<'a> for Sites<'a, '_> {
+    fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
+
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        let outer = std::mem::replace(
+            &mut self.providers,
+            TracerProviders::of_signature(&f.sig, self.parsed.imports),
+        );
+        syn::visit::visit_item_fn(self, f);
+        self.providers = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+        let outer = std::mem::replace(
+            &mut self.providers,
+            TracerProviders::of_signature(&f.sig, self.parsed.imports),
+        );
+        syn::visit::visit_impl_item_fn(self, f);
+        self.providers = outer;
+    }
+
+    fn visit_local(&mut self, local: &'a syn::Local) {
+        syn::visit::visit_local(self, local);
+        self.providers.bind(local, self.parsed.imports);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        self.tracer_builder(m);
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_call(&mut self, call: &'a syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*call.func {
+            if call.args.len() == 4 && self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
+                self.meter_with_version(call, &p.path);
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+                return;
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    /// `meter_with_version` named other than in a call of four arguments.
+    fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
+            self.out.finding(
+                range_of(self.parsed.file, p),
+                Severity::Error,
+                "`global::meter_with_version` was removed in opentelemetry 0.27",
+                "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
+            );
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option_arg(src: &str) -> &'static str {
+        match OptionArg::of(&syn::parse_str(src).unwrap()) {
+            OptionArg::Absent => "absent",
+            OptionArg::Present(_) => "present",
+            OptionArg::Opaque(_) => "opaque",
+        }
+    }
+
+    #[test]
+    fn option_arguments_by_their_spelling() {
+        assert_eq!(option_arg("None"), "absent");
+        assert_eq!(option_arg("None::<&str>"), "absent");
+        assert_eq!(option_arg("std::option::Option::None"), "absent");
+        assert_eq!(option_arg("Some(\"1.0\")"), "present");
+        assert_eq!(option_arg("Option::Some(v)"), "present");
+        assert_eq!(option_arg("version"), "opaque");
+        assert_eq!(option_arg("my::Some(v)"), "opaque");
+        assert_eq!(option_arg("version.or(Some(\"1\"))"), "opaque");
+    }
+
+    #[test]
+    fn builders_on_one_line_or_one_link_a_line() {
+        let links = [("with_version", "\"1\""), ("with_attributes", "attrs")];
+        assert_eq!(
+            render_builder("Scope", "\"svc\"", &links, None),
+            "Scope::builder(\"svc\").with_version(\"1\").with_attributes(attrs).build()"
+        );
+        assert_eq!(
+            render_builder("Scope", "\"svc\"", &links[..1], Some(("\r\n", "  "))),
+            "Scope::builder(\"svc\")\r\n      .with_version(\"1\")\r\n      .build()"
+        );
+        assert_eq!(line_indent("fn f() {\n    call(\n        "), "        ");
+    }
+}

@@ -1,0 +1,204 @@
+//! Which expressions are provably OpenTelemetry tracer providers, so that a method call on one
+//! (`provider.tracer_builder(..)`) can be rewritten without knowing the types: a call of
+//! `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, and the locals and
+//! parameters bound to one in the current function (a later `let` of the same name shadows it).
+//! Anything else (a field, a function's result) is not known.
+
+use crate::engine::syntax::{ident_str, ImportMap};
+use crate::otel::chain::Chain;
+
+/// The tracer provider types of 0.21–0.26 (the SDK one under both crate spellings, and the
+/// global one).
+const PROVIDER_TYPES: &[&[&str]] = &[
+    &["opentelemetry_sdk", "trace", "TracerProvider"],
+    &["opentelemetry", "sdk", "trace", "TracerProvider"],
+    &["opentelemetry", "global", "GlobalTracerProvider"],
+];
+
+/// The API trait every provider implements (`impl TracerProvider`, `P: TracerProvider`).
+pub const PROVIDER_TRAIT: &[&str] = &["opentelemetry", "trace", "TracerProvider"];
+
+/// The provider locals of the function being visited. Save it with [`std::mem::take`] when
+/// entering a function and put it back when leaving.
+#[derive(Default)]
+pub struct TracerProviders {
+    /// Locals and parameters bound to a provider, innermost binding last.
+    locals: Vec<String>,
+    /// Generic parameters bounded by the provider trait (`P` in `fn f<P: TracerProvider>`).
+    generics: Vec<String>,
+}
+
+impl TracerProviders {
+    /// The parameters of `sig` typed as a provider (`&TracerProvider`, `impl TracerProvider`,
+    /// `&P` with `P: TracerProvider`).
+    pub fn of_signature(sig: &syn::Signature, imports: &ImportMap) -> TracerProviders {
+        let mut providers = TracerProviders::default();
+        for param in sig.generics.type_params() {
+            if bounds_name_the_trait(&param.bounds, imports) {
+                providers.generics.push(ident_str(&param.ident));
+            }
+        }
+        if let Some(clause) = &sig.generics.where_clause {
+            for predicate in &clause.predicates {
+                if let syn::WherePredicate::Type(t) = predicate {
+                    if let (syn::Type::Path(p), true) =
+                        (&t.bounded_ty, bounds_name_the_trait(&t.bounds, imports))
+                    {
+                        if let Some(ident) = p.path.get_ident() {
+                            providers.generics.push(ident_str(ident));
+                        }
+                    }
+                }
+            }
+        }
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(t) = input {
+                if let syn::Pat::Ident(i) = &*t.pat {
+                    if providers.is_provider_type(&t.ty, imports) {
+                        providers.locals.push(ident_str(&i.ident));
+                    }
+                }
+            }
+        }
+        providers
+    }
+
+    /// Records `let <name> = <init>;` (or `let <name>: <type> = …;`): a provider binding, or a
+    /// binding that shadows one.
+    pub fn bind(&mut self, local: &syn::Local, imports: &ImportMap) {
+        let (ident, ty) = match &local.pat {
+            syn::Pat::Ident(i) => (&i.ident, None),
+            syn::Pat::Type(t) => match &*t.pat {
+                syn::Pat::Ident(i) => (&i.ident, Some(&*t.ty)),
+                _ => return,
+            },
+            _ => return,
+        };
+        let name = ident_str(ident);
+        let provider = match ty {
+            Some(ty) => self.is_provider_type(ty, imports),
+            None => local.init.as_ref().is_some_and(|init| {
+                init.diverge.is_none() && self.is_provider(&init.expr, imports)
+            }),
+        };
+        self.locals.retain(|l| *l != name);
+        if provider {
+            self.locals.push(name);
+        }
+    }
+
+    /// Whether `expr` is certainly a tracer provider (or a reference to one).
+    pub fn is_provider(&self, expr: &syn::Expr, imports: &ImportMap) -> bool {
+        match expr {
+            syn::Expr::Paren(p) => self.is_provider(&p.expr, imports),
+            syn::Expr::Reference(r) => self.is_provider(&r.expr, imports),
+            syn::Expr::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.locals.iter().any(|l| i == l)),
+            syn::Expr::Call(c) => match &*c.func {
+                syn::Expr::Path(f) => {
+                    imports.is(&f.path, &["opentelemetry", "global", "tracer_provider"])
+                        || names_provider_item(&f.path, "default", imports)
+                }
+                _ => false,
+            },
+            syn::Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => {
+                self.is_provider(&m.receiver, imports)
+            }
+            syn::Expr::MethodCall(m) if m.method == "build" => {
+                // Every method of the provider builder returns the builder.
+                Chain::read(expr)
+                    .root_path()
+                    .is_some_and(|root| names_provider_item(root, "builder", imports))
+            }
+            _ => false,
+        }
+    }
+
+    fn is_provider_type(&self, ty: &syn::Type, imports: &ImportMap) -> bool {
+        match ty {
+            syn::Type::Reference(r) => self.is_provider_type(&r.elem, imports),
+            syn::Type::Paren(p) => self.is_provider_type(&p.elem, imports),
+            syn::Type::ImplTrait(i) => bounds_name_the_trait(&i.bounds, imports),
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let is_generic = p
+                    .path
+                    .get_ident()
+                    .is_some_and(|i| self.generics.iter().any(|g| i == g));
+                is_generic || PROVIDER_TYPES.iter().any(|full| imports.is(&p.path, full))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether `path` is `<provider type>::<item>` (`TracerProvider::builder`).
+fn names_provider_item(path: &syn::Path, item: &str, imports: &ImportMap) -> bool {
+    let resolved = imports.resolve(path);
+    resolved.last().is_some_and(|last| last == item)
+        && PROVIDER_TYPES[..2]
+            .iter()
+            .any(|full| resolved[..resolved.len() - 1].iter().eq(full.iter()))
+}
+
+fn bounds_name_the_trait(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    imports: &ImportMap,
+) -> bool {
+    bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => imports.is(&t.path, PROVIDER_TRAIT),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn providers_in(src: &str) -> (Vec<String>, Vec<String>) {
+        let file: syn::File = syn::parse_str(src).unwrap();
+        let imports = ImportMap::of_file(&file);
+        let f = file
+            .items
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Fn(f) => Some(f),
+                _ => None,
+            })
+            .unwrap();
+        let mut providers = TracerProviders::of_signature(&f.sig, &imports);
+        for stmt in &f.block.stmts {
+            if let syn::Stmt::Local(l) = stmt {
+                providers.bind(l, &imports);
+            }
+        }
+        (providers.locals, providers.generics)
+    }
+
+    #[test]
+    fn parameters_lets_and_shadowing() {
+        let (locals, generics) = providers_in(
+            "use opentelemetry::{global, trace::TracerProvider as _};
+             use opentelemetry_sdk::trace::TracerProvider;
+             fn f<P: opentelemetry::trace::TracerProvider>(a: &TracerProvider, b: &P, c: &str, d: impl opentelemetry::trace::TracerProvider) {
+                 let g = global::tracer_provider();
+                 let s = TracerProvider::builder().with_config(x).build();
+                 let t = s.clone();
+                 let u = other();
+                 let a = 1;
+             }",
+        );
+        assert_eq!(locals, ["b", "d", "g", "s", "t"]);
+        assert_eq!(generics, ["P"]);
+    }
+
+    #[test]
+    fn a_type_of_the_same_name_from_elsewhere_is_not_a_provider() {
+        let (locals, _) = providers_in(
+            "use my_tracing::TracerProvider;
+             fn f(a: &TracerProvider) { let s = TracerProvider::builder().build(); }",
+        );
+        assert!(locals.is_empty());
+    }
+}

@@ -9,10 +9,10 @@
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
 //!   parsed from `new_exporter().tonic()/.http()…` chains (0.14 … 0.26) and rendered as
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
-//! - [`imports`]: the `use` items new code needs ([`imports::ImportPlan`]): a name already in
-//!   scope is reused, a module alias in scope is used as a prefix, otherwise the item is merged
-//!   into an existing `use` tree or added on a new line; imports are removed only when certainly
-//!   unused.
+//! - [`imports`]: the import editor, the one place that edits `use` items: the items new code
+//!   needs ([`imports::ImportPlan`]: a name in scope is reused, else merged into an existing
+//!   `use` tree or added on a new line), removing or renaming leaves with their commas, and
+//!   the guard that every such edit changes exactly the imports it was asked to.
 //! - [`metrics`]: the OTLP metrics pipeline model (`new_pipeline().metrics(rt)…build()`) and
 //!   its 0.27 rendering (exporter, `PeriodicReader`, `SdkMeterProvider`).
 //! - [`logs`]: the OTLP logging pipeline model (`new_pipeline().logging()…install_*`).
@@ -26,7 +26,6 @@
 //!   the version facts (what `install_batch` returned, whether it registered globally).
 //! - [`metrics_facade`]: the `metrics` crate (facade): which macro or item a path names,
 //!   the 0.21 macro table, and which metrics minor each exporter release is built on.
-//! - [`use_tree`]: a `use`-list editor (remove or rename names with their commas).
 //! - [`trace_sites`]: finds old trace pipelines in a file and places the replacement with the
 //!   old expression's type (statements, or a same-typed `Result` expression).
 
@@ -45,7 +44,6 @@ pub mod placement;
 pub mod runtime;
 pub mod trace;
 pub mod trace_sites;
-pub mod use_tree;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for
 /// the SDK: `opentelemetry_sdk` (0.21+) or `opentelemetry::sdk` (≤ 0.20).

@@ -94,7 +94,7 @@ fn merge_into_group(
         walk_tree(t, &mut Vec::new(), &mut |_, leaf| all &= removed(leaf));
         all
     };
-    let anchor = g.items.pairs().filter(|p| !all_removed(p.value())).last()?;
+    let anchor = g.items.pairs().rev().find(|p| !all_removed(p.value()))?;
     let anchor_range = range_of(file, *anchor.value());
     let comma_end = anchor.punct().map(|c| range_of(file, *c).end);
     let trailing = g.items.trailing_punct();

@@ -75,8 +75,8 @@ use crate::engine::syntax::{
     comments_in, macro_fragments, range_of, range_of_span, range_of_tokens,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::imports::{edit_use_leaves, use_leaves, LeafEdit, UseLeaf};
 use crate::otel::metrics_facade::{macro_form, MacroForm, MetricsScope, METRICS};
-use crate::otel::use_tree::{edit_use_leaves, use_leaves, LeafEdit, UseLeaf};
 
 pub struct MetricsMacros;
 
@@ -737,7 +737,7 @@ fn fix_imports(
             }
         }
     }
-    for edit in edit_use_leaves(cx.file, cx.syntax(), |leaf| {
+    edit_use_leaves(cx.file, cx.syntax(), out, |leaf| {
         if !is_removed(leaf) {
             LeafEdit::Keep
         } else if let Some(n) = assigned.get(&leaf.range.start) {
@@ -745,9 +745,7 @@ fn fix_imports(
         } else {
             LeafEdit::Remove
         }
-    }) {
-        out.edit(edit);
-    }
+    });
     if let Some(missing) = needed.iter().find(|n| !satisfied.contains(*n)) {
         out.finding(
             TextRange::empty(cx.file.base_offset),

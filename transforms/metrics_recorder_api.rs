@@ -63,8 +63,8 @@ use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, range_of_span, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::imports::{edit_use_leaves, LeafEdit};
 use crate::otel::metrics_facade::{exporter_metrics_minor, MetricsScope, EXPORTER, METRICS, UTIL};
-use crate::otel::use_tree::{edit_use_leaves, LeafEdit};
 use crate::transforms::metrics_macros::metrics_scope;
 
 pub struct MetricsRecorderApi;
@@ -120,7 +120,7 @@ impl Transform for MetricsRecorderApi {
         v.visit_file(cx.syntax());
         let builder_sites = std::mem::take(&mut v.builder_sites);
         // `use metrics::set_boxed_recorder;` follows the call.
-        let renamed_imports = edit_use_leaves(cx.file, cx.syntax(), |leaf| {
+        edit_use_leaves(cx.file, cx.syntax(), &mut out, |leaf| {
             let from_metrics = leaf.prefix.len() == 1 && scope.roots().contains(&leaf.prefix[0]);
             match leaf.name.as_str() {
                 "set_boxed_recorder" | "set_recorder" if from_metrics => {
@@ -132,9 +132,6 @@ impl Transform for MetricsRecorderApi {
                 _ => LeafEdit::Keep,
             }
         });
-        for e in renamed_imports {
-            out.edit(e);
-        }
         if let (Some(metrics), Some(exporter)) = (package.version(METRICS), exporter) {
             let built_on = exporter_metrics_minor(exporter);
             if metrics.major == 0 && built_on.is_some_and(|m| m != metrics.minor) {

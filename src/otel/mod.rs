@@ -36,10 +36,10 @@
 //! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere), and finding the
 //!   sites: the OTLP metrics/logs site loop and the trace pipeline finder.
-//! - [`imports`]: the `use` items new code needs ([`imports::ImportPlan`]): a name already in
-//!   scope is reused, a module alias in scope is used as a prefix, otherwise the item is merged
-//!   into an existing `use` tree or added on a new line; imports are removed only when certainly
-//!   unused. [`use_tree`]: a `use`-list editor (remove or rename names with their commas).
+//! - [`imports`]: the import editor, the one place that edits `use` items: the items new code
+//!   needs ([`imports::ImportPlan`]: a name in scope is reused, else merged into an existing
+//!   `use` tree or added on a new line), removing or renaming leaves with their commas, and
+//!   the guard that every such edit changes exactly the imports it was asked to.
 //!
 //! Naming:
 //! - [`naming`]: the service-name convention `llm.{component}[.{subcomponent}]`.
@@ -60,7 +60,6 @@ pub mod runtime;
 pub mod scope;
 pub mod trace;
 pub mod tracer_providers;
-pub mod use_tree;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for
 /// the SDK: `opentelemetry_sdk` (0.21+) or `opentelemetry::sdk` (≤ 0.20).

@@ -1,0 +1,469 @@
+//! The import plan: the `use` items new code needs, planned per rewrite site.
+//!
+//! [`ImportPlan::name`] answers "how do I write `opentelemetry_otlp::SpanExporter` here?": the
+//! local name when it is already imported, `alias::Name` when a parent module is (`sdktrace::…`
+//! for `use opentelemetry_sdk::trace as sdktrace;`), else the last segment with a planned import
+//! — or the full path when that name is taken by something else in scope. [`ImportPlan::need_trait`]
+//! brings a trait into scope (`as _` when its name is taken). [`ImportPlan::finish`] turns the
+//! plan into edits (additions: `add`; removals: `remove`), checked by the import guard. Imports
+//! the rewrite made unused are removed only when the name no longer occurs anywhere in the
+//! edited file.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use crate::engine::changes::Changes;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, range_of};
+
+use super::add::{insert_lines, merge_into};
+use super::guard::{self, Place, Request};
+use super::remove::{edit_item, LeafEdit};
+use super::scope::{collect_scope, Target};
+use super::tree::{leaf_path, segments, walk_tree};
+
+/// The plans of every site of one file, merged per insertion scope so that two sites adding
+/// imports at the same place produce one edit. Finish it after all other edits of the file.
+#[derive(Default)]
+pub struct ImportPlans<'a> {
+    plans: Vec<ImportPlan<'a>>,
+}
+
+impl<'a> ImportPlans<'a> {
+    pub fn add(&mut self, plan: ImportPlan<'a>) {
+        match self
+            .plans
+            .iter_mut()
+            .find(|p| p.target_key() == plan.target_key())
+        {
+            Some(existing) => {
+                for (path, local) in plan.adds {
+                    existing.adds.entry(path).or_insert(local);
+                }
+                existing.removals.extend(plan.removals);
+            }
+            None => self.plans.push(plan),
+        }
+    }
+
+    pub fn finish(self, out: &mut Changes) {
+        for p in self.plans {
+            p.finish(out);
+        }
+    }
+}
+
+/// One name a visible `use` brings into scope.
+#[derive(Debug, Clone)]
+struct Entry<'a> {
+    /// `None` for `as _`.
+    local: Option<String>,
+    path: Vec<String>,
+    item: &'a syn::ItemUse,
+    /// The leaf tree (`Name`/`Rename`) in the item.
+    leaf: &'a syn::UseTree,
+    /// What the leaf imports, as the import guard counts it (`a::b as c`).
+    imported: String,
+}
+
+pub struct ImportPlan<'a> {
+    file: &'a SourceFile,
+    visible: Vec<&'a syn::ItemUse>,
+    entries: Vec<Entry<'a>>,
+    globs: Vec<Vec<String>>,
+    local_items: Vec<String>,
+    target: Target<'a>,
+    /// Planned imports: full path → local name (`_` for an anonymous trait import).
+    adds: BTreeMap<Vec<String>, String>,
+    removals: Vec<Vec<String>>,
+    /// Imports of items that no longer exist: removed whatever the file still mentions.
+    forced_removals: Vec<Vec<String>>,
+}
+
+impl<'a> ImportPlan<'a> {
+    /// The plan for new code at byte `offset` of `file`.
+    pub fn at(file: &'a SourceFile, syntax: &'a syn::File, offset: usize) -> ImportPlan<'a> {
+        let mut visible: Vec<&'a syn::ItemUse> = Vec::new();
+        let mut local_items = Vec::new();
+        let mut target = Target::Items(&syntax.items, None);
+        collect_scope(
+            file,
+            &syntax.items,
+            offset,
+            &mut visible,
+            &mut local_items,
+            &mut target,
+        );
+        let mut plan = ImportPlan {
+            file,
+            visible: Vec::new(),
+            entries: Vec::new(),
+            globs: Vec::new(),
+            local_items,
+            target,
+            adds: BTreeMap::new(),
+            removals: Vec::new(),
+            forced_removals: Vec::new(),
+        };
+        for u in visible {
+            plan.add_visible(u);
+        }
+        plan
+    }
+
+    /// Puts new imports into `block` (a function body found in a macro body, say).
+    pub fn into_block(&mut self, block: &'a syn::Block) {
+        self.target = Target::Block(block);
+        for s in &block.stmts {
+            if let syn::Stmt::Item(syn::Item::Use(u)) = s {
+                if !self.visible.iter().any(|v| std::ptr::eq(*v, u)) {
+                    self.add_visible(u);
+                }
+            }
+        }
+    }
+
+    fn add_visible(&mut self, u: &'a syn::ItemUse) {
+        self.visible.push(u);
+        walk_tree(&u.tree, &mut Vec::new(), &mut |prefix, leaf| match leaf {
+            syn::UseTree::Name(n) => {
+                let name = ident_str(&n.ident);
+                let (local, path) = if name == "self" {
+                    (prefix.last().cloned(), prefix.to_vec())
+                } else {
+                    let mut p = prefix.to_vec();
+                    p.push(name.clone());
+                    (Some(name), p)
+                };
+                self.entries.push(Entry {
+                    local,
+                    path,
+                    item: u,
+                    leaf,
+                    imported: leaf_path(prefix, leaf),
+                });
+            }
+            syn::UseTree::Rename(r) => {
+                let alias = ident_str(&r.rename);
+                let name = ident_str(&r.ident);
+                let mut path = prefix.to_vec();
+                if name != "self" {
+                    path.push(name);
+                }
+                self.entries.push(Entry {
+                    local: (alias != "_").then_some(alias),
+                    path,
+                    item: u,
+                    leaf,
+                    imported: leaf_path(prefix, leaf),
+                });
+            }
+            syn::UseTree::Glob(_) => self.globs.push(prefix.to_vec()),
+            _ => {}
+        });
+    }
+
+    fn local_for(&self, path: &[String]) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.path == path && e.local.is_some())
+            .and_then(|e| e.local.as_deref())
+    }
+
+    fn name_taken(&self, name: &str, path: &[String]) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.local.as_deref() == Some(name) && e.path != path)
+            || self.local_items.iter().any(|i| i == name)
+            || self
+                .adds
+                .iter()
+                .any(|(p, local)| local == name && p.as_slice() != path)
+    }
+
+    /// How to write the item at `path` (`"opentelemetry_otlp::SpanExporter"`) at this site.
+    pub fn name(&mut self, path: &str) -> String {
+        let segs = segments(path);
+        if let Some(local) = self.local_for(&segs) {
+            return local.to_string();
+        }
+        if let Some(local) = self.adds.get(&segs).filter(|l| *l != "_") {
+            return local.clone();
+        }
+        // A parent module already in scope: `sdktrace::TracerProvider`.
+        for cut in (1..segs.len()).rev() {
+            if let Some(local) = self.local_for(&segs[..cut]) {
+                return format!("{local}::{}", segs[cut..].join("::"));
+            }
+        }
+        let last = segs.last().cloned().unwrap_or_default();
+        let parent = &segs[..segs.len() - 1];
+        if self.globs.iter().any(|g| g == parent) && !self.name_taken(&last, &segs) {
+            return last;
+        }
+        if self.name_taken(&last, &segs) {
+            return path.to_string();
+        }
+        self.adds.insert(segs, last.clone());
+        last
+    }
+
+    /// Whether a visible `use` imports `segs`, by name or through a glob of its module.
+    fn imported(&self, segs: &[String]) -> bool {
+        self.entries.iter().any(|e| e.path == segs)
+            || self
+                .globs
+                .iter()
+                .any(|g| g.as_slice() == &segs[..segs.len() - 1])
+    }
+
+    /// Brings trait `path` into scope for method calls (by name, or `as _` when the name is
+    /// taken). Nothing to do when any visible `use` already imports it.
+    pub fn need_trait(&mut self, path: &str) {
+        let segs = segments(path);
+        if self.imported(&segs) || self.adds.contains_key(&segs) {
+            return;
+        }
+        let last = segs.last().cloned().unwrap_or_default();
+        let local = if self.name_taken(&last, &segs) {
+            "_".to_string()
+        } else {
+            last
+        };
+        self.adds.insert(segs, local);
+    }
+
+    fn target_key(&self) -> usize {
+        match self.target {
+            Target::Items(items, _) => items.as_ptr() as usize,
+            Target::Block(b) => b as *const syn::Block as usize,
+        }
+    }
+
+    /// Like [`Self::need_trait`], always as `_` (for traits whose name an SDK type shares:
+    /// `opentelemetry::trace::TracerProvider`).
+    pub fn need_trait_anonymous(&mut self, path: &str) {
+        let segs = segments(path);
+        if self.imported(&segs) {
+            return;
+        }
+        self.adds.insert(segs, "_".to_string());
+    }
+
+    /// Asks to remove the import of `path` if the edited file no longer uses its local name.
+    pub fn remove_if_unused(&mut self, path: &str) {
+        self.removals.push(segments(path));
+    }
+
+    /// Asks to remove the import of `path` unconditionally (an item the target version does not
+    /// have, which the rewrite replaced everywhere in the file).
+    pub fn remove(&mut self, path: &str) {
+        self.forced_removals.push(segments(path));
+    }
+
+    /// Adds the import edits to `out`. Call after every other edit of the site is in `out`
+    /// (removal decisions look at the edited text).
+    pub fn finish(self, out: &mut Changes) {
+        let going = self.going(out);
+        let removed = |leaf: &syn::UseTree| going.iter().any(|e| std::ptr::eq(e.leaf, leaf));
+        let mut request = Request::default();
+        let mut by_parent: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+        let place = Place::Scope(self.target.open_brace(self.file));
+        for (path, local) in &self.adds {
+            let last = path.last().cloned().unwrap_or_default();
+            let item = if *local == last {
+                last
+            } else {
+                format!("{last} as {local}")
+            };
+            let parent = &path[..path.len() - 1];
+            request.add(place, format!("{}::{item}", parent.join("::")));
+            by_parent.entry(parent.to_vec()).or_default().push(item);
+        }
+        // An item that loses every leaf is deleted, so nothing merges into it.
+        let mergeable: Vec<&syn::ItemUse> = self
+            .visible
+            .iter()
+            .copied()
+            .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed))
+            .collect();
+        let mut edits = Vec::new();
+        let mut gaining = Vec::new();
+        let mut new_lines = Vec::new();
+        for (parent, items) in by_parent {
+            if let Some(merge) = mergeable
+                .iter()
+                .find_map(|u| merge_into(self.file, u, &parent, &items, &removed))
+            {
+                edits.push(merge.edit);
+                gaining.extend(merge.group);
+                continue;
+            }
+            let list = if items.len() == 1 {
+                items[0].clone()
+            } else {
+                format!("{{{}}}", items.join(", "))
+            };
+            new_lines.push(format!("use {}::{list};", parent.join("::")));
+        }
+        if !new_lines.is_empty() {
+            edits.push(insert_lines(self.file, self.target, &mergeable, &new_lines));
+        }
+        let mut items: Vec<&syn::ItemUse> = going.iter().map(|e| e.item).collect();
+        items.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        for item in items {
+            let item_edits = edit_item(self.file, item, &gaining, &mut |_, leaf| match going
+                .iter()
+                .find(|e| std::ptr::eq(e.leaf, leaf))
+            {
+                Some(e) => {
+                    let place = Place::Item(range_of(self.file, leaf).start);
+                    request.remove(place, e.imported.clone());
+                    LeafEdit::Remove
+                }
+                None => LeafEdit::Keep,
+            });
+            edits.extend(item_edits);
+        }
+        guard::commit(self.file, &request, edits, out);
+    }
+
+    fn in_target(&self, u: &syn::ItemUse) -> bool {
+        match self.target {
+            Target::Items(items, _) => items
+                .iter()
+                .any(|i| matches!(i, syn::Item::Use(x) if std::ptr::eq(x, u))),
+            Target::Block(b) => b
+                .stmts
+                .iter()
+                .any(|s| matches!(s, syn::Stmt::Item(syn::Item::Use(x)) if std::ptr::eq(x, u))),
+        }
+    }
+
+    /// The imports that go, decided on the text with every other edit applied: the ones asked
+    /// to go whatever the file says, and the ones asked to go if unused that are.
+    fn going(&self, out: &Changes) -> Vec<&Entry<'a>> {
+        if self.removals.is_empty() && self.forced_removals.is_empty() {
+            return Vec::new();
+        }
+        let edited = out.edits.apply(&self.file.text);
+        let Some(counts) = ident_counts(&edited[self.file.base_offset.min(edited.len())..]) else {
+            return Vec::new();
+        };
+        let goes = |e: &Entry<'_>| -> bool {
+            if self.forced_removals.contains(&e.path) {
+                return true;
+            }
+            let Some(local) = &e.local else { return false };
+            // The use item itself accounts for one occurrence.
+            self.removals.contains(&e.path) && counts.get(local.as_str()).copied().unwrap_or(0) <= 1
+        };
+        self.entries.iter().filter(|e| goes(e)).collect()
+    }
+}
+
+/// Whether every leaf of `u` (globs too, which never go) is removed.
+fn loses_every_leaf(u: &syn::ItemUse, removed: &dyn Fn(&syn::UseTree) -> bool) -> bool {
+    let mut all = true;
+    walk_tree(&u.tree, &mut Vec::new(), &mut |_, leaf| {
+        all &= removed(leaf)
+    });
+    all
+}
+
+/// How often each identifier occurs in `text` (tokens only: comments and strings do not count).
+pub(crate) fn ident_counts(text: &str) -> Option<BTreeMap<String, usize>> {
+    fn walk(ts: proc_macro2::TokenStream, counts: &mut BTreeMap<String, usize>) {
+        for tt in ts {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    *counts.entry(ident_str(&i)).or_default() += 1;
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), counts),
+                _ => {}
+            }
+        }
+    }
+    let ts = proc_macro2::TokenStream::from_str(text).ok()?;
+    let mut counts = BTreeMap::new();
+    walk(ts, &mut counts);
+    Some(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_and_apply(src: &str, f: impl FnOnce(&mut ImportPlan<'_>)) -> String {
+        let file = SourceFile::new("x.rs", src.to_string());
+        let syntax = file.parse_rust().unwrap();
+        let at = src.find("fn ").unwrap() + 3;
+        let mut plan = ImportPlan::at(&file, &syntax, at);
+        f(&mut plan);
+        let mut out = Changes::default();
+        plan.finish(&mut out);
+        out.edits.apply(&file.text)
+    }
+
+    /// The plan `f` makes for `src`, applied, is `expected`.
+    fn assert_planned(src: &str, f: impl FnOnce(&mut ImportPlan<'_>), expected: &str) {
+        assert_eq!(plan_and_apply(src, f), expected);
+    }
+
+    #[test]
+    fn reuses_names_and_module_aliases_and_merges_into_groups() {
+        let src = "use opentelemetry_otlp::{Protocol, WithExportConfig};\nuse opentelemetry_sdk::trace as sdktrace;\n\nfn f() {}\n";
+        let mut names = Vec::new();
+        let out = plan_and_apply(src, |p| {
+            names.push(p.name("opentelemetry_otlp::SpanExporter"));
+            names.push(p.name("opentelemetry_sdk::trace::TracerProvider"));
+            names.push(p.name("opentelemetry_otlp::Protocol"));
+            p.need_trait("opentelemetry_otlp::WithExportConfig");
+            p.need_trait("opentelemetry::trace::TracerProvider");
+        });
+        assert_eq!(
+            names,
+            ["SpanExporter", "sdktrace::TracerProvider", "Protocol"]
+        );
+        assert_eq!(
+            out,
+            "use opentelemetry_otlp::{Protocol, WithExportConfig, SpanExporter};\nuse opentelemetry_sdk::trace as sdktrace;\nuse opentelemetry::trace::TracerProvider;\n\nfn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn a_taken_name_gets_the_full_path_or_an_anonymous_trait_import() {
+        assert_planned(
+            "use opentelemetry_sdk::trace::TracerProvider;\r\n\r\nfn f() {}\r\n",
+            |p| {
+                assert_eq!(p.name("other::TracerProvider"), "other::TracerProvider");
+                p.need_trait("opentelemetry::trace::TracerProvider");
+            },
+            "use opentelemetry_sdk::trace::TracerProvider;\r\nuse opentelemetry::trace::TracerProvider as _;\r\n\r\nfn f() {}\r\n",
+        );
+    }
+
+    #[test]
+    fn cfg_gated_functions_get_their_own_imports() {
+        assert_planned(
+            "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    let x = 1;\n}\n",
+            |p| {
+                p.name("opentelemetry_otlp::SpanExporter");
+            },
+            "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    use opentelemetry_otlp::SpanExporter;\n    let x = 1;\n}\n",
+        );
+    }
+
+    #[test]
+    fn removes_only_unused_imports() {
+        assert_planned(
+            "use a::{B, C};\nuse d::E;\n\nfn f() { C; }\n",
+            |p| {
+                p.remove_if_unused("a::B");
+                p.remove_if_unused("a::C");
+                p.remove_if_unused("d::E");
+            },
+            "use a::C;\n\nfn f() { C; }\n",
+        );
+    }
+}

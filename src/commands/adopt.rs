@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 
 use syn::spanned::Spanned;
 
-use crate::commands::cli::{Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
 use crate::commands::migrate;
 use crate::commands::output::print_outcome;
+use crate::commands::{Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::discover::{discover, DiscoverOptions};

@@ -5,10 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::commands::{adopt, batch, migrate};
-use crate::engine::pipeline::RunOptions;
+use crate::commands::batch::BatchArgs;
+use crate::commands::migrate::RunArgs;
+use crate::commands::{
+    adopt, batch, migrate, ColorChoice, Format, Presentation, EXIT_ERROR, EXIT_OK,
+};
 use crate::transforms;
 
 #[derive(Debug, Parser)]
@@ -64,127 +67,6 @@ pub enum Command {
     /// Print a transform's documentation.
     Explain { id: String },
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Repositories, crates or files (default: the current directory).
-    pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Run only this transform (repeatable, or comma-separated).
-    #[arg(long = "only", value_name = "ID", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Do not run this transform (repeatable, or comma-separated).
-    #[arg(long = "skip", value_name = "ID", value_delimiter = ',')]
-    pub skip: Vec<String>,
-    /// Configuration file for every project (default: `otel-migrate.toml` at each project or repository root).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Also migrate Rust files that belong to no Cargo package.
-    #[arg(long)]
-    pub include_orphans: bool,
-    /// Compile-check the migrated code: `cargo check --all-targets` on a temporary copy of each
-    /// project (exit 1 when it fails).
-    #[arg(long)]
-    pub verify: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct BatchArgs {
-    /// The batch file (`[[repo]]` entries; see the README).
-    pub file: PathBuf,
-    /// Write the changes (per repository: a dirty one is skipped and reported).
-    #[arg(long)]
-    pub apply: bool,
-    /// With --apply: write even when files to change have uncommitted modifications.
-    #[arg(long)]
-    pub allow_dirty: bool,
-    /// Compile-check each repository (the written tree, or a temporary copy on a dry run).
-    #[arg(long)]
-    pub verify: bool,
-    /// CI gate: exit 1 when a change is pending or an error/warning finding exists.
-    #[arg(long, conflicts_with = "apply")]
-    pub check: bool,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Also save the JSON document to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// No progress bar and no diffs; the summary only.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Run only this transform in every repository (repeatable, or comma-separated).
-    #[arg(long = "only", value_name = "ID", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Do not run this transform in any repository (repeatable, or comma-separated).
-    #[arg(long = "skip", value_name = "ID", value_delimiter = ',')]
-    pub skip: Vec<String>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    /// Also migrate Rust files that belong to no Cargo package.
-    #[arg(long)]
-    pub include_orphans: bool,
-}
-
-/// How output is printed.
-#[derive(Debug, Clone, Copy)]
-pub struct Presentation {
-    pub format: Format,
-    pub color: ColorChoice,
-}
-
-impl Presentation {
-    pub fn color_for(&self, terminal: bool) -> bool {
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
-        }
-    }
-}
-
-impl RunArgs {
-    pub fn presentation(&self) -> Presentation {
-        Presentation {
-            format: self.format,
-            color: self.color,
-        }
-    }
-
-    pub fn options(&self) -> RunOptions {
-        RunOptions {
-            paths: if self.paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                self.paths.clone()
-            },
-            only: self.only.clone(),
-            skip: self.skip.clone(),
-            config_file: self.config.clone(),
-            config: None,
-            include_orphans: self.include_orphans,
-        }
-    }
-}
-
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_CHECK_FAILED: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
 
 pub fn main() -> u8 {
     restore_sigpipe();

@@ -4,19 +4,71 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::commands::cli::{Presentation, RunArgs, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
+use clap::Args;
+
 use crate::commands::output::{print_diffs, print_findings, print_outcome};
 use crate::commands::verify;
+use crate::commands::{ColorChoice, Format, Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
 use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, Summary};
 use crate::engine::write::write_changes;
 use crate::transforms;
 
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Repositories, crates or files (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Run only this transform (repeatable, or comma-separated).
+    #[arg(long = "only", value_name = "ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Do not run this transform (repeatable, or comma-separated).
+    #[arg(long = "skip", value_name = "ID", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Configuration file for every project (default: `otel-migrate.toml` at each project or repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also migrate Rust files that belong to no Cargo package.
+    #[arg(long)]
+    pub include_orphans: bool,
+    /// Compile-check the migrated code: `cargo check --all-targets` on a temporary copy of each
+    /// project (exit 1 when it fails).
+    #[arg(long)]
+    pub verify: bool,
+}
+
+impl RunArgs {
+    pub fn presentation(&self) -> Presentation {
+        Presentation {
+            format: self.format,
+            color: self.color,
+        }
+    }
+
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            paths: if self.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                self.paths.clone()
+            },
+            only: self.only.clone(),
+            skip: self.skip.clone(),
+            config_file: self.config.clone(),
+            config: None,
+            include_orphans: self.include_orphans,
+        }
+    }
+}
+
 /// `diff` and `check`: run, optionally verify, print; `check` also fails on pending changes
 /// and on error/warning findings.
 pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     let options = args.options();
-    if args.format == crate::commands::cli::Format::Text && !args.verify {
+    if args.format == Format::Text && !args.verify {
         return streamed_dry_run(&args.presentation(), &options, gate);
     }
     let result = pipeline::run(transforms::all(), &options);
@@ -138,7 +190,7 @@ pub fn apply(
     report.summary.errors = report.errors.len();
     let verified = verify_if(verify, &result, paths, &mut report);
     print_outcome(args, &result, &report, false);
-    if args.format == crate::commands::cli::Format::Text {
+    if args.format == Format::Text {
         eprintln!("otel-migrate: wrote {} file(s)", outcome.written);
     }
     if !report.errors.is_empty() {

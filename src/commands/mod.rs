@@ -1,7 +1,10 @@
-//! The commands: the command line (`cli`) and one module per command. `diff`, `apply` and
-//! `check` share one dry-run path (`run`); `batch`, `adopt` and `verify` have their own.
-//! Commands use the engine, the registry of transforms and the knowledge; nothing below
-//! uses a command.
+//! The commands: the command line (`cli`: arguments and dispatch) and one module per command.
+//! `diff`, `apply` and `check` share one path (`migrate`); `batch`, `adopt` and `verify` have
+//! their own; `output` prints a run. What they all share (output format, color, exit codes)
+//! is defined here. Commands use the engine, the registry of transforms and the knowledge;
+//! nothing below uses a command.
+
+use clap::ValueEnum;
 
 pub mod adopt;
 pub mod batch;
@@ -9,3 +12,37 @@ pub mod cli;
 pub mod migrate;
 pub mod output;
 pub mod verify;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_CHECK_FAILED: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How output is printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Presentation {
+    pub format: Format,
+    pub color: ColorChoice,
+}
+
+impl Presentation {
+    pub fn color_for(&self, terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}

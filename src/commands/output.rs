@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::commands::cli::{Format, Presentation};
+use crate::commands::{Format, Presentation};
 use crate::engine::diff;
 use crate::engine::finding::Finding;
 use crate::engine::pipeline::RunResult;

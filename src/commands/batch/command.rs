@@ -2,6 +2,7 @@
 //! findings and verify result, the summary table, the service names and the next steps.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -9,10 +10,49 @@ use super::{
     exit_code, load, report, run_all, service_names_table, summary_table, verify_all, BatchOptions,
     BatchReport, RepoRun,
 };
-use crate::commands::cli::{BatchArgs, Format, Presentation, EXIT_ERROR};
+use clap::Args;
+
 use crate::commands::output::{render_findings, verify_text};
+use crate::commands::{ColorChoice, Format, Presentation, EXIT_ERROR};
 use crate::engine::diff;
 use crate::engine::report::display_path;
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The batch file (`[[repo]]` entries; see the README).
+    pub file: PathBuf,
+    /// Write the changes (per repository: a dirty one is skipped and reported).
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: write even when files to change have uncommitted modifications.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Compile-check each repository (the written tree, or a temporary copy on a dry run).
+    #[arg(long)]
+    pub verify: bool,
+    /// CI gate: exit 1 when a change is pending or an error/warning finding exists.
+    #[arg(long, conflicts_with = "apply")]
+    pub check: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also save the JSON document to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// No progress bar and no diffs; the summary only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only this transform in every repository (repeatable, or comma-separated).
+    #[arg(long = "only", value_name = "ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Do not run this transform in any repository (repeatable, or comma-separated).
+    #[arg(long = "skip", value_name = "ID", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also migrate Rust files that belong to no Cargo package.
+    #[arg(long)]
+    pub include_orphans: bool,
+}
 
 /// `otel-migrate batch FILE`: run every repository with a progress bar, then print the text
 /// report or the JSON document (and save it with `--report`).

@@ -17,7 +17,7 @@
 //! `--verify` then compile-checks every repository (`verify`).
 
 mod command;
-pub use command::command;
+pub use command::{command, BatchArgs};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;

@@ -41,7 +41,7 @@
 //! ```rust,ignore
 //! use opentelemetry::metrics::MetricsError;
 //! use opentelemetry_sdk::metrics::MeterProvider;
-//! fn init() -> Result<MeterProvider, MetricsError> { … }
+//! fn init() -> Result<MeterProvider, MetricsError> { /* … */ }
 //! let tracer = global::tracer_provider().tracer_builder("basic").with_attributes(attrs.clone()).build();
 //! let meter = global::meter_with_version("basic", Some("v1.0"), None, Some(attrs));
 //! ```
@@ -50,7 +50,7 @@
 //! ```rust,ignore
 //! use opentelemetry_sdk::metrics::MetricError;
 //! use opentelemetry_sdk::metrics::SdkMeterProvider;
-//! fn init() -> Result<SdkMeterProvider, MetricError> { … }
+//! fn init() -> Result<SdkMeterProvider, MetricError> { /* … */ }
 //! let tracer = global::tracer_provider().tracer_with_scope(InstrumentationScope::builder("basic").with_attributes(attrs.clone()).build());
 //! let meter = global::meter_with_scope(InstrumentationScope::builder("basic").with_version("v1.0").with_attributes(attrs).build());
 //! ```

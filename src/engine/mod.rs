@@ -13,7 +13,7 @@
 //!   the import map, macro fragments).
 //! - Results: [`finding`] (findings and their rendering), [`report`] (the JSON report),
 //!   [`diff`] (unified diffs), [`verify_report`] (what `--verify` found, as the report shows
-//!   it), [`write`] (atomic writes after the dirty check), [`fs`], [`vcs`].
+//!   it), [`write`](mod@write) (atomic writes after the dirty check), [`fs`], [`vcs`].
 //!
 //! Uses no other layer.
 

@@ -1,9 +1,9 @@
 //! The pipeline (design.md §3), read top-down: [`run_each`] discovers the projects and hands
-//! each to [`project::run_project`] (read and gate the files of a project, build the package
+//! each to `project::run_project` (read and gate the files of a project, build the package
 //! plans, run its files in parallel), which hands each file that passed the gates to
-//! [`file::run_file`] (parse, transforms in registry order on a fresh parse each, re-parse after
+//! `file::run_file` (parse, transforms in registry order on a fresh parse each, re-parse after
 //! each and drop a transform's changes when the result does not parse, findings mapped back to
-//! the original text and filtered by [`suppress`]). The registry of transforms is handed in by
+//! the original text and filtered by `suppress`). The registry of transforms is handed in by
 //! the caller; the engine names none.
 
 mod file;

@@ -1,15 +1,15 @@
 //! The import editor: every edit to `use` items goes through here, and is checked here.
 //!
-//! - [`plan`]: the items new code needs ([`ImportPlan`]): a name already in scope is reused, a
+//! - `plan`: the items new code needs ([`ImportPlan`]): a name already in scope is reused, a
 //!   module alias in scope is used as a prefix, otherwise the item is merged into an existing
 //!   `use` tree or added on a new line; imports are removed only when certainly unused.
-//! - [`remove`]: the one implementation of removing and renaming leaves (the plan's removals
+//! - `remove`: the one implementation of removing and renaming leaves (the plan's removals
 //!   and [`edit_use_leaves`]): a leaf goes with its group element and comma, an emptied item
 //!   with its line.
-//! - [`add`]: merging an added item into an existing `use`, or writing new `use` lines.
-//! - [`scope`]: the `use` items visible at a site and where new ones go.
-//! - [`tree`]: reading `use` trees: leaves, the full path each leaf imports.
-//! - [`guard`]: the invariant every edit keeps: the imported paths change by exactly what was
+//! - `add`: merging an added item into an existing `use`, or writing new `use` lines.
+//! - `scope`: the `use` items visible at a site and where new ones go.
+//! - `tree`: reading `use` trees: leaves, the full path each leaf imports.
+//! - `guard`: the invariant every edit keeps: the imported paths change by exactly what was
 //!   asked (issue 22); otherwise the file is left as it was, with an internal error.
 
 mod add;

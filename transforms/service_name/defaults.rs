@@ -166,8 +166,6 @@ impl FileScan {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-
 /// Renames the defaults of this file's config-struct fields that reach a site.
 pub(super) fn rewrite_defaults(rw: &mut Rewriter<'_>, scan: &FileScan, facts: &PackageFacts) {
     for d in scan.field_defaults() {

@@ -312,5 +312,3 @@ pub(super) fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
     out.findings.extend(rw.findings.into_values());
     out
 }
-
-// ---------------------------------------------------------------------------------------------

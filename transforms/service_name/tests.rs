@@ -1,11 +1,15 @@
-//! Unit tests of the parts that need no project: module paths, path resolution within a
-//! crate, deployment-file values. The transform's behaviour is covered by the fixtures.
+//! Unit tests of the parts: module paths, path resolution within a crate, deployment-file
+//! values, the per-run package facts. The transform's behaviour is covered by the fixtures.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::deployment::deployment_names;
-use super::facts::{absolutize, module_path};
+use super::facts::{self, absolutize, module_path};
+use super::naming_of;
+use crate::engine::context::Project;
+use crate::engine::discover::{discover, DiscoverOptions};
 
 #[test]
 fn module_paths_follow_the_file_layout() {
@@ -96,4 +100,44 @@ fn deployment_values_are_found_in_every_syntax() {
             "llm-x"
         ]
     );
+}
+
+/// The project a run would build for `root` now.
+fn project_of(root: &Path) -> Project {
+    let discovery = discover(
+        &[root.to_path_buf()],
+        &DiscoverOptions {
+            config_override: None,
+        },
+    );
+    discovery.projects.into_iter().next().unwrap().project
+}
+
+#[test]
+fn package_facts_are_computed_once_per_package_and_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"llm-edge-proxy\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let lib = root.join("src/lib.rs");
+    std::fs::write(&lib, "pub mod telemetry;\nuse opentelemetry::KeyValue;\npub fn r() -> KeyValue {\n    KeyValue::new(\"service.name\", telemetry::SERVICE_NAME)\n}\n").unwrap();
+    std::fs::write(
+        root.join("src/telemetry.rs"),
+        "pub const SERVICE_NAME: &str = \"llm-edge-proxy\";\n",
+    )
+    .unwrap();
+    let facts_of =
+        |project: &Project| facts::of_package(project, &project.packages[0], &naming_of(project));
+
+    let run = project_of(&root);
+    let first = facts_of(&run);
+    assert!(first.has_flows());
+    // The site goes away on disk: this run keeps what it computed, the next run sees it.
+    std::fs::write(&lib, "pub mod telemetry;\n").unwrap();
+    assert!(Arc::ptr_eq(&first, &facts_of(&run)));
+    assert!(!facts_of(&project_of(&root)).has_flows());
 }

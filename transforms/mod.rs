@@ -21,11 +21,22 @@ pub mod service_name;
 pub mod temporality;
 pub mod tracing_bridge;
 
-/// Every transform with the source of its file (`explain` prints the `//!` block).
+/// Every transform with the source of its file (`explain` prints the `//!` block): `<module>.rs`,
+/// or the file named after `in` for a transform kept in a folder (`service_name/mod.rs`).
 macro_rules! registry {
-    ($($module:ident :: $ty:ident),* $(,)?) => {
+    ($($module:ident :: $ty:ident $(in $file:literal)?),* $(,)?) => {
         static ALL: &[&dyn Transform] = &[$(&$module::$ty),*];
-        static SOURCES: &[(&str, &str)] = &[$((stringify!($module), include_str!(concat!(stringify!($module), ".rs")))),*];
+        static SOURCES: &[(&str, &str)] = &[$((stringify!($module), source_of!($module $(, $file)?))),*];
+    };
+}
+
+/// The text of a transform's main file.
+macro_rules! source_of {
+    ($module:ident) => {
+        include_str!(concat!(stringify!($module), ".rs"))
+    };
+    ($module:ident, $file:literal) => {
+        include_str!($file)
     };
 }
 
@@ -49,7 +60,7 @@ registry![
     metrics_macros::MetricsMacros,
     metrics_recorder_api::MetricsRecorderApi,
     // Last: it sees the service names the other transforms leave.
-    service_name::ServiceName,
+    service_name::ServiceName in "service_name/mod.rs",
 ];
 
 /// All transforms, in the order they run.

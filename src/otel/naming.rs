@@ -1,6 +1,7 @@
 //! Service names: the `llm.{component}[.{subcomponent}]` convention (design.md §6) and the
 //! mapping from the spellings found in code and deployment files to it. Pure string logic, no
-//! syntax: the `service-name` transform and batch mode's cross-repository table both use it.
+//! syntax and no run: the caller hands over the component, the package names and the
+//! configured [`NamingRules`] (the `service-name` transform reads them from the project).
 //!
 //! Parts are separated by dots; hyphens stay inside a part (`llm.edge-agent.proxy`). A crate's
 //! subcomponent is configured (`[service-name.crates]`) or follows the default rule: strip a
@@ -9,10 +10,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::config::ServiceNameConfig;
-use crate::engine::context::Project;
-
 pub const DEFAULT_PREFIX: &str = "llm";
+
+/// The configured part of the convention (`[service-name]` of `otel-migrate.toml`), borrowed
+/// from wherever the caller keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct NamingRules<'a> {
+    /// `None`: [`DEFAULT_PREFIX`].
+    pub prefix: Option<&'a str>,
+    /// Package name → subcomponent (`""` = the component itself).
+    pub crates: &'a BTreeMap<String, String>,
+    /// Exact literal → name; wins over every rule.
+    pub rename: &'a BTreeMap<String, String>,
+}
 
 /// The naming rules of one project: prefix, component, every crate's name and the known
 /// non-conforming spellings of those names.
@@ -55,23 +65,22 @@ fn is_part(part: &str) -> bool {
 }
 
 impl Naming {
+    /// The naming of a project whose component is `component` and whose packages are named
+    /// `crate_names`.
     pub fn new<'a>(
-        config: &ServiceNameConfig,
+        rules: NamingRules<'_>,
         component: &str,
         crate_names: impl IntoIterator<Item = &'a str>,
     ) -> Naming {
-        let prefix = config
-            .prefix
-            .clone()
-            .unwrap_or_else(|| DEFAULT_PREFIX.to_string());
+        let prefix = rules.prefix.unwrap_or(DEFAULT_PREFIX).to_string();
         let mut naming = Naming {
             prefix,
             component: normalize(component),
             crates: BTreeMap::new(),
-            rename: config.rename.clone(),
+            rename: rules.rename.clone(),
             forms: BTreeMap::new(),
         };
-        let configured: BTreeMap<String, &String> = config
+        let configured: BTreeMap<String, &String> = rules
             .crates
             .iter()
             .map(|(k, v)| (normalize(k), v))
@@ -88,15 +97,6 @@ impl Naming {
         }
         naming.build_forms();
         naming
-    }
-
-    /// The naming of a project: its config, component and workspace packages.
-    pub fn of_project(project: &Project) -> Naming {
-        Naming::new(
-            &project.config.service_name,
-            &project.component,
-            project.packages.iter().map(|p| p.name.as_str()),
-        )
     }
 
     pub fn prefix(&self) -> &str {
@@ -306,12 +306,17 @@ impl Naming {
 mod tests {
     use super::*;
 
+    const NONE: &BTreeMap<String, String> = &BTreeMap::new();
+
+    /// No configuration: the default prefix, the default rule, no renames.
+    const DEFAULT_RULES: NamingRules<'static> = NamingRules {
+        prefix: None,
+        crates: NONE,
+        rename: NONE,
+    };
+
     fn naming(component: &str, crates: &[&str]) -> Naming {
-        Naming::new(
-            &ServiceNameConfig::default(),
-            component,
-            crates.iter().copied(),
-        )
+        Naming::new(DEFAULT_RULES, component, crates.iter().copied())
     }
 
     #[test]
@@ -346,16 +351,17 @@ mod tests {
 
     #[test]
     fn configuration_overrides_the_default_rule() {
-        let mut cfg = ServiceNameConfig {
-            prefix: Some("acme".into()),
-            component: None,
-            ..ServiceNameConfig::default()
+        let crates = BTreeMap::from([
+            ("edge-proxy-svc".to_string(), "proxy".to_string()),
+            ("llm-edge-main".to_string(), String::new()),
+        ]);
+        let rename = BTreeMap::from([("legacy".to_string(), "acme.edge-agent.old".to_string())]);
+        let rules = NamingRules {
+            prefix: Some("acme"),
+            crates: &crates,
+            rename: &rename,
         };
-        cfg.crates.insert("edge-proxy-svc".into(), "proxy".into());
-        cfg.crates.insert("llm-edge-main".into(), "".into());
-        cfg.rename
-            .insert("legacy".into(), "acme.edge-agent.old".into());
-        let n = Naming::new(&cfg, "edge-agent", ["edge-proxy-svc", "llm-edge-main"]);
+        let n = Naming::new(rules, "edge-agent", ["edge-proxy-svc", "llm-edge-main"]);
         assert_eq!(n.name_of_crate("edge-proxy-svc"), "acme.edge-agent.proxy");
         assert_eq!(n.name_of_crate("llm-edge-main"), "acme.edge-agent");
         assert_eq!(
@@ -409,9 +415,12 @@ mod tests {
 
     #[test]
     fn a_spelling_of_two_names_is_not_certain() {
-        let mut cfg = ServiceNameConfig::default();
-        cfg.crates.insert("edge-cache".into(), "store".into());
-        let n = Naming::new(&cfg, "edge-agent", ["llm-edge-cache", "edge-cache"]);
+        let crates = BTreeMap::from([("edge-cache".to_string(), "store".to_string())]);
+        let rules = NamingRules {
+            crates: &crates,
+            ..DEFAULT_RULES
+        };
+        let n = Naming::new(rules, "edge-agent", ["llm-edge-cache", "edge-cache"]);
         // Dotted, both crates spell `llm.edge.cache`; their own names stay certain.
         assert_eq!(
             n.classify("llm.edge.cache", None),

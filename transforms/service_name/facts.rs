@@ -1,0 +1,308 @@
+//! Package facts: what the other files of a package say (which constants and struct fields
+//! flow into a site, which constants the package defines, which config defaults are renamed),
+//! with the module paths that connect them. The engine runs per file; the facts are computed
+//! once per package and run and kept in the project's run state ([`FactsCache`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::scan::{may_have_site, FileScan, Scanner, Site, Value};
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::ImportMap;
+use crate::otel::naming::{Mapping, Naming};
+
+#[derive(Debug, Default)]
+pub(super) struct PackageFacts {
+    /// (struct, field) pairs whose value reaches a site.
+    pub(super) field_flows: BTreeSet<(String, String)>,
+    /// Fields that reach a site through a base whose struct is unknown and matches no single
+    /// struct of the package.
+    pub(super) unresolved_fields: BTreeSet<String>,
+    /// Flowing (struct, field) pairs whose string default was found.
+    pub(super) defaults_seen: BTreeSet<(String, String)>,
+    /// (module path, name) of constants defined in one file that reach a site in another.
+    pub(super) const_flows: BTreeMap<(Vec<String>, String), PathBuf>,
+    /// Every top-level constant of the package: (module path, name).
+    pub(super) const_defs: BTreeSet<(Vec<String>, String)>,
+    /// (struct, field) → (old default, new default) for defaults that were renamed.
+    default_renames: BTreeMap<(String, String), Vec<(String, String)>>,
+}
+
+impl PackageFacts {
+    /// Whether a constant or a struct field of the package reaches a site.
+    pub(super) fn has_flows(&self) -> bool {
+        !self.const_flows.is_empty() || !self.field_flows.is_empty()
+    }
+
+    /// The renames of the default of `field`, of `strukt` when known, else of the only struct
+    /// whose default of that field was renamed.
+    pub(super) fn renamed_default(
+        &self,
+        strukt: Option<&str>,
+        field: &str,
+    ) -> Option<&Vec<(String, String)>> {
+        match strukt {
+            Some(s) => self
+                .default_renames
+                .get(&(s.to_string(), field.to_string())),
+            None => {
+                let mut matching = self.default_renames.iter().filter(|((_, f), _)| f == field);
+                match (matching.next(), matching.next()) {
+                    (Some((_, pairs)), None) => Some(pairs),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// The facts of each package of a project, computed on first use in a run. A run's project
+/// lives for that run only and its files do not change on disk while it runs (edits are
+/// written after it), so nothing here goes stale; a re-run (`--verify`, the next repository
+/// of a batch) builds a new project and a new cache.
+#[derive(Default)]
+pub(super) struct FactsCache {
+    /// Package manifest → its facts, one cell per package so packages compute in parallel and
+    /// each only once.
+    packages: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<PackageFacts>>>>>,
+}
+
+/// The facts of `pkg`, a package of `project`, named by `naming` (the project's).
+pub(super) fn of_package(
+    project: &Project,
+    pkg: &PackageInfo,
+    naming: &Naming,
+) -> Arc<PackageFacts> {
+    let cell = project
+        .state
+        .get::<FactsCache>()
+        .packages
+        .lock()
+        .expect("service-name facts cache")
+        .entry(pkg.manifest_path.clone())
+        .or_default()
+        .clone();
+    cell.get_or_init(|| Arc::new(compute_facts(pkg, naming, &relevant_files(project, pkg))))
+        .clone()
+}
+
+/// Whether a file can say anything about service names.
+fn is_relevant(text: &str) -> bool {
+    text.contains("service") || text.contains("SERVICE") || text.contains("CARGO_PKG_NAME")
+}
+
+/// The files of `pkg` (not of a package nested in it) that can say anything about service
+/// names, with their text.
+fn relevant_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for path in crate::engine::discover::walk(&pkg.dir, false).rust_files {
+        if project
+            .package_for(&path)
+            .is_none_or(|p| p.manifest_path != pkg.manifest_path)
+        {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            if is_relevant(&text) {
+                files.push((path, text));
+            }
+        }
+    }
+    files
+}
+
+/// The value a site takes from elsewhere in the package (under a dropped `.replace(..)`): a
+/// struct field, or a constant not defined in the site's own file.
+fn value_from_package<'a>(site: &'a Site, scan: &FileScan) -> Option<&'a Value> {
+    let value = match &site.value {
+        Value::Replace { receiver, .. } => receiver,
+        v => v,
+    };
+    match value {
+        Value::Field { .. } => Some(value),
+        Value::Const { segments } => {
+            let local = segments.len() == 1 && scan.consts.iter().any(|c| c.name == segments[0]);
+            (!local).then_some(value)
+        }
+        _ => None,
+    }
+}
+
+fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]) -> PackageFacts {
+    let mut facts = PackageFacts::default();
+    let lib = pkg.name.replace('-', "_");
+    let scan_file = |path: &PathBuf, text: &String| {
+        let file = SourceFile::new(path, text.clone());
+        let syntax = file.parse_rust().ok()?;
+        let imports = ImportMap::of_file(&syntax);
+        let scan = Scanner::scan(&file, &syntax, &imports, Some(pkg));
+        Some((path.clone(), module_path(&pkg.dir, path), imports, scan))
+    };
+    // The files with sites first: the other files only matter (for constants, struct fields
+    // and their defaults) when a site's value is a constant or a field, and parsing a big
+    // package twice is the expensive part.
+    let (with_sites, others): (Vec<_>, Vec<_>) = files.iter().partition(|(_, t)| may_have_site(t));
+    let mut scans: Vec<_> = with_sites
+        .into_iter()
+        .filter_map(|(p, t)| scan_file(p, t))
+        .collect();
+    let follows_values = scans.iter().any(|(_, _, _, scan)| {
+        scan.sites
+            .iter()
+            .any(|site| value_from_package(site, scan).is_some())
+    });
+    if follows_values {
+        scans.extend(others.into_iter().filter_map(|(p, t)| scan_file(p, t)));
+    }
+    let structs: Vec<(&String, &Vec<String>)> = scans
+        .iter()
+        .flat_map(|(_, _, _, s)| s.structs.iter())
+        .collect();
+    for (path, module, imports, scan) in &scans {
+        for c in &scan.consts {
+            let mut m = module.clone();
+            m.extend(c.module.iter().cloned());
+            facts.const_defs.insert((m, c.name.clone()));
+        }
+        for value in scan
+            .sites
+            .iter()
+            .filter_map(|s| value_from_package(s, scan))
+        {
+            match value {
+                Value::Field { strukt, field } => {
+                    let owner = strukt.clone().or_else(|| {
+                        let owners: Vec<&String> = structs
+                            .iter()
+                            .filter(|(_, fs)| fs.contains(field))
+                            .map(|(s, _)| *s)
+                            .collect();
+                        (owners.len() == 1).then(|| owners[0].clone())
+                    });
+                    match owner {
+                        Some(s) => {
+                            facts.field_flows.insert((s, field.clone()));
+                        }
+                        None => {
+                            facts.unresolved_fields.insert(field.clone());
+                        }
+                    }
+                }
+                Value::Const { segments } => {
+                    let resolved = imports.resolve_segments(segments);
+                    if let Some(target) = absolutize(module, &resolved, &scan.mod_decls, &lib) {
+                        facts.const_flows.insert(target, path.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (_, _, _, scan) in &scans {
+        for d in scan.field_defaults() {
+            if !facts
+                .field_flows
+                .contains(&(d.strukt.clone(), d.field.clone()))
+            {
+                continue;
+            }
+            facts
+                .defaults_seen
+                .insert((d.strukt.clone(), d.field.clone()));
+            if let Value::Lit { value, .. } = &d.value {
+                if let Mapping::Rename { to, .. } = naming.classify(value, Some(&pkg.name)) {
+                    facts
+                        .default_renames
+                        .entry((d.strukt.clone(), d.field.clone()))
+                        .or_default()
+                        .push((value.clone(), to));
+                }
+            }
+        }
+    }
+    facts
+}
+
+/// The module path of a file of the package: `src/lib.rs` → `[]`, `src/a/b.rs` → `[a, b]`;
+/// other crate roots (`src/bin/x.rs`, `tests/x.rs`) get a `#`-marked first segment.
+pub(super) fn module_path(pkg_dir: &Path, path: &Path) -> Vec<String> {
+    let rel = path.strip_prefix(pkg_dir).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let (root, rest): (Vec<String>, &[String]) = match parts.as_slice() {
+        [src, bin, rest @ ..] if src == "src" && bin == "bin" && !rest.is_empty() => {
+            let first = rest[0].trim_end_matches(".rs").to_string();
+            (vec![format!("#bin:{first}")], &rest[1..])
+        }
+        [src, rest @ ..] if src == "src" => (Vec::new(), rest),
+        [dir, rest @ ..] if !rest.is_empty() => {
+            let first = rest[0].trim_end_matches(".rs").to_string();
+            (vec![format!("#{dir}:{first}")], &rest[1..])
+        }
+        _ => (Vec::new(), &[][..]),
+    };
+    let mut out = root;
+    for (i, p) in rest.iter().enumerate() {
+        let last = i + 1 == rest.len();
+        if last {
+            let stem = p.trim_end_matches(".rs");
+            if !(matches!(stem, "mod" | "main") || (stem == "lib" && out.is_empty() && i == 0)) {
+                out.push(stem.to_string());
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// The (module, name) a path used in module `module` refers to, when it stays in the crate.
+pub(super) fn absolutize(
+    module: &[String],
+    segments: &[String],
+    mod_decls: &BTreeSet<String>,
+    lib: &str,
+) -> Option<(Vec<String>, String)> {
+    let (name, path) = segments.split_last()?;
+    // `llm_edge_proxy::names::X` from a binary or test of the package: the library's module.
+    if path.first().is_some_and(|f| f == lib) {
+        return Some((path[1..].to_vec(), name.clone()));
+    }
+    let root: Vec<String> = module
+        .first()
+        .filter(|m| m.starts_with('#'))
+        .cloned()
+        .into_iter()
+        .collect();
+    let mut out: Vec<String>;
+    let mut rest = path;
+    match path.first().map(String::as_str) {
+        Some("crate") => {
+            out = root;
+            rest = &path[1..];
+        }
+        Some("self") | Some("super") => {
+            out = module.to_vec();
+            while let Some(first) = rest.first() {
+                match first.as_str() {
+                    "self" => rest = &rest[1..],
+                    "super" => {
+                        out.pop();
+                        rest = &rest[1..];
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Some(first) if module.len() == root.len() || mod_decls.contains(first) => {
+            out = module.to_vec();
+        }
+        _ => return None,
+    }
+    out.extend(rest.iter().cloned());
+    Some((out, name.clone()))
+}

@@ -1,0 +1,143 @@
+//! Unit tests of the parts: module paths, path resolution within a crate, deployment-file
+//! values, the per-run package facts. The transform's behaviour is covered by the fixtures.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::deployment::deployment_names;
+use super::facts::{self, absolutize, module_path};
+use super::naming_of;
+use crate::engine::context::Project;
+use crate::engine::discover::{discover, DiscoverOptions};
+
+#[test]
+fn module_paths_follow_the_file_layout() {
+    let dir = Path::new("/p");
+    assert_eq!(
+        module_path(dir, Path::new("/p/src/lib.rs")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        module_path(dir, Path::new("/p/src/main.rs")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        module_path(dir, Path::new("/p/src/telemetry.rs")),
+        vec!["telemetry"]
+    );
+    assert_eq!(module_path(dir, Path::new("/p/src/a/mod.rs")), vec!["a"]);
+    assert_eq!(module_path(dir, Path::new("/p/src/a/b.rs")), vec!["a", "b"]);
+    assert_eq!(
+        module_path(dir, Path::new("/p/src/bin/replay.rs")),
+        vec!["#bin:replay"]
+    );
+}
+
+#[test]
+fn paths_resolve_within_the_crate_only() {
+    let decls: BTreeSet<String> = ["telemetry".to_string()].into();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        absolutize(&[], &s(&["telemetry", "SERVICE_NAME"]), &decls, "lib"),
+        Some((s(&["telemetry"]), "SERVICE_NAME".to_string()))
+    );
+    assert_eq!(
+        absolutize(
+            &s(&["a"]),
+            &s(&["crate", "telemetry", "X"]),
+            &BTreeSet::new(),
+            "lib"
+        ),
+        Some((s(&["telemetry"]), "X".to_string()))
+    );
+    assert_eq!(
+        absolutize(
+            &s(&["a", "b"]),
+            &s(&["super", "X"]),
+            &BTreeSet::new(),
+            "lib"
+        ),
+        Some((s(&["a"]), "X".to_string()))
+    );
+    assert_eq!(
+        absolutize(
+            &s(&["a"]),
+            &s(&["other_crate", "X"]),
+            &BTreeSet::new(),
+            "lib"
+        ),
+        None
+    );
+    assert_eq!(
+        absolutize(
+            &s(&["#bin:replay"]),
+            &s(&["lib", "names", "X"]),
+            &BTreeSet::new(),
+            "lib"
+        ),
+        Some((s(&["names"]), "X".to_string()))
+    );
+}
+
+#[test]
+fn deployment_values_are_found_in_every_syntax() {
+    let text = "OTEL_SERVICE_NAME=llm-edge-agent\nENV OTEL_SERVICE_NAME llm-edge-proxy\n  OTEL_SERVICE_NAME: \"edge-agent\"\n- name: OTEL_SERVICE_NAME\n  value: llm-edge-cache\nOTEL_RESOURCE_ATTRIBUTES=deployment.environment=prod,service.name=llm-x\n# OTEL_SERVICE_NAME=commented\nOTEL_SERVICE_NAME=${NAME}\n";
+    let found: Vec<String> = deployment_names(text)
+        .into_iter()
+        .map(|(r, v)| {
+            assert_eq!(&text[r.start..r.end], v);
+            v
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            "llm-edge-agent",
+            "llm-edge-proxy",
+            "edge-agent",
+            "llm-edge-cache",
+            "llm-x"
+        ]
+    );
+}
+
+/// The project a run would build for `root` now.
+fn project_of(root: &Path) -> Project {
+    let discovery = discover(
+        &[root.to_path_buf()],
+        &DiscoverOptions {
+            config_override: None,
+        },
+    );
+    discovery.projects.into_iter().next().unwrap().project
+}
+
+#[test]
+fn package_facts_are_computed_once_per_package_and_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root: PathBuf = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"llm-edge-proxy\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let lib = root.join("src/lib.rs");
+    std::fs::write(&lib, "pub mod telemetry;\nuse opentelemetry::KeyValue;\npub fn r() -> KeyValue {\n    KeyValue::new(\"service.name\", telemetry::SERVICE_NAME)\n}\n").unwrap();
+    std::fs::write(
+        root.join("src/telemetry.rs"),
+        "pub const SERVICE_NAME: &str = \"llm-edge-proxy\";\n",
+    )
+    .unwrap();
+    let facts_of =
+        |project: &Project| facts::of_package(project, &project.packages[0], &naming_of(project));
+
+    let run = project_of(&root);
+    let first = facts_of(&run);
+    assert!(first.has_flows());
+    // The site goes away on disk: this run keeps what it computed, the next run sees it.
+    std::fs::write(&lib, "pub mod telemetry;\n").unwrap();
+    assert!(Arc::ptr_eq(&first, &facts_of(&run)));
+    assert!(!facts_of(&project_of(&root)).has_flows());
+}

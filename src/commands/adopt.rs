@@ -20,7 +20,7 @@ use syn::spanned::Spanned;
 
 use crate::commands::migrate;
 use crate::commands::output::print_outcome;
-use crate::commands::{Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
+use crate::commands::{exit_code, Presentation};
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::discover::{discover, DiscoverOptions};
@@ -637,13 +637,7 @@ pub fn command(
     let mut report = RunReport::from_result(&result);
     let verified = migrate::verify_if(verify, &result, &paths, &mut report);
     print_outcome(presentation, &result, &report, true);
-    if !report.errors.is_empty() {
-        EXIT_ERROR
-    } else if !verified {
-        EXIT_CHECK_FAILED
-    } else {
-        EXIT_OK
-    }
+    exit_code(!report.errors.is_empty(), !verified)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::commands::output::{print_diffs, print_findings, print_outcome};
 use crate::commands::verify;
-use crate::commands::{ColorChoice, Format, Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK};
+use crate::commands::{exit_code, ColorChoice, Format, Presentation, EXIT_ERROR};
 use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, Summary};
 use crate::engine::write::write_changes;
@@ -75,13 +75,10 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     let mut report = RunReport::from_result(&result);
     let verified = verify_if(args.verify, &result, &options.paths, &mut report);
     print_outcome(&args.presentation(), &result, &report, true);
-    if !report.errors.is_empty() {
-        EXIT_ERROR
-    } else if (gate && report.check_fails()) || !verified {
-        EXIT_CHECK_FAILED
-    } else {
-        EXIT_OK
-    }
+    exit_code(
+        !report.errors.is_empty(),
+        (gate && report.check_fails()) || !verified,
+    )
 }
 
 /// `diff`/`check` in text form: each project's diffs and findings are printed as soon as it is
@@ -107,13 +104,7 @@ fn streamed_dry_run(presentation: &Presentation, options: &RunOptions, gate: boo
         let _ = writeln!(err, "error: {}: {}", e.path, e.message);
     }
     let _ = writeln!(err, "{}", summary.line());
-    if !errors.is_empty() {
-        EXIT_ERROR
-    } else if gate && summary.check_fails() {
-        EXIT_CHECK_FAILED
-    } else {
-        EXIT_OK
-    }
+    exit_code(!errors.is_empty(), gate && summary.check_fails())
 }
 
 /// Runs `--verify` when asked and records it in the report; whether the code compiles (true
@@ -193,11 +184,5 @@ pub fn apply(
     if args.format == Format::Text {
         eprintln!("otel-migrate: wrote {} file(s)", outcome.written);
     }
-    if !report.errors.is_empty() {
-        EXIT_ERROR
-    } else if !verified {
-        EXIT_CHECK_FAILED
-    } else {
-        EXIT_OK
-    }
+    exit_code(!report.errors.is_empty(), !verified)
 }

@@ -17,6 +17,18 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_CHECK_FAILED: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
+/// The exit code of a command: 2 on any error, else 1 when it `failed` (a check gate or a
+/// verify that did not compile), else 0.
+pub fn exit_code(errors: bool, failed: bool) -> u8 {
+    if errors {
+        EXIT_ERROR
+    } else if failed {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,

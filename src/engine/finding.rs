@@ -67,6 +67,10 @@ pub struct Finding {
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// Where the construct ends (1-based line; column in characters, exclusive): a finding on
+    /// a chain covers every call in it.
+    pub end_line: usize,
+    pub end_column: usize,
     pub transform: String,
     pub severity: Severity,
     pub message: String,
@@ -85,10 +89,13 @@ impl Finding {
         raw: RawFinding,
     ) -> Finding {
         let (line, column) = file.line_col(raw.range.start);
+        let (end_line, end_column) = file.line_col(raw.range.end);
         Finding {
             path: display_path.to_path_buf(),
             line,
             column,
+            end_line,
+            end_column,
             transform: transform.to_string(),
             severity: raw.severity,
             message: raw.message,
@@ -108,6 +115,8 @@ impl Finding {
             path: path.to_path_buf(),
             line: 1,
             column: 1,
+            end_line: 1,
+            end_column: 1,
             transform: transform.to_string(),
             severity,
             message: message.into(),

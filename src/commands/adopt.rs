@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use syn::spanned::Spanned;
 
-use crate::commands::migrate;
+use crate::commands::migrate::{self, WriteOptions};
 use crate::commands::output::print_outcome;
 use crate::commands::{exit_code, Presentation};
 use crate::engine::config::Config;
@@ -624,16 +624,17 @@ pub fn command(
     path: PathBuf,
     presentation: &Presentation,
     dry_run: bool,
-    allow_dirty: bool,
-    verify: bool,
+    write: &WriteOptions,
 ) -> u8 {
     let paths = vec![path];
     let mut result = RunResult::default();
     let plan = plan(&paths, None, &result);
     overlay(&mut result, plan);
     if !dry_run {
-        return migrate::apply(presentation, result, allow_dirty, verify, &paths);
+        return migrate::apply(presentation, result, write, &paths);
     }
+    write.containment.enforce(&mut result);
+    let verify = write.verify;
     let mut report = RunReport::from_result(&result);
     let verified = migrate::verify_if(verify, &result, &paths, &mut report);
     print_outcome(presentation, &result, &report, true);

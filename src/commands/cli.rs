@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::batch::BatchArgs;
-use crate::commands::migrate::RunArgs;
+use crate::commands::migrate::{RunArgs, WriteOptions};
 use crate::commands::{
     adopt, batch, migrate, ColorChoice, Format, Presentation, EXIT_ERROR, EXIT_OK,
 };
+use crate::engine::containment::Containment;
 use crate::transforms;
 
 #[derive(Debug, Parser)]
@@ -51,9 +52,13 @@ pub enum Command {
         /// Write even when files to change have uncommitted modifications.
         #[arg(long)]
         allow_dirty: bool,
-        /// Compile-check the result (cargo check on a temporary copy).
+        /// Compile-check the result (cargo check on a temporary copy). This RUNS the project's
+        /// build scripts and procedural macros: verify untrusted repositories in a sandbox.
         #[arg(long)]
         verify: bool,
+        /// Write even through symbolic links that lead outside PATH (refused by default).
+        #[arg(long)]
+        write_through_symlinks: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -111,12 +116,18 @@ pub fn run(cli: Cli) -> u8 {
             dry_run,
             allow_dirty,
             verify,
+            write_through_symlinks,
             format,
             color,
         } => {
             let path = path.unwrap_or_else(|| PathBuf::from("."));
             let presentation = Presentation { format, color };
-            adopt::command(path, &presentation, dry_run, allow_dirty, verify)
+            let write = WriteOptions {
+                allow_dirty,
+                verify,
+                containment: Containment::new(std::slice::from_ref(&path), write_through_symlinks),
+            };
+            adopt::command(path, &presentation, dry_run, &write)
         }
         Command::Batch(args) => batch::command(&args),
     }

@@ -9,6 +9,8 @@ use clap::Args;
 use crate::commands::output::{print_diffs, print_findings, print_outcome};
 use crate::commands::verify;
 use crate::commands::{exit_code, ColorChoice, Format, Presentation, EXIT_ERROR};
+use crate::engine::config::Config;
+use crate::engine::containment::Containment;
 use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, Summary};
 use crate::engine::write::write_changes;
@@ -35,9 +37,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub include_orphans: bool,
     /// Compile-check the migrated code: `cargo check --all-targets` on a temporary copy of each
-    /// project (exit 1 when it fails).
+    /// project (exit 1 when it fails). This RUNS the project's build scripts and procedural
+    /// macros (and its dependencies'): verify untrusted repositories in a sandbox or container.
     #[arg(long)]
     pub verify: bool,
+    /// Write changed files even through symbolic links that lead outside the project or PATH
+    /// (refused by default); the dirty-tree check then covers the target's git work tree too.
+    #[arg(long)]
+    pub write_through_symlinks: bool,
 }
 
 impl RunArgs {
@@ -62,16 +69,32 @@ impl RunArgs {
             include_orphans: self.include_orphans,
         }
     }
+
+    /// Where this run may write: inside the PATHs, through links out of them only when the
+    /// flag or the `--config` file allows it (a repository's own config cannot).
+    pub fn containment(&self) -> Containment {
+        let from_config = self
+            .config
+            .as_ref()
+            .and_then(|f| Config::load(f).ok())
+            .is_some_and(|c| c.write_through_symlinks);
+        Containment::new(
+            &self.options().paths,
+            self.write_through_symlinks || from_config,
+        )
+    }
 }
 
 /// `diff` and `check`: run, optionally verify, print; `check` also fails on pending changes
 /// and on error/warning findings.
 pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     let options = args.options();
+    let containment = args.containment();
     if args.format == Format::Text && !args.verify {
-        return streamed_dry_run(&args.presentation(), &options, gate);
+        return streamed_dry_run(&args.presentation(), &options, &containment, gate);
     }
-    let result = pipeline::run(transforms::all(), &options);
+    let mut result = pipeline::run(transforms::all(), &options);
+    containment.enforce(&mut result);
     let mut report = RunReport::from_result(&result);
     let verified = verify_if(args.verify, &result, &options.paths, &mut report);
     print_outcome(&args.presentation(), &result, &report, true);
@@ -84,12 +107,18 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
 /// `diff`/`check` in text form: each project's diffs and findings are printed as soon as it is
 /// done, then dropped, so memory stays flat however big the tree. (JSON is one document and
 /// `--verify` needs every change: those keep the whole run.)
-fn streamed_dry_run(presentation: &Presentation, options: &RunOptions, gate: bool) -> u8 {
+fn streamed_dry_run(
+    presentation: &Presentation,
+    options: &RunOptions,
+    containment: &Containment,
+    gate: bool,
+) -> u8 {
     let stdout_color = presentation.color_for(std::io::stdout().is_terminal());
     let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
     let mut summary = Summary::default();
     let mut errors = Vec::new();
-    pipeline::run_each(transforms::all(), options, |result| {
+    pipeline::run_each(transforms::all(), options, |mut result| {
+        containment.enforce(&mut result);
         let report = RunReport::from_result(&result);
         print_diffs(&report, stdout_color);
         print_findings(&result, stderr_color);
@@ -130,25 +159,31 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
     let options = args.options();
     let result = pipeline::run(transforms::all(), &options);
     let presentation = args.presentation();
-    apply(
-        &presentation,
-        result,
+    let write = WriteOptions {
         allow_dirty,
-        args.verify,
-        &options.paths,
-    )
+        verify: args.verify,
+        containment: args.containment(),
+    };
+    apply(&presentation, result, &write, &options.paths)
+}
+
+/// How [`apply`] writes.
+pub struct WriteOptions {
+    pub allow_dirty: bool,
+    pub verify: bool,
+    pub containment: Containment,
 }
 
 /// Writes a run's changes and prints the outcome (also `adopt`'s way to write).
 pub fn apply(
     args: &Presentation,
-    result: RunResult,
-    allow_dirty: bool,
-    verify: bool,
+    mut result: RunResult,
+    write: &WriteOptions,
     paths: &[PathBuf],
 ) -> u8 {
+    write.containment.enforce(&mut result);
     let mut report = RunReport::from_result(&result);
-    let outcome = write_changes(&result, allow_dirty);
+    let outcome = write_changes(&result, write.allow_dirty, &write.containment);
     if outcome.outside_git > 0 {
         eprintln!(
             "note: {} file(s) are not in a git repository; writing them without a dirty-tree check",
@@ -179,7 +214,7 @@ pub fn apply(
         });
     }
     report.summary.errors = report.errors.len();
-    let verified = verify_if(verify, &result, paths, &mut report);
+    let verified = verify_if(write.verify, &result, paths, &mut report);
     print_outcome(args, &result, &report, false);
     if args.format == Format::Text {
         eprintln!("otel-migrate: wrote {} file(s)", outcome.written);

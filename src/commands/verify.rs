@@ -3,7 +3,12 @@
 //! the migrated texts laid over the copy, and `cargo check --all-targets` runs there (once more
 //! with `--all-features` when a manifest declares features) against the registry, with one
 //! shared target directory so the OpenTelemetry crates build once. The user's tree is never
-//! touched, so this works for a dry run as well as after `apply`.
+//! touched, so this works for a dry run as well as after `apply`. Symbolic links are copied as
+//! links and a migrated file replaces its link in the copy: nothing is written through them.
+//!
+//! `cargo check` runs the project's build scripts and procedural macros (and its
+//! dependencies'): verifying an untrusted repository runs its code (the README says so, and
+//! `--help` too).
 //!
 //! A failure is reported with its first compiler errors, located in the user's files and
 //! attributed to the transforms whose edits produced those lines when that can be told.
@@ -13,6 +18,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::engine::edit::TextRange;
+use crate::engine::fs;
 use crate::engine::pipeline::{FileResult, RunResult};
 use crate::engine::report::display_path;
 pub use crate::engine::verify_report::{CompileError, ProjectCheck, VerifyReport, VerifyStatus};
@@ -129,11 +135,25 @@ fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, 
         .path()
         .join(root.file_name().unwrap_or("project".as_ref()));
     copy_tree(root, &copy_root).map_err(|e| format!("cannot copy {}: {e}", root.display()))?;
+    let copy_real = copy_root
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve {}: {e}", copy_root.display()))?;
     for f in files.iter().filter(|f| f.changed()) {
         let Ok(rel) = f.path.strip_prefix(root) else {
             continue;
         };
         let to = copy_root.join(rel);
+        // A link in the copy is replaced by the migrated file, never written through.
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::fs::remove_file(&to).map_err(|e| e.to_string())?;
+        }
+        if let Some(target) = fs::leaves(&to, &copy_real) {
+            return Err(format!(
+                "{} leads outside the copy to {}: not written",
+                rel.display(),
+                target.display()
+            ));
+        }
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
@@ -143,6 +163,8 @@ fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, 
     Ok(dir)
 }
 
+/// Copies `from` into `to`, symbolic links as links (never followed: a link out of the tree
+/// stays a link, a loop is not walked into).
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     let has_manifest = from.join("Cargo.toml").is_file();
@@ -155,11 +177,28 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         {
             continue;
         }
-        if path.is_dir() {
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            copy_link(&path, &to.join(&name))?;
+        } else if kind.is_dir() {
             copy_tree(&path, &to.join(&name))?;
-        } else if path.is_file() {
+        } else if kind.is_file() {
             std::fs::copy(&path, to.join(&name))?;
         }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn copy_link(link: &Path, to: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(std::fs::read_link(link)?, to)
+}
+
+/// Elsewhere a link's target is copied when it is a file (links need privileges there).
+#[cfg(not(unix))]
+fn copy_link(link: &Path, to: &Path) -> std::io::Result<()> {
+    if link.is_file() {
+        std::fs::copy(link, to)?;
     }
     Ok(())
 }

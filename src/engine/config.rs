@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::engine::finding::{Finding, Severity};
+
 pub const CONFIG_FILE: &str = "otel-migrate.toml";
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -32,6 +34,22 @@ pub struct Config {
     pub targets: BTreeMap<String, String>,
     #[serde(default)]
     pub service_name: ServiceNameConfig,
+    /// Write changed files through symbolic links that lead outside the tree. Honoured only
+    /// where the user names the config (`--config FILE`, a batch entry): a repository's own
+    /// file must not be able to send writes elsewhere ([`ignored_permission`]).
+    #[serde(default)]
+    pub write_through_symlinks: bool,
+}
+
+/// The `warning` for a repository's own config that sets `write-through-symlinks`: ignored.
+pub fn ignored_permission(config_file: &Path) -> Finding {
+    Finding::about_path(
+        config_file,
+        "engine",
+        Severity::Warning,
+        "`write-through-symlinks` in a repository's own config is ignored: the repository cannot allow writes outside itself",
+    )
+    .with_suggestion("pass --write-through-symlinks, or set it in the file given to --config or in the batch entry")
 }
 
 /// `allow = ["service-name"]` or `allow = [{ transform = "service-name", path = "src/legacy/**" }]`.
@@ -134,5 +152,9 @@ mod tests {
         assert!(c.allow[1].matches("metrics-macros", Path::new("crates/legacy/src/a.rs")));
         assert!(!c.allow[1].matches("metrics-macros", Path::new("crates/new/src/a.rs")));
         assert!(Config::parse("skipp = []").is_err());
+        assert!(
+            Config::parse("write-through-symlinks = true").is_ok_and(|c| c.write_through_symlinks)
+        );
+        assert!(Config::parse("write-through-symlink = true").is_err());
     }
 }

@@ -13,9 +13,10 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
-use crate::engine::config::{Config, CONFIG_FILE};
+use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::context::{names_telemetry_crate, Project};
 use crate::engine::finding::{Finding, Severity};
+use crate::engine::fs;
 use crate::engine::manifest::{Lockfile, Manifest};
 
 /// What a walk found, sorted.
@@ -25,6 +26,9 @@ pub struct Walked {
     pub rust_files: Vec<PathBuf>,
     /// Deployment files that may set service names (`.env`, Dockerfiles, YAML).
     pub deployment_files: Vec<PathBuf>,
+    /// One `note` per symbolic link the walk did not enter or read: a directory outside the
+    /// tree, a loop, a manifest outside the tree.
+    pub skipped_links: Vec<Finding>,
 }
 
 pub fn is_deployment_file(path: &Path) -> bool {
@@ -68,23 +72,22 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
         .run(|| {
             Box::new(|entry| {
                 if let Ok(e) = entry {
-                    // Symlinked files are files of the tree too (a dangling one is reported
-                    // when it is read); symlinked directories are not followed.
-                    let is_file_like = e
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || (t.is_symlink() && !e.path().is_dir()));
-                    if is_file_like {
-                        let mut local = Walked::default();
+                    let mut local = Walked::default();
+                    if e.path_is_symlink() {
+                        symlink(e.path(), root, &mut local);
+                    } else if e.file_type().is_some_and(|t| t.is_file()) {
                         classify(e.path(), &mut local);
-                        if manifests_only {
-                            local.rust_files.clear();
-                            local.deployment_files.clear();
-                        }
-                        let mut all = found.lock().expect("walk lock");
-                        all.manifests.append(&mut local.manifests);
-                        all.rust_files.append(&mut local.rust_files);
-                        all.deployment_files.append(&mut local.deployment_files);
                     }
+                    if manifests_only {
+                        local.rust_files.clear();
+                        local.deployment_files.clear();
+                        local.skipped_links.clear();
+                    }
+                    let mut all = found.lock().expect("walk lock");
+                    all.manifests.append(&mut local.manifests);
+                    all.rust_files.append(&mut local.rust_files);
+                    all.deployment_files.append(&mut local.deployment_files);
+                    all.skipped_links.append(&mut local.skipped_links);
                 }
                 WalkState::Continue
             })
@@ -93,7 +96,48 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
     w.manifests.sort();
     w.rust_files.sort();
     w.deployment_files.sort();
+    w.skipped_links.sort_by(|a, b| a.path.cmp(&b.path));
     w
+}
+
+/// A symbolic link met by the walk (links are never followed into directories, so the walk
+/// cannot loop). A linked file is a file of the tree (a dangling one is reported when it is
+/// read; one that leads outside is read but never written: `engine::containment`), except a
+/// manifest leading outside, which is not read. A linked directory is not walked: inside the
+/// tree its target is walked anyway; outside, or as a loop, a `note` says so.
+fn symlink(link: &Path, root: &Path, w: &mut Walked) {
+    let note = |message: String| Finding::about_path(link, "engine", Severity::Note, message);
+    let target = match std::fs::canonicalize(link) {
+        Ok(target) => target,
+        Err(e) if fs::is_symlink_loop(&e) => {
+            w.skipped_links
+                .push(note("symbolic link loop: skipped".to_string()));
+            return;
+        }
+        Err(_) => return classify(link, w),
+    };
+    let outside = !target.starts_with(root);
+    if target.is_dir() {
+        let shown = target.display();
+        if outside {
+            w.skipped_links.push(note(format!(
+                "symbolic link to the directory `{shown}`, outside `{}`: not walked",
+                root.display()
+            )));
+        } else if link.starts_with(&target) {
+            w.skipped_links.push(note(format!(
+                "symbolic link loop: `{shown}` contains the link; not walked again"
+            )));
+        }
+    } else if outside && link.file_name().is_some_and(|n| n == "Cargo.toml") {
+        w.skipped_links.push(note(format!(
+            "manifest is a symbolic link to `{}`, outside `{}`: not read",
+            target.display(),
+            root.display()
+        )));
+    } else {
+        classify(link, w);
+    }
 }
 
 fn classify(path: &Path, w: &mut Walked) {
@@ -206,6 +250,7 @@ fn walk_paths(paths: &[PathBuf], out: &mut Discovery) -> Found {
             .walked
             .deployment_files
             .append(&mut w.deployment_files);
+        out.findings.append(&mut w.skipped_links);
         found.context_manifests.extend(enclosing_manifests(&path));
         found.loose_roots.push(if path.is_dir() {
             path.clone()
@@ -448,6 +493,40 @@ pub fn git_root_of(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The project's own `otel-migrate.toml` (at its root, else at its git work tree's root), read
+/// only when it stays inside that tree; the error is also recorded in `out`.
+fn own_config(root: &Path, git_root: Option<&Path>, out: &mut Discovery) -> Result<Config, String> {
+    let own = root.join(CONFIG_FILE);
+    let repo = git_root.map(|g| g.join(CONFIG_FILE));
+    let file = if own.is_file() {
+        Some(own)
+    } else {
+        repo.filter(|r| r.is_file())
+    };
+    let Some(file) = file else {
+        return Ok(Config::default());
+    };
+    let loaded = match fs::leaves(&file, git_root.unwrap_or(root)) {
+        Some(target) => Err(format!(
+            "the config file is a symbolic link to `{}`, outside the tree: not read; pass that file with --config to use it",
+            target.display()
+        )),
+        None => Config::load(&file),
+    };
+    match loaded {
+        Ok(c) => {
+            if c.write_through_symlinks {
+                out.findings.push(ignored_permission(&file));
+            }
+            Ok(c)
+        }
+        Err(e) => {
+            out.errors.push((file, e.clone()));
+            Err(e)
+        }
+    }
+}
+
 fn new_project(
     root: PathBuf,
     manifests: Vec<Manifest>,
@@ -458,34 +537,34 @@ fn new_project(
     let mut config_error = None;
     let config = match opts.config_override {
         Some(c) => c.clone(),
-        None => {
-            let own = root.join(CONFIG_FILE);
-            let repo = git_root.as_ref().map(|g| g.join(CONFIG_FILE));
-            let file = if own.is_file() {
-                Some(own)
-            } else {
-                repo.filter(|r| r.is_file())
-            };
-            match file {
-                Some(f) => match Config::load(&f) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        out.errors.push((f, e.clone()));
-                        config_error = Some(e);
-                        Config::default()
-                    }
-                },
-                None => Config::default(),
-            }
-        }
+        None => own_config(&root, git_root.as_deref(), out).unwrap_or_else(|e| {
+            config_error = Some(e);
+            Config::default()
+        }),
     };
+    let tree = git_root.as_deref().unwrap_or(&root);
     // The lock only refines the versions of telemetry dependencies: skip reading it for the
     // (many) projects that declare none — on a crate registry most ship a large Cargo.lock.
     let lockfile = manifests
         .iter()
         .any(|m| m.deps.iter().any(|d| names_telemetry_crate(&d.package)))
-        .then(|| std::fs::read_to_string(root.join("Cargo.lock")).ok())
-        .flatten()
+        .then(|| root.join("Cargo.lock"))
+        .filter(|lock| match fs::leaves(lock, tree) {
+            None => true,
+            Some(target) => {
+                out.findings.push(Finding::about_path(
+                    lock,
+                    "engine",
+                    Severity::Note,
+                    format!(
+                        "Cargo.lock is a symbolic link to `{}`, outside the tree: not read (versions come from the manifests)",
+                        target.display()
+                    ),
+                ));
+                false
+            }
+        })
+        .and_then(|lock| std::fs::read_to_string(lock).ok())
         .and_then(|t| Lockfile::parse(&t).ok());
     let component = config.service_name.component.clone().unwrap_or_else(|| {
         root.file_name()

@@ -11,6 +11,8 @@
 //!   (byte-range edits, overlap-checked), [`item_edit`] (deleting whole items and lines),
 //!   [`manifest_edit`] (format-preserving manifest edits), [`syntax`] (spans to byte ranges,
 //!   the import map, macro fragments).
+//! - Safety: [`containment`] (writes stay inside the tree: symbolic links out of it are not
+//!   written through unless the user allows it).
 //! - Results: [`finding`] (findings and their rendering), [`report`] (the JSON report),
 //!   [`diff`] (unified diffs), [`verify_report`] (what `--verify` found, as the report shows
 //!   it), [`write`](mod@write) (atomic writes after the dirty check), [`fs`], [`vcs`].
@@ -19,6 +21,7 @@
 
 pub mod changes;
 pub mod config;
+pub mod containment;
 pub mod context;
 pub mod diff;
 pub mod discover;

@@ -28,8 +28,13 @@ pub struct BatchArgs {
     #[arg(long)]
     pub allow_dirty: bool,
     /// Compile-check each repository (the written tree, or a temporary copy on a dry run).
+    /// This RUNS each repository's build scripts and procedural macros: verify untrusted
+    /// repositories in a sandbox or container.
     #[arg(long)]
     pub verify: bool,
+    /// With --apply: write even through symbolic links that lead outside a repository.
+    #[arg(long)]
+    pub write_through_symlinks: bool,
     /// CI gate: exit 1 when a change is pending or an error/warning finding exists.
     #[arg(long, conflicts_with = "apply")]
     pub check: bool,
@@ -71,6 +76,7 @@ pub fn command(args: &BatchArgs) -> u8 {
         only: args.only.clone(),
         skip: args.skip.clone(),
         include_orphans: args.include_orphans,
+        write_through_symlinks: args.write_through_symlinks,
     };
     let progress = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()

@@ -28,9 +28,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::adopt;
 use crate::commands::verify::{self, VerifyReport};
-use crate::engine::config::{Config, CONFIG_FILE};
+use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
+use crate::engine::containment::Containment;
 use crate::engine::discover::{is_deployment_file, walk};
-use crate::engine::finding::Severity;
+use crate::engine::finding::{Finding, Severity};
+use crate::engine::fs;
 use crate::engine::manifest::{Lockfile, Manifest};
 use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, SeverityCounts, REPORT_VERSION};
@@ -103,9 +105,23 @@ pub fn load(file: &Path) -> Result<Vec<RepoSpec>, String> {
     Ok(out)
 }
 
-/// The repository's own `otel-migrate.toml` with the batch entry's keys laid over it.
-pub fn repo_config(repo: &Path, settings: &toml::Table) -> Result<Config, String> {
+/// The repository's own `otel-migrate.toml` with the batch entry's keys laid over it, and the
+/// warning when the own file tries to set `write-through-symlinks` (only the batch entry may:
+/// the key is dropped from the own file).
+pub fn repo_config(
+    repo: &Path,
+    settings: &toml::Table,
+) -> Result<(Config, Option<Finding>), String> {
     let own_path = repo.join(CONFIG_FILE);
+    let tree =
+        fs::real_path(repo).map_err(|e| format!("cannot resolve {}: {e}", repo.display()))?;
+    if let Some(target) = fs::leaves(&own_path, &tree) {
+        return Err(format!(
+            "{} is a symbolic link to {}, outside the repository: not read; put its keys in the batch entry",
+            own_path.display(),
+            target.display()
+        ));
+    }
     let mut merged = if own_path.is_file() {
         let text = std::fs::read_to_string(&own_path)
             .map_err(|e| format!("cannot read {}: {e}", own_path.display()))?;
@@ -119,8 +135,12 @@ pub fn repo_config(repo: &Path, settings: &toml::Table) -> Result<Config, String
     } else {
         toml::Table::new()
     };
+    let ignored = merged
+        .remove(PERMISSION_KEY)
+        .is_some_and(|v| v.as_bool() != Some(false))
+        .then(|| ignored_permission(&own_path));
     overlay(&mut merged, settings, 0);
-    toml::Value::Table(merged)
+    let config = toml::Value::Table(merged)
         .try_into::<Config>()
         .map_err(|e| {
             format!(
@@ -128,8 +148,12 @@ pub fn repo_config(repo: &Path, settings: &toml::Table) -> Result<Config, String
                 repo.display(),
                 e.to_string().trim_end()
             )
-        })
+        })?;
+    Ok((config, ignored))
 }
+
+/// The config key that allows writing through symbolic links out of the repository.
+const PERMISSION_KEY: &str = "write-through-symlinks";
 
 /// Tables merge key by key down to the maps of `[service-name]`; other values are replaced.
 fn overlay(base: &mut toml::Table, top: &toml::Table, depth: usize) {
@@ -153,6 +177,8 @@ pub struct BatchOptions {
     pub only: Vec<String>,
     pub skip: Vec<String>,
     pub include_orphans: bool,
+    /// `--write-through-symlinks` for every repository (a batch entry may set it for its own).
+    pub write_through_symlinks: bool,
 }
 
 /// What happened to one repository.
@@ -235,7 +261,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
     if !spec.path.is_dir() {
         return RepoRun::failed(spec, "repository path does not exist".to_string());
     }
-    let config = match repo_config(&spec.path, &spec.settings) {
+    let (config, ignored) = match repo_config(&spec.path, &spec.settings) {
         Ok(c) => c,
         Err(e) => return RepoRun::failed(spec, e),
     };
@@ -255,9 +281,15 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
         let plan = adopt::plan(&paths, Some(&config), &result);
         adopt::overlay(&mut result, plan);
     }
+    result.findings.extend(ignored);
+    let containment = Containment::new(
+        &paths,
+        opts.write_through_symlinks || config.write_through_symlinks,
+    );
+    containment.enforce(&mut result);
     let mut run = repo_run(spec, config.adopt, result);
     if opts.apply && run.status == RepoStatus::Ok {
-        let outcome = write_changes(&run.result, opts.allow_dirty);
+        let outcome = write_changes(&run.result, opts.allow_dirty, &containment);
         run.written = outcome.written;
         for e in outcome.status_errors {
             run.report.errors.push(ErrorReport {
@@ -737,7 +769,8 @@ mod tests {
             "adopt = true\n[service-name]\ncomponent = \"new\"\n[service-name.crates]\nb = \"y\"\n",
         )
         .unwrap();
-        let c = repo_config(dir.path(), &settings).unwrap();
+        let (c, ignored) = repo_config(dir.path(), &settings).unwrap();
+        assert!(ignored.is_none());
         assert!(c.adopt);
         assert_eq!(c.skip, vec!["service-name"]);
         assert_eq!(c.allow.len(), 1);

@@ -42,6 +42,9 @@ pub struct AdoptPlan {
     pub files: Vec<FileResult>,
     pub findings: Vec<Finding>,
     pub errors: Vec<(PathBuf, String)>,
+    /// The walk's own findings (links not walked, loops): a migration run over the same PATHs
+    /// reports them already, so only `adopt` on its own shows them.
+    pub discovery_findings: Vec<Finding>,
 }
 
 /// Plans adoption for every project under `paths`, on top of `base` (a migration run whose
@@ -55,6 +58,7 @@ pub fn plan(paths: &[PathBuf], config: Option<&Config>, base: &RunResult) -> Ado
     );
     let mut out = AdoptPlan {
         errors: discovery.errors,
+        discovery_findings: discovery.findings,
         ..AdoptPlan::default()
     };
     for pf in discovery.projects {
@@ -628,7 +632,8 @@ pub fn command(
 ) -> u8 {
     let paths = vec![path];
     let mut result = RunResult::default();
-    let plan = plan(&paths, None, &result);
+    let mut plan = plan(&paths, None, &result);
+    result.findings.append(&mut plan.discovery_findings);
     overlay(&mut result, plan);
     if !dry_run {
         return migrate::apply(presentation, result, write, &paths);

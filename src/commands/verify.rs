@@ -411,6 +411,44 @@ mod tests {
         assert_eq!(transforms_at_line(&file, 5), vec!["second"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn the_copy_keeps_links_as_links_and_never_writes_through_them() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let (root, elsewhere) = (base.join("svc"), base.join("elsewhere"));
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("secret.rs"), "old").unwrap();
+        symlink(elsewhere.join("secret.rs"), root.join("src/lib.rs")).unwrap();
+        symlink(&elsewhere, root.join("out")).unwrap();
+        symlink("..", root.join("src/up")).unwrap();
+        let file = FileResult {
+            path: root.join("src/lib.rs"),
+            original: "old".into(),
+            output: "new".into(),
+            edits: Vec::new(),
+            edit_ranges: Vec::new(),
+            project_root: root.clone(),
+            git_root: None,
+        };
+        let copy = prepare_copy(&root, &[file]).unwrap();
+        let copied = copy.path().join("svc");
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("secret.rs")).unwrap(),
+            "old"
+        );
+        assert_eq!(
+            std::fs::read_to_string(copied.join("src/lib.rs")).unwrap(),
+            "new"
+        );
+        for link in ["out", "src/up"] {
+            let meta = std::fs::symlink_metadata(copied.join(link)).unwrap();
+            assert!(meta.file_type().is_symlink(), "{link}");
+        }
+    }
+
     #[test]
     fn nested_project_roots_are_dropped() {
         let result = RunResult {

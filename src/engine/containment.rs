@@ -81,7 +81,7 @@ impl Containment {
                     format!(
                         "`{}` leads outside `{}` to `{}`: written there (--write-through-symlinks)",
                         display_path(&file.path),
-                        display_path(&escape.tree),
+                        escape.tree.display(),
                         escape.target.display()
                     ),
                 ));
@@ -105,7 +105,7 @@ fn refusal(link: &Path, escape: &Escape) -> Finding {
             "`{}` is (or lies under) a symbolic link to `{}`, outside `{}`: not written (the tool never writes outside the tree)",
             display_path(link),
             escape.target.display(),
-            display_path(&escape.tree)
+            escape.tree.display()
         ),
     )
     .with_suggestion(

@@ -3,46 +3,13 @@
 //! repositories with `batch --apply --verify` against the real registry crates (slow: it
 //! shares `target/compile-check` with tests/compile.rs so the OpenTelemetry crates build once).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("otel-migrate").unwrap();
-    c.env("NO_COLOR", "1");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+use support::cli::{bin, git, run, write, Out};
 
 fn git_init_commit(dir: &Path) {
     git(dir, &["init", "-q"]);
@@ -50,11 +17,6 @@ fn git_init_commit(dir: &Path) {
     git(dir, &["config", "user.name", "t"]);
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", "before migration"]);
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 const OLD_MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";

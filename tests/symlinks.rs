@@ -5,46 +5,27 @@
 //! any file. The same for `apply`, `batch --apply` and `adopt`.
 #![cfg(unix)]
 
+mod support;
+
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
+
+use support::cli::{bin, git, out_of, write, Out};
 
 const MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";
 const OLD: &str = "use opentelemetry::global;\n\npub fn counter() {\n    let _c = global::meter(\"svc\").u64_counter(\"hits\").init();\n}\n";
 const MIGRATED: &str = "u64_counter(\"hits\").build()";
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs the binary in `dir`; a run that does not end within a minute fails the test.
 fn run(dir: &Path, args: &[&str]) -> Out {
-    let o = assert_cmd::Command::cargo_bin("otel-migrate")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
+    let mut cmd = bin();
+    cmd.current_dir(dir).args(args);
+    let output = assert_cmd::Command::from_std(cmd)
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}: {o:?}");
+    out_of(output)
 }
 
 fn commit_all(dir: &Path) {
@@ -55,11 +36,6 @@ fn commit_all(dir: &Path) {
     }
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-qm", "state"]);
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 fn read(path: &Path) -> String {

@@ -10,6 +10,7 @@ use otel_migrate::engine::pipeline::{self, RunOptions, RunResult};
 use otel_migrate::engine::source::SourceFile;
 use otel_migrate::transforms;
 
+pub mod cli;
 pub mod robustness;
 
 pub fn fixtures_dir() -> PathBuf {

@@ -430,6 +430,20 @@ fn missing_path_and_unknown_transform_are_errors() {
     assert_eq!(repo.read("src/lib.rs"), LIB);
 }
 
+/// A tree without any Cargo.toml is a project too: an invalid config there is an error, not a
+/// silent skip of its files.
+#[test]
+fn invalid_config_of_a_manifest_less_tree_is_an_error() {
+    let repo = Repo::new(false);
+    std::fs::remove_file(repo.path("Cargo.toml")).unwrap();
+    repo.write("otel-migrate.toml", "skipp = []\n");
+    repo.cmd(&["diff", "--include-orphans"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("otel-migrate.toml"));
+    assert_eq!(repo.read("src/lib.rs"), LIB);
+}
+
 #[test]
 fn only_and_skip_select_transforms() {
     let repo = Repo::new(false);

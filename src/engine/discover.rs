@@ -185,7 +185,7 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
         .into_iter()
         .map(|(root, manifests)| ProjectFiles::new(new_project(root, manifests, opts, &mut out)))
         .collect();
-    assign_files(&mut projects, &found, &parsed, opts);
+    assign_files(&mut projects, &found, &parsed, opts, &mut out);
     projects.retain(|p| {
         !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
     });
@@ -376,6 +376,7 @@ fn assign_files(
     found: &Found,
     parsed: &[Manifest],
     opts: &DiscoverOptions,
+    out: &mut Discovery,
 ) {
     // Keyed by the path's bytes: every path here is absolute, canonical and built by joining
     // names (from the walk or a manifest's parent), so bytes compare like components, faster.
@@ -402,7 +403,8 @@ fn assign_files(
         if let Some(&i) = loose.get(&root) {
             return i;
         }
-        let project = new_project(root.clone(), Vec::new(), opts, &mut Discovery::default());
+        // A manifest-less project reports its config errors like any other.
+        let project = new_project(root.clone(), Vec::new(), opts, out);
         projects.push(ProjectFiles::new(project));
         loose.insert(root, projects.len() - 1);
         projects.len() - 1

@@ -131,7 +131,8 @@ impl Transform for OtlpLogsPipeline {
                     continue;
                 }
             }
-            out.finding(
+            out.item_finding(
+                &GLOBAL_LOGGER_FNS[i].join("::"),
                 range,
                 Severity::Error,
                 format!("`global::{name}` was removed in opentelemetry 0.23"),

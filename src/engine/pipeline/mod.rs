@@ -7,6 +7,7 @@
 //! the caller; the engine names none.
 
 mod file;
+mod merge;
 mod plan;
 mod project;
 mod read;

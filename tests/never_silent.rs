@@ -137,3 +137,65 @@ fn a_long_construct_shows_its_first_and_last_line() {
     );
     assert!(shown.lines().count() < 20, "the middle is folded:\n{shown}");
 }
+
+const PIPELINE_LIB: &str = "pub fn init() {\n    let _t = opentelemetry_otlp::new_pipeline()\n        .tracing()\n        .with_exporter(opentelemetry_otlp::new_exporter().tonic())\n        .install_batch(opentelemetry_sdk::runtime::Tokio);\n}\n";
+
+#[test]
+fn a_package_using_a_crate_it_does_not_declare_gets_a_warning_not_silence() {
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"api\", \"common\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "common/Cargo.toml",
+            &manifest(OTEL_026).replace("name = \"svc\"", "name = \"common\""),
+        ),
+        ("common/src/lib.rs", "pub fn x() {}\n"),
+        (
+            "api/Cargo.toml",
+            &manifest("opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\ncommon = { path = \"../common\" }\n"),
+        ),
+        ("api/src/lib.rs", PIPELINE_LIB),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    let warned: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == lib && f.transform == "engine")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", result.findings);
+    let w = warned[0];
+    assert_eq!(w.severity, otel_migrate::engine::finding::Severity::Warning);
+    assert_eq!((w.line, w.column), (2, 14));
+    assert!(
+        w.message
+            .contains("does not declare the `opentelemetry-otlp` dependency"),
+        "{}",
+        w.message
+    );
+    assert!(w.message.contains("otlp-trace-pipeline"), "{}", w.message);
+    assert!(w
+        .suggestion
+        .as_deref()
+        .unwrap()
+        .contains("declare `opentelemetry-otlp`"));
+    assert!(result.files.iter().all(|f| f.path != lib || !f.changed()));
+}
+
+#[test]
+fn a_package_declaring_the_crate_is_migrated_without_the_gate_warning() {
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_026)),
+        ("src/lib.rs", PIPELINE_LIB),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    assert!(
+        result.findings.iter().all(|f| f.transform != "engine"),
+        "{:#?}",
+        result.findings
+    );
+    assert!(result.files.iter().any(|f| f.path == lib && f.changed()));
+}

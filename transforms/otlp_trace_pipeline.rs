@@ -78,6 +78,10 @@ impl Transform for OtlpTracePipeline {
         &["opentelemetry_otlp", "new_pipeline", "build_span_exporter"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry_otlp"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_none_or(|p| p.version_below("opentelemetry-otlp", 0, 27))
     }

@@ -155,6 +155,10 @@ impl Transform for SdkApiRenames {
         ]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.version_below("opentelemetry", 0, 27))
     }

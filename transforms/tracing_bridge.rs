@@ -77,6 +77,10 @@ impl Transform for TracingBridge {
         ]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_none_or(|p| p.version_below("opentelemetry", 0, 27))
     }

@@ -12,6 +12,7 @@ mod plan;
 mod project;
 mod read;
 mod suppress;
+mod undeclared;
 
 use std::path::{Path, PathBuf};
 

@@ -104,6 +104,46 @@ fn dry_run_prints_diffs_per_repository_and_writes_nothing() {
 }
 
 #[test]
+fn the_service_name_table_lists_what_the_dry_run_will_produce_without_look_alikes() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = old_repo(dir.path(), "svc");
+    write(
+        &svc.join("src/resource.rs"),
+        "use opentelemetry::KeyValue;\n\npub fn attrs() -> Vec<KeyValue> {\n    vec![KeyValue::new(\"service.name\", \"llm-svc\"), KeyValue::new(\"replay.source\", \"stdin\")]\n}\n",
+    );
+    git_init_commit(&svc);
+    // A path spelled differently from the run's canonical ones: the table must still read
+    // the migrated text of the files the run changed.
+    std::fs::create_dir_all(dir.path().join("other")).unwrap();
+    batch_file(
+        dir.path(),
+        "[[repo]]\npath = \"other/../svc\"\n[repo.service-name]\ncomponent = \"svc\"\n",
+    );
+    let out = batch(dir.path(), &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = json(&out.stdout);
+    let names: Vec<(&str, Vec<&str>)> = list(&doc["summary"]["service_names"])
+        .iter()
+        .map(|n| {
+            let was = list(&n["was"])
+                .iter()
+                .map(|w| w.as_str().unwrap())
+                .collect();
+            (n["name"].as_str().unwrap(), was)
+        })
+        .collect();
+    assert_eq!(names, [("llm.svc", vec!["llm-svc"])], "{}", doc["summary"]);
+    assert_eq!(
+        std::fs::read_to_string(svc.join("src/resource.rs"))
+            .unwrap()
+            .matches("llm-svc")
+            .count(),
+        1,
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
 fn json_document_has_the_documented_shape_and_report_file_matches() {
     let dir = tempfile::tempdir().unwrap();
     old_repo(dir.path(), "alpha");

@@ -87,6 +87,10 @@ impl Transform for InstrumentInitToBuild {
         &[".init()"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.version_below("opentelemetry", 0, 27))
     }

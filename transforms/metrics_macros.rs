@@ -97,6 +97,10 @@ impl Transform for MetricsMacros {
         &["metrics", "counter!", "gauge!", "histogram!"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &[METRICS]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.depends_on(METRICS))
     }

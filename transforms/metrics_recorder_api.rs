@@ -90,6 +90,10 @@ impl Transform for MetricsRecorderApi {
         &["metrics"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &[METRICS]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.depends_on(METRICS))
     }

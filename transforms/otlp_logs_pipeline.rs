@@ -98,6 +98,10 @@ impl Transform for OtlpLogsPipeline {
         &["logging()", "logger_provider"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry_otlp"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 27))
     }
@@ -131,7 +135,8 @@ impl Transform for OtlpLogsPipeline {
                     continue;
                 }
             }
-            out.finding(
+            out.item_finding(
+                &GLOBAL_LOGGER_FNS[i].join("::"),
                 range,
                 Severity::Error,
                 format!("`global::{name}` was removed in opentelemetry 0.23"),

@@ -82,6 +82,10 @@ impl Transform for OtlpMetricsPipeline {
         &["metrics(", "shutdown_meter_provider"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry_otlp"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 27))
     }

@@ -53,7 +53,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::chain::{Chain, Link};
+use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
@@ -76,6 +76,10 @@ impl Transform for OtlpTracePipeline {
 
     fn needles(&self) -> &'static [&'static str] {
         &["opentelemetry_otlp", "new_pipeline", "build_span_exporter"]
+    }
+
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry_otlp"]
     }
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
@@ -142,7 +146,7 @@ impl PipelineSyntax for OtlpSyntax {
         for link in options.iter().skip(1) {
             let args_range = link.args_range(file);
             let Some(arg) = link.call.args.first() else {
-                return unknown(file, link, out);
+                return unknown(file, links, link, out);
             };
             match link.name.as_str() {
                 "with_exporter" => match ExporterConfig::parse(file, imports, arg) {
@@ -159,7 +163,7 @@ impl PipelineSyntax for OtlpSyntax {
                     }
                     None => {
                         out.finding(
-                            range_of(file, arg),
+                            links_range(file, links, range_of(file, arg)),
                             Severity::Error,
                             format!("the exporter `{}` is built elsewhere; this pipeline was not rewritten", text_of(file, arg)),
                             "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`",
@@ -179,7 +183,7 @@ impl PipelineSyntax for OtlpSyntax {
                     p.batch_config = Some(model::convert_batch_config(file, imports, names, arg));
                     carried.push(args_range);
                 }
-                _ => return unknown(file, link, out),
+                _ => return unknown(file, links, link, out),
             }
         }
         // Comments inside the exporter chain travel with its options.
@@ -193,13 +197,16 @@ impl PipelineSyntax for OtlpSyntax {
     }
 }
 
+/// An option this tool cannot read: the pipeline is left as it was, and the finding covers
+/// every call in it.
 fn unknown(
     file: &crate::engine::source::SourceFile,
+    links: &[Link<'_>],
     link: &Link<'_>,
     out: &mut Changes,
 ) -> Option<Parsed> {
     out.finding(
-        link.range(file),
+        links_range(file, links, link.range(file)),
         Severity::Error,
         format!("`.{}(..)` on an OTLP trace pipeline is not known to this tool; the pipeline was not rewritten", link.name),
         "rewrite it by hand to `SpanExporter::builder()…build()?` + `TracerProvider::builder()…build()` (otel-0.27-migration.md §3.3)",

@@ -84,7 +84,7 @@ use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
-use crate::engine::finding::Severity;
+use crate::engine::finding::{RawFinding, Severity};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
@@ -155,6 +155,10 @@ impl Transform for SdkApiRenames {
         ]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.version_below("opentelemetry", 0, 27))
     }
@@ -211,9 +215,7 @@ impl Transform for SdkApiRenames {
             out.replace(range, plan.name(new));
             plan.remove(old);
         }
-        for (range, message, suggestion) in paths.findings {
-            out.finding(range, Severity::Error, message, suggestion);
-        }
+        out.findings.extend(paths.findings);
         crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
@@ -253,7 +255,7 @@ struct Paths<'a> {
     imports: &'a ImportMap,
     /// Path range (segments only, no generic arguments), its first identifier, old, new.
     sites: Vec<Site>,
-    findings: Vec<(TextRange, String, String)>,
+    findings: Vec<RawFinding>,
 }
 
 impl<'ast> Visit<'ast> for Paths<'_> {
@@ -306,11 +308,11 @@ impl<'ast> Visit<'ast> for Paths<'_> {
         ];
         for (full, message, suggestion) in removed {
             if self.imports.is(path, full) {
-                self.findings.push((
-                    range_of(self.file, path),
-                    message.to_string(),
-                    suggestion.to_string(),
-                ));
+                self.findings.push(
+                    RawFinding::new(range_of(self.file, path), Severity::Error, *message)
+                        .with_suggestion(*suggestion)
+                        .about_item(full.join("::")),
+                );
             }
         }
         syn::visit::visit_path(self, path);
@@ -318,11 +320,14 @@ impl<'ast> Visit<'ast> for Paths<'_> {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         if call.method == "versioned_meter" {
-            self.findings.push((
-                range_of_span(self.file, call.method.span()),
-                "`versioned_meter` was removed in opentelemetry 0.27".into(),
-                "use `provider.meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`".into(),
-            ));
+            self.findings.push(
+                RawFinding::new(
+                    range_of_span(self.file, call.method.span()),
+                    Severity::Error,
+                    "`versioned_meter` was removed in opentelemetry 0.27",
+                )
+                .with_suggestion("use `provider.meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`"),
+            );
         }
         syn::visit::visit_expr_method_call(self, call);
     }

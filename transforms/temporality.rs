@@ -201,6 +201,10 @@ impl Transform for TemporalityTransform {
         &["Temporality", "_temporality"]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry_sdk", "opentelemetry_otlp"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| {
             p.version_below("opentelemetry_sdk", 0, 27)

@@ -77,6 +77,10 @@ impl Transform for TracingBridge {
         ]
     }
 
+    fn gated_on(&self) -> &'static [&'static str] {
+        &["opentelemetry"]
+    }
+
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_none_or(|p| p.version_below("opentelemetry", 0, 27))
     }
@@ -250,7 +254,8 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {
-                self.out.finding(
+                self.out.item_finding(
+                    &format!("opentelemetry::global::{name}"),
                     range_of(self.cx.file, p),
                     Severity::Error,
                     format!("`global::{name}` does not exist in opentelemetry 0.27"),

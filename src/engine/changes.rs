@@ -38,4 +38,21 @@ impl Changes {
         self.findings
             .push(RawFinding::new(range, severity, message).with_suggestion(suggestion));
     }
+
+    /// A finding about one old item (resolved path): another transform's finding on an
+    /// overlapping span about the same item is the same site, and is reported once.
+    pub fn item_finding(
+        &mut self,
+        item: &str,
+        range: TextRange,
+        severity: Severity,
+        message: impl Into<String>,
+        suggestion: impl Into<String>,
+    ) {
+        self.findings.push(
+            RawFinding::new(range, severity, message)
+                .with_suggestion(suggestion)
+                .about_item(item),
+        );
+    }
 }

@@ -41,6 +41,9 @@ pub struct RawFinding {
     pub severity: Severity,
     pub message: String,
     pub suggestion: Option<String>,
+    /// The old item the finding is about, resolved (`opentelemetry::global::set_error_handler`):
+    /// two findings on overlapping spans about the same item are one site, reported once.
+    pub item: Option<String>,
 }
 
 impl RawFinding {
@@ -50,7 +53,14 @@ impl RawFinding {
             severity,
             message: message.into(),
             suggestion: None,
+            item: None,
         }
+    }
+
+    /// Names the old item the finding is about (see [`RawFinding::item`]).
+    pub fn about_item(mut self, item: impl Into<String>) -> RawFinding {
+        self.item = Some(item.into());
+        self
     }
 
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> RawFinding {
@@ -71,10 +81,16 @@ pub struct Finding {
     /// a chain covers every call in it.
     pub end_line: usize,
     pub end_column: usize,
+    /// The transform that reported it (the first in registry order when several did).
     pub transform: String,
+    /// Every transform that reported this site, `transform` first.
+    pub transforms: Vec<String>,
     pub severity: Severity,
     pub message: String,
     pub suggestion: Option<String>,
+    /// The old item the finding is about, when the reporter named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     /// Byte range in the original file (for rendering; not part of the JSON report).
     #[serde(skip)]
     pub range: Option<TextRange>,
@@ -97,9 +113,11 @@ impl Finding {
             end_line,
             end_column,
             transform: transform.to_string(),
+            transforms: vec![transform.to_string()],
             severity: raw.severity,
             message: raw.message,
             suggestion: raw.suggestion,
+            item: raw.item,
             range: Some(raw.range),
         }
     }
@@ -118,11 +136,18 @@ impl Finding {
             end_line: 1,
             end_column: 1,
             transform: transform.to_string(),
+            transforms: vec![transform.to_string()],
             severity,
             message: message.into(),
             suggestion: None,
+            item: None,
             range: None,
         }
+    }
+
+    /// Whether `id` reported this finding (alone or with others).
+    pub fn reported_by(&self, id: &str) -> bool {
+        self.transform == id || self.transforms.iter().any(|t| t == id)
     }
 
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Finding {
@@ -161,6 +186,18 @@ impl Finding {
             ),
         };
         groups.push(head);
+        let others: Vec<&str> = self
+            .transforms
+            .iter()
+            .map(String::as_str)
+            .filter(|t| *t != self.transform)
+            .collect();
+        let also = format!("also reported by: {}", others.join(", "));
+        if !others.is_empty() {
+            groups.push(Group::with_title(
+                Level::NOTE.secondary_title(also.as_str()),
+            ));
+        }
         if let Some(help) = &self.suggestion {
             groups.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),
@@ -175,11 +212,12 @@ impl Finding {
     }
 }
 
-/// The lines around `range` (at most 6 of the range itself), with the range relative to them.
+/// The lines of `range` (all of them: the renderer folds the middle of a long construct, so
+/// its start and end both show), with the range relative to them.
 fn excerpt(file: &SourceFile, range: TextRange) -> (String, usize, std::ops::Range<usize>) {
     let (first_line, _) = file.line_col(range.start);
-    let (mut last_line, _) = file.line_col(range.end.max(range.start));
-    last_line = last_line.min(first_line + 5).min(file.line_count());
+    let (last_line, _) = file.line_col(range.end.max(range.start));
+    let last_line = last_line.min(file.line_count());
     let start = file.line_range(first_line).start;
     let end = file.line_range(last_line).end;
     // Show CRLF files without their `\r`: the renderer counts columns on the text it is given.

@@ -40,6 +40,12 @@ pub trait Transform: Sync + Send {
         let _ = package;
         true
     }
+    /// The dependencies (as the code names them: `opentelemetry_otlp`) whose declared versions open [`Transform::applies_to`]'s
+    /// gate. A file that names one of them in a package that does not declare it is not
+    /// migrated, and gets a warning rather than silence.
+    fn gated_on(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// A finer look at a file that passed the needles, still before it is parsed: whether the
     /// transform can do anything with this text in this package. A file no transform wants is
     /// not parsed at all.

@@ -44,6 +44,20 @@ impl<'a> Link<'a> {
     }
 }
 
+/// The range of a chain's links with their root (the outermost call covers its receivers), so a
+/// finding on a chain that was not rewritten covers every call in it.
+/// A builder kept in a local has links in several statements: `also` (the part the finding is
+/// about) is always inside the result.
+pub fn links_range(file: &SourceFile, links: &[Link<'_>], also: TextRange) -> TextRange {
+    match links.last() {
+        Some(l) => {
+            let whole = range_of(file, l.call);
+            TextRange::new(whole.start.min(also.start), whole.end.max(also.end))
+        }
+        None => also,
+    }
+}
+
 /// A chain: the innermost receiver that is not a method call (`new_pipeline()`, a local, a
 /// path) and the links applied to it, first link first.
 #[derive(Clone)]

@@ -380,6 +380,8 @@ pub struct ServiceNameUse {
     pub repos: Vec<String>,
     /// Whether it follows `llm.{component}[.{subcomponent}]`.
     pub conventional: bool,
+    /// The names this run renames to it (empty for a name the run left as it was).
+    pub was: Vec<String>,
 }
 
 pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
@@ -555,8 +557,13 @@ pub fn service_names_table(names: &[ServiceNameUse]) -> String {
         "service name", "convention"
     );
     for n in names {
+        let was = if n.was.is_empty() {
+            String::new()
+        } else {
+            format!("  (was {})", n.was.join(", "))
+        };
         out.push_str(&format!(
-            "{:<width$}  {:<10}  {}\n",
+            "{:<width$}  {:<10}  {}{was}\n",
             n.name,
             if n.conventional { "ok" } else { "differs" },
             n.repos.join(", ")
@@ -571,9 +578,19 @@ pub fn service_names_table(names: &[ServiceNameUse]) -> String {
 /// changed it): simple, and it sees the names the `service-name` transform left or wrote.
 fn service_names(runs: &[RepoRun]) -> Vec<ServiceNameUse> {
     let mut by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut was: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in runs.iter().filter(|r| r.status != RepoStatus::Error) {
-        // Files the run creates (adopt's module) are not on disk yet.
-        let mut paths = walk(&r.path, false).rust_files;
+        for (old, new) in r.result.findings.iter().filter_map(rename_of) {
+            was.entry(new).or_default().insert(old);
+        }
+        // Files the run creates (adopt's module) are not on disk yet. The walk's paths are
+        // spelled as the batch file gave them, the run's are canonical: compare canonical
+        // paths, or a dry run would read the old text of a file the run migrated.
+        let mut paths: Vec<PathBuf> = walk(&r.path, false)
+            .rust_files
+            .into_iter()
+            .map(|p| p.canonicalize().unwrap_or(p))
+            .collect();
         paths.extend(
             r.result
                 .files
@@ -600,10 +617,22 @@ fn service_names(runs: &[RepoRun]) -> Vec<ServiceNameUse> {
         .into_iter()
         .map(|(name, repos)| ServiceNameUse {
             conventional: is_conventional(&name),
+            was: was.remove(&name).unwrap_or_default().into_iter().collect(),
             name,
             repos: repos.into_iter().collect(),
         })
         .collect()
+}
+
+/// `(old, new)` of a `service-name` rename note (`renamed service name `old` → `new` …`).
+fn rename_of(f: &Finding) -> Option<(String, String)> {
+    if f.transform != "service-name" {
+        return None;
+    }
+    let rest = f.message.strip_prefix("renamed service name `")?;
+    let (old, rest) = rest.split_once("` → `")?;
+    let (new, _) = rest.split_once('`')?;
+    Some((old.to_string(), new.to_string()))
 }
 
 /// Lines that set or hold a service name.
@@ -614,43 +643,49 @@ const NAME_SITES: &[&str] = &[
     "with_service_name",
 ];
 
-/// Literals in value position on service-name lines: after `=`, `:` or `,` (a `KeyValue`'s
-/// value, a constant, a field), or as the argument of `with_service_name(`. Keys and other
-/// arguments (`KeyValue::new("component", …)`, `.start("span")`) are left out.
+/// The literal each service-name site on a line holds: the value right after the site
+/// (`"service.name", "x"`, `SERVICE_NAME, "x"`, `SERVICE_NAME: &str = "x"`,
+/// `service_name: "x"`, `service_name = "x"`, `with_service_name("x")`). Other literals on the
+/// same line (`KeyValue::new("replay.source", "stdin")`, keys, span names) are not names.
 fn names_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let code = line.split("//").next().unwrap_or("");
-        if !NAME_SITES.iter().any(|s| code.contains(s)) {
-            continue;
-        }
-        let mut rest = code;
-        let mut consumed = 0;
-        while let Some(open) = rest.find('"') {
-            let before = code[..consumed + open].trim_end();
-            let after_open = &rest[open + 1..];
-            let Some(close) = after_open.find('"') else {
-                break;
-            };
-            let lit = &after_open[..close];
-            let value_position = before.ends_with('=')
-                || before.ends_with(':')
-                || before.ends_with(',')
-                || before.ends_with("with_service_name(");
-            let plausible = !lit.is_empty()
-                && lit != "service.name"
-                && lit.len() <= 64
-                && lit
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-            if value_position && plausible && !out.iter().any(|o| o == lit) {
-                out.push(lit.to_string());
+        for site in NAME_SITES {
+            for (at, _) in code.match_indices(site) {
+                let Some(lit) = value_after(&code[at + site.len()..]) else {
+                    continue;
+                };
+                if is_plausible_name(lit) && !out.iter().any(|o| o == lit) {
+                    out.push(lit.to_string());
+                }
             }
-            consumed += open + 1 + close + 1;
-            rest = &code[consumed..];
         }
     }
     out
+}
+
+/// The string literal that is the site's value: only punctuation of a binding, argument list
+/// or typed constant between the site and the literal.
+fn value_after(rest: &str) -> Option<&str> {
+    let open = rest.find('"')?;
+    let gap = rest[..open].trim();
+    let binds = matches!(gap, "," | "=" | ":" | "(")
+        || (gap.starts_with(':') && gap.ends_with('=') && !gap.contains([',', '(', ';', ')']));
+    if !binds {
+        return None;
+    }
+    let lit = &rest[open + 1..];
+    lit.find('"').map(|close| &lit[..close])
+}
+
+fn is_plausible_name(lit: &str) -> bool {
+    !lit.is_empty()
+        && lit != "service.name"
+        && lit.len() <= 64
+        && lit
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 /// `llm.{component}[.{subcomponent}]`: lowercase parts of letters, digits and inner hyphens.
@@ -795,5 +830,11 @@ mod tests {
             names_in(text),
             vec!["llm-shield", "llm.edge-agent", "llm.a"]
         );
+    }
+
+    #[test]
+    fn look_alike_literals_on_a_service_name_line_are_not_names() {
+        let text = "let r = vec![KeyValue::new(\"service.name\", \"llm.replay\"), KeyValue::new(\"replay.source\", \"stdin\")];\nlet c = Config { service_name: \"llm.cost-ops\".into(), endpoint: \"localhost\".into() };\nKeyValue::new(SERVICE_NAME, \"llm.b\"), KeyValue::new(\"k\", \"v\")\n";
+        assert_eq!(names_in(text), vec!["llm.replay", "llm.cost-ops", "llm.b"]);
     }
 }

@@ -13,6 +13,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::ImportMap;
 use crate::engine::transform::{FileContext, FileKind, Transform};
 
+use super::merge::merge_same_site;
 use super::suppress::is_suppressed;
 use super::FileResult;
 
@@ -226,8 +227,10 @@ impl Rewrite {
         let edit_ranges = self.edit_ranges();
         let mut findings = Vec::new();
         let mut suppressed = 0;
-        for (id, raw) in self.findings {
-            let finding = Finding::located(&original, input.path, id, raw);
+        for merged in merge_same_site(self.findings) {
+            let mut finding =
+                Finding::located(&original, input.path, merged.transforms[0], merged.raw);
+            finding.transforms = merged.transforms.iter().map(|t| t.to_string()).collect();
             if is_suppressed(&original, &finding, input.project, input.config) {
                 suppressed += 1;
             } else {

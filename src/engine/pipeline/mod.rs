@@ -7,10 +7,12 @@
 //! the caller; the engine names none.
 
 mod file;
+mod merge;
 mod plan;
 mod project;
 mod read;
 mod suppress;
+mod undeclared;
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,8 @@ use std::path::Path;
 use crate::engine::context::{PackageInfo, Project, TELEMETRY_NEEDLES};
 use crate::engine::transform::{FileKind, Transform};
 
+use super::undeclared::Undeclared;
+
 /// The enabled transforms that apply to one package (or to the files outside any package), and
 /// the needles that let a file through to them.
 pub(super) struct Plan {
@@ -18,6 +20,9 @@ pub(super) struct Plan {
     /// What lets a Rust file be read at all: its transforms' needles, plus the telemetry
     /// needles when the manifest transforms want the usage facts of every telemetry file.
     pub read_needles: Vec<&'static str>,
+    /// Crates the package's code may name without declaring them: files that do are read to
+    /// be warned about (never parsed for it).
+    pub undeclared: Undeclared,
 }
 
 impl Plan {
@@ -37,12 +42,17 @@ impl Plan {
         if usage && wants_usage {
             read_needles.extend(TELEMETRY_NEEDLES);
         }
+        let undeclared = package.map_or_else(Undeclared::default, |p| Undeclared::of(enabled, p));
+        read_needles.extend(undeclared.needles());
+        read_needles.sort();
+        read_needles.dedup();
         Plan {
             deployment_needles: needles_of(&transforms, FileKind::Deployment),
             transforms,
             rust_needles,
             wants_usage,
             read_needles,
+            undeclared,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! parallel, then gather the results and the project-wide notes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -12,12 +12,18 @@ use crate::engine::config::Config;
 use crate::engine::context::{names_telemetry_crate, Project};
 use crate::engine::discover::ProjectFiles;
 use crate::engine::finding::{Finding, Severity};
+use crate::engine::source::SourceFile;
 use crate::engine::transform::{FileKind, Transform};
 
 use super::file::{run_file, FileInput, FileRun};
 use super::plan::{needles_of, package_index, Plans};
 use super::read::{read_file, Read};
+use super::suppress::is_suppressed;
+use super::undeclared::Undeclared;
 use super::{Registry, RunOptions, RunResult};
+
+/// The id of the engine's own findings (`allow(engine)` suppresses them).
+const ENGINE: &str = "engine";
 
 /// A file that passed the gates: its path, text and package index.
 type Input = (PathBuf, String, Option<usize>);
@@ -140,6 +146,9 @@ fn read_rust_files(
             }
             orphans.note_version_blind(dir, enabled, &text);
         }
+        if let Some(i) = package {
+            warn_undeclared(project, &plan.undeclared, i, config, &path, &text, result);
+        }
         if let Some(i) = package.filter(|_| plan.wants_usage) {
             project.packages[i].usage.scan(&text);
         }
@@ -149,6 +158,36 @@ fn read_rust_files(
     }
     result.findings.extend(orphans.into_findings());
     inputs
+}
+
+/// The gate's warnings for a file that names a crate its package does not declare.
+fn warn_undeclared(
+    project: &Project,
+    undeclared: &Undeclared,
+    package: usize,
+    config: &Config,
+    path: &Path,
+    text: &str,
+    result: &mut RunResult,
+) {
+    let raw = undeclared.findings(text, &project.packages[package]);
+    if raw.is_empty() {
+        return;
+    }
+    let file = SourceFile::new(path, text.to_string());
+    let mut shown = false;
+    for r in raw {
+        let finding = Finding::located(&file, path, ENGINE, r);
+        if is_suppressed(&file, &finding, project, config) {
+            result.suppressed += 1;
+        } else {
+            result.findings.push(finding);
+            shown = true;
+        }
+    }
+    if shown {
+        result.sources.push((path.to_path_buf(), text.to_string()));
+    }
 }
 
 /// What the walk found outside every package, said once per directory.
@@ -183,7 +222,7 @@ impl OrphanNotes {
             findings.push(
                 Finding::about_path(
                     &dir,
-                    "engine",
+                    ENGINE,
                     Severity::Note,
                     format!("not part of any package: included, but these transforms need a package's dependency versions and left the files alone: {}", ids.join(", ")),
                 )
@@ -192,7 +231,7 @@ impl OrphanNotes {
         }
         for dir in self.skipped {
             findings.push(
-                Finding::about_path(&dir, "engine", Severity::Note, "not part of any package: skipped")
+                Finding::about_path(&dir, ENGINE, Severity::Note, "not part of any package: skipped")
                     .with_suggestion("these files use telemetry APIs but no Cargo package contains them; pass --include-orphans to migrate them too"),
             );
         }
@@ -292,7 +331,7 @@ fn lockfile_note(project: &Project, result: &RunResult) -> Option<Finding> {
     (manifest_changed && has_lock).then(|| {
         Finding::about_path(
             &project.root.join("Cargo.toml"),
-            "engine",
+            ENGINE,
             Severity::Note,
             "Cargo.lock was not edited: it still pins the old versions",
         )

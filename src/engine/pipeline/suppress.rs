@@ -1,5 +1,6 @@
 //! Suppressed findings: `// otel-migrate: allow(<id>[, <id>…])` on the finding's line or the
-//! line before, or an `allow` rule in the project config.
+//! line before, or an `allow` rule in the project config. A finding several transforms
+//! reported is suppressed by an allow of any of them.
 
 use crate::engine::config::Config;
 use crate::engine::context::Project;
@@ -12,11 +13,12 @@ pub(super) fn is_suppressed(
     project: &Project,
     config: &Config,
 ) -> bool {
-    if config
-        .allow
-        .iter()
-        .any(|rule| rule.matches(&finding.transform, project.relative(&finding.path)))
-    {
+    if config.allow.iter().any(|rule| {
+        finding
+            .transforms
+            .iter()
+            .any(|id| rule.matches(id, project.relative(&finding.path)))
+    }) {
         return true;
     }
     let lines = [finding.line.checked_sub(1), Some(finding.line)];
@@ -26,7 +28,7 @@ pub(super) fn is_suppressed(
         .filter(|&l| l >= 1 && l <= file.line_count())
         .any(|l| {
             let text = file.slice(file.line_range(l));
-            allow_comment_ids(text).any(|id| id == finding.transform)
+            allow_comment_ids(text).any(|id| finding.reported_by(id))
         })
 }
 

@@ -9,7 +9,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
-use crate::otel::chain::Chain;
+use crate::otel::chain::{links_range, Chain};
 use crate::otel::exporter::ParseNote;
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
@@ -163,7 +163,9 @@ fn parse_or_report<R: SiteRewrite>(
             Some(p)
         }
         Err(u) => {
-            out.finding(u.range, Severity::Error, u.message, u.suggestion);
+            // The whole chain was left as it was: the finding covers every call in it.
+            let range = links_range(file, &chain.links, u.range);
+            out.finding(range, Severity::Error, u.message, u.suggestion);
             None
         }
     }

@@ -1,0 +1,76 @@
+//! One finding per site: findings of one file whose spans overlap and that name the same old
+//! item ([`RawFinding::item`]) are one site. The first reporter (registry order, the order the
+//! findings were made in) keeps its message; the others are listed beside it.
+
+use crate::engine::finding::RawFinding;
+
+/// A finding with every transform that reported its site, the first one first.
+pub(super) struct Merged {
+    pub transforms: Vec<&'static str>,
+    pub raw: RawFinding,
+}
+
+/// Merges same-site findings, keeping the order of first reports.
+pub(super) fn merge_same_site(findings: Vec<(&'static str, RawFinding)>) -> Vec<Merged> {
+    let mut merged: Vec<Merged> = Vec::new();
+    for (id, raw) in findings {
+        let site = merged.iter_mut().find(|m| same_site(&m.raw, &raw));
+        match site {
+            Some(m) => {
+                if !m.transforms.contains(&id) {
+                    m.transforms.push(id);
+                }
+            }
+            None => merged.push(Merged {
+                transforms: vec![id],
+                raw,
+            }),
+        }
+    }
+    merged
+}
+
+fn same_site(a: &RawFinding, b: &RawFinding) -> bool {
+    let overlap = a.range.start < b.range.end.max(b.range.start + 1)
+        && b.range.start < a.range.end.max(a.range.start + 1);
+    overlap && a.item.is_some() && a.item == b.item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::edit::TextRange;
+    use crate::engine::finding::Severity;
+
+    fn raw(start: usize, end: usize, item: Option<&str>) -> RawFinding {
+        let f = RawFinding::new(TextRange::new(start, end), Severity::Error, "m");
+        match item {
+            Some(i) => f.about_item(i),
+            None => f,
+        }
+    }
+
+    #[test]
+    fn overlapping_findings_about_one_item_merge_in_report_order() {
+        let merged = merge_same_site(vec![
+            ("first", raw(10, 30, Some("a::b"))),
+            ("second", raw(12, 20, Some("a::b"))),
+            ("third", raw(40, 50, Some("a::b"))),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].transforms, vec!["first", "second"]);
+        assert_eq!(merged[0].raw.range, TextRange::new(10, 30));
+        assert_eq!(merged[1].transforms, vec!["third"]);
+    }
+
+    #[test]
+    fn different_items_or_unnamed_items_stay_apart() {
+        let merged = merge_same_site(vec![
+            ("first", raw(10, 30, Some("a::b"))),
+            ("second", raw(10, 30, Some("a::c"))),
+            ("third", raw(10, 30, None)),
+            ("fourth", raw(10, 30, None)),
+        ]);
+        assert_eq!(merged.len(), 4);
+    }
+}

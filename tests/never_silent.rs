@@ -1,0 +1,201 @@
+//! Nothing old is left without a word: one finding per site (same-site reports merged), the
+//! full span of a finding, and the dependency gate never silencing a package.
+
+use std::path::{Path, PathBuf};
+
+use otel_migrate::engine::finding::Finding;
+use otel_migrate::engine::pipeline::{run, RunOptions, RunResult};
+use otel_migrate::engine::source::SourceFile;
+
+struct Tree {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Tree {
+    fn new(files: &[(&str, &str)]) -> Tree {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for (path, text) in files {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        Tree { _dir: dir, root }
+    }
+
+    fn run(&self) -> RunResult {
+        run(
+            otel_migrate::transforms::all(),
+            &RunOptions {
+                paths: vec![self.root.clone()],
+                ..RunOptions::default()
+            },
+        )
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+}
+
+fn manifest(deps: &str) -> String {
+    format!("[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}")
+}
+
+fn findings_at<'a>(result: &'a RunResult, path: &Path, line: usize) -> Vec<&'a Finding> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.line == line)
+        .collect()
+}
+
+const OTEL_026: &str =
+    "opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\nopentelemetry-otlp = \"0.26\"\n";
+
+const REMOVED_GLOBALS: &str = "use opentelemetry::global;\n\npub fn init() {\n    global::set_error_handler(|e| eprintln!(\"{e}\")).ok();\n    let _p = global::logger_provider();\n}\n";
+
+#[test]
+fn two_transforms_reporting_one_site_give_one_finding_listing_both() {
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_026)),
+        ("src/lib.rs", REMOVED_GLOBALS),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    let handler = findings_at(&result, &lib, 4);
+    assert_eq!(handler.len(), 1, "{handler:#?}");
+    assert_eq!(handler[0].transform, "sdk-api-renames");
+    assert_eq!(handler[0].transforms, ["sdk-api-renames", "tracing-bridge"]);
+    let logger = findings_at(&result, &lib, 5);
+    assert_eq!(logger.len(), 1, "{logger:#?}");
+    assert_eq!(logger[0].transform, "otlp-logs-pipeline");
+    assert_eq!(
+        logger[0].transforms,
+        ["otlp-logs-pipeline", "tracing-bridge"]
+    );
+    let source = SourceFile::new(&lib, REMOVED_GLOBALS.to_string());
+    let shown = handler[0].render(Some(&source), false);
+    assert!(
+        shown.contains("also reported by: tracing-bridge"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_allow_for_any_reporter_suppresses_the_merged_finding() {
+    let allowed = REMOVED_GLOBALS.replace(
+        "    global::set_error_handler",
+        "    // otel-migrate: allow(tracing-bridge)\n    global::set_error_handler",
+    );
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_026)),
+        ("src/lib.rs", &allowed),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    assert!(findings_at(&result, &lib, 5).is_empty());
+    assert_eq!(findings_at(&result, &lib, 6).len(), 1);
+    assert!(result.suppressed >= 1);
+}
+
+#[test]
+fn a_finding_on_a_chain_covers_every_call_and_shows_its_end() {
+    let lib = "pub fn init(builder: opentelemetry_otlp::TonicExporterBuilder) {\n    let _t = opentelemetry_otlp::new_pipeline()\n        .tracing()\n        .with_exporter(builder.into())\n        .install_batch(opentelemetry_sdk::runtime::Tokio);\n}\n";
+    let tree = Tree::new(&[("Cargo.toml", &manifest(OTEL_026)), ("src/lib.rs", lib)]);
+    let result = tree.run();
+    let path = tree.path("src/lib.rs");
+    let chain = result
+        .findings
+        .iter()
+        .find(|f| f.path == path && f.message.contains("built elsewhere"))
+        .unwrap_or_else(|| panic!("{:#?}", result.findings));
+    assert_eq!((chain.line, chain.end_line), (2, 5));
+    let shown = chain.render(Some(&SourceFile::new(&path, lib.to_string())), false);
+    assert!(shown.contains(".install_batch("), "{shown}");
+}
+
+#[test]
+fn a_long_construct_shows_its_first_and_last_line() {
+    let body: String = (0..30).map(|i| format!("    .with_x({i})\n")).collect();
+    let text = format!("fn f() {{\n    build()\n{body}    .done();\n}}\n");
+    let file = SourceFile::new(Path::new("src/lib.rs"), text.clone());
+    let start = text.find("build()").unwrap();
+    let end = text.find(".done()").unwrap() + ".done()".len();
+    let raw = otel_migrate::engine::finding::RawFinding::new(
+        otel_migrate::engine::edit::TextRange::new(start, end),
+        otel_migrate::engine::finding::Severity::Error,
+        "m",
+    );
+    let f = Finding::located(&file, Path::new("src/lib.rs"), "probe", raw);
+    assert_eq!((f.line, f.end_line), (2, 33));
+    let shown = f.render(Some(&file), false);
+    assert!(
+        shown.contains("build()") && shown.contains(".done()"),
+        "{shown}"
+    );
+    assert!(shown.lines().count() < 20, "the middle is folded:\n{shown}");
+}
+
+const PIPELINE_LIB: &str = "pub fn init() {\n    let _t = opentelemetry_otlp::new_pipeline()\n        .tracing()\n        .with_exporter(opentelemetry_otlp::new_exporter().tonic())\n        .install_batch(opentelemetry_sdk::runtime::Tokio);\n}\n";
+
+#[test]
+fn a_package_using_a_crate_it_does_not_declare_gets_a_warning_not_silence() {
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"api\", \"common\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "common/Cargo.toml",
+            &manifest(OTEL_026).replace("name = \"svc\"", "name = \"common\""),
+        ),
+        ("common/src/lib.rs", "pub fn x() {}\n"),
+        (
+            "api/Cargo.toml",
+            &manifest("opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\ncommon = { path = \"../common\" }\n"),
+        ),
+        ("api/src/lib.rs", PIPELINE_LIB),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    let warned: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == lib && f.transform == "engine")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", result.findings);
+    let w = warned[0];
+    assert_eq!(w.severity, otel_migrate::engine::finding::Severity::Warning);
+    assert_eq!((w.line, w.column), (2, 14));
+    assert!(
+        w.message
+            .contains("does not declare the `opentelemetry-otlp` dependency"),
+        "{}",
+        w.message
+    );
+    assert!(w.message.contains("otlp-trace-pipeline"), "{}", w.message);
+    assert!(w
+        .suggestion
+        .as_deref()
+        .unwrap()
+        .contains("declare `opentelemetry-otlp`"));
+    assert!(result.files.iter().all(|f| f.path != lib || !f.changed()));
+}
+
+#[test]
+fn a_package_declaring_the_crate_is_migrated_without_the_gate_warning() {
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_026)),
+        ("src/lib.rs", PIPELINE_LIB),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    assert!(
+        result.findings.iter().all(|f| f.transform != "engine"),
+        "{:#?}",
+        result.findings
+    );
+    assert!(result.files.iter().any(|f| f.path == lib && f.changed()));
+}

@@ -61,11 +61,18 @@ pub enum Command {
     },
     /// List the transforms in the order they run.
     List {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
     },
     /// Print a transform's documentation.
     Explain { id: String },
+}
+
+/// `list` prints a table or JSON; the report formats have nothing to say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
 }
 
 pub fn main() -> u8 {
@@ -122,9 +129,9 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-fn list(format: Format) -> u8 {
+fn list(format: ListFormat) -> u8 {
     match format {
-        Format::Text => {
+        ListFormat::Text => {
             let width = transforms::all()
                 .iter()
                 .map(|t| t.id().len())
@@ -134,7 +141,7 @@ fn list(format: Format) -> u8 {
                 println!("{:width$}  {}", t.id(), t.description());
             }
         }
-        Format::Json => {
+        ListFormat::Json => {
             let list: Vec<BTreeMap<&str, &str>> = transforms::all()
                 .iter()
                 .map(|t| BTreeMap::from([("id", t.id()), ("description", t.description())]))

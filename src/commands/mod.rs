@@ -9,6 +9,7 @@ use clap::ValueEnum;
 pub mod adopt;
 pub mod batch;
 pub mod cli;
+pub mod formats;
 pub mod migrate;
 pub mod output;
 pub mod verify;
@@ -31,8 +32,18 @@ pub fn exit_code(errors: bool, failed: bool) -> u8 {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The diff on stdout; findings like rustc, errors and the summary on stderr.
     Text,
+    /// The tool's own JSON report.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning, security dashboards).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…`).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

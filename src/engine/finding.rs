@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The code will not compile until someone fixes this site.
@@ -60,7 +60,7 @@ impl RawFinding {
 }
 
 /// A finding located in the original file, as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub path: PathBuf,
     /// 1-based.
@@ -75,6 +75,10 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     pub suggestion: Option<String>,
+    /// The original lines the finding covers (at most six), for reports read away from the
+    /// code (HTML, merged reports). Filled by the run report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
     /// Byte range in the original file (for rendering; not part of the JSON report).
     #[serde(skip)]
     pub range: Option<TextRange>,
@@ -100,6 +104,7 @@ impl Finding {
             severity: raw.severity,
             message: raw.message,
             suggestion: raw.suggestion,
+            excerpt: None,
             range: Some(raw.range),
         }
     }
@@ -121,6 +126,7 @@ impl Finding {
             severity,
             message: message.into(),
             suggestion: None,
+            excerpt: None,
             range: None,
         }
     }
@@ -172,6 +178,11 @@ impl Finding {
             Renderer::plain()
         };
         renderer.render(&groups)
+    }
+
+    /// The lines of `file` the finding covers (see [`Finding::excerpt`]).
+    pub fn excerpt_in(&self, file: &SourceFile) -> Option<String> {
+        self.range.map(|range| excerpt(file, range).0)
     }
 }
 

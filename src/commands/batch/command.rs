@@ -12,6 +12,7 @@ use super::{
 };
 use clap::Args;
 
+use crate::commands::formats;
 use crate::commands::output::{render_findings, verify_text};
 use crate::commands::{ColorChoice, Format, Presentation, EXIT_ERROR};
 use crate::engine::diff;
@@ -109,10 +110,13 @@ pub fn command(args: &BatchArgs) -> u8 {
             return EXIT_ERROR;
         }
     }
-    if args.format == Format::Json {
-        println!("{json}");
-    } else {
-        print_batch_text(args, &runs, &report);
+    match args.format {
+        Format::Json => println!("{json}"),
+        Format::Text => print_batch_text(args, &runs, &report),
+        other => {
+            let document = formats::render(other, &report.projects());
+            print!("{}", document.unwrap_or_default());
+        }
     }
     exit_code(&runs, args.check)
 }

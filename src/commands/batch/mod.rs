@@ -19,6 +19,7 @@
 mod command;
 pub use command::{command, BatchArgs};
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::adopt;
+use crate::commands::formats::Project;
 use crate::commands::verify::{self, VerifyReport};
 use crate::engine::config::{Config, CONFIG_FILE};
 use crate::engine::discover::{is_deployment_file, walk};
@@ -156,7 +158,7 @@ pub struct BatchOptions {
 }
 
 /// What happened to one repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RepoStatus {
     Ok,
@@ -295,32 +297,34 @@ pub fn verify_all(runs: &mut [RepoRun], started: &(dyn Fn(&str) + Sync)) {
     }
 }
 
-/// The batch JSON document.
-#[derive(Debug, Serialize)]
+/// The batch JSON document. Written by `batch`, read back by `merge` (hence owned or borrowed).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct BatchReport<'a> {
     pub version: u32,
     pub repos: Vec<RepoReport<'a>>,
     pub summary: BatchSummary,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RepoReport<'a> {
+    /// As the batch file names it.
+    pub name: String,
     pub path: String,
     pub status: RepoStatus,
-    pub report: &'a RunReport,
-    pub verify: Option<&'a VerifyReport>,
+    pub report: Cow<'a, RunReport>,
+    pub verify: Option<Cow<'a, VerifyReport>>,
     /// Files that kept `--apply` from writing this repository.
     pub dirty: Vec<DirtyReport>,
     pub written: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DirtyReport {
     pub path: String,
-    pub state: &'static str,
+    pub state: String,
 }
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default, PartialEq)]
 pub struct BatchSummary {
     pub repos: usize,
     pub repos_changed: usize,
@@ -342,7 +346,7 @@ pub struct BatchSummary {
     pub next_steps: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq, Eq)]
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct ServiceNameUse {
     pub name: String,
     pub repos: Vec<String>,
@@ -350,12 +354,61 @@ pub struct ServiceNameUse {
     pub conventional: bool,
 }
 
+impl<'a> BatchReport<'a> {
+    /// The repositories, for the report formats.
+    pub fn projects(&'a self) -> Vec<Project<'a>> {
+        self.repos
+            .iter()
+            .map(|r| Project {
+                name: &r.name,
+                root: &r.path,
+                report: &r.report,
+                verify: r.verify.as_deref(),
+            })
+            .collect()
+    }
+}
+
 pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
+    let repos: Vec<RepoReport> = runs
+        .iter()
+        .map(|r| RepoReport {
+            name: r.name.clone(),
+            path: display_path(&r.path),
+            status: r.status,
+            report: Cow::Borrowed(&r.report),
+            verify: r.verify.as_ref().map(Cow::Borrowed),
+            dirty: r
+                .dirty
+                .iter()
+                .map(|d| DirtyReport {
+                    path: display_path(&d.path),
+                    state: d.state.to_string(),
+                })
+                .collect(),
+            written: r.written,
+        })
+        .collect();
+    let summary = BatchSummary {
+        service_names: service_names(runs),
+        next_steps: next_steps(runs, opts),
+        ..summarize(&repos)
+    };
+    BatchReport {
+        version: REPORT_VERSION,
+        repos,
+        summary,
+    }
+}
+
+/// The counts of the summary, from the repository rows (a batch's or merged reports'). The
+/// service names and next steps come from the runs; the caller sets them.
+pub fn summarize(repos: &[RepoReport]) -> BatchSummary {
     let mut s = BatchSummary {
-        repos: runs.len(),
+        repos: repos.len(),
         ..BatchSummary::default()
     };
-    for r in runs {
+    for r in repos {
         let rs = &r.report.summary;
         s.repos_changed += usize::from(rs.files_changed > 0);
         s.repos_with_errors += usize::from(r.status == RepoStatus::Error);
@@ -374,30 +427,7 @@ pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
             *s.verify.entry(v.status.as_str().to_string()).or_default() += 1;
         }
     }
-    s.service_names = service_names(runs);
-    s.next_steps = next_steps(runs, opts);
-    BatchReport {
-        version: REPORT_VERSION,
-        repos: runs
-            .iter()
-            .map(|r| RepoReport {
-                path: display_path(&r.path),
-                status: r.status,
-                report: &r.report,
-                verify: r.verify.as_ref(),
-                dirty: r
-                    .dirty
-                    .iter()
-                    .map(|d| DirtyReport {
-                        path: display_path(&d.path),
-                        state: d.state,
-                    })
-                    .collect(),
-                written: r.written,
-            })
-            .collect(),
-        summary: s,
-    }
+    s
 }
 
 /// Edits per transform of one run report.

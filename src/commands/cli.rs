@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::batch::BatchArgs;
+use crate::commands::merge::MergeArgs;
 use crate::commands::migrate::RunArgs;
 use crate::commands::{
-    adopt, batch, migrate, ColorChoice, Format, Presentation, EXIT_ERROR, EXIT_OK,
+    adopt, batch, merge, migrate, ColorChoice, Format, Presentation, EXIT_ERROR, EXIT_OK,
 };
 use crate::transforms;
 
@@ -41,6 +42,8 @@ pub enum Command {
     Check(RunArgs),
     /// Migrate several repositories listed in a batch file (dry run unless --apply).
     Batch(BatchArgs),
+    /// Merge the batch JSON reports of many runs (one per CI job) into one report.
+    Merge(MergeArgs),
     /// Add OpenTelemetry (0.27) to a service that only has `tracing`.
     Adopt {
         /// The service's workspace or crate (default: the current directory).
@@ -126,6 +129,7 @@ pub fn run(cli: Cli) -> u8 {
             adopt::command(path, &presentation, dry_run, allow_dirty, verify)
         }
         Command::Batch(args) => batch::command(&args),
+        Command::Merge(args) => merge::command(&args),
     }
 }
 

@@ -17,7 +17,8 @@
 //! `--verify` then compile-checks every repository (`verify`).
 
 mod command;
-pub use command::{command, BatchArgs};
+pub mod html;
+pub use command::{command, print_summary, BatchArgs};
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -354,6 +355,16 @@ pub struct ServiceNameUse {
     pub conventional: bool,
 }
 
+impl RepoStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RepoStatus::Ok => "ok",
+            RepoStatus::Error => "error",
+            RepoStatus::SkippedDirty => "skipped-dirty",
+        }
+    }
+}
+
 impl<'a> BatchReport<'a> {
     /// The repositories, for the report formats.
     pub fn projects(&'a self) -> Vec<Project<'a>> {
@@ -458,8 +469,49 @@ pub fn exit_code(runs: &[RepoRun], check: bool) -> u8 {
     }
 }
 
+/// A repository's cells of the summary table (text and HTML).
+pub struct SummaryCells {
+    pub scanned: String,
+    pub changed: String,
+    pub edits: String,
+    pub findings: String,
+    pub errors: String,
+    pub verify: String,
+}
+
+pub fn summary_table_cells(r: &RepoReport) -> SummaryCells {
+    let s = &r.report.summary;
+    let edits = edits_of(&r.report);
+    let edits = if edits.is_empty() {
+        "-".to_string()
+    } else {
+        edits
+            .iter()
+            .map(|(t, n)| format!("{t}:{n}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let verify = match (r.verify.as_deref(), r.status) {
+        (_, RepoStatus::SkippedDirty) => "skipped (dirty)".to_string(),
+        (Some(v), _) => v.short(),
+        (None, RepoStatus::Error) => "-".to_string(),
+        (None, _) => "not run".to_string(),
+    };
+    SummaryCells {
+        scanned: s.files_scanned.to_string(),
+        changed: s.files_changed.to_string(),
+        edits,
+        findings: format!(
+            "{}/{}/{}",
+            s.by_severity.error, s.by_severity.warning, s.by_severity.note
+        ),
+        errors: s.errors.to_string(),
+        verify,
+    }
+}
+
 /// The summary table, one row per repository.
-pub fn summary_table(runs: &[RepoRun]) -> String {
+pub fn summary_table(repos: &[RepoReport]) -> String {
     let header = [
         "repository",
         "scanned",
@@ -469,37 +521,18 @@ pub fn summary_table(runs: &[RepoRun]) -> String {
         "errors",
         "verify",
     ];
-    let rows: Vec<[String; 7]> = runs
+    let rows: Vec<[String; 7]> = repos
         .iter()
         .map(|r| {
-            let s = &r.report.summary;
-            let edits = edits_of(&r.report);
-            let edits = if edits.is_empty() {
-                "-".to_string()
-            } else {
-                edits
-                    .iter()
-                    .map(|(t, n)| format!("{t}:{n}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let verify = match (&r.verify, r.status) {
-                (_, RepoStatus::SkippedDirty) => "skipped (dirty)".to_string(),
-                (Some(v), _) => v.short(),
-                (None, RepoStatus::Error) => "-".to_string(),
-                (None, _) => "not run".to_string(),
-            };
+            let c = summary_table_cells(r);
             [
                 r.name.clone(),
-                s.files_scanned.to_string(),
-                s.files_changed.to_string(),
-                edits,
-                format!(
-                    "{}/{}/{}",
-                    s.by_severity.error, s.by_severity.warning, s.by_severity.note
-                ),
-                s.errors.to_string(),
-                verify,
+                c.scanned,
+                c.changed,
+                c.edits,
+                c.findings,
+                c.errors,
+                c.verify,
             ]
         })
         .collect();

@@ -98,7 +98,7 @@ fn repositories_table(repos: &[RepoReport]) -> Markup {
                     td class=(r.status.as_str()) { (r.status.as_str()) }
                     td.num { (cells.scanned) }
                     td.num { (cells.changed) }
-                    td { (cells.edits) }
+                    td.edits { @for (t, n) in edits_of(&r.report) { span { (t) ":" (n) } " " } }
                     td.num { (cells.findings) }
                     td.num { (cells.errors) }
                     td { (cells.verify) }

@@ -1,7 +1,7 @@
 //! Machine-readable renderings of a run or a batch for the tools CI teams already use:
 //! SARIF (`sarif`, code scanning), GitHub Actions annotations (`github`), GitLab Code Quality
-//! (`gitlab`), JUnit XML (`junit`), and the self-contained HTML page of a batch (`html`).
-//! Each renders [`Project`]s: a single run is one project, a batch one per repository.
+//! (`gitlab`) and JUnit XML (`junit`). Each renders [`Project`]s: a single run is one project,
+//! a batch one per repository. (The HTML page shows a whole batch: `batch::html`.)
 
 pub mod github;
 pub mod gitlab;

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::batch::BatchArgs;
+use crate::commands::merge::MergeArgs;
 use crate::commands::migrate::{RunArgs, WriteOptions};
 use crate::commands::{
-    adopt, batch, migrate, ColorChoice, Format, Presentation, EXIT_ERROR, EXIT_OK,
+    adopt, batch, merge, migrate, ColorChoice, Format, Presentation, EXIT_ERROR, EXIT_OK,
 };
 use crate::engine::containment::Containment;
 use crate::transforms;
@@ -42,6 +43,8 @@ pub enum Command {
     Check(RunArgs),
     /// Migrate several repositories listed in a batch file (dry run unless --apply).
     Batch(BatchArgs),
+    /// Merge the batch JSON reports of many runs (one per CI job) into one report.
+    Merge(MergeArgs),
     /// Add OpenTelemetry (0.27) to a service that only has `tracing`.
     Adopt {
         /// The service's workspace or crate (default: the current directory).
@@ -66,11 +69,18 @@ pub enum Command {
     },
     /// List the transforms in the order they run.
     List {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
     },
     /// Print a transform's documentation.
     Explain { id: String },
+}
+
+/// `list` prints a table or JSON; the report formats have nothing to say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
 }
 
 pub fn main() -> u8 {
@@ -130,12 +140,13 @@ pub fn run(cli: Cli) -> u8 {
             adopt::command(path, &presentation, dry_run, &write)
         }
         Command::Batch(args) => batch::command(&args),
+        Command::Merge(args) => merge::command(&args),
     }
 }
 
-fn list(format: Format) -> u8 {
+fn list(format: ListFormat) -> u8 {
     match format {
-        Format::Text => {
+        ListFormat::Text => {
             let width = transforms::all()
                 .iter()
                 .map(|t| t.id().len())
@@ -145,7 +156,7 @@ fn list(format: Format) -> u8 {
                 println!("{:width$}  {}", t.id(), t.description());
             }
         }
-        Format::Json => {
+        ListFormat::Json => {
             let list: Vec<BTreeMap<&str, &str>> = transforms::all()
                 .iter()
                 .map(|t| BTreeMap::from([("id", t.id()), ("description", t.description())]))

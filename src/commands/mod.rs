@@ -1,6 +1,6 @@
 //! The commands: the command line (`cli`: arguments and dispatch) and one module per command.
-//! `diff`, `apply` and `check` share one path (`migrate`); `batch`, `adopt` and `verify` have
-//! their own; `output` prints a run. What they all share (output format, color, exit codes)
+//! `diff`, `apply` and `check` share one path (`migrate`); `batch`, `merge`, `adopt` and
+//! `verify` have their own; `formats` renders the machine-readable report formats; `output` prints a run. What they all share (output format, color, exit codes)
 //! is defined here. Commands use the engine, the registry of transforms and the knowledge;
 //! nothing below uses a command.
 
@@ -9,6 +9,8 @@ use clap::ValueEnum;
 pub mod adopt;
 pub mod batch;
 pub mod cli;
+pub mod formats;
+pub mod merge;
 pub mod migrate;
 pub mod output;
 pub mod verify;
@@ -31,8 +33,18 @@ pub fn exit_code(errors: bool, failed: bool) -> u8 {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The diff on stdout; findings like rustc, errors and the summary on stderr.
     Text,
+    /// The tool's own JSON report.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning, security dashboards).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…`).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

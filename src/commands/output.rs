@@ -1,11 +1,13 @@
 //! How a run is shown: the diff (colored on a terminal) on stdout, findings rendered like
-//! rustc diagnostics, errors, the verify result and the summary on stderr, or one JSON document.
+//! rustc diagnostics, errors, the verify result and the summary on stderr, or one document (JSON
+//! or another machine-readable format) on stdout.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::commands::formats::{self, Project};
 use crate::commands::{Format, Presentation};
 use crate::engine::diff;
 use crate::engine::finding::Finding;
@@ -21,6 +23,10 @@ pub fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport
             "{}",
             serde_json::to_string_pretty(report).expect("serializable")
         );
+        return;
+    }
+    if let Some(document) = formats::render(args.format, &[Project::single(report)]) {
+        print!("{document}");
         return;
     }
     let stdout_color = args.color_for(std::io::stdout().is_terminal());

@@ -330,7 +330,7 @@ fn locate(
         column: e.column,
         message: e.message,
         transforms,
-        features: if all_features { "all" } else { "default" },
+        features: if all_features { "all" } else { "default" }.to_string(),
         rendered: e.rendered,
     }
 }

@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The code will not compile until someone fixes this site.
@@ -70,7 +70,7 @@ impl RawFinding {
 }
 
 /// A finding located in the original file, as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub path: PathBuf,
     /// 1-based.
@@ -84,13 +84,18 @@ pub struct Finding {
     /// The transform that reported it (the first in registry order when several did).
     pub transform: String,
     /// Every transform that reported this site, `transform` first.
+    #[serde(default)]
     pub transforms: Vec<String>,
     pub severity: Severity,
     pub message: String,
     pub suggestion: Option<String>,
     /// The old item the finding is about, when the reporter named it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
+    /// The original lines the finding covers, for reports read away from the
+    /// code (HTML, merged reports). Filled by the run report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
     /// Byte range in the original file (for rendering; not part of the JSON report).
     #[serde(skip)]
     pub range: Option<TextRange>,
@@ -118,6 +123,7 @@ impl Finding {
             message: raw.message,
             suggestion: raw.suggestion,
             item: raw.item,
+            excerpt: None,
             range: Some(raw.range),
         }
     }
@@ -141,6 +147,7 @@ impl Finding {
             message: message.into(),
             suggestion: None,
             item: None,
+            excerpt: None,
             range: None,
         }
     }
@@ -209,6 +216,11 @@ impl Finding {
             Renderer::plain()
         };
         renderer.render(&groups)
+    }
+
+    /// The lines of `file` the finding covers (see [`Finding::excerpt`]).
+    pub fn excerpt_in(&self, file: &SourceFile) -> Option<String> {
+        self.range.map(|range| excerpt(file, range).0)
     }
 }
 

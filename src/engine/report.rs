@@ -5,15 +5,16 @@
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::diff;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::pipeline::RunResult;
+use crate::engine::source::SourceFile;
 
 pub const REPORT_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {
     pub version: u32,
     pub files: Vec<FileReport>,
@@ -25,7 +26,7 @@ pub struct RunReport {
     pub verify: Option<crate::engine::verify_report::VerifyReport>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
     pub changed: bool,
@@ -33,19 +34,19 @@ pub struct FileReport {
     pub diff: String,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct EditCount {
     pub transform: String,
     pub count: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorReport {
     pub path: String,
     pub message: String,
 }
 
-#[derive(Debug, Serialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Summary {
     pub files_scanned: usize,
     pub files_changed: usize,
@@ -55,7 +56,7 @@ pub struct Summary {
     pub by_severity: SeverityCounts,
 }
 
-#[derive(Debug, Serialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct SeverityCounts {
     pub error: usize,
     pub warning: usize,
@@ -110,12 +111,20 @@ impl RunReport {
                 }
             })
             .collect();
+        // Findings are sorted by path: each file's text is indexed once for its excerpts.
         let findings: Vec<Finding> = result
             .findings
-            .iter()
-            .map(|f| Finding {
-                path: PathBuf::from(display_path(&f.path)),
-                ..f.clone()
+            .par_chunk_by(|a, b| a.path == b.path)
+            .flat_map_iter(|same_file| {
+                let path = &same_file[0].path;
+                let source = result
+                    .source_of(path)
+                    .map(|t| SourceFile::new(path, t.to_string()));
+                same_file.iter().map(move |f| Finding {
+                    path: PathBuf::from(display_path(&f.path)),
+                    excerpt: source.as_ref().and_then(|s| f.excerpt_in(s)),
+                    ..f.clone()
+                })
             })
             .collect();
         let errors: Vec<ErrorReport> = result

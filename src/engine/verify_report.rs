@@ -2,9 +2,9 @@
 //! compiles and its first compiler errors, attributed to transforms. The `verify` command
 //! produces it; the engine's report carries it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerifyStatus {
     /// Every project compiles.
@@ -38,7 +38,7 @@ impl VerifyStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VerifyReport {
     pub status: VerifyStatus,
     pub projects: Vec<ProjectCheck>,
@@ -60,7 +60,7 @@ impl VerifyReport {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProjectCheck {
     pub path: String,
     pub status: VerifyStatus,
@@ -74,7 +74,7 @@ pub struct ProjectCheck {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CompileError {
     /// The user's file (not the temporary copy).
     pub path: String,
@@ -84,7 +84,7 @@ pub struct CompileError {
     /// The transforms whose edits produced this line; empty when the line is unchanged.
     pub transforms: Vec<String>,
     /// `"default"` or `"all"`.
-    pub features: &'static str,
+    pub features: String,
     /// rustc's own rendering.
     pub rendered: String,
 }

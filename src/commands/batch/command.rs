@@ -12,6 +12,7 @@ use super::{
 };
 use clap::Args;
 
+use crate::commands::formats;
 use crate::commands::output::{render_findings, verify_text};
 use crate::commands::{ColorChoice, Format, Presentation, EXIT_ERROR};
 use crate::engine::diff;
@@ -43,6 +44,9 @@ pub struct BatchArgs {
     /// Also save the JSON document to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Also write the batch as one self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// No progress bar and no diffs; the summary only.
     #[arg(long, short)]
     pub quiet: bool,
@@ -115,10 +119,19 @@ pub fn command(args: &BatchArgs) -> u8 {
             return EXIT_ERROR;
         }
     }
-    if args.format == Format::Json {
-        println!("{json}");
-    } else {
-        print_batch_text(args, &runs, &report);
+    if let Some(file) = &args.html {
+        if let Err(e) = std::fs::write(file, super::html::render(&report)) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return EXIT_ERROR;
+        }
+    }
+    match args.format {
+        Format::Json => println!("{json}"),
+        Format::Text => print_batch_text(args, &runs, &report),
+        other => {
+            let document = formats::render(other, &report.projects());
+            print!("{}", document.unwrap_or_default());
+        }
     }
     exit_code(&runs, args.check)
 }
@@ -173,15 +186,22 @@ fn print_batch_text(args: &BatchArgs, runs: &[RepoRun], report: &BatchReport) {
         }
         let _ = writeln!(err);
     }
+    print_summary(report, args.apply);
+}
+
+/// The end of the text report (also `merge`'s): the table, the totals, the service names and
+/// the next steps, on stderr. `written` adds the files written to the totals.
+pub fn print_summary(report: &BatchReport, written: bool) {
+    let mut err = std::io::stderr().lock();
     let s = &report.summary;
     let _ = writeln!(err, "==> summary ({} repositories)", s.repos);
-    let _ = write!(err, "{}", summary_table(runs));
+    let _ = write!(err, "{}", summary_table(&report.repos));
     let _ = writeln!(
         err,
         "total: {} file(s) scanned, {} changed{}; {} finding(s) ({} error, {} warning, {} note), {} suppressed; {} error(s)",
         s.files_scanned,
         s.files_changed,
-        if args.apply { format!(", {} written", s.files_written) } else { String::new() },
+        if written { format!(", {} written", s.files_written) } else { String::new() },
         s.findings,
         s.by_severity.error,
         s.by_severity.warning,

@@ -17,8 +17,10 @@
 //! `--verify` then compile-checks every repository (`verify`).
 
 mod command;
-pub use command::{command, BatchArgs};
+pub mod html;
+pub use command::{command, print_summary, BatchArgs};
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::adopt;
+use crate::commands::formats::Project;
 use crate::commands::verify::{self, VerifyReport};
 use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::containment::Containment;
@@ -182,7 +185,7 @@ pub struct BatchOptions {
 }
 
 /// What happened to one repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RepoStatus {
     Ok,
@@ -327,32 +330,34 @@ pub fn verify_all(runs: &mut [RepoRun], started: &(dyn Fn(&str) + Sync)) {
     }
 }
 
-/// The batch JSON document.
-#[derive(Debug, Serialize)]
+/// The batch JSON document. Written by `batch`, read back by `merge` (hence owned or borrowed).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct BatchReport<'a> {
     pub version: u32,
     pub repos: Vec<RepoReport<'a>>,
     pub summary: BatchSummary,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RepoReport<'a> {
+    /// As the batch file names it.
+    pub name: String,
     pub path: String,
     pub status: RepoStatus,
-    pub report: &'a RunReport,
-    pub verify: Option<&'a VerifyReport>,
+    pub report: Cow<'a, RunReport>,
+    pub verify: Option<Cow<'a, VerifyReport>>,
     /// Files that kept `--apply` from writing this repository.
     pub dirty: Vec<DirtyReport>,
     pub written: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DirtyReport {
     pub path: String,
-    pub state: &'static str,
+    pub state: String,
 }
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Deserialize, Default, PartialEq)]
 pub struct BatchSummary {
     pub repos: usize,
     pub repos_changed: usize,
@@ -374,22 +379,82 @@ pub struct BatchSummary {
     pub next_steps: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Clone, PartialEq, Eq)]
+#[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct ServiceNameUse {
     pub name: String,
     pub repos: Vec<String>,
     /// Whether it follows `llm.{component}[.{subcomponent}]`.
     pub conventional: bool,
     /// The names this run renames to it (empty for a name the run left as it was).
+    #[serde(default)]
     pub was: Vec<String>,
 }
 
+impl RepoStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RepoStatus::Ok => "ok",
+            RepoStatus::Error => "error",
+            RepoStatus::SkippedDirty => "skipped-dirty",
+        }
+    }
+}
+
+impl<'a> BatchReport<'a> {
+    /// The repositories, for the report formats.
+    pub fn projects(&'a self) -> Vec<Project<'a>> {
+        self.repos
+            .iter()
+            .map(|r| Project {
+                name: &r.name,
+                root: &r.path,
+                report: &r.report,
+                verify: r.verify.as_deref(),
+            })
+            .collect()
+    }
+}
+
 pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
+    let repos: Vec<RepoReport> = runs
+        .iter()
+        .map(|r| RepoReport {
+            name: r.name.clone(),
+            path: display_path(&r.path),
+            status: r.status,
+            report: Cow::Borrowed(&r.report),
+            verify: r.verify.as_ref().map(Cow::Borrowed),
+            dirty: r
+                .dirty
+                .iter()
+                .map(|d| DirtyReport {
+                    path: display_path(&d.path),
+                    state: d.state.to_string(),
+                })
+                .collect(),
+            written: r.written,
+        })
+        .collect();
+    let summary = BatchSummary {
+        service_names: service_names(runs),
+        next_steps: next_steps(runs, opts),
+        ..summarize(&repos)
+    };
+    BatchReport {
+        version: REPORT_VERSION,
+        repos,
+        summary,
+    }
+}
+
+/// The counts of the summary, from the repository rows (a batch's or merged reports'). The
+/// service names and next steps come from the runs; the caller sets them.
+pub fn summarize(repos: &[RepoReport]) -> BatchSummary {
     let mut s = BatchSummary {
-        repos: runs.len(),
+        repos: repos.len(),
         ..BatchSummary::default()
     };
-    for r in runs {
+    for r in repos {
         let rs = &r.report.summary;
         s.repos_changed += usize::from(rs.files_changed > 0);
         s.repos_with_errors += usize::from(r.status == RepoStatus::Error);
@@ -408,30 +473,7 @@ pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
             *s.verify.entry(v.status.as_str().to_string()).or_default() += 1;
         }
     }
-    s.service_names = service_names(runs);
-    s.next_steps = next_steps(runs, opts);
-    BatchReport {
-        version: REPORT_VERSION,
-        repos: runs
-            .iter()
-            .map(|r| RepoReport {
-                path: display_path(&r.path),
-                status: r.status,
-                report: &r.report,
-                verify: r.verify.as_ref(),
-                dirty: r
-                    .dirty
-                    .iter()
-                    .map(|d| DirtyReport {
-                        path: display_path(&d.path),
-                        state: d.state,
-                    })
-                    .collect(),
-                written: r.written,
-            })
-            .collect(),
-        summary: s,
-    }
+    s
 }
 
 /// Edits per transform of one run report.
@@ -462,8 +504,49 @@ pub fn exit_code(runs: &[RepoRun], check: bool) -> u8 {
     }
 }
 
+/// A repository's cells of the summary table (text and HTML).
+pub struct SummaryCells {
+    pub scanned: String,
+    pub changed: String,
+    pub edits: String,
+    pub findings: String,
+    pub errors: String,
+    pub verify: String,
+}
+
+pub fn summary_table_cells(r: &RepoReport) -> SummaryCells {
+    let s = &r.report.summary;
+    let edits = edits_of(&r.report);
+    let edits = if edits.is_empty() {
+        "-".to_string()
+    } else {
+        edits
+            .iter()
+            .map(|(t, n)| format!("{t}:{n}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let verify = match (r.verify.as_deref(), r.status) {
+        (_, RepoStatus::SkippedDirty) => "skipped (dirty)".to_string(),
+        (Some(v), _) => v.short(),
+        (None, RepoStatus::Error) => "-".to_string(),
+        (None, _) => "not run".to_string(),
+    };
+    SummaryCells {
+        scanned: s.files_scanned.to_string(),
+        changed: s.files_changed.to_string(),
+        edits,
+        findings: format!(
+            "{}/{}/{}",
+            s.by_severity.error, s.by_severity.warning, s.by_severity.note
+        ),
+        errors: s.errors.to_string(),
+        verify,
+    }
+}
+
 /// The summary table, one row per repository.
-pub fn summary_table(runs: &[RepoRun]) -> String {
+pub fn summary_table(repos: &[RepoReport]) -> String {
     let header = [
         "repository",
         "scanned",
@@ -473,37 +556,18 @@ pub fn summary_table(runs: &[RepoRun]) -> String {
         "errors",
         "verify",
     ];
-    let rows: Vec<[String; 7]> = runs
+    let rows: Vec<[String; 7]> = repos
         .iter()
         .map(|r| {
-            let s = &r.report.summary;
-            let edits = edits_of(&r.report);
-            let edits = if edits.is_empty() {
-                "-".to_string()
-            } else {
-                edits
-                    .iter()
-                    .map(|(t, n)| format!("{t}:{n}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let verify = match (&r.verify, r.status) {
-                (_, RepoStatus::SkippedDirty) => "skipped (dirty)".to_string(),
-                (Some(v), _) => v.short(),
-                (None, RepoStatus::Error) => "-".to_string(),
-                (None, _) => "not run".to_string(),
-            };
+            let c = summary_table_cells(r);
             [
                 r.name.clone(),
-                s.files_scanned.to_string(),
-                s.files_changed.to_string(),
-                edits,
-                format!(
-                    "{}/{}/{}",
-                    s.by_severity.error, s.by_severity.warning, s.by_severity.note
-                ),
-                s.errors.to_string(),
-                verify,
+                c.scanned,
+                c.changed,
+                c.edits,
+                c.findings,
+                c.errors,
+                c.verify,
             ]
         })
         .collect();

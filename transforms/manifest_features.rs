@@ -15,7 +15,13 @@
 //!   its own (`with_http_client`).
 //! - Renames: `logs_level_enabled` → `spec_unstable_logs_enabled` (opentelemetry, _sdk),
 //!   `experimental-internal-logs` → `internal-logs` (_sdk, -otlp), `grpc-sys` → `grpc-tonic`,
-//!   `surf-client` → `reqwest-client`; `openssl`/`openssl-vendored` removed (-otlp).
+//!   `surf-client` → `reqwest-client`, 0.16's `tls-webkpi-roots` / `reqwest-rustls-webkpi-roots`
+//!   → `…-webpki-roots`; `openssl`/`openssl-vendored` removed (-otlp); the implicit features
+//!   `crossbeam-channel`, `dashmap`, `fnv`, `regex` of old releases removed (opentelemetry, _sdk).
+//! - Moves: opentelemetry 0.13–0.20's `rt-tokio`, `rt-tokio-current-thread`, `rt-async-std`
+//!   go to the `opentelemetry_sdk` entry of the same table, which is added when there is none.
+//! - Kept: every feature the 0.27 crate still has, including the implicit features of its
+//!   optional dependencies (`tonic`, `http`, `reqwest`, `serde`, `tokio`, …).
 //!
 //! `[workspace.dependencies]` entries get what any member that inherits them needs; members'
 //! own `features` on `workspace = true` entries get the renames.
@@ -34,6 +40,8 @@
 //! - Entries that are not (or will not be, once `manifest-versions` ran) on the 0.27 minor:
 //!   their features are those of their own release.
 //! - A feature that does not exist in the 0.27 crate and has no known replacement: reported.
+//! - A moved runtime feature whose entry is optional or inherited, or sits in
+//!   `[workspace.dependencies]`: removed from it, with a warning saying what to add where.
 //!
 //! ## Safety
 //! Features are only added or renamed inside the entry's `features` array (or a `features`
@@ -41,11 +49,14 @@
 //! package enabled before is turned off, except the removed features 0.27 does not have.
 
 use crate::engine::context::UsageFacts;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::manifest::{canonical, DepEntry};
-use crate::engine::manifest_edit::{add_features, rewrite_array};
+use crate::engine::manifest::{canonical, DepEntry, DepKind, Manifest};
+use crate::engine::manifest_edit::{add_features, add_sibling_entry, rewrite_array};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::crates::{features_at_target, FEATURE_CHANGES, OTLP_HTTP_CLIENTS};
+use crate::otel::crates::{
+    feature_change, features_at_target, has_feature_at_target, Fate, OTLP_HTTP_CLIENTS,
+};
 use crate::otel::deps::EntryVersion;
 
 pub struct ManifestFeatures;
@@ -83,48 +94,44 @@ impl Transform for ManifestFeatures {
             let changes: Vec<Option<Vec<String>>> = entry
                 .feature_items
                 .iter()
-                .map(|(f, span)| {
-                    let change = FEATURE_CHANGES
-                        .iter()
-                        .find(|c| canonical(c.krate) == name && c.old == f);
-                    match change {
-                        Some(c) => {
-                            let new: Vec<String> = c.new.iter().map(|n| n.to_string()).collect();
-                            kept.extend(new.iter().cloned());
-                            out.finding(
+                .map(|(f, span)| match feature_change(&name, f) {
+                    Some(c) => {
+                        let new = c.replacement();
+                        kept.extend(new.iter().cloned());
+                        let what = format!("{} feature `{f}` {}", entry.package, c.describe());
+                        match c.fate {
+                            Fate::MovedTo(krate) => {
+                                let moved = Moved {
+                                    what,
+                                    why: c.why,
+                                    krate,
+                                    feature: f,
+                                };
+                                move_feature(cx, manifest, entry, *span, moved, &mut out);
+                            }
+                            _ => out.finding(
                                 *span,
                                 Severity::Note,
-                                format!(
-                                    "{} feature `{f}` {}: {}",
-                                    entry.package,
-                                    match c.new {
-                                        Some(n) => format!("→ `{n}`"),
-                                        None => "removed".to_string(),
-                                    },
-                                    c.why
-                                ),
+                                format!("{what}: {}", c.why),
                                 "nothing to do unless code names the old feature in `cfg`",
+                            ),
+                        }
+                        Some(new)
+                    }
+                    None => {
+                        if !has_feature_at_target(&name, f) {
+                            out.finding(
+                                *span,
+                                Severity::Error,
+                                format!("{} 0.27 has no feature `{f}`", entry.package),
+                                format!(
+                                    "remove it; the 0.27 features are: {}",
+                                    features_at_target(&name).unwrap_or(&[]).join(", ")
+                                ),
                             );
-                            Some(new)
                         }
-                        None => {
-                            if !features_at_target(&name)
-                                .unwrap_or(&[])
-                                .contains(&f.as_str())
-                            {
-                                out.finding(
-                                    *span,
-                                    Severity::Error,
-                                    format!("{} 0.27 has no feature `{f}`", entry.package),
-                                    format!(
-                                        "remove it; the 0.27 features are: {}",
-                                        features_at_target(&name).unwrap_or(&[]).join(", ")
-                                    ),
-                                );
-                            }
-                            kept.push(f.clone());
-                            None
-                        }
+                        kept.push(f.clone());
+                        None
                     }
                 })
                 .collect();
@@ -136,15 +143,16 @@ impl Transform for ManifestFeatures {
             for e in renames {
                 out.edit(e);
             }
-            if entry.workspace {
-                // The root's `[workspace.dependencies]` entry gets the features.
-                continue;
-            }
-            let usage = cx.project.usage_of(cx.package, entry);
-            let needed: Vec<String> = needed_features(&name, entry, &usage)
-                .into_iter()
-                .filter(|f| !kept.contains(f))
-                .collect();
+            // The root's `[workspace.dependencies]` entry gets what the code needs; features
+            // moved from a sibling go where the sibling had them.
+            let mut needed = if entry.workspace {
+                Vec::new()
+            } else {
+                needed_features(&name, entry, &cx.project.usage_of(cx.package, entry))
+            };
+            needed.extend(moved_from_siblings(manifest, entry));
+            needed.retain(|f| !kept.contains(f) && !entry.features.contains(f));
+            needed.dedup();
             if needed.is_empty() {
                 continue;
             }
@@ -182,6 +190,103 @@ impl Transform for ManifestFeatures {
             }
         }
         out
+    }
+}
+
+/// The features other entries of `entry`'s table moved to `entry`'s crate (`rt-tokio` of an
+/// old `opentelemetry` entry for the `opentelemetry_sdk` entry beside it).
+fn moved_from_siblings(manifest: &Manifest, entry: &DepEntry) -> Vec<String> {
+    manifest
+        .deps
+        .iter()
+        .filter(|d| d.table == entry.table)
+        .flat_map(|d| {
+            d.features.iter().filter(|f| {
+                feature_change(&d.package, f)
+                    .is_some_and(|c| matches!(c.fate, Fate::MovedTo(k) if entry.is(k)))
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// A feature that moved from an entry's crate to `krate`, and the words of its finding.
+struct Moved<'a> {
+    what: String,
+    why: &'static str,
+    krate: &'static str,
+    feature: &'a str,
+}
+
+/// Gives a feature that moved from `entry`'s crate a home: the entry of the new crate beside
+/// it picks it up (`moved_from_siblings`); without one, a new entry is added after `entry`.
+/// Where adding would not do (an optional or inherited entry, the workspace's table, a
+/// sibling that is not on the target), a warning says what to add. One finding either way.
+fn move_feature(
+    cx: &FileContext<'_>,
+    manifest: &Manifest,
+    entry: &DepEntry,
+    at: TextRange,
+    moved: Moved<'_>,
+    out: &mut Outcome,
+) {
+    let Moved {
+        what,
+        why,
+        krate,
+        feature,
+    } = moved;
+    let Some(Ok(version)) = crate::otel::crates::target(&cx.config.targets, krate) else {
+        return;
+    };
+    let sibling = manifest
+        .deps
+        .iter()
+        .find(|d| d.is(krate) && d.table == entry.table);
+    let blocker = match sibling {
+        Some(s) if !at_target(cx, s) => Some(format!("its `{}` entry is not on {version}", s.key)),
+        Some(s) => {
+            let note = format!("{what}: {why}; added to the `{}` entry", s.key);
+            out.finding(
+                at,
+                Severity::Note,
+                note,
+                "nothing to do unless code names the old feature in `cfg`",
+            );
+            return;
+        }
+        None if entry.optional => Some(format!("`{}` is optional", entry.key)),
+        None if entry.workspace || entry.table.kind == DepKind::Workspace => {
+            Some("the members inherit their dependencies".to_string())
+        }
+        None => None,
+    };
+    let le = cx.file.line_ending.as_str();
+    let version = version.to_string();
+    let features = [feature.to_string()];
+    let added = blocker
+        .is_none()
+        .then(|| add_sibling_entry(&cx.file.text, entry, krate, Some(&version), &features, le))
+        .flatten();
+    match (added, blocker) {
+        (Some(edit), _) => {
+            out.edit(edit);
+            out.finding(
+                at,
+                Severity::Note,
+                format!("{what}: {why}; `{krate} = \"{version}\"` added with it"),
+                "the migrated pipelines name the runtime `opentelemetry_sdk::runtime::…`",
+            );
+        }
+        (None, blocker) => out.finding(
+            at,
+            Severity::Warning,
+            format!(
+                "{what}, but {}: not added there",
+                blocker.unwrap_or_else(|| "the entry could not be extended".to_string())
+            ),
+            format!("enable it where the code needs the runtime: `{krate} = {{ version = \"{version}\", features = [\"{feature}\"] }}`"),
+        ),
     }
 }
 

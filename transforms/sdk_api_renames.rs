@@ -69,8 +69,6 @@
 //!   `warning` with the rewritten call, when the file imports the `TracerProvider` trait (else
 //!   it is not OpenTelemetry's method and nothing is said); a provider's `TracerBuilder` kept in
 //!   a local or extended with other links: `error`.
-//! - `global::set_error_handler(..)` (removed; 0.27 reports internal errors through `tracing`
-//!   with the `internal-logs` feature): `error`, remove the call.
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.
 //!
 //! ## Safety
@@ -151,7 +149,6 @@ impl Transform for SdkApiRenames {
             "versioned_meter",
             "meter_with_version",
             "tracer_builder",
-            "set_error_handler",
         ]
     }
 
@@ -295,11 +292,6 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             self.sites.push((range, ident_str(&first.ident), old, new));
         }
         let removed: &[(&[&str], &str, &str)] = &[
-            (
-                &["opentelemetry", "global", "set_error_handler"],
-                "`global::set_error_handler` was removed in opentelemetry 0.27",
-                "remove the call: 0.27 reports internal errors through `tracing` (the `internal-logs` feature, on by default); filter them with the `opentelemetry` targets of your subscriber",
-            ),
             (
                 &["opentelemetry", "InstrumentationLibrary", "new"],
                 "`InstrumentationLibrary::new(..)` has no 0.27 equivalent constructor",

@@ -8,6 +8,11 @@
 //! - `global::shutdown_tracer_provider()` no longer flushes while a tracing layer holds a tracer
 //!   (since 0.24 a `Tracer` keeps its provider alive): where a provider is bound in the same
 //!   function, the call becomes `let _ = provider.shutdown();`.
+//! - `global::set_error_handler(..);` (removed in 0.27, which reports its internal errors as
+//!   `tracing` events through the default `internal-logs` feature) is deleted, with a `note`,
+//!   when the handler is a closure that only prints or logs (`eprintln!`, `tracing::error!`,
+//!   `log::warn!`, …) and the statement is nothing but the call (its `Result` dropped,
+//!   unwrapped or `?`-ed).
 //! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
 //!   replacement.
 //!
@@ -32,7 +37,11 @@
 //!   compile) with the fix.
 //! - `global::shutdown_tracer_provider()` with no provider in the function: `warning` (it compiles
 //!   but may not flush) with the fix.
-//! - Removed `global` functions (`set_error_handler`, `handle_error`, `shutdown_meter_provider`,
+//! - `global::set_error_handler(..)` whose handler does more than print or log (feeds Sentry, a
+//!   metric, a channel) or is not a closure, or whose result is used: `error` (the call does not
+//!   compile on 0.27), naming what the handler does: that behaviour must move to a `tracing`
+//!   layer that sees the `opentelemetry*` targets. The handler is not deleted.
+//! - Removed `global` functions (`handle_error`, `shutdown_meter_provider`,
 //!   `logger_provider`, `set_logger_provider`, `shutdown_logger_provider`, `meter_with_version`):
 //!   `error` naming the replacement.
 //!
@@ -47,6 +56,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::error_handler::{self, Handler};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 
 pub struct TracingBridge;
@@ -102,7 +112,6 @@ impl Transform for TracingBridge {
 
 /// `global` functions that do not exist in 0.27, with what to use instead.
 const REMOVED_GLOBALS: &[(&str, &str)] = &[
-    ("set_error_handler", "remove it: 0.27 reports internal errors through `tracing` (enable the `internal-logs` feature and a subscriber)"),
     ("handle_error", "log the error yourself (`tracing::error!`); the global error handler was removed in 0.27"),
     ("shutdown_meter_provider", "keep the `SdkMeterProvider` and call `meter_provider.shutdown()`"),
     ("logger_provider", "keep the `LoggerProvider` you built and pass it where it is needed"),
@@ -110,6 +119,9 @@ const REMOVED_GLOBALS: &[(&str, &str)] = &[
     ("shutdown_logger_provider", "keep the `LoggerProvider` and call `logger_provider.shutdown()`"),
     ("meter_with_version", "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`"),
 ];
+
+/// Where 0.27 reports what the error handler used to receive.
+const INTERNAL_ERRORS: &str = "remove it: 0.27 reports its internal errors as `tracing` events (the `internal-logs` feature, on by default); a `tracing` subscriber or layer that sees the `opentelemetry*` targets receives them";
 
 struct Bridge<'a, 'c> {
     cx: &'a FileContext<'c>,
@@ -176,6 +188,45 @@ impl Bridge<'_, '_> {
     }
 }
 
+impl Bridge<'_, '_> {
+    /// `global::set_error_handler(h);`: deleted when `h` only prints or logs, else reported
+    /// with what it does.
+    fn error_handler(&mut self, stmt: &syn::Stmt, call: &syn::ExprCall) {
+        let file = self.cx.file;
+        let site = range_of(file, &*call.func);
+        match error_handler::classify(&call.args[0]) {
+            Handler::OnlyLogs => {
+                self.out
+                    .edit(crate::engine::item_edit::delete_item(file, stmt));
+                self.out.item_finding(
+                    "opentelemetry::global::set_error_handler",
+                    site,
+                    Severity::Note,
+                    "`global::set_error_handler(..)` removed (gone in 0.27): its handler only printed or logged, and 0.27 reports its internal errors as `tracing` events (the `internal-logs` feature, on by default)",
+                    "make sure a `tracing` subscriber sees the `opentelemetry*` targets to keep seeing them",
+                );
+                let mut names = ImportPlan::at(file, self.cx.syntax(), site.start);
+                names.remove_if_unused("opentelemetry::global::set_error_handler");
+                names.remove_if_unused("opentelemetry::global");
+                self.plans.add(names);
+            }
+            Handler::DoesMore(what) => {
+                self.out.item_finding(
+                    "opentelemetry::global::set_error_handler",
+                    site,
+                    Severity::Error,
+                    format!("`global::set_error_handler` does not exist in opentelemetry 0.27, and this handler does more than print or log ({what}): not removed"),
+                    "move what the handler does to a `tracing` layer that sees the `opentelemetry*` targets (0.27 reports its internal errors as `tracing` events, `internal-logs` feature), then delete the call",
+                );
+                // Other sites inside the handler still get their findings.
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+            }
+        }
+    }
+}
+
 impl<'a> Visit<'a> for Bridge<'_, '_> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
         let outer = std::mem::take(&mut self.providers);
@@ -230,6 +281,10 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        if let Some(call) = error_handler::installing_statement(s, self.cx.imports()) {
+            self.error_handler(s, call);
+            return;
+        }
         if let syn::Stmt::Expr(syn::Expr::Call(c), Some(_)) = s {
             if let syn::Expr::Path(p) = &*c.func {
                 if c.args.is_empty() && self.is_global(&p.path, "shutdown_tracer_provider") {
@@ -252,6 +307,16 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if self.is_global(&p.path, "set_error_handler") {
+            // Not a statement of its own (`if let Err(e) = global::set_error_handler(..)`).
+            self.out.item_finding(
+                "opentelemetry::global::set_error_handler",
+                range_of(self.cx.file, p),
+                Severity::Error,
+                "`global::set_error_handler` does not exist in opentelemetry 0.27",
+                INTERNAL_ERRORS,
+            );
+        }
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {
                 self.out.item_finding(

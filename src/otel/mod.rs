@@ -10,6 +10,8 @@
 //! - [`deps`]: which version a manifest entry will have once the manifest transforms ran.
 //! - [`metrics_facade`]: the `metrics` crate: which macro or item a path names, the 0.21 macro
 //!   table, which metrics minor each exporter release is built on.
+//! - [`error_handler`]: `global::set_error_handler(..)` statements and whether their handler
+//!   only prints or logs.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
 //!
 //! Models of old pipelines, read from chains and rendered for 0.27:
@@ -48,6 +50,7 @@ pub mod bootstrap;
 pub mod chain;
 pub mod crates;
 pub mod deps;
+pub mod error_handler;
 pub mod exporter;
 pub mod imports;
 pub mod logs;

@@ -160,7 +160,8 @@ impl<'a> Sites<'a, '_> {
                     ifs.join(" "),
                 )
             };
-            self.out.finding(
+            self.out.item_finding(
+                &METER_WITH_VERSION.join("::"),
                 range_of(file, func),
                 Severity::Error,
                 "`global::meter_with_version` was removed in opentelemetry 0.27",
@@ -355,7 +356,8 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
     /// `meter_with_version` named other than in a call of four arguments.
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
         if self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
-            self.out.finding(
+            self.out.item_finding(
+                &METER_WITH_VERSION.join("::"),
                 range_of(self.parsed.file, p),
                 Severity::Error,
                 "`global::meter_with_version` was removed in opentelemetry 0.27",

@@ -25,6 +25,12 @@
 //!   argument written `Some(x)` becomes `.with_version(x)` (`.with_schema_url(x)`,
 //!   `.with_attributes(x)`), `None` adds no link. A multi-line call stays one item a line.
 //!
+//! `opentelemetry::metrics::Unit` (removed in 0.24; `otel::metric_unit`): `.with_unit(Unit::new(x))`
+//! and the SDK views' `.unit(Unit::new(x))` → `.with_unit(x)` / `.unit(x)`; `Unit` as a type →
+//! `Cow<'static, str>`, `Unit::new(x)` elsewhere → `Cow::<'static, str>::from(x)`, `.as_str()` on
+//! a local or parameter declared `Unit` → `.as_ref()`; its import goes. The `metrics` facade's
+//! own `Unit` is another item and is not touched.
+//!
 //! A single-path `use` of the old item is rewritten in place (`use opentelemetry::metrics::MetricsError;`
 //! → `use opentelemetry_sdk::metrics::MetricError;`), or removed when the new item is already
 //! imported; an old item inside a `use` group is removed from it and the new one imported.
@@ -69,6 +75,9 @@
 //!   `warning` with the rewritten call, when the file imports the `TracerProvider` trait (else
 //!   it is not OpenTelemetry's method and nothing is said); a provider's `TracerBuilder` kept in
 //!   a local or extended with other links: `error`.
+//! - Any other use of `Unit` (`Unit::default()`, `Unit` passed as a value): `error`.
+//!   `.as_str()` on a unit whose type the function does not spell is left alone (it does not
+//!   compile on `Cow`; the compiler names it).
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.
 //!
 //! ## Safety
@@ -149,6 +158,7 @@ impl Transform for SdkApiRenames {
             "versioned_meter",
             "meter_with_version",
             "tracer_builder",
+            "Unit",
         ]
     }
 
@@ -214,6 +224,7 @@ impl Transform for SdkApiRenames {
         }
         out.findings.extend(paths.findings);
         crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
+        crate::otel::metric_unit::rewrite_units(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
     }

@@ -30,6 +30,8 @@
 //!   (exporter, resource, comments) and the `Unsupported` error.
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
+//! - [`metric_unit`]: `opentelemetry::metrics::Unit` (removed in 0.24) → the unit string /
+//!   `Cow<'static, str>`.
 //! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
@@ -54,6 +56,7 @@ pub mod error_handler;
 pub mod exporter;
 pub mod imports;
 pub mod logs;
+pub mod metric_unit;
 pub mod metrics;
 pub mod metrics_facade;
 pub mod naming;

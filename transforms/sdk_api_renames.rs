@@ -31,6 +31,13 @@
 //! a local or parameter declared `Unit` → `.as_ref()`; its import goes. The `metrics` facade's
 //! own `Unit` is another item and is not touched.
 //!
+//! 0.21 batch settings (`otel::batch_config`; the setters left `BatchConfig` and the batch
+//! processor builders in opentelemetry_sdk 0.22): `BatchConfig::default().with_…(..)` →
+//! `BatchConfigBuilder::default().with_…(..).build()`; `BatchSpanProcessor::builder(..)` /
+//! `BatchLogProcessor::builder(..)` with `.with_max_queue_size(..)`, `.with_max_timeout(..)`, … →
+//! one `.with_batch_config(BatchConfigBuilder::default()….build())` (`with_max_timeout` →
+//! `with_max_export_timeout`).
+//!
 //! A single-path `use` of the old item is rewritten in place (`use opentelemetry::metrics::MetricsError;`
 //! → `use opentelemetry_sdk::metrics::MetricError;`), or removed when the new item is already
 //! imported; an old item inside a `use` group is removed from it and the new one imported.
@@ -78,6 +85,8 @@
 //! - Any other use of `Unit` (`Unit::default()`, `Unit` passed as a value): `error`.
 //!   `.as_str()` on a unit whose type the function does not spell is left alone (it does not
 //!   compile on `Cow`; the compiler names it).
+//! - Processor builders with both setters and `with_batch_config(..)`, or comments between the
+//!   setters; `BatchConfig::default()` chains with other links: `error`.
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.
 //!
 //! ## Safety
@@ -159,6 +168,9 @@ impl Transform for SdkApiRenames {
             "meter_with_version",
             "tracer_builder",
             "Unit",
+            "BatchConfig",
+            "BatchSpanProcessor",
+            "BatchLogProcessor",
         ]
     }
 
@@ -225,6 +237,7 @@ impl Transform for SdkApiRenames {
         out.findings.extend(paths.findings);
         crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
         crate::otel::metric_unit::rewrite_units(&cx.rust(), &mut plan, &mut out);
+        crate::otel::batch_config::rewrite_batch_configs(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
     }

@@ -30,6 +30,8 @@
 //!   (exporter, resource, comments) and the `Unsupported` error.
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
+//! - [`batch_config`]: 0.21 batch settings (`BatchConfig::default().with_…`, the processor
+//!   builders' setters) → `BatchConfigBuilder`.
 //! - [`metric_unit`]: `opentelemetry::metrics::Unit` (removed in 0.24) → the unit string /
 //!   `Cow<'static, str>`.
 //! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
@@ -48,6 +50,7 @@
 //! Naming:
 //! - [`naming`]: the service-name convention `llm.{component}[.{subcomponent}]`.
 
+pub mod batch_config;
 pub mod bootstrap;
 pub mod chain;
 pub mod crates;

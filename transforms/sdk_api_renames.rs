@@ -20,6 +20,10 @@
 //!   the provider is `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, or
 //!   a local or parameter bound to one in the function (`&TracerProvider`, `impl TracerProvider`,
 //!   `P: TracerProvider`);
+//! - `<provider>.versioned_meter(name, version, schema_url, attributes)` /
+//!   `.versioned_tracer(..)` (the file imports the `MeterProvider` / `TracerProvider` trait) →
+//!   `<provider>.meter_with_scope(..)` / `.tracer_with_scope(..)` of the same scope builder as
+//!   `meter_with_version` below;
 //! - `global::meter_with_version(name, version, schema_url, attributes)` →
 //!   `global::meter_with_scope(InstrumentationScope::builder(name)….build())`: an `Option`
 //!   argument written `Some(x)` becomes `.with_version(x)` (`.with_schema_url(x)`,
@@ -71,9 +75,7 @@
 //! ## Not rewritten (findings)
 //! - `InstrumentationLibrary::new(..)` (the type is renamed; 0.27 builds scopes with
 //!   `InstrumentationScope::builder(name).with_version(..).with_schema_url(..).build()`): `error`.
-//! - `.versioned_meter(..)` (removed): `error`, use
-//!   `meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`.
-//! - `global::meter_with_version(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
+//! - `global::meter_with_version(..)`, `versioned_meter(..)`, `versioned_tracer(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
 //!   no builder link says "only if `Some`", so `error` with the code to write
 //!   (`let mut scope = InstrumentationScope::builder(name); if let Some(x) = version { scope =
 //!   scope.with_version(x); } … meter_with_scope(scope.build())`); also with comments inside
@@ -165,6 +167,7 @@ impl Transform for SdkApiRenames {
             "MeterProvider",
             "InstrumentationLibrary",
             "versioned_meter",
+            "versioned_tracer",
             "meter_with_version",
             "tracer_builder",
             "Unit",
@@ -332,19 +335,5 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             }
         }
         syn::visit::visit_path(self, path);
-    }
-
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if call.method == "versioned_meter" {
-            self.findings.push(
-                RawFinding::new(
-                    range_of_span(self.file, call.method.span()),
-                    Severity::Error,
-                    "`versioned_meter` was removed in opentelemetry 0.27",
-                )
-                .with_suggestion("use `provider.meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`"),
-            );
-        }
-        syn::visit::visit_expr_method_call(self, call);
     }
 }

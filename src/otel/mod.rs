@@ -12,6 +12,8 @@
 //!   table, which metrics minor each exporter release is built on.
 //! - [`error_handler`]: `global::set_error_handler(..)` statements and whether their handler
 //!   only prints or logs.
+//! - [`recorder_error`]: the bare `metrics::SetRecorderError` (generic since metrics 0.22) given
+//!   the type of the recorder the function installs.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
 //!
 //! Models of old pipelines, read from chains and rendered for 0.27:
@@ -65,6 +67,7 @@ pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
+pub mod recorder_error;
 pub mod runtime;
 pub mod scope;
 pub mod trace;

@@ -24,7 +24,9 @@
 //!   optional dependencies (`tonic`, `http`, `reqwest`, `serde`, `tokio`, …).
 //!
 //! `[workspace.dependencies]` entries get what any member that inherits them needs; members'
-//! own `features` on `workspace = true` entries get the renames.
+//! own `features` on `workspace = true` entries get the renames. `[features]` elements
+//! `dep/feature` get the same renames, removals and moves (`opentelemetry/rt-tokio` →
+//! `opentelemetry_sdk/rt-tokio`); one naming a feature 0.27 does not have is reported.
 //!
 //! ## Before
 //! ```toml
@@ -189,7 +191,120 @@ impl Transform for ManifestFeatures {
                 }
             }
         }
+        rewrite_feature_references(cx, manifest, &mut out);
         out
+    }
+}
+
+/// `[features]` elements `dep/feature` (and `dep?/feature`) naming a feature of a 0.27 crate
+/// that was renamed, removed or moved: rewritten like the dependency's own `features`; one
+/// that does not exist at all: reported.
+fn rewrite_feature_references(cx: &FileContext<'_>, manifest: &Manifest, out: &mut Outcome) {
+    // The entry a `dep/…` reference means: the package's own, not `[workspace.dependencies]`.
+    let entry_of = |key: &str| {
+        manifest
+            .deps
+            .iter()
+            .find(|d| d.key == key && d.table.kind != DepKind::Workspace)
+    };
+    let entry_of_crate = |krate: &str| {
+        manifest
+            .deps
+            .iter()
+            .find(|d| d.is(krate) && d.table.kind != DepKind::Workspace)
+    };
+    for list in &manifest.feature_lists {
+        let changes: Vec<Option<Vec<String>>> = list
+            .items
+            .iter()
+            .map(|(item, span)| {
+                let (dep, feature) = item.split_once('/')?;
+                let weak = if dep.ends_with('?') { "?" } else { "" };
+                let entry = entry_of(dep.trim_end_matches('?'))?;
+                let name = canonical(&entry.package);
+                if features_at_target(&name).is_none() || !at_target(cx, entry) {
+                    return None;
+                }
+                let Some(change) = feature_change(&name, feature) else {
+                    if !has_feature_at_target(&name, feature) {
+                        out.finding(
+                            *span,
+                            Severity::Error,
+                            format!("{} 0.27 has no feature `{feature}` (feature `{}`)", entry.package, list.name),
+                            "remove it from the feature",
+                        );
+                    }
+                    return None;
+                };
+                let new: Vec<String> = match change.fate {
+                    Fate::MovedTo(krate) => match entry_of_crate(krate) {
+                        Some(home) => {
+                            let home_weak = if home.optional { weak } else { "" };
+                            vec![format!("{}{home_weak}/{feature}", home.key)]
+                        }
+                        // Added beside `entry` by this transform (not for an optional entry).
+                        None if !entry.optional && entry.table.kind != DepKind::Workspace => {
+                            vec![format!("{krate}/{feature}")]
+                        }
+                        None => {
+                            out.finding(
+                                *span,
+                                Severity::Error,
+                                format!("`{item}` in feature `{}`: `{feature}` now belongs to {krate}, which the package does not depend on", list.name),
+                                format!("add `{krate}` (optional, like `{}`) and enable `{krate}/{feature}` here", entry.key),
+                            );
+                            return None;
+                        }
+                    },
+                    _ => change
+                        .replacement()
+                        .into_iter()
+                        .map(|f| format!("{dep}/{f}"))
+                        .collect(),
+                };
+                // `dep/feature` also enabled an optional `dep`: what replaces it still does.
+                let mut new = new;
+                if entry.optional && weak.is_empty() && !new.iter().any(|n| n.starts_with(&format!("{dep}/"))) {
+                    new.insert(0, enabling(manifest, &entry.key));
+                }
+                out.finding(
+                    *span,
+                    Severity::Note,
+                    format!("feature `{}`: `{item}` {}: {}", list.name, describe(&new), change.why),
+                    "the feature keeps its name; `#[cfg(feature = \"…\")]` code keeps working",
+                );
+                Some(new)
+            })
+            .collect();
+        for e in rewrite_array(&cx.file.text, list.span, &list.items, &changes) {
+            out.edit(e);
+        }
+    }
+}
+
+/// The element that enables optional dependency `key`: `dep:key` when the manifest names it
+/// that way (then it has no implicit feature), else `key`.
+fn enabling(manifest: &Manifest, key: &str) -> String {
+    let dep_syntax = format!("dep:{key}");
+    let uses_dep_syntax = manifest
+        .feature_lists
+        .iter()
+        .any(|l| l.items.iter().any(|(i, _)| *i == dep_syntax));
+    if uses_dep_syntax {
+        dep_syntax
+    } else {
+        key.to_string()
+    }
+}
+
+/// `→ \`a\``, or `removed`.
+fn describe(new: &[String]) -> String {
+    match new {
+        [] => "removed".to_string(),
+        items => {
+            let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+            format!("→ {}", quoted.join(", "))
+        }
     }
 }
 

@@ -24,6 +24,8 @@
 //!   `.versioned_tracer(..)` (the file imports the `MeterProvider` / `TracerProvider` trait) →
 //!   `<provider>.meter_with_scope(..)` / `.tracer_with_scope(..)` of the same scope builder as
 //!   `meter_with_version` below;
+//! - `InstrumentationLibrary::new(name, version, schema_url, attributes)` →
+//!   `InstrumentationScope::builder(name)….build()` (same links);
 //! - `global::meter_with_version(name, version, schema_url, attributes)` →
 //!   `global::meter_with_scope(InstrumentationScope::builder(name)….build())`: an `Option`
 //!   argument written `Some(x)` becomes `.with_version(x)` (`.with_schema_url(x)`,
@@ -73,9 +75,9 @@
 //! ```
 //!
 //! ## Not rewritten (findings)
-//! - `InstrumentationLibrary::new(..)` (the type is renamed; 0.27 builds scopes with
-//!   `InstrumentationScope::builder(name).with_version(..).with_schema_url(..).build()`): `error`.
-//! - `global::meter_with_version(..)`, `versioned_meter(..)`, `versioned_tracer(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
+//! - `InstrumentationLibrary::new(..)` not called with four arguments: `error`.
+//! - `global::meter_with_version(..)`, `versioned_meter(..)`, `versioned_tracer(..)`,
+//!   `InstrumentationLibrary::new(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
 //!   no builder link says "only if `Some`", so `error` with the code to write
 //!   (`let mut scope = InstrumentationScope::builder(name); if let Some(x) = version { scope =
 //!   scope.with_version(x); } … meter_with_scope(scope.build())`); also with comments inside
@@ -102,7 +104,6 @@ use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
-use crate::engine::finding::{RawFinding, Severity};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
@@ -222,7 +223,6 @@ impl Transform for SdkApiRenames {
             file,
             imports,
             sites: Vec::new(),
-            findings: Vec::new(),
         };
         paths.visit_file(syntax);
         for (range, first_ident, old, new) in paths.sites {
@@ -237,7 +237,6 @@ impl Transform for SdkApiRenames {
             out.replace(range, plan.name(new));
             plan.remove(old);
         }
-        out.findings.extend(paths.findings);
         crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
         crate::otel::metric_unit::rewrite_units(&cx.rust(), &mut plan, &mut out);
         crate::otel::batch_config::rewrite_batch_configs(&cx.rust(), &mut plan, &mut out);
@@ -279,7 +278,6 @@ struct Paths<'a> {
     imports: &'a ImportMap,
     /// Path range (segments only, no generic arguments), its first identifier, old, new.
     sites: Vec<Site>,
-    findings: Vec<RawFinding>,
 }
 
 impl<'ast> Visit<'ast> for Paths<'_> {
@@ -317,22 +315,6 @@ impl<'ast> Visit<'ast> for Paths<'_> {
                 range_of_span(self.file, upto.ident.span()).end,
             );
             self.sites.push((range, ident_str(&first.ident), old, new));
-        }
-        let removed: &[(&[&str], &str, &str)] = &[
-            (
-                &["opentelemetry", "InstrumentationLibrary", "new"],
-                "`InstrumentationLibrary::new(..)` has no 0.27 equivalent constructor",
-                "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
-            ),
-        ];
-        for (full, message, suggestion) in removed {
-            if self.imports.is(path, full) {
-                self.findings.push(
-                    RawFinding::new(range_of(self.file, path), Severity::Error, *message)
-                        .with_suggestion(*suggestion)
-                        .about_item(full.join("::")),
-                );
-            }
         }
         syn::visit::visit_path(self, path);
     }

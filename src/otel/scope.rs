@@ -24,6 +24,7 @@ use crate::otel::tracer_providers::{TracerProviders, PROVIDER_TRAIT};
 
 const SCOPE: &str = "opentelemetry::InstrumentationScope";
 const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
+const LIBRARY_NEW: &[&str] = &["opentelemetry", "InstrumentationLibrary", "new"];
 
 /// The provider methods of 0.21–0.26 that took the scope as four arguments, and their 0.27
 /// replacements (same trait, same receiver).
@@ -55,7 +56,8 @@ struct OldScopeCall<'s, 'a> {
     item: &'s str,
     message: &'s str,
     site: TextRange,
-    /// How the replacing call starts (`global::meter_with_scope`, `provider.tracer_with_scope`).
+    /// How the replacing call starts (`global::meter_with_scope`, `provider.tracer_with_scope`;
+    /// empty: the scope itself is the value).
     new_call: &'s str,
     /// What the call returns, to name it in the suggestion (`meter`, `tracer`).
     binding: &'static str,
@@ -212,6 +214,25 @@ impl<'a> Sites<'a, '_> {
     /// scope builder: `true` when done, `false` when reported instead (an `Option` value known
     /// only at run time, comments among the arguments).
     fn scope_arguments(&mut self, old: OldScopeCall<'_, 'a>) -> bool {
+        let trailing_comma = old.args.trailing_punct();
+        let Some((args_range, mut builder)) = self.scope_builder(old, true) else {
+            return false;
+        };
+        if trailing_comma {
+            builder.push(',');
+        }
+        self.out.replace(args_range, builder);
+        true
+    }
+
+    /// The scope builder for the four old arguments, and the range they cover (through the last
+    /// comma); `None` when reported instead. `keep_layout`: a multi-line argument list gives a
+    /// builder one link a line.
+    fn scope_builder(
+        &mut self,
+        old: OldScopeCall<'_, 'a>,
+        keep_layout: bool,
+    ) -> Option<(TextRange, String)> {
         let file = self.parsed.file;
         let args = old.args;
         let name = text_of(file, &args[0]);
@@ -234,10 +255,13 @@ impl<'a> Sites<'a, '_> {
         if !opaque.is_empty() || !comments_in(file, args_range).is_empty() {
             let new_call = old.new_call;
             let suggestion = if opaque.is_empty() {
-                format!(
-                    "use `{new_call}({})` (not rewritten: the arguments have comments)",
-                    render_builder("InstrumentationScope", name, &present, None)
-                )
+                let builder = render_builder("InstrumentationScope", name, &present, None);
+                let call = if new_call.is_empty() {
+                    builder
+                } else {
+                    format!("{new_call}({builder})")
+                };
+                format!("use `{call}` (not rewritten: the arguments have comments)")
             } else {
                 let builder = render_builder("InstrumentationScope", name, &present, None);
                 let ifs: Vec<String> = opaque
@@ -248,29 +272,60 @@ impl<'a> Sites<'a, '_> {
                     .collect();
                 let values: Vec<String> = opaque.iter().map(|(_, v)| format!("`{v}`")).collect();
                 format!(
-                    "add a scope link only for a `Some` ({} known only at run time): `let mut scope = {}; {} let {} = {new_call}(scope.build());`",
+                    "add a scope link only for a `Some` ({} known only at run time): `let mut scope = {}; {} let {} = {};`",
                     values.join(", "),
                     builder.strip_suffix(".build()").unwrap_or(&builder),
                     ifs.join(" "),
                     old.binding,
+                    if new_call.is_empty() {
+                        "scope.build()".to_string()
+                    } else {
+                        format!("{new_call}(scope.build())")
+                    },
                 )
             };
             self.out
                 .item_finding(old.item, old.site, Severity::Error, old.message, suggestion);
-            return false;
+            return None;
         }
         let args_text = file.slice(args_range);
-        let layout = args_text.contains('\n').then(|| {
+        let layout = (keep_layout && args_text.contains('\n')).then(|| {
             let before = file.slice(TextRange::new(0, args_range.start));
             (file.line_ending.as_str(), line_indent(before))
         });
         let scope = self.plan.name(SCOPE);
-        let mut builder = render_builder(&scope, name, &present, layout);
-        if args.trailing_punct() {
-            builder.push(',');
-        }
-        self.out.replace(args_range, builder);
-        true
+        Some((args_range, render_builder(&scope, name, &present, layout)))
+    }
+
+    /// `InstrumentationLibrary::new(name, version, schema_url, attributes)` (0.21–0.26) →
+    /// `InstrumentationScope::builder(name)….build()`: `new` becomes `builder`, the arguments
+    /// the name, the links follow the call (`sdk-api-renames` renames the type itself).
+    fn library_new(&mut self, call: &'a syn::ExprCall, func: &'a syn::Path) {
+        let file = self.parsed.file;
+        let new_ident = &func.segments.last().expect("a path has a segment").ident;
+        let name = text_of(file, &call.args[0]);
+        let old = OldScopeCall {
+            item: &LIBRARY_NEW.join("::"),
+            message: "`InstrumentationLibrary::new(..)` was removed in opentelemetry 0.27",
+            site: range_of(file, func),
+            new_call: "",
+            binding: "scope",
+            args: &call.args,
+        };
+        let Some((args_range, builder)) = self.scope_builder(old, false) else {
+            return;
+        };
+        let head = format!("{}::builder({name})", self.plan.name(SCOPE));
+        let links = builder.strip_prefix(&head).unwrap_or_default().to_string();
+        self.out
+            .replace(range_of_span(file, new_ident.span()), "builder");
+        let _ = args_range;
+        let parens = range_of_span(file, call.paren_token.span.join());
+        self.out.replace(parens, format!("({name})"));
+        self.out.edit(crate::engine::edit::Edit::insert(
+            range_of(file, call).end,
+            links,
+        ));
     }
 
     /// A chain through `<receiver>.tracer_builder(name)`: rewritten when the receiver is a
@@ -432,12 +487,29 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
                 }
                 return;
             }
+            if call.args.len() == 4 && self.parsed.imports.is(&p.path, LIBRARY_NEW) {
+                self.library_new(call, &p.path);
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+                return;
+            }
         }
         syn::visit::visit_expr_call(self, call);
     }
 
-    /// `meter_with_version` named other than in a call of four arguments.
+    /// `meter_with_version` / `InstrumentationLibrary::new` named other than in a call of four
+    /// arguments.
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if self.parsed.imports.is(&p.path, LIBRARY_NEW) {
+            self.out.item_finding(
+                &LIBRARY_NEW.join("::"),
+                range_of(self.parsed.file, p),
+                Severity::Error,
+                "`InstrumentationLibrary::new(..)` was removed in opentelemetry 0.27",
+                "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
+            );
+        }
         if self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
             self.out.item_finding(
                 &METER_WITH_VERSION.join("::"),

@@ -26,6 +26,21 @@ const SCOPE: &str = "opentelemetry::InstrumentationScope";
 const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
 const LIBRARY_NEW: &[&str] = &["opentelemetry", "InstrumentationLibrary", "new"];
 
+/// The removed functions that took the scope as four arguments, and what to say where one is
+/// named other than in such a call.
+const REMOVED_FUNCTIONS: &[(&[&str], &str, &str)] = &[
+    (
+        LIBRARY_NEW,
+        "`InstrumentationLibrary::new(..)` was removed in opentelemetry 0.27",
+        "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
+    ),
+    (
+        METER_WITH_VERSION,
+        "`global::meter_with_version` was removed in opentelemetry 0.27",
+        "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
+    ),
+];
+
 /// The provider methods of 0.21–0.26 that took the scope as four arguments, and their 0.27
 /// replacements (same trait, same receiver).
 struct Versioned {
@@ -312,14 +327,13 @@ impl<'a> Sites<'a, '_> {
             binding: "scope",
             args: &call.args,
         };
-        let Some((args_range, builder)) = self.scope_builder(old, false) else {
+        let Some((_, builder)) = self.scope_builder(old, false) else {
             return;
         };
         let head = format!("{}::builder({name})", self.plan.name(SCOPE));
         let links = builder.strip_prefix(&head).unwrap_or_default().to_string();
         self.out
             .replace(range_of_span(file, new_ident.span()), "builder");
-        let _ = args_range;
         let parens = range_of_span(file, call.paren_token.span.join());
         self.out.replace(parens, format!("({name})"));
         self.out.edit(crate::engine::edit::Edit::insert(
@@ -501,23 +515,16 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
     /// `meter_with_version` / `InstrumentationLibrary::new` named other than in a call of four
     /// arguments.
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-        if self.parsed.imports.is(&p.path, LIBRARY_NEW) {
-            self.out.item_finding(
-                &LIBRARY_NEW.join("::"),
-                range_of(self.parsed.file, p),
-                Severity::Error,
-                "`InstrumentationLibrary::new(..)` was removed in opentelemetry 0.27",
-                "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
-            );
-        }
-        if self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
-            self.out.item_finding(
-                &METER_WITH_VERSION.join("::"),
-                range_of(self.parsed.file, p),
-                Severity::Error,
-                "`global::meter_with_version` was removed in opentelemetry 0.27",
-                "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
-            );
+        for (item, message, suggestion) in REMOVED_FUNCTIONS {
+            if self.parsed.imports.is(&p.path, item) {
+                self.out.item_finding(
+                    &item.join("::"),
+                    range_of(self.parsed.file, p),
+                    Severity::Error,
+                    *message,
+                    *suggestion,
+                );
+            }
         }
         syn::visit::visit_expr_path(self, p);
     }

@@ -54,7 +54,7 @@ fn findings_at<'a>(result: &'a RunResult, path: &Path, line: usize) -> Vec<&'a F
 const OTEL_026: &str =
     "opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\nopentelemetry-otlp = \"0.26\"\n";
 
-const REMOVED_GLOBALS: &str = "use opentelemetry::global;\n\npub fn init() {\n    global::set_error_handler(|e| eprintln!(\"{e}\")).ok();\n    let _p = global::logger_provider();\n}\n";
+const REMOVED_GLOBALS: &str = "use opentelemetry::global;\n\npub fn init(version: Option<&'static str>) {\n    let _m = global::meter_with_version(\"svc\", version, None, None);\n    let _p = global::logger_provider();\n}\n";
 
 #[test]
 fn two_transforms_reporting_one_site_give_one_finding_listing_both() {
@@ -86,8 +86,8 @@ fn two_transforms_reporting_one_site_give_one_finding_listing_both() {
 #[test]
 fn an_allow_for_any_reporter_suppresses_the_merged_finding() {
     let allowed = REMOVED_GLOBALS.replace(
-        "    global::set_error_handler",
-        "    // otel-migrate: allow(tracing-bridge)\n    global::set_error_handler",
+        "    let _m",
+        "    // otel-migrate: allow(tracing-bridge)\n    let _m",
     );
     let tree = Tree::new(&[
         ("Cargo.toml", &manifest(OTEL_026)),

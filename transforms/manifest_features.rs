@@ -15,10 +15,18 @@
 //!   its own (`with_http_client`).
 //! - Renames: `logs_level_enabled` → `spec_unstable_logs_enabled` (opentelemetry, _sdk),
 //!   `experimental-internal-logs` → `internal-logs` (_sdk, -otlp), `grpc-sys` → `grpc-tonic`,
-//!   `surf-client` → `reqwest-client`; `openssl`/`openssl-vendored` removed (-otlp).
+//!   `surf-client` → `reqwest-client`, 0.16's `tls-webkpi-roots` / `reqwest-rustls-webkpi-roots`
+//!   → `…-webpki-roots`; `openssl`/`openssl-vendored` removed (-otlp); the implicit features
+//!   `crossbeam-channel`, `dashmap`, `fnv`, `regex` of old releases removed (opentelemetry, _sdk).
+//! - Moves: opentelemetry 0.13–0.20's `rt-tokio`, `rt-tokio-current-thread`, `rt-async-std`
+//!   go to the `opentelemetry_sdk` entry of the same table, which is added when there is none.
+//! - Kept: every feature the 0.27 crate still has, including the implicit features of its
+//!   optional dependencies (`tonic`, `http`, `reqwest`, `serde`, `tokio`, …).
 //!
 //! `[workspace.dependencies]` entries get what any member that inherits them needs; members'
-//! own `features` on `workspace = true` entries get the renames.
+//! own `features` on `workspace = true` entries get the renames. `[features]` elements
+//! `dep/feature` get the same renames, removals and moves (`opentelemetry/rt-tokio` →
+//! `opentelemetry_sdk/rt-tokio`); one naming a feature 0.27 does not have is reported.
 //!
 //! ## Before
 //! ```toml
@@ -34,6 +42,8 @@
 //! - Entries that are not (or will not be, once `manifest-versions` ran) on the 0.27 minor:
 //!   their features are those of their own release.
 //! - A feature that does not exist in the 0.27 crate and has no known replacement: reported.
+//! - A moved runtime feature whose entry is optional or inherited, or sits in
+//!   `[workspace.dependencies]`: removed from it, with a warning saying what to add where.
 //!
 //! ## Safety
 //! Features are only added or renamed inside the entry's `features` array (or a `features`
@@ -41,11 +51,14 @@
 //! package enabled before is turned off, except the removed features 0.27 does not have.
 
 use crate::engine::context::UsageFacts;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::manifest::{canonical, DepEntry};
-use crate::engine::manifest_edit::{add_features, rewrite_array};
+use crate::engine::manifest::{canonical, DepEntry, DepKind, Manifest};
+use crate::engine::manifest_edit::{add_features, add_sibling_entry, rewrite_array};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::crates::{features_at_target, FEATURE_CHANGES, OTLP_HTTP_CLIENTS};
+use crate::otel::crates::{
+    feature_change, features_at_target, has_feature_at_target, Fate, OTLP_HTTP_CLIENTS,
+};
 use crate::otel::deps::EntryVersion;
 
 pub struct ManifestFeatures;
@@ -83,48 +96,44 @@ impl Transform for ManifestFeatures {
             let changes: Vec<Option<Vec<String>>> = entry
                 .feature_items
                 .iter()
-                .map(|(f, span)| {
-                    let change = FEATURE_CHANGES
-                        .iter()
-                        .find(|c| canonical(c.krate) == name && c.old == f);
-                    match change {
-                        Some(c) => {
-                            let new: Vec<String> = c.new.iter().map(|n| n.to_string()).collect();
-                            kept.extend(new.iter().cloned());
-                            out.finding(
+                .map(|(f, span)| match feature_change(&name, f) {
+                    Some(c) => {
+                        let new = c.replacement();
+                        kept.extend(new.iter().cloned());
+                        let what = format!("{} feature `{f}` {}", entry.package, c.describe());
+                        match c.fate {
+                            Fate::MovedTo(krate) => {
+                                let moved = Moved {
+                                    what,
+                                    why: c.why,
+                                    krate,
+                                    feature: f,
+                                };
+                                move_feature(cx, manifest, entry, *span, moved, &mut out);
+                            }
+                            _ => out.finding(
                                 *span,
                                 Severity::Note,
-                                format!(
-                                    "{} feature `{f}` {}: {}",
-                                    entry.package,
-                                    match c.new {
-                                        Some(n) => format!("→ `{n}`"),
-                                        None => "removed".to_string(),
-                                    },
-                                    c.why
-                                ),
+                                format!("{what}: {}", c.why),
                                 "nothing to do unless code names the old feature in `cfg`",
+                            ),
+                        }
+                        Some(new)
+                    }
+                    None => {
+                        if !has_feature_at_target(&name, f) {
+                            out.finding(
+                                *span,
+                                Severity::Error,
+                                format!("{} 0.27 has no feature `{f}`", entry.package),
+                                format!(
+                                    "remove it; the 0.27 features are: {}",
+                                    features_at_target(&name).unwrap_or(&[]).join(", ")
+                                ),
                             );
-                            Some(new)
                         }
-                        None => {
-                            if !features_at_target(&name)
-                                .unwrap_or(&[])
-                                .contains(&f.as_str())
-                            {
-                                out.finding(
-                                    *span,
-                                    Severity::Error,
-                                    format!("{} 0.27 has no feature `{f}`", entry.package),
-                                    format!(
-                                        "remove it; the 0.27 features are: {}",
-                                        features_at_target(&name).unwrap_or(&[]).join(", ")
-                                    ),
-                                );
-                            }
-                            kept.push(f.clone());
-                            None
-                        }
+                        kept.push(f.clone());
+                        None
                     }
                 })
                 .collect();
@@ -136,15 +145,16 @@ impl Transform for ManifestFeatures {
             for e in renames {
                 out.edit(e);
             }
-            if entry.workspace {
-                // The root's `[workspace.dependencies]` entry gets the features.
-                continue;
-            }
-            let usage = cx.project.usage_of(cx.package, entry);
-            let needed: Vec<String> = needed_features(&name, entry, &usage)
-                .into_iter()
-                .filter(|f| !kept.contains(f))
-                .collect();
+            // The root's `[workspace.dependencies]` entry gets what the code needs; features
+            // moved from a sibling go where the sibling had them.
+            let mut needed = if entry.workspace {
+                Vec::new()
+            } else {
+                needed_features(&name, entry, &cx.project.usage_of(cx.package, entry))
+            };
+            needed.extend(moved_from_siblings(manifest, entry));
+            needed.retain(|f| !kept.contains(f) && !entry.features.contains(f));
+            needed.dedup();
             if needed.is_empty() {
                 continue;
             }
@@ -181,7 +191,217 @@ impl Transform for ManifestFeatures {
                 }
             }
         }
+        rewrite_feature_references(cx, manifest, &mut out);
         out
+    }
+}
+
+/// `[features]` elements `dep/feature` (and `dep?/feature`) naming a feature of a 0.27 crate
+/// that was renamed, removed or moved: rewritten like the dependency's own `features`; one
+/// that does not exist at all: reported.
+fn rewrite_feature_references(cx: &FileContext<'_>, manifest: &Manifest, out: &mut Outcome) {
+    // The entry a `dep/…` reference means: the package's own, not `[workspace.dependencies]`.
+    let entry_of = |key: &str| {
+        manifest
+            .deps
+            .iter()
+            .find(|d| d.key == key && d.table.kind != DepKind::Workspace)
+    };
+    let entry_of_crate = |krate: &str| {
+        manifest
+            .deps
+            .iter()
+            .find(|d| d.is(krate) && d.table.kind != DepKind::Workspace)
+    };
+    for list in &manifest.feature_lists {
+        let changes: Vec<Option<Vec<String>>> = list
+            .items
+            .iter()
+            .map(|(item, span)| {
+                let (dep, feature) = item.split_once('/')?;
+                let weak = if dep.ends_with('?') { "?" } else { "" };
+                let entry = entry_of(dep.trim_end_matches('?'))?;
+                let name = canonical(&entry.package);
+                if features_at_target(&name).is_none() || !at_target(cx, entry) {
+                    return None;
+                }
+                let Some(change) = feature_change(&name, feature) else {
+                    if !has_feature_at_target(&name, feature) {
+                        out.finding(
+                            *span,
+                            Severity::Error,
+                            format!("{} 0.27 has no feature `{feature}` (feature `{}`)", entry.package, list.name),
+                            "remove it from the feature",
+                        );
+                    }
+                    return None;
+                };
+                let new: Vec<String> = match change.fate {
+                    Fate::MovedTo(krate) => match entry_of_crate(krate) {
+                        Some(home) => {
+                            let home_weak = if home.optional { weak } else { "" };
+                            vec![format!("{}{home_weak}/{feature}", home.key)]
+                        }
+                        // Added beside `entry` by this transform (not for an optional entry).
+                        None if !entry.optional && entry.table.kind != DepKind::Workspace => {
+                            vec![format!("{krate}/{feature}")]
+                        }
+                        None => {
+                            out.finding(
+                                *span,
+                                Severity::Error,
+                                format!("`{item}` in feature `{}`: `{feature}` now belongs to {krate}, which the package does not depend on", list.name),
+                                format!("add `{krate}` (optional, like `{}`) and enable `{krate}/{feature}` here", entry.key),
+                            );
+                            return None;
+                        }
+                    },
+                    _ => change
+                        .replacement()
+                        .into_iter()
+                        .map(|f| format!("{dep}/{f}"))
+                        .collect(),
+                };
+                // `dep/feature` also enabled an optional `dep`: what replaces it still does.
+                let mut new = new;
+                if entry.optional && weak.is_empty() && !new.iter().any(|n| n.starts_with(&format!("{dep}/"))) {
+                    new.insert(0, enabling(manifest, &entry.key));
+                }
+                out.finding(
+                    *span,
+                    Severity::Note,
+                    format!("feature `{}`: `{item}` {}: {}", list.name, describe(&new), change.why),
+                    "the feature keeps its name; `#[cfg(feature = \"…\")]` code keeps working",
+                );
+                Some(new)
+            })
+            .collect();
+        for e in rewrite_array(&cx.file.text, list.span, &list.items, &changes) {
+            out.edit(e);
+        }
+    }
+}
+
+/// The element that enables optional dependency `key`: `dep:key` when the manifest names it
+/// that way (then it has no implicit feature), else `key`.
+fn enabling(manifest: &Manifest, key: &str) -> String {
+    let dep_syntax = format!("dep:{key}");
+    let uses_dep_syntax = manifest
+        .feature_lists
+        .iter()
+        .any(|l| l.items.iter().any(|(i, _)| *i == dep_syntax));
+    if uses_dep_syntax {
+        dep_syntax
+    } else {
+        key.to_string()
+    }
+}
+
+/// `→ \`a\``, or `removed`.
+fn describe(new: &[String]) -> String {
+    match new {
+        [] => "removed".to_string(),
+        items => {
+            let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+            format!("→ {}", quoted.join(", "))
+        }
+    }
+}
+
+/// The features other entries of `entry`'s table moved to `entry`'s crate (`rt-tokio` of an
+/// old `opentelemetry` entry for the `opentelemetry_sdk` entry beside it).
+fn moved_from_siblings(manifest: &Manifest, entry: &DepEntry) -> Vec<String> {
+    manifest
+        .deps
+        .iter()
+        .filter(|d| d.table == entry.table)
+        .flat_map(|d| {
+            d.features.iter().filter(|f| {
+                feature_change(&d.package, f)
+                    .is_some_and(|c| matches!(c.fate, Fate::MovedTo(k) if entry.is(k)))
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// A feature that moved from an entry's crate to `krate`, and the words of its finding.
+struct Moved<'a> {
+    what: String,
+    why: &'static str,
+    krate: &'static str,
+    feature: &'a str,
+}
+
+/// Gives a feature that moved from `entry`'s crate a home: the entry of the new crate beside
+/// it picks it up (`moved_from_siblings`); without one, a new entry is added after `entry`.
+/// Where adding would not do (an optional or inherited entry, the workspace's table, a
+/// sibling that is not on the target), a warning says what to add. One finding either way.
+fn move_feature(
+    cx: &FileContext<'_>,
+    manifest: &Manifest,
+    entry: &DepEntry,
+    at: TextRange,
+    moved: Moved<'_>,
+    out: &mut Outcome,
+) {
+    let Moved {
+        what,
+        why,
+        krate,
+        feature,
+    } = moved;
+    let Some(Ok(version)) = crate::otel::crates::target(&cx.config.targets, krate) else {
+        return;
+    };
+    let sibling = manifest
+        .deps
+        .iter()
+        .find(|d| d.is(krate) && d.table == entry.table);
+    let blocker = match sibling {
+        Some(s) if !at_target(cx, s) => Some(format!("its `{}` entry is not on {version}", s.key)),
+        Some(s) => {
+            let note = format!("{what}: {why}; added to the `{}` entry", s.key);
+            out.finding(
+                at,
+                Severity::Note,
+                note,
+                "nothing to do unless code names the old feature in `cfg`",
+            );
+            return;
+        }
+        None if entry.optional => Some(format!("`{}` is optional", entry.key)),
+        None if entry.workspace || entry.table.kind == DepKind::Workspace => {
+            Some("the members inherit their dependencies".to_string())
+        }
+        None => None,
+    };
+    let le = cx.file.line_ending.as_str();
+    let version = version.to_string();
+    let features = [feature.to_string()];
+    let added = blocker
+        .is_none()
+        .then(|| add_sibling_entry(&cx.file.text, entry, krate, Some(&version), &features, le))
+        .flatten();
+    match (added, blocker) {
+        (Some(edit), _) => {
+            out.edit(edit);
+            out.finding(
+                at,
+                Severity::Note,
+                format!("{what}: {why}; `{krate} = \"{version}\"` added with it"),
+                "the migrated pipelines name the runtime `opentelemetry_sdk::runtime::…`",
+            );
+        }
+        (None, blocker) => out.finding(
+            at,
+            Severity::Warning,
+            format!(
+                "{what}, but {}: not added there",
+                blocker.unwrap_or_else(|| "the entry could not be extended".to_string())
+            ),
+            format!("enable it where the code needs the runtime: `{krate} = {{ version = \"{version}\", features = [\"{feature}\"] }}`"),
+        ),
     }
 }
 

@@ -53,7 +53,7 @@ use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::manifest::{DepEntry, DepKind, DepSource, Manifest};
 use crate::engine::manifest_edit::{
-    add_features, after_entry, line_start, remove_entry, rename_key, rewrite_array, string_array,
+    add_features, add_sibling_entry, remove_entry, rename_key, rewrite_array, string_array,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, jaeger_feature_to_otlp};
@@ -173,7 +173,8 @@ impl Transform for ManifestJaegerToOtlp {
                 };
             }
             if plan.propagator && sibling(PROPAGATOR).is_none() {
-                if let Some(e) = add_propagator(text, jaeger, &propagator_version, le) {
+                let version = (!jaeger.workspace).then_some(propagator_version.as_str());
+                if let Some(e) = add_sibling_entry(text, jaeger, PROPAGATOR, version, &[], le) {
                     out.edit(e);
                 }
             }
@@ -363,41 +364,6 @@ fn dedup(items: Vec<String>) -> Vec<String> {
         }
     }
     out
-}
-
-/// `opentelemetry-jaeger-propagator` on the line after the jaeger entry, in the same table.
-fn add_propagator(text: &str, jaeger: &DepEntry, version: &str, le: &str) -> Option<Edit> {
-    let at = after_entry(text, jaeger)?;
-    let lead = if at > 0 && !text[..at].ends_with('\n') {
-        le
-    } else {
-        ""
-    };
-    let line = if jaeger.workspace {
-        if jaeger.is_dotted {
-            format!("{PROPAGATOR}.workspace = true")
-        } else {
-            format!("{PROPAGATOR} = {{ workspace = true }}")
-        }
-    } else if jaeger.is_table_header {
-        // A table of its own: a new table after it, with the same header prefix.
-        let key = jaeger.key_span?;
-        let start = line_start(text, key.start);
-        let prefix = &text[start..key.start];
-        return Some(Edit::insert(
-            at,
-            format!("{lead}{le}{prefix}{PROPAGATOR}]{le}version = \"{version}\"{le}"),
-        ));
-    } else {
-        format!("{PROPAGATOR} = \"{version}\"")
-    };
-    let indent = {
-        let first = jaeger.parts.first()?;
-        let s = line_start(text, first.start);
-        let l = &text[s..first.start];
-        l[..l.len() - l.trim_start().len()].to_string()
-    };
-    Some(Edit::insert(at, format!("{lead}{indent}{line}{le}")))
 }
 
 /// Rewrites `[features]` elements that name the jaeger dependency.

@@ -3,6 +3,8 @@
 //! ## What it does
 //! Moves the rest of the `metrics` API a service uses (besides the macros) to metrics 0.24 and
 //! metrics-exporter-prometheus 0.16:
+//! - `SetRecorderError` (generic since 0.22) → `SetRecorderError<R>` in a function that installs
+//!   exactly one recorder whose type the code spells (`otel::recorder_error`);
 //! - `metrics::set_boxed_recorder(Box::new(r))` → `metrics::set_global_recorder(r)`,
 //!   `metrics::set_recorder(&R)` → `metrics::set_global_recorder(&R)` (also in `use` lists);
 //! - a custom `impl Recorder`'s `register_counter`/`register_gauge`/`register_histogram` gain
@@ -44,6 +46,8 @@
 //!   `metrics::with_local_recorder(&recorder, || …)` (error).
 //! - `recorder()`/`try_recorder()` anywhere else (their value kept, an `else` branch, `return`,
 //!   `?` or `break` in the body): the control flow changes (error).
+//! - `SetRecorderError` outside a function, or in one that installs no recorder, several, or one
+//!   whose type is not written there (error, with the form to write).
 //! - `set_boxed_recorder(x)` whose argument is not `Box::new(…)` (error), an exhaustive
 //!   `BuildError` match whose last arm binds variables (error), the exporter future's error
 //!   used with `?` or `.to_string()` (error).
@@ -63,8 +67,9 @@ use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, range_of_span, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::imports::{edit_use_leaves, LeafEdit};
+use crate::otel::imports::{edit_use_leaves, ImportPlan, LeafEdit};
 use crate::otel::metrics_facade::{exporter_metrics_minor, MetricsScope, EXPORTER, METRICS, UTIL};
+use crate::otel::recorder_error::RecorderErrors;
 use crate::transforms::metrics_macros::metrics_scope;
 
 pub struct MetricsRecorderApi;
@@ -123,6 +128,17 @@ impl Transform for MetricsRecorderApi {
         };
         v.visit_file(cx.syntax());
         let builder_sites = std::mem::take(&mut v.builder_sites);
+        let exporter_name = v.exporter_name.clone();
+        let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
+        RecorderErrors {
+            file: cx.file,
+            syntax: cx.syntax(),
+            imports: cx.imports(),
+            scope: &scope,
+            exporter_name: &exporter_name,
+        }
+        .rewrite(&mut plan, &mut out);
+        plan.finish(&mut out);
         // `use metrics::set_boxed_recorder;` follows the call.
         edit_use_leaves(cx.file, cx.syntax(), &mut out, |leaf| {
             let from_metrics = leaf.prefix.len() == 1 && scope.roots().contains(&leaf.prefix[0]);

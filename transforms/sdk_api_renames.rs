@@ -20,10 +20,29 @@
 //!   the provider is `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, or
 //!   a local or parameter bound to one in the function (`&TracerProvider`, `impl TracerProvider`,
 //!   `P: TracerProvider`);
+//! - `<provider>.versioned_meter(name, version, schema_url, attributes)` /
+//!   `.versioned_tracer(..)` (the file imports the `MeterProvider` / `TracerProvider` trait) →
+//!   `<provider>.meter_with_scope(..)` / `.tracer_with_scope(..)` of the same scope builder as
+//!   `meter_with_version` below;
+//! - `InstrumentationLibrary::new(name, version, schema_url, attributes)` →
+//!   `InstrumentationScope::builder(name)….build()` (same links);
 //! - `global::meter_with_version(name, version, schema_url, attributes)` →
 //!   `global::meter_with_scope(InstrumentationScope::builder(name)….build())`: an `Option`
 //!   argument written `Some(x)` becomes `.with_version(x)` (`.with_schema_url(x)`,
 //!   `.with_attributes(x)`), `None` adds no link. A multi-line call stays one item a line.
+//!
+//! `opentelemetry::metrics::Unit` (removed in 0.24; `otel::metric_unit`): `.with_unit(Unit::new(x))`
+//! and the SDK views' `.unit(Unit::new(x))` → `.with_unit(x)` / `.unit(x)`; `Unit` as a type →
+//! `Cow<'static, str>`, `Unit::new(x)` elsewhere → `Cow::<'static, str>::from(x)`, `.as_str()` on
+//! a local or parameter declared `Unit` → `.as_ref()`; its import goes. The `metrics` facade's
+//! own `Unit` is another item and is not touched.
+//!
+//! 0.21 batch settings (`otel::batch_config`; the setters left `BatchConfig` and the batch
+//! processor builders in opentelemetry_sdk 0.22): `BatchConfig::default().with_…(..)` →
+//! `BatchConfigBuilder::default().with_…(..).build()`; `BatchSpanProcessor::builder(..)` /
+//! `BatchLogProcessor::builder(..)` with `.with_max_queue_size(..)`, `.with_max_timeout(..)`, … →
+//! one `.with_batch_config(BatchConfigBuilder::default()….build())` (`with_max_timeout` →
+//! `with_max_export_timeout`).
 //!
 //! A single-path `use` of the old item is rewritten in place (`use opentelemetry::metrics::MetricsError;`
 //! → `use opentelemetry_sdk::metrics::MetricError;`), or removed when the new item is already
@@ -56,11 +75,9 @@
 //! ```
 //!
 //! ## Not rewritten (findings)
-//! - `InstrumentationLibrary::new(..)` (the type is renamed; 0.27 builds scopes with
-//!   `InstrumentationScope::builder(name).with_version(..).with_schema_url(..).build()`): `error`.
-//! - `.versioned_meter(..)` (removed): `error`, use
-//!   `meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`.
-//! - `global::meter_with_version(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
+//! - `InstrumentationLibrary::new(..)` not called with four arguments: `error`.
+//! - `global::meter_with_version(..)`, `versioned_meter(..)`, `versioned_tracer(..)`,
+//!   `InstrumentationLibrary::new(..)` with an `Option` value (`version`, not `Some(..)`/`None`):
 //!   no builder link says "only if `Some`", so `error` with the code to write
 //!   (`let mut scope = InstrumentationScope::builder(name); if let Some(x) = version { scope =
 //!   scope.with_version(x); } … meter_with_scope(scope.build())`); also with comments inside
@@ -69,8 +86,11 @@
 //!   `warning` with the rewritten call, when the file imports the `TracerProvider` trait (else
 //!   it is not OpenTelemetry's method and nothing is said); a provider's `TracerBuilder` kept in
 //!   a local or extended with other links: `error`.
-//! - `global::set_error_handler(..)` (removed; 0.27 reports internal errors through `tracing`
-//!   with the `internal-logs` feature): `error`, remove the call.
+//! - Any other use of `Unit` (`Unit::default()`, `Unit` passed as a value): `error`.
+//!   `.as_str()` on a unit whose type the function does not spell is left alone (it does not
+//!   compile on `Cow`; the compiler names it).
+//! - Processor builders with both setters and `with_batch_config(..)`, or comments between the
+//!   setters; `BatchConfig::default()` chains with other links: `error`.
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown.
 //!
 //! ## Safety
@@ -84,7 +104,6 @@ use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
-use crate::engine::finding::{RawFinding, Severity};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
@@ -149,9 +168,13 @@ impl Transform for SdkApiRenames {
             "MeterProvider",
             "InstrumentationLibrary",
             "versioned_meter",
+            "versioned_tracer",
             "meter_with_version",
             "tracer_builder",
-            "set_error_handler",
+            "Unit",
+            "BatchConfig",
+            "BatchSpanProcessor",
+            "BatchLogProcessor",
         ]
     }
 
@@ -200,7 +223,6 @@ impl Transform for SdkApiRenames {
             file,
             imports,
             sites: Vec::new(),
-            findings: Vec::new(),
         };
         paths.visit_file(syntax);
         for (range, first_ident, old, new) in paths.sites {
@@ -215,8 +237,9 @@ impl Transform for SdkApiRenames {
             out.replace(range, plan.name(new));
             plan.remove(old);
         }
-        out.findings.extend(paths.findings);
         crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
+        crate::otel::metric_unit::rewrite_units(&cx.rust(), &mut plan, &mut out);
+        crate::otel::batch_config::rewrite_batch_configs(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
     }
@@ -255,7 +278,6 @@ struct Paths<'a> {
     imports: &'a ImportMap,
     /// Path range (segments only, no generic arguments), its first identifier, old, new.
     sites: Vec<Site>,
-    findings: Vec<RawFinding>,
 }
 
 impl<'ast> Visit<'ast> for Paths<'_> {
@@ -294,41 +316,6 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             );
             self.sites.push((range, ident_str(&first.ident), old, new));
         }
-        let removed: &[(&[&str], &str, &str)] = &[
-            (
-                &["opentelemetry", "global", "set_error_handler"],
-                "`global::set_error_handler` was removed in opentelemetry 0.27",
-                "remove the call: 0.27 reports internal errors through `tracing` (the `internal-logs` feature, on by default); filter them with the `opentelemetry` targets of your subscriber",
-            ),
-            (
-                &["opentelemetry", "InstrumentationLibrary", "new"],
-                "`InstrumentationLibrary::new(..)` has no 0.27 equivalent constructor",
-                "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
-            ),
-        ];
-        for (full, message, suggestion) in removed {
-            if self.imports.is(path, full) {
-                self.findings.push(
-                    RawFinding::new(range_of(self.file, path), Severity::Error, *message)
-                        .with_suggestion(*suggestion)
-                        .about_item(full.join("::")),
-                );
-            }
-        }
         syn::visit::visit_path(self, path);
-    }
-
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if call.method == "versioned_meter" {
-            self.findings.push(
-                RawFinding::new(
-                    range_of_span(self.file, call.method.span()),
-                    Severity::Error,
-                    "`versioned_meter` was removed in opentelemetry 0.27",
-                )
-                .with_suggestion("use `provider.meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`"),
-            );
-        }
-        syn::visit::visit_expr_method_call(self, call);
     }
 }

@@ -7,7 +7,14 @@
 //!   SDK `TracerProvider` bound earlier in the same function.
 //! - `global::shutdown_tracer_provider()` no longer flushes while a tracing layer holds a tracer
 //!   (since 0.24 a `Tracer` keeps its provider alive): where a provider is bound in the same
-//!   function, the call becomes `let _ = provider.shutdown();`.
+//!   function, the call becomes `let _ = provider.shutdown();`. So do the removed
+//!   `global::shutdown_meter_provider()` (0.21) and `global::shutdown_logger_provider()`
+//!   (0.21–0.22) with the `SdkMeterProvider` / `LoggerProvider` bound before them.
+//! - `global::set_error_handler(..);` (removed in 0.27, which reports its internal errors as
+//!   `tracing` events through the default `internal-logs` feature) is deleted, with a `note`,
+//!   when the handler is a closure that only prints or logs (`eprintln!`, `tracing::error!`,
+//!   `log::warn!`, …) and the statement is nothing but the call (its `Result` dropped,
+//!   unwrapped or `?`-ed).
 //! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
 //!   replacement.
 //!
@@ -32,7 +39,12 @@
 //!   compile) with the fix.
 //! - `global::shutdown_tracer_provider()` with no provider in the function: `warning` (it compiles
 //!   but may not flush) with the fix.
-//! - Removed `global` functions (`set_error_handler`, `handle_error`, `shutdown_meter_provider`,
+//! - `global::set_error_handler(..)` whose handler does more than print or log (feeds Sentry, a
+//!   metric, a channel) or is not a closure, or whose result is used: `error` (the call does not
+//!   compile on 0.27), naming what the handler does: that behaviour must move to a `tracing`
+//!   layer that sees the `opentelemetry*` targets. The handler is not deleted.
+//! - Removed `global` functions (`handle_error`, `shutdown_meter_provider` and
+//!   `shutdown_logger_provider` with no provider bound before them in the function,
 //!   `logger_provider`, `set_logger_provider`, `shutdown_logger_provider`, `meter_with_version`):
 //!   `error` naming the replacement.
 //!
@@ -47,6 +59,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::error_handler::{self, Handler};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 
 pub struct TracingBridge;
@@ -102,7 +115,6 @@ impl Transform for TracingBridge {
 
 /// `global` functions that do not exist in 0.27, with what to use instead.
 const REMOVED_GLOBALS: &[(&str, &str)] = &[
-    ("set_error_handler", "remove it: 0.27 reports internal errors through `tracing` (enable the `internal-logs` feature and a subscriber)"),
     ("handle_error", "log the error yourself (`tracing::error!`); the global error handler was removed in 0.27"),
     ("shutdown_meter_provider", "keep the `SdkMeterProvider` and call `meter_provider.shutdown()`"),
     ("logger_provider", "keep the `LoggerProvider` you built and pass it where it is needed"),
@@ -111,12 +123,16 @@ const REMOVED_GLOBALS: &[(&str, &str)] = &[
     ("meter_with_version", "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`"),
 ];
 
+/// Where 0.27 reports what the error handler used to receive.
+const INTERNAL_ERRORS: &str = "remove it: 0.27 reports its internal errors as `tracing` events (the `internal-logs` feature, on by default); a `tracing` subscriber or layer that sees the `opentelemetry*` targets receives them";
+
 struct Bridge<'a, 'c> {
     cx: &'a FileContext<'c>,
     out: &'a mut Outcome,
     plans: &'a mut ImportPlans<'c>,
-    /// SDK tracer providers bound so far in the current function: (name, end offset of the let).
-    providers: Vec<(String, usize)>,
+    /// SDK providers bound so far in the current function: (signal, name, end offset of the
+    /// binding).
+    providers: Vec<(Signal, String, usize)>,
 }
 
 impl Bridge<'_, '_> {
@@ -126,35 +142,33 @@ impl Bridge<'_, '_> {
             .is(path, &["opentelemetry", "global", name])
     }
 
-    fn provider_at(&self, offset: usize) -> Option<String> {
+    fn provider_at(&self, signal: Signal, offset: usize) -> Option<String> {
         self.providers
             .iter()
             .rev()
-            .find(|(_, end)| *end <= offset)
-            .map(|(n, _)| n.clone())
+            .find(|(s, _, end)| *s == signal && *end <= offset)
+            .map(|(_, n, _)| n.clone())
     }
 
-    /// Parameters typed `TracerProvider` / `&TracerProvider` (the SDK type, by its name).
+    /// Parameters typed as an SDK provider (`&TracerProvider`, `SdkMeterProvider`, …, by name).
     fn params(&mut self, sig: &syn::Signature) {
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 let ty = text_of(self.cx.file, &*t.ty);
-                let sdk = ty
-                    .trim_start_matches('&')
-                    .trim()
-                    .ends_with("TracerProvider")
-                    && !ty.contains("dyn")
-                    && !ty.contains("impl");
-                if let (true, syn::Pat::Ident(i)) = (sdk, &*t.pat) {
-                    self.providers
-                        .push((ident_str(&i.ident), range_of(self.cx.file, sig).end));
+                let signal = Signal::of_type(ty.trim_start_matches('&').trim());
+                if let (Some(signal), syn::Pat::Ident(i)) = (signal, &*t.pat) {
+                    self.providers.push((
+                        signal,
+                        ident_str(&i.ident),
+                        range_of(self.cx.file, sig).end,
+                    ));
                 }
             }
         }
     }
 
-    /// `let <name> = …TracerProvider::builder()….build();` or `let <name>: …TracerProvider = …;`.
-    fn provider_binding(&self, local: &syn::Local) -> Option<String> {
+    /// `let <name> = …Provider::builder()….build();` or `let <name>: …Provider = …;`.
+    fn provider_binding(&self, local: &syn::Local) -> Option<(Signal, String)> {
         let (pat, ty) = match &local.pat {
             syn::Pat::Ident(i) => (i, None),
             syn::Pat::Type(t) => match &*t.pat {
@@ -164,15 +178,122 @@ impl Bridge<'_, '_> {
             _ => return None,
         };
         let init = local.init.as_ref()?;
-        let typed = ty.is_some_and(|t| {
-            let text = text_of(self.cx.file, t);
-            text.ends_with("TracerProvider") && !text.contains("dyn")
-        });
+        let typed = ty.and_then(|t| Signal::of_type(text_of(self.cx.file, t)));
         let built = {
             let text = text_of(self.cx.file, &*init.expr);
-            text.contains("TracerProvider::builder()") && text.trim_end().ends_with(".build()")
+            let built = text.trim_end().ends_with(".build()");
+            SIGNALS
+                .iter()
+                .find(|s| built && text.contains(&format!("{}::builder()", s.provider_suffix())))
+                .copied()
         };
-        (typed || built).then(|| ident_str(&pat.ident))
+        typed.or(built).map(|s| (s, ident_str(&pat.ident)))
+    }
+}
+
+/// The signals whose SDK provider a `global::shutdown_*_provider()` stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Traces,
+    Metrics,
+    Logs,
+}
+
+const SIGNALS: [Signal; 3] = [Signal::Traces, Signal::Metrics, Signal::Logs];
+
+impl Signal {
+    /// How the provider type's name ends (`TracerProvider`, `SdkMeterProvider`, 0.21's SDK
+    /// `MeterProvider`, `LoggerProvider`).
+    fn provider_suffix(self) -> &'static str {
+        match self {
+            Signal::Traces => "TracerProvider",
+            Signal::Metrics => "MeterProvider",
+            Signal::Logs => "LoggerProvider",
+        }
+    }
+
+    /// The removed global that shut this signal's provider down.
+    fn shutdown_global(self) -> &'static str {
+        match self {
+            Signal::Traces => "shutdown_tracer_provider",
+            Signal::Metrics => "shutdown_meter_provider",
+            Signal::Logs => "shutdown_logger_provider",
+        }
+    }
+
+    /// The signal of a provider type written `ty` (a concrete type, not `dyn`/`impl` of the
+    /// API trait).
+    fn of_type(ty: &str) -> Option<Signal> {
+        if ty.contains("dyn") || ty.contains("impl") {
+            return None;
+        }
+        SIGNALS
+            .iter()
+            .find(|s| ty.ends_with(s.provider_suffix()))
+            .copied()
+    }
+}
+
+impl Bridge<'_, '_> {
+    /// `global::shutdown_<signal>_provider();` → `let _ = provider.shutdown();` of the SDK
+    /// provider bound before it in the function. Without one: the tracer global (still in 0.27)
+    /// gets a warning here, the removed globals their error (`false`: visit the path).
+    fn shutdown(&mut self, stmt: &syn::Stmt, signal: Signal) -> bool {
+        let range = range_of(self.cx.file, stmt);
+        match (self.provider_at(signal, range.start), signal) {
+            (Some(provider), _) => {
+                self.out
+                    .replace(range, format!("let _ = {provider}.shutdown();"));
+                true
+            }
+            (None, Signal::Traces) => {
+                self.out.finding(
+                    range,
+                    Severity::Warning,
+                    "`global::shutdown_tracer_provider()` no longer flushes pending spans while a tracing layer holds a tracer (since 0.24 a `Tracer` keeps its provider alive); it is removed in 0.28",
+                    "keep the `TracerProvider` you build (return it from the init function or store it) and call `provider.shutdown()` here instead",
+                );
+                true
+            }
+            (None, _) => false,
+        }
+    }
+
+    /// `global::set_error_handler(h);`: deleted when `h` only prints or logs, else reported
+    /// with what it does.
+    fn error_handler(&mut self, stmt: &syn::Stmt, call: &syn::ExprCall) {
+        let file = self.cx.file;
+        let site = range_of(file, &*call.func);
+        match error_handler::classify(&call.args[0]) {
+            Handler::OnlyLogs => {
+                self.out
+                    .edit(crate::engine::item_edit::delete_item(file, stmt));
+                self.out.item_finding(
+                    "opentelemetry::global::set_error_handler",
+                    site,
+                    Severity::Note,
+                    "`global::set_error_handler(..)` removed (gone in 0.27): its handler only printed or logged, and 0.27 reports its internal errors as `tracing` events (the `internal-logs` feature, on by default)",
+                    "make sure a `tracing` subscriber sees the `opentelemetry*` targets to keep seeing them",
+                );
+                let mut names = ImportPlan::at(file, self.cx.syntax(), site.start);
+                names.remove_if_unused("opentelemetry::global::set_error_handler");
+                names.remove_if_unused("opentelemetry::global");
+                self.plans.add(names);
+            }
+            Handler::DoesMore(what) => {
+                self.out.item_finding(
+                    "opentelemetry::global::set_error_handler",
+                    site,
+                    Severity::Error,
+                    format!("`global::set_error_handler` does not exist in opentelemetry 0.27, and this handler does more than print or log ({what}): not removed"),
+                    "move what the handler does to a `tracing` layer that sees the `opentelemetry*` targets (0.27 reports its internal errors as `tracing` events, `internal-logs` feature), then delete the call",
+                );
+                // Other sites inside the handler still get their findings.
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+            }
+        }
     }
 }
 
@@ -193,9 +314,9 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
 
     fn visit_local(&mut self, local: &'a syn::Local) {
         syn::visit::visit_local(self, local);
-        if let Some(name) = self.provider_binding(local) {
+        if let Some((signal, name)) = self.provider_binding(local) {
             self.providers
-                .push((name, range_of(self.cx.file, local).end));
+                .push((signal, name, range_of(self.cx.file, local).end));
         }
     }
 
@@ -206,7 +327,7 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
                     if self.is_global(&p.path, "tracer") {
                         let file = self.cx.file;
                         let range = range_of(file, &m.args[0]);
-                        match self.provider_at(range.start) {
+                        match self.provider_at(Signal::Traces, range.start) {
                             Some(provider) => {
                                 let args: Vec<&str> = c.args.iter().map(|a| text_of(file, a)).collect();
                                 let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
@@ -230,21 +351,20 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        if let Some(call) = error_handler::installing_statement(s, self.cx.imports()) {
+            self.error_handler(s, call);
+            return;
+        }
         if let syn::Stmt::Expr(syn::Expr::Call(c), Some(_)) = s {
             if let syn::Expr::Path(p) = &*c.func {
-                if c.args.is_empty() && self.is_global(&p.path, "shutdown_tracer_provider") {
-                    let file = self.cx.file;
-                    let range = range_of(file, s);
-                    match self.provider_at(range.start) {
-                        Some(provider) => self.out.replace(range, format!("let _ = {provider}.shutdown();")),
-                        None => self.out.finding(
-                            range,
-                            Severity::Warning,
-                            "`global::shutdown_tracer_provider()` no longer flushes pending spans while a tracing layer holds a tracer (since 0.24 a `Tracer` keeps its provider alive); it is removed in 0.28",
-                            "keep the `TracerProvider` you build (return it from the init function or store it) and call `provider.shutdown()` here instead",
-                        ),
+                let signal = SIGNALS
+                    .iter()
+                    .find(|sig| self.is_global(&p.path, sig.shutdown_global()))
+                    .copied();
+                if let (true, Some(signal)) = (c.args.is_empty(), signal) {
+                    if self.shutdown(s, signal) {
+                        return;
                     }
-                    return;
                 }
             }
         }
@@ -252,6 +372,16 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if self.is_global(&p.path, "set_error_handler") {
+            // Not a statement of its own (`if let Err(e) = global::set_error_handler(..)`).
+            self.out.item_finding(
+                "opentelemetry::global::set_error_handler",
+                range_of(self.cx.file, p),
+                Severity::Error,
+                "`global::set_error_handler` does not exist in opentelemetry 0.27",
+                INTERNAL_ERRORS,
+            );
+        }
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {
                 self.out.item_finding(

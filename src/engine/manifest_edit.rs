@@ -154,6 +154,65 @@ pub fn after_entry(text: &str, entry: &DepEntry) -> Option<usize> {
     entry.parts.iter().map(|p| line_end(text, p.end)).max()
 }
 
+/// Adds the entry `key` on the lines after `beside`, in the same table and form: a table of
+/// its own after a `[dependencies.x]` table, `key.workspace = true` beside a dotted inherited
+/// entry, else one line (`key = "v"`, or an inline table when it inherits or has features).
+/// `version: None` inherits it from the workspace.
+pub fn add_sibling_entry(
+    text: &str,
+    beside: &DepEntry,
+    key: &str,
+    version: Option<&str>,
+    features: &[String],
+    line_ending: &str,
+) -> Option<Edit> {
+    let le = line_ending;
+    let at = after_entry(text, beside)?;
+    let lead = if at > 0 && !text[..at].ends_with('\n') {
+        le
+    } else {
+        ""
+    };
+    let features_pair =
+        (!features.is_empty()).then(|| format!("features = {}", string_array(features)));
+    let line = match version {
+        None if beside.is_dotted => {
+            let mut lines = format!("{key}.workspace = true");
+            if let Some(f) = &features_pair {
+                lines.push_str(&format!("{le}{key}.{f}"));
+            }
+            lines
+        }
+        None => match &features_pair {
+            Some(f) => format!("{key} = {{ workspace = true, {f} }}"),
+            None => format!("{key} = {{ workspace = true }}"),
+        },
+        Some(version) if beside.is_table_header => {
+            // A table of its own: a new table after it, with the same header prefix.
+            let key_span = beside.key_span?;
+            let start = line_start(text, key_span.start);
+            let prefix = &text[start..key_span.start];
+            let mut body = format!("{lead}{le}{prefix}{key}]{le}version = \"{version}\"{le}");
+            if let Some(f) = &features_pair {
+                body.push_str(&format!("{f}{le}"));
+            }
+            return Some(Edit::insert(at, body));
+        }
+        Some(version) => match &features_pair {
+            Some(f) => format!("{key} = {{ version = \"{version}\", {f} }}"),
+            None => format!("{key} = \"{version}\""),
+        },
+    };
+    let indent = {
+        let first = beside.parts.first()?;
+        let s = line_start(text, first.start);
+        let l = &text[s..first.start];
+        l[..l.len() - l.trim_start().len()].to_string()
+    };
+    let line = line.replace(le, &format!("{le}{indent}"));
+    Some(Edit::insert(at, format!("{lead}{indent}{line}{le}")))
+}
+
 /// Deletes a dependency entry: its lines (a trailing comment on them goes too; comment lines
 /// above stay). A removed `[dependencies.x]` table also takes one blank line with it.
 pub fn remove_entry(text: &str, entry: &DepEntry) -> Vec<Edit> {

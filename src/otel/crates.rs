@@ -113,8 +113,8 @@ pub fn is_known(krate: &str) -> bool {
     default_target(krate).is_some() || canonical(krate) == "opentelemetry-jaeger"
 }
 
-/// Features of the 0.27 crates (otel-0.27-migration.md §5), for reporting features that no
-/// longer exist.
+/// The named features of the 0.27 crates (otel-0.27-migration.md §5; the `[features]` of the
+/// published manifests), for reporting features that no longer exist.
 pub fn features_at_target(krate: &str) -> Option<&'static [&'static str]> {
     Some(match canonical(krate).as_str() {
         "opentelemetry" => &[
@@ -172,68 +172,241 @@ pub fn features_at_target(krate: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// A feature of an older release and what it became at the target.
+/// Features that exist at the target only as the implicit feature of an optional dependency
+/// (a dependency no feature names with `dep:`), read from the published 0.27 manifests
+/// (opentelemetry 0.27.1, opentelemetry_sdk 0.27.1, opentelemetry-otlp 0.27.0,
+/// tracing-opentelemetry 0.28.0); `tests/compile/manifest-features/implicit_and_moved`
+/// enables some of them against the real crates.
+fn implicit_features_at_target(krate: &str) -> &'static [&'static str] {
+    match canonical(krate).as_str() {
+        "opentelemetry" => &[
+            "futures-core",
+            "futures-sink",
+            "pin-project-lite",
+            "thiserror",
+            "tracing",
+        ],
+        "opentelemetry-sdk" => &[
+            "async-std",
+            "async-trait",
+            "glob",
+            "http",
+            "opentelemetry-http",
+            "percent-encoding",
+            "rand",
+            "serde",
+            "serde_json",
+            "tokio",
+            "tokio-stream",
+            "tracing",
+            "url",
+        ],
+        "opentelemetry-otlp" => &[
+            "http",
+            "opentelemetry-http",
+            "prost",
+            "reqwest",
+            "serde",
+            "serde_json",
+            "tokio",
+            "tonic",
+            "tracing",
+        ],
+        "tracing-opentelemetry" => &[
+            "async-trait",
+            "futures-util",
+            "lazy_static",
+            "smallvec",
+            "thiserror",
+            "tracing-log",
+        ],
+        _ => &[],
+    }
+}
+
+/// Whether the 0.27 release of `krate` has `feature`, named or implicit.
+pub fn has_feature_at_target(krate: &str, feature: &str) -> bool {
+    features_at_target(krate).is_some_and(|named| named.contains(&feature))
+        || implicit_features_at_target(krate).contains(&feature)
+}
+
+/// What became of a feature of an older release at the target.
+pub enum Fate {
+    Renamed(&'static str),
+    /// Gone without replacement.
+    Removed,
+    /// The same feature now lives on this other crate (a dependency of the package).
+    MovedTo(&'static str),
+}
+
+/// A feature of an older release and what it became at the target (checked against the
+/// published manifests of each release named in `why`).
 pub struct FeatureChange {
     pub krate: &'static str,
     pub old: &'static str,
-    /// `None`: removed without replacement.
-    pub new: Option<&'static str>,
+    pub fate: Fate,
     pub why: &'static str,
 }
+
+impl FeatureChange {
+    /// What replaces the feature in the entry's own `features` array.
+    pub fn replacement(&self) -> Vec<String> {
+        match self.fate {
+            Fate::Renamed(new) => vec![new.to_string()],
+            Fate::Removed | Fate::MovedTo(_) => Vec::new(),
+        }
+    }
+
+    /// `→ \`new\``, `removed`, `moved to krate`.
+    pub fn describe(&self) -> String {
+        match self.fate {
+            Fate::Renamed(new) => format!("→ `{new}`"),
+            Fate::Removed => "removed".to_string(),
+            Fate::MovedTo(krate) => format!("moved to {krate}"),
+        }
+    }
+}
+
+/// The change of `feature` of `krate`, if it changed.
+pub fn feature_change(krate: &str, feature: &str) -> Option<&'static FeatureChange> {
+    let krate = canonical(krate);
+    FEATURE_CHANGES
+        .iter()
+        .find(|c| canonical(c.krate) == krate && c.old == feature)
+}
+
+const RUNTIME_MOVED: &str =
+    "opentelemetry 0.13–0.20 only forwarded it; since 0.21 the runtimes are the SDK's";
+const SDK_IMPLICIT_GONE: &str =
+    "the implicit feature of an optional dependency the SDK no longer has (0.18–0.22)";
+const API_IMPLICIT_GONE: &str =
+    "the implicit feature of an optional dependency opentelemetry 0.13–0.17 had";
 
 pub const FEATURE_CHANGES: &[FeatureChange] = &[
     FeatureChange {
         krate: "opentelemetry",
         old: "logs_level_enabled",
-        new: Some("spec_unstable_logs_enabled"),
+        fate: Fate::Renamed("spec_unstable_logs_enabled"),
         why: "renamed in 0.27",
     },
     FeatureChange {
         krate: "opentelemetry_sdk",
         old: "logs_level_enabled",
-        new: Some("spec_unstable_logs_enabled"),
+        fate: Fate::Renamed("spec_unstable_logs_enabled"),
         why: "renamed in 0.27",
     },
     FeatureChange {
         krate: "opentelemetry_sdk",
         old: "experimental-internal-logs",
-        new: Some("internal-logs"),
+        fate: Fate::Renamed("internal-logs"),
         why: "renamed in 0.27 (and on by default)",
     },
     FeatureChange {
         krate: "opentelemetry-otlp",
         old: "experimental-internal-logs",
-        new: Some("internal-logs"),
+        fate: Fate::Renamed("internal-logs"),
         why: "renamed in 0.27 (and on by default)",
     },
     FeatureChange {
         krate: "opentelemetry-otlp",
         old: "grpc-sys",
-        new: Some("grpc-tonic"),
+        fate: Fate::Renamed("grpc-tonic"),
         why: "the grpcio transport is gone since 0.15; tonic is the gRPC transport",
     },
     FeatureChange {
         krate: "opentelemetry-otlp",
         old: "surf-client",
-        new: Some("reqwest-client"),
+        fate: Fate::Renamed("reqwest-client"),
         why: "the surf client is gone; reqwest is the async HTTP client",
     },
     FeatureChange {
         krate: "opentelemetry-otlp",
         old: "openssl",
-        new: None,
+        fate: Fate::Removed,
         why: "went with grpc-sys; tonic's TLS is the `tls` feature (rustls)",
     },
     FeatureChange {
         krate: "opentelemetry-otlp",
         old: "openssl-vendored",
-        new: None,
+        fate: Fate::Removed,
         why: "went with grpc-sys; tonic's TLS is the `tls` feature (rustls)",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "tls-webkpi-roots",
+        fate: Fate::Renamed("tls-webpki-roots"),
+        why: "0.16's misspelling, fixed in 0.17",
+    },
+    FeatureChange {
+        krate: "opentelemetry-otlp",
+        old: "reqwest-rustls-webkpi-roots",
+        fate: Fate::Renamed("reqwest-rustls-webpki-roots"),
+        why: "0.16's misspelling, fixed in 0.17",
+    },
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "rt-tokio",
+        fate: Fate::MovedTo("opentelemetry_sdk"),
+        why: RUNTIME_MOVED,
+    },
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "rt-tokio-current-thread",
+        fate: Fate::MovedTo("opentelemetry_sdk"),
+        why: RUNTIME_MOVED,
+    },
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "rt-async-std",
+        fate: Fate::MovedTo("opentelemetry_sdk"),
+        why: RUNTIME_MOVED,
+    },
+    FeatureChange {
+        krate: "opentelemetry_sdk",
+        old: "crossbeam-channel",
+        fate: Fate::Removed,
+        why: SDK_IMPLICIT_GONE,
+    },
+    FeatureChange {
+        krate: "opentelemetry_sdk",
+        old: "dashmap",
+        fate: Fate::Removed,
+        why: SDK_IMPLICIT_GONE,
+    },
+    FeatureChange {
+        krate: "opentelemetry_sdk",
+        old: "fnv",
+        fate: Fate::Removed,
+        why: SDK_IMPLICIT_GONE,
+    },
+    FeatureChange {
+        krate: "opentelemetry_sdk",
+        old: "regex",
+        fate: Fate::Removed,
+        why: SDK_IMPLICIT_GONE,
+    },
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "crossbeam-channel",
+        fate: Fate::Removed,
+        why: API_IMPLICIT_GONE,
+    },
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "dashmap",
+        fate: Fate::Removed,
+        why: API_IMPLICIT_GONE,
+    },
+    FeatureChange {
+        krate: "opentelemetry",
+        old: "fnv",
+        fate: Fate::Removed,
+        why: API_IMPLICIT_GONE,
     },
     FeatureChange {
         krate: "metrics-exporter-prometheus",
         old: "hyper-tls",
-        new: None,
+        fate: Fate::Removed,
         why: "gone since 0.15.1 (the push gateway uses hyper-rustls)",
     },
 ];

@@ -10,6 +10,10 @@
 //! - [`deps`]: which version a manifest entry will have once the manifest transforms ran.
 //! - [`metrics_facade`]: the `metrics` crate: which macro or item a path names, the 0.21 macro
 //!   table, which metrics minor each exporter release is built on.
+//! - [`error_handler`]: `global::set_error_handler(..)` statements and whether their handler
+//!   only prints or logs.
+//! - [`recorder_error`]: the bare `metrics::SetRecorderError` (generic since metrics 0.22) given
+//!   the type of the recorder the function installs.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
 //!
 //! Models of old pipelines, read from chains and rendered for 0.27:
@@ -28,6 +32,10 @@
 //!   (exporter, resource, comments) and the `Unsupported` error.
 //! - [`runtime`]: recognizes runtime arguments (`runtime::Tokio`, `opentelemetry::runtime::…`,
 //!   `TokioCurrentThread`, `AsyncStd`) through the file's imports.
+//! - [`batch_config`]: 0.21 batch settings (`BatchConfig::default().with_…`, the processor
+//!   builders' setters) → `BatchConfigBuilder`.
+//! - [`metric_unit`]: `opentelemetry::metrics::Unit` (removed in 0.24) → the unit string /
+//!   `Cow<'static, str>`.
 //! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
@@ -44,18 +52,22 @@
 //! Naming:
 //! - [`naming`]: the service-name convention `llm.{component}[.{subcomponent}]`.
 
+pub mod batch_config;
 pub mod bootstrap;
 pub mod chain;
 pub mod crates;
 pub mod deps;
+pub mod error_handler;
 pub mod exporter;
 pub mod imports;
 pub mod logs;
+pub mod metric_unit;
 pub mod metrics;
 pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
+pub mod recorder_error;
 pub mod runtime;
 pub mod scope;
 pub mod trace;

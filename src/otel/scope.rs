@@ -24,6 +24,60 @@ use crate::otel::tracer_providers::{TracerProviders, PROVIDER_TRAIT};
 
 const SCOPE: &str = "opentelemetry::InstrumentationScope";
 const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
+const LIBRARY_NEW: &[&str] = &["opentelemetry", "InstrumentationLibrary", "new"];
+
+/// The removed functions that took the scope as four arguments, and what to say where one is
+/// named other than in such a call.
+const REMOVED_FUNCTIONS: &[(&[&str], &str, &str)] = &[
+    (
+        LIBRARY_NEW,
+        "`InstrumentationLibrary::new(..)` was removed in opentelemetry 0.27",
+        "build the scope with `InstrumentationScope::builder(name).with_version(version).with_schema_url(url).with_attributes(attrs).build()`",
+    ),
+    (
+        METER_WITH_VERSION,
+        "`global::meter_with_version` was removed in opentelemetry 0.27",
+        "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
+    ),
+];
+
+/// The provider methods of 0.21–0.26 that took the scope as four arguments, and their 0.27
+/// replacements (same trait, same receiver).
+struct Versioned {
+    old: &'static str,
+    new: &'static str,
+    binding: &'static str,
+    provider_trait: &'static [&'static str],
+}
+
+const VERSIONED: &[Versioned] = &[
+    Versioned {
+        old: "versioned_meter",
+        new: "meter_with_scope",
+        binding: "meter",
+        provider_trait: &["opentelemetry", "metrics", "MeterProvider"],
+    },
+    Versioned {
+        old: "versioned_tracer",
+        new: "tracer_with_scope",
+        binding: "tracer",
+        provider_trait: PROVIDER_TRAIT,
+    },
+];
+
+/// A call that took the scope as `(name, version, schema_url, attributes)`: what to say when it
+/// cannot be rewritten.
+struct OldScopeCall<'s, 'a> {
+    item: &'s str,
+    message: &'s str,
+    site: TextRange,
+    /// How the replacing call starts (`global::meter_with_scope`, `provider.tracer_with_scope`;
+    /// empty: the scope itself is the value).
+    new_call: &'s str,
+    /// What the call returns, to name it in the suggestion (`meter`, `tracer`).
+    binding: &'static str,
+    args: &'a syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+}
 
 /// The links of the 0.27 scope builder. The 0.21–0.26 `TracerBuilder` has the same, and
 /// `meter_with_version`'s `Option` arguments after the name stand for them, in this order.
@@ -38,7 +92,7 @@ pub fn rewrite_scopes<'a>(parsed: &ParsedRust<'a>, plan: &mut ImportPlan<'a>, ou
         out,
         providers: TracerProviders::default(),
         handled: Vec::new(),
-        trait_in_scope: imports_provider_trait(parsed.syntax),
+        trait_in_scope: imports_trait(parsed.syntax, PROVIDER_TRAIT),
     };
     sites.visit_file(parsed.syntax);
 }
@@ -114,36 +168,115 @@ impl<'a> Sites<'a, '_> {
     /// `Option` is written `Some(..)` or `None`, else reported with the code to write.
     fn meter_with_version(&mut self, call: &'a syn::ExprCall, func: &'a syn::Path) {
         let file = self.parsed.file;
-        let name = text_of(file, &call.args[0]);
+        let last = &func.segments.last().expect("a path has a segment").ident;
+        let func_ident = range_of_span(file, last.span());
+        let new_func = format!(
+            "{}meter_with_scope",
+            file.slice(TextRange::new(range_of(file, func).start, func_ident.start))
+        );
+        let old = OldScopeCall {
+            item: &METER_WITH_VERSION.join("::"),
+            message: "`global::meter_with_version` was removed in opentelemetry 0.27",
+            site: range_of(file, func),
+            new_call: &new_func,
+            binding: "meter",
+            args: &call.args,
+        };
+        if !self.scope_arguments(old) {
+            return;
+        }
+        if func.segments.len() == 1 {
+            // Imported by name: the new function is imported the same way.
+            let new = self.plan.name("opentelemetry::global::meter_with_scope");
+            self.out.replace(func_ident, new);
+            self.plan
+                .remove_if_unused("opentelemetry::global::meter_with_version");
+        } else {
+            self.out.replace(func_ident, "meter_with_scope");
+        }
+    }
+
+    /// `<provider>.versioned_meter(..)` / `.versioned_tracer(..)` with four arguments, when the
+    /// file imports the provider trait that had the method (else it is not OpenTelemetry's):
+    /// `.meter_with_scope(..)` / `.tracer_with_scope(..)` of a scope built from the arguments.
+    fn versioned(&mut self, m: &'a syn::ExprMethodCall) {
+        let Some(method) = VERSIONED.iter().find(|v| m.method == v.old) else {
+            return;
+        };
+        if m.args.len() != 4 || !imports_trait(self.parsed.syntax, method.provider_trait) {
+            return;
+        }
+        let file = self.parsed.file;
+        let name_range = range_of_span(file, m.method.span());
+        let receiver = text_of(file, &*m.receiver);
+        let new_call = format!("{receiver}.{}", method.new);
+        let item = method.provider_trait.join("::") + "::" + method.old;
+        let message = format!("`{}` was removed in opentelemetry 0.27", method.old);
+        let old = OldScopeCall {
+            item: &item,
+            message: &message,
+            site: name_range,
+            new_call: &new_call,
+            binding: method.binding,
+            args: &m.args,
+        };
+        if self.scope_arguments(old) {
+            self.out.replace(name_range, method.new);
+        }
+    }
+
+    /// Replaces the four old arguments `(name, version, schema_url, attributes)` with one
+    /// scope builder: `true` when done, `false` when reported instead (an `Option` value known
+    /// only at run time, comments among the arguments).
+    fn scope_arguments(&mut self, old: OldScopeCall<'_, 'a>) -> bool {
+        let trailing_comma = old.args.trailing_punct();
+        let Some((args_range, mut builder)) = self.scope_builder(old, true) else {
+            return false;
+        };
+        if trailing_comma {
+            builder.push(',');
+        }
+        self.out.replace(args_range, builder);
+        true
+    }
+
+    /// The scope builder for the four old arguments, and the range they cover (through the last
+    /// comma); `None` when reported instead. `keep_layout`: a multi-line argument list gives a
+    /// builder one link a line.
+    fn scope_builder(
+        &mut self,
+        old: OldScopeCall<'_, 'a>,
+        keep_layout: bool,
+    ) -> Option<(TextRange, String)> {
+        let file = self.parsed.file;
+        let args = old.args;
+        let name = text_of(file, &args[0]);
         let (mut present, mut opaque) = (Vec::new(), Vec::new());
-        for (link, arg) in SCOPE_LINKS.iter().zip(call.args.iter().skip(1)) {
+        for (link, arg) in SCOPE_LINKS.iter().zip(args.iter().skip(1)) {
             match OptionArg::of(arg) {
                 OptionArg::Absent => {}
                 OptionArg::Present(e) => present.push((*link, text_of(file, e))),
                 OptionArg::Opaque(e) => opaque.push((*link, text_of(file, e))),
             }
         }
-        let last = &func.segments.last().expect("a path has a segment").ident;
-        let func_ident = range_of_span(file, last.span());
         // Through the last argument's comma, if it has one (a multi-line call keeps its layout).
         let args_range = TextRange::new(
-            range_of(file, &call.args[0]).start,
-            call.args
-                .pairs()
+            range_of(file, &args[0]).start,
+            args.pairs()
                 .next_back()
                 .and_then(|p| p.punct().map(|c| range_of(file, *c).end))
-                .unwrap_or_else(|| range_of(file, &call.args).end),
+                .unwrap_or_else(|| range_of(file, args).end),
         );
         if !opaque.is_empty() || !comments_in(file, args_range).is_empty() {
-            let new_func = format!(
-                "{}meter_with_scope",
-                file.slice(TextRange::new(range_of(file, func).start, func_ident.start))
-            );
+            let new_call = old.new_call;
             let suggestion = if opaque.is_empty() {
-                format!(
-                    "use `{new_func}({})` (not rewritten: the arguments have comments)",
-                    render_builder("InstrumentationScope", name, &present, None)
-                )
+                let builder = render_builder("InstrumentationScope", name, &present, None);
+                let call = if new_call.is_empty() {
+                    builder
+                } else {
+                    format!("{new_call}({builder})")
+                };
+                format!("use `{call}` (not rewritten: the arguments have comments)")
             } else {
                 let builder = render_builder("InstrumentationScope", name, &present, None);
                 let ifs: Vec<String> = opaque
@@ -154,40 +287,59 @@ impl<'a> Sites<'a, '_> {
                     .collect();
                 let values: Vec<String> = opaque.iter().map(|(_, v)| format!("`{v}`")).collect();
                 format!(
-                    "add a scope link only for a `Some` ({} known only at run time): `let mut scope = {}; {} let meter = {new_func}(scope.build());`",
+                    "add a scope link only for a `Some` ({} known only at run time): `let mut scope = {}; {} let {} = {};`",
                     values.join(", "),
                     builder.strip_suffix(".build()").unwrap_or(&builder),
                     ifs.join(" "),
+                    old.binding,
+                    if new_call.is_empty() {
+                        "scope.build()".to_string()
+                    } else {
+                        format!("{new_call}(scope.build())")
+                    },
                 )
             };
-            self.out.finding(
-                range_of(file, func),
-                Severity::Error,
-                "`global::meter_with_version` was removed in opentelemetry 0.27",
-                suggestion,
-            );
-            return;
+            self.out
+                .item_finding(old.item, old.site, Severity::Error, old.message, suggestion);
+            return None;
         }
         let args_text = file.slice(args_range);
-        let layout = args_text.contains('\n').then(|| {
+        let layout = (keep_layout && args_text.contains('\n')).then(|| {
             let before = file.slice(TextRange::new(0, args_range.start));
             (file.line_ending.as_str(), line_indent(before))
         });
         let scope = self.plan.name(SCOPE);
-        let mut builder = render_builder(&scope, name, &present, layout);
-        if call.args.trailing_punct() {
-            builder.push(',');
-        }
-        self.out.replace(args_range, builder);
-        if func.segments.len() == 1 {
-            // Imported by name: the new function is imported the same way.
-            let new = self.plan.name("opentelemetry::global::meter_with_scope");
-            self.out.replace(func_ident, new);
-            self.plan
-                .remove_if_unused("opentelemetry::global::meter_with_version");
-        } else {
-            self.out.replace(func_ident, "meter_with_scope");
-        }
+        Some((args_range, render_builder(&scope, name, &present, layout)))
+    }
+
+    /// `InstrumentationLibrary::new(name, version, schema_url, attributes)` (0.21–0.26) →
+    /// `InstrumentationScope::builder(name)….build()`: `new` becomes `builder`, the arguments
+    /// the name, the links follow the call (`sdk-api-renames` renames the type itself).
+    fn library_new(&mut self, call: &'a syn::ExprCall, func: &'a syn::Path) {
+        let file = self.parsed.file;
+        let new_ident = &func.segments.last().expect("a path has a segment").ident;
+        let name = text_of(file, &call.args[0]);
+        let old = OldScopeCall {
+            item: &LIBRARY_NEW.join("::"),
+            message: "`InstrumentationLibrary::new(..)` was removed in opentelemetry 0.27",
+            site: range_of(file, func),
+            new_call: "",
+            binding: "scope",
+            args: &call.args,
+        };
+        let Some((_, builder)) = self.scope_builder(old, false) else {
+            return;
+        };
+        let head = format!("{}::builder({name})", self.plan.name(SCOPE));
+        let links = builder.strip_prefix(&head).unwrap_or_default().to_string();
+        self.out
+            .replace(range_of_span(file, new_ident.span()), "builder");
+        let parens = range_of_span(file, call.paren_token.span.join());
+        self.out.replace(parens, format!("({name})"));
+        self.out.edit(crate::engine::edit::Edit::insert(
+            range_of(file, call).end,
+            links,
+        ));
     }
 
     /// A chain through `<receiver>.tracer_builder(name)`: rewritten when the receiver is a
@@ -278,34 +430,34 @@ fn line_indent(before: &str) -> &str {
     &line[..line.len() - line.trim_start().len()]
 }
 
-/// Whether a `use` anywhere in the file brings the `TracerProvider` trait into scope (by name,
-/// as `_`, or through a glob of its module): without it no `tracer_builder` call can be
-/// OpenTelemetry's.
-fn imports_provider_trait(syntax: &syn::File) -> bool {
-    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>) -> bool {
+/// Whether a `use` anywhere in the file brings the provider trait `path` into scope (by name,
+/// as `_`, or through a glob of its module): without it no `tracer_builder` (`versioned_meter`,
+/// …) call can be OpenTelemetry's.
+fn imports_trait(syntax: &syn::File, path: &[&str]) -> bool {
+    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>, path: &[&str]) -> bool {
         let is_trait = |prefix: &[String], leaf: &syn::Ident| {
             prefix
                 .iter()
                 .map(String::as_str)
                 .chain([ident_str(leaf).as_str()])
-                .eq(PROVIDER_TRAIT.iter().copied())
+                .eq(path.iter().copied())
         };
         match tree {
             syn::UseTree::Path(p) => {
                 prefix.push(ident_str(&p.ident));
-                let found = walk(&p.tree, prefix);
+                let found = walk(&p.tree, prefix, path);
                 prefix.pop();
                 found
             }
             syn::UseTree::Name(n) => is_trait(prefix, &n.ident),
             syn::UseTree::Rename(r) => is_trait(prefix, &r.ident),
-            syn::UseTree::Glob(_) => prefix.iter().eq(PROVIDER_TRAIT[..2].iter()),
-            syn::UseTree::Group(g) => g.items.iter().any(|t| walk(t, prefix)),
+            syn::UseTree::Glob(_) => prefix.iter().eq(path[..path.len() - 1].iter()),
+            syn::UseTree::Group(g) => g.items.iter().any(|t| walk(t, prefix, path)),
         }
     }
     crate::engine::item_edit::use_items(syntax)
         .iter()
-        .any(|u| walk(&u.tree, &mut Vec::new()))
+        .any(|u| walk(&u.tree, &mut Vec::new(), path))
 }
 
 impl<'a> Visit<'a> for Sites<'a, '_> {
@@ -336,6 +488,7 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
 
     fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
         self.tracer_builder(m);
+        self.versioned(m);
         syn::visit::visit_expr_method_call(self, m);
     }
 
@@ -348,19 +501,30 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
                 }
                 return;
             }
+            if call.args.len() == 4 && self.parsed.imports.is(&p.path, LIBRARY_NEW) {
+                self.library_new(call, &p.path);
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+                return;
+            }
         }
         syn::visit::visit_expr_call(self, call);
     }
 
-    /// `meter_with_version` named other than in a call of four arguments.
+    /// `meter_with_version` / `InstrumentationLibrary::new` named other than in a call of four
+    /// arguments.
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-        if self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
-            self.out.finding(
-                range_of(self.parsed.file, p),
-                Severity::Error,
-                "`global::meter_with_version` was removed in opentelemetry 0.27",
-                "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(version).with_schema_url(url).build())`",
-            );
+        for (item, message, suggestion) in REMOVED_FUNCTIONS {
+            if self.parsed.imports.is(&p.path, item) {
+                self.out.item_finding(
+                    &item.join("::"),
+                    range_of(self.parsed.file, p),
+                    Severity::Error,
+                    *message,
+                    *suggestion,
+                );
+            }
         }
         syn::visit::visit_expr_path(self, p);
     }

@@ -49,12 +49,14 @@
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter_local::{exporter_in_local, exporter_locals};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
@@ -94,7 +96,13 @@ impl Transform for OtlpTracePipeline {
                 .cloned(),
         };
         trace_sites::run(cx.rust(), &syntax, |out, plans| {
-            BuildSpanExporter { cx, out, plans }.visit_file(cx.syntax())
+            BuildSpanExporter {
+                cx,
+                out,
+                plans,
+                pipeline_locals: exporter_locals(cx.rust()),
+            }
+            .visit_file(cx.syntax())
         })
         .into()
     }
@@ -149,7 +157,9 @@ impl PipelineSyntax for OtlpSyntax {
                 return unknown(file, links, link, out);
             };
             match link.name.as_str() {
-                "with_exporter" => match ExporterConfig::parse(file, imports, arg) {
+                "with_exporter" => match ExporterConfig::parse(file, imports, arg)
+                    .or_else(|| exporter_in_local(rust, arg))
+                {
                     Some(cfg) => {
                         for n in &cfg.notes {
                             out.finding(
@@ -219,6 +229,8 @@ struct BuildSpanExporter<'a, 'c> {
     cx: &'a FileContext<'c>,
     out: &'a mut Changes,
     plans: &'a mut ImportPlans<'c>,
+    /// Exporters kept in locals that a pipeline takes: rewritten with their pipeline.
+    pipeline_locals: Vec<TextRange>,
 }
 
 /// Old pipeline and builder types that have no public 0.27 counterpart.
@@ -229,6 +241,12 @@ const OLD_TYPES: &[(&str, &str)] = &[
 ];
 
 impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if !self.pipeline_locals.contains(&range_of(self.cx.file, e)) {
+            syn::visit::visit_expr(self, e);
+        }
+    }
+
     fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
         if let syn::Expr::Path(p) = &*c.func {
             if self
@@ -248,6 +266,10 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
     }
 
     fn visit_type_path(&mut self, t: &'a syn::TypePath) {
+        let range = range_of(self.cx.file, t);
+        if self.pipeline_locals.iter().any(|l| l.contains_range(range)) {
+            return;
+        }
         let resolved = self.cx.imports().resolve(&t.path);
         if let [krate, name] = resolved.as_slice() {
             if krate == "opentelemetry_otlp" {

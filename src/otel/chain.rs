@@ -275,6 +275,20 @@ pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool
     walk(node.to_token_stream(), name)
 }
 
+/// How often an identifier token `name` occurs in `stmt` (macro bodies included).
+pub fn count_ident(stmt: &syn::Stmt, name: &str) -> usize {
+    fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
+        ts.into_iter()
+            .map(|tt| match tt {
+                proc_macro2::TokenTree::Ident(i) if i == name => 1,
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+                _ => 0,
+            })
+            .sum()
+    }
+    walk(quote::ToTokens::to_token_stream(stmt), name)
+}
+
 /// The span of a statement list's node, for callers that need a statement's range.
 pub fn stmt_range(file: &SourceFile, stmt: &syn::Stmt) -> TextRange {
     range_of_span(file, stmt.span())

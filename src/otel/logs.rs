@@ -11,7 +11,7 @@
 //! `with_log_processor`).
 
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::ImportMap;
+use crate::engine::syntax::{ImportMap, ParsedRust};
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
@@ -53,10 +53,10 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
     }
 
     fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
+        rust: ParsedRust<'_>,
         chain: &Chain<'_>,
     ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
+        let (file, imports) = (rust.file, rust.imports);
         let last = chain.links.last().expect("is_pipeline");
         let install = if last.name == "install_batch" {
             Install::Batch(last.args_text(file).trim().to_string())
@@ -64,7 +64,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
             Install::Simple
         };
         let mut batch_config = None;
-        let options = read_options(file, imports, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_batch_config" => batch_config = Some(arg),
                 "with_log_config" => {
@@ -131,8 +131,8 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
         &self.comments
     }
 
-    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        self.exporter.render(Signal::Log, names, indent, le)
+    fn exporter_model(&self) -> (&ExporterConfig, Signal) {
+        (&self.exporter, Signal::Log)
     }
 
     fn provider(

@@ -13,8 +13,7 @@
 //! `with_temporality` lives); the `temporality` transform, which runs next, translates them.
 
 use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of_span, ImportMap};
+use crate::engine::syntax::{range_of_span, ImportMap, ParsedRust};
 
 use super::chain::Chain;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
@@ -58,15 +57,15 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
 
     /// Reads a pipeline chain; `Err` names the first part this model cannot carry over.
     fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
+        rust: ParsedRust<'_>,
         chain: &Chain<'_>,
     ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
+        let (file, imports) = (rust.file, rust.imports);
         let metrics = &chain.links[0];
         let runtime = metrics.args_text(file).trim().to_string();
         let mut temporality: Vec<(String, Arg)> = Vec::new();
         let (mut period, mut timeout) = (None, None);
-        let options = read_options(file, imports, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_period" => period = Some(arg),
                 "with_timeout" => timeout = Some(arg),
@@ -122,8 +121,8 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         &self.comments
     }
 
-    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        self.exporter.render(Signal::Metric, names, indent, le)
+    fn exporter_model(&self) -> (&ExporterConfig, Signal) {
+        (&self.exporter, Signal::Metric)
     }
 
     /// `let reader = PeriodicReader::builder(exporter, rt)…build();` and

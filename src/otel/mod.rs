@@ -18,6 +18,8 @@
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
 //!   parsed from `new_exporter().tonic()/.http()…` chains (0.14 … 0.26) and rendered as
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
+//! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
+//!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -49,6 +51,7 @@ pub mod chain;
 pub mod crates;
 pub mod deps;
 pub mod exporter;
+pub mod exporter_local;
 pub mod imports;
 pub mod logs;
 pub mod metrics;

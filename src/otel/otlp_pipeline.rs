@@ -4,11 +4,11 @@
 //! the links so comments, the exporter and the errors are handled the same way for both signals.
 
 use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
-use crate::engine::syntax::{comments_in, ImportMap};
+use crate::engine::syntax::{comments_in, ParsedRust};
 
 use super::chain::{Chain, Link};
 use super::exporter::{Arg, ExporterConfig};
+use super::exporter_local::exporter_in_local;
 
 /// Why a chain that is a pipeline cannot be rewritten (reported at `range`).
 pub struct Unsupported {
@@ -55,12 +55,12 @@ pub struct Options {
 /// `with_resource` here, anything else through `other`, which returns `Ok(false)` for a link
 /// it does not know (an error naming it).
 pub fn read_options(
-    file: &SourceFile,
-    imports: &ImportMap,
+    rust: ParsedRust<'_>,
     chain: &Chain<'_>,
     wording: &Wording,
     mut other: impl FnMut(&Link<'_>, Arg, &mut Options) -> Result<bool, Unsupported>,
 ) -> Result<Options, Unsupported> {
+    let (file, imports) = (rust.file, rust.imports);
     let mut options = Options {
         end: chain.links[0].range(file).end,
         ..Options::default()
@@ -80,7 +80,10 @@ pub fn read_options(
                 let Some(cfg) = link
                     .args()
                     .first()
-                    .and_then(|e| ExporterConfig::parse(file, imports, e))
+                    .and_then(|e| {
+                        ExporterConfig::parse(file, imports, e)
+                            .or_else(|| exporter_in_local(rust, e))
+                    })
                 else {
                     return Err(Unsupported::new(
                         link.range(file),

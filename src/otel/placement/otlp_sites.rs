@@ -10,7 +10,7 @@ use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
 use crate::otel::chain::{links_range, Chain};
-use crate::otel::exporter::ParseNote;
+use crate::otel::exporter::{ParseNote, OLD_BUILDER_ITEMS};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
 
@@ -24,11 +24,8 @@ pub trait PipelineModel: ProviderParts + Sized {
     /// Whether `chain` (ending at its build or install call) is one of these pipelines.
     fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool;
     /// Reads a pipeline chain; `Err` names the first part the model cannot carry over.
-    fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
-        chain: &Chain<'_>,
-    ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
+    fn parse(rust: ParsedRust<'_>, chain: &Chain<'_>)
+        -> Result<(Self, Vec<ParseNote>), Unsupported>;
 }
 
 /// What a pipeline transform plugs into [`rewrite_sites`].
@@ -101,7 +98,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     let mut plans = ImportPlans::default();
     for (local, pat, chain_expr) in &sites.stmt_sites {
         let range = range_of(file, *local);
-        let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
+        let Some(p) = parse_or_report::<R>(out, rust, &Chain::read(chain_expr)) else {
             continue;
         };
         let mut plan = ImportPlan::at(file, syntax, range.start);
@@ -115,6 +112,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
             deletes: &[],
             lead,
             text,
+            also: p.local_edits(&mut plan, le),
         };
         place(file, out, placed, &indent);
         rewrite.placed_statement(out, range, pat);
@@ -122,7 +120,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     }
     for chain_expr in &sites.expr_sites {
         let range = range_of(file, *chain_expr);
-        let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
+        let Some(p) = parse_or_report::<R>(out, rust, &Chain::read(chain_expr)) else {
             continue;
         };
         let mut plan = ImportPlan::at(file, syntax, range.start);
@@ -134,6 +132,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
             deletes: &[],
             lead: Vec::new(),
             text,
+            also: p.local_edits(&mut plan, le),
         };
         place(file, out, placed, &base);
         rewrite.placed_expression(rust, out, &mut plan, range);
@@ -142,20 +141,24 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     for range in sites.in_macros {
         out.finding(range, Severity::Error, R::IN_MACRO.0, R::IN_MACRO.1);
     }
+    let mut cleanup = ImportPlan::at(file, syntax, first_site);
+    for path in OLD_BUILDER_ITEMS {
+        cleanup.remove_if_unused(path);
+    }
     Rewritten {
         plans,
-        cleanup: ImportPlan::at(file, syntax, first_site),
+        cleanup,
         calls: sites.calls,
     }
 }
 
 fn parse_or_report<R: SiteRewrite>(
     out: &mut Changes,
-    file: &SourceFile,
-    imports: &ImportMap,
+    rust: ParsedRust<'_>,
     chain: &Chain<'_>,
 ) -> Option<R::Model> {
-    match R::Model::parse(file, imports, chain) {
+    let file = rust.file;
+    match R::Model::parse(rust, chain) {
         Ok((p, notes)) => {
             for n in notes {
                 out.finding(n.range, n.severity, n.message, n.suggestion);

@@ -43,9 +43,10 @@ pub fn statements(
     le: &str,
 ) -> String {
     let inner = format!("{indent}    ");
+    // A local the exporter was kept in is moved here: its name is free to shadow.
+    let exporter = p.exporter_local().unwrap_or(&b.exporter);
     let mut lines = vec![format!(
-        "let {} = {}{};",
-        b.exporter,
+        "let {exporter} = {}{};",
         p.exporter(names, &inner, le),
         b.tail
     )];
@@ -55,7 +56,7 @@ pub fn statements(
         b.provider.as_str()
     };
     let provider = pattern_ident(provider_pattern).unwrap_or_else(|| b.provider.clone());
-    let (setup, built) = p.provider(names, &b.exporter, &inner, le);
+    let (setup, built) = p.provider(names, exporter, &inner, le);
     lines.extend(setup);
     lines.push(format!("let {provider_pattern} = {built};"));
     if let Some(register) = register {

@@ -23,12 +23,13 @@ use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
     ParsedRust,
 };
-use crate::otel::chain::{follow_local, stmt_range, Chain, Link};
+use crate::otel::exporter::OLD_BUILDER_ITEMS;
+use crate::otel::chain::{count_ident, follow_local, stmt_range, Chain, Link};
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
 use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
 
 use super::expression::expression;
-use super::parts::register_call;
+use super::parts::{register_call, ProviderParts};
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
 use super::statement::{statements, StatementBinding};
 
@@ -75,12 +76,9 @@ const MAYBE_UNUSED: &[&str] = &[
     "opentelemetry_sdk::trace::config",
     "opentelemetry_sdk::trace::Config",
     "opentelemetry_sdk::trace::BatchConfig",
-    "opentelemetry_otlp::TonicExporterBuilder",
-    "opentelemetry_otlp::HttpExporterBuilder",
     "opentelemetry_otlp::ExportConfig",
     "opentelemetry_otlp::Protocol",
     "opentelemetry_otlp::new_pipeline",
-    "opentelemetry_otlp::new_exporter",
     "opentelemetry_jaeger",
     "opentelemetry_jaeger::new_agent_pipeline",
     "opentelemetry_jaeger::new_collector_pipeline",
@@ -121,7 +119,7 @@ pub fn rewrite_file<'c>(
     d.visit_file(rust.syntax);
     if !d.out.edits.is_empty() {
         let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
-        for path in MAYBE_UNUSED {
+        for path in MAYBE_UNUSED.iter().chain(OLD_BUILDER_ITEMS) {
             cleanup.remove_if_unused(path);
         }
         d.plans.add(cleanup);
@@ -388,7 +386,8 @@ impl<'a, 'c> Driver<'a, 'c> {
             &indent,
             le,
         );
-        self.place(range, deletes, &parsed.carried, text, &indent, names);
+        let also = parsed.pipeline.local_edits(&mut names, le);
+        self.place(range, deletes, &parsed.carried, (text, also), &indent, names);
     }
 
     fn place_expression(&mut self, range: TextRange, links: Vec<Link<'_>>, deletes: &[TextRange]) {
@@ -407,7 +406,8 @@ impl<'a, 'c> Driver<'a, 'c> {
             &indent,
             le,
         );
-        self.place(range, deletes, &parsed.carried, text, &indent, names);
+        let also = parsed.pipeline.local_edits(&mut names, le);
+        self.place(range, deletes, &parsed.carried, (text, also), &indent, names);
     }
 
     /// Puts the rendered `text` of the site at `range` in place: comments of the replaced
@@ -418,7 +418,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         range: TextRange,
         deletes: &[TextRange],
         carried: &[TextRange],
-        text: String,
+        (text, also): (String, Vec<(TextRange, String)>),
         indent: &str,
         names: ImportPlan<'c>,
     ) {
@@ -430,6 +430,7 @@ impl<'a, 'c> Driver<'a, 'c> {
             deletes,
             lead,
             text,
+            also,
         };
         place(self.file(), &mut self.out, placed, indent);
         self.syntax.after_rewrite(range, &mut self.out);
@@ -557,19 +558,6 @@ impl<'a> Visit<'a> for LocalTerminal<'_, 'a> {
         }
         syn::visit::visit_expr(self, e);
     }
-}
-
-fn count_ident(stmt: &syn::Stmt, name: &str) -> usize {
-    fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
-        ts.into_iter()
-            .map(|tt| match tt {
-                proc_macro2::TokenTree::Ident(i) if i == name => 1,
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
-                _ => 0,
-            })
-            .sum()
-    }
-    walk(quote::ToTokens::to_token_stream(stmt), name)
 }
 
 fn stmt_of<'s>(stmts: &'s [syn::Stmt], local: &syn::Local) -> &'s syn::Stmt {

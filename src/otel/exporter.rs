@@ -382,8 +382,7 @@ impl ExporterConfig {
     /// The 0.27 chain, without a terminal `?`: `SpanExporter::builder()` then one link per line
     /// (each line starts with `le` + `indent`), ending in `.build()`. Brings the exporter type
     /// and the option traits into scope through `names`. For an exporter kept in a local: the
-    /// local, the options the pipeline moved onto the exporter, and `.build()` unless the local
-    /// is built already.
+    /// local, and `.build()` unless the local is built already.
     pub fn render(
         &self,
         signal: Signal,
@@ -396,19 +395,11 @@ impl ExporterConfig {
             push_line(&mut out, &self.trailing_comments, ".build()", indent, le);
             return out;
         };
-        let mut out = kept.name.clone();
-        for (name, arg) in self.passthrough.iter().chain(&self.unknown) {
-            let link = format!(".{name}({})", arg.at(indent));
-            push_line(&mut out, &arg.comments, &link, indent, le);
+        if kept.built {
+            kept.name.clone()
+        } else {
+            format!("{}.build()", kept.name)
         }
-        if !kept.built {
-            if self.passthrough.is_empty() && self.unknown.is_empty() {
-                out.push_str(".build()");
-            } else {
-                push_line(&mut out, &[], ".build()", indent, le);
-            }
-        }
-        out
     }
 
     /// The 0.27 builder chain without `.build()` (trailing comments close it).
@@ -478,7 +469,14 @@ impl ExporterConfig {
         kept.parts
             .iter()
             .map(|part| {
-                let text = match &part.chain {
+                // Options the pipeline moved onto the exporter (temporality) go into the
+                // local's chain, into every arm of a choice, where later passes find them.
+                let chain = part.chain.as_ref().map(|c| {
+                    let mut c = c.clone();
+                    c.passthrough.extend(self.passthrough.iter().cloned());
+                    c
+                });
+                let text = match &chain {
                     None => String::new(),
                     Some(chain) if kept.built => chain.render(signal, names, &part.indent, le),
                     Some(chain) => {

@@ -1,0 +1,90 @@
+#![deny(deprecated)]
+//! otlp 0.26 (opentelemetry 0.26): exporters kept in locals (also `let mut`, extended under a
+//! condition) and chosen by `match`/`if`, for traces, metrics and logs (issue 15 shapes 1, 3).
+
+use std::time::Duration;
+
+use opentelemetry::logs::LogError;
+use opentelemetry::metrics::MetricsError;
+use opentelemetry::trace::TraceError;
+use opentelemetry_otlp::{Protocol, WithExportConfig};
+use opentelemetry_sdk::runtime;
+
+pub enum Wire {
+    Grpc,
+    Http,
+}
+
+pub fn tracer(endpoint: &str, timeout: Option<Duration>) -> Result<opentelemetry_sdk::trace::TracerProvider, TraceError> {
+    let mut exporter = opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint);
+    if let Some(timeout) = timeout {
+        exporter = exporter.with_timeout(timeout);
+    }
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
+pub fn chosen_tracer(wire: Wire, endpoint: &str) -> anyhow::Result<opentelemetry_sdk::trace::TracerProvider> {
+    let exporter: opentelemetry_otlp::SpanExporterBuilder = match wire {
+        Wire::Grpc => opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint).into(),
+        Wire::Http => opentelemetry_otlp::new_exporter()
+            .http()
+            .with_protocol(Protocol::HttpBinary)
+            .with_endpoint(format!("{endpoint}/v1/traces"))
+            .into(),
+    };
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
+pub fn meter_provider(endpoint: &str) -> Result<opentelemetry_sdk::metrics::SdkMeterProvider, MetricsError> {
+    let exporter = opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint);
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(exporter)
+        .with_period(Duration::from_secs(10))
+        .with_timeout(Duration::from_secs(5))
+        .build()
+}
+
+pub fn chosen_meter_provider(wire: Wire, endpoint: &str) -> Result<(), MetricsError> {
+    let exporter = if matches!(wire, Wire::Http) {
+        opentelemetry_otlp::MetricsExporterBuilder::from(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint))
+    } else {
+        opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint).into()
+    };
+    let provider = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(exporter)
+        .build()?;
+    drop(provider);
+    Ok(())
+}
+
+pub fn logger(endpoint: Option<String>) -> Result<opentelemetry_sdk::logs::LoggerProvider, LogError> {
+    let mut exporter = opentelemetry_otlp::new_exporter().tonic();
+    if let Some(endpoint) = endpoint {
+        exporter = exporter.with_endpoint(endpoint);
+    }
+    opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
+pub fn chosen_logger(endpoint: Option<&str>) {
+    let exporter: opentelemetry_otlp::LogExporterBuilder = match endpoint {
+        Some(endpoint) => opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint).into(),
+        None => opentelemetry_otlp::new_exporter().http().into(),
+    };
+    let _provider = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(exporter)
+        .install_simple()
+        .expect("log pipeline");
+}

@@ -108,6 +108,20 @@ pub struct TracePipeline {
     pub processing: Processing,
     pub returns: Returns,
     pub registers_global: bool,
+    /// Provider settings the old code applied under a condition (a pipeline kept in a
+    /// `let mut` and extended in an `if`): set on a mutable provider builder under the same
+    /// condition.
+    pub conditional: Vec<ConditionalSetters>,
+}
+
+/// `if <condition> { pipeline = pipeline.with_trace_config(config().with_x(..)) }`, unfolded.
+#[derive(Debug, Clone)]
+pub struct ConditionalSetters {
+    /// `if cond` (or `if let … = …`) exactly as written, up to the body's brace.
+    pub condition: String,
+    pub setters: Vec<(String, Arg)>,
+    /// The name of the mutable provider builder (free in the file).
+    pub builder: String,
 }
 
 /// What the old terminal call (`install_batch(rt)`, `build_simple()`, …) implied.
@@ -131,6 +145,7 @@ impl TracePipeline {
             processing: terminal.processing,
             returns: terminal.returns,
             registers_global: terminal.registers_global,
+            conditional: Vec::new(),
         }
     }
 }
@@ -251,8 +266,39 @@ impl TracePipeline {
         ))
     }
 
-    /// `TracerProvider::builder()…build()` with the processing, settings and resource.
-    pub fn render_provider(
+    /// `TracerProvider::builder()…build()` with the processing, settings and resource; with
+    /// conditional settings, the statements that build it first (`let mut builder = …;` and
+    /// one `if` per condition) and then `builder.build()`. Links and `if` bodies at `step`.
+    pub fn render_provider_parts(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        step: &str,
+        le: &str,
+    ) -> (Vec<String>, String) {
+        let chain = self.render_provider(names, exporter, step, le);
+        let Some(builder) = self.conditional.first().map(|c| c.builder.as_str()) else {
+            return (Vec::new(), format!("{chain}{le}{step}.build()"));
+        };
+        let close = step.strip_suffix("    ").unwrap_or(step);
+        let mut setup = vec![format!("let mut {builder} = {chain};")];
+        for c in &self.conditional {
+            let body: String = c
+                .setters
+                .iter()
+                .map(|(name, arg)| {
+                    let comments: String =
+                        arg.comments.iter().map(|k| format!("{le}{step}{k}")).collect();
+                    format!("{comments}{le}{step}{builder} = {builder}.{name}({});", arg.at(step))
+                })
+                .collect();
+            setup.push(format!("{} {{{body}{le}{close}}}", c.condition));
+        }
+        (setup, format!("{builder}.build()"))
+    }
+
+    /// `TracerProvider::builder()…` with the processing, settings and resource (no `.build()`).
+    fn render_provider(
         &self,
         names: &mut ImportPlan<'_>,
         exporter: &str,
@@ -283,7 +329,6 @@ impl TracePipeline {
         if let Some(resource) = self.render_resource(names, step) {
             link(format!(".with_resource({resource})"));
         }
-        link(".build()".into());
         out
     }
 

@@ -13,12 +13,15 @@
 //!   bodies) of `jaeger-pipeline` and `otlp-trace-pipeline`.
 //! - [`statement`], [`expression`]: the two forms, for any [`parts::ProviderParts`] model
 //!   (metrics, logs, and the trace model through [`trace_parts`]).
+//! - [`conditional`]: settings a pipeline kept in a `let mut` received under a condition, moved
+//!   onto a mutable provider builder under the same condition.
 //! - [`site_edit`]: the edit steps every site shares (leftover comments, deleted statements,
 //!   replacing through the line ending).
 //!
 //! Knowledge only: the sites take an [`crate::engine::syntax::ParsedRust`] and the facts the
 //! transform read from its run (versions, flags), never the run itself.
 
+pub mod conditional;
 pub mod expression;
 pub mod otlp_sites;
 pub mod parts;

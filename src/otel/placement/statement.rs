@@ -76,7 +76,7 @@ fn pattern_ident(pat: &str) -> Option<String> {
 }
 
 /// `base` unless the file or the pattern already uses that identifier (then `base2`, …).
-fn fresh(base: &str, text: &str, pattern: &str) -> String {
+pub fn fresh(base: &str, text: &str, pattern: &str) -> String {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let used = |n: &str| {
         pattern.split(|c: char| !is_ident(c)).any(|w| w == n)

@@ -28,8 +28,8 @@ impl ProviderParts for TracePipeline {
         let setup = self
             .render_processor(names, exporter, indent, le)
             .map(|p| format!("let batch_processor = {p};"));
-        let provider = self.render_provider(names, exporter, indent, le);
-        (setup.into_iter().collect(), provider)
+        let (more, provider) = self.render_provider_parts(names, exporter, indent, le);
+        (setup.into_iter().chain(more).collect(), provider)
     }
 
     fn derived(

@@ -26,12 +26,13 @@ use crate::engine::syntax::{
 use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::chain::{count_ident, follow_local, stmt_range, Chain, Link};
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
-use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
+use crate::otel::trace::{config_helpers, ConditionalSetters, TracePipeline, TERMINALS};
 
 use super::expression::expression;
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
-use super::statement::{statements, StatementBinding};
+use super::conditional::conditional_setters;
+use super::statement::{fresh, statements, StatementBinding};
 
 /// Result adapters that only touch the error side; statements keep them after the exporter's
 /// `build()` (whose error type is the old one, `TraceError`).
@@ -189,7 +190,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                     continue;
                 }
                 let pat = text_of(self.file(), &local.pat).to_string();
-                self.place_statements(stmt, found.links, &[], pat, tail);
+                self.place_statements(stmt, (found.links, Vec::new()), &[], pat, tail);
                 continue;
             }
             self.let_builder(stmts, i, local);
@@ -277,6 +278,8 @@ impl<'a, 'c> Driver<'a, 'c> {
         let mut links = head.links.clone();
         let mut delete = vec![stmt_of(stmts, local)];
         let mut conditional_drops = Vec::new();
+        let mut conditional = Vec::new();
+        let builder = fresh("provider_builder", &self.file().text, "");
         for r in &followed.reassignments {
             if r.conditional {
                 if r.links.iter().all(|l| self.syntax.removable(&l.name)) {
@@ -284,10 +287,20 @@ impl<'a, 'c> Driver<'a, 'c> {
                     delete.push(r.stmt);
                     continue;
                 }
-                return report(
-                    self,
-                    "extended inside a condition with options that still exist",
-                );
+                let at = stmts.iter().position(|s| std::ptr::eq(s, r.stmt));
+                let setters = at.and_then(|at| {
+                    let imports = self.rust.imports;
+                    conditional_setters(self.file(), imports, stmts, (at, consumer_idx), r, &builder)
+                });
+                let Some(setters) = setters else {
+                    return report(
+                        self,
+                        "extended inside a condition with options this tool cannot carry over under that condition",
+                    );
+                };
+                conditional.push(setters);
+                delete.push(r.stmt);
+                continue;
             }
             links.extend(r.links.iter().cloned());
             delete.push(r.stmt);
@@ -301,6 +314,13 @@ impl<'a, 'c> Driver<'a, 'c> {
             return;
         };
         links.extend(tail_chain.links[..=t].iter().cloned());
+        if !conditional.is_empty() && links.iter().any(|l| l.name == "with_trace_config") {
+            // The old call replaced the whole config under the condition.
+            return report(
+                self,
+                "given a trace config and another one under a condition (which replaced the first)",
+            );
+        }
         let terminal = tail_chain.links[t].call;
         self.handled.push(range_of(self.file(), terminal).start);
         for r in conditional_drops {
@@ -326,7 +346,8 @@ impl<'a, 'c> Driver<'a, 'c> {
             if let Some(ci) = &cl.init {
                 if let Some((_, tail)) = self.statement_tail(&ci.expr) {
                     let pat = text_of(self.file(), &cl.pat).to_string();
-                    self.place_statements(consumer, links, &delete_ranges, pat, tail);
+                    let site = (links, conditional);
+                    self.place_statements(consumer, site, &delete_ranges, pat, tail);
                     return;
                 }
             }
@@ -335,13 +356,13 @@ impl<'a, 'c> Driver<'a, 'c> {
             range_of(self.file(), tail_chain.root).start,
             range_of(self.file(), terminal).end,
         );
-        self.place_expression(terminal_range, links, &delete_ranges);
+        self.place_expression(terminal_range, (links, conditional), &delete_ranges);
     }
 
     fn parse(
         &mut self,
         names: &mut ImportPlan<'c>,
-        links: &[Link<'_>],
+        (links, conditional): (&[Link<'_>], Vec<ConditionalSetters>),
         site: TextRange,
     ) -> Option<Parsed> {
         let mut out = std::mem::take(&mut self.out);
@@ -351,15 +372,18 @@ impl<'a, 'c> Driver<'a, 'c> {
             site,
             out: &mut out,
         };
-        let parsed = self.syntax.parse(links, at);
+        let mut parsed = self.syntax.parse(links, at);
         self.out = out;
+        if let Some(p) = &mut parsed {
+            p.pipeline.conditional = conditional;
+        }
         parsed
     }
 
     fn place_statements(
         &mut self,
         stmt: &syn::Stmt,
-        links: Vec<Link<'_>>,
+        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalSetters>),
         deletes: &[TextRange],
         pat: String,
         tail: String,
@@ -367,7 +391,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         let file = self.file();
         let range = stmt_range(file, stmt);
         let mut names = self.names_at(range.start);
-        let Some(parsed) = self.parse(&mut names, &links, range) else {
+        let Some(parsed) = self.parse(&mut names, (&links, conditional), range) else {
             return;
         };
         let terminal = links.last().map(|l| range_of(file, l.call).start);
@@ -390,10 +414,15 @@ impl<'a, 'c> Driver<'a, 'c> {
         self.place(range, deletes, &parsed.carried, (text, also), &indent, names);
     }
 
-    fn place_expression(&mut self, range: TextRange, links: Vec<Link<'_>>, deletes: &[TextRange]) {
+    fn place_expression(
+        &mut self,
+        range: TextRange,
+        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalSetters>),
+        deletes: &[TextRange],
+    ) {
         let file = self.file();
         let mut names = self.names_at(range.start);
-        let Some(parsed) = self.parse(&mut names, &links, range) else {
+        let Some(parsed) = self.parse(&mut names, (&links, conditional), range) else {
             return;
         };
         let indent = file.indent_at(range.start).to_string();
@@ -460,7 +489,8 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
                     Some(idx) => {
                         let terminal = chain.links[idx].call;
                         let range = range_of(self.file(), terminal);
-                        self.place_expression(range, chain.links[..=idx].to_vec(), &[]);
+                        let links = chain.links[..=idx].to_vec();
+                        self.place_expression(range, (links, Vec::new()), &[]);
                     }
                     // A pipeline head never installed here: the pipeline value escapes
                     // (returned, stored, passed on); its type has no 0.27 counterpart.

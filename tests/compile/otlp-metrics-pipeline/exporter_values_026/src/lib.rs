@@ -1,6 +1,7 @@
 #![deny(deprecated)]
 //! otlp 0.26 (opentelemetry 0.26): exporters kept in locals (also `let mut`, extended under a
-//! condition) and chosen by `match`/`if`, for traces, metrics and logs (issue 15 shapes 1, 3).
+//! condition) and chosen by `match`/`if`, for traces, metrics and logs, and a trace pipeline extended under a
+//! condition (issue 15 shapes 1, 3, 4).
 
 use std::time::Duration;
 
@@ -40,6 +41,20 @@ pub fn chosen_tracer(wire: Wire, endpoint: &str) -> anyhow::Result<opentelemetry
         .with_exporter(exporter)
         .install_batch(runtime::Tokio)?;
     Ok(provider)
+}
+
+/// A pipeline kept in a `let mut`, its sampler set only when configured (shape 4).
+pub fn sampled_tracer(endpoint: &str, ratio: Option<f64>) -> Result<opentelemetry_sdk::trace::TracerProvider, TraceError> {
+    let mut pipeline = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint));
+    if let Some(ratio) = ratio {
+        pipeline = pipeline.with_trace_config(
+            opentelemetry_sdk::trace::Config::default()
+                .with_sampler(opentelemetry_sdk::trace::Sampler::TraceIdRatioBased(ratio)),
+        );
+    }
+    pipeline.install_batch(runtime::Tokio)
 }
 
 pub fn meter_provider(endpoint: &str) -> Result<opentelemetry_sdk::metrics::SdkMeterProvider, MetricsError> {

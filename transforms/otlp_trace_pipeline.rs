@@ -35,10 +35,17 @@
 //!     .build();
 //! ```
 //!
+//! An exporter kept in a local of the same function (`let exporter = new_exporter()…;`, also
+//! extended by reassignments, or chosen by a `match`/`if`) is followed (`otel::exporter_local`):
+//! the local becomes the 0.27 builder (or each arm builds its exporter) and the site builds it.
+//! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
+//! on a mutable provider builder (`placement::conditional`).
+//!
 //! ## Not rewritten
-//! - An exporter built elsewhere and passed in (`with_exporter(exporter)`), a pipeline kept in a
-//!   local used in other ways, unknown pipeline options, unknown runtimes, macro bodies that do not
-//!   parse: `error` findings with the manual fix.
+//! - An exporter built elsewhere and passed in (a helper's result, a parameter, a local used
+//!   otherwise), a pipeline kept in a local used in other ways or extended under a condition
+//!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
+//!   that do not parse: `error` findings with the manual fix.
 //! - A trace config that is not a `config()`/`Config::default()` chain is passed to the deprecated
 //!   `with_config(..)` with a `warning`; unknown exporter options are kept with a `warning`.
 //!

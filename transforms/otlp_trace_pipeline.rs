@@ -56,8 +56,8 @@
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
-use crate::engine::edit::TextRange;
 use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};

@@ -175,7 +175,10 @@ pub fn unchanged_option_trait(method: &str) -> Option<&'static str> {
         return None;
     }
     [
-        (EXPORT_CONFIG_METHODS, "opentelemetry_otlp::WithExportConfig"),
+        (
+            EXPORT_CONFIG_METHODS,
+            "opentelemetry_otlp::WithExportConfig",
+        ),
         (TONIC_METHODS, "opentelemetry_otlp::WithTonicConfig"),
         (HTTP_METHODS, "opentelemetry_otlp::WithHttpConfig"),
     ]

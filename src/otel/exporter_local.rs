@@ -146,7 +146,12 @@ fn follow(
     (chains > 0).then(|| kept(name, true, parts, traits))
 }
 
-fn kept(name: &str, built: bool, parts: Vec<LocalPart>, traits: Vec<&'static str>) -> ExporterConfig {
+fn kept(
+    name: &str,
+    built: bool,
+    parts: Vec<LocalPart>,
+    traits: Vec<&'static str>,
+) -> ExporterConfig {
     // The site only names the local: the transport is the local's business.
     ExporterConfig::kept(
         Transport::Grpc,
@@ -228,7 +233,7 @@ fn converts_to_old_builder(imports: &ImportMap, func: &syn::Expr) -> bool {
     };
     let mut ty = p.path.clone();
     let last = ty.segments.pop().map(|s| s.into_value().ident);
-    if !last.is_some_and(|i| i == "from") {
+    if last.is_none_or(|i| i != "from") {
         return false;
     }
     if let Some(s) = ty.segments.pop() {

@@ -77,14 +77,9 @@ pub fn read_options(
         let arg = Arg::of_link(file, link, before);
         match link.name.as_str() {
             "with_exporter" => {
-                let Some(cfg) = link
-                    .args()
-                    .first()
-                    .and_then(|e| {
-                        ExporterConfig::parse(file, imports, e)
-                            .or_else(|| exporter_in_local(rust, e))
-                    })
-                else {
+                let Some(cfg) = link.args().first().and_then(|e| {
+                    ExporterConfig::parse(file, imports, e).or_else(|| exporter_in_local(rust, e))
+                }) else {
                     return Err(Unsupported::new(
                         link.range(file),
                         format!(

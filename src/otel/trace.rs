@@ -287,9 +287,15 @@ impl TracePipeline {
                 .setters
                 .iter()
                 .map(|(name, arg)| {
-                    let comments: String =
-                        arg.comments.iter().map(|k| format!("{le}{step}{k}")).collect();
-                    format!("{comments}{le}{step}{builder} = {builder}.{name}({});", arg.at(step))
+                    let comments: String = arg
+                        .comments
+                        .iter()
+                        .map(|k| format!("{le}{step}{k}"))
+                        .collect();
+                    format!(
+                        "{comments}{le}{step}{builder} = {builder}.{name}({});",
+                        arg.at(step)
+                    )
                 })
                 .collect();
             setup.push(format!("{} {{{body}{le}{close}}}", c.condition));

@@ -24,8 +24,10 @@ pub trait PipelineModel: ProviderParts + Sized {
     /// Whether `chain` (ending at its build or install call) is one of these pipelines.
     fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool;
     /// Reads a pipeline chain; `Err` names the first part the model cannot carry over.
-    fn parse(rust: ParsedRust<'_>, chain: &Chain<'_>)
-        -> Result<(Self, Vec<ParseNote>), Unsupported>;
+    fn parse(
+        rust: ParsedRust<'_>,
+        chain: &Chain<'_>,
+    ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
 }
 
 /// What a pipeline transform plugs into [`rewrite_sites`].

@@ -24,7 +24,11 @@ pub trait ProviderParts {
     /// The name of the local the exporter is kept in, which the site may shadow (it is moved
     /// there).
     fn exporter_local(&self) -> Option<&str> {
-        self.exporter_model().0.kept_in.as_ref().map(|k| k.name.as_str())
+        self.exporter_model()
+            .0
+            .kept_in
+            .as_ref()
+            .map(|k| k.name.as_str())
     }
     /// Statements before the provider (`let reader = …;`) and the provider expression, both
     /// using the local `exporter`; links at `indent`.

@@ -23,15 +23,15 @@ use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
     ParsedRust,
 };
-use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::chain::{count_ident, follow_local, stmt_range, Chain, Link};
+use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
 use crate::otel::trace::{config_helpers, ConditionalSetters, TracePipeline, TERMINALS};
 
+use super::conditional::conditional_setters;
 use super::expression::expression;
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
-use super::conditional::conditional_setters;
 use super::statement::{fresh, statements, StatementBinding};
 
 /// Result adapters that only touch the error side; statements keep them after the exporter's
@@ -290,7 +290,14 @@ impl<'a, 'c> Driver<'a, 'c> {
                 let at = stmts.iter().position(|s| std::ptr::eq(s, r.stmt));
                 let setters = at.and_then(|at| {
                     let imports = self.rust.imports;
-                    conditional_setters(self.file(), imports, stmts, (at, consumer_idx), r, &builder)
+                    conditional_setters(
+                        self.file(),
+                        imports,
+                        stmts,
+                        (at, consumer_idx),
+                        r,
+                        &builder,
+                    )
                 });
                 let Some(setters) = setters else {
                     return report(
@@ -411,7 +418,14 @@ impl<'a, 'c> Driver<'a, 'c> {
             le,
         );
         let also = parsed.pipeline.local_edits(&mut names, le);
-        self.place(range, deletes, &parsed.carried, (text, also), &indent, names);
+        self.place(
+            range,
+            deletes,
+            &parsed.carried,
+            (text, also),
+            &indent,
+            names,
+        );
     }
 
     fn place_expression(
@@ -436,7 +450,14 @@ impl<'a, 'c> Driver<'a, 'c> {
             le,
         );
         let also = parsed.pipeline.local_edits(&mut names, le);
-        self.place(range, deletes, &parsed.carried, (text, also), &indent, names);
+        self.place(
+            range,
+            deletes,
+            &parsed.carried,
+            (text, also),
+            &indent,
+            names,
+        );
     }
 
     /// Puts the rendered `text` of the site at `range` in place: comments of the replaced

@@ -63,7 +63,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
-use crate::otel::exporter_local::{exporter_in_local, exporter_locals};
+use crate::otel::exporter_helper::{exporter_in_local_or_helper, exporter_values_taken};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
@@ -107,7 +107,7 @@ impl Transform for OtlpTracePipeline {
                 cx,
                 out,
                 plans,
-                pipeline_locals: exporter_locals(cx.rust()),
+                pipeline_locals: exporter_values_taken(cx.rust()),
             }
             .visit_file(cx.syntax())
         })
@@ -165,7 +165,7 @@ impl PipelineSyntax for OtlpSyntax {
             };
             match link.name.as_str() {
                 "with_exporter" => match ExporterConfig::parse(file, imports, arg)
-                    .or_else(|| exporter_in_local(rust, arg))
+                    .or_else(|| exporter_in_local_or_helper(rust, arg))
                 {
                     Some(cfg) => {
                         for n in &cfg.notes {

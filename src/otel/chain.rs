@@ -275,8 +275,8 @@ pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool
     walk(node.to_token_stream(), name)
 }
 
-/// How often an identifier token `name` occurs in `stmt` (macro bodies included).
-pub fn count_ident(stmt: &syn::Stmt, name: &str) -> usize {
+/// How often an identifier token `name` occurs in `node` (macro bodies included).
+pub fn count_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> usize {
     fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
         ts.into_iter()
             .map(|tt| match tt {
@@ -286,7 +286,7 @@ pub fn count_ident(stmt: &syn::Stmt, name: &str) -> usize {
             })
             .sum()
     }
-    walk(quote::ToTokens::to_token_stream(stmt), name)
+    walk(node.to_token_stream(), name)
 }
 
 /// The span of a statement list's node, for callers that need a statement's range.

@@ -42,6 +42,15 @@ impl Signal {
             Signal::Log => "opentelemetry_otlp::LogExporter",
         }
     }
+
+    /// The error type of the 0.27 exporter's `build()`.
+    pub fn build_error_path(self) -> &'static str {
+        match self {
+            Signal::Span => "opentelemetry::trace::TraceError",
+            Signal::Metric => "opentelemetry_sdk::metrics::MetricError",
+            Signal::Log => "opentelemetry_sdk::logs::LogError",
+        }
+    }
 }
 
 /// The old exporter builder items (0.14 … 0.26) that rewritten code no longer names; their
@@ -143,11 +152,15 @@ pub struct ExporterConfig {
     pub kept_in: Option<KeptIn>,
 }
 
-/// An exporter kept in a local (`let exporter = new_exporter()…;` or a `match` choosing one):
-/// what the pipeline site names and the parts of the local that change with it.
+/// An exporter kept in a local (`let exporter = new_exporter()…;` or a `match` choosing one) or
+/// returned by a helper function: what the pipeline site names (the local, or the call) and the
+/// parts of the local or helper that change with it.
 #[derive(Debug, Clone)]
 pub struct KeptIn {
     pub name: String,
+    /// Whether options the pipeline moved onto the exporter can go into the kept chains (not
+    /// into a helper: their arguments belong to the site's scope).
+    pub takes_moved_options: bool,
     /// The local holds the built `Result<…Exporter, E>` (each arm of a `match`/`if` builds its
     /// own, as 0.27 builder types differ per transport); else it holds the 0.27 builder and
     /// the site calls `.build()`.
@@ -157,15 +170,23 @@ pub struct KeptIn {
     pub traits: Vec<&'static str>,
 }
 
-/// One edit of a local's code: an exporter chain re-rendered for 0.27, or text removed (a type
-/// annotation naming an old builder type).
+/// One edit of a local's or helper's code.
 #[derive(Debug, Clone)]
 pub struct LocalPart {
     pub range: TextRange,
-    /// `None`: the range is deleted.
-    pub chain: Option<ExporterConfig>,
+    pub edit: PartEdit,
     /// The indentation of the chain's continuation lines.
     pub indent: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartEdit {
+    /// An exporter chain, re-rendered for 0.27.
+    Chain(ExporterConfig),
+    /// Removed (a type annotation naming an old builder type).
+    Delete,
+    /// A helper's return type: `Result<SpanExporter, TraceError>` (or the metric, log one).
+    BuiltResult,
 }
 
 /// The 0.27 option trait a method of the exporter builder comes from, for the methods whose
@@ -474,15 +495,23 @@ impl ExporterConfig {
             .map(|part| {
                 // Options the pipeline moved onto the exporter (temporality) go into the
                 // local's chain, into every arm of a choice, where later passes find them.
-                let chain = part.chain.as_ref().map(|c| {
-                    let mut c = c.clone();
-                    c.passthrough.extend(self.passthrough.iter().cloned());
-                    c
-                });
-                let text = match &chain {
-                    None => String::new(),
-                    Some(chain) if kept.built => chain.render(signal, names, &part.indent, le),
-                    Some(chain) => {
+                let chain = match &part.edit {
+                    PartEdit::Chain(c) => {
+                        let mut c = c.clone();
+                        c.passthrough.extend(self.passthrough.iter().cloned());
+                        Some(c)
+                    }
+                    _ => None,
+                };
+                let text = match (&part.edit, &chain) {
+                    (PartEdit::BuiltResult, _) => format!(
+                        "Result<{}, {}>",
+                        names.name(signal.exporter_path()),
+                        names.name(signal.build_error_path())
+                    ),
+                    (_, None) => String::new(),
+                    (_, Some(chain)) if kept.built => chain.render(signal, names, &part.indent, le),
+                    (_, Some(chain)) => {
                         let mut out = chain.render_builder(signal, names, &part.indent, le);
                         // Comments after the last option stay, and whatever follows the chain
                         // (`;`) goes on a line of its own, out of a line comment.

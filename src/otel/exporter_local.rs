@@ -14,10 +14,12 @@ use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ident_str, range_of, ImportMap, ParsedRust};
+use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
 use super::chain::{count_ident, follow_local, mentions_ident, Chain};
-use super::exporter::{unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, Transport};
+use super::exporter::{
+    unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
+};
 
 /// Old exporter builder types a local may be annotated with (the annotation goes).
 const OLD_BUILDER_TYPES: &[&str] = &[
@@ -108,42 +110,47 @@ fn follow(
         }
         parts.push(LocalPart {
             range: TextRange::new(range_of(file, &*t.pat).end, range_of(file, &*t.ty).end),
-            chain: None,
+            edit: PartEdit::Delete,
             indent: String::new(),
         });
     }
-    let indent = format!("{}    ", file.indent_at(range_of(file, local).start));
-    if let Some((range, chain)) = exporter_chain(file, rust.imports, &init.expr) {
-        parts.push(LocalPart {
-            range,
-            indent,
-            chain: Some(chain),
-        });
-        return Some(kept(name, false, parts, traits));
-    }
-    // A choice between exporters: every arm builds its own; no reassignment of the `Result`.
-    if !followed.reassignments.is_empty() {
+    let (choice, chains) = exporter_value(file, rust.imports, &init.expr)?;
+    // A choice yields a `Result`, which the exporter options cannot extend.
+    if choice && !followed.reassignments.is_empty() {
         return None;
+    }
+    parts.extend(chains);
+    Some(kept(name, choice, parts, traits))
+}
+
+/// An expression whose value is an old exporter: one chain (`false`), or a `match`/`if` whose
+/// arms are chains or diverge (`true`); the parts that re-render the chains.
+pub fn exporter_value(
+    file: &SourceFile,
+    imports: &ImportMap,
+    expr: &syn::Expr,
+) -> Option<(bool, Vec<LocalPart>)> {
+    let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
+        range,
+        indent: format!("{}    ", file.indent_at(range.start)),
+        edit: PartEdit::Chain(chain),
+    };
+    if let Some(chain) = exporter_chain(file, imports, expr) {
+        return Some((false, vec![part(chain)]));
     }
     let mut arms = Vec::new();
-    if !choice_arms(&init.expr, &mut arms) {
+    if !choice_arms(expr, &mut arms) {
         return None;
     }
-    let mut chains = 0;
+    let mut parts = Vec::new();
     for arm in arms {
-        if let Some((range, chain)) = exporter_chain(file, rust.imports, arm) {
-            let indent = format!("{}    ", file.indent_at(range.start));
-            parts.push(LocalPart {
-                range,
-                indent,
-                chain: Some(chain),
-            });
-            chains += 1;
-        } else if !diverges(arm) {
-            return None;
+        match exporter_chain(file, imports, arm) {
+            Some(chain) => parts.push(part(chain)),
+            None if diverges(arm) => {}
+            None => return None,
         }
     }
-    (chains > 0).then(|| kept(name, true, parts, traits))
+    (!parts.is_empty()).then_some((true, parts))
 }
 
 fn kept(
@@ -157,6 +164,7 @@ fn kept(
         Transport::Grpc,
         KeptIn {
             name: name.to_string(),
+            takes_moved_options: true,
             built,
             parts,
             traits,
@@ -242,7 +250,7 @@ fn converts_to_old_builder(imports: &ImportMap, func: &syn::Expr) -> bool {
     p.qself.is_none() && old_builder_path(imports, &ty)
 }
 
-fn old_builder_path(imports: &ImportMap, path: &syn::Path) -> bool {
+pub fn old_builder_path(imports: &ImportMap, path: &syn::Path) -> bool {
     OLD_BUILDER_TYPES
         .iter()
         .any(|t| imports.is(path, &["opentelemetry_otlp", t]))
@@ -279,41 +287,5 @@ impl<'a> Visit<'a> for EnclosingBlocks<'a, '_> {
         if contains(range_of(self.file, i), self.offset) {
             syn::visit::visit_item(self, i);
         }
-    }
-}
-
-/// The locals of the file whose exporter a pipeline takes (`with_exporter(<local>)` on a chain
-/// rooted at `opentelemetry_otlp::new_pipeline()`): the range of each such local's value, so
-/// other passes leave it to the pipeline transforms.
-pub fn exporter_locals(rust: ParsedRust<'_>) -> Vec<TextRange> {
-    let mut v = PipelineExporterArgs {
-        imports: rust.imports,
-        args: Vec::new(),
-    };
-    v.visit_file(rust.syntax);
-    v.args
-        .into_iter()
-        .filter_map(|a| exporter_in_local(rust, a)?.kept_in)
-        .flat_map(|k| k.parts.into_iter().map(|p| p.range))
-        .collect()
-}
-
-struct PipelineExporterArgs<'a, 'i> {
-    imports: &'i ImportMap,
-    args: Vec<&'a syn::Expr>,
-}
-
-impl<'a> Visit<'a> for PipelineExporterArgs<'a, '_> {
-    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
-        if ident_str(&m.method) == "with_exporter" && m.args.len() == 1 {
-            let chain = Chain::read(&m.receiver);
-            if chain
-                .root_path()
-                .is_some_and(|r| self.imports.is(r, &["opentelemetry_otlp", "new_pipeline"]))
-            {
-                self.args.push(&m.args[0]);
-            }
-        }
-        syn::visit::visit_expr_method_call(self, m);
     }
 }

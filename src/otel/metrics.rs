@@ -90,17 +90,30 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
             }
             Ok(true)
         })?;
+        let options_range = TextRange::new(
+            range_of_span(file, metrics.call.method.span()).start,
+            options.end,
+        );
         let Some(mut exporter) = options.exporter else {
             return Err(Unsupported::new(
-                TextRange::new(
-                    range_of_span(file, metrics.call.method.span()).start,
-                    options.end,
-                ),
+                options_range,
                 "the metrics pipeline has no `with_exporter(..)`".into(),
                 "add `MetricExporter::builder().with_tonic().build()?` and hand it to `PeriodicReader::builder(exporter, runtime)`",
             ));
         };
         let notes = std::mem::take(&mut exporter.notes);
+        if !temporality.is_empty()
+            && exporter
+                .kept_in
+                .as_ref()
+                .is_some_and(|k| !k.takes_moved_options)
+        {
+            return Err(Unsupported::new(
+                options_range,
+                "the metrics exporter comes from a helper function, and the pipeline's temporality has to move onto it".into(),
+                "set the temporality inside the helper: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()`",
+            ));
+        }
         exporter.passthrough.extend(temporality);
         Ok((
             MetricsPipeline {

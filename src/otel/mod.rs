@@ -20,6 +20,8 @@
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
 //! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
 //!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
+//! - [`exporter_helper`]: an exporter a pipeline takes from a helper function of the same file;
+//!   the helper then returns the built exporter.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -51,6 +53,7 @@ pub mod chain;
 pub mod crates;
 pub mod deps;
 pub mod exporter;
+pub mod exporter_helper;
 pub mod exporter_local;
 pub mod imports;
 pub mod logs;

@@ -8,7 +8,7 @@ use crate::engine::syntax::{comments_in, ParsedRust};
 
 use super::chain::{Chain, Link};
 use super::exporter::{Arg, ExporterConfig};
-use super::exporter_local::exporter_in_local;
+use super::exporter_helper::exporter_in_local_or_helper;
 
 /// Why a chain that is a pipeline cannot be rewritten (reported at `range`).
 pub struct Unsupported {
@@ -78,7 +78,8 @@ pub fn read_options(
         match link.name.as_str() {
             "with_exporter" => {
                 let Some(cfg) = link.args().first().and_then(|e| {
-                    ExporterConfig::parse(file, imports, e).or_else(|| exporter_in_local(rust, e))
+                    ExporterConfig::parse(file, imports, e)
+                        .or_else(|| exporter_in_local_or_helper(rust, e))
                 }) else {
                     return Err(Unsupported::new(
                         link.range(file),

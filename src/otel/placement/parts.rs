@@ -22,13 +22,11 @@ pub trait ProviderParts {
         exporter.local_edits(signal, names, le)
     }
     /// The name of the local the exporter is kept in, which the site may shadow (it is moved
-    /// there).
+    /// there); not a helper's call.
     fn exporter_local(&self) -> Option<&str> {
-        self.exporter_model()
-            .0
-            .kept_in
-            .as_ref()
-            .map(|k| k.name.as_str())
+        let kept = self.exporter_model().0.kept_in.as_ref()?;
+        let is_local = kept.name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        is_local.then_some(kept.name.as_str())
     }
     /// Statements before the provider (`let reader = …;`) and the provider expression, both
     /// using the local `exporter`; links at `indent`.

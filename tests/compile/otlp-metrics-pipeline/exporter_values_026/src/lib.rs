@@ -1,7 +1,7 @@
 #![deny(deprecated)]
 //! otlp 0.26 (opentelemetry 0.26): exporters kept in locals (also `let mut`, extended under a
-//! condition) and chosen by `match`/`if`, for traces, metrics and logs, and a trace pipeline extended under a
-//! condition (issue 15 shapes 1, 3, 4).
+//! condition) and chosen by `match`/`if`, for traces, metrics and logs, a trace pipeline extended under a
+//! condition, and exporters from private helpers (issue 15 shapes 1-4).
 
 use std::time::Duration;
 
@@ -102,4 +102,45 @@ pub fn chosen_logger(endpoint: Option<&str>) {
         .with_exporter(exporter)
         .install_simple()
         .expect("log pipeline");
+}
+
+/// A private helper choosing the transport for traces (shape 2 with a choice).
+fn span_exporter(wire: &Wire, endpoint: &str) -> impl Into<opentelemetry_otlp::SpanExporterBuilder> {
+    match wire {
+        Wire::Grpc => opentelemetry_otlp::SpanExporterBuilder::from(
+            opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint),
+        ),
+        Wire::Http => opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint).into(),
+    }
+}
+
+pub fn helper_tracer(wire: Wire, endpoint: &str) -> anyhow::Result<opentelemetry_sdk::trace::TracerProvider> {
+    let tracer = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(span_exporter(&wire, endpoint))
+        .install_batch(runtime::Tokio)?;
+    Ok(tracer)
+}
+
+fn metric_exporter(endpoint: &str) -> opentelemetry_otlp::TonicExporterBuilder {
+    opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint)
+}
+
+pub fn helper_meter_provider(endpoint: &str) -> Result<opentelemetry_sdk::metrics::SdkMeterProvider, MetricsError> {
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(metric_exporter(endpoint))
+        .build()
+}
+
+fn log_exporter() -> opentelemetry_otlp::HttpExporterBuilder {
+    opentelemetry_otlp::new_exporter().http()
+}
+
+pub fn helper_logs() -> Result<(), LogError> {
+    let _logs = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(log_exporter())
+        .install_simple()?;
+    Ok(())
 }

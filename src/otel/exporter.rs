@@ -182,7 +182,7 @@ pub struct LocalPart {
 #[derive(Debug, Clone)]
 pub enum PartEdit {
     /// An exporter chain, re-rendered for 0.27.
-    Chain(ExporterConfig),
+    Chain(Box<ExporterConfig>),
     /// Removed (a type annotation naming an old builder type).
     Delete,
     /// A helper's return type: `Result<SpanExporter, TraceError>` (or the metric, log one).

@@ -133,7 +133,7 @@ pub fn exporter_value(
     let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
         range,
         indent: format!("{}    ", file.indent_at(range.start)),
-        edit: PartEdit::Chain(chain),
+        edit: PartEdit::Chain(Box::new(chain)),
     };
     if let Some(chain) = exporter_chain(file, imports, expr) {
         return Some((false, vec![part(chain)]));

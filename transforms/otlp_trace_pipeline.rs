@@ -38,6 +38,8 @@
 //! An exporter kept in a local of the same function (`let exporter = new_exporter()…;`, also
 //! extended by reassignments, or chosen by a `match`/`if`) is followed (`otel::exporter_local`):
 //! the local becomes the 0.27 builder (or each arm builds its exporter) and the site builds it.
+//! So is a private helper of the same file returning the exporter, called once
+//! (`otel::exporter_helper`): it returns the built exporter instead.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //!

@@ -154,6 +154,17 @@ pub struct Reassignment<'a> {
     pub conditional: bool,
 }
 
+impl Reassignment<'_> {
+    /// Whether the statement is nothing but the reassignments (an `if` whose body does
+    /// something else cannot be removed or moved whole).
+    pub fn only_assignments(&self) -> bool {
+        match self.stmt {
+            syn::Stmt::Expr(syn::Expr::If(e), _) => e.then_branch.stmts.len() == self.assigns.len(),
+            _ => true,
+        }
+    }
+}
+
 /// What follows `let [mut] name = …;` in a block, up to the statement that consumes the builder.
 pub struct FollowedLocal<'a> {
     pub reassignments: Vec<Reassignment<'a>>,

@@ -31,7 +31,7 @@ pub fn conditional_setters(
     let syn::Stmt::Expr(syn::Expr::If(e), _) = r.stmt else {
         return None;
     };
-    if e.then_branch.stmts.len() != r.assigns.len() {
+    if !r.only_assignments() {
         return None;
     }
     let mut setters = Vec::new();

@@ -282,7 +282,8 @@ impl<'a, 'c> Driver<'a, 'c> {
         let builder = fresh("provider_builder", &self.file().text, "");
         for r in &followed.reassignments {
             if r.conditional {
-                if r.links.iter().all(|l| self.syntax.removable(&l.name)) {
+                // An `if` that also does something else is not deleted.
+                if r.only_assignments() && r.links.iter().all(|l| self.syntax.removable(&l.name)) {
                     conditional_drops.push(r);
                     delete.push(r.stmt);
                     continue;

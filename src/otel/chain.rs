@@ -300,6 +300,42 @@ pub fn count_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> usize {
     walk(node.to_token_stream(), name)
 }
 
+/// The first `name.<…>.<terminal>(..)` inside `stmt`, with `terminal` one of `terminals`.
+pub fn local_terminal<'a>(
+    stmt: &'a syn::Stmt,
+    name: &str,
+    terminals: &[&str],
+) -> Option<&'a syn::Expr> {
+    struct Finder<'n, 'a> {
+        name: &'n str,
+        terminals: &'n [&'n str],
+        found: Option<&'a syn::Expr>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Finder<'_, 'a> {
+        fn visit_expr(&mut self, e: &'a syn::Expr) {
+            if self.found.is_some() {
+                return;
+            }
+            if let syn::Expr::MethodCall(m) = e {
+                if self.terminals.contains(&ident_str(&m.method).as_str())
+                    && Chain::read(e).root_local().as_deref() == Some(self.name)
+                {
+                    self.found = Some(e);
+                    return;
+                }
+            }
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    let mut finder = Finder {
+        name,
+        terminals,
+        found: None,
+    };
+    syn::visit::Visit::visit_stmt(&mut finder, stmt);
+    finder.found
+}
+
 /// The span of a statement list's node, for callers that need a statement's range.
 pub fn stmt_range(file: &SourceFile, stmt: &syn::Stmt) -> TextRange {
     range_of_span(file, stmt.span())

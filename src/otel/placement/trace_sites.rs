@@ -23,7 +23,7 @@ use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
     ParsedRust,
 };
-use crate::otel::chain::{count_ident, follow_local, stmt_range, Chain, Link};
+use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
 use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
 use crate::otel::trace::{config_helpers, ConditionalSetters, TracePipeline, TERMINALS};
@@ -265,14 +265,9 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let consumer = &stmts[consumer_idx];
         // The consumer must use the local exactly once, as the root of a terminal chain.
-        let mut finder = LocalTerminal {
-            name: &name,
-            found: None,
-            uses: 0,
-        };
-        finder.visit_stmt(consumer);
+        let found = local_terminal(consumer, &name, TERMINALS);
         let count = count_ident(consumer, &name);
-        let Some(terminal_expr) = finder.found.filter(|_| count == 1) else {
+        let Some(terminal_expr) = found.filter(|_| count == 1) else {
             return report(self, "used in a way this tool cannot follow");
         };
         let mut links = head.links.clone();
@@ -584,31 +579,6 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
                 }
             }
         }
-    }
-}
-
-/// Finds `name.<…>.<terminal>(..)` inside a statement.
-struct LocalTerminal<'n, 'a> {
-    name: &'n str,
-    found: Option<&'a syn::Expr>,
-    uses: usize,
-}
-
-impl<'a> Visit<'a> for LocalTerminal<'_, 'a> {
-    fn visit_expr(&mut self, e: &'a syn::Expr) {
-        if self.found.is_none() {
-            if let syn::Expr::MethodCall(m) = e {
-                if TERMINALS.contains(&ident_str(&m.method).as_str()) {
-                    let c = Chain::read(e);
-                    if c.root_local().as_deref() == Some(self.name) {
-                        self.found = Some(e);
-                        self.uses += 1;
-                        return;
-                    }
-                }
-            }
-        }
-        syn::visit::visit_expr(self, e);
     }
 }
 

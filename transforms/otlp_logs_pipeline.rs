@@ -47,7 +47,9 @@
 //!
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain or a local holding one (followed as in
-//!   `otlp-trace-pipeline`), a `with_log_config` that is not
+//!   `otlp-trace-pipeline`), a pipeline kept in a local that is extended under a condition or
+//!   used otherwise than installed once (else followed, as in `otlp-metrics-pipeline`), a
+//!   `with_log_config` that is not
 //!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
 //! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
 //!   `global::shutdown_logger_provider()` (removed in 0.23): `error` finding — pass the

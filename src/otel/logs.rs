@@ -40,17 +40,9 @@ const WORDING: Wording = Wording {
 };
 
 impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
-    /// Whether `chain` is `opentelemetry_otlp::new_pipeline().logging()…install_*(..)`.
-    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
-        chain
-            .root_path()
-            .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
-            && chain.links.first().is_some_and(|l| l.name == "logging")
-            && chain
-                .links
-                .last()
-                .is_some_and(|l| l.name == "install_batch" || l.name == "install_simple")
-    }
+    const SIGNAL: &'static str = "logging";
+    const TERMINALS: &'static [&'static str] = &["install_batch", "install_simple"];
+    const NAME: &'static str = "OTLP logging pipeline";
 
     fn parse(
         rust: ParsedRust<'_>,

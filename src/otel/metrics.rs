@@ -46,16 +46,10 @@ const WORDING: Wording = Wording {
 };
 
 impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
-    /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
-    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
-        chain
-            .root_path()
-            .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
-            && chain.links.first().is_some_and(|l| l.name == "metrics")
-            && chain.links.last().is_some_and(|l| l.name == "build")
-    }
+    const SIGNAL: &'static str = "metrics";
+    const TERMINALS: &'static [&'static str] = &["build"];
+    const NAME: &'static str = "OTLP metrics pipeline";
 
-    /// Reads a pipeline chain; `Err` names the first part this model cannot carry over.
     fn parse(
         rust: ParsedRust<'_>,
         chain: &Chain<'_>,

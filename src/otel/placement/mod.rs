@@ -9,6 +9,7 @@
 //!   so `?`, `.unwrap()`, a function tail or a `match` still type-check.
 //!
 //! - [`otlp_sites`]: the site loop of the OTLP metrics and logs transforms.
+//! - [`otlp_locals`]: an OTLP metrics/logs pipeline kept in a local and built later.
 //! - [`trace_sites`]: the trace pipeline finder (statements, builders kept in locals, macro
 //!   bodies) of `jaeger-pipeline` and `otlp-trace-pipeline`.
 //! - [`statement`], [`expression`]: the two forms, for any [`parts::ProviderParts`] model
@@ -23,6 +24,7 @@
 
 pub mod conditional;
 pub mod expression;
+pub mod otlp_locals;
 pub mod otlp_sites;
 pub mod parts;
 pub mod site_edit;

@@ -144,3 +144,17 @@ pub fn helper_logs() -> Result<(), LogError> {
         .install_simple()?;
     Ok(())
 }
+
+/// Metrics and logs pipelines assembled in a local, then built.
+pub fn pipelines_in_locals(endpoint: &str) -> anyhow::Result<opentelemetry_sdk::metrics::SdkMeterProvider> {
+    let mut metrics = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint));
+    metrics = metrics.with_period(Duration::from_secs(20));
+    let provider = metrics.build()?;
+    let logging = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint));
+    let _logs = logging.install_batch(runtime::Tokio)?;
+    Ok(provider)
+}

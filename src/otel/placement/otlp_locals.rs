@@ -7,7 +7,7 @@
 
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ident_str, text_of};
+use crate::engine::syntax::{comments_in, ident_str, text_of};
 use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
 
 use super::site_edit::whole_lines;
@@ -84,6 +84,21 @@ pub fn kept_pipeline<'a>(
             comment_lines_above(file, stmt.start),
             stmt.end,
         ));
+    }
+    // The model carries the comments between its first and last option link; any other
+    // comment of a statement that goes would be lost.
+    let carried = match (links.first(), links.last()) {
+        (Some(first), Some(last)) => {
+            TextRange::new(first.range(file).end, last.name_range(file).start)
+        }
+        _ => return Err("empty"),
+    };
+    let lost = deletes
+        .iter()
+        .flat_map(|d| comments_in(file, *d))
+        .any(|c| !carried.contains_range(c));
+    if lost {
+        return Err("commented where the rewrite cannot carry the comment");
     }
     links.extend(Chain::read(terminal).links);
     let consumer = match consumer {

@@ -15,6 +15,8 @@
 //! Models of old pipelines, read from chains and rendered for 0.27:
 //! - [`chain`]: reads a method chain (`a().b(x).c(y)`) into its root and its links, and follows
 //!   a builder kept in a local (`let mut p = …; if … { p = p.with_x(..) }`) where that is provable.
+//! - [`conditional_links`]: settings applied under a condition, rendered on a mutable 0.27
+//!   builder under the same condition.
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
 //!   parsed from `new_exporter().tonic()/.http()…` chains (0.14 … 0.26) and rendered as
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
@@ -50,6 +52,7 @@
 
 pub mod bootstrap;
 pub mod chain;
+pub mod conditional_links;
 pub mod crates;
 pub mod deps;
 pub mod exporter;

@@ -17,6 +17,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap, ParsedRust};
 
 use super::chain::{Chain, Link};
+use super::conditional_links::{render_mutable, ConditionalLinks};
 use super::exporter::{Arg, ExporterConfig};
 use super::imports::ImportPlan;
 use super::runtime::{self, RuntimeArg};
@@ -111,17 +112,9 @@ pub struct TracePipeline {
     /// Provider settings the old code applied under a condition (a pipeline kept in a
     /// `let mut` and extended in an `if`): set on a mutable provider builder under the same
     /// condition.
-    pub conditional: Vec<ConditionalSetters>,
-}
-
-/// `if <condition> { pipeline = pipeline.with_trace_config(config().with_x(..)) }`, unfolded.
-#[derive(Debug, Clone)]
-pub struct ConditionalSetters {
-    /// `if cond` (or `if let … = …`) exactly as written, up to the body's brace.
-    pub condition: String,
-    pub setters: Vec<(String, Arg)>,
-    /// The name of the mutable provider builder (free in the file).
-    pub builder: String,
+    pub conditional: Vec<ConditionalLinks>,
+    /// The name of the mutable provider builder the conditional settings use.
+    pub conditional_builder: String,
 }
 
 /// What the old terminal call (`install_batch(rt)`, `build_simple()`, …) implied.
@@ -146,6 +139,7 @@ impl TracePipeline {
             returns: terminal.returns,
             registers_global: terminal.registers_global,
             conditional: Vec::new(),
+            conditional_builder: String::new(),
         }
     }
 }
@@ -277,30 +271,13 @@ impl TracePipeline {
         le: &str,
     ) -> (Vec<String>, String) {
         let chain = self.render_provider(names, exporter, step, le);
-        let Some(builder) = self.conditional.first().map(|c| c.builder.as_str()) else {
-            return (Vec::new(), format!("{chain}{le}{step}.build()"));
-        };
-        let close = step.strip_suffix("    ").unwrap_or(step);
-        let mut setup = vec![format!("let mut {builder} = {chain};")];
-        for c in &self.conditional {
-            let body: String = c
-                .setters
-                .iter()
-                .map(|(name, arg)| {
-                    let comments: String = arg
-                        .comments
-                        .iter()
-                        .map(|k| format!("{le}{step}{k}"))
-                        .collect();
-                    format!(
-                        "{comments}{le}{step}{builder} = {builder}.{name}({});",
-                        arg.at(step)
-                    )
-                })
-                .collect();
-            setup.push(format!("{} {{{body}{le}{close}}}", c.condition));
-        }
-        (setup, format!("{builder}.build()"))
+        render_mutable(
+            &self.conditional_builder,
+            chain,
+            &self.conditional,
+            step,
+            le,
+        )
     }
 
     /// `TracerProvider::builder()…` with the processing, settings and resource (no `.build()`).

@@ -1,4 +1,4 @@
-//! A trace pipeline kept in a `let mut` and extended under a condition with settings that still
+//! A pipeline kept in a `let mut` and extended under a condition with settings that still
 //! exist (`if let Some(r) = ratio { p = p.with_trace_config(config().with_sampler(..)) }`): the
 //! settings go onto a mutable 0.27 provider builder under the same condition.
 //!
@@ -11,7 +11,8 @@ use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap};
 use crate::otel::chain::{mentions_ident, Reassignment};
-use crate::otel::trace::{unfold_config, ConditionalSetters};
+use crate::otel::conditional_links::ConditionalLinks;
+use crate::otel::trace::unfold_config;
 
 /// Words of a condition that are not variables it reads.
 const NOT_VARIABLES: &[&str] = &[
@@ -26,15 +27,9 @@ pub fn conditional_setters(
     stmts: &[syn::Stmt],
     (at, consumer): (usize, usize),
     r: &Reassignment<'_>,
-    builder: &str,
-) -> Option<ConditionalSetters> {
-    let syn::Stmt::Expr(syn::Expr::If(e), _) = r.stmt else {
-        return None;
-    };
-    if !r.only_assignments() {
-        return None;
-    }
-    let mut setters = Vec::new();
+) -> Option<ConditionalLinks> {
+    let condition = movable_condition(file, stmts, (at, consumer), r)?;
+    let mut links = Vec::new();
     for link in &r.links {
         if link.name != "with_trace_config" || link.call.args.len() != 1 {
             return None;
@@ -43,7 +38,25 @@ pub fn conditional_setters(
         if unfolded.resource.is_some() {
             return None;
         }
-        setters.extend(unfolded.setters);
+        links.extend(unfolded.setters);
+    }
+    Some(ConditionalLinks { condition, links })
+}
+
+/// `if cond` as written, when conditional reassignment `r` (statement `at` of `stmts`, built
+/// by statement `consumer`) can move to the build: its body holds only the reassignments, and
+/// nothing between mentions what the condition reads (it is evaluated at the build now).
+pub fn movable_condition(
+    file: &SourceFile,
+    stmts: &[syn::Stmt],
+    (at, consumer): (usize, usize),
+    r: &Reassignment<'_>,
+) -> Option<String> {
+    let syn::Stmt::Expr(syn::Expr::If(e), _) = r.stmt else {
+        return None;
+    };
+    if !r.only_assignments() {
+        return None;
     }
     let read: Vec<String> = idents(quote::ToTokens::to_token_stream(&*e.cond));
     let between = &stmts[at + 1..consumer];
@@ -55,11 +68,7 @@ pub fn conditional_setters(
     }
     let start = range_of(file, &e.if_token).start;
     let end = range_of(file, &*e.cond).end;
-    Some(ConditionalSetters {
-        condition: file.slice(TextRange::new(start, end)).to_string(),
-        setters,
-        builder: builder.to_string(),
-    })
+    Some(file.slice(TextRange::new(start, end)).to_string())
 }
 
 /// The lower-case identifiers of a token stream (the variables a condition may read).

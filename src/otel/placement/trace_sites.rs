@@ -24,9 +24,10 @@ use crate::engine::syntax::{
     ParsedRust,
 };
 use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
+use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
-use crate::otel::trace::{config_helpers, ConditionalSetters, TracePipeline, TERMINALS};
+use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
 
 use super::conditional::conditional_setters;
 use super::expression::expression;
@@ -274,7 +275,6 @@ impl<'a, 'c> Driver<'a, 'c> {
         let mut delete = vec![stmt_of(stmts, local)];
         let mut conditional_drops = Vec::new();
         let mut conditional = Vec::new();
-        let builder = fresh("provider_builder", &self.file().text, "");
         for r in &followed.reassignments {
             if r.conditional {
                 // An `if` that also does something else is not deleted.
@@ -286,14 +286,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                 let at = stmts.iter().position(|s| std::ptr::eq(s, r.stmt));
                 let setters = at.and_then(|at| {
                     let imports = self.rust.imports;
-                    conditional_setters(
-                        self.file(),
-                        imports,
-                        stmts,
-                        (at, consumer_idx),
-                        r,
-                        &builder,
-                    )
+                    conditional_setters(self.file(), imports, stmts, (at, consumer_idx), r)
                 });
                 let Some(setters) = setters else {
                     return report(
@@ -365,7 +358,7 @@ impl<'a, 'c> Driver<'a, 'c> {
     fn parse(
         &mut self,
         names: &mut ImportPlan<'c>,
-        (links, conditional): (&[Link<'_>], Vec<ConditionalSetters>),
+        (links, conditional): (&[Link<'_>], Vec<ConditionalLinks>),
         site: TextRange,
     ) -> Option<Parsed> {
         let mut out = std::mem::take(&mut self.out);
@@ -379,6 +372,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         self.out = out;
         if let Some(p) = &mut parsed {
             p.pipeline.conditional = conditional;
+            p.pipeline.conditional_builder = fresh("provider_builder", &self.file().text, "");
         }
         parsed
     }
@@ -386,7 +380,7 @@ impl<'a, 'c> Driver<'a, 'c> {
     fn place_statements(
         &mut self,
         stmt: &syn::Stmt,
-        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalSetters>),
+        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalLinks>),
         deletes: &[TextRange],
         pat: String,
         tail: String,
@@ -427,7 +421,7 @@ impl<'a, 'c> Driver<'a, 'c> {
     fn place_expression(
         &mut self,
         range: TextRange,
-        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalSetters>),
+        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalLinks>),
         deletes: &[TextRange],
     ) {
         let file = self.file();

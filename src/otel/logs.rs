@@ -14,9 +14,10 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ImportMap, ParsedRust};
 
 use super::chain::Chain;
+use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::otlp_pipeline::{push_link, read_options, Unsupported, Wording};
+use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
 
 pub enum Install {
     /// `install_batch(rt)`: the runtime argument as written.
@@ -30,6 +31,8 @@ pub struct LogsPipeline {
     pub batch_config: Option<Arg>,
     pub install: Install,
     pub comments: Vec<String>,
+    /// Settings of a pipeline kept in a local that were set under a condition.
+    pub conditional: Conditional,
 }
 
 const WORDING: Wording = Wording {
@@ -43,6 +46,14 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
     const SIGNAL: &'static str = "logging";
     const TERMINALS: &'static [&'static str] = &["install_batch", "install_simple"];
     const NAME: &'static str = "OTLP logging pipeline";
+
+    fn conditional_target(name: &str) -> Option<(Target, &'static str)> {
+        (name == "with_resource").then_some((Target::Provider, "with_resource"))
+    }
+
+    fn conditional_mut(&mut self) -> &mut Conditional {
+        &mut self.conditional
+    }
 
     fn parse(
         rust: ParsedRust<'_>,
@@ -99,6 +110,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
                 batch_config,
                 install,
                 comments: options.comments,
+                conditional: Conditional::default(),
             },
             notes,
         ))
@@ -160,7 +172,9 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
                 out.push_str(&format!("{le}{indent}.with_simple_exporter({exporter})"))
             }
         }
-        out.push_str(&format!("{le}{indent}.build()"));
-        (setup, out)
+        let c = &self.conditional;
+        let (more, provider) = render_mutable(&c.provider_builder, out, &c.provider, indent, le);
+        setup.extend(more);
+        (setup, provider)
     }
 }

@@ -16,9 +16,10 @@ use crate::engine::edit::TextRange;
 use crate::engine::syntax::{range_of_span, ImportMap, ParsedRust};
 
 use super::chain::Chain;
+use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::otlp_pipeline::{push_link, read_options, Unsupported, Wording};
+use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
 
 /// A parsed `new_pipeline().metrics(rt)…build()` chain.
 pub struct MetricsPipeline {
@@ -29,6 +30,8 @@ pub struct MetricsPipeline {
     pub timeout: Option<Arg>,
     /// Comments between pipeline links that belong to no moved option.
     pub comments: Vec<String>,
+    /// Settings of a pipeline kept in a local that were set under a condition.
+    pub conditional: Conditional,
 }
 
 const DEFAULT_AGGREGATION: &[&str] = &[
@@ -49,6 +52,19 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
     const SIGNAL: &'static str = "metrics";
     const TERMINALS: &'static [&'static str] = &["build"];
     const NAME: &'static str = "OTLP metrics pipeline";
+
+    fn conditional_target(name: &str) -> Option<(Target, &'static str)> {
+        match name {
+            "with_period" => Some((Target::Reader, "with_interval")),
+            "with_timeout" => Some((Target::Reader, "with_timeout")),
+            "with_resource" => Some((Target::Provider, "with_resource")),
+            _ => None,
+        }
+    }
+
+    fn conditional_mut(&mut self) -> &mut Conditional {
+        &mut self.conditional
+    }
 
     fn parse(
         rust: ParsedRust<'_>,
@@ -117,6 +133,7 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
                 period,
                 timeout,
                 comments: options.comments,
+                conditional: Conditional::default(),
             },
             notes,
         ))
@@ -142,7 +159,7 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         le: &str,
     ) -> (Vec<String>, String) {
         let mut reader = format!(
-            "let reader = {}::builder({exporter}, {})",
+            "{}::builder({exporter}, {})",
             names.name("opentelemetry_sdk::metrics::PeriodicReader"),
             self.runtime
         );
@@ -154,7 +171,9 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
                 push_link(&mut reader, arg, name, indent, le);
             }
         }
-        reader.push_str(&format!("{le}{indent}.build();"));
+        let c = &self.conditional;
+        let (mut setup, reader) = render_mutable(&c.reader_builder, reader, &c.reader, indent, le);
+        setup.push(format!("let reader = {reader};"));
         let mut provider = format!(
             "{}::builder(){le}{indent}.with_reader(reader)",
             names.name("opentelemetry_sdk::metrics::SdkMeterProvider")
@@ -162,8 +181,10 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         if let Some(arg) = &self.resource {
             push_link(&mut provider, arg, "with_resource", indent, le);
         }
-        provider.push_str(&format!("{le}{indent}.build()"));
-        (vec![reader], provider)
+        let (more, provider) =
+            render_mutable(&c.provider_builder, provider, &c.provider, indent, le);
+        setup.extend(more);
+        (setup, provider)
     }
 }
 

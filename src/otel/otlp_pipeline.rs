@@ -7,6 +7,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::syntax::{comments_in, ParsedRust};
 
 use super::chain::{Chain, Link};
+use super::conditional_links::ConditionalLinks;
 use super::exporter::{Arg, ExporterConfig};
 use super::exporter_helper::exporter_in_local_or_helper;
 
@@ -25,6 +26,25 @@ impl Unsupported {
             suggestion: suggestion.to_string(),
         }
     }
+}
+
+/// The 0.27 builder an option set under a condition goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `PeriodicReader::builder(..)` (metrics).
+    Reader,
+    /// The provider builder.
+    Provider,
+}
+
+/// Settings a pipeline kept in a local received under conditions, by the builder they go to,
+/// with the names of the mutable builders (free in the file).
+#[derive(Debug, Default)]
+pub struct Conditional {
+    pub reader: Vec<ConditionalLinks>,
+    pub provider: Vec<ConditionalLinks>,
+    pub reader_builder: String,
+    pub provider_builder: String,
 }
 
 /// The signal-specific wording of the errors [`read_options`] reports.

@@ -8,7 +8,11 @@
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, ident_str, text_of};
-use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
+use crate::otel::chain::{
+    count_ident, follow_local, local_terminal, stmt_range, Chain, FollowedLocal, Link,
+};
+
+use super::conditional::movable_condition;
 
 use super::site_edit::whole_lines;
 
@@ -18,7 +22,11 @@ pub struct KeptPipeline<'a> {
     pub chain: Chain<'a>,
     /// The `let` and the reassignments, by whole lines.
     pub deletes: Vec<TextRange>,
+    /// The `let` statement (where findings about the whole pipeline point).
+    pub let_range: TextRange,
     pub consumer: Consumer<'a>,
+    /// `if` statements that extended the pipeline: the condition as written and its links.
+    pub conditional: Vec<(String, Vec<Link<'a>>)>,
 }
 
 /// The start of the `//` comment lines directly above the line starting at `line_start`.
@@ -72,9 +80,22 @@ pub fn kept_pipeline<'a>(
         .ok_or("used in a way this tool cannot follow")?;
     let mut links: Vec<Link<'a>> = head.links;
     let mut deletes = vec![whole_lines(file, stmt_range(file, &stmts[i]))];
-    for r in &followed.reassignments {
+    let mut conditional = Vec::new();
+    for (r, at) in followed
+        .reassignments
+        .iter()
+        .zip(&positions(stmts, &followed))
+    {
         if r.conditional {
-            return Err("extended inside a condition");
+            let condition = movable_condition(file, stmts, (*at, k), r)
+                .ok_or("extended inside a condition that cannot move to where it is built")?;
+            conditional.push((condition, r.links.clone()));
+            let stmt = whole_lines(file, stmt_range(file, r.stmt));
+            deletes.push(TextRange::new(
+                comment_lines_above(file, stmt.start),
+                stmt.end,
+            ));
+            continue;
         }
         links.extend(r.links.iter().cloned());
         // The comment lines right above a reassignment travel with its option (the model
@@ -116,6 +137,22 @@ pub fn kept_pipeline<'a>(
             links,
         },
         deletes,
+        let_range: stmt_range(file, &stmts[i]),
         consumer,
+        conditional,
     })
+}
+
+/// The index in `stmts` of each reassignment's statement.
+fn positions(stmts: &[syn::Stmt], followed: &FollowedLocal<'_>) -> Vec<usize> {
+    followed
+        .reassignments
+        .iter()
+        .map(|r| {
+            stmts
+                .iter()
+                .position(|s| std::ptr::eq(s, r.stmt))
+                .unwrap_or(0)
+        })
+        .collect()
 }

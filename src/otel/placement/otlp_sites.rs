@@ -9,7 +9,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
-use crate::otel::chain::{links_range, Chain};
+use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ParseNote, OLD_BUILDER_ITEMS};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
@@ -18,7 +18,10 @@ use super::expression::expression;
 use super::otlp_locals::{kept_pipeline, Consumer, KeptPipeline};
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{place, Placed};
-use super::statement::{statements, StatementBinding};
+use super::statement::{fresh, statements, StatementBinding};
+use crate::otel::conditional_links::ConditionalLinks;
+use crate::otel::exporter::Arg;
+use crate::otel::otlp_pipeline::{Conditional, Target};
 
 /// A pipeline model [`rewrite_sites`] can find and read.
 pub trait PipelineModel: ProviderParts + Sized {
@@ -28,6 +31,12 @@ pub trait PipelineModel: ProviderParts + Sized {
     const TERMINALS: &'static [&'static str];
     /// What the pipeline is called in findings (`OTLP metrics pipeline`).
     const NAME: &'static str;
+
+    /// Where an option set under a condition goes on 0.27 (builder, new name); `None` when
+    /// it cannot be set there.
+    fn conditional_target(name: &str) -> Option<(Target, &'static str)>;
+    /// The conditional settings to fill in.
+    fn conditional_mut(&mut self) -> &mut Conditional;
 
     /// Whether `chain` starts like one of these pipelines (it may lack its terminal call).
     fn is_head(imports: &ImportMap, chain: &Chain<'_>) -> bool {
@@ -127,15 +136,27 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
             Consumer::Statement(local, pat) => Form::Statement(range_of(file, local), pat),
             Consumer::Expression(e) => Form::Expression(range_of(file, e)),
         };
-        all.push(Site::new(kept.chain, form, kept.deletes));
+        let mut site = Site::new(kept.chain, form, kept.deletes);
+        site.conditional = kept.conditional;
+        site.finding_range = Some(kept.let_range);
+        all.push(site);
     }
     let first_site = all.iter().map(|s| s.start()).min().unwrap_or(0);
     let mut plans = ImportPlans::default();
     for site in all {
-        let Some(p) = parse_or_report::<R>(out, rust, &site.chain) else {
+        let Some(mut p) = parse_or_report::<R>(out, rust, &site.chain) else {
             continue;
         };
         let range = site.range();
+        if let Err(name) = add_conditional(file, &mut p, &site.conditional) {
+            out.finding(
+                site.finding_range.unwrap_or(range),
+                Severity::Error,
+                format!("the {} is given `.{name}(..)` under a condition, which this tool cannot carry over there; it was not rewritten", R::Model::NAME),
+                R::IN_MACRO.1,
+            );
+            continue;
+        }
         let mut plan = ImportPlan::at(file, syntax, range.start);
         let register = rewrite.register().map(|f| register_call(&mut plan, f));
         let indent = file.indent_at(range.start).to_string();
@@ -202,6 +223,45 @@ struct Site<'a> {
     form: Form,
     /// Statements that go with the site (a pipeline kept in a local: its `let`, reassignments).
     deletes: Vec<TextRange>,
+    /// Its conditional reassignments: condition and links.
+    conditional: Vec<(String, Vec<Link<'a>>)>,
+    /// Where a finding about the whole site points, when not at `form`'s range.
+    finding_range: Option<TextRange>,
+}
+
+/// Puts each conditional reassignment's links on the 0.27 builder they belong to (all of one
+/// `if` on one builder, so the condition is still evaluated once); `Err` names a link that
+/// has no such place.
+fn add_conditional<M: PipelineModel>(
+    file: &SourceFile,
+    p: &mut M,
+    conditional: &[(String, Vec<Link<'_>>)],
+) -> Result<(), String> {
+    let c = p.conditional_mut();
+    c.reader_builder = fresh("reader_builder", &file.text, "");
+    c.provider_builder = fresh("provider_builder", &file.text, "");
+    for (condition, links) in conditional {
+        let mut target = None;
+        let mut moved = Vec::new();
+        for link in links {
+            let (t, name) = M::conditional_target(&link.name).ok_or(link.name.clone())?;
+            if target.is_some_and(|other| other != t) {
+                return Err(link.name.clone());
+            }
+            target = Some(t);
+            moved.push((name.to_string(), Arg::of_link(file, link, Vec::new())));
+        }
+        let set = ConditionalLinks {
+            condition: condition.clone(),
+            links: moved,
+        };
+        match target {
+            Some(Target::Reader) => c.reader.push(set),
+            Some(Target::Provider) => c.provider.push(set),
+            None => {}
+        }
+    }
+    Ok(())
 }
 
 impl<'a> Site<'a> {
@@ -210,6 +270,8 @@ impl<'a> Site<'a> {
             chain,
             form,
             deletes,
+            conditional: Vec::new(),
+            finding_range: None,
         }
     }
 

@@ -158,3 +158,26 @@ pub fn pipelines_in_locals(endpoint: &str) -> anyhow::Result<opentelemetry_sdk::
     let _logs = logging.install_batch(runtime::Tokio)?;
     Ok(provider)
 }
+
+/// Metrics and logs pipelines extended under conditions (shape 4).
+pub fn conditional_pipelines(fast: bool, resource: Option<opentelemetry_sdk::Resource>) -> anyhow::Result<()> {
+    let mut metrics = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic());
+    if fast {
+        metrics = metrics.with_period(Duration::from_secs(1));
+    }
+    if let Some(resource) = resource.clone() {
+        metrics = metrics.with_resource(resource);
+    }
+    let provider = metrics.build()?;
+    drop(provider);
+    let mut logging = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic());
+    if let Some(resource) = resource {
+        logging = logging.with_resource(resource);
+    }
+    let _logs = logging.install_simple()?;
+    Ok(())
+}

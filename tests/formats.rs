@@ -76,8 +76,38 @@ fn assert_valid_sarif(text: &str) -> Value {
 #[test]
 fn golden_documents_of_the_demo_batch() {
     for format in ["sarif", "github", "gitlab", "junit"] {
-        insta::assert_snapshot!(format!("demo_batch_{format}"), demo(format));
+        let text = match format {
+            "sarif" => without_rule_help(&demo(format)),
+            _ => demo(format),
+        };
+        insta::assert_snapshot!(format!("demo_batch_{format}"), text);
     }
+}
+
+/// The SARIF document with each rule's help (a transform's whole `explain` text) checked
+/// against `explain` and then replaced by a marker, so the golden changes with the findings,
+/// not with every edit to a transform's documentation.
+fn without_rule_help(text: &str) -> String {
+    let mut log: Value = serde_json::from_str(text).unwrap();
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .unwrap()
+    {
+        let id = rule["id"].as_str().unwrap().to_string();
+        // `engine` and `adopt` findings are not a transform's: their help stays in the golden.
+        let Some(doc) = otel_migrate::transforms::documentation(&id) else {
+            continue;
+        };
+        for key in ["text", "markdown"] {
+            assert_eq!(
+                rule["help"][key].as_str().unwrap().trim(),
+                doc.trim(),
+                "{id}"
+            );
+            rule["help"][key] = Value::String(format!("<explain {id}>"));
+        }
+    }
+    serde_json::to_string_pretty(&log).unwrap()
 }
 
 #[test]

@@ -46,7 +46,11 @@
 //! ```
 //!
 //! ## Not rewritten
-//! - An exporter that is not a `new_exporter()` chain, a `with_log_config` that is not
+//! - An exporter that is not a `new_exporter()` chain or a local holding one (followed as in
+//!   `otlp-trace-pipeline`), a pipeline kept in a local used otherwise than installed once or
+//!   extended under a condition with anything but `with_resource` (else followed, as in
+//!   `otlp-metrics-pipeline`), a
+//!   `with_log_config` that is not
 //!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
 //! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
 //!   `global::shutdown_logger_provider()` (removed in 0.23): `error` finding — pass the

@@ -45,9 +45,14 @@
 //! ```
 //!
 //! ## Not rewritten
-//! - An exporter that is not a `new_exporter()` chain (a variable, a helper call), a custom
+//! - An exporter that is not a `new_exporter()` chain or a local holding one (followed as in
+//!   `otlp-trace-pipeline`; temporality calls move into the local's chain, into every arm of a
+//!   `match`), e.g. a helper call, a custom
 //!   aggregation selector (0.27 uses views), an unknown pipeline option, a pipeline kept in a
-//!   local and built later: `error` finding with the 0.27 shape.
+//!   local used in another way than being built once, or extended under a condition with
+//!   anything but `with_period`/`with_timeout` (reader) or `with_resource` (provider), one
+//!   builder per `if` (else followed, `placement::otlp_locals`; conditional options go onto
+//!   a mutable 0.27 builder under the same condition): `error` finding with the 0.27 shape.
 //! - `global::shutdown_meter_provider()` (removed in 0.22): `error` finding — keep the provider
 //!   and call `provider.shutdown()`.
 //! - Crates whose source `opentelemetry-otlp` is 0.27 or newer, or unknown.

@@ -35,10 +35,19 @@
 //!     .build();
 //! ```
 //!
+//! An exporter kept in a local of the same function (`let exporter = new_exporter()…;`, also
+//! extended by reassignments, or chosen by a `match`/`if`) is followed (`otel::exporter_local`):
+//! the local becomes the 0.27 builder (or each arm builds its exporter) and the site builds it.
+//! So is a private helper of the same file returning the exporter, called once
+//! (`otel::exporter_helper`): it returns the built exporter instead.
+//! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
+//! on a mutable provider builder (`placement::conditional`).
+//!
 //! ## Not rewritten
-//! - An exporter built elsewhere and passed in (`with_exporter(exporter)`), a pipeline kept in a
-//!   local used in other ways, unknown pipeline options, unknown runtimes, macro bodies that do not
-//!   parse: `error` findings with the manual fix.
+//! - An exporter built elsewhere and passed in (a helper's result, a parameter, a local used
+//!   otherwise), a pipeline kept in a local used in other ways or extended under a condition
+//!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
+//!   that do not parse: `error` findings with the manual fix.
 //! - A trace config that is not a `config()`/`Config::default()` chain is passed to the deprecated
 //!   `with_config(..)` with a `warning`; unknown exporter options are kept with a `warning`.
 //!
@@ -50,11 +59,13 @@ use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter_helper::{exporter_in_local_or_helper, exporter_values_taken};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
@@ -94,7 +105,13 @@ impl Transform for OtlpTracePipeline {
                 .cloned(),
         };
         trace_sites::run(cx.rust(), &syntax, |out, plans| {
-            BuildSpanExporter { cx, out, plans }.visit_file(cx.syntax())
+            BuildSpanExporter {
+                cx,
+                out,
+                plans,
+                pipeline_locals: exporter_values_taken(cx.rust()),
+            }
+            .visit_file(cx.syntax())
         })
         .into()
     }
@@ -149,7 +166,9 @@ impl PipelineSyntax for OtlpSyntax {
                 return unknown(file, links, link, out);
             };
             match link.name.as_str() {
-                "with_exporter" => match ExporterConfig::parse(file, imports, arg) {
+                "with_exporter" => match ExporterConfig::parse(file, imports, arg)
+                    .or_else(|| exporter_in_local_or_helper(rust, arg))
+                {
                     Some(cfg) => {
                         for n in &cfg.notes {
                             out.finding(
@@ -219,6 +238,8 @@ struct BuildSpanExporter<'a, 'c> {
     cx: &'a FileContext<'c>,
     out: &'a mut Changes,
     plans: &'a mut ImportPlans<'c>,
+    /// Exporters kept in locals that a pipeline takes: rewritten with their pipeline.
+    pipeline_locals: Vec<TextRange>,
 }
 
 /// Old pipeline and builder types that have no public 0.27 counterpart.
@@ -229,6 +250,12 @@ const OLD_TYPES: &[(&str, &str)] = &[
 ];
 
 impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if !self.pipeline_locals.contains(&range_of(self.cx.file, e)) {
+            syn::visit::visit_expr(self, e);
+        }
+    }
+
     fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
         if let syn::Expr::Path(p) = &*c.func {
             if self
@@ -248,6 +275,10 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
     }
 
     fn visit_type_path(&mut self, t: &'a syn::TypePath) {
+        let range = range_of(self.cx.file, t);
+        if self.pipeline_locals.iter().any(|l| l.contains_range(range)) {
+            return;
+        }
         let resolved = self.cx.imports().resolve(&t.path);
         if let [krate, name] = resolved.as_slice() {
             if krate == "opentelemetry_otlp" {

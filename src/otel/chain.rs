@@ -154,6 +154,17 @@ pub struct Reassignment<'a> {
     pub conditional: bool,
 }
 
+impl Reassignment<'_> {
+    /// Whether the statement is nothing but the reassignments (an `if` whose body does
+    /// something else cannot be removed or moved whole).
+    pub fn only_assignments(&self) -> bool {
+        match self.stmt {
+            syn::Stmt::Expr(syn::Expr::If(e), _) => e.then_branch.stmts.len() == self.assigns.len(),
+            _ => true,
+        }
+    }
+}
+
 /// What follows `let [mut] name = …;` in a block, up to the statement that consumes the builder.
 pub struct FollowedLocal<'a> {
     pub reassignments: Vec<Reassignment<'a>>,
@@ -273,6 +284,56 @@ pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool
         })
     }
     walk(node.to_token_stream(), name)
+}
+
+/// How often an identifier token `name` occurs in `node` (macro bodies included).
+pub fn count_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> usize {
+    fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
+        ts.into_iter()
+            .map(|tt| match tt {
+                proc_macro2::TokenTree::Ident(i) if i == name => 1,
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+                _ => 0,
+            })
+            .sum()
+    }
+    walk(node.to_token_stream(), name)
+}
+
+/// The first `name.<…>.<terminal>(..)` inside `stmt`, with `terminal` one of `terminals`.
+pub fn local_terminal<'a>(
+    stmt: &'a syn::Stmt,
+    name: &str,
+    terminals: &[&str],
+) -> Option<&'a syn::Expr> {
+    struct Finder<'n, 'a> {
+        name: &'n str,
+        terminals: &'n [&'n str],
+        found: Option<&'a syn::Expr>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Finder<'_, 'a> {
+        fn visit_expr(&mut self, e: &'a syn::Expr) {
+            if self.found.is_some() {
+                return;
+            }
+            if let syn::Expr::MethodCall(m) = e {
+                if self.terminals.contains(&ident_str(&m.method).as_str())
+                    && Chain::read(e).root_local().as_deref() == Some(self.name)
+                {
+                    self.found = Some(e);
+                    return;
+                }
+            }
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    let mut finder = Finder {
+        name,
+        terminals,
+        found: None,
+    };
+    syn::visit::Visit::visit_stmt(&mut finder, stmt);
+    finder.found
 }
 
 /// The span of a statement list's node, for callers that need a statement's range.

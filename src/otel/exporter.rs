@@ -42,7 +42,27 @@ impl Signal {
             Signal::Log => "opentelemetry_otlp::LogExporter",
         }
     }
+
+    /// The error type of the 0.27 exporter's `build()`.
+    pub fn build_error_path(self) -> &'static str {
+        match self {
+            Signal::Span => "opentelemetry::trace::TraceError",
+            Signal::Metric => "opentelemetry_sdk::metrics::MetricError",
+            Signal::Log => "opentelemetry_sdk::logs::LogError",
+        }
+    }
 }
+
+/// The old exporter builder items (0.14 … 0.26) that rewritten code no longer names; their
+/// imports go once the edited file does not mention them.
+pub const OLD_BUILDER_ITEMS: &[&str] = &[
+    "opentelemetry_otlp::new_exporter",
+    "opentelemetry_otlp::TonicExporterBuilder",
+    "opentelemetry_otlp::HttpExporterBuilder",
+    "opentelemetry_otlp::SpanExporterBuilder",
+    "opentelemetry_otlp::MetricsExporterBuilder",
+    "opentelemetry_otlp::LogExporterBuilder",
+];
 
 /// One option argument, as written, with the comments that preceded the option in the chain.
 #[derive(Debug, Clone, Default)]
@@ -127,6 +147,65 @@ pub struct ExporterConfig {
     pub notes: Vec<ParseNote>,
     /// Comments after the last option (before the chain's end).
     pub trailing_comments: Vec<String>,
+    /// Set when the pipeline named a local that holds the exporter (see `exporter_local`): the
+    /// site renders that local, and the local's own code is rewritten with the site.
+    pub kept_in: Option<KeptIn>,
+}
+
+/// An exporter kept in a local (`let exporter = new_exporter()…;` or a `match` choosing one) or
+/// returned by a helper function: what the pipeline site names (the local, or the call) and the
+/// parts of the local or helper that change with it.
+#[derive(Debug, Clone)]
+pub struct KeptIn {
+    pub name: String,
+    /// Whether options the pipeline moved onto the exporter can go into the kept chains (not
+    /// into a helper: their arguments belong to the site's scope).
+    pub takes_moved_options: bool,
+    /// The local holds the built `Result<…Exporter, E>` (each arm of a `match`/`if` builds its
+    /// own, as 0.27 builder types differ per transport); else it holds the 0.27 builder and
+    /// the site calls `.build()`.
+    pub built: bool,
+    pub parts: Vec<LocalPart>,
+    /// Traits the local's later reassignments (`exporter = exporter.with_x(..)`) need.
+    pub traits: Vec<&'static str>,
+}
+
+/// One edit of a local's or helper's code.
+#[derive(Debug, Clone)]
+pub struct LocalPart {
+    pub range: TextRange,
+    pub edit: PartEdit,
+    /// The indentation of the chain's continuation lines.
+    pub indent: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum PartEdit {
+    /// An exporter chain, re-rendered for 0.27.
+    Chain(Box<ExporterConfig>),
+    /// Removed (a type annotation naming an old builder type).
+    Delete,
+    /// A helper's return type: `Result<SpanExporter, TraceError>` (or the metric, log one).
+    BuiltResult,
+}
+
+/// The 0.27 option trait a method of the exporter builder comes from, for the methods whose
+/// name and argument did not change (so a reassignment using it can stay as written).
+pub fn unchanged_option_trait(method: &str) -> Option<&'static str> {
+    if method == "with_export_config" {
+        return None;
+    }
+    [
+        (
+            EXPORT_CONFIG_METHODS,
+            "opentelemetry_otlp::WithExportConfig",
+        ),
+        (TONIC_METHODS, "opentelemetry_otlp::WithTonicConfig"),
+        (HTTP_METHODS, "opentelemetry_otlp::WithHttpConfig"),
+    ]
+    .into_iter()
+    .find(|(methods, _)| methods.contains(&method))
+    .map(|(_, t)| t)
 }
 
 /// Which trait provides an option's method in 0.27.
@@ -161,6 +240,15 @@ impl ExporterConfig {
             unknown: Vec::new(),
             notes: Vec::new(),
             trailing_comments: Vec::new(),
+            kept_in: None,
+        }
+    }
+
+    /// The exporter of a pipeline that names the local `kept`.
+    pub fn kept(transport: Transport, kept: KeptIn) -> ExporterConfig {
+        ExporterConfig {
+            kept_in: Some(kept),
+            ..ExporterConfig::new(transport)
         }
     }
 
@@ -317,7 +405,8 @@ impl ExporterConfig {
 
     /// The 0.27 chain, without a terminal `?`: `SpanExporter::builder()` then one link per line
     /// (each line starts with `le` + `indent`), ending in `.build()`. Brings the exporter type
-    /// and the option traits into scope through `names`.
+    /// and the option traits into scope through `names`. For an exporter kept in a local: the
+    /// local, and `.build()` unless the local is built already.
     pub fn render(
         &self,
         signal: Signal,
@@ -325,21 +414,32 @@ impl ExporterConfig {
         indent: &str,
         le: &str,
     ) -> String {
-        let mut out = format!("{}::builder()", names.name(signal.exporter_path()));
-        let line = |out: &mut String, arg_comments: &[String], link: String| {
-            for c in arg_comments {
-                out.push_str(&format!("{le}{indent}{c}"));
-            }
-            out.push_str(&format!("{le}{indent}{link}"));
+        let Some(kept) = &self.kept_in else {
+            let mut out = self.render_builder(signal, names, indent, le);
+            push_line(&mut out, &self.trailing_comments, ".build()", indent, le);
+            return out;
         };
-        line(
-            &mut out,
-            &[],
-            match self.transport {
-                Transport::Grpc => ".with_tonic()".into(),
-                Transport::Http => ".with_http()".into(),
-            },
-        );
+        if kept.built {
+            kept.name.clone()
+        } else {
+            format!("{}.build()", kept.name)
+        }
+    }
+
+    /// The 0.27 builder chain without `.build()` (trailing comments close it).
+    pub fn render_builder(
+        &self,
+        signal: Signal,
+        names: &mut ImportPlan<'_>,
+        indent: &str,
+        le: &str,
+    ) -> String {
+        let mut out = format!("{}::builder()", names.name(signal.exporter_path()));
+        let transport = match self.transport {
+            Transport::Grpc => ".with_tonic()",
+            Transport::Http => ".with_http()",
+        };
+        push_line(&mut out, &[], transport, indent, le);
         let ordered = [
             ("with_export_config", &self.export_config),
             ("with_protocol", &self.protocol),
@@ -350,23 +450,19 @@ impl ExporterConfig {
             ("with_tls_config", &self.tls_config),
             ("with_compression", &self.compression),
         ];
-        for (name, arg) in ordered {
-            if let Some(arg) = arg {
-                line(
-                    &mut out,
-                    &arg.comments,
-                    format!(".{name}({})", arg.at(indent)),
-                );
-            }
-        }
-        for (name, arg) in self.passthrough.iter().chain(&self.unknown) {
-            line(
-                &mut out,
-                &arg.comments,
-                format!(".{name}({})", arg.at(indent)),
+        let options = ordered
+            .into_iter()
+            .filter_map(|(name, arg)| Some((name, arg.as_ref()?)))
+            .chain(
+                self.passthrough
+                    .iter()
+                    .chain(&self.unknown)
+                    .map(|(n, a)| (n.as_str(), a)),
             );
+        for (name, arg) in options {
+            let link = format!(".{name}({})", arg.at(indent));
+            push_line(&mut out, &arg.comments, &link, indent, le);
         }
-        line(&mut out, &self.trailing_comments, ".build()".into());
         if self.needs(EXPORT_CONFIG_METHODS) {
             names.need_trait("opentelemetry_otlp::WithExportConfig");
         }
@@ -378,6 +474,68 @@ impl ExporterConfig {
         }
         out
     }
+
+    /// The edits of the local an exporter is kept in (none for an exporter written inline):
+    /// each chain of the local re-rendered for `signal` (built when the local holds a built
+    /// exporter), old type annotations removed, and the traits its reassignments use imported.
+    pub fn local_edits(
+        &self,
+        signal: Signal,
+        names: &mut ImportPlan<'_>,
+        le: &str,
+    ) -> Vec<(TextRange, String)> {
+        let Some(kept) = &self.kept_in else {
+            return Vec::new();
+        };
+        for t in &kept.traits {
+            names.need_trait(t);
+        }
+        kept.parts
+            .iter()
+            .map(|part| {
+                // Options the pipeline moved onto the exporter (temporality) go into the
+                // local's chain, into every arm of a choice, where later passes find them.
+                let chain = match &part.edit {
+                    PartEdit::Chain(c) => {
+                        let mut c = c.clone();
+                        c.passthrough.extend(self.passthrough.iter().cloned());
+                        Some(c)
+                    }
+                    _ => None,
+                };
+                let text = match (&part.edit, &chain) {
+                    (PartEdit::BuiltResult, _) => format!(
+                        "Result<{}, {}>",
+                        names.name(signal.exporter_path()),
+                        names.name(signal.build_error_path())
+                    ),
+                    (_, None) => String::new(),
+                    (_, Some(chain)) if kept.built => chain.render(signal, names, &part.indent, le),
+                    (_, Some(chain)) => {
+                        let mut out = chain.render_builder(signal, names, &part.indent, le);
+                        // Comments after the last option stay, and whatever follows the chain
+                        // (`;`) goes on a line of its own, out of a line comment.
+                        for c in &chain.trailing_comments {
+                            out.push_str(&format!("{le}{}{c}", part.indent));
+                        }
+                        if !chain.trailing_comments.is_empty() {
+                            out.push_str(&format!("{le}{}", part.indent));
+                        }
+                        out
+                    }
+                };
+                (part.range, text)
+            })
+            .collect()
+    }
+}
+
+/// One link on its own line, after the comments that preceded it.
+fn push_line(out: &mut String, comments: &[String], link: &str, indent: &str, le: &str) {
+    for c in comments {
+        out.push_str(&format!("{le}{indent}{c}"));
+    }
+    out.push_str(&format!("{le}{indent}{link}"));
 }
 
 #[cfg(test)]

@@ -11,12 +11,13 @@
 //! `with_log_processor`).
 
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::ImportMap;
+use crate::engine::syntax::{ImportMap, ParsedRust};
 
 use super::chain::Chain;
+use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::otlp_pipeline::{push_link, read_options, Unsupported, Wording};
+use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
 
 pub enum Install {
     /// `install_batch(rt)`: the runtime argument as written.
@@ -30,6 +31,8 @@ pub struct LogsPipeline {
     pub batch_config: Option<Arg>,
     pub install: Install,
     pub comments: Vec<String>,
+    /// Settings of a pipeline kept in a local that were set under a condition.
+    pub conditional: Conditional,
 }
 
 const WORDING: Wording = Wording {
@@ -40,23 +43,23 @@ const WORDING: Wording = Wording {
 };
 
 impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
-    /// Whether `chain` is `opentelemetry_otlp::new_pipeline().logging()…install_*(..)`.
-    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
-        chain
-            .root_path()
-            .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
-            && chain.links.first().is_some_and(|l| l.name == "logging")
-            && chain
-                .links
-                .last()
-                .is_some_and(|l| l.name == "install_batch" || l.name == "install_simple")
+    const SIGNAL: &'static str = "logging";
+    const TERMINALS: &'static [&'static str] = &["install_batch", "install_simple"];
+    const NAME: &'static str = "OTLP logging pipeline";
+
+    fn conditional_target(name: &str) -> Option<(Target, &'static str)> {
+        (name == "with_resource").then_some((Target::Provider, "with_resource"))
+    }
+
+    fn conditional_mut(&mut self) -> &mut Conditional {
+        &mut self.conditional
     }
 
     fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
+        rust: ParsedRust<'_>,
         chain: &Chain<'_>,
     ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
+        let (file, imports) = (rust.file, rust.imports);
         let last = chain.links.last().expect("is_pipeline");
         let install = if last.name == "install_batch" {
             Install::Batch(last.args_text(file).trim().to_string())
@@ -64,7 +67,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
             Install::Simple
         };
         let mut batch_config = None;
-        let options = read_options(file, imports, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_batch_config" => batch_config = Some(arg),
                 "with_log_config" => {
@@ -107,6 +110,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
                 batch_config,
                 install,
                 comments: options.comments,
+                conditional: Conditional::default(),
             },
             notes,
         ))
@@ -131,8 +135,8 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
         &self.comments
     }
 
-    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        self.exporter.render(Signal::Log, names, indent, le)
+    fn exporter_model(&self) -> (&ExporterConfig, Signal) {
+        (&self.exporter, Signal::Log)
     }
 
     fn provider(
@@ -168,7 +172,9 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
                 out.push_str(&format!("{le}{indent}.with_simple_exporter({exporter})"))
             }
         }
-        out.push_str(&format!("{le}{indent}.build()"));
-        (setup, out)
+        let c = &self.conditional;
+        let (more, provider) = render_mutable(&c.provider_builder, out, &c.provider, indent, le);
+        setup.extend(more);
+        (setup, provider)
     }
 }

@@ -13,13 +13,13 @@
 //! `with_temporality` lives); the `temporality` transform, which runs next, translates them.
 
 use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of_span, ImportMap};
+use crate::engine::syntax::{range_of_span, ImportMap, ParsedRust};
 
 use super::chain::Chain;
+use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::otlp_pipeline::{push_link, read_options, Unsupported, Wording};
+use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
 
 /// A parsed `new_pipeline().metrics(rt)…build()` chain.
 pub struct MetricsPipeline {
@@ -30,6 +30,8 @@ pub struct MetricsPipeline {
     pub timeout: Option<Arg>,
     /// Comments between pipeline links that belong to no moved option.
     pub comments: Vec<String>,
+    /// Settings of a pipeline kept in a local that were set under a condition.
+    pub conditional: Conditional,
 }
 
 const DEFAULT_AGGREGATION: &[&str] = &[
@@ -47,26 +49,33 @@ const WORDING: Wording = Wording {
 };
 
 impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
-    /// Whether `chain` (ending at its `build()`) is an OTLP metrics pipeline.
-    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
-        chain
-            .root_path()
-            .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
-            && chain.links.first().is_some_and(|l| l.name == "metrics")
-            && chain.links.last().is_some_and(|l| l.name == "build")
+    const SIGNAL: &'static str = "metrics";
+    const TERMINALS: &'static [&'static str] = &["build"];
+    const NAME: &'static str = "OTLP metrics pipeline";
+
+    fn conditional_target(name: &str) -> Option<(Target, &'static str)> {
+        match name {
+            "with_period" => Some((Target::Reader, "with_interval")),
+            "with_timeout" => Some((Target::Reader, "with_timeout")),
+            "with_resource" => Some((Target::Provider, "with_resource")),
+            _ => None,
+        }
     }
 
-    /// Reads a pipeline chain; `Err` names the first part this model cannot carry over.
+    fn conditional_mut(&mut self) -> &mut Conditional {
+        &mut self.conditional
+    }
+
     fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
+        rust: ParsedRust<'_>,
         chain: &Chain<'_>,
     ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
+        let (file, imports) = (rust.file, rust.imports);
         let metrics = &chain.links[0];
         let runtime = metrics.args_text(file).trim().to_string();
         let mut temporality: Vec<(String, Arg)> = Vec::new();
         let (mut period, mut timeout) = (None, None);
-        let options = read_options(file, imports, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_period" => period = Some(arg),
                 "with_timeout" => timeout = Some(arg),
@@ -91,17 +100,30 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
             }
             Ok(true)
         })?;
+        let options_range = TextRange::new(
+            range_of_span(file, metrics.call.method.span()).start,
+            options.end,
+        );
         let Some(mut exporter) = options.exporter else {
             return Err(Unsupported::new(
-                TextRange::new(
-                    range_of_span(file, metrics.call.method.span()).start,
-                    options.end,
-                ),
+                options_range,
                 "the metrics pipeline has no `with_exporter(..)`".into(),
                 "add `MetricExporter::builder().with_tonic().build()?` and hand it to `PeriodicReader::builder(exporter, runtime)`",
             ));
         };
         let notes = std::mem::take(&mut exporter.notes);
+        if !temporality.is_empty()
+            && exporter
+                .kept_in
+                .as_ref()
+                .is_some_and(|k| !k.takes_moved_options)
+        {
+            return Err(Unsupported::new(
+                options_range,
+                "the metrics exporter comes from a helper function, and the pipeline's temporality has to move onto it".into(),
+                "set the temporality inside the helper: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()`",
+            ));
+        }
         exporter.passthrough.extend(temporality);
         Ok((
             MetricsPipeline {
@@ -111,6 +133,7 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
                 period,
                 timeout,
                 comments: options.comments,
+                conditional: Conditional::default(),
             },
             notes,
         ))
@@ -122,8 +145,8 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         &self.comments
     }
 
-    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        self.exporter.render(Signal::Metric, names, indent, le)
+    fn exporter_model(&self) -> (&ExporterConfig, Signal) {
+        (&self.exporter, Signal::Metric)
     }
 
     /// `let reader = PeriodicReader::builder(exporter, rt)…build();` and
@@ -136,7 +159,7 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         le: &str,
     ) -> (Vec<String>, String) {
         let mut reader = format!(
-            "let reader = {}::builder({exporter}, {})",
+            "{}::builder({exporter}, {})",
             names.name("opentelemetry_sdk::metrics::PeriodicReader"),
             self.runtime
         );
@@ -148,7 +171,9 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
                 push_link(&mut reader, arg, name, indent, le);
             }
         }
-        reader.push_str(&format!("{le}{indent}.build();"));
+        let c = &self.conditional;
+        let (mut setup, reader) = render_mutable(&c.reader_builder, reader, &c.reader, indent, le);
+        setup.push(format!("let reader = {reader};"));
         let mut provider = format!(
             "{}::builder(){le}{indent}.with_reader(reader)",
             names.name("opentelemetry_sdk::metrics::SdkMeterProvider")
@@ -156,8 +181,10 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         if let Some(arg) = &self.resource {
             push_link(&mut provider, arg, "with_resource", indent, le);
         }
-        provider.push_str(&format!("{le}{indent}.build()"));
-        (vec![reader], provider)
+        let (more, provider) =
+            render_mutable(&c.provider_builder, provider, &c.provider, indent, le);
+        setup.extend(more);
+        (setup, provider)
     }
 }
 

@@ -19,9 +19,15 @@
 //! Models of old pipelines, read from chains and rendered for 0.27:
 //! - [`chain`]: reads a method chain (`a().b(x).c(y)`) into its root and its links, and follows
 //!   a builder kept in a local (`let mut p = …; if … { p = p.with_x(..) }`) where that is provable.
+//! - [`conditional_links`]: settings applied under a condition, rendered on a mutable 0.27
+//!   builder under the same condition.
 //! - [`exporter`]: the version-independent OTLP exporter model ([`exporter::ExporterConfig`]),
 //!   parsed from `new_exporter().tonic()/.http()…` chains (0.14 … 0.26) and rendered as
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
+//! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
+//!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
+//! - [`exporter_helper`]: an exporter a pipeline takes from a helper function of the same file;
+//!   the helper then returns the built exporter.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -55,10 +61,13 @@
 pub mod batch_config;
 pub mod bootstrap;
 pub mod chain;
+pub mod conditional_links;
 pub mod crates;
 pub mod deps;
 pub mod error_handler;
 pub mod exporter;
+pub mod exporter_helper;
+pub mod exporter_local;
 pub mod imports;
 pub mod logs;
 pub mod metric_unit;

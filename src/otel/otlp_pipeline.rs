@@ -4,11 +4,12 @@
 //! the links so comments, the exporter and the errors are handled the same way for both signals.
 
 use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
-use crate::engine::syntax::{comments_in, ImportMap};
+use crate::engine::syntax::{comments_in, ParsedRust};
 
 use super::chain::{Chain, Link};
+use super::conditional_links::ConditionalLinks;
 use super::exporter::{Arg, ExporterConfig};
+use super::exporter_helper::exporter_in_local_or_helper;
 
 /// Why a chain that is a pipeline cannot be rewritten (reported at `range`).
 pub struct Unsupported {
@@ -25,6 +26,25 @@ impl Unsupported {
             suggestion: suggestion.to_string(),
         }
     }
+}
+
+/// The 0.27 builder an option set under a condition goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `PeriodicReader::builder(..)` (metrics).
+    Reader,
+    /// The provider builder.
+    Provider,
+}
+
+/// Settings a pipeline kept in a local received under conditions, by the builder they go to,
+/// with the names of the mutable builders (free in the file).
+#[derive(Debug, Default)]
+pub struct Conditional {
+    pub reader: Vec<ConditionalLinks>,
+    pub provider: Vec<ConditionalLinks>,
+    pub reader_builder: String,
+    pub provider_builder: String,
 }
 
 /// The signal-specific wording of the errors [`read_options`] reports.
@@ -55,12 +75,12 @@ pub struct Options {
 /// `with_resource` here, anything else through `other`, which returns `Ok(false)` for a link
 /// it does not know (an error naming it).
 pub fn read_options(
-    file: &SourceFile,
-    imports: &ImportMap,
+    rust: ParsedRust<'_>,
     chain: &Chain<'_>,
     wording: &Wording,
     mut other: impl FnMut(&Link<'_>, Arg, &mut Options) -> Result<bool, Unsupported>,
 ) -> Result<Options, Unsupported> {
+    let (file, imports) = (rust.file, rust.imports);
     let mut options = Options {
         end: chain.links[0].range(file).end,
         ..Options::default()
@@ -77,11 +97,10 @@ pub fn read_options(
         let arg = Arg::of_link(file, link, before);
         match link.name.as_str() {
             "with_exporter" => {
-                let Some(cfg) = link
-                    .args()
-                    .first()
-                    .and_then(|e| ExporterConfig::parse(file, imports, e))
-                else {
+                let Some(cfg) = link.args().first().and_then(|e| {
+                    ExporterConfig::parse(file, imports, e)
+                        .or_else(|| exporter_in_local_or_helper(rust, e))
+                }) else {
                     return Err(Unsupported::new(
                         link.range(file),
                         format!(

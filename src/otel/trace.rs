@@ -17,6 +17,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap, ParsedRust};
 
 use super::chain::{Chain, Link};
+use super::conditional_links::{render_mutable, ConditionalLinks};
 use super::exporter::{Arg, ExporterConfig};
 use super::imports::ImportPlan;
 use super::runtime::{self, RuntimeArg};
@@ -108,6 +109,12 @@ pub struct TracePipeline {
     pub processing: Processing,
     pub returns: Returns,
     pub registers_global: bool,
+    /// Provider settings the old code applied under a condition (a pipeline kept in a
+    /// `let mut` and extended in an `if`): set on a mutable provider builder under the same
+    /// condition.
+    pub conditional: Vec<ConditionalLinks>,
+    /// The name of the mutable provider builder the conditional settings use.
+    pub conditional_builder: String,
 }
 
 /// What the old terminal call (`install_batch(rt)`, `build_simple()`, …) implied.
@@ -131,6 +138,8 @@ impl TracePipeline {
             processing: terminal.processing,
             returns: terminal.returns,
             registers_global: terminal.registers_global,
+            conditional: Vec::new(),
+            conditional_builder: String::new(),
         }
     }
 }
@@ -251,8 +260,28 @@ impl TracePipeline {
         ))
     }
 
-    /// `TracerProvider::builder()…build()` with the processing, settings and resource.
-    pub fn render_provider(
+    /// `TracerProvider::builder()…build()` with the processing, settings and resource; with
+    /// conditional settings, the statements that build it first (`let mut builder = …;` and
+    /// one `if` per condition) and then `builder.build()`. Links and `if` bodies at `step`.
+    pub fn render_provider_parts(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        step: &str,
+        le: &str,
+    ) -> (Vec<String>, String) {
+        let chain = self.render_provider(names, exporter, step, le);
+        render_mutable(
+            &self.conditional_builder,
+            chain,
+            &self.conditional,
+            step,
+            le,
+        )
+    }
+
+    /// `TracerProvider::builder()…` with the processing, settings and resource (no `.build()`).
+    fn render_provider(
         &self,
         names: &mut ImportPlan<'_>,
         exporter: &str,
@@ -283,7 +312,6 @@ impl TracePipeline {
         if let Some(resource) = self.render_resource(names, step) {
             link(format!(".with_resource({resource})"));
         }
-        link(".build()".into());
         out
     }
 

@@ -9,17 +9,22 @@
 //!   so `?`, `.unwrap()`, a function tail or a `match` still type-check.
 //!
 //! - [`otlp_sites`]: the site loop of the OTLP metrics and logs transforms.
+//! - [`otlp_locals`]: an OTLP metrics/logs pipeline kept in a local and built later.
 //! - [`trace_sites`]: the trace pipeline finder (statements, builders kept in locals, macro
 //!   bodies) of `jaeger-pipeline` and `otlp-trace-pipeline`.
 //! - [`statement`], [`expression`]: the two forms, for any [`parts::ProviderParts`] model
 //!   (metrics, logs, and the trace model through [`trace_parts`]).
+//! - [`conditional`]: settings a pipeline kept in a `let mut` received under a condition, moved
+//!   onto a mutable provider builder under the same condition.
 //! - [`site_edit`]: the edit steps every site shares (leftover comments, deleted statements,
 //!   replacing through the line ending).
 //!
 //! Knowledge only: the sites take an [`crate::engine::syntax::ParsedRust`] and the facts the
 //! transform read from its run (versions, flags), never the run itself.
 
+pub mod conditional;
 pub mod expression;
+pub mod otlp_locals;
 pub mod otlp_sites;
 pub mod parts;
 pub mod site_edit;

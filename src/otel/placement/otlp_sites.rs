@@ -9,24 +9,53 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
-use crate::otel::chain::{links_range, Chain};
-use crate::otel::exporter::ParseNote;
+use crate::otel::chain::{links_range, Chain, Link};
+use crate::otel::exporter::{ParseNote, OLD_BUILDER_ITEMS};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
 
 use super::expression::expression;
+use super::otlp_locals::{kept_pipeline, Consumer, KeptPipeline};
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{place, Placed};
-use super::statement::{statements, StatementBinding};
+use super::statement::{fresh, statements, StatementBinding};
+use crate::otel::conditional_links::ConditionalLinks;
+use crate::otel::exporter::Arg;
+use crate::otel::otlp_pipeline::{Conditional, Target};
 
 /// A pipeline model [`rewrite_sites`] can find and read.
 pub trait PipelineModel: ProviderParts + Sized {
+    /// The link after `new_pipeline()` that names the signal (`metrics`, `logging`).
+    const SIGNAL: &'static str;
+    /// The calls that end the pipeline (`build`, `install_batch`, …).
+    const TERMINALS: &'static [&'static str];
+    /// What the pipeline is called in findings (`OTLP metrics pipeline`).
+    const NAME: &'static str;
+
+    /// Where an option set under a condition goes on 0.27 (builder, new name); `None` when
+    /// it cannot be set there.
+    fn conditional_target(name: &str) -> Option<(Target, &'static str)>;
+    /// The conditional settings to fill in.
+    fn conditional_mut(&mut self) -> &mut Conditional;
+
+    /// Whether `chain` starts like one of these pipelines (it may lack its terminal call).
+    fn is_head(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+        chain
+            .root_path()
+            .is_some_and(|p| imports.is(p, &["opentelemetry_otlp", "new_pipeline"]))
+            && chain.links.first().is_some_and(|l| l.name == Self::SIGNAL)
+    }
     /// Whether `chain` (ending at its build or install call) is one of these pipelines.
-    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool;
+    fn is_pipeline(imports: &ImportMap, chain: &Chain<'_>) -> bool {
+        Self::is_head(imports, chain)
+            && chain
+                .links
+                .last()
+                .is_some_and(|l| Self::TERMINALS.contains(&l.name.as_str()))
+    }
     /// Reads a pipeline chain; `Err` names the first part the model cannot carry over.
     fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
+        rust: ParsedRust<'_>,
         chain: &Chain<'_>,
     ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
 }
@@ -90,72 +119,185 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         R::MACRO_IDENTS,
         R::FUNCTIONS,
     );
+    sites.is_head = R::Model::is_head;
+    sites.terminals = R::Model::TERMINALS;
     sites.visit_file(syntax);
-    let first_site = sites
-        .stmt_sites
-        .iter()
-        .map(|(l, _, _)| range_of(file, *l).start)
-        .chain(sites.expr_sites.iter().map(|e| range_of(file, *e).start))
-        .min()
-        .unwrap_or(0);
-    let mut plans = ImportPlans::default();
+    let mut all: Vec<Site<'_>> = Vec::new();
     for (local, pat, chain_expr) in &sites.stmt_sites {
-        let range = range_of(file, *local);
-        let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
+        let form = Form::Statement(range_of(file, *local), pat.clone());
+        all.push(Site::new(Chain::read(chain_expr), form, Vec::new()));
+    }
+    for chain_expr in &sites.expr_sites {
+        let form = Form::Expression(range_of(file, *chain_expr));
+        all.push(Site::new(Chain::read(chain_expr), form, Vec::new()));
+    }
+    for kept in std::mem::take(&mut sites.kept) {
+        let form = match kept.consumer {
+            Consumer::Statement(local, pat) => Form::Statement(range_of(file, local), pat),
+            Consumer::Expression(e) => Form::Expression(range_of(file, e)),
+        };
+        let mut site = Site::new(kept.chain, form, kept.deletes);
+        site.conditional = kept.conditional;
+        site.finding_range = Some(kept.let_range);
+        all.push(site);
+    }
+    let first_site = all.iter().map(|s| s.start()).min().unwrap_or(0);
+    let mut plans = ImportPlans::default();
+    for site in all {
+        let Some(mut p) = parse_or_report::<R>(out, rust, &site.chain) else {
             continue;
         };
+        let range = site.range();
+        if let Err(name) = add_conditional(file, &mut p, &site.conditional) {
+            out.finding(
+                site.finding_range.unwrap_or(range),
+                Severity::Error,
+                format!("the {} is given `.{name}(..)` under a condition, which this tool cannot carry over there; it was not rewritten", R::Model::NAME),
+                R::IN_MACRO.1,
+            );
+            continue;
+        }
         let mut plan = ImportPlan::at(file, syntax, range.start);
         let register = rewrite.register().map(|f| register_call(&mut plan, f));
         let indent = file.indent_at(range.start).to_string();
-        let binding = StatementBinding::new(pat, "?", &file.text);
-        let text = statements(&p, &mut plan, &binding, register.as_deref(), &indent, le);
-        let lead = p.comments().to_vec();
+        let (text, lead) = match &site.form {
+            Form::Statement(_, pat) => {
+                let binding = StatementBinding::new(pat, "?", &file.text);
+                let text = statements(&p, &mut plan, &binding, register.as_deref(), &indent, le);
+                (text, p.comments().to_vec())
+            }
+            Form::Expression(_) => (
+                expression(&p, &mut plan, register.as_deref(), &indent, le),
+                Vec::new(),
+            ),
+        };
         let placed = Placed {
             range,
-            deletes: &[],
+            deletes: &site.deletes,
             lead,
             text,
+            also: p.local_edits(&mut plan, le),
         };
         place(file, out, placed, &indent);
-        rewrite.placed_statement(out, range, pat);
+        match &site.form {
+            Form::Statement(_, pat) => rewrite.placed_statement(out, range, pat),
+            Form::Expression(_) => rewrite.placed_expression(rust, out, &mut plan, range),
+        }
         plans.add(plan);
     }
-    for chain_expr in &sites.expr_sites {
-        let range = range_of(file, *chain_expr);
-        let Some(p) = parse_or_report::<R>(out, file, imports, &Chain::read(chain_expr)) else {
-            continue;
-        };
-        let mut plan = ImportPlan::at(file, syntax, range.start);
-        let register = rewrite.register().map(|f| register_call(&mut plan, f));
-        let base = file.indent_at(range.start).to_string();
-        let text = expression(&p, &mut plan, register.as_deref(), &base, le);
-        let placed = Placed {
+    for (range, name, why) in sites.kept_errors {
+        out.finding(
             range,
-            deletes: &[],
-            lead: Vec::new(),
-            text,
-        };
-        place(file, out, placed, &base);
-        rewrite.placed_expression(rust, out, &mut plan, range);
-        plans.add(plan);
+            Severity::Error,
+            format!(
+                "the {} kept in `{name}` is {why}; it was not rewritten",
+                R::Model::NAME
+            ),
+            R::IN_MACRO.1,
+        );
     }
     for range in sites.in_macros {
         out.finding(range, Severity::Error, R::IN_MACRO.0, R::IN_MACRO.1);
     }
+    let mut cleanup = ImportPlan::at(file, syntax, first_site);
+    for path in OLD_BUILDER_ITEMS {
+        cleanup.remove_if_unused(path);
+    }
     Rewritten {
         plans,
-        cleanup: ImportPlan::at(file, syntax, first_site),
+        cleanup,
         calls: sites.calls,
+    }
+}
+
+/// Where a pipeline stands and how it goes.
+enum Form {
+    /// `let <pattern> = <pipeline>?;`: the statement's range and the pattern.
+    Statement(TextRange, String),
+    /// Anywhere else: the pipeline expression's range.
+    Expression(TextRange),
+}
+
+struct Site<'a> {
+    chain: Chain<'a>,
+    form: Form,
+    /// Statements that go with the site (a pipeline kept in a local: its `let`, reassignments).
+    deletes: Vec<TextRange>,
+    /// Its conditional reassignments: condition and links.
+    conditional: Vec<(String, Vec<Link<'a>>)>,
+    /// Where a finding about the whole site points, when not at `form`'s range.
+    finding_range: Option<TextRange>,
+}
+
+/// Puts each conditional reassignment's links on the 0.27 builder they belong to (all of one
+/// `if` on one builder, so the condition is still evaluated once); `Err` names a link that
+/// has no such place.
+fn add_conditional<M: PipelineModel>(
+    file: &SourceFile,
+    p: &mut M,
+    conditional: &[(String, Vec<Link<'_>>)],
+) -> Result<(), String> {
+    let c = p.conditional_mut();
+    c.reader_builder = fresh("reader_builder", &file.text, "");
+    c.provider_builder = fresh("provider_builder", &file.text, "");
+    for (condition, links) in conditional {
+        let mut target = None;
+        let mut moved = Vec::new();
+        for link in links {
+            let (t, name) = M::conditional_target(&link.name).ok_or(link.name.clone())?;
+            if target.is_some_and(|other| other != t) {
+                return Err(link.name.clone());
+            }
+            target = Some(t);
+            moved.push((name.to_string(), Arg::of_link(file, link, Vec::new())));
+        }
+        let set = ConditionalLinks {
+            condition: condition.clone(),
+            links: moved,
+        };
+        match target {
+            Some(Target::Reader) => c.reader.push(set),
+            Some(Target::Provider) => c.provider.push(set),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+impl<'a> Site<'a> {
+    fn new(chain: Chain<'a>, form: Form, deletes: Vec<TextRange>) -> Site<'a> {
+        Site {
+            chain,
+            form,
+            deletes,
+            conditional: Vec::new(),
+            finding_range: None,
+        }
+    }
+
+    fn range(&self) -> TextRange {
+        match &self.form {
+            Form::Statement(r, _) | Form::Expression(r) => *r,
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.deletes
+            .iter()
+            .map(|d| d.start)
+            .chain([self.range().start])
+            .min()
+            .unwrap_or(0)
     }
 }
 
 fn parse_or_report<R: SiteRewrite>(
     out: &mut Changes,
-    file: &SourceFile,
-    imports: &ImportMap,
+    rust: ParsedRust<'_>,
     chain: &Chain<'_>,
 ) -> Option<R::Model> {
-    match R::Model::parse(file, imports, chain) {
+    let file = rust.file;
+    match R::Model::parse(rust, chain) {
         Ok((p, notes)) => {
             for n in notes {
                 out.finding(n.range, n.severity, n.message, n.suggestion);
@@ -177,6 +319,8 @@ struct PipelineSites<'a> {
     file: &'a SourceFile,
     imports: &'a ImportMap,
     is_pipeline: fn(&ImportMap, &Chain<'_>) -> bool,
+    is_head: fn(&ImportMap, &Chain<'_>) -> bool,
+    terminals: &'static [&'static str],
     /// Identifiers (besides `new_pipeline`) whose presence in a macro body means a pipeline.
     macro_idents: &'static [&'static str],
     functions: &'static [&'static [&'static str]],
@@ -187,6 +331,10 @@ struct PipelineSites<'a> {
     /// Calls to one of `functions`: the call's range and the function's index.
     pub calls: Vec<(TextRange, usize)>,
     pub in_macros: Vec<TextRange>,
+    /// Pipelines kept in a local and built later in the block.
+    pub kept: Vec<KeptPipeline<'a>>,
+    /// Pipelines kept in a local this tool cannot follow: the `let`, the local, why.
+    pub kept_errors: Vec<(TextRange, String, &'static str)>,
 }
 
 impl<'a> PipelineSites<'a> {
@@ -201,12 +349,47 @@ impl<'a> PipelineSites<'a> {
             file,
             imports,
             is_pipeline,
+            is_head: |_, _| false,
+            terminals: &[],
             macro_idents,
             functions,
             stmt_sites: Vec::new(),
             expr_sites: Vec::new(),
             calls: Vec::new(),
             in_macros: Vec::new(),
+            kept: Vec::new(),
+            kept_errors: Vec::new(),
+        }
+    }
+
+    /// `let [mut] p = <pipeline head>;` statements of a block, followed to their build.
+    fn kept_in_locals(&mut self, stmts: &'a [syn::Stmt]) {
+        for (i, stmt) in stmts.iter().enumerate() {
+            let syn::Stmt::Local(local) = stmt else {
+                continue;
+            };
+            let Some(init) = local.init.as_ref().filter(|i| i.diverge.is_none()) else {
+                continue;
+            };
+            let head = Chain::read(&init.expr);
+            let unfinished = !head
+                .links
+                .iter()
+                .any(|l| self.terminals.contains(&l.name.as_str()));
+            if !unfinished || !(self.is_head)(self.imports, &head) {
+                continue;
+            }
+            match kept_pipeline(self.file, stmts, i, head, self.terminals) {
+                Ok(kept) => self.kept.push(kept),
+                Err(why) => {
+                    let name = match &local.pat {
+                        syn::Pat::Ident(pi) => pi.ident.to_string(),
+                        pat => text_of(self.file, pat).to_string(),
+                    };
+                    self.kept_errors
+                        .push((range_of(self.file, local), name, why));
+                }
+            }
         }
     }
 
@@ -216,6 +399,11 @@ impl<'a> PipelineSites<'a> {
 }
 
 impl<'a> Visit<'a> for PipelineSites<'a> {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        self.kept_in_locals(&b.stmts);
+        syn::visit::visit_block(self, b);
+    }
+
     fn visit_local(&mut self, local: &'a syn::Local) {
         if let (syn::Pat::Ident(id), Some(init)) = (&local.pat, &local.init) {
             if let syn::Expr::Try(t) = &*init.expr {

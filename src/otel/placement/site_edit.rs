@@ -17,6 +17,8 @@ pub struct Placed<'s> {
     pub lead: Vec<String>,
     /// The new code, starting at the site's column.
     pub text: String,
+    /// Edits elsewhere that belong to the site (the local its exporter was kept in).
+    pub also: Vec<(TextRange, String)>,
 }
 
 /// Puts `placed` into `out`: the lead comments, each on its own line at `indent`, open the
@@ -30,6 +32,9 @@ pub fn place(file: &SourceFile, out: &mut Changes, placed: Placed<'_>, indent: &
         .collect();
     for d in placed.deletes {
         out.edit(Edit::delete(*d));
+    }
+    for (range, text) in placed.also {
+        out.replace(range, text);
     }
     replace_through_eol(file, out, placed.range, lead + &placed.text);
 }

@@ -43,9 +43,10 @@ pub fn statements(
     le: &str,
 ) -> String {
     let inner = format!("{indent}    ");
+    // A local the exporter was kept in is moved here: its name is free to shadow.
+    let exporter = p.exporter_local().unwrap_or(&b.exporter);
     let mut lines = vec![format!(
-        "let {} = {}{};",
-        b.exporter,
+        "let {exporter} = {}{};",
         p.exporter(names, &inner, le),
         b.tail
     )];
@@ -55,7 +56,7 @@ pub fn statements(
         b.provider.as_str()
     };
     let provider = pattern_ident(provider_pattern).unwrap_or_else(|| b.provider.clone());
-    let (setup, built) = p.provider(names, &b.exporter, &inner, le);
+    let (setup, built) = p.provider(names, exporter, &inner, le);
     lines.extend(setup);
     lines.push(format!("let {provider_pattern} = {built};"));
     if let Some(register) = register {
@@ -75,7 +76,7 @@ fn pattern_ident(pat: &str) -> Option<String> {
 }
 
 /// `base` unless the file or the pattern already uses that identifier (then `base2`, …).
-fn fresh(base: &str, text: &str, pattern: &str) -> String {
+pub fn fresh(base: &str, text: &str, pattern: &str) -> String {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     let used = |n: &str| {
         pattern.split(|c: char| !is_ident(c)).any(|w| w == n)

@@ -2,7 +2,7 @@
 //! and the tracer the old `install_*` call returned (so the forms are the OTLP metrics/logs
 //! ones, and `trace.rs` needs nothing from placement).
 
-use crate::otel::exporter::Signal;
+use crate::otel::exporter::{ExporterConfig, Signal};
 use crate::otel::imports::ImportPlan;
 use crate::otel::trace::{render_tracer, Returns, TracePipeline};
 
@@ -14,8 +14,8 @@ impl ProviderParts for TracePipeline {
         &[]
     }
 
-    fn exporter(&self, names: &mut ImportPlan<'_>, indent: &str, le: &str) -> String {
-        self.exporter.render(Signal::Span, names, indent, le)
+    fn exporter_model(&self) -> (&ExporterConfig, Signal) {
+        (&self.exporter, Signal::Span)
     }
 
     fn provider(
@@ -28,8 +28,8 @@ impl ProviderParts for TracePipeline {
         let setup = self
             .render_processor(names, exporter, indent, le)
             .map(|p| format!("let batch_processor = {p};"));
-        let provider = self.render_provider(names, exporter, indent, le);
-        (setup.into_iter().collect(), provider)
+        let (more, provider) = self.render_provider_parts(names, exporter, indent, le);
+        (setup.into_iter().chain(more).collect(), provider)
     }
 
     fn derived(

@@ -23,14 +23,17 @@ use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
     ParsedRust,
 };
-use crate::otel::chain::{follow_local, stmt_range, Chain, Link};
+use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
+use crate::otel::conditional_links::ConditionalLinks;
+use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
 use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
 
+use super::conditional::conditional_setters;
 use super::expression::expression;
-use super::parts::register_call;
+use super::parts::{register_call, ProviderParts};
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
-use super::statement::{statements, StatementBinding};
+use super::statement::{fresh, statements, StatementBinding};
 
 /// Result adapters that only touch the error side; statements keep them after the exporter's
 /// `build()` (whose error type is the old one, `TraceError`).
@@ -75,12 +78,9 @@ const MAYBE_UNUSED: &[&str] = &[
     "opentelemetry_sdk::trace::config",
     "opentelemetry_sdk::trace::Config",
     "opentelemetry_sdk::trace::BatchConfig",
-    "opentelemetry_otlp::TonicExporterBuilder",
-    "opentelemetry_otlp::HttpExporterBuilder",
     "opentelemetry_otlp::ExportConfig",
     "opentelemetry_otlp::Protocol",
     "opentelemetry_otlp::new_pipeline",
-    "opentelemetry_otlp::new_exporter",
     "opentelemetry_jaeger",
     "opentelemetry_jaeger::new_agent_pipeline",
     "opentelemetry_jaeger::new_collector_pipeline",
@@ -121,7 +121,7 @@ pub fn rewrite_file<'c>(
     d.visit_file(rust.syntax);
     if !d.out.edits.is_empty() {
         let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
-        for path in MAYBE_UNUSED {
+        for path in MAYBE_UNUSED.iter().chain(OLD_BUILDER_ITEMS) {
             cleanup.remove_if_unused(path);
         }
         d.plans.add(cleanup);
@@ -191,7 +191,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                     continue;
                 }
                 let pat = text_of(self.file(), &local.pat).to_string();
-                self.place_statements(stmt, found.links, &[], pat, tail);
+                self.place_statements(stmt, (found.links, Vec::new()), &[], pat, tail);
                 continue;
             }
             self.let_builder(stmts, i, local);
@@ -266,30 +266,37 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let consumer = &stmts[consumer_idx];
         // The consumer must use the local exactly once, as the root of a terminal chain.
-        let mut finder = LocalTerminal {
-            name: &name,
-            found: None,
-            uses: 0,
-        };
-        finder.visit_stmt(consumer);
+        let found = local_terminal(consumer, &name, TERMINALS);
         let count = count_ident(consumer, &name);
-        let Some(terminal_expr) = finder.found.filter(|_| count == 1) else {
+        let Some(terminal_expr) = found.filter(|_| count == 1) else {
             return report(self, "used in a way this tool cannot follow");
         };
         let mut links = head.links.clone();
         let mut delete = vec![stmt_of(stmts, local)];
         let mut conditional_drops = Vec::new();
+        let mut conditional = Vec::new();
         for r in &followed.reassignments {
             if r.conditional {
-                if r.links.iter().all(|l| self.syntax.removable(&l.name)) {
+                // An `if` that also does something else is not deleted.
+                if r.only_assignments() && r.links.iter().all(|l| self.syntax.removable(&l.name)) {
                     conditional_drops.push(r);
                     delete.push(r.stmt);
                     continue;
                 }
-                return report(
-                    self,
-                    "extended inside a condition with options that still exist",
-                );
+                let at = stmts.iter().position(|s| std::ptr::eq(s, r.stmt));
+                let setters = at.and_then(|at| {
+                    let imports = self.rust.imports;
+                    conditional_setters(self.file(), imports, stmts, (at, consumer_idx), r)
+                });
+                let Some(setters) = setters else {
+                    return report(
+                        self,
+                        "extended inside a condition with options this tool cannot carry over under that condition",
+                    );
+                };
+                conditional.push(setters);
+                delete.push(r.stmt);
+                continue;
             }
             links.extend(r.links.iter().cloned());
             delete.push(r.stmt);
@@ -303,6 +310,13 @@ impl<'a, 'c> Driver<'a, 'c> {
             return;
         };
         links.extend(tail_chain.links[..=t].iter().cloned());
+        if !conditional.is_empty() && links.iter().any(|l| l.name == "with_trace_config") {
+            // The old call replaced the whole config under the condition.
+            return report(
+                self,
+                "given a trace config and another one under a condition (which replaced the first)",
+            );
+        }
         let terminal = tail_chain.links[t].call;
         self.handled.push(range_of(self.file(), terminal).start);
         for r in conditional_drops {
@@ -328,7 +342,8 @@ impl<'a, 'c> Driver<'a, 'c> {
             if let Some(ci) = &cl.init {
                 if let Some((_, tail)) = self.statement_tail(&ci.expr) {
                     let pat = text_of(self.file(), &cl.pat).to_string();
-                    self.place_statements(consumer, links, &delete_ranges, pat, tail);
+                    let site = (links, conditional);
+                    self.place_statements(consumer, site, &delete_ranges, pat, tail);
                     return;
                 }
             }
@@ -337,13 +352,13 @@ impl<'a, 'c> Driver<'a, 'c> {
             range_of(self.file(), tail_chain.root).start,
             range_of(self.file(), terminal).end,
         );
-        self.place_expression(terminal_range, links, &delete_ranges);
+        self.place_expression(terminal_range, (links, conditional), &delete_ranges);
     }
 
     fn parse(
         &mut self,
         names: &mut ImportPlan<'c>,
-        links: &[Link<'_>],
+        (links, conditional): (&[Link<'_>], Vec<ConditionalLinks>),
         site: TextRange,
     ) -> Option<Parsed> {
         let mut out = std::mem::take(&mut self.out);
@@ -353,15 +368,19 @@ impl<'a, 'c> Driver<'a, 'c> {
             site,
             out: &mut out,
         };
-        let parsed = self.syntax.parse(links, at);
+        let mut parsed = self.syntax.parse(links, at);
         self.out = out;
+        if let Some(p) = &mut parsed {
+            p.pipeline.conditional = conditional;
+            p.pipeline.conditional_builder = fresh("provider_builder", &self.file().text, "");
+        }
         parsed
     }
 
     fn place_statements(
         &mut self,
         stmt: &syn::Stmt,
-        links: Vec<Link<'_>>,
+        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalLinks>),
         deletes: &[TextRange],
         pat: String,
         tail: String,
@@ -369,7 +388,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         let file = self.file();
         let range = stmt_range(file, stmt);
         let mut names = self.names_at(range.start);
-        let Some(parsed) = self.parse(&mut names, &links, range) else {
+        let Some(parsed) = self.parse(&mut names, (&links, conditional), range) else {
             return;
         };
         let terminal = links.last().map(|l| range_of(file, l.call).start);
@@ -388,13 +407,26 @@ impl<'a, 'c> Driver<'a, 'c> {
             &indent,
             le,
         );
-        self.place(range, deletes, &parsed.carried, text, &indent, names);
+        let also = parsed.pipeline.local_edits(&mut names, le);
+        self.place(
+            range,
+            deletes,
+            &parsed.carried,
+            (text, also),
+            &indent,
+            names,
+        );
     }
 
-    fn place_expression(&mut self, range: TextRange, links: Vec<Link<'_>>, deletes: &[TextRange]) {
+    fn place_expression(
+        &mut self,
+        range: TextRange,
+        (links, conditional): (Vec<Link<'_>>, Vec<ConditionalLinks>),
+        deletes: &[TextRange],
+    ) {
         let file = self.file();
         let mut names = self.names_at(range.start);
-        let Some(parsed) = self.parse(&mut names, &links, range) else {
+        let Some(parsed) = self.parse(&mut names, (&links, conditional), range) else {
             return;
         };
         let indent = file.indent_at(range.start).to_string();
@@ -407,7 +439,15 @@ impl<'a, 'c> Driver<'a, 'c> {
             &indent,
             le,
         );
-        self.place(range, deletes, &parsed.carried, text, &indent, names);
+        let also = parsed.pipeline.local_edits(&mut names, le);
+        self.place(
+            range,
+            deletes,
+            &parsed.carried,
+            (text, also),
+            &indent,
+            names,
+        );
     }
 
     /// Puts the rendered `text` of the site at `range` in place: comments of the replaced
@@ -418,7 +458,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         range: TextRange,
         deletes: &[TextRange],
         carried: &[TextRange],
-        text: String,
+        (text, also): (String, Vec<(TextRange, String)>),
         indent: &str,
         names: ImportPlan<'c>,
     ) {
@@ -430,6 +470,7 @@ impl<'a, 'c> Driver<'a, 'c> {
             deletes,
             lead,
             text,
+            also,
         };
         place(self.file(), &mut self.out, placed, indent);
         self.syntax.after_rewrite(range, &mut self.out);
@@ -459,7 +500,8 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
                     Some(idx) => {
                         let terminal = chain.links[idx].call;
                         let range = range_of(self.file(), terminal);
-                        self.place_expression(range, chain.links[..=idx].to_vec(), &[]);
+                        let links = chain.links[..=idx].to_vec();
+                        self.place_expression(range, (links, Vec::new()), &[]);
                     }
                     // A pipeline head never installed here: the pipeline value escapes
                     // (returned, stored, passed on); its type has no 0.27 counterpart.
@@ -532,44 +574,6 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
             }
         }
     }
-}
-
-/// Finds `name.<…>.<terminal>(..)` inside a statement.
-struct LocalTerminal<'n, 'a> {
-    name: &'n str,
-    found: Option<&'a syn::Expr>,
-    uses: usize,
-}
-
-impl<'a> Visit<'a> for LocalTerminal<'_, 'a> {
-    fn visit_expr(&mut self, e: &'a syn::Expr) {
-        if self.found.is_none() {
-            if let syn::Expr::MethodCall(m) = e {
-                if TERMINALS.contains(&ident_str(&m.method).as_str()) {
-                    let c = Chain::read(e);
-                    if c.root_local().as_deref() == Some(self.name) {
-                        self.found = Some(e);
-                        self.uses += 1;
-                        return;
-                    }
-                }
-            }
-        }
-        syn::visit::visit_expr(self, e);
-    }
-}
-
-fn count_ident(stmt: &syn::Stmt, name: &str) -> usize {
-    fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
-        ts.into_iter()
-            .map(|tt| match tt {
-                proc_macro2::TokenTree::Ident(i) if i == name => 1,
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
-                _ => 0,
-            })
-            .sum()
-    }
-    walk(quote::ToTokens::to_token_stream(stmt), name)
 }
 
 fn stmt_of<'s>(stmts: &'s [syn::Stmt], local: &syn::Local) -> &'s syn::Stmt {

@@ -1,0 +1,291 @@
+//! An exporter a pipeline takes from a local: `let exporter = new_exporter().tonic()…;` (also
+//! `let mut` with later `exporter = exporter.with_x(..)`, also under `if`), or
+//! `let exporter = match proto { … => new_exporter().http()….into(), … }` (or `if`/`else`),
+//! then `….with_exporter(exporter)` in the same function.
+//!
+//! Followed only where provable: the local is bound in a block enclosing the site, every
+//! statement between uses it in a way this reader understands (a reassignment with options
+//! that keep their name on 0.27), and the statement holding the site names it exactly once.
+//! A single chain stays a 0.27 builder in the local and is built at the site (so the site's
+//! error handling applies to `.build()`); a `match`/`if` builds in every arm (0.27 builder
+//! types differ per transport) and the local holds the `Result` the site unwraps.
+
+use syn::visit::Visit;
+
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
+
+use super::chain::{count_ident, follow_local, mentions_ident, Chain};
+use super::exporter::{
+    unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
+};
+
+/// Old exporter builder types a local may be annotated with (the annotation goes).
+const OLD_BUILDER_TYPES: &[&str] = &[
+    "TonicExporterBuilder",
+    "HttpExporterBuilder",
+    "SpanExporterBuilder",
+    "MetricsExporterBuilder",
+    "LogExporterBuilder",
+];
+
+/// The exporter a pipeline's `with_exporter(<arg>)` takes from a local, when `arg` names one
+/// (`exporter` or `exporter.into()`) whose value this reader can follow; `None` otherwise (the
+/// caller reports the exporter as built elsewhere).
+pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<ExporterConfig> {
+    let name = local_name(arg)?;
+    let site = range_of(rust.file, arg).start;
+    let mut blocks = EnclosingBlocks {
+        file: rust.file,
+        offset: site,
+        found: Vec::new(),
+    };
+    blocks.visit_file(rust.syntax);
+    for stmts in blocks.found.iter().rev() {
+        let k = stmts
+            .iter()
+            .position(|s| contains(range_of(rust.file, s), site))?;
+        let Some(j) = stmts[..k].iter().rposition(|s| binds(s, &name)) else {
+            if stmts[..k].iter().any(|s| mentions_ident(s, &name)) {
+                return None;
+            }
+            continue;
+        };
+        return follow(rust, stmts, j, k, &name);
+    }
+    None
+}
+
+/// `exporter` or `exporter.into()`: the local's name.
+fn local_name(arg: &syn::Expr) -> Option<String> {
+    let chain = Chain::read(arg);
+    match chain.names().as_slice() {
+        [] | ["into"] => chain.root_local(),
+        _ => None,
+    }
+}
+
+/// Whether `stmt` is `let [mut] name [: T] = …;`.
+fn binds(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|i| i.ident == name))
+}
+
+fn pat_ident(pat: &syn::Pat) -> Option<&syn::PatIdent> {
+    match pat {
+        syn::Pat::Ident(i) if i.subpat.is_none() && i.by_ref.is_none() => Some(i),
+        syn::Pat::Type(t) => pat_ident(&t.pat),
+        _ => None,
+    }
+}
+
+/// The local bound at `stmts[j]`, consumed by `stmts[k]`.
+fn follow(
+    rust: ParsedRust<'_>,
+    stmts: &[syn::Stmt],
+    j: usize,
+    k: usize,
+    name: &str,
+) -> Option<ExporterConfig> {
+    let file = rust.file;
+    let syn::Stmt::Local(local) = &stmts[j] else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let followed = follow_local(stmts, j + 1, name);
+    if followed.consumer != Some(k) || count_ident(&stmts[k], name) != 1 {
+        return None;
+    }
+    let mut traits = Vec::new();
+    for link in followed.reassignments.iter().flat_map(|r| &r.links) {
+        let t = unchanged_option_trait(&link.name)?;
+        if !traits.contains(&t) {
+            traits.push(t);
+        }
+    }
+    let mut parts = Vec::new();
+    if let syn::Pat::Type(t) = &local.pat {
+        if !names_old_builder(rust.imports, &t.ty) {
+            return None;
+        }
+        parts.push(LocalPart {
+            range: TextRange::new(range_of(file, &*t.pat).end, range_of(file, &*t.ty).end),
+            edit: PartEdit::Delete,
+            indent: String::new(),
+        });
+    }
+    let (choice, chains) = exporter_value(file, rust.imports, &init.expr)?;
+    // A choice yields a `Result`, which the exporter options cannot extend.
+    if choice && !followed.reassignments.is_empty() {
+        return None;
+    }
+    parts.extend(chains);
+    Some(kept(name, choice, parts, traits))
+}
+
+/// An expression whose value is an old exporter: one chain (`false`), or a `match`/`if` whose
+/// arms are chains or diverge (`true`); the parts that re-render the chains.
+pub fn exporter_value(
+    file: &SourceFile,
+    imports: &ImportMap,
+    expr: &syn::Expr,
+) -> Option<(bool, Vec<LocalPart>)> {
+    let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
+        range,
+        indent: format!("{}    ", file.indent_at(range.start)),
+        edit: PartEdit::Chain(Box::new(chain)),
+    };
+    if let Some(chain) = exporter_chain(file, imports, expr) {
+        return Some((false, vec![part(chain)]));
+    }
+    let mut arms = Vec::new();
+    if !choice_arms(expr, &mut arms) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for arm in arms {
+        match exporter_chain(file, imports, arm) {
+            Some(chain) => parts.push(part(chain)),
+            None if diverges(arm) => {}
+            None => return None,
+        }
+    }
+    (!parts.is_empty()).then_some((true, parts))
+}
+
+fn kept(
+    name: &str,
+    built: bool,
+    parts: Vec<LocalPart>,
+    traits: Vec<&'static str>,
+) -> ExporterConfig {
+    // The site only names the local: the transport is the local's business.
+    ExporterConfig::kept(
+        Transport::Grpc,
+        KeptIn {
+            name: name.to_string(),
+            takes_moved_options: true,
+            built,
+            parts,
+            traits,
+        },
+    )
+}
+
+/// An old exporter chain, with a trailing `.into()` (into the old `SpanExporterBuilder` & co.)
+/// that the new chain drops: the range it replaces and its model.
+fn exporter_chain(
+    file: &SourceFile,
+    imports: &ImportMap,
+    expr: &syn::Expr,
+) -> Option<(TextRange, ExporterConfig)> {
+    let inner = match expr {
+        syn::Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() => &*m.receiver,
+        syn::Expr::Call(c) if c.args.len() == 1 && converts_to_old_builder(imports, &c.func) => {
+            &c.args[0]
+        }
+        e => e,
+    };
+    let cfg = ExporterConfig::parse(file, imports, inner)?;
+    Some((range_of(file, expr), cfg))
+}
+
+/// The values a `match` or `if`/`else` chooses between (a block's tail expression, through
+/// nested choices); `false` when one arm has no value this reader can see.
+fn choice_arms<'a>(expr: &'a syn::Expr, out: &mut Vec<&'a syn::Expr>) -> bool {
+    match expr {
+        syn::Expr::Match(m) => m.arms.iter().all(|a| value(&a.body, out)),
+        syn::Expr::If(i) => {
+            let Some((_, else_branch)) = &i.else_branch else {
+                return false;
+            };
+            block_value(&i.then_branch, out) && value(else_branch, out)
+        }
+        _ => false,
+    }
+}
+
+fn value<'a>(expr: &'a syn::Expr, out: &mut Vec<&'a syn::Expr>) -> bool {
+    match expr {
+        syn::Expr::Block(b) if b.label.is_none() => block_value(&b.block, out),
+        syn::Expr::Match(_) | syn::Expr::If(_) => choice_arms(expr, out),
+        e => {
+            out.push(e);
+            true
+        }
+    }
+}
+
+fn block_value<'a>(block: &'a syn::Block, out: &mut Vec<&'a syn::Expr>) -> bool {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => value(e, out),
+        _ => false,
+    }
+}
+
+/// An arm that never yields a value (`panic!(..)`, `unreachable!()`, `return …`).
+fn diverges(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Return(_) => true,
+        syn::Expr::Macro(m) => ["panic", "unreachable", "todo", "unimplemented"]
+            .iter()
+            .any(|n| m.mac.path.is_ident(n)),
+        _ => false,
+    }
+}
+
+/// `SpanExporterBuilder::from` (and its metrics and logs siblings).
+fn converts_to_old_builder(imports: &ImportMap, func: &syn::Expr) -> bool {
+    let syn::Expr::Path(p) = func else {
+        return false;
+    };
+    let mut ty = p.path.clone();
+    let last = ty.segments.pop().map(|s| s.into_value().ident);
+    if last.is_none_or(|i| i != "from") {
+        return false;
+    }
+    if let Some(s) = ty.segments.pop() {
+        ty.segments.push(s.into_value());
+    }
+    p.qself.is_none() && old_builder_path(imports, &ty)
+}
+
+pub fn old_builder_path(imports: &ImportMap, path: &syn::Path) -> bool {
+    OLD_BUILDER_TYPES
+        .iter()
+        .any(|t| imports.is(path, &["opentelemetry_otlp", t]))
+}
+
+/// Whether `ty` is one of the old `opentelemetry_otlp` exporter builder types.
+fn names_old_builder(imports: &ImportMap, ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else {
+        return false;
+    };
+    p.qself.is_none() && old_builder_path(imports, &p.path)
+}
+
+fn contains(range: TextRange, offset: usize) -> bool {
+    range.start <= offset && offset < range.end
+}
+
+/// The statement lists of the blocks that contain `offset`, outermost first.
+struct EnclosingBlocks<'a, 'f> {
+    file: &'f SourceFile,
+    offset: usize,
+    found: Vec<&'a [syn::Stmt]>,
+}
+
+impl<'a> Visit<'a> for EnclosingBlocks<'a, '_> {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        if contains(range_of(self.file, b), self.offset) {
+            self.found.push(&b.stmts);
+            syn::visit::visit_block(self, b);
+        }
+    }
+
+    fn visit_item(&mut self, i: &'a syn::Item) {
+        if contains(range_of(self.file, i), self.offset) {
+            syn::visit::visit_item(self, i);
+        }
+    }
+}

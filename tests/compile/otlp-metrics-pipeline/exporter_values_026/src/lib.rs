@@ -1,0 +1,183 @@
+#![deny(deprecated)]
+//! otlp 0.26 (opentelemetry 0.26): exporters kept in locals (also `let mut`, extended under a
+//! condition) and chosen by `match`/`if`, for traces, metrics and logs, a trace pipeline extended under a
+//! condition, and exporters from private helpers (issue 15 shapes 1-4).
+
+use std::time::Duration;
+
+use opentelemetry::logs::LogError;
+use opentelemetry::metrics::MetricsError;
+use opentelemetry::trace::TraceError;
+use opentelemetry_otlp::{Protocol, WithExportConfig};
+use opentelemetry_sdk::runtime;
+
+pub enum Wire {
+    Grpc,
+    Http,
+}
+
+pub fn tracer(endpoint: &str, timeout: Option<Duration>) -> Result<opentelemetry_sdk::trace::TracerProvider, TraceError> {
+    let mut exporter = opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint);
+    if let Some(timeout) = timeout {
+        exporter = exporter.with_timeout(timeout);
+    }
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
+pub fn chosen_tracer(wire: Wire, endpoint: &str) -> anyhow::Result<opentelemetry_sdk::trace::TracerProvider> {
+    let exporter: opentelemetry_otlp::SpanExporterBuilder = match wire {
+        Wire::Grpc => opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint).into(),
+        Wire::Http => opentelemetry_otlp::new_exporter()
+            .http()
+            .with_protocol(Protocol::HttpBinary)
+            .with_endpoint(format!("{endpoint}/v1/traces"))
+            .into(),
+    };
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
+/// A pipeline kept in a `let mut`, its sampler set only when configured (shape 4).
+pub fn sampled_tracer(endpoint: &str, ratio: Option<f64>) -> Result<opentelemetry_sdk::trace::TracerProvider, TraceError> {
+    let mut pipeline = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint));
+    if let Some(ratio) = ratio {
+        pipeline = pipeline.with_trace_config(
+            opentelemetry_sdk::trace::Config::default()
+                .with_sampler(opentelemetry_sdk::trace::Sampler::TraceIdRatioBased(ratio)),
+        );
+    }
+    pipeline.install_batch(runtime::Tokio)
+}
+
+pub fn meter_provider(endpoint: &str) -> Result<opentelemetry_sdk::metrics::SdkMeterProvider, MetricsError> {
+    let exporter = opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint);
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(exporter)
+        .with_period(Duration::from_secs(10))
+        .with_timeout(Duration::from_secs(5))
+        .build()
+}
+
+pub fn chosen_meter_provider(wire: Wire, endpoint: &str) -> Result<(), MetricsError> {
+    let exporter = if matches!(wire, Wire::Http) {
+        opentelemetry_otlp::MetricsExporterBuilder::from(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint))
+    } else {
+        opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint).into()
+    };
+    let provider = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(exporter)
+        .build()?;
+    drop(provider);
+    Ok(())
+}
+
+pub fn logger(endpoint: Option<String>) -> Result<opentelemetry_sdk::logs::LoggerProvider, LogError> {
+    let mut exporter = opentelemetry_otlp::new_exporter().tonic();
+    if let Some(endpoint) = endpoint {
+        exporter = exporter.with_endpoint(endpoint);
+    }
+    opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
+pub fn chosen_logger(endpoint: Option<&str>) {
+    let exporter: opentelemetry_otlp::LogExporterBuilder = match endpoint {
+        Some(endpoint) => opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint).into(),
+        None => opentelemetry_otlp::new_exporter().http().into(),
+    };
+    let _provider = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(exporter)
+        .install_simple()
+        .expect("log pipeline");
+}
+
+/// A private helper choosing the transport for traces (shape 2 with a choice).
+fn span_exporter(wire: &Wire, endpoint: &str) -> impl Into<opentelemetry_otlp::SpanExporterBuilder> {
+    match wire {
+        Wire::Grpc => opentelemetry_otlp::SpanExporterBuilder::from(
+            opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint),
+        ),
+        Wire::Http => opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint).into(),
+    }
+}
+
+pub fn helper_tracer(wire: Wire, endpoint: &str) -> anyhow::Result<opentelemetry_sdk::trace::TracerProvider> {
+    let tracer = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(span_exporter(&wire, endpoint))
+        .install_batch(runtime::Tokio)?;
+    Ok(tracer)
+}
+
+fn metric_exporter(endpoint: &str) -> opentelemetry_otlp::TonicExporterBuilder {
+    opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint)
+}
+
+pub fn helper_meter_provider(endpoint: &str) -> Result<opentelemetry_sdk::metrics::SdkMeterProvider, MetricsError> {
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(metric_exporter(endpoint))
+        .build()
+}
+
+fn log_exporter() -> opentelemetry_otlp::HttpExporterBuilder {
+    opentelemetry_otlp::new_exporter().http()
+}
+
+pub fn helper_logs() -> Result<(), LogError> {
+    let _logs = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(log_exporter())
+        .install_simple()?;
+    Ok(())
+}
+
+/// Metrics and logs pipelines assembled in a local, then built.
+pub fn pipelines_in_locals(endpoint: &str) -> anyhow::Result<opentelemetry_sdk::metrics::SdkMeterProvider> {
+    let mut metrics = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint));
+    metrics = metrics.with_period(Duration::from_secs(20));
+    let provider = metrics.build()?;
+    let logging = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint));
+    let _logs = logging.install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
+/// Metrics and logs pipelines extended under conditions (shape 4).
+pub fn conditional_pipelines(fast: bool, resource: Option<opentelemetry_sdk::Resource>) -> anyhow::Result<()> {
+    let mut metrics = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic());
+    if fast {
+        metrics = metrics.with_period(Duration::from_secs(1));
+    }
+    if let Some(resource) = resource.clone() {
+        metrics = metrics.with_resource(resource);
+    }
+    let provider = metrics.build()?;
+    drop(provider);
+    let mut logging = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic());
+    if let Some(resource) = resource {
+        logging = logging.with_resource(resource);
+    }
+    let _logs = logging.install_simple()?;
+    Ok(())
+}

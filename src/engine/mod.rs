@@ -23,6 +23,7 @@ pub mod changes;
 pub mod config;
 pub mod containment;
 pub mod context;
+pub mod coverage;
 pub mod diff;
 pub mod discover;
 pub mod edit;

@@ -30,6 +30,7 @@ use crate::commands::adopt;
 use crate::commands::verify::{self, VerifyReport};
 use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::containment::Containment;
+use crate::engine::coverage::Coverage;
 use crate::engine::discover::{is_deployment_file, walk};
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::fs;
@@ -367,6 +368,8 @@ pub struct BatchSummary {
     pub by_severity: SeverityCounts,
     pub suppressed: usize,
     pub errors: usize,
+    /// Old-API sites before the run and what became of them, over all repositories.
+    pub coverage: Coverage,
     /// Repositories per verify result (`compiles`, `fails`, `error`); empty without `--verify`.
     pub verify: BTreeMap<String, usize>,
     /// Service names seen in the migrated code, across repositories.
@@ -399,6 +402,7 @@ pub fn report<'a>(runs: &'a [RepoRun], opts: &BatchOptions) -> BatchReport<'a> {
         s.files_written += r.written;
         s.findings += rs.findings;
         s.by_severity.add(&rs.by_severity);
+        s.coverage.add(&rs.coverage);
         s.suppressed += rs.suppressed;
         s.errors += rs.errors;
         for (t, n) in edits_of(&r.report) {

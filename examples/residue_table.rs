@@ -223,6 +223,14 @@ fn surface(krate: &str, src: &Path) -> Surface {
                 .or_else(|| modules.contains_key(&rel.join("::")).then_some("mod"));
             // A re-export from another crate is kept as an item of unknown kind.
             items.insert(name.clone(), kind.unwrap_or("use"));
+            // A re-exported type brings its associated functions along.
+            if let Some((pm, _)) = modules.get(&parent.join("::")) {
+                let type_prefix = format!("{}::", last[0]);
+                for assoc in pm.associated.iter().filter(|a| a.starts_with(&type_prefix)) {
+                    let function = &assoc[type_prefix.len()..];
+                    items.insert(format!("{name}::{function}"), "assoc");
+                }
+            }
         }
         for glob in &m.globs {
             let rel = crate_relative(path, glob, krate).unwrap();

@@ -59,6 +59,12 @@ pub trait Transform: Sync + Send {
         let _ = (text, kind, package, project);
         true
     }
+    /// Whether the transform measures the run ([`Outcome::old_sites_before`]): it then runs on
+    /// every file whose original text it wanted, even when the transforms before it left
+    /// nothing it wants in the current text.
+    fn measures_original(&self) -> bool {
+        false
+    }
     fn run(&self, cx: &FileContext<'_>) -> Outcome;
 }
 

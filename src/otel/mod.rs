@@ -56,6 +56,7 @@ pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
+pub mod residue;
 pub mod runtime;
 pub mod scope;
 pub mod trace;

@@ -62,9 +62,14 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
         Ok(parsed) => parsed,
         Err(e) => return unparsable_input(input, e),
     };
-    let mut rewrite = Rewrite::new(original.clone(), parsed);
-    for t in input.transforms {
-        if input.wants(*t, &rewrite.current.text) {
+    let measured: Vec<bool> = input
+        .transforms
+        .iter()
+        .map(|t| t.measures_original() && input.wants(*t, &original.text))
+        .collect();
+    let mut rewrite = Rewrite::new(original, parsed);
+    for (t, measured) in input.transforms.iter().zip(measured) {
+        if measured || input.wants(*t, &rewrite.current.text) {
             rewrite.run(input, *t);
         }
     }

@@ -1,0 +1,136 @@
+//! # residue
+//!
+//! ## What it does
+//! Runs last, after every transform, and reports each old OpenTelemetry or `metrics` item the
+//! migrated file still uses: nothing old is left behind without a word. A use of an item the
+//! target version no longer has is an `error` at its exact line and column; a builder setter
+//! that may live on in a trait is a `warning`. A site another transform already reported (an
+//! overlapping finding) is not reported twice. It also counts the sites of the original file:
+//! the coverage line (`old-API sites before → migrated / reported / left with a note`).
+//!
+//! The table (`src/otel/residue/`): the public items of every supported old version absent from
+//! the target (generated from the published sources by `scripts/residue-table.sh`), and
+//! hand-written call shapes the item diff cannot see (`.init()` on instrument builders,
+//! `counter!(name, value)`, crates gone as a whole), each with its source.
+//!
+//! ## Before
+//! ```rust,ignore
+//! let unit = opentelemetry::metrics::Unit::new("ms"); // no transform migrates this
+//! ```
+//!
+//! ## After
+//! ```text
+//! error[residue]: `opentelemetry::metrics::Unit` (struct) is gone in opentelemetry 0.27 (last in 0.23.0); this use was not migrated
+//! ```
+//!
+//! ## Not rewritten
+//! Nothing: it only reports. Packages whose crates are already on the target are not scanned;
+//! code inside the OpenTelemetry crates themselves never matches (it names its items through
+//! `crate::`). Items reached through a glob import, and method calls whose receiver type the
+//! scan cannot see, are not found.
+//!
+//! ## Safety
+//! No edits. `// otel-migrate: allow(residue)` keeps an intended site.
+
+use crate::engine::context::PackageInfo;
+use crate::engine::finding::RawFinding;
+use crate::engine::syntax::{ImportMap, ParsedRust};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::residue::{might_have_sites, scan, OldVersions, SCANNED_CRATES};
+
+pub struct Residue;
+
+/// The scanned crates the package has on an old version.
+fn old_versions(package: &PackageInfo) -> OldVersions {
+    let mut v = OldVersions::default();
+    for (krate, _) in SCANNED_CRATES {
+        if let (Some(version), Some(code)) = (package.version(krate), package.code_name_of(krate)) {
+            v.add(&code, krate, version);
+        }
+    }
+    v
+}
+
+impl Transform for Residue {
+    fn id(&self) -> &'static str {
+        "residue"
+    }
+
+    fn description(&self) -> &'static str {
+        "reports every old OpenTelemetry/metrics item left after the migration (and counts the coverage)"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &[
+            "opentelemetry",
+            "otel",
+            "otlp",
+            "metrics",
+            "counter!",
+            "gauge!",
+            "histogram!",
+        ]
+    }
+
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| !old_versions(p).is_empty())
+    }
+
+    fn wants(
+        &self,
+        text: &str,
+        _kind: FileKind,
+        _package: Option<&PackageInfo>,
+        _project: &crate::engine::context::Project,
+    ) -> bool {
+        might_have_sites(text)
+    }
+
+    fn measures_original(&self) -> bool {
+        true
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let Some(package) = cx.package else {
+            return Outcome::default();
+        };
+        let versions = old_versions(package);
+        let left = scan(cx.rust(), &versions);
+        let before = if cx.original.text == cx.file.text {
+            left.len()
+        } else {
+            sites_in_original(cx, &versions)
+        };
+        let mut out = Outcome {
+            old_sites_before: Some(before),
+            ..Outcome::default()
+        };
+        for site in left {
+            out.findings.push(
+                RawFinding::new(site.range, site.severity, site.message)
+                    .with_suggestion(site.suggestion)
+                    .about_item(site.item)
+                    .left_behind(),
+            );
+        }
+        out
+    }
+}
+
+/// The sites of the text as the user wrote it (a file a transform changed).
+fn sites_in_original(cx: &FileContext<'_>, versions: &OldVersions) -> usize {
+    let Ok(syntax) = cx.original.parse_rust() else {
+        return 0;
+    };
+    let imports = ImportMap::of_file(&syntax);
+    let rust = ParsedRust {
+        file: cx.original,
+        syntax: &syntax,
+        imports: &imports,
+    };
+    scan(rust, versions).len()
+}

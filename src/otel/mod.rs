@@ -10,6 +10,8 @@
 //! - [`deps`]: which version a manifest entry will have once the manifest transforms ran.
 //! - [`metrics_facade`]: the `metrics` crate: which macro or item a path names, the 0.21 macro
 //!   table, which metrics minor each exporter release is built on.
+//! - [`residue`]: the old items the target no longer has (generated from the published sources,
+//!   plus hand-written call shapes) and the scan that finds the ones a migrated file still uses.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
 //!
 //! Models of old pipelines, read from chains and rendered for 0.27:

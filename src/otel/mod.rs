@@ -10,6 +10,7 @@
 //! - [`deps`]: which version a manifest entry will have once the manifest transforms ran.
 //! - [`metrics_facade`]: the `metrics` crate: which macro or item a path names, the 0.21 macro
 //!   table, which metrics minor each exporter release is built on.
+//! - [`instruments`]: the meter's instrument-builder methods.
 //! - [`residue`]: the old items the target no longer has (generated from the published sources,
 //!   plus hand-written call shapes) and the scan that finds the ones a migrated file still uses.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
@@ -52,6 +53,7 @@ pub mod crates;
 pub mod deps;
 pub mod exporter;
 pub mod imports;
+pub mod instruments;
 pub mod logs;
 pub mod metrics;
 pub mod metrics_facade;

@@ -3,6 +3,7 @@
 //! the source that says so.
 
 use crate::engine::finding::Severity;
+use crate::otel::instruments::INSTRUMENT_BUILDERS;
 
 /// A crate that has no target version at all: every use of it is a site.
 pub(super) struct WholeCrate {
@@ -42,26 +43,6 @@ pub(super) struct MethodShape {
     pub message: &'static str,
     pub suggestion: &'static str,
 }
-
-/// The meter methods that return an instrument builder.
-const INSTRUMENT_BUILDERS: &[&str] = &[
-    "u64_counter",
-    "f64_counter",
-    "i64_up_down_counter",
-    "f64_up_down_counter",
-    "u64_histogram",
-    "f64_histogram",
-    "u64_gauge",
-    "f64_gauge",
-    "i64_gauge",
-    "u64_observable_counter",
-    "f64_observable_counter",
-    "i64_observable_up_down_counter",
-    "f64_observable_up_down_counter",
-    "u64_observable_gauge",
-    "f64_observable_gauge",
-    "i64_observable_gauge",
-];
 
 pub(super) const METHOD_SHAPES: &[MethodShape] = &[
     // https://github.com/open-telemetry/opentelemetry-rust/blob/v0.27.0/opentelemetry/CHANGELOG.md

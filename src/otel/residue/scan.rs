@@ -2,6 +2,8 @@
 //! paths and the parsable parts of macro bodies), every `use` leaf, the hand-written method and
 //! macro shapes.
 
+use std::collections::HashMap;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
@@ -32,6 +34,7 @@ pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
         imports: rust.imports,
         versions,
         sites: Vec::new(),
+        chains: HashMap::new(),
     };
     s.visit_file(rust.syntax);
     s.sites
@@ -46,6 +49,9 @@ struct Scan<'a> {
     imports: &'a ImportMap,
     versions: &'a OldVersions,
     sites: Vec<Site>,
+    /// The whole chain a root path starts (`new_pipeline()…install_batch(..)`), by the start
+    /// of the path: a site at a chain's root covers every call in it.
+    chains: HashMap<usize, TextRange>,
 }
 
 impl Scan<'_> {
@@ -75,6 +81,10 @@ impl Scan<'_> {
                     target_of(krate),
                     entry.last
                 ),
+            };
+            let range = match self.chains.get(&range.start) {
+                Some(chain) if chain.end > range.end => *chain,
+                _ => range,
             };
             self.sites.push(Site {
                 range,
@@ -258,6 +268,13 @@ impl<'ast> Visit<'ast> for Scan<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        // The outermost call of a chain is visited first: it gives the chain's extent.
+        if let Some(root) = Chain::read_call(call).root_path() {
+            let whole = range_of(self.file, call);
+            self.chains
+                .entry(range_of(self.file, root).start)
+                .or_insert(whole);
+        }
         self.check_method_shape(call);
         self.check_setter(call);
         syn::visit::visit_expr_method_call(self, call);

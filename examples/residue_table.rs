@@ -1,6 +1,7 @@
 //! Generates `src/otel/residue/removed.txt`, the generated half of the residue table: the public
 //! paths (modules, types, traits, functions, constants, macros and the associated functions of
-//! types that survive) of every supported old version of a crate that the target version no
+//! types that survive) and the Cargo features (`crate/feature`, implicit ones of optional
+//! dependencies included) of every supported old version of a crate that the target version no
 //! longer has. Run by `scripts/residue-table.sh`, which fetches the sources; by hand:
 //!
 //! `cargo run --example residue_table -- <crate_code_name> <target_src_dir> <old_version>=<old_src_dir>...`
@@ -272,17 +273,54 @@ fn surface(krate: &str, src: &Path) -> Surface {
     s
 }
 
+/// The features of a crate version: its `[features]` and the implicit feature of every optional
+/// dependency no feature names as `dep:<name>`.
+fn features(src: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(src.join("Cargo.toml")).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    let declared = doc.get("features").and_then(|f| f.as_table());
+    let mut out: BTreeSet<String> = declared
+        .map(|f| f.keys().cloned().collect())
+        .unwrap_or_default();
+    let dep_refs: BTreeSet<String> = declared
+        .into_iter()
+        .flat_map(|f| f.values())
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .filter_map(|v| v.as_str()?.strip_prefix("dep:").map(str::to_string))
+        .collect();
+    for key in ["dependencies", "build-dependencies"] {
+        let Some(deps) = doc.get(key).and_then(|d| d.as_table()) else {
+            continue;
+        };
+        for (name, dep) in deps {
+            let optional = dep.get("optional").and_then(|o| o.as_bool()) == Some(true);
+            if optional && !dep_refs.contains(name) {
+                out.insert(name.clone());
+            }
+        }
+    }
+    out
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [krate, target, olds @ ..] = args.as_slice() else {
         eprintln!("usage: residue_table <crate_code_name> <target_src_dir> <version>=<src_dir>...");
         std::process::exit(2);
     };
+    let target_features = features(Path::new(target));
     let target = surface(krate, Path::new(target));
     // path → (kind, first version, last version)
     let mut removed: BTreeMap<String, (&'static str, String, String)> = BTreeMap::new();
     for old in olds {
         let (version, dir) = old.split_once('=').expect("<version>=<src_dir>");
+        for feature in features(Path::new(dir)).difference(&target_features) {
+            removed
+                .entry(format!("{krate}/{feature}"))
+                .and_modify(|e| e.2 = version.to_string())
+                .or_insert(("feature", version.to_string(), version.to_string()));
+        }
         for (path, kind) in surface(krate, Path::new(dir)).items {
             let module = path.rsplit_once("::").map_or("", |(m, _)| m);
             let module = module.strip_prefix(krate).unwrap_or(module);

@@ -8,8 +8,11 @@
 //! overlapping finding) is not reported twice. It also counts the sites of the original file:
 //! the coverage line (`old-API sites before → migrated / reported / left with a note`).
 //!
-//! The table (`src/otel/residue/`): the public items of every supported old version absent from
-//! the target (generated from the published sources by `scripts/residue-table.sh`), and
+//! In `Cargo.toml`, a feature the target version of its crate no longer has is an `error` at the
+//! feature.
+//!
+//! The table (`src/otel/residue/`): the public items and Cargo features of every supported old
+//! version absent from the target (generated from the published sources by `scripts/residue-table.sh`), and
 //! hand-written call shapes the item diff cannot see (`.init()` on instrument builders,
 //! `counter!(name, value)`, crates gone as a whole), each with its source.
 //!
@@ -34,9 +37,10 @@
 
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::RawFinding;
+use crate::engine::manifest::Manifest;
 use crate::engine::syntax::{ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::residue::{might_have_sites, scan, OldVersions, SCANNED_CRATES};
+use crate::otel::residue::{feature_sites, might_have_sites, scan, OldVersions, SCANNED_CRATES};
 
 pub struct Residue;
 
@@ -62,6 +66,10 @@ impl Transform for Residue {
 
     fn kind(&self) -> FileKind {
         FileKind::Rust
+    }
+
+    fn scans(&self, kind: FileKind) -> bool {
+        matches!(kind, FileKind::Rust | FileKind::Manifest)
     }
 
     fn needles(&self) -> &'static [&'static str] {
@@ -98,12 +106,24 @@ impl Transform for Residue {
         let Some(package) = cx.package else {
             return Outcome::default();
         };
-        let versions = old_versions(package);
-        let left = scan(cx.rust(), &versions);
-        let before = if cx.original.text == cx.file.text {
-            left.len()
-        } else {
-            sites_in_original(cx, &versions)
+        let (left, before) = match cx.manifest {
+            Some(manifest) => {
+                let Ok(original) = Manifest::parse(&cx.original.path, &cx.original.text) else {
+                    return Outcome::default();
+                };
+                let before = feature_sites(&original, &original).len();
+                (feature_sites(manifest, &original), before)
+            }
+            None => {
+                let versions = old_versions(package);
+                let left = scan(cx.rust(), &versions);
+                let before = if cx.original.text == cx.file.text {
+                    left.len()
+                } else {
+                    sites_in_original(cx, &versions)
+                };
+                (left, before)
+            }
         };
         let mut out = Outcome {
             old_sites_before: Some(before),

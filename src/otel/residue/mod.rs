@@ -4,13 +4,16 @@
 //!   supported old version absent from the target, read from the published sources);
 //! - [`hand_written`]: changed call shapes the item diff cannot see, each with its source.
 //!
-//! [`scan`] finds the sites in a parsed file: *uses* that resolve (through imports, aliases and
+//! [`feature_sites`] finds the removed Cargo features a manifest still asks for; [`scan`] finds
+//! the sites in a parsed file: *uses* that resolve (through imports, aliases and
 //! renamed dependencies) to a table item of a crate the package has on an old version. Code
 //! inside the crates themselves never matches: they name their items through `crate::`.
 
+mod features;
 mod hand_written;
 mod scan;
 mod table;
 
+pub use features::feature_sites;
 pub use scan::{scan, Site};
 pub use table::{might_have_sites, OldVersions, SCANNED_CRATES};

@@ -29,7 +29,10 @@ pub(super) struct Entry {
 }
 
 pub(super) struct Table {
+    /// Items by resolved path (`opentelemetry::metrics::Unit`).
     pub removed: HashMap<String, Entry>,
+    /// Cargo features by `crate/feature` (`opentelemetry_otlp/grpc-sys`).
+    pub features: HashMap<String, Entry>,
     pub methods: &'static [MethodShape],
     pub macros: &'static [MacroShape],
     /// Every name a site can be spelled with: the prefilter.
@@ -38,6 +41,7 @@ pub(super) struct Table {
 
 pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut removed = HashMap::new();
+    let mut features = HashMap::new();
     for line in include_str!("removed.txt").lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
@@ -51,7 +55,11 @@ pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
             last: Version::parse(last).expect("removed.txt: a version"),
             message: None,
         };
-        removed.insert(path.to_string(), entry);
+        if path.contains('/') {
+            features.insert(path.to_string(), entry);
+        } else {
+            removed.insert(path.to_string(), entry);
+        }
     }
     for krate in WHOLE_CRATES {
         removed.insert(
@@ -66,6 +74,11 @@ pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut names: Vec<String> = removed
         .keys()
         .map(|p| p.rsplit("::").next().unwrap().to_string())
+        .chain(
+            features
+                .keys()
+                .map(|f| f.rsplit('/').next().unwrap().to_string()),
+        )
         .chain(METHOD_SHAPES.iter().map(|m| m.method.to_string()))
         .chain(MACRO_SHAPES.iter().map(|m| format!("{}!", m.name)))
         .collect();
@@ -73,6 +86,7 @@ pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
     names.dedup();
     Table {
         removed,
+        features,
         methods: METHOD_SHAPES,
         macros: MACRO_SHAPES,
         prefilter: AhoCorasick::new(names).expect("valid patterns"),

@@ -300,3 +300,36 @@ fn check_fails_while_residue_remains_and_passes_once_it_is_allowed() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("1 allowed"), "{}", out.stderr);
 }
+
+#[test]
+fn a_public_user_type_left_unused_by_a_removed_impl_gets_a_note_at_its_definition() {
+    let lib = std::fs::read_to_string(
+        support::fixtures_dir().join("temporality/match_per_kind.input.rs"),
+    )
+    .unwrap();
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            &manifest("opentelemetry = \"0.24\"\nopentelemetry_sdk = { version = \"0.24\", features = [\"metrics\"] }\n"),
+        ),
+        ("src/lib.rs", &lib),
+    ]);
+    let result = tree.run();
+    let path = tree.path("src/lib.rs");
+    let output = &result.files.iter().find(|f| f.path == path).unwrap().output;
+    assert!(output.contains("pub struct LowMemory;") && !output.contains("for LowMemory"));
+    let notes: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.transform == "residue" && f.severity == Severity::Note)
+        .collect();
+    assert_eq!(notes.len(), 1, "{:#?}", result.findings);
+    assert_eq!((notes[0].line, notes[0].column), (4, 12));
+    assert!(
+        notes[0].message.contains("`LowMemory` implemented"),
+        "{}",
+        notes[0].message
+    );
+    // Not an old-API site: the coverage counts the impls' items, not the type.
+    assert_eq!(result.coverage.note, 0);
+}

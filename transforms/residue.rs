@@ -8,6 +8,10 @@
 //! overlapping finding) is not reported twice. It also counts the sites of the original file:
 //! the coverage line (`old-API sites before → migrated / reported / left with a note`).
 //!
+//! A public user type that implemented a removed SDK trait (a user's `DeltaTemporalitySelector`)
+//! and that nothing in the file names once a transform removed the impl gets a `note` at its
+//! definition (a private one is deleted with its impl by `temporality`).
+//!
 //! In `Cargo.toml`, a feature the target version of its crate no longer has is an `error` at the
 //! feature.
 //!
@@ -38,9 +42,12 @@
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::RawFinding;
 use crate::engine::manifest::Manifest;
+use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::residue::{feature_sites, might_have_sites, scan, OldVersions, SCANNED_CRATES};
+use crate::otel::residue::{
+    feature_sites, might_have_sites, orphaned_types, scan, OldVersions, SCANNED_CRATES,
+};
 
 pub struct Residue;
 
@@ -106,6 +113,8 @@ impl Transform for Residue {
         let Some(package) = cx.package else {
             return Outcome::default();
         };
+        // Types a removed trait impl left unused: notes, not old-API sites.
+        let mut orphans = Vec::new();
         let (left, before) = match cx.manifest {
             Some(manifest) => {
                 let Ok(original) = Manifest::parse(&cx.original.path, &cx.original.text) else {
@@ -120,7 +129,18 @@ impl Transform for Residue {
                 let before = if cx.original.text == cx.file.text {
                     left.len()
                 } else {
-                    sites_in_original(cx, &versions)
+                    match parse(cx.original) {
+                        Some((syntax, imports)) => {
+                            let original = ParsedRust {
+                                file: cx.original,
+                                syntax: &syntax,
+                                imports: &imports,
+                            };
+                            orphans = orphaned_types(original, cx.rust(), &versions);
+                            scan(original, &versions).len()
+                        }
+                        None => 0,
+                    }
                 };
                 (left, before)
             }
@@ -137,20 +157,20 @@ impl Transform for Residue {
                     .left_behind(),
             );
         }
+        for site in orphans {
+            out.findings.push(
+                RawFinding::new(site.range, site.severity, site.message)
+                    .with_suggestion(site.suggestion)
+                    .about_item(site.item),
+            );
+        }
         out
     }
 }
 
-/// The sites of the text as the user wrote it (a file a transform changed).
-fn sites_in_original(cx: &FileContext<'_>, versions: &OldVersions) -> usize {
-    let Ok(syntax) = cx.original.parse_rust() else {
-        return 0;
-    };
+/// The text as the user wrote it, parsed (a file a transform changed).
+fn parse(original: &SourceFile) -> Option<(syn::File, ImportMap)> {
+    let syntax = original.parse_rust().ok()?;
     let imports = ImportMap::of_file(&syntax);
-    let rust = ParsedRust {
-        file: cx.original,
-        syntax: &syntax,
-        imports: &imports,
-    };
-    scan(rust, versions).len()
+    Some((syntax, imports))
 }

@@ -4,16 +4,18 @@
 //!   supported old version absent from the target, read from the published sources);
 //! - [`hand_written`]: changed call shapes the item diff cannot see, each with its source.
 //!
-//! [`feature_sites`] finds the removed Cargo features a manifest still asks for; [`scan`] finds
+//! [`orphaned_types`] finds the user types a removed trait impl left unused. [`feature_sites`] finds the removed Cargo features a manifest still asks for; [`scan`] finds
 //! the sites in a parsed file: *uses* that resolve (through imports, aliases and
 //! renamed dependencies) to a table item of a crate the package has on an old version. Code
 //! inside the crates themselves never matches: they name their items through `crate::`.
 
 mod features;
 mod hand_written;
+mod orphans;
 mod scan;
 mod table;
 
 pub use features::feature_sites;
+pub use orphans::orphaned_types;
 pub use scan::{scan, Site};
 pub use table::{might_have_sites, OldVersions, SCANNED_CRATES};

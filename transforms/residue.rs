@@ -46,7 +46,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::residue::{
-    feature_sites, might_have_sites, orphaned_types, scan, OldVersions, SCANNED_CRATES,
+    feature_sites, might_have_sites, orphaned_types, scan, OldVersions, Site, SCANNED_CRATES,
 };
 
 pub struct Residue;
@@ -113,58 +113,73 @@ impl Transform for Residue {
         let Some(package) = cx.package else {
             return Outcome::default();
         };
-        // Types a removed trait impl left unused: notes, not old-API sites.
-        let mut orphans = Vec::new();
-        let (left, before) = match cx.manifest {
-            Some(manifest) => {
-                let Ok(original) = Manifest::parse(&cx.original.path, &cx.original.text) else {
-                    return Outcome::default();
-                };
-                let before = feature_sites(&original, &original).len();
-                (feature_sites(manifest, &original), before)
-            }
-            None => {
-                let versions = old_versions(package);
-                let left = scan(cx.rust(), &versions);
-                let before = if cx.original.text == cx.file.text {
-                    left.len()
-                } else {
-                    match parse(cx.original) {
-                        Some((syntax, imports)) => {
-                            let original = ParsedRust {
-                                file: cx.original,
-                                syntax: &syntax,
-                                imports: &imports,
-                            };
-                            orphans = orphaned_types(original, cx.rust(), &versions);
-                            scan(original, &versions).len()
-                        }
-                        None => 0,
-                    }
-                };
-                (left, before)
-            }
+        let scanned = match cx.manifest {
+            Some(manifest) => scan_manifest(cx, manifest),
+            None => scan_rust(cx, &old_versions(package)),
         };
         let mut out = Outcome {
-            old_sites_before: Some(before),
+            old_sites_before: Some(scanned.before),
             ..Outcome::default()
         };
-        for site in left {
-            out.findings.push(
-                RawFinding::new(site.range, site.severity, site.message)
-                    .with_suggestion(site.suggestion)
-                    .about_item(site.item)
-                    .left_behind(),
-            );
+        let finding = |site: Site| {
+            RawFinding::new(site.range, site.severity, site.message)
+                .with_suggestion(site.suggestion)
+                .about_item(site.item)
+        };
+        for site in scanned.left {
+            out.findings.push(finding(site).left_behind());
         }
-        for site in orphans {
-            out.findings.push(
-                RawFinding::new(site.range, site.severity, site.message)
-                    .with_suggestion(site.suggestion)
-                    .about_item(site.item),
-            );
-        }
+        out.findings.extend(scanned.notes.into_iter().map(finding));
         out
+    }
+}
+
+/// What the scan of one file found.
+#[derive(Default)]
+struct Scanned {
+    /// Old-API sites left in the current text.
+    left: Vec<Site>,
+    /// Old-API sites of the original text.
+    before: usize,
+    /// Advisory findings that are not old-API sites (user types left unused).
+    notes: Vec<Site>,
+}
+
+fn scan_manifest(cx: &FileContext<'_>, manifest: &Manifest) -> Scanned {
+    let Ok(original) = Manifest::parse(&cx.original.path, &cx.original.text) else {
+        return Scanned::default();
+    };
+    Scanned {
+        left: feature_sites(manifest, &original),
+        before: feature_sites(&original, &original).len(),
+        notes: Vec::new(),
+    }
+}
+
+fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
+    let left = scan(cx.rust(), versions);
+    if cx.original.text == cx.file.text {
+        return Scanned {
+            before: left.len(),
+            left,
+            notes: Vec::new(),
+        };
+    }
+    let Some((syntax, imports)) = parse(cx.original) else {
+        return Scanned {
+            left,
+            ..Scanned::default()
+        };
+    };
+    let original = ParsedRust {
+        file: cx.original,
+        syntax: &syntax,
+        imports: &imports,
+    };
+    Scanned {
+        left,
+        before: scan(original, versions).len(),
+        notes: orphaned_types(original, cx.rust(), versions),
     }
 }
 

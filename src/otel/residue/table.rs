@@ -146,3 +146,36 @@ pub(super) fn target_of(krate: &str) -> &'static str {
         .find(|(k, _)| *k == krate)
         .map_or("the target", |(_, t)| t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_entry_belongs_to_a_scanned_crate_and_an_old_version() {
+        assert!(TABLE.removed.len() > 100 && !TABLE.features.is_empty());
+        for (path, entry) in TABLE.removed.iter().chain(&TABLE.features) {
+            let krate = path.split([':', '/']).next().unwrap();
+            let (_, target) = SCANNED_CRATES
+                .iter()
+                .find(|(k, _)| *k == krate)
+                .unwrap_or_else(|| panic!("{path}: not a scanned crate"));
+            let target = Version::parse(&format!("{target}.0")).unwrap();
+            assert!(
+                entry.last < target,
+                "{path}: last {} is not old",
+                entry.last
+            );
+        }
+    }
+
+    #[test]
+    fn only_versions_older_than_the_target_are_kept() {
+        let mut v = OldVersions::default();
+        v.add("otel", "opentelemetry", &Version::new(0, 26, 0));
+        v.add("metrics", "metrics", &Version::new(0, 24, 1));
+        v.add("serde", "serde", &Version::new(0, 1, 0));
+        assert_eq!(v.of("otel").map(|(k, _)| k), Some("opentelemetry"));
+        assert!(v.of("metrics").is_none() && v.of("serde").is_none());
+    }
+}

@@ -1,9 +1,12 @@
 //! Nothing old is left without a word: one finding per site (same-site reports merged), the
 //! full span of a finding, and the dependency gate never silencing a package.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
-use otel_migrate::engine::finding::Finding;
+use otel_migrate::engine::coverage::Coverage;
+use otel_migrate::engine::finding::{Finding, Severity};
 use otel_migrate::engine::pipeline::{run, RunOptions, RunResult};
 use otel_migrate::engine::source::SourceFile;
 
@@ -67,7 +70,11 @@ fn two_transforms_reporting_one_site_give_one_finding_listing_both() {
     let handler = findings_at(&result, &lib, 4);
     assert_eq!(handler.len(), 1, "{handler:#?}");
     assert_eq!(handler[0].transform, "sdk-api-renames");
-    assert_eq!(handler[0].transforms, ["sdk-api-renames", "tracing-bridge"]);
+    // The residue scan finds the removed item too: folded into the same site.
+    assert_eq!(
+        handler[0].transforms,
+        ["sdk-api-renames", "tracing-bridge", "residue"]
+    );
     let logger = findings_at(&result, &lib, 5);
     assert_eq!(logger.len(), 1, "{logger:#?}");
     assert_eq!(logger[0].transform, "otlp-logs-pipeline");
@@ -78,7 +85,7 @@ fn two_transforms_reporting_one_site_give_one_finding_listing_both() {
     let source = SourceFile::new(&lib, REMOVED_GLOBALS.to_string());
     let shown = handler[0].render(Some(&source), false);
     assert!(
-        shown.contains("also reported by: tracing-bridge"),
+        shown.contains("also reported by: tracing-bridge, residue"),
         "{shown}"
     );
 }
@@ -198,4 +205,129 @@ fn a_package_declaring_the_crate_is_migrated_without_the_gate_warning() {
         result.findings
     );
     assert!(result.files.iter().any(|f| f.path == lib && f.changed()));
+}
+
+const OTEL_021: &str = "opentelemetry = { version = \"0.21\", features = [\"metrics\"] }\n";
+
+/// A file only the residue scan has anything to say about: no transform rewrites the
+/// `ExportError` trait (moved out of the API crate in 0.27).
+const EXPORT_ERROR_ONLY: &str = "use opentelemetry::metrics::Meter;\n\npub fn f(meter: &Meter) {\n    let _: Option<&dyn opentelemetry::ExportError> = None;\n    let _ = meter;\n}\n";
+
+#[test]
+fn a_removed_item_in_a_file_no_transform_touches_is_a_finding_at_its_line() {
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_021)),
+        ("src/lib.rs", EXPORT_ERROR_ONLY),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    let file = result.files.iter().find(|f| f.path == lib).unwrap();
+    assert!(!file.changed(), "no transform rewrites this file");
+    let site = findings_at(&result, &lib, 4);
+    assert_eq!(site.len(), 1, "{:#?}", result.findings);
+    assert_eq!(site[0].transforms, ["residue"]);
+    assert_eq!(site[0].severity, Severity::Error);
+    assert_eq!(site[0].item.as_deref(), Some("opentelemetry::ExportError"));
+    assert_eq!((site[0].column, site[0].end_column), (24, 50));
+    assert_eq!(
+        result.coverage,
+        Coverage {
+            before: 1,
+            error: 1,
+            ..Coverage::default()
+        }
+    );
+}
+
+#[test]
+fn coverage_counts_the_sites_before_and_what_became_of_them() {
+    // `.init()` is migrated, `ExportError` is reported, the allowed `handle_error` is kept.
+    let lib = "use opentelemetry::{metrics::Meter, ExportError};\n\npub fn f(meter: &Meter) {\n    let _c = meter.u64_counter(\"c\").init();\n    // otel-migrate: allow(residue)\n    opentelemetry::global::handle_error(opentelemetry::global::Error::Other(String::new()));\n}\n";
+    let tree = Tree::new(&[("Cargo.toml", &manifest(OTEL_021)), ("src/lib.rs", lib)]);
+    let result = tree.run();
+    assert_eq!(
+        result.coverage,
+        Coverage {
+            before: 4,
+            migrated: 1,
+            error: 1,
+            allowed: 2,
+            ..Coverage::default()
+        },
+        "{:#?}",
+        result.findings
+    );
+    let report = otel_migrate::engine::report::RunReport::from_result(&result);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["summary"]["coverage"]["before"], 4);
+    assert_eq!(json["summary"]["coverage"]["migrated"], 1);
+    assert_eq!(
+        report.coverage_line(),
+        "otel-migrate: coverage: 4 old-API site(s) before → 1 migrated, 1 reported (1 error, 0 warning), 0 left with a note, 2 allowed"
+    );
+}
+
+#[test]
+fn check_fails_while_residue_remains_and_passes_once_it_is_allowed() {
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_021)),
+        ("src/lib.rs", EXPORT_ERROR_ONLY),
+    ]);
+    let check = |tree: &Tree| {
+        support::cli::run(
+            support::cli::bin()
+                .args(["check", "--only", "residue"])
+                .arg(&tree.root),
+        )
+    };
+    let out = check(&tree);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "coverage: 1 old-API site(s) before → 0 migrated, 1 reported (1 error, 0 warning)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let allowed = EXPORT_ERROR_ONLY.replace(
+        "    let _: Option<&dyn",
+        "    // otel-migrate: allow(residue)\n    let _: Option<&dyn",
+    );
+    std::fs::write(tree.path("src/lib.rs"), allowed).unwrap();
+    let out = check(&tree);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("1 allowed"), "{}", out.stderr);
+}
+
+#[test]
+fn a_public_user_type_left_unused_by_a_removed_impl_gets_a_note_at_its_definition() {
+    let lib = std::fs::read_to_string(
+        support::fixtures_dir().join("temporality/match_per_kind.input.rs"),
+    )
+    .unwrap();
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            &manifest("opentelemetry = \"0.24\"\nopentelemetry_sdk = { version = \"0.24\", features = [\"metrics\"] }\n"),
+        ),
+        ("src/lib.rs", &lib),
+    ]);
+    let result = tree.run();
+    let path = tree.path("src/lib.rs");
+    let output = &result.files.iter().find(|f| f.path == path).unwrap().output;
+    assert!(output.contains("pub struct LowMemory;") && !output.contains("for LowMemory"));
+    let notes: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.transform == "residue" && f.severity == Severity::Note)
+        .collect();
+    assert_eq!(notes.len(), 1, "{:#?}", result.findings);
+    assert_eq!((notes[0].line, notes[0].column), (4, 12));
+    assert!(
+        notes[0].message.contains("`LowMemory` implemented"),
+        "{}",
+        notes[0].message
+    );
+    // Not an old-API site: the coverage counts the impls' items, not the type.
+    assert_eq!(result.coverage.note, 0);
 }

@@ -37,30 +37,9 @@ use crate::engine::syntax::{
     ident_str, macro_fragments, range_of_span, range_of_tokens, tokens_mention,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::instruments::INSTRUMENT_BUILDERS;
 
 pub struct InstrumentInitToBuild;
-
-/// The `Meter` methods that return an instrument builder (opentelemetry 0.21 … 0.26).
-const INSTRUMENT_BUILDERS: &[&str] = &[
-    "u64_counter",
-    "f64_counter",
-    "u64_up_down_counter",
-    "i64_up_down_counter",
-    "f64_up_down_counter",
-    "u64_histogram",
-    "f64_histogram",
-    "i64_histogram",
-    "u64_gauge",
-    "i64_gauge",
-    "f64_gauge",
-    "u64_observable_counter",
-    "f64_observable_counter",
-    "i64_observable_up_down_counter",
-    "f64_observable_up_down_counter",
-    "u64_observable_gauge",
-    "i64_observable_gauge",
-    "f64_observable_gauge",
-];
 
 /// Builder options between the instrument method and `.init()`.
 const BUILDER_OPTIONS: &[&str] = &[

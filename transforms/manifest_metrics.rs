@@ -184,6 +184,7 @@ mod tests {
         let config = Config::default();
         let cx = FileContext {
             file: &file,
+            original: &file,
             syntax: None,
             imports: None,
             manifest: Some(&manifest),

@@ -16,6 +16,7 @@ pub mod metrics_recorder_api;
 pub mod otlp_logs_pipeline;
 pub mod otlp_metrics_pipeline;
 pub mod otlp_trace_pipeline;
+pub mod residue;
 pub mod sdk_api_renames;
 pub mod service_name;
 pub mod temporality;
@@ -61,6 +62,8 @@ registry![
     metrics_recorder_api::MetricsRecorderApi,
     // Last: it sees the service names the other transforms leave.
     service_name::ServiceName in "service_name/mod.rs",
+    // After every transform: reports the old items they left, and counts the coverage.
+    residue::Residue,
 ];
 
 /// All transforms, in the order they run.

@@ -133,6 +133,7 @@ fn streamed_dry_run(
         let _ = writeln!(err, "error: {}: {}", e.path, e.message);
     }
     let _ = writeln!(err, "{}", summary.line());
+    let _ = writeln!(err, "{}", summary.coverage_line());
     exit_code(!errors.is_empty(), gate && summary.check_fails())
 }
 

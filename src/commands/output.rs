@@ -43,6 +43,7 @@ pub fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport
         let _ = write!(err, "{}", verify_text(v));
     }
     let _ = writeln!(err, "{}", report.summary_line());
+    let _ = writeln!(err, "{}", report.coverage_line());
 }
 
 pub fn print_diffs(report: &RunReport, color: bool) {

@@ -44,6 +44,10 @@ pub struct RawFinding {
     /// The old item the finding is about, resolved (`opentelemetry::global::set_error_handler`):
     /// two findings on overlapping spans about the same item are one site, reported once.
     pub item: Option<String>,
+    /// An old-API site the run leaves in the code (a residue scan's finding): counted by the
+    /// coverage line, and folded into any earlier finding on an overlapping span, which
+    /// already tells the user about it.
+    pub left_behind: bool,
 }
 
 impl RawFinding {
@@ -54,7 +58,14 @@ impl RawFinding {
             message: message.into(),
             suggestion: None,
             item: None,
+            left_behind: false,
         }
+    }
+
+    /// Marks the finding as an old-API site left in the code (see [`RawFinding::left_behind`]).
+    pub fn left_behind(mut self) -> RawFinding {
+        self.left_behind = true;
+        self
     }
 
     /// Names the old item the finding is about (see [`RawFinding::item`]).

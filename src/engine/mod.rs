@@ -13,7 +13,8 @@
 //!   the import map, macro fragments).
 //! - Safety: [`containment`] (writes stay inside the tree: symbolic links out of it are not
 //!   written through unless the user allows it).
-//! - Results: [`finding`] (findings and their rendering), [`report`] (the JSON report),
+//! - Results: [`finding`] (findings and their rendering), [`coverage`] (old-API sites before
+//!   the run and what became of them), [`report`] (the JSON report),
 //!   [`diff`] (unified diffs), [`verify_report`] (what `--verify` found, as the report shows
 //!   it), [`write`](mod@write) (atomic writes after the dirty check), [`fs`], [`vcs`].
 //!
@@ -23,6 +24,7 @@ pub mod changes;
 pub mod config;
 pub mod containment;
 pub mod context;
+pub mod coverage;
 pub mod diff;
 pub mod discover;
 pub mod edit;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::coverage::Coverage;
 use crate::engine::diff;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::pipeline::RunResult;
@@ -54,6 +55,9 @@ pub struct Summary {
     pub errors: usize,
     pub suppressed: usize,
     pub by_severity: SeverityCounts,
+    /// Old-API sites before the run → migrated / reported / left with a note / allowed.
+    #[serde(default)]
+    pub coverage: Coverage,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
@@ -150,6 +154,7 @@ impl RunReport {
             errors: errors.len(),
             suppressed: result.suppressed,
             by_severity,
+            coverage: result.coverage,
         };
         RunReport {
             version: REPORT_VERSION,
@@ -168,6 +173,11 @@ impl RunReport {
 
     pub fn summary_line(&self) -> String {
         self.summary.line()
+    }
+
+    /// The coverage line printed under the summary line.
+    pub fn coverage_line(&self) -> String {
+        self.summary.coverage_line()
     }
 }
 
@@ -188,6 +198,12 @@ impl Summary {
         self.errors += other.errors;
         self.suppressed += other.suppressed;
         self.by_severity.add(&other.by_severity);
+        self.coverage.add(&other.coverage);
+    }
+
+    /// `otel-migrate: coverage: …`, printed under [`Summary::line`].
+    pub fn coverage_line(&self) -> String {
+        format!("otel-migrate: {}", self.coverage.line())
     }
 
     /// Whether `check` fails: a pending change, or a finding that is an error or warning.

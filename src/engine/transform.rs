@@ -59,12 +59,22 @@ pub trait Transform: Sync + Send {
         let _ = (text, kind, package, project);
         true
     }
+    /// Whether the transform measures the run ([`Outcome::old_sites_before`]): it then runs on
+    /// every file whose original text it wanted, even when the transforms before it left
+    /// nothing it wants in the current text.
+    fn measures_original(&self) -> bool {
+        false
+    }
     fn run(&self, cx: &FileContext<'_>) -> Outcome;
 }
 
 /// Everything a transform may look at for one file.
 pub struct FileContext<'a> {
     pub file: &'a SourceFile,
+    /// The file as the user wrote it, before any transform: what a pass that measures the
+    /// run (the coverage's sites before) compares `file` with. The same text when nothing
+    /// changed it.
+    pub original: &'a SourceFile,
     /// The parsed file, for Rust transforms.
     pub syntax: Option<&'a syn::File>,
     pub imports: Option<&'a ImportMap>,
@@ -118,6 +128,11 @@ impl<'a> FileContext<'a> {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub changes: Changes,
+    /// The old-API sites of the original text, when the transform counts them: the coverage
+    /// line's "before" (its findings marked [`RawFinding::left_behind`] are the sites left).
+    ///
+    /// [`RawFinding::left_behind`]: crate::engine::finding::RawFinding::left_behind
+    pub old_sites_before: Option<usize>,
 }
 
 impl std::ops::Deref for Outcome {
@@ -135,6 +150,9 @@ impl std::ops::DerefMut for Outcome {
 
 impl From<Changes> for Outcome {
     fn from(changes: Changes) -> Outcome {
-        Outcome { changes }
+        Outcome {
+            changes,
+            old_sites_before: None,
+        }
     }
 }

@@ -14,6 +14,9 @@
 //!   only prints or logs.
 //! - [`recorder_error`]: the bare `metrics::SetRecorderError` (generic since metrics 0.22) given
 //!   the type of the recorder the function installs.
+//! - [`instruments`]: the meter's instrument-builder methods.
+//! - [`residue`]: the old items the target no longer has (generated from the published sources,
+//!   plus hand-written call shapes) and the scan that finds the ones a migrated file still uses.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
 //!
 //! Models of old pipelines, read from chains and rendered for 0.27:
@@ -69,6 +72,7 @@ pub mod exporter;
 pub mod exporter_helper;
 pub mod exporter_local;
 pub mod imports;
+pub mod instruments;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;
@@ -77,6 +81,7 @@ pub mod naming;
 pub mod otlp_pipeline;
 pub mod placement;
 pub mod recorder_error;
+pub mod residue;
 pub mod runtime;
 pub mod scope;
 pub mod trace;

@@ -11,6 +11,7 @@ use otel_migrate::engine::source::SourceFile;
 use otel_migrate::transforms;
 
 pub mod cli;
+pub mod old_items;
 pub mod robustness;
 
 pub fn fixtures_dir() -> PathBuf {

@@ -35,6 +35,11 @@ pub struct Counts {
     pub changed_without_telemetry: Vec<String>,
     pub changed_outside_edits: Vec<String>,
     pub not_idempotent: Vec<String>,
+    /// Lines the independent old-item detector ([`super::old_items`]) found in the migrated
+    /// text of packages on old versions.
+    pub old_item_lines: usize,
+    /// Those of them with no finding.
+    pub unreported_old_items: Vec<String>,
 }
 
 impl Counts {
@@ -49,6 +54,10 @@ impl Counts {
             ),
             ("changed bytes outside edits", &self.changed_outside_edits),
             ("not idempotent", &self.not_idempotent),
+            (
+                "old item left without a finding",
+                &self.unreported_old_items,
+            ),
         ] {
             v.extend(list.iter().map(|m| format!("{what}: {m}")));
         }
@@ -72,6 +81,8 @@ impl Counts {
         self.changed_outside_edits
             .extend(other.changed_outside_edits);
         self.not_idempotent.extend(other.not_idempotent);
+        self.old_item_lines += other.old_item_lines;
+        self.unreported_old_items.extend(other.unreported_old_items);
     }
 }
 
@@ -103,6 +114,14 @@ impl fmt::Display for Counts {
                 self.changed_outside_edits.len(),
             ),
             ("not idempotent", self.not_idempotent.len()),
+            (
+                "old-item lines left (independent detector)",
+                self.old_item_lines,
+            ),
+            (
+                "old-item lines left without a finding",
+                self.unreported_old_items.len(),
+            ),
         ] {
             writeln!(f, "| {name} | {n} |")?;
         }
@@ -209,6 +228,7 @@ pub fn check_unit(unit: &Path) -> Counts {
     c.findings = first.findings.len();
     c.file_errors = first.errors.len();
     c.files_parsed = first.files.len();
+    detect_old_items(unit, &first, &mut c);
     for f in first.files.iter().filter(|f| f.changed()) {
         let file = f.path.display();
         c.files_changed += 1;
@@ -274,4 +294,52 @@ pub fn check_tree(tree: &Path) -> Counts {
         total.merge(c);
     }
     total
+}
+
+/// Runs the independent old-item detector over the migrated text of every `.rs` file of a
+/// package on an old version: each line it finds must carry a finding.
+fn detect_old_items(unit: &Path, run: &RunResult, c: &mut Counts) {
+    use super::old_items::{
+        old_item_lines, old_package, original_lines, package_manifest, reported,
+    };
+    let root_manifest = unit.join("Cargo.toml");
+    let mut old_packages: std::collections::HashMap<PathBuf, Option<String>> = Default::default();
+    for entry in ignore::WalkBuilder::new(unit)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") || !path.is_file() {
+            continue;
+        }
+        let Some(manifest) = package_manifest(unit, path) else {
+            continue;
+        };
+        let package = old_packages
+            .entry(manifest.clone())
+            .or_insert_with(|| old_package(&manifest, Some(&root_manifest)));
+        let Some(package) = package.as_deref() else {
+            continue;
+        };
+        let Ok(on_disk) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let migrated = run.files.iter().find(|f| f.path == path);
+        let (original, output) = match migrated {
+            Some(f) => (f.original.as_str(), f.output.as_str()),
+            None => (on_disk.as_str(), on_disk.as_str()),
+        };
+        for line in old_item_lines(output, package) {
+            c.old_item_lines += 1;
+            let lines = original_lines(original, output, line);
+            if !reported(&run.findings, path, lines) {
+                c.unreported_old_items.push(format!(
+                    "{}:{line}: {}",
+                    path.display(),
+                    output.lines().nth(line - 1).unwrap_or("").trim()
+                ));
+            }
+        }
+    }
 }

@@ -181,6 +181,7 @@ fn print_batch_text(args: &BatchArgs, runs: &[RepoRun], report: &BatchReport) {
             let _ = write!(err, "{}", verify_text(v));
         }
         let _ = writeln!(err, "{}", run.report.summary_line());
+        let _ = writeln!(err, "{}", run.report.coverage_line());
         if args.apply && run.written > 0 {
             let _ = writeln!(err, "otel-migrate: wrote {} file(s)", run.written);
         }
@@ -209,6 +210,7 @@ pub fn print_summary(report: &BatchReport, written: bool) {
         s.suppressed,
         s.errors
     );
+    let _ = writeln!(err, "{}", s.coverage.line());
     if !s.service_names.is_empty() {
         let _ = writeln!(
             err,

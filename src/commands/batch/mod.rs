@@ -33,6 +33,7 @@ use crate::commands::formats::Project;
 use crate::commands::verify::{self, VerifyReport};
 use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::containment::Containment;
+use crate::engine::coverage::Coverage;
 use crate::engine::discover::{is_deployment_file, walk};
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::fs;
@@ -372,6 +373,9 @@ pub struct BatchSummary {
     pub by_severity: SeverityCounts,
     pub suppressed: usize,
     pub errors: usize,
+    /// Old-API sites before the run and what became of them, over all repositories.
+    #[serde(default)]
+    pub coverage: Coverage,
     /// Repositories per verify result (`compiles`, `fails`, `error`); empty without `--verify`.
     pub verify: BTreeMap<String, usize>,
     /// Service names seen in the migrated code, across repositories.
@@ -464,6 +468,7 @@ pub fn summarize(repos: &[RepoReport]) -> BatchSummary {
         s.files_written += r.written;
         s.findings += rs.findings;
         s.by_severity.add(&rs.by_severity);
+        s.coverage.add(&rs.coverage);
         s.suppressed += rs.suppressed;
         s.errors += rs.errors;
         for (t, n) in edits_of(&r.report) {

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
+use crate::engine::coverage::Coverage;
 use crate::engine::edit::{EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
 use crate::engine::manifest::Manifest;
@@ -22,6 +23,7 @@ pub(super) enum FileRun {
         file: FileResult,
         findings: Vec<Finding>,
         suppressed: usize,
+        coverage: Coverage,
     },
     Failed {
         path: std::path::PathBuf,
@@ -60,13 +62,18 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
         Ok(parsed) => parsed,
         Err(e) => return unparsable_input(input, e),
     };
-    let mut rewrite = Rewrite::new(original.clone(), parsed);
-    for t in input.transforms {
-        if input.wants(*t, &rewrite.current.text) {
+    let measured: Vec<bool> = input
+        .transforms
+        .iter()
+        .map(|t| t.measures_original() && input.wants(*t, &original.text))
+        .collect();
+    let mut rewrite = Rewrite::new(original, parsed);
+    for (t, measured) in input.transforms.iter().zip(measured) {
+        if measured || input.wants(*t, &rewrite.current.text) {
             rewrite.run(input, *t);
         }
     }
-    rewrite.finish(input, original)
+    rewrite.finish(input)
 }
 
 fn unparsable_input(input: &FileInput<'_>, error: String) -> FileRun {
@@ -83,6 +90,8 @@ fn unparsable_input(input: &FileInput<'_>, error: String) -> FileRun {
 
 /// A file's text as the transforms change it, with what each accepted transform did.
 struct Rewrite {
+    /// The text as the user wrote it.
+    original: SourceFile,
     current: SourceFile,
     /// The parse of `current`, when it is fresh: a file is parsed once to check it, and again
     /// only after a transform changed it.
@@ -92,16 +101,20 @@ struct Rewrite {
     counts: Vec<(String, usize)>,
     /// Findings already mapped to the original text.
     findings: Vec<(&'static str, RawFinding)>,
+    /// Old-API sites of the original text, as a transform that counts them said.
+    old_sites_before: usize,
 }
 
 impl Rewrite {
     fn new(original: SourceFile, parsed: Option<syn::File>) -> Rewrite {
         Rewrite {
-            current: original,
+            current: original.clone(),
+            original,
             fresh_parse: parsed,
             history: Vec::new(),
             counts: Vec::new(),
             findings: Vec::new(),
+            old_sites_before: 0,
         }
     }
 
@@ -111,6 +124,7 @@ impl Rewrite {
         let imports = syntax.as_ref().map(ImportMap::of_file);
         let cx = FileContext {
             file: &self.current,
+            original: &self.original,
             syntax: syntax.as_ref(),
             imports: imports.as_ref(),
             manifest: manifest.as_ref(),
@@ -118,7 +132,9 @@ impl Rewrite {
             project: input.project,
             config: input.config,
         };
-        let outcome = t.run(&cx).changes;
+        let outcome = t.run(&cx);
+        self.old_sites_before += outcome.old_sites_before.unwrap_or(0);
+        let outcome = outcome.changes;
         for f in outcome.findings {
             self.report(t.id(), f);
         }
@@ -223,20 +239,29 @@ impl Rewrite {
         ranges
     }
 
-    fn finish(self, input: &FileInput<'_>, original: SourceFile) -> FileRun {
+    fn finish(self, input: &FileInput<'_>) -> FileRun {
         let edit_ranges = self.edit_ranges();
+        let original = self.original;
         let mut findings = Vec::new();
         let mut suppressed = 0;
+        // The severity of each site left (`None`: its finding was allowed).
+        let mut sites_left = Vec::new();
         for merged in merge_same_site(self.findings) {
+            let left_behind = merged.raw.left_behind;
             let mut finding =
                 Finding::located(&original, input.path, merged.transforms[0], merged.raw);
             finding.transforms = merged.transforms.iter().map(|t| t.to_string()).collect();
-            if is_suppressed(&original, &finding, input.project, input.config) {
+            let allowed = is_suppressed(&original, &finding, input.project, input.config);
+            if left_behind {
+                sites_left.push((!allowed).then_some(finding.severity));
+            }
+            if allowed {
                 suppressed += 1;
             } else {
                 findings.push(finding);
             }
         }
+        let coverage = Coverage::of_file(self.old_sites_before, sites_left);
         FileRun::Done {
             file: FileResult {
                 path: input.path.to_path_buf(),
@@ -249,6 +274,7 @@ impl Rewrite {
             },
             findings,
             suppressed,
+            coverage,
         }
     }
 }

@@ -17,6 +17,7 @@ pub(super) fn merge_same_site(findings: Vec<(&'static str, RawFinding)>) -> Vec<
         let site = merged.iter_mut().find(|m| same_site(&m.raw, &raw));
         match site {
             Some(m) => {
+                m.raw.left_behind |= raw.left_behind;
                 if !m.transforms.contains(&id) {
                     m.transforms.push(id);
                 }
@@ -30,10 +31,14 @@ pub(super) fn merge_same_site(findings: Vec<(&'static str, RawFinding)>) -> Vec<
     merged
 }
 
-fn same_site(a: &RawFinding, b: &RawFinding) -> bool {
-    let overlap = a.range.start < b.range.end.max(b.range.start + 1)
-        && b.range.start < a.range.end.max(a.range.start + 1);
-    overlap && a.item.is_some() && a.item == b.item
+/// Whether `later` reports the site `earlier` already did: overlapping spans about the same
+/// item, or a site left behind inside an earlier report that is not itself one (the earlier
+/// finding already tells the user about the code there).
+fn same_site(earlier: &RawFinding, later: &RawFinding) -> bool {
+    let overlap = earlier.range.start < later.range.end.max(later.range.start + 1)
+        && later.range.start < earlier.range.end.max(earlier.range.start + 1);
+    let same_item = earlier.item.is_some() && earlier.item == later.item;
+    overlap && (same_item || (later.left_behind && !earlier.left_behind))
 }
 
 #[cfg(test)]
@@ -72,5 +77,21 @@ mod tests {
             ("fourth", raw(10, 30, None)),
         ]);
         assert_eq!(merged.len(), 4);
+    }
+
+    #[test]
+    fn a_site_left_behind_folds_into_an_earlier_overlapping_report_only() {
+        let merged = merge_same_site(vec![
+            ("pipeline", raw(10, 30, None)),
+            ("residue", raw(12, 20, Some("a::b")).left_behind()),
+            ("residue", raw(40, 50, Some("a::c")).left_behind()),
+            ("residue", raw(45, 48, Some("a::d")).left_behind()),
+        ]);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[0].transforms, vec!["pipeline", "residue"]);
+        assert!(merged[0].raw.left_behind);
+        assert_eq!(merged[0].raw.range, TextRange::new(10, 30));
+        assert_eq!(merged[1].raw.item.as_deref(), Some("a::c"));
+        assert_eq!(merged[2].raw.item.as_deref(), Some("a::d"));
     }
 }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::engine::config::Config;
+use crate::engine::coverage::Coverage;
 use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Finding;
@@ -67,6 +68,8 @@ pub struct RunResult {
     pub files_scanned: usize,
     /// Original texts of files that have findings but no [`FileResult`], for excerpts.
     pub sources: Vec<(PathBuf, String)>,
+    /// Old-API sites before the run and what became of them.
+    pub coverage: Coverage,
 }
 
 impl RunResult {
@@ -102,6 +105,7 @@ pub fn run(registry: &Registry, opts: &RunOptions) -> RunResult {
         result.errors.extend(r.errors);
         result.files_scanned += r.files_scanned;
         result.sources.extend(r.sources);
+        result.coverage.add(&r.coverage);
     });
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     result.findings.sort_by(finding_order);

@@ -302,7 +302,9 @@ fn gather(runs: Vec<(FileKind, FileRun)>, result: &mut RunResult) {
                 file,
                 findings,
                 suppressed,
+                coverage,
             } => {
+                result.coverage.add(&coverage);
                 // A deployment file is never changed: keep its text only for excerpts.
                 if kind == FileKind::Deployment {
                     if !findings.is_empty() {

@@ -1,0 +1,96 @@
+//! The hand-written half of the residue table: what the generated item diff cannot see (a
+//! call shape whose items all still exist, a crate that is gone as a whole), each entry with
+//! the source that says so.
+
+use crate::engine::finding::Severity;
+use crate::otel::instruments::INSTRUMENT_BUILDERS;
+
+/// A crate that has no target version at all: every use of it is a site.
+pub(super) struct WholeCrate {
+    pub name: &'static str,
+    /// The last supported old version.
+    pub last: &'static str,
+    pub message: &'static str,
+}
+
+pub(super) const WHOLE_CRATES: &[WholeCrate] = &[
+    // https://github.com/open-telemetry/opentelemetry-rust/blob/v0.21.0/opentelemetry/CHANGELOG.md
+    // ("opentelemetry_api merged into opentelemetry")
+    WholeCrate {
+        name: "opentelemetry_api",
+        last: "0.20.0",
+        message: "`opentelemetry_api` was merged into `opentelemetry` in 0.21",
+    },
+    // https://github.com/open-telemetry/opentelemetry-rust/blob/v0.22.0/opentelemetry-jaeger/CHANGELOG.md
+    // (deprecated; the last release is 0.22, Jaeger takes OTLP)
+    WholeCrate {
+        name: "opentelemetry_jaeger",
+        last: "0.22.0",
+        message: "`opentelemetry_jaeger` has no 0.27 release (Jaeger accepts OTLP)",
+    },
+];
+
+/// A method call whose receiver is a chain through one of `after`: a call shape the target
+/// changed though each name still exists somewhere.
+pub(super) struct MethodShape {
+    pub method: &'static str,
+    /// Earlier links of the chain that identify the receiver type.
+    pub after: &'static [&'static str],
+    /// The crate whose old versions have the shape, as the table names it.
+    pub krate: &'static str,
+    pub item: &'static str,
+    pub severity: Severity,
+    pub message: &'static str,
+    pub suggestion: &'static str,
+}
+
+pub(super) const METHOD_SHAPES: &[MethodShape] = &[
+    // https://github.com/open-telemetry/opentelemetry-rust/blob/v0.27.0/opentelemetry/CHANGELOG.md
+    // ("instrument builders: `init()` renamed to `build()`, `try_init()` removed")
+    MethodShape {
+        method: "init",
+        after: INSTRUMENT_BUILDERS,
+        krate: "opentelemetry",
+        item: "opentelemetry::metrics::InstrumentBuilder::init",
+        severity: Severity::Error,
+        message: "`.init()` on an instrument builder is `.build()` in opentelemetry 0.27",
+        suggestion: "call `.build()` instead",
+    },
+    MethodShape {
+        method: "try_init",
+        after: INSTRUMENT_BUILDERS,
+        krate: "opentelemetry",
+        item: "opentelemetry::metrics::InstrumentBuilder::try_init",
+        severity: Severity::Error,
+        message: "`.try_init()` on an instrument builder is gone in opentelemetry 0.27 (`.build()` cannot fail)",
+        suggestion: "call `.build()` and drop the error handling",
+    },
+];
+
+/// A `metrics` macro in its 0.21 value-carrying form, used as a statement:
+/// `counter!("name", 1, "k" => "v");` (0.22 takes the value in a method of the handle).
+pub(super) struct MacroShape {
+    pub name: &'static str,
+    /// What takes the value on 0.24.
+    pub value_method: &'static str,
+}
+
+// https://github.com/metrics-rs/metrics/blob/main/metrics/CHANGELOG.md#0220---2023-12-24
+// ("macros no longer take a value: `counter!(name).increment(value)`")
+pub(super) const MACRO_SHAPES: &[MacroShape] = &[
+    MacroShape {
+        name: "counter",
+        value_method: "increment",
+    },
+    MacroShape {
+        name: "gauge",
+        value_method: "set",
+    },
+    MacroShape {
+        name: "histogram",
+        value_method: "record",
+    },
+];
+
+/// The last `metrics` version whose macros carry the value.
+pub(super) const LAST_VALUE_CARRYING_METRICS: (u64, u64) = (0, 21);

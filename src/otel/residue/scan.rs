@@ -1,0 +1,296 @@
+//! Finding the residue sites of a parsed file: every path (expressions, types, patterns, macro
+//! paths and the parsable parts of macro bodies), every `use` leaf, the hand-written method and
+//! macro shapes.
+
+use std::collections::HashMap;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, macro_fragments, range_of, ImportMap, ParsedRust};
+use crate::otel::chain::{links_range, Chain};
+
+use super::hand_written::LAST_VALUE_CARRYING_METRICS;
+use super::table::{target_of, OldVersions, TABLE};
+
+/// One old item still used, where and what to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub range: TextRange,
+    /// The old item, resolved (`opentelemetry::metrics::Unit`).
+    pub item: String,
+    pub severity: Severity,
+    pub message: String,
+    pub suggestion: String,
+}
+
+/// The residue sites of `rust` for a package on `versions`, in text order.
+pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
+    let mut s = Scan {
+        file: rust.file,
+        imports: rust.imports,
+        versions,
+        sites: Vec::new(),
+        chains: HashMap::new(),
+    };
+    s.visit_file(rust.syntax);
+    s.sites
+        .sort_by_key(|site| (site.range.start, site.range.end));
+    s.sites
+        .dedup_by(|a, b| a.range == b.range && a.item == b.item);
+    s.sites
+}
+
+struct Scan<'a> {
+    file: &'a SourceFile,
+    imports: &'a ImportMap,
+    versions: &'a OldVersions,
+    sites: Vec<Site>,
+    /// The whole chain a root path starts (`new_pipeline()…install_batch(..)`), by the start
+    /// of the path: a site at a chain's root covers every call in it.
+    chains: HashMap<usize, TextRange>,
+}
+
+impl Scan<'_> {
+    /// A site when `resolved` (or an outer part of it) is a removed item of an old crate.
+    fn check_path(&mut self, resolved: &[String], range: TextRange) {
+        let Some((krate, version)) = resolved.first().and_then(|f| self.versions.of(f)) else {
+            return;
+        };
+        let mut path = krate.to_string();
+        for len in 1..=resolved.len() {
+            if len > 1 {
+                path.push_str("::");
+                path.push_str(&resolved[len - 1]);
+            }
+            let Some(entry) = TABLE.removed.get(&path) else {
+                continue;
+            };
+            if version > &entry.last {
+                continue;
+            }
+            let message = match entry.message {
+                Some(m) => format!("{m}; this use was not migrated"),
+                None => format!(
+                    "`{path}` ({}) is gone in {} {} (last in {}); this use was not migrated",
+                    entry.kind,
+                    krate,
+                    target_of(krate),
+                    entry.last
+                ),
+            };
+            let range = match self.chains.get(&range.start) {
+                Some(chain) if chain.end > range.end => *chain,
+                _ => range,
+            };
+            self.sites.push(Site {
+                range,
+                item: path,
+                severity: Severity::Error,
+                message,
+                suggestion: "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended".to_string(),
+            });
+            return;
+        }
+    }
+
+    fn check_use(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(ident_str(&p.ident));
+                self.check_use(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let mut full = prefix.clone();
+                if n.ident != "self" {
+                    full.push(ident_str(&n.ident));
+                }
+                self.check_path(&full, range_of(self.file, &n.ident));
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix.clone();
+                if r.ident != "self" {
+                    full.push(ident_str(&r.ident));
+                }
+                self.check_path(&full, range_of(self.file, &r.ident));
+            }
+            syn::UseTree::Glob(g) => {
+                self.check_path(&prefix.clone(), range_of(self.file, g));
+            }
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.check_use(prefix, t);
+                }
+            }
+        }
+    }
+
+    /// `.init()` on an instrument builder and the other hand-written method shapes.
+    fn check_method_shape(&mut self, call: &syn::ExprMethodCall) {
+        let name = ident_str(&call.method);
+        for shape in TABLE.methods.iter().filter(|s| s.method == name) {
+            if self.versions.version_of(shape.krate).is_none() {
+                continue;
+            }
+            let chain = Chain::read_call(call);
+            let earlier = &chain.links[..chain.links.len() - 1];
+            if !earlier
+                .iter()
+                .any(|l| shape.after.contains(&l.name.as_str()))
+            {
+                continue;
+            }
+            let range = links_range(self.file, &chain.links, range_of(self.file, call));
+            self.sites.push(Site {
+                range,
+                item: shape.item.to_string(),
+                severity: shape.severity,
+                message: format!("{}; this call was not migrated", shape.message),
+                suggestion: shape.suggestion.to_string(),
+            });
+        }
+    }
+
+    /// A builder setter the target removed, on a chain whose root names its type:
+    /// `BatchConfig::default().with_max_queue_size(..)`. The setter may live on in a trait the
+    /// scan cannot see: a warning.
+    fn check_setter(&mut self, call: &syn::ExprMethodCall) {
+        let name = ident_str(&call.method);
+        if !name.starts_with("with_") {
+            return;
+        }
+        let chain = Chain::read_call(call);
+        let Some(root) = chain.root_path() else {
+            return;
+        };
+        let resolved = self.imports.resolve(root);
+        if resolved.len() < 2 || !chain.links.iter().all(|l| l.name.starts_with("with_")) {
+            return;
+        }
+        let Some((krate, version)) = self.versions.of(&resolved[0]) else {
+            return;
+        };
+        let ty = &resolved[1..resolved.len() - 1];
+        let item = std::iter::once(krate)
+            .chain(ty.iter().map(String::as_str))
+            .chain([name.as_str()])
+            .collect::<Vec<_>>()
+            .join("::");
+        let Some(entry) = TABLE.removed.get(&item) else {
+            return;
+        };
+        if version > &entry.last {
+            return;
+        }
+        let link = chain.links.last().expect("the call itself");
+        let range = TextRange::new(
+            link.name_range(self.file).start,
+            range_of(self.file, call).end,
+        );
+        self.sites.push(Site {
+            range,
+            message: format!(
+                "`{item}` is no longer a method of its type in {krate} {} (last in {}); this call was not migrated",
+                target_of(krate),
+                entry.last
+            ),
+            item,
+            severity: Severity::Warning,
+            suggestion: "use the target's builder for these settings, or import the trait that has the method now".to_string(),
+        });
+    }
+
+    /// `counter!("name", 1, …);`: metrics 0.21's value-carrying form, used as a statement.
+    fn check_value_macro(&mut self, mac: &syn::Macro) {
+        let Some(last) = mac.path.segments.last() else {
+            return;
+        };
+        let name = ident_str(&last.ident);
+        let Some(shape) = TABLE.macros.iter().find(|m| m.name == name) else {
+            return;
+        };
+        let Some(version) = self.versions.version_of("metrics") else {
+            return;
+        };
+        if (version.major, version.minor) > LAST_VALUE_CARRYING_METRICS {
+            return;
+        }
+        let resolved = self.imports.resolve(&mac.path);
+        let is_metrics = resolved.len() == 1
+            || self.versions.of(&resolved[0]).map(|(k, _)| k) == Some("metrics");
+        if !is_metrics || top_level_args(&mac.tokens) < 2 {
+            return;
+        }
+        self.sites.push(Site {
+            range: range_of(self.file, mac),
+            item: format!("metrics::{name}"),
+            severity: Severity::Error,
+            message: format!("`{name}!(name, value, …)` is metrics 0.21's value-carrying form; metrics 0.24's `{name}!` takes no value; this call was not migrated"),
+            suggestion: format!("write `{name}!(name, labels…).{}(value)`", shape.value_method),
+        });
+    }
+}
+
+/// How many comma-separated arguments a macro body has (a trailing comma adds none).
+fn top_level_args(tokens: &TokenStream) -> usize {
+    let mut args = 0;
+    let mut pending = false;
+    for t in tokens.clone() {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                args += usize::from(pending);
+                pending = false;
+            }
+            _ => pending = true,
+        }
+    }
+    args + usize::from(pending)
+}
+
+impl<'ast> Visit<'ast> for Scan<'_> {
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        if p.segments
+            .first()
+            .is_some_and(|s| s.ident != "crate" && s.ident != "self" && s.ident != "super")
+        {
+            let resolved = self.imports.resolve(p);
+            self.check_path(&resolved, range_of(self.file, p));
+        }
+        syn::visit::visit_path(self, p);
+    }
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        self.check_use(&mut Vec::new(), &u.tree);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        // The outermost call of a chain is visited first: it gives the chain's extent.
+        if let Some(root) = Chain::read_call(call).root_path() {
+            let whole = range_of(self.file, call);
+            self.chains
+                .entry(range_of(self.file, root).start)
+                .or_insert(whole);
+        }
+        self.check_method_shape(call);
+        self.check_setter(call);
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        match stmt {
+            syn::Stmt::Macro(m) => self.check_value_macro(&m.mac),
+            syn::Stmt::Expr(syn::Expr::Macro(m), Some(_)) => self.check_value_macro(&m.mac),
+            _ => {}
+        }
+        syn::visit::visit_stmt(self, stmt);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        syn::visit::visit_macro(self, mac);
+        macro_fragments(mac).visit_with(self);
+    }
+}

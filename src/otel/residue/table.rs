@@ -1,0 +1,181 @@
+//! The residue table: the generated list of removed items (`removed.txt`) and the hand-written
+//! call shapes, loaded once; and the package's old versions it is matched against.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use semver::Version;
+
+use super::hand_written::{MacroShape, MethodShape, MACRO_SHAPES, METHOD_SHAPES, WHOLE_CRATES};
+
+/// The crates the table knows, as code names, with the version the migration targets.
+pub const SCANNED_CRATES: &[(&str, &str)] = &[
+    ("opentelemetry", "0.27"),
+    ("opentelemetry_sdk", "0.27"),
+    ("opentelemetry_otlp", "0.27"),
+    ("opentelemetry_api", "0.27"),
+    ("opentelemetry_jaeger", "0.27"),
+    ("metrics", "0.24"),
+];
+
+/// One removed item.
+pub(super) struct Entry {
+    pub kind: String,
+    /// The last supported old version that has it.
+    pub last: Version,
+    /// A hand-written message (a whole crate that is gone); generated entries have none.
+    pub message: Option<&'static str>,
+}
+
+pub(super) struct Table {
+    /// Items by resolved path (`opentelemetry::metrics::Unit`).
+    pub removed: HashMap<String, Entry>,
+    /// Cargo features by `crate/feature` (`opentelemetry_otlp/grpc-sys`).
+    pub features: HashMap<String, Entry>,
+    pub methods: &'static [MethodShape],
+    pub macros: &'static [MacroShape],
+    /// Every name a site can be spelled with: the prefilter.
+    prefilter: AhoCorasick,
+}
+
+pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut removed = HashMap::new();
+    let mut features = HashMap::new();
+    for line in include_str!("removed.txt").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [path, kind, _first, last] = fields[..] else {
+            panic!("removed.txt: malformed line `{line}`");
+        };
+        let entry = Entry {
+            kind: kind.to_string(),
+            last: Version::parse(last).expect("removed.txt: a version"),
+            message: None,
+        };
+        if path.contains('/') {
+            features.insert(path.to_string(), entry);
+        } else {
+            removed.insert(path.to_string(), entry);
+        }
+    }
+    for krate in WHOLE_CRATES {
+        removed.insert(
+            krate.name.to_string(),
+            Entry {
+                kind: "crate".to_string(),
+                last: Version::parse(krate.last).expect("a version"),
+                message: Some(krate.message),
+            },
+        );
+    }
+    let mut names: Vec<String> = removed
+        .keys()
+        .map(|p| p.rsplit("::").next().unwrap().to_string())
+        .chain(
+            features
+                .keys()
+                .map(|f| f.rsplit('/').next().unwrap().to_string()),
+        )
+        .chain(METHOD_SHAPES.iter().map(|m| m.method.to_string()))
+        .chain(MACRO_SHAPES.iter().map(|m| format!("{}!", m.name)))
+        .collect();
+    names.sort();
+    names.dedup();
+    Table {
+        removed,
+        features,
+        methods: METHOD_SHAPES,
+        macros: MACRO_SHAPES,
+        prefilter: AhoCorasick::new(names).expect("valid patterns"),
+    }
+});
+
+/// Whether `text` may hold a site: one search for every name of the table.
+pub fn might_have_sites(text: &str) -> bool {
+    TABLE.prefilter.is_match(text)
+}
+
+/// The scanned crates a package has on a version older than the target, by the name its code
+/// uses for each (`otel` for `otel = { package = "opentelemetry" }`).
+#[derive(Debug, Clone, Default)]
+pub struct OldVersions {
+    /// (code name, crate as the table names it, version).
+    crates: Vec<(String, &'static str, Version)>,
+}
+
+impl OldVersions {
+    /// Adds a dependency; ignored unless its version is older than the target.
+    pub fn add(&mut self, code_name: &str, krate: &'static str, version: &Version) {
+        let Some((_, target)) = SCANNED_CRATES.iter().find(|(k, _)| *k == krate) else {
+            return;
+        };
+        let target = Version::parse(&format!("{target}.0")).expect("a version");
+        if version < &target {
+            self.crates
+                .push((code_name.to_string(), krate, version.clone()));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.crates.is_empty()
+    }
+
+    /// The table's crate and the package's version for a path's first segment.
+    pub(super) fn of(&self, first_segment: &str) -> Option<(&'static str, &Version)> {
+        self.crates
+            .iter()
+            .find(|(code, _, _)| code == first_segment)
+            .map(|(_, k, v)| (*k, v))
+    }
+
+    pub(super) fn version_of(&self, krate: &str) -> Option<&Version> {
+        self.crates
+            .iter()
+            .find(|(_, k, _)| *k == krate)
+            .map(|(_, _, v)| v)
+    }
+}
+
+/// The version the migration targets for `krate`.
+pub(super) fn target_of(krate: &str) -> &'static str {
+    SCANNED_CRATES
+        .iter()
+        .find(|(k, _)| *k == krate)
+        .map_or("the target", |(_, t)| t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_entry_belongs_to_a_scanned_crate_and_an_old_version() {
+        assert!(TABLE.removed.len() > 100 && !TABLE.features.is_empty());
+        for (path, entry) in TABLE.removed.iter().chain(&TABLE.features) {
+            let krate = path.split([':', '/']).next().unwrap();
+            let (_, target) = SCANNED_CRATES
+                .iter()
+                .find(|(k, _)| *k == krate)
+                .unwrap_or_else(|| panic!("{path}: not a scanned crate"));
+            let target = Version::parse(&format!("{target}.0")).unwrap();
+            assert!(
+                entry.last < target,
+                "{path}: last {} is not old",
+                entry.last
+            );
+        }
+    }
+
+    #[test]
+    fn only_versions_older_than_the_target_are_kept() {
+        let mut v = OldVersions::default();
+        v.add("otel", "opentelemetry", &Version::new(0, 26, 0));
+        v.add("metrics", "metrics", &Version::new(0, 24, 1));
+        v.add("serde", "serde", &Version::new(0, 1, 0));
+        assert_eq!(v.of("otel").map(|(k, _)| k), Some("opentelemetry"));
+        assert!(v.of("metrics").is_none() && v.of("serde").is_none());
+    }
+}

@@ -5,15 +5,12 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
 use crate::commands::formats::{self, Project};
 use crate::commands::{Format, Presentation};
 use crate::engine::diff;
 use crate::engine::finding::Finding;
 use crate::engine::pipeline::RunResult;
 use crate::engine::report::{display_path, RunReport};
-use crate::engine::source::SourceFile;
 use crate::engine::verify_report::VerifyReport;
 
 /// Prints the diff (or JSON) to stdout and findings, errors and the summary to stderr.
@@ -106,21 +103,11 @@ pub fn verify_text(v: &VerifyReport) -> String {
 /// Every finding rendered, in order. Findings are sorted by path: each file's text is indexed
 /// once for all its findings, and files render in parallel.
 pub fn render_findings(result: &RunResult, color: bool) -> Vec<String> {
-    result
-        .findings
-        .par_chunk_by(|a, b| a.path == b.path)
-        .flat_map_iter(|same_file| {
-            let path = &same_file[0].path;
-            let source = result
-                .source_of(path)
-                .map(|t| SourceFile::new(path, t.to_string()));
-            same_file.iter().map(move |f| {
-                let shown = Finding {
-                    path: PathBuf::from(display_path(&f.path)),
-                    ..f.clone()
-                };
-                format!("{}\n", shown.render(source.as_ref(), color))
-            })
-        })
-        .collect()
+    result.map_findings(|f, source| {
+        let shown = Finding {
+            path: PathBuf::from(display_path(&f.path)),
+            ..f.clone()
+        };
+        format!("{}\n", shown.render(source, color))
+    })
 }

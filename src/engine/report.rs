@@ -11,7 +11,6 @@ use crate::engine::coverage::Coverage;
 use crate::engine::diff;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::pipeline::RunResult;
-use crate::engine::source::SourceFile;
 
 pub const REPORT_VERSION: u32 = 1;
 
@@ -115,22 +114,11 @@ impl RunReport {
                 }
             })
             .collect();
-        // Findings are sorted by path: each file's text is indexed once for its excerpts.
-        let findings: Vec<Finding> = result
-            .findings
-            .par_chunk_by(|a, b| a.path == b.path)
-            .flat_map_iter(|same_file| {
-                let path = &same_file[0].path;
-                let source = result
-                    .source_of(path)
-                    .map(|t| SourceFile::new(path, t.to_string()));
-                same_file.iter().map(move |f| Finding {
-                    path: PathBuf::from(display_path(&f.path)),
-                    excerpt: source.as_ref().and_then(|s| f.excerpt_in(s)),
-                    ..f.clone()
-                })
-            })
-            .collect();
+        let findings: Vec<Finding> = result.map_findings(|f, source| Finding {
+            path: PathBuf::from(display_path(&f.path)),
+            excerpt: source.and_then(|s| f.excerpt_in(s)),
+            ..f.clone()
+        });
         let errors: Vec<ErrorReport> = result
             .errors
             .iter()

@@ -23,6 +23,7 @@ use crate::engine::coverage::Coverage;
 use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Finding;
+use crate::engine::source::SourceFile;
 use crate::engine::transform::Transform;
 
 #[derive(Debug, Clone, Default)]
@@ -73,6 +74,28 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// Every finding mapped by `f` with the original text of its file, in order. Findings are
+    /// sorted by path: each file's text is indexed once for all its findings, and files run in
+    /// parallel.
+    pub fn map_findings<T: Send>(
+        &self,
+        f: impl Fn(&Finding, Option<&SourceFile>) -> T + Sync + Send,
+    ) -> Vec<T> {
+        self.findings
+            .par_chunk_by(|a, b| a.path == b.path)
+            .flat_map_iter(|same_file| {
+                let path = &same_file[0].path;
+                let source = self
+                    .source_of(path)
+                    .map(|t| SourceFile::new(path, t.to_string()));
+                let f = &f;
+                same_file
+                    .iter()
+                    .map(move |finding| f(finding, source.as_ref()))
+            })
+            .collect()
+    }
+
     pub fn source_of(&self, path: &Path) -> Option<&str> {
         self.files
             .iter()

@@ -331,3 +331,87 @@ fn a_public_user_type_left_unused_by_a_removed_impl_gets_a_note_at_its_definitio
     // Not an old-API site: the coverage counts the impls' items, not the type.
     assert_eq!(result.coverage.note, 0);
 }
+
+/// The workspace of the gate test: `api` reaches `opentelemetry_otlp` without declaring it.
+fn undeclared_otlp_workspace(config: &str) -> Tree {
+    Tree::new(&[
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"api\", \"common\"]\nresolver = \"2\"\n",
+        ),
+        ("otel-migrate.toml", config),
+        (
+            "common/Cargo.toml",
+            &manifest(OTEL_026).replace("name = \"svc\"", "name = \"common\""),
+        ),
+        ("common/src/lib.rs", "pub fn x() {}\n"),
+        (
+            "api/Cargo.toml",
+            &manifest("opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\ncommon = { path = \"../common\" }\n"),
+        ),
+        ("api/src/lib.rs", PIPELINE_LIB),
+    ])
+}
+
+#[test]
+fn assumed_dependencies_migrate_a_package_that_does_not_declare_the_crate() {
+    let tree = undeclared_otlp_workspace(
+        "[assume-dependencies]\n\"api\" = [\"opentelemetry-otlp@0.26\"]\n",
+    );
+    let result = tree.run();
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lib = tree.path("api/src/lib.rs");
+    assert!(
+        result
+            .findings
+            .iter()
+            .all(|f| f.path != lib || f.transform != "engine"),
+        "{:#?}",
+        result.findings
+    );
+    let migrated = result
+        .files
+        .iter()
+        .find(|f| f.path == lib && f.changed())
+        .expect("api/src/lib.rs migrated");
+    let after = &migrated.output;
+    assert!(after.contains("SpanExporter::builder()"), "{after}");
+    assert!(!after.contains("new_pipeline()"), "{after}");
+    // The manifest is not given an entry the user did not write.
+    let manifest = tree.path("api/Cargo.toml");
+    assert!(result
+        .files
+        .iter()
+        .all(|f| f.path != manifest || !f.output.contains("otlp")));
+}
+
+#[test]
+fn assumed_dependencies_for_another_package_leave_the_gate_warning() {
+    let tree = undeclared_otlp_workspace(
+        "[assume-dependencies]\n\"common\" = [\"opentelemetry-otlp@0.26\"]\n",
+    );
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    let warned: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == lib && f.transform == "engine")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:#?}", result.findings);
+    assert!(warned[0]
+        .suggestion
+        .as_deref()
+        .unwrap()
+        .contains("\"api\" = [\"opentelemetry-otlp@<version>\"]"));
+    assert!(result.files.iter().all(|f| f.path != lib || !f.changed()));
+}
+
+#[test]
+fn an_assumed_dependency_without_a_version_is_a_clear_config_error() {
+    let tree =
+        undeclared_otlp_workspace("[assume-dependencies]\n\"api\" = [\"opentelemetry-otlp\"]\n");
+    let result = tree.run();
+    let errors = format!("{:?}", result.errors);
+    assert!(errors.contains("is not `crate@version`"), "{errors}");
+    assert!(result.files.iter().all(|f| !f.changed()));
+}

@@ -71,6 +71,34 @@ pub struct DepEntry {
 }
 
 impl DepEntry {
+    /// A normal registry dependency the manifest does not declare but the user says the code
+    /// is written against (`assume-dependencies`): it has no text, so nothing edits it.
+    pub fn assumed(krate: &str, version: &str) -> DepEntry {
+        DepEntry {
+            key: krate.replace('-', "_"),
+            package: krate.to_string(),
+            table: DepTable {
+                kind: DepKind::Normal,
+                target: None,
+            },
+            version: Some(version.to_string()),
+            version_span: None,
+            workspace: false,
+            optional: false,
+            default_features: None,
+            features: Vec::new(),
+            features_span: None,
+            feature_items: Vec::new(),
+            package_span: None,
+            source: DepSource::Registry,
+            value_span: None,
+            key_span: None,
+            is_table_header: false,
+            is_dotted: false,
+            parts: Vec::new(),
+        }
+    }
+
     /// Crate names compare with `-` and `_` equal, as crates.io does.
     pub fn is(&self, krate: &str) -> bool {
         canonical(&self.package) == canonical(krate)

@@ -201,7 +201,10 @@ pub(super) fn rewrite_defaults(rw: &mut Rewriter<'_>, scan: &FileScan, facts: &P
                 "; default of `{}::{}`, {}",
                 d.strukt,
                 d.field,
-                if facts.field_flows.contains(&(d.strukt.clone(), d.field.clone())) {
+                if facts
+                    .field_flows
+                    .contains(&(d.strukt.clone(), d.field.clone()))
+                {
                     "which becomes the service name"
                 } else {
                     "the name an OpenTelemetry export config (by its type's name or an endpoint beside the field) reports"

@@ -37,7 +37,9 @@ pub(super) struct PackageFacts {
 impl PackageFacts {
     /// Whether a constant or a struct field of the package reaches a site.
     pub(super) fn has_flows(&self) -> bool {
-        !self.const_flows.is_empty() || !self.field_flows.is_empty() || !self.export_configs.is_empty()
+        !self.const_flows.is_empty()
+            || !self.field_flows.is_empty()
+            || !self.export_configs.is_empty()
     }
 
     /// Whether the default of `strukt.field` is a service name: the field reaches a site, or

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use super::defaults;
 use super::facts::{self, absolutize, module_path, PackageFacts};
 use super::scan::{ConstDef, FileScan, Scanner, Value};
+use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::{RawFinding, Severity};
-use crate::engine::context::PackageInfo;
 use crate::engine::transform::{FileContext, Outcome};
 use crate::otel::naming::{Mapping, Naming};
 

@@ -147,13 +147,14 @@ fn a_long_construct_shows_its_first_and_last_line() {
 
 const PIPELINE_LIB: &str = "pub fn init() {\n    let _t = opentelemetry_otlp::new_pipeline()\n        .tracing()\n        .with_exporter(opentelemetry_otlp::new_exporter().tonic())\n        .install_batch(opentelemetry_sdk::runtime::Tokio);\n}\n";
 
-#[test]
-fn a_package_using_a_crate_it_does_not_declare_gets_a_warning_not_silence() {
-    let tree = Tree::new(&[
+/// The workspace of the gate test: `api` reaches `opentelemetry_otlp` without declaring it.
+fn undeclared_otlp_workspace(config: &str) -> Tree {
+    Tree::new(&[
         (
             "Cargo.toml",
             "[workspace]\nmembers = [\"api\", \"common\"]\nresolver = \"2\"\n",
         ),
+        ("otel-migrate.toml", config),
         (
             "common/Cargo.toml",
             &manifest(OTEL_026).replace("name = \"svc\"", "name = \"common\""),
@@ -164,14 +165,24 @@ fn a_package_using_a_crate_it_does_not_declare_gets_a_warning_not_silence() {
             &manifest("opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\ncommon = { path = \"../common\" }\n"),
         ),
         ("api/src/lib.rs", PIPELINE_LIB),
-    ]);
-    let result = tree.run();
-    let lib = tree.path("api/src/lib.rs");
-    let warned: Vec<&Finding> = result
+    ])
+}
+
+/// The dependency gate's findings on `path`.
+fn gate_warnings<'a>(result: &'a RunResult, path: &Path) -> Vec<&'a Finding> {
+    result
         .findings
         .iter()
-        .filter(|f| f.path == lib && f.transform == "engine")
-        .collect();
+        .filter(|f| f.path == path && f.transform == "engine")
+        .collect()
+}
+
+#[test]
+fn a_package_using_a_crate_it_does_not_declare_gets_a_warning_not_silence() {
+    let tree = undeclared_otlp_workspace("");
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    let warned = gate_warnings(&result, &lib);
     assert_eq!(warned.len(), 1, "{:#?}", result.findings);
     let w = warned[0];
     assert_eq!(w.severity, otel_migrate::engine::finding::Severity::Warning);
@@ -330,4 +341,60 @@ fn a_public_user_type_left_unused_by_a_removed_impl_gets_a_note_at_its_definitio
     );
     // Not an old-API site: the coverage counts the impls' items, not the type.
     assert_eq!(result.coverage.note, 0);
+}
+
+#[test]
+fn assumed_dependencies_migrate_a_package_that_does_not_declare_the_crate() {
+    let tree = undeclared_otlp_workspace(
+        "[assume-dependencies]\n\"api\" = [\"opentelemetry-otlp@0.26\"]\n",
+    );
+    let result = tree.run();
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lib = tree.path("api/src/lib.rs");
+    assert!(
+        gate_warnings(&result, &lib).is_empty(),
+        "{:#?}",
+        result.findings
+    );
+    let migrated = result
+        .files
+        .iter()
+        .find(|f| f.path == lib && f.changed())
+        .expect("api/src/lib.rs migrated");
+    let after = &migrated.output;
+    assert!(after.contains("SpanExporter::builder()"), "{after}");
+    assert!(!after.contains("new_pipeline()"), "{after}");
+    // The manifest is not given an entry the user did not write.
+    let manifest = tree.path("api/Cargo.toml");
+    assert!(result
+        .files
+        .iter()
+        .all(|f| f.path != manifest || !f.output.contains("otlp")));
+}
+
+#[test]
+fn assumed_dependencies_for_another_package_leave_the_gate_warning() {
+    let tree = undeclared_otlp_workspace(
+        "[assume-dependencies]\n\"common\" = [\"opentelemetry-otlp@0.26\"]\n",
+    );
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    let warned = gate_warnings(&result, &lib);
+    assert_eq!(warned.len(), 1, "{:#?}", result.findings);
+    assert!(warned[0]
+        .suggestion
+        .as_deref()
+        .unwrap()
+        .contains("\"api\" = [\"opentelemetry-otlp@<version>\"]"));
+    assert!(result.files.iter().all(|f| f.path != lib || !f.changed()));
+}
+
+#[test]
+fn an_assumed_dependency_without_a_version_is_a_clear_config_error() {
+    let tree =
+        undeclared_otlp_workspace("[assume-dependencies]\n\"api\" = [\"opentelemetry-otlp\"]\n");
+    let result = tree.run();
+    let errors = format!("{:?}", result.errors);
+    assert!(errors.contains("is not `crate@version`"), "{errors}");
+    assert!(result.files.iter().all(|f| !f.changed()));
 }

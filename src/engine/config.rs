@@ -39,6 +39,51 @@ pub struct Config {
     /// file must not be able to send writes elsewhere ([`ignored_permission`]).
     #[serde(default)]
     pub write_through_symlinks: bool,
+    /// Dependencies a package is migrated as if it declared them, for code that reaches a crate
+    /// its manifest does not name: package directory relative to the project root (`"."` for
+    /// the root package) → `["opentelemetry-otlp@0.26", …]`.
+    #[serde(default)]
+    pub assume_dependencies: BTreeMap<String, Vec<AssumedDependency>>,
+}
+
+/// `"opentelemetry-otlp@0.26"`: a crate and the version the code is written against.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(try_from = "String")]
+pub struct AssumedDependency {
+    pub krate: String,
+    /// The version requirement as written (`0.26`).
+    pub version: String,
+}
+
+impl TryFrom<String> for AssumedDependency {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let (krate, version) = text
+            .split_once('@')
+            .filter(|(k, v)| !k.trim().is_empty() && semver::VersionReq::parse(v.trim()).is_ok())
+            .ok_or_else(|| {
+                format!("assume-dependencies: `{text}` is not `crate@version` (e.g. `opentelemetry-otlp@0.26`)")
+            })?;
+        Ok(AssumedDependency {
+            krate: krate.trim().to_string(),
+            version: version.trim().to_string(),
+        })
+    }
+}
+
+impl Config {
+    /// The dependencies assumed for the package in `dir` (relative to the project root).
+    pub fn assumed_dependencies(&self, dir: &Path) -> &[AssumedDependency] {
+        self.assume_dependencies
+            .iter()
+            .find(|(key, _)| {
+                let key = Path::new(key.trim_end_matches('/'));
+                let key = key.strip_prefix(".").unwrap_or(key);
+                key == dir
+            })
+            .map_or(&[], |(_, deps)| deps.as_slice())
+    }
 }
 
 /// The `warning` for a repository's own config that sets `write-through-symlinks`: ignored.
@@ -156,5 +201,34 @@ mod tests {
             Config::parse("write-through-symlinks = true").is_ok_and(|c| c.write_through_symlinks)
         );
         assert!(Config::parse("write-through-symlink = true").is_err());
+    }
+
+    #[test]
+    fn assumed_dependencies_are_found_by_package_directory() {
+        let c = Config::parse(
+            "[assume-dependencies]\n\".\" = [\"opentelemetry@0.26\"]\n\"./crates/api/\" = [\" opentelemetry-otlp @ 0.21 \"]\n",
+        )
+        .unwrap();
+        let root = c.assumed_dependencies(Path::new(""));
+        assert_eq!(
+            (root[0].krate.as_str(), root[0].version.as_str()),
+            ("opentelemetry", "0.26")
+        );
+        let api = c.assumed_dependencies(Path::new("crates/api"));
+        assert_eq!(
+            (api[0].krate.as_str(), api[0].version.as_str()),
+            ("opentelemetry-otlp", "0.21")
+        );
+        assert!(c.assumed_dependencies(Path::new("crates")).is_empty());
+        for bad in [
+            r#""x" = ["opentelemetry"]"#,
+            r#""x" = ["@0.26"]"#,
+            r#""x" = ["a@latest"]"#,
+        ] {
+            assert!(
+                Config::parse(&format!("[assume-dependencies]\n{bad}")).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

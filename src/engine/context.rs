@@ -342,12 +342,19 @@ impl Project {
             .iter()
             .filter_map(|m| {
                 let name = m.package_name.clone()?;
-                let deps = m
+                let mut deps: Vec<ResolvedDep> = m
                     .deps
                     .iter()
                     .filter(|d| d.table.kind != DepKind::Workspace)
                     .map(|d| resolve_dep(d, &workspace_deps, lock.as_ref()))
                     .collect();
+                let dir = m.dir().strip_prefix(&self.root).unwrap_or(m.dir());
+                for assumed in self.config.assumed_dependencies(dir) {
+                    if !deps.iter().any(|d| d.entry.is(&assumed.krate)) {
+                        let entry = DepEntry::assumed(&assumed.krate, &assumed.version);
+                        deps.push(resolve_dep(&entry, &[], None));
+                    }
+                }
                 Some(PackageInfo {
                     name,
                     dir: m.dir().to_path_buf(),

@@ -71,6 +71,44 @@ pub struct DepEntry {
 }
 
 impl DepEntry {
+    /// A normal registry dependency the manifest does not declare but the user says the code
+    /// is written against (`assume-dependencies`): it has no text, so nothing edits it.
+    pub fn assumed(krate: &str, version: &str) -> DepEntry {
+        let table = DepTable {
+            kind: DepKind::Normal,
+            target: None,
+        };
+        DepEntry {
+            key: krate.replace('-', "_"),
+            version: Some(version.to_string()),
+            ..DepEntry::bare(krate, table)
+        }
+    }
+
+    /// An entry `key` of `table` with nothing else known yet: no version, spans or features.
+    fn bare(key: &str, table: DepTable) -> DepEntry {
+        DepEntry {
+            key: key.to_string(),
+            package: key.to_string(),
+            table,
+            version: None,
+            version_span: None,
+            workspace: false,
+            optional: false,
+            default_features: None,
+            features: Vec::new(),
+            features_span: None,
+            feature_items: Vec::new(),
+            package_span: None,
+            source: DepSource::Registry,
+            value_span: None,
+            key_span: None,
+            is_table_header: false,
+            is_dotted: false,
+            parts: Vec::new(),
+        }
+    }
+
     /// Crate names compare with `-` and `_` equal, as crates.io does.
     pub fn is(&self, krate: &str) -> bool {
         canonical(&self.package) == canonical(krate)
@@ -262,24 +300,11 @@ fn collect_deps(item: &Item, table: DepTable, out: &mut Vec<DepEntry>) {
     for (key, value) in t.iter() {
         let key_span = t.get_key_value(key).and_then(|(k, _)| span(k.span()));
         let mut entry = DepEntry {
-            key: key.to_string(),
-            package: key.to_string(),
-            table: table.clone(),
-            version: None,
-            version_span: None,
-            workspace: false,
-            optional: false,
-            default_features: None,
-            features: Vec::new(),
-            features_span: None,
-            feature_items: Vec::new(),
-            package_span: None,
-            source: DepSource::Registry,
             value_span: span(value.span()),
             key_span,
             is_table_header: matches!(value, Item::Table(t) if !t.is_dotted()),
             is_dotted: matches!(value, Item::Table(t) if t.is_dotted()),
-            parts: Vec::new(),
+            ..DepEntry::bare(key, table.clone())
         };
         match value {
             Item::Value(Value::String(s)) => {

@@ -12,6 +12,33 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::ident_str;
 
+/// The field an export config names its service by.
+pub(super) const SERVICE_NAME_FIELD: &str = "service_name";
+
+/// Whether `strukt` (with `fields`) configures OpenTelemetry/OTLP export, so that its
+/// `service_name` default is the name the service will report even before any site uses it (a
+/// tracing-only package prepared for OpenTelemetry): a type named `Otlp*`, `Telemetry*` or
+/// `Otel*Config`, or one with an endpoint field beside the name. A data-model struct with a
+/// `service_name` column has neither.
+pub(super) fn is_export_config(strukt: &str, fields: &[String]) -> bool {
+    let name = strukt.to_ascii_lowercase();
+    name.starts_with("otlp")
+        || name.starts_with("telemetry")
+        || (name.starts_with("otel") && name.ends_with("config"))
+        || fields.iter().any(|f| is_endpoint_field(f))
+}
+
+/// `endpoint`, `otlp_endpoint`, `collector_url`, `metrics_addr`, `exporter`, ….
+fn is_endpoint_field(field: &str) -> bool {
+    let field = field.to_ascii_lowercase();
+    ["endpoint", "collector", "otlp", "exporter"]
+        .iter()
+        .any(|w| field.contains(w))
+        || ["url", "uri", "addr", "address"]
+            .iter()
+            .any(|w| field == *w || field.ends_with(&format!("_{w}")))
+}
+
 /// A string default of a struct field: in a `Default` impl or a `#[serde(default)]` function.
 #[derive(Debug, Clone)]
 pub(super) struct FieldDefault {
@@ -169,13 +196,19 @@ impl FileScan {
 /// Renames the defaults of this file's config-struct fields that reach a site.
 pub(super) fn rewrite_defaults(rw: &mut Rewriter<'_>, scan: &FileScan, facts: &PackageFacts) {
     for d in scan.field_defaults() {
-        if facts
-            .field_flows
-            .contains(&(d.strukt.clone(), d.field.clone()))
-        {
+        if facts.names_service(&d.strukt, &d.field) {
             let what = format!(
-                "; default of `{}::{}`, which becomes the service name",
-                d.strukt, d.field
+                "; default of `{}::{}`, {}",
+                d.strukt,
+                d.field,
+                if facts
+                    .field_flows
+                    .contains(&(d.strukt.clone(), d.field.clone()))
+                {
+                    "which becomes the service name"
+                } else {
+                    "the name an OpenTelemetry export config (by its type's name or an endpoint beside the field) reports"
+                }
             );
             match &d.value {
                 Value::Lit { range, value } => {

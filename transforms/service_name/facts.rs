@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::defaults::{is_export_config, SERVICE_NAME_FIELD};
 use super::scan::{may_have_site, FileScan, Scanner, Site, Value};
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::source::SourceFile;
@@ -17,6 +18,9 @@ use crate::otel::naming::{Mapping, Naming};
 pub(super) struct PackageFacts {
     /// (struct, field) pairs whose value reaches a site.
     pub(super) field_flows: BTreeSet<(String, String)>,
+    /// (struct, `service_name`) of structs that configure OpenTelemetry export
+    /// ([`is_export_config`]), whether or not a site uses them yet.
+    pub(super) export_configs: BTreeSet<(String, String)>,
     /// Fields that reach a site through a base whose struct is unknown and matches no single
     /// struct of the package.
     pub(super) unresolved_fields: BTreeSet<String>,
@@ -33,7 +37,16 @@ pub(super) struct PackageFacts {
 impl PackageFacts {
     /// Whether a constant or a struct field of the package reaches a site.
     pub(super) fn has_flows(&self) -> bool {
-        !self.const_flows.is_empty() || !self.field_flows.is_empty()
+        !self.const_flows.is_empty()
+            || !self.field_flows.is_empty()
+            || !self.export_configs.is_empty()
+    }
+
+    /// Whether the default of `strukt.field` is a service name: the field reaches a site, or
+    /// it is the `service_name` of an export config.
+    pub(super) fn names_service(&self, strukt: &str, field: &str) -> bool {
+        let key = (strukt.to_string(), field.to_string());
+        self.field_flows.contains(&key) || self.export_configs.contains(&key)
     }
 
     /// The renames of the default of `field`, of `strukt` when known, else of the only struct
@@ -140,10 +153,15 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
         let scan = Scanner::scan(&file, &syntax, &imports, Some(pkg));
         Some((path.clone(), module_path(&pkg.dir, path), imports, scan))
     };
+    // Sites count only in a package that uses OpenTelemetry; in the others (tracing-only
+    // packages) only export configs' defaults are service names.
+    let sites_count = pkg.uses_opentelemetry();
     // The files with sites first: the other files only matter (for constants, struct fields
-    // and their defaults) when a site's value is a constant or a field, and parsing a big
-    // package twice is the expensive part.
-    let (with_sites, others): (Vec<_>, Vec<_>) = files.iter().partition(|(_, t)| may_have_site(t));
+    // and their defaults) when a site's value is a constant or a field, or when they may
+    // define an export config, and parsing a big package twice is the expensive part.
+    let (with_sites, others): (Vec<_>, Vec<_>) = files
+        .iter()
+        .partition(|(_, t)| sites_count && may_have_site(t));
     let mut scans: Vec<_> = with_sites
         .into_iter()
         .filter_map(|(p, t)| scan_file(p, t))
@@ -153,9 +171,12 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
             .iter()
             .any(|site| value_from_package(site, scan).is_some())
     });
-    if follows_values {
-        scans.extend(others.into_iter().filter_map(|(p, t)| scan_file(p, t)));
-    }
+    scans.extend(
+        others
+            .into_iter()
+            .filter(|(_, t)| follows_values || t.contains(SERVICE_NAME_FIELD))
+            .filter_map(|(p, t)| scan_file(p, t)),
+    );
     let structs: Vec<(&String, &Vec<String>)> = scans
         .iter()
         .flat_map(|(_, _, _, s)| s.structs.iter())
@@ -166,9 +187,17 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
             m.extend(c.module.iter().cloned());
             facts.const_defs.insert((m, c.name.clone()));
         }
+        for (strukt, fields) in &scan.structs {
+            if fields.iter().any(|f| f == SERVICE_NAME_FIELD) && is_export_config(strukt, fields) {
+                facts
+                    .export_configs
+                    .insert((strukt.clone(), SERVICE_NAME_FIELD.to_string()));
+            }
+        }
         for value in scan
             .sites
             .iter()
+            .filter(|_| sites_count)
             .filter_map(|s| value_from_package(s, scan))
         {
             match value {
@@ -202,10 +231,7 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
     }
     for (_, _, _, scan) in &scans {
         for d in scan.field_defaults() {
-            if !facts
-                .field_flows
-                .contains(&(d.strukt.clone(), d.field.clone()))
-            {
+            if !facts.names_service(&d.strukt, &d.field) {
                 continue;
             }
             facts

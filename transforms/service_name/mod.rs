@@ -20,8 +20,13 @@
 //! function, `env!("CARGO_PKG_NAME")` (→ the name computed for the file's crate), the
 //! `.replace('-', ".")` idiom (dropped: it turns `llm-edge-agent` into `llm.edge.agent`), and the
 //! string default of a config-struct field (`Default` impl or `#[serde(default = "..")]`
-//! function) when the field flows into a site in the same package — together with the tests of
-//! the package that assert the old default (`assert_eq!(cfg.service_name, "llm-cost-ops")`).
+//! function) when the field flows into a site in the same package, or when the field is the
+//! `service_name` of a struct that configures OpenTelemetry/OTLP export (a type named `Otlp*`,
+//! `Telemetry*` or `Otel*Config`, or an endpoint field beside it: `endpoint`, `*_url`,
+//! `*_addr`, …) — together with the tests of the package that assert the old default
+//! (`assert_eq!(cfg.service_name, "llm-cost-ops")`). Export configs count in packages without
+//! an OpenTelemetry dependency too (a tracing-only service prepared for it); there, nothing else
+//! is renamed.
 //! Every rename is reported as a note `renamed service name `old` → `new``.
 //!
 //! Deployment files (`.env`, Dockerfiles, YAML, docker-compose) that set `OTEL_SERVICE_NAME`,
@@ -53,7 +58,7 @@
 //! - Look-alikes that are not service names: tracer and instrumentation-scope names, metric
 //!   names, `EnvFilter` directives (`llm_edge_agent=debug`), Prometheus labels, database
 //!   application names, cfg features, and a struct field named `service_name` that never reaches
-//!   a site (e.g. telemetry received from others).
+//!   a site and is not an export config's (a data-model row, telemetry received from others).
 //! - Already-conforming names.
 //!
 //! ## Safety
@@ -107,10 +112,6 @@ impl Transform for ServiceName {
         &["service", "SERVICE", "CARGO_PKG_NAME"]
     }
 
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_none_or(PackageInfo::uses_opentelemetry)
-    }
-
     fn wants(
         &self,
         text: &str,
@@ -118,12 +119,25 @@ impl Transform for ServiceName {
         package: Option<&PackageInfo>,
         project: &Project,
     ) -> bool {
-        // Without a site of its own, a file can only hold a constant, a default or a test
-        // that a site elsewhere in the package makes relevant.
-        kind != FileKind::Rust
-            || scan::may_have_site(text)
-            || package
-                .is_some_and(|p| facts::of_package(project, p, &naming_of(project)).has_flows())
+        let has_flows =
+            |p: &PackageInfo| facts::of_package(project, p, &naming_of(project)).has_flows();
+        match package {
+            // A package without OpenTelemetry (tracing-only) has no site: only an export
+            // config's default and the tests asserting it can change, in Rust files that name
+            // the field.
+            Some(p) if !p.uses_opentelemetry() => {
+                kind == FileKind::Rust
+                    && text.contains(defaults::SERVICE_NAME_FIELD)
+                    && has_flows(p)
+            }
+            // Without a site of its own, a file can only hold a constant, a default or a test
+            // that a site elsewhere in the package makes relevant.
+            _ => {
+                kind != FileKind::Rust
+                    || scan::may_have_site(text)
+                    || package.is_some_and(has_flows)
+            }
+        }
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

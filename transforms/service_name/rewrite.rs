@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::defaults;
 use super::facts::{self, absolutize, module_path, PackageFacts};
 use super::scan::{ConstDef, FileScan, Scanner, Value};
+use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::{RawFinding, Severity};
 use crate::engine::transform::{FileContext, Outcome};
@@ -267,6 +268,25 @@ pub(super) fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
         edits: BTreeMap::new(),
         findings: BTreeMap::new(),
     };
+    // A package without OpenTelemetry has no site to rename: only its export configs'
+    // defaults (and the tests asserting them) are service names.
+    if cx.package.is_none_or(PackageInfo::uses_opentelemetry) {
+        rewrite_sites(&mut rw, &scan, &facts);
+    }
+    // Config-struct defaults whose field reaches a site, and the tests asserting them.
+    defaults::rewrite_defaults(&mut rw, &scan, &facts);
+    defaults::rewrite_asserts(&mut rw, &scan, &facts);
+    let mut out = Outcome::default();
+    for ((start, end), text) in rw.edits {
+        out.replace(TextRange::new(start, end), text);
+    }
+    out.findings.extend(rw.findings.into_values());
+    out
+}
+
+/// Renames the file's sites, and its constants that reach a site here or elsewhere.
+fn rewrite_sites(rw: &mut Rewriter<'_>, scan: &FileScan, facts: &PackageFacts) {
+    let cx = rw.cx;
     // A constant used at several sites is one edit with the site lines listed.
     let mut const_sites: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for site in &scan.sites {
@@ -281,12 +301,12 @@ pub(super) fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
                 continue;
             }
         }
-        rw.value(&site.value, site.range, &scan, &facts);
+        rw.value(&site.value, site.range, scan, facts);
     }
     for (name, lines) in &const_sites {
         let def = scan.consts.iter().find(|c| &c.name == name).cloned();
         if let Some(def) = def {
-            rw.const_def(&def, &scan, lines, None);
+            rw.const_def(&def, scan, lines, None);
         }
     }
     // Constants of this file that reach a site in another file of the package.
@@ -297,18 +317,9 @@ pub(super) fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
             m.extend(def.module.iter().cloned());
             if let Some(from) = facts.const_flows.get(&(m, def.name.clone())) {
                 if from != cx.file.path() && !const_sites.contains_key(&def.name) {
-                    rw.const_def(&def.clone(), &scan, &[], Some(from));
+                    rw.const_def(&def.clone(), scan, &[], Some(from));
                 }
             }
         }
     }
-    // Config-struct defaults whose field reaches a site, and the tests asserting them.
-    defaults::rewrite_defaults(&mut rw, &scan, &facts);
-    defaults::rewrite_asserts(&mut rw, &scan, &facts);
-    let mut out = Outcome::default();
-    for ((start, end), text) in rw.edits {
-        out.replace(TextRange::new(start, end), text);
-    }
-    out.findings.extend(rw.findings.into_values());
-    out
 }

@@ -120,7 +120,8 @@ fn package_facts_are_computed_once_per_package_and_run() {
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(
         root.join("Cargo.toml"),
-        "[package]\nname = \"llm-edge-proxy\"\nversion = \"0.1.0\"\n",
+        // Sites count in a package with OpenTelemetry (without it, only export configs do).
+        "[package]\nname = \"llm-edge-proxy\"\nversion = \"0.1.0\"\n\n[dependencies]\nopentelemetry = \"0.26\"\n",
     )
     .unwrap();
     let lib = root.join("src/lib.rs");
@@ -140,4 +141,45 @@ fn package_facts_are_computed_once_per_package_and_run() {
     std::fs::write(&lib, "pub mod telemetry;\n").unwrap();
     assert!(Arc::ptr_eq(&first, &facts_of(&run)));
     assert!(!facts_of(&project_of(&root)).has_flows());
+}
+
+#[test]
+fn export_configs_are_named_so_or_have_an_endpoint_beside_the_name() {
+    use super::defaults::is_export_config;
+    let fields = |fs: &[&str]| fs.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+    let name_only = fields(&["service_name"]);
+    for strukt in [
+        "OtlpConfig",
+        "TelemetrySettings",
+        "OtelExportConfig",
+        "OTLPSettings",
+    ] {
+        assert!(is_export_config(strukt, &name_only), "{strukt}");
+    }
+    for endpoint in [
+        "endpoint",
+        "otlp_endpoint",
+        "collector_url",
+        "metrics_addr",
+        "address",
+    ] {
+        assert!(
+            is_export_config("AppConfig", &fields(&["service_name", endpoint])),
+            "{endpoint}"
+        );
+    }
+    // Data-model rows and plain settings: no telling name, no endpoint.
+    assert!(!is_export_config(
+        "UsageRecord",
+        &fields(&["service_name", "tenant_id", "tokens"])
+    ));
+    assert!(!is_export_config(
+        "SpanRow",
+        &fields(&["service_name", "trace_id", "duration_ms"])
+    ));
+    assert!(!is_export_config("OtelSpan", &name_only));
+    assert!(!is_export_config(
+        "ServiceConfig",
+        &fields(&["service_name", "hostname"])
+    ));
 }

@@ -170,7 +170,10 @@ fn warn_undeclared(
     text: &str,
     result: &mut RunResult,
 ) {
-    let raw = undeclared.findings(text, &project.packages[package]);
+    let pkg = &project.packages[package];
+    let dir = project.relative(&pkg.dir).display().to_string();
+    let dir = if dir.is_empty() { ".".to_string() } else { dir };
+    let raw = undeclared.findings(text, pkg, &dir);
     if raw.is_empty() {
         return;
     }

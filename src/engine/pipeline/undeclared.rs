@@ -1,6 +1,8 @@
 //! The dependency gate never silences: a transform gated on a dependency the package does not
 //! declare is not run (its versions are unknown), but a file that names that crate where the
-//! transform would look gets one `warning` saying why it was not migrated and how to fix it.
+//! transform would look gets one `warning` saying why it was not migrated and how to fix it
+//! (declare the dependency, or state its version with `assume-dependencies`, which the project
+//! resolves into the package's dependencies so the gate opens).
 
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -40,7 +42,14 @@ impl Undeclared {
     }
 
     /// One warning per undeclared crate the file names where a gated transform would look.
-    pub fn findings(&self, text: &str, package: &PackageInfo) -> Vec<RawFinding> {
+    /// `package_dir` is the package's directory relative to the project root, for the
+    /// `assume-dependencies` line the suggestion offers.
+    pub fn findings(
+        &self,
+        text: &str,
+        package: &PackageInfo,
+        package_dir: &str,
+    ) -> Vec<RawFinding> {
         let mut findings = Vec::new();
         for (krate, transforms) in &self.crates {
             let wanted: Vec<&str> = transforms
@@ -67,7 +76,7 @@ impl Undeclared {
                     ),
                 )
                 .with_suggestion(format!(
-                    "declare `{dependency}` in {manifest} at the version this code is written against, then run again"
+                    "declare `{dependency}` in {manifest} at the version this code is written against, or state that version in otel-migrate.toml (`[assume-dependencies]` `\"{package_dir}\" = [\"{dependency}@<version>\"]`), then run again"
                 )),
             );
         }

@@ -387,35 +387,19 @@ impl<'a, 'c> Driver<'a, 'c> {
     ) {
         let file = self.file();
         let range = stmt_range(file, stmt);
-        let mut names = self.names_at(range.start);
-        let Some(parsed) = self.parse(&mut names, (&links, conditional), range) else {
-            return;
-        };
         let terminal = links.last().map(|l| range_of(file, l.call).start);
-        if let Some(t) = terminal {
+        let binding = StatementBinding::new(&pat, &tail, &file.text);
+        let placed = self.render_and_place(
+            range,
+            (&links, conditional),
+            deletes,
+            |pipeline, names, register, indent, le| {
+                statements(pipeline, names, &binding, register, indent, le)
+            },
+        );
+        if let Some(t) = terminal.filter(|_| placed) {
             self.handled.push(t);
         }
-        let indent = file.indent_at(range.start).to_string();
-        let le = file.line_ending.as_str();
-        let register = registration(&parsed.pipeline, &mut names);
-        let binding = StatementBinding::new(&pat, &tail, &file.text);
-        let text = statements(
-            &parsed.pipeline,
-            &mut names,
-            &binding,
-            register.as_deref(),
-            &indent,
-            le,
-        );
-        let also = parsed.pipeline.local_edits(&mut names, le);
-        self.place(
-            range,
-            deletes,
-            &parsed.carried,
-            (text, also),
-            &indent,
-            names,
-        );
     }
 
     fn place_expression(
@@ -424,15 +408,35 @@ impl<'a, 'c> Driver<'a, 'c> {
         (links, conditional): (Vec<Link<'_>>, Vec<ConditionalLinks>),
         deletes: &[TextRange],
     ) {
+        self.render_and_place(
+            range,
+            (&links, conditional),
+            deletes,
+            |pipeline, names, register, indent, le| {
+                expression(pipeline, names, register, indent, le)
+            },
+        );
+    }
+
+    /// Parses the site's pipeline, renders it with `render` (the statement or the expression
+    /// form) and puts it in place with the edits of the locals it reads; whether it was placed
+    /// (`false`: the pipeline was not understood, and a finding says so).
+    fn render_and_place(
+        &mut self,
+        range: TextRange,
+        (links, conditional): (&[Link<'_>], Vec<ConditionalLinks>),
+        deletes: &[TextRange],
+        render: impl FnOnce(&TracePipeline, &mut ImportPlan<'c>, Option<&str>, &str, &str) -> String,
+    ) -> bool {
         let file = self.file();
         let mut names = self.names_at(range.start);
-        let Some(parsed) = self.parse(&mut names, (&links, conditional), range) else {
-            return;
+        let Some(parsed) = self.parse(&mut names, (links, conditional), range) else {
+            return false;
         };
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
         let register = registration(&parsed.pipeline, &mut names);
-        let text = expression(
+        let text = render(
             &parsed.pipeline,
             &mut names,
             register.as_deref(),
@@ -448,6 +452,7 @@ impl<'a, 'c> Driver<'a, 'c> {
             &indent,
             names,
         );
+        true
     }
 
     /// Puts the rendered `text` of the site at `range` in place: comments of the replaced

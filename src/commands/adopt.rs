@@ -32,6 +32,7 @@ use crate::engine::report::RunReport;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{self, ImportMap};
 use crate::otel::bootstrap::{self, CanonicalDep};
+use crate::transforms::service_name::service_name_of_package;
 
 pub const ID: &str = "adopt";
 
@@ -289,7 +290,7 @@ fn plan_project(project: &Project, files: &mut Files, out: &mut AdoptPlan) {
         }
     };
 
-    let service = service_name(project, pkg);
+    let service = service_name_of_package(project, &pkg.name);
     let nl = main_file.line_ending.as_str();
     let module_text = bootstrap::telemetry_module(&service).replace('\n', nl);
     let module_path = pkg.dir.join(format!("src/{module}.rs"));
@@ -304,36 +305,6 @@ fn plan_project(project: &Project, files: &mut Files, out: &mut AdoptPlan) {
     out.findings.push(
         Finding::about_path(&module_path, ID, Severity::Note, format!("added OpenTelemetry tracing as `{service}`: set OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4317), DEPLOYMENT_ENVIRONMENT and optionally OTEL_TRACES_SAMPLER_ARG in the deployment")),
     );
-}
-
-/// `llm.{component}[.{subcomponent}]`: the subcomponent from `[service-name.crates]`, else
-/// what the crate name adds to `llm-{component}` (`llm-shield` → `llm.shield`,
-/// `llm-cost-ops-api` → `llm.cost-ops.api`). Hyphens stay inside parts.
-// Kept to the adopt case; the `service-name` transform owns the general renaming rules.
-fn service_name(project: &Project, pkg: &PackageInfo) -> String {
-    let prefix = project
-        .config
-        .service_name
-        .prefix
-        .clone()
-        .unwrap_or_else(|| "llm".to_string());
-    let component = project.component.to_lowercase();
-    let name = pkg.name.to_lowercase();
-    let sub = match project.config.service_name.crates.get(&pkg.name) {
-        Some(s) => s.clone(),
-        None => {
-            let bare = name.strip_prefix(&format!("{prefix}-")).unwrap_or(&name);
-            bare.strip_prefix(&component)
-                .and_then(|rest| rest.strip_prefix('-'))
-                .unwrap_or("")
-                .to_string()
-        }
-    };
-    let mut parts = vec![prefix, component];
-    if !sub.is_empty() {
-        parts.push(sub);
-    }
-    parts.join(".")
 }
 
 /// `mod telemetry;` after the last `mod x;`, else after the last `use`, else at the top.

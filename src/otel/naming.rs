@@ -64,6 +64,15 @@ fn is_part(part: &str) -> bool {
         })
 }
 
+/// Whether `name` has the shape `{prefix}.part[.part]` (`llm.edge-agent.proxy`).
+pub fn has_conforming_shape(prefix: &str, name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('.').collect();
+    (1..=2).contains(&parts.len()) && parts.iter().all(|p| is_part(p))
+}
+
 impl Naming {
     /// The naming of a project whose component is `component` and whose packages are named
     /// `crate_names`.
@@ -160,11 +169,7 @@ impl Naming {
 
     /// Whether `name` has the shape `prefix.part[.part]`.
     pub fn is_conforming_shape(&self, name: &str) -> bool {
-        let Some(rest) = name.strip_prefix(&format!("{}.", self.prefix)) else {
-            return false;
-        };
-        let parts: Vec<&str> = rest.split('.').collect();
-        (1..=2).contains(&parts.len()) && parts.iter().all(|p| is_part(p))
+        has_conforming_shape(&self.prefix, name)
     }
 
     /// The spellings of the component's and every crate's name that mean that name for
@@ -317,6 +322,18 @@ mod tests {
 
     fn naming(component: &str, crates: &[&str]) -> Naming {
         Naming::new(DEFAULT_RULES, component, crates.iter().copied())
+    }
+
+    #[test]
+    fn conforming_shape_of_a_name() {
+        assert!(has_conforming_shape("llm", "llm.shield"));
+        assert!(has_conforming_shape("llm", "llm.edge-agent.proxy"));
+        assert!(!has_conforming_shape("llm", "llm-shield"));
+        assert!(!has_conforming_shape("llm", "llm.edge.agent.proxy"));
+        assert!(!has_conforming_shape("llm", "llm.Shield"));
+        assert!(!has_conforming_shape("llm", "llmx.shield"));
+        assert!(!has_conforming_shape("llm", "llm.edge--agent"));
+        assert!(has_conforming_shape("acme", "acme.billing"));
     }
 
     #[test]

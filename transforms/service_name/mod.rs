@@ -162,6 +162,12 @@ fn rules_of(config: &ServiceNameConfig) -> NamingRules<'_> {
     }
 }
 
+/// The conforming service name of package `package` of `project` (what `adopt` names a
+/// service it sets up): the same rules the transform renames by.
+pub fn service_name_of_package(project: &Project, package: &str) -> String {
+    naming_of(project).name_of_crate(package)
+}
+
 /// A project's naming, kept in its run state: every file of the run uses the same one.
 #[derive(Default)]
 struct ProjectNaming(OnceLock<Naming>);

@@ -42,6 +42,7 @@ use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, SeverityCounts, REPORT_VERSION};
 use crate::engine::vcs;
 use crate::engine::write::write_changes;
+use crate::otel::naming::{has_conforming_shape, DEFAULT_PREFIX};
 use crate::transforms;
 
 #[derive(Debug, Deserialize)]
@@ -685,7 +686,7 @@ fn service_names(runs: &[RepoRun]) -> Vec<ServiceNameUse> {
     by_name
         .into_iter()
         .map(|(name, repos)| ServiceNameUse {
-            conventional: is_conventional(&name),
+            conventional: has_conforming_shape(DEFAULT_PREFIX, &name),
             was: was.remove(&name).unwrap_or_default().into_iter().collect(),
             name,
             repos: repos.into_iter().collect(),
@@ -755,21 +756,6 @@ fn is_plausible_name(lit: &str) -> bool {
         && lit
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
-
-/// `llm.{component}[.{subcomponent}]`: lowercase parts of letters, digits and inner hyphens.
-pub fn is_conventional(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('.').collect();
-    parts.len() >= 2
-        && parts.len() <= 3
-        && parts[0] == "llm"
-        && parts[1..].iter().all(|p| {
-            !p.is_empty()
-                && !p.starts_with('-')
-                && !p.ends_with('-')
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        })
 }
 
 /// What the user does after the batch: lockfiles, deployments, the next command.
@@ -881,15 +867,6 @@ mod tests {
         assert_eq!(c.service_name.component.as_deref(), Some("new"));
         assert_eq!(c.service_name.prefix.as_deref(), Some("llm"));
         assert_eq!(c.service_name.crates.len(), 2);
-    }
-
-    #[test]
-    fn conventional_names() {
-        assert!(is_conventional("llm.shield"));
-        assert!(is_conventional("llm.edge-agent.proxy"));
-        assert!(!is_conventional("llm-shield"));
-        assert!(!is_conventional("llm.edge.agent.proxy"));
-        assert!(!is_conventional("llm.Shield"));
     }
 
     #[test]

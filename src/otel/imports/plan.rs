@@ -41,6 +41,7 @@ impl<'a> ImportPlans<'a> {
                     existing.adds.entry(path).or_insert(local);
                 }
                 existing.removals.extend(plan.removals);
+                existing.forced_removals.extend(plan.forced_removals);
             }
             None => self.plans.push(plan),
         }
@@ -464,6 +465,26 @@ mod tests {
                 p.remove_if_unused("d::E");
             },
             "use a::C;\n\nfn f() { C; }\n",
+        );
+    }
+
+    #[test]
+    fn merged_plans_keep_each_others_forced_removals() {
+        let src = "use a::Gone;\nuse b::Kept;\n\nfn f() { Gone; Kept; }\n";
+        let file = SourceFile::new("x.rs", src.to_string());
+        let syntax = file.parse_rust().unwrap();
+        let at = src.find("fn ").unwrap() + 3;
+        let mut plans = ImportPlans::default();
+        let first = ImportPlan::at(&file, &syntax, at);
+        plans.add(first);
+        let mut second = ImportPlan::at(&file, &syntax, at);
+        second.remove("a::Gone");
+        plans.add(second);
+        let mut out = Changes::default();
+        plans.finish(&mut out);
+        assert_eq!(
+            out.edits.apply(&file.text),
+            "use b::Kept;\n\nfn f() { Gone; Kept; }\n"
         );
     }
 }

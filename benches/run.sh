@@ -2,6 +2,8 @@
 # Rerunnable benchmark (issue 10): `otel-migrate diff` (release build) over
 #   (a) the demo repositories, (b) a copy of $CARGO_HOME/registry/src, (c) a synthetic tree 10x
 #   the registry (ten hard-linked copies of (b): same bytes, distinct paths and packages),
+#   (d) "ordinary": 21 ordinary open-source repositories (benches/ordinary-tree.sh, from local
+#   mirrors) and (e) its 10x copy,
 # with 2 cores and with 1 (RAYON_NUM_THREADS=1), side by side with the peers a user would
 # otherwise run: `rg -l opentelemetry` (the floor for finding the files) and
 # `ast-grep run -p 'opentelemetry_otlp::new_pipeline()' -l rust` (parses every file).
@@ -9,7 +11,8 @@
 # Warm page cache: every command gets a warmup run. Never a test: numbers depend on the machine.
 #
 # Usage: benches/run.sh [--quick]     (--quick: 1 run per command)
-# Env:   BENCH_DIR (default target/bench), RUNS (default 3), TREES (default "repos registry x10"),
+# Env:   BENCH_DIR (default target/bench), RUNS (default 3), TREES (default
+#        "repos registry x10 ordinary ordinary-x10"),
 #        AST_GREP_X10=1 to also run ast-grep on (c) (about 15 minutes here)
 # Needs: hyperfine, rg, ast-grep, GNU time. Installs them when it can:
 #   apt-get update && apt-get install -y hyperfine ripgrep time ; pip install ast-grep-cli
@@ -20,7 +23,7 @@ runs="${RUNS:-3}"
 
 [[ "${1:-}" == "--quick" ]] && runs=1
 bench="${BENCH_DIR:-$here/target/bench}"
-trees="${TREES:-repos registry x10}"
+trees="${TREES:-repos registry x10 ordinary ordinary-x10}"
 registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -56,6 +59,10 @@ if [[ ! -d "$bench/x10" ]]; then
   mv "$bench/x10.tmp" "$bench/x10"
 fi
 
+if [[ " $trees " == *" ordinary"* ]]; then
+  BENCH_DIR="$bench" "$here/benches/ordinary-tree.sh"
+fi
+
 # Files and bytes the tools look at: .rs files and manifests.
 tree_stats() {
   find "$1" -type f \( -name '*.rs' -o -name Cargo.toml \) -printf '%s\n' |
@@ -82,7 +89,7 @@ for t in $trees; do
   names+=("rg -l opentelemetry"); cmds+=("rg -l opentelemetry $dir"); cores+=(2)
   names+=("rg -l opentelemetry"); cmds+=("rg -j1 -l opentelemetry $dir"); cores+=(1)
   # ast-grep parses every file: about 100 s on the registry here, so 10x that on (c); opt in.
-  if [[ $t != x10 || "${AST_GREP_X10:-0}" == 1 ]]; then
+  if [[ $t != *x10 || "${AST_GREP_X10:-0}" == 1 ]]; then
     names+=("ast-grep run -p 'opentelemetry_otlp::new_pipeline()'"); cores+=(2)
     cmds+=("ast-grep run -p 'opentelemetry_otlp::new_pipeline()' -l rust $dir")
   fi

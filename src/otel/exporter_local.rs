@@ -58,7 +58,7 @@ pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
 }
 
 /// `exporter` or `exporter.into()`: the local's name.
-fn local_name(arg: &syn::Expr) -> Option<String> {
+pub fn local_name(arg: &syn::Expr) -> Option<String> {
     let chain = Chain::read(arg);
     match chain.names().as_slice() {
         [] | ["into"] => chain.root_local(),

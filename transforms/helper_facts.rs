@@ -137,21 +137,22 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
             };
             if private
                 && top_level_fn(&parsed.syntax, &name).is_some()
-                && count_outside_uses(&parsed.syntax, &name) == 1
+                && references(&parsed.syntax, &name) == 0
                 && helper_form(parsed.rust(), f).is_some()
             {
                 candidates.push((HelperRef { module: module.clone(), name }, path.clone()));
             }
         }
     }
-    // Each candidate's one caller file: the only other file naming it, once, outside `use`.
+    // Each candidate's one caller file: the only other file that names it, once.
     let mut by_caller: HashMap<PathBuf, Vec<(HelperRef, PathBuf)>> = HashMap::new();
     for (helper, defined) in candidates {
-        let naming: Vec<&(PathBuf, String)> = files
+        let mut naming = files
             .iter()
             .filter(|(p, t)| *p != defined && mentions_word(t, &helper.name))
-            .collect();
-        if let [(caller, _)] = naming.as_slice() {
+            .map(|(p, t)| (p, Parsed::read(p, t).map(|f| references(&f.syntax, &helper.name))))
+            .filter(|(_, refs)| *refs != Some(0));
+        if let (Some((caller, Some(1))), None) = (naming.next(), naming.next()) {
             by_caller
                 .entry(caller.clone())
                 .or_default()
@@ -174,9 +175,7 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
         };
         let changes = dry_run(parsed.rust(), &assumed);
         for (helper, defined) in helpers {
-            if count_outside_uses(&parsed.syntax, &helper.name) == 1
-                && call_rewritten(&parsed, &helper.name, &changes)
-            {
+            if call_rewritten(&parsed, &helper.name, &changes) {
                 facts.followed.push((helper, defined, caller.clone()));
             }
         }
@@ -185,8 +184,8 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
     facts
 }
 
-/// Whether the one call of `name` in the file lies in an edit of `changes` that no error
-/// finding touches.
+/// Whether the one call of `name` in the file lies in an edit of `changes`, and no error
+/// finding falls in the item around it.
 fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
     let mut calls = Calls {
         name,
@@ -197,23 +196,48 @@ fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
         return false;
     };
     let call = range_of(&parsed.file, *call);
-    changes.edits.iter().any(|e| {
-        e.range.contains_range(call)
-            && !changes
-                .findings
-                .iter()
-                .any(|f| f.severity == Severity::Error && f.range.overlaps(e.range))
-    })
-}
-
-/// How often the identifier `name` occurs in the file outside `use` items.
-fn count_outside_uses(syntax: &syn::File, name: &str) -> usize {
-    syntax
+    let Some(item) = parsed
+        .syntax
         .items
         .iter()
-        .filter(|i| !matches!(i, syn::Item::Use(_)))
-        .map(|i| count_ident(i, name))
-        .sum()
+        .map(|i| range_of(&parsed.file, i))
+        .find(|i| i.contains_range(call))
+    else {
+        return false;
+    };
+    changes.edits.iter().any(|e| e.range.contains_range(call))
+        && !changes
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
+}
+
+/// How often `name` is used as a path (a call, a function value) outside `use` items, macro
+/// bodies counted by their tokens. Fields and methods of that name are other namespaces.
+fn references(syntax: &syn::File, name: &str) -> usize {
+    let mut refs = References { name, count: 0 };
+    refs.visit_file(syntax);
+    refs.count
+}
+
+struct References<'n> {
+    name: &'n str,
+    count: usize,
+}
+
+impl<'a> Visit<'a> for References<'_> {
+    fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
+
+    fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if p.path.segments.last().is_some_and(|s| s.ident == self.name) {
+            self.count += 1;
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        self.count += count_ident(&m.tokens, self.name);
+    }
 }
 
 /// Whether `text` has `name` as a whole word (comments and strings count: a miss only makes

@@ -168,6 +168,9 @@ pub struct KeptIn {
     pub parts: Vec<LocalPart>,
     /// Traits the local's later reassignments (`exporter = exporter.with_x(..)`) need.
     pub traits: Vec<&'static str>,
+    /// For `helper(..).and_then(|exporter| <pipeline>)`: the pipeline's range and the whole
+    /// expression's, which the site's replacement takes the place of.
+    pub widens: Option<(TextRange, TextRange)>,
 }
 
 /// One edit of a local's or helper's code.

@@ -157,8 +157,8 @@ fn exporter_from_helper(
 }
 
 /// `helper(args).and_then(|exporter| <pipeline taking exporter>)` around `arg`: the site
-/// builds from `helper(args)` (the `and_then` and its closure head go, the pipeline in its body
-/// becomes the site's `.map(|exporter| …)`).
+/// builds from `helper(args)` and takes the place of the whole expression (the pipeline in the
+/// closure becomes the site's `.map(|exporter| …)`).
 fn exporter_after_helper(
     rust: ParsedRust<'_>,
     arg: &syn::Expr,
@@ -183,10 +183,14 @@ fn exporter_after_helper(
         }
         e => e,
     };
+    // The closure yields the installed trace pipeline as it is (what `and_then` takes).
     let pipeline = Chain::read(body);
+    let names = pipeline.names();
     if !pipeline
         .root_path()
         .is_some_and(|r| rust.imports.is(r, &["opentelemetry_otlp", "new_pipeline"]))
+        || names.first() != Some(&"tracing")
+        || !matches!(names.last(), Some(&"install_batch" | &"install_simple"))
         || count_ident(&*closure.body, &name) != 1
     {
         return None;
@@ -194,24 +198,15 @@ fn exporter_after_helper(
     let syn::Expr::Call(call) = &*and_then.receiver else {
         return None;
     };
-    let (whole, kept) = (range_of(file, and_then), range_of(file, body));
-    let head = TextRange::new(whole.start, kept.start);
-    let tail = TextRange::new(kept.end, whole.end);
-    if [head, tail].iter().any(|r| has_comment(file, *r)) {
-        return None;
-    }
-    let mut parts: Vec<LocalPart> = [head, tail]
-        .into_iter()
-        .map(|range| LocalPart {
-            range,
-            edit: PartEdit::Delete,
-            indent: String::new(),
-        })
-        .collect();
+    let mut parts = Vec::new();
     if let HelperAt::Here(helper) = helper_of_call(rust, call, helpers)? {
-        parts.extend(helper_parts(rust, helper, HelperForm::TraceResult)?);
+        parts = helper_parts(rust, helper, HelperForm::TraceResult)?;
     }
-    Some(built_by(text_of(file, call), parts))
+    let mut exporter = built_by(text_of(file, call), parts);
+    if let Some(kept) = &mut exporter.kept_in {
+        kept.widens = Some((range_of(file, body), range_of(file, and_then)));
+    }
+    Some(exporter)
 }
 
 fn has_comment(file: &SourceFile, range: TextRange) -> bool {
@@ -230,6 +225,7 @@ fn built_by(call: &str, parts: Vec<LocalPart>) -> ExporterConfig {
             built: true,
             parts,
             traits: Vec::new(),
+            widens: None,
         },
     )
 }

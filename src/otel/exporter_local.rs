@@ -168,6 +168,7 @@ fn kept(
             built,
             parts,
             traits,
+            widens: None,
         },
     )
 }

@@ -20,9 +20,11 @@ use crate::engine::changes::Changes;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{module_path, range_of, ImportMap, ParsedRust};
+use crate::engine::syntax::{module_path, range_of, range_of_span, ImportMap, ParsedRust};
 use crate::otel::chain::count_ident;
-use crate::otel::exporter_helper::{helper_form, top_level_fn, HelperRef, PackageHelpers};
+use crate::otel::exporter_helper::{
+    helper_form, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
+};
 
 /// Rewrites a caller file assuming the helpers it is given are followed (the transform's own
 /// site rewrite, without the rest of its pass).
@@ -33,6 +35,8 @@ pub type DryRun<'a> = &'a dyn Fn(ParsedRust<'_>, &PackageHelpers) -> Changes;
 #[derive(Debug, Default)]
 struct HelperFacts {
     followed: Vec<(HelperRef, PathBuf, PathBuf)>,
+    /// Public API helpers of a publishable library, with the file that defines them.
+    reported: Vec<(PathBuf, ReportedHelper)>,
 }
 
 #[derive(Default)]
@@ -45,6 +49,7 @@ pub fn helpers_of(
     project: &Project,
     pkg: &PackageInfo,
     file: &Path,
+    rewrite_public_api: bool,
     dry_run: DryRun<'_>,
 ) -> PackageHelpers {
     let cell = project
@@ -56,7 +61,7 @@ pub fn helpers_of(
         .entry(pkg.manifest_path.clone())
         .or_default()
         .clone();
-    let facts = cell.get_or_init(|| Arc::new(compute(project, pkg, dry_run)));
+    let facts = cell.get_or_init(|| Arc::new(compute(project, pkg, rewrite_public_api, dry_run)));
     PackageHelpers {
         module: module_path(&pkg.dir, file),
         crate_name: crate_name(pkg),
@@ -71,6 +76,12 @@ pub fn helpers_of(
             .iter()
             .filter(|(_, defined, _)| defined == file)
             .map(|(h, _, _)| h.name.clone())
+            .collect(),
+        reported: facts
+            .reported
+            .iter()
+            .filter(|(defined, _)| defined == file)
+            .map(|(_, r)| r.clone())
             .collect(),
     }
 }
@@ -107,18 +118,15 @@ impl Parsed {
     }
 }
 
-fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperFacts {
-    let files: Vec<(PathBuf, String)> = crate::engine::discover::walk(&pkg.dir, false)
-        .rust_files
-        .into_iter()
-        .filter(|path| {
-            project
-                .package_for(path)
-                .is_some_and(|p| p.manifest_path == pkg.manifest_path)
-        })
-        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
-        .collect();
-    let has_library = pkg.dir.join("src/lib.rs").is_file();
+fn compute(
+    project: &Project,
+    pkg: &PackageInfo,
+    rewrite_public_api: bool,
+    dry_run: DryRun<'_>,
+) -> HelperFacts {
+    let files = package_files(project, pkg);
+    let public_api_stays = !rewrite_public_api && !unpublished(pkg);
+    let mut facts = HelperFacts::default();
     let mut candidates = Vec::new();
     for (path, text) in files.iter().filter(|(_, t)| t.contains("ExporterBuilder")) {
         let Some(parsed) = Parsed::read(path, text) else {
@@ -131,17 +139,30 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
         for item in &parsed.syntax.items {
             let syn::Item::Fn(f) = item else { continue };
             let name = f.sig.ident.to_string();
-            let private = match &f.vis {
-                syn::Visibility::Public(_) => !has_library,
-                _ => true,
-            };
-            if private
-                && top_level_fn(&parsed.syntax, &name).is_some()
-                && references(&parsed.syntax, &name) == 0
-                && helper_form(parsed.rust(), f).is_some()
+            if top_level_fn(&parsed.syntax, &name).is_none()
+                || references(&parsed.syntax, &name).count != 0
+                || helper_form(parsed.rust(), f).is_none()
             {
-                candidates.push((HelperRef { module: module.clone(), name }, path.clone()));
+                continue;
             }
+            let helper = HelperRef {
+                module: module.clone(),
+                name,
+            };
+            let public = matches!(f.vis, syn::Visibility::Public(_))
+                && reachable_from_library(pkg, &files, &helper.module);
+            // Other crates of the workspace (or, when it is published, anywhere) may call a
+            // public helper: rewritten only when allowed and no other member names it.
+            if public && (public_api_stays || named_by_other_members(project, pkg, &helper.name)) {
+                let callers = callers(project, pkg, &helper.name);
+                let reported = ReportedHelper {
+                    name: helper.name,
+                    callers,
+                };
+                facts.reported.push((path.clone(), reported));
+                continue;
+            }
+            candidates.push((helper, path.clone()));
         }
     }
     // Each candidate's one caller file: the only other file that names it, once.
@@ -150,7 +171,10 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
         let mut naming = files
             .iter()
             .filter(|(p, t)| *p != defined && mentions_word(t, &helper.name))
-            .map(|(p, t)| (p, Parsed::read(p, t).map(|f| references(&f.syntax, &helper.name))))
+            .map(|(p, t)| {
+                let refs = Parsed::read(p, t).map(|f| references(&f.syntax, &helper.name).count);
+                (p, refs)
+            })
             .filter(|(_, refs)| *refs != Some(0));
         if let (Some((caller, Some(1))), None) = (naming.next(), naming.next()) {
             by_caller
@@ -159,7 +183,6 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
                 .push((helper, defined));
         }
     }
-    let mut facts = HelperFacts::default();
     for (caller, helpers) in by_caller {
         let Some(text) = files.iter().find(|(p, _)| *p == caller).map(|(_, t)| t) else {
             continue;
@@ -171,7 +194,7 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
             module: module_path(&pkg.dir, &caller),
             crate_name: crate_name(pkg),
             followed: helpers.iter().map(|(h, _)| h.clone()).collect(),
-            own: Vec::new(),
+            ..PackageHelpers::default()
         };
         let changes = dry_run(parsed.rust(), &assumed);
         for (helper, defined) in helpers {
@@ -181,7 +204,105 @@ fn compute(project: &Project, pkg: &PackageInfo, dry_run: DryRun<'_>) -> HelperF
         }
     }
     facts.followed.sort();
+    facts.reported.sort();
     facts
+}
+
+/// The Rust files of `pkg` (not of a package nested in it), with their text.
+fn package_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
+    crate::engine::discover::walk(&pkg.dir, false)
+        .rust_files
+        .into_iter()
+        .filter(|path| {
+            project
+                .package_for(path)
+                .is_some_and(|p| p.manifest_path == pkg.manifest_path)
+        })
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect()
+}
+
+/// `publish = false` (or `publish = []`): no crate outside the workspace can call it.
+fn unpublished(pkg: &PackageInfo) -> bool {
+    let Ok(text) = std::fs::read_to_string(&pkg.manifest_path) else {
+        return false;
+    };
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    match doc.get("package").and_then(|p| p.get("publish")) {
+        Some(v) => v.as_bool() == Some(false) || v.as_array().is_some_and(|a| a.is_empty()),
+        None => false,
+    }
+}
+
+/// Whether the module is public from the library root: every `mod` on the way is `pub`.
+fn reachable_from_library(
+    pkg: &PackageInfo,
+    files: &[(PathBuf, String)],
+    module: &[String],
+) -> bool {
+    let lib = pkg.dir.join("src/lib.rs");
+    (0..module.len()).all(|depth| {
+        let parent = &module[..depth];
+        let declaring = files.iter().find(|(p, _)| {
+            if depth == 0 {
+                *p == lib
+            } else {
+                module_path(&pkg.dir, p) == parent && *p != pkg.dir.join("src/main.rs")
+            }
+        });
+        declaring
+            .and_then(|(p, t)| Parsed::read(p, t))
+            .is_some_and(|f| {
+                f.syntax.items.iter().any(|i| {
+                    matches!(i, syn::Item::Mod(m)
+                        if m.ident == module[depth] && matches!(m.vis, syn::Visibility::Public(_)))
+                })
+            })
+    })
+}
+
+/// Whether a file of another package of the project names `name`.
+fn named_by_other_members(project: &Project, pkg: &PackageInfo, name: &str) -> bool {
+    crate::engine::discover::walk(&project.root, false)
+        .rust_files
+        .iter()
+        .filter(|p| {
+            project
+                .package_for(p)
+                .is_none_or(|o| o.manifest_path != pkg.manifest_path)
+        })
+        .any(|p| std::fs::read_to_string(p).is_ok_and(|t| mentions_word(&t, name)))
+}
+
+/// `path:line` of every use of `name` as a path in the project (this package's files first).
+fn callers(project: &Project, pkg: &PackageInfo, name: &str) -> Vec<String> {
+    let mut files = package_files(project, pkg);
+    files.extend(
+        crate::engine::discover::walk(&project.root, false)
+            .rust_files
+            .into_iter()
+            .filter(|p| {
+                project
+                    .package_for(p)
+                    .is_none_or(|o| o.manifest_path != pkg.manifest_path)
+            })
+            .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?))),
+    );
+    let mut out = Vec::new();
+    for (path, text) in files.iter().filter(|(_, t)| mentions_word(t, name)) {
+        let Some(parsed) = Parsed::read(path, text) else {
+            continue;
+        };
+        for range in references(&parsed.syntax, name).at {
+            let (line, _) = parsed
+                .file
+                .line_col(range_of_span(&parsed.file, range).start);
+            out.push(format!("{}:{line}", project.relative(path).display()));
+        }
+    }
+    out
 }
 
 /// Whether the one call of `name` in the file lies in an edit of `changes`, and no error
@@ -212,31 +333,40 @@ fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
             .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
 }
 
-/// How often `name` is used as a path (a call, a function value) outside `use` items, macro
-/// bodies counted by their tokens. Fields and methods of that name are other namespaces.
-fn references(syntax: &syn::File, name: &str) -> usize {
-    let mut refs = References { name, count: 0 };
+/// Where `name` is used as a path (a call, a function value) outside `use` items, macro
+/// bodies by their tokens. Fields and methods of that name are other namespaces.
+fn references<'n>(syntax: &syn::File, name: &'n str) -> References<'n> {
+    let mut refs = References {
+        name,
+        count: 0,
+        at: Vec::new(),
+    };
     refs.visit_file(syntax);
-    refs.count
+    refs
 }
 
 struct References<'n> {
     name: &'n str,
     count: usize,
+    at: Vec<proc_macro2::Span>,
 }
 
 impl<'a> Visit<'a> for References<'_> {
     fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
 
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-        if p.path.segments.last().is_some_and(|s| s.ident == self.name) {
+        if let Some(last) = p.path.segments.last().filter(|s| s.ident == self.name) {
             self.count += 1;
+            self.at.push(last.ident.span());
         }
         syn::visit::visit_expr_path(self, p);
     }
 
     fn visit_macro(&mut self, m: &'a syn::Macro) {
-        self.count += count_ident(&m.tokens, self.name);
+        let n = count_ident(&m.tokens, self.name);
+        self.count += n;
+        self.at
+            .extend((0..n).map(|_| m.path.segments[0].ident.span()));
     }
 }
 

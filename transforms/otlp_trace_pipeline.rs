@@ -38,14 +38,21 @@
 //! An exporter kept in a local of the same function (`let exporter = new_exporter()…;`, also
 //! extended by reassignments, or chosen by a `match`/`if`) is followed (`otel::exporter_local`):
 //! the local becomes the 0.27 builder (or each arm builds its exporter) and the site builds it.
-//! So is a private helper of the same file returning the exporter, called once
-//! (`otel::exporter_helper`): it returns the built exporter instead.
+//! So is a helper function returning the exporter builder, called once (`otel::exporter_helper`):
+//! a private one of the same file, or one in another file of the package whose call's pipeline
+//! is rewritten with it (package facts, `transforms/helper_facts.rs`): it returns the built
+//! exporter instead (`Result<SpanExporter, TraceError>`). A helper returning
+//! `Result<builder, TraceError>` whose result feeds `helper(..).and_then(|exporter| <pipeline>)`
+//! builds inside, and the site becomes `helper(..).map(|exporter| <provider>)`. A `pub` helper of
+//! a publishable library's public API is reported with its exact new signature and its callers
+//! (`rewrite-public-api = true` in `otel-migrate.toml`, or `publish = false`, lets it be
+//! rewritten when no other workspace member names it).
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //!
 //! ## Not rewritten
-//! - An exporter built elsewhere and passed in (a helper's result, a parameter, a local used
-//!   otherwise), a pipeline kept in a local used in other ways or extended under a condition
+//! - An exporter built elsewhere and passed in (a helper called more than once or from a
+//!   macro body, a parameter, a local used otherwise), a pipeline kept in a local used in other ways or extended under a condition
 //!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
 //!   that do not parse: `error` findings with the manual fix.
 //! - A trace config that is not a `config()`/`Config::default()` chain is passed to the deprecated
@@ -66,7 +73,8 @@ use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_helper::{
-    exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, PackageHelpers,
+    exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, report_public_helpers,
+    PackageHelpers,
 };
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
@@ -117,11 +125,21 @@ impl Transform for OtlpTracePipeline {
         };
         let helpers = cx
             .package
-            .map(|pkg| helper_facts::helpers_of(cx.project, pkg, cx.file.path(), &dry_run))
+            .map(|pkg| {
+                let rewrite_public_api = cx.config.rewrite_public_api;
+                helper_facts::helpers_of(
+                    cx.project,
+                    pkg,
+                    cx.file.path(),
+                    rewrite_public_api,
+                    &dry_run,
+                )
+            })
             .unwrap_or_default();
         let syntax = OtlpSyntax { version, helpers };
         trace_sites::run(cx.rust(), &syntax, |out, plans| {
             rewrite_own_helpers(cx, &syntax.helpers, out, plans);
+            report_public_helpers(cx.rust(), &syntax.helpers, out);
             BuildSpanExporter {
                 cx,
                 out,

@@ -436,63 +436,6 @@ pub fn tokens_mention(tokens: &TokenStream, idents: &[&str]) -> bool {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn comments_are_found_outside_literals_only() {
-        let text = r##"a(/* c1 */ "// not", r#"/* no */"#, 'x', '\'', x) // c2"##;
-        let found: Vec<&str> = scan_comments(text)
-            .iter()
-            .map(|r| &text[r.start..r.end])
-            .collect();
-        assert_eq!(found, vec!["/* c1 */", "// c2"]);
-        let lifetimes = "fn f<'a>(x: &'a str) /* c */ {}";
-        let found: Vec<&str> = scan_comments(lifetimes)
-            .iter()
-            .map(|r| &lifetimes[r.start..r.end])
-            .collect();
-        assert_eq!(found, vec!["/* c */"]);
-    }
-
-    #[test]
-    fn import_map_resolves_aliases_groups_and_globs() {
-        let file: syn::File = syn::parse_str(
-            "use opentelemetry_jaeger as jaeger; use opentelemetry::{global, sdk::trace as sdktrace}; use opentelemetry_otlp::*; fn f() {}",
-        )
-        .unwrap();
-        let map = ImportMap::of_file(&file);
-        let p: syn::Path = syn::parse_str("jaeger::new_agent_pipeline").unwrap();
-        assert!(map.is(&p, &["opentelemetry_jaeger", "new_agent_pipeline"]));
-        let p: syn::Path = syn::parse_str("sdktrace::config").unwrap();
-        assert!(map.is(&p, &["opentelemetry", "sdk", "trace", "config"]));
-        let p: syn::Path = syn::parse_str("new_pipeline").unwrap();
-        assert!(map.is(&p, &["opentelemetry_otlp", "new_pipeline"]));
-        let p: syn::Path = syn::parse_str("other::new_agent_pipeline").unwrap();
-        assert!(!map.is(&p, &["opentelemetry_jaeger", "new_agent_pipeline"]));
-        assert_eq!(
-            map.local_name_of(&["opentelemetry", "global"]),
-            Some("global")
-        );
-    }
-
-    #[test]
-    fn macro_fragments_parse_select_and_cfg_if_bodies() {
-        let m: syn::Macro =
-            syn::parse_str("tokio::select! { r = fut() => { a.b().init(); } _ = c => {} }")
-                .unwrap();
-        let f = macro_fragments(&m);
-        assert!(!f.stmts.is_empty() || !f.exprs.is_empty());
-        let m: syn::Macro = syn::parse_str(
-            "cfg_if::cfg_if! { if #[cfg(feature = \"x\")] { fn a() {} } else { fn b() {} } }",
-        )
-        .unwrap();
-        let f = macro_fragments(&m);
-        assert_eq!(f.items.len() + f.stmts.len(), 2);
-    }
-}
-
 /// The module path of a file of the package: `src/lib.rs` → `[]`, `src/a/b.rs` → `[a, b]`;
 /// other crate roots (`src/bin/x.rs`, `tests/x.rs`) get a `#`-marked first segment.
 pub fn module_path(pkg_dir: &Path, path: &Path) -> Vec<String> {
@@ -573,4 +516,61 @@ pub fn absolutize(
     }
     out.extend(rest.iter().cloned());
     Some((out, name.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_found_outside_literals_only() {
+        let text = r##"a(/* c1 */ "// not", r#"/* no */"#, 'x', '\'', x) // c2"##;
+        let found: Vec<&str> = scan_comments(text)
+            .iter()
+            .map(|r| &text[r.start..r.end])
+            .collect();
+        assert_eq!(found, vec!["/* c1 */", "// c2"]);
+        let lifetimes = "fn f<'a>(x: &'a str) /* c */ {}";
+        let found: Vec<&str> = scan_comments(lifetimes)
+            .iter()
+            .map(|r| &lifetimes[r.start..r.end])
+            .collect();
+        assert_eq!(found, vec!["/* c */"]);
+    }
+
+    #[test]
+    fn import_map_resolves_aliases_groups_and_globs() {
+        let file: syn::File = syn::parse_str(
+            "use opentelemetry_jaeger as jaeger; use opentelemetry::{global, sdk::trace as sdktrace}; use opentelemetry_otlp::*; fn f() {}",
+        )
+        .unwrap();
+        let map = ImportMap::of_file(&file);
+        let p: syn::Path = syn::parse_str("jaeger::new_agent_pipeline").unwrap();
+        assert!(map.is(&p, &["opentelemetry_jaeger", "new_agent_pipeline"]));
+        let p: syn::Path = syn::parse_str("sdktrace::config").unwrap();
+        assert!(map.is(&p, &["opentelemetry", "sdk", "trace", "config"]));
+        let p: syn::Path = syn::parse_str("new_pipeline").unwrap();
+        assert!(map.is(&p, &["opentelemetry_otlp", "new_pipeline"]));
+        let p: syn::Path = syn::parse_str("other::new_agent_pipeline").unwrap();
+        assert!(!map.is(&p, &["opentelemetry_jaeger", "new_agent_pipeline"]));
+        assert_eq!(
+            map.local_name_of(&["opentelemetry", "global"]),
+            Some("global")
+        );
+    }
+
+    #[test]
+    fn macro_fragments_parse_select_and_cfg_if_bodies() {
+        let m: syn::Macro =
+            syn::parse_str("tokio::select! { r = fut() => { a.b().init(); } _ = c => {} }")
+                .unwrap();
+        let f = macro_fragments(&m);
+        assert!(!f.stmts.is_empty() || !f.exprs.is_empty());
+        let m: syn::Macro = syn::parse_str(
+            "cfg_if::cfg_if! { if #[cfg(feature = \"x\")] { fn a() {} } else { fn b() {} } }",
+        )
+        .unwrap();
+        let f = macro_fragments(&m);
+        assert_eq!(f.items.len() + f.stmts.len(), 2);
+    }
 }

@@ -17,7 +17,9 @@
 
 use syn::visit::Visit;
 
+use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{absolutize, ident_str, range_of, text_of, ImportMap, ParsedRust};
 
@@ -39,6 +41,17 @@ pub struct PackageHelpers {
     /// Helpers of this file whose one call (in another file) is rewritten with them: they
     /// return the built span exporter.
     pub own: Vec<String>,
+    /// Helpers of this file that are public API of a publishable library: reported with their
+    /// new signature and callers, not rewritten.
+    pub reported: Vec<ReportedHelper>,
+}
+
+/// A helper left as it is because other crates may call it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReportedHelper {
+    pub name: String,
+    /// Where the package calls it (`src/setup.rs:10`).
+    pub callers: Vec<String>,
 }
 
 /// A free function of the package: its module path and name.
@@ -62,7 +75,11 @@ impl PackageHelpers {
             .collect();
         let resolved = rust.imports.resolve(path);
         absolutize(&self.module, &resolved, &mod_decls, &self.crate_name).is_some_and(
-            |(module, name)| self.followed.iter().any(|h| h.name == name && h.module == module),
+            |(module, name)| {
+                self.followed
+                    .iter()
+                    .any(|h| h.name == name && h.module == module)
+            },
         )
     }
 }
@@ -333,6 +350,50 @@ pub fn own_helper_edits(
     out
 }
 
+/// An error at each public helper of this file ([`PackageHelpers::reported`]): the exact 0.27
+/// signature and every caller of the package.
+pub fn report_public_helpers(rust: ParsedRust<'_>, helpers: &PackageHelpers, out: &mut Changes) {
+    for reported in &helpers.reported {
+        let Some(helper) = top_level_fn(rust.syntax, &reported.name) else {
+            continue;
+        };
+        let Some(parts) = helper_form(rust, helper).and_then(|f| helper_parts(rust, helper, f))
+        else {
+            continue;
+        };
+        let sig = range_of(rust.file, &helper.sig);
+        let mut signature = rust.file.slice(sig).to_string();
+        let vis = match &helper.vis {
+            syn::Visibility::Inherited => String::new(),
+            v => format!("{} ", text_of(rust.file, v)),
+        };
+        // Back to front, so earlier offsets stay valid.
+        for part in parts.iter().rev().filter(|p| sig.contains_range(p.range)) {
+            let text = match part.edit {
+                PartEdit::BuiltResult => {
+                    "Result<opentelemetry_otlp::SpanExporter, opentelemetry::trace::TraceError>"
+                }
+                PartEdit::BuiltType => "opentelemetry_otlp::SpanExporter",
+                _ => continue,
+            };
+            signature.replace_range(
+                part.range.start - sig.start..part.range.end - sig.start,
+                text,
+            );
+        }
+        let callers = match reported.callers.as_slice() {
+            [] => "it has no caller in this package".to_string(),
+            c => format!("update its callers ({})", c.join(", ")),
+        };
+        out.finding(
+            sig,
+            Severity::Error,
+            format!("`{}` returns an old exporter builder and is public API of a publishable library (other crates may call it); it was not rewritten", reported.name),
+            format!("0.27's builder types cannot be named: change it to `{vis}{signature}` with `.build()` inside, and {callers}; or set `rewrite-public-api = true` in otel-migrate.toml to have the tool rewrite it and the workspace's callers"),
+        );
+    }
+}
+
 /// `Ok(value)`: the value.
 fn ok_value(expr: &syn::Expr) -> Option<&syn::Expr> {
     let syn::Expr::Call(c) = expr else {
@@ -471,7 +532,13 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
     });
     v.args
         .into_iter()
-        .filter_map(|a| Some(exporter_in_local_or_helper(rust, a, helpers)?.kept_in?.parts))
+        .filter_map(|a| {
+            Some(
+                exporter_in_local_or_helper(rust, a, helpers)?
+                    .kept_in?
+                    .parts,
+            )
+        })
         .chain(own)
         .flat_map(|parts| parts.into_iter().map(|p| p.range))
         .collect()

@@ -11,8 +11,8 @@ use super::defaults::{is_export_config, SERVICE_NAME_FIELD};
 use super::scan::{may_have_site, FileScan, Scanner, Site, Value};
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::source::SourceFile;
-pub(super) use crate::engine::syntax::{absolutize, module_path};
 use crate::engine::syntax::ImportMap;
+pub(super) use crate::engine::syntax::{absolutize, module_path};
 use crate::otel::naming::{Mapping, Naming};
 
 #[derive(Debug, Default)]
@@ -251,4 +251,3 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
     }
     facts
 }
-

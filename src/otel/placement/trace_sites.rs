@@ -434,7 +434,13 @@ impl<'a, 'c> Driver<'a, 'c> {
             return false;
         };
         // `helper(..).and_then(|exporter| <pipeline>)`: the whole expression goes.
-        let range = match parsed.pipeline.exporter.kept_in.as_ref().and_then(|k| k.widens) {
+        let range = match parsed
+            .pipeline
+            .exporter
+            .kept_in
+            .as_ref()
+            .and_then(|k| k.widens)
+        {
             Some((pipeline, whole)) if pipeline == range => whole,
             Some(_) => {
                 self.out.finding(

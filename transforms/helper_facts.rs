@@ -1,6 +1,7 @@
-//! Package facts of the pipeline transforms: exporter helpers defined in one file of a package
-//! and called, once, by a pipeline in another (`telemetry.rs` builds the exporter, `main.rs`
-//! installs it). Not a transform: `otlp-trace-pipeline` reads the facts of its package.
+//! Package facts of the pipeline transforms (not a transform): exporter helpers defined in one
+//! file of a package and called, once, by a pipeline in another (`telemetry.rs` builds the
+//! exporter, `main.rs` installs it), read by `otlp-trace-pipeline`; and the constants, statics
+//! and config fields that feed a Jaeger pipeline's endpoint, read by `jaeger-pipeline`.
 //!
 //! A helper is followed only when its rewrite and its call's rewrite are sure to happen
 //! together: a free function at the top of its file returning an old exporter builder
@@ -25,6 +26,32 @@ use crate::otel::chain::count_ident;
 use crate::otel::exporter_helper::{
     helper_form, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
 };
+use crate::otel::jaeger_endpoint::EndpointFeed;
+
+/// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
+/// while rewriting (dry) each file that has a Jaeger pipeline.
+pub fn endpoint_feeds_of(
+    project: &Project,
+    pkg: &PackageInfo,
+    sites: &dyn Fn(ParsedRust<'_>, Vec<String>) -> Vec<EndpointFeed>,
+) -> Arc<Vec<EndpointFeed>> {
+    per_package(project, pkg, || {
+        let mut feeds: Vec<EndpointFeed> = package_files(project, pkg)
+            .iter()
+            .filter(|(_, t)| {
+                t.contains("new_agent_pipeline") || t.contains("new_collector_pipeline")
+            })
+            .filter_map(|(p, t)| {
+                let parsed = Parsed::read(p, t)?;
+                Some(sites(parsed.rust(), module_path(&pkg.dir, p)))
+            })
+            .flatten()
+            .collect();
+        feeds.sort();
+        feeds.dedup();
+        feeds
+    })
+}
 
 /// Rewrites a caller file assuming the helpers it is given are followed (the transform's own
 /// site rewrite, without the rest of its pass).
@@ -39,9 +66,37 @@ struct HelperFacts {
     reported: Vec<(PathBuf, ReportedHelper)>,
 }
 
-#[derive(Default)]
-struct HelperFactsCache {
-    packages: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<HelperFacts>>>>>,
+/// Per-package values of one kind, computed on first use in a run (one cell per package, so
+/// packages compute in parallel and each only once). A run's files do not change on disk while
+/// it runs, so nothing here goes stale.
+struct PackageCache<T> {
+    packages: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<T>>>>>,
+}
+
+impl<T> Default for PackageCache<T> {
+    fn default() -> Self {
+        PackageCache {
+            packages: Mutex::default(),
+        }
+    }
+}
+
+/// The value of type `T` for `pkg`, computed by `compute` on first use.
+fn per_package<T: Send + Sync + 'static>(
+    project: &Project,
+    pkg: &PackageInfo,
+    compute: impl FnOnce() -> T,
+) -> Arc<T> {
+    let cell = project
+        .state
+        .get::<PackageCache<T>>()
+        .packages
+        .lock()
+        .expect("package facts cache")
+        .entry(pkg.manifest_path.clone())
+        .or_default()
+        .clone();
+    cell.get_or_init(|| Arc::new(compute())).clone()
 }
 
 /// What the package of `file` says about exporter helpers, as seen from `file`.
@@ -52,16 +107,9 @@ pub fn helpers_of(
     rewrite_public_api: bool,
     dry_run: DryRun<'_>,
 ) -> PackageHelpers {
-    let cell = project
-        .state
-        .get::<HelperFactsCache>()
-        .packages
-        .lock()
-        .expect("helper facts cache")
-        .entry(pkg.manifest_path.clone())
-        .or_default()
-        .clone();
-    let facts = cell.get_or_init(|| Arc::new(compute(project, pkg, rewrite_public_api, dry_run)));
+    let facts = per_package(project, pkg, || {
+        compute(project, pkg, rewrite_public_api, dry_run)
+    });
     PackageHelpers {
         module: module_path(&pkg.dir, file),
         crate_name: crate_name(pkg),

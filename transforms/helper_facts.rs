@@ -188,7 +188,7 @@ fn compute(
             let syn::Item::Fn(f) = item else { continue };
             let name = f.sig.ident.to_string();
             if top_level_fn(&parsed.syntax, &name).is_none()
-                || references(&parsed.syntax, &name).count != 0
+                || references(&parsed.syntax, &name).count > 1
                 || helper_form(parsed.rust(), f).is_none()
             {
                 continue;
@@ -213,12 +213,13 @@ fn compute(
             candidates.push((helper, path.clone()));
         }
     }
-    // Each candidate's one caller file: the only other file that names it, once.
+    // Each candidate's one caller file: the only file that calls it, once (its own file too:
+    // unlike the same-file rule, the facts see the other files that could call it).
     let mut by_caller: HashMap<PathBuf, Vec<(HelperRef, PathBuf)>> = HashMap::new();
     for (helper, defined) in candidates {
         let mut naming = files
             .iter()
-            .filter(|(p, t)| *p != defined && mentions_word(t, &helper.name))
+            .filter(|(_, t)| mentions_word(t, &helper.name))
             .map(|(p, t)| {
                 let refs = Parsed::read(p, t).map(|f| references(&f.syntax, &helper.name).count);
                 (p, refs)

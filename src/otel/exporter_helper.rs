@@ -25,7 +25,9 @@ use crate::engine::syntax::{absolutize, ident_str, range_of, text_of, ImportMap,
 
 use super::chain::{count_ident, Chain};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
-use super::exporter_local::{exporter_in_local, exporter_value, local_name, old_builder_path};
+use super::exporter_local::{
+    exporter_in_local, exporter_value, local_name, old_builder_path, yielded_values,
+};
 use super::imports::ImportPlan;
 
 /// What the other files of the package say about exporter helpers, as seen from one file.
@@ -74,13 +76,15 @@ impl PackageHelpers {
             })
             .collect();
         let resolved = rust.imports.resolve(path);
-        absolutize(&self.module, &resolved, &mod_decls, &self.crate_name).is_some_and(
-            |(module, name)| {
-                self.followed
-                    .iter()
-                    .any(|h| h.name == name && h.module == module)
-            },
-        )
+        let item = match resolved.as_slice() {
+            [name] => Some((self.module.clone(), name.clone())),
+            _ => absolutize(&self.module, &resolved, &mod_decls, &self.crate_name),
+        };
+        item.is_some_and(|(module, name)| {
+            self.followed
+                .iter()
+                .any(|h| h.name == name && h.module == module)
+        })
     }
 }
 
@@ -110,7 +114,7 @@ pub enum HelperForm {
 enum HelperAt<'a> {
     /// In this file: its parts change with the site.
     Here(&'a syn::ItemFn),
-    /// In another file of the package (the package facts follow it): that file changes it.
+    /// Followed by the package facts: its file changes it (in its own run's helper pass).
     Elsewhere,
 }
 
@@ -126,14 +130,12 @@ fn helper_of_call<'a>(
     if p.qself.is_some() {
         return None;
     }
-    if let Some(name) = p.path.get_ident().map(ident_str) {
-        if let Some(helper) = same_file_helper(rust, &name) {
-            return Some(HelperAt::Here(helper));
-        }
+    // The package facts first: their helper's own file rewrites it (this one, or another).
+    if helpers.followed_by(rust, &p.path) {
+        return Some(HelperAt::Elsewhere);
     }
-    helpers
-        .followed_by(rust, &p.path)
-        .then_some(HelperAt::Elsewhere)
+    let name = p.path.get_ident().map(ident_str)?;
+    same_file_helper(rust, &name).map(HelperAt::Here)
 }
 
 /// The private free function `name` of this file, called once and nowhere else named.
@@ -265,7 +267,7 @@ pub fn helper_parts(
         return None;
     };
     let mut parts = Vec::new();
-    let value = match form {
+    match form {
         HelperForm::Builder => {
             if !returns_old_builder(rust.imports, ret) {
                 return None;
@@ -275,7 +277,7 @@ pub fn helper_parts(
                 edit: PartEdit::BuiltResult,
                 indent: String::new(),
             });
-            tail
+            parts.extend(exporter_value(file, rust.imports, tail)?.1);
         }
         HelperForm::TraceResult => {
             let builder = trace_result_builder(rust.imports, ret)?;
@@ -284,27 +286,32 @@ pub fn helper_parts(
                 edit: PartEdit::BuiltType,
                 indent: String::new(),
             });
-            // `Ok(<builder>)` → `<builder>.build()`: the build's error is the helper's.
-            let value = ok_value(tail)?;
-            let (whole, inner) = (range_of(file, tail), range_of(file, value));
-            for range in [
-                TextRange::new(whole.start, inner.start),
-                TextRange::new(inner.end, whole.end),
-            ] {
-                if has_comment(file, range) {
-                    return None;
-                }
-                parts.push(LocalPart {
-                    range,
-                    edit: PartEdit::Delete,
-                    indent: String::new(),
-                });
+            // Each `Ok(<builder>)` it yields (through `match`/`if` arms and blocks) →
+            // `<builder>.build()`: the build's error is the helper's.
+            let yielded = yielded_values(tail)?;
+            if yielded.is_empty() {
+                return None;
             }
-            value
+            for ok in yielded {
+                let value = ok_value(ok)?;
+                let (whole, inner) = (range_of(file, ok), range_of(file, value));
+                for range in [
+                    TextRange::new(whole.start, inner.start),
+                    TextRange::new(inner.end, whole.end),
+                ] {
+                    if has_comment(file, range) {
+                        return None;
+                    }
+                    parts.push(LocalPart {
+                        range,
+                        edit: PartEdit::Delete,
+                        indent: String::new(),
+                    });
+                }
+                parts.extend(exporter_value(file, rust.imports, value)?.1);
+            }
         }
-    };
-    let (_, chains) = exporter_value(file, rust.imports, value)?;
-    parts.extend(chains);
+    }
     Some(parts)
 }
 

@@ -224,6 +224,17 @@ fn block_value<'a>(block: &'a syn::Block, out: &mut Vec<&'a syn::Expr>) -> bool 
     }
 }
 
+/// The values `expr` can yield through blocks' tails and `match`/`if` arms, arms that never
+/// yield (`return …`, `panic!(..)`) left out; `None` when one has no value this reader sees.
+pub fn yielded_values(expr: &syn::Expr) -> Option<Vec<&syn::Expr>> {
+    let mut out = Vec::new();
+    if !value(expr, &mut out) {
+        return None;
+    }
+    out.retain(|e| !diverges(e));
+    Some(out)
+}
+
 /// An arm that never yields a value (`panic!(..)`, `unreachable!()`, `return …`).
 fn diverges(expr: &syn::Expr) -> bool {
     match expr {

@@ -65,7 +65,8 @@ use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{
-    absolutize, ident_str, module_path, range_of, range_of_span, text_of, ImportMap, ParsedRust,
+    ident_str, item_named_in, module_path, path_segments, range_of, range_of_span, text_of,
+    ImportMap, ParsedRust,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{Chain, Link};
@@ -388,22 +389,11 @@ impl JaegerSyntax {
         };
         let mut consts = ConstRefs { paths: Vec::new() };
         consts.visit_expr(arg);
-        let mod_decls = rust
-            .syntax
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::Item::Mod(m) => Some(ident_str(&m.ident)),
-                _ => None,
-            })
-            .collect();
         for path in &consts.paths {
             let resolved = rust.imports.resolve_segments(path);
-            let item = match resolved.as_slice() {
-                [name] => Some((self.module.clone(), name.clone())),
-                _ => absolutize(&self.module, &resolved, &mod_decls, &self.crate_name),
-            };
-            if let Some((module, name)) = item {
+            if let Some((module, name)) =
+                item_named_in(rust.syntax, &self.module, &resolved, &self.crate_name)
+            {
                 self.feeds
                     .borrow_mut()
                     .push(feed(FeedSource::Item { module, name }));
@@ -516,12 +506,7 @@ struct ConstRefs {
 
 impl<'a> Visit<'a> for ConstRefs {
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-        let segments: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| ident_str(&s.ident))
-            .collect();
+        let segments = path_segments(&p.path);
         let is_const = segments.last().is_some_and(|l| {
             l.chars().any(|c| c.is_ascii_uppercase()) && !l.chars().any(|c| c.is_ascii_lowercase())
         });

@@ -471,6 +471,34 @@ pub fn module_path(pkg_dir: &Path, path: &Path) -> Vec<String> {
     out
 }
 
+/// The written segments of a path (`config::AGENT` → `[config, AGENT]`).
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| ident_str(&s.ident)).collect()
+}
+
+/// The (module, name) a resolved path used in `file` (module `module` of crate `lib`) names: a
+/// single name is an item of the module itself; else as [`absolutize`], with the modules `file`
+/// declares.
+pub fn item_named_in(
+    file: &syn::File,
+    module: &[String],
+    resolved: &[String],
+    lib: &str,
+) -> Option<(Vec<String>, String)> {
+    if let [name] = resolved {
+        return Some((module.to_vec(), name.clone()));
+    }
+    let mod_decls = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Mod(m) => Some(ident_str(&m.ident)),
+            _ => None,
+        })
+        .collect();
+    absolutize(module, resolved, &mod_decls, lib)
+}
+
 /// The (module, name) a path used in module `module` refers to, when it stays in the crate.
 pub fn absolutize(
     module: &[String],

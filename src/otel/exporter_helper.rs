@@ -21,7 +21,7 @@ use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{absolutize, ident_str, range_of, text_of, ImportMap, ParsedRust};
+use crate::engine::syntax::{ident_str, item_named_in, range_of, text_of, ImportMap, ParsedRust};
 
 use super::chain::{count_ident, Chain};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
@@ -66,25 +66,14 @@ pub struct HelperRef {
 impl PackageHelpers {
     /// Whether `path`, called in this file, names a followed helper of another file.
     fn followed_by(&self, rust: ParsedRust<'_>, path: &syn::Path) -> bool {
-        let mod_decls = rust
-            .syntax
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::Item::Mod(m) => Some(ident_str(&m.ident)),
-                _ => None,
-            })
-            .collect();
         let resolved = rust.imports.resolve(path);
-        let item = match resolved.as_slice() {
-            [name] => Some((self.module.clone(), name.clone())),
-            _ => absolutize(&self.module, &resolved, &mod_decls, &self.crate_name),
-        };
-        item.is_some_and(|(module, name)| {
-            self.followed
-                .iter()
-                .any(|h| h.name == name && h.module == module)
-        })
+        item_named_in(rust.syntax, &self.module, &resolved, &self.crate_name).is_some_and(
+            |(module, name)| {
+                self.followed
+                    .iter()
+                    .any(|h| h.name == name && h.module == module)
+            },
+        )
     }
 }
 

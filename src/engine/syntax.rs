@@ -551,6 +551,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn items_named_in_a_file_resolve_to_their_module() {
+        let file: syn::File = syn::parse_str("mod telemetry; fn main() {}").unwrap();
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let named = |module: &[&str], path: &[&str]| {
+            item_named_in(&file, &strings(module), &strings(path), "my_service")
+        };
+        let at = |module: &[&str], name: &str| Some((strings(module), name.to_string()));
+        // A single name is an item of the module the file is.
+        assert_eq!(
+            named(&["exporters"], &["collector"]),
+            at(&["exporters"], "collector")
+        );
+        assert_eq!(
+            named(&[], &["crate", "telemetry", "collector"]),
+            at(&["telemetry"], "collector")
+        );
+        assert_eq!(
+            named(&[], &["my_service", "telemetry", "collector"]),
+            at(&["telemetry"], "collector")
+        );
+        assert_eq!(
+            named(&["a", "b"], &["super", "collector"]),
+            at(&["a"], "collector")
+        );
+        // A module this file declares, seen from a module below the root.
+        assert_eq!(
+            named(&["app"], &["telemetry", "collector"]),
+            at(&["app", "telemetry"], "collector")
+        );
+        // Another crate's item stays out of the package.
+        assert_eq!(
+            named(&["app"], &["opentelemetry_otlp", "new_exporter"]),
+            None
+        );
+    }
+
+    #[test]
     fn comments_are_found_outside_literals_only() {
         let text = r##"a(/* c1 */ "// not", r#"/* no */"#, 'x', '\'', x) // c2"##;
         let found: Vec<&str> = scan_comments(text)

@@ -43,7 +43,9 @@
 //!   `with_instrumentation_library_tags`, collector `with_username`/`with_password`) are removed
 //!   with a `warning`; a conditional statement that only sets them is removed the same way.
 //! - Endpoints that are not literals are passed through with a `warning` (they must now be OTLP
-//!   URLs); a same-file `const` holding the old default is rewritten.
+//!   URLs); the `const`s and `static`s they read (in any file of the package) and the
+//!   initializers of the config fields they read are rewritten where they hold a Jaeger
+//!   address, with the same literal in that file's `assert*!` bodies (`otel::jaeger_endpoint`).
 //! - A pipeline kept in a local that is used in other ways, unknown options, and macro bodies that
 //!   do not parse are `error` findings with the manual fix.
 //! - Jaeger environment variables named in code (`JAEGER_AGENT_ENDPOINT`, `OTEL_EXPORTER_JAEGER_*`)

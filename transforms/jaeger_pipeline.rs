@@ -43,7 +43,9 @@
 //!   `with_instrumentation_library_tags`, collector `with_username`/`with_password`) are removed
 //!   with a `warning`; a conditional statement that only sets them is removed the same way.
 //! - Endpoints that are not literals are passed through with a `warning` (they must now be OTLP
-//!   URLs); a same-file `const` holding the old default is rewritten.
+//!   URLs); the `const`s and `static`s they read (in any file of the package) and the
+//!   initializers of the config fields they read are rewritten where they hold a Jaeger
+//!   address, with the same literal in that file's `assert*!` bodies (`otel::jaeger_endpoint`).
 //! - A pipeline kept in a local that is used in other ways, unknown options, and macro bodies that
 //!   do not parse are `error` findings with the manual fix.
 //! - Jaeger environment variables named in code (`JAEGER_AGENT_ENDPOINT`, `OTEL_EXPORTER_JAEGER_*`)
@@ -56,18 +58,27 @@
 //! Needs `opentelemetry_sdk` ≥ 0.27.1 (provider-builder setters) and `opentelemetry-otlp` 0.27
 //! (`grpc-tonic`, or `http-proto` + `reqwest-client` for collector pipelines).
 
+use std::cell::RefCell;
+
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{ident_str, range_of, range_of_span, text_of, ImportMap, ParsedRust};
+use crate::engine::syntax::{
+    ident_str, item_named_in, module_path, path_segments, range_of, range_of_span, text_of,
+    ImportMap, ParsedRust,
+};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{Chain, Link};
 use crate::otel::exporter::{Arg, ExporterConfig, Transport};
+use crate::otel::jaeger_endpoint::{
+    feed_edits, map_endpoint_literal, EndpointFeed, FeedSource, Lits,
+};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, Processing, TraceConfig, TracePipeline};
+use crate::transforms::helper_facts;
 
 pub struct JaegerPipeline;
 
@@ -85,7 +96,8 @@ impl Transform for JaegerPipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["jaeger", "JAEGER"]
+        // The agent and collector ports: a file that only holds a default address.
+        &["jaeger", "JAEGER", "6831", "14268"]
     }
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
@@ -93,15 +105,45 @@ impl Transform for JaegerPipeline {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let syntax = JaegerSyntax {
+        let syntax_for = |module: Vec<String>| JaegerSyntax {
             version: cx
                 .package
                 .and_then(|p| p.version("opentelemetry-jaeger"))
                 .cloned(),
             without_tokio: cx.package.is_some_and(|p| !p.depends_on("tokio")),
+            crate_name: cx
+                .package
+                .map(|p| p.name.replace('-', "_"))
+                .unwrap_or_default(),
+            module,
+            feeds: RefCell::default(),
         };
+        let module = cx
+            .package
+            .map(|p| module_path(&p.dir, cx.file.path()))
+            .unwrap_or_default();
+        let syntax = syntax_for(module);
         trace_sites::run(cx.rust(), &syntax, |out, _| {
-            Paths { cx, out }.visit_file(cx.syntax())
+            Paths { cx, out }.visit_file(cx.syntax());
+            // Constants, statics and config fields feeding an endpoint, of any file of the
+            // package (this one's sites included), hold OTLP endpoints now.
+            let mut feeds = syntax.feeds.take();
+            if let Some(pkg) = cx.package {
+                let sites = |rust: ParsedRust<'_>, module: Vec<String>| {
+                    let dry = syntax_for(module);
+                    let (mut o, mut plans) = (Changes::default(), Default::default());
+                    trace_sites::rewrite_file(rust, &dry, &mut o, &mut plans);
+                    dry.feeds.take()
+                };
+                feeds.extend(
+                    helper_facts::endpoint_feeds_of(cx.project, pkg, &sites)
+                        .iter()
+                        .cloned(),
+                );
+            }
+            for (range, text) in feed_edits(cx.file, cx.syntax(), &syntax.module, &feeds) {
+                out.replace(range, text);
+            }
         })
         .into()
     }
@@ -113,6 +155,12 @@ struct JaegerSyntax {
     version: Option<semver::Version>,
     /// The package does not depend on tokio (a simple agent pipeline then goes to OTLP/HTTP).
     without_tokio: bool,
+    /// The package's library name and this file's module path (constants' paths resolve
+    /// from it).
+    crate_name: String,
+    module: Vec<String>,
+    /// The values the endpoints read from outside the call, recorded while parsing.
+    feeds: RefCell<Vec<EndpointFeed>>,
 }
 
 /// Options that no longer exist and are dropped.
@@ -209,7 +257,7 @@ impl PipelineSyntax for JaegerSyntax {
                 }
                 "with_endpoint" => {
                     let arg = link.call.args.first()?;
-                    let text = map_endpoint(rust, arg, collector, http, out);
+                    let text = self.map_endpoint(rust, arg, (collector, http), out);
                     p.exporter.endpoint = Some(Arg::new(text));
                     carried.push(args_range);
                 }
@@ -312,107 +360,102 @@ impl PipelineSyntax for JaegerSyntax {
     }
 }
 
-/// The OTLP endpoint for an old Jaeger endpoint argument.
-fn map_endpoint(
-    rust: ParsedRust<'_>,
-    arg: &syn::Expr,
-    collector: bool,
-    http: bool,
-    out: &mut Changes,
-) -> String {
-    let file = rust.file;
-    if let syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Str(s),
-        ..
-    }) = arg
-    {
-        return match map_endpoint_literal(&s.value(), collector, http) {
-            Some(mapped) => format!("{mapped:?}"),
-            None => {
-                out.finding(range_of(file, arg), Severity::Warning, "this endpoint is not a Jaeger agent/collector address this tool can map; it was kept", "use an OTLP URL: `http://host:4317` (gRPC) or `http://host:4318/v1/traces` (HTTP)");
-                text_of(file, arg).to_string()
-            }
-        };
-    }
-    // Same-file constants holding the old default are rewritten in place.
-    let mut consts = ConstRefs { names: Vec::new() };
-    consts.visit_expr(arg);
-    let mut rewrote = false;
-    for item in &rust.syntax.items {
-        let syn::Item::Const(c) = item else { continue };
-        if !consts.names.contains(&ident_str(&c.ident)) {
-            continue;
-        }
+impl JaegerSyntax {
+    /// The OTLP endpoint for an old Jaeger endpoint argument; the constants and fields it reads
+    /// are recorded as feeds (rewritten with the file that defines them).
+    fn map_endpoint(
+        &self,
+        rust: ParsedRust<'_>,
+        arg: &syn::Expr,
+        (collector, http): (bool, bool),
+        out: &mut Changes,
+    ) -> String {
+        let file = rust.file;
         if let syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
             ..
-        }) = &*c.expr
+        }) = arg
         {
-            if let Some(mapped) = map_endpoint_literal(&s.value(), collector, http) {
-                out.replace(range_of(file, &*c.expr), format!("{mapped:?}"));
-                rewrote = true;
+            return match map_endpoint_literal(&s.value(), collector, http) {
+                Some(mapped) => format!("{mapped:?}"),
+                None => {
+                    out.finding(range_of(file, arg), Severity::Warning, "this endpoint is not a Jaeger agent/collector address this tool can map; it was kept", "use an OTLP URL: `http://host:4317` (gRPC) or `http://host:4318/v1/traces` (HTTP)");
+                    text_of(file, arg).to_string()
+                }
+            };
+        }
+        let feed = |source| EndpointFeed {
+            source,
+            collector,
+            http,
+        };
+        let mut consts = ConstRefs { paths: Vec::new() };
+        consts.visit_expr(arg);
+        for path in &consts.paths {
+            let resolved = rust.imports.resolve_segments(path);
+            if let Some((module, name)) =
+                item_named_in(rust.syntax, &self.module, &resolved, &self.crate_name)
+            {
+                self.feeds
+                    .borrow_mut()
+                    .push(feed(FeedSource::Item { module, name }));
             }
         }
+        // Same-file constants holding the old default are rewritten (with the file's feeds).
+        let rewrote = rust.syntax.items.iter().any(|item| {
+            let (ident, expr) = match item {
+                syn::Item::Const(c) => (&c.ident, &*c.expr),
+                syn::Item::Static(s) => (&s.ident, &*s.expr),
+                _ => return false,
+            };
+            consts.paths.iter().any(|p| p.len() == 1 && ident == &p[0])
+                && matches!(expr, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
+                    if map_endpoint_literal(&s.value(), collector, http).is_some())
+        });
+        // A config field fed into the endpoint: its Jaeger-address initializers are rewritten
+        // (in this file and the package's others); this file's are named in the finding.
+        let mut fields = FieldRefs::default();
+        fields.visit_expr(arg);
+        self.feeds.borrow_mut().extend(
+            fields
+                .names
+                .iter()
+                .map(|f| feed(FeedSource::Field(f.clone()))),
+        );
+        let mut defaults = FieldDefaults {
+            names: fields.names,
+            collector,
+            http,
+            file,
+            found: Vec::new(),
+        };
+        defaults.visit_file(rust.syntax);
+        let expected = if http {
+            "http://host:4318/v1/traces"
+        } else {
+            "http://host:4317"
+        };
+        let old = if collector {
+            "http://host:14268/api/traces"
+        } else {
+            "host:6831"
+        };
+        let message = if rewrote {
+            format!("the endpoint `{}` is passed through; its constant default was changed to the OTLP endpoint, but values supplied at run time must be OTLP URLs (`{expected}`) too, not Jaeger addresses (`{old}`)", text_of(file, arg))
+        } else {
+            format!("the endpoint `{}` is passed through unchanged: it must now be an OTLP URL (`{expected}`), not a Jaeger address (`{old}`)", text_of(file, arg))
+        };
+        let mut suggestion = format!(
+            "update the defaults, configuration files and environment that feed it to `{expected}`"
+        );
+        for (line, old, new) in &defaults.found {
+            suggestion.push_str(&format!(
+                "; the default {old:?} on line {line} becomes {new:?} (and tests asserting it)"
+            ));
+        }
+        out.finding(range_of(file, arg), Severity::Warning, message, suggestion);
+        text_of(file, arg).to_string()
     }
-    // A config field fed into the endpoint: point at its literal defaults in this file.
-    let mut fields = FieldRefs::default();
-    fields.visit_expr(arg);
-    let mut defaults = FieldDefaults {
-        names: fields.names,
-        collector,
-        http,
-        file,
-        found: Vec::new(),
-    };
-    defaults.visit_file(rust.syntax);
-    let expected = if http {
-        "http://host:4318/v1/traces"
-    } else {
-        "http://host:4317"
-    };
-    let old = if collector {
-        "http://host:14268/api/traces"
-    } else {
-        "host:6831"
-    };
-    let message = if rewrote {
-        format!("the endpoint `{}` is passed through; its constant default was changed to the OTLP endpoint, but values supplied at run time must be OTLP URLs (`{expected}`) too, not Jaeger addresses (`{old}`)", text_of(file, arg))
-    } else {
-        format!("the endpoint `{}` is passed through unchanged: it must now be an OTLP URL (`{expected}`), not a Jaeger address (`{old}`)", text_of(file, arg))
-    };
-    let mut suggestion = format!(
-        "update the defaults, configuration files and environment that feed it to `{expected}`"
-    );
-    for (line, old, new) in &defaults.found {
-        suggestion.push_str(&format!(
-            "; the default {old:?} on line {line} becomes {new:?} (and tests asserting it)"
-        ));
-    }
-    out.finding(range_of(file, arg), Severity::Warning, message, suggestion);
-    text_of(file, arg).to_string()
-}
-
-/// `host:6831` → `http://host:4317` (or the HTTP endpoint), `http://host:14268/api/traces` →
-/// `http://host:4318/v1/traces`.
-fn map_endpoint_literal(value: &str, collector: bool, http: bool) -> Option<String> {
-    let (scheme, rest) = match value.split_once("://") {
-        Some((s, r)) => (s.to_string(), r),
-        None => ("http".to_string(), value),
-    };
-    let authority = rest.split('/').next()?;
-    // Only `host:port` addresses (a port is what makes a string an agent/collector address).
-    let host = match authority.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => return None,
-    };
-    if host.is_empty() || (!collector && value.contains("://")) {
-        return None;
-    }
-    Some(if http {
-        format!("{scheme}://{host}:4318/v1/traces")
-    } else {
-        format!("{scheme}://{host}:4317")
-    })
 }
 
 /// Field names read in an endpoint expression (`cfg.agent_endpoint.as_str()` → `agent_endpoint`).
@@ -457,25 +500,20 @@ impl<'a> Visit<'a> for FieldDefaults<'_> {
     }
 }
 
-#[derive(Default)]
-struct Lits {
-    found: Vec<syn::LitStr>,
-}
-
-impl<'a> Visit<'a> for Lits {
-    fn visit_lit_str(&mut self, l: &'a syn::LitStr) {
-        self.found.push(l.clone());
-    }
-}
-
+/// Paths read in an endpoint expression that name constants (`DEFAULT_AGENT`,
+/// `config::AGENT_ENDPOINT`): their last segment is upper case.
 struct ConstRefs {
-    names: Vec<String>,
+    paths: Vec<Vec<String>>,
 }
 
 impl<'a> Visit<'a> for ConstRefs {
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-        if let Some(id) = p.path.get_ident() {
-            self.names.push(ident_str(id));
+        let segments = path_segments(&p.path);
+        let is_const = segments.last().is_some_and(|l| {
+            l.chars().any(|c| c.is_ascii_uppercase()) && !l.chars().any(|c| c.is_ascii_lowercase())
+        });
+        if p.qself.is_none() && is_const {
+            self.paths.push(segments);
         }
     }
 }

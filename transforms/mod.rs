@@ -5,6 +5,8 @@
 
 use crate::engine::transform::Transform;
 
+// Package facts the pipeline transforms read (not a transform).
+pub mod helper_facts;
 pub mod instrument_init_to_build;
 pub mod jaeger_pipeline;
 pub mod manifest_features;

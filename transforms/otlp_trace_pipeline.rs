@@ -38,14 +38,21 @@
 //! An exporter kept in a local of the same function (`let exporter = new_exporter()…;`, also
 //! extended by reassignments, or chosen by a `match`/`if`) is followed (`otel::exporter_local`):
 //! the local becomes the 0.27 builder (or each arm builds its exporter) and the site builds it.
-//! So is a private helper of the same file returning the exporter, called once
-//! (`otel::exporter_helper`): it returns the built exporter instead.
+//! So is a helper function returning the exporter builder, called once (`otel::exporter_helper`):
+//! a private one of the same file, or one in another file of the package whose call's pipeline
+//! is rewritten with it (package facts, `transforms/helper_facts.rs`): it returns the built
+//! exporter instead (`Result<SpanExporter, TraceError>`). A helper returning
+//! `Result<builder, TraceError>` whose result feeds `helper(..).and_then(|exporter| <pipeline>)`
+//! builds inside, and the site becomes `helper(..).map(|exporter| <provider>)`. A `pub` helper of
+//! a publishable library's public API is reported with its exact new signature and its callers
+//! (`rewrite-public-api = true` in `otel-migrate.toml`, or `publish = false`, lets it be
+//! rewritten when no other workspace member names it).
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //!
 //! ## Not rewritten
-//! - An exporter built elsewhere and passed in (a helper's result, a parameter, a local used
-//!   otherwise), a pipeline kept in a local used in other ways or extended under a condition
+//! - An exporter built elsewhere and passed in (a helper called more than once or from a
+//!   macro body, a parameter, a local used otherwise), a pipeline kept in a local used in other ways or extended under a condition
 //!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
 //!   that do not parse: `error` findings with the manual fix.
 //! - A trace config that is not a `config()`/`Config::default()` chain is passed to the deprecated
@@ -61,14 +68,18 @@ use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{range_of, text_of, ImportMap};
+use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
-use crate::otel::exporter::{ExporterConfig, Signal, Transport};
-use crate::otel::exporter_helper::{exporter_in_local_or_helper, exporter_values_taken};
+use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
+use crate::otel::exporter_helper::{
+    exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, report_public_helpers,
+    PackageHelpers,
+};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
+use crate::transforms::helper_facts;
 
 pub struct OtlpTracePipeline;
 
@@ -98,18 +109,42 @@ impl Transform for OtlpTracePipeline {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let syntax = OtlpSyntax {
-            version: cx
-                .package
-                .and_then(|p| p.version("opentelemetry-otlp"))
-                .cloned(),
+        let version = cx
+            .package
+            .and_then(|p| p.version("opentelemetry-otlp"))
+            .cloned();
+        // Helpers of other files followed with their call: both sides read the same facts.
+        let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
+            let syntax = OtlpSyntax {
+                version: version.clone(),
+                helpers: helpers.clone(),
+            };
+            let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
+            trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
+            out
         };
+        let helpers = cx
+            .package
+            .map(|pkg| {
+                let rewrite_public_api = cx.config.rewrite_public_api;
+                helper_facts::helpers_of(
+                    cx.project,
+                    pkg,
+                    cx.file.path(),
+                    rewrite_public_api,
+                    &dry_run,
+                )
+            })
+            .unwrap_or_default();
+        let syntax = OtlpSyntax { version, helpers };
         trace_sites::run(cx.rust(), &syntax, |out, plans| {
+            rewrite_own_helpers(cx, &syntax.helpers, out, plans);
+            report_public_helpers(cx.rust(), &syntax.helpers, out);
             BuildSpanExporter {
                 cx,
                 out,
                 plans,
-                pipeline_locals: exporter_values_taken(cx.rust()),
+                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers),
             }
             .visit_file(cx.syntax())
         })
@@ -117,10 +152,34 @@ impl Transform for OtlpTracePipeline {
     }
 }
 
+/// This file's helpers whose call another file's pipeline follows: they return the built
+/// span exporter (that pipeline unwraps it).
+fn rewrite_own_helpers<'c>(
+    cx: &FileContext<'c>,
+    helpers: &PackageHelpers,
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    if helpers.own.is_empty() {
+        return;
+    }
+    let mut names = ImportPlan::at(cx.file, cx.syntax(), 0);
+    for (range, text) in own_helper_edits(cx.rust(), helpers, &mut names) {
+        out.replace(range, text);
+    }
+    for path in OLD_BUILDER_ITEMS {
+        names.remove_if_unused(path);
+    }
+    plans.add(names);
+}
+
 /// The OTLP trace pipelines, with the facts of the package they are read in.
 struct OtlpSyntax {
     /// The source version of opentelemetry-otlp (what `install_*` returned depends on it).
     version: Option<semver::Version>,
+    /// Exporter helpers of other files of the package this file's pipelines follow, and this
+    /// file's helpers that another file's pipeline follows.
+    helpers: PackageHelpers,
 }
 
 impl PipelineSyntax for OtlpSyntax {
@@ -167,7 +226,7 @@ impl PipelineSyntax for OtlpSyntax {
             };
             match link.name.as_str() {
                 "with_exporter" => match ExporterConfig::parse(file, imports, arg)
-                    .or_else(|| exporter_in_local_or_helper(rust, arg))
+                    .or_else(|| exporter_in_local_or_helper(rust, arg, &self.helpers))
                 {
                     Some(cfg) => {
                         for n in &cfg.notes {

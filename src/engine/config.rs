@@ -44,6 +44,10 @@ pub struct Config {
     /// the root package) → `["opentelemetry-otlp@0.26", …]`.
     #[serde(default)]
     pub assume_dependencies: BTreeMap<String, Vec<AssumedDependency>>,
+    /// Rewrite the public API of a publishable library (an exporter helper's signature and its
+    /// callers in the workspace) instead of reporting it with the new signature.
+    #[serde(default)]
+    pub rewrite_public_api: bool,
 }
 
 /// `"opentelemetry-otlp@0.26"`: a crate and the version the code is written against.

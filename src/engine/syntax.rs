@@ -2,7 +2,8 @@
 //! the per-file import map that resolves names through `use` items and aliases, comment
 //! detection inside a range, and the parsable fragments of macro bodies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use syn::parse::Parser;
@@ -435,9 +436,156 @@ pub fn tokens_mention(tokens: &TokenStream, idents: &[&str]) -> bool {
     })
 }
 
+/// The module path of a file of the package: `src/lib.rs` → `[]`, `src/a/b.rs` → `[a, b]`;
+/// other crate roots (`src/bin/x.rs`, `tests/x.rs`) get a `#`-marked first segment.
+pub fn module_path(pkg_dir: &Path, path: &Path) -> Vec<String> {
+    let rel = path.strip_prefix(pkg_dir).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let (root, rest): (Vec<String>, &[String]) = match parts.as_slice() {
+        [src, bin, rest @ ..] if src == "src" && bin == "bin" && !rest.is_empty() => {
+            let first = rest[0].trim_end_matches(".rs").to_string();
+            (vec![format!("#bin:{first}")], &rest[1..])
+        }
+        [src, rest @ ..] if src == "src" => (Vec::new(), rest),
+        [dir, rest @ ..] if !rest.is_empty() => {
+            let first = rest[0].trim_end_matches(".rs").to_string();
+            (vec![format!("#{dir}:{first}")], &rest[1..])
+        }
+        _ => (Vec::new(), &[][..]),
+    };
+    let mut out = root;
+    for (i, p) in rest.iter().enumerate() {
+        let last = i + 1 == rest.len();
+        if last {
+            let stem = p.trim_end_matches(".rs");
+            if !(matches!(stem, "mod" | "main") || (stem == "lib" && out.is_empty() && i == 0)) {
+                out.push(stem.to_string());
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// The written segments of a path (`config::AGENT` → `[config, AGENT]`).
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| ident_str(&s.ident)).collect()
+}
+
+/// The (module, name) a resolved path used in `file` (module `module` of crate `lib`) names: a
+/// single name is an item of the module itself; else as [`absolutize`], with the modules `file`
+/// declares.
+pub fn item_named_in(
+    file: &syn::File,
+    module: &[String],
+    resolved: &[String],
+    lib: &str,
+) -> Option<(Vec<String>, String)> {
+    if let [name] = resolved {
+        return Some((module.to_vec(), name.clone()));
+    }
+    let mod_decls = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Mod(m) => Some(ident_str(&m.ident)),
+            _ => None,
+        })
+        .collect();
+    absolutize(module, resolved, &mod_decls, lib)
+}
+
+/// The (module, name) a path used in module `module` refers to, when it stays in the crate.
+pub fn absolutize(
+    module: &[String],
+    segments: &[String],
+    mod_decls: &BTreeSet<String>,
+    lib: &str,
+) -> Option<(Vec<String>, String)> {
+    let (name, path) = segments.split_last()?;
+    // `llm_edge_proxy::names::X` from a binary or test of the package: the library's module.
+    if path.first().is_some_and(|f| f == lib) {
+        return Some((path[1..].to_vec(), name.clone()));
+    }
+    let root: Vec<String> = module
+        .first()
+        .filter(|m| m.starts_with('#'))
+        .cloned()
+        .into_iter()
+        .collect();
+    let mut out: Vec<String>;
+    let mut rest = path;
+    match path.first().map(String::as_str) {
+        Some("crate") => {
+            out = root;
+            rest = &path[1..];
+        }
+        Some("self") | Some("super") => {
+            out = module.to_vec();
+            while let Some(first) = rest.first() {
+                match first.as_str() {
+                    "self" => rest = &rest[1..],
+                    "super" => {
+                        out.pop();
+                        rest = &rest[1..];
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Some(first) if module.len() == root.len() || mod_decls.contains(first) => {
+            out = module.to_vec();
+        }
+        _ => return None,
+    }
+    out.extend(rest.iter().cloned());
+    Some((out, name.clone()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_named_in_a_file_resolve_to_their_module() {
+        let file: syn::File = syn::parse_str("mod telemetry; fn main() {}").unwrap();
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let named = |module: &[&str], path: &[&str]| {
+            item_named_in(&file, &strings(module), &strings(path), "my_service")
+        };
+        let at = |module: &[&str], name: &str| Some((strings(module), name.to_string()));
+        // A single name is an item of the module the file is.
+        assert_eq!(
+            named(&["exporters"], &["collector"]),
+            at(&["exporters"], "collector")
+        );
+        assert_eq!(
+            named(&[], &["crate", "telemetry", "collector"]),
+            at(&["telemetry"], "collector")
+        );
+        assert_eq!(
+            named(&[], &["my_service", "telemetry", "collector"]),
+            at(&["telemetry"], "collector")
+        );
+        assert_eq!(
+            named(&["a", "b"], &["super", "collector"]),
+            at(&["a"], "collector")
+        );
+        // A module this file declares, seen from a module below the root.
+        assert_eq!(
+            named(&["app"], &["telemetry", "collector"]),
+            at(&["app", "telemetry"], "collector")
+        );
+        // Another crate's item stays out of the package.
+        assert_eq!(
+            named(&["app"], &["opentelemetry_otlp", "new_exporter"]),
+            None
+        );
+    }
 
     #[test]
     fn comments_are_found_outside_literals_only() {

@@ -168,6 +168,9 @@ pub struct KeptIn {
     pub parts: Vec<LocalPart>,
     /// Traits the local's later reassignments (`exporter = exporter.with_x(..)`) need.
     pub traits: Vec<&'static str>,
+    /// For `helper(..).and_then(|exporter| <pipeline>)`: the pipeline's range and the whole
+    /// expression's, which the site's replacement takes the place of.
+    pub widens: Option<(TextRange, TextRange)>,
 }
 
 /// One edit of a local's or helper's code.
@@ -187,6 +190,8 @@ pub enum PartEdit {
     Delete,
     /// A helper's return type: `Result<SpanExporter, TraceError>` (or the metric, log one).
     BuiltResult,
+    /// The builder type inside a helper's `Result<…, TraceError>`: the built exporter type.
+    BuiltType,
 }
 
 /// The 0.27 option trait a method of the exporter builder comes from, for the methods whose
@@ -509,6 +514,7 @@ impl ExporterConfig {
                         names.name(signal.exporter_path()),
                         names.name(signal.build_error_path())
                     ),
+                    (PartEdit::BuiltType, _) => names.name(signal.exporter_path()),
                     (_, None) => String::new(),
                     (_, Some(chain)) if kept.built => chain.render(signal, names, &part.indent, le),
                     (_, Some(chain)) => {

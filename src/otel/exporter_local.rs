@@ -58,7 +58,7 @@ pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
 }
 
 /// `exporter` or `exporter.into()`: the local's name.
-fn local_name(arg: &syn::Expr) -> Option<String> {
+pub fn local_name(arg: &syn::Expr) -> Option<String> {
     let chain = Chain::read(arg);
     match chain.names().as_slice() {
         [] | ["into"] => chain.root_local(),
@@ -168,6 +168,7 @@ fn kept(
             built,
             parts,
             traits,
+            widens: None,
         },
     )
 }
@@ -221,6 +222,17 @@ fn block_value<'a>(block: &'a syn::Block, out: &mut Vec<&'a syn::Expr>) -> bool 
         Some(syn::Stmt::Expr(e, None)) => value(e, out),
         _ => false,
     }
+}
+
+/// The values `expr` can yield through blocks' tails and `match`/`if` arms, arms that never
+/// yield (`return …`, `panic!(..)`) left out; `None` when one has no value this reader sees.
+pub fn yielded_values(expr: &syn::Expr) -> Option<Vec<&syn::Expr>> {
+    let mut out = Vec::new();
+    if !value(expr, &mut out) {
+        return None;
+    }
+    out.retain(|e| !diverges(e));
+    Some(out)
 }
 
 /// An arm that never yields a value (`panic!(..)`, `unreachable!()`, `return …`).

@@ -29,6 +29,8 @@
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
 //! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
 //!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
+//! - [`jaeger_endpoint`]: Jaeger agent/collector addresses → OTLP endpoints, and the constants,
+//!   statics and config-field initializers that feed a Jaeger pipeline's endpoint.
 //! - [`exporter_helper`]: an exporter a pipeline takes from a helper function of the same file;
 //!   the helper then returns the built exporter.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
@@ -73,6 +75,7 @@ pub mod exporter_helper;
 pub mod exporter_local;
 pub mod imports;
 pub mod instruments;
+pub mod jaeger_endpoint;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

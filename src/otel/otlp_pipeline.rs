@@ -99,7 +99,7 @@ pub fn read_options(
             "with_exporter" => {
                 let Some(cfg) = link.args().first().and_then(|e| {
                     ExporterConfig::parse(file, imports, e)
-                        .or_else(|| exporter_in_local_or_helper(rust, e))
+                        .or_else(|| exporter_in_local_or_helper(rust, e, &Default::default()))
                 }) else {
                     return Err(Unsupported::new(
                         link.range(file),

@@ -4,7 +4,7 @@
 //! once per package and run and kept in the project's run state ([`FactsCache`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::defaults::{is_export_config, SERVICE_NAME_FIELD};
@@ -12,6 +12,7 @@ use super::scan::{may_have_site, FileScan, Scanner, Site, Value};
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::ImportMap;
+pub(super) use crate::engine::syntax::{absolutize, module_path};
 use crate::otel::naming::{Mapping, Naming};
 
 #[derive(Debug, Default)]
@@ -249,86 +250,4 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
         }
     }
     facts
-}
-
-/// The module path of a file of the package: `src/lib.rs` → `[]`, `src/a/b.rs` → `[a, b]`;
-/// other crate roots (`src/bin/x.rs`, `tests/x.rs`) get a `#`-marked first segment.
-pub(super) fn module_path(pkg_dir: &Path, path: &Path) -> Vec<String> {
-    let rel = path.strip_prefix(pkg_dir).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let (root, rest): (Vec<String>, &[String]) = match parts.as_slice() {
-        [src, bin, rest @ ..] if src == "src" && bin == "bin" && !rest.is_empty() => {
-            let first = rest[0].trim_end_matches(".rs").to_string();
-            (vec![format!("#bin:{first}")], &rest[1..])
-        }
-        [src, rest @ ..] if src == "src" => (Vec::new(), rest),
-        [dir, rest @ ..] if !rest.is_empty() => {
-            let first = rest[0].trim_end_matches(".rs").to_string();
-            (vec![format!("#{dir}:{first}")], &rest[1..])
-        }
-        _ => (Vec::new(), &[][..]),
-    };
-    let mut out = root;
-    for (i, p) in rest.iter().enumerate() {
-        let last = i + 1 == rest.len();
-        if last {
-            let stem = p.trim_end_matches(".rs");
-            if !(matches!(stem, "mod" | "main") || (stem == "lib" && out.is_empty() && i == 0)) {
-                out.push(stem.to_string());
-            }
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-/// The (module, name) a path used in module `module` refers to, when it stays in the crate.
-pub(super) fn absolutize(
-    module: &[String],
-    segments: &[String],
-    mod_decls: &BTreeSet<String>,
-    lib: &str,
-) -> Option<(Vec<String>, String)> {
-    let (name, path) = segments.split_last()?;
-    // `llm_edge_proxy::names::X` from a binary or test of the package: the library's module.
-    if path.first().is_some_and(|f| f == lib) {
-        return Some((path[1..].to_vec(), name.clone()));
-    }
-    let root: Vec<String> = module
-        .first()
-        .filter(|m| m.starts_with('#'))
-        .cloned()
-        .into_iter()
-        .collect();
-    let mut out: Vec<String>;
-    let mut rest = path;
-    match path.first().map(String::as_str) {
-        Some("crate") => {
-            out = root;
-            rest = &path[1..];
-        }
-        Some("self") | Some("super") => {
-            out = module.to_vec();
-            while let Some(first) = rest.first() {
-                match first.as_str() {
-                    "self" => rest = &rest[1..],
-                    "super" => {
-                        out.pop();
-                        rest = &rest[1..];
-                    }
-                    _ => break,
-                }
-            }
-        }
-        Some(first) if module.len() == root.len() || mod_decls.contains(first) => {
-            out = module.to_vec();
-        }
-        _ => return None,
-    }
-    out.extend(rest.iter().cloned());
-    Some((out, name.clone()))
 }

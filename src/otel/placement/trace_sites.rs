@@ -433,6 +433,26 @@ impl<'a, 'c> Driver<'a, 'c> {
         let Some(parsed) = self.parse(&mut names, (links, conditional), range) else {
             return false;
         };
+        // `helper(..).and_then(|exporter| <pipeline>)`: the whole expression goes.
+        let range = match parsed
+            .pipeline
+            .exporter
+            .kept_in
+            .as_ref()
+            .and_then(|k| k.widens)
+        {
+            Some((pipeline, whole)) if pipeline == range => whole,
+            Some(_) => {
+                self.out.finding(
+                    range,
+                    Severity::Error,
+                    "this pipeline takes its exporter from the `and_then` around it, which this form of the pipeline cannot replace; it was not rewritten",
+                    "build the exporter in the helper (`SpanExporter::builder()…build()`) and install the pipeline with `helper(..).map(|exporter| TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio).build())`",
+                );
+                return false;
+            }
+            None => range,
+        };
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
         let register = registration(&parsed.pipeline, &mut names);

@@ -1,0 +1,18 @@
+use std::time::Duration;
+
+use opentelemetry::trace::TraceError;
+use opentelemetry_otlp::{HttpExporterBuilder, TonicExporterBuilder, WithExportConfig};
+
+/// The collector every pipeline of this binary reports to.
+pub fn collector(endpoint: &str) -> TonicExporterBuilder {
+    opentelemetry_otlp::new_exporter()
+        .tonic()
+        .with_endpoint(endpoint)
+        .with_timeout(Duration::from_secs(3))
+}
+
+/// The audit collector, which must be configured.
+pub(crate) fn audit_exporter(endpoint: Option<&str>) -> Result<HttpExporterBuilder, TraceError> {
+    let endpoint = endpoint.ok_or_else(|| TraceError::from("no audit endpoint"))?;
+    Ok(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint))
+}

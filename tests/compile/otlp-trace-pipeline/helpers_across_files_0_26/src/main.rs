@@ -1,0 +1,36 @@
+#![deny(deprecated)]
+//! Exporter helpers in another module (a builder, and a fallible one chained with `and_then`)
+//! on opentelemetry-otlp 0.26, where install_* returned the TracerProvider.
+
+mod telemetry;
+
+use opentelemetry::trace::{TraceError, Tracer as _, TracerProvider as _};
+use opentelemetry_sdk::runtime;
+use opentelemetry_sdk::trace::TracerProvider;
+
+fn batch_provider(endpoint: &str) -> Result<TracerProvider, TraceError> {
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(telemetry::collector(endpoint))
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
+fn audit_provider(endpoint: Option<&str>) -> Result<TracerProvider, TraceError> {
+    let provider = telemetry::audit_exporter(endpoint).and_then(|exporter| {
+        opentelemetry_otlp::new_pipeline()
+            .tracing()
+            .with_exporter(exporter)
+            .install_simple()
+    })?;
+    Ok(provider)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let provider = batch_provider("http://localhost:4317")?;
+    provider.tracer("work").in_span("work", |_| {});
+    let audit = audit_provider(Some("http://localhost:4318/v1/traces"))?;
+    audit.tracer("audit").in_span("audit", |_| {});
+    Ok(())
+}

@@ -1,0 +1,25 @@
+#![deny(deprecated)]
+//! A service on opentelemetry-otlp 0.17, the first release whose `install_*` returned the
+//! `TracerProvider`, combining setup shapes in one package: a feature-gated telemetry module,
+//! the exporter chosen by a `match` on the configured protocol, a pipeline kept in a `let mut`
+//! with a conditional sampler, `anyhow` context at the install site, an exporter helper in
+//! another module, and the endpoint from a config default.
+
+mod config;
+#[cfg(feature = "telemetry")]
+mod exporters;
+#[cfg(feature = "telemetry")]
+mod telemetry;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cfg = config::Config::default();
+    #[cfg(feature = "telemetry")]
+    {
+        let provider = telemetry::init(&cfg)?;
+        let audit = telemetry::audit(&cfg)?;
+        drop((provider, audit));
+    }
+    drop(cfg);
+    Ok(())
+}

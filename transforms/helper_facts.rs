@@ -1,0 +1,447 @@
+//! Package facts of the pipeline transforms (not a transform): exporter helpers defined in one
+//! file of a package and called, once, by a pipeline in another (`telemetry.rs` builds the
+//! exporter, `main.rs` installs it), read by `otlp-trace-pipeline`; and the constants, statics
+//! and config fields that feed a Jaeger pipeline's endpoint, read by `jaeger-pipeline`.
+//!
+//! A helper is followed only when its rewrite and its call's rewrite are sure to happen
+//! together: a free function at the top of its file returning an old exporter builder
+//! (`otel::exporter_helper::helper_form`), private to the crate (a `pub` one only in a package
+//! without a library target), whose name occurs once more in the whole package outside `use`
+//! items, in one other file, and that call's pipeline is rewritten when the helper is assumed
+//! followed (a dry run of the transform over the caller's file). Computed once per package and
+//! run, in the project's run state.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use syn::visit::Visit;
+
+use crate::engine::changes::Changes;
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{module_path, range_of, range_of_span, ImportMap, ParsedRust};
+use crate::otel::chain::count_ident;
+use crate::otel::exporter_helper::{
+    helper_form, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
+};
+use crate::otel::jaeger_endpoint::EndpointFeed;
+
+/// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
+/// while rewriting (dry) each file that has a Jaeger pipeline.
+pub fn endpoint_feeds_of(
+    project: &Project,
+    pkg: &PackageInfo,
+    sites: &dyn Fn(ParsedRust<'_>, Vec<String>) -> Vec<EndpointFeed>,
+) -> Arc<Vec<EndpointFeed>> {
+    per_package(project, pkg, || {
+        let mut feeds: Vec<EndpointFeed> = package_files(project, pkg)
+            .iter()
+            .filter(|(_, t)| {
+                t.contains("new_agent_pipeline") || t.contains("new_collector_pipeline")
+            })
+            .filter_map(|(p, t)| {
+                let parsed = Parsed::read(p, t)?;
+                Some(sites(parsed.rust(), module_path(&pkg.dir, p)))
+            })
+            .flatten()
+            .collect();
+        feeds.sort();
+        feeds.dedup();
+        feeds
+    })
+}
+
+/// Rewrites a caller file assuming the helpers it is given are followed (the transform's own
+/// site rewrite, without the rest of its pass).
+pub type DryRun<'a> = &'a dyn Fn(ParsedRust<'_>, &PackageHelpers) -> Changes;
+
+/// Followed helpers of one package: each with the file that defines it and the file that
+/// calls it.
+#[derive(Debug, Default)]
+struct HelperFacts {
+    followed: Vec<(HelperRef, PathBuf, PathBuf)>,
+    /// Public API helpers of a publishable library, with the file that defines them.
+    reported: Vec<(PathBuf, ReportedHelper)>,
+}
+
+/// Per-package values of one kind, computed on first use in a run (one cell per package, so
+/// packages compute in parallel and each only once). A run's files do not change on disk while
+/// it runs, so nothing here goes stale.
+struct PackageCache<T> {
+    packages: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<T>>>>>,
+}
+
+impl<T> Default for PackageCache<T> {
+    fn default() -> Self {
+        PackageCache {
+            packages: Mutex::default(),
+        }
+    }
+}
+
+/// The value of type `T` for `pkg`, computed by `compute` on first use.
+fn per_package<T: Send + Sync + 'static>(
+    project: &Project,
+    pkg: &PackageInfo,
+    compute: impl FnOnce() -> T,
+) -> Arc<T> {
+    let cell = project
+        .state
+        .get::<PackageCache<T>>()
+        .packages
+        .lock()
+        .expect("package facts cache")
+        .entry(pkg.manifest_path.clone())
+        .or_default()
+        .clone();
+    cell.get_or_init(|| Arc::new(compute())).clone()
+}
+
+/// What the package of `file` says about exporter helpers, as seen from `file`.
+pub fn helpers_of(
+    project: &Project,
+    pkg: &PackageInfo,
+    file: &Path,
+    rewrite_public_api: bool,
+    dry_run: DryRun<'_>,
+) -> PackageHelpers {
+    let facts = per_package(project, pkg, || {
+        compute(project, pkg, rewrite_public_api, dry_run)
+    });
+    PackageHelpers {
+        module: module_path(&pkg.dir, file),
+        crate_name: crate_name(pkg),
+        followed: facts
+            .followed
+            .iter()
+            .filter(|(_, _, caller)| caller == file)
+            .map(|(h, _, _)| h.clone())
+            .collect(),
+        own: facts
+            .followed
+            .iter()
+            .filter(|(_, defined, _)| defined == file)
+            .map(|(h, _, _)| h.name.clone())
+            .collect(),
+        reported: facts
+            .reported
+            .iter()
+            .filter(|(defined, _)| defined == file)
+            .map(|(_, r)| r.clone())
+            .collect(),
+    }
+}
+
+fn crate_name(pkg: &PackageInfo) -> String {
+    pkg.name.replace('-', "_")
+}
+
+/// A parsed file of the package.
+struct Parsed {
+    file: SourceFile,
+    syntax: syn::File,
+    imports: ImportMap,
+}
+
+impl Parsed {
+    fn read(path: &Path, text: &str) -> Option<Parsed> {
+        let file = SourceFile::new(path, text.to_string());
+        let syntax = file.parse_rust().ok()?;
+        let imports = ImportMap::of_file(&syntax);
+        Some(Parsed {
+            file,
+            syntax,
+            imports,
+        })
+    }
+
+    fn rust(&self) -> ParsedRust<'_> {
+        ParsedRust {
+            file: &self.file,
+            syntax: &self.syntax,
+            imports: &self.imports,
+        }
+    }
+}
+
+fn compute(
+    project: &Project,
+    pkg: &PackageInfo,
+    rewrite_public_api: bool,
+    dry_run: DryRun<'_>,
+) -> HelperFacts {
+    let files = package_files(project, pkg);
+    let public_api_stays = !rewrite_public_api && !unpublished(pkg);
+    let mut facts = HelperFacts::default();
+    let mut candidates = Vec::new();
+    for (path, text) in files.iter().filter(|(_, t)| t.contains("ExporterBuilder")) {
+        let Some(parsed) = Parsed::read(path, text) else {
+            continue;
+        };
+        let module = module_path(&pkg.dir, path);
+        if module.first().is_some_and(|m| m.starts_with('#')) {
+            continue;
+        }
+        for item in &parsed.syntax.items {
+            let syn::Item::Fn(f) = item else { continue };
+            let name = f.sig.ident.to_string();
+            if top_level_fn(&parsed.syntax, &name).is_none()
+                || references(&parsed.syntax, &name).count > 1
+                || helper_form(parsed.rust(), f).is_none()
+            {
+                continue;
+            }
+            let helper = HelperRef {
+                module: module.clone(),
+                name,
+            };
+            let public = matches!(f.vis, syn::Visibility::Public(_))
+                && reachable_from_library(pkg, &files, &helper.module);
+            // Other crates of the workspace (or, when it is published, anywhere) may call a
+            // public helper: rewritten only when allowed and no other member names it.
+            if public && (public_api_stays || named_by_other_members(project, pkg, &helper.name)) {
+                let callers = callers(project, pkg, &helper.name);
+                let reported = ReportedHelper {
+                    name: helper.name,
+                    callers,
+                };
+                facts.reported.push((path.clone(), reported));
+                continue;
+            }
+            candidates.push((helper, path.clone()));
+        }
+    }
+    // Each candidate's one caller file: the only file that calls it, once (its own file too:
+    // unlike the same-file rule, the facts see the other files that could call it).
+    let mut by_caller: HashMap<PathBuf, Vec<(HelperRef, PathBuf)>> = HashMap::new();
+    for (helper, defined) in candidates {
+        let mut naming = files
+            .iter()
+            .filter(|(_, t)| mentions_word(t, &helper.name))
+            .map(|(p, t)| {
+                let refs = Parsed::read(p, t).map(|f| references(&f.syntax, &helper.name).count);
+                (p, refs)
+            })
+            .filter(|(_, refs)| *refs != Some(0));
+        if let (Some((caller, Some(1))), None) = (naming.next(), naming.next()) {
+            by_caller
+                .entry(caller.clone())
+                .or_default()
+                .push((helper, defined));
+        }
+    }
+    for (caller, helpers) in by_caller {
+        let Some(text) = files.iter().find(|(p, _)| *p == caller).map(|(_, t)| t) else {
+            continue;
+        };
+        let Some(parsed) = Parsed::read(&caller, text) else {
+            continue;
+        };
+        let assumed = PackageHelpers {
+            module: module_path(&pkg.dir, &caller),
+            crate_name: crate_name(pkg),
+            followed: helpers.iter().map(|(h, _)| h.clone()).collect(),
+            ..PackageHelpers::default()
+        };
+        let changes = dry_run(parsed.rust(), &assumed);
+        for (helper, defined) in helpers {
+            if call_rewritten(&parsed, &helper.name, &changes) {
+                facts.followed.push((helper, defined, caller.clone()));
+            }
+        }
+    }
+    facts.followed.sort();
+    facts.reported.sort();
+    facts
+}
+
+/// The Rust files of `pkg` (not of a package nested in it), with their text.
+fn package_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
+    crate::engine::discover::walk(&pkg.dir, false)
+        .rust_files
+        .into_iter()
+        .filter(|path| {
+            project
+                .package_for(path)
+                .is_some_and(|p| p.manifest_path == pkg.manifest_path)
+        })
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect()
+}
+
+/// `publish = false` (or `publish = []`): no crate outside the workspace can call it.
+fn unpublished(pkg: &PackageInfo) -> bool {
+    let Ok(text) = std::fs::read_to_string(&pkg.manifest_path) else {
+        return false;
+    };
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    match doc.get("package").and_then(|p| p.get("publish")) {
+        Some(v) => v.as_bool() == Some(false) || v.as_array().is_some_and(|a| a.is_empty()),
+        None => false,
+    }
+}
+
+/// Whether the module is public from the library root: every `mod` on the way is `pub`.
+fn reachable_from_library(
+    pkg: &PackageInfo,
+    files: &[(PathBuf, String)],
+    module: &[String],
+) -> bool {
+    let lib = pkg.dir.join("src/lib.rs");
+    (0..module.len()).all(|depth| {
+        let parent = &module[..depth];
+        let declaring = files.iter().find(|(p, _)| {
+            if depth == 0 {
+                *p == lib
+            } else {
+                module_path(&pkg.dir, p) == parent && *p != pkg.dir.join("src/main.rs")
+            }
+        });
+        declaring
+            .and_then(|(p, t)| Parsed::read(p, t))
+            .is_some_and(|f| {
+                f.syntax.items.iter().any(|i| {
+                    matches!(i, syn::Item::Mod(m)
+                        if m.ident == module[depth] && matches!(m.vis, syn::Visibility::Public(_)))
+                })
+            })
+    })
+}
+
+/// Whether a file of another package of the project names `name`.
+fn named_by_other_members(project: &Project, pkg: &PackageInfo, name: &str) -> bool {
+    crate::engine::discover::walk(&project.root, false)
+        .rust_files
+        .iter()
+        .filter(|p| {
+            project
+                .package_for(p)
+                .is_none_or(|o| o.manifest_path != pkg.manifest_path)
+        })
+        .any(|p| std::fs::read_to_string(p).is_ok_and(|t| mentions_word(&t, name)))
+}
+
+/// `path:line` of every use of `name` as a path in the project (this package's files first).
+fn callers(project: &Project, pkg: &PackageInfo, name: &str) -> Vec<String> {
+    let mut files = package_files(project, pkg);
+    files.extend(
+        crate::engine::discover::walk(&project.root, false)
+            .rust_files
+            .into_iter()
+            .filter(|p| {
+                project
+                    .package_for(p)
+                    .is_none_or(|o| o.manifest_path != pkg.manifest_path)
+            })
+            .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?))),
+    );
+    let mut out = Vec::new();
+    for (path, text) in files.iter().filter(|(_, t)| mentions_word(t, name)) {
+        let Some(parsed) = Parsed::read(path, text) else {
+            continue;
+        };
+        for range in references(&parsed.syntax, name).at {
+            let (line, _) = parsed
+                .file
+                .line_col(range_of_span(&parsed.file, range).start);
+            out.push(format!("{}:{line}", project.relative(path).display()));
+        }
+    }
+    out
+}
+
+/// Whether the one call of `name` in the file lies in an edit of `changes`, and no error
+/// finding falls in the item around it.
+fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
+    let mut calls = Calls {
+        name,
+        found: Vec::new(),
+    };
+    calls.visit_file(&parsed.syntax);
+    let [call] = calls.found.as_slice() else {
+        return false;
+    };
+    let call = range_of(&parsed.file, *call);
+    let Some(item) = parsed
+        .syntax
+        .items
+        .iter()
+        .map(|i| range_of(&parsed.file, i))
+        .find(|i| i.contains_range(call))
+    else {
+        return false;
+    };
+    changes.edits.iter().any(|e| e.range.contains_range(call))
+        && !changes
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
+}
+
+/// Where `name` is used as a path (a call, a function value) outside `use` items, macro
+/// bodies by their tokens. Fields and methods of that name are other namespaces.
+fn references<'n>(syntax: &syn::File, name: &'n str) -> References<'n> {
+    let mut refs = References {
+        name,
+        count: 0,
+        at: Vec::new(),
+    };
+    refs.visit_file(syntax);
+    refs
+}
+
+struct References<'n> {
+    name: &'n str,
+    count: usize,
+    at: Vec<proc_macro2::Span>,
+}
+
+impl<'a> Visit<'a> for References<'_> {
+    fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
+
+    fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if let Some(last) = p.path.segments.last().filter(|s| s.ident == self.name) {
+            self.count += 1;
+            self.at.push(last.ident.span());
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        let n = count_ident(&m.tokens, self.name);
+        self.count += n;
+        self.at
+            .extend((0..n).map(|_| m.path.segments[0].ident.span()));
+    }
+}
+
+/// Whether `text` has `name` as a whole word (comments and strings count: a miss only makes
+/// the facts more careful).
+fn mentions_word(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(is_ident)
+            && !text[i + name.len()..].chars().next().is_some_and(is_ident)
+    })
+}
+
+/// Calls whose function path ends in `name`.
+struct Calls<'a, 'n> {
+    name: &'n str,
+    found: Vec<&'a syn::ExprCall>,
+}
+
+impl<'a> Visit<'a> for Calls<'a, '_> {
+    fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*c.func {
+            if p.path.segments.last().is_some_and(|s| s.ident == self.name) {
+                self.found.push(c);
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+}

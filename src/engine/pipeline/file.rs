@@ -9,6 +9,7 @@ use crate::engine::context::{PackageInfo, Project};
 use crate::engine::coverage::Coverage;
 use crate::engine::edit::{EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::ledger::{LedgerEntry, RawLedgerEntry};
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::ImportMap;
@@ -24,6 +25,7 @@ pub(super) enum FileRun {
         findings: Vec<Finding>,
         suppressed: usize,
         coverage: Coverage,
+        ledger: Vec<LedgerEntry>,
     },
     Failed {
         path: std::path::PathBuf,
@@ -101,6 +103,8 @@ struct Rewrite {
     counts: Vec<(String, usize)>,
     /// Findings already mapped to the original text.
     findings: Vec<(&'static str, RawFinding)>,
+    /// Ledger entries of accepted edit sets (and of reports), mapped to the original text.
+    ledger: Vec<RawLedgerEntry>,
     /// Old-API sites of the original text, as a transform that counts them said.
     old_sites_before: usize,
 }
@@ -114,6 +118,7 @@ impl Rewrite {
             history: Vec::new(),
             counts: Vec::new(),
             findings: Vec::new(),
+            ledger: Vec::new(),
             old_sites_before: 0,
         }
     }
@@ -138,7 +143,9 @@ impl Rewrite {
         for f in outcome.findings {
             self.report(t.id(), f);
         }
+        let ledger = outcome.ledger;
         if outcome.edits.is_empty() {
+            self.record(ledger);
             // The text did not change: the next transform sees the same parse.
             self.fresh_parse = syntax;
         } else if input.kind == FileKind::Deployment {
@@ -148,8 +155,25 @@ impl Rewrite {
                 Severity::Error,
                 "internal: a transform asked to edit a deployment file; deployment files are only reported on, its edits were dropped",
             ));
-        } else {
-            self.accept_if_it_parses(input, t, outcome.edits, syntax);
+        } else if self.accept_if_it_parses(input, t, outcome.edits, syntax) {
+            // Entries are located before the edit set just accepted.
+            let upto = self.history.len() - 1;
+            self.record_upto(upto, ledger);
+        }
+    }
+
+    /// Keeps ledger entries located in the current text.
+    fn record(&mut self, ledger: Vec<RawLedgerEntry>) {
+        self.record_upto(self.history.len(), ledger);
+    }
+
+    /// Keeps ledger entries of the text after the first `upto` accepted edit sets.
+    fn record_upto(&mut self, upto: usize, ledger: Vec<RawLedgerEntry>) {
+        for mut entry in ledger {
+            let start = self.map_back(upto, entry.range.start);
+            let end = self.map_back(upto, entry.range.end).max(start);
+            entry.range = TextRange::new(start, end);
+            self.ledger.push(entry);
         }
     }
 
@@ -178,7 +202,7 @@ impl Rewrite {
         t: &'static dyn Transform,
         edits: EditSet,
         syntax: Option<syn::File>,
-    ) {
+    ) -> bool {
         let candidate = SourceFile::new(input.path, edits.apply(&self.current.text));
         match reparse(input.kind, &candidate) {
             Ok(parsed) => {
@@ -186,6 +210,7 @@ impl Rewrite {
                 self.history.push(edits);
                 self.current = candidate;
                 self.fresh_parse = parsed;
+                true
             }
             Err(e) => {
                 self.fresh_parse = syntax;
@@ -204,6 +229,7 @@ impl Rewrite {
                 )
                 .with_suggestion("please report this file; migrate this site by hand");
                 self.report(t.id(), finding);
+                false
             }
         }
     }
@@ -262,6 +288,17 @@ impl Rewrite {
             }
         }
         let coverage = Coverage::of_file(self.old_sites_before, sites_left);
+        let ledger = self
+            .ledger
+            .into_iter()
+            .map(|e| {
+                LedgerEntry::located(
+                    input.path.to_path_buf(),
+                    original.line_col(e.range.start).0,
+                    e,
+                )
+            })
+            .collect();
         FileRun::Done {
             file: FileResult {
                 path: input.path.to_path_buf(),
@@ -275,6 +312,7 @@ impl Rewrite {
             findings,
             suppressed,
             coverage,
+            ledger,
         }
     }
 }

@@ -306,8 +306,10 @@ fn gather(runs: Vec<(FileKind, FileRun)>, result: &mut RunResult) {
                 findings,
                 suppressed,
                 coverage,
+                ledger,
             } => {
                 result.coverage.add(&coverage);
+                result.ledger.extend(ledger);
                 // A deployment file is never changed: keep its text only for excerpts.
                 if kind == FileKind::Deployment {
                     if !findings.is_empty() {

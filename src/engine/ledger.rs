@@ -227,6 +227,67 @@ pub fn changed_keys(before: &Settings, after: &Settings) -> Vec<Key> {
         .collect()
 }
 
+/// What a site's after side reads from a value renamed later in the same file run (a
+/// service name a pipeline resolved from a constant or config default, which the service-name
+/// rename edits afterwards): the final code exports the new name, so the after side shows it.
+/// A rename is a rewritten [`Signal::ServiceName`] entry with resolved names on both sides.
+pub fn follow_renames(entries: &mut [RawLedgerEntry]) {
+    let renames: Vec<(Value, Value)> = entries
+        .iter()
+        .filter(|e| e.signal == Signal::ServiceName && e.status == Status::Rewritten)
+        .filter_map(|e| {
+            let from = e.before.get(&Key::ServiceName)?;
+            Some((from.clone(), e.after.get(&Key::ServiceName)?.clone()))
+        })
+        .collect();
+    for entry in entries
+        .iter_mut()
+        .filter(|e| e.signal != Signal::ServiceName)
+    {
+        for (from, to) in &renames {
+            if let Some(v) = entry.after.get_mut(&Key::ServiceName) {
+                if let Some(renamed) = renamed(v, from, to) {
+                    *v = renamed;
+                }
+            }
+            if let (Some(Value::Resolved(v)), Value::Resolved(from), Value::Resolved(to)) =
+                (entry.after.get_mut(&Key::Resource), from, to)
+            {
+                *v = rename_in_resource(v, from, to);
+            }
+        }
+    }
+}
+
+/// `value` after the rename `from` → `to`: the same expression, or the same resolved name
+/// (with the ` (…)` note it may carry, like `(config default)`).
+fn renamed(value: &Value, from: &Value, to: &Value) -> Option<Value> {
+    if value == from {
+        return Some(to.clone());
+    }
+    let (Value::Resolved(v), Value::Resolved(from), Value::Resolved(to)) = (value, from, to) else {
+        return None;
+    };
+    let note = v.strip_prefix(from.as_str())?;
+    note.starts_with(" (")
+        .then(|| Value::Resolved(format!("{to}{note}")))
+}
+
+/// `service.name=<from>` (possibly with a ` (…)` note) becomes `service.name=<to>` in a
+/// resource's `k=v, …` text.
+fn rename_in_resource(resource: &str, from: &str, to: &str) -> String {
+    resource
+        .split(", ")
+        .map(|pair| match pair.strip_prefix("service.name=") {
+            Some(v) if v == from || v.strip_prefix(from).is_some_and(|r| r.starts_with(" (")) => {
+                format!("service.name={to}{}", &v[from.len()..])
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +349,48 @@ mod tests {
         assert_eq!(backed.status, Status::BackedOut);
         assert_eq!(backed.after, before);
         assert!(backed.changed.is_empty());
+    }
+
+    #[test]
+    fn a_later_rename_reaches_the_after_side_of_the_pipelines_reading_it() {
+        let name = |v: &str| settings(&[(Key::ServiceName, Value::resolved(v))]);
+        let pipeline = |v: &str| {
+            let mut after = name(v);
+            after.insert(
+                Key::Resource,
+                Value::resolved(format!("k=v, service.name={v}")),
+            );
+            RawLedgerEntry::rewritten(TextRange::new(0, 1), Signal::Traces, name(v), after)
+        };
+        let mut entries = vec![
+            pipeline("llm-a (config default)"),
+            // A look-alike value is not the renamed one.
+            pipeline("llm-ab"),
+            RawLedgerEntry::rewritten(
+                TextRange::new(5, 6),
+                Signal::ServiceName,
+                name("llm-a"),
+                name("llm.a"),
+            ),
+        ];
+        follow_renames(&mut entries);
+        assert_eq!(
+            entries[0].after[&Key::ServiceName],
+            Value::resolved("llm.a (config default)")
+        );
+        assert_eq!(
+            entries[0].after[&Key::Resource],
+            Value::resolved("k=v, service.name=llm.a (config default)")
+        );
+        assert_eq!(entries[0].before, name("llm-a (config default)"));
+        assert_eq!(
+            entries[1].after[&Key::ServiceName],
+            Value::resolved("llm-ab")
+        );
+        assert_eq!(
+            entries[1].after[&Key::Resource],
+            Value::resolved("k=v, service.name=llm-ab")
+        );
     }
 
     #[test]

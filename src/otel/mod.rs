@@ -49,6 +49,9 @@
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
 //!
+//! What a site exports:
+//! - [`ledger`]: the settings of each rewritten or reported pipeline, before and after.
+//!
 //! Placing new code:
 //! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere), and finding the
@@ -73,6 +76,7 @@ pub mod exporter_helper;
 pub mod exporter_local;
 pub mod imports;
 pub mod instruments;
+pub mod ledger;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

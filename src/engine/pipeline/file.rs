@@ -9,7 +9,7 @@ use crate::engine::context::{PackageInfo, Project};
 use crate::engine::coverage::Coverage;
 use crate::engine::edit::{EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
-use crate::engine::ledger::{LedgerEntry, RawLedgerEntry};
+use crate::engine::ledger::{follow_renames, LedgerEntry, RawLedgerEntry};
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::ImportMap;
@@ -21,7 +21,7 @@ use super::FileResult;
 
 pub(super) enum FileRun {
     Done {
-        file: FileResult,
+        file: Box<FileResult>,
         findings: Vec<Finding>,
         suppressed: usize,
         coverage: Coverage,
@@ -288,8 +288,9 @@ impl Rewrite {
             }
         }
         let coverage = Coverage::of_file(self.old_sites_before, sites_left);
-        let ledger = self
-            .ledger
+        let mut ledger = self.ledger;
+        follow_renames(&mut ledger);
+        let ledger = ledger
             .into_iter()
             .map(|e| {
                 LedgerEntry::located(
@@ -300,7 +301,7 @@ impl Rewrite {
             })
             .collect();
         FileRun::Done {
-            file: FileResult {
+            file: Box::new(FileResult {
                 path: input.path.to_path_buf(),
                 output: self.current.text,
                 original: original.text,
@@ -308,7 +309,7 @@ impl Rewrite {
                 edit_ranges,
                 project_root: input.project.root.clone(),
                 git_root: input.project.git_root.clone(),
-            },
+            }),
             findings,
             suppressed,
             coverage,

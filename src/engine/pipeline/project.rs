@@ -316,7 +316,7 @@ fn gather(runs: Vec<(FileKind, FileRun)>, result: &mut RunResult) {
                         result.sources.push((file.path, file.original));
                     }
                 } else {
-                    result.files.push(file);
+                    result.files.push(*file);
                 }
                 result.findings.extend(findings);
                 result.suppressed += suppressed;

@@ -430,9 +430,19 @@ impl<'a, 'c> Driver<'a, 'c> {
     ) -> bool {
         let file = self.file();
         let mut names = self.names_at(range.start);
+        // A builder kept in a local starts at its `let`, which goes with the site.
+        let start = deletes
+            .iter()
+            .map(|d| d.start)
+            .fold(range.start, usize::min);
+        let site = TextRange::new(start, range.end);
         let Some(parsed) = self.parse(&mut names, (links, conditional), range) else {
+            let entry = crate::otel::ledger::trace::reported(self.rust, site, links);
+            self.out.ledger.push(entry);
             return false;
         };
+        let entry = crate::otel::ledger::trace::rewritten(self.rust, site, links, &parsed.pipeline);
+        self.out.ledger.push(entry);
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
         let register = registration(&parsed.pipeline, &mut names);

@@ -1,0 +1,95 @@
+//! The ledger entries of the OTLP metrics and logs pipelines. Their 0.27 code is rendered
+//! from the same model the old chain was read into, with every option carried verbatim: both
+//! sides are read from the model, so a difference can only come from the version facts.
+
+use crate::engine::edit::TextRange;
+use crate::engine::ledger::{Key, RawLedgerEntry, Settings, Signal, Value};
+use crate::engine::syntax::ParsedRust;
+use crate::otel::chain::Link;
+use crate::otel::logs::{Install, LogsPipeline};
+use crate::otel::metrics::MetricsPipeline;
+
+use super::resolve::{one_line, Resolver};
+use super::settings::{batch, exporter, yes_no, ResourceView};
+
+/// A pipeline model that can say what it exports.
+pub trait LedgerModel {
+    const LEDGER_SIGNAL: Signal;
+    /// The settings the model exports, `registers` telling whether the provider is registered
+    /// globally (by the old call and the new code alike).
+    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings;
+}
+
+impl LedgerModel for MetricsPipeline {
+    const LEDGER_SIGNAL: Signal = Signal::Metrics;
+
+    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
+        let mut out = Settings::new();
+        exporter(r, r, &self.exporter, &mut out);
+        if let Some(res) = &self.resource {
+            out.insert(Key::Resource, resource(r, &res.text));
+        }
+        if let Some(period) = &self.period {
+            out.insert(Key::ReaderInterval, r.value(&period.text));
+        }
+        out.insert(Key::GlobalRegistration, yes_no(registers));
+        out
+    }
+}
+
+impl LedgerModel for LogsPipeline {
+    const LEDGER_SIGNAL: Signal = Signal::Logs;
+
+    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
+        let mut out = Settings::new();
+        exporter(r, r, &self.exporter, &mut out);
+        if let Some(res) = &self.resource {
+            out.insert(Key::Resource, resource(r, &res.text));
+        }
+        let export = match &self.install {
+            Install::Batch(_) => batch(r, self.batch_config.as_ref().map(|b| b.text.as_str())),
+            Install::Simple => Value::resolved("simple"),
+        };
+        out.insert(Key::Export, export);
+        out.insert(Key::GlobalRegistration, yes_no(registers));
+        out
+    }
+}
+
+fn resource(r: &Resolver<'_>, text: &str) -> Value {
+    ResourceView::read(r, text)
+        .map(|v| v.value())
+        .unwrap_or_else(|| Value::unresolved(one_line(text)))
+}
+
+/// The entry of a rewritten metrics or logs pipeline.
+pub fn rewritten<M: LedgerModel>(
+    rust: ParsedRust<'_>,
+    site: TextRange,
+    model: &M,
+    registers: bool,
+) -> RawLedgerEntry {
+    let r = Resolver::new(rust);
+    let settings = model.settings(&r, registers);
+    RawLedgerEntry::rewritten(site, M::LEDGER_SIGNAL, settings.clone(), settings)
+}
+
+/// The entry of a pipeline this tool recognized and left as written: the endpoint as written
+/// when the chain (or its exporter) sets one.
+pub fn reported<M: LedgerModel>(
+    rust: ParsedRust<'_>,
+    site: TextRange,
+    links: &[Link<'_>],
+) -> RawLedgerEntry {
+    let r = Resolver::new(rust);
+    let mut before = Settings::new();
+    let endpoint = links.iter().find_map(|l| {
+        let arg = l.args().into_iter().next()?;
+        let inner = crate::otel::chain::Chain::read(arg);
+        inner.find("with_endpoint").map(|e| e.args_text(rust.file))
+    });
+    if let Some(e) = endpoint {
+        before.insert(Key::Endpoint, r.value(&e));
+    }
+    RawLedgerEntry::reported(site, M::LEDGER_SIGNAL, before)
+}

@@ -1,16 +1,15 @@
 //! The ledger entries of the OTLP metrics and logs pipelines. Their 0.27 code is rendered
 //! from the same model the old chain was read into, with every option carried verbatim: both
-//! sides are read from the model, so a difference can only come from the version facts.
+//! sides are read from the model (each model says what it exports: [`LedgerModel`], implemented
+//! beside it), so a difference can only come from the version facts.
 
 use crate::engine::edit::TextRange;
 use crate::engine::ledger::{Key, RawLedgerEntry, Settings, Signal, Value};
 use crate::engine::syntax::ParsedRust;
 use crate::otel::chain::Link;
-use crate::otel::logs::{Install, LogsPipeline};
-use crate::otel::metrics::MetricsPipeline;
 
 use super::resolve::{one_line, Resolver};
-use super::settings::{batch, exporter, yes_no, ResourceView};
+use super::settings::ResourceView;
 
 /// A pipeline model that can say what it exports.
 pub trait LedgerModel {
@@ -20,43 +19,8 @@ pub trait LedgerModel {
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings;
 }
 
-impl LedgerModel for MetricsPipeline {
-    const LEDGER_SIGNAL: Signal = Signal::Metrics;
-
-    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
-        let mut out = Settings::new();
-        exporter(r, r, &self.exporter, &mut out);
-        if let Some(res) = &self.resource {
-            out.insert(Key::Resource, resource(r, &res.text));
-        }
-        if let Some(period) = &self.period {
-            out.insert(Key::ReaderInterval, r.value(&period.text));
-        }
-        out.insert(Key::GlobalRegistration, yes_no(registers));
-        out
-    }
-}
-
-impl LedgerModel for LogsPipeline {
-    const LEDGER_SIGNAL: Signal = Signal::Logs;
-
-    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
-        let mut out = Settings::new();
-        exporter(r, r, &self.exporter, &mut out);
-        if let Some(res) = &self.resource {
-            out.insert(Key::Resource, resource(r, &res.text));
-        }
-        let export = match &self.install {
-            Install::Batch(_) => batch(r, self.batch_config.as_ref().map(|b| b.text.as_str())),
-            Install::Simple => Value::resolved("simple"),
-        };
-        out.insert(Key::Export, export);
-        out.insert(Key::GlobalRegistration, yes_no(registers));
-        out
-    }
-}
-
-fn resource(r: &Resolver<'_>, text: &str) -> Value {
+/// A resource argument's value: its keys (and values where known), else the expression.
+pub fn resource(r: &Resolver<'_>, text: &str) -> Value {
     ResourceView::read(r, text)
         .map(|v| v.value())
         .unwrap_or_else(|| Value::unresolved(one_line(text)))

@@ -69,7 +69,10 @@ fn the_demo_json_ledger_follows_the_schema_and_the_endpoint_rule() {
             .iter()
             .map(|k| k.as_str().unwrap())
             .collect();
-        assert!(changed.contains(&"protocol") && changed.contains(&"endpoint"), "{e}");
+        assert!(
+            changed.contains(&"protocol") && changed.contains(&"endpoint"),
+            "{e}"
+        );
     }
     // No header value is ever shown, and the schema's keys are the ones produced.
     assert!(!doc.to_string().contains("Bearer"));
@@ -101,8 +104,22 @@ fn jaeger_repo() -> tempfile::TempDir {
         "skip = [\"manifest-versions\", \"manifest-jaeger-to-otlp\", \"manifest-features\", \"manifest-metrics\"]\n\n[service-name]\ncomponent = \"svc\"\n",
     );
     git(root, &["init", "-q"]);
-    git(root, &["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"]);
-    git(root, &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init"]);
+    git(
+        root,
+        &["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"],
+    );
+    git(
+        root,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "init",
+        ],
+    );
     dir
 }
 
@@ -113,7 +130,11 @@ fn diff_ledger_prints_the_table_in_place_of_the_diff() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stdout.contains("diff --git"), "{}", out.stdout);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert!(lines[0].starts_with("ledger: .: 1 site(s), 1 with changes"), "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("ledger: .: 1 site(s), 1 with changes"),
+        "{}",
+        out.stdout
+    );
     let row = |key: &str| {
         *lines
             .iter()
@@ -124,11 +145,19 @@ fn diff_ledger_prints_the_table_in_place_of_the_diff() {
     // claim the old value, it shows the expression.
     let endpoint: Vec<&str> = row("endpoint").split_whitespace().collect();
     assert_eq!(endpoint[0], "*");
-    assert!(endpoint.contains(&"collector.local:6831"), "{}", row("endpoint"));
+    assert!(
+        endpoint.contains(&"collector.local:6831"),
+        "{}",
+        row("endpoint")
+    );
     assert!(endpoint.contains(&"`AGENT`?"), "{}", row("endpoint"));
     assert!(row("protocol").contains("jaeger-udp-thrift"));
     assert!(row("protocol").trim_end().ends_with("otlp-grpc"));
-    assert!(row("service_name").starts_with("  "), "unchanged: {}", row("service_name"));
+    assert!(
+        row("service_name").starts_with("  "),
+        "unchanged: {}",
+        row("service_name")
+    );
     assert!(row("global_registration").contains("yes"));
     // Findings still go to stderr.
     assert!(out.stderr.contains("jaeger-pipeline"), "{}", out.stderr);
@@ -147,14 +176,18 @@ fn markdown_ledger_and_json_ledger_tell_the_same_site() {
         "markdown",
     ]));
     assert_eq!(md.code, 1, "check still gates: {}", md.stderr);
-    assert!(md.stdout.starts_with("### ledger: .: 1 site(s), 1 with changes\n\n| site |"));
+    assert!(md
+        .stdout
+        .starts_with("### ledger: .: 1 site(s), 1 with changes\n\n| site |"));
     assert!(
         md.stdout
             .contains("| **protocol** (changed) | **jaeger-udp-thrift** | **otlp-grpc** |"),
         "{}",
         md.stdout
     );
-    let json = run(bin().current_dir(repo.path()).args(["diff", "--format", "json"]));
+    let json = run(bin()
+        .current_dir(repo.path())
+        .args(["diff", "--format", "json"]));
     let doc: Value = serde_json::from_str(&json.stdout).unwrap();
     let ledger = &doc["ledger"];
     assert!(ledger_schema().is_valid(ledger), "{ledger}");
@@ -176,11 +209,20 @@ fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
     let repo = jaeger_repo();
     let out = run(bin().current_dir(repo.path()).args(["apply", "--ledger"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with("ledger: .: 1 site(s), 1 with changes"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with("ledger: .: 1 site(s), 1 with changes"),
+        "{}",
+        out.stdout
+    );
     let written = std::fs::read_to_string(repo.path().join("src/lib.rs")).unwrap();
     assert!(written.contains("SpanExporter::builder()"), "{written}");
     let bad = run(bin()
         .current_dir(repo.path())
         .args(["diff", "--ledger-format", "markdown"]));
-    assert_eq!(bad.code, 2, "--ledger-format without --ledger: {}", bad.stderr);
+    assert_eq!(
+        bad.code, 2,
+        "--ledger-format without --ledger: {}",
+        bad.stderr
+    );
 }

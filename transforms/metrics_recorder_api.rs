@@ -152,6 +152,13 @@ impl Transform for MetricsRecorderApi {
                 _ => LeafEdit::Keep,
             }
         });
+        // The exporter moves to 0.16 with this migration: what its builders set is ledgered.
+        if exporter.is_some_and(|v| (v.major, v.minor) < (0, 16)) {
+            out.ledger.extend(crate::otel::ledger::prometheus::entries(
+                cx.rust(),
+                &exporter_name,
+            ));
+        }
         if let (Some(metrics), Some(exporter)) = (package.version(METRICS), exporter) {
             let built_on = exporter_metrics_minor(exporter);
             if metrics.major == 0 && built_on.is_some_and(|m| m != metrics.minor) {

@@ -7,8 +7,10 @@
 //!   sampler, batch settings, header keys).
 //! - [`trace`]: trace pipelines (Jaeger agent and collector, OTLP).
 //! - [`otlp`]: OTLP metrics and logs pipelines.
+//! - [`prometheus`]: a `metrics` user's Prometheus exporter (listen address, buckets).
 
 pub mod otlp;
+pub mod prometheus;
 pub mod resolve;
 pub mod settings;
 pub mod trace;

@@ -101,6 +101,41 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// `expr` with references, parentheses and value-keeping conversions taken off, and a
+    /// same-file constant replaced by its initializer: the expression a structured value (an
+    /// array, a tuple) is read from.
+    pub fn follow<'e>(&self, mut expr: &'e syn::Expr) -> &'e syn::Expr
+    where
+        'a: 'e,
+    {
+        for _ in 0..MAX_DEPTH {
+            expr = match expr {
+                syn::Expr::Reference(r) => &r.expr,
+                syn::Expr::Paren(p) => &p.expr,
+                syn::Expr::Group(g) => &g.expr,
+                syn::Expr::MethodCall(m)
+                    if m.args.is_empty()
+                        && KEEPING_METHODS.contains(&ident_str(&m.method).as_str()) =>
+                {
+                    &m.receiver
+                }
+                syn::Expr::Path(p) if self.follow_consts && p.path.segments.len() == 1 => {
+                    let mut found = ConstOf {
+                        name: ident_str(&p.path.segments[0].ident),
+                        expr: None,
+                    };
+                    found.visit_file(self.rust.syntax);
+                    match found.expr {
+                        Some(e) => e,
+                        None => return expr,
+                    }
+                }
+                _ => return expr,
+            };
+        }
+        expr
+    }
+
     /// A constant of this file, or a semantic-convention key.
     fn path(&self, path: &syn::Path, depth: usize) -> Option<String> {
         let resolved = self.rust.imports.resolve(path);
@@ -152,15 +187,7 @@ impl<'a> Resolver<'a> {
         let syn::Member::Named(name) = &field.member else {
             return None;
         };
-        let mut defaults = FieldDefaults {
-            name: ident_str(name),
-            in_default: false,
-            found: Vec::new(),
-        };
-        defaults.visit_file(self.rust.syntax);
-        let [expr] = defaults.found[..] else {
-            return None;
-        };
+        let expr = self.default_of(&ident_str(name))?;
         // A default that is itself a constant stays followable even where constants are not.
         let inner = Resolver {
             follow_consts: true,
@@ -169,6 +196,20 @@ impl<'a> Resolver<'a> {
         inner
             .resolve(expr, depth + 1)
             .map(|v| format!("{v} (config default)"))
+    }
+
+    /// The expression a same-file `impl Default` gives `field`, when exactly one does.
+    pub fn default_of(&self, field: &str) -> Option<&'a syn::Expr> {
+        let mut defaults = FieldDefaults {
+            name: field.to_string(),
+            in_default: false,
+            found: Vec::new(),
+        };
+        defaults.visit_file(self.rust.syntax);
+        match defaults.found[..] {
+            [expr] => Some(expr),
+            _ => None,
+        }
     }
 }
 

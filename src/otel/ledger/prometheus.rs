@@ -186,3 +186,89 @@ fn matcher_text(r: &Resolver<'_>, expr: &syn::Expr) -> Option<String> {
     };
     Some(format!("{kind} {}", r.resolve(arg, 0)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::source::SourceFile;
+    use crate::engine::syntax::ImportMap;
+
+    fn entries_of(src: &str) -> Vec<RawLedgerEntry> {
+        let file = SourceFile::new("t.rs", src.to_string());
+        let syntax = file.parse_rust().unwrap();
+        let imports = ImportMap::of_file(&syntax);
+        let rust = ParsedRust {
+            file: &file,
+            syntax: &syntax,
+            imports: &imports,
+        };
+        entries(rust, "metrics_exporter_prometheus")
+    }
+
+    fn value(e: &RawLedgerEntry, key: Key) -> Option<&Value> {
+        assert_eq!(e.before, e.after, "the chain is left as written");
+        e.before.get(&key)
+    }
+
+    #[test]
+    fn listen_address_and_buckets_resolve_through_constants_and_config_defaults() {
+        let found = entries_of(
+            r#"
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+const BUCKETS: &[f64] = &[0.1, 1.0];
+struct Cfg { addr: std::net::SocketAddr }
+impl Default for Cfg { fn default() -> Self { Self { addr: ([127, 0, 0, 1], 9000).into() } } }
+fn a(cfg: &Cfg) -> anyhow::Result<()> {
+    PrometheusBuilder::new()
+        .with_http_listener(cfg.addr)
+        .set_buckets_for_metric(Matcher::Prefix("http_".to_string()), BUCKETS)?
+        .set_buckets(&[0.5])?
+        .install()?;
+    Ok(())
+}
+fn b() {
+    metrics_exporter_prometheus::PrometheusBuilder::new().with_http_listener(([0, 0, 0, 0], 9100)).install_recorder().unwrap();
+}
+"#,
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].signal, Signal::Metrics);
+        assert_eq!(
+            value(&found[0], Key::PrometheusListen),
+            Some(&Value::resolved("127.0.0.1:9000 (config default)"))
+        );
+        assert_eq!(
+            value(&found[0], Key::PrometheusBuckets),
+            Some(&Value::resolved("prefix http_: [0.1, 1.0]; all: [0.5]"))
+        );
+        assert_eq!(
+            value(&found[1], Key::PrometheusListen),
+            Some(&Value::resolved("0.0.0.0:9100"))
+        );
+        assert_eq!(value(&found[1], Key::PrometheusBuckets), None);
+    }
+
+    #[test]
+    fn near_misses_are_unresolved_or_not_entries() {
+        let found = entries_of(
+            r#"
+use metrics_exporter_prometheus::PrometheusBuilder;
+fn a(listen: std::net::SocketAddr, buckets: Vec<f64>) {
+    PrometheusBuilder::new().with_http_listener(listen).set_buckets(&buckets).unwrap().install().unwrap();
+    // Not a finished chain, and not this crate's builder.
+    let _b = PrometheusBuilder::new().with_http_listener(listen);
+    other::PrometheusBuilder::new().install();
+}
+"#,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            value(&found[0], Key::PrometheusListen),
+            Some(&Value::unresolved("listen"))
+        );
+        assert_eq!(
+            value(&found[0], Key::PrometheusBuckets),
+            Some(&Value::unresolved("set_buckets(&buckets)"))
+        );
+    }
+}

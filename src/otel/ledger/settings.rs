@@ -285,9 +285,19 @@ pub fn sampler(r: &Resolver<'_>, text: &str) -> Value {
         .unwrap_or_else(|| Value::unresolved(one_line(text)))
 }
 
+/// The SDK's samplers, by variant name: a path naming anything else is a value, not one.
+const SAMPLERS: &[&str] = &[
+    "AlwaysOn",
+    "AlwaysOff",
+    "ParentBased",
+    "TraceIdRatioBased",
+    "JaegerRemote",
+];
+
 fn sampler_of(r: &Resolver<'_>, e: &syn::Expr) -> Option<String> {
     match e {
-        syn::Expr::Path(p) => Some(ident_str(&p.path.segments.last()?.ident)),
+        syn::Expr::Path(p) => Some(ident_str(&p.path.segments.last()?.ident))
+            .filter(|n| SAMPLERS.contains(&n.as_str())),
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
                 return None;
@@ -296,7 +306,7 @@ fn sampler_of(r: &Resolver<'_>, e: &syn::Expr) -> Option<String> {
             let args: Option<Vec<String>> = c
                 .args
                 .iter()
-                .map(|a| sampler_of(r, a).or_else(|| r.resolve(a, 0)))
+                .map(|a| r.resolve(a, 0).or_else(|| sampler_of(r, a)))
                 .collect();
             let args = args?;
             let boxed = name == "new" && p.path.segments.len() >= 2 && {
@@ -306,7 +316,9 @@ fn sampler_of(r: &Resolver<'_>, e: &syn::Expr) -> Option<String> {
             if boxed {
                 args.into_iter().next()
             } else {
-                Some(format!("{name}({})", args.join(", ")))
+                SAMPLERS
+                    .contains(&name.as_str())
+                    .then(|| format!("{name}({})", args.join(", ")))
             }
         }
         _ => None,
@@ -336,5 +348,201 @@ pub fn batch(r: &Resolver<'_>, config: Option<&str>) -> Value {
         // A config built elsewhere (a local, a helper) has no links to read here.
         Some(s) if !chain.links.is_empty() => Value::Resolved(format!("batch({})", s.join(", "))),
         _ => Value::unresolved(one_line(text)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::source::SourceFile;
+    use crate::engine::syntax::{ImportMap, ParsedRust};
+    use crate::otel::exporter::Arg;
+
+    const FILE: &str = r#"
+use opentelemetry_semantic_conventions::resource;
+const TOKEN_HEADER: &str = "x-token";
+const RATIO: f64 = 0.25;
+const QUEUE: usize = 2048;
+"#;
+
+    fn with(f: impl FnOnce(&Resolver<'_>)) {
+        let file = SourceFile::new("t.rs", FILE.to_string());
+        let syntax = file.parse_rust().unwrap();
+        let imports = ImportMap::of_file(&syntax);
+        f(&Resolver::new(ParsedRust {
+            file: &file,
+            syntax: &syntax,
+            imports: &imports,
+        }));
+    }
+
+    #[test]
+    fn header_keys_are_shown_and_values_never() {
+        with(|r| {
+            let v = headers(
+                r,
+                r#"HashMap::from([("authorization".to_string(), format!("Bearer {t}")), (TOKEN_HEADER.into(), "secret".into())])"#,
+            );
+            assert_eq!(v, Value::resolved("authorization, x-token"));
+            // Keys that do not resolve: the expression is shown only without literals.
+            assert_eq!(
+                headers(r, r#"HashMap::from([(key(), "secret".into())])"#),
+                Value::unresolved("(an expression holding literals, not shown)")
+            );
+            assert_eq!(
+                headers(r, "otlp_headers()"),
+                Value::unresolved("otlp_headers()")
+            );
+            assert_eq!(headers(r, "HashMap::from([])"), Value::resolved("(none)"));
+        });
+    }
+
+    #[test]
+    fn resources_show_keys_and_known_values_and_the_default_base() {
+        with(|r| {
+            let v = ResourceView::read(
+                r,
+                r#"Resource::default().merge(&Resource::new(vec![KeyValue::new(resource::SERVICE_NAME, "llm.a"), KeyValue::new("host", host())]))"#,
+            )
+            .unwrap();
+            assert_eq!(
+                v.value(),
+                Value::resolved("default + service.name=llm.a, host")
+            );
+            assert_eq!(v.get("service.name"), Some(&Some("llm.a".to_string())));
+            let arr = ResourceView::read(r, r#"Resource::new([KeyValue::new("k", 1)])"#).unwrap();
+            assert_eq!(arr.value(), Value::resolved("k=1"));
+            // A key that is not a known constant, and a resource built elsewhere: unreadable.
+            assert!(
+                ResourceView::read(r, "Resource::new(vec![KeyValue::new(key(), 1)])").is_none()
+            );
+            assert!(ResourceView::read(r, "resource(settings)").is_none());
+        });
+    }
+
+    #[test]
+    fn a_later_merge_wins_for_its_keys() {
+        let mut base = ResourceView {
+            default: false,
+            pairs: vec![
+                ("service.name".into(), Some("a".into())),
+                ("k".into(), None),
+            ],
+        };
+        base.merge(ResourceView {
+            default: true,
+            pairs: vec![("service.name".into(), Some("b".into()))],
+        });
+        assert_eq!(base.value(), Value::resolved("default + k, service.name=b"));
+    }
+
+    #[test]
+    fn samplers_resolve_through_boxes_and_constants_or_stay_as_written() {
+        with(|r| {
+            assert_eq!(
+                sampler(
+                    r,
+                    "Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(RATIO)))"
+                ),
+                Value::resolved("ParentBased(TraceIdRatioBased(0.25))")
+            );
+            assert_eq!(
+                sampler(r, "sdktrace::Sampler::AlwaysOn"),
+                Value::resolved("AlwaysOn")
+            );
+            assert_eq!(
+                sampler(r, "Sampler::TraceIdRatioBased(cfg.ratio)"),
+                Value::unresolved("Sampler::TraceIdRatioBased(cfg.ratio)")
+            );
+            // A function of the service's, or a path that names no sampler: not a sampler.
+            assert_eq!(
+                sampler(r, "my_sampler(0.5)"),
+                Value::unresolved("my_sampler(0.5)")
+            );
+            assert_eq!(
+                sampler(r, "Sampler::ParentBased(Box::new(CUSTOM))"),
+                Value::unresolved("Sampler::ParentBased(Box::new(CUSTOM))")
+            );
+        });
+    }
+
+    #[test]
+    fn batch_settings_read_the_same_from_old_and_new_configs() {
+        with(|r| {
+            let old = batch(
+                r,
+                Some("BatchConfig::default().with_max_queue_size(QUEUE).with_scheduled_delay(Duration::from_millis(500))"),
+            );
+            let new = batch(
+                r,
+                Some("BatchConfigBuilder::default().with_max_queue_size(QUEUE).with_scheduled_delay(Duration::from_millis(500)).build()"),
+            );
+            assert_eq!(
+                old,
+                Value::resolved("batch(max_queue_size=2048, scheduled_delay=500ms)")
+            );
+            assert_eq!(old, new);
+            assert_eq!(batch(r, None), Value::resolved("batch"));
+            assert_eq!(batch(r, Some("config")), Value::unresolved("config"));
+            assert_eq!(
+                batch(r, Some("BatchConfig::default().with_max_queue_size(n)")),
+                Value::unresolved("BatchConfig::default().with_max_queue_size(n)")
+            );
+        });
+    }
+
+    #[test]
+    fn temporality_and_protocol() {
+        with(|r| {
+            assert_eq!(
+                temporality(r, "with_delta_temporality", ""),
+                Some(Value::resolved("delta"))
+            );
+            assert_eq!(
+                temporality(r, "with_temporality", "Temporality::Cumulative"),
+                Some(Value::resolved("cumulative"))
+            );
+            assert_eq!(
+                temporality(r, "with_temporality_selector", "MySelector"),
+                Some(Value::unresolved("MySelector"))
+            );
+            assert_eq!(temporality(r, "with_timeout", "x"), None);
+        });
+        let mut e = ExporterConfig::new(Transport::Http);
+        assert_eq!(
+            otlp_protocol(&e),
+            Value::unresolved("otlp-http (protocol by Cargo features)")
+        );
+        e.protocol = Some(Arg::new("Protocol::HttpJson"));
+        assert_eq!(otlp_protocol(&e), Value::resolved("otlp-http-json"));
+        e.protocol = Some(Arg::new("opentelemetry_otlp::Protocol::HttpBinary"));
+        assert_eq!(otlp_protocol(&e), Value::resolved("otlp-http-protobuf"));
+        e.transport = Transport::Grpc;
+        assert_eq!(otlp_protocol(&e), Value::resolved("otlp-grpc"));
+    }
+
+    #[test]
+    fn exporter_options_fill_their_keys() {
+        with(|r| {
+            let mut e = ExporterConfig::new(Transport::Grpc);
+            e.endpoint = Some(Arg::new("\"http://c:4317\""));
+            e.timeout = Some(Arg::new("Duration::from_secs(3)"));
+            e.compression = Some(Arg::new("Compression::Gzip"));
+            e.metadata = Some(Arg::new("metadata"));
+            e.passthrough
+                .push(("with_delta_temporality".into(), Arg::new("")));
+            let mut out = Settings::new();
+            exporter(r, r, &e, &mut out);
+            let get = |k| out.get(&k).cloned();
+            assert_eq!(get(Key::Endpoint), Some(Value::resolved("http://c:4317")));
+            assert_eq!(get(Key::Timeout), Some(Value::resolved("3s")));
+            assert_eq!(
+                get(Key::Compression),
+                Some(Value::unresolved("Compression::Gzip"))
+            );
+            assert_eq!(get(Key::Headers), Some(Value::unresolved("metadata")));
+            assert_eq!(get(Key::Temporality), Some(Value::resolved("delta")));
+            assert_eq!(get(Key::Tls), None);
+        });
     }
 }

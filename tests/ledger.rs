@@ -1,13 +1,16 @@
 //! The ledger: the six demo repositories' ledger as a committed snapshot (any change in what a
 //! migrated service exports shows in review), its JSON checked against the committed schema,
-//! and the `--ledger` views of diff/apply/check and batch on a small Jaeger service.
+//! every pipeline fixture's entries, values read from the fixtures with every option, and the
+//! `--ledger` views of diff/apply/check and batch on a small Jaeger service.
 
 mod support;
 
 use std::path::Path;
 
+use otel_migrate::engine::ledger::{Key, LedgerEntry, Signal, Status, Value as Setting};
 use serde_json::Value;
 use support::cli::{bin, git, run, write};
+use support::{all_cases, run_case, Case};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -225,4 +228,163 @@ fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
         "--ledger-format without --ledger: {}",
         bad.stderr
     );
+}
+
+/// The pipeline transforms and the signal of their entries.
+const PIPELINES: &[(&str, Signal)] = &[
+    ("jaeger-pipeline", Signal::Traces),
+    ("otlp-trace-pipeline", Signal::Traces),
+    ("otlp-metrics-pipeline", Signal::Metrics),
+    ("otlp-logs-pipeline", Signal::Logs),
+];
+
+fn ledger_of(case: &str) -> Vec<LedgerEntry> {
+    let case = all_cases()
+        .into_iter()
+        .find(|c| format!("{}/{}", c.transform, c.name) == case)
+        .unwrap_or_else(|| panic!("no fixture {case}"));
+    run_case(&case).result.ledger
+}
+
+#[test]
+fn every_rewritten_pipeline_fixture_has_entries_and_near_misses_have_none() {
+    let cases: Vec<Case> = all_cases()
+        .into_iter()
+        .filter(|c| PIPELINES.iter().any(|(t, _)| *t == c.transform))
+        .collect();
+    assert!(cases.len() > 40, "{}", cases.len());
+    for case in cases {
+        let signal = PIPELINES
+            .iter()
+            .find(|(t, _)| *t == case.transform)
+            .unwrap()
+            .1;
+        let run = run_case(&case);
+        let rust_changed = run
+            .result
+            .files
+            .iter()
+            .any(|f| f.changed() && f.path.extension().is_some_and(|e| e == "rs"));
+        let rewritten: Vec<&LedgerEntry> = run
+            .result
+            .ledger
+            .iter()
+            .filter(|e| e.status == Status::Rewritten)
+            .collect();
+        let name = format!("{}/{}", case.transform, case.name);
+        if case.is_negative() || !rust_changed {
+            assert!(rewritten.is_empty(), "{name}: {rewritten:#?}");
+            continue;
+        }
+        assert!(
+            !rewritten.is_empty(),
+            "{name}: no ledger entry for a rewritten pipeline"
+        );
+        for e in &run.result.ledger {
+            assert_eq!(e.signal, signal, "{name}");
+            let lines = std::fs::read_to_string(&e.path).unwrap().lines().count();
+            assert!(e.line >= 1 && e.line <= lines, "{name}: line {}", e.line);
+        }
+        if case.transform == "jaeger-pipeline" {
+            for e in &rewritten {
+                let protocol = |side: &std::collections::BTreeMap<Key, Setting>| match side
+                    .get(&Key::Protocol)
+                {
+                    Some(Setting::Resolved(p)) => p.clone(),
+                    other => panic!("{name}: protocol {other:?}"),
+                };
+                assert!(protocol(&e.before).starts_with("jaeger-"), "{name}");
+                assert!(protocol(&e.after).starts_with("otlp-"), "{name}");
+                assert!(
+                    e.changed.contains(&Key::Endpoint),
+                    "{name}: {:?}",
+                    e.changed
+                );
+            }
+        }
+    }
+}
+
+fn setting(e: &LedgerEntry, key: Key) -> Option<&Setting> {
+    e.after.get(&key)
+}
+
+#[test]
+fn a_trace_pipeline_with_every_option_reads_every_key() {
+    let ledger = ledger_of("otlp-trace-pipeline/statements_with_every_option");
+    let [grpc, http] = &ledger[..] else {
+        panic!("{ledger:#?}");
+    };
+    for e in [grpc, http] {
+        assert_eq!(e.before, e.after, "an OTLP rewrite carries every option");
+        assert!(e.changed.is_empty());
+    }
+    let r = Setting::resolved;
+    let u = Setting::unresolved;
+    assert_eq!(setting(grpc, Key::Protocol), Some(&r("otlp-grpc")));
+    assert_eq!(
+        setting(grpc, Key::Endpoint),
+        Some(&r("http://collector:4317"))
+    );
+    assert_eq!(setting(grpc, Key::Timeout), Some(&r("3s")));
+    assert_eq!(setting(grpc, Key::Headers), Some(&u("map")));
+    assert_eq!(
+        setting(grpc, Key::Compression),
+        Some(&u("opentelemetry_otlp::Compression::Gzip"))
+    );
+    assert_eq!(
+        setting(grpc, Key::Export),
+        Some(&r("batch(max_queue_size=4096)"))
+    );
+    assert_eq!(setting(grpc, Key::GlobalRegistration), Some(&r("no")));
+    assert_eq!(
+        setting(grpc, Key::Sampler),
+        None,
+        "no sampler set: the default"
+    );
+    assert_eq!(setting(http, Key::Export), Some(&r("simple")));
+    assert_eq!(setting(http, Key::Headers), Some(&u("headers")));
+    assert_eq!(
+        setting(http, Key::Protocol),
+        Some(&u("otlp-http (protocol by Cargo features)"))
+    );
+    assert!(
+        matches!(setting(http, Key::Endpoint), Some(Setting::Unresolved { unresolved }) if unresolved.starts_with("ExportConfig {"))
+    );
+}
+
+#[test]
+fn metrics_and_logs_pipelines_read_their_keys_and_a_refused_one_is_reported() {
+    let logs = ledger_of("otlp-logs-pipeline/statement_batch_config_026");
+    assert_eq!(logs.len(), 2, "{logs:#?}");
+    assert_eq!(
+        setting(&logs[0], Key::Export),
+        Some(&Setting::resolved("batch(max_queue_size=4096)"))
+    );
+    assert_eq!(
+        setting(&logs[1], Key::Export),
+        Some(&Setting::resolved("simple"))
+    );
+    assert_eq!(
+        setting(&logs[1], Key::Protocol),
+        Some(&Setting::resolved("otlp-grpc"))
+    );
+
+    let metrics = ledger_of("otlp-metrics-pipeline/edge_agent_tail");
+    let m = &metrics[0];
+    assert_eq!(
+        setting(m, Key::Temporality),
+        Some(&Setting::resolved("delta"))
+    );
+    assert_eq!(
+        setting(m, Key::ReaderInterval),
+        Some(&Setting::resolved("15s"))
+    );
+
+    let refused = ledger_of("otlp-metrics-pipeline/custom_aggregation");
+    assert!(!refused.is_empty());
+    for e in &refused {
+        assert_eq!(e.status, Status::Reported, "{e:#?}");
+        assert!(e.after.is_empty() && e.changed.is_empty());
+    }
 }

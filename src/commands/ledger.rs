@@ -54,6 +54,26 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
             .into_iter()
             .filter(|k| e.before.contains_key(k) || e.after.contains_key(k))
             .collect();
+        if keys.is_empty() {
+            // A site recognized but not read (a macro body that does not parse): still a row.
+            let after = if e.status == Status::Reported {
+                "(not rewritten)"
+            } else {
+                ""
+            };
+            rows.push(Row {
+                cells: [
+                    site,
+                    e.signal.as_str().into(),
+                    status(e.status).into(),
+                    "-".into(),
+                    "-".into(),
+                    after.into(),
+                ],
+                changed: false,
+            });
+            continue;
+        }
         for (i, key) in keys.iter().enumerate() {
             let first = i == 0;
             let after = match e.status {
@@ -177,9 +197,11 @@ mod tests {
             Signal::Metrics,
             side(&[(Key::Endpoint, Value::resolved("http://c:4317"))]),
         );
+        let unread = RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Logs, Settings::new());
         vec![
             LedgerEntry::located("src/t.rs".into(), 7, jaeger),
             LedgerEntry::located("src/m.rs".into(), 3, reported),
+            LedgerEntry::located("src/macro.rs".into(), 9, unread),
         ]
     }
 
@@ -189,7 +211,7 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(
             lines[0],
-            "ledger: svc: 2 site(s), 1 with changes (* = changed)"
+            "ledger: svc: 3 site(s), 1 with changes (* = changed)"
         );
         assert!(lines[1].starts_with("  site"), "{table}");
         let row = |key: &str| {
@@ -209,13 +231,25 @@ mod tests {
             row("src/m.rs:3").starts_with("  "),
             "a reported site changes nothing"
         );
+        let unread: Vec<&str> = row("src/macro.rs:9").split_whitespace().collect();
+        assert_eq!(
+            unread,
+            [
+                "src/macro.rs:9",
+                "logs",
+                "reported",
+                "-",
+                "-",
+                "(not rewritten)"
+            ]
+        );
     }
 
     #[test]
     fn markdown_is_a_table_with_changed_settings_in_bold_and_pipes_escaped() {
         let table = render("svc", &entries(), LedgerFormat::Markdown);
         assert!(
-            table.starts_with("### ledger: svc: 2 site(s), 1 with changes\n\n| site | signal |")
+            table.starts_with("### ledger: svc: 3 site(s), 1 with changes\n\n| site | signal |")
         );
         assert!(
             table.contains("| **protocol** (changed) | **jaeger-udp-thrift** | **otlp-grpc** |"),

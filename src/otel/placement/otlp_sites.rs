@@ -19,6 +19,7 @@ use super::otlp_locals::{kept_pipeline, Consumer, KeptPipeline};
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{place, Placed};
 use super::statement::{fresh, statements, StatementBinding};
+use crate::engine::ledger::{RawLedgerEntry, Settings};
 use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::Arg;
 use crate::otel::ledger::otlp::{self as ledger, LedgerModel};
@@ -202,6 +203,9 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         );
     }
     for range in sites.in_macros {
+        let signal = <R::Model as LedgerModel>::LEDGER_SIGNAL;
+        out.ledger
+            .push(RawLedgerEntry::reported(range, signal, Settings::new()));
         out.finding(range, Severity::Error, R::IN_MACRO.0, R::IN_MACRO.1);
     }
     let mut cleanup = ImportPlan::at(file, syntax, first_site);

@@ -18,6 +18,7 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
+use crate::engine::ledger::{RawLedgerEntry, Settings, Signal};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
@@ -576,9 +577,12 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
             self.out.edit(e.clone());
         }
         self.out.findings.extend(out.findings);
+        self.out.ledger.extend(out.ledger);
         for tokens in fragments.opaque {
             if tokens_mention(&tokens, self.syntax.mentions()) {
                 if let Some(range) = range_of_tokens(self.file(), &tokens) {
+                    let entry = RawLedgerEntry::reported(range, Signal::Traces, Settings::new());
+                    self.out.ledger.push(entry);
                     self.out.finding(
                         range,
                         Severity::Error,

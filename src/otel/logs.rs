@@ -17,9 +17,9 @@ use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::ledger::otlp::resource;
+use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
-use super::ledger::settings;
+use super::ledger::settings::batch;
 use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
 use crate::engine::ledger::{self, Key, Settings, Value};
 
@@ -187,19 +187,12 @@ impl super::ledger::otlp::LedgerModel for LogsPipeline {
     const LEDGER_SIGNAL: ledger::Signal = ledger::Signal::Logs;
 
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
-        let mut out = Settings::new();
-        settings::exporter(r, r, &self.exporter, &mut out);
-        if let Some(res) = &self.resource {
-            out.insert(Key::Resource, resource(r, &res.text));
-        }
+        let mut out = common(r, &self.exporter, self.resource.as_ref(), registers);
         let export = match &self.install {
-            Install::Batch(_) => {
-                settings::batch(r, self.batch_config.as_ref().map(|b| b.text.as_str()))
-            }
+            Install::Batch(_) => batch(r, self.batch_config.as_ref().map(|b| b.text.as_str())),
             Install::Simple => Value::resolved("simple"),
         };
         out.insert(Key::Export, export);
-        out.insert(Key::GlobalRegistration, settings::yes_no(registers));
         out
     }
 }

@@ -19,9 +19,8 @@ use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
-use super::ledger::otlp::resource;
+use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
-use super::ledger::settings;
 use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
 use crate::engine::ledger::{self, Key, Settings};
 
@@ -215,15 +214,10 @@ impl super::ledger::otlp::LedgerModel for MetricsPipeline {
     const LEDGER_SIGNAL: ledger::Signal = ledger::Signal::Metrics;
 
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
-        let mut out = Settings::new();
-        settings::exporter(r, r, &self.exporter, &mut out);
-        if let Some(res) = &self.resource {
-            out.insert(Key::Resource, resource(r, &res.text));
-        }
+        let mut out = common(r, &self.exporter, self.resource.as_ref(), registers);
         if let Some(period) = &self.period {
             out.insert(Key::ReaderInterval, r.value(&period.text));
         }
-        out.insert(Key::GlobalRegistration, settings::yes_no(registers));
         out
     }
 }

@@ -8,8 +8,10 @@ use crate::engine::ledger::{Key, RawLedgerEntry, Settings, Signal, Value};
 use crate::engine::syntax::ParsedRust;
 use crate::otel::chain::Link;
 
+use crate::otel::exporter::{Arg, ExporterConfig};
+
 use super::resolve::{one_line, Resolver};
-use super::settings::ResourceView;
+use super::settings::{self, ResourceView};
 
 /// A pipeline model that can say what it exports.
 pub trait LedgerModel {
@@ -19,11 +21,24 @@ pub trait LedgerModel {
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings;
 }
 
-/// A resource argument's value: its keys (and values where known), else the expression.
-pub fn resource(r: &Resolver<'_>, text: &str) -> Value {
-    ResourceView::read(r, text)
-        .map(|v| v.value())
-        .unwrap_or_else(|| Value::unresolved(one_line(text)))
+/// What every OTLP pipeline model sets: the exporter's options, the resource (its keys and
+/// values where known, else the expression) and whether the provider is registered globally.
+pub fn common(
+    r: &Resolver<'_>,
+    exporter: &ExporterConfig,
+    resource: Option<&Arg>,
+    registers: bool,
+) -> Settings {
+    let mut out = Settings::new();
+    settings::exporter(r, r, exporter, &mut out);
+    if let Some(res) = resource {
+        let value = ResourceView::read(r, &res.text)
+            .map(|v| v.value())
+            .unwrap_or_else(|| Value::unresolved(one_line(&res.text)));
+        out.insert(Key::Resource, value);
+    }
+    out.insert(Key::GlobalRegistration, settings::yes_no(registers));
+    out
 }
 
 /// The entry of a rewritten metrics or logs pipeline.

@@ -166,16 +166,8 @@ impl ResourceView {
                 base.merge(added);
                 Some(base)
             }
-            syn::Expr::Call(c) => {
-                let syn::Expr::Path(p) = &*c.func else {
-                    return None;
-                };
-                let names: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| ident_str(&s.ident))
-                    .collect();
+            syn::Expr::Call(_) => {
+                let (c, names) = call_path(expr)?;
                 match names.iter().map(String::as_str).collect::<Vec<_>>()[..] {
                     [.., "Resource", "default"] if c.args.is_empty() => Some(ResourceView {
                         default: true,
@@ -233,6 +225,24 @@ impl ResourceView {
     }
 }
 
+/// A call of a path (`Resource::new(..)`): the call and the path's segments.
+fn call_path(e: &syn::Expr) -> Option<(&syn::ExprCall, Vec<String>)> {
+    let syn::Expr::Call(c) = e else {
+        return None;
+    };
+    let syn::Expr::Path(p) = &*c.func else {
+        return None;
+    };
+    Some((
+        c,
+        p.path
+            .segments
+            .iter()
+            .map(|s| ident_str(&s.ident))
+            .collect(),
+    ))
+}
+
 fn strip_ref(e: &syn::Expr) -> &syn::Expr {
     match e {
         syn::Expr::Reference(r) => &r.expr,
@@ -254,19 +264,8 @@ fn key_values(r: &Resolver<'_>, list: &syn::Expr) -> Option<Vec<(String, Option<
     elems
         .iter()
         .map(|kv| {
-            let syn::Expr::Call(c) = kv else { return None };
-            let syn::Expr::Path(p) = &*c.func else {
-                return None;
-            };
-            let tail: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .rev()
-                .take(2)
-                .map(|s| ident_str(&s.ident))
-                .collect();
-            if tail != ["new", "KeyValue"] || c.args.len() != 2 {
+            let (c, names) = call_path(kv)?;
+            if !names.ends_with(&["KeyValue".to_string(), "new".to_string()]) || c.args.len() != 2 {
                 return None;
             }
             let key = r.resolve(&c.args[0], 0)?;

@@ -4,7 +4,8 @@
 //! changes, the pipeline locates it in the original text and the report carries it.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -119,8 +120,7 @@ pub enum Status {
     /// Recognized and left as written, with a finding saying why: the after side is empty.
     Reported,
     /// Rewritten, then taken back because the result did not compile: the after side is the
-    /// before side. Produced by the verify loop, which replaces a site's entry with
-    /// [`LedgerEntry::backed_out`].
+    /// before side. Produced by the verify loop through [`back_out`].
     BackedOut,
 }
 
@@ -215,6 +215,19 @@ impl LedgerEntry {
         self.changed.clear();
         self
     }
+}
+
+/// The hook of a loop that takes rewrites back (verify's back-out): every rewritten entry of
+/// `path` whose line is in `lines` becomes [`Status::BackedOut`]; how many did.
+pub fn back_out(ledger: &mut [LedgerEntry], path: &Path, lines: RangeInclusive<usize>) -> usize {
+    let mut count = 0;
+    for entry in ledger.iter_mut() {
+        if entry.status == Status::Rewritten && entry.path == path && lines.contains(&entry.line) {
+            *entry = entry.clone().backed_out();
+            count += 1;
+        }
+    }
+    count
 }
 
 /// The keys whose value differs between the sides. The endpoint counts as changed whenever the
@@ -391,6 +404,36 @@ mod tests {
             entries[1].after[&Key::Resource],
             Value::resolved("k=v, service.name=llm-ab")
         );
+    }
+
+    #[test]
+    fn backing_out_takes_back_the_rewritten_entries_of_the_lines_only() {
+        let entry =
+            |line: usize, raw: RawLedgerEntry| LedgerEntry::located("a.rs".into(), line, raw);
+        let before = settings(&[(Key::ServiceName, Value::resolved("a"))]);
+        let after = settings(&[(Key::ServiceName, Value::resolved("b"))]);
+        let rewritten = || {
+            RawLedgerEntry::rewritten(
+                TextRange::new(0, 1),
+                Signal::Traces,
+                before.clone(),
+                after.clone(),
+            )
+        };
+        let mut ledger = vec![
+            entry(3, rewritten()),
+            entry(9, rewritten()),
+            entry(
+                4,
+                RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Traces, before.clone()),
+            ),
+        ];
+        assert_eq!(back_out(&mut ledger, Path::new("b.rs"), 1..=100), 0);
+        assert_eq!(back_out(&mut ledger, Path::new("a.rs"), 1..=5), 1);
+        assert_eq!(ledger[0].status, Status::BackedOut);
+        assert_eq!(ledger[0].after, before);
+        assert_eq!(ledger[1].status, Status::Rewritten);
+        assert_eq!(ledger[2].status, Status::Reported);
     }
 
     #[test]

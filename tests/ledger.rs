@@ -33,9 +33,8 @@ fn ledger_schema() -> jsonschema::Validator {
 
 #[test]
 fn the_demo_ledger_is_a_snapshot() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.bind(|| insta::assert_snapshot!("demo_ledger", demo(&["--ledger"])));
+    // Beside the demo batch's other goldens (`tests/snapshots/`).
+    insta::assert_snapshot!("demo_ledger", demo(&["--ledger"]));
 }
 
 #[test]

@@ -60,15 +60,23 @@ pub fn reported<M: LedgerModel>(
     site: TextRange,
     links: &[Link<'_>],
 ) -> RawLedgerEntry {
-    let r = Resolver::new(rust);
     let mut before = Settings::new();
-    let endpoint = links.iter().find_map(|l| {
-        let arg = l.args().into_iter().next()?;
-        let inner = crate::otel::chain::Chain::read(arg);
-        inner.find("with_endpoint").map(|e| e.args_text(rust.file))
-    });
-    if let Some(e) = endpoint {
-        before.insert(Key::Endpoint, r.value(&e));
+    if let Some(e) = endpoint_written(rust, links) {
+        before.insert(Key::Endpoint, Resolver::new(rust).value(&e));
     }
     RawLedgerEntry::reported(site, M::LEDGER_SIGNAL, before)
+}
+
+/// The argument of a `with_endpoint(..)` link of the chain, or of the exporter chain one of
+/// its links is given, as written.
+pub fn endpoint_written(rust: ParsedRust<'_>, links: &[Link<'_>]) -> Option<String> {
+    let own = links.iter().find(|l| l.name == "with_endpoint");
+    let nested = || {
+        links.iter().find_map(|l| {
+            let arg = l.args().into_iter().next()?;
+            let inner = crate::otel::chain::Chain::read(arg);
+            inner.find("with_endpoint").map(|e| e.args_text(rust.file))
+        })
+    };
+    own.map(|l| l.args_text(rust.file)).or_else(nested)
 }

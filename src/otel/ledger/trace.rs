@@ -93,7 +93,7 @@ pub fn reported(rust: ParsedRust<'_>, site: TextRange, links: &[Link<'_>]) -> Ra
     if let Some(arg) = find_arg(rust, links, "with_service_name") {
         before.insert(Key::ServiceName, r.value(&arg));
     }
-    if let Some(arg) = find_arg(rust, links, "with_endpoint") {
+    if let Some(arg) = super::otlp::endpoint_written(rust, links) {
         before.insert(Key::Endpoint, r.value(&arg));
     }
     RawLedgerEntry::reported(site, Signal::Traces, before)

@@ -46,9 +46,47 @@ const SEMCONV_KEYS: &[(&str, &str)] = &[
     ("TELEMETRY_SDK_VERSION", "telemetry.sdk.version"),
 ];
 
-/// An expression's text on one line (a ledger cell), whitespace runs collapsed.
+/// An expression's text on one line (a ledger cell): whitespace runs collapsed, none inside
+/// the brackets' edges, and a trailing comma before a closing bracket dropped (how rustfmt
+/// breaks a long call); string literals are kept as written.
 pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    let mut chars = text.trim().chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => out.extend(chars.next()),
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            c if c.is_whitespace() => {
+                while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                    chars.next();
+                }
+                let closes = chars.peek().is_some_and(|n| matches!(n, ')' | ']'));
+                if !closes && !out.ends_with(['(', '[']) {
+                    out.push(' ');
+                }
+            }
+            ')' | ']' => {
+                if out.ends_with(',') {
+                    out.pop();
+                }
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl<'a> Resolver<'a> {
@@ -366,6 +404,20 @@ fn other() -> String { String::new() }
             );
             assert_eq!(r.value("cfg.missing"), Value::unresolved("cfg.missing"));
         });
+    }
+
+    #[test]
+    fn one_line_tidies_how_rustfmt_broke_the_expression_but_not_strings() {
+        assert_eq!(
+            one_line("Sampler::TraceIdRatioBased(\n    settings.sample_ratio,\n)"),
+            "Sampler::TraceIdRatioBased(settings.sample_ratio)"
+        );
+        assert_eq!(one_line("f( a,  b )"), "f(a, b)");
+        assert_eq!(one_line("vec![\n  x,\n]"), "vec![x]");
+        assert_eq!(
+            one_line("g(\"( a ,)\", \"q\\\"  )\")"),
+            "g(\"( a ,)\", \"q\\\"  )\")"
+        );
     }
 
     #[test]

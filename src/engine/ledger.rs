@@ -437,6 +437,22 @@ mod tests {
     }
 
     #[test]
+    fn views_spell_keys_and_signals_as_json_does() {
+        for key in Key::ALL {
+            assert_eq!(serde_json::to_value(key).unwrap(), key.as_str());
+        }
+        let signals = [
+            Signal::Traces,
+            Signal::Metrics,
+            Signal::Logs,
+            Signal::ServiceName,
+        ];
+        for signal in signals {
+            assert_eq!(serde_json::to_value(signal).unwrap(), signal.as_str());
+        }
+    }
+
+    #[test]
     fn json_spells_keys_statuses_and_unresolved_values() {
         let raw = RawLedgerEntry::rewritten(
             TextRange::new(0, 1),

@@ -65,7 +65,7 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
                 cells: [
                     site,
                     e.signal.as_str().into(),
-                    status(e.status).into(),
+                    e.status.as_str().into(),
                     "-".into(),
                     "-".into(),
                     after.into(),
@@ -89,7 +89,7 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
                         String::new()
                     },
                     if first {
-                        status(e.status).into()
+                        e.status.as_str().into()
                     } else {
                         String::new()
                     },
@@ -102,14 +102,6 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
         }
     }
     rows
-}
-
-fn status(s: Status) -> &'static str {
-    match s {
-        Status::Rewritten => "rewritten",
-        Status::Reported => "reported",
-        Status::BackedOut => "backed-out",
-    }
 }
 
 /// A setting as a cell: its value, `(default)` when the side leaves it to the library.

@@ -124,6 +124,16 @@ pub enum Status {
     BackedOut,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Rewritten => "rewritten",
+            Status::Reported => "reported",
+            Status::BackedOut => "backed-out",
+        }
+    }
+}
+
 /// The telemetry a site sets up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -437,7 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn views_spell_keys_and_signals_as_json_does() {
+    fn views_spell_keys_signals_and_statuses_as_json_does() {
         for key in Key::ALL {
             assert_eq!(serde_json::to_value(key).unwrap(), key.as_str());
         }
@@ -449,6 +459,9 @@ mod tests {
         ];
         for signal in signals {
             assert_eq!(serde_json::to_value(signal).unwrap(), signal.as_str());
+        }
+        for status in [Status::Rewritten, Status::Reported, Status::BackedOut] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
         }
     }
 

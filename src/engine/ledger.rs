@@ -188,6 +188,13 @@ impl RawLedgerEntry {
     }
 }
 
+impl RawLedgerEntry {
+    /// The entry of a site whose rewrite was dropped (it did not parse): left as written.
+    pub fn into_reported(self) -> RawLedgerEntry {
+        RawLedgerEntry::reported(self.range, self.signal, self.before)
+    }
+}
+
 /// A ledger entry located in the original text, as the report carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {

@@ -159,6 +159,14 @@ impl Rewrite {
             // Entries are located before the edit set just accepted.
             let upto = self.history.len() - 1;
             self.record_upto(upto, ledger);
+        } else {
+            // The sites stay as written, with the error finding that says so.
+            self.record(
+                ledger
+                    .into_iter()
+                    .map(RawLedgerEntry::into_reported)
+                    .collect(),
+            );
         }
     }
 
@@ -418,5 +426,110 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages.contains(&"seen"));
         assert!(messages.iter().any(|m| m.contains("edits were dropped")));
+    }
+}
+
+#[cfg(test)]
+mod ledger_tests {
+    use super::*;
+    use crate::engine::discover::{discover, DiscoverOptions};
+    use crate::engine::ledger::{Key, Settings, Signal, Status, Value};
+
+    /// Inserts `insert` at the start of the file and, with `ledger_at`, hands in a rewritten
+    /// entry at the first occurrence of that text in the text it saw.
+    struct LedgerProbe {
+        id: &'static str,
+        insert: &'static str,
+        ledger_at: Option<&'static str>,
+    }
+
+    impl Transform for LedgerProbe {
+        fn id(&self) -> &'static str {
+            self.id
+        }
+        fn description(&self) -> &'static str {
+            "test probe"
+        }
+        fn kind(&self) -> FileKind {
+            FileKind::Rust
+        }
+        fn needles(&self) -> &'static [&'static str] {
+            &["fn"]
+        }
+        fn run(&self, cx: &FileContext<'_>) -> crate::engine::transform::Outcome {
+            let mut out = crate::engine::transform::Outcome::default();
+            out.replace(TextRange::empty(0), self.insert);
+            if let Some(at) = self.ledger_at {
+                let start = cx.file.text.find(at).expect("the probe's site");
+                let side = |v: &str| Settings::from([(Key::ServiceName, Value::resolved(v))]);
+                out.ledger.push(RawLedgerEntry::rewritten(
+                    TextRange::new(start, start + at.len()),
+                    Signal::Traces,
+                    side("old"),
+                    side(self.id),
+                ));
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn entries_point_into_the_original_text_and_a_dropped_rewrite_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+        )
+        .unwrap();
+        let discovery = discover(
+            std::slice::from_ref(&root),
+            &DiscoverOptions {
+                config_override: None,
+            },
+        );
+        let pf = discovery.projects.into_iter().next().unwrap();
+        static GROW: LedgerProbe = LedgerProbe {
+            id: "grow",
+            insert: "// one\n// two\n",
+            ledger_at: None,
+        };
+        static SITE: LedgerProbe = LedgerProbe {
+            id: "site",
+            insert: "// three\n",
+            ledger_at: Some("fn site"),
+        };
+        static BROKEN: LedgerProbe = LedgerProbe {
+            id: "broken",
+            insert: "fn (\n",
+            ledger_at: Some("fn site"),
+        };
+        let path = root.join("src/lib.rs");
+        let input = FileInput {
+            project: &pf.project,
+            package: pf.project.package_for(&path),
+            config: &Config::default(),
+            transforms: &[&GROW, &SITE, &BROKEN],
+            path: &path,
+            kind: FileKind::Rust,
+        };
+        let text = "// a\nfn main() {}\nfn site() {}\n".to_string();
+        let FileRun::Done { file, ledger, .. } = run_file(&input, text) else {
+            panic!("the run failed");
+        };
+        assert_eq!(file.edits.len(), 2, "the broken rewrite is dropped");
+        let seen: Vec<(usize, Status, Vec<Key>)> = ledger
+            .iter()
+            .map(|e| (e.line, e.status, e.changed.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (3, Status::Rewritten, vec![Key::ServiceName]),
+                (3, Status::Reported, vec![]),
+            ]
+        );
+        assert!(ledger[1].after.is_empty());
+        assert_eq!(ledger[0].path, path);
     }
 }

@@ -387,3 +387,23 @@ fn metrics_and_logs_pipelines_read_their_keys_and_a_refused_one_is_reported() {
         assert!(e.after.is_empty() && e.changed.is_empty());
     }
 }
+
+#[test]
+fn a_setting_applied_under_a_condition_shows_the_condition_and_what_holds_otherwise() {
+    let ledger = ledger_of("otlp-trace-pipeline/pipeline_extended_conditionally");
+    let samplers: Vec<Option<&Setting>> = ledger.iter().map(|e| setting(e, Key::Sampler)).collect();
+    assert_eq!(
+        samplers,
+        [
+            Some(&Setting::unresolved(
+                "if let Some(ratio) = ratio { .with_sampler(Sampler::TraceIdRatioBased(ratio)) } else (default)"
+            )),
+            Some(&Setting::unresolved(
+                "if sample_everything { .with_sampler(Sampler::AlwaysOn) } else (default)"
+            )),
+        ]
+    );
+    for e in &ledger {
+        assert_eq!(e.before, e.after);
+    }
+}

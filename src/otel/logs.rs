@@ -187,12 +187,17 @@ impl super::ledger::otlp::LedgerModel for LogsPipeline {
     const LEDGER_SIGNAL: ledger::Signal = ledger::Signal::Logs;
 
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
-        let mut out = common(r, &self.exporter, self.resource.as_ref(), registers);
+        let model = (&self.exporter, self.resource.as_ref());
+        let mut out = common(r, model, registers);
         let export = match &self.install {
             Install::Batch(_) => batch(r, self.batch_config.as_ref().map(|b| b.text.as_str())),
             Install::Simple => Value::resolved("simple"),
         };
         out.insert(Key::Export, export);
         out
+    }
+
+    fn conditional(&self) -> &Conditional {
+        &self.conditional
     }
 }

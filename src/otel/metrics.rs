@@ -214,10 +214,15 @@ impl super::ledger::otlp::LedgerModel for MetricsPipeline {
     const LEDGER_SIGNAL: ledger::Signal = ledger::Signal::Metrics;
 
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
-        let mut out = common(r, &self.exporter, self.resource.as_ref(), registers);
+        let model = (&self.exporter, self.resource.as_ref());
+        let mut out = common(r, model, registers);
         if let Some(period) = &self.period {
             out.insert(Key::ReaderInterval, r.value(&period.text));
         }
         out
+    }
+
+    fn conditional(&self) -> &Conditional {
+        &self.conditional
     }
 }

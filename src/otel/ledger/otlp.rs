@@ -9,6 +9,7 @@ use crate::engine::syntax::ParsedRust;
 use crate::otel::chain::Link;
 
 use crate::otel::exporter::{Arg, ExporterConfig};
+use crate::otel::otlp_pipeline::Conditional;
 
 use super::resolve::{one_line, Resolver};
 use super::settings::{self, ResourceView};
@@ -16,17 +17,18 @@ use super::settings::{self, ResourceView};
 /// A pipeline model that can say what it exports.
 pub trait LedgerModel {
     const LEDGER_SIGNAL: Signal;
-    /// The settings the model exports, `registers` telling whether the provider is registered
-    /// globally (by the old call and the new code alike).
+    /// The settings the model exports unconditionally, `registers` telling whether the
+    /// provider is registered globally (by the old call and the new code alike).
     fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings;
+    /// The settings the model applies under a condition.
+    fn conditional(&self) -> &Conditional;
 }
 
 /// What every OTLP pipeline model sets: the exporter's options, the resource (its keys and
 /// values where known, else the expression) and whether the provider is registered globally.
 pub fn common(
     r: &Resolver<'_>,
-    exporter: &ExporterConfig,
-    resource: Option<&Arg>,
+    (exporter, resource): (&ExporterConfig, Option<&Arg>),
     registers: bool,
 ) -> Settings {
     let mut out = Settings::new();
@@ -49,7 +51,10 @@ pub fn rewritten<M: LedgerModel>(
     registers: bool,
 ) -> RawLedgerEntry {
     let r = Resolver::new(rust);
-    let settings = model.settings(&r, registers);
+    let mut settings = model.settings(&r, registers);
+    let conditional = model.conditional();
+    settings::conditional(&conditional.reader, &mut settings);
+    settings::conditional(&conditional.provider, &mut settings);
     RawLedgerEntry::rewritten(site, M::LEDGER_SIGNAL, settings.clone(), settings)
 }
 

@@ -4,6 +4,7 @@
 use crate::engine::ledger::{Key, Settings, Value};
 use crate::engine::syntax::ident_str;
 use crate::otel::chain::Chain;
+use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::{ExporterConfig, PartEdit, Transport};
 
 use super::resolve::{one_line, Resolver};
@@ -88,6 +89,32 @@ pub fn exporter(
     for (name, arg) in e.passthrough.iter().chain(&e.unknown) {
         if let Some(v) = temporality(r, name, &arg.text) {
             out.insert(Key::Temporality, v);
+        }
+    }
+}
+
+/// Settings applied under a condition (`if c { p = p.with_sampler(..) }`), the same before
+/// and after: the key shows the condition, the setting and what holds otherwise.
+pub fn conditional(links: &[ConditionalLinks], out: &mut Settings) {
+    for c in links {
+        for (name, arg) in &c.links {
+            let key = match name.as_str() {
+                "with_sampler" => Key::Sampler,
+                "with_resource" => Key::Resource,
+                "with_interval" | "with_period" => Key::ReaderInterval,
+                "with_batch_config" => Key::Export,
+                _ => continue,
+            };
+            let otherwise = out
+                .get(&key)
+                .map(Value::shown)
+                .unwrap_or_else(|| "(default)".into());
+            let set = format!(
+                "{} {{ .{name}({}) }} else {otherwise}",
+                one_line(&c.condition),
+                one_line(&arg.text)
+            );
+            out.insert(key, Value::unresolved(set));
         }
     }
 }

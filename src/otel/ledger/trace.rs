@@ -9,7 +9,7 @@ use crate::otel::chain::{Chain, Link};
 use crate::otel::trace::{Processing, Returns, TracePipeline};
 
 use super::resolve::Resolver;
-use super::settings::{batch, exporter, sampler, yes_no, ResourceView};
+use super::settings::{batch, conditional, exporter, sampler, yes_no, ResourceView};
 
 /// The exporter an old trace chain spoke through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +145,7 @@ fn provider(
             out.insert(Key::Sampler, sampler(r, &arg.text));
         }
     }
+    conditional(&p.conditional, out);
     let export = match &p.processing {
         Processing::Batch(_) => batch(r, p.batch_config.as_deref()),
         Processing::Simple => Value::resolved("simple"),

@@ -354,7 +354,7 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::discover::{discover, DiscoverOptions};
+    use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
 
     /// Reports every line of a deployment file, and (wrongly) asks to edit it.
     struct DeploymentProbe;
@@ -389,8 +389,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn deployment_files_get_findings_but_never_edits() {
+    /// A package `p` in a temporary directory with `files` beside its manifest, discovered:
+    /// the directory (kept alive), its root and the project.
+    pub(super) fn one_package(
+        files: &[(&str, &str)],
+    ) -> (tempfile::TempDir, std::path::PathBuf, ProjectFiles) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         std::fs::write(
@@ -398,7 +401,9 @@ mod tests {
             "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
         )
         .unwrap();
-        std::fs::write(root.join(".env"), "OTEL_SERVICE_NAME=p\n").unwrap();
+        for (path, text) in files {
+            std::fs::write(root.join(path), text).unwrap();
+        }
         let discovery = discover(
             std::slice::from_ref(&root),
             &DiscoverOptions {
@@ -406,6 +411,12 @@ mod tests {
             },
         );
         let pf = discovery.projects.into_iter().next().unwrap();
+        (dir, root, pf)
+    }
+
+    #[test]
+    fn deployment_files_get_findings_but_never_edits() {
+        let (_dir, root, pf) = one_package(&[(".env", "OTEL_SERVICE_NAME=p\n")]);
         assert_eq!(pf.deployment_files, vec![root.join(".env")]);
         static PROBE: DeploymentProbe = DeploymentProbe;
         let path = root.join(".env");
@@ -432,7 +443,6 @@ mod tests {
 #[cfg(test)]
 mod ledger_tests {
     use super::*;
-    use crate::engine::discover::{discover, DiscoverOptions};
     use crate::engine::ledger::{Key, Settings, Signal, Status, Value};
 
     /// Inserts `insert` at the start of the file and, with `ledger_at`, hands in a rewritten
@@ -475,20 +485,7 @@ mod ledger_tests {
 
     #[test]
     fn entries_point_into_the_original_text_and_a_dropped_rewrite_is_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        std::fs::write(
-            root.join("Cargo.toml"),
-            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
-        )
-        .unwrap();
-        let discovery = discover(
-            std::slice::from_ref(&root),
-            &DiscoverOptions {
-                config_override: None,
-            },
-        );
-        let pf = discovery.projects.into_iter().next().unwrap();
+        let (_dir, root, pf) = super::tests::one_package(&[]);
         static GROW: LedgerProbe = LedgerProbe {
             id: "grow",
             insert: "// one\n// two\n",

@@ -2,7 +2,7 @@
 //! `src/` and `transforms/` (in `use` items and in code) is resolved to the module it names,
 //! and
 //! - a layer uses only the layers below it (commands → transforms → otel → engine), and the
-//!   knowledge (`otel`) only the engine's text, edit, syntax and finding modules;
+//!   knowledge (`otel`) only the engine's text, edit, syntax, finding and ledger modules;
 //! - no two modules of the crate's second level (`engine::pipeline`, `otel::imports`,
 //!   `commands::cli`, `transforms::service_name`, …) use each other, directly or around a loop.
 
@@ -21,6 +21,7 @@ fn allowed(layer: &str, used: &[String]) -> bool {
         "manifest_edit",
         "syntax",
         "finding",
+        "ledger",
         "changes",
     ];
     let target = used[0].as_str();

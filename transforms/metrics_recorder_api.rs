@@ -23,6 +23,9 @@
 //!   0.21 + exporter 0.13, which records nothing) gets a warning at its `PrometheusBuilder`.
 //! - on exporter 0.12/0.13, `install_recorder()` gets a note: from 0.14 its histograms are
 //!   drained only by `PrometheusHandle::run_upkeep()`, which the service must call periodically.
+//! - every `PrometheusBuilder::new()…install()` (or `build…`) chain of a package whose exporter
+//!   moves to 0.16 (also one declaring only the exporter) goes into the ledger with its listen
+//!   address and buckets (`--ledger`).
 //!
 //! ## Before
 //! ```rust,ignore
@@ -99,17 +102,29 @@ impl Transform for MetricsRecorderApi {
         &[METRICS]
     }
 
+    /// Packages using `metrics`, and those installing its Prometheus exporter only (their
+    /// builder's settings go into the ledger).
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| p.depends_on(METRICS))
+        package.is_some_and(|p| p.depends_on(METRICS) || p.depends_on(EXPORTER))
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
+        let Some(package) = cx.package else {
+            return out;
+        };
+        let exporter = package.version(EXPORTER);
+        // The exporter moves to 0.16 with this migration: what its builders set is ledgered.
+        if exporter.is_some_and(|v| (v.major, v.minor) < (0, 16)) {
+            let name = package
+                .code_name_of(EXPORTER)
+                .unwrap_or_else(|| "metrics_exporter_prometheus".into());
+            out.ledger
+                .extend(crate::otel::ledger::prometheus::entries(cx.rust(), &name));
+        }
         let Some(scope) = metrics_scope(cx) else {
             return out;
         };
-        let package = cx.package.expect("a scope has a package");
-        let exporter = package.version(EXPORTER);
         let old_exporter = exporter.is_some_and(|v| (v.major, v.minor) < (0, 14));
         let mut v = Finder {
             cx,

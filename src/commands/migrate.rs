@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::commands::output::{print_diffs, print_findings, print_outcome};
+use crate::commands::ledger::LedgerArgs;
+use crate::commands::output::{print_diffs, print_findings, print_ledger, print_outcome};
 use crate::commands::verify;
 use crate::commands::{exit_code, ColorChoice, Format, Presentation, EXIT_ERROR};
 use crate::engine::config::Config;
@@ -45,6 +46,8 @@ pub struct RunArgs {
     /// (refused by default); the dirty-tree check then covers the target's git work tree too.
     #[arg(long)]
     pub write_through_symlinks: bool,
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
 }
 
 impl RunArgs {
@@ -91,13 +94,17 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     let options = args.options();
     let containment = args.containment();
     if args.format == Format::Text && !args.verify {
-        return streamed_dry_run(&args.presentation(), &options, &containment, gate);
+        return streamed_dry_run(args, &options, &containment, gate);
     }
     let mut result = pipeline::run(transforms::all(), &options);
     containment.enforce(&mut result);
     let mut report = RunReport::from_result(&result);
     let verified = verify_if(args.verify, &result, &options.paths, &mut report);
-    print_outcome(&args.presentation(), &result, &report, true);
+    let ledger = args.ledger.ledger && args.format == Format::Text;
+    print_outcome(&args.presentation(), &result, &report, !ledger);
+    if ledger {
+        print_ledger(&args.ledger, &result, &report);
+    }
     exit_code(
         !report.errors.is_empty(),
         (gate && report.check_fails()) || !verified,
@@ -108,11 +115,12 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
 /// done, then dropped, so memory stays flat however big the tree. (JSON is one document and
 /// `--verify` needs every change: those keep the whole run.)
 fn streamed_dry_run(
-    presentation: &Presentation,
+    args: &RunArgs,
     options: &RunOptions,
     containment: &Containment,
     gate: bool,
 ) -> u8 {
+    let presentation = &args.presentation();
     let stdout_color = presentation.color_for(std::io::stdout().is_terminal());
     let stderr_color = presentation.color_for(std::io::stderr().is_terminal());
     let mut summary = Summary::default();
@@ -120,7 +128,11 @@ fn streamed_dry_run(
     pipeline::run_each(transforms::all(), options, |mut result| {
         containment.enforce(&mut result);
         let report = RunReport::from_result(&result);
-        print_diffs(&report, stdout_color);
+        if args.ledger.ledger {
+            print_ledger(&args.ledger, &result, &report);
+        } else {
+            print_diffs(&report, stdout_color);
+        }
         print_findings(&result, stderr_color);
         summary.add(&report.summary);
         errors.extend(report.errors);
@@ -158,14 +170,27 @@ pub fn verify_if(
 /// `otel-migrate apply`: run, then write (after the dirty-tree check).
 pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
     let options = args.options();
-    let result = pipeline::run(transforms::all(), &options);
+    let mut result = pipeline::run(transforms::all(), &options);
     let presentation = args.presentation();
     let write = WriteOptions {
         allow_dirty,
         verify: args.verify,
         containment: args.containment(),
     };
-    apply(&presentation, result, &write, &options.paths)
+    // The ledger of what is written: the changes containment keeps.
+    let ledger = (args.ledger.ledger && args.format == Format::Text).then(|| {
+        write.containment.enforce(&mut result);
+        let head = RunResult {
+            files: result.files.iter().take(1).cloned().collect(),
+            ..RunResult::default()
+        };
+        (head, RunReport::from_result(&result))
+    });
+    let code = apply(&presentation, result, &write, &options.paths);
+    if let Some((head, report)) = ledger {
+        print_ledger(&args.ledger, &head, &report);
+    }
+    code
 }
 
 /// How [`apply`] writes.

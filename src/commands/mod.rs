@@ -1,6 +1,6 @@
 //! The commands: the command line (`cli`: arguments and dispatch) and one module per command.
 //! `diff`, `apply` and `check` share one path (`migrate`); `batch`, `merge`, `adopt` and
-//! `verify` have their own; `formats` renders the machine-readable report formats; `output` prints a run. What they all share (output format, color, exit codes)
+//! `verify` have their own; `formats` renders the machine-readable report formats; `ledger` prints the ledger's tables; `output` prints a run. What they all share (output format, color, exit codes)
 //! is defined here. Commands use the engine, the registry of transforms and the knowledge;
 //! nothing below uses a command.
 
@@ -10,6 +10,7 @@ pub mod adopt;
 pub mod batch;
 pub mod cli;
 pub mod formats;
+pub mod ledger;
 pub mod merge;
 pub mod migrate;
 pub mod output;

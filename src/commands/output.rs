@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::commands::formats::{self, Project};
+use crate::commands::ledger::{self, LedgerArgs};
 use crate::commands::{Format, Presentation};
 use crate::engine::diff;
 use crate::engine::finding::Finding;
@@ -41,6 +42,20 @@ pub fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport
     }
     let _ = writeln!(err, "{}", report.summary_line());
     let _ = writeln!(err, "{}", report.coverage_line());
+}
+
+/// `--ledger`: the run's ledger table on stdout, titled by the project root of its files
+/// (nothing for a part of a run with neither files nor entries: the discovery's).
+pub fn print_ledger(args: &LedgerArgs, result: &RunResult, report: &RunReport) {
+    let title = result.files.first().map(|f| display_path(&f.project_root));
+    if title.is_none() && report.ledger.is_empty() {
+        return;
+    }
+    let title = title.unwrap_or_else(|| ".".into());
+    print!(
+        "{}",
+        ledger::render(&title, &report.ledger, args.ledger_format)
+    );
 }
 
 pub fn print_diffs(report: &RunReport, color: bool) {

@@ -3,11 +3,14 @@
 
 use crate::engine::edit::{Edit, EditSet, TextRange};
 use crate::engine::finding::{RawFinding, Severity};
+use crate::engine::ledger::RawLedgerEntry;
 
 #[derive(Debug, Default)]
 pub struct Changes {
     pub edits: EditSet,
     pub findings: Vec<RawFinding>,
+    /// What the sites this code rewrote or reported export, before and after.
+    pub ledger: Vec<RawLedgerEntry>,
 }
 
 impl Changes {

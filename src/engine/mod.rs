@@ -13,7 +13,8 @@
 //!   the import map, macro fragments).
 //! - Safety: [`containment`] (writes stay inside the tree: symbolic links out of it are not
 //!   written through unless the user allows it).
-//! - Results: [`finding`] (findings and their rendering), [`coverage`] (old-API sites before
+//! - Results: [`finding`] (findings and their rendering), [`ledger`] (each site's settings
+//!   before and after), [`coverage`] (old-API sites before
 //!   the run and what became of them), [`report`] (the JSON report),
 //!   [`diff`] (unified diffs), [`verify_report`] (what `--verify` found, as the report shows
 //!   it), [`write`](mod@write) (atomic writes after the dirty check), [`fs`], [`vcs`].
@@ -31,6 +32,7 @@ pub mod edit;
 pub mod finding;
 pub mod fs;
 pub mod item_edit;
+pub mod ledger;
 pub mod manifest;
 pub mod manifest_edit;
 pub mod pipeline;

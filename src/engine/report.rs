@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::coverage::Coverage;
 use crate::engine::diff;
 use crate::engine::finding::{Finding, Severity};
+use crate::engine::ledger::LedgerEntry;
 use crate::engine::pipeline::RunResult;
 
 pub const REPORT_VERSION: u32 = 1;
@@ -21,6 +22,10 @@ pub struct RunReport {
     pub findings: Vec<Finding>,
     pub errors: Vec<ErrorReport>,
     pub summary: Summary,
+    /// What each rewritten or reported pipeline, exporter, provider and service-name site
+    /// exports, before and after (absent when the run met none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<LedgerEntry>,
     /// `--verify`: whether the migrated code compiles (absent without `--verify`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verify: Option<crate::engine::verify_report::VerifyReport>,
@@ -144,12 +149,21 @@ impl RunReport {
             by_severity,
             coverage: result.coverage,
         };
+        let ledger = result
+            .ledger
+            .iter()
+            .map(|e| LedgerEntry {
+                path: PathBuf::from(display_path(&e.path)),
+                ..e.clone()
+            })
+            .collect();
         RunReport {
             version: REPORT_VERSION,
             files,
             findings,
             errors,
             summary,
+            ledger,
             verify: None,
         }
     }

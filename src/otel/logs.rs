@@ -17,7 +17,11 @@ use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
+use super::ledger::otlp::common;
+use super::ledger::resolve::Resolver;
+use super::ledger::settings::batch;
 use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
+use crate::engine::ledger::{self, Key, Settings, Value};
 
 pub enum Install {
     /// `install_batch(rt)`: the runtime argument as written.
@@ -176,5 +180,24 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
         let (more, provider) = render_mutable(&c.provider_builder, out, &c.provider, indent, le);
         setup.extend(more);
         (setup, provider)
+    }
+}
+
+impl super::ledger::otlp::LedgerModel for LogsPipeline {
+    const LEDGER_SIGNAL: ledger::Signal = ledger::Signal::Logs;
+
+    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
+        let model = (&self.exporter, self.resource.as_ref());
+        let mut out = common(r, model, registers);
+        let export = match &self.install {
+            Install::Batch(_) => batch(r, self.batch_config.as_ref().map(|b| b.text.as_str())),
+            Install::Simple => Value::resolved("simple"),
+        };
+        out.insert(Key::Export, export);
+        out
+    }
+
+    fn conditional(&self) -> &Conditional {
+        &self.conditional
     }
 }

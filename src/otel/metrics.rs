@@ -19,7 +19,10 @@ use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
 use super::imports::ImportPlan;
+use super::ledger::otlp::common;
+use super::ledger::resolve::Resolver;
 use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
+use crate::engine::ledger::{self, Key, Settings};
 
 /// A parsed `new_pipeline().metrics(rt)…build()` chain.
 pub struct MetricsPipeline {
@@ -205,4 +208,21 @@ fn constructs(imports: &ImportMap, expr: &syn::Expr, ty: &[&str]) -> bool {
         path.segments.push(last.into_value());
     }
     c.args.is_empty() && imports.is(&path, ty)
+}
+
+impl super::ledger::otlp::LedgerModel for MetricsPipeline {
+    const LEDGER_SIGNAL: ledger::Signal = ledger::Signal::Metrics;
+
+    fn settings(&self, r: &Resolver<'_>, registers: bool) -> Settings {
+        let model = (&self.exporter, self.resource.as_ref());
+        let mut out = common(r, model, registers);
+        if let Some(period) = &self.period {
+            out.insert(Key::ReaderInterval, r.value(&period.text));
+        }
+        out
+    }
+
+    fn conditional(&self) -> &Conditional {
+        &self.conditional
+    }
 }

@@ -51,6 +51,9 @@
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
 //!
+//! What a site exports:
+//! - [`ledger`]: the settings of each rewritten or reported pipeline, before and after.
+//!
 //! Placing new code:
 //! - [`placement`]: type-preserving placement of a rewritten pipeline (statement form for
 //!   `let p = …?;`, `Result`-keeping `.map(|exporter| …)` form elsewhere), and finding the
@@ -76,6 +79,7 @@ pub mod exporter_local;
 pub mod imports;
 pub mod instruments;
 pub mod jaeger_endpoint;
+pub mod ledger;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

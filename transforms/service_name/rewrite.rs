@@ -13,6 +13,7 @@ use super::scan::{ConstDef, FileScan, Scanner, Value};
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::{RawFinding, Severity};
+use crate::engine::ledger::{self, Key, RawLedgerEntry, Settings, Signal};
 use crate::engine::transform::{FileContext, Outcome};
 use crate::otel::naming::{Mapping, Naming};
 
@@ -24,9 +25,21 @@ pub(super) struct Rewriter<'a> {
     krate: Option<&'a str>,
     pub(super) edits: BTreeMap<(usize, usize), String>,
     findings: BTreeMap<(usize, usize, String), RawFinding>,
+    /// One ledger entry per renamed or reported site.
+    ledger: BTreeMap<(usize, usize), RawLedgerEntry>,
 }
 
 impl Rewriter<'_> {
+    /// The ledger entry of a service-name site: renamed (`after`), or reported as written.
+    fn record(&mut self, range: TextRange, before: ledger::Value, after: Option<ledger::Value>) {
+        let side = |v: ledger::Value| Settings::from([(Key::ServiceName, v)]);
+        let entry = match after {
+            Some(a) => RawLedgerEntry::rewritten(range, Signal::ServiceName, side(before), side(a)),
+            None => RawLedgerEntry::reported(range, Signal::ServiceName, side(before)),
+        };
+        self.ledger.insert((range.start, range.end), entry);
+    }
+
     pub(super) fn note(
         &mut self,
         range: TextRange,
@@ -53,6 +66,11 @@ impl Rewriter<'_> {
             Mapping::Rename { to, reason } => {
                 self.edits
                     .insert((range.start, range.end), format!("{to:?}"));
+                self.record(
+                    range,
+                    ledger::Value::resolved(value),
+                    Some(ledger::Value::resolved(to.as_str())),
+                );
                 self.note(
                     range,
                     Severity::Note,
@@ -67,6 +85,7 @@ impl Rewriter<'_> {
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
+                self.record(range, ledger::Value::resolved(value), None);
                 self.note(
                     range,
                     Severity::Warning,
@@ -147,6 +166,7 @@ impl Rewriter<'_> {
                 let inside = absolutize(&module, &resolved, &scan.mod_decls, &lib)
                     .is_some_and(|t| facts.const_defs.contains(&t));
                 if !inside {
+                    self.record(site, ledger::Value::unresolved(segments.join("::")), None);
                     self.note(
                         site,
                         Severity::Note,
@@ -162,6 +182,11 @@ impl Rewriter<'_> {
                         let to = self.naming.name_of_crate(k);
                         self.edits
                             .insert((range.start, range.end), format!("{to:?}"));
+                        self.record(
+                            *range,
+                            ledger::Value::resolved(k),
+                            Some(ledger::Value::resolved(to.as_str())),
+                        );
                         self.note(
                         *range,
                         Severity::Note,
@@ -198,6 +223,11 @@ impl Rewriter<'_> {
                     if reason.contains("[service-name.rename]") {
                         self.edits
                             .insert((range.start, range.end), format!("{to:?}"));
+                        self.record(
+                            *range,
+                            ledger::Value::unresolved(format!("format!({template:?})")),
+                            Some(ledger::Value::unresolved(format!("format!({to:?})"))),
+                        );
                         self.note(
                             *range,
                             Severity::Note,
@@ -211,6 +241,11 @@ impl Rewriter<'_> {
                 }
                 if template.contains("}-") || template.contains("-{") {
                     let fixed = template.replace("}-", "}.").replace("-{", ".{");
+                    self.record(
+                        *range,
+                        ledger::Value::unresolved(format!("format!({template:?})")),
+                        None,
+                    );
                     self.note(
                         *range,
                         Severity::Warning,
@@ -234,6 +269,8 @@ impl Rewriter<'_> {
                         .as_ref()
                         .map(|s| format!("`{s}`"))
                         .unwrap_or_else(|| "a struct this tool cannot tell".to_string());
+                    let path = format!("{}.{field}", strukt.as_deref().unwrap_or("_"));
+                    self.record(site, ledger::Value::unresolved(path), None);
                     self.note(
                         site,
                         Severity::Note,
@@ -267,6 +304,7 @@ pub(super) fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
         krate: cx.package.map(|p| p.name.as_str()),
         edits: BTreeMap::new(),
         findings: BTreeMap::new(),
+        ledger: BTreeMap::new(),
     };
     // A package without OpenTelemetry has no site to rename: only its export configs'
     // defaults (and the tests asserting them) are service names.
@@ -281,6 +319,7 @@ pub(super) fn run_rust(cx: &FileContext<'_>, naming: &Naming) -> Outcome {
         out.replace(TextRange::new(start, end), text);
     }
     out.findings.extend(rw.findings.into_values());
+    out.ledger.extend(rw.ledger.into_values());
     out
 }
 

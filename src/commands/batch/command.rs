@@ -13,6 +13,7 @@ use super::{
 use clap::Args;
 
 use crate::commands::formats;
+use crate::commands::ledger::{self, LedgerArgs};
 use crate::commands::output::{render_findings, verify_text};
 use crate::commands::{ColorChoice, Format, Presentation, EXIT_ERROR};
 use crate::engine::diff;
@@ -61,6 +62,8 @@ pub struct BatchArgs {
     /// Also migrate Rust files that belong to no Cargo package.
     #[arg(long)]
     pub include_orphans: bool,
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
 }
 
 /// `otel-migrate batch FILE`: run every repository with a progress bar, then print the text
@@ -148,7 +151,10 @@ fn print_batch_text(args: &BatchArgs, runs: &[RepoRun], report: &BatchReport) {
     for run in runs {
         let header = format!("==> {} ({})\n", run.name, display_path(&run.path));
         let diffs: String = run.report.files.iter().map(|f| f.diff.as_str()).collect();
-        if !args.apply && !args.quiet && !diffs.is_empty() {
+        if args.ledger.ledger {
+            let table = ledger::render(&run.name, &run.report.ledger, args.ledger.ledger_format);
+            let _ = out.write_all(table.as_bytes());
+        } else if !args.apply && !args.quiet && !diffs.is_empty() {
             let _ = out.write_all(header.as_bytes());
             let text = if stdout_color {
                 diff::colorize(&diffs)

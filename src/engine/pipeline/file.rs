@@ -9,6 +9,7 @@ use crate::engine::context::{PackageInfo, Project};
 use crate::engine::coverage::Coverage;
 use crate::engine::edit::{EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::ledger::{follow_renames, LedgerEntry, RawLedgerEntry};
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::ImportMap;
@@ -20,10 +21,11 @@ use super::FileResult;
 
 pub(super) enum FileRun {
     Done {
-        file: FileResult,
+        file: Box<FileResult>,
         findings: Vec<Finding>,
         suppressed: usize,
         coverage: Coverage,
+        ledger: Vec<LedgerEntry>,
     },
     Failed {
         path: std::path::PathBuf,
@@ -101,6 +103,8 @@ struct Rewrite {
     counts: Vec<(String, usize)>,
     /// Findings already mapped to the original text.
     findings: Vec<(&'static str, RawFinding)>,
+    /// Ledger entries of accepted edit sets (and of reports), mapped to the original text.
+    ledger: Vec<RawLedgerEntry>,
     /// Old-API sites of the original text, as a transform that counts them said.
     old_sites_before: usize,
 }
@@ -114,6 +118,7 @@ impl Rewrite {
             history: Vec::new(),
             counts: Vec::new(),
             findings: Vec::new(),
+            ledger: Vec::new(),
             old_sites_before: 0,
         }
     }
@@ -138,7 +143,9 @@ impl Rewrite {
         for f in outcome.findings {
             self.report(t.id(), f);
         }
+        let ledger = outcome.ledger;
         if outcome.edits.is_empty() {
+            self.record(ledger);
             // The text did not change: the next transform sees the same parse.
             self.fresh_parse = syntax;
         } else if input.kind == FileKind::Deployment {
@@ -148,8 +155,33 @@ impl Rewrite {
                 Severity::Error,
                 "internal: a transform asked to edit a deployment file; deployment files are only reported on, its edits were dropped",
             ));
+        } else if self.accept_if_it_parses(input, t, outcome.edits, syntax) {
+            // Entries are located before the edit set just accepted.
+            let upto = self.history.len() - 1;
+            self.record_upto(upto, ledger);
         } else {
-            self.accept_if_it_parses(input, t, outcome.edits, syntax);
+            // The sites stay as written, with the error finding that says so.
+            self.record(
+                ledger
+                    .into_iter()
+                    .map(RawLedgerEntry::into_reported)
+                    .collect(),
+            );
+        }
+    }
+
+    /// Keeps ledger entries located in the current text.
+    fn record(&mut self, ledger: Vec<RawLedgerEntry>) {
+        self.record_upto(self.history.len(), ledger);
+    }
+
+    /// Keeps ledger entries of the text after the first `upto` accepted edit sets.
+    fn record_upto(&mut self, upto: usize, ledger: Vec<RawLedgerEntry>) {
+        for mut entry in ledger {
+            let start = self.map_back(upto, entry.range.start);
+            let end = self.map_back(upto, entry.range.end).max(start);
+            entry.range = TextRange::new(start, end);
+            self.ledger.push(entry);
         }
     }
 
@@ -178,7 +210,7 @@ impl Rewrite {
         t: &'static dyn Transform,
         edits: EditSet,
         syntax: Option<syn::File>,
-    ) {
+    ) -> bool {
         let candidate = SourceFile::new(input.path, edits.apply(&self.current.text));
         match reparse(input.kind, &candidate) {
             Ok(parsed) => {
@@ -186,6 +218,7 @@ impl Rewrite {
                 self.history.push(edits);
                 self.current = candidate;
                 self.fresh_parse = parsed;
+                true
             }
             Err(e) => {
                 self.fresh_parse = syntax;
@@ -204,6 +237,7 @@ impl Rewrite {
                 )
                 .with_suggestion("please report this file; migrate this site by hand");
                 self.report(t.id(), finding);
+                false
             }
         }
     }
@@ -262,8 +296,20 @@ impl Rewrite {
             }
         }
         let coverage = Coverage::of_file(self.old_sites_before, sites_left);
+        let mut ledger = self.ledger;
+        follow_renames(&mut ledger);
+        let ledger = ledger
+            .into_iter()
+            .map(|e| {
+                LedgerEntry::located(
+                    input.path.to_path_buf(),
+                    original.line_col(e.range.start).0,
+                    e,
+                )
+            })
+            .collect();
         FileRun::Done {
-            file: FileResult {
+            file: Box::new(FileResult {
                 path: input.path.to_path_buf(),
                 output: self.current.text,
                 original: original.text,
@@ -271,10 +317,11 @@ impl Rewrite {
                 edit_ranges,
                 project_root: input.project.root.clone(),
                 git_root: input.project.git_root.clone(),
-            },
+            }),
             findings,
             suppressed,
             coverage,
+            ledger,
         }
     }
 }
@@ -307,7 +354,7 @@ fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::discover::{discover, DiscoverOptions};
+    use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
 
     /// Reports every line of a deployment file, and (wrongly) asks to edit it.
     struct DeploymentProbe;
@@ -342,8 +389,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn deployment_files_get_findings_but_never_edits() {
+    /// A package `p` in a temporary directory with `files` beside its manifest, discovered:
+    /// the directory (kept alive), its root and the project.
+    pub(super) fn one_package(
+        files: &[(&str, &str)],
+    ) -> (tempfile::TempDir, std::path::PathBuf, ProjectFiles) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         std::fs::write(
@@ -351,7 +401,9 @@ mod tests {
             "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
         )
         .unwrap();
-        std::fs::write(root.join(".env"), "OTEL_SERVICE_NAME=p\n").unwrap();
+        for (path, text) in files {
+            std::fs::write(root.join(path), text).unwrap();
+        }
         let discovery = discover(
             std::slice::from_ref(&root),
             &DiscoverOptions {
@@ -359,6 +411,12 @@ mod tests {
             },
         );
         let pf = discovery.projects.into_iter().next().unwrap();
+        (dir, root, pf)
+    }
+
+    #[test]
+    fn deployment_files_get_findings_but_never_edits() {
+        let (_dir, root, pf) = one_package(&[(".env", "OTEL_SERVICE_NAME=p\n")]);
         assert_eq!(pf.deployment_files, vec![root.join(".env")]);
         static PROBE: DeploymentProbe = DeploymentProbe;
         let path = root.join(".env");
@@ -379,5 +437,96 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages.contains(&"seen"));
         assert!(messages.iter().any(|m| m.contains("edits were dropped")));
+    }
+}
+
+#[cfg(test)]
+mod ledger_tests {
+    use super::*;
+    use crate::engine::ledger::{Key, Settings, Signal, Status, Value};
+
+    /// Inserts `insert` at the start of the file and, with `ledger_at`, hands in a rewritten
+    /// entry at the first occurrence of that text in the text it saw.
+    struct LedgerProbe {
+        id: &'static str,
+        insert: &'static str,
+        ledger_at: Option<&'static str>,
+    }
+
+    impl Transform for LedgerProbe {
+        fn id(&self) -> &'static str {
+            self.id
+        }
+        fn description(&self) -> &'static str {
+            "test probe"
+        }
+        fn kind(&self) -> FileKind {
+            FileKind::Rust
+        }
+        fn needles(&self) -> &'static [&'static str] {
+            &["fn"]
+        }
+        fn run(&self, cx: &FileContext<'_>) -> crate::engine::transform::Outcome {
+            let mut out = crate::engine::transform::Outcome::default();
+            out.replace(TextRange::empty(0), self.insert);
+            if let Some(at) = self.ledger_at {
+                let start = cx.file.text.find(at).expect("the probe's site");
+                let side = |v: &str| Settings::from([(Key::ServiceName, Value::resolved(v))]);
+                out.ledger.push(RawLedgerEntry::rewritten(
+                    TextRange::new(start, start + at.len()),
+                    Signal::Traces,
+                    side("old"),
+                    side(self.id),
+                ));
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn entries_point_into_the_original_text_and_a_dropped_rewrite_is_reported() {
+        let (_dir, root, pf) = super::tests::one_package(&[]);
+        static GROW: LedgerProbe = LedgerProbe {
+            id: "grow",
+            insert: "// one\n// two\n",
+            ledger_at: None,
+        };
+        static SITE: LedgerProbe = LedgerProbe {
+            id: "site",
+            insert: "// three\n",
+            ledger_at: Some("fn site"),
+        };
+        static BROKEN: LedgerProbe = LedgerProbe {
+            id: "broken",
+            insert: "fn (\n",
+            ledger_at: Some("fn site"),
+        };
+        let path = root.join("src/lib.rs");
+        let input = FileInput {
+            project: &pf.project,
+            package: pf.project.package_for(&path),
+            config: &Config::default(),
+            transforms: &[&GROW, &SITE, &BROKEN],
+            path: &path,
+            kind: FileKind::Rust,
+        };
+        let text = "// a\nfn main() {}\nfn site() {}\n".to_string();
+        let FileRun::Done { file, ledger, .. } = run_file(&input, text) else {
+            panic!("the run failed");
+        };
+        assert_eq!(file.edits.len(), 2, "the broken rewrite is dropped");
+        let seen: Vec<(usize, Status, Vec<Key>)> = ledger
+            .iter()
+            .map(|e| (e.line, e.status, e.changed.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (3, Status::Rewritten, vec![Key::ServiceName]),
+                (3, Status::Reported, vec![]),
+            ]
+        );
+        assert!(ledger[1].after.is_empty());
+        assert_eq!(ledger[0].path, path);
     }
 }

@@ -23,6 +23,7 @@ use crate::engine::coverage::Coverage;
 use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Finding;
+use crate::engine::ledger::LedgerEntry;
 use crate::engine::source::SourceFile;
 use crate::engine::transform::Transform;
 
@@ -71,6 +72,8 @@ pub struct RunResult {
     pub sources: Vec<(PathBuf, String)>,
     /// Old-API sites before the run and what became of them.
     pub coverage: Coverage,
+    /// What each rewritten or reported site exports, before and after; sorted by path and line.
+    pub ledger: Vec<LedgerEntry>,
 }
 
 impl RunResult {
@@ -129,12 +132,16 @@ pub fn run(registry: &Registry, opts: &RunOptions) -> RunResult {
         result.files_scanned += r.files_scanned;
         result.sources.extend(r.sources);
         result.coverage.add(&r.coverage);
+        result.ledger.extend(r.ledger);
     });
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     result.findings.sort_by(finding_order);
     result.findings.dedup();
     result.errors.sort();
     result.errors.dedup();
+    result
+        .ledger
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     result
 }
 
@@ -193,6 +200,8 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
                 r.files.sort_by(|a, b| a.path.cmp(&b.path));
                 r.findings.sort_by(finding_order);
                 r.findings.dedup();
+                r.ledger
+                    .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
                 r
             })
             .collect();

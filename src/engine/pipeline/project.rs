@@ -306,15 +306,17 @@ fn gather(runs: Vec<(FileKind, FileRun)>, result: &mut RunResult) {
                 findings,
                 suppressed,
                 coverage,
+                ledger,
             } => {
                 result.coverage.add(&coverage);
+                result.ledger.extend(ledger);
                 // A deployment file is never changed: keep its text only for excerpts.
                 if kind == FileKind::Deployment {
                     if !findings.is_empty() {
                         result.sources.push((file.path, file.original));
                     }
                 } else {
-                    result.files.push(file);
+                    result.files.push(*file);
                 }
                 result.findings.extend(findings);
                 result.suppressed += suppressed;

@@ -19,12 +19,14 @@ use super::otlp_locals::{kept_pipeline, Consumer, KeptPipeline};
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{place, Placed};
 use super::statement::{fresh, statements, StatementBinding};
+use crate::engine::ledger::{RawLedgerEntry, Settings};
 use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::Arg;
+use crate::otel::ledger::otlp::{self as ledger, LedgerModel};
 use crate::otel::otlp_pipeline::{Conditional, Target};
 
 /// A pipeline model [`rewrite_sites`] can find and read.
-pub trait PipelineModel: ProviderParts + Sized {
+pub trait PipelineModel: ProviderParts + LedgerModel + Sized {
     /// The link after `new_pipeline()` that names the signal (`metrics`, `logging`).
     const SIGNAL: &'static str;
     /// The calls that end the pipeline (`build`, `install_batch`, …).
@@ -144,10 +146,12 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     let first_site = all.iter().map(|s| s.start()).min().unwrap_or(0);
     let mut plans = ImportPlans::default();
     for site in all {
+        let range = site.range();
         let Some(mut p) = parse_or_report::<R>(out, rust, &site.chain) else {
+            out.ledger
+                .push(ledger::reported::<R::Model>(rust, range, &site.chain.links));
             continue;
         };
-        let range = site.range();
         if let Err(name) = add_conditional(file, &mut p, &site.conditional) {
             out.finding(
                 site.finding_range.unwrap_or(range),
@@ -159,6 +163,8 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         }
         let mut plan = ImportPlan::at(file, syntax, range.start);
         let register = rewrite.register().map(|f| register_call(&mut plan, f));
+        out.ledger
+            .push(ledger::rewritten(rust, range, &p, register.is_some()));
         let indent = file.indent_at(range.start).to_string();
         let (text, lead) = match &site.form {
             Form::Statement(_, pat) => {
@@ -197,6 +203,9 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         );
     }
     for range in sites.in_macros {
+        let signal = <R::Model as LedgerModel>::LEDGER_SIGNAL;
+        out.ledger
+            .push(RawLedgerEntry::reported(range, signal, Settings::new()));
         out.finding(range, Severity::Error, R::IN_MACRO.0, R::IN_MACRO.1);
     }
     let mut cleanup = ImportPlan::at(file, syntax, first_site);

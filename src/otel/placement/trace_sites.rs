@@ -18,6 +18,7 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
+use crate::engine::ledger::{RawLedgerEntry, Settings, Signal};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
@@ -430,7 +431,15 @@ impl<'a, 'c> Driver<'a, 'c> {
     ) -> bool {
         let file = self.file();
         let mut names = self.names_at(range.start);
+        // A builder kept in a local starts at its `let`, which goes with the site.
+        let start = deletes
+            .iter()
+            .map(|d| d.start)
+            .fold(range.start, usize::min);
+        let site = TextRange::new(start, range.end);
         let Some(parsed) = self.parse(&mut names, (links, conditional), range) else {
+            let entry = crate::otel::ledger::trace::reported(self.rust, site, links);
+            self.out.ledger.push(entry);
             return false;
         };
         // `helper(..).and_then(|exporter| <pipeline>)`: the whole expression goes.
@@ -449,10 +458,14 @@ impl<'a, 'c> Driver<'a, 'c> {
                     "this pipeline takes its exporter from the `and_then` around it, which this form of the pipeline cannot replace; it was not rewritten",
                     "build the exporter in the helper (`SpanExporter::builder()…build()`) and install the pipeline with `helper(..).map(|exporter| TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio).build())`",
                 );
+                let entry = crate::otel::ledger::trace::reported(self.rust, site, links);
+                self.out.ledger.push(entry);
                 return false;
             }
             None => range,
         };
+        let entry = crate::otel::ledger::trace::rewritten(self.rust, site, links, &parsed.pipeline);
+        self.out.ledger.push(entry);
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
         let register = registration(&parsed.pipeline, &mut names);
@@ -586,9 +599,12 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
             self.out.edit(e.clone());
         }
         self.out.findings.extend(out.findings);
+        self.out.ledger.extend(out.ledger);
         for tokens in fragments.opaque {
             if tokens_mention(&tokens, self.syntax.mentions()) {
                 if let Some(range) = range_of_tokens(self.file(), &tokens) {
+                    let entry = RawLedgerEntry::reported(range, Signal::Traces, Settings::new());
+                    self.out.ledger.push(entry);
                     self.out.finding(
                         range,
                         Severity::Error,

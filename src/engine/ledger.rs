@@ -1,0 +1,494 @@
+//! The ledger: what each pipeline, exporter, provider or service-name site exports, before and
+//! after the run, in fixed keys a reviewer can compare at a glance. Plain data, like
+//! [`crate::engine::finding`]: the knowledge layer fills it, transforms hand it in with their
+//! changes, the pipeline locates it in the original text and the report carries it.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::edit::TextRange;
+
+/// The observable settings a ledger compares, in the order its views show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Key {
+    ServiceName,
+    Endpoint,
+    Protocol,
+    /// Header (or tonic metadata) keys only: values may be secrets.
+    Headers,
+    Timeout,
+    Compression,
+    Tls,
+    Sampler,
+    /// `batch` / `simple`, with the batch settings.
+    Export,
+    Resource,
+    Temporality,
+    ReaderInterval,
+    GlobalRegistration,
+    ScopeName,
+    /// The Prometheus exporter's listen address (`metrics` users).
+    PrometheusListen,
+    /// The Prometheus exporter's histogram buckets (`metrics` users).
+    PrometheusBuckets,
+}
+
+impl Key {
+    pub const ALL: [Key; 16] = [
+        Key::ServiceName,
+        Key::Endpoint,
+        Key::Protocol,
+        Key::Headers,
+        Key::Timeout,
+        Key::Compression,
+        Key::Tls,
+        Key::Sampler,
+        Key::Export,
+        Key::Resource,
+        Key::Temporality,
+        Key::ReaderInterval,
+        Key::GlobalRegistration,
+        Key::ScopeName,
+        Key::PrometheusListen,
+        Key::PrometheusBuckets,
+    ];
+
+    /// The key as JSON spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Key::ServiceName => "service_name",
+            Key::Endpoint => "endpoint",
+            Key::Protocol => "protocol",
+            Key::Headers => "headers",
+            Key::Timeout => "timeout",
+            Key::Compression => "compression",
+            Key::Tls => "tls",
+            Key::Sampler => "sampler",
+            Key::Export => "export",
+            Key::Resource => "resource",
+            Key::Temporality => "temporality",
+            Key::ReaderInterval => "reader_interval",
+            Key::GlobalRegistration => "global_registration",
+            Key::ScopeName => "scope_name",
+            Key::PrometheusListen => "prometheus_listen",
+            Key::PrometheusBuckets => "prometheus_buckets",
+        }
+    }
+}
+
+/// One setting's value: resolved (through literals, constants and config defaults), or the
+/// expression as written when it stays unknown until run time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Resolved(String),
+    Unresolved { unresolved: String },
+}
+
+impl Value {
+    pub fn resolved(text: impl Into<String>) -> Value {
+        Value::Resolved(text.into())
+    }
+
+    pub fn unresolved(expression: impl Into<String>) -> Value {
+        Value::Unresolved {
+            unresolved: expression.into(),
+        }
+    }
+
+    /// The value as a view shows it: unresolved expressions in backticks with a `?`.
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Resolved(v) => v.clone(),
+            Value::Unresolved { unresolved } => format!("`{unresolved}`?"),
+        }
+    }
+}
+
+/// The settings of one side of a site; a key left out is the library's default.
+pub type Settings = BTreeMap<Key, Value>;
+
+/// What the run did with the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Rewritten,
+    /// Recognized and left as written, with a finding saying why: the after side is empty.
+    Reported,
+    /// Rewritten, then taken back because the result did not compile: the after side is the
+    /// before side. Produced by the verify loop through [`back_out`].
+    BackedOut,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Rewritten => "rewritten",
+            Status::Reported => "reported",
+            Status::BackedOut => "backed-out",
+        }
+    }
+}
+
+/// The telemetry a site sets up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Signal {
+    Traces,
+    Metrics,
+    Logs,
+    /// A service-name site: the name every signal of the service reports under.
+    ServiceName,
+}
+
+impl Signal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Traces => "traces",
+            Signal::Metrics => "metrics",
+            Signal::Logs => "logs",
+            Signal::ServiceName => "service-name",
+        }
+    }
+}
+
+/// A ledger entry as the knowledge layer builds it: a byte range in the text it saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawLedgerEntry {
+    pub range: TextRange,
+    pub signal: Signal,
+    pub status: Status,
+    pub before: Settings,
+    pub after: Settings,
+}
+
+impl RawLedgerEntry {
+    pub fn rewritten(range: TextRange, signal: Signal, before: Settings, after: Settings) -> Self {
+        RawLedgerEntry {
+            range,
+            signal,
+            status: Status::Rewritten,
+            before,
+            after,
+        }
+    }
+
+    pub fn reported(range: TextRange, signal: Signal, before: Settings) -> Self {
+        RawLedgerEntry {
+            range,
+            signal,
+            status: Status::Reported,
+            before,
+            after: Settings::new(),
+        }
+    }
+}
+
+impl RawLedgerEntry {
+    /// The entry of a site whose rewrite was dropped (it did not parse): left as written.
+    pub fn into_reported(self) -> RawLedgerEntry {
+        RawLedgerEntry::reported(self.range, self.signal, self.before)
+    }
+}
+
+/// A ledger entry located in the original text, as the report carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub path: PathBuf,
+    pub line: usize,
+    pub signal: Signal,
+    pub status: Status,
+    pub before: Settings,
+    pub after: Settings,
+    /// The keys whose value differs (see [`changed_keys`]).
+    pub changed: Vec<Key>,
+}
+
+impl LedgerEntry {
+    pub fn located(path: PathBuf, line: usize, raw: RawLedgerEntry) -> LedgerEntry {
+        let changed = match raw.status {
+            Status::Rewritten => changed_keys(&raw.before, &raw.after),
+            Status::Reported | Status::BackedOut => Vec::new(),
+        };
+        LedgerEntry {
+            path,
+            line,
+            signal: raw.signal,
+            status: raw.status,
+            before: raw.before,
+            after: raw.after,
+            changed,
+        }
+    }
+
+    /// The entry of a site whose rewrite was taken back: the code exports what it did before.
+    pub fn backed_out(mut self) -> LedgerEntry {
+        self.status = Status::BackedOut;
+        self.after = self.before.clone();
+        self.changed.clear();
+        self
+    }
+}
+
+/// The hook of a loop that takes rewrites back (verify's back-out): every rewritten entry of
+/// `path` whose line is in `lines` becomes [`Status::BackedOut`]; how many did.
+pub fn back_out(ledger: &mut [LedgerEntry], path: &Path, lines: RangeInclusive<usize>) -> usize {
+    let mut count = 0;
+    for entry in ledger.iter_mut() {
+        if entry.status == Status::Rewritten && entry.path == path && lines.contains(&entry.line) {
+            *entry = entry.clone().backed_out();
+            count += 1;
+        }
+    }
+    count
+}
+
+/// The keys whose value differs between the sides. The endpoint counts as changed whenever the
+/// protocol did, even when its text did not: the same address now receives another transport.
+pub fn changed_keys(before: &Settings, after: &Settings) -> Vec<Key> {
+    let protocol_changed = before.get(&Key::Protocol) != after.get(&Key::Protocol);
+    Key::ALL
+        .into_iter()
+        .filter(|k| before.get(k) != after.get(k) || (*k == Key::Endpoint && protocol_changed))
+        .collect()
+}
+
+/// What a site's after side reads from a value renamed later in the same file run (a
+/// service name a pipeline resolved from a constant or config default, which the service-name
+/// rename edits afterwards): the final code exports the new name, so the after side shows it.
+/// A rename is a rewritten [`Signal::ServiceName`] entry with resolved names on both sides.
+pub fn follow_renames(entries: &mut [RawLedgerEntry]) {
+    let renames: Vec<(Value, Value)> = entries
+        .iter()
+        .filter(|e| e.signal == Signal::ServiceName && e.status == Status::Rewritten)
+        .filter_map(|e| {
+            let from = e.before.get(&Key::ServiceName)?;
+            Some((from.clone(), e.after.get(&Key::ServiceName)?.clone()))
+        })
+        .collect();
+    for entry in entries
+        .iter_mut()
+        .filter(|e| e.signal != Signal::ServiceName)
+    {
+        for (from, to) in &renames {
+            if let Some(v) = entry.after.get_mut(&Key::ServiceName) {
+                if let Some(renamed) = renamed(v, from, to) {
+                    *v = renamed;
+                }
+            }
+            if let (Some(Value::Resolved(v)), Value::Resolved(from), Value::Resolved(to)) =
+                (entry.after.get_mut(&Key::Resource), from, to)
+            {
+                *v = rename_in_resource(v, from, to);
+            }
+        }
+    }
+}
+
+/// `value` after the rename `from` → `to`: the same expression, or the same resolved name
+/// (with the ` (…)` note it may carry, like `(config default)`).
+fn renamed(value: &Value, from: &Value, to: &Value) -> Option<Value> {
+    if value == from {
+        return Some(to.clone());
+    }
+    let (Value::Resolved(v), Value::Resolved(from), Value::Resolved(to)) = (value, from, to) else {
+        return None;
+    };
+    let note = v.strip_prefix(from.as_str())?;
+    note.starts_with(" (")
+        .then(|| Value::Resolved(format!("{to}{note}")))
+}
+
+/// `service.name=<from>` (possibly with a ` (…)` note) becomes `service.name=<to>` in a
+/// resource's `k=v, …` text.
+fn rename_in_resource(resource: &str, from: &str, to: &str) -> String {
+    resource
+        .split(", ")
+        .map(|pair| match pair.strip_prefix("service.name=") {
+            Some(v) if v == from || v.strip_prefix(from).is_some_and(|r| r.starts_with(" (")) => {
+                format!("service.name={to}{}", &v[from.len()..])
+            }
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(Key, Value)]) -> Settings {
+        pairs.iter().cloned().collect()
+    }
+
+    #[test]
+    fn changed_lists_differing_keys_in_view_order() {
+        let before = settings(&[
+            (Key::Timeout, Value::resolved("5s")),
+            (Key::ServiceName, Value::resolved("a")),
+        ]);
+        let after = settings(&[
+            (Key::Timeout, Value::resolved("5s")),
+            (Key::ServiceName, Value::resolved("b")),
+            (Key::Sampler, Value::resolved("AlwaysOn")),
+        ]);
+        assert_eq!(
+            changed_keys(&before, &after),
+            vec![Key::ServiceName, Key::Sampler]
+        );
+        assert!(changed_keys(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn an_endpoint_passed_through_to_another_transport_is_a_change() {
+        let endpoint = Value::unresolved("cfg.agent_endpoint.as_str()");
+        let before = settings(&[
+            (Key::Endpoint, endpoint.clone()),
+            (Key::Protocol, Value::resolved("jaeger-udp-thrift")),
+        ]);
+        let after = settings(&[
+            (Key::Endpoint, endpoint),
+            (Key::Protocol, Value::resolved("otlp-grpc")),
+        ]);
+        assert_eq!(
+            changed_keys(&before, &after),
+            vec![Key::Endpoint, Key::Protocol]
+        );
+    }
+
+    #[test]
+    fn reported_and_backed_out_sites_change_nothing() {
+        let before = settings(&[(Key::ServiceName, Value::resolved("a"))]);
+        let raw = RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Traces, before.clone());
+        let entry = LedgerEntry::located("f.rs".into(), 1, raw);
+        assert!(entry.changed.is_empty());
+        let raw = RawLedgerEntry::rewritten(
+            TextRange::new(0, 1),
+            Signal::Traces,
+            before.clone(),
+            settings(&[(Key::ServiceName, Value::resolved("b"))]),
+        );
+        let entry = LedgerEntry::located("f.rs".into(), 1, raw);
+        assert_eq!(entry.changed, vec![Key::ServiceName]);
+        let backed = entry.backed_out();
+        assert_eq!(backed.status, Status::BackedOut);
+        assert_eq!(backed.after, before);
+        assert!(backed.changed.is_empty());
+    }
+
+    #[test]
+    fn a_later_rename_reaches_the_after_side_of_the_pipelines_reading_it() {
+        let name = |v: &str| settings(&[(Key::ServiceName, Value::resolved(v))]);
+        let pipeline = |v: &str| {
+            let mut after = name(v);
+            after.insert(
+                Key::Resource,
+                Value::resolved(format!("k=v, service.name={v}")),
+            );
+            RawLedgerEntry::rewritten(TextRange::new(0, 1), Signal::Traces, name(v), after)
+        };
+        let mut entries = vec![
+            pipeline("llm-a (config default)"),
+            // A look-alike value is not the renamed one.
+            pipeline("llm-ab"),
+            RawLedgerEntry::rewritten(
+                TextRange::new(5, 6),
+                Signal::ServiceName,
+                name("llm-a"),
+                name("llm.a"),
+            ),
+        ];
+        follow_renames(&mut entries);
+        assert_eq!(
+            entries[0].after[&Key::ServiceName],
+            Value::resolved("llm.a (config default)")
+        );
+        assert_eq!(
+            entries[0].after[&Key::Resource],
+            Value::resolved("k=v, service.name=llm.a (config default)")
+        );
+        assert_eq!(entries[0].before, name("llm-a (config default)"));
+        assert_eq!(
+            entries[1].after[&Key::ServiceName],
+            Value::resolved("llm-ab")
+        );
+        assert_eq!(
+            entries[1].after[&Key::Resource],
+            Value::resolved("k=v, service.name=llm-ab")
+        );
+    }
+
+    #[test]
+    fn backing_out_takes_back_the_rewritten_entries_of_the_lines_only() {
+        let entry =
+            |line: usize, raw: RawLedgerEntry| LedgerEntry::located("a.rs".into(), line, raw);
+        let before = settings(&[(Key::ServiceName, Value::resolved("a"))]);
+        let after = settings(&[(Key::ServiceName, Value::resolved("b"))]);
+        let rewritten = || {
+            RawLedgerEntry::rewritten(
+                TextRange::new(0, 1),
+                Signal::Traces,
+                before.clone(),
+                after.clone(),
+            )
+        };
+        let mut ledger = vec![
+            entry(3, rewritten()),
+            entry(9, rewritten()),
+            entry(
+                4,
+                RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Traces, before.clone()),
+            ),
+        ];
+        assert_eq!(back_out(&mut ledger, Path::new("b.rs"), 1..=100), 0);
+        assert_eq!(back_out(&mut ledger, Path::new("a.rs"), 1..=5), 1);
+        assert_eq!(ledger[0].status, Status::BackedOut);
+        assert_eq!(ledger[0].after, before);
+        assert_eq!(ledger[1].status, Status::Rewritten);
+        assert_eq!(ledger[2].status, Status::Reported);
+    }
+
+    #[test]
+    fn views_spell_keys_signals_and_statuses_as_json_does() {
+        for key in Key::ALL {
+            assert_eq!(serde_json::to_value(key).unwrap(), key.as_str());
+        }
+        let signals = [
+            Signal::Traces,
+            Signal::Metrics,
+            Signal::Logs,
+            Signal::ServiceName,
+        ];
+        for signal in signals {
+            assert_eq!(serde_json::to_value(signal).unwrap(), signal.as_str());
+        }
+        for status in [Status::Rewritten, Status::Reported, Status::BackedOut] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
+
+    #[test]
+    fn json_spells_keys_statuses_and_unresolved_values() {
+        let raw = RawLedgerEntry::rewritten(
+            TextRange::new(0, 1),
+            Signal::ServiceName,
+            settings(&[(Key::ServiceName, Value::unresolved("name()"))]),
+            settings(&[(Key::ServiceName, Value::resolved("llm.x"))]),
+        );
+        let json = serde_json::to_value(LedgerEntry::located("f.rs".into(), 3, raw)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "path": "f.rs", "line": 3, "signal": "service-name", "status": "rewritten",
+                "before": {"service_name": {"unresolved": "name()"}},
+                "after": {"service_name": "llm.x"},
+                "changed": ["service_name"],
+            })
+        );
+    }
+}

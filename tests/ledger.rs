@@ -1,0 +1,409 @@
+//! The ledger: the six demo repositories' ledger as a committed snapshot (any change in what a
+//! migrated service exports shows in review), its JSON checked against the committed schema,
+//! every pipeline fixture's entries, values read from the fixtures with every option, and the
+//! `--ledger` views of diff/apply/check and batch on a small Jaeger service.
+
+mod support;
+
+use std::path::Path;
+
+use otel_migrate::engine::ledger::{Key, LedgerEntry, Signal, Status, Value as Setting};
+use serde_json::Value;
+use support::cli::{bin, git, run, write};
+use support::{all_cases, run_case, Case};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The demo batch, run from the crate root with `args` after the batch file.
+fn demo(args: &[&str]) -> String {
+    let out = run(bin()
+        .current_dir(root())
+        .args(["batch", "fixtures/repos/migrate.toml", "--quiet"])
+        .args(args));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+fn ledger_schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("tests/schemas/ledger.json")).unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+}
+
+#[test]
+fn the_demo_ledger_is_a_snapshot() {
+    // Beside the demo batch's other goldens (`tests/snapshots/`).
+    insta::assert_snapshot!("demo_ledger", demo(&["--ledger"]));
+}
+
+#[test]
+fn the_demo_json_ledger_follows_the_schema_and_the_endpoint_rule() {
+    let doc: Value = serde_json::from_str(&demo(&["--format", "json"])).unwrap();
+    assert_eq!(doc["version"], 1);
+    let schema = ledger_schema();
+    let mut entries = Vec::new();
+    for repo in doc["repos"].as_array().unwrap() {
+        let ledger = &repo["report"]["ledger"];
+        if ledger.is_null() {
+            continue;
+        }
+        let errors: Vec<String> = schema
+            .iter_errors(ledger)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", repo["name"]);
+        entries.extend(ledger.as_array().unwrap().iter().cloned());
+    }
+    let jaeger: Vec<&Value> = entries
+        .iter()
+        .filter(|e| {
+            e["before"]["protocol"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("jaeger"))
+        })
+        .collect();
+    assert_eq!(jaeger.len(), 3, "policy-engine's three Jaeger pipelines");
+    for e in jaeger {
+        let changed: Vec<&str> = e["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        assert!(
+            changed.contains(&"protocol") && changed.contains(&"endpoint"),
+            "{e}"
+        );
+    }
+    // No header value is ever shown, and the schema's keys are the ones produced.
+    assert!(!doc.to_string().contains("Bearer"));
+}
+
+const MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.21\"\nopentelemetry_sdk = { version = \"0.21\", features = [\"rt-tokio\"] }\nopentelemetry-jaeger = { version = \"0.20\", features = [\"rt-tokio\"] }\ntokio = \"1\"\n";
+
+const TELEMETRY: &str = r#"use opentelemetry_sdk::runtime;
+
+const AGENT: &str = "collector.local:6831";
+
+pub fn init() -> Result<opentelemetry_sdk::trace::Tracer, opentelemetry::trace::TraceError> {
+    opentelemetry_jaeger::new_agent_pipeline()
+        .with_service_name("llm.svc")
+        .with_endpoint(AGENT)
+        .install_batch(runtime::Tokio)
+}
+"#;
+
+/// A git repository holding one Jaeger agent pipeline (manifest transforms skipped: the
+/// ledger is about the code).
+fn jaeger_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("Cargo.toml"), MANIFEST);
+    write(&root.join("src/lib.rs"), TELEMETRY);
+    write(
+        &root.join("otel-migrate.toml"),
+        "skip = [\"manifest-versions\", \"manifest-jaeger-to-otlp\", \"manifest-features\", \"manifest-metrics\"]\n\n[service-name]\ncomponent = \"svc\"\n",
+    );
+    git(root, &["init", "-q"]);
+    git(
+        root,
+        &["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"],
+    );
+    git(
+        root,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "init",
+        ],
+    );
+    dir
+}
+
+#[test]
+fn diff_ledger_prints_the_table_in_place_of_the_diff() {
+    let repo = jaeger_repo();
+    let out = run(bin().current_dir(repo.path()).args(["diff", "--ledger"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("diff --git"), "{}", out.stdout);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ledger: .: 1 site(s), 1 with changes"),
+        "{}",
+        out.stdout
+    );
+    let row = |key: &str| {
+        *lines
+            .iter()
+            .find(|l| l.split_whitespace().any(|w| w == key))
+            .unwrap_or_else(|| panic!("no {key} row:\n{}", out.stdout))
+    };
+    // The constant's Jaeger default is rewritten with the pipeline: the after side does not
+    // claim the old value, it shows the expression.
+    let endpoint: Vec<&str> = row("endpoint").split_whitespace().collect();
+    assert_eq!(endpoint[0], "*");
+    assert!(
+        endpoint.contains(&"collector.local:6831"),
+        "{}",
+        row("endpoint")
+    );
+    assert!(endpoint.contains(&"`AGENT`?"), "{}", row("endpoint"));
+    assert!(row("protocol").contains("jaeger-udp-thrift"));
+    assert!(row("protocol").trim_end().ends_with("otlp-grpc"));
+    assert!(
+        row("service_name").starts_with("  "),
+        "unchanged: {}",
+        row("service_name")
+    );
+    assert!(row("global_registration").contains("yes"));
+    // Findings still go to stderr.
+    assert!(out.stderr.contains("jaeger-pipeline"), "{}", out.stderr);
+    // Without --ledger: the diff, no table.
+    let plain = run(bin().current_dir(repo.path()).args(["diff"]));
+    assert!(plain.stdout.contains("diff --git") && !plain.stdout.contains("ledger:"));
+}
+
+#[test]
+fn markdown_ledger_and_json_ledger_tell_the_same_site() {
+    let repo = jaeger_repo();
+    let md = run(bin().current_dir(repo.path()).args([
+        "check",
+        "--ledger",
+        "--ledger-format",
+        "markdown",
+    ]));
+    assert_eq!(md.code, 1, "check still gates: {}", md.stderr);
+    assert!(md
+        .stdout
+        .starts_with("### ledger: .: 1 site(s), 1 with changes\n\n| site |"));
+    assert!(
+        md.stdout
+            .contains("| **protocol** (changed) | **jaeger-udp-thrift** | **otlp-grpc** |"),
+        "{}",
+        md.stdout
+    );
+    let json = run(bin()
+        .current_dir(repo.path())
+        .args(["diff", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let ledger = &doc["ledger"];
+    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let entry = &ledger[0];
+    assert_eq!(entry["path"], "src/lib.rs");
+    assert_eq!(entry["line"], 6);
+    assert_eq!(entry["signal"], "traces");
+    assert_eq!(entry["before"]["endpoint"], "collector.local:6831");
+    assert_eq!(entry["after"]["endpoint"]["unresolved"], "AGENT");
+    assert_eq!(entry["after"]["service_name"], "llm.svc");
+    assert_eq!(
+        entry["changed"],
+        serde_json::json!(["endpoint", "protocol", "resource"])
+    );
+}
+
+#[test]
+fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
+    let repo = jaeger_repo();
+    let out = run(bin().current_dir(repo.path()).args(["apply", "--ledger"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("ledger: .: 1 site(s), 1 with changes"),
+        "{}",
+        out.stdout
+    );
+    let written = std::fs::read_to_string(repo.path().join("src/lib.rs")).unwrap();
+    assert!(written.contains("SpanExporter::builder()"), "{written}");
+    let bad = run(bin()
+        .current_dir(repo.path())
+        .args(["diff", "--ledger-format", "markdown"]));
+    assert_eq!(
+        bad.code, 2,
+        "--ledger-format without --ledger: {}",
+        bad.stderr
+    );
+}
+
+/// The pipeline transforms and the signal of their entries.
+const PIPELINES: &[(&str, Signal)] = &[
+    ("jaeger-pipeline", Signal::Traces),
+    ("otlp-trace-pipeline", Signal::Traces),
+    ("otlp-metrics-pipeline", Signal::Metrics),
+    ("otlp-logs-pipeline", Signal::Logs),
+];
+
+fn ledger_of(case: &str) -> Vec<LedgerEntry> {
+    let case = all_cases()
+        .into_iter()
+        .find(|c| format!("{}/{}", c.transform, c.name) == case)
+        .unwrap_or_else(|| panic!("no fixture {case}"));
+    run_case(&case).result.ledger
+}
+
+#[test]
+fn every_rewritten_pipeline_fixture_has_entries_and_near_misses_have_none() {
+    let cases: Vec<Case> = all_cases()
+        .into_iter()
+        .filter(|c| PIPELINES.iter().any(|(t, _)| *t == c.transform))
+        .collect();
+    assert!(cases.len() > 40, "{}", cases.len());
+    for case in cases {
+        let signal = PIPELINES
+            .iter()
+            .find(|(t, _)| *t == case.transform)
+            .unwrap()
+            .1;
+        let run = run_case(&case);
+        let rust_changed = run
+            .result
+            .files
+            .iter()
+            .any(|f| f.changed() && f.path.extension().is_some_and(|e| e == "rs"));
+        let rewritten: Vec<&LedgerEntry> = run
+            .result
+            .ledger
+            .iter()
+            .filter(|e| e.status == Status::Rewritten)
+            .collect();
+        let name = format!("{}/{}", case.transform, case.name);
+        if case.is_negative() || !rust_changed {
+            assert!(rewritten.is_empty(), "{name}: {rewritten:#?}");
+            continue;
+        }
+        assert!(
+            !rewritten.is_empty(),
+            "{name}: no ledger entry for a rewritten pipeline"
+        );
+        for e in &run.result.ledger {
+            assert_eq!(e.signal, signal, "{name}");
+            let lines = std::fs::read_to_string(&e.path).unwrap().lines().count();
+            assert!(e.line >= 1 && e.line <= lines, "{name}: line {}", e.line);
+        }
+        if case.transform == "jaeger-pipeline" {
+            for e in &rewritten {
+                let protocol = |side: &std::collections::BTreeMap<Key, Setting>| match side
+                    .get(&Key::Protocol)
+                {
+                    Some(Setting::Resolved(p)) => p.clone(),
+                    other => panic!("{name}: protocol {other:?}"),
+                };
+                assert!(protocol(&e.before).starts_with("jaeger-"), "{name}");
+                assert!(protocol(&e.after).starts_with("otlp-"), "{name}");
+                assert!(
+                    e.changed.contains(&Key::Endpoint),
+                    "{name}: {:?}",
+                    e.changed
+                );
+            }
+        }
+    }
+}
+
+fn setting(e: &LedgerEntry, key: Key) -> Option<&Setting> {
+    e.after.get(&key)
+}
+
+#[test]
+fn a_trace_pipeline_with_every_option_reads_every_key() {
+    let ledger = ledger_of("otlp-trace-pipeline/statements_with_every_option");
+    let [grpc, http] = &ledger[..] else {
+        panic!("{ledger:#?}");
+    };
+    for e in [grpc, http] {
+        assert_eq!(e.before, e.after, "an OTLP rewrite carries every option");
+        assert!(e.changed.is_empty());
+    }
+    let r = Setting::resolved;
+    let u = Setting::unresolved;
+    assert_eq!(setting(grpc, Key::Protocol), Some(&r("otlp-grpc")));
+    assert_eq!(
+        setting(grpc, Key::Endpoint),
+        Some(&r("http://collector:4317"))
+    );
+    assert_eq!(setting(grpc, Key::Timeout), Some(&r("3s")));
+    assert_eq!(setting(grpc, Key::Headers), Some(&u("map")));
+    assert_eq!(
+        setting(grpc, Key::Compression),
+        Some(&u("opentelemetry_otlp::Compression::Gzip"))
+    );
+    assert_eq!(
+        setting(grpc, Key::Export),
+        Some(&r("batch(max_queue_size=4096)"))
+    );
+    assert_eq!(setting(grpc, Key::GlobalRegistration), Some(&r("no")));
+    assert_eq!(
+        setting(grpc, Key::Sampler),
+        None,
+        "no sampler set: the default"
+    );
+    assert_eq!(setting(http, Key::Export), Some(&r("simple")));
+    assert_eq!(setting(http, Key::Headers), Some(&u("headers")));
+    assert_eq!(
+        setting(http, Key::Protocol),
+        Some(&u("otlp-http (protocol by Cargo features)"))
+    );
+    assert!(
+        matches!(setting(http, Key::Endpoint), Some(Setting::Unresolved { unresolved }) if unresolved.starts_with("ExportConfig {"))
+    );
+}
+
+#[test]
+fn metrics_and_logs_pipelines_read_their_keys_and_a_refused_one_is_reported() {
+    let logs = ledger_of("otlp-logs-pipeline/statement_batch_config_026");
+    assert_eq!(logs.len(), 2, "{logs:#?}");
+    assert_eq!(
+        setting(&logs[0], Key::Export),
+        Some(&Setting::resolved("batch(max_queue_size=4096)"))
+    );
+    assert_eq!(
+        setting(&logs[1], Key::Export),
+        Some(&Setting::resolved("simple"))
+    );
+    assert_eq!(
+        setting(&logs[1], Key::Protocol),
+        Some(&Setting::resolved("otlp-grpc"))
+    );
+
+    let metrics = ledger_of("otlp-metrics-pipeline/edge_agent_tail");
+    let m = &metrics[0];
+    assert_eq!(
+        setting(m, Key::Temporality),
+        Some(&Setting::resolved("delta"))
+    );
+    assert_eq!(
+        setting(m, Key::ReaderInterval),
+        Some(&Setting::resolved("15s"))
+    );
+
+    let refused = ledger_of("otlp-metrics-pipeline/custom_aggregation");
+    assert!(!refused.is_empty());
+    for e in &refused {
+        assert_eq!(e.status, Status::Reported, "{e:#?}");
+        assert!(e.after.is_empty() && e.changed.is_empty());
+    }
+}
+
+#[test]
+fn a_setting_applied_under_a_condition_shows_the_condition_and_what_holds_otherwise() {
+    let ledger = ledger_of("otlp-trace-pipeline/pipeline_extended_conditionally");
+    let samplers: Vec<Option<&Setting>> = ledger.iter().map(|e| setting(e, Key::Sampler)).collect();
+    assert_eq!(
+        samplers,
+        [
+            Some(&Setting::unresolved(
+                "if let Some(ratio) = ratio { .with_sampler(Sampler::TraceIdRatioBased(ratio)) } else (default)"
+            )),
+            Some(&Setting::unresolved(
+                "if sample_everything { .with_sampler(Sampler::AlwaysOn) } else (default)"
+            )),
+        ]
+    );
+    for e in &ledger {
+        assert_eq!(e.before, e.after);
+    }
+}

@@ -6,14 +6,16 @@ use syn::visit::Visit;
 
 use crate::engine::ledger::Value;
 use crate::engine::syntax::{ident_str, ParsedRust};
+use crate::otel::jaeger_endpoint::map_endpoint_literal;
 
 /// Where values are resolved: the file and what may be followed.
 #[derive(Clone, Copy)]
 pub struct Resolver<'a> {
     pub rust: ParsedRust<'a>,
-    /// Whether same-file constants are followed. Off for a value whose constants the rewrite
-    /// edits (a Jaeger endpoint's constant default): the old value would be shown as the new.
-    pub follow_consts: bool,
+    /// Set for the after side of a Jaeger pipeline's endpoint, as (collector, OTLP/HTTP): the
+    /// rewrite maps the Jaeger addresses that constants and config defaults hold
+    /// ([`map_endpoint_literal`]), so what they resolve to is shown mapped the same way.
+    pub jaeger_feed: Option<(bool, bool)>,
 }
 
 /// How deep constants and conversions are followed (a constant naming itself ends here).
@@ -93,7 +95,7 @@ impl<'a> Resolver<'a> {
     pub fn new(rust: ParsedRust<'a>) -> Resolver<'a> {
         Resolver {
             rust,
-            follow_consts: true,
+            jaeger_feed: None,
         }
     }
 
@@ -157,7 +159,7 @@ impl<'a> Resolver<'a> {
                 {
                     &m.receiver
                 }
-                syn::Expr::Path(p) if self.follow_consts && p.path.segments.len() == 1 => {
+                syn::Expr::Path(p) if p.path.segments.len() == 1 => {
                     let mut found = ConstOf {
                         name: ident_str(&p.path.segments[0].ident),
                         expr: None,
@@ -185,13 +187,23 @@ impl<'a> Resolver<'a> {
                     .map(|(_, k)| k.to_string());
             }
         }
-        if !self.follow_consts || path.segments.len() != 1 {
+        if path.segments.len() != 1 {
             return None;
         }
         let name = ident_str(&path.segments[0].ident);
         let mut found = ConstOf { name, expr: None };
         found.visit_file(self.rust.syntax);
-        self.resolve(found.expr?, depth + 1)
+        self.resolve(found.expr?, depth + 1).map(|v| self.fed(v))
+    }
+
+    /// A value a constant or config default holds, as the Jaeger rewrite leaves it.
+    fn fed(&self, value: String) -> String {
+        match self.jaeger_feed {
+            Some((collector, http)) => {
+                map_endpoint_literal(&value, collector, http).unwrap_or(value)
+            }
+            None => value,
+        }
     }
 
     /// `String::from(x)`, `Duration::from_secs(n)` and the like.
@@ -226,14 +238,8 @@ impl<'a> Resolver<'a> {
             return None;
         };
         let expr = self.default_of(&ident_str(name))?;
-        // A default that is itself a constant stays followable even where constants are not.
-        let inner = Resolver {
-            follow_consts: true,
-            ..*self
-        };
-        inner
-            .resolve(expr, depth + 1)
-            .map(|v| format!("{v} (config default)"))
+        self.resolve(expr, depth + 1)
+            .map(|v| format!("{} (config default)", self.fed(v)))
     }
 
     /// The expression a same-file `impl Default` gives `field`, when exactly one does.
@@ -421,14 +427,41 @@ fn other() -> String { String::new() }
     }
 
     #[test]
-    fn constants_are_not_followed_when_the_rewrite_edits_them() {
+    fn constants_a_jaeger_rewrite_edits_are_shown_mapped() {
         with_file(FILE, |r| {
-            let r = Resolver {
-                follow_consts: false,
+            let agent = Resolver {
+                jaeger_feed: Some((false, false)),
                 ..r
             };
-            assert_eq!(r.value("ENDPOINT"), Value::unresolved("ENDPOINT"));
-            assert_eq!(r.value("\"literal\""), Value::resolved("literal"));
+            assert_eq!(agent.fed("collector:6831".into()), "http://collector:4317");
+            assert_eq!(agent.fed("not an address".into()), "not an address");
+            assert_eq!(
+                agent.value("cfg.agent"),
+                Value::resolved("http://localhost:4317 (config default)")
+            );
+            assert_eq!(
+                agent.value("ENDPOINT"),
+                Value::resolved("http://collector:4317")
+            );
+            assert_eq!(
+                r.value("cfg.agent"),
+                Value::resolved("localhost:6831 (config default)")
+            );
+            // A literal at the site is the model's own (already mapped) text.
+            assert_eq!(agent.value("\"literal\""), Value::resolved("literal"));
+            let collector = Resolver {
+                jaeger_feed: Some((true, true)),
+                ..r
+            };
+            assert_eq!(
+                collector.fed("http://c:14268/api/traces".into()),
+                "http://c:4318/v1/traces"
+            );
+            // Mapping a mapped value changes nothing (a constant holding a config default).
+            assert_eq!(
+                collector.fed("http://c:4318/v1/traces".into()),
+                "http://c:4318/v1/traces"
+            );
         });
     }
 }

@@ -6,6 +6,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::ledger::{Key, RawLedgerEntry, Settings, Signal, Value};
 use crate::engine::syntax::ParsedRust;
 use crate::otel::chain::{Chain, Link};
+use crate::otel::exporter::Transport;
 use crate::otel::trace::{Processing, Returns, TracePipeline};
 
 use super::resolve::Resolver;
@@ -66,9 +67,13 @@ pub fn rewritten(
             if let Some(t) = &p.exporter.timeout {
                 before.insert(Key::Timeout, r.value(&t.text));
             }
-            // The rewrite edits constants that held a Jaeger default: not followed after.
+            // The rewrite maps the Jaeger addresses of the constants and config defaults that
+            // feed the endpoint (otel::jaeger_endpoint): shown mapped after.
             let r_endpoint = Resolver {
-                follow_consts: false,
+                jaeger_feed: Some((
+                    old == OldTransport::JaegerCollector,
+                    p.exporter.transport == Transport::Http,
+                )),
                 ..r
             };
             exporter(&r, &r_endpoint, &p.exporter, &mut after);

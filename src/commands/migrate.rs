@@ -8,11 +8,14 @@ use clap::Args;
 
 use crate::commands::output::{print_diffs, print_findings, print_outcome};
 use crate::commands::verify;
-use crate::commands::{exit_code, ColorChoice, Format, Presentation, EXIT_ERROR};
+use crate::commands::{
+    exit_code, heal, ColorChoice, Format, Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK,
+};
 use crate::engine::config::Config;
 use crate::engine::containment::Containment;
 use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, Summary};
+use crate::engine::verify_report::{VerifyReport, VerifyStatus};
 use crate::engine::write::write_changes;
 use crate::transforms;
 
@@ -41,6 +44,10 @@ pub struct RunArgs {
     /// macros (and its dependencies'): verify untrusted repositories in a sandbox or container.
     #[arg(long)]
     pub verify: bool,
+    /// With `--verify`: write what the verification took back (transforms backed out of a
+    /// package, restored packages) as a patch to FILE, to finish by hand (`git apply FILE`).
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub backed_out_patch: Option<PathBuf>,
     /// Write changed files even through symbolic links that lead outside the project or PATH
     /// (refused by default); the dirty-tree check then covers the target's git work tree too.
     #[arg(long)]
@@ -67,6 +74,7 @@ impl RunArgs {
             config_file: self.config.clone(),
             config: None,
             include_orphans: self.include_orphans,
+            disabled: Default::default(),
         }
     }
 
@@ -93,15 +101,51 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     if args.format == Format::Text && !args.verify {
         return streamed_dry_run(&args.presentation(), &options, &containment, gate);
     }
-    let mut result = pipeline::run(transforms::all(), &options);
-    containment.enforce(&mut result);
+    let (result, verified) = healed_run(args, &options, &containment);
     let mut report = RunReport::from_result(&result);
-    let verified = verify_if(args.verify, &result, &options.paths, &mut report);
+    let exit = verified.as_ref().map(|v| verified_exit(v, gate));
+    report.verify = verified;
     print_outcome(&args.presentation(), &result, &report, true);
-    exit_code(
-        !report.errors.is_empty(),
-        (gate && report.check_fails()) || !verified,
-    )
+    let code = exit_code(!report.errors.is_empty(), gate && report.check_fails());
+    code.max(exit.unwrap_or(EXIT_OK))
+}
+
+/// Runs the pipeline; with `--verify`, heals the result (backs out what does not compile) and
+/// writes `--backed-out-patch`. The result to print or write, and the verification.
+fn healed_run(
+    args: &RunArgs,
+    options: &RunOptions,
+    containment: &Containment,
+) -> (RunResult, Option<VerifyReport>) {
+    let mut result = pipeline::run(transforms::all(), options);
+    containment.enforce(&mut result);
+    if !args.verify {
+        return (result, None);
+    }
+    let healed = heal::heal(transforms::all(), options, result, &|r: &mut RunResult| {
+        containment.enforce(r)
+    });
+    let mut result = healed.result;
+    if let Some(file) = &args.backed_out_patch {
+        if let Err(e) = std::fs::write(file, &healed.patch) {
+            result.errors.push((
+                file.clone(),
+                format!("cannot write the backed-out patch: {e}"),
+            ));
+        }
+    }
+    (result, Some(healed.report))
+}
+
+/// The exit code a verification asks for: 2 when it could not run; 1 when a package's
+/// migration was restored, or (`check`) anything was taken back; else 0.
+fn verified_exit(v: &VerifyReport, gate: bool) -> u8 {
+    match v.status {
+        VerifyStatus::Error => EXIT_ERROR,
+        VerifyStatus::Fails => EXIT_CHECK_FAILED,
+        VerifyStatus::Compiles if gate && v.healed() => EXIT_CHECK_FAILED,
+        VerifyStatus::Compiles => EXIT_OK,
+    }
 }
 
 /// `diff`/`check` in text form: each project's diffs and findings are printed as soon as it is
@@ -156,16 +200,31 @@ pub fn verify_if(
 }
 
 /// `otel-migrate apply`: run, then write (after the dirty-tree check).
+/// With `--verify`, nothing is written until the back-out loop ends, and nothing at all when
+/// the verification could not run.
 pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
     let options = args.options();
-    let result = pipeline::run(transforms::all(), &options);
+    let containment = args.containment();
+    let (result, verified) = healed_run(args, &options, &containment);
     let presentation = args.presentation();
+    if let Some(v) = verified
+        .as_ref()
+        .filter(|v| v.status == VerifyStatus::Error)
+    {
+        let mut report = RunReport::from_result(&result);
+        report.verify = Some(v.clone());
+        print_outcome(&presentation, &result, &report, false);
+        eprintln!("error: the verification could not run; nothing was written");
+        return EXIT_ERROR;
+    }
     let write = WriteOptions {
         allow_dirty,
-        verify: args.verify,
-        containment: args.containment(),
+        verify: false,
+        containment,
     };
-    apply(&presentation, result, &write, &options.paths)
+    let exit = verified.as_ref().map(|v| verified_exit(v, false));
+    apply_verified(&presentation, result, &write, &options.paths, verified)
+        .max(exit.unwrap_or(EXIT_OK))
 }
 
 /// How [`apply`] writes.
@@ -178,12 +237,24 @@ pub struct WriteOptions {
 /// Writes a run's changes and prints the outcome (also `adopt`'s way to write).
 pub fn apply(
     args: &Presentation,
-    mut result: RunResult,
+    result: RunResult,
     write: &WriteOptions,
     paths: &[PathBuf],
 ) -> u8 {
+    apply_verified(args, result, write, paths, None)
+}
+
+/// [`apply`] of a run the back-out loop already verified (its report is shown).
+fn apply_verified(
+    args: &Presentation,
+    mut result: RunResult,
+    write: &WriteOptions,
+    paths: &[PathBuf],
+    verified: Option<VerifyReport>,
+) -> u8 {
     write.containment.enforce(&mut result);
     let mut report = RunReport::from_result(&result);
+    report.verify = verified;
     let outcome = write_changes(&result, write.allow_dirty, &write.containment);
     if outcome.outside_git > 0 {
         eprintln!(

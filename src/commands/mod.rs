@@ -8,8 +8,10 @@ use clap::ValueEnum;
 
 pub mod adopt;
 pub mod batch;
+pub mod cargo_check;
 pub mod cli;
 pub mod formats;
+pub mod heal;
 pub mod merge;
 pub mod migrate;
 pub mod output;

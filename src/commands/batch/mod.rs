@@ -279,6 +279,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
             config_file: None,
             config: Some(config.clone()),
             include_orphans: opts.include_orphans,
+            disabled: Default::default(),
         },
     );
     if config.adopt {

@@ -20,7 +20,8 @@ use super::FileResult;
 
 pub(super) enum FileRun {
     Done {
-        file: FileResult,
+        /// Boxed: the other variants are small.
+        file: Box<FileResult>,
         findings: Vec<Finding>,
         suppressed: usize,
         coverage: Coverage,
@@ -263,7 +264,7 @@ impl Rewrite {
         }
         let coverage = Coverage::of_file(self.old_sites_before, sites_left);
         FileRun::Done {
-            file: FileResult {
+            file: Box::new(FileResult {
                 path: input.path.to_path_buf(),
                 output: self.current.text,
                 original: original.text,
@@ -271,7 +272,8 @@ impl Rewrite {
                 edit_ranges,
                 project_root: input.project.root.clone(),
                 git_root: input.project.git_root.clone(),
-            },
+                package: input.package.map(|p| p.manifest_path.clone()),
+            }),
             findings,
             suppressed,
             coverage,

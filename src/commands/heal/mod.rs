@@ -1,0 +1,537 @@
+//! Verify that heals (`--verify` on `diff`, `check` and `apply`): the migration is checked on a
+//! temporary copy and whatever does not compile is taken back before anything is written.
+//!
+//! Each round lays the current migrated texts over one copy per project and runs `cargo check
+//! --all-targets --keep-going -p …` for every package the run touched. Each compiler error is
+//! mapped through its spans (and its children's) to the edits that produced those lines, and so
+//! to transforms. A failing package whose errors point at transforms gets those transforms
+//! disabled for it alone, and the pipeline runs again (the engine's per-package disabled set);
+//! a failing package whose errors point at no edit restores its whole transaction (`units`):
+//! its migration, and that of every package sharing a changed `[workspace.dependencies]`
+//! entry with it. A restored package is checked once more as it was: when it still fails, it
+//! "failed before migration". The loop stops when a round changes nothing, or after
+//! [`MAX_ROUNDS`] rounds; then every package still failing is restored unchecked.
+//!
+//! Every backed-out edit and every restore becomes a finding with the compiler's message;
+//! [`Healed::patch`] holds the backed-out change as a patch a person can finish.
+
+mod units;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::commands::cargo_check::{cargo_check, CargoRun, RawError};
+use crate::commands::verify::{self, ProjectCopy};
+use crate::engine::diff;
+use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::pipeline::{self, finding_order, FileResult, Registry, RunOptions, RunResult};
+use crate::engine::report::display_path;
+use crate::engine::source::SourceFile;
+use crate::engine::verify_report::{
+    BackedOut, BackedOutSite, CompileError, PackageOutcome, PackageVerdict, ProjectCheck,
+    VerifyReport, VerifyStatus,
+};
+
+use units::{key_of, transactions, Transaction, Unit};
+
+/// Rounds of checks before the loop gives up and restores what still fails. A round backs
+/// out every transform the errors point at, so real runs settle in two or three: one to find
+/// the culprits, one to confirm, one to confirm a restore.
+pub const MAX_ROUNDS: usize = 5;
+
+/// The id of the loop's findings.
+const VERIFY: &str = "verify";
+
+/// The healed run: what to print and write, what the loop did, the backed-out change.
+pub struct Healed {
+    pub result: RunResult,
+    pub report: VerifyReport,
+    /// A unified diff from the healed texts to the full migration (empty when nothing was
+    /// taken back): `git apply` it to get the backed-out change back and finish it by hand.
+    pub patch: String,
+}
+
+/// Checks `first` (a run of `registry` with `options`) and takes back what does not compile.
+/// `contain` is applied to every re-run as it was to `first` (containment, overlays).
+pub fn heal(
+    registry: &Registry,
+    options: &RunOptions,
+    first: RunResult,
+    contain: &dyn Fn(&mut RunResult),
+) -> Healed {
+    let started = Instant::now();
+    let transactions = transactions(&first);
+    // The projects as the run names them, so copied paths map back to its files.
+    let roots: BTreeSet<PathBuf> = transactions
+        .iter()
+        .flat_map(|t| &t.units)
+        .map(|u| u.project_root.clone())
+        .collect();
+    let target = verify::target_dir();
+    let mut lp = Loop::new(registry, options, transactions);
+    let mut copies = Vec::new();
+    for root in &roots {
+        match ProjectCopy::new(root) {
+            Ok(c) => copies.push(c),
+            Err(e) => return lp.could_not_run(first, root, e),
+        }
+    }
+    let mut current: Option<RunResult> = None;
+    for round in 1..=MAX_ROUNDS {
+        lp.rounds = round;
+        let now = current.as_ref().unwrap_or(&first);
+        let mut checks = Vec::new();
+        for copy in &copies {
+            match lp.check(copy, now, &target) {
+                Ok(run) => checks.push((copy, run)),
+                Err(e) => return lp.could_not_run(first, &copy.user_root, e),
+            }
+        }
+        let acted = lp.decide(&checks, now, round == MAX_ROUNDS);
+        lp.last_errors = checks
+            .iter()
+            .map(|(copy, run)| (copy.user_root.clone(), locate_all(copy, run, now)))
+            .collect();
+        if !acted {
+            break;
+        }
+        let mut next = pipeline::run(registry, &lp.options);
+        contain(&mut next);
+        current = Some(next);
+    }
+    lp.finish(first, current, &roots, started)
+}
+
+/// The loop's state: the run options with their disabled sets, the transactions, what
+/// happened to each package.
+struct Loop<'a> {
+    registry: &'a Registry,
+    options: RunOptions,
+    transactions: Vec<Transaction>,
+    /// Per transaction: the round it was restored in.
+    restored: BTreeMap<usize, usize>,
+    verdicts: BTreeMap<PathBuf, PackageVerdict>,
+    /// Files whose text in the copy was replaced, with their original text.
+    laid: BTreeMap<PathBuf, String>,
+    /// A finding at every backed-out edit.
+    findings: Vec<Finding>,
+    rounds: usize,
+    /// The last round's errors, per project root.
+    last_errors: Vec<(PathBuf, Vec<CompileError>)>,
+}
+
+impl<'a> Loop<'a> {
+    fn new(registry: &'a Registry, options: &RunOptions, transactions: Vec<Transaction>) -> Self {
+        let verdicts = transactions
+            .iter()
+            .flat_map(|t| &t.units)
+            .map(|u| (u.key.clone(), verdict(u)))
+            .collect();
+        Loop {
+            registry,
+            options: options.clone(),
+            transactions,
+            restored: BTreeMap::new(),
+            verdicts,
+            laid: BTreeMap::new(),
+            findings: Vec::new(),
+            rounds: 0,
+            last_errors: Vec::new(),
+        }
+    }
+
+    /// Lays `now` over the copy and checks every unit of the copy's project.
+    fn check(
+        &mut self,
+        copy: &ProjectCopy,
+        now: &RunResult,
+        target: &Path,
+    ) -> Result<CargoRun, String> {
+        let in_project = |p: &Path| p.starts_with(&copy.user_root);
+        for f in now
+            .files
+            .iter()
+            .filter(|f| in_project(&f.path) && f.changed())
+        {
+            copy.write(&f.path, &f.output)?;
+            self.laid.insert(f.path.clone(), f.original.clone());
+        }
+        // A file no transform changes any more goes back to its original text.
+        for (path, original) in self.laid.iter().filter(|(p, _)| in_project(p)) {
+            if !now.files.iter().any(|f| &f.path == path && f.changed()) {
+                copy.write(path, original)?;
+            }
+        }
+        let mut args: Vec<String> = vec!["--all-targets".into(), "--keep-going".into()];
+        let names: BTreeSet<&str> = self
+            .transactions
+            .iter()
+            .flat_map(|t| &t.units)
+            .filter(|u| u.project_root == copy.user_root)
+            .filter_map(|u| u.name.as_deref())
+            .collect();
+        if names.is_empty() {
+            return Ok(CargoRun::default());
+        }
+        for n in names {
+            args.extend(["-p".to_string(), n.to_string()]);
+        }
+        cargo_check(&copy.root, target, &args)
+    }
+
+    /// Acts on one round's checks: backs out the transforms the errors point at, restores the
+    /// transactions whose errors point at none, settles restored packages. Whether it changed
+    /// anything (then the pipeline runs again).
+    fn decide(&mut self, checks: &[(&ProjectCopy, CargoRun)], now: &RunResult, last: bool) -> bool {
+        let mut errors: BTreeMap<PathBuf, Vec<(&ProjectCopy, &RawError)>> = BTreeMap::new();
+        let mut compiled: BTreeSet<PathBuf> = BTreeSet::new();
+        for (copy, run) in checks {
+            for e in &run.errors {
+                if let Some(m) = &e.manifest_path {
+                    errors.entry(copy.user_path(m)).or_default().push((copy, e));
+                }
+            }
+            compiled.extend(run.compiled.iter().map(|m| copy.user_path(m)));
+        }
+        let mut acted = false;
+        let mut blocked = Vec::new();
+        for t in 0..self.transactions.len() {
+            if let Some(&round) = self.restored.get(&t) {
+                if round + 1 == self.rounds {
+                    self.settle_restored(t, &errors, now);
+                }
+                continue;
+            }
+            let units: Vec<Unit> = self.transactions[t].units.clone();
+            for u in units.iter().filter(|u| u.name.is_some()) {
+                match errors.get(&u.key) {
+                    Some(errs) => {
+                        acted = true;
+                        if last || !self.back_out(u, errs, now) {
+                            self.restore(t, u, errs.first().map(|(c, e)| (*c, *e)), now, last);
+                            break;
+                        }
+                    }
+                    None if !compiled.contains(&u.key) => blocked.push((t, u.clone())),
+                    None => {}
+                }
+            }
+        }
+        // A package that did not compile because one it depends on failed: once nothing else
+        // moves, it cannot be made to compile.
+        if !acted {
+            for (t, u) in blocked {
+                if !self.restored.contains_key(&t) {
+                    acted = true;
+                    self.restore(t, &u, None, now, last);
+                }
+            }
+        }
+        acted || self.restored.values().any(|&r| r == self.rounds)
+    }
+
+    /// Disables, for `unit` alone, every transform its errors point at; false when they
+    /// point at none still enabled.
+    fn back_out(
+        &mut self,
+        unit: &Unit,
+        errs: &[(&ProjectCopy, &RawError)],
+        now: &RunResult,
+    ) -> bool {
+        let files: Vec<&FileResult> = now
+            .files
+            .iter()
+            .filter(|f| f.changed() && key_of(f).as_deref() == Some(unit.key.as_path()))
+            .collect();
+        let mut blamed: BTreeMap<String, CompileError> = BTreeMap::new();
+        for (copy, e) in errs {
+            for (printed, line) in &e.spans {
+                let path = copy.user_path(printed);
+                let Some(f) = files.iter().find(|f| f.path == path) else {
+                    continue;
+                };
+                for t in verify::transforms_at_line(f, *line) {
+                    blamed.entry(t).or_insert_with(|| {
+                        verify::locate((*e).clone(), &copy.root, &copy.user_root, &now.files, false)
+                    });
+                }
+            }
+        }
+        if blamed.is_empty() {
+            return false;
+        }
+        let off = self.options.disabled.entry(unit.key.clone()).or_default();
+        let verdict = self
+            .verdicts
+            .get_mut(&unit.key)
+            .expect("every unit has a verdict");
+        for (transform, error) in blamed {
+            let mut sites = Vec::new();
+            for f in &files {
+                let source = SourceFile::new(&f.path, f.original.clone());
+                for (_, range) in verify::ranges_by_transform(f)
+                    .into_iter()
+                    .filter(|(t, _)| *t == transform)
+                {
+                    let finding = Finding::located(
+                        &source,
+                        &f.path,
+                        VERIFY,
+                        RawFinding::new(range, Severity::Warning, format!(
+                            "`{transform}` backed out of {}: its migration does not compile: {} ({}:{})",
+                            verdict.name, error.message, error.path, error.line
+                        ))
+                        .with_suggestion("finish this site by hand: `--backed-out-patch FILE` writes the backed-out change"),
+                    );
+                    sites.push(BackedOutSite {
+                        path: display_path(&f.path),
+                        line: finding.line,
+                        transform: transform.clone(),
+                    });
+                    self.findings.push(finding);
+                }
+            }
+            off.insert(transform.clone());
+            verdict.backed_out.push(BackedOut {
+                transform,
+                error,
+                sites,
+            });
+        }
+        true
+    }
+
+    /// Takes back every package of transaction `t` because `blocker` failed.
+    fn restore(
+        &mut self,
+        t: usize,
+        blocker: &Unit,
+        error: Option<(&ProjectCopy, &RawError)>,
+        now: &RunResult,
+        last: bool,
+    ) {
+        self.restored.insert(t, self.rounds);
+        let all: BTreeSet<String> = self
+            .registry
+            .iter()
+            .filter(|t| !t.measures_original())
+            .map(|t| t.id().to_string())
+            .collect();
+        let first = error.map(|(copy, e)| {
+            verify::locate(e.clone(), &copy.root, &copy.user_root, &now.files, false)
+        });
+        let blocker_name = blocker
+            .name
+            .clone()
+            .unwrap_or_else(|| display_path(&blocker.key));
+        let why = match &first {
+            Some(e) => format!(
+                "{blocker_name} does not compile with its migration: {}",
+                e.message
+            ),
+            None => format!(
+                "{blocker_name} does not compile with its migration: a package it depends on fails"
+            ),
+        };
+        let shared = self.transactions[t].shared.clone();
+        for u in self.transactions[t].units.clone() {
+            self.options.disabled.insert(u.key.clone(), all.clone());
+            let v = self
+                .verdicts
+                .get_mut(&u.key)
+                .expect("every unit has a verdict");
+            v.outcome = if last {
+                PackageOutcome::LoopBoundReached
+            } else {
+                PackageOutcome::Restored
+            };
+            v.restored_because = Some(if u.key == blocker.key || shared.is_empty() {
+                why.clone()
+            } else {
+                format!(
+                    "it shares the changed workspace entries {} with {blocker_name}, which blocks them: {why}",
+                    shared.join(", ")
+                )
+            });
+            if u.key == blocker.key {
+                v.first_error = first.clone();
+            }
+        }
+    }
+
+    /// A restored transaction checked as it was: each package compiles (restored) or fails
+    /// before the migration too.
+    fn settle_restored(
+        &mut self,
+        t: usize,
+        errors: &BTreeMap<PathBuf, Vec<(&ProjectCopy, &RawError)>>,
+        now: &RunResult,
+    ) {
+        for u in &self.transactions[t].units {
+            if let Some(((copy, e), v)) = errors
+                .get(&u.key)
+                .and_then(|errs| errs.first())
+                .zip(self.verdicts.get_mut(&u.key))
+            {
+                v.outcome = PackageOutcome::FailedBeforeMigration;
+                v.first_error = Some(verify::locate(
+                    (*e).clone(),
+                    &copy.root,
+                    &copy.user_root,
+                    &now.files,
+                    false,
+                ));
+            }
+        }
+    }
+
+    fn could_not_run(self, first: RunResult, root: &Path, message: String) -> Healed {
+        Healed {
+            result: first,
+            report: VerifyReport {
+                status: VerifyStatus::Error,
+                projects: vec![ProjectCheck {
+                    path: display_path(root),
+                    status: VerifyStatus::Error,
+                    all_features: false,
+                    seconds: 0.0,
+                    errors: Vec::new(),
+                    message: Some(message),
+                }],
+                packages: Vec::new(),
+                rounds: self.rounds,
+            },
+            patch: String::new(),
+        }
+    }
+
+    fn finish(
+        self,
+        first: RunResult,
+        healed: Option<RunResult>,
+        roots: &BTreeSet<PathBuf>,
+        started: Instant,
+    ) -> Healed {
+        let failing_roots: BTreeSet<&PathBuf> = self
+            .transactions
+            .iter()
+            .flat_map(|t| &t.units)
+            .filter(|u| self.verdicts[&u.key].outcome != PackageOutcome::Ok)
+            .map(|u| &u.project_root)
+            .collect();
+        let seconds = started.elapsed().as_secs_f64();
+        let projects = roots
+            .iter()
+            .map(|root| ProjectCheck {
+                path: display_path(root),
+                status: if failing_roots.contains(root) {
+                    VerifyStatus::Fails
+                } else {
+                    VerifyStatus::Compiles
+                },
+                all_features: false,
+                seconds,
+                errors: self
+                    .last_errors
+                    .iter()
+                    .filter(|(r, _)| r == root)
+                    .flat_map(|(_, e)| e.iter().cloned())
+                    .collect(),
+                message: None,
+            })
+            .collect();
+        let mut verdicts: Vec<PackageVerdict> = self.verdicts.into_values().collect();
+        for v in verdicts
+            .iter_mut()
+            .filter(|v| v.outcome == PackageOutcome::Ok)
+        {
+            v.compiled = vec!["default".to_string()];
+        }
+        let (mut result, patch) = match healed {
+            Some(h) => {
+                let patch = backed_out_patch(&first, &h);
+                (h, patch)
+            }
+            None => (first, String::new()),
+        };
+        result.findings.extend(self.findings);
+        result.findings.extend(restore_findings(&verdicts));
+        result.findings.sort_by(finding_order);
+        let status = if verdicts.iter().all(|v| v.outcome == PackageOutcome::Ok) {
+            VerifyStatus::Compiles
+        } else {
+            VerifyStatus::Fails
+        };
+        Healed {
+            result,
+            report: VerifyReport {
+                status,
+                projects,
+                packages: verdicts,
+                rounds: self.rounds,
+            },
+            patch,
+        }
+    }
+}
+
+fn verdict(u: &Unit) -> PackageVerdict {
+    PackageVerdict {
+        name: u.name.clone().unwrap_or_else(|| display_path(&u.key)),
+        manifest: display_path(&u.key),
+        outcome: PackageOutcome::Ok,
+        compiled: Vec::new(),
+        backed_out: Vec::new(),
+        restored_because: None,
+        first_error: None,
+    }
+}
+
+/// The errors of a round in the user's files, for the report.
+fn locate_all(copy: &ProjectCopy, run: &CargoRun, now: &RunResult) -> Vec<CompileError> {
+    run.errors
+        .iter()
+        .map(|e| verify::locate(e.clone(), &copy.root, &copy.user_root, &now.files, false))
+        .collect()
+}
+
+/// A finding on the manifest of every package whose migration was taken back.
+fn restore_findings(verdicts: &[PackageVerdict]) -> Vec<Finding> {
+    verdicts
+        .iter()
+        .filter(|v| v.outcome != PackageOutcome::Ok)
+        .map(|v| {
+            let message = match (v.outcome, &v.first_error) {
+                (PackageOutcome::FailedBeforeMigration, Some(e)) => format!(
+                    "{} does not compile before the migration either, so it was left as it was: {} ({}:{})",
+                    v.name, e.message, e.path, e.line
+                ),
+                _ => format!(
+                    "migration of {} taken back ({}): {}",
+                    v.name,
+                    v.outcome.as_str(),
+                    v.restored_because.as_deref().unwrap_or("")
+                ),
+            };
+            Finding::about_path(Path::new(&v.manifest), VERIFY, Severity::Warning, message)
+                .with_suggestion("`--backed-out-patch FILE` writes the restored migration as a patch to finish by hand")
+        })
+        .collect()
+}
+
+/// The diff from the healed texts to the full migration.
+fn backed_out_patch(first: &RunResult, healed: &RunResult) -> String {
+    first
+        .files
+        .iter()
+        .map(|f| {
+            let now = healed
+                .files
+                .iter()
+                .find(|h| h.path == f.path)
+                .map_or(f.original.as_str(), |h| h.output.as_str());
+            diff::unified(&display_path(&f.path), now, &f.output)
+        })
+        .collect()
+}

@@ -339,11 +339,21 @@ pub fn transforms_at_line(file: &FileResult, line: usize) -> Vec<String> {
     }
     let starts = line_starts(&file.original);
     let byte_of = |l: usize| starts.get(l).copied().unwrap_or(file.original.len());
-    let old = op.old_range();
+    // A replacement of as many lines as it removed maps line to line: an error on one of
+    // two neighbouring edited lines blames only its own.
+    let old = match (op.old_range(), op.new_range()) {
+        (old, new) if old.len() == new.len() => {
+            let at = old.start + (line - 1 - new.start);
+            at..at + 1
+        }
+        (old, _) => old,
+    };
     let (start, end) = (byte_of(old.start), byte_of(old.end));
     let mut out: Vec<String> = Vec::new();
     for (t, r) in ranges_by_transform(file) {
-        let touches = r.start <= end && r.end >= start;
+        // An edit starting where the next line starts belongs to that line (but the end of the
+        // file belongs to the last one).
+        let touches = (r.start < end || end == file.original.len()) && r.end >= start;
         if touches && !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
@@ -379,6 +389,14 @@ mod tests {
         assert_eq!(transforms_at_line(&file, 2), vec!["first"]);
         assert_eq!(transforms_at_line(&file, 4), vec!["second"]);
         assert_eq!(transforms_at_line(&file, 5), vec!["second"]);
+        let neighbours = FileResult {
+            output: "a\nB\nC\nd\n".to_string(),
+            edits: vec![("first".into(), 1), ("second".into(), 1)],
+            edit_ranges: vec![TextRange::new(2, 3), TextRange::new(4, 5)],
+            ..file
+        };
+        assert_eq!(transforms_at_line(&neighbours, 2), vec!["first"]);
+        assert_eq!(transforms_at_line(&neighbours, 3), vec!["second"]);
     }
 
     #[cfg(unix)]

@@ -114,8 +114,9 @@ struct Loop<'a> {
     verdicts: BTreeMap<PathBuf, PackageVerdict>,
     /// Files whose text in the copy was replaced, with their original text.
     laid: BTreeMap<PathBuf, String>,
-    /// A finding at every backed-out edit.
+    /// A finding at every backed-out edit, and the original texts they point into.
     findings: Vec<Finding>,
+    sources: BTreeMap<PathBuf, String>,
     rounds: usize,
     /// The last round's errors, per project root.
     last_errors: Vec<(PathBuf, Vec<CompileError>)>,
@@ -126,6 +127,7 @@ impl<'a> Loop<'a> {
         let verdicts = transactions
             .iter()
             .flat_map(|t| &t.units)
+            .filter(|u| u.name.is_some())
             .map(|u| (u.key.clone(), verdict(u)))
             .collect();
         Loop {
@@ -136,6 +138,7 @@ impl<'a> Loop<'a> {
             verdicts,
             laid: BTreeMap::new(),
             findings: Vec::new(),
+            sources: BTreeMap::new(),
             rounds: 0,
             last_errors: Vec::new(),
         }
@@ -265,7 +268,7 @@ impl<'a> Loop<'a> {
         let verdict = self
             .verdicts
             .get_mut(&unit.key)
-            .expect("every unit has a verdict");
+            .expect("every package unit has a verdict");
         for (transform, error) in blamed {
             let mut sites = Vec::new();
             for f in &files {
@@ -290,6 +293,7 @@ impl<'a> Loop<'a> {
                         transform: transform.clone(),
                     });
                     self.findings.push(finding);
+                    self.sources.insert(f.path.clone(), f.original.clone());
                 }
             }
             off.insert(transform.clone());
@@ -337,10 +341,10 @@ impl<'a> Loop<'a> {
         let shared = self.transactions[t].shared.clone();
         for u in self.transactions[t].units.clone() {
             self.options.disabled.insert(u.key.clone(), all.clone());
-            let v = self
-                .verdicts
-                .get_mut(&u.key)
-                .expect("every unit has a verdict");
+            // A virtual root has no verdict: its members tell what became of its entries.
+            let Some(v) = self.verdicts.get_mut(&u.key) else {
+                continue;
+            };
             v.outcome = if last {
                 PackageOutcome::LoopBoundReached
             } else {
@@ -417,7 +421,11 @@ impl<'a> Loop<'a> {
             .transactions
             .iter()
             .flat_map(|t| &t.units)
-            .filter(|u| self.verdicts[&u.key].outcome != PackageOutcome::Ok)
+            .filter(|u| {
+                self.verdicts
+                    .get(&u.key)
+                    .is_some_and(|v| v.outcome != PackageOutcome::Ok)
+            })
             .map(|u| &u.project_root)
             .collect();
         let seconds = started.elapsed().as_secs_f64();
@@ -456,6 +464,11 @@ impl<'a> Loop<'a> {
             None => (first, String::new()),
         };
         result.findings.extend(self.findings);
+        for (path, text) in self.sources {
+            if result.source_of(&path).is_none() {
+                result.sources.push((path, text));
+            }
+        }
         result.findings.extend(restore_findings(&verdicts));
         result.findings.sort_by(finding_order);
         let status = if verdicts.iter().all(|v| v.outcome == PackageOutcome::Ok) {

@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::adopt;
 use crate::commands::formats::Project;
-use crate::commands::verify::{self, VerifyReport};
+use crate::commands::heal;
+use crate::commands::verify::{self, VerifyReport, VerifyStatus};
 use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::containment::Containment;
 use crate::engine::coverage::Coverage;
@@ -270,29 +271,60 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
         Err(e) => return RepoRun::failed(spec, e),
     };
     let paths = vec![spec.path.clone()];
-    let mut result = pipeline::run(
-        transforms::all(),
-        &RunOptions {
-            paths: paths.clone(),
-            only: opts.only.clone(),
-            skip: opts.skip.clone(),
-            config_file: None,
-            config: Some(config.clone()),
-            include_orphans: opts.include_orphans,
-            disabled: Default::default(),
-        },
-    );
+    let options = RunOptions {
+        paths: paths.clone(),
+        only: opts.only.clone(),
+        skip: opts.skip.clone(),
+        config_file: None,
+        config: Some(config.clone()),
+        include_orphans: opts.include_orphans,
+        disabled: Default::default(),
+    };
+    let mut result = pipeline::run(transforms::all(), &options);
     if config.adopt {
         let plan = adopt::plan(&paths, Some(&config), &result);
         adopt::overlay(&mut result, plan);
     }
-    result.findings.extend(ignored);
+    result.findings.extend(ignored.clone());
     let containment = Containment::new(
         &paths,
         opts.write_through_symlinks || config.write_through_symlinks,
     );
     containment.enforce(&mut result);
+    // Healed before anything is written (an adopted repository is checked afterwards, as it
+    // was: adoption's edits are no transform the loop could back out).
+    let mut healed = None;
+    if opts.verify && !config.adopt && result.errors.is_empty() {
+        let h = heal::heal(transforms::all(), &options, result, &|r: &mut RunResult| {
+            r.findings.extend(ignored.clone());
+            containment.enforce(r)
+        });
+        result = h.result;
+        healed = Some(h.report);
+    }
     let mut run = repo_run(spec, config.adopt, result);
+    run.verify = healed;
+    if let Some(v) = run
+        .verify
+        .as_ref()
+        .filter(|v| v.status == VerifyStatus::Error)
+    {
+        let why = v
+            .projects
+            .iter()
+            .filter_map(|p| p.message.as_deref())
+            .collect::<Vec<_>>();
+        run.report.errors.push(ErrorReport {
+            path: display_path(&spec.path),
+            message: format!(
+                "the verification could not run; nothing was written: {}",
+                why.join("; ")
+            ),
+        });
+        run.report.summary.errors = run.report.errors.len();
+        run.status = RepoStatus::Error;
+        return run;
+    }
     if opts.apply && run.status == RepoStatus::Ok {
         let outcome = write_changes(&run.result, opts.allow_dirty, &containment);
         run.written = outcome.written;
@@ -323,7 +355,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
 /// after `--apply`: what was written). Skipped-dirty and failed repositories are not checked.
 pub fn verify_all(runs: &mut [RepoRun], started: &(dyn Fn(&str) + Sync)) {
     for run in runs.iter_mut() {
-        if run.status != RepoStatus::Ok {
+        if run.status != RepoStatus::Ok || run.verify.is_some() {
             continue;
         }
         started(&run.name);

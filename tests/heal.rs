@@ -305,6 +305,66 @@ fn a_package_that_fails_before_migration_is_left_alone_with_its_first_error() {
     );
 }
 
+/// A package declaring `features` with `lib` and `more` files.
+fn package_with_features(dir: &Path, name: &str, features: &str, files: &[(&str, &str)]) {
+    write(
+        &dir.join("Cargo.toml"),
+        &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\n{features}\n"),
+    );
+    for (path, text) in files {
+        write(&dir.join(path), text);
+    }
+}
+
+#[test]
+fn a_feature_gated_module_is_verified_under_all_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let gated = dir.path().join("gated");
+    package_with_features(
+        &gated,
+        "gated",
+        "extra = []",
+        &[
+            (
+                "src/lib.rs",
+                "pub const KEEP_ME: u32 = 1;\n\n#[cfg(feature = \"extra\")]\npub mod extra;\n",
+            ),
+            ("src/extra.rs", "pub const BREAK_ME: u32 = 1;\n"),
+        ],
+    );
+    let healed = heal_paths(vec![gated.clone()]);
+    let p = &healed.report.packages[0];
+    assert_eq!(p.outcome, PackageOutcome::Ok, "{p:#?}");
+    assert_eq!(
+        p.compiled,
+        vec!["default", "all-features", "no-default-features"]
+    );
+    assert_eq!(p.backed_out.len(), 1, "{p:#?}");
+    assert_eq!(p.backed_out[0].transform, "test-breaker");
+    assert_eq!(p.backed_out[0].error.features, "all-features");
+    assert_eq!(
+        output_of(&healed, &gated.join("src/lib.rs")),
+        "pub const KEEP_ME: u32 = 2;\n\n#[cfg(feature = \"extra\")]\npub mod extra;\n"
+    );
+}
+
+#[test]
+fn a_configuration_that_fails_before_migration_too_is_skipped_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let skippy = dir.path().join("skippy");
+    let lib = "pub const KEEP_ME: u32 = 1;\n\n#[cfg(feature = \"broken\")]\npub fn oops() -> u32 {\n    \"x\"\n}\n";
+    package_with_features(&skippy, "skippy", "broken = []", &[("src/lib.rs", lib)]);
+    let healed = heal_paths(vec![skippy.clone()]);
+    let p = &healed.report.packages[0];
+    assert_eq!(p.outcome, PackageOutcome::Ok, "{p:#?}");
+    assert_eq!(p.compiled, vec!["default", "no-default-features"]);
+    assert_eq!(p.skipped, vec!["all-features"]);
+    assert!(p.backed_out.is_empty(), "{p:#?}");
+    assert!(
+        output_of(&healed, &skippy.join("src/lib.rs")).starts_with("pub const KEEP_ME: u32 = 2;")
+    );
+}
+
 const OLD_MANIFEST: &str = "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";
 const OLD_CODE: &str = "use opentelemetry::global;\n\npub fn requests() {\n    let meter = global::meter(\"svc\");\n    let _c = meter.u64_counter(\"requests\").init();\n}\n";
 

@@ -129,6 +129,12 @@ fn healed_text(v: &VerifyReport) -> String {
                 b.error.message
             ));
         }
+        if !p.skipped.is_empty() {
+            out.push_str(&format!(
+                "  not checked (fails before the migration too): {}\n",
+                p.skipped.join(", ")
+            ));
+        }
         if let Some(why) = &p.restored_because {
             out.push_str(&format!("  restored: {why}\n"));
         }

@@ -117,7 +117,8 @@ fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectChe
             Ok(run) => {
                 check.status = check.status.worst(VerifyStatus::Fails);
                 for e in run.errors {
-                    let e = locate(e, &copy_root, root, files, all_features);
+                    let features = if all_features { "all" } else { "default" };
+                    let e = locate(e, &copy_root, root, files, features);
                     if check.errors.len() < 2 * FIRST_ERRORS && !check.errors.contains(&e) {
                         check.errors.push(e);
                     }
@@ -281,7 +282,7 @@ pub fn locate(
     copy_root: &Path,
     root: &Path,
     files: &[FileResult],
-    all_features: bool,
+    features: &str,
 ) -> CompileError {
     let original = user_path(&e.file, copy_root, root);
     let transforms = files
@@ -299,7 +300,7 @@ pub fn locate(
         column: e.column,
         message: e.message,
         transforms,
-        features: if all_features { "all" } else { "default" }.to_string(),
+        features: features.to_string(),
         rendered: e.rendered,
     }
 }

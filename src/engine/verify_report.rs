@@ -112,7 +112,8 @@ pub struct CompileError {
     pub message: String,
     /// The transforms whose edits produced this line; empty when the line is unchanged.
     pub transforms: Vec<String>,
-    /// `"default"` or `"all"`.
+    /// The feature configuration: `"default"` or `"all"` (a plain check); after the back-out
+    /// loop `"default"`, `"all-features"` or `"no-default-features"`.
     pub features: String,
     /// rustc's own rendering.
     pub rendered: String,
@@ -151,8 +152,12 @@ pub struct PackageVerdict {
     /// Its manifest, as reports show paths.
     pub manifest: String,
     pub outcome: PackageOutcome,
-    /// The configurations it compiled under (`default`), empty when it did not.
+    /// The configurations it compiled under (`default`, `all-features`,
+    /// `no-default-features`), empty when it did not.
     pub compiled: Vec<String>,
+    /// Configurations not checked because they fail before the migration too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
     pub backed_out: Vec<BackedOut>,
     /// Why it was restored: the blocking package and its first error.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,6 +15,7 @@
 //! Every backed-out edit and every restore becomes a finding with the compiler's message;
 //! [`Healed::patch`] holds the backed-out change as a patch a person can finish.
 
+mod configurations;
 mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +34,7 @@ use crate::engine::verify_report::{
     VerifyReport, VerifyStatus,
 };
 
+use configurations::Configuration;
 use units::{key_of, transactions, Transaction, Unit};
 
 /// Rounds of checks before the loop gives up and restores what still fails. A round backs
@@ -68,7 +70,6 @@ pub fn heal(
         .flat_map(|t| &t.units)
         .map(|u| u.project_root.clone())
         .collect();
-    let target = verify::target_dir();
     let mut lp = Loop::new(registry, options, transactions);
     let mut copies = Vec::new();
     for root in &roots {
@@ -83,15 +84,15 @@ pub fn heal(
         let now = current.as_ref().unwrap_or(&first);
         let mut checks = Vec::new();
         for copy in &copies {
-            match lp.check(copy, now, &target) {
-                Ok(run) => checks.push((copy, run)),
+            match lp.check(copy, now) {
+                Ok(runs) => checks.extend(runs),
                 Err(e) => return lp.could_not_run(first, &copy.user_root, e),
             }
         }
         let acted = lp.decide(&checks, now, round == MAX_ROUNDS);
         lp.last_errors = checks
             .iter()
-            .map(|(copy, run)| (copy.user_root.clone(), locate_all(copy, run, now)))
+            .map(|c| (c.copy.user_root.clone(), locate_all(c, now)))
             .collect();
         if !acted {
             break;
@@ -120,6 +121,38 @@ struct Loop<'a> {
     rounds: usize,
     /// The last round's errors, per project root.
     last_errors: Vec<(PathBuf, Vec<CompileError>)>,
+    /// Configurations of a package that fail before migration too: not checked.
+    skipped: BTreeSet<(PathBuf, Configuration)>,
+    /// Copies of projects as they were, to tell whether a configuration failed before.
+    pristine: BTreeMap<PathBuf, ProjectCopy>,
+    target: PathBuf,
+}
+
+/// One compiler error of a round, with where and how it was found.
+struct Failure<'c> {
+    copy: &'c ProjectCopy,
+    configuration: Configuration,
+    error: &'c RawError,
+}
+
+impl Failure<'_> {
+    /// The error in the user's files, the transforms behind its line named.
+    fn located(&self, now: &RunResult) -> CompileError {
+        verify::locate(
+            self.error.clone(),
+            &self.copy.root,
+            &self.copy.user_root,
+            &now.files,
+            self.configuration.name(),
+        )
+    }
+}
+
+/// One cargo run of a round: a project's copy under one configuration.
+struct Check<'c> {
+    copy: &'c ProjectCopy,
+    configuration: Configuration,
+    run: CargoRun,
 }
 
 impl<'a> Loop<'a> {
@@ -141,16 +174,19 @@ impl<'a> Loop<'a> {
             sources: BTreeMap::new(),
             rounds: 0,
             last_errors: Vec::new(),
+            skipped: BTreeSet::new(),
+            pristine: BTreeMap::new(),
+            target: verify::target_dir(),
         }
     }
 
-    /// Lays `now` over the copy and checks every unit of the copy's project.
-    fn check(
+    /// Lays `now` over the copy and checks every unit of the copy's project, under each of
+    /// its configurations not skipped.
+    fn check<'c>(
         &mut self,
-        copy: &ProjectCopy,
+        copy: &'c ProjectCopy,
         now: &RunResult,
-        target: &Path,
-    ) -> Result<CargoRun, String> {
+    ) -> Result<Vec<Check<'c>>, String> {
         let in_project = |p: &Path| p.starts_with(&copy.user_root);
         for f in now
             .files
@@ -166,36 +202,80 @@ impl<'a> Loop<'a> {
                 copy.write(path, original)?;
             }
         }
-        let mut args: Vec<String> = vec!["--all-targets".into(), "--keep-going".into()];
-        let names: BTreeSet<&str> = self
-            .transactions
-            .iter()
-            .flat_map(|t| &t.units)
-            .filter(|u| u.project_root == copy.user_root)
-            .filter_map(|u| u.name.as_deref())
-            .collect();
-        if names.is_empty() {
-            return Ok(CargoRun::default());
+        let mut checks = Vec::new();
+        for configuration in Configuration::of(true) {
+            let names: BTreeSet<&str> = self
+                .transactions
+                .iter()
+                .flat_map(|t| &t.units)
+                .filter(|u| u.project_root == copy.user_root)
+                .filter(|u| Configuration::of(u.features).contains(configuration))
+                .filter(|u| !self.skipped.contains(&(u.key.clone(), *configuration)))
+                .filter_map(|u| u.name.as_deref())
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            let run = cargo_check(
+                &copy.root,
+                &self.target,
+                &check_args(*configuration, &names),
+            )?;
+            checks.push(Check {
+                copy,
+                configuration: *configuration,
+                run,
+            });
         }
-        for n in names {
-            args.extend(["-p".to_string(), n.to_string()]);
+        Ok(checks)
+    }
+
+    /// Whether `unit` fails under `configuration` as it was (its project copied untouched).
+    fn failed_before(&mut self, unit: &Unit, configuration: Configuration) -> bool {
+        let Some(name) = unit.name.as_deref() else {
+            return false;
+        };
+        if !self.pristine.contains_key(&unit.project_root) {
+            match ProjectCopy::new(&unit.project_root) {
+                Ok(c) => {
+                    self.pristine.insert(unit.project_root.clone(), c);
+                }
+                Err(_) => return false,
+            }
         }
-        cargo_check(&copy.root, target, &args)
+        let copy = &self.pristine[&unit.project_root];
+        let args = check_args(configuration, &BTreeSet::from([name]));
+        // Could not tell (cargo failed before compiling): not known to fail, so not skipped.
+        cargo_check(&copy.root, &self.target, &args).is_ok_and(|run| {
+            run.errors
+                .iter()
+                .filter_map(|e| e.manifest_path.as_deref())
+                .any(|m| copy.user_path(m) == unit.key)
+        })
     }
 
     /// Acts on one round's checks: backs out the transforms the errors point at, restores the
     /// transactions whose errors point at none, settles restored packages. Whether it changed
     /// anything (then the pipeline runs again).
-    fn decide(&mut self, checks: &[(&ProjectCopy, CargoRun)], now: &RunResult, last: bool) -> bool {
-        let mut errors: BTreeMap<PathBuf, Vec<(&ProjectCopy, &RawError)>> = BTreeMap::new();
+    fn decide(&mut self, checks: &[Check<'_>], now: &RunResult, last: bool) -> bool {
+        let mut errors: BTreeMap<PathBuf, Vec<Failure>> = BTreeMap::new();
         let mut compiled: BTreeSet<PathBuf> = BTreeSet::new();
-        for (copy, run) in checks {
-            for e in &run.errors {
+        for c in checks {
+            for e in &c.run.errors {
                 if let Some(m) = &e.manifest_path {
-                    errors.entry(copy.user_path(m)).or_default().push((copy, e));
+                    errors
+                        .entry(c.copy.user_path(m))
+                        .or_default()
+                        .push(Failure {
+                            copy: c.copy,
+                            configuration: c.configuration,
+                            error: e,
+                        });
                 }
             }
-            compiled.extend(run.compiled.iter().map(|m| copy.user_path(m)));
+            if c.configuration == Configuration::Default {
+                compiled.extend(c.run.compiled.iter().map(|m| c.copy.user_path(m)));
+            }
         }
         let mut acted = false;
         let mut blocked = Vec::new();
@@ -210,9 +290,15 @@ impl<'a> Loop<'a> {
             for u in units.iter().filter(|u| u.name.is_some()) {
                 match errors.get(&u.key) {
                     Some(errs) => {
-                        acted = true;
-                        if last || !self.back_out(u, errs, now) {
-                            self.restore(t, u, errs.first().map(|(c, e)| (*c, *e)), now, last);
+                        if !last && self.back_out(u, errs, now) {
+                            acted = true;
+                        } else if last || !self.skip_what_failed_before(u, errs) {
+                            acted = true;
+                            let first = errs
+                                .iter()
+                                .find(|f| f.configuration == Configuration::Default)
+                                .or(errs.first());
+                            self.restore(t, u, first, now, last);
                             break;
                         }
                     }
@@ -234,30 +320,41 @@ impl<'a> Loop<'a> {
         acted || self.restored.values().any(|&r| r == self.rounds)
     }
 
+    /// When `unit`'s errors (which point at no edit) are all in configurations other than the
+    /// default, and each of those fails before migration too: skips them and says true.
+    fn skip_what_failed_before(&mut self, unit: &Unit, errs: &[Failure<'_>]) -> bool {
+        let failing: BTreeSet<Configuration> = errs.iter().map(|f| f.configuration).collect();
+        if failing.contains(&Configuration::Default) {
+            return false;
+        }
+        for c in &failing {
+            if !self.failed_before(unit, *c) {
+                return false;
+            }
+        }
+        for c in failing {
+            self.skipped.insert((unit.key.clone(), c));
+        }
+        true
+    }
+
     /// Disables, for `unit` alone, every transform its errors point at; false when they
     /// point at none still enabled.
-    fn back_out(
-        &mut self,
-        unit: &Unit,
-        errs: &[(&ProjectCopy, &RawError)],
-        now: &RunResult,
-    ) -> bool {
+    fn back_out(&mut self, unit: &Unit, errs: &[Failure<'_>], now: &RunResult) -> bool {
         let files: Vec<&FileResult> = now
             .files
             .iter()
             .filter(|f| f.changed() && key_of(f).as_deref() == Some(unit.key.as_path()))
             .collect();
         let mut blamed: BTreeMap<String, CompileError> = BTreeMap::new();
-        for (copy, e) in errs {
-            for (printed, line) in &e.spans {
-                let path = copy.user_path(printed);
+        for failure in errs {
+            for (printed, line) in &failure.error.spans {
+                let path = failure.copy.user_path(printed);
                 let Some(f) = files.iter().find(|f| f.path == path) else {
                     continue;
                 };
                 for t in verify::transforms_at_line(f, *line) {
-                    blamed.entry(t).or_insert_with(|| {
-                        verify::locate((*e).clone(), &copy.root, &copy.user_root, &now.files, false)
-                    });
+                    blamed.entry(t).or_insert_with(|| failure.located(now));
                 }
             }
         }
@@ -311,7 +408,7 @@ impl<'a> Loop<'a> {
         &mut self,
         t: usize,
         blocker: &Unit,
-        error: Option<(&ProjectCopy, &RawError)>,
+        error: Option<&Failure<'_>>,
         now: &RunResult,
         last: bool,
     ) {
@@ -322,9 +419,7 @@ impl<'a> Loop<'a> {
             .filter(|t| !t.measures_original())
             .map(|t| t.id().to_string())
             .collect();
-        let first = error.map(|(copy, e)| {
-            verify::locate(e.clone(), &copy.root, &copy.user_root, &now.files, false)
-        });
+        let first = error.map(|f| f.located(now));
         let blocker_name = blocker
             .name
             .clone()
@@ -369,23 +464,18 @@ impl<'a> Loop<'a> {
     fn settle_restored(
         &mut self,
         t: usize,
-        errors: &BTreeMap<PathBuf, Vec<(&ProjectCopy, &RawError)>>,
+        errors: &BTreeMap<PathBuf, Vec<Failure<'_>>>,
         now: &RunResult,
     ) {
         for u in &self.transactions[t].units {
-            if let Some(((copy, e), v)) = errors
-                .get(&u.key)
-                .and_then(|errs| errs.first())
-                .zip(self.verdicts.get_mut(&u.key))
-            {
+            // Decided on the default features.
+            let first = errors.get(&u.key).and_then(|errs| {
+                errs.iter()
+                    .find(|f| f.configuration == Configuration::Default)
+            });
+            if let Some((f, v)) = first.zip(self.verdicts.get_mut(&u.key)) {
                 v.outcome = PackageOutcome::FailedBeforeMigration;
-                v.first_error = Some(verify::locate(
-                    (*e).clone(),
-                    &copy.root,
-                    &copy.user_root,
-                    &now.files,
-                    false,
-                ));
+                v.first_error = Some(f.located(now));
             }
         }
     }
@@ -449,13 +539,20 @@ impl<'a> Loop<'a> {
                 message: None,
             })
             .collect();
-        let mut verdicts: Vec<PackageVerdict> = self.verdicts.into_values().collect();
-        for v in verdicts
-            .iter_mut()
-            .filter(|v| v.outcome == PackageOutcome::Ok)
-        {
-            v.compiled = vec!["default".to_string()];
+        let mut verdicts = self.verdicts;
+        for u in self.transactions.iter().flat_map(|t| &t.units) {
+            let Some(v) = verdicts.get_mut(&u.key) else {
+                continue;
+            };
+            for c in Configuration::of(u.features) {
+                if self.skipped.contains(&(u.key.clone(), *c)) {
+                    v.skipped.push(c.name().to_string());
+                } else if v.outcome == PackageOutcome::Ok {
+                    v.compiled.push(c.name().to_string());
+                }
+            }
         }
+        let verdicts: Vec<PackageVerdict> = verdicts.into_values().collect();
         let (mut result, patch) = match healed {
             Some(h) => {
                 let patch = backed_out_patch(&first, &h);
@@ -489,12 +586,26 @@ impl<'a> Loop<'a> {
     }
 }
 
+/// `cargo check` arguments for `packages` under `configuration`.
+fn check_args(configuration: Configuration, packages: &BTreeSet<&str>) -> Vec<String> {
+    let mut args: Vec<String> = ["--all-targets", "--keep-going"]
+        .iter()
+        .chain(configuration.cargo_args())
+        .map(|a| a.to_string())
+        .collect();
+    for p in packages {
+        args.extend(["-p".to_string(), p.to_string()]);
+    }
+    args
+}
+
 fn verdict(u: &Unit) -> PackageVerdict {
     PackageVerdict {
         name: u.name.clone().unwrap_or_else(|| display_path(&u.key)),
         manifest: display_path(&u.key),
         outcome: PackageOutcome::Ok,
         compiled: Vec::new(),
+        skipped: Vec::new(),
         backed_out: Vec::new(),
         restored_because: None,
         first_error: None,
@@ -502,10 +613,19 @@ fn verdict(u: &Unit) -> PackageVerdict {
 }
 
 /// The errors of a round in the user's files, for the report.
-fn locate_all(copy: &ProjectCopy, run: &CargoRun, now: &RunResult) -> Vec<CompileError> {
-    run.errors
+fn locate_all(check: &Check<'_>, now: &RunResult) -> Vec<CompileError> {
+    check
+        .run
+        .errors
         .iter()
-        .map(|e| verify::locate(e.clone(), &copy.root, &copy.user_root, &now.files, false))
+        .map(|error| {
+            Failure {
+                copy: check.copy,
+                configuration: check.configuration,
+                error,
+            }
+            .located(now)
+        })
         .collect()
 }
 

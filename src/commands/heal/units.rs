@@ -17,6 +17,8 @@ pub struct Unit {
     /// `[package] name`; None for a virtual workspace root (nothing to compile there).
     pub name: Option<String>,
     pub project_root: PathBuf,
+    /// Whether the manifest declares `[features]` (then more configurations are checked).
+    pub features: bool,
 }
 
 /// Units that go in together or not at all.
@@ -88,14 +90,14 @@ pub fn transactions(result: &RunResult) -> Vec<Transaction> {
 }
 
 fn unit(manifest: &Path, project_root: &Path) -> Unit {
-    let name = std::fs::read_to_string(manifest)
+    let parsed = std::fs::read_to_string(manifest)
         .ok()
-        .and_then(|t| Manifest::parse(manifest, &t).ok())
-        .and_then(|m| m.package_name);
+        .and_then(|t| Manifest::parse(manifest, &t).ok());
     Unit {
         key: manifest.to_path_buf(),
-        name,
+        name: parsed.as_ref().and_then(|m| m.package_name.clone()),
         project_root: project_root.to_path_buf(),
+        features: parsed.is_some_and(|m| !m.features.is_empty()),
     }
 }
 

@@ -10,7 +10,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use otel_migrate::commands::heal::{heal, Healed};
+use otel_migrate::commands::heal::{heal, Healed, Settings};
 use otel_migrate::engine::changes::Changes;
 use otel_migrate::engine::edit::TextRange;
 use otel_migrate::engine::pipeline::{self, RunOptions};
@@ -95,7 +95,7 @@ fn heal_paths(paths: Vec<PathBuf>) -> Healed {
     };
     let first = pipeline::run(REGISTRY, &options);
     assert!(first.errors.is_empty(), "{:?}", first.errors);
-    heal(REGISTRY, &options, first, &|_| {})
+    heal(REGISTRY, &options, &Settings::default(), first, &|_| {})
 }
 
 fn output_of<'a>(healed: &'a Healed, path: &Path) -> &'a str {
@@ -398,6 +398,33 @@ fn old_repo(dir: &Path) {
     );
 }
 
+fn old_repo_commit(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "add",
+            "-A",
+        ],
+    );
+    git(
+        dir,
+        &[
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "old",
+        ],
+    );
+}
+
 fn compile_target() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/compile-check")
 }
@@ -486,4 +513,113 @@ fn apply_verify_writes_a_migration_that_compiles() {
     assert!(code.contains(".build()"), "{code}");
     let manifest = std::fs::read_to_string(alpha.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("\"0.27\""), "{manifest}");
+}
+
+fn cargo_in(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The versions of `name` in a lockfile.
+fn locked_versions(lock: &str, name: &str) -> Vec<String> {
+    let doc: toml::Table = lock.parse().unwrap();
+    doc["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"].as_str() == Some(name))
+        .map(|p| p["version"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn apply_verify_update_lock_writes_a_lockfile_with_one_opentelemetry() {
+    let dir = tempfile::tempdir().unwrap();
+    let alpha = dir.path().join("alpha");
+    write(&alpha.join("Cargo.toml"), OLD_MANIFEST);
+    write(&alpha.join("src/lib.rs"), OLD_CODE);
+    cargo_in(&alpha, &["generate-lockfile"]);
+    let before = std::fs::read_to_string(alpha.join("Cargo.lock")).unwrap();
+    assert_eq!(locked_versions(&before, "opentelemetry").len(), 1);
+    assert!(locked_versions(&before, "opentelemetry")[0].starts_with("0.26."));
+    old_repo_commit(&alpha);
+    let out = run(bin()
+        .current_dir(dir.path())
+        .env("OTEL_MIGRATE_TARGET_DIR", compile_target())
+        .args([
+            "apply",
+            "--verify",
+            "--update-lock",
+            "--format",
+            "json",
+            "alpha",
+        ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["verify"]["projects"][0]["lockfile"], "refreshed, written",
+        "{}",
+        doc["verify"]
+    );
+    let after = std::fs::read_to_string(alpha.join("Cargo.lock")).unwrap();
+    let versions = locked_versions(&after, "opentelemetry");
+    assert_eq!(versions.len(), 1, "{versions:?}");
+    assert!(versions[0].starts_with("0.27."), "{versions:?}");
+}
+
+#[test]
+fn a_second_opentelemetry_pulled_by_a_dependency_is_named_with_its_path() {
+    // `contrib` (ignored by the walk, so never migrated) still requires opentelemetry 0.26.
+    let dir = tempfile::tempdir().unwrap();
+    let alpha = dir.path().join("alpha");
+    write(
+        &alpha.join("Cargo.toml"),
+        &format!("{OLD_MANIFEST}contrib = {{ path = \"vendor/contrib\" }}\n"),
+    );
+    write(&alpha.join("src/lib.rs"), OLD_CODE);
+    write(&alpha.join(".gitignore"), "vendor/\n");
+    write(
+        &alpha.join("vendor/contrib/Cargo.toml"),
+        "[package]\nname = \"contrib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", default-features = false }\n",
+    );
+    write(&alpha.join("vendor/contrib/src/lib.rs"), "");
+    cargo_in(&alpha, &["generate-lockfile"]);
+    old_repo_commit(&alpha);
+    let out = run(bin()
+        .current_dir(dir.path())
+        .env("OTEL_MIGRATE_TARGET_DIR", compile_target())
+        .args(["diff", "--verify", "--format", "json", "alpha"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let second: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["transform"] == "verify")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(
+        second[0].contains("opentelemetry 0.26.")
+            && second[0].contains("pulled by alpha 0.1.0 → contrib 0.1.0 → opentelemetry 0.26.")
+            && second[0].contains("no release on the target is known"),
+        "{}",
+        second[0]
+    );
+    assert_eq!(
+        doc["verify"]["projects"][0]["lockfile"], "refreshed",
+        "{}",
+        doc["verify"]
+    );
+    // A dry run writes no lockfile.
+    let lock = std::fs::read_to_string(alpha.join("Cargo.lock")).unwrap();
+    assert_eq!(locked_versions(&lock, "opentelemetry").len(), 1);
 }

@@ -48,6 +48,12 @@ pub struct RunArgs {
     /// package, restored packages) as a patch to FILE, to finish by hand (`git apply FILE`).
     #[arg(long, value_name = "FILE", requires = "verify")]
     pub backed_out_patch: Option<PathBuf>,
+    /// With `--verify`: cargo runs offline (uses only what it has downloaded).
+    #[arg(long, requires = "verify")]
+    pub offline: bool,
+    /// With `apply --verify`: also write the lockfile the verification refreshed.
+    #[arg(long, requires = "verify")]
+    pub update_lock: bool,
     /// Write changed files even through symbolic links that lead outside the project or PATH
     /// (refused by default); the dirty-tree check then covers the target's git work tree too.
     #[arg(long)]
@@ -101,7 +107,11 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     if args.format == Format::Text && !args.verify {
         return streamed_dry_run(&args.presentation(), &options, &containment, gate);
     }
-    let (result, verified) = healed_run(args, &options, &containment);
+    let Verified {
+        result,
+        report: verified,
+        ..
+    } = healed_run(args, &options, &containment);
     let mut report = RunReport::from_result(&result);
     let exit = verified.as_ref().map(|v| verified_exit(v, gate));
     report.verify = verified;
@@ -110,21 +120,36 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     code.max(exit.unwrap_or(EXIT_OK))
 }
 
+/// A run, healed when verified.
+struct Verified {
+    result: RunResult,
+    report: Option<VerifyReport>,
+    /// Lockfiles the verification refreshed (path, text).
+    locks: Vec<(PathBuf, String)>,
+}
+
 /// Runs the pipeline; with `--verify`, heals the result (backs out what does not compile) and
-/// writes `--backed-out-patch`. The result to print or write, and the verification.
-fn healed_run(
-    args: &RunArgs,
-    options: &RunOptions,
-    containment: &Containment,
-) -> (RunResult, Option<VerifyReport>) {
+/// writes `--backed-out-patch`.
+fn healed_run(args: &RunArgs, options: &RunOptions, containment: &Containment) -> Verified {
     let mut result = pipeline::run(transforms::all(), options);
     containment.enforce(&mut result);
     if !args.verify {
-        return (result, None);
+        return Verified {
+            result,
+            report: None,
+            locks: Vec::new(),
+        };
     }
-    let healed = heal::heal(transforms::all(), options, result, &|r: &mut RunResult| {
-        containment.enforce(r)
-    });
+    let settings = heal::Settings {
+        offline: args.offline,
+    };
+    let healed = heal::heal(
+        transforms::all(),
+        options,
+        &settings,
+        result,
+        &|r: &mut RunResult| containment.enforce(r),
+    );
     let mut result = healed.result;
     if let Some(file) = &args.backed_out_patch {
         if let Err(e) = std::fs::write(file, &healed.patch) {
@@ -134,7 +159,11 @@ fn healed_run(
             ));
         }
     }
-    (result, Some(healed.report))
+    Verified {
+        result,
+        report: Some(healed.report),
+        locks: healed.locks,
+    }
 }
 
 /// The exit code a verification asks for: 2 when it could not run; 1 when a package's
@@ -205,7 +234,11 @@ pub fn verify_if(
 pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
     let options = args.options();
     let containment = args.containment();
-    let (result, verified) = healed_run(args, &options, &containment);
+    let Verified {
+        result,
+        report: verified,
+        locks,
+    } = healed_run(args, &options, &containment);
     let presentation = args.presentation();
     if let Some(v) = verified
         .as_ref()
@@ -223,8 +256,16 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
         containment,
     };
     let exit = verified.as_ref().map(|v| verified_exit(v, false));
-    apply_verified(&presentation, result, &write, &options.paths, verified)
-        .max(exit.unwrap_or(EXIT_OK))
+    let locks = if args.update_lock { locks } else { Vec::new() };
+    apply_verified(
+        &presentation,
+        result,
+        &write,
+        &options.paths,
+        verified,
+        &locks,
+    )
+    .max(exit.unwrap_or(EXIT_OK))
 }
 
 /// How [`apply`] writes.
@@ -241,7 +282,7 @@ pub fn apply(
     write: &WriteOptions,
     paths: &[PathBuf],
 ) -> u8 {
-    apply_verified(args, result, write, paths, None)
+    apply_verified(args, result, write, paths, None, &[])
 }
 
 /// [`apply`] of a run the back-out loop already verified (its report is shown).
@@ -251,6 +292,7 @@ fn apply_verified(
     write: &WriteOptions,
     paths: &[PathBuf],
     verified: Option<VerifyReport>,
+    locks: &[(PathBuf, String)],
 ) -> u8 {
     write.containment.enforce(&mut result);
     let mut report = RunReport::from_result(&result);
@@ -283,6 +325,12 @@ fn apply_verified(
         report.errors.push(ErrorReport {
             path: display_path(path),
             message: message.clone(),
+        });
+    }
+    for (path, message) in heal::write_locks(locks, report.verify.as_mut()) {
+        report.errors.push(ErrorReport {
+            path: display_path(&path),
+            message,
         });
     }
     report.summary.errors = report.errors.len();

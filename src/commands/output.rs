@@ -149,6 +149,11 @@ fn healed_text(v: &VerifyReport) -> String {
             ));
         }
     }
+    for p in &v.projects {
+        if let Some(lock) = &p.lockfile {
+            out.push_str(&format!("verify: {}: lockfile {lock}\n", p.path));
+        }
+    }
     let seconds: f64 = v.projects.iter().map(|p| p.seconds).fold(0.0, f64::max);
     out.push_str(&format!(
         "verify: {} ({} round(s), {seconds:.1}s)\n",

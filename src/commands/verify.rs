@@ -91,6 +91,7 @@ fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectChe
         seconds: 0.0,
         errors: Vec::new(),
         message: None,
+        lockfile: None,
     };
     let copy = match prepare_copy(root, files) {
         Ok(c) => c,

@@ -101,6 +101,10 @@ pub struct ProjectCheck {
     /// Why cargo failed when it failed before the compiler said anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// After the back-out loop: the lockfile in the check, `none`, `unchanged`, `refreshed`
+    /// (`refreshed, written` with `--update-lock`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockfile: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

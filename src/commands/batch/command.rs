@@ -33,6 +33,10 @@ pub struct BatchArgs {
     /// repositories in a sandbox or container.
     #[arg(long)]
     pub verify: bool,
+    /// With --apply --verify: also write each lockfile the verification refreshed (one
+    /// version of each OpenTelemetry crate, the target's, checked with `cargo metadata`).
+    #[arg(long, requires = "verify")]
+    pub update_lock: bool,
     /// With --apply: write even through symbolic links that lead outside a repository.
     #[arg(long)]
     pub write_through_symlinks: bool,
@@ -77,6 +81,7 @@ pub fn command(args: &BatchArgs) -> u8 {
         apply: args.apply,
         allow_dirty: args.allow_dirty,
         verify: args.verify,
+        update_lock: args.update_lock,
         only: args.only.clone(),
         skip: args.skip.clone(),
         include_orphans: args.include_orphans,

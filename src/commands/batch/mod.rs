@@ -179,6 +179,8 @@ pub struct BatchOptions {
     pub apply: bool,
     pub allow_dirty: bool,
     pub verify: bool,
+    /// With `--apply --verify`: also write the lockfiles the verification refreshed.
+    pub update_lock: bool,
     pub only: Vec<String>,
     pub skip: Vec<String>,
     pub include_orphans: bool,
@@ -294,13 +296,22 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
     // Healed before anything is written (an adopted repository is checked afterwards, as it
     // was: adoption's edits are no transform the loop could back out).
     let mut healed = None;
+    let mut locks = Vec::new();
     if opts.verify && !config.adopt && result.errors.is_empty() {
-        let h = heal::heal(transforms::all(), &options, result, &|r: &mut RunResult| {
-            r.findings.extend(ignored.clone());
-            containment.enforce(r)
-        });
+        let settings = heal::Settings::default();
+        let h = heal::heal(
+            transforms::all(),
+            &options,
+            &settings,
+            result,
+            &|r: &mut RunResult| {
+                r.findings.extend(ignored.clone());
+                containment.enforce(r)
+            },
+        );
         result = h.result;
         healed = Some(h.report);
+        locks = h.locks;
     }
     let mut run = repo_run(spec, config.adopt, result);
     run.verify = healed;
@@ -339,6 +350,14 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
                 path: display_path(&p),
                 message: e,
             });
+        }
+        if opts.update_lock && outcome.refused.is_empty() {
+            for (p, e) in heal::write_locks(&locks, run.verify.as_mut()) {
+                run.report.errors.push(ErrorReport {
+                    path: display_path(&p),
+                    message: e,
+                });
+            }
         }
         run.report.summary.errors = run.report.errors.len();
         if !outcome.refused.is_empty() {

@@ -16,6 +16,7 @@
 //! [`Healed::patch`] holds the backed-out change as a patch a person can finish.
 
 mod configurations;
+mod lockfile;
 mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,6 +43,48 @@ use units::{key_of, transactions, Transaction, Unit};
 /// the culprits, one to confirm, one to confirm a restore.
 pub const MAX_ROUNDS: usize = 5;
 
+/// `--update-lock`: writes the lockfiles the verification refreshed and says so in its report;
+/// the write errors.
+pub fn write_locks(
+    locks: &[(PathBuf, String)],
+    mut report: Option<&mut VerifyReport>,
+) -> Vec<(PathBuf, String)> {
+    let mut errors = Vec::new();
+    for (path, text) in locks {
+        match crate::engine::fs::write_atomic(path, text) {
+            Ok(()) => {
+                let root = path.parent().map(display_path).unwrap_or_default();
+                let checks = report.iter_mut().flat_map(|v| v.projects.iter_mut());
+                for p in checks.filter(|p| p.path == root) {
+                    p.lockfile = Some("refreshed, written".to_string());
+                }
+            }
+            Err(e) => errors.push((
+                path.clone(),
+                format!("cannot write the refreshed lockfile: {e}"),
+            )),
+        }
+    }
+    errors
+}
+
+/// How cargo runs in the copies.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `--offline`: cargo uses what it has, never the network.
+    pub offline: bool,
+}
+
+impl Settings {
+    fn cargo_args(&self) -> Vec<String> {
+        if self.offline {
+            vec!["--offline".to_string()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
 /// The id of the loop's findings.
 const VERIFY: &str = "verify";
 
@@ -52,6 +95,8 @@ pub struct Healed {
     /// A unified diff from the healed texts to the full migration (empty when nothing was
     /// taken back): `git apply` it to get the backed-out change back and finish it by hand.
     pub patch: String,
+    /// Refreshed lockfiles (path, text), for `--update-lock` to write.
+    pub locks: Vec<(PathBuf, String)>,
 }
 
 /// Checks `first` (a run of `registry` with `options`) and takes back what does not compile.
@@ -59,6 +104,7 @@ pub struct Healed {
 pub fn heal(
     registry: &Registry,
     options: &RunOptions,
+    settings: &Settings,
     first: RunResult,
     contain: &dyn Fn(&mut RunResult),
 ) -> Healed {
@@ -71,6 +117,7 @@ pub fn heal(
         .map(|u| u.project_root.clone())
         .collect();
     let mut lp = Loop::new(registry, options, transactions);
+    lp.cargo_args = settings.cargo_args();
     let mut copies = Vec::new();
     for root in &roots {
         match ProjectCopy::new(root) {
@@ -101,6 +148,13 @@ pub fn heal(
         contain(&mut next);
         current = Some(next);
     }
+    let now = current.as_ref().unwrap_or(&first);
+    for copy in &copies {
+        if let Err(e) = lp.lay(copy, now) {
+            return lp.could_not_run(first, &copy.user_root, e);
+        }
+        lp.check_lock(copy);
+    }
     lp.finish(first, current, &roots, started)
 }
 
@@ -126,6 +180,10 @@ struct Loop<'a> {
     /// Copies of projects as they were, to tell whether a configuration failed before.
     pristine: BTreeMap<PathBuf, ProjectCopy>,
     target: PathBuf,
+    /// Passed to every cargo command (`--offline`).
+    cargo_args: Vec<String>,
+    /// Per project root: the lockfile's state and its refreshed text.
+    locks: BTreeMap<PathBuf, (&'static str, Option<String>)>,
 }
 
 /// One compiler error of a round, with where and how it was found.
@@ -177,16 +235,14 @@ impl<'a> Loop<'a> {
             skipped: BTreeSet::new(),
             pristine: BTreeMap::new(),
             target: verify::target_dir(),
+            cargo_args: Vec::new(),
+            locks: BTreeMap::new(),
         }
     }
 
-    /// Lays `now` over the copy and checks every unit of the copy's project, under each of
-    /// its configurations not skipped.
-    fn check<'c>(
-        &mut self,
-        copy: &'c ProjectCopy,
-        now: &RunResult,
-    ) -> Result<Vec<Check<'c>>, String> {
+    /// Lays the texts of `now` over the copy (and the originals back where nothing changes
+    /// any more).
+    fn lay(&mut self, copy: &ProjectCopy, now: &RunResult) -> Result<(), String> {
         let in_project = |p: &Path| p.starts_with(&copy.user_root);
         for f in now
             .files
@@ -202,6 +258,39 @@ impl<'a> Loop<'a> {
                 copy.write(path, original)?;
             }
         }
+        Ok(())
+    }
+
+    /// Refreshes the copy's lock and checks the graph for second versions, when the project
+    /// keeps a migration.
+    fn check_lock(&mut self, copy: &ProjectCopy) {
+        let keeps = self
+            .transactions
+            .iter()
+            .flat_map(|t| &t.units)
+            .filter(|u| u.project_root == copy.user_root)
+            .any(|u| {
+                self.verdicts
+                    .get(&u.key)
+                    .is_some_and(|v| v.outcome == PackageOutcome::Ok)
+            });
+        if !keeps {
+            return;
+        }
+        let lock = lockfile::check(copy, &self.cargo_args);
+        self.findings.extend(lock.findings);
+        self.locks
+            .insert(copy.user_root.clone(), (lock.state, lock.refreshed));
+    }
+
+    /// Lays `now` over the copy and checks every unit of the copy's project, under each of
+    /// its configurations not skipped.
+    fn check<'c>(
+        &mut self,
+        copy: &'c ProjectCopy,
+        now: &RunResult,
+    ) -> Result<Vec<Check<'c>>, String> {
+        self.lay(copy, now)?;
         let mut checks = Vec::new();
         for configuration in Configuration::of(true) {
             let names: BTreeSet<&str> = self
@@ -216,11 +305,9 @@ impl<'a> Loop<'a> {
             if names.is_empty() {
                 continue;
             }
-            let run = cargo_check(
-                &copy.root,
-                &self.target,
-                &check_args(*configuration, &names),
-            )?;
+            let mut args = check_args(*configuration, &names);
+            args.extend(self.cargo_args.iter().cloned());
+            let run = cargo_check(&copy.root, &self.target, &args)?;
             checks.push(Check {
                 copy,
                 configuration: *configuration,
@@ -244,7 +331,8 @@ impl<'a> Loop<'a> {
             }
         }
         let copy = &self.pristine[&unit.project_root];
-        let args = check_args(configuration, &BTreeSet::from([name]));
+        let mut args = check_args(configuration, &BTreeSet::from([name]));
+        args.extend(self.cargo_args.iter().cloned());
         // Could not tell (cargo failed before compiling): not known to fail, so not skipped.
         cargo_check(&copy.root, &self.target, &args).is_ok_and(|run| {
             run.errors
@@ -492,11 +580,13 @@ impl<'a> Loop<'a> {
                     seconds: 0.0,
                     errors: Vec::new(),
                     message: Some(message),
+                    lockfile: None,
                 }],
                 packages: Vec::new(),
                 rounds: self.rounds,
             },
             patch: String::new(),
+            locks: Vec::new(),
         }
     }
 
@@ -537,7 +627,13 @@ impl<'a> Loop<'a> {
                     .flat_map(|(_, e)| e.iter().cloned())
                     .collect(),
                 message: None,
+                lockfile: self.locks.get(root).map(|(state, _)| state.to_string()),
             })
+            .collect();
+        let locks = self
+            .locks
+            .iter()
+            .filter_map(|(root, (_, text))| Some((root.join("Cargo.lock"), text.clone()?)))
             .collect();
         let mut verdicts = self.verdicts;
         for u in self.transactions.iter().flat_map(|t| &t.units) {
@@ -582,6 +678,7 @@ impl<'a> Loop<'a> {
                 rounds: self.rounds,
             },
             patch,
+            locks,
         }
     }
 }

@@ -365,6 +365,29 @@ fn a_configuration_that_fails_before_migration_too_is_skipped_and_named() {
     );
 }
 
+#[test]
+fn a_kept_edit_under_a_cfg_no_configuration_enables_is_listed_as_unverified() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("odd");
+    package(
+        &odd,
+        "odd",
+        "#[cfg(any(test, feature = \"x\"))]\npub const KEEP_ME: u32 = 1;\n\n#[cfg(otel_migrate_never_set)]\nmod never {\n    pub const KEEP_ME: u32 = 1;\n}\n",
+    );
+    let healed = heal_paths(vec![odd.clone()]);
+    let p = &healed.report.packages[0];
+    assert_eq!(
+        (p.outcome, p.backed_out.len()),
+        (PackageOutcome::Ok, 0),
+        "{p:#?}"
+    );
+    assert_eq!(p.unverified.len(), 1, "{p:#?}");
+    assert_eq!(
+        (p.unverified[0].line, p.unverified[0].cfg.as_str()),
+        (6, "cfg(otel_migrate_never_set)")
+    );
+}
+
 const OLD_MANIFEST: &str = "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";
 const OLD_CODE: &str = "use opentelemetry::global;\n\npub fn requests() {\n    let meter = global::meter(\"svc\");\n    let _c = meter.u64_counter(\"requests\").init();\n}\n";
 

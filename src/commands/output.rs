@@ -135,6 +135,12 @@ fn healed_text(v: &VerifyReport) -> String {
                 p.skipped.join(", ")
             ));
         }
+        for u in &p.unverified {
+            out.push_str(&format!(
+                "  unverified (no checked configuration compiles it): {}:{} under {}\n",
+                u.path, u.line, u.cfg
+            ));
+        }
         if let Some(why) = &p.restored_because {
             out.push_str(&format!("  restored: {why}\n"));
         }

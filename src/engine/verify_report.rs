@@ -162,6 +162,9 @@ pub struct PackageVerdict {
     /// Configurations not checked because they fail before the migration too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
+    /// Kept edits under a `cfg` no checked configuration enables: not compiled by the check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<UnverifiedSite>,
     pub backed_out: Vec<BackedOut>,
     /// Why it was restored: the blocking package and its first error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +190,16 @@ pub struct BackedOutSite {
     /// 1-based, in the original text.
     pub line: usize,
     pub transform: String,
+}
+
+/// A kept edit the checks did not compile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnverifiedSite {
+    pub path: String,
+    /// 1-based, in the original text.
+    pub line: usize,
+    /// The gate, as written: `cfg(target_os = "windows")`.
+    pub cfg: String,
 }
 
 impl VerifyReport {

@@ -18,6 +18,7 @@
 mod configurations;
 mod lockfile;
 mod units;
+mod unverified;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -648,6 +649,13 @@ impl<'a> Loop<'a> {
                 }
             }
         }
+        let host = unverified::host_cfg();
+        let healed_files = healed.as_ref().map_or(&first.files, |h| &h.files);
+        for f in healed_files {
+            if let Some(v) = key_of(f).and_then(|k| verdicts.get_mut(&k)) {
+                v.unverified.extend(unverified::sites(f, &host));
+            }
+        }
         let verdicts: Vec<PackageVerdict> = verdicts.into_values().collect();
         let (mut result, patch) = match healed {
             Some(h) => {
@@ -703,6 +711,7 @@ fn verdict(u: &Unit) -> PackageVerdict {
         outcome: PackageOutcome::Ok,
         compiled: Vec::new(),
         skipped: Vec::new(),
+        unverified: Vec::new(),
         backed_out: Vec::new(),
         restored_because: None,
         first_error: None,

@@ -36,7 +36,7 @@ pub fn host_cfg() -> BTreeSet<(String, Option<String>)> {
 
 /// The kept edits of `file` that sit under a cfg no checked configuration enables.
 pub fn sites(file: &FileResult, host: &BTreeSet<(String, Option<String>)>) -> Vec<UnverifiedSite> {
-    if !file.path.extension().is_some_and(|e| e == "rs") || !file.changed() {
+    if file.path.extension().is_none_or(|e| e != "rs") || !file.changed() {
         return Vec::new();
     }
     let source = SourceFile::new(&file.path, file.original.clone());

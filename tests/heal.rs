@@ -388,6 +388,30 @@ fn a_kept_edit_under_a_cfg_no_configuration_enables_is_listed_as_unverified() {
     );
 }
 
+#[test]
+fn the_copy_honours_the_cargo_configuration_of_parent_directories() {
+    // The package needs what only its parent directory's `.cargo/config.toml` provides.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join(".cargo/config.toml"),
+        "[env]\nOTEL_MIGRATE_PARENT_CONFIG = \"seen\"\n",
+    );
+    let svc = dir.path().join("team/svc");
+    package(
+        &svc,
+        "svc",
+        "pub const KEEP_ME: u32 = 1;\npub const FROM_PARENT: &str = env!(\"OTEL_MIGRATE_PARENT_CONFIG\");\n",
+    );
+    let healed = heal_paths(vec![svc.clone()]);
+    let p = &healed.report.packages[0];
+    assert_eq!(
+        (p.outcome, p.backed_out.len()),
+        (PackageOutcome::Ok, 0),
+        "{p:#?}"
+    );
+    assert!(output_of(&healed, &svc.join("src/lib.rs")).starts_with("pub const KEEP_ME: u32 = 2;"));
+}
+
 const OLD_MANIFEST: &str = "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", features = [\"metrics\"] }\n";
 const OLD_CODE: &str = "use opentelemetry::global;\n\npub fn requests() {\n    let meter = global::meter(\"svc\");\n    let _c = meter.u64_counter(\"requests\").init();\n}\n";
 
@@ -565,6 +589,7 @@ fn locked_versions(lock: &str, name: &str) -> Vec<String> {
 
 #[test]
 fn apply_verify_update_lock_writes_a_lockfile_with_one_opentelemetry() {
+    // `--locked`: the lock moves only by the refresh for the migrated requirements.
     let dir = tempfile::tempdir().unwrap();
     let alpha = dir.path().join("alpha");
     write(&alpha.join("Cargo.toml"), OLD_MANIFEST);

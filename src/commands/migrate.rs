@@ -51,6 +51,10 @@ pub struct RunArgs {
     /// With `--verify`: cargo runs offline (uses only what it has downloaded).
     #[arg(long, requires = "verify")]
     pub offline: bool,
+    /// With `--verify`: cargo runs `--locked`; the lockfile changes only by the refresh for
+    /// the migrated requirements (`cargo update --workspace` on the copy).
+    #[arg(long, requires = "verify")]
+    pub locked: bool,
     /// With `apply --verify`: also write the lockfile the verification refreshed.
     #[arg(long, requires = "verify")]
     pub update_lock: bool,
@@ -142,6 +146,7 @@ fn healed_run(args: &RunArgs, options: &RunOptions, containment: &Containment) -
     }
     let settings = heal::Settings {
         offline: args.offline,
+        locked: args.locked,
     };
     let healed = heal::heal(
         transforms::all(),

@@ -40,11 +40,12 @@ pub fn check(copy: &ProjectCopy, cargo_args: &[String]) -> LockCheck {
             for (name, old) in graph.second_versions() {
                 // Best effort: when a dependency still requires the old version cargo says so
                 // and the graph below keeps it (then the finding names that dependency).
-                let _ = cargo(
-                    &copy.root,
-                    "update",
-                    &[&["-p".to_string(), format!("{name}@{old}")], cargo_args].concat(),
-                );
+                let unlocked = cargo_args.iter().filter(|a| *a != "--locked").cloned();
+                let args: Vec<String> = ["-p".to_string(), format!("{name}@{old}")]
+                    .into_iter()
+                    .chain(unlocked)
+                    .collect();
+                let _ = cargo(&copy.root, "update", &args);
             }
             match metadata(&copy.root, cargo_args) {
                 Ok(graph) => findings.extend(graph.findings(&user_lock)),
@@ -71,7 +72,8 @@ fn cannot_check(lock: &Path, e: String) -> Finding {
     )
 }
 
-fn cargo(root: &Path, command: &str, args: &[String]) -> Result<String, String> {
+/// Runs `cargo <command> <args>` in `root`: its stdout, or the first lines of its stderr.
+pub(super) fn cargo(root: &Path, command: &str, args: &[String]) -> Result<String, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(root)

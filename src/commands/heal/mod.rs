@@ -16,6 +16,7 @@
 //! [`Healed::patch`] holds the backed-out change as a patch a person can finish.
 
 mod configurations;
+mod environment;
 mod lockfile;
 mod units;
 mod unverified;
@@ -74,15 +75,21 @@ pub fn write_locks(
 pub struct Settings {
     /// `--offline`: cargo uses what it has, never the network.
     pub offline: bool,
+    /// `--locked`: the lock changes only through the refresh (`cargo update --workspace` in
+    /// the copy, for the migrated requirements); every other cargo command runs `--locked`.
+    pub locked: bool,
 }
 
 impl Settings {
     fn cargo_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
         if self.offline {
-            vec!["--offline".to_string()]
-        } else {
-            Vec::new()
+            args.push("--offline".to_string());
         }
+        if self.locked {
+            args.push("--locked".to_string());
+        }
+        args
     }
 }
 
@@ -119,9 +126,15 @@ pub fn heal(
         .collect();
     let mut lp = Loop::new(registry, options, transactions);
     lp.cargo_args = settings.cargo_args();
+    lp.locked = settings.locked;
     let mut copies = Vec::new();
     for root in &roots {
-        match ProjectCopy::new(root) {
+        let copy = ProjectCopy::new(root).and_then(|c| {
+            environment::place_toolchain(root, &c.root)
+                .map_err(|e| format!("cannot place the project's toolchain file: {e}"))?;
+            Ok(c)
+        });
+        match copy {
             Ok(c) => copies.push(c),
             Err(e) => return lp.could_not_run(first, root, e),
         }
@@ -181,8 +194,9 @@ struct Loop<'a> {
     /// Copies of projects as they were, to tell whether a configuration failed before.
     pristine: BTreeMap<PathBuf, ProjectCopy>,
     target: PathBuf,
-    /// Passed to every cargo command (`--offline`).
+    /// Passed to every cargo command (`--offline`, `--locked`).
     cargo_args: Vec<String>,
+    locked: bool,
     /// Per project root: the lockfile's state and its refreshed text.
     locks: BTreeMap<PathBuf, (&'static str, Option<String>)>,
 }
@@ -237,8 +251,18 @@ impl<'a> Loop<'a> {
             pristine: BTreeMap::new(),
             target: verify::target_dir(),
             cargo_args: Vec::new(),
+            locked: false,
             locks: BTreeMap::new(),
         }
+    }
+
+    /// `args`, then the project's cargo configuration files and the settings' flags.
+    fn args_for(&self, user_root: &Path, copy_root: &Path, args: &[impl ToString]) -> Vec<String> {
+        args.iter()
+            .map(ToString::to_string)
+            .chain(environment::config_args(user_root, copy_root))
+            .chain(self.cargo_args.iter().cloned())
+            .collect()
     }
 
     /// Lays the texts of `now` over the copy (and the originals back where nothing changes
@@ -278,7 +302,10 @@ impl<'a> Loop<'a> {
         if !keeps {
             return;
         }
-        let lock = lockfile::check(copy, &self.cargo_args);
+        let lock = lockfile::check(
+            copy,
+            &self.args_for(&copy.user_root, &copy.root, &[] as &[String]),
+        );
         self.findings.extend(lock.findings);
         self.locks
             .insert(copy.user_root.clone(), (lock.state, lock.refreshed));
@@ -292,6 +319,13 @@ impl<'a> Loop<'a> {
         now: &RunResult,
     ) -> Result<Vec<Check<'c>>, String> {
         self.lay(copy, now)?;
+        if self.locked {
+            let args = self.args_for(&copy.user_root, &copy.root, &["--workspace"]);
+            let args: Vec<String> = args.into_iter().filter(|a| a != "--locked").collect();
+            lockfile::cargo(&copy.root, "update", &args).map_err(|e| {
+                format!("cannot refresh the lockfile for the migrated requirements: {e}")
+            })?;
+        }
         let mut checks = Vec::new();
         for configuration in Configuration::of(true) {
             let names: BTreeSet<&str> = self
@@ -306,8 +340,11 @@ impl<'a> Loop<'a> {
             if names.is_empty() {
                 continue;
             }
-            let mut args = check_args(*configuration, &names);
-            args.extend(self.cargo_args.iter().cloned());
+            let args = self.args_for(
+                &copy.user_root,
+                &copy.root,
+                &check_args(*configuration, &names),
+            );
             let run = cargo_check(&copy.root, &self.target, &args)?;
             checks.push(Check {
                 copy,
@@ -332,8 +369,11 @@ impl<'a> Loop<'a> {
             }
         }
         let copy = &self.pristine[&unit.project_root];
-        let mut args = check_args(configuration, &BTreeSet::from([name]));
-        args.extend(self.cargo_args.iter().cloned());
+        let args = self.args_for(
+            &unit.project_root,
+            &copy.root,
+            &check_args(configuration, &BTreeSet::from([name])),
+        );
         // Could not tell (cargo failed before compiling): not known to fail, so not skipped.
         cargo_check(&copy.root, &self.target, &args).is_ok_and(|run| {
             run.errors

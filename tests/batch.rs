@@ -652,6 +652,9 @@ fn second_versions(lock: &Path) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
+    if !versions.contains_key("opentelemetry") {
+        out.push(format!("{}: no opentelemetry locked", lock.display()));
+    }
     for (name, vs) in versions {
         let line = TARGET_LINES
             .iter()

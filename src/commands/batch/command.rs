@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{
-    exit_code, load, report, run_all, service_names_table, summary_table, verify_all, BatchOptions,
-    BatchReport, RepoRun,
+    exit_code, load, refresh_adopted_locks, report, run_all, service_names_table, summary_table,
+    verify_all, BatchOptions, BatchReport, RepoRun,
 };
 use clap::Args;
 
@@ -113,6 +113,9 @@ pub fn command(args: &BatchArgs) -> u8 {
             progress.set_message(format!("verifying {name} (cargo check)"));
             progress.inc(1);
         });
+        if args.apply && args.update_lock {
+            refresh_adopted_locks(&mut runs);
+        }
     }
     progress.finish_and_clear();
 

@@ -14,7 +14,9 @@
 //! Repositories run in parallel; an error in one (a missing path, a bad config, a file that
 //! does not parse, even a panic) is reported for it and never stops the others. With `--apply`
 //! each repository gets its own dirty-tree check: a dirty one is skipped and reported.
-//! `--verify` then compile-checks every repository (`verify`).
+//! `--verify` heals each repository before anything is written (`heal`: what does not compile
+//! is backed out or restored; `--update-lock` also writes the refreshed lockfile); an adopted
+//! repository is compile-checked afterwards (`verify`).
 
 mod command;
 pub mod html;
@@ -380,6 +382,52 @@ pub fn verify_all(runs: &mut [RepoRun], started: &(dyn Fn(&str) + Sync)) {
         started(&run.name);
         let roots = verify::project_roots(&run.result, std::slice::from_ref(&run.path));
         run.verify = Some(verify::verify(&roots, &run.result.files));
+    }
+}
+
+/// `--apply --verify --update-lock` for adopted repositories (checked, not healed): the
+/// lockfile step on what was written, its findings, the refreshed lock written.
+pub fn refresh_adopted_locks(runs: &mut [RepoRun]) {
+    for run in runs
+        .iter_mut()
+        .filter(|r| r.adopt && r.status == RepoStatus::Ok)
+    {
+        let check = match heal::check_lock_alone(&run.path, &heal::Settings::default()) {
+            Ok(c) => c,
+            Err(e) => {
+                run.report.errors.push(ErrorReport {
+                    path: display_path(&run.path),
+                    message: format!("the lockfile could not be refreshed: {e}"),
+                });
+                run.report.summary.errors = run.report.errors.len();
+                continue;
+            }
+        };
+        for f in check.findings {
+            run.report.summary.findings += 1;
+            run.report.summary.by_severity.warning += 1;
+            run.report.findings.push(f);
+        }
+        let mut state = check.state.to_string();
+        if let Some(text) = check.refreshed {
+            let lock = run.path.join("Cargo.lock");
+            let errors = heal::write_locks(&[(lock, text)], None);
+            state = if errors.is_empty() {
+                "refreshed, written".to_string()
+            } else {
+                state
+            };
+            for (p, message) in errors {
+                run.report.errors.push(ErrorReport {
+                    path: display_path(&p),
+                    message,
+                });
+            }
+            run.report.summary.errors = run.report.errors.len();
+        }
+        for p in run.verify.iter_mut().flat_map(|v| v.projects.iter_mut()) {
+            p.lockfile = Some(state.clone());
+        }
     }
 }
 

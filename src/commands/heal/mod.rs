@@ -37,6 +37,8 @@ use crate::engine::verify_report::{
     VerifyReport, VerifyStatus,
 };
 
+pub use lockfile::LockCheck;
+
 use configurations::Configuration;
 use units::{key_of, transactions, Transaction, Unit};
 
@@ -44,6 +46,17 @@ use units::{key_of, transactions, Transaction, Unit};
 /// out every transform the errors point at, so real runs settle in two or three: one to find
 /// the culprits, one to confirm, one to confirm a restore.
 pub const MAX_ROUNDS: usize = 5;
+
+/// The lockfile step alone, on a copy of the project at `root` as it is now (an adopted
+/// repository after its write): the refreshed lock and the second-version findings.
+pub fn check_lock_alone(root: &Path, settings: &Settings) -> Result<LockCheck, String> {
+    let copy = ProjectCopy::new(root)?;
+    let args: Vec<String> = environment::config_args(root, &copy.root)
+        .into_iter()
+        .chain(settings.cargo_args())
+        .collect();
+    Ok(lockfile::check(&copy, &args))
+}
 
 /// `--update-lock`: writes the lockfiles the verification refreshed and says so in its report;
 /// the write errors.

@@ -15,7 +15,7 @@ use otel_migrate::engine::changes::Changes;
 use otel_migrate::engine::edit::TextRange;
 use otel_migrate::engine::pipeline::{self, RunOptions};
 use otel_migrate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use otel_migrate::engine::verify_report::{PackageOutcome, VerifyStatus};
+use otel_migrate::engine::verify_report::{PackageOutcome, PackageVerdict, VerifyStatus};
 use serde_json::Value;
 use support::cli::{bin, git, run, write};
 
@@ -96,6 +96,15 @@ fn heal_paths(paths: Vec<PathBuf>) -> Healed {
     let first = pipeline::run(REGISTRY, &options);
     assert!(first.errors.is_empty(), "{:?}", first.errors);
     heal(REGISTRY, &options, &Settings::default(), first, &|_| {})
+}
+
+/// The package compiled with its whole migration.
+fn assert_kept_whole(p: &PackageVerdict) {
+    assert_eq!(
+        (p.outcome, p.backed_out.len()),
+        (PackageOutcome::Ok, 0),
+        "{p:#?}"
+    );
 }
 
 fn output_of<'a>(healed: &'a Healed, path: &Path) -> &'a str {
@@ -376,11 +385,7 @@ fn a_kept_edit_under_a_cfg_no_configuration_enables_is_listed_as_unverified() {
     );
     let healed = heal_paths(vec![odd.clone()]);
     let p = &healed.report.packages[0];
-    assert_eq!(
-        (p.outcome, p.backed_out.len()),
-        (PackageOutcome::Ok, 0),
-        "{p:#?}"
-    );
+    assert_kept_whole(p);
     assert_eq!(p.unverified.len(), 1, "{p:#?}");
     assert_eq!(
         (p.unverified[0].line, p.unverified[0].cfg.as_str()),
@@ -404,11 +409,7 @@ fn the_copy_honours_the_cargo_configuration_of_parent_directories() {
     );
     let healed = heal_paths(vec![svc.clone()]);
     let p = &healed.report.packages[0];
-    assert_eq!(
-        (p.outcome, p.backed_out.len()),
-        (PackageOutcome::Ok, 0),
-        "{p:#?}"
-    );
+    assert_kept_whole(p);
     assert!(output_of(&healed, &svc.join("src/lib.rs")).starts_with("pub const KEEP_ME: u32 = 2;"));
 }
 
@@ -419,57 +420,15 @@ const OLD_CODE: &str = "use opentelemetry::global;\n\npub fn requests() {\n    l
 fn old_repo(dir: &Path) {
     write(&dir.join("Cargo.toml"), OLD_MANIFEST);
     write(&dir.join("src/lib.rs"), OLD_CODE);
-    git(dir, &["init", "-q"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "add",
-            "-A",
-        ],
-    );
-    git(
-        dir,
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "old",
-        ],
-    );
+    commit_all(dir);
 }
 
-fn old_repo_commit(dir: &Path) {
+/// `git init` and one commit of everything in `dir`.
+fn commit_all(dir: &Path) {
     git(dir, &["init", "-q"]);
-    git(
-        dir,
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "add",
-            "-A",
-        ],
-    );
-    git(
-        dir,
-        &[
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "commit",
-            "-qm",
-            "old",
-        ],
-    );
+    let who = ["-c", "user.email=t@example.com", "-c", "user.name=t"];
+    git(dir, &[&who[..], &["add", "-A"]].concat());
+    git(dir, &[&who[..], &["commit", "-qm", "old"]].concat());
 }
 
 fn compile_target() -> PathBuf {
@@ -598,7 +557,7 @@ fn apply_verify_update_lock_writes_a_lockfile_with_one_opentelemetry() {
     let before = std::fs::read_to_string(alpha.join("Cargo.lock")).unwrap();
     assert_eq!(locked_versions(&before, "opentelemetry").len(), 1);
     assert!(locked_versions(&before, "opentelemetry")[0].starts_with("0.26."));
-    old_repo_commit(&alpha);
+    commit_all(&alpha);
     let out = run(bin()
         .current_dir(dir.path())
         .env("OTEL_MIGRATE_TARGET_DIR", compile_target())
@@ -640,7 +599,7 @@ fn a_second_opentelemetry_pulled_by_a_dependency_is_named_with_its_path() {
     );
     write(&alpha.join("vendor/contrib/src/lib.rs"), "");
     cargo_in(&alpha, &["generate-lockfile"]);
-    old_repo_commit(&alpha);
+    commit_all(&alpha);
     let out = run(bin()
         .current_dir(dir.path())
         .env("OTEL_MIGRATE_TARGET_DIR", compile_target())

@@ -7,13 +7,52 @@
 //! pulls the other version and the release that fixes it (the built-in contrib table first).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::{environment, Settings};
 use crate::commands::verify::ProjectCopy;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::manifest::{canonical, minimum_version};
+use crate::engine::report::display_path;
+use crate::engine::verify_report::VerifyReport;
 use crate::otel::crates::{CONTRIB, FAMILY};
+
+/// The lockfile step alone, on a copy of the project at `root` as it is now (an adopted
+/// repository after its write): the refreshed lock and the second-version findings.
+pub fn check_lock_alone(root: &Path, settings: &Settings) -> Result<LockCheck, String> {
+    let copy = ProjectCopy::new(root)?;
+    let args: Vec<String> = environment::config_args(root, &copy.root)
+        .into_iter()
+        .chain(settings.cargo_args())
+        .collect();
+    Ok(check(&copy, &args))
+}
+
+/// `--update-lock`: writes the lockfiles the verification refreshed and says so in its report;
+/// the write errors.
+pub fn write_locks(
+    locks: &[(PathBuf, String)],
+    mut report: Option<&mut VerifyReport>,
+) -> Vec<(PathBuf, String)> {
+    let mut errors = Vec::new();
+    for (path, text) in locks {
+        match crate::engine::fs::write_atomic(path, text) {
+            Ok(()) => {
+                let root = path.parent().map(display_path).unwrap_or_default();
+                let checks = report.iter_mut().flat_map(|v| v.projects.iter_mut());
+                for p in checks.filter(|p| p.path == root) {
+                    p.lockfile = Some("refreshed, written".to_string());
+                }
+            }
+            Err(e) => errors.push((
+                path.clone(),
+                format!("cannot write the refreshed lockfile: {e}"),
+            )),
+        }
+    }
+    errors
+}
 
 /// What became of a project's lockfile in the copy.
 pub struct LockCheck {

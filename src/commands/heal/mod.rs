@@ -37,7 +37,7 @@ use crate::engine::verify_report::{
     VerifyReport, VerifyStatus,
 };
 
-pub use lockfile::LockCheck;
+pub use lockfile::{check_lock_alone, write_locks, LockCheck};
 
 use configurations::Configuration;
 use units::{key_of, transactions, Transaction, Unit};
@@ -46,42 +46,6 @@ use units::{key_of, transactions, Transaction, Unit};
 /// out every transform the errors point at, so real runs settle in two or three: one to find
 /// the culprits, one to confirm, one to confirm a restore.
 pub const MAX_ROUNDS: usize = 5;
-
-/// The lockfile step alone, on a copy of the project at `root` as it is now (an adopted
-/// repository after its write): the refreshed lock and the second-version findings.
-pub fn check_lock_alone(root: &Path, settings: &Settings) -> Result<LockCheck, String> {
-    let copy = ProjectCopy::new(root)?;
-    let args: Vec<String> = environment::config_args(root, &copy.root)
-        .into_iter()
-        .chain(settings.cargo_args())
-        .collect();
-    Ok(lockfile::check(&copy, &args))
-}
-
-/// `--update-lock`: writes the lockfiles the verification refreshed and says so in its report;
-/// the write errors.
-pub fn write_locks(
-    locks: &[(PathBuf, String)],
-    mut report: Option<&mut VerifyReport>,
-) -> Vec<(PathBuf, String)> {
-    let mut errors = Vec::new();
-    for (path, text) in locks {
-        match crate::engine::fs::write_atomic(path, text) {
-            Ok(()) => {
-                let root = path.parent().map(display_path).unwrap_or_default();
-                let checks = report.iter_mut().flat_map(|v| v.projects.iter_mut());
-                for p in checks.filter(|p| p.path == root) {
-                    p.lockfile = Some("refreshed, written".to_string());
-                }
-            }
-            Err(e) => errors.push((
-                path.clone(),
-                format!("cannot write the refreshed lockfile: {e}"),
-            )),
-        }
-    }
-    errors
-}
 
 /// How cargo runs in the copies.
 #[derive(Debug, Clone, Default)]

@@ -630,3 +630,31 @@ fn a_second_opentelemetry_pulled_by_a_dependency_is_named_with_its_path() {
     let lock = std::fs::read_to_string(alpha.join("Cargo.lock")).unwrap();
     assert_eq!(locked_versions(&lock, "opentelemetry").len(), 1);
 }
+
+#[test]
+fn apply_verify_writes_nothing_and_exits_2_when_the_verification_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let alpha = dir.path().join("alpha");
+    old_repo(&alpha);
+    let out = run(bin()
+        .current_dir(dir.path())
+        .env("CARGO", dir.path().join("no-such-cargo"))
+        .args(["apply", "--verify", "alpha"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot run cargo")
+            && out
+                .stderr
+                .contains("the verification could not run; nothing was written"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(alpha.join("src/lib.rs")).unwrap(),
+        OLD_CODE
+    );
+    assert_eq!(
+        std::fs::read_to_string(alpha.join("Cargo.toml")).unwrap(),
+        OLD_MANIFEST
+    );
+}

@@ -275,6 +275,50 @@ fn members_sharing_a_changed_workspace_entry_are_restored_together_and_the_block
 }
 
 #[test]
+fn a_member_the_run_left_alone_that_breaks_restores_the_package_it_depends_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    write(
+        &root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"lib\", \"app\"]\nresolver = \"2\"\n",
+    );
+    let lib = "pub fn count() -> u32 { 1 }\n";
+    package(&root.join("lib"), "lib", lib);
+    write(
+        &root.join("app/Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlib = { path = \"../lib\" }\n",
+    );
+    write(
+        &root.join("app/src/lib.rs"),
+        "pub fn twice() -> u32 {\n    let n: u32 = lib::count();\n    n * 2\n}\n",
+    );
+    let healed = heal_paths(vec![root.clone()]);
+    let v = &healed.report;
+    assert_eq!(
+        v.packages.len(),
+        1,
+        "only the changed package has a verdict: {v:#?}"
+    );
+    let p = &v.packages[0];
+    assert_eq!(
+        (p.name.as_str(), p.outcome),
+        ("lib", PackageOutcome::Restored),
+        "{p:#?}"
+    );
+    let why = p.restored_because.as_deref().unwrap_or("");
+    assert!(
+        why.contains("app (which depends on it) does not compile"),
+        "{why}"
+    );
+    let out = healed
+        .result
+        .files
+        .iter()
+        .find(|f| f.path == root.join("lib/src/lib.rs"));
+    assert!(out.is_none_or(|f| f.output == lib));
+}
+
+#[test]
 fn a_package_that_fails_before_migration_is_left_alone_with_its_first_error() {
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken");

@@ -6,10 +6,11 @@
 //! tracing-opentelemetry that pairs with it; otherwise a finding names the dependency path that
 //! pulls the other version and the release that fixes it (the built-in contrib table first).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::graph::{metadata, Graph};
 use super::{environment, Settings};
 use crate::commands::verify::ProjectCopy;
 use crate::engine::finding::{Finding, Severity};
@@ -129,64 +130,6 @@ pub(super) fn cargo(root: &Path, command: &str, args: &[String]) -> Result<Strin
     }
 }
 
-/// The resolved graph: packages by id, their dependencies, the workspace members.
-struct Graph {
-    /// id → (name, version)
-    packages: BTreeMap<String, (String, String)>,
-    deps: BTreeMap<String, Vec<String>>,
-    members: Vec<String>,
-}
-
-fn metadata(root: &Path, cargo_args: &[String]) -> Result<Graph, String> {
-    let args = [
-        &["--format-version".to_string(), "1".to_string()],
-        cargo_args,
-    ]
-    .concat();
-    let text = cargo(root, "metadata", &args)?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let packages = v["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some((
-                p["id"].as_str()?.to_string(),
-                (
-                    p["name"].as_str()?.to_string(),
-                    p["version"].as_str()?.to_string(),
-                ),
-            ))
-        })
-        .collect();
-    let deps = v["resolve"]["nodes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|n| {
-            let id = n["id"].as_str()?.to_string();
-            let deps = n["dependencies"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|d| d.as_str().map(str::to_string))
-                .collect();
-            Some((id, deps))
-        })
-        .collect();
-    let members = v["workspace_members"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.as_str().map(str::to_string))
-        .collect();
-    Ok(Graph {
-        packages,
-        deps,
-        members,
-    })
-}
-
 /// The family crate's target version requirement (`0.27`, `0.27.1`, `0.28`).
 fn target_of(name: &str) -> Option<&'static str> {
     FAMILY
@@ -276,32 +219,6 @@ impl Graph {
         }
         out
     }
-
-    /// The shortest dependency path from a workspace member to `id` (ids, member first).
-    fn path_to(&self, id: &str) -> Vec<String> {
-        let mut from: BTreeMap<&str, &str> = BTreeMap::new();
-        let mut queue: VecDeque<&str> = self.members.iter().map(String::as_str).collect();
-        let mut seen: BTreeSet<&str> = queue.iter().copied().collect();
-        while let Some(at) = queue.pop_front() {
-            if at == id {
-                let mut path = vec![at.to_string()];
-                let mut cur = at;
-                while let Some(prev) = from.get(cur) {
-                    path.push(prev.to_string());
-                    cur = prev;
-                }
-                path.reverse();
-                return path;
-            }
-            for next in self.deps.get(at).into_iter().flatten() {
-                if seen.insert(next) {
-                    from.insert(next, at);
-                    queue.push_back(next);
-                }
-            }
-        }
-        Vec::new()
-    }
 }
 
 #[cfg(test)]
@@ -320,6 +237,7 @@ mod tests {
                 .collect(),
             deps,
             members: vec!["svc".to_string()],
+            manifests: BTreeMap::new(),
         }
     }
 

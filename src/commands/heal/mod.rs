@@ -17,6 +17,7 @@
 
 mod configurations;
 mod environment;
+mod graph;
 mod lockfile;
 mod units;
 mod unverified;
@@ -176,6 +177,13 @@ struct Loop<'a> {
     locked: bool,
     /// Per project root: the lockfile's state and its refreshed text.
     locks: BTreeMap<PathBuf, (&'static str, Option<String>)>,
+    /// Workspace members the run did not change that depend on a package it did: checked
+    /// too (under the default features), with the changed packages they depend on.
+    dependents: BTreeMap<PathBuf, (Unit, BTreeSet<PathBuf>)>,
+    /// Projects whose dependents are known.
+    graphed: BTreeSet<PathBuf>,
+    /// Dependents that fail before migration too: not checked again.
+    broken_dependents: BTreeSet<PathBuf>,
 }
 
 /// One compiler error of a round, with where and how it was found.
@@ -230,6 +238,9 @@ impl<'a> Loop<'a> {
             cargo_args: Vec::new(),
             locked: false,
             locks: BTreeMap::new(),
+            dependents: BTreeMap::new(),
+            graphed: BTreeSet::new(),
+            broken_dependents: BTreeSet::new(),
         }
     }
 
@@ -303,15 +314,25 @@ impl<'a> Loop<'a> {
                 format!("cannot refresh the lockfile for the migrated requirements: {e}")
             })?;
         }
+        if self.graphed.insert(copy.user_root.clone()) {
+            self.find_dependents(copy)?;
+        }
         let mut checks = Vec::new();
         for configuration in Configuration::of(true) {
+            let dependents = self
+                .dependents
+                .values()
+                .map(|(d, _)| d)
+                .filter(|_| *configuration == Configuration::Default)
+                .filter(|d| !self.broken_dependents.contains(&d.key));
             let names: BTreeSet<&str> = self
                 .transactions
                 .iter()
                 .flat_map(|t| &t.units)
-                .filter(|u| u.project_root == copy.user_root)
                 .filter(|u| Configuration::of(u.features).contains(configuration))
                 .filter(|u| !self.skipped.contains(&(u.key.clone(), *configuration)))
+                .chain(dependents)
+                .filter(|u| u.project_root == copy.user_root)
                 .filter_map(|u| u.name.as_deref())
                 .collect();
             if names.is_empty() {
@@ -330,6 +351,84 @@ impl<'a> Loop<'a> {
             });
         }
         Ok(checks)
+    }
+
+    /// The members of the copy's workspace that the run left alone but that depend on a
+    /// package it changed (their code may use an API the migration moved).
+    fn find_dependents(&mut self, copy: &ProjectCopy) -> Result<(), String> {
+        let args = self.args_for(&copy.user_root, &copy.root, &[] as &[String]);
+        let mut g = graph::metadata(&copy.root, &args)?;
+        for m in g.manifests.values_mut() {
+            *m = copy.user_path(m);
+        }
+        let changed: BTreeSet<PathBuf> = self
+            .transactions
+            .iter()
+            .flat_map(|t| &t.units)
+            .map(|u| u.key.clone())
+            .collect();
+        for (id, manifest, on) in g.dependents_of(&changed) {
+            let unit = Unit {
+                key: manifest.clone(),
+                name: g.packages.get(&id).map(|(n, _)| n.clone()),
+                project_root: copy.user_root.clone(),
+                features: false,
+            };
+            self.dependents.insert(manifest, (unit, on));
+        }
+        Ok(())
+    }
+
+    /// A dependent that does not compile: first the changed packages it depends on get the
+    /// transforms its errors point at (a note's span often lands in their code) backed out;
+    /// else, unless it failed before the migration too, their transactions are restored.
+    /// Whether it acted.
+    fn judge_dependent(
+        &mut self,
+        key: &Path,
+        errs: &[Failure<'_>],
+        now: &RunResult,
+        last: bool,
+    ) -> bool {
+        let Some((dependent, on)) = self.dependents.get(key).cloned() else {
+            return false;
+        };
+        let units: Vec<Unit> = self
+            .transactions
+            .iter()
+            .enumerate()
+            .filter(|(t, _)| !self.restored.contains_key(t))
+            .flat_map(|(_, tx)| tx.units.iter().filter(|u| on.contains(&u.key)).cloned())
+            .collect();
+        if units.is_empty() {
+            return false;
+        }
+        if !last {
+            let mut blamed = false;
+            for u in &units {
+                blamed |= self.back_out(u, errs, now);
+            }
+            if blamed {
+                return true;
+            }
+        }
+        if !last && self.failed_before(&dependent, Configuration::Default) {
+            self.broken_dependents.insert(dependent.key.clone());
+            return false;
+        }
+        let txs: Vec<usize> = (0..self.transactions.len())
+            .filter(|t| !self.restored.contains_key(t))
+            .filter(|t| {
+                self.transactions[*t]
+                    .units
+                    .iter()
+                    .any(|u| on.contains(&u.key))
+            })
+            .collect();
+        for t in txs {
+            self.restore(t, &dependent, errs.first(), now, last);
+        }
+        true
     }
 
     /// Whether `unit` fails under `configuration` as it was (its project copied untouched).
@@ -411,6 +510,18 @@ impl<'a> Loop<'a> {
                     None if !compiled.contains(&u.key) => blocked.push((t, u.clone())),
                     None => {}
                 }
+            }
+        }
+        // Dependents once the changed packages themselves compile.
+        if !acted {
+            let failing: Vec<PathBuf> = self
+                .dependents
+                .keys()
+                .filter(|k| errors.contains_key(*k) && !self.broken_dependents.contains(*k))
+                .cloned()
+                .collect();
+            for key in failing {
+                acted |= self.judge_dependent(&key, &errors[&key], now, last);
             }
         }
         // A package that did not compile because one it depends on failed: once nothing else
@@ -530,6 +641,15 @@ impl<'a> Loop<'a> {
             .name
             .clone()
             .unwrap_or_else(|| display_path(&blocker.key));
+        let in_transaction = self.transactions[t]
+            .units
+            .iter()
+            .any(|u| u.key == blocker.key);
+        let blocker_name = if in_transaction {
+            blocker_name
+        } else {
+            format!("{blocker_name} (which depends on it)")
+        };
         let why = match &first {
             Some(e) => format!(
                 "{blocker_name} does not compile with its migration: {}",

@@ -8,8 +8,12 @@
 //! disabled for it alone, and the pipeline runs again (the engine's per-package disabled set);
 //! a failing package whose errors point at no edit restores its whole transaction (`units`):
 //! its migration, and that of every package sharing a changed `[workspace.dependencies]`
-//! entry with it. A restored package is checked once more as it was: when it still fails, it
-//! "failed before migration". The loop stops when a round changes nothing, or after
+//! entry with it. Workspace members the run left alone but that depend on a changed package
+//! are checked too; when one breaks, the changed packages it depends on are backed out or
+//! restored. A restored package is checked once more as it was: when it still fails, it
+//! "failed before migration". Each package is checked under its feature configurations
+//! (`configurations`); the lockfile and the one-version rule are checked once the loop settles
+//! (`lockfile`, `graph`); the copy honours the project's cargo configuration (`environment`). The loop stops when a round changes nothing, or after
 //! [`MAX_ROUNDS`] rounds; then every package still failing is restored unchecked.
 //!
 //! Every backed-out edit and every restore becomes a finding with the compiler's message;
@@ -17,6 +21,7 @@
 
 mod configurations;
 mod environment;
+mod findings;
 mod graph;
 mod lockfile;
 mod units;
@@ -28,7 +33,6 @@ use std::time::Instant;
 
 use crate::commands::cargo_check::{cargo_check, CargoRun, RawError};
 use crate::commands::verify::{self, ProjectCopy};
-use crate::engine::diff;
 use crate::engine::finding::{Finding, RawFinding, Severity};
 use crate::engine::pipeline::{self, finding_order, FileResult, Registry, RunOptions, RunResult};
 use crate::engine::report::display_path;
@@ -41,6 +45,7 @@ use crate::engine::verify_report::{
 pub use lockfile::{check_lock_alone, write_locks, LockCheck};
 
 use configurations::Configuration;
+use findings::{backed_out_patch, restore_findings};
 use units::{key_of, transactions, Transaction, Unit};
 
 /// Rounds of checks before the loop gives up and restores what still fails. A round backs
@@ -868,46 +873,6 @@ fn locate_all(check: &Check<'_>, now: &RunResult) -> Vec<CompileError> {
                 error,
             }
             .located(now)
-        })
-        .collect()
-}
-
-/// A finding on the manifest of every package whose migration was taken back.
-fn restore_findings(verdicts: &[PackageVerdict]) -> Vec<Finding> {
-    verdicts
-        .iter()
-        .filter(|v| v.outcome != PackageOutcome::Ok)
-        .map(|v| {
-            let message = match (v.outcome, &v.first_error) {
-                (PackageOutcome::FailedBeforeMigration, Some(e)) => format!(
-                    "{} does not compile before the migration either, so it was left as it was: {} ({}:{})",
-                    v.name, e.message, e.path, e.line
-                ),
-                _ => format!(
-                    "migration of {} taken back ({}): {}",
-                    v.name,
-                    v.outcome.as_str(),
-                    v.restored_because.as_deref().unwrap_or("")
-                ),
-            };
-            Finding::about_path(Path::new(&v.manifest), VERIFY, Severity::Warning, message)
-                .with_suggestion("`--backed-out-patch FILE` writes the restored migration as a patch to finish by hand")
-        })
-        .collect()
-}
-
-/// The diff from the healed texts to the full migration.
-fn backed_out_patch(first: &RunResult, healed: &RunResult) -> String {
-    first
-        .files
-        .iter()
-        .map(|f| {
-            let now = healed
-                .files
-                .iter()
-                .find(|h| h.path == f.path)
-                .map_or(f.original.as_str(), |h| h.output.as_str());
-            diff::unified(&display_path(&f.path), now, &f.output)
         })
         .collect()
 }

@@ -24,31 +24,20 @@ pub(super) fn metadata(root: &Path, cargo_args: &[String]) -> Result<Graph, Stri
     .concat();
     let text = cargo(root, "metadata", &args)?;
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let packages = v["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some((
-                p["id"].as_str()?.to_string(),
-                (
-                    p["name"].as_str()?.to_string(),
-                    p["version"].as_str()?.to_string(),
-                ),
-            ))
-        })
-        .collect();
-    let manifests = v["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some((
-                p["id"].as_str()?.to_string(),
-                PathBuf::from(p["manifest_path"].as_str()?),
-            ))
-        })
-        .collect();
+    let mut packages = BTreeMap::new();
+    let mut manifests = BTreeMap::new();
+    for p in v["packages"].as_array().into_iter().flatten() {
+        let (Some(id), Some(name), Some(version), Some(manifest)) = (
+            p["id"].as_str(),
+            p["name"].as_str(),
+            p["version"].as_str(),
+            p["manifest_path"].as_str(),
+        ) else {
+            continue;
+        };
+        packages.insert(id.to_string(), (name.to_string(), version.to_string()));
+        manifests.insert(id.to_string(), PathBuf::from(manifest));
+    }
     let deps = v["resolve"]["nodes"]
         .as_array()
         .into_iter()

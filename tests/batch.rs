@@ -633,6 +633,43 @@ fn verify_on_a_dry_run_reports_compile_errors_with_their_transform() {
     );
 }
 
+/// OpenTelemetry crates a lockfile holds at more than one version or off the target line.
+fn second_versions(lock: &Path) -> Vec<String> {
+    const TARGET_LINES: &[(&str, &str)] = &[
+        ("tracing-opentelemetry", "0.28."),
+        ("opentelemetry", "0.27."),
+    ];
+    let text = std::fs::read_to_string(lock).unwrap_or_else(|e| panic!("{}: {e}", lock.display()));
+    let doc: toml::Table = text.parse().unwrap();
+    let mut versions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for p in doc["package"].as_array().unwrap() {
+        let name = p["name"].as_str().unwrap();
+        if name.starts_with("opentelemetry") || name == "tracing-opentelemetry" {
+            versions
+                .entry(name.to_string())
+                .or_default()
+                .push(p["version"].as_str().unwrap().to_string());
+        }
+    }
+    let mut out = Vec::new();
+    if !versions.contains_key("opentelemetry") {
+        out.push(format!("{}: no opentelemetry locked", lock.display()));
+    }
+    for (name, vs) in versions {
+        let line = TARGET_LINES
+            .iter()
+            .find(|(n, _)| name.starts_with(n))
+            .map_or("0.27.", |(_, l)| l);
+        if vs.len() != 1 || !vs[0].starts_with(line) {
+            out.push(format!(
+                "{}: {name} locked at {vs:?} (target {line}x)",
+                lock.display()
+            ));
+        }
+    }
+    out
+}
+
 /// Telemetry requirements of a manifest below the target set (design.md §7).
 fn below_target(path: &Path) -> Vec<String> {
     const TARGETS: &[(&str, u64, u64)] = &[
@@ -704,6 +741,7 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
             "migrate.toml",
             "--apply",
             "--verify",
+            "--update-lock",
             "--report",
             "report.json",
         ]));
@@ -767,6 +805,12 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
                 first.join("\n  ")
             ));
         }
+        // Healed by nothing: every package kept its whole migration.
+        for p in v["packages"].as_array().into_iter().flatten() {
+            if p["outcome"] != "ok" || p["backed_out"].as_array().is_some_and(|b| !b.is_empty()) {
+                failures.push(format!("{name}: the verification took back {p}"));
+            }
+        }
         if name == "observatory" || name == "sentinel" {
             // Already on 0.27: at most metrics bumps in manifests, and the service names the
             // naming convention (issue 8) renames.
@@ -787,6 +831,10 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
                 }
             }
         }
+    }
+    // One version of each OpenTelemetry crate per lockfile, the target's (`--update-lock`).
+    for name in repos {
+        failures.extend(second_versions(&dir.path().join(name).join("Cargo.lock")));
     }
     // "On the target set": every telemetry requirement left in the migrated manifests is at
     // least the target version, and the Jaeger exporter is gone.

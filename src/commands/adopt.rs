@@ -134,6 +134,7 @@ impl Files<'_> {
                 edit_ranges: Vec::new(),
                 project_root: project.root.clone(),
                 git_root: project.git_root.clone(),
+                package: project.package_for(path).map(|p| p.manifest_path.clone()),
             },
         };
         // Ranges are in the migrated text; map them to the original through the line diff so
@@ -158,6 +159,7 @@ impl Files<'_> {
                 edit_ranges: vec![TextRange::empty(0)],
                 project_root: project.root.clone(),
                 git_root: project.git_root.clone(),
+                package: project.package_for(path).map(|p| p.manifest_path.clone()),
             },
         });
     }

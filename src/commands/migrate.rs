@@ -9,11 +9,14 @@ use clap::Args;
 use crate::commands::ledger::LedgerArgs;
 use crate::commands::output::{print_diffs, print_findings, print_ledger, print_outcome};
 use crate::commands::verify;
-use crate::commands::{exit_code, ColorChoice, Format, Presentation, EXIT_ERROR};
+use crate::commands::{
+    exit_code, heal, ColorChoice, Format, Presentation, EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK,
+};
 use crate::engine::config::Config;
 use crate::engine::containment::Containment;
 use crate::engine::pipeline::{self, RunOptions, RunResult};
 use crate::engine::report::{display_path, ErrorReport, RunReport, Summary};
+use crate::engine::verify_report::{VerifyReport, VerifyStatus};
 use crate::engine::write::write_changes;
 use crate::transforms;
 
@@ -42,6 +45,20 @@ pub struct RunArgs {
     /// macros (and its dependencies'): verify untrusted repositories in a sandbox or container.
     #[arg(long)]
     pub verify: bool,
+    /// With `--verify`: write what the verification took back (transforms backed out of a
+    /// package, restored packages) as a patch to FILE, to finish by hand (`git apply FILE`).
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    pub backed_out_patch: Option<PathBuf>,
+    /// With `--verify`: cargo runs offline (uses only what it has downloaded).
+    #[arg(long, requires = "verify")]
+    pub offline: bool,
+    /// With `--verify`: cargo runs `--locked`; the lockfile changes only by the refresh for
+    /// the migrated requirements (`cargo update --workspace` on the copy).
+    #[arg(long, requires = "verify")]
+    pub locked: bool,
+    /// With `apply --verify`: also write the lockfile the verification refreshed.
+    #[arg(long, requires = "verify")]
+    pub update_lock: bool,
     /// Write changed files even through symbolic links that lead outside the project or PATH
     /// (refused by default); the dirty-tree check then covers the target's git work tree too.
     #[arg(long)]
@@ -70,6 +87,7 @@ impl RunArgs {
             config_file: self.config.clone(),
             config: None,
             include_orphans: self.include_orphans,
+            disabled: Default::default(),
         }
     }
 
@@ -96,19 +114,79 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     if args.format == Format::Text && !args.verify {
         return streamed_dry_run(args, &options, &containment, gate);
     }
-    let mut result = pipeline::run(transforms::all(), &options);
-    containment.enforce(&mut result);
+    let Verified {
+        result,
+        report: verified,
+        ..
+    } = healed_run(args, &options, &containment);
     let mut report = RunReport::from_result(&result);
-    let verified = verify_if(args.verify, &result, &options.paths, &mut report);
+    let exit = verified.as_ref().map(|v| verified_exit(v, gate));
+    report.verify = verified;
     let ledger = args.ledger.ledger && args.format == Format::Text;
     print_outcome(&args.presentation(), &result, &report, !ledger);
     if ledger {
         print_ledger(&args.ledger, &result, &report);
     }
-    exit_code(
-        !report.errors.is_empty(),
-        (gate && report.check_fails()) || !verified,
-    )
+    let code = exit_code(!report.errors.is_empty(), gate && report.check_fails());
+    code.max(exit.unwrap_or(EXIT_OK))
+}
+
+/// A run, healed when verified.
+struct Verified {
+    result: RunResult,
+    report: Option<VerifyReport>,
+    /// Lockfiles the verification refreshed (path, text).
+    locks: Vec<(PathBuf, String)>,
+}
+
+/// Runs the pipeline; with `--verify`, heals the result (backs out what does not compile) and
+/// writes `--backed-out-patch`.
+fn healed_run(args: &RunArgs, options: &RunOptions, containment: &Containment) -> Verified {
+    let mut result = pipeline::run(transforms::all(), options);
+    containment.enforce(&mut result);
+    if !args.verify {
+        return Verified {
+            result,
+            report: None,
+            locks: Vec::new(),
+        };
+    }
+    let settings = heal::Settings {
+        offline: args.offline,
+        locked: args.locked,
+    };
+    let healed = heal::heal(
+        transforms::all(),
+        options,
+        &settings,
+        result,
+        &|r: &mut RunResult| containment.enforce(r),
+    );
+    let mut result = healed.result;
+    if let Some(file) = &args.backed_out_patch {
+        if let Err(e) = std::fs::write(file, &healed.patch) {
+            result.errors.push((
+                file.clone(),
+                format!("cannot write the backed-out patch: {e}"),
+            ));
+        }
+    }
+    Verified {
+        result,
+        report: Some(healed.report),
+        locks: healed.locks,
+    }
+}
+
+/// The exit code a verification asks for: 2 when it could not run; 1 when a package's
+/// migration was restored, or (`check`) anything was taken back; else 0.
+fn verified_exit(v: &VerifyReport, gate: bool) -> u8 {
+    match v.status {
+        VerifyStatus::Error => EXIT_ERROR,
+        VerifyStatus::Fails => EXIT_CHECK_FAILED,
+        VerifyStatus::Compiles if gate && v.healed() => EXIT_CHECK_FAILED,
+        VerifyStatus::Compiles => EXIT_OK,
+    }
 }
 
 /// `diff`/`check` in text form: each project's diffs and findings are printed as soon as it is
@@ -168,14 +246,31 @@ pub fn verify_if(
 }
 
 /// `otel-migrate apply`: run, then write (after the dirty-tree check).
+/// With `--verify`, nothing is written until the back-out loop ends, and nothing at all when
+/// the verification could not run.
 pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
     let options = args.options();
-    let mut result = pipeline::run(transforms::all(), &options);
+    let containment = args.containment();
+    let Verified {
+        mut result,
+        report: verified,
+        locks,
+    } = healed_run(args, &options, &containment);
     let presentation = args.presentation();
+    if let Some(v) = verified
+        .as_ref()
+        .filter(|v| v.status == VerifyStatus::Error)
+    {
+        let mut report = RunReport::from_result(&result);
+        report.verify = Some(v.clone());
+        print_outcome(&presentation, &result, &report, false);
+        eprintln!("error: the verification could not run; nothing was written");
+        return EXIT_ERROR;
+    }
     let write = WriteOptions {
         allow_dirty,
-        verify: args.verify,
-        containment: args.containment(),
+        verify: false,
+        containment,
     };
     // The ledger of what is written: the changes containment keeps.
     let ledger = (args.ledger.ledger && args.format == Format::Text).then(|| {
@@ -186,7 +281,17 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
         };
         (head, RunReport::from_result(&result))
     });
-    let code = apply(&presentation, result, &write, &options.paths);
+    let exit = verified.as_ref().map(|v| verified_exit(v, false));
+    let locks = if args.update_lock { locks } else { Vec::new() };
+    let code = apply_verified(
+        &presentation,
+        result,
+        &write,
+        &options.paths,
+        verified,
+        &locks,
+    )
+    .max(exit.unwrap_or(EXIT_OK));
     if let Some((head, report)) = ledger {
         print_ledger(&args.ledger, &head, &report);
     }
@@ -203,12 +308,25 @@ pub struct WriteOptions {
 /// Writes a run's changes and prints the outcome (also `adopt`'s way to write).
 pub fn apply(
     args: &Presentation,
-    mut result: RunResult,
+    result: RunResult,
     write: &WriteOptions,
     paths: &[PathBuf],
 ) -> u8 {
+    apply_verified(args, result, write, paths, None, &[])
+}
+
+/// [`apply`] of a run the back-out loop already verified (its report is shown).
+fn apply_verified(
+    args: &Presentation,
+    mut result: RunResult,
+    write: &WriteOptions,
+    paths: &[PathBuf],
+    verified: Option<VerifyReport>,
+    locks: &[(PathBuf, String)],
+) -> u8 {
     write.containment.enforce(&mut result);
     let mut report = RunReport::from_result(&result);
+    report.verify = verified;
     let outcome = write_changes(&result, write.allow_dirty, &write.containment);
     if outcome.outside_git > 0 {
         eprintln!(
@@ -237,6 +355,12 @@ pub fn apply(
         report.errors.push(ErrorReport {
             path: display_path(path),
             message: message.clone(),
+        });
+    }
+    for (path, message) in heal::write_locks(locks, report.verify.as_mut()) {
+        report.errors.push(ErrorReport {
+            path: display_path(&path),
+            message,
         });
     }
     report.summary.errors = report.errors.len();

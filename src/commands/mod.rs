@@ -1,15 +1,18 @@
 //! The commands: the command line (`cli`: arguments and dispatch) and one module per command.
 //! `diff`, `apply` and `check` share one path (`migrate`); `batch`, `merge`, `adopt` and
 //! `verify` have their own; `formats` renders the machine-readable report formats; `ledger` prints the ledger's tables; `output` prints a run. What they all share (output format, color, exit codes)
-//! is defined here. Commands use the engine, the registry of transforms and the knowledge;
+//! is defined here. `--verify` on diff/check/apply/batch is `heal` (the back-out loop), which
+//! checks through `verify`'s copy and `cargo_check`. Commands use the engine, the registry of transforms and the knowledge;
 //! nothing below uses a command.
 
 use clap::ValueEnum;
 
 pub mod adopt;
 pub mod batch;
+pub mod cargo_check;
 pub mod cli;
 pub mod formats;
+pub mod heal;
 pub mod ledger;
 pub mod merge;
 pub mod migrate;

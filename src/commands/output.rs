@@ -77,8 +77,12 @@ pub fn print_findings(result: &RunResult, color: bool) {
     }
 }
 
-/// Per project: `compiles`, or the first compiler errors with the transforms behind them.
+/// Per project: `compiles`, or the first compiler errors with the transforms behind them;
+/// after the back-out loop, per package: what compiled, what was backed out or restored, why.
 pub fn verify_text(v: &VerifyReport) -> String {
+    if !v.packages.is_empty() {
+        return healed_text(v);
+    }
     let mut out = String::new();
     for p in &v.projects {
         let features = if p.all_features {
@@ -112,6 +116,71 @@ pub fn verify_text(v: &VerifyReport) -> String {
             ));
         }
     }
+    out
+}
+
+fn healed_text(v: &VerifyReport) -> String {
+    let mut out = String::new();
+    for p in &v.packages {
+        let compiled = if p.compiled.is_empty() {
+            String::new()
+        } else {
+            format!(" (compiled: {})", p.compiled.join(", "))
+        };
+        out.push_str(&format!(
+            "verify: {} ({}): {}{compiled}\n",
+            p.name,
+            p.manifest,
+            p.outcome.as_str()
+        ));
+        for b in &p.backed_out {
+            out.push_str(&format!(
+                "  backed out {} ({} site(s)): {}:{}:{}: error: {}\n",
+                b.transform,
+                b.sites.len(),
+                b.error.path,
+                b.error.line,
+                b.error.column,
+                b.error.message
+            ));
+        }
+        if !p.skipped.is_empty() {
+            out.push_str(&format!(
+                "  not checked (fails before the migration too): {}\n",
+                p.skipped.join(", ")
+            ));
+        }
+        for u in &p.unverified {
+            out.push_str(&format!(
+                "  unverified (no checked configuration compiles it): {}:{} under {}\n",
+                u.path, u.line, u.cfg
+            ));
+        }
+        if let Some(why) = &p.restored_because {
+            out.push_str(&format!("  restored: {why}\n"));
+        }
+        if let Some(e) = p
+            .first_error
+            .as_ref()
+            .filter(|_| p.restored_because.is_none())
+        {
+            out.push_str(&format!(
+                "  {}:{}:{}: error: {}\n",
+                e.path, e.line, e.column, e.message
+            ));
+        }
+    }
+    for p in &v.projects {
+        if let Some(lock) = &p.lockfile {
+            out.push_str(&format!("verify: {}: lockfile {lock}\n", p.path));
+        }
+    }
+    let seconds: f64 = v.projects.iter().map(|p| p.seconds).fold(0.0, f64::max);
+    out.push_str(&format!(
+        "verify: {} ({} round(s), {seconds:.1}s)\n",
+        v.short(),
+        v.rounds
+    ));
     out
 }
 

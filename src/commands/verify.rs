@@ -14,9 +14,9 @@
 //! attributed to the transforms whose edits produced those lines when that can be told.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
+use crate::commands::cargo_check::{cargo_check, RawError};
 use crate::engine::edit::TextRange;
 use crate::engine::fs;
 use crate::engine::pipeline::{FileResult, RunResult};
@@ -74,7 +74,12 @@ pub fn verify(roots: &[PathBuf], files: &[FileResult]) -> VerifyReport {
     let status = projects
         .iter()
         .fold(VerifyStatus::Compiles, |s, p| s.worst(p.status));
-    VerifyReport { status, projects }
+    VerifyReport {
+        status,
+        projects,
+        packages: Vec::new(),
+        rounds: 0,
+    }
 }
 
 fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectCheck {
@@ -86,6 +91,7 @@ fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectChe
         seconds: 0.0,
         errors: Vec::new(),
         message: None,
+        lockfile: None,
     };
     let copy = match prepare_copy(root, files) {
         Ok(c) => c,
@@ -103,12 +109,17 @@ fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectChe
         if all_features && !check.all_features {
             continue;
         }
-        match cargo_check(&copy_root, target, all_features) {
-            Ok(CargoOutcome::Compiles) => {}
-            Ok(CargoOutcome::Errors(errors)) => {
+        let mut args = vec!["--all-targets".to_string()];
+        if all_features {
+            args.push("--all-features".to_string());
+        }
+        match cargo_check(&copy_root, target, &args) {
+            Ok(run) if run.errors.is_empty() => {}
+            Ok(run) => {
                 check.status = check.status.worst(VerifyStatus::Fails);
-                for e in errors {
-                    let e = locate(e, &copy_root, root, files, all_features);
+                for e in run.errors {
+                    let features = if all_features { "all" } else { "default" };
+                    let e = locate(e, &copy_root, root, files, features);
                     if check.errors.len() < 2 * FIRST_ERRORS && !check.errors.contains(&e) {
                         check.errors.push(e);
                     }
@@ -126,28 +137,57 @@ fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectChe
 }
 
 /// Copies the project (without `target/` and `.git`) and writes the migrated texts over it.
-fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, String> {
-    let dir = tempfile::Builder::new()
-        .prefix("otel-migrate-verify.")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let copy_root = dir
-        .path()
-        .join(root.file_name().unwrap_or("project".as_ref()));
-    copy_tree(root, &copy_root).map_err(|e| format!("cannot copy {}: {e}", root.display()))?;
-    let copy_real = copy_root
-        .canonicalize()
-        .map_err(|e| format!("cannot resolve {}: {e}", copy_root.display()))?;
+pub fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, String> {
+    let copy = ProjectCopy::new(root)?;
     for f in files.iter().filter(|f| f.changed()) {
-        let Ok(rel) = f.path.strip_prefix(root) else {
-            continue;
+        copy.write(&f.path, &f.output)?;
+    }
+    Ok(copy.dir)
+}
+
+/// A temporary copy of a project that texts can be laid over, again and again.
+pub struct ProjectCopy {
+    pub dir: tempfile::TempDir,
+    /// The user's project root.
+    pub user_root: PathBuf,
+    /// The project root in the copy.
+    pub root: PathBuf,
+    real: PathBuf,
+}
+
+impl ProjectCopy {
+    pub fn new(user_root: &Path) -> Result<ProjectCopy, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("otel-migrate-verify.")
+            .tempdir()
+            .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let root = dir
+            .path()
+            .join(user_root.file_name().unwrap_or("project".as_ref()));
+        copy_tree(user_root, &root)
+            .map_err(|e| format!("cannot copy {}: {e}", user_root.display()))?;
+        let real = root
+            .canonicalize()
+            .map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
+        Ok(ProjectCopy {
+            dir,
+            user_root: user_root.to_path_buf(),
+            root,
+            real,
+        })
+    }
+
+    /// Writes `text` as the copy of the user's file `path` (outside the project: ignored).
+    pub fn write(&self, path: &Path, text: &str) -> Result<(), String> {
+        let Ok(rel) = path.strip_prefix(&self.user_root) else {
+            return Ok(());
         };
-        let to = copy_root.join(rel);
+        let to = self.root.join(rel);
         // A link in the copy is replaced by the migrated file, never written through.
         if std::fs::symlink_metadata(&to).is_ok_and(|m| m.file_type().is_symlink()) {
             std::fs::remove_file(&to).map_err(|e| e.to_string())?;
         }
-        if let Some(target) = fs::leaves(&to, &copy_real) {
+        if let Some(target) = fs::leaves(&to, &self.real) {
             return Err(format!(
                 "{} leads outside the copy to {}: not written",
                 rel.display(),
@@ -157,10 +197,26 @@ fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, 
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
-        std::fs::write(&to, &f.output)
-            .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+        std::fs::write(&to, text).map_err(|e| format!("cannot write {}: {e}", to.display()))
     }
-    Ok(dir)
+
+    /// The user's path of a path cargo printed in the copy (relative to the copy's root, or
+    /// absolute).
+    pub fn user_path(&self, printed: &Path) -> PathBuf {
+        user_path(printed, &self.root, &self.user_root)
+    }
+}
+
+fn user_path(printed: &Path, copy_root: &Path, root: &Path) -> PathBuf {
+    let in_copy = if printed.is_absolute() {
+        printed.to_path_buf()
+    } else {
+        copy_root.join(printed)
+    };
+    in_copy
+        .strip_prefix(copy_root)
+        .map(|rel| root.join(rel))
+        .unwrap_or(in_copy)
 }
 
 /// Copies `from` into `to`, symbolic links as links (never followed: a link out of the tree
@@ -221,100 +277,15 @@ fn declares_features(root: &Path) -> bool {
         })
 }
 
-enum CargoOutcome {
-    Compiles,
-    Errors(Vec<RawError>),
-}
-
-struct RawError {
-    /// As rustc printed it: relative to the workspace root, or absolute.
-    file: PathBuf,
-    line: usize,
-    column: usize,
-    message: String,
-    rendered: String,
-}
-
-fn cargo_check(root: &Path, target: &Path, all_features: bool) -> Result<CargoOutcome, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .args(["check", "--all-targets", "--message-format=json"]);
-    if all_features {
-        cmd.arg("--all-features");
-    }
-    let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if out.status.success() {
-        return Ok(CargoOutcome::Compiles);
-    }
-    let errors: Vec<RawError> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["reason"] == "compiler-message" && v["message"]["level"] == "error")
-        .filter_map(|v| raw_error(&v["message"]))
-        .collect();
-    if errors.is_empty() {
-        // Resolution, download or build-script failures: cargo's own words.
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let first: Vec<&str> = stderr
-            .lines()
-            .filter(|l| {
-                !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Checking")
-            })
-            .take(12)
-            .collect();
-        return Err(format!("cargo check failed: {}", first.join("\n")));
-    }
-    Ok(CargoOutcome::Errors(errors))
-}
-
-fn raw_error(message: &serde_json::Value) -> Option<RawError> {
-    let spans = message["spans"].as_array()?;
-    let span = spans
-        .iter()
-        .find(|s| s["is_primary"] == true)
-        .or_else(|| spans.first());
-    let text = message["message"].as_str()?.to_string();
-    let rendered = message["rendered"].as_str().unwrap_or(&text).to_string();
-    Some(match span {
-        Some(s) => RawError {
-            file: PathBuf::from(s["file_name"].as_str().unwrap_or("")),
-            line: s["line_start"].as_u64().unwrap_or(0) as usize,
-            column: s["column_start"].as_u64().unwrap_or(0) as usize,
-            message: text,
-            rendered,
-        },
-        // `aborting due to …` and friends carry no span and say nothing new.
-        None if text.starts_with("aborting due to") => return None,
-        None => RawError {
-            file: PathBuf::new(),
-            line: 0,
-            column: 0,
-            message: text,
-            rendered,
-        },
-    })
-}
-
 /// Puts an error in the user's file and names the transforms behind its line.
-fn locate(
+pub fn locate(
     e: RawError,
     copy_root: &Path,
     root: &Path,
     files: &[FileResult],
-    all_features: bool,
+    features: &str,
 ) -> CompileError {
-    let in_copy = if e.file.is_absolute() {
-        e.file.clone()
-    } else {
-        copy_root.join(&e.file)
-    };
-    let original = in_copy
-        .strip_prefix(copy_root)
-        .map(|rel| root.join(rel))
-        .unwrap_or(in_copy);
+    let original = user_path(&e.file, copy_root, root);
     let transforms = files
         .iter()
         .find(|f| f.path == original)
@@ -330,7 +301,7 @@ fn locate(
         column: e.column,
         message: e.message,
         transforms,
-        features: if all_features { "all" } else { "default" }.to_string(),
+        features: features.to_string(),
         rendered: e.rendered,
     }
 }
@@ -370,11 +341,21 @@ pub fn transforms_at_line(file: &FileResult, line: usize) -> Vec<String> {
     }
     let starts = line_starts(&file.original);
     let byte_of = |l: usize| starts.get(l).copied().unwrap_or(file.original.len());
-    let old = op.old_range();
+    // A replacement of as many lines as it removed maps line to line: an error on one of
+    // two neighbouring edited lines blames only its own.
+    let old = match (op.old_range(), op.new_range()) {
+        (old, new) if old.len() == new.len() => {
+            let at = old.start + (line - 1 - new.start);
+            at..at + 1
+        }
+        (old, _) => old,
+    };
     let (start, end) = (byte_of(old.start), byte_of(old.end));
     let mut out: Vec<String> = Vec::new();
     for (t, r) in ranges_by_transform(file) {
-        let touches = r.start <= end && r.end >= start;
+        // An edit starting where the next line starts belongs to that line (but the end of the
+        // file belongs to the last one).
+        let touches = (r.start < end || end == file.original.len()) && r.end >= start;
         if touches && !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
@@ -404,11 +385,20 @@ mod tests {
             edit_ranges: vec![TextRange::new(2, 3), TextRange::new(6, 7)],
             project_root: PathBuf::from("."),
             git_root: None,
+            package: None,
         };
         assert_eq!(transforms_at_line(&file, 1), Vec::<String>::new());
         assert_eq!(transforms_at_line(&file, 2), vec!["first"]);
         assert_eq!(transforms_at_line(&file, 4), vec!["second"]);
         assert_eq!(transforms_at_line(&file, 5), vec!["second"]);
+        let neighbours = FileResult {
+            output: "a\nB\nC\nd\n".to_string(),
+            edits: vec![("first".into(), 1), ("second".into(), 1)],
+            edit_ranges: vec![TextRange::new(2, 3), TextRange::new(4, 5)],
+            ..file
+        };
+        assert_eq!(transforms_at_line(&neighbours, 2), vec!["first"]);
+        assert_eq!(transforms_at_line(&neighbours, 3), vec!["second"]);
     }
 
     #[cfg(unix)]
@@ -432,6 +422,7 @@ mod tests {
             edit_ranges: Vec::new(),
             project_root: root.clone(),
             git_root: None,
+            package: None,
         };
         let copy = prepare_copy(&root, &[file]).unwrap();
         let copied = copy.path().join("svc");
@@ -462,6 +453,7 @@ mod tests {
                     edit_ranges: Vec::new(),
                     project_root: PathBuf::from(r),
                     git_root: None,
+                    package: None,
                 })
                 .collect(),
             ..RunResult::default()

@@ -4,8 +4,7 @@
 //! changes, the pipeline locates it in the original text and the report carries it.
 
 use std::collections::BTreeMap;
-use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -120,7 +119,7 @@ pub enum Status {
     /// Recognized and left as written, with a finding saying why: the after side is empty.
     Reported,
     /// Rewritten, then taken back because the result did not compile: the after side is the
-    /// before side. Produced by the verify loop through [`back_out`].
+    /// before side. Produced by the verify loop through [`mark_backed_out`].
     BackedOut,
 }
 
@@ -135,7 +134,7 @@ impl Status {
 }
 
 /// The telemetry a site sets up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Signal {
     Traces,
@@ -234,17 +233,27 @@ impl LedgerEntry {
     }
 }
 
-/// The hook of a loop that takes rewrites back (verify's back-out): every rewritten entry of
-/// `path` whose line is in `lines` becomes [`Status::BackedOut`]; how many did.
-pub fn back_out(ledger: &mut [LedgerEntry], path: &Path, lines: RangeInclusive<usize>) -> usize {
-    let mut count = 0;
-    for entry in ledger.iter_mut() {
-        if entry.status == Status::Rewritten && entry.path == path && lines.contains(&entry.line) {
-            *entry = entry.clone().backed_out();
-            count += 1;
-        }
+/// The ledger after a loop that takes rewrites back (verify's back-out): a site the first run
+/// rewrote and the healed run no longer rewrites (its transform backed out, its package
+/// restored) is [`Status::BackedOut`], in place of whatever the healed run says of it.
+pub fn mark_backed_out(first: &[LedgerEntry], healed: &mut Vec<LedgerEntry>) {
+    let key = |e: &LedgerEntry| (e.path.clone(), e.line, e.signal);
+    let kept: std::collections::BTreeSet<_> = healed
+        .iter()
+        .filter(|e| e.status == Status::Rewritten)
+        .map(key)
+        .collect();
+    let taken_back: Vec<LedgerEntry> = first
+        .iter()
+        .filter(|e| e.status == Status::Rewritten && !kept.contains(&key(e)))
+        .map(|e| e.clone().backed_out())
+        .collect();
+    if taken_back.is_empty() {
+        return;
     }
-    count
+    healed.retain(|e| !taken_back.iter().any(|t| key(t) == key(e)));
+    healed.extend(taken_back);
+    healed.sort_by(|a, b| key(a).cmp(&key(b)));
 }
 
 /// The keys whose value differs between the sides. The endpoint counts as changed whenever the
@@ -424,7 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn backing_out_takes_back_the_rewritten_entries_of_the_lines_only() {
+    fn sites_the_healed_run_no_longer_rewrites_are_backed_out() {
         let entry =
             |line: usize, raw: RawLedgerEntry| LedgerEntry::located("a.rs".into(), line, raw);
         let before = settings(&[(Key::ServiceName, Value::resolved("a"))]);
@@ -437,20 +446,35 @@ mod tests {
                 after.clone(),
             )
         };
-        let mut ledger = vec![
+        let reported =
+            || RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Traces, before.clone());
+        let first = vec![
             entry(3, rewritten()),
             entry(9, rewritten()),
-            entry(
-                4,
-                RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Traces, before.clone()),
-            ),
+            entry(4, reported()),
         ];
-        assert_eq!(back_out(&mut ledger, Path::new("b.rs"), 1..=100), 0);
-        assert_eq!(back_out(&mut ledger, Path::new("a.rs"), 1..=5), 1);
-        assert_eq!(ledger[0].status, Status::BackedOut);
-        assert_eq!(ledger[0].after, before);
-        assert_eq!(ledger[1].status, Status::Rewritten);
-        assert_eq!(ledger[2].status, Status::Reported);
+        // Line 3's transform was backed out (the healed run reports the site), 9 kept.
+        let mut healed = vec![
+            entry(3, reported()),
+            entry(4, reported()),
+            entry(9, rewritten()),
+        ];
+        mark_backed_out(&first, &mut healed);
+        let statuses: Vec<(usize, Status)> = healed.iter().map(|e| (e.line, e.status)).collect();
+        assert_eq!(
+            statuses,
+            [
+                (3, Status::BackedOut),
+                (4, Status::Reported),
+                (9, Status::Rewritten)
+            ]
+        );
+        assert_eq!(healed[0].after, before);
+        assert!(healed[0].changed.is_empty());
+        // Nothing taken back: nothing changes.
+        let mut same = first.clone();
+        mark_backed_out(&first, &mut same);
+        assert_eq!(same, first);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{
-    exit_code, load, report, run_all, service_names_table, summary_table, verify_all, BatchOptions,
-    BatchReport, RepoRun,
+    exit_code, load, refresh_adopted_locks, report, run_all, service_names_table, summary_table,
+    verify_all, BatchOptions, BatchReport, RepoRun,
 };
 use clap::Args;
 
@@ -34,6 +34,10 @@ pub struct BatchArgs {
     /// repositories in a sandbox or container.
     #[arg(long)]
     pub verify: bool,
+    /// With --apply --verify: also write each lockfile the verification refreshed (one
+    /// version of each OpenTelemetry crate, the target's, checked with `cargo metadata`).
+    #[arg(long, requires = "verify")]
+    pub update_lock: bool,
     /// With --apply: write even through symbolic links that lead outside a repository.
     #[arg(long)]
     pub write_through_symlinks: bool,
@@ -80,6 +84,7 @@ pub fn command(args: &BatchArgs) -> u8 {
         apply: args.apply,
         allow_dirty: args.allow_dirty,
         verify: args.verify,
+        update_lock: args.update_lock,
         only: args.only.clone(),
         skip: args.skip.clone(),
         include_orphans: args.include_orphans,
@@ -111,6 +116,9 @@ pub fn command(args: &BatchArgs) -> u8 {
             progress.set_message(format!("verifying {name} (cargo check)"));
             progress.inc(1);
         });
+        if args.apply && args.update_lock {
+            refresh_adopted_locks(&mut runs);
+        }
     }
     progress.finish_and_clear();
 

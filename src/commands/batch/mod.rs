@@ -14,7 +14,9 @@
 //! Repositories run in parallel; an error in one (a missing path, a bad config, a file that
 //! does not parse, even a panic) is reported for it and never stops the others. With `--apply`
 //! each repository gets its own dirty-tree check: a dirty one is skipped and reported.
-//! `--verify` then compile-checks every repository (`verify`).
+//! `--verify` heals each repository before anything is written (`heal`: what does not compile
+//! is backed out or restored; `--update-lock` also writes the refreshed lockfile); an adopted
+//! repository is compile-checked afterwards (`verify`).
 
 mod command;
 pub mod html;
@@ -30,7 +32,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::adopt;
 use crate::commands::formats::Project;
-use crate::commands::verify::{self, VerifyReport};
+use crate::commands::heal;
+use crate::commands::verify::{self, VerifyReport, VerifyStatus};
 use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::containment::Containment;
 use crate::engine::coverage::Coverage;
@@ -179,6 +182,8 @@ pub struct BatchOptions {
     pub apply: bool,
     pub allow_dirty: bool,
     pub verify: bool,
+    /// With `--apply --verify`: also write the lockfiles the verification refreshed.
+    pub update_lock: bool,
     pub only: Vec<String>,
     pub skip: Vec<String>,
     pub include_orphans: bool,
@@ -271,28 +276,69 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
         Err(e) => return RepoRun::failed(spec, e),
     };
     let paths = vec![spec.path.clone()];
-    let mut result = pipeline::run(
-        transforms::all(),
-        &RunOptions {
-            paths: paths.clone(),
-            only: opts.only.clone(),
-            skip: opts.skip.clone(),
-            config_file: None,
-            config: Some(config.clone()),
-            include_orphans: opts.include_orphans,
-        },
-    );
+    let options = RunOptions {
+        paths: paths.clone(),
+        only: opts.only.clone(),
+        skip: opts.skip.clone(),
+        config_file: None,
+        config: Some(config.clone()),
+        include_orphans: opts.include_orphans,
+        disabled: Default::default(),
+    };
+    let mut result = pipeline::run(transforms::all(), &options);
     if config.adopt {
         let plan = adopt::plan(&paths, Some(&config), &result);
         adopt::overlay(&mut result, plan);
     }
-    result.findings.extend(ignored);
+    result.findings.extend(ignored.clone());
     let containment = Containment::new(
         &paths,
         opts.write_through_symlinks || config.write_through_symlinks,
     );
     containment.enforce(&mut result);
+    // Healed before anything is written (an adopted repository is checked afterwards, as it
+    // was: adoption's edits are no transform the loop could back out).
+    let mut healed = None;
+    let mut locks = Vec::new();
+    if opts.verify && !config.adopt && result.errors.is_empty() {
+        let settings = heal::Settings::default();
+        let h = heal::heal(
+            transforms::all(),
+            &options,
+            &settings,
+            result,
+            &|r: &mut RunResult| {
+                r.findings.extend(ignored.clone());
+                containment.enforce(r)
+            },
+        );
+        result = h.result;
+        healed = Some(h.report);
+        locks = h.locks;
+    }
     let mut run = repo_run(spec, config.adopt, result);
+    run.verify = healed;
+    if let Some(v) = run
+        .verify
+        .as_ref()
+        .filter(|v| v.status == VerifyStatus::Error)
+    {
+        let why = v
+            .projects
+            .iter()
+            .filter_map(|p| p.message.as_deref())
+            .collect::<Vec<_>>();
+        run.report.errors.push(ErrorReport {
+            path: display_path(&spec.path),
+            message: format!(
+                "the verification could not run; nothing was written: {}",
+                why.join("; ")
+            ),
+        });
+        run.report.summary.errors = run.report.errors.len();
+        run.status = RepoStatus::Error;
+        return run;
+    }
     if opts.apply && run.status == RepoStatus::Ok {
         let outcome = write_changes(&run.result, opts.allow_dirty, &containment);
         run.written = outcome.written;
@@ -307,6 +353,14 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
                 path: display_path(&p),
                 message: e,
             });
+        }
+        if opts.update_lock && outcome.refused.is_empty() {
+            for (p, e) in heal::write_locks(&locks, run.verify.as_mut()) {
+                run.report.errors.push(ErrorReport {
+                    path: display_path(&p),
+                    message: e,
+                });
+            }
         }
         run.report.summary.errors = run.report.errors.len();
         if !outcome.refused.is_empty() {
@@ -323,12 +377,58 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
 /// after `--apply`: what was written). Skipped-dirty and failed repositories are not checked.
 pub fn verify_all(runs: &mut [RepoRun], started: &(dyn Fn(&str) + Sync)) {
     for run in runs.iter_mut() {
-        if run.status != RepoStatus::Ok {
+        if run.status != RepoStatus::Ok || run.verify.is_some() {
             continue;
         }
         started(&run.name);
         let roots = verify::project_roots(&run.result, std::slice::from_ref(&run.path));
         run.verify = Some(verify::verify(&roots, &run.result.files));
+    }
+}
+
+/// `--apply --verify --update-lock` for adopted repositories (checked, not healed): the
+/// lockfile step on what was written, its findings, the refreshed lock written.
+pub fn refresh_adopted_locks(runs: &mut [RepoRun]) {
+    for run in runs
+        .iter_mut()
+        .filter(|r| r.adopt && r.status == RepoStatus::Ok)
+    {
+        let check = match heal::check_lock_alone(&run.path, &heal::Settings::default()) {
+            Ok(c) => c,
+            Err(e) => {
+                run.report.errors.push(ErrorReport {
+                    path: display_path(&run.path),
+                    message: format!("the lockfile could not be refreshed: {e}"),
+                });
+                run.report.summary.errors = run.report.errors.len();
+                continue;
+            }
+        };
+        for f in check.findings {
+            run.report.summary.findings += 1;
+            run.report.summary.by_severity.warning += 1;
+            run.report.findings.push(f);
+        }
+        let mut state = check.state.to_string();
+        if let Some(text) = check.refreshed {
+            let lock = run.path.join("Cargo.lock");
+            let errors = heal::write_locks(&[(lock, text)], None);
+            state = if errors.is_empty() {
+                "refreshed, written".to_string()
+            } else {
+                state
+            };
+            for (p, message) in errors {
+                run.report.errors.push(ErrorReport {
+                    path: display_path(&p),
+                    message,
+                });
+            }
+            run.report.summary.errors = run.report.errors.len();
+        }
+        for p in run.verify.iter_mut().flat_map(|v| v.projects.iter_mut()) {
+            p.lockfile = Some(state.clone());
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use super::FileResult;
 
 pub(super) enum FileRun {
     Done {
+        /// Boxed: the other variants are small.
         file: Box<FileResult>,
         findings: Vec<Finding>,
         suppressed: usize,
@@ -317,6 +318,7 @@ impl Rewrite {
                 edit_ranges,
                 project_root: input.project.root.clone(),
                 git_root: input.project.git_root.clone(),
+                package: input.package.map(|p| p.manifest_path.clone()),
             }),
             findings,
             suppressed,

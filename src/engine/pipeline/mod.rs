@@ -14,6 +14,7 @@ mod read;
 mod suppress;
 mod undeclared;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -38,6 +39,10 @@ pub struct RunOptions {
     /// wins over `config_file`.
     pub config: Option<Config>,
     pub include_orphans: bool,
+    /// Transforms turned off for one package only (a verifier backing out what broke its
+    /// build), keyed by the package's manifest path; a manifest outside every package (a
+    /// virtual workspace root) is keyed by its own path.
+    pub disabled: BTreeMap<PathBuf, BTreeSet<String>>,
 }
 
 /// One file a transform looked at.
@@ -52,6 +57,9 @@ pub struct FileResult {
     pub edit_ranges: Vec<TextRange>,
     pub project_root: PathBuf,
     pub git_root: Option<PathBuf>,
+    /// The manifest of the file's package (None outside every package): the unit a verifier
+    /// keeps or restores.
+    pub package: Option<PathBuf>,
 }
 
 impl FileResult {
@@ -145,7 +153,7 @@ pub fn run(registry: &Registry, opts: &RunOptions) -> RunResult {
     result
 }
 
-fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::engine::config::Config;
-use crate::engine::context::{names_telemetry_crate, Project};
+use crate::engine::context::{names_telemetry_crate, PackageInfo, Project};
 use crate::engine::discover::ProjectFiles;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::source::SourceFile;
@@ -78,11 +78,14 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         );
     let runs: Vec<(FileKind, FileRun)> = inputs
         .map(|((path, text, package), kind)| {
+            let package_info = package.map(|i| &project.packages[i]);
+            let transforms =
+                without_disabled(&plans.of(package).transforms, package_info, &path, opts);
             let input = FileInput {
                 project: &project,
-                package: package.map(|i| &project.packages[i]),
+                package: package_info,
                 config: &config,
-                transforms: &plans.of(package).transforms,
+                transforms: &transforms,
                 path: &path,
                 kind,
             };
@@ -98,6 +101,25 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         result.findings.push(note);
     }
     result
+}
+
+/// The plan's transforms less those the run disabled for this file's package (or, outside
+/// every package, for this file).
+fn without_disabled(
+    transforms: &[&'static dyn Transform],
+    package: Option<&PackageInfo>,
+    path: &Path,
+    opts: &RunOptions,
+) -> Vec<&'static dyn Transform> {
+    let key = package.map_or(path, |p| p.manifest_path.as_path());
+    match opts.disabled.get(key) {
+        Some(off) => transforms
+            .iter()
+            .copied()
+            .filter(|t| !off.contains(t.id()))
+            .collect(),
+        None => transforms.to_vec(),
+    }
 }
 
 /// Reads the Rust files through their package's needles; scans those of telemetry packages

@@ -253,7 +253,7 @@ pub fn mark_backed_out(first: &[LedgerEntry], healed: &mut Vec<LedgerEntry>) {
     }
     healed.retain(|e| !taken_back.iter().any(|t| key(t) == key(e)));
     healed.extend(taken_back);
-    healed.sort_by(|a, b| key(a).cmp(&key(b)));
+    healed.sort_by_key(key);
 }
 
 /// The keys whose value differs between the sides. The endpoint counts as changed whenever the

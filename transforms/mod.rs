@@ -7,6 +7,7 @@ use crate::engine::transform::Transform;
 
 pub mod instrument_init_to_build;
 pub mod jaeger_pipeline;
+pub mod ladder;
 pub mod manifest_features;
 pub mod manifest_jaeger_to_otlp;
 pub mod manifest_metrics;
@@ -64,7 +65,12 @@ registry![
     service_name::ServiceName in "service_name/mod.rs",
     // After every transform: reports the old items they left, and counts the coverage.
     residue::Residue,
+    // The version ladder (`--to 0.28+`), after the migration to 0.27, hop by hop.
+    ladder_manifest::LadderManifest in "ladder/manifest.rs",
 ];
+
+// The ladder's transforms under the module names their ids spell (`explain` finds them so).
+use ladder::manifest as ladder_manifest;
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

@@ -45,6 +45,14 @@ pub struct RunArgs {
     /// (refused by default); the dirty-tree check then covers the target's git work tree too.
     #[arg(long)]
     pub write_through_symlinks: bool,
+    /// The release to move to: 0.27 (the default) … 0.33, or `latest`; over the config's `target`.
+    #[arg(long = "to", value_name = "RELEASE", value_parser = target_arg)]
+    pub to: Option<String>,
+}
+
+/// `--to`: a target the ladder knows, else clap's error with the known ones.
+pub fn target_arg(text: &str) -> Result<String, String> {
+    crate::otel::ladder::parse_target(text).map(|_| text.trim().to_string())
 }
 
 impl RunArgs {
@@ -67,6 +75,7 @@ impl RunArgs {
             config_file: self.config.clone(),
             config: None,
             include_orphans: self.include_orphans,
+            target: self.to.clone(),
         }
     }
 

@@ -73,6 +73,7 @@ pub mod exporter_helper;
 pub mod exporter_local;
 pub mod imports;
 pub mod instruments;
+pub mod ladder;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

@@ -183,6 +183,8 @@ pub struct BatchOptions {
     pub include_orphans: bool,
     /// `--write-through-symlinks` for every repository (a batch entry may set it for its own).
     pub write_through_symlinks: bool,
+    /// `--to` for every repository (over a batch entry's `target`).
+    pub target: Option<String>,
 }
 
 /// What happened to one repository.
@@ -279,6 +281,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
             config_file: None,
             config: Some(config.clone()),
             include_orphans: opts.include_orphans,
+            target: opts.target.clone(),
         },
     );
     if config.adopt {

@@ -37,6 +37,8 @@ pub struct RunOptions {
     /// wins over `config_file`.
     pub config: Option<Config>,
     pub include_orphans: bool,
+    /// `--to`: the release to move code to, over every project's config.
+    pub target: Option<String>,
 }
 
 /// One file a transform looked at.

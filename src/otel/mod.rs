@@ -80,6 +80,7 @@ pub mod metrics;
 pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
+pub mod path_renames;
 pub mod placement;
 pub mod recorder_error;
 pub mod residue;

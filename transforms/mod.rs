@@ -67,9 +67,17 @@ registry![
     residue::Residue,
     // The version ladder (`--to 0.28+`), after the migration to 0.27, hop by hop.
     ladder_manifest::LadderManifest in "ladder/manifest.rs",
+    hop_0_28_sdk_renames::SdkRenames in "ladder/hop_0_28/sdk_renames.rs",
+    hop_0_28_runtime_argument::RuntimeArgument in "ladder/hop_0_28/runtime_argument.rs",
+    hop_0_28_resource_builder::ResourceBuilder in "ladder/hop_0_28/resource_builder.rs",
+    hop_0_28_global_shutdown::GlobalShutdown in "ladder/hop_0_28/global_shutdown.rs",
 ];
 
 // The ladder's transforms under the module names their ids spell (`explain` finds them so).
+use ladder::hop_0_28::{
+    global_shutdown as hop_0_28_global_shutdown, resource_builder as hop_0_28_resource_builder,
+    runtime_argument as hop_0_28_runtime_argument, sdk_renames as hop_0_28_sdk_renames,
+};
 use ladder::manifest as ladder_manifest;
 
 /// All transforms, in the order they run.

@@ -109,8 +109,9 @@ impl Transform for LadderManifest {
             match set.family_version(&name) {
                 Some(version) => {
                     below = true;
-                    move_family_entry(cx, entry, set, version, &mut out);
-                    features(cx, entry, start, target, &mut out);
+                    if !features(cx, entry, start, target, version, &mut out) {
+                        move_family_entry(cx, entry, set, version, &mut out);
+                    }
                 }
                 None if crates::default_target(&name).is_some()
                     && name.contains("opentelemetry") =>
@@ -223,8 +224,17 @@ fn move_transport_entry(
 }
 
 /// Renames and removals on the hops after `start` up to `target`; `grpc-tonic` for a default
-/// otlp entry whose code calls `.with_tonic()` (0.28 dropped it from the defaults).
-fn features(cx: &FileContext<'_>, entry: &DepEntry, start: u64, target: u64, out: &mut Outcome) {
+/// otlp entry whose code calls `.with_tonic()` (0.28 dropped it from the defaults). Returns
+/// whether it rewrote the entry's whole value (a plain `"0.27"` becomes an inline table with
+/// the target `version`), which then carries the new version too.
+fn features(
+    cx: &FileContext<'_>,
+    entry: &DepEntry,
+    start: u64,
+    target: u64,
+    version: Option<&str>,
+    out: &mut Outcome,
+) -> bool {
     let name = canonical(&entry.package);
     let mut changes: Vec<Option<Vec<String>>> = Vec::new();
     for (feature, span) in &entry.feature_items {
@@ -267,12 +277,32 @@ fn features(cx: &FileContext<'_>, entry: &DepEntry, start: u64, target: u64, out
             }
         }
         _ if needs_tonic => {
+            let plain = entry.version_span.is_some() && entry.version_span == entry.value_span;
+            if let (true, Some(value), Some(new)) =
+                (plain, entry.value_span, new_requirement(entry, version))
+            {
+                out.replace(
+                    value,
+                    format!("{{ version = \"{new}\", features = [\"grpc-tonic\"] }}"),
+                );
+                return true;
+            }
             let le = cx.file.line_ending.as_str();
             if let Some(edit) = add_features(text, entry, &["grpc-tonic".to_string()], le) {
                 out.edit(edit);
             }
         }
         _ => {}
+    }
+    false
+}
+
+/// The requirement `entry` gets for `version`, its operator kept.
+fn new_requirement(entry: &DepEntry, version: Option<&str>) -> Option<String> {
+    let target = TargetVersion::parse(version?)?;
+    match retarget(entry.version.as_deref()?, &target) {
+        Retarget::Bump(new) => Some(new),
+        _ => None,
     }
 }
 

@@ -1,1 +1,20 @@
-//! The hop 0.27 → 0.28 (otel-ladder.md §3.1): one transform a file.
+//! The hop 0.27 → 0.28 (otel-ladder.md §3.1), one transform a file. Each runs when the run's
+//! target is 0.28 or newer, on packages whose OpenTelemetry crates are below 0.28.
+
+use crate::engine::config::Config;
+use crate::engine::context::PackageInfo;
+
+pub mod global_shutdown;
+pub mod resource_builder;
+pub mod runtime_argument;
+pub mod sdk_renames;
+
+const HOP: u64 = 28;
+
+fn enabled_by(config: &Config) -> bool {
+    super::reaches(config, HOP)
+}
+
+fn applies_to(package: Option<&PackageInfo>) -> bool {
+    super::package_below(package, HOP)
+}

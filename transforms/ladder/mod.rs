@@ -10,6 +10,7 @@ use crate::engine::context::PackageInfo;
 use crate::otel::ladder;
 
 pub mod hop_0_28;
+pub mod hop_0_29;
 pub mod manifest;
 
 /// The crates whose declared version says which rung a package's code is on.

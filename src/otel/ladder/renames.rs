@@ -28,3 +28,45 @@ pub const RENAMES_0_28: &[(&str, &str)] = &[
         "opentelemetry_sdk::logs::SdkLogRecord",
     ),
 ];
+
+/// 0.29: the trace error types moved from the API to the SDK (otel-ladder.md §3.2 item 1).
+pub const RENAMES_0_29: &[(&str, &str)] = &[
+    (
+        "opentelemetry::trace::TraceError",
+        "opentelemetry_sdk::trace::TraceError",
+    ),
+    (
+        "opentelemetry::trace::TraceResult",
+        "opentelemetry_sdk::trace::TraceResult",
+    ),
+];
+
+/// The error types an exporter's `build()?` converted into until 0.28, with the `Result`
+/// aliases over them (`alias`: the type is `Result<T>` of that error).
+pub struct ExporterErrorType {
+    pub path: &'static str,
+    pub alias: bool,
+    /// Removed at 0.29 (every use is reported), rather than only no longer converted into.
+    pub removed: bool,
+}
+
+/// 0.29: every exporter `build()` returns `opentelemetry_otlp::ExporterBuildError`; `?` no
+/// longer converts it into these (otel-ladder.md §3.2 items 2, 3).
+pub const EXPORTER_ERRORS_0_29: &[ExporterErrorType] = &[
+    ExporterErrorType { path: "opentelemetry::trace::TraceError", alias: false, removed: false },
+    ExporterErrorType { path: "opentelemetry::trace::TraceResult", alias: true, removed: false },
+    ExporterErrorType { path: "opentelemetry_sdk::metrics::MetricError", alias: false, removed: false },
+    ExporterErrorType { path: "opentelemetry_sdk::metrics::MetricResult", alias: true, removed: false },
+    ExporterErrorType { path: "opentelemetry_sdk::logs::LogError", alias: false, removed: true },
+    ExporterErrorType { path: "opentelemetry_sdk::logs::LogResult", alias: true, removed: true },
+];
+
+/// The error every 0.29+ exporter builder returns.
+pub const EXPORTER_BUILD_ERROR: &str = "opentelemetry_otlp::ExporterBuildError";
+
+/// The OTLP exporter builders (`…::builder()`) whose `build()` returns it.
+pub const EXPORTER_BUILDERS: &[&[&str]] = &[
+    &["opentelemetry_otlp", "SpanExporter", "builder"],
+    &["opentelemetry_otlp", "MetricExporter", "builder"],
+    &["opentelemetry_otlp", "LogExporter", "builder"],
+];

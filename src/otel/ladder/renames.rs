@@ -53,12 +53,36 @@ pub struct ExporterErrorType {
 /// 0.29: every exporter `build()` returns `opentelemetry_otlp::ExporterBuildError`; `?` no
 /// longer converts it into these (otel-ladder.md §3.2 items 2, 3).
 pub const EXPORTER_ERRORS_0_29: &[ExporterErrorType] = &[
-    ExporterErrorType { path: "opentelemetry::trace::TraceError", alias: false, removed: false },
-    ExporterErrorType { path: "opentelemetry::trace::TraceResult", alias: true, removed: false },
-    ExporterErrorType { path: "opentelemetry_sdk::metrics::MetricError", alias: false, removed: false },
-    ExporterErrorType { path: "opentelemetry_sdk::metrics::MetricResult", alias: true, removed: false },
-    ExporterErrorType { path: "opentelemetry_sdk::logs::LogError", alias: false, removed: true },
-    ExporterErrorType { path: "opentelemetry_sdk::logs::LogResult", alias: true, removed: true },
+    ExporterErrorType {
+        path: "opentelemetry::trace::TraceError",
+        alias: false,
+        removed: false,
+    },
+    ExporterErrorType {
+        path: "opentelemetry::trace::TraceResult",
+        alias: true,
+        removed: false,
+    },
+    ExporterErrorType {
+        path: "opentelemetry_sdk::metrics::MetricError",
+        alias: false,
+        removed: false,
+    },
+    ExporterErrorType {
+        path: "opentelemetry_sdk::metrics::MetricResult",
+        alias: true,
+        removed: false,
+    },
+    ExporterErrorType {
+        path: "opentelemetry_sdk::logs::LogError",
+        alias: false,
+        removed: true,
+    },
+    ExporterErrorType {
+        path: "opentelemetry_sdk::logs::LogResult",
+        alias: true,
+        removed: true,
+    },
 ];
 
 /// The error every 0.29+ exporter builder returns.

@@ -112,8 +112,10 @@ impl<'ast> Visit<'ast> for Literals<'_, '_> {
                     );
                     continue;
                 }
-                self.out
-                    .replace(range_of(self.rust.file, &field.expr), format!("Some({value})"));
+                self.out.replace(
+                    range_of(self.rust.file, &field.expr),
+                    format!("Some({value})"),
+                );
             }
         }
         syn::visit::visit_expr_struct(self, lit);

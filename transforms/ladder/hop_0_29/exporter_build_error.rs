@@ -5,8 +5,9 @@
 //! `opentelemetry_otlp::ExporterBuildError`, and `?` no longer converts it into `TraceError`,
 //! `MetricError` or `LogError` (otel-ladder.md §3.2 items 2, 3). A function whose error type is
 //! one of those (or `TraceResult<T>`, `MetricResult<T>`, `LogResult<T>`) and whose every `?`
-//! is on an exporter's `…Exporter::builder()….build()` gets `ExporterBuildError` as its error
-//! type (`TraceResult<T>` → `Result<T, ExporterBuildError>`).
+//! is on an exporter's `…Exporter::builder()….build()` (or whose value is
+//! `…build().map(|exporter| …)`, the form the 0.27 rewrites place) gets `ExporterBuildError` as
+//! its error type (`TraceResult<T>` → `Result<T, ExporterBuildError>`).
 //!
 //! ## Before
 //! ```rust,ignore
@@ -69,7 +70,14 @@ impl Transform for ExporterBuildError {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["TraceError", "TraceResult", "MetricError", "MetricResult", "LogError", "LogResult"]
+        &[
+            "TraceError",
+            "TraceResult",
+            "MetricError",
+            "MetricResult",
+            "LogError",
+            "LogResult",
+        ]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -129,7 +137,10 @@ struct Functions<'a, 'p, 'f> {
 impl Functions<'_, '_, '_> {
     /// The old error type of `Result<T, E>` / `XResult<T>` in `ty`: the range to replace,
     /// the text of `T`, and which old type it is.
-    fn old_error(&self, ty: &syn::Type) -> Option<(TextRange, Option<TextRange>, &'static ExporterErrorType)> {
+    fn old_error(
+        &self,
+        ty: &syn::Type,
+    ) -> Option<(TextRange, Option<TextRange>, &'static ExporterErrorType)> {
         let syn::Type::Path(tp) = ty else { return None };
         let last = tp.path.segments.last()?;
         let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
@@ -148,7 +159,10 @@ impl Functions<'_, '_, '_> {
             self.rust.imports.is(path, &segs)
         };
         // `TraceResult<T>`: the whole type.
-        if let Some(old) = EXPORTER_ERRORS_0_29.iter().find(|o| o.alias && resolves(&tp.path, o)) {
+        if let Some(old) = EXPORTER_ERRORS_0_29
+            .iter()
+            .find(|o| o.alias && resolves(&tp.path, o))
+        {
             let ok = types.first().map(|t| range_of(self.rust.file, *t));
             return Some((range_of(self.rust.file, ty), ok, old));
         }
@@ -163,8 +177,12 @@ impl Functions<'_, '_, '_> {
     }
 
     fn function(&mut self, sig: &syn::Signature, block: &syn::Block) {
-        let syn::ReturnType::Type(_, ty) = &sig.output else { return };
-        let Some((at, ok, old)) = self.old_error(ty) else { return };
+        let syn::ReturnType::Type(_, ty) = &sig.output else {
+            return;
+        };
+        let Some((at, ok, old)) = self.old_error(ty) else {
+            return;
+        };
         let mut tries = Tries {
             rust: self.rust,
             exporter_builds: 0,
@@ -172,6 +190,11 @@ impl Functions<'_, '_, '_> {
             names_old: false,
         };
         tries.visit_block(block);
+        if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
+            if tries.is_mapped_exporter_build(tail) {
+                tries.exporter_builds += 1;
+            }
+        }
         if tries.exporter_builds == 0 {
             return;
         }
@@ -217,7 +240,9 @@ struct Tries<'a, 'f> {
 
 impl Tries<'_, '_> {
     fn is_exporter_build(&self, expr: &syn::Expr) -> bool {
-        let syn::Expr::MethodCall(m) = expr else { return false };
+        let syn::Expr::MethodCall(m) = expr else {
+            return false;
+        };
         if m.method != "build" {
             return false;
         }
@@ -225,6 +250,25 @@ impl Tries<'_, '_> {
         chain
             .root_path()
             .is_some_and(|p| EXPORTER_BUILDERS.iter().any(|b| self.rust.imports.is(p, b)))
+    }
+}
+
+impl Tries<'_, '_> {
+    /// The `Result`-keeping form the 0.27 rewrites place as a function's value:
+    /// `SpanExporter::builder()….build().map(|exporter| …)`.
+    fn is_mapped_exporter_build(&self, expr: &syn::Expr) -> bool {
+        let syn::Expr::MethodCall(m) = expr else {
+            return false;
+        };
+        let chain = Chain::read_call(m);
+        let names = chain.names();
+        let Some(build) = names.iter().position(|n| *n == "build") else {
+            return false;
+        };
+        names[build + 1..].iter().all(|n| *n == "map")
+            && chain
+                .root_path()
+                .is_some_and(|p| EXPORTER_BUILDERS.iter().any(|b| self.rust.imports.is(p, b)))
     }
 }
 
@@ -244,7 +288,11 @@ impl<'ast> Visit<'ast> for Tries<'_, '_> {
             let segs: Vec<&str> = o.path.split("::").collect();
             self.rust
                 .imports
-                .resolve(path).iter().map(String::as_str).take(segs.len()).eq(segs.iter().copied())
+                .resolve(path)
+                .iter()
+                .map(String::as_str)
+                .take(segs.len())
+                .eq(segs.iter().copied())
         });
         self.names_old |= names_old;
         syn::visit::visit_path(self, path);
@@ -270,7 +318,12 @@ impl<'ast> Visit<'ast> for RemovedUses<'_, '_> {
             let segs: Vec<&str> = o.path.split("::").collect();
             self.rust.imports.is(path, &segs)
         });
-        if removed && !self.handled.iter().any(|h| h.start <= at.start && at.end <= h.end) {
+        if removed
+            && !self
+                .handled
+                .iter()
+                .any(|h| h.start <= at.start && at.end <= h.end)
+        {
             self.found.push(at);
         }
         syn::visit::visit_path(self, path);

@@ -6,7 +6,8 @@
 //! `MetricError` or `LogError` (otel-ladder.md §3.2 items 2, 3). A function whose error type is
 //! one of those (or `TraceResult<T>`, `MetricResult<T>`, `LogResult<T>`) and whose every `?`
 //! is on an exporter's `…Exporter::builder()….build()` (or whose value is
-//! `…build().map(|exporter| …)`, the form the 0.27 rewrites place) gets `ExporterBuildError` as
+//! `…build().map(|exporter| …)`, the form the 0.27 rewrites place, also in every arm of a
+//! `match` or `if`) gets `ExporterBuildError` as
 //! its error type (`TraceResult<T>` → `Result<T, ExporterBuildError>`).
 //!
 //! ## Before
@@ -257,8 +258,27 @@ impl Tries<'_, '_> {
     /// The `Result`-keeping form the 0.27 rewrites place as a function's value:
     /// `SpanExporter::builder()….build().map(|exporter| …)`.
     fn is_mapped_exporter_build(&self, expr: &syn::Expr) -> bool {
-        let syn::Expr::MethodCall(m) = expr else {
-            return false;
+        let tail = |b: &syn::Block| match b.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => self.is_mapped_exporter_build(e),
+            _ => false,
+        };
+        let m = match expr {
+            syn::Expr::MethodCall(m) => m,
+            // `match protocol { "http" => …build().map(..), _ => …build().map(..) }`
+            syn::Expr::Match(m) => {
+                return m
+                    .arms
+                    .iter()
+                    .all(|a| self.is_mapped_exporter_build(&a.body))
+            }
+            syn::Expr::If(i) => {
+                return tail(&i.then_branch)
+                    && i.else_branch
+                        .as_ref()
+                        .is_some_and(|(_, e)| self.is_mapped_exporter_build(e))
+            }
+            syn::Expr::Block(b) => return tail(&b.block),
+            _ => return false,
         };
         let chain = Chain::read_call(m);
         let names = chain.names();

@@ -75,6 +75,15 @@ registry![
     hop_0_29_exporter_build_error::ExporterBuildError in "ladder/hop_0_29/exporter_build_error.rs",
     hop_0_29_error_moves::ErrorMoves in "ladder/hop_0_29/error_moves.rs",
     hop_0_29_export_config_timeout::ExportConfigTimeout in "ladder/hop_0_29/export_config_timeout.rs",
+    hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
+    hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
+    hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
+    hop_0_32_sampling_moves::SamplingMoves in "ladder/hop_0_32/sampling_moves.rs",
+    // Before the report of what is left: the config's decision makes the propagator mechanical.
+    hop_0_32_jaeger_propagator::JaegerPropagator in "ladder/hop_0_32/jaeger_propagator.rs",
+    hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
+    hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
+    hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
 ];
 
 // The ladder's transforms under the module names their ids spell (`explain` finds them so).
@@ -85,6 +94,17 @@ use ladder::hop_0_28::{
 use ladder::hop_0_29::{
     error_moves as hop_0_29_error_moves, export_config_timeout as hop_0_29_export_config_timeout,
     exporter_build_error as hop_0_29_exporter_build_error,
+};
+use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
+use ladder::hop_0_31::{
+    removed_items as hop_0_31_removed_items, status_description as hop_0_31_status_description,
+};
+use ladder::hop_0_32::{
+    jaeger_propagator as hop_0_32_jaeger_propagator, removed_items as hop_0_32_removed_items,
+    sampling_moves as hop_0_32_sampling_moves,
+};
+use ladder::hop_0_33::{
+    removed_items as hop_0_33_removed_items, scope_info as hop_0_33_scope_info,
 };
 use ladder::manifest as ladder_manifest;
 

@@ -179,7 +179,7 @@ fn move_family_entry(
             format!("`{}` has no 0.{target} release: a package using it cannot move to 0.{target}", entry.package),
             format!("use `--to 0.{}` or `--to 0.{}` (the 0.{}.x exporter does not type-check with the 0.{target} SDK)", target - 1, target + 1, target - 1),
         ),
-        None if name == PROPAGATOR && cx.config.jaeger_propagator.as_deref() == Some("trace-context") => {
+        None if name == PROPAGATOR && cx.config.jaeger_propagator.as_deref() == Some(ladder::JAEGER_TRACE_CONTEXT) => {
             for edit in remove_entry(&cx.file.text, entry) {
                 out.edit(edit);
             }

@@ -11,7 +11,12 @@ use crate::otel::ladder;
 
 pub mod hop_0_28;
 pub mod hop_0_29;
+pub mod hop_0_30;
+pub mod hop_0_31;
+pub mod hop_0_32;
+pub mod hop_0_33;
 pub mod manifest;
+pub mod removed;
 
 /// The crates whose declared version says which rung a package's code is on.
 pub const RUNG_CRATES: &[&str] = &["opentelemetry", "opentelemetry_sdk", "opentelemetry-otlp"];
@@ -42,9 +47,11 @@ pub fn check_config(config: &Config) -> Result<(), String> {
         ladder::parse_target(t).map_err(|e| format!("`target`: {e}"))?;
     }
     match config.jaeger_propagator.as_deref() {
-        None | Some("trace-context") => Ok(()),
+        None => Ok(()),
+        Some(v) if v == ladder::JAEGER_TRACE_CONTEXT => Ok(()),
         Some(other) => Err(format!(
-            "`jaeger-propagator = \"{other}\"`: the only value is \"trace-context\" (leave it out to be asked at each site)"
+            "`jaeger-propagator = \"{other}\"`: the only value is \"{}\" (leave it out to be asked at each site)",
+            ladder::JAEGER_TRACE_CONTEXT
         )),
     }
 }

@@ -1,14 +1,19 @@
 //! The version ladder past 0.27 (otel-ladder.md): which releases `--to` may name, the crate
 //! versions of each release set (`pairing`), and what each hop changes in manifests
-//! (`features`) and in code (`renames`). The one place these facts live: the hop transforms read
-//! them.
+//! (`features`) and in code (`renames`, and `removed`: what is only reported). The one place
+//! these facts live: the hop transforms read them.
 //!
 //! A target is an opentelemetry minor (`0.28`) or `latest`; the default is 0.27, the set
 //! today's transforms migrate to. A hop `0.N` moves code from 0.(N-1) to 0.N.
 
 pub mod features;
 pub mod pairing;
+pub mod removed;
 pub mod renames;
+
+/// The `jaeger-propagator` config value that makes the Jaeger propagator's end mechanical
+/// (the W3C trace-context propagator replaces it).
+pub const JAEGER_TRACE_CONTEXT: &str = "trace-context";
 
 /// The default target: the set the transforms before the hops migrate to.
 pub const DEFAULT: u64 = 27;

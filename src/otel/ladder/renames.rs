@@ -94,3 +94,15 @@ pub const EXPORTER_BUILDERS: &[&[&str]] = &[
     &["opentelemetry_otlp", "MetricExporter", "builder"],
     &["opentelemetry_otlp", "LogExporter", "builder"],
 ];
+
+/// 0.32: the sampling result types moved from the API to the SDK (otel-ladder.md §3.5 item 3).
+pub const RENAMES_0_32: &[(&str, &str)] = &[
+    (
+        "opentelemetry::trace::SamplingDecision",
+        "opentelemetry_sdk::trace::SamplingDecision",
+    ),
+    (
+        "opentelemetry::trace::SamplingResult",
+        "opentelemetry_sdk::trace::SamplingResult",
+    ),
+];

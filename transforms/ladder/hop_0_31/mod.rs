@@ -1,0 +1,4 @@
+//! The hop 0.30 → 0.31 (otel-ladder.md §3.4; tracing-opentelemetry 0.32).
+
+pub mod removed_items;
+pub mod status_description;

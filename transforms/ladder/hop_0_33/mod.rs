@@ -1,0 +1,5 @@
+//! The hop 0.32 → 0.33 (otel-ladder.md §3.6). Its manifest side (no Jaeger propagator, removed
+//! TLS / retry / serialize features) is `ladder-manifest`'s.
+
+pub mod removed_items;
+pub mod scope_info;

@@ -154,7 +154,7 @@ impl Sites<'_, '_> {
         let mut end = range_of(self.rust.file, rt).end;
         // A trailing comma after the runtime goes with it.
         if args.trailing_punct() {
-            if let Some(p) = args.pairs().last().and_then(|p| p.punct().copied()) {
+            if let Some(p) = args.pairs().next_back().and_then(|p| p.punct().copied()) {
                 end = range_of(self.rust.file, p).end;
             }
         }

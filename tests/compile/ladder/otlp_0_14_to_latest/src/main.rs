@@ -1,7 +1,7 @@
 #![deny(deprecated)]
 //! The ladder, several hops at once: opentelemetry-otlp 0.14 code (install_batch returned a
-//! Tracer and registered the provider globally) migrated with `target = "0.29"`: the 0.27
-//! transforms, then the hops to 0.28 and 0.29, in one run.
+//! Tracer and registered the provider globally) migrated with `target = "latest"`: the 0.27
+//! transforms, then every hop to 0.33, in one run.
 
 use opentelemetry::trace::TraceError;
 use opentelemetry::KeyValue;

@@ -75,6 +75,7 @@ registry![
     hop_0_29_exporter_build_error::ExporterBuildError in "ladder/hop_0_29/exporter_build_error.rs",
     hop_0_29_error_moves::ErrorMoves in "ladder/hop_0_29/error_moves.rs",
     hop_0_29_export_config_timeout::ExportConfigTimeout in "ladder/hop_0_29/export_config_timeout.rs",
+    hop_0_29_timeout_env::TimeoutEnv in "ladder/hop_0_29/timeout_env.rs",
     hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
     hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
     hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
@@ -84,6 +85,7 @@ registry![
     hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
     hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
     hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
+    hop_0_33_endpoints_and_retries::EndpointsAndRetries in "ladder/hop_0_33/endpoints_and_retries.rs",
 ];
 
 // The ladder's transforms under the module names their ids spell (`explain` finds them so).
@@ -93,7 +95,7 @@ use ladder::hop_0_28::{
 };
 use ladder::hop_0_29::{
     error_moves as hop_0_29_error_moves, export_config_timeout as hop_0_29_export_config_timeout,
-    exporter_build_error as hop_0_29_exporter_build_error,
+    exporter_build_error as hop_0_29_exporter_build_error, timeout_env as hop_0_29_timeout_env,
 };
 use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
 use ladder::hop_0_31::{
@@ -104,6 +106,7 @@ use ladder::hop_0_32::{
     sampling_moves as hop_0_32_sampling_moves,
 };
 use ladder::hop_0_33::{
+    endpoints_and_retries as hop_0_33_endpoints_and_retries,
     removed_items as hop_0_33_removed_items, scope_info as hop_0_33_scope_info,
 };
 use ladder::manifest as ladder_manifest;

@@ -6,6 +6,7 @@
 //! A target is an opentelemetry minor (`0.28`) or `latest`; the default is 0.27, the set
 //! today's transforms migrate to. A hop `0.N` moves code from 0.(N-1) to 0.N.
 
+pub mod env;
 pub mod features;
 pub mod pairing;
 pub mod removed;

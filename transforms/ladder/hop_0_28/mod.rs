@@ -4,6 +4,7 @@
 use crate::engine::config::Config;
 use crate::engine::context::PackageInfo;
 
+pub mod export_timeouts;
 pub mod global_shutdown;
 pub mod resource_builder;
 pub mod runtime_argument;

@@ -5,6 +5,7 @@ use crate::engine::config::Config;
 use crate::engine::context::PackageInfo;
 
 pub mod export_timeouts;
+pub mod flush_results;
 pub mod global_shutdown;
 pub mod resource_builder;
 pub mod runtime_argument;

@@ -73,6 +73,7 @@ registry![
     hop_0_28_global_shutdown::GlobalShutdown in "ladder/hop_0_28/global_shutdown.rs",
     hop_0_28_export_timeouts::ExportTimeouts in "ladder/hop_0_28/export_timeouts.rs",
     hop_0_28_flush_results::FlushResults in "ladder/hop_0_28/flush_results.rs",
+    hop_0_28_http_client::HttpClient in "ladder/hop_0_28/http_client.rs",
     // 0.29: the error type first (it reads the 0.28 paths), then the moves.
     hop_0_29_exporter_build_error::ExporterBuildError in "ladder/hop_0_29/exporter_build_error.rs",
     hop_0_29_error_moves::ErrorMoves in "ladder/hop_0_29/error_moves.rs",
@@ -93,8 +94,9 @@ registry![
 // The ladder's transforms under the module names their ids spell (`explain` finds them so).
 use ladder::hop_0_28::{
     export_timeouts as hop_0_28_export_timeouts, flush_results as hop_0_28_flush_results,
-    global_shutdown as hop_0_28_global_shutdown, resource_builder as hop_0_28_resource_builder,
-    runtime_argument as hop_0_28_runtime_argument, sdk_renames as hop_0_28_sdk_renames,
+    global_shutdown as hop_0_28_global_shutdown, http_client as hop_0_28_http_client,
+    resource_builder as hop_0_28_resource_builder, runtime_argument as hop_0_28_runtime_argument,
+    sdk_renames as hop_0_28_sdk_renames,
 };
 use ladder::hop_0_29::{
     error_moves as hop_0_29_error_moves, export_config_timeout as hop_0_29_export_config_timeout,

@@ -8,8 +8,9 @@
 //!   `-jaeger-propagator`, `-prometheus`, `-stdout`, `-appender-tracing` and
 //!   `tracing-opentelemetry` to the pairing table's version (operator and quotes kept);
 //! - `tonic`, `prost`, `reqwest` to the versions the target's opentelemetry-otlp uses when the
-//!   package's code passes their types to the exporter, and `prometheus` to the one the
-//!   target's opentelemetry-prometheus uses (`with_registry`);
+//!   package's code passes their types to the exporter (reqwest also gets its `blocking` feature
+//!   from 0.28 on, for `with_http_client`), and `prometheus` to the one the target's
+//!   opentelemetry-prometheus uses (`with_registry`);
 //! - features renamed or removed on the hops passed (`reqwest-client` →
 //!   `reqwest-blocking-client` at 0.28, `tls` → `tls-ring` at 0.33, the removed unstable and
 //!   retry features, …); an otlp entry with default features gets `grpc-tonic` where the code
@@ -218,9 +219,35 @@ fn move_transport_entry(
             cx.package.is_some_and(|p| p.depends_on(PROMETHEUS)) && usage.mentions("with_registry")
         }
     };
-    if crosses {
-        bump(cx, entry, version, out);
+    if !crosses {
+        return;
     }
+    // 0.28's exports run on their own thread: the client handed in is reqwest's blocking one
+    // (`hop-0-28-http-client`).
+    let blocking = name == "reqwest"
+        && start_of(entry).is_some_and(|s| s < 28)
+        && set.minor >= 28
+        && usage.mentions("with_http_client")
+        && !entry.features.iter().any(|f| f == "blocking");
+    if blocking {
+        let plain = entry.version_span.is_some() && entry.version_span == entry.value_span;
+        if let (true, Some(value), Some(new)) = (
+            plain,
+            entry.value_span,
+            new_requirement(entry, Some(version)),
+        ) {
+            out.replace(
+                value,
+                format!("{{ version = \"{new}\", features = [\"blocking\"] }}"),
+            );
+            return;
+        }
+        let le = cx.file.line_ending.as_str();
+        if let Some(edit) = add_features(&cx.file.text, entry, &["blocking".to_string()], le) {
+            out.edit(edit);
+        }
+    }
+    bump(cx, entry, version, out);
 }
 
 /// Renames and removals on the hops after `start` up to `target`; `grpc-tonic` for a default

@@ -7,6 +7,7 @@ use crate::engine::context::PackageInfo;
 pub mod export_timeouts;
 pub mod flush_results;
 pub mod global_shutdown;
+pub mod http_client;
 pub mod resource_builder;
 pub mod runtime_argument;
 pub mod sdk_renames;

@@ -79,6 +79,7 @@ registry![
     hop_0_29_error_moves::ErrorMoves in "ladder/hop_0_29/error_moves.rs",
     hop_0_29_export_config_timeout::ExportConfigTimeout in "ladder/hop_0_29/export_config_timeout.rs",
     hop_0_29_timeout_env::TimeoutEnv in "ladder/hop_0_29/timeout_env.rs",
+    hop_0_29_removed_items::REMOVED_ITEMS in "ladder/hop_0_29/removed_items.rs",
     hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
     hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
     hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
@@ -100,7 +101,8 @@ use ladder::hop_0_28::{
 };
 use ladder::hop_0_29::{
     error_moves as hop_0_29_error_moves, export_config_timeout as hop_0_29_export_config_timeout,
-    exporter_build_error as hop_0_29_exporter_build_error, timeout_env as hop_0_29_timeout_env,
+    exporter_build_error as hop_0_29_exporter_build_error, removed_items as hop_0_29_removed_items,
+    timeout_env as hop_0_29_timeout_env,
 };
 use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
 use ladder::hop_0_31::{

@@ -7,6 +7,7 @@ use crate::engine::context::PackageInfo;
 pub mod error_moves;
 pub mod export_config_timeout;
 pub mod exporter_build_error;
+pub mod removed_items;
 pub mod timeout_env;
 
 const HOP: u64 = 29;

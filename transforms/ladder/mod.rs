@@ -9,6 +9,25 @@ use crate::engine::config::Config;
 use crate::engine::context::PackageInfo;
 use crate::otel::ladder;
 
+/// What every code transform of a hop shares: a Rust transform, enabled when the run's target
+/// reaches the hop to `$minor`, on packages still below it.
+macro_rules! hop_gate {
+    ($minor:expr) => {
+        fn kind(&self) -> crate::engine::transform::FileKind {
+            crate::engine::transform::FileKind::Rust
+        }
+
+        fn enabled_by(&self, config: &crate::engine::config::Config) -> bool {
+            crate::transforms::ladder::reaches(config, $minor)
+        }
+
+        fn applies_to(&self, package: Option<&crate::engine::context::PackageInfo>) -> bool {
+            crate::transforms::ladder::package_below(package, $minor)
+        }
+    };
+}
+pub(crate) use hop_gate;
+
 pub mod hop_0_28;
 pub mod hop_0_29;
 pub mod hop_0_30;

@@ -33,11 +33,9 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{comments_in, range_of, text_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
 use crate::otel::ladder::renames::EXPORTER_BUILDERS;
@@ -60,9 +58,7 @@ impl Transform for ExportTimeouts {
         "hop 0.27 → 0.28: PeriodicReader with_timeout → the exporter's with_timeout; report BatchConfigBuilder export timeout / concurrency"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &[
@@ -74,14 +70,6 @@ impl Transform for ExportTimeouts {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_sdk"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -29,10 +29,8 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::syntax::{comments_in, ident_str, range_of, text_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 
 pub struct FlushResults;
 
@@ -45,9 +43,7 @@ impl Transform for FlushResults {
         "hop 0.27 → 0.28: for r in provider.force_flush() { r?; } → provider.force_flush()?;"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &["force_flush"]
@@ -55,14 +51,6 @@ impl Transform for FlushResults {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_sdk"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

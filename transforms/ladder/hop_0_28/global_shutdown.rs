@@ -27,11 +27,9 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 
 pub struct GlobalShutdown;
 
@@ -46,9 +44,7 @@ impl Transform for GlobalShutdown {
         "hop 0.27 → 0.28: report global::shutdown_tracer_provider() (removed; shut the provider down through a clone kept at init)"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &["shutdown_tracer_provider"]
@@ -56,14 +52,6 @@ impl Transform for GlobalShutdown {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -28,12 +28,10 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
 
@@ -51,9 +49,7 @@ impl Transform for HttpClient {
         "hop 0.27 → 0.28: with_http_client(reqwest::Client…) → reqwest::blocking::Client (exports run on their own thread)"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &["with_http_client"]
@@ -61,14 +57,6 @@ impl Transform for HttpClient {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_otlp"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

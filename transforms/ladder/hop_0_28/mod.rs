@@ -1,9 +1,6 @@
 //! The hop 0.27 → 0.28 (otel-ladder.md §3.1), one transform a file. Each runs when the run's
 //! target is 0.28 or newer, on packages whose OpenTelemetry crates are below 0.28.
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
-
 pub mod export_timeouts;
 pub mod flush_results;
 pub mod global_shutdown;
@@ -11,13 +8,3 @@ pub mod http_client;
 pub mod resource_builder;
 pub mod runtime_argument;
 pub mod sdk_renames;
-
-const HOP: u64 = 28;
-
-fn enabled_by(config: &Config) -> bool {
-    super::reaches(config, HOP)
-}
-
-fn applies_to(package: Option<&PackageInfo>) -> bool {
-    super::package_below(package, HOP)
-}

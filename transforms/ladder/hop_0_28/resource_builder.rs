@@ -42,12 +42,10 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{comments_in, range_of, text_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 
 pub struct ResourceBuilder;
 
@@ -65,9 +63,7 @@ impl Transform for ResourceBuilder {
         "hop 0.27 → 0.28: Resource::new / default / empty / from_schema_url / default().merge(..) → Resource::builder()"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &["Resource"]
@@ -75,14 +71,6 @@ impl Transform for ResourceBuilder {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_sdk"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

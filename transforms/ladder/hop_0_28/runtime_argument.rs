@@ -32,12 +32,10 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{comments_in, range_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::runtime::recognize;
 
@@ -67,9 +65,7 @@ impl Transform for RuntimeArgument {
         "hop 0.27 → 0.28: drop the runtime argument of with_batch_exporter and the batch processor / periodic reader builders"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &["with_batch_exporter", "::builder("]
@@ -77,14 +73,6 @@ impl Transform for RuntimeArgument {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_sdk"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -29,9 +29,7 @@
 //! ## Safety
 //! Only path text changes; each new name is the same type under its 0.28 name.
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::ladder::renames::RENAMES_0_28;
 use crate::otel::path_renames::rename_paths;
@@ -47,9 +45,7 @@ impl Transform for SdkRenames {
         "hop 0.27 → 0.28: TracerProvider → SdkTracerProvider, LoggerProvider → SdkLoggerProvider, Builder / Logger / LogRecord renames"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
         &[
@@ -63,14 +59,6 @@ impl Transform for SdkRenames {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_sdk"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -22,9 +22,7 @@
 //! ## Safety
 //! Only path text changes; the SDK's `TraceError` is the same enum (`Other`, `ExportFailed`, …).
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::ladder::renames::RENAMES_0_29;
 use crate::otel::path_renames::rename_paths;
@@ -40,9 +38,7 @@ impl Transform for ErrorMoves {
         "hop 0.28 → 0.29: opentelemetry::trace::{TraceError, TraceResult} → opentelemetry_sdk::trace"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(29);
 
     fn needles(&self) -> &'static [&'static str] {
         &["TraceError", "TraceResult"]
@@ -50,14 +46,6 @@ impl Transform for ErrorMoves {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

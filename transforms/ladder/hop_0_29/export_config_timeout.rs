@@ -24,10 +24,8 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::syntax::{range_of, text_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 
 pub struct ExportConfigTimeout;
 
@@ -42,9 +40,7 @@ impl Transform for ExportConfigTimeout {
         "hop 0.28 → 0.29: ExportConfig { timeout: d } → timeout: Some(d)"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(29);
 
     fn needles(&self) -> &'static [&'static str] {
         &["ExportConfig"]
@@ -52,14 +48,6 @@ impl Transform for ExportConfigTimeout {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_otlp"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -43,12 +43,10 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
 use crate::otel::ladder::renames::{
@@ -66,9 +64,7 @@ impl Transform for ExporterBuildError {
         "hop 0.28 → 0.29: functions returning TraceError / MetricError / LogError around exporter build()? → ExporterBuildError"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(29);
 
     fn needles(&self) -> &'static [&'static str] {
         &[
@@ -83,14 +79,6 @@ impl Transform for ExporterBuildError {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_otlp"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::applies_to(package)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -50,12 +50,12 @@ impl Transform for TimeoutEnv {
     }
 
     fn enabled_by(&self, config: &Config) -> bool {
-        super::enabled_by(config)
+        super::super::reaches(config, 29)
     }
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         // A deployment file outside every package serves the project: the target decides.
-        package.is_none() || super::applies_to(package)
+        package.is_none() || super::super::package_below(package, 29)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -29,10 +29,8 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::syntax::{range_of, range_of_span, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 
 pub struct StatusDescription;
 
@@ -48,20 +46,10 @@ impl Transform for StatusDescription {
         "hop 0.30 → 0.31: span field otel.status_message → otel.status_description (tracing-opentelemetry 0.32)"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(31);
 
     fn needles(&self) -> &'static [&'static str] {
         &["otel.status_message"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::super::reaches(config, 31)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::super::package_below(package, 31)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -22,9 +22,7 @@
 //! ## Safety
 //! Only path text changes; the SDK's types have the same fields and variants.
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::ladder::renames::RENAMES_0_32;
 use crate::otel::path_renames::rename_paths;
@@ -40,9 +38,7 @@ impl Transform for SamplingMoves {
         "hop 0.31 → 0.32: opentelemetry::trace::{SamplingDecision, SamplingResult} → opentelemetry_sdk::trace"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(32);
 
     fn needles(&self) -> &'static [&'static str] {
         &["SamplingDecision", "SamplingResult"]
@@ -50,14 +46,6 @@ impl Transform for SamplingMoves {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::super::reaches(config, 32)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::super::package_below(package, 32)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

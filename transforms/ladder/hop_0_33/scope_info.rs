@@ -28,12 +28,10 @@
 
 use syn::visit::Visit;
 
-use crate::engine::config::Config;
-use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, ParsedRust};
-use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::engine::transform::{FileContext, Outcome, Transform};
 use crate::otel::chain::Chain;
 
 pub struct ScopeInfo;
@@ -50,9 +48,7 @@ impl Transform for ScopeInfo {
         "hop 0.32 → 0.33: Prometheus exporter().without_scope_info() → .scope_info_enabled(false)"
     }
 
-    fn kind(&self) -> FileKind {
-        FileKind::Rust
-    }
+    super::super::hop_gate!(33);
 
     fn needles(&self) -> &'static [&'static str] {
         &["without_scope_info"]
@@ -60,14 +56,6 @@ impl Transform for ScopeInfo {
 
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_prometheus"]
-    }
-
-    fn enabled_by(&self, config: &Config) -> bool {
-        super::super::reaches(config, 33)
-    }
-
-    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        super::super::package_below(package, 33)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -14,6 +14,7 @@ use otel_migrate::engine::finding::Severity;
 use otel_migrate::engine::pipeline::{self, RunOptions, RunResult};
 use otel_migrate::transforms;
 use support::cli::{bin, git, run, write};
+use support::copy_dir;
 
 const MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.27\"\nopentelemetry_sdk = \"0.27.1\"\nopentelemetry-otlp = \"0.27\"\n";
 const LIB: &str = "use opentelemetry_sdk::trace::TracerProvider;\n\npub fn init() -> TracerProvider {\n    TracerProvider::builder().build()\n}\n";
@@ -158,20 +159,6 @@ fn demo(name: &str, dir: &Path) -> PathBuf {
     let to = dir.join(name);
     copy_dir(&from, &to);
     to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn migrate_to_latest(project: &Path) -> RunResult {

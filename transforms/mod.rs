@@ -84,6 +84,7 @@ registry![
     hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
     hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
     hop_0_32_sampling_moves::SamplingMoves in "ladder/hop_0_32/sampling_moves.rs",
+    hop_0_32_export_config::ExportConfig in "ladder/hop_0_32/export_config.rs",
     // Before the report of what is left: the config's decision makes the propagator mechanical.
     hop_0_32_jaeger_propagator::JaegerPropagator in "ladder/hop_0_32/jaeger_propagator.rs",
     hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
@@ -109,8 +110,8 @@ use ladder::hop_0_31::{
     removed_items as hop_0_31_removed_items, status_description as hop_0_31_status_description,
 };
 use ladder::hop_0_32::{
-    jaeger_propagator as hop_0_32_jaeger_propagator, removed_items as hop_0_32_removed_items,
-    sampling_moves as hop_0_32_sampling_moves,
+    export_config as hop_0_32_export_config, jaeger_propagator as hop_0_32_jaeger_propagator,
+    removed_items as hop_0_32_removed_items, sampling_moves as hop_0_32_sampling_moves,
 };
 use ladder::hop_0_33::{
     endpoints_and_retries as hop_0_33_endpoints_and_retries,

@@ -38,7 +38,7 @@ const JAEGER: &str = "decide: `opentelemetry_sdk::propagation::TraceContextPropa
 
 pub const REMOVED: &[RemovedItem] = &[
     item(29, "opentelemetry_sdk::trace::config", Error, "0.29 removed `trace::config()`", "set the options on the provider builder: `SdkTracerProvider::builder().with_sampler(..).with_resource(..)…`"),
-    item(29, "opentelemetry_sdk::trace::Config", Error, "0.29 removed the trace `Config` (and `with_config`)", "set the options on the provider builder: `.with_sampler(..)`, `.with_id_generator(..)`, `.with_max_events_per_span(..)`, `.with_resource(..)`"),
+    item(29, "opentelemetry_sdk::trace::Config", Warning, "0.29 removed the trace `Config`'s `with_*` setters and the provider builder's `with_config` (the struct stays)", "set the options on the provider builder: `.with_sampler(..)`, `.with_id_generator(..)`, `.with_max_events_per_span(..)`, `.with_resource(..)`"),
     item(29, "opentelemetry_otlp::OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT", Warning, "0.29 made `OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT` a `Duration` (10 000 ms; it was a `u64` of seconds)", "use it as the `Duration` (`Duration::from_secs(OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT)` becomes `OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT`)"),
     item(30, "opentelemetry_sdk::metrics::MetricError", Error, "0.30 made `MetricError` crate-private", METRIC_ERROR),
     item(30, "opentelemetry_sdk::metrics::MetricResult", Error, "0.30 made `MetricResult` crate-private", METRIC_ERROR),

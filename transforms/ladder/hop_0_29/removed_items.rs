@@ -2,9 +2,10 @@
 //!
 //! ## What it does
 //! With `--to 0.29` or newer, reports what 0.29 removed or retyped with no mechanical
-//! replacement here (otel-ladder.md §3.2 items 6, 8): `trace::config()` and the trace `Config`
-//! (`error`: set the options on the provider builder) and `OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT`,
-//! now a `Duration` (`warning`).
+//! replacement here (otel-ladder.md §3.2 items 6, 8): `trace::config()` (`error`: set the
+//! options on the provider builder), the trace `Config` (`warning`: the struct stays, its
+//! `with_*` setters and the builder's `with_config` are gone; checked in the 0.29 crate) and
+//! `OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT`, now a `Duration` (`warning`).
 //!
 //! ## Before
 //! ```rust,ignore

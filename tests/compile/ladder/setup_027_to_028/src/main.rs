@@ -57,6 +57,13 @@ fn init_logs(res: Resource) -> Result<LoggerProvider, Error> {
         .build())
 }
 
+/// Installs the provider globally and shuts it down through the global at the end.
+fn serve(tp: TracerProvider) {
+    global::set_tracer_provider(tp);
+    // … the service runs …
+    global::shutdown_tracer_provider();
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let res = Resource::default().merge(&Resource::new(vec![
@@ -64,6 +71,7 @@ async fn main() -> Result<(), Error> {
         KeyValue::new("deployment.environment", "dev"),
     ]));
     let plain = Resource::new([KeyValue::new("k", "v")]);
+    serve(init_traces(res.clone())?);
     let tp = init_traces(res.clone())?;
     let mp = init_metrics(res.clone())?;
     let lp = init_logs(plain)?;

@@ -1,5 +1,5 @@
 //! A 0.30 setup (tracing-opentelemetry 0.31) in the shapes of otel-ladder.md §3.4 and §3.5:
-//! a metrics layer function, `set_parent`, the `otel.status_message` field, and a custom
+//! generic layer functions (`PreSampledTracer`, `MetricsLayer<S>`), `set_parent`, the `otel.status_message` field, and a custom
 //! sampler with the API's sampling types; migrated to the newest set.
 #![deny(deprecated)]
 
@@ -7,7 +7,7 @@ use opentelemetry::trace::{Link, SamplingDecision, SamplingResult, SpanKind, Tra
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::{SdkTracerProvider, ShouldSample};
-use tracing_opentelemetry::{MetricsLayer, OpenTelemetrySpanExt};
+use tracing_opentelemetry::{MetricsLayer, OpenTelemetryLayer, OpenTelemetrySpanExt, PreSampledTracer};
 use tracing_subscriber::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -31,6 +31,14 @@ impl ShouldSample for DropAll {
     }
 }
 
+fn otel_layer<S, T>(tracer: T) -> OpenTelemetryLayer<S, T>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    T: opentelemetry::trace::Tracer + PreSampledTracer + 'static,
+{
+    tracing_opentelemetry::layer().with_tracer(tracer)
+}
+
 fn metrics_layer<S>(mp: SdkMeterProvider) -> MetricsLayer<S>
 where
     S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
@@ -43,7 +51,7 @@ fn main() {
     let tp = SdkTracerProvider::builder().with_sampler(DropAll).build();
     let mp = SdkMeterProvider::builder().build();
     tracing_subscriber::registry()
-        .with(tracing_opentelemetry::layer().with_tracer(tp.tracer("app")))
+        .with(otel_layer(tp.tracer("app")))
         .with(metrics_layer(mp))
         .init();
     let span = tracing::info_span!("request", otel.status_message = tracing::field::Empty);

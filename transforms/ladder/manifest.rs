@@ -283,6 +283,9 @@ fn features(
         }
     }
     let usage = cx.project.usage_of(cx.package, entry);
+    if name == "opentelemetry-otlp" && !usage.mentions("with_http_client") {
+        several_http_clients(entry, &changes, start, target, out);
+    }
     let needs_tonic = name == "opentelemetry-otlp"
         && start < 28
         && target >= 28
@@ -330,6 +333,49 @@ fn new_requirement(entry: &DepEntry, version: Option<&str>) -> Option<String> {
     match retarget(entry.version.as_deref()?, &target) {
         Retarget::Bump(new) => Some(new),
         _ => None,
+    }
+}
+
+/// otlp 0.28–0.31 select no HTTP client when more than one client feature is on (0.27 preferred
+/// the blocking one; 0.32 prefers `reqwest-client`): HTTP `build()` returns `NoHttpClient`.
+/// `reqwest-blocking-client` is a default feature from 0.28 on.
+fn several_http_clients(
+    entry: &DepEntry,
+    changes: &[Option<Vec<String>>],
+    start: u64,
+    target: u64,
+    out: &mut Outcome,
+) {
+    if !(start < 28 && (28..=31).contains(&target)) {
+        return;
+    }
+    let mut features: Vec<String> = entry
+        .feature_items
+        .iter()
+        .zip(changes)
+        .flat_map(|((old, _), c)| c.clone().unwrap_or_else(|| vec![old.clone()]))
+        .collect();
+    if entry.default_features != Some(false) {
+        features.push("reqwest-blocking-client".to_string());
+    }
+    features.sort();
+    features.dedup();
+    let clients: Vec<&String> = features
+        .iter()
+        .filter(|f| {
+            ["reqwest-client", "reqwest-blocking-client", "hyper-client"].contains(&f.as_str())
+        })
+        .collect();
+    if clients.len() > 1 {
+        out.finding(
+            at(entry),
+            Severity::Warning,
+            format!(
+                "with {} enabled and no `with_http_client(..)`, opentelemetry-otlp 0.28–0.31 selects no HTTP client: an HTTP exporter's `build()` returns `NoHttpClient`",
+                clients.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ),
+            "keep one client feature (`reqwest-blocking-client` with the thread-based processors; `default-features = false` drops the default one), or pass the client with `.with_http_client(..)`",
+        );
     }
 }
 

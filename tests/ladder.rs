@@ -112,6 +112,31 @@ fn the_target_selects_the_hops_and_the_flag_wins_over_the_config() {
 }
 
 #[test]
+fn a_package_past_027_keeps_its_own_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = service(dir.path());
+    let on_028 = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.28\"\nopentelemetry-otlp = { version = \"0.28\", features = [\"http-proto\"] }\n";
+    write(&root.join("Cargo.toml"), on_028);
+    write(
+        &root.join("src/lib.rs"),
+        "pub fn f() { let _ = opentelemetry_otlp::SpanExporter::builder().with_http().build(); }\n",
+    );
+    let out = run(bin().args(["diff", "--to", "0.29"]).arg(&root));
+    assert!(
+        out.stdout
+            .contains("+opentelemetry-otlp = { version = \"0.29\", features = [\"http-proto\"] }"),
+        "0.27's client rule (add reqwest-client) must not reach a 0.28 package: {}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("newer than the target"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn a_batch_entry_target_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     service(dir.path());

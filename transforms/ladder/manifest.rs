@@ -166,7 +166,7 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, version: &str, out: &mut Outcome
 fn move_family_entry(
     cx: &FileContext<'_>,
     entry: &DepEntry,
-    set: &ReleaseSet,
+    set: ReleaseSet,
     version: Option<&str>,
     out: &mut Outcome,
 ) {
@@ -205,7 +205,7 @@ fn move_family_entry(
 fn move_transport_entry(
     cx: &FileContext<'_>,
     entry: &DepEntry,
-    set: &ReleaseSet,
+    set: ReleaseSet,
     out: &mut Outcome,
 ) {
     let name = canonical(&entry.package);
@@ -380,7 +380,7 @@ fn several_http_clients(
 }
 
 /// A `rust-version` below what the target set declares.
-fn rust_version(cx: &FileContext<'_>, set: &ReleaseSet, out: &mut Outcome) {
+fn rust_version(cx: &FileContext<'_>, set: ReleaseSet, out: &mut Outcome) {
     let Ok(doc) = toml_edit::Document::parse(cx.file.text.clone()) else {
         return;
     };
@@ -395,11 +395,11 @@ fn rust_version(cx: &FileContext<'_>, set: &ReleaseSet, out: &mut Outcome) {
         return;
     };
     let parse = |v: &str| TargetVersion::parse(v).map(|t| t.version);
-    let (Some(have), Some(need)) = (parse(declared), parse(set.rust_version)) else {
+    let (Some(have), Some(need)) = (parse(declared), parse(set.rust_version())) else {
         return;
     };
     let fresh = set
-        .fresh_lock_rust_version
+        .fresh_lock_rust_version()
         .map(|v| {
             format!(" (a fresh lockfile of this set pulls crates that need {v}: tonic 0.14.9)")
         })
@@ -410,9 +410,10 @@ fn rust_version(cx: &FileContext<'_>, set: &ReleaseSet, out: &mut Outcome) {
             Severity::Warning,
             format!(
                 "`rust-version = \"{declared}\"` is below the {} the 0.{} crates declare",
-                set.rust_version, set.minor
+                set.rust_version(),
+                set.minor
             ),
-            format!("raise it to \"{}\"{fresh}", set.rust_version),
+            format!("raise it to \"{}\"{fresh}", set.rust_version()),
         );
     }
 }

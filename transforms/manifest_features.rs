@@ -482,11 +482,20 @@ fn needed_features(name: &str, entry: &DepEntry, usage: &UsageFacts) -> Vec<Stri
 
 /// Whether `entry` will be on the target minor of its crate once `manifest-versions` has run.
 fn at_target(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
-    EntryVersion {
+    let version = EntryVersion {
         entry,
         carrier: cx.project.version_entry(entry),
         targets: &cx.config.targets,
         versions_bumped: cx.is_enabled("manifest-versions"),
-    }
-    .at_target()
+    };
+    // Under `--to 0.28+`, an entry already past 0.27 has its own release's features, which
+    // `ladder-manifest` moves on.
+    let ladder = crate::transforms::ladder::target(cx.config) > crate::otel::ladder::DEFAULT;
+    let past_default = || {
+        version.effective().is_some_and(|v| {
+            crate::otel::ladder::rung_of(&canonical(&entry.package), &v)
+                > crate::otel::ladder::DEFAULT
+        })
+    };
+    version.at_target() && !(ladder && past_default())
 }

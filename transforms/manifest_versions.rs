@@ -185,6 +185,8 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
                 out.edit(edit);
             }
         }
+        // Past 0.27 on the ladder's way (`--to`): `ladder-manifest` owns it.
+        Retarget::Newer if within_ladder_target(cx, entry, req) => {}
         Retarget::Newer => out.finding(
             at,
             Severity::Warning,
@@ -198,6 +200,14 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
             format!("write `\"{target}\"`"),
         ),
     }
+}
+
+/// Whether `req` is newer than 0.27 but not past the run's `--to` target.
+fn within_ladder_target(cx: &FileContext<'_>, entry: &DepEntry, req: &str) -> bool {
+    minimum_version(req).is_some_and(|v| {
+        crate::otel::ladder::rung_of(&canonical(&entry.package), &v)
+            <= crate::transforms::ladder::target(cx.config)
+    })
 }
 
 fn report_other_otel_crate(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {

@@ -9,6 +9,7 @@ use crate::engine::transform::Transform;
 pub mod helper_facts;
 pub mod instrument_init_to_build;
 pub mod jaeger_pipeline;
+pub mod ladder;
 pub mod manifest_features;
 pub mod manifest_jaeger_to_otlp;
 pub mod manifest_metrics;
@@ -66,7 +67,64 @@ registry![
     service_name::ServiceName in "service_name/mod.rs",
     // After every transform: reports the old items they left, and counts the coverage.
     residue::Residue,
+    // The version ladder (`--to 0.28+`), after the migration to 0.27, hop by hop.
+    ladder_manifest::LadderManifest in "ladder/manifest.rs",
+    hop_0_28_sdk_renames::SdkRenames in "ladder/hop_0_28/sdk_renames.rs",
+    hop_0_28_runtime_argument::RuntimeArgument in "ladder/hop_0_28/runtime_argument.rs",
+    hop_0_28_resource_builder::ResourceBuilder in "ladder/hop_0_28/resource_builder.rs",
+    hop_0_28_global_shutdown::GlobalShutdown in "ladder/hop_0_28/global_shutdown.rs",
+    hop_0_28_export_timeouts::ExportTimeouts in "ladder/hop_0_28/export_timeouts.rs",
+    hop_0_28_flush_results::FlushResults in "ladder/hop_0_28/flush_results.rs",
+    hop_0_28_http_client::HttpClient in "ladder/hop_0_28/http_client.rs",
+    // 0.29: the error type first (it reads the 0.28 paths), then the moves.
+    hop_0_29_exporter_build_error::ExporterBuildError in "ladder/hop_0_29/exporter_build_error.rs",
+    hop_0_29_error_moves::ErrorMoves in "ladder/hop_0_29/error_moves.rs",
+    hop_0_29_export_config_timeout::ExportConfigTimeout in "ladder/hop_0_29/export_config_timeout.rs",
+    hop_0_29_timeout_env::TimeoutEnv in "ladder/hop_0_29/timeout_env.rs",
+    hop_0_29_removed_items::REMOVED_ITEMS in "ladder/hop_0_29/removed_items.rs",
+    hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
+    hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
+    hop_0_31_metrics_layer::MetricsLayer in "ladder/hop_0_31/metrics_layer.rs",
+    hop_0_31_pre_sampled_tracer::PreSampledTracer in "ladder/hop_0_31/pre_sampled_tracer.rs",
+    hop_0_31_set_parent::SetParent in "ladder/hop_0_31/set_parent.rs",
+    hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
+    hop_0_32_sampling_moves::SamplingMoves in "ladder/hop_0_32/sampling_moves.rs",
+    hop_0_32_export_config::ExportConfig in "ladder/hop_0_32/export_config.rs",
+    // Before the report of what is left: the config's decision makes the propagator mechanical.
+    hop_0_32_jaeger_propagator::JaegerPropagator in "ladder/hop_0_32/jaeger_propagator.rs",
+    hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
+    hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
+    hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
+    hop_0_33_endpoints_and_retries::EndpointsAndRetries in "ladder/hop_0_33/endpoints_and_retries.rs",
 ];
+
+// The ladder's transforms under the module names their ids spell (`explain` finds them so).
+use ladder::hop_0_28::{
+    export_timeouts as hop_0_28_export_timeouts, flush_results as hop_0_28_flush_results,
+    global_shutdown as hop_0_28_global_shutdown, http_client as hop_0_28_http_client,
+    resource_builder as hop_0_28_resource_builder, runtime_argument as hop_0_28_runtime_argument,
+    sdk_renames as hop_0_28_sdk_renames,
+};
+use ladder::hop_0_29::{
+    error_moves as hop_0_29_error_moves, export_config_timeout as hop_0_29_export_config_timeout,
+    exporter_build_error as hop_0_29_exporter_build_error, removed_items as hop_0_29_removed_items,
+    timeout_env as hop_0_29_timeout_env,
+};
+use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
+use ladder::hop_0_31::{
+    metrics_layer as hop_0_31_metrics_layer, pre_sampled_tracer as hop_0_31_pre_sampled_tracer,
+    removed_items as hop_0_31_removed_items, set_parent as hop_0_31_set_parent,
+    status_description as hop_0_31_status_description,
+};
+use ladder::hop_0_32::{
+    export_config as hop_0_32_export_config, jaeger_propagator as hop_0_32_jaeger_propagator,
+    removed_items as hop_0_32_removed_items, sampling_moves as hop_0_32_sampling_moves,
+};
+use ladder::hop_0_33::{
+    endpoints_and_retries as hop_0_33_endpoints_and_retries,
+    removed_items as hop_0_33_removed_items, scope_info as hop_0_33_scope_info,
+};
+use ladder::manifest as ladder_manifest;
 
 /// All transforms, in the order they run.
 pub fn all() -> &'static [&'static dyn Transform] {

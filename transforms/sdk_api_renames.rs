@@ -100,12 +100,7 @@
 //! argument types), and `meter_with_version` put each `Some` value in the scope and left a
 //! `None` field unset, as the builder does with and without the link.
 
-use syn::visit::Visit;
-
 use crate::engine::context::PackageInfo;
-use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 
@@ -137,14 +132,6 @@ const RENAMES: &[(&str, &str)] = &[
         "opentelemetry::InstrumentationScope",
     ),
 ];
-
-fn segs(path: &str) -> Vec<&str> {
-    path.split("::").collect()
-}
-
-fn last(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
-}
 
 impl Transform for SdkApiRenames {
     fn id(&self) -> &'static str {
@@ -190,132 +177,13 @@ impl Transform for SdkApiRenames {
         let mut out = Outcome::default();
         let file = cx.file;
         let syntax = cx.syntax();
-        let imports = cx.imports();
         let mut plan = ImportPlan::at(file, syntax, 0);
 
-        // Imports of an old item: the local name each one binds, and what the code writes now.
-        let mut local_renames: Vec<(String, String)> = Vec::new();
-        for item in crate::engine::item_edit::use_items(syntax) {
-            for (old, new) in RENAMES {
-                let Some(local) = single_path_leaf(item, &segs(old)) else {
-                    continue;
-                };
-                if imports.local_name_of(&segs(new)).is_some() {
-                    // The new item is imported already: the old import goes.
-                    out.edit(crate::engine::item_edit::delete_item(file, item));
-                    local_renames.push((local, last(new).to_string()));
-                } else {
-                    let tree = range_of(file, &item.tree);
-                    let text = if local == last(old) {
-                        new.to_string()
-                    } else {
-                        format!("{new} as {local}")
-                    };
-                    out.replace(tree, text);
-                    if local == last(old) {
-                        local_renames.push((local, last(new).to_string()));
-                    }
-                }
-            }
-        }
-
-        let mut paths = Paths {
-            file,
-            imports,
-            sites: Vec::new(),
-        };
-        paths.visit_file(syntax);
-        for (range, first_ident, old, new) in paths.sites {
-            if let Some((_, to)) = local_renames.iter().find(|(l, _)| *l == first_ident) {
-                if range.len() == first_ident.len() {
-                    out.replace(range, to.clone());
-                    continue;
-                }
-            }
-            // Grouped imports and qualified paths: the plan picks the spelling of the new item
-            // and drops the old import once nothing names it.
-            out.replace(range, plan.name(new));
-            plan.remove(old);
-        }
+        crate::otel::path_renames::rename_paths(&cx.rust(), RENAMES, &mut plan, &mut out);
         crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
         crate::otel::metric_unit::rewrite_units(&cx.rust(), &mut plan, &mut out);
         crate::otel::batch_config::rewrite_batch_configs(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);
         out
-    }
-}
-
-/// The local name when `item` is exactly `use <expected>;` or `use <expected> as x;`.
-fn single_path_leaf(item: &syn::ItemUse, expected: &[&str]) -> Option<String> {
-    let mut tree = &item.tree;
-    let mut path = Vec::new();
-    loop {
-        match tree {
-            syn::UseTree::Path(p) => {
-                path.push(ident_str(&p.ident));
-                tree = &p.tree;
-            }
-            syn::UseTree::Name(n) => {
-                path.push(ident_str(&n.ident));
-                return path.iter().eq(expected.iter()).then(|| ident_str(&n.ident));
-            }
-            syn::UseTree::Rename(r) => {
-                path.push(ident_str(&r.ident));
-                return path
-                    .iter()
-                    .eq(expected.iter())
-                    .then(|| ident_str(&r.rename));
-            }
-            _ => return None,
-        }
-    }
-}
-
-type Site = (TextRange, String, &'static str, &'static str);
-
-struct Paths<'a> {
-    file: &'a SourceFile,
-    imports: &'a ImportMap,
-    /// Path range (segments only, no generic arguments), its first identifier, old, new.
-    sites: Vec<Site>,
-}
-
-impl<'ast> Visit<'ast> for Paths<'_> {
-    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
-
-    fn visit_path(&mut self, path: &'ast syn::Path) {
-        let resolved = if self
-            .imports
-            .resolves_into(path, &["opentelemetry", "opentelemetry_sdk"])
-        {
-            self.imports.resolve(path)
-        } else {
-            Vec::new()
-        };
-        for (old, new) in RENAMES.iter().filter(|_| !resolved.is_empty()) {
-            let old_segs = segs(old);
-            // `MetricsError`, `MetricsError::Other`, `sdk::metrics::MeterProvider::builder`: the
-            // leading segments that stand for the old item.
-            if resolved.len() < old_segs.len()
-                || !resolved[..old_segs.len()]
-                    .iter()
-                    .map(String::as_str)
-                    .eq(old_segs.iter().copied())
-            {
-                continue;
-            }
-            let extra = resolved.len() - old_segs.len();
-            let Some(n) = path.segments.len().checked_sub(extra).filter(|n| *n > 0) else {
-                continue;
-            };
-            let first = &path.segments[0];
-            let upto = &path.segments[n - 1];
-            let range = TextRange::new(
-                range_of(self.file, path).start,
-                range_of_span(self.file, upto.ident.span()).end,
-            );
-            self.sites.push((range, ident_str(&first.ident), old, new));
-        }
-        syn::visit::visit_path(self, path);
     }
 }

@@ -155,6 +155,11 @@ fn list(format: ListFormat) -> u8 {
             for t in transforms::all() {
                 println!("{:width$}  {}", t.id(), t.description());
             }
+            println!();
+            println!(
+                "ladder-manifest and hop-0-NN-* run only with --to (or `target`): {} (default 0.27)",
+                crate::otel::ladder::known_targets()
+            );
         }
         ListFormat::Json => {
             let list: Vec<BTreeMap<&str, &str>> = transforms::all()

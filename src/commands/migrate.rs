@@ -65,6 +65,14 @@ pub struct RunArgs {
     pub write_through_symlinks: bool,
     #[command(flatten)]
     pub ledger: LedgerArgs,
+    /// The release to move to: 0.27 (the default) … 0.33, or `latest`; over the config's `target`.
+    #[arg(long = "to", value_name = "RELEASE", value_parser = target_arg)]
+    pub to: Option<String>,
+}
+
+/// `--to`: a target the ladder knows, else clap's error with the known ones.
+pub fn target_arg(text: &str) -> Result<String, String> {
+    crate::otel::ladder::parse_target(text).map(|_| text.trim().to_string())
 }
 
 impl RunArgs {
@@ -88,6 +96,7 @@ impl RunArgs {
             config: None,
             include_orphans: self.include_orphans,
             disabled: Default::default(),
+            target: self.to.clone(),
         }
     }
 

@@ -48,6 +48,13 @@ pub struct Config {
     /// callers in the workspace) instead of reporting it with the new signature.
     #[serde(default)]
     pub rewrite_public_api: bool,
+    /// The release the run moves code to (`"0.28"`, `"latest"`); the transforms that know the
+    /// release set check it ([`crate::engine::transform::Transform::check_config`]). `None`: the
+    /// default target.
+    pub target: Option<String>,
+    /// What to do with the Jaeger propagator when the target no longer has it: `"trace-context"`
+    /// rewrites it to the W3C propagator; `None`: report it.
+    pub jaeger_propagator: Option<String>,
 }
 
 /// `"opentelemetry-otlp@0.26"`: a crate and the version the code is written against.
@@ -179,6 +186,14 @@ impl Config {
         self
     }
 
+    /// `--to` wins over the config's `target`.
+    pub fn with_target(mut self, to: Option<&str>) -> Config {
+        if let Some(to) = to {
+            self.target = Some(to.to_string());
+        }
+        self
+    }
+
     pub fn is_enabled(&self, id: &str) -> bool {
         (self.only.is_empty() || self.only.iter().any(|o| o == id))
             && !self.skip.iter().any(|s| s == id)
@@ -205,6 +220,14 @@ mod tests {
             Config::parse("write-through-symlinks = true").is_ok_and(|c| c.write_through_symlinks)
         );
         assert!(Config::parse("write-through-symlink = true").is_err());
+        let ladder =
+            Config::parse("target = \"0.29\"\njaeger-propagator = \"trace-context\"").unwrap();
+        assert_eq!(ladder.target.as_deref(), Some("0.29"));
+        assert_eq!(
+            ladder.clone().with_target(Some("latest")).target.as_deref(),
+            Some("latest")
+        );
+        assert_eq!(ladder.with_target(None).target.as_deref(), Some("0.29"));
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub const USAGE_NEEDLES: &[&str] = &[
     JAEGER_PROPAGATOR,
     "extern crate metrics",
     "#[macro_use]",
+    // The ladder: a `prometheus::Registry` handed to opentelemetry-prometheus.
+    "with_registry",
 ];
 
 /// A derived fact: one file both names `opentelemetry_jaeger` and uses a type called exactly

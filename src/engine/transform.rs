@@ -65,6 +65,18 @@ pub trait Transform: Sync + Send {
     fn measures_original(&self) -> bool {
         false
     }
+    /// Whether the run's configuration asks for this transform at all (a transform that moves
+    /// code past the run's target release does not run). Decided once per project.
+    fn enabled_by(&self, config: &Config) -> bool {
+        let _ = config;
+        true
+    }
+    /// Checks the configuration keys the transform reads; an `Err` is the project's error and
+    /// nothing of the project is migrated.
+    fn check_config(&self, config: &Config) -> Result<(), String> {
+        let _ = config;
+        Ok(())
+    }
     fn run(&self, cx: &FileContext<'_>) -> Outcome;
 }
 

@@ -18,6 +18,9 @@
 //! - [`residue`]: the old items the target no longer has (generated from the published sources,
 //!   plus hand-written call shapes) and the scan that finds the ones a migrated file still uses.
 //! - [`bootstrap`]: what `adopt` writes: the canonical dependencies and the 0.27 telemetry module.
+//! - [`ladder`]: the version ladder past 0.27 (`--to`): the targets, the pairing table of every
+//!   release set, each hop's feature changes, renames and reported items, the environment
+//!   variables whose meaning changed.
 //!
 //! Models of old pipelines, read from chains and rendered for 0.27:
 //! - [`chain`]: reads a method chain (`a().b(x).c(y)`) into its root and its links, and follows
@@ -50,6 +53,8 @@
 //! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
+//! - [`path_renames`]: renaming items wherever a path resolves to them, imports included (the
+//!   0.27 renames and the ladder's moves share it).
 //!
 //! What a site exports:
 //! - [`ledger`]: the settings of each rewritten or reported pipeline, before and after.
@@ -79,6 +84,7 @@ pub mod exporter_local;
 pub mod imports;
 pub mod instruments;
 pub mod jaeger_endpoint;
+pub mod ladder;
 pub mod ledger;
 pub mod logs;
 pub mod metric_unit;
@@ -86,6 +92,7 @@ pub mod metrics;
 pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
+pub mod path_renames;
 pub mod placement;
 pub mod recorder_error;
 pub mod residue;

@@ -82,6 +82,14 @@ impl Case {
             .map(|p| std::fs::read(p).unwrap())
             .unwrap_or_else(|| DEFAULT_MANIFEST.as_bytes().to_vec());
         std::fs::create_dir_all(root.join("src")).unwrap();
+        // The run's config (`target = "0.28"` for the ladder's hops): the case's own, else the
+        // transform directory's.
+        if let Some(config) = [sidecar("otel-migrate.toml"), dir.join("otel-migrate.toml")]
+            .into_iter()
+            .find(|p| p.is_file())
+        {
+            std::fs::copy(config, root.join("otel-migrate.toml")).unwrap();
+        }
         let input = std::fs::read(&self.path).unwrap();
         if self.path.extension().is_some_and(|e| e == "toml") {
             std::fs::write(root.join("Cargo.toml"), input).unwrap();
@@ -99,7 +107,8 @@ impl Case {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a directory tree (fixture cases, demo repositories).
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

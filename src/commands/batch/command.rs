@@ -68,6 +68,9 @@ pub struct BatchArgs {
     pub include_orphans: bool,
     #[command(flatten)]
     pub ledger: LedgerArgs,
+    /// The release to move to: 0.27 (the default) … 0.33, or `latest`; over every entry's `target`.
+    #[arg(long = "to", value_name = "RELEASE", value_parser = crate::commands::migrate::target_arg)]
+    pub to: Option<String>,
 }
 
 /// `otel-migrate batch FILE`: run every repository with a progress bar, then print the text
@@ -88,6 +91,7 @@ pub fn command(args: &BatchArgs) -> u8 {
         only: args.only.clone(),
         skip: args.skip.clone(),
         include_orphans: args.include_orphans,
+        target: args.to.clone(),
         write_through_symlinks: args.write_through_symlinks,
     };
     let progress = if args.quiet || !std::io::stderr().is_terminal() {

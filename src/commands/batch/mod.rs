@@ -189,6 +189,8 @@ pub struct BatchOptions {
     pub include_orphans: bool,
     /// `--write-through-symlinks` for every repository (a batch entry may set it for its own).
     pub write_through_symlinks: bool,
+    /// `--to` for every repository (over a batch entry's `target`).
+    pub target: Option<String>,
 }
 
 /// What happened to one repository.
@@ -284,6 +286,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
         config: Some(config.clone()),
         include_orphans: opts.include_orphans,
         disabled: Default::default(),
+        target: opts.target.clone(),
     };
     let mut result = pipeline::run(transforms::all(), &options);
     if config.adopt {

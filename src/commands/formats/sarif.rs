@@ -74,10 +74,17 @@ pub fn render(projects: &[Project]) -> String {
     serde_json::to_string_pretty(&log).expect("serializable") + "\n"
 }
 
-/// The registry's transforms in order, then any other finding source (adopt, the engine).
+/// The registry's transforms in order (those a run without `--to` has, and any other with a
+/// finding), then any other finding source (adopt, the engine).
 fn rules(projects: &[Project]) -> Vec<Value> {
+    let reported: BTreeSet<&str> = projects
+        .iter()
+        .flat_map(|p| p.report.findings.iter().map(|f| f.transform.as_str()))
+        .collect();
+    let default_run = crate::engine::config::Config::default();
     let mut rules: Vec<Value> = transforms::all()
         .iter()
+        .filter(|t| t.enabled_by(&default_run) || reported.contains(t.id()))
         .map(|t| {
             let help = transforms::documentation(t.id()).unwrap_or_default();
             json!({
@@ -88,12 +95,7 @@ fn rules(projects: &[Project]) -> Vec<Value> {
         })
         .collect();
     let known: BTreeSet<&str> = transforms::all().iter().map(|t| t.id()).collect();
-    let others: BTreeSet<&str> = projects
-        .iter()
-        .flat_map(|p| p.report.findings.iter().map(|f| f.transform.as_str()))
-        .filter(|id| !known.contains(id))
-        .collect();
-    for id in others {
+    for id in reported.into_iter().filter(|id| !known.contains(id)) {
         rules.push(json!({
             "id": id,
             "shortDescription": { "text": format!("findings of otel-migrate's `{id}` step") },

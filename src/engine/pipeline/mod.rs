@@ -43,6 +43,8 @@ pub struct RunOptions {
     /// build), keyed by the package's manifest path; a manifest outside every package (a
     /// virtual workspace root) is keyed by its own path.
     pub disabled: BTreeMap<PathBuf, BTreeSet<String>>,
+    /// `--to`: the release to move code to, over every project's config.
+    pub target: Option<String>,
 }
 
 /// One file a transform looked at.

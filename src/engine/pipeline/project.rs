@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::engine::config::Config;
+use crate::engine::config::{Config, CONFIG_FILE};
 use crate::engine::context::{names_telemetry_crate, PackageInfo, Project};
 use crate::engine::discover::ProjectFiles;
 use crate::engine::finding::{Finding, Severity};
@@ -43,15 +43,19 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         // The error is already reported; migrating with a config the user did not mean is worse.
         return result;
     }
-    let config =
-        project
-            .config
-            .clone()
-            .merged_with_cli(&opts.only, &opts.skip, opts.include_orphans);
+    let config = project
+        .config
+        .clone()
+        .merged_with_cli(&opts.only, &opts.skip, opts.include_orphans)
+        .with_target(opts.target.as_deref());
+    if let Some(e) = registry.iter().find_map(|t| t.check_config(&config).err()) {
+        result.errors.push((project.root.join(CONFIG_FILE), e));
+        return result;
+    }
     let enabled: Vec<&'static dyn Transform> = registry
         .iter()
         .copied()
-        .filter(|t| config.is_enabled(t.id()))
+        .filter(|t| config.is_enabled(t.id()) && t.enabled_by(&config))
         .collect();
     let plans = Plans::new(&enabled, &project);
     // Rust files first: their usage facts feed the manifest transforms.

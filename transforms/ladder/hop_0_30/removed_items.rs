@@ -1,0 +1,34 @@
+//! # hop-0-30-removed-items
+//!
+//! ## What it does
+//! With `--to 0.30` or newer, reports the items 0.30 removed or hid with no mechanical
+//! replacement (otel-ladder.md §3.3): `opentelemetry_sdk::metrics::{MetricError, MetricResult}`
+//! (crate-private), `new_view` (views are closures now; `error` with the closure to write), and
+//! `ManualReader` / `MetricReader` (behind the sdk feature `experimental_metrics_custom_reader`:
+//! `warning`).
+//!
+//! ## Before
+//! ```rust,ignore
+//! let view = new_view(Instrument::new().name("latency"), Stream::new().aggregation(a))?;
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! // error[hop-0-30-removed-items]: 0.30 removed `new_view` — write the view as a closure …
+//! ```
+//!
+//! ## Not rewritten
+//! - Everything it reports (that is its job); `use` lines are not reported again.
+//! - Packages already on 0.30 or newer, and runs without `--to 0.30+`.
+//!
+//! ## Safety
+//! Nothing is edited.
+
+use crate::transforms::ladder::removed::RemovedItems;
+
+pub const REMOVED_ITEMS: RemovedItems = RemovedItems {
+    minor: 30,
+    id: "hop-0-30-removed-items",
+    description: "hop 0.29 → 0.30: report MetricError/MetricResult (private), new_view (closures), ManualReader/MetricReader (feature)",
+    needles: &["MetricError", "MetricResult", "new_view", "ManualReader", "MetricReader"],
+};

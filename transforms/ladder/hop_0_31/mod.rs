@@ -1,0 +1,7 @@
+//! The hop 0.30 → 0.31 (otel-ladder.md §3.4; tracing-opentelemetry 0.32).
+
+pub mod metrics_layer;
+pub mod pre_sampled_tracer;
+pub mod removed_items;
+pub mod set_parent;
+pub mod status_description;

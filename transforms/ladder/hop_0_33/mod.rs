@@ -1,0 +1,6 @@
+//! The hop 0.32 → 0.33 (otel-ladder.md §3.6). Its manifest side (no Jaeger propagator, removed
+//! TLS / retry / serialize features) is `ladder-manifest`'s.
+
+pub mod endpoints_and_retries;
+pub mod removed_items;
+pub mod scope_info;

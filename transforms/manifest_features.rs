@@ -192,7 +192,74 @@ impl Transform for ManifestFeatures {
             }
         }
         rewrite_feature_references(cx, manifest, &mut out);
+        add_sdk_for_facade_paths(cx, manifest, &mut out);
         out
+    }
+}
+
+/// opentelemetry ≤ 0.20 code that names the facade's SDK (`opentelemetry::sdk::…`,
+/// `opentelemetry::runtime::…`), which `sdk-facade-paths` moves to the `opentelemetry_sdk`
+/// crate: the package gets that crate beside its `opentelemetry` entry when it has none and no
+/// runtime feature moving there adds it.
+fn add_sdk_for_facade_paths(cx: &FileContext<'_>, manifest: &Manifest, out: &mut Outcome) {
+    const SDK: &str = "opentelemetry_sdk";
+    let Some(package) = cx
+        .package
+        .filter(|p| p.version_below("opentelemetry", 0, 21))
+    else {
+        return;
+    };
+    let Some(facade) = manifest
+        .deps
+        .iter()
+        .find(|d| d.is("opentelemetry") && d.table.kind == DepKind::Normal)
+    else {
+        return;
+    };
+    let usage = cx.project.usage_of(Some(package), facade);
+    let names_facade_sdk =
+        usage.mentions("opentelemetry::sdk") || usage.mentions("opentelemetry::runtime");
+    let moves_a_runtime = facade.features.iter().any(|f| {
+        feature_change("opentelemetry", f)
+            .is_some_and(|c| matches!(c.fate, Fate::MovedTo(k) if k == SDK))
+    });
+    if !names_facade_sdk || moves_a_runtime || manifest.deps.iter().any(|d| d.is(SDK)) {
+        return;
+    }
+    let Some(Ok(version)) = crate::otel::crates::target(&cx.config.targets, SDK) else {
+        return;
+    };
+    let version = version.to_string();
+    let at = facade.value_span.unwrap_or_default();
+    let why = "the code names `opentelemetry::sdk` / `opentelemetry::runtime`, the SDK opentelemetry ≤ 0.20 re-exported; `sdk-facade-paths` moves those paths to the crate";
+    let added = (!facade.optional && !facade.workspace)
+        .then(|| {
+            add_sibling_entry(
+                &cx.file.text,
+                facade,
+                SDK,
+                Some(&version),
+                &[],
+                cx.file.line_ending.as_str(),
+            )
+        })
+        .flatten();
+    match added {
+        Some(edit) => {
+            out.edit(edit);
+            out.finding(
+                at,
+                Severity::Note,
+                format!("{why}: `{SDK} = \"{version}\"` added"),
+                "nothing to do",
+            );
+        }
+        None => out.finding(
+            at,
+            Severity::Warning,
+            format!("{why}, but the `opentelemetry` entry is optional or inherited: `{SDK}` not added"),
+            format!("add `{SDK} = \"{version}\"` where the package declares `opentelemetry` (optional too when that is)"),
+        ),
     }
 }
 

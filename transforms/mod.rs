@@ -21,6 +21,7 @@ pub mod otlp_metrics_pipeline;
 pub mod otlp_trace_pipeline;
 pub mod residue;
 pub mod sdk_api_renames;
+pub mod sdk_facade_paths;
 pub mod service_name;
 pub mod temporality;
 pub mod tracing_bridge;
@@ -56,6 +57,9 @@ registry![
     otlp_metrics_pipeline::OtlpMetricsPipeline,
     temporality::TemporalityTransform,
     otlp_logs_pipeline::OtlpLogsPipeline,
+    // After the pipeline rewrites (they read both spellings): ≤ 0.20's `opentelemetry::sdk`
+    // and `opentelemetry::runtime` paths they leave → `opentelemetry_sdk`.
+    sdk_facade_paths::SdkFacadePaths,
     // After the pipeline rewrites, which emit the new names; renames the old ones left in
     // signatures and imports (`MetricsError`, `LogError`, the 0.21 SDK `MeterProvider`).
     sdk_api_renames::SdkApiRenames,

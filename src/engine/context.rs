@@ -37,6 +37,9 @@ pub const USAGE_NEEDLES: &[&str] = &[
     "metrics(",
     "logging()",
     "runtime::Tokio",
+    // opentelemetry ≤ 0.20's facade paths to the SDK (`sdk-facade-paths`).
+    "opentelemetry::sdk",
+    "opentelemetry::runtime",
     "TokioCurrentThread",
     "AsyncStd",
     "tokio::main",

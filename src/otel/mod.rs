@@ -53,6 +53,8 @@
 //! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
+//! - [`facade_paths`]: opentelemetry ≤ 0.20's `opentelemetry::sdk` / `opentelemetry::runtime`
+//!   paths → the `opentelemetry_sdk` crate.
 //! - [`path_renames`]: renaming items wherever a path resolves to them, imports included (the
 //!   0.27 renames and the ladder's moves share it).
 //!
@@ -81,6 +83,7 @@ pub mod error_handler;
 pub mod exporter;
 pub mod exporter_helper;
 pub mod exporter_local;
+pub mod facade_paths;
 pub mod imports;
 pub mod instruments;
 pub mod jaeger_endpoint;

@@ -217,3 +217,51 @@ pub fn differences(
     }
     out
 }
+
+/// The comparator on hand-made observations (no build): it must stay quiet where only the SDK
+/// or timing differs, and speak where a reviewer would care.
+#[cfg(test)]
+mod comparator {
+    use super::*;
+
+    fn observed(service: &str, temporality: &str, sdk: &str, busy: &str) -> Observed {
+        let mut o = Observed::default();
+        o.resource_seen(BTreeMap::from([
+            (SERVICE_NAME.to_string(), service.to_string()),
+            ("service.version".to_string(), "1.0".to_string()),
+            ("telemetry.sdk.version".to_string(), sdk.to_string()),
+        ]));
+        o.spans.insert(Span {
+            name: "probe".to_string(),
+            attributes: BTreeMap::from([
+                ("busy_ns".to_string(), busy.to_string()),
+                ("probe.kind".to_string(), "span".to_string()),
+            ]),
+        });
+        o.metrics.insert(Metric {
+            name: "requests".to_string(),
+            temporality: temporality.to_string(),
+        });
+        o
+    }
+
+    #[test]
+    fn sdk_version_and_timings_are_not_differences() {
+        let before = observed("svc", "delta", "0.26.0", "10");
+        let after = observed("llm.svc", "delta", "0.27.1", "99");
+        assert_eq!(
+            differences(&before, &after, "llm.svc", "probe"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_renamed_service_the_rule_did_not_give_and_a_changed_temporality_are() {
+        let before = observed("svc", "delta", "0.26.0", "10");
+        let after = observed("svc", "cumulative", "0.27.1", "10");
+        let found = differences(&before, &after, "llm.svc", "probe");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("service name:"), "{found:?}");
+        assert!(found[1].starts_with("metrics:"), "{found:?}");
+    }
+}

@@ -156,6 +156,8 @@ pub fn build(
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(&package)
         .env("CARGO_TARGET_DIR", &target)
+        // The probes run once: debug info would only cost build and link time.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .args(["build", "--quiet", "--bin", &name]);
     let started = Instant::now();
     if let Err(e) = run_bounded(

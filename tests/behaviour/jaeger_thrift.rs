@@ -125,3 +125,21 @@ pub fn decode_emit_batch(datagram: &[u8]) -> Result<JaegerBatch, String> {
     .map_err(|e| e.to_string())?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod datagrams {
+    use super::decode_emit_batch;
+
+    #[test]
+    fn another_call_or_a_cut_datagram_is_an_error() {
+        // Compact protocol: id 0x82, call type and version 1, sequence 1, name "ping", an
+        // empty argument struct.
+        let ping = b"\x82\x21\x01\x04ping\x00";
+        assert_eq!(
+            decode_emit_batch(ping),
+            Err("a Thrift call `ping`, not `emitBatch`".to_string())
+        );
+        let cut = b"\x82\x21\x01\x09emitBatch\x1c";
+        assert!(decode_emit_batch(cut).is_err());
+    }
+}

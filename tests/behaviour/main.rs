@@ -17,6 +17,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use otel_migrate::engine::config::{Config, ServiceNameConfig, CONFIG_FILE};
 use otel_migrate::engine::finding::Severity;
 use otel_migrate::engine::pipeline::{self, RunOptions};
 use otel_migrate::otel::naming::{Mapping, Naming, NamingRules};
@@ -108,22 +109,29 @@ fn copies(service: &Service, work: &Path) -> (std::path::PathBuf, std::path::Pat
 }
 
 /// The name the naming rule gives `name` in `service`'s repository (what the tool must have
-/// renamed it to), from the repository's directory name and its packages.
+/// renamed it to): the repository's `[service-name]` configuration, its directory name as the
+/// default component, its packages.
 fn renamed(service: &Service, name: &str) -> String {
     let root = repo_fixture(service.repo);
+    let config_file = root.join(CONFIG_FILE);
+    let config = if config_file.is_file() {
+        Config::load(&config_file).unwrap().service_name
+    } else {
+        ServiceNameConfig::default()
+    };
     let mut packages = Vec::new();
     for dir in std::fs::read_dir(root.join("crates")).unwrap().flatten() {
         let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
         let manifest: toml::Table = manifest.parse().unwrap();
         packages.push(manifest["package"]["name"].as_str().unwrap().to_string());
     }
-    let empty = Default::default();
     let rules = NamingRules {
-        prefix: None,
-        crates: &empty,
-        rename: &empty,
+        prefix: config.prefix.as_deref(),
+        crates: &config.crates,
+        rename: &config.rename,
     };
-    let naming = Naming::new(rules, service.repo, packages.iter().map(String::as_str));
+    let component = config.component.as_deref().unwrap_or(service.repo);
+    let naming = Naming::new(rules, component, packages.iter().map(String::as_str));
     let package = Path::new(service.package_dir).file_name().unwrap();
     match naming.classify(name, package.to_str()) {
         Mapping::Conforming => name.to_string(),

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+use opentelemetry_proto::tonic::resource::v1::Resource;
 
 use crate::jaeger_thrift::decode_emit_batch;
 use crate::receivers::{Arrivals, Transport};
@@ -71,14 +72,21 @@ impl Observed {
         }
     }
 
+    fn otlp_batch_seen(&mut self, transport: Transport, resource: Option<&Resource>) {
+        self.protocols.insert(protocol(transport).to_string());
+        self.resource_seen(
+            resource
+                .map(|r| attributes(&r.attributes))
+                .unwrap_or_default(),
+        );
+    }
+
     /// Reads every arrival; a datagram that is not a Jaeger batch is an error.
     pub fn from_arrivals(arrivals: &Arrivals) -> Result<Observed, String> {
         let mut out = Observed::default();
         for (transport, request) in &arrivals.traces {
-            out.protocols.insert(protocol(*transport).to_string());
             for rs in &request.resource_spans {
-                let resource = rs.resource.as_ref().map(|r| attributes(&r.attributes));
-                out.resource_seen(resource.unwrap_or_default());
+                out.otlp_batch_seen(*transport, rs.resource.as_ref());
                 for span in rs.scope_spans.iter().flat_map(|s| &s.spans) {
                     out.spans.insert(Span {
                         name: span.name.clone(),
@@ -88,10 +96,8 @@ impl Observed {
             }
         }
         for (transport, request) in &arrivals.metrics {
-            out.protocols.insert(protocol(*transport).to_string());
             for rm in &request.resource_metrics {
-                let resource = rm.resource.as_ref().map(|r| attributes(&r.attributes));
-                out.resource_seen(resource.unwrap_or_default());
+                out.otlp_batch_seen(*transport, rm.resource.as_ref());
                 for metric in rm.scope_metrics.iter().flat_map(|s| &s.metrics) {
                     let temporality = match &metric.data {
                         Some(Data::Sum(s)) => s.aggregation_temporality().as_str_name(),

@@ -629,3 +629,45 @@ fn diff_migrates_the_manifest_too() {
     );
     assert!(patch.contains("+++ b/src/lib.rs"), "{patch}");
 }
+
+#[test]
+fn timings_switch_prints_each_phase_to_stderr_and_changes_no_output() {
+    let repo = Repo::new(false);
+    let plain = repo
+        .cmd(&["diff", "--color", "never"])
+        .env_remove("OTEL_MIGRATE_TIMINGS")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("timings"));
+    let timed = repo
+        .cmd(&["diff", "--color", "never"])
+        .env("OTEL_MIGRATE_TIMINGS", "1")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(timed.stdout, plain.stdout, "the diff is the same");
+    let stderr = String::from_utf8(timed.stderr).unwrap();
+    let table = &stderr[stderr
+        .find("timings (OTEL_MIGRATE_TIMINGS)")
+        .expect(&stderr)..];
+    let phases: Vec<&str> = table
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for phase in [
+        "walk",
+        "read",
+        "parse",
+        "instrument-init-to-build",
+        "residue",
+        "render",
+    ] {
+        assert!(phases.contains(&phase), "{phase} missing:\n{table}");
+    }
+    // Skipped transforms take no time at all.
+    assert!(!phases.contains(&"manifest-versions"), "{table}");
+}

@@ -96,7 +96,8 @@ fn per_package<T: Send + Sync + 'static>(
         .entry(pkg.manifest_path.clone())
         .or_default()
         .clone();
-    cell.get_or_init(|| Arc::new(compute())).clone()
+    cell.get_or_init(|| Arc::new(crate::engine::timings::time("package facts", compute)))
+        .clone()
 }
 
 /// What the package of `file` says about exporter helpers, as seen from `file`.

@@ -8,13 +8,15 @@ pub fn unified(display_path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let diff = TextDiff::from_lines(old, new);
-    let body = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{display_path}"), &format!("b/{display_path}"))
-        .to_string();
-    format!("diff --git a/{display_path} b/{display_path}\n{body}")
+    crate::engine::timings::time("render", || {
+        let diff = TextDiff::from_lines(old, new);
+        let body = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{display_path}"), &format!("b/{display_path}"))
+            .to_string();
+        format!("diff --git a/{display_path} b/{display_path}\n{body}")
+    })
 }
 
 /// The diff of a file the run creates, in git's form (`--- /dev/null`).

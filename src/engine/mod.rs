@@ -39,6 +39,7 @@ pub mod pipeline;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod timings;
 pub mod transform;
 pub mod vcs;
 pub mod verify_report;

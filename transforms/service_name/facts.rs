@@ -98,8 +98,12 @@ pub(super) fn of_package(
         .entry(pkg.manifest_path.clone())
         .or_default()
         .clone();
-    cell.get_or_init(|| Arc::new(compute_facts(pkg, naming, &relevant_files(project, pkg))))
-        .clone()
+    cell.get_or_init(|| {
+        Arc::new(crate::engine::timings::time("package facts", || {
+            compute_facts(pkg, naming, &relevant_files(project, pkg))
+        }))
+    })
+    .clone()
 }
 
 /// Whether a file can say anything about service names.

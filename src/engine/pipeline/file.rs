@@ -2,6 +2,7 @@
 //! order (each on a fresh parse of the current text, its result re-parsed and dropped when it
 //! does not parse), then the findings mapped back to the original text.
 
+use crate::engine::timings;
 use std::path::Path;
 
 use crate::engine::config::Config;
@@ -127,7 +128,7 @@ impl Rewrite {
     /// Runs one transform on the current text and keeps its edits when the result parses.
     fn run(&mut self, input: &FileInput<'_>, t: &'static dyn Transform) {
         let (syntax, manifest) = self.parse_current(input);
-        let imports = syntax.as_ref().map(ImportMap::of_file);
+        let imports = timings::time("imports", || syntax.as_ref().map(ImportMap::of_file));
         let cx = FileContext {
             file: &self.current,
             original: &self.original,
@@ -138,7 +139,7 @@ impl Rewrite {
             project: input.project,
             config: input.config,
         };
-        let outcome = t.run(&cx);
+        let outcome = timings::time(t.id(), || t.run(&cx));
         self.old_sites_before += outcome.old_sites_before.unwrap_or(0);
         let outcome = outcome.changes;
         for f in outcome.findings {
@@ -194,13 +195,15 @@ impl Rewrite {
                 let parsed = self
                     .fresh_parse
                     .take()
-                    .map_or_else(|| self.current.parse_rust(), Ok);
+                    .map_or_else(|| timings::time("parse", || self.current.parse_rust()), Ok);
                 (Some(parsed.expect(REPARSED)), None)
             }
-            FileKind::Manifest => match Manifest::parse(input.path, &self.current.text) {
-                Ok(m) => (None, Some(m)),
-                Err(_) => unreachable!("{REPARSED}"),
-            },
+            FileKind::Manifest => {
+                match timings::time("parse", || Manifest::parse(input.path, &self.current.text)) {
+                    Ok(m) => (None, Some(m)),
+                    Err(_) => unreachable!("{REPARSED}"),
+                }
+            }
             FileKind::Deployment => (None, None),
         }
     }
@@ -335,6 +338,10 @@ fn first_range(edits: &EditSet) -> TextRange {
 /// Checks that text is still valid for its kind; the error message when it is not. The
 /// parsed Rust file is returned so the next transform can use it instead of parsing again.
 fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, String> {
+    timings::time("parse", || parse_checked(kind, file))
+}
+
+fn parse_checked(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, String> {
     match kind {
         FileKind::Rust => file.parse_rust().map(Some).map_err(|e| {
             let lc = e.span().start();

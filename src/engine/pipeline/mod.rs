@@ -187,12 +187,14 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
     if !head.errors.is_empty() {
         return each(head);
     }
-    let mut discovery = discover(
-        &opts.paths,
-        &DiscoverOptions {
-            config_override: config_override.as_ref(),
-        },
-    );
+    let mut discovery = crate::engine::timings::time("walk", || {
+        discover(
+            &opts.paths,
+            &DiscoverOptions {
+                config_override: config_override.as_ref(),
+            },
+        )
+    });
     head.findings.extend(discovery.findings);
     head.findings.sort_by(finding_order);
     head.errors.extend(discovery.errors);

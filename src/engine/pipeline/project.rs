@@ -13,6 +13,7 @@ use crate::engine::context::{names_telemetry_crate, PackageInfo, Project};
 use crate::engine::discover::ProjectFiles;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::source::SourceFile;
+use crate::engine::timings;
 use crate::engine::transform::{FileKind, Transform};
 
 use super::file::{run_file, FileInput, FileRun};
@@ -57,19 +58,24 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         .copied()
         .filter(|t| config.is_enabled(t.id()) && t.enabled_by(&config))
         .collect();
-    let plans = Plans::new(&enabled, &project);
+    let plans = timings::time("plans", || Plans::new(&enabled, &project));
     // Rust files first: their usage facts feed the manifest transforms.
-    let rust = read_rust_files(
-        &mut project,
-        &plans,
-        &enabled,
-        &config,
-        &rust_files,
-        &mut result,
-    );
-    let manifests = read_manifests(&project, &enabled, &manifests, &mut result);
-    let deployment =
-        read_deployment_files(&project, &plans, &enabled, &deployment_files, &mut result);
+    let rust = timings::time("read and gate", || {
+        read_rust_files(
+            &mut project,
+            &plans,
+            &enabled,
+            &config,
+            &rust_files,
+            &mut result,
+        )
+    });
+    let manifests = timings::time("read manifests", || {
+        read_manifests(&project, &enabled, &manifests, &mut result)
+    });
+    let deployment = timings::time("read deployment files", || {
+        read_deployment_files(&project, &plans, &enabled, &deployment_files, &mut result)
+    });
 
     let inputs = manifests
         .into_par_iter()

@@ -1,0 +1,104 @@
+//! Per-phase timing behind a switch: with `OTEL_MIGRATE_TIMINGS=1` in the environment, the
+//! pipeline records how long each phase took (walk, reading and gating, manifests, parsing,
+//! each transform, the package facts, rendering) and the command prints the table to stderr at
+//! the end. Phases run on several threads at once, so a phase's time is summed over threads
+//! (CPU-like), beside the run's wall time; a transform's time includes the package facts it
+//! builds on first use (also shown on their own). Off, a phase costs one relaxed check.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub const ENV: &str = "OTEL_MIGRATE_TIMINGS";
+
+/// Phase → (summed time, calls), in the order phases were first seen.
+static TOTALS: Mutex<Vec<(String, Duration, u64)>> = Mutex::new(Vec::new());
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Whether timings are on (read once).
+pub fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| {
+        let on = std::env::var(ENV).is_ok_and(|v| !v.is_empty() && v != "0");
+        if on {
+            STARTED.get_or_init(Instant::now);
+        }
+        on
+    })
+}
+
+/// Runs `f`, adding its time to `phase` when timings are on.
+pub fn time<T>(phase: &str, f: impl FnOnce() -> T) -> T {
+    if !enabled() {
+        return f();
+    }
+    let start = Instant::now();
+    let out = f();
+    record(phase, start.elapsed());
+    out
+}
+
+/// Adds `took` to `phase`.
+pub fn record(phase: &str, took: Duration) {
+    let mut totals = TOTALS.lock().unwrap_or_else(|e| e.into_inner());
+    match totals.iter_mut().find(|(p, _, _)| p == phase) {
+        Some((_, total, calls)) => {
+            *total += took;
+            *calls += 1;
+        }
+        None => totals.push((phase.to_string(), took, 1)),
+    }
+}
+
+/// The table of the phases recorded so far, when timings are on.
+pub fn report() -> Option<String> {
+    if !enabled() {
+        return None;
+    }
+    let totals = TOTALS.lock().unwrap_or_else(|e| e.into_inner());
+    let wall = STARTED.get().map(Instant::elapsed).unwrap_or_default();
+    let width = totals
+        .iter()
+        .map(|(p, _, _)| p.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!(
+        "timings ({ENV}): wall {:.3} s; phases summed over threads\n{:<width$}  {:>10}  {:>8}\n",
+        wall.as_secs_f64(),
+        "phase",
+        "ms",
+        "calls"
+    );
+    for (phase, total, calls) in totals.iter() {
+        out.push_str(&format!(
+            "{phase:<width$}  {:>10.1}  {calls:>8}\n",
+            total.as_secs_f64() * 1000.0
+        ));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_add_up_in_first_seen_order() {
+        record("test-phase-a", Duration::from_millis(2));
+        record("test-phase-b", Duration::from_millis(1));
+        record("test-phase-a", Duration::from_millis(3));
+        let totals = TOTALS.lock().unwrap();
+        let of = |name: &str| {
+            totals
+                .iter()
+                .position(|(p, _, _)| p == name)
+                .map(|i| (i, totals[i].1, totals[i].2))
+                .unwrap()
+        };
+        let (a_at, a, a_calls) = of("test-phase-a");
+        let (b_at, b, b_calls) = of("test-phase-b");
+        assert!(a_at < b_at);
+        assert_eq!((a, a_calls), (Duration::from_millis(5), 2));
+        assert_eq!((b, b_calls), (Duration::from_millis(1), 1));
+    }
+}

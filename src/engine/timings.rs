@@ -2,8 +2,9 @@
 //! pipeline records how long each phase took (walk, reading and gating, manifests, parsing,
 //! each transform, the package facts, rendering) and the command prints the table to stderr at
 //! the end. Phases run on several threads at once, so a phase's time is summed over threads
-//! (CPU-like), beside the run's wall time; a transform's time includes the package facts it
-//! builds on first use (also shown on their own). Off, a phase costs one relaxed check.
+//! (CPU-like), beside the run's wall time. Phases may nest: the package facts are timed where
+//! they are first built, inside a transform's run or its per-file `wants` check. Off, a phase
+//! costs one check of a once-read flag.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};

@@ -309,6 +309,12 @@ fn bad_batch_files_exit_2_with_the_reason() {
         assert_eq!(out.code, 2, "{text}");
         assert!(out.stderr.contains(expected), "{text}: {}", out.stderr);
     }
+    // Cargo's settings only mean something with --verify.
+    for flag in ["--offline", "--locked"] {
+        let out = batch(dir.path(), &[flag]);
+        assert_eq!(out.code, 2, "{flag}");
+        assert!(out.stderr.contains("--verify"), "{flag}: {}", out.stderr);
+    }
     let out = run(bin().current_dir(dir.path()).args(["batch", "nope.toml"]));
     assert_eq!(out.code, 2);
     assert!(
@@ -742,6 +748,8 @@ fn batch_apply_verify_migrates_the_six_demo_repositories() {
             "--apply",
             "--verify",
             "--update-lock",
+            // cargo runs `--locked` on each copy: the lockfiles change only by the refresh.
+            "--locked",
             "--report",
             "report.json",
         ]));

@@ -13,6 +13,7 @@ use super::{
 use clap::Args;
 
 use crate::commands::formats;
+use crate::commands::heal;
 use crate::commands::ledger::{self, LedgerArgs};
 use crate::commands::output::{render_findings, verify_text};
 use crate::commands::{ColorChoice, Format, Presentation, EXIT_ERROR};
@@ -38,6 +39,13 @@ pub struct BatchArgs {
     /// version of each OpenTelemetry crate, the target's, checked with `cargo metadata`).
     #[arg(long, requires = "verify")]
     pub update_lock: bool,
+    /// With --verify: cargo runs offline (uses only what it has downloaded).
+    #[arg(long, requires = "verify")]
+    pub offline: bool,
+    /// With --verify: cargo runs `--locked`; a lockfile changes only by the refresh for the
+    /// migrated requirements (on each repository's copy).
+    #[arg(long, requires = "verify")]
+    pub locked: bool,
     /// With --apply: write even through symbolic links that lead outside a repository.
     #[arg(long)]
     pub write_through_symlinks: bool,
@@ -88,6 +96,10 @@ pub fn command(args: &BatchArgs) -> u8 {
         allow_dirty: args.allow_dirty,
         verify: args.verify,
         update_lock: args.update_lock,
+        cargo: heal::Settings {
+            offline: args.offline,
+            locked: args.locked,
+        },
         only: args.only.clone(),
         skip: args.skip.clone(),
         include_orphans: args.include_orphans,

@@ -184,6 +184,8 @@ pub struct BatchOptions {
     pub verify: bool,
     /// With `--apply --verify`: also write the lockfiles the verification refreshed.
     pub update_lock: bool,
+    /// With `--verify`: how cargo runs (`--offline`, `--locked`).
+    pub cargo: heal::Settings,
     pub only: Vec<String>,
     pub skip: Vec<String>,
     pub include_orphans: bool,
@@ -304,11 +306,10 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
     let mut healed = None;
     let mut locks = Vec::new();
     if opts.verify && !config.adopt && result.errors.is_empty() {
-        let settings = heal::Settings::default();
         let h = heal::heal(
             transforms::all(),
             &options,
-            &settings,
+            &opts.cargo,
             result,
             &|r: &mut RunResult| {
                 r.findings.extend(ignored.clone());

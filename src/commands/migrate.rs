@@ -261,7 +261,7 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
     let options = args.options();
     let containment = args.containment();
     let Verified {
-        mut result,
+        result,
         report: verified,
         locks,
     } = healed_run(args, &options, &containment);
@@ -281,9 +281,9 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
         verify: false,
         containment,
     };
-    // The ledger of what is written: the changes containment keeps.
+    // The ledger of what is written: the run's changes, which containment has already kept
+    // to what may be written (`healed_run`).
     let ledger = (args.ledger.ledger && args.format == Format::Text).then(|| {
-        write.containment.enforce(&mut result);
         let head = RunResult {
             files: result.files.iter().take(1).cloned().collect(),
             ..RunResult::default()

@@ -146,6 +146,20 @@ pub struct ParsedRust<'a> {
     pub imports: &'a ImportMap,
 }
 
+/// Parses `src` (as `t.rs`) and hands it to `f`: how unit tests get a [`ParsedRust`] without a
+/// run.
+#[cfg(test)]
+pub fn with_parsed<T>(src: &str, f: impl FnOnce(ParsedRust<'_>) -> T) -> T {
+    let file = SourceFile::new("t.rs", src.to_string());
+    let syntax = file.parse_rust().expect("the test's source parses");
+    let imports = ImportMap::of_file(&syntax);
+    f(ParsedRust {
+        file: &file,
+        syntax: &syntax,
+        imports: &imports,
+    })
+}
+
 /// What the file's `use` items bring into scope: local name → full path segments.
 /// `use opentelemetry_jaeger as jaeger;` maps `jaeger` → `opentelemetry_jaeger`;
 /// `use opentelemetry::{global, sdk::trace as sdktrace};` maps `sdktrace` →

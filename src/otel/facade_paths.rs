@@ -152,22 +152,15 @@ impl<'ast> Visit<'ast> for FacadePaths<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::source::SourceFile;
-    use crate::engine::syntax::ImportMap;
+    use crate::engine::syntax::with_parsed;
 
     fn rewrite(src: &str) -> (String, Vec<String>) {
-        let file = SourceFile::new("x.rs", src.to_string());
-        let syntax = file.parse_rust().unwrap();
-        let imports = ImportMap::of_file(&syntax);
-        let rust = ParsedRust {
-            file: &file,
-            syntax: &syntax,
-            imports: &imports,
-        };
-        let mut out = Changes::default();
-        rewrite_facade_paths(&rust, &mut out);
-        let messages = out.findings.iter().map(|f| f.message.clone()).collect();
-        (out.edits.apply(&file.text), messages)
+        with_parsed(src, |rust| {
+            let mut out = Changes::default();
+            rewrite_facade_paths(&rust, &mut out);
+            let messages = out.findings.iter().map(|f| f.message.clone()).collect();
+            (out.edits.apply(&rust.file.text), messages)
+        })
     }
 
     #[test]

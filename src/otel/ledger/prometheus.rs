@@ -190,19 +190,10 @@ fn matcher_text(r: &Resolver<'_>, expr: &syn::Expr) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::source::SourceFile;
-    use crate::engine::syntax::ImportMap;
+    use crate::engine::syntax::with_parsed;
 
     fn entries_of(src: &str) -> Vec<RawLedgerEntry> {
-        let file = SourceFile::new("t.rs", src.to_string());
-        let syntax = file.parse_rust().unwrap();
-        let imports = ImportMap::of_file(&syntax);
-        let rust = ParsedRust {
-            file: &file,
-            syntax: &syntax,
-            imports: &imports,
-        };
-        entries(rust, "metrics_exporter_prometheus")
+        with_parsed(src, |rust| entries(rust, "metrics_exporter_prometheus"))
     }
 
     fn value(e: &RawLedgerEntry, key: Key) -> Option<&Value> {

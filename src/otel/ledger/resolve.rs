@@ -321,18 +321,10 @@ impl<'a> Visit<'a> for FieldDefaults<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::source::SourceFile;
-    use crate::engine::syntax::ImportMap;
+    use crate::engine::syntax::with_parsed;
 
     fn with_file(src: &str, f: impl FnOnce(Resolver<'_>)) {
-        let file = SourceFile::new("t.rs", src.to_string());
-        let syntax = file.parse_rust().unwrap();
-        let imports = ImportMap::of_file(&syntax);
-        f(Resolver::new(ParsedRust {
-            file: &file,
-            syntax: &syntax,
-            imports: &imports,
-        }));
+        with_parsed(src, |rust| f(Resolver::new(rust)));
     }
 
     const FILE: &str = r#"

@@ -380,8 +380,7 @@ pub fn batch(r: &Resolver<'_>, config: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::source::SourceFile;
-    use crate::engine::syntax::{ImportMap, ParsedRust};
+    use crate::engine::syntax::with_parsed;
     use crate::otel::exporter::Arg;
 
     const FILE: &str = r#"
@@ -392,14 +391,7 @@ const QUEUE: usize = 2048;
 "#;
 
     fn with(f: impl FnOnce(&Resolver<'_>)) {
-        let file = SourceFile::new("t.rs", FILE.to_string());
-        let syntax = file.parse_rust().unwrap();
-        let imports = ImportMap::of_file(&syntax);
-        f(&Resolver::new(ParsedRust {
-            file: &file,
-            syntax: &syntax,
-            imports: &imports,
-        }));
+        with_parsed(FILE, |rust| f(&Resolver::new(rust)));
     }
 
     #[test]

@@ -20,6 +20,12 @@ fn new_prefix(module: &str) -> Option<&'static str> {
     MOVES.iter().find(|(m, _)| *m == module).map(|(_, to)| *to)
 }
 
+/// Whether importing `to` binds the same name as importing `opentelemetry::<module>` did
+/// (`opentelemetry_sdk::runtime` does; the crate `opentelemetry_sdk` is not named `sdk`).
+fn binds_module_name(to: &str, module: &str) -> bool {
+    to.rsplit("::").next() == Some(module)
+}
+
 /// Rewrites every facade path of `rust` (see the module doc); a facade module inside a `use`
 /// group of the crate (`use opentelemetry::{sdk::trace, KeyValue};`) is an error finding with
 /// the `use` to write instead.
@@ -52,7 +58,7 @@ impl FacadePaths<'_, '_> {
                     self.out.replace(range, to);
                     // `sdk::{self, …}` bound `sdk`; under the crate `self` binds its name.
                     if let syn::UseTree::Group(g) = &*p.tree {
-                        if !to.ends_with(&format!("::{module}")) {
+                        if !binds_module_name(to, &module) {
                             self.keep_self_name(g, &module);
                         }
                     }
@@ -63,7 +69,7 @@ impl FacadePaths<'_, '_> {
                 let module = ident_str(&n.ident);
                 if let Some(to) = new_prefix(&module) {
                     let range = self.range(&root.ident, &n.ident);
-                    let text = if to.ends_with(&format!("::{module}")) {
+                    let text = if binds_module_name(to, &module) {
                         to.to_string()
                     } else {
                         format!("{to} as {module}")

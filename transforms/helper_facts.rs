@@ -82,7 +82,7 @@ impl<T> Default for PackageCache<T> {
 }
 
 /// The value of type `T` for `pkg`, computed by `compute` on first use.
-fn per_package<T: Send + Sync + 'static>(
+pub(crate) fn per_package<T: Send + Sync + 'static>(
     project: &Project,
     pkg: &PackageInfo,
     compute: impl FnOnce() -> T,
@@ -140,14 +140,14 @@ fn crate_name(pkg: &PackageInfo) -> String {
 }
 
 /// A parsed file of the package.
-struct Parsed {
+pub(crate) struct Parsed {
     file: SourceFile,
     syntax: syn::File,
     imports: ImportMap,
 }
 
 impl Parsed {
-    fn read(path: &Path, text: &str) -> Option<Parsed> {
+    pub(crate) fn read(path: &Path, text: &str) -> Option<Parsed> {
         let file = SourceFile::new(path, text.to_string());
         let syntax = file.parse_rust().ok()?;
         let imports = ImportMap::of_file(&syntax);
@@ -158,7 +158,7 @@ impl Parsed {
         })
     }
 
-    fn rust(&self) -> ParsedRust<'_> {
+    pub(crate) fn rust(&self) -> ParsedRust<'_> {
         ParsedRust {
             file: &self.file,
             syntax: &self.syntax,
@@ -259,7 +259,7 @@ fn compute(
 }
 
 /// The Rust files of `pkg` (not of a package nested in it), with their text.
-fn package_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
+pub(crate) fn package_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
     crate::engine::discover::walk(&pkg.dir, false)
         .rust_files
         .into_iter()

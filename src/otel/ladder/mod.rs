@@ -8,6 +8,7 @@
 
 pub mod env;
 pub mod features;
+pub mod guard;
 pub mod pairing;
 pub mod removed;
 pub mod renames;

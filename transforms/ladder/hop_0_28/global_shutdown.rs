@@ -24,10 +24,24 @@
 //! let _ = tp.shutdown();
 //! ```
 //!
+//! When no provider binding is there but a guard is: a `let t = telemetry::init(…)?;` before
+//! the call whose function (anywhere in the package) returns a struct of the package that keeps
+//! the provider in one field (`struct Telemetry { tracer_provider: TracerProvider, … }`):
+//! - the guard is still whole at the call and its field is reachable from here →
+//!   `let _ = t.tracer_provider.shutdown();`;
+//! - the statement `t.shutdown();` just consumed it (a method of the guard taking `self`,
+//!   called nowhere else in the package, whose body ends in a statement without `return`/`?`)
+//!   → that method gains `let _ = self.tracer_provider.shutdown();` as its last statement (in
+//!   its own file), the call is deleted (and `use opentelemetry::global;` when unused), and a
+//!   `note` at the call says where the shutdown went.
+//!
 //! ## Not rewritten (findings)
 //! - A call with no provider binding in its function, or one the function moves elsewhere
 //!   (returned, stored, passed by value to anything but `set_tracer_provider`): `error` with the
 //!   code to write.
+//! - A guard whose field is private to its module while the guard is still whole, or whose
+//!   consuming method is called elsewhere too or may leave early: `error` naming the field and
+//!   the method to write.
 //!
 //! ## Safety
 //! The old call returned `()` and ignored failures; `let _ =` keeps that. The clone shares the
@@ -35,21 +49,24 @@
 
 use syn::visit::Visit;
 
+use crate::engine::context::{PackageInfo, Project};
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{ident_str, range_of, ParsedRust};
-use crate::engine::transform::{FileContext, Outcome, Transform};
+use crate::engine::item_edit::line_extent;
+use crate::engine::syntax::{ident_str, module_path, range_of, ParsedRust};
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::Chain;
+use crate::otel::imports::ImportPlan;
+use crate::otel::ladder::guard::TRACER_PROVIDERS;
+
+use super::guard_facts::{amendments_of, guards_of, Amendment, PackageGuards, Through};
 
 pub struct GlobalShutdown;
 
 const OLD: &[&str] = &["opentelemetry", "global", "shutdown_tracer_provider"];
 const SET: &[&str] = &["opentelemetry", "global", "set_tracer_provider"];
 /// The provider types, under their 0.27 and 0.28 names (`hop-0-28-sdk-renames` runs first).
-const PROVIDERS: &[&[&str]] = &[
-    &["opentelemetry_sdk", "trace", "TracerProvider"],
-    &["opentelemetry_sdk", "trace", "SdkTracerProvider"],
-];
+const PROVIDERS: &[&[&str]] = TRACER_PROVIDERS;
 
 impl Transform for GlobalShutdown {
     fn id(&self) -> &'static str {
@@ -63,7 +80,23 @@ impl Transform for GlobalShutdown {
     super::super::hop_gate!(28);
 
     fn needles(&self) -> &'static [&'static str] {
-        &["shutdown_tracer_provider"]
+        // A guard type's file names the provider type, not the call.
+        &["shutdown_tracer_provider", "TracerProvider"]
+    }
+
+    fn wants(
+        &self,
+        text: &str,
+        _: FileKind,
+        package: Option<&PackageInfo>,
+        project: &Project,
+    ) -> bool {
+        text.contains("shutdown_tracer_provider")
+            || package.is_some_and(|pkg| {
+                amendments(project, pkg)
+                    .iter()
+                    .any(|a| text.contains(&format!("impl {}", a.ty)))
+            })
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -73,18 +106,93 @@ impl Transform for GlobalShutdown {
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
         let rust = cx.rust();
+        let no_guards = PackageGuards::default();
+        let guards = cx.package.map(|pkg| guards_of(cx.project, pkg));
+        let module = cx
+            .package
+            .map(|pkg| module_path(&pkg.dir, cx.file.path()))
+            .unwrap_or_default();
         let mut v = Functions {
             rust: &rust,
             out: &mut out,
+            guards: guards.as_deref().unwrap_or(&no_guards),
+            module,
+            amended: Vec::new(),
         };
         v.visit_file(rust.syntax);
+        let unused_global = !v.amended.is_empty();
+        if let Some(pkg) = cx.package {
+            for a in amendments(cx.project, pkg)
+                .iter()
+                .filter(|a| a.file == cx.file.path())
+            {
+                amend(&rust, a, &mut out);
+            }
+        }
+        if unused_global {
+            let mut plan = ImportPlan::at(rust.file, rust.syntax, 0);
+            plan.remove_if_unused("opentelemetry::global");
+            plan.finish(&mut out.changes);
+        }
         out
     }
+}
+
+/// The package's amendments: a dry run of the site logic over each caller file.
+fn amendments(project: &Project, pkg: &PackageInfo) -> std::sync::Arc<Vec<Amendment>> {
+    let guards = guards_of(project, pkg);
+    amendments_of(project, pkg, &guards, &|rust, module| {
+        let mut out = Outcome::default();
+        let mut v = Functions {
+            rust: &rust,
+            out: &mut out,
+            guards: &guards,
+            module,
+            amended: Vec::new(),
+        };
+        v.visit_file(rust.syntax);
+        v.amended
+    })
+}
+
+/// Appends `let _ = self.<field>.shutdown();` to the guard's method in this file.
+fn amend(rust: &ParsedRust<'_>, a: &Amendment, out: &mut Outcome) {
+    let method = rust.syntax.items.iter().find_map(|item| match item {
+        syn::Item::Impl(imp)
+            if imp.trait_.is_none()
+                && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident(&a.ty)) =>
+        {
+            imp.items.iter().find_map(|i| match i {
+                syn::ImplItem::Fn(f) if f.sig.ident == a.method.as_str() => Some(f),
+                _ => None,
+            })
+        }
+        _ => None,
+    });
+    let Some(last) = method.and_then(|f| f.block.stmts.last()) else {
+        return;
+    };
+    let end = range_of(rust.file, last).end;
+    let indent = rust.file.indent_at(end).to_string();
+    let line_end = if rust.file.text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    out.edit(Edit::insert(
+        end,
+        format!("{line_end}{indent}let _ = self.{}.shutdown();", a.field),
+    ));
 }
 
 struct Functions<'a, 'f> {
     rust: &'a ParsedRust<'f>,
     out: &'a mut Outcome,
+    guards: &'a PackageGuards,
+    /// The module path of the file (for paths to a guard's constructor).
+    module: Vec<String>,
+    /// The guard methods this file's calls moved the shutdown into.
+    amended: Vec<Amendment>,
 }
 
 impl Functions<'_, '_> {
@@ -167,10 +275,40 @@ impl Functions<'_, '_> {
             _ => None,
         };
         for (call, statement) in calls.found {
-            match (&name, statement) {
+            let through = match (&name, statement) {
                 (Some(name), Some(statement)) => {
-                    self.out.replace(statement, format!("let _ = {name}.shutdown();"));
+                    self.out
+                        .replace(statement, format!("let _ = {name}.shutdown();"));
+                    continue;
                 }
+                (None, Some(statement)) => self.through_guard(block, statement),
+                _ => None,
+            };
+            match (through, statement) {
+                (Some(Through::Field(provider)), Some(statement)) => {
+                    self.out
+                        .replace(statement, format!("let _ = {provider}.shutdown();"));
+                }
+                (Some(Through::Method(a)), Some(statement)) => {
+                    self.out.finding(
+                        call,
+                        Severity::Note,
+                        "0.28 removed `global::shutdown_tracer_provider()`",
+                        format!(
+                            "`{}::{}` now shuts the tracer provider down (`self.{}.shutdown()`) for every caller",
+                            a.ty, a.method, a.field
+                        ),
+                    );
+                    self.out
+                        .edit(Edit::delete(line_extent(self.rust.file, statement)));
+                    self.amended.push(a);
+                }
+                (Some(Through::Report(suggestion)), _) => self.out.finding(
+                    call,
+                    Severity::Error,
+                    "0.28 removed `global::shutdown_tracer_provider()`",
+                    suggestion,
+                ),
                 _ => self.out.finding(
                     call,
                     Severity::Error,
@@ -179,6 +317,20 @@ impl Functions<'_, '_> {
                 ),
             }
         }
+    }
+
+    /// The guard path for the call statement at `statement`, when it is one of the function
+    /// body's own statements.
+    fn through_guard(&self, block: &syn::Block, statement: TextRange) -> Option<Through> {
+        if self.guards.is_empty() {
+            return None;
+        }
+        let index = block
+            .stmts
+            .iter()
+            .position(|s| range_of(self.rust.file, s) == statement)?;
+        self.guards
+            .shutdown_through(&self.module, &block.stmts, index)
     }
 }
 

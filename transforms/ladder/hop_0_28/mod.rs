@@ -4,6 +4,7 @@
 pub mod export_timeouts;
 pub mod flush_results;
 pub mod global_shutdown;
+pub mod guard_facts;
 pub mod http_client;
 pub mod resource_builder;
 pub mod runtime_argument;

@@ -284,3 +284,31 @@ fn demo_repositories_on_the_newest_set() {
         started.elapsed()
     );
 }
+
+#[test]
+fn adopt_writes_the_module_of_the_target_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let shield = demo("shield", dir.path());
+    let bad = run(bin().current_dir(&shield).args(["adopt", "--to", "0.34"]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("0.33, latest"), "{}", bad.stderr);
+    let out = run(bin()
+        .current_dir(&shield)
+        .args(["adopt", "--allow-dirty", "--to", "latest"]));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let manifest = std::fs::read_to_string(shield.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("opentelemetry = \"0.33.1\"")
+            && manifest.contains("tracing-opentelemetry = \"0.34\""),
+        "{manifest}"
+    );
+    let module =
+        std::fs::read_to_string(shield.join("crates/llm-shield/src/telemetry.rs")).unwrap();
+    assert!(module.contains("SdkTracerProvider"), "{module}");
+    let started = std::time::Instant::now();
+    cargo_check(&shield).unwrap_or_else(|e| panic!("adopted shield on the newest set:\n{e}"));
+    eprintln!(
+        "ladder: adopted shield checked on the newest set in {:.1?}",
+        started.elapsed()
+    );
+}

@@ -32,6 +32,7 @@ use crate::engine::report::RunReport;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{self, ImportMap};
 use crate::otel::bootstrap::{self, CanonicalDep};
+use crate::otel::ladder;
 use crate::transforms::service_name::service_name_of_package;
 
 pub const ID: &str = "adopt";
@@ -49,8 +50,14 @@ pub struct AdoptPlan {
 }
 
 /// Plans adoption for every project under `paths`, on top of `base` (a migration run whose
-/// outputs are the texts to start from; files it did not touch are read from disk).
-pub fn plan(paths: &[PathBuf], config: Option<&Config>, base: &RunResult) -> AdoptPlan {
+/// outputs are the texts to start from; files it did not touch are read from disk). `target`
+/// (`--to`) wins over the project's `target`; the module and versions are that release set's.
+pub fn plan(
+    paths: &[PathBuf],
+    config: Option<&Config>,
+    target: Option<&str>,
+    base: &RunResult,
+) -> AdoptPlan {
     let discovery = discover(
         paths,
         &DiscoverOptions {
@@ -68,7 +75,15 @@ pub fn plan(paths: &[PathBuf], config: Option<&Config>, base: &RunResult) -> Ado
                 base,
                 changed: Vec::new(),
             };
-            plan_project(&pf.project, &mut files, &mut out);
+            let minor = ladder::target_minor(
+                pf.project
+                    .config
+                    .clone()
+                    .with_target(target)
+                    .target
+                    .as_deref(),
+            );
+            plan_project(&pf.project, minor, &mut files, &mut out);
             out.files
                 .extend(files.changed.into_iter().map(|c| c.result));
         }
@@ -198,7 +213,7 @@ fn map_to_original(original: &str, migrated: &str, range: TextRange) -> TextRang
     TextRange::new(start, end)
 }
 
-fn plan_project(project: &Project, files: &mut Files, out: &mut AdoptPlan) {
+fn plan_project(project: &Project, minor: u64, files: &mut Files, out: &mut AdoptPlan) {
     let bins: Vec<&PackageInfo> = project
         .packages
         .iter()
@@ -294,7 +309,7 @@ fn plan_project(project: &Project, files: &mut Files, out: &mut AdoptPlan) {
 
     let service = service_name_of_package(project, &pkg.name);
     let nl = main_file.line_ending.as_str();
-    let module_text = bootstrap::telemetry_module(&service).replace('\n', nl);
+    let module_text = bootstrap::telemetry_module_for(&service, minor).replace('\n', nl);
     let module_path = pkg.dir.join(format!("src/{module}.rs"));
     files.create(project, &module_path, module_text);
 
@@ -303,7 +318,7 @@ fn plan_project(project: &Project, files: &mut Files, out: &mut AdoptPlan) {
     wire_main(&main_file, &syntax, module, &mut edits, out);
     files.edit(project, &main_rs, edits);
 
-    add_dependencies(project, pkg, files, out);
+    add_dependencies(project, pkg, minor, files, out);
     out.findings.push(
         Finding::about_path(&module_path, ID, Severity::Note, format!("added OpenTelemetry tracing as `{service}`: set OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4317), DEPLOYMENT_ENVIRONMENT and optionally OTEL_TRACES_SAMPLER_ARG in the deployment")),
     );
@@ -455,7 +470,13 @@ fn returns_boxed_error(output: &syn::ReturnType) -> bool {
         || text.contains("eyre::")
 }
 
-fn add_dependencies(project: &Project, pkg: &PackageInfo, files: &mut Files, out: &mut AdoptPlan) {
+fn add_dependencies(
+    project: &Project,
+    pkg: &PackageInfo,
+    minor: u64,
+    files: &mut Files,
+    out: &mut AdoptPlan,
+) {
     let crate_text = files.text(&pkg.manifest_path).unwrap_or_default();
     let Ok(manifest) = Manifest::parse(&pkg.manifest_path, &crate_text) else {
         out.errors.push((
@@ -464,7 +485,8 @@ fn add_dependencies(project: &Project, pkg: &PackageInfo, files: &mut Files, out
         ));
         return;
     };
-    let mut wanted: Vec<&CanonicalDep> = bootstrap::DEPENDENCIES.iter().collect();
+    let dependencies = bootstrap::dependencies(minor);
+    let mut wanted: Vec<&CanonicalDep> = dependencies.iter().collect();
     if !pkg.depends_on("tokio") {
         wanted.push(&bootstrap::TOKIO);
     } else if !tokio_multi_thread(project, pkg) {
@@ -599,13 +621,14 @@ fn append_to_table(text: &str, header: &str, lines: &[String]) -> EditSet {
 /// (`--dry-run`) or write it.
 pub fn command(
     path: PathBuf,
+    target: Option<&str>,
     presentation: &Presentation,
     dry_run: bool,
     write: &WriteOptions,
 ) -> u8 {
     let paths = vec![path];
     let mut result = RunResult::default();
-    let mut plan = plan(&paths, None, &result);
+    let mut plan = plan(&paths, None, target, &result);
     result.findings.append(&mut plan.discovery_findings);
     overlay(&mut result, plan);
     if !dry_run {

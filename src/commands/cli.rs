@@ -45,10 +45,14 @@ pub enum Command {
     Batch(BatchArgs),
     /// Merge the batch JSON reports of many runs (one per CI job) into one report.
     Merge(MergeArgs),
-    /// Add OpenTelemetry (0.27) to a service that only has `tracing`.
+    /// Add OpenTelemetry (0.27, or the `--to` release set) to a service that only has `tracing`.
     Adopt {
         /// The service's workspace or crate (default: the current directory).
         path: Option<PathBuf>,
+        /// The release set to write the module for (0.27 … 0.33 or `latest`; default: the
+        /// config's `target`, else 0.27).
+        #[arg(long = "to", value_name = "RELEASE", value_parser = crate::commands::migrate::target_arg)]
+        to: Option<String>,
         /// Print the diff instead of writing.
         #[arg(long)]
         dry_run: bool,
@@ -123,6 +127,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Apply { run, allow_dirty } => migrate::apply_command(&run, allow_dirty),
         Command::Adopt {
             path,
+            to,
             dry_run,
             allow_dirty,
             verify,
@@ -137,7 +142,7 @@ pub fn run(cli: Cli) -> u8 {
                 verify,
                 containment: Containment::new(std::slice::from_ref(&path), write_through_symlinks),
             };
-            adopt::command(path, &presentation, dry_run, &write)
+            adopt::command(path, to.as_deref(), &presentation, dry_run, &write)
         }
         Command::Batch(args) => batch::command(&args),
         Command::Merge(args) => merge::command(&args),

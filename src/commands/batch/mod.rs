@@ -292,7 +292,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
     };
     let mut result = pipeline::run(transforms::all(), &options);
     if config.adopt {
-        let plan = adopt::plan(&paths, Some(&config), &result);
+        let plan = adopt::plan(&paths, Some(&config), opts.target.as_deref(), &result);
         adopt::overlay(&mut result, plan);
     }
     result.findings.extend(ignored.clone());

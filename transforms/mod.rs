@@ -99,6 +99,7 @@ registry![
     hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
     hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
     hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
+    hop_0_33_exhaustive_matches::ExhaustiveMatches in "ladder/hop_0_33/exhaustive_matches.rs",
     hop_0_33_endpoints_and_retries::EndpointsAndRetries in "ladder/hop_0_33/endpoints_and_retries.rs",
 ];
 
@@ -126,7 +127,8 @@ use ladder::hop_0_32::{
 };
 use ladder::hop_0_33::{
     endpoints_and_retries as hop_0_33_endpoints_and_retries,
-    removed_items as hop_0_33_removed_items, scope_info as hop_0_33_scope_info,
+    exhaustive_matches as hop_0_33_exhaustive_matches, removed_items as hop_0_33_removed_items,
+    scope_info as hop_0_33_scope_info,
 };
 use ladder::manifest as ladder_manifest;
 

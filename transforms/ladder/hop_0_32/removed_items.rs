@@ -5,7 +5,8 @@
 //! (otel-ladder.md §3.5): `opentelemetry_sdk::trace::{TraceError, TraceResult}`, `ExportConfig`
 //! and the `Has{Export,Tonic,Http}Config` / `TonicConfig` / `HttpConfig` items (`.with_endpoint(e)
 //! .with_timeout(t).with_protocol(p)` instead), `OtelData` (private in tracing-opentelemetry
-//! 0.33), and the deprecated Jaeger propagator when the config has not chosen
+//! 0.33), `Protocol::default()` (a warning: it no longer reads `OTEL_EXPORTER_OTLP_PROTOCOL`),
+//! and the deprecated Jaeger propagator when the config has not chosen
 //! (`jaeger-propagator = "trace-context"` makes `hop-0-32-jaeger-propagator` rewrite it).
 //!
 //! ## Before
@@ -30,7 +31,7 @@ use crate::transforms::ladder::removed::RemovedItems;
 pub const REMOVED_ITEMS: RemovedItems = RemovedItems {
     minor: 32,
     id: "hop-0-32-removed-items",
-    description: "hop 0.31 → 0.32: report sdk TraceError/TraceResult, ExportConfig and the Has*Config items, OtelData, the Jaeger propagator",
+    description: "hop 0.31 → 0.32: report sdk TraceError/TraceResult, ExportConfig and the Has*Config items, OtelData, Protocol::default(), the Jaeger propagator",
     needles: &[
         "TraceError",
         "TraceResult",
@@ -39,5 +40,6 @@ pub const REMOVED_ITEMS: RemovedItems = RemovedItems {
         "HttpConfig",
         "OtelData",
         "Propagator",
+        "Protocol",
     ],
 };

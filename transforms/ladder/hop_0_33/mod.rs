@@ -2,5 +2,6 @@
 //! TLS / retry / serialize features) is `ladder-manifest`'s.
 
 pub mod endpoints_and_retries;
+pub mod exhaustive_matches;
 pub mod removed_items;
 pub mod scope_info;

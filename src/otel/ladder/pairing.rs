@@ -18,6 +18,13 @@ pub const FAMILY: &[(&str, [Option<&str>; 6])] = &[
     ("opentelemetry-prometheus",           [Some("0.28"),   Some("0.29.1"), None,           Some("0.31"),   Some("0.32"),   Some("0.33.1")]),
     ("opentelemetry-stdout",               [Some("0.28"),   Some("0.29"),   Some("0.30"),   Some("0.31"),   Some("0.32"),   Some("0.33.1")]),
     ("opentelemetry-appender-tracing",     [Some("0.28.1"), Some("0.29.1"), Some("0.30.1"), Some("0.31.1"), Some("0.32"),   Some("0.33.1")]),
+    // Released in lockstep with opentelemetry (not in otel-ladder.md's table): read from the
+    // crates.io index on 2026-12-02, each release requiring opentelemetry ^0.N (-proto/-http
+    // 0.30.1 are yanked; -zipkin has no 0.33.1).
+    ("opentelemetry-proto",                [Some("0.28"),   Some("0.29"),   Some("0.30"),   Some("0.31"),   Some("0.32"),   Some("0.33.1")]),
+    ("opentelemetry-http",                 [Some("0.28"),   Some("0.29"),   Some("0.30"),   Some("0.31"),   Some("0.32"),   Some("0.33.1")]),
+    ("opentelemetry-appender-log",         [Some("0.28"),   Some("0.29"),   Some("0.30"),   Some("0.31"),   Some("0.32"),   Some("0.33.1")]),
+    ("opentelemetry-zipkin",               [Some("0.28"),   Some("0.29"),   Some("0.30"),   Some("0.31"),   Some("0.32"),   Some("0.33")]),
     // tracing-opentelemetry 0.(N+1) is built on opentelemetry 0.N.
     ("tracing-opentelemetry",              [Some("0.29"),   Some("0.30"),   Some("0.31"),   Some("0.32.1"), Some("0.33"),   Some("0.34")]),
 ];

@@ -113,7 +113,8 @@ mod tests {
         let t = release_set(30).unwrap();
         assert_eq!(t.family_version("opentelemetry-prometheus"), Some(None));
         assert_eq!(t.family_version("opentelemetry-sdk"), Some(Some("0.30")));
-        assert_eq!(t.family_version("opentelemetry-zipkin"), None);
+        assert_eq!(t.family_version("opentelemetry-zipkin"), Some(Some("0.30")));
+        assert_eq!(t.family_version("opentelemetry-aws"), None);
         assert_eq!(t.transport_version("tonic"), Some("0.13"));
         assert!(release_set(27).is_none());
     }

@@ -92,6 +92,7 @@ registry![
     hop_0_31_pre_sampled_tracer::PreSampledTracer in "ladder/hop_0_31/pre_sampled_tracer.rs",
     hop_0_31_set_parent::SetParent in "ladder/hop_0_31/set_parent.rs",
     hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
+    hop_0_31_layer_behaviour::LayerBehaviour in "ladder/hop_0_31/layer_behaviour.rs",
     hop_0_32_sampling_moves::SamplingMoves in "ladder/hop_0_32/sampling_moves.rs",
     hop_0_32_export_config::ExportConfig in "ladder/hop_0_32/export_config.rs",
     // Before the report of what is left: the config's decision makes the propagator mechanical.
@@ -117,9 +118,9 @@ use ladder::hop_0_29::{
 };
 use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
 use ladder::hop_0_31::{
-    metrics_layer as hop_0_31_metrics_layer, pre_sampled_tracer as hop_0_31_pre_sampled_tracer,
-    removed_items as hop_0_31_removed_items, set_parent as hop_0_31_set_parent,
-    status_description as hop_0_31_status_description,
+    layer_behaviour as hop_0_31_layer_behaviour, metrics_layer as hop_0_31_metrics_layer,
+    pre_sampled_tracer as hop_0_31_pre_sampled_tracer, removed_items as hop_0_31_removed_items,
+    set_parent as hop_0_31_set_parent, status_description as hop_0_31_status_description,
 };
 use ladder::hop_0_32::{
     export_config as hop_0_32_export_config, jaeger_propagator as hop_0_32_jaeger_propagator,

@@ -1,5 +1,6 @@
 //! The hop 0.30 → 0.31 (otel-ladder.md §3.4; tracing-opentelemetry 0.32).
 
+pub mod layer_behaviour;
 pub mod metrics_layer;
 pub mod pre_sampled_tracer;
 pub mod removed_items;

@@ -98,6 +98,7 @@ registry![
     // Before the report of what is left: the config's decision makes the propagator mechanical.
     hop_0_32_jaeger_propagator::JaegerPropagator in "ladder/hop_0_32/jaeger_propagator.rs",
     hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
+    hop_0_32_tls_and_service_name::TlsAndServiceName in "ladder/hop_0_32/tls_and_service_name.rs",
     hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
     hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
     hop_0_33_exhaustive_matches::ExhaustiveMatches in "ladder/hop_0_33/exhaustive_matches.rs",
@@ -125,6 +126,7 @@ use ladder::hop_0_31::{
 use ladder::hop_0_32::{
     export_config as hop_0_32_export_config, jaeger_propagator as hop_0_32_jaeger_propagator,
     removed_items as hop_0_32_removed_items, sampling_moves as hop_0_32_sampling_moves,
+    tls_and_service_name as hop_0_32_tls_and_service_name,
 };
 use ladder::hop_0_33::{
     endpoints_and_retries as hop_0_33_endpoints_and_retries,

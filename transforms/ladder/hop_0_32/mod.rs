@@ -5,3 +5,4 @@ pub mod export_config;
 pub mod jaeger_propagator;
 pub mod removed_items;
 pub mod sampling_moves;
+pub mod tls_and_service_name;

@@ -91,6 +91,7 @@ registry![
     hop_0_31_metrics_layer::MetricsLayer in "ladder/hop_0_31/metrics_layer.rs",
     hop_0_31_pre_sampled_tracer::PreSampledTracer in "ladder/hop_0_31/pre_sampled_tracer.rs",
     hop_0_31_set_parent::SetParent in "ladder/hop_0_31/set_parent.rs",
+    hop_0_31_set_provider_result::SetProviderResult in "ladder/hop_0_31/set_provider_result.rs",
     hop_0_31_removed_items::REMOVED_ITEMS in "ladder/hop_0_31/removed_items.rs",
     hop_0_31_layer_behaviour::LayerBehaviour in "ladder/hop_0_31/layer_behaviour.rs",
     hop_0_32_sampling_moves::SamplingMoves in "ladder/hop_0_32/sampling_moves.rs",
@@ -121,7 +122,8 @@ use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
 use ladder::hop_0_31::{
     layer_behaviour as hop_0_31_layer_behaviour, metrics_layer as hop_0_31_metrics_layer,
     pre_sampled_tracer as hop_0_31_pre_sampled_tracer, removed_items as hop_0_31_removed_items,
-    set_parent as hop_0_31_set_parent, status_description as hop_0_31_status_description,
+    set_parent as hop_0_31_set_parent, set_provider_result as hop_0_31_set_provider_result,
+    status_description as hop_0_31_status_description,
 };
 use ladder::hop_0_32::{
     export_config as hop_0_32_export_config, jaeger_propagator as hop_0_32_jaeger_propagator,

@@ -5,4 +5,5 @@ pub mod metrics_layer;
 pub mod pre_sampled_tracer;
 pub mod removed_items;
 pub mod set_parent;
+pub mod set_provider_result;
 pub mod status_description;

@@ -57,7 +57,7 @@ use crate::engine::syntax::{ident_str, module_path, range_of, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
-use crate::otel::ladder::guard::TRACER_PROVIDERS;
+use crate::otel::ladder::guard::{is_tracer_provider, TRACER_PROVIDERS};
 
 use super::guard_facts::{amendments_of, guards_of, Amendment, PackageGuards, Through};
 
@@ -196,15 +196,6 @@ struct Functions<'a, 'f> {
 }
 
 impl Functions<'_, '_> {
-    fn is_provider_type(&self, ty: &syn::Type) -> bool {
-        let ty = match ty {
-            syn::Type::Reference(r) => &*r.elem,
-            other => other,
-        };
-        let syn::Type::Path(p) = ty else { return false };
-        PROVIDERS.iter().any(|e| self.rust.imports.is(&p.path, e))
-    }
-
     /// `let x = <Provider>::builder()….build();`: `x`.
     fn built_provider(&self, stmt: &syn::Stmt) -> Option<String> {
         let syn::Stmt::Local(local) = stmt else {
@@ -238,7 +229,7 @@ impl Functions<'_, '_> {
         }
         // The provider in scope at every call: a parameter, or a binding before the calls.
         let param = sig.inputs.iter().find_map(|a| match a {
-            syn::FnArg::Typed(t) if self.is_provider_type(&t.ty) => match &*t.pat {
+            syn::FnArg::Typed(t) if is_tracer_provider(self.rust, &t.ty) => match &*t.pat {
                 syn::Pat::Ident(i) => Some((ident_str(&i.ident), 0)),
                 _ => None,
             },
@@ -247,7 +238,7 @@ impl Functions<'_, '_> {
         // A `&Provider` parameter cannot be moved: its bare uses are copies of the reference.
         let by_ref = param.is_some()
             && sig.inputs.iter().any(|a| {
-                matches!(a, syn::FnArg::Typed(t) if matches!(&*t.ty, syn::Type::Reference(_)) && self.is_provider_type(&t.ty))
+                matches!(a, syn::FnArg::Typed(t) if matches!(&*t.ty, syn::Type::Reference(_)) && is_tracer_provider(self.rust, &t.ty))
             });
         let local = block.stmts.iter().find_map(|s| {
             self.built_provider(s)

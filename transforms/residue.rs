@@ -43,7 +43,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::RawFinding;
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ImportMap, ParsedRust};
+use crate::engine::syntax::{ImportMap, ParsedRust, Reexport};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::residue::{
     feature_sites, might_have_sites, orphaned_types, scan, OldVersions, Site, SCANNED_CRATES,
@@ -165,7 +165,8 @@ fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
             notes: Vec::new(),
         };
     }
-    let Some((syntax, imports)) = parse(cx.original) else {
+    let reexports = cx.package.map_or(&[][..], |p| &p.reexports);
+    let Some((syntax, imports)) = parse(cx.original, reexports) else {
         return Scanned {
             left,
             ..Scanned::default()
@@ -184,8 +185,8 @@ fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
 }
 
 /// The text as the user wrote it, parsed (a file a transform changed).
-fn parse(original: &SourceFile) -> Option<(syn::File, ImportMap)> {
+fn parse(original: &SourceFile, reexports: &[Reexport]) -> Option<(syn::File, ImportMap)> {
     let syntax = original.parse_rust().ok()?;
-    let imports = ImportMap::of_file(&syntax);
+    let imports = ImportMap::of_file(&syntax).reaching(reexports);
     Some((syntax, imports))
 }

@@ -11,6 +11,8 @@ use aho_corasick::AhoCorasick;
 
 use crate::engine::config::Config;
 use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepKind, Lockfile, Manifest};
+use crate::engine::reexports::reexported_names;
+use crate::engine::syntax::Reexport;
 
 /// Strings whose presence in a package's telemetry files the manifest transforms ask about
 /// (which exporters, transports, propagators, signals and runtimes the code uses). A needle
@@ -156,6 +158,9 @@ pub struct PackageInfo {
     pub manifest_path: PathBuf,
     pub deps: Vec<ResolvedDep>,
     pub usage: UsageFacts,
+    /// Crates the package reaches only through another member's re-export (their entries
+    /// are in `deps`, without text).
+    pub reexports: Vec<Reexport>,
 }
 
 impl PackageInfo {
@@ -366,9 +371,79 @@ impl Project {
                     manifest_path: m.path.clone(),
                     deps,
                     usage: UsageFacts::default(),
+                    reexports: Vec::new(),
                 })
             })
             .collect();
+        reach_through_reexports(&mut self.packages);
+    }
+}
+
+/// Gives every package the crates it reaches only through a member it depends on that
+/// re-exports them (`pub use opentelemetry_otlp;`): an entry at that member's version (no
+/// text, so nothing edits it; the member's own entry is the one migrated) and the path it
+/// names them by.
+fn reach_through_reexports(packages: &mut [PackageInfo]) {
+    // What each member another package depends on re-exports of its normal dependencies.
+    let offered: Vec<(String, Vec<ResolvedDep>)> = packages
+        .iter()
+        .filter(|m| {
+            packages
+                .iter()
+                .any(|p| p.name != m.name && p.depends_on(&m.name))
+        })
+        .map(|m| {
+            let names = reexported_names(&m.dir);
+            let offers = m
+                .deps
+                .iter()
+                .filter(|d| {
+                    // A renamed dependency would need its new code written under the rename.
+                    d.entry.table.kind == DepKind::Normal
+                        && d.version.is_some()
+                        && canonical(&d.entry.key) == canonical(&d.entry.package)
+                        && names.contains(&d.entry.key.replace('-', "_"))
+                })
+                .cloned()
+                .collect();
+            (m.name.clone(), offers)
+        })
+        .collect();
+    for package in packages.iter_mut() {
+        let mut reached: Vec<(ResolvedDep, Reexport)> = Vec::new();
+        for dep in &package.deps {
+            let Some((_, offers)) = offered
+                .iter()
+                .find(|(member, _)| *member != package.name && dep.entry.is(member))
+            else {
+                continue;
+            };
+            let member = dep.entry.key.replace('-', "_");
+            for offer in offers {
+                let krate = &offer.entry.package;
+                if package.depends_on(krate) || reached.iter().any(|(d, _)| d.entry.is(krate)) {
+                    continue;
+                }
+                let version = offer.version.clone().expect("offers have a version");
+                let entry = DepEntry::assumed(krate, &version.to_string());
+                let code_name = offer.entry.key.replace('-', "_");
+                reached.push((
+                    ResolvedDep {
+                        version_entry: Some(entry.clone()),
+                        entry,
+                        version: Some(version),
+                    },
+                    Reexport {
+                        through: vec![member.clone(), code_name.clone()],
+                        krate: code_name,
+                    },
+                ));
+            }
+        }
+        for (dep, reexport) in reached {
+            package.deps.push(dep);
+            package.reexports.push(reexport);
+        }
     }
 }
 

@@ -128,7 +128,12 @@ impl Rewrite {
     /// Runs one transform on the current text and keeps its edits when the result parses.
     fn run(&mut self, input: &FileInput<'_>, t: &'static dyn Transform) {
         let (syntax, manifest) = self.parse_current(input);
-        let imports = timings::time("imports", || syntax.as_ref().map(ImportMap::of_file));
+        let reexports = input.package.map_or(&[][..], |p| &p.reexports);
+        let imports = timings::time("imports", || {
+            syntax
+                .as_ref()
+                .map(|s| ImportMap::of_file(s).reaching(reexports))
+        });
         let cx = FileContext {
             file: &self.current,
             original: &self.original,

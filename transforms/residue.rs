@@ -33,8 +33,11 @@
 //! ## Not rewritten
 //! Nothing: it only reports. Packages whose crates are already on the target are not scanned;
 //! code inside the OpenTelemetry crates themselves never matches (it names its items through
-//! `crate::`). Items reached through a glob import, and method calls whose receiver type the
-//! scan cannot see, are not found.
+//! `crate::`). Items reached through a glob import are found (a name the file defines or binds
+//! itself shadows the glob). A method call whose receiver type the scan cannot see is a site
+//! only when only a removed API has a method of that name (`install_batch`,
+//! `build_span_exporter`, …) and the file names that crate (and no other crate with methods of
+//! those names); other such calls are not found.
 //!
 //! ## Safety
 //! No edits. `// otel-migrate: allow(residue)` keeps an intended site.

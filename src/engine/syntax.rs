@@ -221,6 +221,17 @@ impl ImportMap {
         self
     }
 
+    /// The full paths `segments` may name through the file's glob imports (`use a::b::*;` and
+    /// `X::f` give `a::b::X::f`): a name no `use` binds may come from any of them.
+    pub fn through_globs<'s>(
+        &'s self,
+        segments: &'s [String],
+    ) -> impl Iterator<Item = Vec<String>> + 's {
+        self.globs
+            .iter()
+            .map(move |g| g.iter().chain(segments).cloned().collect())
+    }
+
     /// Whether a `use` anywhere in the file binds `name`.
     pub fn binds(&self, name: &str) -> bool {
         self.names.contains_key(name)

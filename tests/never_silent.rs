@@ -481,3 +481,31 @@ fn a_reexport_under_another_name_is_not_followed() {
     );
     assert!(result.files.iter().all(|f| f.path != lib || !f.changed()));
 }
+
+#[test]
+fn removed_features_named_in_the_features_table_are_migrated_or_reported_once_at_their_element() {
+    let manifest = std::fs::read_to_string(
+        support::fixtures_dir().join("residue/feature_references.input.toml"),
+    )
+    .unwrap();
+    let tree = Tree::new(&[("Cargo.toml", &manifest), ("src/lib.rs", "")]);
+    let result = tree.run();
+    let path = tree.path("Cargo.toml");
+    let after = &result.files.iter().find(|f| f.path == path).unwrap().output;
+    // A known rename is migrated, a removed feature is dropped.
+    assert!(
+        after.contains("\"opentelemetry-otlp/grpc-tonic\""),
+        "{after}"
+    );
+    assert!(!after.contains("openssl-vendored"), "{after}");
+    // `rt-tokio` moved to a crate the package lacks: one error at the element, the residue
+    // scan's site folded into it (the array was rewritten whole around it).
+    let errors: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:#?}", result.findings);
+    assert_eq!((errors[0].line, errors[0].column), (13, 30));
+    assert_eq!(errors[0].transforms, ["manifest-features", "residue"]);
+}

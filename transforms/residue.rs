@@ -13,7 +13,8 @@
 //! definition (a private one is deleted with its impl by `temporality`).
 //!
 //! In `Cargo.toml`, a feature the target version of its crate no longer has is an `error` at the
-//! feature.
+//! feature: in a dependency entry of any table (a virtual workspace root's
+//! `[workspace.dependencies]` too) and in `[features]` elements (`dep/feature`, `dep?/feature`).
 //!
 //! The table (`src/otel/residue/`): the public items and Cargo features of every supported old
 //! version absent from the target (generated from the published sources by `scripts/residue-table.sh`), and
@@ -94,18 +95,20 @@ impl Transform for Residue {
         ]
     }
 
+    /// Packages on an old version, and manifests outside every package (a virtual workspace
+    /// root's `[workspace.dependencies]`), whose entries carry their own versions.
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| !old_versions(p).is_empty())
+        package.is_none_or(|p| !old_versions(p).is_empty())
     }
 
     fn wants(
         &self,
         text: &str,
-        _kind: FileKind,
-        _package: Option<&PackageInfo>,
+        kind: FileKind,
+        package: Option<&PackageInfo>,
         _project: &crate::engine::context::Project,
     ) -> bool {
-        might_have_sites(text)
+        (package.is_some() || kind == FileKind::Manifest) && might_have_sites(text)
     }
 
     fn measures_original(&self) -> bool {
@@ -113,12 +116,10 @@ impl Transform for Residue {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let Some(package) = cx.package else {
-            return Outcome::default();
-        };
-        let scanned = match cx.manifest {
-            Some(manifest) => scan_manifest(cx, manifest),
-            None => scan_rust(cx, &old_versions(package)),
+        let scanned = match (cx.manifest, cx.package) {
+            (Some(manifest), _) => scan_manifest(cx, manifest),
+            (None, Some(package)) => scan_rust(cx, &old_versions(package)),
+            (None, None) => return Outcome::default(),
         };
         let mut out = Outcome {
             old_sites_before: Some(scanned.before),
@@ -152,9 +153,10 @@ fn scan_manifest(cx: &FileContext<'_>, manifest: &Manifest) -> Scanned {
     let Ok(original) = Manifest::parse(&cx.original.path, &cx.original.text) else {
         return Scanned::default();
     };
+    let workspace = cx.project.workspace_manifest();
     Scanned {
-        left: feature_sites(manifest, &original),
-        before: feature_sites(&original, &original).len(),
+        left: feature_sites(manifest, &original, workspace),
+        before: feature_sites(&original, &original, workspace).len(),
         notes: Vec::new(),
     }
 }

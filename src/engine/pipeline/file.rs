@@ -254,7 +254,14 @@ impl Rewrite {
     /// Keeps a finding, located in the original text.
     fn report(&mut self, id: &'static str, mut f: RawFinding) {
         let start = self.map_back(self.history.len(), f.range.start);
-        let end = self.map_back(self.history.len(), f.range.end).max(start);
+        // A site inside rewritten text covers all the text it replaced (so it meets the
+        // finding of the transform that rewrote it there).
+        let end = self
+            .history
+            .iter()
+            .rev()
+            .fold(f.range.end, |end, set| set.map_back_end(end))
+            .max(start);
         f.range = TextRange::new(start, end);
         self.findings.push((id, f));
     }

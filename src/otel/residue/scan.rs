@@ -134,6 +134,15 @@ impl Scan<'_> {
         }
     }
 
+    /// From the method's name to the end of its call (`install_batch(..)` of `p.install_batch(..)`).
+    fn method_range(&self, chain: &Chain<'_>, call: &syn::ExprMethodCall) -> TextRange {
+        let link = chain.links.last().expect("the call itself");
+        TextRange::new(
+            link.name_range(self.file).start,
+            range_of(self.file, call).end,
+        )
+    }
+
     /// A path whose first name no `use` binds and the file does not define, through each glob
     /// import of a scanned crate (`use opentelemetry_otlp::*;` then `new_pipeline()`).
     /// `single` allows one-segment paths (called functions and types: a lone name in an
@@ -192,11 +201,7 @@ impl Scan<'_> {
         {
             return;
         }
-        let link = chain.links.last().expect("the call itself");
-        let range = TextRange::new(
-            link.name_range(self.file).start,
-            range_of(self.file, call).end,
-        );
+        let range = self.method_range(&chain, call);
         self.sites.push(Site {
             range,
             item: method.item.to_string(),
@@ -313,11 +318,7 @@ impl Scan<'_> {
         if version > &entry.last {
             return;
         }
-        let link = chain.links.last().expect("the call itself");
-        let range = TextRange::new(
-            link.name_range(self.file).start,
-            range_of(self.file, call).end,
-        );
+        let range = self.method_range(&chain, call);
         self.sites.push(Site {
             range,
             message: format!(

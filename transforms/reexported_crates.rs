@@ -59,8 +59,20 @@ impl Transform for ReexportedCrates {
         &["opentelemetry", "metrics"]
     }
 
+    /// Decided by [`Transform::wants`]: a file outside every package has nothing to bind, and
+    /// is not one this transform "left alone for lack of versions".
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| !p.reexports.is_empty())
+        package.is_none_or(|p| !p.reexports.is_empty())
+    }
+
+    fn wants(
+        &self,
+        _text: &str,
+        _kind: FileKind,
+        package: Option<&PackageInfo>,
+        _project: &crate::engine::context::Project,
+    ) -> bool {
+        package.is_some()
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

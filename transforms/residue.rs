@@ -95,10 +95,13 @@ impl Transform for Residue {
         ]
     }
 
-    /// Packages on an old version, and manifests outside every package (a virtual workspace
-    /// root's `[workspace.dependencies]`), whose entries carry their own versions.
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_none_or(|p| !old_versions(p).is_empty())
+        package.is_some_and(|p| !old_versions(p).is_empty())
+    }
+
+    /// A virtual workspace root's `[workspace.dependencies]` carry their own versions.
+    fn reads_unowned_manifests(&self) -> bool {
+        true
     }
 
     fn wants(

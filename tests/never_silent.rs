@@ -462,13 +462,42 @@ fn a_member_reaching_the_crate_through_a_reexport_is_migrated() {
 }
 
 #[test]
-fn a_reexport_under_another_name_is_not_followed() {
-    // Near miss: `pub use opentelemetry_otlp as otlp;` — new code could not name the crate by
-    // its own name there, so `api` is not migrated, and the gate still says why.
-    let tree = reexported_otlp_workspace(PIPELINE_LIB);
+fn a_reexport_under_another_name_is_followed_and_bound_under_the_crate_name() {
+    // `pub use opentelemetry_otlp as otlp;`: the code says `otlp::`, the new code the crate's
+    // own name, bound through the re-export.
+    let through_alias = PIPELINE_LIB.replace("opentelemetry_otlp::", "otlp::");
+    let tree = reexported_otlp_workspace(&format!("use shared::otlp;\n\n{through_alias}"));
     std::fs::write(
         tree.path("shared/src/lib.rs"),
         "pub use opentelemetry_otlp as otlp;\n",
+    )
+    .unwrap();
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    assert!(
+        result.findings.iter().all(|f| f.path != lib),
+        "{:#?}",
+        result.findings
+    );
+    let after = &result.files.iter().find(|f| f.path == lib).unwrap().output;
+    assert!(after.contains("SpanExporter::builder()"), "{after}");
+    // Merged into the `use shared::otlp;` already there.
+    assert!(
+        after.starts_with("use shared::{otlp, otlp as opentelemetry_otlp};\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_reexport_by_a_member_the_package_does_not_depend_on_is_not_followed() {
+    // Near miss: `shared` re-exports the crate, but `api` does not depend on `shared`: the
+    // gate still says why `api` was not migrated.
+    let tree = reexported_otlp_workspace(PIPELINE_LIB);
+    let api_manifest = tree.path("api/Cargo.toml");
+    let manifest = std::fs::read_to_string(&api_manifest).unwrap();
+    std::fs::write(
+        &api_manifest,
+        manifest.replace("shared = { path = \"../shared\" }\n", ""),
     )
     .unwrap();
     let result = tree.run();

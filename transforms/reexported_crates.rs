@@ -7,9 +7,9 @@
 //! version of the crate, and its paths through the re-export read as the crate's own. The new
 //! code the other transforms write names the crate itself (`use opentelemetry_otlp::SpanExporter;`,
 //! `opentelemetry_otlp::WithExportConfig`), which the package cannot name: this transform, run
-//! after them, binds the name once at the top of the file (`use shared::opentelemetry_otlp;`),
-//! so those paths resolve through the re-export (Rust 2018 `use` paths start from names in
-//! scope).
+//! after them, binds the name once at the top of the file (`use shared::opentelemetry_otlp;`,
+//! or `use shared::otlp as opentelemetry_otlp;` for `pub use opentelemetry_otlp as otlp;`), so
+//! those paths resolve through the re-export (Rust 2018 `use` paths start from names in scope).
 //!
 //! ## Before
 //! ```rust,ignore
@@ -24,8 +24,7 @@
 //!
 //! ## Not rewritten
 //! Paths inside inline modules (`mod x { … }`) and macro bodies; a file that already binds the
-//! name to something else; a crate re-exported under another name (`pub use
-//! opentelemetry_otlp as otlp;`: the package is not migrated, the dependency gate warns).
+//! name to something else (left as it is: the compiler names it).
 //!
 //! ## Safety
 //! One `use` line through the import editor (and its guard); only in packages that reach the
@@ -86,8 +85,7 @@ impl Transform for ReexportedCrates {
             if cx.imports().binds(&reexport.krate) || !names_as_root(cx.syntax(), &reexport.krate) {
                 continue;
             }
-            let local = plan.name(&reexport.through.join("::"));
-            wanted |= local == reexport.krate;
+            wanted |= plan.bind_as(&reexport.through.join("::"), &reexport.krate);
         }
         if wanted {
             plan.finish(&mut out);

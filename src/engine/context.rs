@@ -385,7 +385,7 @@ impl Project {
 /// names them by.
 fn reach_through_reexports(packages: &mut [PackageInfo]) {
     // What each member another package depends on re-exports of its normal dependencies.
-    let offered: Vec<(String, Vec<ResolvedDep>)> = packages
+    let offered: Vec<(String, Vec<(String, ResolvedDep)>)> = packages
         .iter()
         .filter(|m| {
             packages
@@ -394,23 +394,25 @@ fn reach_through_reexports(packages: &mut [PackageInfo]) {
         })
         .map(|m| {
             let names = reexported_names(&m.dir);
-            let offers = m
-                .deps
+            let offers = names
                 .iter()
-                .filter(|d| {
-                    // A renamed dependency would need its new code written under the rename.
-                    d.entry.table.kind == DepKind::Normal
-                        && d.version.is_some()
-                        && canonical(&d.entry.key) == canonical(&d.entry.package)
-                        && names.contains(&d.entry.key.replace('-', "_"))
+                .filter_map(|(name, alias)| {
+                    let dep = m.deps.iter().find(|d| {
+                        // A renamed dependency would need its new code written under the rename.
+                        d.entry.table.kind == DepKind::Normal
+                            && d.version.is_some()
+                            && canonical(&d.entry.key) == canonical(&d.entry.package)
+                            && d.entry.key.replace('-', "_") == *name
+                    })?;
+                    Some((alias.clone(), dep.clone()))
                 })
-                .cloned()
                 .collect();
             (m.name.clone(), offers)
         })
         .collect();
     for package in packages.iter_mut() {
-        let mut reached: Vec<(ResolvedDep, Reexport)> = Vec::new();
+        let mut reached: Vec<ResolvedDep> = Vec::new();
+        let mut paths: Vec<Reexport> = Vec::new();
         for dep in &package.deps {
             let Some((_, offers)) = offered
                 .iter()
@@ -419,31 +421,29 @@ fn reach_through_reexports(packages: &mut [PackageInfo]) {
                 continue;
             };
             let member = dep.entry.key.replace('-', "_");
-            for offer in offers {
+            for (alias, offer) in offers {
                 let krate = &offer.entry.package;
-                if package.depends_on(krate) || reached.iter().any(|(d, _)| d.entry.is(krate)) {
+                if package.depends_on(krate) {
                     continue;
                 }
-                let version = offer.version.clone().expect("offers have a version");
-                let entry = DepEntry::assumed(krate, &version.to_string());
-                let code_name = offer.entry.key.replace('-', "_");
-                reached.push((
-                    ResolvedDep {
+                // One entry per crate; every path that reaches it resolves.
+                if !reached.iter().any(|d| d.entry.is(krate)) {
+                    let version = offer.version.clone().expect("offers have a version");
+                    let entry = DepEntry::assumed(krate, &version.to_string());
+                    reached.push(ResolvedDep {
                         version_entry: Some(entry.clone()),
                         entry,
                         version: Some(version),
-                    },
-                    Reexport {
-                        through: vec![member.clone(), code_name.clone()],
-                        krate: code_name,
-                    },
-                ));
+                    });
+                }
+                paths.push(Reexport {
+                    through: vec![member.clone(), alias.clone()],
+                    krate: offer.entry.key.replace('-', "_"),
+                });
             }
         }
-        for (dep, reexport) in reached {
-            package.deps.push(dep);
-            package.reexports.push(reexport);
-        }
+        package.deps.extend(reached);
+        package.reexports.extend(paths);
     }
 }
 

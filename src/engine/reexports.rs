@@ -10,11 +10,10 @@ use std::path::Path;
 
 use crate::engine::syntax::ident_str;
 
-/// The names a package's library root (`src/lib.rs` under `package_dir`) re-exports publicly
-/// under their own names (`pub use opentelemetry_otlp;`, `pub extern crate x;`). A renamed
-/// re-export is left out (new code could not name the crate by its own name through it; the
-/// dependency gate's warning stays).
-pub fn reexported_names(package_dir: &Path) -> Vec<String> {
+/// What a package's library root (`src/lib.rs` under `package_dir`) re-exports publicly, as
+/// (name, the name it is re-exported under): `pub use opentelemetry_otlp;`,
+/// `pub use opentelemetry_otlp as otlp;`, `pub extern crate x;`.
+pub fn reexported_names(package_dir: &Path) -> Vec<(String, String)> {
     let lib = package_dir.join("src").join("lib.rs");
     let Ok(text) = std::fs::read_to_string(lib) else {
         return Vec::new();
@@ -40,8 +39,8 @@ pub fn reexported_names(package_dir: &Path) -> Vec<String> {
             ),
             _ => continue,
         };
-        if matches!(vis, syn::Visibility::Public(_)) && name == alias {
-            out.push(ident_str(name));
+        if matches!(vis, syn::Visibility::Public(_)) && alias != "_" {
+            out.push((ident_str(name), ident_str(alias)));
         }
     }
     out

@@ -1,5 +1,6 @@
 #![deny(deprecated)]
-//! Reaches `opentelemetry_otlp` through `shared`: fully qualified here, imported in `telemetry`.
+//! Reaches `opentelemetry_otlp` through `shared`: fully qualified here, under its short name
+//! in `telemetry`.
 
 mod telemetry;
 

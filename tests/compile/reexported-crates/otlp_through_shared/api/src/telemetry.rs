@@ -1,12 +1,12 @@
 use opentelemetry::trace::TraceError;
 use opentelemetry_sdk::trace::TracerProvider;
-use shared::opentelemetry_otlp::{self, WithExportConfig};
+use shared::otlp::{self, WithExportConfig};
 
 pub fn init_http() -> Result<TracerProvider, TraceError> {
-    opentelemetry_otlp::new_pipeline()
+    otlp::new_pipeline()
         .tracing()
         .with_exporter(
-            opentelemetry_otlp::new_exporter()
+            otlp::new_exporter()
                 .tonic()
                 .with_endpoint("http://localhost:4317"),
         )

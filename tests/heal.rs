@@ -722,3 +722,62 @@ fn apply_verify_writes_nothing_and_exits_2_when_the_verification_cannot_run() {
         OLD_MANIFEST
     );
 }
+
+/// A local stand-in for opentelemetry 0.26 (a path dependency at that version, so the
+/// package is on an old version without the registry): `meter.u64_counter(..).init()`.
+const STUB_OPENTELEMETRY: &str = "pub mod global {\n    pub struct Meter;\n    pub struct Builder;\n    impl Meter {\n        pub fn u64_counter(&self, _name: &str) -> Builder {\n            Builder\n        }\n    }\n    impl Builder {\n        pub fn init(self) {}\n    }\n    pub fn meter(_name: &str) -> Meter {\n        Meter\n    }\n}\n";
+
+#[test]
+fn an_old_item_in_a_restored_package_is_still_reported_at_its_line() {
+    // `test-retyper` breaks a line it did not edit, so the package is restored whole; the
+    // `.init()` no transform here migrates must still carry the residue scan's finding.
+    let dir = tempfile::tempdir().unwrap();
+    let alpha = dir.path().join("alpha");
+    write(
+        &alpha.join("Cargo.toml"),
+        "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", path = \"stub\" }\n",
+    );
+    write(
+        &alpha.join("stub/Cargo.toml"),
+        "[package]\nname = \"opentelemetry\"\nversion = \"0.26.0\"\nedition = \"2021\"\n",
+    );
+    write(&alpha.join("stub/src/lib.rs"), STUB_OPENTELEMETRY);
+    let lib = "use opentelemetry::global;\n\npub fn count() -> u32 { 1 }\n\npub fn twice() -> u32 {\n    let n: u32 = count();\n    n * 2\n}\n\npub fn requests() {\n    let meter = global::meter(\"svc\");\n    meter.u64_counter(\"requests\").init();\n}\n";
+    write(&alpha.join("src/lib.rs"), lib);
+    let registry: &[&dyn Transform] = &[&RETYPER, &otel_migrate::transforms::residue::Residue];
+    let options = RunOptions {
+        paths: vec![alpha.clone()],
+        ..RunOptions::default()
+    };
+    let first = pipeline::run(registry, &options);
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    let healed = heal(registry, &options, &Settings::default(), first, &|_| {});
+    let v = &healed.report;
+    let p = v.packages.iter().find(|p| p.name == "alpha").unwrap();
+    assert_eq!(p.outcome, PackageOutcome::Restored, "{v:#?}");
+    let path = alpha.join("src/lib.rs");
+    let out = healed.result.files.iter().find(|f| f.path == path);
+    assert!(out.is_none_or(|f| f.output == lib), "restored as written");
+    let residue: Vec<_> = healed
+        .result
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.transforms.iter().any(|t| t == "residue"))
+        .collect();
+    assert_eq!(residue.len(), 1, "{:#?}", healed.result.findings);
+    assert_eq!(
+        (residue[0].line, residue[0].column, residue[0].end_column),
+        (12, 5, 41),
+        "{:#?}",
+        residue[0]
+    );
+    assert_eq!(
+        residue[0].severity,
+        otel_migrate::engine::finding::Severity::Error
+    );
+    assert_eq!(
+        healed.result.coverage.error, 1,
+        "{:?}",
+        healed.result.coverage
+    );
+}

@@ -398,3 +398,143 @@ fn an_assumed_dependency_without_a_version_is_a_clear_config_error() {
     assert!(errors.contains("is not `crate@version`"), "{errors}");
     assert!(result.files.iter().all(|f| !f.changed()));
 }
+
+/// `api` reaches `opentelemetry_otlp` only through `shared`'s `pub use opentelemetry_otlp;`.
+fn reexported_otlp_workspace(api_lib: &str) -> Tree {
+    Tree::new(&[
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"api\", \"shared\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "shared/Cargo.toml",
+            &manifest(OTEL_026).replace("name = \"svc\"", "name = \"shared\""),
+        ),
+        ("shared/src/lib.rs", "pub use opentelemetry_otlp;\n"),
+        (
+            "api/Cargo.toml",
+            &manifest("opentelemetry = \"0.26\"\nopentelemetry_sdk = \"0.26\"\nshared = { path = \"../shared\" }\n"),
+        ),
+        ("api/src/lib.rs", api_lib),
+    ])
+}
+
+#[test]
+fn a_member_reaching_the_crate_through_a_reexport_is_migrated() {
+    let through_shared =
+        PIPELINE_LIB.replace("opentelemetry_otlp::", "shared::opentelemetry_otlp::");
+    let tree = reexported_otlp_workspace(&through_shared);
+    let result = tree.run();
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let lib = tree.path("api/src/lib.rs");
+    // Migrated, not warned about: the gate follows the re-export, the residue scan finds nothing.
+    assert!(
+        result.findings.iter().all(|f| f.path != lib),
+        "{:#?}",
+        result.findings
+    );
+    let output = |rel: &str| {
+        let path = tree.path(rel);
+        result
+            .files
+            .iter()
+            .find(|f| f.path == path && f.changed())
+            .map(|f| f.output.clone())
+            .unwrap_or_else(|| panic!("{rel} not changed"))
+    };
+    let after = output("api/src/lib.rs");
+    assert!(after.contains("SpanExporter::builder()"), "{after}");
+    assert!(!after.contains("new_pipeline()"), "{after}");
+    // The new code names the crate by its own name, bound through the re-export.
+    assert!(
+        after.contains("use shared::opentelemetry_otlp;\n"),
+        "{after}"
+    );
+    // The dependency is bumped where it is declared; `api` is not given an entry.
+    assert!(
+        output("shared/Cargo.toml").contains("opentelemetry-otlp = \"0.27\""),
+        "{}",
+        output("shared/Cargo.toml")
+    );
+    assert!(!output("api/Cargo.toml").contains("otlp"));
+    assert_eq!(result.coverage.before, 2, "{:?}", result.coverage);
+    assert_eq!(result.coverage.migrated, 2, "{:?}", result.coverage);
+}
+
+#[test]
+fn a_reexport_under_another_name_is_followed_and_bound_under_the_crate_name() {
+    // `pub use opentelemetry_otlp as otlp;`: the code says `otlp::`, the new code the crate's
+    // own name, bound through the re-export.
+    let through_alias = PIPELINE_LIB.replace("opentelemetry_otlp::", "otlp::");
+    let tree = reexported_otlp_workspace(&format!("use shared::otlp;\n\n{through_alias}"));
+    std::fs::write(
+        tree.path("shared/src/lib.rs"),
+        "pub use opentelemetry_otlp as otlp;\n",
+    )
+    .unwrap();
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    assert!(
+        result.findings.iter().all(|f| f.path != lib),
+        "{:#?}",
+        result.findings
+    );
+    let after = &result.files.iter().find(|f| f.path == lib).unwrap().output;
+    assert!(after.contains("SpanExporter::builder()"), "{after}");
+    // Merged into the `use shared::otlp;` already there.
+    assert!(
+        after.starts_with("use shared::{otlp, otlp as opentelemetry_otlp};\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_reexport_by_a_member_the_package_does_not_depend_on_is_not_followed() {
+    // Near miss: `shared` re-exports the crate, but `api` does not depend on `shared`: the
+    // gate still says why `api` was not migrated.
+    let tree = reexported_otlp_workspace(PIPELINE_LIB);
+    let api_manifest = tree.path("api/Cargo.toml");
+    let manifest = std::fs::read_to_string(&api_manifest).unwrap();
+    std::fs::write(
+        &api_manifest,
+        manifest.replace("shared = { path = \"../shared\" }\n", ""),
+    )
+    .unwrap();
+    let result = tree.run();
+    let lib = tree.path("api/src/lib.rs");
+    assert_eq!(
+        gate_warnings(&result, &lib).len(),
+        1,
+        "{:#?}",
+        result.findings
+    );
+    assert!(result.files.iter().all(|f| f.path != lib || !f.changed()));
+}
+
+#[test]
+fn removed_features_named_in_the_features_table_are_migrated_or_reported_once_at_their_element() {
+    let manifest = std::fs::read_to_string(
+        support::fixtures_dir().join("residue/feature_references.input.toml"),
+    )
+    .unwrap();
+    let tree = Tree::new(&[("Cargo.toml", &manifest), ("src/lib.rs", "")]);
+    let result = tree.run();
+    let path = tree.path("Cargo.toml");
+    let after = &result.files.iter().find(|f| f.path == path).unwrap().output;
+    // A known rename is migrated, a removed feature is dropped.
+    assert!(
+        after.contains("\"opentelemetry-otlp/grpc-tonic\""),
+        "{after}"
+    );
+    assert!(!after.contains("openssl-vendored"), "{after}");
+    // `rt-tokio` moved to a crate the package lacks: one error at the element, the residue
+    // scan's site folded into it (the array was rewritten whole around it).
+    let errors: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:#?}", result.findings);
+    assert_eq!((errors[0].line, errors[0].column), (13, 30));
+    assert_eq!(errors[0].transforms, ["manifest-features", "residue"]);
+}

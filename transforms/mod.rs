@@ -19,6 +19,7 @@ pub mod metrics_recorder_api;
 pub mod otlp_logs_pipeline;
 pub mod otlp_metrics_pipeline;
 pub mod otlp_trace_pipeline;
+pub mod reexported_crates;
 pub mod residue;
 pub mod sdk_api_renames;
 pub mod sdk_facade_paths;
@@ -69,6 +70,8 @@ registry![
     metrics_recorder_api::MetricsRecorderApi,
     // Last: it sees the service names the other transforms leave.
     service_name::ServiceName in "service_name/mod.rs",
+    // After the transforms that write new code: binds crates reached through a re-export.
+    reexported_crates::ReexportedCrates,
     // After every transform: reports the old items they left, and counts the coverage.
     residue::Residue,
     // The version ladder (`--to 0.28+`), after the migration to 0.27, hop by hop.

@@ -13,7 +13,8 @@
 //! definition (a private one is deleted with its impl by `temporality`).
 //!
 //! In `Cargo.toml`, a feature the target version of its crate no longer has is an `error` at the
-//! feature.
+//! feature: in a dependency entry of any table (a virtual workspace root's
+//! `[workspace.dependencies]` too) and in `[features]` elements (`dep/feature`, `dep?/feature`).
 //!
 //! The table (`src/otel/residue/`): the public items and Cargo features of every supported old
 //! version absent from the target (generated from the published sources by `scripts/residue-table.sh`), and
@@ -33,8 +34,11 @@
 //! ## Not rewritten
 //! Nothing: it only reports. Packages whose crates are already on the target are not scanned;
 //! code inside the OpenTelemetry crates themselves never matches (it names its items through
-//! `crate::`). Items reached through a glob import, and method calls whose receiver type the
-//! scan cannot see, are not found.
+//! `crate::`). Items reached through a glob import are found (a name the file defines or binds
+//! itself shadows the glob). A method call whose receiver type the scan cannot see is a site
+//! only when only a removed API has a method of that name (`install_batch`,
+//! `build_span_exporter`, …) and the file names that crate (and no other crate with methods of
+//! those names); other such calls are not found.
 //!
 //! ## Safety
 //! No edits. `// otel-migrate: allow(residue)` keeps an intended site.
@@ -43,7 +47,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::RawFinding;
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ImportMap, ParsedRust};
+use crate::engine::syntax::{ImportMap, ParsedRust, Reexport};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::residue::{
     feature_sites, might_have_sites, orphaned_types, scan, OldVersions, Site, SCANNED_CRATES,
@@ -95,14 +99,19 @@ impl Transform for Residue {
         package.is_some_and(|p| !old_versions(p).is_empty())
     }
 
+    /// A virtual workspace root's `[workspace.dependencies]` carry their own versions.
+    fn reads_unowned_manifests(&self) -> bool {
+        true
+    }
+
     fn wants(
         &self,
         text: &str,
-        _kind: FileKind,
-        _package: Option<&PackageInfo>,
+        kind: FileKind,
+        package: Option<&PackageInfo>,
         _project: &crate::engine::context::Project,
     ) -> bool {
-        might_have_sites(text)
+        (package.is_some() || kind == FileKind::Manifest) && might_have_sites(text)
     }
 
     fn measures_original(&self) -> bool {
@@ -110,12 +119,10 @@ impl Transform for Residue {
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
-        let Some(package) = cx.package else {
-            return Outcome::default();
-        };
-        let scanned = match cx.manifest {
-            Some(manifest) => scan_manifest(cx, manifest),
-            None => scan_rust(cx, &old_versions(package)),
+        let scanned = match (cx.manifest, cx.package) {
+            (Some(manifest), _) => scan_manifest(cx, manifest),
+            (None, Some(package)) => scan_rust(cx, &old_versions(package)),
+            (None, None) => return Outcome::default(),
         };
         let mut out = Outcome {
             old_sites_before: Some(scanned.before),
@@ -149,9 +156,10 @@ fn scan_manifest(cx: &FileContext<'_>, manifest: &Manifest) -> Scanned {
     let Ok(original) = Manifest::parse(&cx.original.path, &cx.original.text) else {
         return Scanned::default();
     };
+    let workspace = cx.project.workspace_manifest();
     Scanned {
-        left: feature_sites(manifest, &original),
-        before: feature_sites(&original, &original).len(),
+        left: feature_sites(manifest, &original, workspace),
+        before: feature_sites(&original, &original, workspace).len(),
         notes: Vec::new(),
     }
 }
@@ -165,7 +173,8 @@ fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
             notes: Vec::new(),
         };
     }
-    let Some((syntax, imports)) = parse(cx.original) else {
+    let reexports = cx.package.map_or(&[][..], |p| &p.reexports);
+    let Some((syntax, imports)) = parse(cx.original, reexports) else {
         return Scanned {
             left,
             ..Scanned::default()
@@ -184,8 +193,8 @@ fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
 }
 
 /// The text as the user wrote it, parsed (a file a transform changed).
-fn parse(original: &SourceFile) -> Option<(syn::File, ImportMap)> {
+fn parse(original: &SourceFile, reexports: &[Reexport]) -> Option<(syn::File, ImportMap)> {
     let syntax = original.parse_rust().ok()?;
-    let imports = ImportMap::of_file(&syntax);
+    let imports = ImportMap::of_file(&syntax).reaching(reexports);
     Some((syntax, imports))
 }

@@ -11,6 +11,8 @@ use aho_corasick::AhoCorasick;
 
 use crate::engine::config::Config;
 use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepKind, Lockfile, Manifest};
+use crate::engine::reexports::reexported_names;
+use crate::engine::syntax::Reexport;
 
 /// Strings whose presence in a package's telemetry files the manifest transforms ask about
 /// (which exporters, transports, propagators, signals and runtimes the code uses). A needle
@@ -156,6 +158,9 @@ pub struct PackageInfo {
     pub manifest_path: PathBuf,
     pub deps: Vec<ResolvedDep>,
     pub usage: UsageFacts,
+    /// Crates the package reaches only through another member's re-export (their entries
+    /// are in `deps`, without text).
+    pub reexports: Vec<Reexport>,
 }
 
 impl PackageInfo {
@@ -366,9 +371,79 @@ impl Project {
                     manifest_path: m.path.clone(),
                     deps,
                     usage: UsageFacts::default(),
+                    reexports: Vec::new(),
                 })
             })
             .collect();
+        reach_through_reexports(&mut self.packages);
+    }
+}
+
+/// Gives every package the crates it reaches only through a member it depends on that
+/// re-exports them (`pub use opentelemetry_otlp;`): an entry at that member's version (no
+/// text, so nothing edits it; the member's own entry is the one migrated) and the path it
+/// names them by.
+fn reach_through_reexports(packages: &mut [PackageInfo]) {
+    // What each member another package depends on re-exports of its normal dependencies.
+    let offered: Vec<(String, Vec<(String, ResolvedDep)>)> = packages
+        .iter()
+        .filter(|m| {
+            packages
+                .iter()
+                .any(|p| p.name != m.name && p.depends_on(&m.name))
+        })
+        .map(|m| {
+            let names = reexported_names(&m.dir);
+            let offers = names
+                .iter()
+                .filter_map(|(name, alias)| {
+                    let dep = m.deps.iter().find(|d| {
+                        // A renamed dependency would need its new code written under the rename.
+                        d.entry.table.kind == DepKind::Normal
+                            && d.version.is_some()
+                            && canonical(&d.entry.key) == canonical(&d.entry.package)
+                            && d.entry.key.replace('-', "_") == *name
+                    })?;
+                    Some((alias.clone(), dep.clone()))
+                })
+                .collect();
+            (m.name.clone(), offers)
+        })
+        .collect();
+    for package in packages.iter_mut() {
+        let mut reached: Vec<ResolvedDep> = Vec::new();
+        let mut paths: Vec<Reexport> = Vec::new();
+        for dep in &package.deps {
+            let Some((_, offers)) = offered
+                .iter()
+                .find(|(member, _)| *member != package.name && dep.entry.is(member))
+            else {
+                continue;
+            };
+            let member = dep.entry.key.replace('-', "_");
+            for (alias, offer) in offers {
+                let krate = &offer.entry.package;
+                if package.depends_on(krate) {
+                    continue;
+                }
+                // One entry per crate; every path that reaches it resolves.
+                if !reached.iter().any(|d| d.entry.is(krate)) {
+                    let version = offer.version.clone().expect("offers have a version");
+                    let entry = DepEntry::assumed(krate, &version.to_string());
+                    reached.push(ResolvedDep {
+                        version_entry: Some(entry.clone()),
+                        entry,
+                        version: Some(version),
+                    });
+                }
+                paths.push(Reexport {
+                    through: vec![member.clone(), alias.clone()],
+                    krate: offer.entry.key.replace('-', "_"),
+                });
+            }
+        }
+        package.deps.extend(reached);
+        package.reexports.extend(paths);
     }
 }
 

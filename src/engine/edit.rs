@@ -194,6 +194,25 @@ impl EditSet {
         deleted_at.unwrap_or((offset as isize - shift).max(0) as usize)
     }
 
+    /// Maps the end of a range in the edited text back to the original text: an end inside a
+    /// replacement maps to the end of the range it replaced, so a range within new text covers
+    /// the whole original text it came from (with [`Self::map_back`] for its start).
+    pub fn map_back_end(&self, offset: usize) -> usize {
+        let mut shift: isize = 0;
+        for edit in &self.edits {
+            let new_start = (edit.range.start as isize + shift) as usize;
+            let new_end = new_start + edit.replacement.len();
+            if offset <= new_start {
+                break;
+            }
+            if offset <= new_end {
+                return edit.range.end;
+            }
+            shift += edit.replacement.len() as isize - edit.range.len() as isize;
+        }
+        (offset as isize - shift).max(0) as usize
+    }
+
     /// The ranges in the edited text that the replacements occupy.
     pub fn new_ranges(&self) -> Vec<TextRange> {
         let mut shift: isize = 0;
@@ -235,6 +254,17 @@ mod tests {
         assert_eq!(s.len(), 1);
         // Touching ranges are not overlapping.
         assert!(set(&[(0, 5, "a"), (5, 6, "b"), (5, 5, "c")]).is_ok());
+    }
+
+    #[test]
+    fn the_end_of_a_range_inside_new_text_maps_to_the_end_of_what_it_replaced() {
+        let s = set(&[(0, 5, "HELLO!!"), (6, 11, "x")]).unwrap();
+        // "HELLO!! x!": `LL` (2..4) lies inside the first replacement.
+        assert_eq!((s.map_back(2), s.map_back_end(4)), (0, 5));
+        // An end right at a replacement's start is before it; after it, shifted back.
+        assert_eq!(s.map_back_end(8), 6);
+        assert_eq!(s.map_back_end(7), 5);
+        assert_eq!(s.map_back_end(10), 12);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! - Walk and context: [`discover`] (projects, their files, the skip notes), [`config`]
 //!   (`otel-migrate.toml`), [`manifest`] (a parsed `Cargo.toml`), [`context`] (a project's
-//!   packages, resolved dependency versions, usage facts).
+//!   packages, resolved dependency versions, usage facts), [`reexports`] (crates reached
+//!   through another member's `pub use`).
 //! - Running: [`transform`] (the contract every transform implements), [`pipeline`]
 //!   (prefilter and gate, parse, transforms in order with re-parse, findings mapped back).
 //! - Text and edits: [`source`] (a file's text, line index, line endings), [`edit`]
@@ -36,6 +37,7 @@ pub mod ledger;
 pub mod manifest;
 pub mod manifest_edit;
 pub mod pipeline;
+pub mod reexports;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -168,6 +168,29 @@ pub fn with_parsed<T>(src: &str, f: impl FnOnce(ParsedRust<'_>) -> T) -> T {
 pub struct ImportMap {
     names: BTreeMap<String, Vec<String>>,
     globs: Vec<Vec<String>>,
+    /// Paths through which the package reaches a crate another member re-exports.
+    reexports: Vec<Reexport>,
+}
+
+/// A crate a package reaches through another workspace member that re-exports it
+/// (`pub use opentelemetry_otlp;` in member `shared`): the code names it
+/// `shared::opentelemetry_otlp::…` without declaring it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reexport {
+    /// The path the code names the crate by: the member as the package calls it, then the
+    /// name the member re-exports it under.
+    pub through: Vec<String>,
+    /// The crate's name in code (`opentelemetry_otlp`).
+    pub krate: String,
+}
+
+impl Reexport {
+    /// `path` with a leading `through` replaced by the crate's own name.
+    fn collapse(reexports: &[Reexport], path: &mut Vec<String>) {
+        if let Some(r) = reexports.iter().find(|r| path.starts_with(&r.through)) {
+            path.splice(..r.through.len(), [r.krate.clone()]);
+        }
+    }
 }
 
 impl ImportMap {
@@ -182,6 +205,36 @@ impl ImportMap {
         let mut c = Collect(ImportMap::default());
         c.visit_file(file);
         c.0
+    }
+
+    /// The map of a file in a package that reaches crates through re-exports: a path through
+    /// one (`shared::opentelemetry_otlp::new_pipeline`, or a `use` of it) resolves as the
+    /// crate's own (`opentelemetry_otlp::new_pipeline`).
+    pub fn reaching(mut self, reexports: &[Reexport]) -> ImportMap {
+        if reexports.is_empty() {
+            return self;
+        }
+        for path in self.names.values_mut().chain(self.globs.iter_mut()) {
+            Reexport::collapse(reexports, path);
+        }
+        self.reexports = reexports.to_vec();
+        self
+    }
+
+    /// The full paths `segments` may name through the file's glob imports (`use a::b::*;` and
+    /// `X::f` give `a::b::X::f`): a name no `use` binds may come from any of them.
+    pub fn through_globs<'s>(
+        &'s self,
+        segments: &'s [String],
+    ) -> impl Iterator<Item = Vec<String>> + 's {
+        self.globs
+            .iter()
+            .map(move |g| g.iter().chain(segments).cloned().collect())
+    }
+
+    /// Whether a `use` anywhere in the file binds `name`.
+    pub fn binds(&self, name: &str) -> bool {
+        self.names.contains_key(name)
     }
 
     fn add_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
@@ -235,14 +288,16 @@ impl ImportMap {
         let Some(first) = segments.first() else {
             return Vec::new();
         };
-        match self.names.get(first) {
+        let mut resolved = match self.names.get(first) {
             Some(full) => full
                 .iter()
                 .cloned()
                 .chain(segments[1..].iter().cloned())
                 .collect(),
             None => segments.to_vec(),
-        }
+        };
+        Reexport::collapse(&self.reexports, &mut resolved);
+        resolved
     }
 
     /// Whether `path` resolves into one of `crates` (its first segment, through the imports),
@@ -253,6 +308,10 @@ impl ImportMap {
         };
         match self.names.get(&ident_str(&first.ident)) {
             Some(full) => full.first().is_some_and(|r| crates.contains(&r.as_str())),
+            None if self.reexports.iter().any(|r| first.ident == r.through[0]) => self
+                .resolve(path)
+                .first()
+                .is_some_and(|r| crates.contains(&r.as_str())),
             None => crates.iter().any(|c| first.ident == c),
         }
     }

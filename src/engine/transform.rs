@@ -40,6 +40,12 @@ pub trait Transform: Sync + Send {
         let _ = package;
         true
     }
+    /// Whether the transform also reads manifests outside every package (a virtual workspace
+    /// root), whose entries carry their own versions, though [`Transform::applies_to`] turns
+    /// down files without a package.
+    fn reads_unowned_manifests(&self) -> bool {
+        false
+    }
     /// The dependencies (as the code names them: `opentelemetry_otlp`) whose declared versions open [`Transform::applies_to`]'s
     /// gate. A file that names one of them in a package that does not declare it is not
     /// migrated, and gets a warning rather than silence.

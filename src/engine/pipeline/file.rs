@@ -128,7 +128,12 @@ impl Rewrite {
     /// Runs one transform on the current text and keeps its edits when the result parses.
     fn run(&mut self, input: &FileInput<'_>, t: &'static dyn Transform) {
         let (syntax, manifest) = self.parse_current(input);
-        let imports = timings::time("imports", || syntax.as_ref().map(ImportMap::of_file));
+        let reexports = input.package.map_or(&[][..], |p| &p.reexports);
+        let imports = timings::time("imports", || {
+            syntax
+                .as_ref()
+                .map(|s| ImportMap::of_file(s).reaching(reexports))
+        });
         let cx = FileContext {
             file: &self.current,
             original: &self.original,
@@ -249,7 +254,14 @@ impl Rewrite {
     /// Keeps a finding, located in the original text.
     fn report(&mut self, id: &'static str, mut f: RawFinding) {
         let start = self.map_back(self.history.len(), f.range.start);
-        let end = self.map_back(self.history.len(), f.range.end).max(start);
+        // A site inside rewritten text covers all the text it replaced (so it meets the
+        // finding of the transform that rewrote it there).
+        let end = self
+            .history
+            .iter()
+            .rev()
+            .fold(f.range.end, |end, set| set.map_back_end(end))
+            .max(start);
         f.range = TextRange::new(start, end);
         self.findings.push((id, f));
     }

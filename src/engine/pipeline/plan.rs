@@ -34,7 +34,7 @@ impl Plan {
         let transforms: Vec<&'static dyn Transform> = enabled
             .iter()
             .copied()
-            .filter(|t| t.applies_to(package))
+            .filter(|t| t.applies_to(package) || (package.is_none() && t.reads_unowned_manifests()))
             .collect();
         let rust_needles = needles_of(&transforms, FileKind::Rust);
         let wants_usage = package.is_some_and(PackageInfo::uses_telemetry);

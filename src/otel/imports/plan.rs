@@ -218,6 +218,20 @@ impl<'a> ImportPlan<'a> {
                 .any(|g| g.as_slice() == &segs[..segs.len() - 1])
     }
 
+    /// Imports `path` under the local name `local` (`use shared::otlp as opentelemetry_otlp;`);
+    /// false when another item already has that name here.
+    pub fn bind_as(&mut self, path: &str, local: &str) -> bool {
+        let segs = segments(path);
+        if self.local_for(&segs) == Some(local) {
+            return true;
+        }
+        if self.name_taken(local, &segs) {
+            return false;
+        }
+        self.adds.insert(segs, local.to_string());
+        true
+    }
+
     /// Brings trait `path` into scope for method calls (by name, or `as _` when the name is
     /// taken). Nothing to do when any visible `use` already imports it.
     pub fn need_trait(&mut self, path: &str) {

@@ -2,7 +2,7 @@
 //! paths and the parsable parts of macro bodies), every `use` leaf, the hand-written method and
 //! macro shapes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -13,7 +13,9 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, ImportMap, ParsedRust};
 use crate::otel::chain::{links_range, Chain};
 
-use super::hand_written::LAST_VALUE_CARRYING_METRICS;
+use super::hand_written::{
+    LAST_VALUE_CARRYING_METRICS, SAME_METHOD_NAMES_ELSEWHERE, UNIQUE_METHODS,
+};
 use super::table::{target_of, OldVersions, TABLE};
 
 /// One old item still used, where and what to say.
@@ -35,6 +37,7 @@ pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
         versions,
         sites: Vec::new(),
         chains: HashMap::new(),
+        local_items: local_items(rust.syntax),
     };
     s.visit_file(rust.syntax);
     s.sites
@@ -52,6 +55,40 @@ struct Scan<'a> {
     /// The whole chain a root path starts (`new_pipeline()…install_batch(..)`), by the start
     /// of the path: a site at a chain's root covers every call in it.
     chains: HashMap<usize, TextRange>,
+    /// Names the file defines itself (items, and bindings anywhere: parameters, `let`s):
+    /// they shadow anything a glob import brings in.
+    local_items: HashSet<String>,
+}
+
+/// The names of the items the file defines and of the bindings it makes (at any depth; a
+/// name bound anywhere is taken as bound everywhere: quiet rather than wrong).
+fn local_items(syntax: &syn::File) -> HashSet<String> {
+    struct Names(HashSet<String>);
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_item(&mut self, item: &'ast syn::Item) {
+            let ident = match item {
+                syn::Item::Const(i) => Some(&i.ident),
+                syn::Item::Enum(i) => Some(&i.ident),
+                syn::Item::Fn(i) => Some(&i.sig.ident),
+                syn::Item::Mod(i) => Some(&i.ident),
+                syn::Item::Static(i) => Some(&i.ident),
+                syn::Item::Struct(i) => Some(&i.ident),
+                syn::Item::Trait(i) => Some(&i.ident),
+                syn::Item::Type(i) => Some(&i.ident),
+                syn::Item::Union(i) => Some(&i.ident),
+                _ => None,
+            };
+            self.0.extend(ident.map(ident_str));
+            syn::visit::visit_item(self, item);
+        }
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0.insert(ident_str(&p.ident));
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut names = Names(HashSet::new());
+    names.visit_file(syntax);
+    names.0
 }
 
 impl Scan<'_> {
@@ -95,6 +132,101 @@ impl Scan<'_> {
             });
             return;
         }
+    }
+
+    /// From the method's name to the end of its call (`install_batch(..)` of `p.install_batch(..)`).
+    fn method_range(&self, chain: &Chain<'_>, call: &syn::ExprMethodCall) -> TextRange {
+        let link = chain.links.last().expect("the call itself");
+        TextRange::new(
+            link.name_range(self.file).start,
+            range_of(self.file, call).end,
+        )
+    }
+
+    /// A path whose first name no `use` binds and the file does not define, through each glob
+    /// import of a scanned crate (`use opentelemetry_otlp::*;` then `new_pipeline()`).
+    /// `single` allows one-segment paths (called functions and types: a lone name in an
+    /// expression may be a local variable).
+    fn check_through_globs(&mut self, p: &syn::Path, single: bool) {
+        let Some(first) = p.segments.first() else {
+            return;
+        };
+        let name = ident_str(&first.ident);
+        if p.leading_colon.is_some()
+            || (p.segments.len() == 1 && !single)
+            || self.imports.binds(&name)
+            || self.local_items.contains(&name)
+            || self.versions.of(&name).is_some()
+        {
+            return;
+        }
+        let segments: Vec<String> = p.segments.iter().map(|s| ident_str(&s.ident)).collect();
+        let range = range_of(self.file, p);
+        let candidates: Vec<Vec<String>> = self.imports.through_globs(&segments).collect();
+        for full in candidates {
+            let before = self.sites.len();
+            self.check_path(&full, range);
+            if self.sites.len() > before {
+                return;
+            }
+        }
+    }
+
+    /// A method only a removed API has (`install_batch`, `build_span_exporter`) on a receiver
+    /// the scan cannot type: a site when the file names the crate and no other crate that has
+    /// methods of that name, and the chain does not start at a path of the crate (that path is
+    /// the site).
+    fn check_unique_method(&mut self, call: &syn::ExprMethodCall) {
+        let name = ident_str(&call.method);
+        let Some(method) = UNIQUE_METHODS.iter().find(|m| m.method == name) else {
+            return;
+        };
+        let Some(code) = self.versions.code_of(method.krate) else {
+            return;
+        };
+        let names_crate =
+            self.imports.imports_from(code) || self.file.text.contains(&format!("{code}::"));
+        if !names_crate
+            || SAME_METHOD_NAMES_ELSEWHERE
+                .iter()
+                .any(|c| self.file.text.contains(c))
+        {
+            return;
+        }
+        let chain = Chain::read_call(call);
+        let called = matches!(chain.root, syn::Expr::Call(_));
+        if chain
+            .root_path()
+            .is_some_and(|root| self.in_scanned_crate(root, called))
+        {
+            return;
+        }
+        let range = self.method_range(&chain, call);
+        self.sites.push(Site {
+            range,
+            item: method.item.to_string(),
+            severity: Severity::Error,
+            message: format!("{}; this call was not migrated", method.message),
+            suggestion: "rewrite the pipeline for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended".to_string(),
+        });
+    }
+
+    /// Whether `path` names something of a scanned crate, directly, through an import, or
+    /// possibly through a glob import of one (a lone name only when `called`: otherwise it
+    /// is a local).
+    fn in_scanned_crate(&self, path: &syn::Path, called: bool) -> bool {
+        let resolved = self.imports.resolve(path);
+        let Some(first) = resolved.first() else {
+            return false;
+        };
+        self.versions.of(first).is_some()
+            || ((called || path.segments.len() > 1)
+                && !self.imports.binds(first)
+                && !self.local_items.contains(first)
+                && self
+                    .imports
+                    .through_globs(&[])
+                    .any(|g| g.first().is_some_and(|f| self.versions.of(f).is_some())))
     }
 
     fn check_use(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
@@ -186,11 +318,7 @@ impl Scan<'_> {
         if version > &entry.last {
             return;
         }
-        let link = chain.links.last().expect("the call itself");
-        let range = TextRange::new(
-            link.name_range(self.file).start,
-            range_of(self.file, call).end,
-        );
+        let range = self.method_range(&chain, call);
         self.sites.push(Site {
             range,
             message: format!(
@@ -259,8 +387,25 @@ impl<'ast> Visit<'ast> for Scan<'_> {
         {
             let resolved = self.imports.resolve(p);
             self.check_path(&resolved, range_of(self.file, p));
+            self.check_through_globs(p, false);
         }
         syn::visit::visit_path(self, p);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(f) = &*call.func {
+            if f.path.segments.len() == 1 && f.qself.is_none() {
+                self.check_through_globs(&f.path, true);
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+        if t.path.segments.len() == 1 && t.qself.is_none() {
+            self.check_through_globs(&t.path, true);
+        }
+        syn::visit::visit_type_path(self, t);
     }
 
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
@@ -277,6 +422,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
         }
         self.check_method_shape(call);
         self.check_setter(call);
+        self.check_unique_method(call);
         syn::visit::visit_expr_method_call(self, call);
     }
 

@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use semver::Version;
 
-use super::hand_written::{MacroShape, MethodShape, MACRO_SHAPES, METHOD_SHAPES, WHOLE_CRATES};
+use super::hand_written::{
+    MacroShape, MethodShape, MACRO_SHAPES, METHOD_SHAPES, UNIQUE_METHODS, WHOLE_CRATES,
+};
 
 /// The crates the table knows, as code names, with the version the migration targets.
 pub const SCANNED_CRATES: &[(&str, &str)] = &[
@@ -80,6 +82,7 @@ pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
                 .map(|f| f.rsplit('/').next().unwrap().to_string()),
         )
         .chain(METHOD_SHAPES.iter().map(|m| m.method.to_string()))
+        .chain(UNIQUE_METHODS.iter().map(|m| m.method.to_string()))
         .chain(MACRO_SHAPES.iter().map(|m| format!("{}!", m.name)))
         .collect();
     names.sort();
@@ -129,6 +132,14 @@ impl OldVersions {
             .iter()
             .find(|(code, _, _)| code == first_segment)
             .map(|(_, k, v)| (*k, v))
+    }
+
+    /// The name the package's code uses for `krate`, when it has it on an old version.
+    pub(super) fn code_of(&self, krate: &str) -> Option<&str> {
+        self.crates
+            .iter()
+            .find(|(_, k, _)| *k == krate)
+            .map(|(code, _, _)| code.as_str())
     }
 
     pub(super) fn version_of(&self, krate: &str) -> Option<&Version> {

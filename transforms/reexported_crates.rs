@@ -1,0 +1,129 @@
+//! # reexported-crates
+//!
+//! ## What it does
+//! A package may reach a crate only through another workspace member that re-exports it
+//! (`pub use opentelemetry_otlp;` in member `shared`, code naming
+//! `shared::opentelemetry_otlp::new_pipeline()`). Such a package is migrated with that member's
+//! version of the crate, and its paths through the re-export read as the crate's own. The new
+//! code the other transforms write names the crate itself (`use opentelemetry_otlp::SpanExporter;`,
+//! `opentelemetry_otlp::WithExportConfig`), which the package cannot name: this transform, run
+//! after them, binds the name once at the top of the file (`use shared::opentelemetry_otlp;`,
+//! or `use shared::otlp as opentelemetry_otlp;` for `pub use opentelemetry_otlp as otlp;`), so
+//! those paths resolve through the re-export (Rust 2018 `use` paths start from names in scope).
+//!
+//! ## Before
+//! ```rust,ignore
+//! use opentelemetry_otlp::SpanExporter; // written by the migration
+//! ```
+//!
+//! ## After
+//! ```rust,ignore
+//! use shared::opentelemetry_otlp;
+//! use opentelemetry_otlp::SpanExporter;
+//! ```
+//!
+//! ## Not rewritten
+//! Paths inside inline modules (`mod x { … }`) and macro bodies; a file that already binds the
+//! name to something else (left as it is: the compiler names it).
+//!
+//! ## Safety
+//! One `use` line through the import editor (and its guard); only in packages that reach the
+//! crate through a re-export, and only when the file names the crate as a path root without
+//! binding it.
+
+use syn::visit::Visit;
+
+use crate::engine::changes::Changes;
+use crate::engine::context::PackageInfo;
+use crate::engine::syntax::ident_str;
+use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::imports::ImportPlan;
+
+pub struct ReexportedCrates;
+
+impl Transform for ReexportedCrates {
+    fn id(&self) -> &'static str {
+        "reexported-crates"
+    }
+
+    fn description(&self) -> &'static str {
+        "binds a crate a package reaches only through another member's re-export where migrated code names it (use shared::opentelemetry_otlp;)"
+    }
+
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+
+    fn needles(&self) -> &'static [&'static str] {
+        &["opentelemetry", "metrics"]
+    }
+
+    /// Decided by [`Transform::wants`]: a file outside every package has nothing to bind, and
+    /// is not one this transform "left alone for lack of versions".
+    fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
+        package.is_none_or(|p| !p.reexports.is_empty())
+    }
+
+    fn wants(
+        &self,
+        _text: &str,
+        _kind: FileKind,
+        package: Option<&PackageInfo>,
+        _project: &crate::engine::context::Project,
+    ) -> bool {
+        package.is_some()
+    }
+
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let Some(package) = cx.package else {
+            return Outcome::default();
+        };
+        let mut out = Changes::default();
+        let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
+        let mut wanted = false;
+        for reexport in &package.reexports {
+            if cx.imports().binds(&reexport.krate) || !names_as_root(cx.syntax(), &reexport.krate) {
+                continue;
+            }
+            wanted |= plan.bind_as(&reexport.through.join("::"), &reexport.krate);
+        }
+        if wanted {
+            plan.finish(&mut out);
+        }
+        out.into()
+    }
+}
+
+/// Whether the file, outside inline modules, names `krate` as the root of a path
+/// (`krate::X` in code or types, `use krate::…`).
+fn names_as_root(syntax: &syn::File, krate: &str) -> bool {
+    struct Roots<'k> {
+        krate: &'k str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Roots<'_> {
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            // An inline module has its own scope: a `use` at the file's top does not reach it.
+            if m.content.is_none() {
+                syn::visit::visit_item_mod(self, m);
+            }
+        }
+        fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+            if let syn::UseTree::Path(p) = &u.tree {
+                self.found |= u.leading_colon.is_none() && ident_str(&p.ident) == self.krate;
+            }
+        }
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            self.found |= path.leading_colon.is_none()
+                && path.segments.len() > 1
+                && ident_str(&path.segments[0].ident) == self.krate;
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut roots = Roots {
+        krate,
+        found: false,
+    };
+    roots.visit_file(syntax);
+    roots.found
+}

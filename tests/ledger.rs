@@ -1,7 +1,7 @@
 //! The ledger: the six demo repositories' ledger as a committed snapshot (any change in what a
 //! migrated service exports shows in review), its JSON checked against the committed schema,
-//! every pipeline fixture's entries, values read from the fixtures with every option, and the
-//! `--ledger` views of diff/apply/check and batch on a small Jaeger service.
+//! every pipeline fixture's entries, values read from the fixtures with every option and
+//! through the other files of a package, and the `--ledger` views of diff/apply/check and batch on a small Jaeger service.
 
 mod support;
 
@@ -97,10 +97,18 @@ pub fn init() -> Result<opentelemetry_sdk::trace::Tracer, opentelemetry::trace::
 /// A git repository holding one Jaeger agent pipeline (manifest transforms skipped: the
 /// ledger is about the code).
 fn jaeger_repo() -> tempfile::TempDir {
+    repo(MANIFEST, &[("src/lib.rs", TELEMETRY)])
+}
+
+/// A git repository of one package: `manifest` and `files`, with the manifest transforms
+/// skipped and the component `svc`.
+fn repo(manifest: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(&root.join("Cargo.toml"), MANIFEST);
-    write(&root.join("src/lib.rs"), TELEMETRY);
+    write(&root.join("Cargo.toml"), manifest);
+    for (path, text) in files {
+        write(&root.join(path), text);
+    }
     write(
         &root.join("otel-migrate.toml"),
         "skip = [\"manifest-versions\", \"manifest-jaeger-to-otlp\", \"manifest-features\", \"manifest-metrics\"]\n\n[service-name]\ncomponent = \"svc\"\n",
@@ -410,4 +418,133 @@ fn a_setting_applied_under_a_condition_shows_the_condition_and_what_holds_otherw
     for e in &ledger {
         assert_eq!(e.before, e.after);
     }
+}
+
+/// A binary package whose telemetry reads values of its other files: the Jaeger agent's
+/// address is a constant of `config.rs`, the service name a config struct's default there,
+/// and the metrics endpoints parameters that `main.rs` passes.
+const PACKAGE_MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.21\", features = [\"metrics\"] }\nopentelemetry_sdk = { version = \"0.21\", features = [\"rt-tokio\", \"metrics\"] }\nopentelemetry-jaeger = { version = \"0.20\", features = [\"rt-tokio\"] }\nopentelemetry-otlp = { version = \"0.14\", features = [\"metrics\"] }\ntokio = \"1\"\n";
+
+const PACKAGE_CONFIG: &str = r#"pub const AGENT: &str = "collector.internal:6831";
+pub const COLLECTOR: &str = "http://collector.internal:4317";
+
+pub struct TelemetryConfig {
+    pub service_name: String,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self {
+            service_name: "llm-svc".to_string(),
+        }
+    }
+}
+"#;
+
+const PACKAGE_TELEMETRY: &str = r#"use opentelemetry::metrics::MetricsError;
+use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::runtime;
+
+use crate::config::{self, TelemetryConfig};
+
+pub fn init(cfg: &TelemetryConfig) -> Result<opentelemetry_sdk::trace::Tracer, opentelemetry::trace::TraceError> {
+    opentelemetry_jaeger::new_agent_pipeline()
+        .with_service_name(cfg.service_name.clone())
+        .with_endpoint(config::AGENT)
+        .install_batch(runtime::Tokio)
+}
+
+pub fn init_metrics(endpoint: &str) -> Result<SdkMeterProvider, MetricsError> {
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+        .build()
+}
+
+pub fn init_backup_metrics(endpoint: &str) -> Result<SdkMeterProvider, MetricsError> {
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+        .build()
+}
+"#;
+
+const PACKAGE_MAIN: &str = r#"mod config;
+mod telemetry;
+
+fn main() {
+    let cfg = config::TelemetryConfig::default();
+    let _tracer = telemetry::init(&cfg);
+    let _metrics = telemetry::init_metrics(config::COLLECTOR);
+    let _primary = telemetry::init_backup_metrics("http://primary:4317");
+    let _secondary = telemetry::init_backup_metrics("http://secondary:4317");
+}
+"#;
+
+#[test]
+fn values_resolve_through_the_other_files_of_the_package() {
+    let repo = repo(
+        PACKAGE_MANIFEST,
+        &[
+            ("src/config.rs", PACKAGE_CONFIG),
+            ("src/telemetry.rs", PACKAGE_TELEMETRY),
+            ("src/main.rs", PACKAGE_MAIN),
+        ],
+    );
+    let json = run(bin()
+        .current_dir(repo.path())
+        .args(["diff", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let ledger = &doc["ledger"];
+    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let at = |path: &str, line: u64| {
+        ledger
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == path && e["line"] == line)
+            .unwrap_or_else(|| panic!("no entry at {path}:{line}: {ledger:#}"))
+    };
+    let jaeger = at("src/telemetry.rs", 9);
+    // The constant of config.rs, and the OTLP address the rewrite writes into it.
+    assert_eq!(jaeger["before"]["endpoint"], "collector.internal:6831");
+    assert_eq!(
+        jaeger["after"]["endpoint"],
+        "http://collector.internal:4317"
+    );
+    // The config default of config.rs, renamed there by service-name.
+    assert_eq!(jaeger["before"]["service_name"], "llm-svc (config default)");
+    assert_eq!(jaeger["after"]["service_name"], "llm.svc (config default)");
+    assert_eq!(
+        jaeger["changed"],
+        serde_json::json!(["service_name", "endpoint", "protocol", "resource"])
+    );
+    let rename = at("src/config.rs", 11);
+    assert_eq!(rename["signal"], "service-name");
+    assert_eq!(rename["after"]["service_name"], "llm.svc");
+    // Every caller passes config.rs's constant: the parameter's value.
+    let metrics = at("src/telemetry.rs", 16);
+    assert_eq!(
+        metrics["before"]["endpoint"],
+        "http://collector.internal:4317"
+    );
+    assert_eq!(
+        metrics["after"]["endpoint"],
+        "http://collector.internal:4317"
+    );
+    // Callers that disagree: the parameter as written.
+    let backup = at("src/telemetry.rs", 23);
+    assert_eq!(
+        backup["before"]["endpoint"],
+        serde_json::json!({"unresolved": "endpoint"})
+    );
+    // What the diff writes agrees: config.rs's constant now holds the OTLP address.
+    let diff = run(bin().current_dir(repo.path()).args(["diff"]));
+    assert!(
+        diff.stdout
+            .contains("+pub const AGENT: &str = \"http://collector.internal:4317\";"),
+        "{}",
+        diff.stdout
+    );
 }

@@ -271,29 +271,76 @@ pub fn changed_keys(before: &Settings, after: &Settings) -> Vec<Key> {
 /// rename edits afterwards): the final code exports the new name, so the after side shows it.
 /// A rename is a rewritten [`Signal::ServiceName`] entry with resolved names on both sides.
 pub fn follow_renames(entries: &mut [RawLedgerEntry]) {
-    let renames: Vec<(Value, Value)> = entries
-        .iter()
-        .filter(|e| e.signal == Signal::ServiceName && e.status == Status::Rewritten)
-        .filter_map(|e| {
-            let from = e.before.get(&Key::ServiceName)?;
-            Some((from.clone(), e.after.get(&Key::ServiceName)?.clone()))
-        })
-        .collect();
+    let renames = renames_in(
+        entries
+            .iter()
+            .map(|e| (e.signal, e.status, &e.before, &e.after)),
+    );
     for entry in entries
         .iter_mut()
         .filter(|e| e.signal != Signal::ServiceName)
     {
-        for (from, to) in &renames {
-            if let Some(v) = entry.after.get_mut(&Key::ServiceName) {
-                if let Some(renamed) = renamed(v, from, to) {
-                    *v = renamed;
-                }
+        apply_renames(&mut entry.after, &renames);
+    }
+}
+
+/// [`follow_renames`] across the files of a package (`package_of` names a file's package): a
+/// pipeline resolves a constant or config default of another file through the package, and
+/// the service-name rename edits it there. `changed` follows the after side.
+pub fn follow_renames_across<K: Ord>(
+    entries: &mut [LedgerEntry],
+    package_of: impl Fn(&std::path::Path) -> K,
+) {
+    let mut packages: BTreeMap<K, Vec<&mut LedgerEntry>> = BTreeMap::new();
+    for entry in entries.iter_mut() {
+        packages
+            .entry(package_of(&entry.path))
+            .or_default()
+            .push(entry);
+    }
+    for package in packages.values_mut() {
+        let renames = renames_in(
+            package
+                .iter()
+                .map(|e| (e.signal, e.status, &e.before, &e.after)),
+        );
+        for entry in package
+            .iter_mut()
+            .filter(|e| e.signal != Signal::ServiceName && e.status == Status::Rewritten)
+        {
+            apply_renames(&mut entry.after, &renames);
+            entry.changed = changed_keys(&entry.before, &entry.after);
+        }
+    }
+}
+
+/// The (old, new) service names of the rewritten service-name sites.
+fn renames_in<'a>(
+    sites: impl Iterator<Item = (Signal, Status, &'a Settings, &'a Settings)>,
+) -> Vec<(Value, Value)> {
+    sites
+        .filter(|(signal, status, _, _)| {
+            *signal == Signal::ServiceName && *status == Status::Rewritten
+        })
+        .filter_map(|(_, _, before, after)| {
+            let from = before.get(&Key::ServiceName)?;
+            Some((from.clone(), after.get(&Key::ServiceName)?.clone()))
+        })
+        .collect()
+}
+
+/// The renames applied to an after side's service name and resource.
+fn apply_renames(after: &mut Settings, renames: &[(Value, Value)]) {
+    for (from, to) in renames {
+        if let Some(v) = after.get_mut(&Key::ServiceName) {
+            if let Some(renamed) = renamed(v, from, to) {
+                *v = renamed;
             }
-            if let (Some(Value::Resolved(v)), Value::Resolved(from), Value::Resolved(to)) =
-                (entry.after.get_mut(&Key::Resource), from, to)
-            {
-                *v = rename_in_resource(v, from, to);
-            }
+        }
+        if let (Some(Value::Resolved(v)), Value::Resolved(from), Value::Resolved(to)) =
+            (after.get_mut(&Key::Resource), from, to)
+        {
+            *v = rename_in_resource(v, from, to);
         }
     }
 }
@@ -430,6 +477,47 @@ mod tests {
             entries[1].after[&Key::Resource],
             Value::resolved("k=v, service.name=llm-ab")
         );
+    }
+
+    #[test]
+    fn a_rename_in_another_file_reaches_the_pipelines_of_its_package_only() {
+        let name = |v: &str| settings(&[(Key::ServiceName, Value::resolved(v))]);
+        let located = |path: &str, raw| LedgerEntry::located(path.into(), 1, raw);
+        let pipeline = || {
+            RawLedgerEntry::rewritten(
+                TextRange::new(0, 1),
+                Signal::Traces,
+                name("llm-a (config default)"),
+                name("llm-a (config default)"),
+            )
+        };
+        let mut entries = vec![
+            located(
+                "a/config.rs",
+                RawLedgerEntry::rewritten(
+                    TextRange::new(0, 1),
+                    Signal::ServiceName,
+                    name("llm-a"),
+                    name("llm.a"),
+                ),
+            ),
+            located("a/telemetry.rs", pipeline()),
+            located("b/telemetry.rs", pipeline()),
+        ];
+        assert!(entries[1].changed.is_empty());
+        let package = |p: &std::path::Path| p.parent().map(|d| d.to_path_buf());
+        follow_renames_across(&mut entries, package);
+        assert_eq!(
+            entries[1].after[&Key::ServiceName],
+            Value::resolved("llm.a (config default)")
+        );
+        assert_eq!(entries[1].changed, vec![Key::ServiceName]);
+        assert_eq!(entries[2].after, name("llm-a (config default)"));
+        assert!(entries[2].changed.is_empty());
+        // Following again changes nothing (a file's own renames were followed already).
+        let once = entries.clone();
+        follow_renames_across(&mut entries, package);
+        assert_eq!(entries, once);
     }
 
     #[test]

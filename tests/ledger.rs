@@ -241,6 +241,31 @@ fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
     );
 }
 
+#[test]
+fn diff_and_apply_print_one_table_per_repository() {
+    let (first, second) = (jaeger_repo(), jaeger_repo());
+    let other = second.path().display().to_string();
+    for command in ["diff", "apply"] {
+        let out = run(bin()
+            .current_dir(first.path())
+            .args([command, "--ledger", ".", &other]));
+        assert_eq!(out.code, 0, "{command}: {}", out.stderr);
+        let headings: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("ledger: "))
+            .collect();
+        assert_eq!(headings.len(), 2, "{command}: {}", out.stdout);
+        for heading in headings {
+            assert!(
+                heading.ends_with(": 1 site(s), 1 with changes (* = changed)"),
+                "{command}: {heading}"
+            );
+        }
+        assert!(out.stdout.starts_with("ledger: .: "), "{}", out.stdout);
+    }
+}
+
 /// The pipeline transforms and the signal of their entries.
 const PIPELINES: &[(&str, Signal)] = &[
     ("jaeger-pipeline", Signal::Traces),

@@ -2,9 +2,14 @@
 //! stdout: a row per setting of each site, changed settings marked `*` (text) or in bold
 //! (`--ledger-format markdown`, ready to paste into a pull request).
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
 use clap::{Args, ValueEnum};
 
 use crate::engine::ledger::{Key, LedgerEntry, Settings, Status, Value};
+use crate::engine::pipeline::RunResult;
+use crate::engine::report::display_path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LedgerFormat {
@@ -38,6 +43,35 @@ pub fn render(title: &str, entries: &[LedgerEntry], format: LedgerFormat) -> Str
         LedgerFormat::Text => text(&heading, &rows),
         LedgerFormat::Markdown => markdown(&heading, &rows),
     }
+}
+
+/// The tables of a run (diff, check, apply): one per project (repository) the run's files
+/// belong to, titled by its root, in the order of the roots; an entry of a file the run holds
+/// no result for goes under `.`. Nothing for a run with neither files nor entries.
+pub fn render_per_project(result: &RunResult, format: LedgerFormat) -> String {
+    let root_of: BTreeMap<&Path, &Path> = result
+        .files
+        .iter()
+        .map(|f| (f.path.as_path(), f.project_root.as_path()))
+        .collect();
+    let mut projects: BTreeMap<Option<PathBuf>, Vec<LedgerEntry>> = root_of
+        .values()
+        .map(|root| (Some(root.to_path_buf()), Vec::new()))
+        .collect();
+    for e in &result.ledger {
+        let root = root_of.get(e.path.as_path()).map(|r| r.to_path_buf());
+        projects.entry(root).or_default().push(LedgerEntry {
+            path: PathBuf::from(display_path(&e.path)),
+            ..e.clone()
+        });
+    }
+    projects
+        .iter()
+        .map(|(root, entries)| {
+            let title = root.as_deref().map_or_else(|| ".".into(), display_path);
+            render(&title, entries, format)
+        })
+        .collect()
 }
 
 /// One table row: the cells and whether the setting changed.

@@ -141,7 +141,7 @@ fn diff_ledger_prints_the_table_in_place_of_the_diff() {
     assert!(!out.stdout.contains("diff --git"), "{}", out.stdout);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines[0].starts_with("ledger: .: 1 site(s), 1 with changes"),
+        lines[0].starts_with("ledger: .: 2 site(s), 1 with changes"),
         "{}",
         out.stdout
     );
@@ -192,7 +192,7 @@ fn markdown_ledger_and_json_ledger_tell_the_same_site() {
     assert_eq!(md.code, 1, "check still gates: {}", md.stderr);
     assert!(md
         .stdout
-        .starts_with("### ledger: .: 1 site(s), 1 with changes\n\n| site |"));
+        .starts_with("### ledger: .: 2 site(s), 1 with changes\n\n| site |"));
     assert!(
         md.stdout
             .contains("| **protocol** (changed) | **jaeger-udp-thrift** | **otlp-grpc** |"),
@@ -216,6 +216,25 @@ fn markdown_ledger_and_json_ledger_tell_the_same_site() {
         entry["changed"],
         serde_json::json!(["endpoint", "protocol", "resource"])
     );
+    // The service name already follows the convention: its site is in the ledger, unchanged
+    // (inside the rewritten chain: located at the chain, as findings are).
+    let name = &ledger[1];
+    assert_eq!(
+        (&name["line"], &name["signal"]),
+        (&6.into(), &"service-name".into())
+    );
+    assert_eq!(name["status"], "unchanged");
+    assert_eq!(
+        name["before"],
+        serde_json::json!({"service_name": "llm.svc"})
+    );
+    assert_eq!(name["after"], name["before"]);
+    assert_eq!(name["changed"], serde_json::json!([]));
+    assert_eq!(
+        ledger.as_array().unwrap().len(),
+        2,
+        "one entry per site: {ledger:#}"
+    );
 }
 
 #[test]
@@ -225,7 +244,7 @@ fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
-            .starts_with("ledger: .: 1 site(s), 1 with changes"),
+            .starts_with("ledger: .: 2 site(s), 1 with changes"),
         "{}",
         out.stdout
     );
@@ -258,11 +277,11 @@ fn diff_and_apply_print_one_table_per_repository() {
         assert_eq!(headings.len(), 2, "{command}: {}", out.stdout);
         for heading in headings {
             assert!(
-                heading.ends_with(": 1 site(s), 1 with changes (* = changed)"),
+                heading.ends_with(": 2 site(s), 1 with changes (* = changed)"),
                 "{command}: {heading}"
             );
         }
-        assert!(out.stdout.starts_with("ledger: .: "), "{}", out.stdout);
+        assert!(out.stdout.contains("ledger: .: "), "{}", out.stdout);
     }
 }
 
@@ -571,5 +590,66 @@ fn values_resolve_through_the_other_files_of_the_package() {
             .contains("+pub const AGENT: &str = \"http://collector.internal:4317\";"),
         "{}",
         diff.stdout
+    );
+}
+
+#[test]
+fn every_service_name_site_has_one_entry_renamed_or_not() {
+    let lib = r#"use opentelemetry::KeyValue;
+
+pub fn conforming() -> KeyValue {
+    KeyValue::new("service.name", "llm.svc")
+}
+
+pub fn renamed() -> KeyValue {
+    KeyValue::new("service.name", "llm-svc")
+}
+
+pub fn passed(name: String) -> KeyValue {
+    KeyValue::new("service.name", name)
+}
+
+pub fn joined(base: &str) -> KeyValue {
+    KeyValue::new("service.name", format!("{base}.worker"))
+}
+"#;
+    let manifest = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.21\"\n";
+    let repo = repo(manifest, &[("src/lib.rs", lib)]);
+    let json = run(bin()
+        .current_dir(repo.path())
+        .args(["diff", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let ledger = &doc["ledger"];
+    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let sites: Vec<(u64, &str, &Value, &Value)> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["signal"], "service-name", "{e}");
+            let line = e["line"].as_u64().unwrap();
+            let name = &e["before"]["service_name"];
+            (
+                line,
+                e["status"].as_str().unwrap(),
+                name,
+                &e["after"]["service_name"],
+            )
+        })
+        .collect();
+    let unresolved = |text: &str| serde_json::json!({ "unresolved": text });
+    assert_eq!(
+        sites,
+        [
+            (4, "unchanged", &"llm.svc".into(), &"llm.svc".into()),
+            (8, "rewritten", &"llm-svc".into(), &"llm.svc".into()),
+            (12, "unchanged", &unresolved("name"), &unresolved("name")),
+            (
+                16,
+                "unchanged",
+                &unresolved("format!(\"{base}.worker\")"),
+                &unresolved("format!(\"{base}.worker\")")
+            ),
+        ]
     );
 }

@@ -20,8 +20,8 @@ pub enum LedgerFormat {
 /// The ledger flags of diff/apply/check and batch.
 #[derive(Debug, Clone, Args)]
 pub struct LedgerArgs {
-    /// Print the ledger (each rewritten or reported pipeline, exporter, provider and
-    /// service-name site: its settings before and after) on stdout in place of the diff.
+    /// Print the ledger (each rewritten or reported pipeline, exporter and provider site, and
+    /// every service-name site: its settings before and after) on stdout in place of the diff.
     #[arg(long)]
     pub ledger: bool,
     /// How `--ledger` prints: a text table, or Markdown for a pull request.
@@ -112,7 +112,12 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
             let first = i == 0;
             let after = match e.status {
                 Status::Reported => "(not rewritten)".to_string(),
-                Status::Rewritten | Status::BackedOut => shown(&e.after, *key),
+                _ => shown(&e.after, *key),
+            };
+            // A site written new had nothing before it (not the library's default).
+            let before = match e.status {
+                Status::Added => "-".to_string(),
+                _ => shown(&e.before, *key),
             };
             rows.push(Row {
                 cells: [
@@ -128,7 +133,7 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
                         String::new()
                     },
                     key.as_str().into(),
-                    shown(&e.before, *key),
+                    before,
                     after,
                 ],
                 changed: e.changed.contains(key),

@@ -121,6 +121,12 @@ pub enum Status {
     /// Rewritten, then taken back because the result did not compile: the after side is the
     /// before side. Produced by the verify loop through [`mark_backed_out`].
     BackedOut,
+    /// Recognized and already what the migration wants (a service name that follows the
+    /// convention, or one this tool cannot see and leaves alone): both sides alike.
+    Unchanged,
+    /// Written new by the run (the telemetry module `adopt` creates): the before side is
+    /// empty.
+    Added,
 }
 
 impl Status {
@@ -129,6 +135,8 @@ impl Status {
             Status::Rewritten => "rewritten",
             Status::Reported => "reported",
             Status::BackedOut => "backed-out",
+            Status::Unchanged => "unchanged",
+            Status::Added => "added",
         }
     }
 }
@@ -188,6 +196,17 @@ impl RawLedgerEntry {
 }
 
 impl RawLedgerEntry {
+    /// The entry of a site left as it is, without a finding: its settings on both sides.
+    pub fn unchanged(range: TextRange, signal: Signal, settings: Settings) -> Self {
+        RawLedgerEntry {
+            range,
+            signal,
+            status: Status::Unchanged,
+            before: settings.clone(),
+            after: settings,
+        }
+    }
+
     /// The entry of a site whose rewrite was dropped (it did not parse): left as written.
     pub fn into_reported(self) -> RawLedgerEntry {
         RawLedgerEntry::reported(self.range, self.signal, self.before)
@@ -210,8 +229,8 @@ pub struct LedgerEntry {
 impl LedgerEntry {
     pub fn located(path: PathBuf, line: usize, raw: RawLedgerEntry) -> LedgerEntry {
         let changed = match raw.status {
-            Status::Rewritten => changed_keys(&raw.before, &raw.after),
-            Status::Reported | Status::BackedOut => Vec::new(),
+            Status::Rewritten | Status::Added => changed_keys(&raw.before, &raw.after),
+            Status::Reported | Status::BackedOut | Status::Unchanged => Vec::new(),
         };
         LedgerEntry {
             path,
@@ -222,6 +241,18 @@ impl LedgerEntry {
             after: raw.after,
             changed,
         }
+    }
+
+    /// The entry of a site the run writes new (`after` its settings): every key changed.
+    pub fn added(path: PathBuf, line: usize, signal: Signal, after: Settings) -> LedgerEntry {
+        let raw = RawLedgerEntry {
+            range: TextRange::empty(0),
+            signal,
+            status: Status::Added,
+            before: Settings::new(),
+            after,
+        };
+        LedgerEntry::located(path, line, raw)
     }
 
     /// The entry of a site whose rewrite was taken back: the code exports what it did before.
@@ -418,6 +449,20 @@ mod tests {
     }
 
     #[test]
+    fn an_unchanged_site_changes_nothing_and_an_added_one_every_key() {
+        let name = settings(&[(Key::ServiceName, Value::resolved("llm.a"))]);
+        let raw =
+            RawLedgerEntry::unchanged(TextRange::new(0, 1), Signal::ServiceName, name.clone());
+        let entry = LedgerEntry::located("f.rs".into(), 1, raw);
+        assert_eq!((entry.status, &entry.before), (Status::Unchanged, &name));
+        assert_eq!(entry.after, name);
+        assert!(entry.changed.is_empty());
+        let added = LedgerEntry::added("m.rs".into(), 3, Signal::ServiceName, name.clone());
+        assert!(added.before.is_empty());
+        assert_eq!(added.changed, vec![Key::ServiceName]);
+    }
+
+    #[test]
     fn reported_and_backed_out_sites_change_nothing() {
         let before = settings(&[(Key::ServiceName, Value::resolved("a"))]);
         let raw = RawLedgerEntry::reported(TextRange::new(0, 1), Signal::Traces, before.clone());
@@ -579,7 +624,14 @@ mod tests {
         for signal in signals {
             assert_eq!(serde_json::to_value(signal).unwrap(), signal.as_str());
         }
-        for status in [Status::Rewritten, Status::Reported, Status::BackedOut] {
+        let statuses = [
+            Status::Rewritten,
+            Status::Reported,
+            Status::BackedOut,
+            Status::Unchanged,
+            Status::Added,
+        ];
+        for status in statuses {
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
         }
     }

@@ -26,6 +26,15 @@ fn demo(args: &[&str]) -> String {
     out.stdout
 }
 
+/// The ledger of `diff --format json` in `repo`, checked against the schema.
+fn json_ledger(repo: &Path) -> Value {
+    let json = run(bin().current_dir(repo).args(["diff", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let ledger = doc["ledger"].clone();
+    assert!(ledger_schema().is_valid(&ledger), "{ledger}");
+    ledger
+}
+
 fn ledger_schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join("tests/schemas/ledger.json")).unwrap();
     jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
@@ -199,12 +208,7 @@ fn markdown_ledger_and_json_ledger_tell_the_same_site() {
         "{}",
         md.stdout
     );
-    let json = run(bin()
-        .current_dir(repo.path())
-        .args(["diff", "--format", "json"]));
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let ledger = &doc["ledger"];
-    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let ledger = &json_ledger(repo.path());
     let entry = &ledger[0];
     assert_eq!(entry["path"], "src/lib.rs");
     assert_eq!(entry["line"], 6);
@@ -536,12 +540,7 @@ fn values_resolve_through_the_other_files_of_the_package() {
             ("src/main.rs", PACKAGE_MAIN),
         ],
     );
-    let json = run(bin()
-        .current_dir(repo.path())
-        .args(["diff", "--format", "json"]));
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let ledger = &doc["ledger"];
-    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let ledger = &json_ledger(repo.path());
     let at = |path: &str, line: u64| {
         ledger
             .as_array()
@@ -615,12 +614,7 @@ pub fn joined(base: &str) -> KeyValue {
 "#;
     let manifest = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.21\"\n";
     let repo = repo(manifest, &[("src/lib.rs", lib)]);
-    let json = run(bin()
-        .current_dir(repo.path())
-        .args(["diff", "--format", "json"]));
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let ledger = &doc["ledger"];
-    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let ledger = &json_ledger(repo.path());
     let sites: Vec<(u64, &str, &Value, &Value)> = ledger
         .as_array()
         .unwrap()

@@ -360,37 +360,35 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
         }
     }
 
-    /// The package of three files (`config`, `telemetry`, the crate root), with `library` as
-    /// given, handed to `f` with the parsed `telemetry.rs`.
-    fn with_package(library: bool, f: impl FnOnce(ParsedRust<'_>, &PackageValues)) {
-        let files = [("config", CONFIG), ("", MAIN), ("telemetry", TELEMETRY)];
+    fn place(module: &[String]) -> Place<'_> {
+        Place { module, lib: "svc" }
+    }
+
+    /// The values of a package of `files` (module, text), read as the package facts read
+    /// them: definitions first, then calls.
+    fn values_of(files: &[(&str, &str)], library: bool) -> PackageValues {
         let mut definitions = PackageValues::new(library);
         for (m, src) in files {
             let module = module(m);
             with_parsed(src, |rust| {
-                definitions.add_definitions(
-                    rust,
-                    Place {
-                        module: &module,
-                        lib: "svc",
-                    },
-                )
+                definitions.add_definitions(rust, place(&module))
             });
         }
         let mut values = definitions.clone();
         for (m, src) in files {
             let module = module(m);
             with_parsed(src, |rust| {
-                values.add_calls(
-                    rust,
-                    Place {
-                        module: &module,
-                        lib: "svc",
-                    },
-                    &definitions,
-                )
+                values.add_calls(rust, place(&module), &definitions)
             });
         }
+        values
+    }
+
+    /// The package of three files (`config`, `telemetry`, the crate root), handed to `f` with
+    /// the parsed `telemetry.rs`.
+    fn with_package(f: impl FnOnce(ParsedRust<'_>, &PackageValues)) {
+        let files = [("config", CONFIG), ("", MAIN), ("telemetry", TELEMETRY)];
+        let values = values_of(&files, false);
         with_parsed(TELEMETRY, |rust| f(rust, &values));
     }
 
@@ -401,10 +399,7 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
         let function = enclosing_function(rust, &module, TextRange::new(at, at + 1));
         let scope = PackageScope {
             values,
-            place: Place {
-                module: &module,
-                lib: "svc",
-            },
+            place: place(&module),
             function: function.as_ref(),
         };
         Resolver::new(rust).with_package(&scope).value(text)
@@ -412,7 +407,7 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
 
     #[test]
     fn constants_and_config_defaults_of_other_files_resolve() {
-        with_package(false, |rust, values| {
+        with_package(|rust, values| {
             let v = |text| value_in(rust, values, "same", text);
             assert_eq!(
                 v("config::AGENT"),
@@ -445,7 +440,7 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
 
     #[test]
     fn a_parameter_takes_what_every_caller_passes_when_they_agree() {
-        with_package(false, |rust, values| {
+        with_package(|rust, values| {
             // A constant of another file and the same literal: one value.
             assert_eq!(
                 value_in(rust, values, "same", "endpoint"),
@@ -467,33 +462,7 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
         let public = TELEMETRY.replace("fn same", "pub fn same");
         let files = [("", MAIN), ("telemetry", public.as_str())];
         for library in [false, true] {
-            let mut definitions = PackageValues::new(library);
-            for (m, src) in files {
-                let module = module(m);
-                with_parsed(src, |rust| {
-                    definitions.add_definitions(
-                        rust,
-                        Place {
-                            module: &module,
-                            lib: "svc",
-                        },
-                    )
-                });
-            }
-            let mut values = definitions.clone();
-            for (m, src) in files {
-                let module = module(m);
-                with_parsed(src, |rust| {
-                    values.add_calls(
-                        rust,
-                        Place {
-                            module: &module,
-                            lib: "svc",
-                        },
-                        &definitions,
-                    )
-                });
-            }
+            let values = values_of(&files, library);
             let function = (module("telemetry"), "same".to_string());
             assert_eq!(values.argument(&function, 1).is_some(), !library);
         }
@@ -501,7 +470,7 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
 
     #[test]
     fn entries_resolve_what_the_file_left_and_a_jaeger_endpoint_shows_its_rewrite() {
-        with_package(false, |rust, values| {
+        with_package(|rust, values| {
             let at = rust.file.text.find("fn same").unwrap();
             let side = |pairs: &[(Key, Value)]| -> Settings { pairs.iter().cloned().collect() };
             let endpoint = Value::unresolved("config::AGENT");
@@ -520,10 +489,7 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
                 ]),
             )];
             let module = module("telemetry");
-            let place = Place {
-                module: &module,
-                lib: "svc",
-            };
+            let place = place(&module);
             resolve_entries(rust, values, place, &mut entries);
             let [entry] = &entries[..] else { panic!() };
             assert_eq!(

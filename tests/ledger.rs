@@ -559,6 +559,12 @@ fn values_resolve_through_the_other_files_of_the_package() {
     // The config default of config.rs, renamed there by service-name.
     assert_eq!(jaeger["before"]["service_name"], "llm-svc (config default)");
     assert_eq!(jaeger["after"]["service_name"], "llm.svc (config default)");
+    // The rewrite puts the service name into the resource: with its value, renamed.
+    assert_eq!(jaeger["before"]["resource"], "default");
+    assert_eq!(
+        jaeger["after"]["resource"],
+        "default + service.name=llm.svc (config default)"
+    );
     assert_eq!(
         jaeger["changed"],
         serde_json::json!(["service_name", "endpoint", "protocol", "resource"])

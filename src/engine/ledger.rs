@@ -391,18 +391,28 @@ fn renamed(value: &Value, from: &Value, to: &Value) -> Option<Value> {
 }
 
 /// `service.name=<from>` (possibly with a ` (…)` note) becomes `service.name=<to>` in a
-/// resource's `k=v, …` text.
+/// resource's `default + k=v, …` text.
 fn rename_in_resource(resource: &str, from: &str, to: &str) -> String {
+    map_resource_pairs(resource, |pair| {
+        let v = pair.strip_prefix("service.name=")?;
+        (v == from || v.strip_prefix(from).is_some_and(|r| r.starts_with(" (")))
+            .then(|| format!("service.name={to}{}", &v[from.len()..]))
+    })
+}
+
+/// A resource's text (`default + k=v, k, …`, as the ledger shows it) with each `k=v` or `k`
+/// pair `f` maps replaced.
+pub fn map_resource_pairs(resource: &str, f: impl Fn(&str) -> Option<String>) -> String {
     resource
-        .split(", ")
-        .map(|pair| match pair.strip_prefix("service.name=") {
-            Some(v) if v == from || v.strip_prefix(from).is_some_and(|r| r.starts_with(" (")) => {
-                format!("service.name={to}{}", &v[from.len()..])
-            }
-            _ => pair.to_string(),
+        .split(" + ")
+        .map(|part| {
+            part.split(", ")
+                .map(|pair| f(pair).unwrap_or_else(|| pair.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" + ")
 }
 
 #[cfg(test)]
@@ -529,11 +539,14 @@ mod tests {
         let name = |v: &str| settings(&[(Key::ServiceName, Value::resolved(v))]);
         let located = |path: &str, raw| LedgerEntry::located(path.into(), 1, raw);
         let pipeline = || {
+            let mut after = name("llm-a (config default)");
+            let resource = "default + service.name=llm-a (config default), k=v";
+            after.insert(Key::Resource, Value::resolved(resource));
             RawLedgerEntry::rewritten(
                 TextRange::new(0, 1),
                 Signal::Traces,
                 name("llm-a (config default)"),
-                name("llm-a (config default)"),
+                after,
             )
         };
         let mut entries = vec![
@@ -549,16 +562,27 @@ mod tests {
             located("a/telemetry.rs", pipeline()),
             located("b/telemetry.rs", pipeline()),
         ];
-        assert!(entries[1].changed.is_empty());
+        assert_eq!(entries[1].changed, vec![Key::Resource]);
         let package = |p: &std::path::Path| p.parent().map(|d| d.to_path_buf());
         follow_renames_across(&mut entries, package);
         assert_eq!(
             entries[1].after[&Key::ServiceName],
             Value::resolved("llm.a (config default)")
         );
-        assert_eq!(entries[1].changed, vec![Key::ServiceName]);
-        assert_eq!(entries[2].after, name("llm-a (config default)"));
-        assert!(entries[2].changed.is_empty());
+        assert_eq!(
+            entries[1].after[&Key::Resource],
+            Value::resolved("default + service.name=llm.a (config default), k=v")
+        );
+        assert_eq!(entries[1].changed, vec![Key::ServiceName, Key::Resource]);
+        assert_eq!(
+            entries[2].after[&Key::ServiceName],
+            Value::resolved("llm-a (config default)")
+        );
+        assert_eq!(
+            entries[2].after[&Key::Resource],
+            Value::resolved("default + service.name=llm-a (config default), k=v")
+        );
+        assert_eq!(entries[2].changed, vec![Key::Resource]);
         // Following again changes nothing (a file's own renames were followed already).
         let once = entries.clone();
         follow_renames_across(&mut entries, package);

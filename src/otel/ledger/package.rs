@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
-use crate::engine::ledger::{Key, RawLedgerEntry, Value};
+use crate::engine::ledger::{map_resource_pairs, Key, RawLedgerEntry, Settings, Value};
 use crate::engine::syntax::{ident_str, item_named_in, path_segments, range_of, ParsedRust};
 
 use super::resolve::Resolver;
@@ -232,6 +232,8 @@ pub fn resolve_entries(
             ..r
         };
         for (side, is_after) in [(&mut entry.before, false), (&mut entry.after, true)] {
+            let was_unresolved =
+                matches!(side.get(&Key::ServiceName), Some(Value::Unresolved { .. }));
             for key in SCALAR_KEYS {
                 let Some(Value::Unresolved { unresolved }) = side.get(key) else {
                     continue;
@@ -245,8 +247,25 @@ pub fn resolve_entries(
                     side.insert(*key, Value::Resolved(v));
                 }
             }
+            name_into_resource(side, was_unresolved);
         }
     }
+}
+
+/// The service name this pass resolved, into the resource's `service.name` read without a
+/// value from the same expression (the rewrite puts the service name into the resource).
+fn name_into_resource(side: &mut Settings, name_was_unresolved: bool) {
+    let (Some(Value::Resolved(name)), true) = (side.get(&Key::ServiceName), name_was_unresolved)
+    else {
+        return;
+    };
+    let Some(Value::Resolved(resource)) = side.get(&Key::Resource) else {
+        return;
+    };
+    let filled = map_resource_pairs(resource, |pair| {
+        (pair == "service.name").then(|| format!("service.name={name}"))
+    });
+    side.insert(Key::Resource, Value::Resolved(filled));
 }
 
 /// Calls by path, paths used as values (not as a call's callee), and the identifiers of
@@ -307,7 +326,7 @@ impl<'a> Visit<'a> for Bindings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::ledger::{Settings, Signal};
+    use crate::engine::ledger::Signal;
     use crate::engine::syntax::with_parsed;
 
     const CONFIG: &str = r#"
@@ -486,6 +505,8 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
                 side(&[
                     (Key::Endpoint, endpoint),
                     (Key::Protocol, Value::resolved("otlp-grpc")),
+                    (Key::ServiceName, Value::unresolved("cfg.service_name")),
+                    (Key::Resource, Value::resolved("default + service.name")),
                 ]),
             )];
             let module = module("telemetry");
@@ -501,6 +522,11 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
                 Value::resolved("http://collector.internal:4317")
             );
             assert_eq!(entry.before[&Key::Timeout], Value::resolved("5"));
+            // The service name the rewrite puts into the resource: its value too.
+            assert_eq!(
+                entry.after[&Key::Resource],
+                Value::resolved("default + service.name=llm-svc (config default)")
+            );
             // A structured setting is not read from one value.
             assert_eq!(entry.before[&Key::Sampler], Value::unresolved("secs"));
         });

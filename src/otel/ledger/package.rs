@@ -1,6 +1,6 @@
 //! Ledger values from the other files of a package: the constants and statics of every module,
-//! the literal defaults of config structs' `impl Default` blocks, and the values each caller
-//! passes to a function's parameters. The transform layer reads the package's files once per
+//! the literal defaults of config structs' `impl Default` blocks, and the values (and the
+//! resources) each caller passes to a function's parameters. The transform layer reads the package's files once per
 //! run into [`PackageValues`] (`transforms/helper_facts.rs`); [`resolve_entries`] then resolves
 //! what a file alone left unresolved. Each value is first resolved inside its own file (its
 //! literals, its constants), so nothing is guessed across files either.
@@ -14,6 +14,7 @@ use crate::engine::ledger::{map_resource_pairs, Key, RawLedgerEntry, Settings, V
 use crate::engine::syntax::{ident_str, item_named_in, path_segments, range_of, ParsedRust};
 
 use super::resolve::Resolver;
+use crate::otel::chain::count_ident;
 
 /// A package item: its module path and name.
 pub type ItemPath = (Vec<String>, String);
@@ -26,7 +27,7 @@ pub struct PackageValues {
     /// Per field name, what each `impl Default` of the package gives it (resolved in its file).
     field_defaults: BTreeMap<String, Vec<Option<String>>>,
     /// Per (function, parameter index), what each call of the package passes.
-    arguments: BTreeMap<(ItemPath, usize), Vec<Option<String>>>,
+    arguments: BTreeMap<(ItemPath, usize), Vec<Passed>>,
     /// Functions named other than as the callee of a call (a function value): their callers
     /// are unknown.
     escaped: BTreeSet<ItemPath>,
@@ -37,6 +38,17 @@ pub struct PackageValues {
     exported: BTreeSet<ItemPath>,
     /// Whether the package has a library target (`src/lib.rs`).
     library: bool,
+}
+
+/// What one call passes for one parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Passed {
+    /// The argument's value, when it resolves.
+    value: Option<String>,
+    /// The resource it builds, when it is one (through a local of the caller bound once and
+    /// a one-expression helper function of the caller's file): the ledger's resource value
+    /// and the service name in it.
+    resource: Option<(Value, Option<String>)>,
 }
 
 /// Where a file sits in its package: its module path and the package's library name.
@@ -108,7 +120,7 @@ impl PackageValues {
             let resolved = rust.imports.resolve_segments(&path_segments(path));
             item_named_in(rust.syntax, place.module, &resolved, place.lib)
         };
-        for call in calls.calls {
+        for (call, caller) in calls.calls {
             let syn::Expr::Path(p) = &*call.func else {
                 continue;
             };
@@ -116,10 +128,14 @@ impl PackageValues {
                 continue;
             };
             for (i, arg) in call.args.iter().enumerate() {
+                let passed = Passed {
+                    value: r.resolve(arg, 0),
+                    resource: resource_passed(&r, caller, arg),
+                };
                 self.arguments
                     .entry((function.clone(), i))
                     .or_default()
-                    .push(r.resolve(arg, 0));
+                    .push(passed);
             }
         }
         self.escaped
@@ -145,6 +161,27 @@ impl PackageValues {
     /// resolved value (and the function is never taken as a value, named in a macro body or
     /// callable from another package).
     pub fn argument(&self, function: &ItemPath, index: usize) -> Option<&str> {
+        self.agreed(function, index, |p| p.value.as_ref())
+            .map(String::as_str)
+    }
+
+    /// The resource every caller passes as parameter `index` of `function` (its ledger value
+    /// and service name), on the same terms as [`PackageValues::argument`].
+    pub fn resource_argument(
+        &self,
+        function: &ItemPath,
+        index: usize,
+    ) -> Option<&(Value, Option<String>)> {
+        self.agreed(function, index, |p| p.resource.as_ref())
+    }
+
+    /// What `part` reads from every call's argument, when each call gives the same.
+    fn agreed<'s, T: PartialEq>(
+        &'s self,
+        function: &ItemPath,
+        index: usize,
+        part: impl Fn(&'s Passed) -> Option<&'s T>,
+    ) -> Option<&'s T> {
         if self.escaped.contains(function)
             || self.exported.contains(function)
             || self.in_macros.contains(&function.1)
@@ -152,22 +189,25 @@ impl PackageValues {
             return None;
         }
         let passed = self.arguments.get(&(function.clone(), index))?;
-        let first = passed.first()?.as_deref()?;
+        let first = part(passed.first()?)?;
         passed
             .iter()
-            .all(|v| v.as_deref() == Some(first))
+            .all(|p| part(p) == Some(first))
             .then_some(first)
     }
 }
 
-/// The top-level function of `rust` (module `module`) around `range`, with its parameter
-/// names (a parameter bound again by a `let` in its body is left out: the name may mean the
-/// local).
+/// The top-level function of `rust` (module `module`) around the site at `range`, with its
+/// parameter names. Left out: a parameter bound again by a `let` in its body (the name may
+/// mean the local), and one the site's own text does not name (a value read from a helper's
+/// body is in the helper's scope, where the name means something else).
 pub fn enclosing_function(
     rust: ParsedRust<'_>,
     module: &[String],
     range: TextRange,
 ) -> Option<(ItemPath, Vec<String>)> {
+    let site: Option<proc_macro2::TokenStream> = rust.file.slice(range).parse().ok();
+    let named_at_site = |name: &str| site.as_ref().is_some_and(|s| count_ident(s, name) > 0);
     let f = rust.syntax.items.iter().find_map(|i| match i {
         syn::Item::Fn(f) if range_of(rust.file, f).contains_range(range) => Some(f),
         _ => None,
@@ -180,7 +220,10 @@ pub fn enclosing_function(
         .iter()
         .map(|input| match input {
             syn::FnArg::Typed(t) => match &*t.pat {
-                syn::Pat::Ident(i) if !rebound.names.contains(&ident_str(&i.ident)) => {
+                syn::Pat::Ident(i)
+                    if !rebound.names.contains(&ident_str(&i.ident))
+                        && named_at_site(&ident_str(&i.ident)) =>
+                {
                     ident_str(&i.ident)
                 }
                 // Not a plain name: no parameter to look up, but its place still counts.
@@ -190,6 +233,93 @@ pub fn enclosing_function(
         })
         .collect();
     Some(((module.to_vec(), ident_str(&f.sig.ident)), params))
+}
+
+/// The resource an argument builds: the argument itself, the initializer of a local of the
+/// caller's function bound once, or the one expression of a helper function of this file it
+/// calls, read as a `Resource::new(..)` (possibly merged onto the default).
+fn resource_passed(
+    r: &Resolver<'_>,
+    caller: Option<&syn::ItemFn>,
+    arg: &syn::Expr,
+) -> Option<(Value, Option<String>)> {
+    let mut expr = r.follow(arg);
+    if let (syn::Expr::Path(p), Some(caller)) = (expr, caller) {
+        let name = ident_str(p.path.get_ident()?);
+        expr = r.follow(local_initializer(caller, &name)?);
+    }
+    if let syn::Expr::Call(c) = expr {
+        if let syn::Expr::Path(p) = &*c.func {
+            if let Some(helper) = p.path.get_ident() {
+                expr = one_expression_body(r.rust.syntax, &ident_str(helper))?;
+            }
+        }
+    }
+    let text = r.rust.file.slice(range_of(r.rust.file, expr));
+    if !text.contains("Resource") {
+        return None;
+    }
+    let view = super::settings::ResourceView::read(r, text)?;
+    let name = view.get("service.name").cloned().flatten();
+    Some((view.value(), name))
+}
+
+/// The initializer of `name` in `function`: only when it is not a parameter and exactly one
+/// immutable `let` binds it.
+fn local_initializer<'f>(function: &'f syn::ItemFn, name: &str) -> Option<&'f syn::Expr> {
+    let is_param = function.sig.inputs.iter().any(|i| {
+        matches!(i, syn::FnArg::Typed(t) if matches!(&*t.pat, syn::Pat::Ident(p) if p.ident == name))
+    });
+    let mut lets = Lets {
+        name,
+        found: Vec::new(),
+        other_bindings: 0,
+    };
+    lets.visit_block(&function.block);
+    match (is_param, lets.other_bindings, &lets.found[..]) {
+        (false, 0, [init]) => Some(*init),
+        _ => None,
+    }
+}
+
+/// The body of the file's top-level function `name` when it is one expression.
+fn one_expression_body<'f>(syntax: &'f syn::File, name: &str) -> Option<&'f syn::Expr> {
+    syntax.items.iter().find_map(|i| match i {
+        syn::Item::Fn(f) if f.sig.ident == name => match &f.block.stmts[..] {
+            [syn::Stmt::Expr(e, None)] => Some(e),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The initializers of immutable `let name = …;` bindings, and how many other patterns bind
+/// `name` (a `mut`, a destructuring, a closure parameter).
+struct Lets<'a, 'n> {
+    name: &'n str,
+    found: Vec<&'a syn::Expr>,
+    other_bindings: usize,
+}
+
+impl<'a> Visit<'a> for Lets<'a, '_> {
+    fn visit_local(&mut self, l: &'a syn::Local) {
+        match (&l.pat, &l.init) {
+            (syn::Pat::Ident(p), Some(init))
+                if p.ident == self.name && p.mutability.is_none() && p.subpat.is_none() =>
+            {
+                self.found.push(&init.expr);
+                self.visit_expr(&init.expr);
+            }
+            _ => syn::visit::visit_local(self, l),
+        }
+    }
+
+    fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+        if p.ident == self.name {
+            self.other_bindings += 1;
+        }
+        syn::visit::visit_pat_ident(self, p);
+    }
 }
 
 /// The keys whose value is one expression (not a structure read from parts).
@@ -248,7 +378,40 @@ pub fn resolve_entries(
                 }
             }
             name_into_resource(side, was_unresolved);
+            resource_from_callers(&r, side);
         }
+    }
+}
+
+/// A resource that is a parameter of the function read in: the one every caller passes (and
+/// the service name in it, when the side has none).
+fn resource_from_callers(r: &Resolver<'_>, side: &mut Settings) {
+    let Some(Value::Unresolved { unresolved }) = side.get(&Key::Resource) else {
+        return;
+    };
+    let Some((function, params)) = r.package.and_then(|scope| scope.function) else {
+        return;
+    };
+    let Ok(expr) = syn::parse_str::<syn::Expr>(unresolved) else {
+        return;
+    };
+    let syn::Expr::Path(p) = r.follow(&expr) else {
+        return;
+    };
+    let Some(index) = p
+        .path
+        .get_ident()
+        .and_then(|name| params.iter().position(|param| name == param))
+    else {
+        return;
+    };
+    let values = r.package.map(|scope| scope.values);
+    let Some((resource, name)) = values.and_then(|v| v.resource_argument(function, index)) else {
+        return;
+    };
+    side.insert(Key::Resource, resource.clone());
+    if let (None, Some(name)) = (side.get(&Key::ServiceName), name) {
+        side.insert(Key::ServiceName, Value::resolved(name.as_str()));
     }
 }
 
@@ -268,11 +431,12 @@ fn name_into_resource(side: &mut Settings, name_was_unresolved: bool) {
     side.insert(Key::Resource, Value::Resolved(filled));
 }
 
-/// Calls by path, paths used as values (not as a call's callee), and the identifiers of
-/// macro bodies.
+/// Calls by path (with the top-level function they are in), paths used as values (not as a
+/// call's callee), and the identifiers of macro bodies.
 #[derive(Default)]
 struct Calls<'a> {
-    calls: Vec<&'a syn::ExprCall>,
+    calls: Vec<(&'a syn::ExprCall, Option<&'a syn::ItemFn>)>,
+    caller: Option<&'a syn::ItemFn>,
     values: Vec<&'a syn::Path>,
     macro_idents: BTreeSet<String>,
 }
@@ -290,9 +454,15 @@ fn idents_of(tokens: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
 }
 
 impl<'a> Visit<'a> for Calls<'a> {
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        let outer = self.caller.replace(f);
+        syn::visit::visit_item_fn(self, f);
+        self.caller = outer;
+    }
+
     fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
         if matches!(&*c.func, syn::Expr::Path(_)) {
-            self.calls.push(c);
+            self.calls.push((c, self.caller));
             for arg in &c.args {
                 self.visit_expr(arg);
             }
@@ -358,6 +528,7 @@ fn main() {
     tracing::info!("{:?}", telemetry::in_macro("http://b:4317"));
     telemetry::in_macro("http://a:4317");
     telemetry::shadowed("http://a:4317");
+    telemetry::from_helper("http://a:4317");
 }
 "#;
 
@@ -369,6 +540,7 @@ fn unknown(endpoint: String) { x(endpoint) }
 fn as_value(endpoint: &str) { x(endpoint) }
 fn in_macro(endpoint: &str) { x(endpoint) }
 fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
+fn from_helper(endpoint: &str) { x(other) }
 "#;
 
     fn module(m: &str) -> Vec<String> {
@@ -415,7 +587,8 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
     fn value_in(rust: ParsedRust<'_>, values: &PackageValues, function: &str, text: &str) -> Value {
         let module = module("telemetry");
         let at = rust.file.text.find(&format!("fn {function}(")).unwrap();
-        let function = enclosing_function(rust, &module, TextRange::new(at, at + 1));
+        let end = at + rust.file.text[at..].find('}').unwrap() + 1;
+        let function = enclosing_function(rust, &module, TextRange::new(at, end));
         let scope = PackageScope {
             values,
             place: place(&module),
@@ -490,11 +663,14 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
     #[test]
     fn entries_resolve_what_the_file_left_and_a_jaeger_endpoint_shows_its_rewrite() {
         with_package(|rust, values| {
-            let at = rust.file.text.find("fn same").unwrap();
+            let site = |text: &str| {
+                let at = rust.file.text.find(text).unwrap();
+                TextRange::new(at, at + text.len())
+            };
             let side = |pairs: &[(Key, Value)]| -> Settings { pairs.iter().cloned().collect() };
             let endpoint = Value::unresolved("config::AGENT");
             let mut entries = vec![RawLedgerEntry::rewritten(
-                TextRange::new(at, at + 1),
+                site("x(endpoint, secs)"),
                 Signal::Traces,
                 side(&[
                     (Key::Endpoint, endpoint.clone()),
@@ -509,10 +685,21 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
                     (Key::Resource, Value::resolved("default + service.name")),
                 ]),
             )];
+            // A site that does not name the parameter read a value of a helper's scope.
+            let helper = RawLedgerEntry::rewritten(
+                site("x(other)"),
+                Signal::Metrics,
+                side(&[(Key::Endpoint, Value::unresolved("endpoint"))]),
+                side(&[(Key::Endpoint, Value::unresolved("endpoint"))]),
+            );
+            entries.push(helper.clone());
             let module = module("telemetry");
             let place = place(&module);
             resolve_entries(rust, values, place, &mut entries);
-            let [entry] = &entries[..] else { panic!() };
+            let [entry, from_helper] = &entries[..] else {
+                panic!()
+            };
+            assert_eq!(from_helper, &helper);
             assert_eq!(
                 entry.before[&Key::Endpoint],
                 Value::resolved("collector.internal:6831")
@@ -529,6 +716,67 @@ fn shadowed(endpoint: &str) { let endpoint = other(); x(endpoint) }
             );
             // A structured setting is not read from one value.
             assert_eq!(entry.before[&Key::Sampler], Value::unresolved("secs"));
+        });
+    }
+
+    const RESOURCES: &str = r#"
+use opentelemetry::KeyValue;
+use opentelemetry_sdk::Resource;
+const NAME: &str = "llm-svc";
+fn resource(env: &str) -> Resource {
+    Resource::new(vec![KeyValue::new("service.name", NAME), KeyValue::new("env", env.to_string())])
+}
+fn init() {
+    let resource = resource("prod");
+    traces(resource.clone());
+    metrics(resource);
+    let mut changed = resource("dev");
+    changed = Resource::default();
+    mutable(changed);
+    mixed(Resource::new(vec![KeyValue::new("service.name", "a")]));
+    mixed(Resource::new(vec![KeyValue::new("service.name", "b")]));
+}
+fn traces(resource: Resource) { x(resource) }
+fn metrics(resource: Resource) { x(resource.clone()) }
+fn mutable(resource: Resource) { x(resource) }
+fn mixed(resource: Resource) { x(resource) }
+"#;
+
+    #[test]
+    fn a_resource_parameter_takes_the_resource_every_caller_builds() {
+        let values = values_of(&[("telemetry", RESOURCES)], false);
+        with_parsed(RESOURCES, |rust| {
+            let module = module("telemetry");
+            let entry_in = |function: &str, text: &str| {
+                let at = rust.file.text.find(&format!("fn {function}(")).unwrap();
+                let end = at + rust.file.text[at..].find('\n').unwrap();
+                let side = Settings::from([(Key::Resource, Value::unresolved(text))]);
+                RawLedgerEntry::rewritten(
+                    TextRange::new(at, end),
+                    Signal::Traces,
+                    side.clone(),
+                    side,
+                )
+            };
+            let mut entries = vec![
+                entry_in("traces", "resource"),
+                entry_in("metrics", "resource.clone()"),
+                entry_in("mutable", "resource"),
+                entry_in("mixed", "resource"),
+            ];
+            resolve_entries(rust, &values, place(&module), &mut entries);
+            let built = Settings::from([
+                (Key::ServiceName, Value::resolved("llm-svc")),
+                (Key::Resource, Value::resolved("service.name=llm-svc, env")),
+            ]);
+            // Through the caller's local and the helper's one expression.
+            assert_eq!(entries[0].before, built);
+            assert_eq!(entries[1].after, built);
+            // A local bound twice, callers that pass different resources.
+            for e in &entries[2..] {
+                assert_eq!(e.before[&Key::Resource], Value::unresolved("resource"));
+                assert!(!e.before.contains_key(&Key::ServiceName));
+            }
         });
     }
 }

@@ -295,6 +295,51 @@ mod tests {
     }
 
     #[test]
+    fn an_added_site_had_nothing_before_and_an_unchanged_one_is_not_marked() {
+        let name = Settings::from([(Key::ServiceName, Value::resolved("llm.svc"))]);
+        let unchanged =
+            RawLedgerEntry::unchanged(TextRange::new(0, 1), Signal::ServiceName, name.clone());
+        let entries = [
+            LedgerEntry::located("src/lib.rs".into(), 4, unchanged),
+            LedgerEntry::added("src/telemetry.rs".into(), 22, Signal::ServiceName, name),
+        ];
+        let table = render("svc", &entries, LedgerFormat::Text);
+        let rows: Vec<Vec<&str>> = table
+            .lines()
+            .skip(2)
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec![
+                    "src/lib.rs:4",
+                    "service-name",
+                    "unchanged",
+                    "service_name",
+                    "llm.svc",
+                    "llm.svc"
+                ],
+                vec![
+                    "*",
+                    "src/telemetry.rs:22",
+                    "service-name",
+                    "added",
+                    "service_name",
+                    "-",
+                    "llm.svc"
+                ],
+            ],
+            "{table}"
+        );
+        let md = render("svc", &entries, LedgerFormat::Markdown);
+        assert!(
+            md.contains("| src/telemetry.rs:22 | service-name | added | **service_name** (changed) | **-** | **llm.svc** |"),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn an_empty_ledger_says_so() {
         assert_eq!(
             render("svc", &[], LedgerFormat::Markdown),

@@ -1,7 +1,7 @@
 //! The ledger: the six demo repositories' ledger as a committed snapshot (any change in what a
 //! migrated service exports shows in review), its JSON checked against the committed schema,
-//! every pipeline fixture's entries, values read from the fixtures with every option, and the
-//! `--ledger` views of diff/apply/check and batch on a small Jaeger service.
+//! every pipeline fixture's entries, values read from the fixtures with every option and
+//! through the other files of a package, and the `--ledger` views of diff/apply/check and batch on a small Jaeger service.
 
 mod support;
 
@@ -24,6 +24,15 @@ fn demo(args: &[&str]) -> String {
         .args(args));
     assert_eq!(out.code, 0, "{}", out.stderr);
     out.stdout
+}
+
+/// The ledger of `diff --format json` in `repo`, checked against the schema.
+fn json_ledger(repo: &Path) -> Value {
+    let json = run(bin().current_dir(repo).args(["diff", "--format", "json"]));
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let ledger = doc["ledger"].clone();
+    assert!(ledger_schema().is_valid(&ledger), "{ledger}");
+    ledger
 }
 
 fn ledger_schema() -> jsonschema::Validator {
@@ -97,10 +106,18 @@ pub fn init() -> Result<opentelemetry_sdk::trace::Tracer, opentelemetry::trace::
 /// A git repository holding one Jaeger agent pipeline (manifest transforms skipped: the
 /// ledger is about the code).
 fn jaeger_repo() -> tempfile::TempDir {
+    repo(MANIFEST, &[("src/lib.rs", TELEMETRY)])
+}
+
+/// A git repository of one package: `manifest` and `files`, with the manifest transforms
+/// skipped and the component `svc`.
+fn repo(manifest: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(&root.join("Cargo.toml"), MANIFEST);
-    write(&root.join("src/lib.rs"), TELEMETRY);
+    write(&root.join("Cargo.toml"), manifest);
+    for (path, text) in files {
+        write(&root.join(path), text);
+    }
     write(
         &root.join("otel-migrate.toml"),
         "skip = [\"manifest-versions\", \"manifest-jaeger-to-otlp\", \"manifest-features\", \"manifest-metrics\"]\n\n[service-name]\ncomponent = \"svc\"\n",
@@ -133,7 +150,7 @@ fn diff_ledger_prints_the_table_in_place_of_the_diff() {
     assert!(!out.stdout.contains("diff --git"), "{}", out.stdout);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines[0].starts_with("ledger: .: 1 site(s), 1 with changes"),
+        lines[0].starts_with("ledger: .: 2 site(s), 1 with changes"),
         "{}",
         out.stdout
     );
@@ -184,19 +201,14 @@ fn markdown_ledger_and_json_ledger_tell_the_same_site() {
     assert_eq!(md.code, 1, "check still gates: {}", md.stderr);
     assert!(md
         .stdout
-        .starts_with("### ledger: .: 1 site(s), 1 with changes\n\n| site |"));
+        .starts_with("### ledger: .: 2 site(s), 1 with changes\n\n| site |"));
     assert!(
         md.stdout
             .contains("| **protocol** (changed) | **jaeger-udp-thrift** | **otlp-grpc** |"),
         "{}",
         md.stdout
     );
-    let json = run(bin()
-        .current_dir(repo.path())
-        .args(["diff", "--format", "json"]));
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let ledger = &doc["ledger"];
-    assert!(ledger_schema().is_valid(ledger), "{ledger}");
+    let ledger = &json_ledger(repo.path());
     let entry = &ledger[0];
     assert_eq!(entry["path"], "src/lib.rs");
     assert_eq!(entry["line"], 6);
@@ -208,6 +220,25 @@ fn markdown_ledger_and_json_ledger_tell_the_same_site() {
         entry["changed"],
         serde_json::json!(["endpoint", "protocol", "resource"])
     );
+    // The service name already follows the convention: its site is in the ledger, unchanged
+    // (inside the rewritten chain: located at the chain, as findings are).
+    let name = &ledger[1];
+    assert_eq!(
+        (&name["line"], &name["signal"]),
+        (&6.into(), &"service-name".into())
+    );
+    assert_eq!(name["status"], "unchanged");
+    assert_eq!(
+        name["before"],
+        serde_json::json!({"service_name": "llm.svc"})
+    );
+    assert_eq!(name["after"], name["before"]);
+    assert_eq!(name["changed"], serde_json::json!([]));
+    assert_eq!(
+        ledger.as_array().unwrap().len(),
+        2,
+        "one entry per site: {ledger:#}"
+    );
 }
 
 #[test]
@@ -217,7 +248,7 @@ fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
-            .starts_with("ledger: .: 1 site(s), 1 with changes"),
+            .starts_with("ledger: .: 2 site(s), 1 with changes"),
         "{}",
         out.stdout
     );
@@ -231,6 +262,31 @@ fn apply_ledger_prints_what_was_written_and_the_flag_needs_ledger() {
         "--ledger-format without --ledger: {}",
         bad.stderr
     );
+}
+
+#[test]
+fn diff_and_apply_print_one_table_per_repository() {
+    let (first, second) = (jaeger_repo(), jaeger_repo());
+    let other = second.path().display().to_string();
+    for command in ["diff", "apply"] {
+        let out = run(bin()
+            .current_dir(first.path())
+            .args([command, "--ledger", ".", &other]));
+        assert_eq!(out.code, 0, "{command}: {}", out.stderr);
+        let headings: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("ledger: "))
+            .collect();
+        assert_eq!(headings.len(), 2, "{command}: {}", out.stdout);
+        for heading in headings {
+            assert!(
+                heading.ends_with(": 2 site(s), 1 with changes (* = changed)"),
+                "{command}: {heading}"
+            );
+        }
+        assert!(out.stdout.contains("ledger: .: "), "{}", out.stdout);
+    }
 }
 
 /// The pipeline transforms and the signal of their entries.
@@ -410,4 +466,190 @@ fn a_setting_applied_under_a_condition_shows_the_condition_and_what_holds_otherw
     for e in &ledger {
         assert_eq!(e.before, e.after);
     }
+}
+
+/// A binary package whose telemetry reads values of its other files: the Jaeger agent's
+/// address is a constant of `config.rs`, the service name a config struct's default there,
+/// and the metrics endpoints parameters that `main.rs` passes.
+const PACKAGE_MANIFEST: &str = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.21\", features = [\"metrics\"] }\nopentelemetry_sdk = { version = \"0.21\", features = [\"rt-tokio\", \"metrics\"] }\nopentelemetry-jaeger = { version = \"0.20\", features = [\"rt-tokio\"] }\nopentelemetry-otlp = { version = \"0.14\", features = [\"metrics\"] }\ntokio = \"1\"\n";
+
+const PACKAGE_CONFIG: &str = r#"pub const AGENT: &str = "collector.internal:6831";
+pub const COLLECTOR: &str = "http://collector.internal:4317";
+
+pub struct TelemetryConfig {
+    pub service_name: String,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self {
+            service_name: "llm-svc".to_string(),
+        }
+    }
+}
+"#;
+
+const PACKAGE_TELEMETRY: &str = r#"use opentelemetry::metrics::MetricsError;
+use opentelemetry_otlp::WithExportConfig;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::runtime;
+
+use crate::config::{self, TelemetryConfig};
+
+pub fn init(cfg: &TelemetryConfig) -> Result<opentelemetry_sdk::trace::Tracer, opentelemetry::trace::TraceError> {
+    opentelemetry_jaeger::new_agent_pipeline()
+        .with_service_name(cfg.service_name.clone())
+        .with_endpoint(config::AGENT)
+        .install_batch(runtime::Tokio)
+}
+
+pub fn init_metrics(endpoint: &str) -> Result<SdkMeterProvider, MetricsError> {
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+        .build()
+}
+
+pub fn init_backup_metrics(endpoint: &str) -> Result<SdkMeterProvider, MetricsError> {
+    opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+        .build()
+}
+"#;
+
+const PACKAGE_MAIN: &str = r#"mod config;
+mod telemetry;
+
+fn main() {
+    let cfg = config::TelemetryConfig::default();
+    let _tracer = telemetry::init(&cfg);
+    let _metrics = telemetry::init_metrics(config::COLLECTOR);
+    let _primary = telemetry::init_backup_metrics("http://primary:4317");
+    let _secondary = telemetry::init_backup_metrics("http://secondary:4317");
+}
+"#;
+
+#[test]
+fn values_resolve_through_the_other_files_of_the_package() {
+    let repo = repo(
+        PACKAGE_MANIFEST,
+        &[
+            ("src/config.rs", PACKAGE_CONFIG),
+            ("src/telemetry.rs", PACKAGE_TELEMETRY),
+            ("src/main.rs", PACKAGE_MAIN),
+        ],
+    );
+    let ledger = &json_ledger(repo.path());
+    let at = |path: &str, line: u64| {
+        ledger
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == path && e["line"] == line)
+            .unwrap_or_else(|| panic!("no entry at {path}:{line}: {ledger:#}"))
+    };
+    let jaeger = at("src/telemetry.rs", 9);
+    // The constant of config.rs, and the OTLP address the rewrite writes into it.
+    assert_eq!(jaeger["before"]["endpoint"], "collector.internal:6831");
+    assert_eq!(
+        jaeger["after"]["endpoint"],
+        "http://collector.internal:4317"
+    );
+    // The config default of config.rs, renamed there by service-name.
+    assert_eq!(jaeger["before"]["service_name"], "llm-svc (config default)");
+    assert_eq!(jaeger["after"]["service_name"], "llm.svc (config default)");
+    // The rewrite puts the service name into the resource: with its value, renamed.
+    assert_eq!(jaeger["before"]["resource"], "default");
+    assert_eq!(
+        jaeger["after"]["resource"],
+        "default + service.name=llm.svc (config default)"
+    );
+    assert_eq!(
+        jaeger["changed"],
+        serde_json::json!(["service_name", "endpoint", "protocol", "resource"])
+    );
+    let rename = at("src/config.rs", 11);
+    assert_eq!(rename["signal"], "service-name");
+    assert_eq!(rename["after"]["service_name"], "llm.svc");
+    // Every caller passes config.rs's constant: the parameter's value.
+    let metrics = at("src/telemetry.rs", 16);
+    assert_eq!(
+        metrics["before"]["endpoint"],
+        "http://collector.internal:4317"
+    );
+    assert_eq!(
+        metrics["after"]["endpoint"],
+        "http://collector.internal:4317"
+    );
+    // Callers that disagree: the parameter as written.
+    let backup = at("src/telemetry.rs", 23);
+    assert_eq!(
+        backup["before"]["endpoint"],
+        serde_json::json!({"unresolved": "endpoint"})
+    );
+    // What the diff writes agrees: config.rs's constant now holds the OTLP address.
+    let diff = run(bin().current_dir(repo.path()).args(["diff"]));
+    assert!(
+        diff.stdout
+            .contains("+pub const AGENT: &str = \"http://collector.internal:4317\";"),
+        "{}",
+        diff.stdout
+    );
+}
+
+#[test]
+fn every_service_name_site_has_one_entry_renamed_or_not() {
+    let lib = r#"use opentelemetry::KeyValue;
+
+pub fn conforming() -> KeyValue {
+    KeyValue::new("service.name", "llm.svc")
+}
+
+pub fn renamed() -> KeyValue {
+    KeyValue::new("service.name", "llm-svc")
+}
+
+pub fn passed(name: String) -> KeyValue {
+    KeyValue::new("service.name", name)
+}
+
+pub fn joined(base: &str) -> KeyValue {
+    KeyValue::new("service.name", format!("{base}.worker"))
+}
+"#;
+    let manifest = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.21\"\n";
+    let repo = repo(manifest, &[("src/lib.rs", lib)]);
+    let ledger = &json_ledger(repo.path());
+    let sites: Vec<(u64, &str, &Value, &Value)> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["signal"], "service-name", "{e}");
+            let line = e["line"].as_u64().unwrap();
+            let name = &e["before"]["service_name"];
+            (
+                line,
+                e["status"].as_str().unwrap(),
+                name,
+                &e["after"]["service_name"],
+            )
+        })
+        .collect();
+    let unresolved = |text: &str| serde_json::json!({ "unresolved": text });
+    assert_eq!(
+        sites,
+        [
+            (4, "unchanged", &"llm.svc".into(), &"llm.svc".into()),
+            (8, "rewritten", &"llm-svc".into(), &"llm.svc".into()),
+            (12, "unchanged", &unresolved("name"), &unresolved("name")),
+            (
+                16,
+                "unchanged",
+                &unresolved("format!(\"{base}.worker\")"),
+                &unresolved("format!(\"{base}.worker\")")
+            ),
+        ]
+    );
 }

@@ -1,7 +1,8 @@
 //! Package facts of the pipeline transforms (not a transform): exporter helpers defined in one
 //! file of a package and called, once, by a pipeline in another (`telemetry.rs` builds the
 //! exporter, `main.rs` installs it), read by `otlp-trace-pipeline`; and the constants, statics
-//! and config fields that feed a Jaeger pipeline's endpoint, read by `jaeger-pipeline`.
+//! and config fields that feed a Jaeger pipeline's endpoint, read by `jaeger-pipeline`; and the
+//! values the ledger resolves through (constants, config defaults, callers' arguments).
 //!
 //! A helper is followed only when its rewrite and its call's rewrite are sure to happen
 //! together: a free function at the top of its file returning an old exporter builder
@@ -20,13 +21,16 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::finding::Severity;
+use crate::engine::ledger::RawLedgerEntry;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{module_path, range_of, range_of_span, ImportMap, ParsedRust};
+use crate::engine::transform::FileContext;
 use crate::otel::chain::count_ident;
 use crate::otel::exporter_helper::{
     helper_form, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
 };
 use crate::otel::jaeger_endpoint::EndpointFeed;
+use crate::otel::ledger::package::{resolve_entries, PackageValues, Place};
 
 /// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
 /// while rewriting (dry) each file that has a Jaeger pipeline.
@@ -51,6 +55,44 @@ pub fn endpoint_feeds_of(
         feeds.dedup();
         feeds
     })
+}
+
+/// The values of `pkg`'s files the ledger resolves through (constants, config defaults, what
+/// callers pass): every file read twice, definitions first, then calls (their arguments
+/// resolve through the definitions).
+pub fn package_values_of(project: &Project, pkg: &PackageInfo) -> Arc<PackageValues> {
+    per_package(project, pkg, || {
+        let lib = crate_name(pkg);
+        let parsed: Vec<(Vec<String>, Parsed)> = package_files(project, pkg)
+            .iter()
+            .filter_map(|(p, t)| Some((module_path(&pkg.dir, p), Parsed::read(p, t)?)))
+            .collect();
+        let mut definitions = PackageValues::new(pkg.dir.join("src/lib.rs").is_file());
+        for (module, file) in &parsed {
+            definitions.add_definitions(file.rust(), Place { module, lib: &lib });
+        }
+        let mut values = definitions.clone();
+        for (module, file) in &parsed {
+            values.add_calls(file.rust(), Place { module, lib: &lib }, &definitions);
+        }
+        values
+    })
+}
+
+/// Resolves through the package of `cx` what a transform's ledger entries left unresolved
+/// (`otel::ledger::package`).
+pub fn resolve_ledger(cx: &FileContext<'_>, ledger: &mut [RawLedgerEntry]) {
+    let Some(pkg) = cx.package.filter(|_| !ledger.is_empty()) else {
+        return;
+    };
+    let values = package_values_of(cx.project, pkg);
+    let module = module_path(&pkg.dir, cx.file.path());
+    let lib = crate_name(pkg);
+    let place = Place {
+        module: &module,
+        lib: &lib,
+    };
+    resolve_entries(cx.rust(), &values, place, ledger);
 }
 
 /// Rewrites a caller file assuming the helpers it is given are followed (the transform's own

@@ -123,7 +123,7 @@ impl Transform for JaegerPipeline {
             .map(|p| module_path(&p.dir, cx.file.path()))
             .unwrap_or_default();
         let syntax = syntax_for(module);
-        trace_sites::run(cx.rust(), &syntax, |out, _| {
+        let mut changes = trace_sites::run(cx.rust(), &syntax, |out, _| {
             Paths { cx, out }.visit_file(cx.syntax());
             // Constants, statics and config fields feeding an endpoint, of any file of the
             // package (this one's sites included), hold OTLP endpoints now.
@@ -144,8 +144,9 @@ impl Transform for JaegerPipeline {
             for (range, text) in feed_edits(cx.file, cx.syntax(), &syntax.module, &feeds) {
                 out.replace(range, text);
             }
-        })
-        .into()
+        });
+        helper_facts::resolve_ledger(cx, &mut changes.ledger);
+        changes.into()
     }
 }
 

@@ -119,8 +119,9 @@ impl Transform for MetricsRecorderApi {
             let name = package
                 .code_name_of(EXPORTER)
                 .unwrap_or_else(|| "metrics_exporter_prometheus".into());
-            out.ledger
-                .extend(crate::otel::ledger::prometheus::entries(cx.rust(), &name));
+            let mut entries = crate::otel::ledger::prometheus::entries(cx.rust(), &name);
+            super::helper_facts::resolve_ledger(cx, &mut entries);
+            out.ledger.extend(entries);
         }
         let Some(scope) = metrics_scope(cx) else {
             return out;

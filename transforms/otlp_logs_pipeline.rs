@@ -151,6 +151,7 @@ impl Transform for OtlpLogsPipeline {
         cleanup.remove_if_unused("opentelemetry_sdk::logs::Config");
         plans.add(cleanup);
         plans.finish(&mut out);
+        super::helper_facts::resolve_ledger(cx, &mut out.changes.ledger);
         out
     }
 }

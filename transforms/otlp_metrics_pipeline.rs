@@ -115,6 +115,7 @@ impl Transform for OtlpMetricsPipeline {
         cleanup.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
         rewritten.plans.add(cleanup);
         rewritten.plans.finish(&mut out);
+        super::helper_facts::resolve_ledger(cx, &mut out.changes.ledger);
         out
     }
 }

@@ -137,7 +137,7 @@ impl Transform for OtlpTracePipeline {
             })
             .unwrap_or_default();
         let syntax = OtlpSyntax { version, helpers };
-        trace_sites::run(cx.rust(), &syntax, |out, plans| {
+        let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
             BuildSpanExporter {
@@ -147,8 +147,9 @@ impl Transform for OtlpTracePipeline {
                 pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers),
             }
             .visit_file(cx.syntax())
-        })
-        .into()
+        });
+        helper_facts::resolve_ledger(cx, &mut changes.ledger);
+        changes.into()
     }
 }
 

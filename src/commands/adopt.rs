@@ -26,6 +26,7 @@ use crate::engine::context::{PackageInfo, Project};
 use crate::engine::discover::{discover, DiscoverOptions};
 use crate::engine::edit::{Edit, EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
+use crate::engine::ledger::{Key, LedgerEntry, Settings, Signal, Value};
 use crate::engine::manifest::{DepKind, Manifest};
 use crate::engine::pipeline::{FileResult, RunResult};
 use crate::engine::report::RunReport;
@@ -47,6 +48,8 @@ pub struct AdoptPlan {
     /// The walk's own findings (links not walked, loops): a migration run over the same PATHs
     /// reports them already, so only `adopt` on its own shows them.
     pub discovery_findings: Vec<Finding>,
+    /// The service-name site of each module created (`added` in the ledger).
+    pub ledger: Vec<LedgerEntry>,
 }
 
 /// Plans adoption for every project under `paths`, on top of `base` (a migration run whose
@@ -102,6 +105,10 @@ pub fn overlay(result: &mut RunResult, plan: AdoptPlan) {
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     result.findings.extend(plan.findings);
     result.errors.extend(plan.errors);
+    result.ledger.extend(plan.ledger);
+    result
+        .ledger
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
 }
 
 struct Changed {
@@ -311,6 +318,8 @@ fn plan_project(project: &Project, minor: u64, files: &mut Files, out: &mut Adop
     let nl = main_file.line_ending.as_str();
     let module_text = bootstrap::telemetry_module_for(&service, minor).replace('\n', nl);
     let module_path = pkg.dir.join(format!("src/{module}.rs"));
+    out.ledger
+        .push(service_name_entry(&module_path, &module_text, &service));
     files.create(project, &module_path, module_text);
 
     let mut edits = EditSet::new();
@@ -322,6 +331,14 @@ fn plan_project(project: &Project, minor: u64, files: &mut Files, out: &mut Adop
     out.findings.push(
         Finding::about_path(&module_path, ID, Severity::Note, format!("added OpenTelemetry tracing as `{service}`: set OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4317), DEPLOYMENT_ENVIRONMENT and optionally OTEL_TRACES_SAMPLER_ARG in the deployment")),
     );
+}
+
+/// The ledger entry of the service name a created module reports: at the line of its literal.
+fn service_name_entry(path: &Path, text: &str, service: &str) -> LedgerEntry {
+    let at = text.find(&format!("{service:?}")).unwrap_or(0);
+    let line = text[..at].matches('\n').count() + 1;
+    let after = Settings::from([(Key::ServiceName, Value::resolved(service))]);
+    LedgerEntry::added(path.to_path_buf(), line, Signal::ServiceName, after)
 }
 
 /// `mod telemetry;` after the last `mod x;`, else after the last `use`, else at the top.

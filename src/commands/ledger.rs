@@ -2,9 +2,14 @@
 //! stdout: a row per setting of each site, changed settings marked `*` (text) or in bold
 //! (`--ledger-format markdown`, ready to paste into a pull request).
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
 use clap::{Args, ValueEnum};
 
 use crate::engine::ledger::{Key, LedgerEntry, Settings, Status, Value};
+use crate::engine::pipeline::RunResult;
+use crate::engine::report::display_path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LedgerFormat {
@@ -15,8 +20,8 @@ pub enum LedgerFormat {
 /// The ledger flags of diff/apply/check and batch.
 #[derive(Debug, Clone, Args)]
 pub struct LedgerArgs {
-    /// Print the ledger (each rewritten or reported pipeline, exporter, provider and
-    /// service-name site: its settings before and after) on stdout in place of the diff.
+    /// Print the ledger (each rewritten or reported pipeline, exporter and provider site, and
+    /// every service-name site: its settings before and after) on stdout in place of the diff.
     #[arg(long)]
     pub ledger: bool,
     /// How `--ledger` prints: a text table, or Markdown for a pull request.
@@ -38,6 +43,35 @@ pub fn render(title: &str, entries: &[LedgerEntry], format: LedgerFormat) -> Str
         LedgerFormat::Text => text(&heading, &rows),
         LedgerFormat::Markdown => markdown(&heading, &rows),
     }
+}
+
+/// The tables of a run (diff, check, apply): one per project (repository) the run's files
+/// belong to, titled by its root, in the order of the roots; an entry of a file the run holds
+/// no result for goes under `.`. Nothing for a run with neither files nor entries.
+pub fn render_per_project(result: &RunResult, format: LedgerFormat) -> String {
+    let root_of: BTreeMap<&Path, &Path> = result
+        .files
+        .iter()
+        .map(|f| (f.path.as_path(), f.project_root.as_path()))
+        .collect();
+    let mut projects: BTreeMap<Option<PathBuf>, Vec<LedgerEntry>> = root_of
+        .values()
+        .map(|root| (Some(root.to_path_buf()), Vec::new()))
+        .collect();
+    for e in &result.ledger {
+        let root = root_of.get(e.path.as_path()).map(|r| r.to_path_buf());
+        projects.entry(root).or_default().push(LedgerEntry {
+            path: PathBuf::from(display_path(&e.path)),
+            ..e.clone()
+        });
+    }
+    projects
+        .iter()
+        .map(|(root, entries)| {
+            let title = root.as_deref().map_or_else(|| ".".into(), display_path);
+            render(&title, entries, format)
+        })
+        .collect()
 }
 
 /// One table row: the cells and whether the setting changed.
@@ -78,7 +112,12 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
             let first = i == 0;
             let after = match e.status {
                 Status::Reported => "(not rewritten)".to_string(),
-                Status::Rewritten | Status::BackedOut => shown(&e.after, *key),
+                _ => shown(&e.after, *key),
+            };
+            // A site written new had nothing before it (not the library's default).
+            let before = match e.status {
+                Status::Added => "-".to_string(),
+                _ => shown(&e.before, *key),
             };
             rows.push(Row {
                 cells: [
@@ -94,7 +133,7 @@ fn rows(entries: &[LedgerEntry]) -> Vec<Row> {
                         String::new()
                     },
                     key.as_str().into(),
-                    shown(&e.before, *key),
+                    before,
                     after,
                 ],
                 changed: e.changed.contains(key),
@@ -253,6 +292,51 @@ mod tests {
                 "{row}"
             );
         }
+    }
+
+    #[test]
+    fn an_added_site_had_nothing_before_and_an_unchanged_one_is_not_marked() {
+        let name = Settings::from([(Key::ServiceName, Value::resolved("llm.svc"))]);
+        let unchanged =
+            RawLedgerEntry::unchanged(TextRange::new(0, 1), Signal::ServiceName, name.clone());
+        let entries = [
+            LedgerEntry::located("src/lib.rs".into(), 4, unchanged),
+            LedgerEntry::added("src/telemetry.rs".into(), 22, Signal::ServiceName, name),
+        ];
+        let table = render("svc", &entries, LedgerFormat::Text);
+        let rows: Vec<Vec<&str>> = table
+            .lines()
+            .skip(2)
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec![
+                    "src/lib.rs:4",
+                    "service-name",
+                    "unchanged",
+                    "service_name",
+                    "llm.svc",
+                    "llm.svc"
+                ],
+                vec![
+                    "*",
+                    "src/telemetry.rs:22",
+                    "service-name",
+                    "added",
+                    "service_name",
+                    "-",
+                    "llm.svc"
+                ],
+            ],
+            "{table}"
+        );
+        let md = render("svc", &entries, LedgerFormat::Markdown);
+        assert!(
+            md.contains("| src/telemetry.rs:22 | service-name | added | **service_name** (changed) | **-** | **llm.svc** |"),
+            "{md}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::commands::ledger::LedgerArgs;
+use crate::commands::ledger::{self, LedgerArgs};
 use crate::commands::output::{print_diffs, print_findings, print_ledger, print_outcome};
 use crate::commands::verify;
 use crate::commands::{
@@ -134,7 +134,7 @@ pub fn dry_run(args: &RunArgs, gate: bool) -> u8 {
     let ledger = args.ledger.ledger && args.format == Format::Text;
     print_outcome(&args.presentation(), &result, &report, !ledger);
     if ledger {
-        print_ledger(&args.ledger, &result, &report);
+        print_ledger(&args.ledger, &result);
     }
     let code = exit_code(!report.errors.is_empty(), gate && report.check_fails());
     code.max(exit.unwrap_or(EXIT_OK))
@@ -216,7 +216,7 @@ fn streamed_dry_run(
         containment.enforce(&mut result);
         let report = RunReport::from_result(&result);
         if args.ledger.ledger {
-            print_ledger(&args.ledger, &result, &report);
+            print_ledger(&args.ledger, &result);
         } else {
             print_diffs(&report, stdout_color);
         }
@@ -282,14 +282,9 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
         containment,
     };
     // The ledger of what is written: the run's changes, which containment has already kept
-    // to what may be written (`healed_run`).
-    let ledger = (args.ledger.ledger && args.format == Format::Text).then(|| {
-        let head = RunResult {
-            files: result.files.iter().take(1).cloned().collect(),
-            ..RunResult::default()
-        };
-        (head, RunReport::from_result(&result))
-    });
+    // to what may be written (`healed_run`); one table per project.
+    let ledger = (args.ledger.ledger && args.format == Format::Text)
+        .then(|| ledger::render_per_project(&result, args.ledger.ledger_format));
     let exit = verified.as_ref().map(|v| verified_exit(v, false));
     let locks = if args.update_lock { locks } else { Vec::new() };
     let code = apply_verified(
@@ -301,8 +296,8 @@ pub fn apply_command(args: &RunArgs, allow_dirty: bool) -> u8 {
         &locks,
     )
     .max(exit.unwrap_or(EXIT_OK));
-    if let Some((head, report)) = ledger {
-        print_ledger(&args.ledger, &head, &report);
+    if let Some(tables) = ledger {
+        print!("{tables}");
     }
     code
 }

@@ -44,18 +44,9 @@ pub fn print_outcome(args: &Presentation, result: &RunResult, report: &RunReport
     let _ = writeln!(err, "{}", report.coverage_line());
 }
 
-/// `--ledger`: the run's ledger table on stdout, titled by the project root of its files
-/// (nothing for a part of a run with neither files nor entries: the discovery's).
-pub fn print_ledger(args: &LedgerArgs, result: &RunResult, report: &RunReport) {
-    let title = result.files.first().map(|f| display_path(&f.project_root));
-    if title.is_none() && report.ledger.is_empty() {
-        return;
-    }
-    let title = title.unwrap_or_else(|| ".".into());
-    print!(
-        "{}",
-        ledger::render(&title, &report.ledger, args.ledger_format)
-    );
+/// `--ledger`: the run's ledger on stdout, one table per project (repository).
+pub fn print_ledger(args: &LedgerArgs, result: &RunResult) {
+    print!("{}", ledger::render_per_project(result, args.ledger_format));
 }
 
 pub fn print_diffs(report: &RunReport, color: bool) {

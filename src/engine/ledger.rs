@@ -121,6 +121,12 @@ pub enum Status {
     /// Rewritten, then taken back because the result did not compile: the after side is the
     /// before side. Produced by the verify loop through [`mark_backed_out`].
     BackedOut,
+    /// Recognized and already what the migration wants (a service name that follows the
+    /// convention, or one this tool cannot see and leaves alone): both sides alike.
+    Unchanged,
+    /// Written new by the run (the telemetry module `adopt` creates): the before side is
+    /// empty.
+    Added,
 }
 
 impl Status {
@@ -129,6 +135,8 @@ impl Status {
             Status::Rewritten => "rewritten",
             Status::Reported => "reported",
             Status::BackedOut => "backed-out",
+            Status::Unchanged => "unchanged",
+            Status::Added => "added",
         }
     }
 }
@@ -188,6 +196,17 @@ impl RawLedgerEntry {
 }
 
 impl RawLedgerEntry {
+    /// The entry of a site left as it is, without a finding: its settings on both sides.
+    pub fn unchanged(range: TextRange, signal: Signal, settings: Settings) -> Self {
+        RawLedgerEntry {
+            range,
+            signal,
+            status: Status::Unchanged,
+            before: settings.clone(),
+            after: settings,
+        }
+    }
+
     /// The entry of a site whose rewrite was dropped (it did not parse): left as written.
     pub fn into_reported(self) -> RawLedgerEntry {
         RawLedgerEntry::reported(self.range, self.signal, self.before)
@@ -210,8 +229,8 @@ pub struct LedgerEntry {
 impl LedgerEntry {
     pub fn located(path: PathBuf, line: usize, raw: RawLedgerEntry) -> LedgerEntry {
         let changed = match raw.status {
-            Status::Rewritten => changed_keys(&raw.before, &raw.after),
-            Status::Reported | Status::BackedOut => Vec::new(),
+            Status::Rewritten | Status::Added => changed_keys(&raw.before, &raw.after),
+            Status::Reported | Status::BackedOut | Status::Unchanged => Vec::new(),
         };
         LedgerEntry {
             path,
@@ -222,6 +241,18 @@ impl LedgerEntry {
             after: raw.after,
             changed,
         }
+    }
+
+    /// The entry of a site the run writes new (`after` its settings): every key changed.
+    pub fn added(path: PathBuf, line: usize, signal: Signal, after: Settings) -> LedgerEntry {
+        let raw = RawLedgerEntry {
+            range: TextRange::empty(0),
+            signal,
+            status: Status::Added,
+            before: Settings::new(),
+            after,
+        };
+        LedgerEntry::located(path, line, raw)
     }
 
     /// The entry of a site whose rewrite was taken back: the code exports what it did before.
@@ -271,29 +302,76 @@ pub fn changed_keys(before: &Settings, after: &Settings) -> Vec<Key> {
 /// rename edits afterwards): the final code exports the new name, so the after side shows it.
 /// A rename is a rewritten [`Signal::ServiceName`] entry with resolved names on both sides.
 pub fn follow_renames(entries: &mut [RawLedgerEntry]) {
-    let renames: Vec<(Value, Value)> = entries
-        .iter()
-        .filter(|e| e.signal == Signal::ServiceName && e.status == Status::Rewritten)
-        .filter_map(|e| {
-            let from = e.before.get(&Key::ServiceName)?;
-            Some((from.clone(), e.after.get(&Key::ServiceName)?.clone()))
-        })
-        .collect();
+    let renames = renames_in(
+        entries
+            .iter()
+            .map(|e| (e.signal, e.status, &e.before, &e.after)),
+    );
     for entry in entries
         .iter_mut()
         .filter(|e| e.signal != Signal::ServiceName)
     {
-        for (from, to) in &renames {
-            if let Some(v) = entry.after.get_mut(&Key::ServiceName) {
-                if let Some(renamed) = renamed(v, from, to) {
-                    *v = renamed;
-                }
+        apply_renames(&mut entry.after, &renames);
+    }
+}
+
+/// [`follow_renames`] across the files of a package (`package_of` names a file's package): a
+/// pipeline resolves a constant or config default of another file through the package, and
+/// the service-name rename edits it there. `changed` follows the after side.
+pub fn follow_renames_across<K: Ord>(
+    entries: &mut [LedgerEntry],
+    package_of: impl Fn(&std::path::Path) -> K,
+) {
+    let mut packages: BTreeMap<K, Vec<&mut LedgerEntry>> = BTreeMap::new();
+    for entry in entries.iter_mut() {
+        packages
+            .entry(package_of(&entry.path))
+            .or_default()
+            .push(entry);
+    }
+    for package in packages.values_mut() {
+        let renames = renames_in(
+            package
+                .iter()
+                .map(|e| (e.signal, e.status, &e.before, &e.after)),
+        );
+        for entry in package
+            .iter_mut()
+            .filter(|e| e.signal != Signal::ServiceName && e.status == Status::Rewritten)
+        {
+            apply_renames(&mut entry.after, &renames);
+            entry.changed = changed_keys(&entry.before, &entry.after);
+        }
+    }
+}
+
+/// The (old, new) service names of the rewritten service-name sites.
+fn renames_in<'a>(
+    sites: impl Iterator<Item = (Signal, Status, &'a Settings, &'a Settings)>,
+) -> Vec<(Value, Value)> {
+    sites
+        .filter(|(signal, status, _, _)| {
+            *signal == Signal::ServiceName && *status == Status::Rewritten
+        })
+        .filter_map(|(_, _, before, after)| {
+            let from = before.get(&Key::ServiceName)?;
+            Some((from.clone(), after.get(&Key::ServiceName)?.clone()))
+        })
+        .collect()
+}
+
+/// The renames applied to an after side's service name and resource.
+fn apply_renames(after: &mut Settings, renames: &[(Value, Value)]) {
+    for (from, to) in renames {
+        if let Some(v) = after.get_mut(&Key::ServiceName) {
+            if let Some(renamed) = renamed(v, from, to) {
+                *v = renamed;
             }
-            if let (Some(Value::Resolved(v)), Value::Resolved(from), Value::Resolved(to)) =
-                (entry.after.get_mut(&Key::Resource), from, to)
-            {
-                *v = rename_in_resource(v, from, to);
-            }
+        }
+        if let (Some(Value::Resolved(v)), Value::Resolved(from), Value::Resolved(to)) =
+            (after.get_mut(&Key::Resource), from, to)
+        {
+            *v = rename_in_resource(v, from, to);
         }
     }
 }
@@ -313,18 +391,28 @@ fn renamed(value: &Value, from: &Value, to: &Value) -> Option<Value> {
 }
 
 /// `service.name=<from>` (possibly with a ` (…)` note) becomes `service.name=<to>` in a
-/// resource's `k=v, …` text.
+/// resource's `default + k=v, …` text.
 fn rename_in_resource(resource: &str, from: &str, to: &str) -> String {
+    map_resource_pairs(resource, |pair| {
+        let v = pair.strip_prefix("service.name=")?;
+        (v == from || v.strip_prefix(from).is_some_and(|r| r.starts_with(" (")))
+            .then(|| format!("service.name={to}{}", &v[from.len()..]))
+    })
+}
+
+/// A resource's text (`default + k=v, k, …`, as the ledger shows it) with each `k=v` or `k`
+/// pair `f` maps replaced.
+pub fn map_resource_pairs(resource: &str, f: impl Fn(&str) -> Option<String>) -> String {
     resource
-        .split(", ")
-        .map(|pair| match pair.strip_prefix("service.name=") {
-            Some(v) if v == from || v.strip_prefix(from).is_some_and(|r| r.starts_with(" (")) => {
-                format!("service.name={to}{}", &v[from.len()..])
-            }
-            _ => pair.to_string(),
+        .split(" + ")
+        .map(|part| {
+            part.split(", ")
+                .map(|pair| f(pair).unwrap_or_else(|| pair.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" + ")
 }
 
 #[cfg(test)]
@@ -368,6 +456,20 @@ mod tests {
             changed_keys(&before, &after),
             vec![Key::Endpoint, Key::Protocol]
         );
+    }
+
+    #[test]
+    fn an_unchanged_site_changes_nothing_and_an_added_one_every_key() {
+        let name = settings(&[(Key::ServiceName, Value::resolved("llm.a"))]);
+        let raw =
+            RawLedgerEntry::unchanged(TextRange::new(0, 1), Signal::ServiceName, name.clone());
+        let entry = LedgerEntry::located("f.rs".into(), 1, raw);
+        assert_eq!((entry.status, &entry.before), (Status::Unchanged, &name));
+        assert_eq!(entry.after, name);
+        assert!(entry.changed.is_empty());
+        let added = LedgerEntry::added("m.rs".into(), 3, Signal::ServiceName, name.clone());
+        assert!(added.before.is_empty());
+        assert_eq!(added.changed, vec![Key::ServiceName]);
     }
 
     #[test]
@@ -433,6 +535,61 @@ mod tests {
     }
 
     #[test]
+    fn a_rename_in_another_file_reaches_the_pipelines_of_its_package_only() {
+        let name = |v: &str| settings(&[(Key::ServiceName, Value::resolved(v))]);
+        let located = |path: &str, raw| LedgerEntry::located(path.into(), 1, raw);
+        let pipeline = || {
+            let mut after = name("llm-a (config default)");
+            let resource = "default + service.name=llm-a (config default), k=v";
+            after.insert(Key::Resource, Value::resolved(resource));
+            RawLedgerEntry::rewritten(
+                TextRange::new(0, 1),
+                Signal::Traces,
+                name("llm-a (config default)"),
+                after,
+            )
+        };
+        let mut entries = vec![
+            located(
+                "a/config.rs",
+                RawLedgerEntry::rewritten(
+                    TextRange::new(0, 1),
+                    Signal::ServiceName,
+                    name("llm-a"),
+                    name("llm.a"),
+                ),
+            ),
+            located("a/telemetry.rs", pipeline()),
+            located("b/telemetry.rs", pipeline()),
+        ];
+        assert_eq!(entries[1].changed, vec![Key::Resource]);
+        let package = |p: &std::path::Path| p.parent().map(|d| d.to_path_buf());
+        follow_renames_across(&mut entries, package);
+        assert_eq!(
+            entries[1].after[&Key::ServiceName],
+            Value::resolved("llm.a (config default)")
+        );
+        assert_eq!(
+            entries[1].after[&Key::Resource],
+            Value::resolved("default + service.name=llm.a (config default), k=v")
+        );
+        assert_eq!(entries[1].changed, vec![Key::ServiceName, Key::Resource]);
+        assert_eq!(
+            entries[2].after[&Key::ServiceName],
+            Value::resolved("llm-a (config default)")
+        );
+        assert_eq!(
+            entries[2].after[&Key::Resource],
+            Value::resolved("default + service.name=llm-a (config default), k=v")
+        );
+        assert_eq!(entries[2].changed, vec![Key::Resource]);
+        // Following again changes nothing (a file's own renames were followed already).
+        let once = entries.clone();
+        follow_renames_across(&mut entries, package);
+        assert_eq!(entries, once);
+    }
+
+    #[test]
     fn sites_the_healed_run_no_longer_rewrites_are_backed_out() {
         let entry =
             |line: usize, raw: RawLedgerEntry| LedgerEntry::located("a.rs".into(), line, raw);
@@ -491,7 +648,14 @@ mod tests {
         for signal in signals {
             assert_eq!(serde_json::to_value(signal).unwrap(), signal.as_str());
         }
-        for status in [Status::Rewritten, Status::Reported, Status::BackedOut] {
+        let statuses = [
+            Status::Rewritten,
+            Status::Reported,
+            Status::BackedOut,
+            Status::Unchanged,
+            Status::Added,
+        ];
+        for status in statuses {
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
         }
     }

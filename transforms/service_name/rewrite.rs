@@ -30,6 +30,14 @@ pub(super) struct Rewriter<'a> {
 }
 
 impl Rewriter<'_> {
+    /// The ledger entry of a site that already follows the convention, or whose value this
+    /// tool cannot see and leaves alone (no finding): the same on both sides.
+    fn record_unchanged(&mut self, range: TextRange, value: ledger::Value) {
+        let settings = Settings::from([(Key::ServiceName, value)]);
+        let entry = RawLedgerEntry::unchanged(range, Signal::ServiceName, settings);
+        self.ledger.entry((range.start, range.end)).or_insert(entry);
+    }
+
     /// The ledger entry of a service-name site: renamed (`after`), or reported as written.
     fn record(&mut self, range: TextRange, before: ledger::Value, after: Option<ledger::Value>) {
         let side = |v: ledger::Value| Settings::from([(Key::ServiceName, v)]);
@@ -62,7 +70,10 @@ impl Rewriter<'_> {
     /// the value now follows the convention.
     pub(super) fn literal(&mut self, range: TextRange, value: &str, what: &str) -> bool {
         match self.naming.classify(value, self.krate) {
-            Mapping::Conforming => true,
+            Mapping::Conforming => {
+                self.record_unchanged(range, ledger::Value::resolved(value));
+                true
+            }
             Mapping::Rename { to, reason } => {
                 self.edits
                     .insert((range.start, range.end), format!("{to:?}"));
@@ -254,6 +265,10 @@ impl Rewriter<'_> {
                     );
                     return false;
                 }
+                self.record_unchanged(
+                    *range,
+                    ledger::Value::unresolved(format!("format!({template:?})")),
+                );
                 true
             }
             Value::Field { strukt, field } => {
@@ -280,7 +295,11 @@ impl Rewriter<'_> {
                 }
                 seen
             }
-            Value::Unknown => true,
+            Value::Unknown => {
+                let text = crate::otel::ledger::resolve::one_line(self.cx.file.slice(site));
+                self.record_unchanged(site, ledger::Value::unresolved(text));
+                true
+            }
         }
     }
 

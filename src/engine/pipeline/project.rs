@@ -107,6 +107,10 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         })
         .collect();
     gather(runs, &mut result);
+    // A pipeline may read a service name another file of its package renames.
+    crate::engine::ledger::follow_renames_across(&mut result.ledger, |path| {
+        project.package_for(path).map(|p| p.manifest_path.clone())
+    });
     if let Some(note) = lockfile_note(&project, &result) {
         result.findings.push(note);
     }

@@ -1,12 +1,16 @@
 //! Values of a ledger: an argument as written, resolved through literals, same-file constants,
 //! the literal defaults of a same-file `impl Default` (config defaults) and the semantic
-//! convention keys; what stays unknown is the expression text, marked unresolved.
+//! convention keys, and, given the package's values ([`PackageScope`]), constants and config
+//! defaults of its other files and parameters every caller passes the same value; what stays
+//! unknown is the expression text, marked unresolved.
 
 use syn::visit::Visit;
 
 use crate::engine::ledger::Value;
 use crate::engine::syntax::{ident_str, ParsedRust};
 use crate::otel::jaeger_endpoint::map_endpoint_literal;
+
+use super::package::PackageScope;
 
 /// Where values are resolved: the file and what may be followed.
 #[derive(Clone, Copy)]
@@ -16,6 +20,8 @@ pub struct Resolver<'a> {
     /// rewrite maps the Jaeger addresses that constants and config defaults hold
     /// ([`map_endpoint_literal`]), so what they resolve to is shown mapped the same way.
     pub jaeger_feed: Option<(bool, bool)>,
+    /// The package's other files and the callers of the function read in, when known.
+    pub package: Option<&'a PackageScope<'a>>,
 }
 
 /// How deep constants and conversions are followed (a constant naming itself ends here).
@@ -96,6 +102,15 @@ impl<'a> Resolver<'a> {
         Resolver {
             rust,
             jaeger_feed: None,
+            package: None,
+        }
+    }
+
+    /// This resolver, following values through the package too.
+    pub fn with_package(self, package: &'a PackageScope<'a>) -> Resolver<'a> {
+        Resolver {
+            package: Some(package),
+            ..self
         }
     }
 
@@ -187,13 +202,38 @@ impl<'a> Resolver<'a> {
                     .map(|(_, k)| k.to_string());
             }
         }
-        if path.segments.len() != 1 {
-            return None;
+        if path.segments.len() == 1 {
+            let name = ident_str(&path.segments[0].ident);
+            // A parameter's name means the parameter, whatever constant shares it.
+            if let Some(value) = self.argument(&name) {
+                // As passed: a rewrite never edits the callers' arguments.
+                return value.map(str::to_string);
+            }
+            let mut found = ConstOf { name, expr: None };
+            found.visit_file(self.rust.syntax);
+            if let Some(expr) = found.expr {
+                return self.resolve(expr, depth + 1).map(|v| self.fed(v));
+            }
         }
-        let name = ident_str(&path.segments[0].ident);
-        let mut found = ConstOf { name, expr: None };
-        found.visit_file(self.rust.syntax);
-        self.resolve(found.expr?, depth + 1).map(|v| self.fed(v))
+        // A constant of another file of the package.
+        let scope = self.package?;
+        let resolved = self.rust.imports.resolve(path);
+        let item = crate::engine::syntax::item_named_in(
+            self.rust.syntax,
+            scope.place.module,
+            &resolved,
+            scope.place.lib,
+        )?;
+        scope.values.item(&item).map(|v| self.fed(v.to_string()))
+    }
+
+    /// `Some(value)` when `name` is a parameter of the function read in: what every caller
+    /// passes, when they all pass the same resolved value.
+    fn argument(&self, name: &str) -> Option<Option<&'a str>> {
+        let scope = self.package?;
+        let (function, params) = scope.function?;
+        let index = params.iter().position(|p| p == name)?;
+        Some(scope.values.argument(function, index))
     }
 
     /// A value a constant or config default holds, as the Jaeger rewrite leaves it.
@@ -232,25 +272,28 @@ impl<'a> Resolver<'a> {
     }
 
     /// `cfg.field` (or `self.field`): the literal default of `field` in a same-file `impl
-    /// Default`, when exactly one such default exists; shown as the config default it is.
+    /// Default` when exactly one such default exists, else the package's one; shown as the
+    /// config default it is.
     fn config_default(&self, field: &syn::ExprField, depth: usize) -> Option<String> {
         let syn::Member::Named(name) = &field.member else {
             return None;
         };
-        let expr = self.default_of(&ident_str(name))?;
-        self.resolve(expr, depth + 1)
-            .map(|v| format!("{} (config default)", self.fed(v)))
+        let name = ident_str(name);
+        let value = match self.default_of(&name) {
+            Some(expr) => self.resolve(expr, depth + 1)?,
+            None => self.package?.values.field_default(&name)?.to_string(),
+        };
+        Some(format!("{} (config default)", self.fed(value)))
     }
 
     /// The expression a same-file `impl Default` gives `field`, when exactly one does.
     pub fn default_of(&self, field: &str) -> Option<&'a syn::Expr> {
-        let mut defaults = FieldDefaults {
-            name: field.to_string(),
-            in_default: false,
-            found: Vec::new(),
-        };
-        defaults.visit_file(self.rust.syntax);
-        match defaults.found[..] {
+        let found: Vec<&syn::Expr> = default_fields(self.rust.syntax)
+            .into_iter()
+            .filter(|(name, _)| name == field)
+            .map(|(_, expr)| expr)
+            .collect();
+        match found[..] {
             [expr] => Some(expr),
             _ => None,
         }
@@ -287,11 +330,20 @@ impl<'a> Visit<'a> for ConstOf<'a> {
     }
 }
 
-/// The values given to a field in struct literals inside `impl Default for …` blocks.
+/// The fields given a value in struct literals inside the file's `impl Default for …` blocks,
+/// with that value.
+pub fn default_fields(syntax: &syn::File) -> Vec<(String, &syn::Expr)> {
+    let mut defaults = FieldDefaults {
+        in_default: false,
+        found: Vec::new(),
+    };
+    defaults.visit_file(syntax);
+    defaults.found
+}
+
 struct FieldDefaults<'a> {
-    name: String,
     in_default: bool,
-    found: Vec<&'a syn::Expr>,
+    found: Vec<(String, &'a syn::Expr)>,
 }
 
 impl<'a> Visit<'a> for FieldDefaults<'a> {
@@ -309,9 +361,7 @@ impl<'a> Visit<'a> for FieldDefaults<'a> {
     fn visit_field_value(&mut self, fv: &'a syn::FieldValue) {
         if self.in_default {
             if let syn::Member::Named(n) = &fv.member {
-                if *n == self.name {
-                    self.found.push(&fv.expr);
-                }
+                self.found.push((ident_str(n), &fv.expr));
             }
         }
         syn::visit::visit_field_value(self, fv);

@@ -47,6 +47,10 @@
 //! a publishable library's public API is reported with its exact new signature and its callers
 //! (`rewrite-public-api = true` in `otel-migrate.toml`, or `publish = false`, lets it be
 //! rewritten when no other workspace member names it).
+//! A private helper of the same file that takes the old builder and sets options on it
+//! (`.with_exporter(customize(new_exporter().tonic(), &cfg))`, `otel::exporter_customizer`)
+//! becomes generic over the 0.27 option traits (`fn customize<B: WithExportConfig +
+//! WithTonicConfig>(b: B, cfg: &Cfg) -> B`) and the site passes it `SpanExporter::builder()`.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //!

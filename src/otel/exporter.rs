@@ -171,6 +171,9 @@ pub struct KeptIn {
     /// For `helper(..).and_then(|exporter| <pipeline>)`: the pipeline's range and the whole
     /// expression's, which the site's replacement takes the place of.
     pub widens: Option<(TextRange, TextRange)>,
+    /// For `customize(new_exporter().tonic(), ..)`: the builder passed to the helper (rendered
+    /// at the site between `name` and this text) and the text after it.
+    pub through: Option<(Box<ExporterConfig>, String)>,
 }
 
 /// One edit of a local's or helper's code.
@@ -192,7 +195,15 @@ pub enum PartEdit {
     BuiltResult,
     /// The builder type inside a helper's `Result<…, TraceError>`: the built exporter type.
     BuiltType,
+    /// A customizing helper's type parameter list (inserted after its name): `<B:
+    /// WithExportConfig + WithTonicConfig>` (`WithHttpConfig` for HTTP).
+    TypeParams(Transport),
+    /// An old builder type in a customizing helper's signature: its type parameter.
+    TypeParam,
 }
+
+/// The type parameter a customizing helper takes for its exporter builder.
+pub const BUILDER_TYPE_PARAM: &str = "B";
 
 /// The 0.27 option trait a method of the exporter builder comes from, for the methods whose
 /// name and argument did not change (so a reassignment using it can stay as written).
@@ -424,10 +435,19 @@ impl ExporterConfig {
             push_line(&mut out, &self.trailing_comments, ".build()", indent, le);
             return out;
         };
+        let name = match &kept.through {
+            // One line: the call stays where it was written (inner comments are declined).
+            Some((inner, after)) => format!(
+                "{}{}{after}",
+                kept.name,
+                inner.render_builder(signal, names, "", "")
+            ),
+            None => kept.name.clone(),
+        };
         if kept.built {
-            kept.name.clone()
+            name
         } else {
-            format!("{}.build()", kept.name)
+            format!("{name}.build()")
         }
     }
 
@@ -515,6 +535,18 @@ impl ExporterConfig {
                         names.name(signal.build_error_path())
                     ),
                     (PartEdit::BuiltType, _) => names.name(signal.exporter_path()),
+                    (PartEdit::TypeParams(transport), _) => {
+                        let transport_trait = match transport {
+                            Transport::Grpc => "opentelemetry_otlp::WithTonicConfig",
+                            Transport::Http => "opentelemetry_otlp::WithHttpConfig",
+                        };
+                        format!(
+                            "<{BUILDER_TYPE_PARAM}: {} + {}>",
+                            names.name("opentelemetry_otlp::WithExportConfig"),
+                            names.name(transport_trait)
+                        )
+                    }
+                    (PartEdit::TypeParam, _) => BUILDER_TYPE_PARAM.to_string(),
                     (_, None) => String::new(),
                     (_, Some(chain)) if kept.built => chain.render(signal, names, &part.indent, le),
                     (_, Some(chain)) => {

@@ -25,6 +25,7 @@ use crate::engine::syntax::{ident_str, item_named_in, range_of, text_of, ImportM
 
 use super::chain::{count_ident, Chain};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
+use super::exporter_customizer::exporter_through_customizer;
 use super::exporter_local::{
     exporter_in_local, exporter_value, local_name, old_builder_path, yielded_values,
 };
@@ -158,7 +159,10 @@ fn exporter_from_helper(
         return None;
     };
     let parts = match helper_of_call(rust, c, helpers)? {
-        HelperAt::Here(helper) => helper_parts(rust, helper, HelperForm::Builder)?,
+        HelperAt::Here(helper) => match helper_parts(rust, helper, HelperForm::Builder) {
+            Some(parts) => parts,
+            None => return exporter_through_customizer(rust, c, helper),
+        },
         HelperAt::Elsewhere => Vec::new(),
     };
     Some(built_by(text_of(rust.file, call), parts))
@@ -234,6 +238,7 @@ fn built_by(call: &str, parts: Vec<LocalPart>) -> ExporterConfig {
             parts,
             traits: Vec::new(),
             widens: None,
+            through: None,
         },
     )
 }

@@ -169,6 +169,7 @@ fn kept(
             parts,
             traits,
             widens: None,
+            through: None,
         },
     )
 }

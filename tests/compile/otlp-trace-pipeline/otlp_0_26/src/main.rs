@@ -43,8 +43,39 @@ fn exporter() -> Result<opentelemetry_otlp::SpanExporter, TraceError> {
         .build_span_exporter()
 }
 
+// A builder handed to a helper that sets the options every service shares (issue 15, shape 5).
+fn with_collector(
+    builder: opentelemetry_otlp::TonicExporterBuilder,
+    endpoint: &str,
+) -> opentelemetry_otlp::TonicExporterBuilder {
+    builder
+        .with_endpoint(endpoint)
+        .with_timeout(std::time::Duration::from_secs(3))
+}
+
+fn over_http(http: opentelemetry_otlp::HttpExporterBuilder) -> opentelemetry_otlp::HttpExporterBuilder {
+    http.with_endpoint("http://localhost:4318/v1/traces")
+}
+
+fn customized() -> Result<TracerProvider, TraceError> {
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(with_collector(opentelemetry_otlp::new_exporter().tonic(), "http://localhost:4317"))
+        .install_batch(runtime::Tokio)
+}
+
+fn customized_http() -> anyhow::Result<()> {
+    let _provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(over_http(opentelemetry_otlp::new_exporter().http()))
+        .install_simple()?;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _customized = customized()?;
+    customized_http()?;
     let _spare = exporter()?;
     let _http = provider_for("http/protobuf", "http://localhost:4318")?;
     let provider = opentelemetry_otlp::new_pipeline()

@@ -200,6 +200,11 @@ pub enum PartEdit {
     TypeParams(Transport),
     /// An old builder type in a customizing helper's signature: its type parameter.
     TypeParam,
+    /// An exporter chain that stays a 0.27 builder in a local of a `match` arm (the arm builds
+    /// it, [`PartEdit::Build`]), with the traits its later reassignments use.
+    Builder(Box<ExporterConfig>, Vec<&'static str>),
+    /// The value of a `match` arm that holds the builder in local `.0`: built there.
+    Build(String),
 }
 
 /// The type parameter a customizing helper takes for its exporter builder.
@@ -521,7 +526,7 @@ impl ExporterConfig {
                 // Options the pipeline moved onto the exporter (temporality) go into the
                 // local's chain, into every arm of a choice, where later passes find them.
                 let chain = match &part.edit {
-                    PartEdit::Chain(c) => {
+                    PartEdit::Chain(c) | PartEdit::Builder(c, _) => {
                         let mut c = c.clone();
                         c.passthrough.extend(self.passthrough.iter().cloned());
                         Some(c)
@@ -547,9 +552,17 @@ impl ExporterConfig {
                         )
                     }
                     (PartEdit::TypeParam, _) => BUILDER_TYPE_PARAM.to_string(),
+                    (PartEdit::Build(local), _) => format!("{local}.build()"),
                     (_, None) => String::new(),
-                    (_, Some(chain)) if kept.built => chain.render(signal, names, &part.indent, le),
+                    (PartEdit::Chain(_), Some(chain)) if kept.built => {
+                        chain.render(signal, names, &part.indent, le)
+                    }
                     (_, Some(chain)) => {
+                        if let PartEdit::Builder(_, traits) = &part.edit {
+                            for t in traits {
+                                names.need_trait(t);
+                            }
+                        }
                         let mut out = chain.render_builder(signal, names, &part.indent, le);
                         // Comments after the last option stay, and whatever follows the chain
                         // (`;`) goes on a line of its own, out of a line comment.

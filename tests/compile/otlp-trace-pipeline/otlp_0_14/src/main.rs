@@ -48,10 +48,43 @@ fn customized_http() -> anyhow::Result<()> {
     Ok(())
 }
 
+// Each `match` arm grows its own builder in a local, extended under conditions (issue 15).
+fn built_up_in_arms(http: bool, timeout: Option<std::time::Duration>) -> Result<sdktrace::Tracer, TraceError> {
+    let exporter: opentelemetry_otlp::SpanExporterBuilder = match http {
+        false => {
+            let mut builder = opentelemetry_otlp::new_exporter()
+                .tonic()
+                .with_endpoint("http://localhost:4317");
+            builder = if let Some(t) = timeout {
+                builder.with_timeout(t)
+            } else {
+                builder
+            };
+            builder.into()
+        }
+        true => {
+            let mut builder = opentelemetry_otlp::new_exporter().http();
+            builder = match timeout {
+                Some(t) => builder.with_timeout(t),
+                None => builder,
+            };
+            let mut headers = std::collections::HashMap::new();
+            headers.insert("x-tenant".to_string(), "demo".to_string());
+            builder = builder.with_headers(headers);
+            builder.into()
+        }
+    };
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _customized = customized()?;
     customized_http()?;
+    let _arms = built_up_in_arms(false, None)?;
     let tracer = init_tracer()?;
     let simple = opentelemetry_otlp::new_pipeline()
         .tracing()

@@ -72,10 +72,43 @@ fn customized_http() -> anyhow::Result<()> {
     Ok(())
 }
 
+// Each `match` arm grows its own builder in a local, extended under conditions (issue 15).
+fn built_up_in_arms(http: bool, timeout: Option<std::time::Duration>) -> Result<TracerProvider, TraceError> {
+    let exporter: opentelemetry_otlp::SpanExporterBuilder = match http {
+        false => {
+            let mut builder = opentelemetry_otlp::new_exporter()
+                .tonic()
+                .with_endpoint("http://localhost:4317");
+            builder = if let Some(t) = timeout {
+                builder.with_timeout(t)
+            } else {
+                builder
+            };
+            builder.into()
+        }
+        true => {
+            let mut builder = opentelemetry_otlp::new_exporter().http();
+            builder = match timeout {
+                Some(t) => builder.with_timeout(t),
+                None => builder,
+            };
+            let mut headers = std::collections::HashMap::new();
+            headers.insert("x-tenant".to_string(), "demo".to_string());
+            builder = builder.with_headers(headers);
+            builder.into()
+        }
+    };
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _customized = customized()?;
     customized_http()?;
+    let _arms = built_up_in_arms(false, None)?;
     let _spare = exporter()?;
     let _http = provider_for("http/protobuf", "http://localhost:4318")?;
     let provider = opentelemetry_otlp::new_pipeline()

@@ -26,6 +26,16 @@ pub enum Transport {
     Http,
 }
 
+impl Transport {
+    /// The 0.27 trait with this transport's own builder options.
+    pub fn options_trait(self) -> &'static str {
+        match self {
+            Transport::Grpc => "opentelemetry_otlp::WithTonicConfig",
+            Transport::Http => "opentelemetry_otlp::WithHttpConfig",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
     Span,
@@ -540,17 +550,11 @@ impl ExporterConfig {
                         names.name(signal.build_error_path())
                     ),
                     (PartEdit::BuiltType, _) => names.name(signal.exporter_path()),
-                    (PartEdit::TypeParams(transport), _) => {
-                        let transport_trait = match transport {
-                            Transport::Grpc => "opentelemetry_otlp::WithTonicConfig",
-                            Transport::Http => "opentelemetry_otlp::WithHttpConfig",
-                        };
-                        format!(
-                            "<{BUILDER_TYPE_PARAM}: {} + {}>",
-                            names.name("opentelemetry_otlp::WithExportConfig"),
-                            names.name(transport_trait)
-                        )
-                    }
+                    (PartEdit::TypeParams(transport), _) => format!(
+                        "<{BUILDER_TYPE_PARAM}: {} + {}>",
+                        names.name("opentelemetry_otlp::WithExportConfig"),
+                        names.name(transport.options_trait())
+                    ),
                     (PartEdit::TypeParam, _) => BUILDER_TYPE_PARAM.to_string(),
                     (PartEdit::Build(local), _) => format!("{local}.build()"),
                     (_, None) => String::new(),

@@ -153,13 +153,10 @@ fn only_customizes(body: &syn::Block, param: &str, transport: Transport) -> bool
     let Some(values) = yielded_values(tail) else {
         return false;
     };
-    let kept_trait = match transport {
-        Transport::Grpc => "opentelemetry_otlp::WithTonicConfig",
-        Transport::Http => "opentelemetry_otlp::WithHttpConfig",
-    };
     let unchanged = |method: &str| {
-        unchanged_option_trait(method)
-            .is_some_and(|t| t == kept_trait || t == "opentelemetry_otlp::WithExportConfig")
+        unchanged_option_trait(method).is_some_and(|t| {
+            t == transport.options_trait() || t == "opentelemetry_otlp::WithExportConfig"
+        })
     };
     let customizes = |value: &syn::Expr| {
         let chain = Chain::read(value);

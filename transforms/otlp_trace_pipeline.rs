@@ -76,6 +76,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
+use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
     exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, report_public_helpers,
     PackageHelpers,
@@ -244,11 +245,20 @@ impl PipelineSyntax for OtlpSyntax {
                         p.exporter = cfg;
                     }
                     None => {
+                        let generic = match arg {
+                            syn::Expr::Call(call) => generic_signature(rust, call),
+                            _ => None,
+                        };
+                        let help = match generic {
+                            // A customizer this tool could not follow (public, called twice).
+                            Some(sig) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
+                            None => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
+                        };
                         out.finding(
                             links_range(file, links, range_of(file, arg)),
                             Severity::Error,
                             format!("the exporter `{}` is built elsewhere; this pipeline was not rewritten", text_of(file, arg)),
-                            "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`",
+                            help,
                         );
                         return None;
                     }

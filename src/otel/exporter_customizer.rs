@@ -20,21 +20,22 @@ use super::exporter::{
 };
 use super::exporter_local::{old_builder_path, yielded_values};
 
-/// The exporter of `call`, a call of the private helper `helper` of this file (called once)
-/// with an old exporter builder for argument; `None` when `helper` is not a customizer this
-/// reader can prove.
-pub fn exporter_through_customizer(
-    rust: ParsedRust<'_>,
-    call: &syn::ExprCall,
-    helper: &syn::ItemFn,
-) -> Option<ExporterConfig> {
-    let file = rust.file;
+/// A helper that takes an old exporter builder and only sets options on it.
+struct Customizer<'a> {
+    transport: Transport,
+    /// The position of the builder parameter.
+    index: usize,
+    param: &'a syn::PatType,
+    ret: &'a syn::Type,
+}
+
+/// `helper` as a customizer this reader can prove will type-check when made generic.
+fn customizer<'a>(rust: ParsedRust<'_>, helper: &'a syn::ItemFn) -> Option<Customizer<'a>> {
     let sig = &helper.sig;
     if sig.asyncness.is_some()
         || !sig.generics.params.is_empty()
         || sig.generics.where_clause.is_some()
         || count_ident(helper, BUILDER_TYPE_PARAM) > 0
-        || !same_module(rust.syntax, helper, range_of(file, call).start, file)
     {
         return None;
     }
@@ -52,8 +53,7 @@ pub fn exporter_through_customizer(
             syn::FnArg::Receiver(_) => None,
         });
     let (index, param, param_transport) = typed.next()?;
-    if typed.next().is_some() || param_transport != transport || call.args.len() != sig.inputs.len()
-    {
+    if typed.next().is_some() || param_transport != transport {
         return None;
     }
     let syn::Pat::Ident(name) = &*param.pat else {
@@ -62,7 +62,28 @@ pub fn exporter_through_customizer(
     if name.by_ref.is_some() || name.mutability.is_some() || name.subpat.is_some() {
         return None;
     }
-    if !only_customizes(&helper.block, &name.ident.to_string(), transport) {
+    only_customizes(&helper.block, &name.ident.to_string(), transport).then_some(Customizer {
+        transport,
+        index,
+        param,
+        ret,
+    })
+}
+
+/// The exporter of `call`, a call of the private helper `helper` of this file (called once)
+/// with an old exporter builder for argument; `None` when `helper` is not a customizer this
+/// reader can prove.
+pub fn exporter_through_customizer(
+    rust: ParsedRust<'_>,
+    call: &syn::ExprCall,
+    helper: &syn::ItemFn,
+) -> Option<ExporterConfig> {
+    let file = rust.file;
+    let found = customizer(rust, helper)?;
+    let (transport, index) = (found.transport, found.index);
+    if !same_module(rust.syntax, helper, range_of(file, call).start, file)
+        || call.args.len() != helper.sig.inputs.len()
+    {
         return None;
     }
     let arg = &call.args[index];
@@ -100,7 +121,7 @@ pub fn exporter_through_customizer(
             .map(|a| format!(", {a}"))
             .collect::<String>()
     );
-    let ident_end = range_of(file, &sig.ident).end;
+    let ident_end = range_of(file, &helper.sig.ident).end;
     let part = |range: TextRange, edit: PartEdit| LocalPart {
         range,
         edit,
@@ -111,8 +132,8 @@ pub fn exporter_through_customizer(
             TextRange::new(ident_end, ident_end),
             PartEdit::TypeParams(transport),
         ),
-        part(range_of(file, &*param.ty), PartEdit::TypeParam),
-        part(range_of(file, &**ret), PartEdit::TypeParam),
+        part(range_of(file, &*found.param.ty), PartEdit::TypeParam),
+        part(range_of(file, found.ret), PartEdit::TypeParam),
     ];
     Some(ExporterConfig::kept(
         transport,
@@ -127,6 +148,58 @@ pub fn exporter_through_customizer(
             through: Some((Box::new(inner), after)),
         },
     ))
+}
+
+/// For a pipeline site that could not follow `call`: when it calls a top-level function of
+/// this file that customizes an old builder (public, or called more than once), the 0.27
+/// signature to give it, for the finding.
+pub fn generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> Option<String> {
+    let syn::Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let name = p.path.get_ident()?;
+    let mut fns = rust.syntax.items.iter().filter_map(|i| match i {
+        syn::Item::Fn(f) if f.sig.ident == *name => Some(f),
+        _ => None,
+    });
+    let (Some(helper), None) = (fns.next(), fns.next()) else {
+        return None;
+    };
+    let found = customizer(rust, helper)?;
+    let file = rust.file;
+    let sig = range_of(file, &helper.sig);
+    let mut text = file.slice(sig).to_string();
+    let bound = format!(
+        "<{BUILDER_TYPE_PARAM}: opentelemetry_otlp::WithExportConfig + {}>",
+        found.transport.options_trait()
+    );
+    // Back to front, so earlier offsets stay valid.
+    let mut edits = vec![
+        (
+            range_of(file, &helper.sig.ident).end,
+            range_of(file, &helper.sig.ident).end,
+            bound,
+        ),
+        (
+            range_of(file, &*found.param.ty).start,
+            range_of(file, &*found.param.ty).end,
+            BUILDER_TYPE_PARAM.to_string(),
+        ),
+        (
+            range_of(file, found.ret).start,
+            range_of(file, found.ret).end,
+            BUILDER_TYPE_PARAM.to_string(),
+        ),
+    ];
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (start, end, new) in edits {
+        text.replace_range(start - sig.start..end - sig.start, &new);
+    }
+    let vis = match &helper.vis {
+        syn::Visibility::Inherited => String::new(),
+        v => format!("{} ", text_of(file, v)),
+    };
+    Some(format!("{vis}{text}"))
 }
 
 /// The transport of an old `TonicExporterBuilder` / `HttpExporterBuilder` type.

@@ -11,6 +11,7 @@
 //! whose endpoint became an `Option`), and the parameter is used nowhere else.
 
 use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, text_of, ParsedRust};
 
 use super::chain::{count_ident, Chain};
@@ -121,20 +122,7 @@ pub fn exporter_through_customizer(
             .map(|a| format!(", {a}"))
             .collect::<String>()
     );
-    let ident_end = range_of(file, &helper.sig.ident).end;
-    let part = |range: TextRange, edit: PartEdit| LocalPart {
-        range,
-        edit,
-        indent: String::new(),
-    };
-    let parts = vec![
-        part(
-            TextRange::new(ident_end, ident_end),
-            PartEdit::TypeParams(transport),
-        ),
-        part(range_of(file, &*found.param.ty), PartEdit::TypeParam),
-        part(range_of(file, found.ret), PartEdit::TypeParam),
-    ];
+    let parts = signature_parts(file, helper, &found);
     Some(ExporterConfig::kept(
         transport,
         KeptIn {
@@ -148,6 +136,59 @@ pub fn exporter_through_customizer(
             through: Some((Box::new(inner), after)),
         },
     ))
+}
+
+/// `let exporter = customize(new_exporter().tonic(), &cfg);` (the local a pipeline takes, see
+/// `exporter_local`): the parts that make `helper` generic and the argument the 0.27 builder,
+/// so the local holds it.
+pub fn customizer_in_local(
+    rust: ParsedRust<'_>,
+    call: &syn::ExprCall,
+    helper: &syn::ItemFn,
+) -> Option<Vec<LocalPart>> {
+    let file = rust.file;
+    let found = customizer(rust, helper)?;
+    if !same_module(rust.syntax, helper, range_of(file, call).start, file)
+        || call.args.len() != helper.sig.inputs.len()
+    {
+        return None;
+    }
+    let arg = &call.args[found.index];
+    let inner = ExporterConfig::parse(file, rust.imports, arg)?;
+    if inner.transport != found.transport || !inner.notes.is_empty() || !inner.unknown.is_empty() {
+        return None;
+    }
+    let range = range_of(file, arg);
+    let mut parts = signature_parts(file, helper, &found);
+    parts.push(LocalPart {
+        range,
+        indent: format!("{}    ", file.indent_at(range.start)),
+        edit: PartEdit::Builder(Box::new(inner), Vec::new()),
+    });
+    Some(parts)
+}
+
+/// The edits of a customizer's signature: its type parameter, and that parameter for the
+/// builder's old type in its argument and return.
+fn signature_parts(
+    file: &SourceFile,
+    helper: &syn::ItemFn,
+    found: &Customizer<'_>,
+) -> Vec<LocalPart> {
+    let ident_end = range_of(file, &helper.sig.ident).end;
+    let part = |range: TextRange, edit: PartEdit| LocalPart {
+        range,
+        edit,
+        indent: String::new(),
+    };
+    vec![
+        part(
+            TextRange::new(ident_end, ident_end),
+            PartEdit::TypeParams(found.transport),
+        ),
+        part(range_of(file, &*found.param.ty), PartEdit::TypeParam),
+        part(range_of(file, found.ret), PartEdit::TypeParam),
+    ]
 }
 
 /// For a pipeline site that could not follow `call`: when it calls a top-level function of
@@ -247,12 +288,7 @@ fn only_customizes(body: &syn::Block, param: &str, transport: Transport) -> bool
 
 /// Whether `helper` and the offset `at` are in the same module of the file (the import plan
 /// of the site serves both).
-fn same_module(
-    syntax: &syn::File,
-    helper: &syn::ItemFn,
-    at: usize,
-    file: &crate::engine::source::SourceFile,
-) -> bool {
+fn same_module(syntax: &syn::File, helper: &syn::ItemFn, at: usize, file: &SourceFile) -> bool {
     let top_level = syntax
         .items
         .iter()

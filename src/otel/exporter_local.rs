@@ -36,6 +36,21 @@ const OLD_BUILDER_TYPES: &[&str] = &[
 /// (`exporter` or `exporter.into()`) whose value this reader can follow; `None` otherwise (the
 /// caller reports the exporter as built elsewhere).
 pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<ExporterConfig> {
+    exporter_in_local_with(rust, arg, &|init| {
+        exporter_value(rust.file, rust.imports, init)
+    })
+}
+
+/// What a local's initializer holds: a chosen exporter (`true`) or one builder, and the parts
+/// that rewrite it; `None` when it is not an exporter this reader follows.
+pub type InitValue<'r> = dyn Fn(&syn::Expr) -> Option<(bool, Vec<LocalPart>)> + 'r;
+
+/// [`exporter_in_local`] with the reader of the local's initializer.
+pub fn exporter_in_local_with(
+    rust: ParsedRust<'_>,
+    arg: &syn::Expr,
+    init_value: &InitValue<'_>,
+) -> Option<ExporterConfig> {
     let name = local_name(arg)?;
     let site = range_of(rust.file, arg).start;
     let mut blocks = EnclosingBlocks {
@@ -54,7 +69,7 @@ pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
             }
             continue;
         };
-        return follow(rust, stmts, j, k, &name);
+        return follow(rust, stmts, j, k, &name, init_value);
     }
     None
 }
@@ -88,6 +103,7 @@ fn follow(
     j: usize,
     k: usize,
     name: &str,
+    init_value: &InitValue<'_>,
 ) -> Option<ExporterConfig> {
     let file = rust.file;
     let syn::Stmt::Local(local) = &stmts[j] else {
@@ -116,7 +132,7 @@ fn follow(
             indent: String::new(),
         });
     }
-    let (choice, chains) = exporter_value(file, rust.imports, &init.expr)?;
+    let (choice, chains) = init_value(&init.expr)?;
     // A choice yields a `Result`, which the exporter options cannot extend.
     if choice && !followed.reassignments.is_empty() {
         return None;

@@ -80,10 +80,35 @@ fn built_up_in_arms(http: bool, timeout: Option<std::time::Duration>) -> Result<
         .install_batch(runtime::Tokio)
 }
 
+fn with_deadline(
+    builder: opentelemetry_otlp::TonicExporterBuilder,
+    deadline: std::time::Duration,
+) -> opentelemetry_otlp::TonicExporterBuilder {
+    builder.with_timeout(deadline)
+}
+
+// The customized builder kept in a local, then extended under a condition.
+fn customized_in_local(slow: bool) -> Result<sdktrace::Tracer, TraceError> {
+    let mut exporter = with_deadline(
+        opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint("http://localhost:4317"),
+        std::time::Duration::from_secs(3),
+    );
+    if slow {
+        exporter = exporter.with_timeout(std::time::Duration::from_secs(10));
+    }
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _customized = customized()?;
     customized_http()?;
+    let _in_local = customized_in_local(false)?;
     let _arms = built_up_in_arms(false, None)?;
     let tracer = init_tracer()?;
     let simple = opentelemetry_otlp::new_pipeline()

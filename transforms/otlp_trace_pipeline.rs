@@ -47,6 +47,10 @@
 //! a publishable library's public API is reported with its exact new signature and its callers
 //! (`rewrite-public-api = true` in `otel-migrate.toml`, or `publish = false`, lets it be
 //! rewritten when no other workspace member names it).
+//! A private helper of the same file that takes the old builder and sets options on it
+//! (`.with_exporter(customize(new_exporter().tonic(), &cfg))`, `otel::exporter_customizer`)
+//! becomes generic over the 0.27 option traits (`fn customize<B: WithExportConfig +
+//! WithTonicConfig>(b: B, cfg: &Cfg) -> B`) and the site passes it `SpanExporter::builder()`.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //!
@@ -72,6 +76,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
+use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
     exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, report_public_helpers,
     PackageHelpers,
@@ -241,11 +246,20 @@ impl PipelineSyntax for OtlpSyntax {
                         p.exporter = cfg;
                     }
                     None => {
+                        let generic = match arg {
+                            syn::Expr::Call(call) => generic_signature(rust, call),
+                            _ => None,
+                        };
+                        let help = match generic {
+                            // A customizer this tool could not follow (public, called twice).
+                            Some(sig) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
+                            None => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
+                        };
                         out.finding(
                             links_range(file, links, range_of(file, arg)),
                             Severity::Error,
                             format!("the exporter `{}` is built elsewhere; this pipeline was not rewritten", text_of(file, arg)),
-                            "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`",
+                            help,
                         );
                         return None;
                     }

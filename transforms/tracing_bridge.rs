@@ -14,7 +14,8 @@
 //!   `tracing` events through the default `internal-logs` feature) is deleted, with a `note`,
 //!   when the handler is a closure that only prints or logs (`eprintln!`, `tracing::error!`,
 //!   `log::warn!`, …) and the statement is nothing but the call (its `Result` dropped,
-//!   unwrapped or `?`-ed).
+//!   unwrapped or `?`-ed). The imports of the macros it called (`use log::error;`) go with it
+//!   when nothing else in the file uses them.
 //! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
 //!   replacement.
 //!
@@ -278,6 +279,14 @@ impl Bridge<'_, '_> {
                 let mut names = ImportPlan::at(file, self.cx.syntax(), site.start);
                 names.remove_if_unused("opentelemetry::global::set_error_handler");
                 names.remove_if_unused("opentelemetry::global");
+                // `use log::error;` for the handler's `error!(..)`: unused once it goes (a
+                // warning, an error under `#![deny(warnings)]`).
+                for path in error_handler::macro_paths(&call.args[0]) {
+                    let resolved = self.cx.imports().resolve(path);
+                    if path.segments.len() == 1 && resolved.len() > 1 {
+                        names.remove_if_unused(&resolved.join("::"));
+                    }
+                }
                 self.plans.add(names);
             }
             Handler::DoesMore(what) => {

@@ -286,6 +286,42 @@ pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool
     walk(node.to_token_stream(), name)
 }
 
+/// Whether an identifier token `name` occurs in `node` other than as a path segment after `::`
+/// or a method or field name after `.` (`reqwest::Client::builder()` does not mention the local
+/// `builder`); macro bodies included.
+pub fn mentions_local<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
+    fn walk(ts: proc_macro2::TokenStream, name: &str) -> bool {
+        // The two punctuation characters before the current token (' ' for anything else).
+        let (mut prev, mut prev2) = (' ', ' ');
+        for tt in ts {
+            let named = match &tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    let after_path = prev == ':' && prev2 == ':';
+                    let after_dot = prev == '.' && prev2 != '.';
+                    i == name && !after_path && !after_dot
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+                // A format string capturing the local: `"{builder:?}"`.
+                proc_macro2::TokenTree::Literal(l) => {
+                    let text = l.to_string();
+                    text.contains(&format!("{{{name}}}")) || text.contains(&format!("{{{name}:"))
+                }
+                proc_macro2::TokenTree::Punct(_) => false,
+            };
+            if named {
+                return true;
+            }
+            prev2 = prev;
+            prev = match &tt {
+                proc_macro2::TokenTree::Punct(p) => p.as_char(),
+                _ => ' ',
+            };
+        }
+        false
+    }
+    walk(node.to_token_stream(), name)
+}
+
 /// How often an identifier token `name` occurs in `node` (macro bodies included).
 pub fn count_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> usize {
     fn walk(ts: proc_macro2::TokenStream, name: &str) -> usize {
@@ -343,6 +379,29 @@ pub fn stmt_range(file: &SourceFile, stmt: &syn::Stmt) -> TextRange {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_path_segment_or_method_named_like_the_local_is_not_a_use() {
+        let parse = |s: &str| syn::parse_str::<syn::Stmt>(s).unwrap();
+        let not_a_use = [
+            "let c = reqwest::Client::builder().build();",
+            "let n = cfg.builder.len();",
+            "x = y.builder();",
+        ];
+        for s in not_a_use {
+            assert!(!super::mentions_local(&parse(s), "builder"), "{s}");
+        }
+        let uses = [
+            "describe(&builder);",
+            "let s = S { field: builder };",
+            "let r = 0..builder;",
+            "println!(\"{builder:?}\");",
+            "let n = builder.len();",
+        ];
+        for s in uses {
+            assert!(super::mentions_local(&parse(s), "builder"), "{s}");
+        }
+    }
+
     use super::*;
 
     #[test]

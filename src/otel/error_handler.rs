@@ -94,6 +94,20 @@ pub fn classify(handler: &syn::Expr) -> Handler {
     }
 }
 
+/// The paths of the macros `handler` calls (`error` in `|e| error!("{e}")`): their imports may
+/// go with the handler.
+pub fn macro_paths(handler: &syn::Expr) -> Vec<&syn::Path> {
+    struct Macros<'a>(Vec<&'a syn::Path>);
+    impl<'a> Visit<'a> for Macros<'a> {
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            self.0.push(&mac.path);
+        }
+    }
+    let mut v = Macros(Vec::new());
+    v.visit_expr(handler);
+    v.0
+}
+
 struct OnlyLogging {
     /// The first thing found that is not printing or logging.
     more: Option<String>,
@@ -175,6 +189,18 @@ mod tests {
         ] {
             assert_eq!(classify_text(handler), Handler::OnlyLogs, "{handler}");
         }
+    }
+
+    #[test]
+    fn the_macros_a_handler_calls() {
+        let handler: syn::Expr =
+            syn::parse_str(r#"|e| match e { A => error!("{e}"), _ => log::warn!("{e:?}") }"#)
+                .unwrap();
+        let paths: Vec<String> = macro_paths(&handler)
+            .iter()
+            .map(|p| quote::quote!(#p).to_string().replace(' ', ""))
+            .collect();
+        assert_eq!(paths, ["error", "log::warn"]);
     }
 
     #[test]

@@ -26,6 +26,16 @@ pub enum Transport {
     Http,
 }
 
+impl Transport {
+    /// The 0.27 trait with this transport's own builder options.
+    pub fn options_trait(self) -> &'static str {
+        match self {
+            Transport::Grpc => "opentelemetry_otlp::WithTonicConfig",
+            Transport::Http => "opentelemetry_otlp::WithHttpConfig",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
     Span,
@@ -171,6 +181,9 @@ pub struct KeptIn {
     /// For `helper(..).and_then(|exporter| <pipeline>)`: the pipeline's range and the whole
     /// expression's, which the site's replacement takes the place of.
     pub widens: Option<(TextRange, TextRange)>,
+    /// For `customize(new_exporter().tonic(), ..)`: the builder passed to the helper (rendered
+    /// at the site between `name` and this text) and the text after it.
+    pub through: Option<(Box<ExporterConfig>, String)>,
 }
 
 /// One edit of a local's or helper's code.
@@ -192,7 +205,20 @@ pub enum PartEdit {
     BuiltResult,
     /// The builder type inside a helper's `Result<…, TraceError>`: the built exporter type.
     BuiltType,
+    /// A customizing helper's type parameter list (inserted after its name): `<B:
+    /// WithExportConfig + WithTonicConfig>` (`WithHttpConfig` for HTTP).
+    TypeParams(Transport),
+    /// An old builder type in a customizing helper's signature: its type parameter.
+    TypeParam,
+    /// An exporter chain that stays a 0.27 builder in a local of a `match` arm (the arm builds
+    /// it, [`PartEdit::Build`]), with the traits its later reassignments use.
+    Builder(Box<ExporterConfig>, Vec<&'static str>),
+    /// The value of a `match` arm that holds the builder in local `.0`: built there.
+    Build(String),
 }
+
+/// The type parameter a customizing helper takes for its exporter builder.
+pub const BUILDER_TYPE_PARAM: &str = "B";
 
 /// The 0.27 option trait a method of the exporter builder comes from, for the methods whose
 /// name and argument did not change (so a reassignment using it can stay as written).
@@ -424,10 +450,19 @@ impl ExporterConfig {
             push_line(&mut out, &self.trailing_comments, ".build()", indent, le);
             return out;
         };
+        let name = match &kept.through {
+            // One line: the call stays where it was written (inner comments are declined).
+            Some((inner, after)) => format!(
+                "{}{}{after}",
+                kept.name,
+                inner.render_builder(signal, names, "", "")
+            ),
+            None => kept.name.clone(),
+        };
         if kept.built {
-            kept.name.clone()
+            name
         } else {
-            format!("{}.build()", kept.name)
+            format!("{name}.build()")
         }
     }
 
@@ -501,7 +536,7 @@ impl ExporterConfig {
                 // Options the pipeline moved onto the exporter (temporality) go into the
                 // local's chain, into every arm of a choice, where later passes find them.
                 let chain = match &part.edit {
-                    PartEdit::Chain(c) => {
+                    PartEdit::Chain(c) | PartEdit::Builder(c, _) => {
                         let mut c = c.clone();
                         c.passthrough.extend(self.passthrough.iter().cloned());
                         Some(c)
@@ -515,9 +550,23 @@ impl ExporterConfig {
                         names.name(signal.build_error_path())
                     ),
                     (PartEdit::BuiltType, _) => names.name(signal.exporter_path()),
+                    (PartEdit::TypeParams(transport), _) => format!(
+                        "<{BUILDER_TYPE_PARAM}: {} + {}>",
+                        names.name("opentelemetry_otlp::WithExportConfig"),
+                        names.name(transport.options_trait())
+                    ),
+                    (PartEdit::TypeParam, _) => BUILDER_TYPE_PARAM.to_string(),
+                    (PartEdit::Build(local), _) => format!("{local}.build()"),
                     (_, None) => String::new(),
-                    (_, Some(chain)) if kept.built => chain.render(signal, names, &part.indent, le),
+                    (PartEdit::Chain(_), Some(chain)) if kept.built => {
+                        chain.render(signal, names, &part.indent, le)
+                    }
                     (_, Some(chain)) => {
+                        if let PartEdit::Builder(_, traits) = &part.edit {
+                            for t in traits {
+                                names.need_trait(t);
+                            }
+                        }
                         let mut out = chain.render_builder(signal, names, &part.indent, le);
                         // Comments after the last option stay, and whatever follows the chain
                         // (`;`) goes on a line of its own, out of a line comment.

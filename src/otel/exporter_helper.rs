@@ -25,8 +25,10 @@ use crate::engine::syntax::{ident_str, item_named_in, range_of, text_of, ImportM
 
 use super::chain::{count_ident, Chain};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
+use super::exporter_customizer::{customizer_in_local, exporter_through_customizer};
 use super::exporter_local::{
-    exporter_in_local, exporter_value, local_name, old_builder_path, yielded_values,
+    exporter_in_local, exporter_in_local_with, exporter_value, local_name, old_builder_path,
+    yielded_values,
 };
 use super::imports::ImportPlan;
 
@@ -86,8 +88,23 @@ pub fn exporter_in_local_or_helper(
     helpers: &PackageHelpers,
 ) -> Option<ExporterConfig> {
     exporter_in_local(rust, arg)
+        .or_else(|| exporter_in_local_with(rust, arg, &|init| customized_local(rust, init)))
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))
+}
+
+/// A local's initializer `customize(new_exporter().tonic(), ..)` calling a private helper of
+/// this file that customizes the builder: it then holds the 0.27 builder.
+fn customized_local(rust: ParsedRust<'_>, init: &syn::Expr) -> Option<(bool, Vec<LocalPart>)> {
+    let syn::Expr::Call(call) = init else {
+        return None;
+    };
+    let syn::Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let name = p.path.get_ident().map(ident_str)?;
+    let helper = same_file_helper(rust, &name)?;
+    Some((false, customizer_in_local(rust, call, helper)?))
 }
 
 /// How a helper hands out its exporter.
@@ -158,7 +175,10 @@ fn exporter_from_helper(
         return None;
     };
     let parts = match helper_of_call(rust, c, helpers)? {
-        HelperAt::Here(helper) => helper_parts(rust, helper, HelperForm::Builder)?,
+        HelperAt::Here(helper) => match helper_parts(rust, helper, HelperForm::Builder) {
+            Some(parts) => parts,
+            None => return exporter_through_customizer(rust, c, helper),
+        },
         HelperAt::Elsewhere => Vec::new(),
     };
     Some(built_by(text_of(rust.file, call), parts))
@@ -234,6 +254,7 @@ fn built_by(call: &str, parts: Vec<LocalPart>) -> ExporterConfig {
             parts,
             traits: Vec::new(),
             widens: None,
+            through: None,
         },
     )
 }

@@ -1,7 +1,9 @@
 //! An exporter a pipeline takes from a local: `let exporter = new_exporter().tonic()…;` (also
 //! `let mut` with later `exporter = exporter.with_x(..)`, also under `if`), or
 //! `let exporter = match proto { … => new_exporter().http()….into(), … }` (or `if`/`else`),
-//! then `….with_exporter(exporter)` in the same function.
+//! then `….with_exporter(exporter)` in the same function. An arm of such a choice may itself
+//! keep its builder in a local of its block (`{ let mut builder = new_exporter()…; builder = if
+//! … { builder.with_timeout(t) } else { builder }; builder.into() }`).
 //!
 //! Followed only where provable: the local is bound in a block enclosing the site, every
 //! statement between uses it in a way this reader understands (a reassignment with options
@@ -16,7 +18,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
-use super::chain::{count_ident, follow_local, mentions_ident, Chain};
+use super::chain::{count_ident, follow_local, mentions_ident, mentions_local, Chain};
 use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
 };
@@ -34,6 +36,21 @@ const OLD_BUILDER_TYPES: &[&str] = &[
 /// (`exporter` or `exporter.into()`) whose value this reader can follow; `None` otherwise (the
 /// caller reports the exporter as built elsewhere).
 pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<ExporterConfig> {
+    exporter_in_local_with(rust, arg, &|init| {
+        exporter_value(rust.file, rust.imports, init)
+    })
+}
+
+/// What a local's initializer holds: a chosen exporter (`true`) or one builder, and the parts
+/// that rewrite it; `None` when it is not an exporter this reader follows.
+pub type InitValue<'r> = dyn Fn(&syn::Expr) -> Option<(bool, Vec<LocalPart>)> + 'r;
+
+/// [`exporter_in_local`] with the reader of the local's initializer.
+pub fn exporter_in_local_with(
+    rust: ParsedRust<'_>,
+    arg: &syn::Expr,
+    init_value: &InitValue<'_>,
+) -> Option<ExporterConfig> {
     let name = local_name(arg)?;
     let site = range_of(rust.file, arg).start;
     let mut blocks = EnclosingBlocks {
@@ -52,7 +69,7 @@ pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
             }
             continue;
         };
-        return follow(rust, stmts, j, k, &name);
+        return follow(rust, stmts, j, k, &name, init_value);
     }
     None
 }
@@ -86,6 +103,7 @@ fn follow(
     j: usize,
     k: usize,
     name: &str,
+    init_value: &InitValue<'_>,
 ) -> Option<ExporterConfig> {
     let file = rust.file;
     let syn::Stmt::Local(local) = &stmts[j] else {
@@ -114,7 +132,7 @@ fn follow(
             indent: String::new(),
         });
     }
-    let (choice, chains) = exporter_value(file, rust.imports, &init.expr)?;
+    let (choice, chains) = init_value(&init.expr)?;
     // A choice yields a `Result`, which the exporter options cannot extend.
     if choice && !followed.reassignments.is_empty() {
         return None;
@@ -147,10 +165,91 @@ pub fn exporter_value(
         match exporter_chain(file, imports, arm) {
             Some(chain) => parts.push(part(chain)),
             None if diverges(arm) => {}
-            None => return None,
+            None => parts.extend(builder_in_arm(file, imports, expr, arm)?),
         }
     }
     (!parts.is_empty()).then_some((true, parts))
+}
+
+/// An arm `{ let mut builder = new_exporter()…; builder = if … { builder.with_x(..) } else {
+/// builder }; …; builder.into() }` whose value `tail` is a builder kept in a local of its block,
+/// extended by reassignments with options that keep their name on 0.27: the parts that make the
+/// local the 0.27 builder (its reassignments stay as written) and the arm build it.
+fn builder_in_arm(
+    file: &SourceFile,
+    imports: &ImportMap,
+    choice: &syn::Expr,
+    tail: &syn::Expr,
+) -> Option<Vec<LocalPart>> {
+    let name = local_name(tail)?;
+    let mut finder = BlockOfTail { tail, found: None };
+    finder.visit_expr(choice);
+    let stmts = &finder.found?.stmts;
+    let k = stmts.len() - 1;
+    let j = stmts[..k].iter().rposition(|s| binds(s, &name))?;
+    let syn::Stmt::Local(local) = &stmts[j] else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    if pat_ident(&local.pat).is_none() || count_ident(tail, &name) != 1 {
+        return None;
+    }
+    let mut traits = Vec::new();
+    for stmt in stmts[j + 1..k].iter().filter(|s| mentions_local(*s, &name)) {
+        for method in self_extension(stmt, &name)? {
+            traits.push(unchanged_option_trait(&method)?);
+        }
+    }
+    let (range, chain) = exporter_chain(file, imports, &init.expr)?;
+    let mut parts = vec![
+        LocalPart {
+            range,
+            indent: format!("{}    ", file.indent_at(range.start)),
+            edit: PartEdit::Builder(Box::new(chain), traits),
+        },
+        LocalPart {
+            range: range_of(file, tail),
+            indent: String::new(),
+            edit: PartEdit::Build(name),
+        },
+    ];
+    // A `: TonicExporterBuilder` annotation goes with the old type.
+    if let syn::Pat::Type(t) = &local.pat {
+        if !names_old_builder(imports, &t.ty) {
+            return None;
+        }
+        parts.push(LocalPart {
+            range: TextRange::new(range_of(file, &*t.pat).end, range_of(file, &*t.ty).end),
+            edit: PartEdit::Delete,
+            indent: String::new(),
+        });
+    }
+    Some(parts)
+}
+
+/// `name = <value>;` where every value the right side yields (through `if`/`match` arms) is
+/// `name` with option links, and `name` occurs nowhere else: the methods of those links.
+fn self_extension(stmt: &syn::Stmt, name: &str) -> Option<Vec<String>> {
+    let syn::Stmt::Expr(syn::Expr::Assign(a), Some(_)) = stmt else {
+        return None;
+    };
+    let syn::Expr::Path(lhs) = &*a.left else {
+        return None;
+    };
+    let values = yielded_values(&a.right)?;
+    if !lhs.path.is_ident(name) || values.is_empty() || count_ident(&*a.right, name) != values.len()
+    {
+        return None;
+    }
+    let mut methods = Vec::new();
+    for value in values {
+        let chain = Chain::read(value);
+        if chain.root_local().as_deref() != Some(name) {
+            return None;
+        }
+        methods.extend(chain.links.iter().map(|l| l.name.clone()));
+    }
+    Some(methods)
 }
 
 fn kept(
@@ -169,6 +268,7 @@ fn kept(
             parts,
             traits,
             widens: None,
+            through: None,
         },
     )
 }
@@ -278,6 +378,21 @@ fn names_old_builder(imports: &ImportMap, ty: &syn::Type) -> bool {
 
 fn contains(range: TextRange, offset: usize) -> bool {
     range.start <= offset && offset < range.end
+}
+
+/// The block whose tail expression is `tail`.
+struct BlockOfTail<'a, 't> {
+    tail: &'t syn::Expr,
+    found: Option<&'a syn::Block>,
+}
+
+impl<'a> Visit<'a> for BlockOfTail<'a, '_> {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        if matches!(b.stmts.last(), Some(syn::Stmt::Expr(e, None)) if std::ptr::eq(e, self.tail)) {
+            self.found = Some(b);
+        }
+        syn::visit::visit_block(self, b);
+    }
 }
 
 /// The statement lists of the blocks that contain `offset`, outermost first.

@@ -36,6 +36,9 @@
 //!   statics and config-field initializers that feed a Jaeger pipeline's endpoint.
 //! - [`exporter_helper`]: an exporter a pipeline takes from a helper function of the same file;
 //!   the helper then returns the built exporter.
+//! - [`exporter_customizer`]: an exporter builder passed through a helper that sets options
+//!   (`customize(new_exporter().tonic(), &cfg)`); the helper becomes generic over the 0.27
+//!   option traits.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -81,6 +84,7 @@ pub mod crates;
 pub mod deps;
 pub mod error_handler;
 pub mod exporter;
+pub mod exporter_customizer;
 pub mod exporter_helper;
 pub mod exporter_local;
 pub mod facade_paths;

@@ -181,3 +181,35 @@ pub fn conditional_pipelines(fast: bool, resource: Option<opentelemetry_sdk::Res
     let _logs = logging.install_simple()?;
     Ok(())
 }
+
+/// Private helpers setting options on the builder they are handed (issue 15 shape 5, builder
+/// parameters), for metrics and logs.
+fn to_collector(
+    builder: opentelemetry_otlp::TonicExporterBuilder,
+    endpoint: &str,
+) -> opentelemetry_otlp::TonicExporterBuilder {
+    builder.with_endpoint(endpoint).with_timeout(Duration::from_secs(3))
+}
+
+pub fn customized_meter_provider(endpoint: &str) -> Result<(), MetricsError> {
+    let provider = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(to_collector(opentelemetry_otlp::new_exporter().tonic(), endpoint))
+        .build()?;
+    drop(provider);
+    Ok(())
+}
+
+fn to_log_collector(
+    builder: opentelemetry_otlp::HttpExporterBuilder,
+) -> opentelemetry_otlp::HttpExporterBuilder {
+    builder.with_endpoint("http://localhost:4318/v1/logs")
+}
+
+pub fn customized_logger() {
+    let _logger = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(to_log_collector(opentelemetry_otlp::new_exporter().http()))
+        .install_simple()
+        .expect("log pipeline");
+}

@@ -43,8 +43,97 @@ fn exporter() -> Result<opentelemetry_otlp::SpanExporter, TraceError> {
         .build_span_exporter()
 }
 
+// A builder handed to a helper that sets the options every service shares (issue 15, shape 5).
+fn with_collector(
+    builder: opentelemetry_otlp::TonicExporterBuilder,
+    endpoint: &str,
+) -> opentelemetry_otlp::TonicExporterBuilder {
+    builder
+        .with_endpoint(endpoint)
+        .with_timeout(std::time::Duration::from_secs(3))
+}
+
+fn over_http(http: opentelemetry_otlp::HttpExporterBuilder) -> opentelemetry_otlp::HttpExporterBuilder {
+    http.with_endpoint("http://localhost:4318/v1/traces")
+}
+
+fn customized() -> Result<TracerProvider, TraceError> {
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(with_collector(opentelemetry_otlp::new_exporter().tonic(), "http://localhost:4317"))
+        .install_batch(runtime::Tokio)
+}
+
+fn customized_http() -> anyhow::Result<()> {
+    let _provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(over_http(opentelemetry_otlp::new_exporter().http()))
+        .install_simple()?;
+    Ok(())
+}
+
+// Each `match` arm grows its own builder in a local, extended under conditions (issue 15).
+fn built_up_in_arms(http: bool, timeout: Option<std::time::Duration>) -> Result<TracerProvider, TraceError> {
+    let exporter: opentelemetry_otlp::SpanExporterBuilder = match http {
+        false => {
+            let mut builder = opentelemetry_otlp::new_exporter()
+                .tonic()
+                .with_endpoint("http://localhost:4317");
+            builder = if let Some(t) = timeout {
+                builder.with_timeout(t)
+            } else {
+                builder
+            };
+            builder.into()
+        }
+        true => {
+            let mut builder = opentelemetry_otlp::new_exporter().http();
+            builder = match timeout {
+                Some(t) => builder.with_timeout(t),
+                None => builder,
+            };
+            let mut headers = std::collections::HashMap::new();
+            headers.insert("x-tenant".to_string(), "demo".to_string());
+            builder = builder.with_headers(headers);
+            builder.into()
+        }
+    };
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
+fn with_deadline(
+    builder: opentelemetry_otlp::TonicExporterBuilder,
+    deadline: std::time::Duration,
+) -> opentelemetry_otlp::TonicExporterBuilder {
+    builder.with_timeout(deadline)
+}
+
+// The customized builder kept in a local, then extended under a condition.
+fn customized_in_local(slow: bool) -> Result<TracerProvider, TraceError> {
+    let mut exporter = with_deadline(
+        opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint("http://localhost:4317"),
+        std::time::Duration::from_secs(3),
+    );
+    if slow {
+        exporter = exporter.with_timeout(std::time::Duration::from_secs(10));
+    }
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _customized = customized()?;
+    customized_http()?;
+    let _in_local = customized_in_local(false)?;
+    let _arms = built_up_in_arms(false, None)?;
     let _spare = exporter()?;
     let _http = provider_for("http/protobuf", "http://localhost:4318")?;
     let provider = opentelemetry_otlp::new_pipeline()

@@ -362,7 +362,8 @@ impl<'a> ImportPlan<'a> {
             return Vec::new();
         }
         let edited = out.edits.apply(&self.file.text);
-        let Some(counts) = ident_counts(&edited[self.file.base_offset.min(edited.len())..]) else {
+        let Some(counts) = name_use_counts(&edited[self.file.base_offset.min(edited.len())..])
+        else {
             return Vec::new();
         };
         let goes = |e: &Entry<'_>| -> bool {
@@ -384,6 +385,69 @@ fn loses_every_leaf(u: &syn::ItemUse, removed: &dyn Fn(&syn::UseTree) -> bool) -
         all &= removed(leaf)
     });
     all
+}
+
+/// How often each identifier occurs in `text` where it can name an imported binding: every
+/// identifier of a `use` item (so an import counts itself once, as with [`ident_counts`]);
+/// elsewhere first segments of paths, and any segment of a `self::`/`super::`/`crate::` path. A
+/// later segment of another path (`opentelemetry_sdk::metrics::Temporality::Delta`,
+/// `<T as X>::Name`, `::Name`) names something else, so it keeps no import alive.
+fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
+    fn walk(ts: proc_macro2::TokenStream, in_use: bool, counts: &mut BTreeMap<String, usize>) {
+        let mut in_use = in_use;
+        // The root of the path being read (`Some("")`: rooted in no name), and whether the
+        // tokens just read are the `::` after a path segment.
+        let mut root: Option<String> = None;
+        let mut after_colons = false;
+        let mut colons = 0;
+        for tt in ts {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    let name = ident_str(&i);
+                    in_use |= name == "use";
+                    let counts_here = in_use
+                        || !after_colons
+                        || matches!(root.as_deref(), Some("self" | "super" | "crate"));
+                    if counts_here {
+                        *counts.entry(name.clone()).or_default() += 1;
+                    }
+                    if !after_colons {
+                        root = Some(name);
+                    }
+                    after_colons = false;
+                    colons = 0;
+                }
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ':' => {
+                    colons += 1;
+                    if colons == 2 {
+                        after_colons = true;
+                        root.get_or_insert_with(String::new);
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => {
+                    walk(g.stream(), in_use, counts);
+                    root = None;
+                    after_colons = false;
+                    colons = 0;
+                }
+                proc_macro2::TokenTree::Punct(p) => {
+                    in_use &= p.as_char() != ';';
+                    root = None;
+                    after_colons = false;
+                    colons = 0;
+                }
+                proc_macro2::TokenTree::Literal(_) => {
+                    root = None;
+                    after_colons = false;
+                    colons = 0;
+                }
+            }
+        }
+    }
+    let ts = proc_macro2::TokenStream::from_str(text).ok()?;
+    let mut counts = BTreeMap::new();
+    walk(ts, false, &mut counts);
+    Some(counts)
 }
 
 /// How often each identifier occurs in `text` (tokens only: comments and strings do not count).
@@ -500,5 +564,30 @@ mod tests {
             out.edits.apply(&file.text),
             "use b::Kept;\n\nfn f() { Gone; Kept; }\n"
         );
+    }
+
+    #[test]
+    fn a_later_segment_of_another_path_keeps_no_import_alive() {
+        let counts = name_use_counts(
+            "use a::data::Temporality;\nfn f() { g(opentelemetry_sdk::metrics::Temporality::Delta); <T as X>::Temporality; ::Temporality; }",
+        )
+        .unwrap();
+        assert_eq!(counts.get("Temporality"), Some(&1), "the use item only");
+        let counts = name_use_counts(
+            "fn f() { Temporality::Delta; self::Temporality; super::m::Temporality; let t: Temporality; }",
+        )
+        .unwrap();
+        assert_eq!(counts.get("Temporality"), Some(&4));
+        assert_eq!(counts.get("Delta"), None);
+    }
+
+    #[test]
+    fn an_import_used_only_through_a_full_path_of_the_new_item_goes() {
+        let src = "use opentelemetry_sdk::metrics::{data::Temporality, PeriodicReader};\n\nfn f() { PeriodicReader; opentelemetry_sdk::metrics::Temporality::Delta; }\n";
+        let edited = plan_and_apply(src, |plan| {
+            plan.remove_if_unused("opentelemetry_sdk::metrics::data::Temporality")
+        });
+        assert!(!edited.contains("data::Temporality"), "{edited}");
+        assert!(edited.contains("PeriodicReader"), "{edited}");
     }
 }

@@ -91,6 +91,29 @@ fn two_transforms_reporting_one_site_give_one_finding_listing_both() {
 }
 
 #[test]
+fn a_pipeline_the_run_reads_twice_is_reported_once() {
+    // `let tracer = <chain>.expect(..);` is read by the pipeline transform and again when the
+    // run looks at the tracer's origin: the same finding twice, which the merge folds.
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(OTEL_026)),
+        (
+            "src/lib.rs",
+            include_str!(
+                "../fixtures/otlp-trace-pipeline/negative_helper_returns_builder_enum.input.rs"
+            ),
+        ),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    let pipeline = findings_at(&result, &lib, 15);
+    assert_eq!(pipeline.len(), 1, "{pipeline:#?}");
+    assert!(
+        pipeline[0].message.contains("is built elsewhere"),
+        "{pipeline:#?}"
+    );
+}
+
+#[test]
 fn an_allow_for_any_reporter_suppresses_the_merged_finding() {
     let allowed = REMOVED_GLOBALS.replace(
         "    let _m",

@@ -14,7 +14,9 @@ pub(super) struct Merged {
 pub(super) fn merge_same_site(findings: Vec<(&'static str, RawFinding)>) -> Vec<Merged> {
     let mut merged: Vec<Merged> = Vec::new();
     for (id, raw) in findings {
-        let site = merged.iter_mut().find(|m| same_site(&m.raw, &raw));
+        let site = merged.iter_mut().find(|m| {
+            same_site(&m.raw, &raw) || m.transforms.contains(&id) && repeated(&m.raw, &raw)
+        });
         match site {
             Some(m) => {
                 m.raw.left_behind |= raw.left_behind;
@@ -39,6 +41,14 @@ fn same_site(earlier: &RawFinding, later: &RawFinding) -> bool {
         && later.range.start < earlier.range.end.max(earlier.range.start + 1);
     let same_item = earlier.item.is_some() && earlier.item == later.item;
     overlap && (same_item || (later.left_behind && !earlier.left_behind))
+}
+
+/// The very same finding made again by the same transform (a chain it reads in more than one
+/// pass): one report.
+fn repeated(earlier: &RawFinding, later: &RawFinding) -> bool {
+    earlier.range == later.range
+        && earlier.severity == later.severity
+        && earlier.message == later.message
 }
 
 #[cfg(test)]
@@ -93,5 +103,17 @@ mod tests {
         assert_eq!(merged[0].raw.range, TextRange::new(10, 30));
         assert_eq!(merged[1].raw.item.as_deref(), Some("a::c"));
         assert_eq!(merged[2].raw.item.as_deref(), Some("a::d"));
+    }
+
+    #[test]
+    fn the_same_finding_made_twice_is_reported_once() {
+        let merged = merge_same_site(vec![
+            ("pipeline", raw(10, 30, None)),
+            ("pipeline", raw(10, 30, None)),
+            ("pipeline", raw(10, 31, None)),
+            ("other", raw(10, 30, None)),
+        ]);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[0].transforms, vec!["pipeline"]);
     }
 }

@@ -6,6 +6,8 @@
 # before, migrated, reported at the site (error/warning), left with a note, and silent (none of
 # those). Fetched code stays in SCRATCH: never commit it (docs/coverage.md has the figures).
 # Usage: scripts/corpus/score.sh [SCRATCH_DIR]   (files already in SCRATCH are not fetched again)
+# Offline: CORPUS_MIRRORS=DIR reads each file from the git mirror DIR/<owner>+<name>/repo (the
+# layout the library's `fetch` writes, e.g. /work/.mirror) instead of downloading it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 scratch="${1:-$(mktemp -d -t otel-migrate-corpus.XXXXXX)}"
@@ -22,7 +24,12 @@ while IFS=$'\t' read -r slug repo commit path otel sdk otlp jaeger; do
   dir="$scratch/$slug"
   mkdir -p "$dir/src"
   if [ ! -s "$dir/src/lib.rs" ]; then
-    curl -fsSL "https://raw.githubusercontent.com/$repo/$commit/$path" -o "$dir/src/lib.rs"
+    mirror="${CORPUS_MIRRORS:-}/${repo/\//+}/repo"
+    if [ -n "${CORPUS_MIRRORS:-}" ] && [ -d "$mirror" ]; then
+      git -C "$mirror" show "$commit:$path" > "$dir/src/lib.rs"
+    else
+      curl -fsSL "https://raw.githubusercontent.com/$repo/$commit/$path" -o "$dir/src/lib.rs"
+    fi
   fi
   {
     printf '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n' "$slug"

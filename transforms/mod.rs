@@ -89,7 +89,9 @@ registry![
     hop_0_29_export_config_timeout::ExportConfigTimeout in "ladder/hop_0_29/export_config_timeout.rs",
     hop_0_29_timeout_env::TimeoutEnv in "ladder/hop_0_29/timeout_env.rs",
     hop_0_29_removed_items::REMOVED_ITEMS in "ladder/hop_0_29/removed_items.rs",
+    hop_0_30_metric_error::MetricError in "ladder/hop_0_30/metric_error.rs",
     hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
+    hop_0_31_prometheus_build_error::PrometheusBuildError in "ladder/hop_0_31/prometheus_build_error.rs",
     hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
     hop_0_31_metrics_layer::MetricsLayer in "ladder/hop_0_31/metrics_layer.rs",
     hop_0_31_pre_sampled_tracer::PreSampledTracer in "ladder/hop_0_31/pre_sampled_tracer.rs",
@@ -121,11 +123,15 @@ use ladder::hop_0_29::{
     exporter_build_error as hop_0_29_exporter_build_error, removed_items as hop_0_29_removed_items,
     timeout_env as hop_0_29_timeout_env,
 };
-use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
+use ladder::hop_0_30::{
+    metric_error as hop_0_30_metric_error, removed_items as hop_0_30_removed_items,
+};
 use ladder::hop_0_31::{
     layer_behaviour as hop_0_31_layer_behaviour, metrics_layer as hop_0_31_metrics_layer,
-    pre_sampled_tracer as hop_0_31_pre_sampled_tracer, removed_items as hop_0_31_removed_items,
-    set_parent as hop_0_31_set_parent, set_provider_result as hop_0_31_set_provider_result,
+    pre_sampled_tracer as hop_0_31_pre_sampled_tracer,
+    prometheus_build_error as hop_0_31_prometheus_build_error,
+    removed_items as hop_0_31_removed_items, set_parent as hop_0_31_set_parent,
+    set_provider_result as hop_0_31_set_provider_result,
     status_description as hop_0_31_status_description,
 };
 use ladder::hop_0_32::{

@@ -90,6 +90,8 @@ registry![
     hop_0_29_timeout_env::TimeoutEnv in "ladder/hop_0_29/timeout_env.rs",
     hop_0_29_removed_items::REMOVED_ITEMS in "ladder/hop_0_29/removed_items.rs",
     hop_0_30_metric_error::MetricError in "ladder/hop_0_30/metric_error.rs",
+    // Before the report of what is left: an exact-name view becomes a closure.
+    hop_0_30_view_closure::ViewClosure in "ladder/hop_0_30/view_closure.rs",
     hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
     hop_0_31_prometheus_build_error::PrometheusBuildError in "ladder/hop_0_31/prometheus_build_error.rs",
     hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
@@ -125,6 +127,7 @@ use ladder::hop_0_29::{
 };
 use ladder::hop_0_30::{
     metric_error as hop_0_30_metric_error, removed_items as hop_0_30_removed_items,
+    view_closure as hop_0_30_view_closure,
 };
 use ladder::hop_0_31::{
     layer_behaviour as hop_0_31_layer_behaviour, metrics_layer as hop_0_31_metrics_layer,

@@ -3,3 +3,4 @@
 
 pub mod metric_error;
 pub mod removed_items;
+pub mod view_closure;

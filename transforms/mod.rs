@@ -108,6 +108,8 @@ registry![
     hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
     hop_0_32_tls_and_service_name::TlsAndServiceName in "ladder/hop_0_32/tls_and_service_name.rs",
     hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
+    hop_0_33_typestate_default::TypestateDefault in "ladder/hop_0_33/typestate_default.rs",
+    hop_0_33_sealed_config_traits::SealedConfigTraits in "ladder/hop_0_33/sealed_config_traits.rs",
     hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
     hop_0_33_exhaustive_matches::ExhaustiveMatches in "ladder/hop_0_33/exhaustive_matches.rs",
     hop_0_33_endpoints_and_retries::EndpointsAndRetries in "ladder/hop_0_33/endpoints_and_retries.rs",
@@ -145,7 +147,8 @@ use ladder::hop_0_32::{
 use ladder::hop_0_33::{
     endpoints_and_retries as hop_0_33_endpoints_and_retries,
     exhaustive_matches as hop_0_33_exhaustive_matches, removed_items as hop_0_33_removed_items,
-    scope_info as hop_0_33_scope_info,
+    scope_info as hop_0_33_scope_info, sealed_config_traits as hop_0_33_sealed_config_traits,
+    typestate_default as hop_0_33_typestate_default,
 };
 use ladder::manifest as ladder_manifest;
 

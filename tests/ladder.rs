@@ -277,6 +277,18 @@ fn demo_repositories_on_the_newest_set() {
     );
     let main = std::fs::read_to_string(agent.join("main.rs")).unwrap();
     assert!(!main.contains("shutdown_tracer_provider"), "{main}");
+    // The 0.27 bridge's warning at that call went with it (the hop's note says why).
+    let at_deleted_call: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.path.ends_with("main.rs") && f.message.contains("shutdown_tracer_provider"))
+        .map(|f| &f.transforms)
+        .collect();
+    assert_eq!(
+        at_deleted_call,
+        [&vec!["hop-0-28-global-shutdown".to_string()]],
+        "findings at the deleted call"
+    );
     let started = std::time::Instant::now();
     cargo_check(&edge).unwrap_or_else(|e| panic!("edge-agent on the newest set:\n{e}"));
     eprintln!(

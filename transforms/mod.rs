@@ -89,7 +89,11 @@ registry![
     hop_0_29_export_config_timeout::ExportConfigTimeout in "ladder/hop_0_29/export_config_timeout.rs",
     hop_0_29_timeout_env::TimeoutEnv in "ladder/hop_0_29/timeout_env.rs",
     hop_0_29_removed_items::REMOVED_ITEMS in "ladder/hop_0_29/removed_items.rs",
+    hop_0_30_metric_error::MetricError in "ladder/hop_0_30/metric_error.rs",
+    // Before the report of what is left: an exact-name view becomes a closure.
+    hop_0_30_view_closure::ViewClosure in "ladder/hop_0_30/view_closure.rs",
     hop_0_30_removed_items::REMOVED_ITEMS in "ladder/hop_0_30/removed_items.rs",
+    hop_0_31_prometheus_build_error::PrometheusBuildError in "ladder/hop_0_31/prometheus_build_error.rs",
     hop_0_31_status_description::StatusDescription in "ladder/hop_0_31/status_description.rs",
     hop_0_31_metrics_layer::MetricsLayer in "ladder/hop_0_31/metrics_layer.rs",
     hop_0_31_pre_sampled_tracer::PreSampledTracer in "ladder/hop_0_31/pre_sampled_tracer.rs",
@@ -104,6 +108,8 @@ registry![
     hop_0_32_removed_items::REMOVED_ITEMS in "ladder/hop_0_32/removed_items.rs",
     hop_0_32_tls_and_service_name::TlsAndServiceName in "ladder/hop_0_32/tls_and_service_name.rs",
     hop_0_33_scope_info::ScopeInfo in "ladder/hop_0_33/scope_info.rs",
+    hop_0_33_typestate_default::TypestateDefault in "ladder/hop_0_33/typestate_default.rs",
+    hop_0_33_sealed_config_traits::SealedConfigTraits in "ladder/hop_0_33/sealed_config_traits.rs",
     hop_0_33_removed_items::REMOVED_ITEMS in "ladder/hop_0_33/removed_items.rs",
     hop_0_33_exhaustive_matches::ExhaustiveMatches in "ladder/hop_0_33/exhaustive_matches.rs",
     hop_0_33_endpoints_and_retries::EndpointsAndRetries in "ladder/hop_0_33/endpoints_and_retries.rs",
@@ -121,11 +127,16 @@ use ladder::hop_0_29::{
     exporter_build_error as hop_0_29_exporter_build_error, removed_items as hop_0_29_removed_items,
     timeout_env as hop_0_29_timeout_env,
 };
-use ladder::hop_0_30::removed_items as hop_0_30_removed_items;
+use ladder::hop_0_30::{
+    metric_error as hop_0_30_metric_error, removed_items as hop_0_30_removed_items,
+    view_closure as hop_0_30_view_closure,
+};
 use ladder::hop_0_31::{
     layer_behaviour as hop_0_31_layer_behaviour, metrics_layer as hop_0_31_metrics_layer,
-    pre_sampled_tracer as hop_0_31_pre_sampled_tracer, removed_items as hop_0_31_removed_items,
-    set_parent as hop_0_31_set_parent, set_provider_result as hop_0_31_set_provider_result,
+    pre_sampled_tracer as hop_0_31_pre_sampled_tracer,
+    prometheus_build_error as hop_0_31_prometheus_build_error,
+    removed_items as hop_0_31_removed_items, set_parent as hop_0_31_set_parent,
+    set_provider_result as hop_0_31_set_provider_result,
     status_description as hop_0_31_status_description,
 };
 use ladder::hop_0_32::{
@@ -136,7 +147,8 @@ use ladder::hop_0_32::{
 use ladder::hop_0_33::{
     endpoints_and_retries as hop_0_33_endpoints_and_retries,
     exhaustive_matches as hop_0_33_exhaustive_matches, removed_items as hop_0_33_removed_items,
-    scope_info as hop_0_33_scope_info,
+    scope_info as hop_0_33_scope_info, sealed_config_traits as hop_0_33_sealed_config_traits,
+    typestate_default as hop_0_33_typestate_default,
 };
 use ladder::manifest as ladder_manifest;
 

@@ -28,6 +28,7 @@ macro_rules! hop_gate {
 }
 pub(crate) use hop_gate;
 
+pub mod error_retarget;
 pub mod hop_0_28;
 pub mod hop_0_29;
 pub mod hop_0_30;

@@ -16,6 +16,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::ImportMap;
 use crate::engine::transform::{FileContext, FileKind, Transform};
 
+use super::deleted_sites::{without_deleted_sites, Deletion, Reported};
 use super::merge::merge_same_site;
 use super::suppress::is_suppressed;
 use super::FileResult;
@@ -104,7 +105,7 @@ struct Rewrite {
     history: Vec<EditSet>,
     counts: Vec<(String, usize)>,
     /// Findings already mapped to the original text.
-    findings: Vec<(&'static str, RawFinding)>,
+    findings: Vec<Reported>,
     /// Ledger entries of accepted edit sets (and of reports), mapped to the original text.
     ledger: Vec<RawLedgerEntry>,
     /// Old-API sites of the original text, as a transform that counts them said.
@@ -263,7 +264,11 @@ impl Rewrite {
             .fold(f.range.end, |end, set| set.map_back_end(end))
             .max(start);
         f.range = TextRange::new(start, end);
-        self.findings.push((id, f));
+        self.findings.push(Reported {
+            transform: id,
+            finding: f,
+            before_sets: self.history.len(),
+        });
     }
 
     /// An offset in the text after the first `upto` accepted edit sets, in the original text.
@@ -289,14 +294,35 @@ impl Rewrite {
         ranges
     }
 
-    fn finish(self, input: &FileInput<'_>) -> FileRun {
+    /// The deletions of the accepted edit sets, in the original text.
+    fn deletions(&self) -> Vec<Deletion<'_>> {
+        let mut deletions = Vec::new();
+        // `counts` has one entry per accepted edit set, in the same order.
+        for (set, (edits, (transform, _))) in self.history.iter().zip(&self.counts).enumerate() {
+            for e in edits.iter().filter(|e| e.replacement.is_empty()) {
+                deletions.push(Deletion {
+                    set,
+                    transform,
+                    range: TextRange::new(
+                        self.map_back(set, e.range.start),
+                        self.map_back(set, e.range.end),
+                    ),
+                });
+            }
+        }
+        deletions
+    }
+
+    fn finish(mut self, input: &FileInput<'_>) -> FileRun {
         let edit_ranges = self.edit_ranges();
+        let reported = std::mem::take(&mut self.findings);
+        let reported = without_deleted_sites(reported, &self.deletions());
         let original = self.original;
         let mut findings = Vec::new();
         let mut suppressed = 0;
         // The severity of each site left (`None`: its finding was allowed).
         let mut sites_left = Vec::new();
-        for merged in merge_same_site(self.findings) {
+        for merged in merge_same_site(reported) {
             let left_behind = merged.raw.left_behind;
             let mut finding =
                 Finding::located(&original, input.path, merged.transforms[0], merged.raw);

@@ -6,6 +6,7 @@
 //! the original text and filtered by `suppress`). The registry of transforms is handed in by
 //! the caller; the engine names none.
 
+mod deleted_sites;
 mod file;
 mod merge;
 mod plan;

@@ -32,7 +32,6 @@ const fn item(
 use Severity::{Error, Warning};
 
 const VIEW_CLOSURE: &str = "write the view as a closure `Fn(&Instrument) -> Option<Stream>`: `.with_view(|i: &Instrument| if i.name() == \"…\" { Stream::builder().with_aggregation(..).build().ok() } else { None })` (`Instrument` getters `name()`, `kind()`, `unit()`, `scope()`; `Stream::builder().with_{name,description,unit,aggregation,allowed_attribute_keys,cardinality_limit}(..).build()`)";
-const METRIC_ERROR: &str = "use `Box<dyn std::error::Error + Send + Sync>`, or `opentelemetry_otlp::ExporterBuildError` when only an exporter build fails";
 const EXPORT_CONFIG: &str = "call `.with_endpoint(e).with_timeout(t).with_protocol(p)` on the exporter builder (`..ExportConfig::default()` fields are dropped)";
 const JAEGER: &str = "decide: `opentelemetry_sdk::propagation::TraceContextPropagator::new()` changes the wire format (`traceparent`, not `uber-trace-id`) — set `jaeger-propagator = \"trace-context\"` in otel-migrate.toml to rewrite it; or stay at `--to 0.32` with `#[allow(deprecated)]`, which keeps `uber-trace-id`";
 
@@ -40,8 +39,6 @@ pub const REMOVED: &[RemovedItem] = &[
     item(29, "opentelemetry_sdk::trace::config", Error, "0.29 removed `trace::config()`", "set the options on the provider builder: `SdkTracerProvider::builder().with_sampler(..).with_resource(..)…`"),
     item(29, "opentelemetry_sdk::trace::Config", Warning, "0.29 removed the trace `Config`'s `with_*` setters and the provider builder's `with_config` (the struct stays)", "set the options on the provider builder: `.with_sampler(..)`, `.with_id_generator(..)`, `.with_max_events_per_span(..)`, `.with_resource(..)`"),
     item(29, "opentelemetry_otlp::OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT", Warning, "0.29 made `OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT` a `Duration` (10 000 ms; it was a `u64` of seconds)", "use it as the `Duration` (`Duration::from_secs(OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT)` becomes `OTEL_EXPORTER_OTLP_TIMEOUT_DEFAULT`)"),
-    item(30, "opentelemetry_sdk::metrics::MetricError", Error, "0.30 made `MetricError` crate-private", METRIC_ERROR),
-    item(30, "opentelemetry_sdk::metrics::MetricResult", Error, "0.30 made `MetricResult` crate-private", METRIC_ERROR),
     item(30, "opentelemetry_sdk::metrics::new_view", Error, "0.30 removed `new_view`", VIEW_CLOSURE),
     item(30, "opentelemetry_sdk::metrics::ManualReader", Warning, "0.30 put `ManualReader` behind the sdk feature `experimental_metrics_custom_reader`", "enable `experimental_metrics_custom_reader` on opentelemetry_sdk"),
     item(30, "opentelemetry_sdk::metrics::reader::MetricReader", Warning, "0.30 put `MetricReader` behind the sdk feature `experimental_metrics_custom_reader`", "enable `experimental_metrics_custom_reader` on opentelemetry_sdk"),

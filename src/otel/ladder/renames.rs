@@ -95,6 +95,43 @@ pub const EXPORTER_BUILDERS: &[&[&str]] = &[
     &["opentelemetry_otlp", "LogExporter", "builder"],
 ];
 
+/// 0.30 made `MetricError` / `MetricResult` crate-private (otel-ladder.md §3.3 item 2): every
+/// use is reported unless the function's error type is rewritten.
+pub const METRIC_ERRORS_0_30: &[ExporterErrorType] = &[
+    ExporterErrorType {
+        path: "opentelemetry_sdk::metrics::MetricError",
+        alias: false,
+        removed: true,
+    },
+    ExporterErrorType {
+        path: "opentelemetry_sdk::metrics::MetricResult",
+        alias: true,
+        removed: true,
+    },
+];
+
+/// 0.31: the same types, still in the functions around a Prometheus `build()` that the 0.30
+/// hop leaves to 0.31 (their other uses were reported on the 0.30 hop).
+pub const METRIC_ERRORS_0_31: &[ExporterErrorType] = &[
+    ExporterErrorType {
+        path: "opentelemetry_sdk::metrics::MetricError",
+        alias: false,
+        removed: false,
+    },
+    ExporterErrorType {
+        path: "opentelemetry_sdk::metrics::MetricResult",
+        alias: true,
+        removed: false,
+    },
+];
+
+/// The Prometheus exporter builder: its `build()` returned `MetricResult` through 0.29.1 and
+/// returns `OTelSdkError` from 0.31 (otel-ladder.md §3.4 item 9; no 0.30 release).
+pub const PROMETHEUS_BUILDERS: &[&[&str]] = &[&["opentelemetry_prometheus", "exporter"]];
+
+/// The error a 0.31+ Prometheus `build()` returns.
+pub const PROMETHEUS_BUILD_ERROR: &str = "opentelemetry_sdk::error::OTelSdkError";
+
 /// 0.32: the sampling result types moved from the API to the SDK (otel-ladder.md §3.5 item 3).
 pub const RENAMES_0_32: &[(&str, &str)] = &[
     (

@@ -2,10 +2,10 @@
 //!
 //! ## What it does
 //! With `--to 0.30` or newer, reports the items 0.30 removed or hid with no mechanical
-//! replacement (otel-ladder.md §3.3): `opentelemetry_sdk::metrics::{MetricError, MetricResult}`
-//! (crate-private), `new_view` (views are closures now; `error` with the closure to write), and
-//! `ManualReader` / `MetricReader` (behind the sdk feature `experimental_metrics_custom_reader`:
-//! `warning`).
+//! replacement (otel-ladder.md §3.3): `new_view` (views are closures now; `error` with the
+//! closure to write), and `ManualReader` / `MetricReader` (behind the sdk feature
+//! `experimental_metrics_custom_reader`: `warning`). `MetricError` / `MetricResult`
+//! (crate-private) are `hop-0-30-metric-error`'s.
 //!
 //! ## Before
 //! ```rust,ignore
@@ -29,6 +29,6 @@ use crate::transforms::ladder::removed::RemovedItems;
 pub const REMOVED_ITEMS: RemovedItems = RemovedItems {
     minor: 30,
     id: "hop-0-30-removed-items",
-    description: "hop 0.29 → 0.30: report MetricError/MetricResult (private), new_view (closures), ManualReader/MetricReader (feature)",
-    needles: &["MetricError", "MetricResult", "new_view", "ManualReader", "MetricReader"],
+    description: "hop 0.29 → 0.30: report new_view (closures), ManualReader/MetricReader (feature)",
+    needles: &["new_view", "ManualReader", "MetricReader"],
 };

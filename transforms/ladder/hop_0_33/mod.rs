@@ -5,3 +5,5 @@ pub mod endpoints_and_retries;
 pub mod exhaustive_matches;
 pub mod removed_items;
 pub mod scope_info;
+pub mod sealed_config_traits;
+pub mod typestate_default;

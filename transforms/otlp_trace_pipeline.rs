@@ -82,6 +82,7 @@ use crate::otel::exporter_helper::{
     PackageHelpers,
 };
 use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::pipeline_signature::report_pipeline_signatures;
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
 use crate::transforms::helper_facts;
@@ -145,11 +146,13 @@ impl Transform for OtlpTracePipeline {
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
+            let signatures = report_pipeline_signatures(cx.rust(), Signal::Span, out);
             BuildSpanExporter {
                 cx,
                 out,
                 plans,
                 pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers),
+                signatures,
             }
             .visit_file(cx.syntax())
         });
@@ -314,6 +317,8 @@ struct BuildSpanExporter<'a, 'c> {
     plans: &'a mut ImportPlans<'c>,
     /// Exporters kept in locals that a pipeline takes: rewritten with their pipeline.
     pipeline_locals: Vec<TextRange>,
+    /// Pipeline types in signatures, reported with the function's 0.27 signature.
+    signatures: Vec<TextRange>,
 }
 
 /// Old pipeline and builder types that have no public 0.27 counterpart.
@@ -350,7 +355,9 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
 
     fn visit_type_path(&mut self, t: &'a syn::TypePath) {
         let range = range_of(self.cx.file, t);
-        if self.pipeline_locals.iter().any(|l| l.contains_range(range)) {
+        if self.pipeline_locals.iter().any(|l| l.contains_range(range))
+            || self.signatures.contains(&range)
+        {
             return;
         }
         let resolved = self.cx.imports().resolve(&t.path);

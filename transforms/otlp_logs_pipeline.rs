@@ -74,7 +74,7 @@ use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::LogsPipeline;
-use crate::otel::pipeline_signature::report_pipeline_signatures;
+use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpLogsPipeline;
@@ -122,6 +122,7 @@ impl Transform for OtlpLogsPipeline {
         };
         let rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
         report_pipeline_signatures(cx.rust(), Signal::Log, &mut out);
+        report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         let bodies = fn_bodies(file, cx.syntax());
         for (range, i) in rewritten.calls {

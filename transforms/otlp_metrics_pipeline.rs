@@ -67,7 +67,7 @@ use crate::engine::finding::Severity;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::metrics::MetricsPipeline;
-use crate::otel::pipeline_signature::report_pipeline_signatures;
+use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpMetricsPipeline;
@@ -105,6 +105,7 @@ impl Transform for OtlpMetricsPipeline {
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
         report_pipeline_signatures(cx.rust(), Signal::Metric, &mut out);
+        report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         for (range, _) in rewritten.calls {
             out.finding(
                 range,

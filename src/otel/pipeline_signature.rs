@@ -1,4 +1,5 @@
-//! Functions whose signature takes or returns an old OTLP pipeline (`fn customize(p:
+//! Functions whose signature takes or returns an old OTLP pipeline, and struct fields holding one
+//! or an old exporter builder (`fn customize(p:
 //! OtlpTracePipeline) -> OtlpTracePipeline`, `fn metrics() -> OtlpMetricPipeline<..>`, issue
 //! 15 shape 5). The pipeline types are gone in 0.27; their nameable counterparts are the SDK's
 //! provider builders. These functions are not rewritten yet: one finding per old type in the
@@ -60,6 +61,112 @@ pub fn report_pipeline_signatures(
         }
     }
     reported
+}
+
+/// Reports every struct field of the file holding `signal`'s old pipeline; returns the ranges
+/// of the types reported.
+pub fn report_pipeline_fields(
+    rust: ParsedRust<'_>,
+    signal: Signal,
+    out: &mut Changes,
+) -> Vec<TextRange> {
+    let new_type = format!("`{}`", signal.provider_builder_path());
+    report_old_fields(rust, signal.old_pipeline_type(), &new_type, out)
+}
+
+/// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`; `new_type`
+/// says what the field holds on 0.27. Returns the ranges of the types reported.
+pub fn report_old_fields(
+    rust: ParsedRust<'_>,
+    old: &str,
+    new_type: &str,
+    out: &mut Changes,
+) -> Vec<TextRange> {
+    let mut structs = Structs::default();
+    structs.visit_file(rust.syntax);
+    let mut reported = Vec::new();
+    for item in structs.items {
+        for (i, field) in item.fields.iter().enumerate() {
+            let syn::Type::Path(p) = &field.ty else {
+                continue;
+            };
+            if p.qself.is_some() || !rust.imports.is(&p.path, &["opentelemetry_otlp", old]) {
+                continue;
+            }
+            let name = field
+                .ident
+                .as_ref()
+                .map_or_else(|| i.to_string(), ToString::to_string);
+            let built = constructions_of(rust, &item.ident);
+            let built = if built.is_empty() {
+                "no construction in this file".to_string()
+            } else {
+                format!("constructed in this file at line {}", built.join(", line "))
+            };
+            let range = range_of(rust.file, &field.ty);
+            out.finding(
+                range,
+                Severity::Error,
+                format!(
+                    "field `{name}` of `{}` holds `opentelemetry_otlp::{old}`, which does not exist in opentelemetry-otlp 0.27; the struct and its uses were not rewritten",
+                    item.ident
+                ),
+                format!(
+                    "give the field the 0.27 type {new_type}, and change where the struct is built ({built}; other files are not listed) and where the field is used"
+                ),
+            );
+            reported.push(range);
+        }
+    }
+    reported
+}
+
+/// The lines (1-based) of every struct expression `Name { .. }` in the file.
+fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
+    struct Constructions<'n> {
+        name: &'n syn::Ident,
+        spans: Vec<proc_macro2::Span>,
+    }
+    impl<'a> Visit<'a> for Constructions<'_> {
+        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
+            if e.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == *self.name)
+            {
+                self.spans.push(syn::spanned::Spanned::span(e));
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut found = Constructions {
+        name,
+        spans: Vec::new(),
+    };
+    found.visit_file(rust.syntax);
+    lines_of(rust, found.spans)
+}
+
+fn lines_of(rust: ParsedRust<'_>, spans: Vec<proc_macro2::Span>) -> Vec<String> {
+    spans
+        .into_iter()
+        .map(|span| {
+            let range = crate::engine::syntax::range_of_span(rust.file, span);
+            rust.file.line_col(range.start).0.to_string()
+        })
+        .collect()
+}
+
+/// Every struct of the file.
+#[derive(Default)]
+struct Structs<'a> {
+    items: Vec<&'a syn::ItemStruct>,
+}
+
+impl<'a> Visit<'a> for Structs<'a> {
+    fn visit_item_struct(&mut self, item: &'a syn::ItemStruct) {
+        self.items.push(item);
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -174,14 +281,7 @@ fn callers_of(rust: ParsedRust<'_>, sig: &syn::Signature) -> Vec<String> {
         spans: Vec::new(),
     };
     calls.visit_file(rust.syntax);
-    calls
-        .spans
-        .into_iter()
-        .map(|span| {
-            let range = crate::engine::syntax::range_of_span(rust.file, span);
-            rust.file.line_col(range.start).0.to_string()
-        })
-        .collect()
+    lines_of(rust, calls.spans)
 }
 
 /// Every function and method signature of the file.
@@ -240,6 +340,25 @@ mod tests {
         assert!(help[0].contains("`fn metrics() -> Result<opentelemetry_sdk::metrics::MeterProviderBuilder, opentelemetry_sdk::metrics::MetricError>`"), "{}", help[0]);
         // `.metrics(Tokio)` is a method, not a call of the function.
         assert!(help[0].contains("no caller in this file"), "{}", help[0]);
+    }
+
+    #[test]
+    fn a_field_gets_its_new_type_and_the_constructions() {
+        with_parsed(
+            "use opentelemetry_otlp::TonicExporterBuilder;\n\
+             struct Telemetry { exporter: TonicExporterBuilder, other: Option<TonicExporterBuilder> }\n\
+             struct Mine(opentelemetry_otlp::TonicExporterBuilder);\n\
+             fn make() -> Telemetry { Telemetry { exporter: todo!(), other: None } }\n",
+            |rust| {
+                let mut out = Changes::default();
+                let reported = report_old_fields(rust, "TonicExporterBuilder", "`X`", &mut out);
+                assert_eq!(reported.len(), 2, "{:?}", out.findings);
+                let help = out.findings[0].suggestion.clone().unwrap_or_default();
+                assert!(help.contains("the 0.27 type `X`"), "{help}");
+                assert!(help.contains("constructed in this file at line 4;"), "{help}");
+                assert!(out.findings[1].message.contains("field `0` of `Mine`"));
+            },
+        );
     }
 
     #[test]

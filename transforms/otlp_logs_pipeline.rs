@@ -71,8 +71,10 @@ use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::exporter::Signal;
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::LogsPipeline;
+use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpLogsPipeline;
@@ -99,7 +101,7 @@ impl Transform for OtlpLogsPipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["logging()", "logger_provider"]
+        &["logging()", "logger_provider", "OtlpLogPipeline"]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -119,6 +121,8 @@ impl Transform for OtlpLogsPipeline {
             bound: Vec::new(),
         };
         let rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Log, &mut out);
+        report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         let bodies = fn_bodies(file, cx.syntax());
         for (range, i) in rewritten.calls {

@@ -65,7 +65,9 @@
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::exporter::Signal;
 use crate::otel::metrics::MetricsPipeline;
+use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpMetricsPipeline;
@@ -84,7 +86,7 @@ impl Transform for OtlpMetricsPipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["metrics(", "shutdown_meter_provider"]
+        &["metrics(", "shutdown_meter_provider", "OtlpMetricPipeline"]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -102,6 +104,8 @@ impl Transform for OtlpMetricsPipeline {
             registers_globally: pkg.version_below("opentelemetry-otlp", 0, 17),
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Metric, &mut out);
+        report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         for (range, _) in rewritten.calls {
             out.finding(
                 range,

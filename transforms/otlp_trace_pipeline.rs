@@ -82,6 +82,9 @@ use crate::otel::exporter_helper::{
     PackageHelpers,
 };
 use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::pipeline_signature::{
+    report_old_fields, report_pipeline_fields, report_pipeline_signatures,
+};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
 use crate::transforms::helper_facts;
@@ -145,11 +148,22 @@ impl Transform for OtlpTracePipeline {
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
+            let mut signatures = report_pipeline_signatures(cx.rust(), Signal::Span, out);
+            signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
+            for builder in ["TonicExporterBuilder", "HttpExporterBuilder"] {
+                signatures.extend(report_old_fields(
+                    cx.rust(),
+                    builder,
+                    BUILT_EXPORTER_FIELD,
+                    out,
+                ));
+            }
             BuildSpanExporter {
                 cx,
                 out,
                 plans,
                 pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers),
+                signatures,
             }
             .visit_file(cx.syntax())
         });
@@ -314,7 +328,12 @@ struct BuildSpanExporter<'a, 'c> {
     plans: &'a mut ImportPlans<'c>,
     /// Exporters kept in locals that a pipeline takes: rewritten with their pipeline.
     pipeline_locals: Vec<TextRange>,
+    /// Pipeline types in signatures, reported with the function's 0.27 signature.
+    signatures: Vec<TextRange>,
 }
+
+/// What a field holding an old exporter builder holds on 0.27.
+const BUILT_EXPORTER_FIELD: &str = "`opentelemetry_otlp::SpanExporter` (or `MetricExporter`, `LogExporter`, by the signal it serves; 0.27's exporter builder types cannot be named), built with `SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`)";
 
 /// Old pipeline and builder types that have no public 0.27 counterpart.
 const OLD_TYPES: &[(&str, &str)] = &[
@@ -350,7 +369,9 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
 
     fn visit_type_path(&mut self, t: &'a syn::TypePath) {
         let range = range_of(self.cx.file, t);
-        if self.pipeline_locals.iter().any(|l| l.contains_range(range)) {
+        if self.pipeline_locals.iter().any(|l| l.contains_range(range))
+            || self.signatures.contains(&range)
+        {
             return;
         }
         let resolved = self.cx.imports().resolve(&t.path);

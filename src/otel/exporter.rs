@@ -61,6 +61,24 @@ impl Signal {
             Signal::Log => "opentelemetry_sdk::logs::LogError",
         }
     }
+
+    /// The old pipeline type in `opentelemetry_otlp` (0.14 … 0.26).
+    pub fn old_pipeline_type(self) -> &'static str {
+        match self {
+            Signal::Span => "OtlpTracePipeline",
+            Signal::Metric => "OtlpMetricPipeline",
+            Signal::Log => "OtlpLogPipeline",
+        }
+    }
+
+    /// The 0.27 provider builder a pipeline's settings now go on (public in sdk 0.27.1).
+    pub fn provider_builder_path(self) -> &'static str {
+        match self {
+            Signal::Span => "opentelemetry_sdk::trace::Builder",
+            Signal::Metric => "opentelemetry_sdk::metrics::MeterProviderBuilder",
+            Signal::Log => "opentelemetry_sdk::logs::Builder",
+        }
+    }
 }
 
 /// The old exporter builder items (0.14 … 0.26) that rewritten code no longer names; their

@@ -39,6 +39,8 @@
 //! - [`exporter_customizer`]: an exporter builder passed through a helper that sets options
 //!   (`customize(new_exporter().tonic(), &cfg)`); the helper becomes generic over the 0.27
 //!   option traits.
+//! - [`pipeline_signature`]: functions that take or return an old OTLP pipeline type: the exact
+//!   0.27 signature (the SDK provider builders) and the callers, in a finding.
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -100,6 +102,7 @@ pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
 pub mod path_renames;
+pub mod pipeline_signature;
 pub mod placement;
 pub mod recorder_error;
 pub mod residue;

@@ -1,0 +1,373 @@
+//! Functions whose signature takes or returns an old OTLP pipeline, and struct fields holding one
+//! or an old exporter builder (`fn customize(p:
+//! OtlpTracePipeline) -> OtlpTracePipeline`, `fn metrics() -> OtlpMetricPipeline<..>`, issue
+//! 15 shape 5). The pipeline types are gone in 0.27; their nameable counterparts are the SDK's
+//! provider builders. These functions are not rewritten yet: one finding per old type in the
+//! signature gives the exact 0.27 signature and names every caller in the file, so the
+//! function and its callers can be changed together by hand.
+
+use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{comments_in, range_of, ParsedRust};
+use syn::visit::Visit;
+
+use super::exporter::Signal;
+
+/// Reports every function of the file whose parameter or return type is `signal`'s old
+/// pipeline type; returns the ranges of the types reported.
+pub fn report_pipeline_signatures(
+    rust: ParsedRust<'_>,
+    signal: Signal,
+    out: &mut Changes,
+) -> Vec<TextRange> {
+    let mut functions = Functions::default();
+    functions.visit_file(rust.syntax);
+    let mut reported = Vec::new();
+    for sig in functions.signatures {
+        let Some(found) = pipeline_types_in(rust, sig, signal) else {
+            continue;
+        };
+        let new_signature = new_signature(rust, sig, signal, &found);
+        let callers = callers_of(rust, sig);
+        let callers = if callers.is_empty() {
+            "no caller in this file".to_string()
+        } else {
+            format!("callers in this file: line {}", callers.join(", line "))
+        };
+        for (range, role) in &found.types {
+            let role = match role {
+                Role::Parameter => "takes",
+                Role::Return => "returns",
+            };
+            out.finding(
+                *range,
+                Severity::Error,
+                format!(
+                    "`{}` {role} `opentelemetry_otlp::{}`, which does not exist in opentelemetry-otlp 0.27; the function and its callers were not rewritten",
+                    sig.ident,
+                    signal.old_pipeline_type()
+                ),
+                format!(
+                    "give it the 0.27 signature `{new_signature}`{}, and change every caller with it ({callers}; callers in other files are not listed)",
+                    if found.creates {
+                        " (build the exporter inside with `?` and install it on the provider builder; the caller ends with `.build()`)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            reported.push(*range);
+        }
+    }
+    reported
+}
+
+/// Reports every struct field of the file holding `signal`'s old pipeline; returns the ranges
+/// of the types reported.
+pub fn report_pipeline_fields(
+    rust: ParsedRust<'_>,
+    signal: Signal,
+    out: &mut Changes,
+) -> Vec<TextRange> {
+    let new_type = format!("`{}`", signal.provider_builder_path());
+    report_old_fields(rust, signal.old_pipeline_type(), &new_type, out)
+}
+
+/// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`; `new_type`
+/// says what the field holds on 0.27. Returns the ranges of the types reported.
+pub fn report_old_fields(
+    rust: ParsedRust<'_>,
+    old: &str,
+    new_type: &str,
+    out: &mut Changes,
+) -> Vec<TextRange> {
+    let mut structs = Structs::default();
+    structs.visit_file(rust.syntax);
+    let mut reported = Vec::new();
+    for item in structs.items {
+        for (i, field) in item.fields.iter().enumerate() {
+            let syn::Type::Path(p) = &field.ty else {
+                continue;
+            };
+            if p.qself.is_some() || !rust.imports.is(&p.path, &["opentelemetry_otlp", old]) {
+                continue;
+            }
+            let name = field
+                .ident
+                .as_ref()
+                .map_or_else(|| i.to_string(), ToString::to_string);
+            let built = constructions_of(rust, &item.ident);
+            let built = if built.is_empty() {
+                "no construction in this file".to_string()
+            } else {
+                format!("constructed in this file at line {}", built.join(", line "))
+            };
+            let range = range_of(rust.file, &field.ty);
+            out.finding(
+                range,
+                Severity::Error,
+                format!(
+                    "field `{name}` of `{}` holds `opentelemetry_otlp::{old}`, which does not exist in opentelemetry-otlp 0.27; the struct and its uses were not rewritten",
+                    item.ident
+                ),
+                format!(
+                    "give the field the 0.27 type {new_type}, and change where the struct is built ({built}; other files are not listed) and where the field is used"
+                ),
+            );
+            reported.push(range);
+        }
+    }
+    reported
+}
+
+/// The lines (1-based) of every struct expression `Name { .. }` in the file.
+fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
+    struct Constructions<'n> {
+        name: &'n syn::Ident,
+        spans: Vec<proc_macro2::Span>,
+    }
+    impl<'a> Visit<'a> for Constructions<'_> {
+        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
+            if e.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == *self.name)
+            {
+                self.spans.push(syn::spanned::Spanned::span(e));
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut found = Constructions {
+        name,
+        spans: Vec::new(),
+    };
+    found.visit_file(rust.syntax);
+    lines_of(rust, found.spans)
+}
+
+fn lines_of(rust: ParsedRust<'_>, spans: Vec<proc_macro2::Span>) -> Vec<String> {
+    spans
+        .into_iter()
+        .map(|span| {
+            let range = crate::engine::syntax::range_of_span(rust.file, span);
+            rust.file.line_col(range.start).0.to_string()
+        })
+        .collect()
+}
+
+/// Every struct of the file.
+#[derive(Default)]
+struct Structs<'a> {
+    items: Vec<&'a syn::ItemStruct>,
+}
+
+impl<'a> Visit<'a> for Structs<'a> {
+    fn visit_item_struct(&mut self, item: &'a syn::ItemStruct) {
+        self.items.push(item);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Parameter,
+    Return,
+}
+
+struct Found {
+    /// The old pipeline types of the signature, in source order.
+    types: Vec<(TextRange, Role)>,
+    /// Returned without being taken: the function creates the pipeline, so its 0.27 form
+    /// builds an exporter and can fail.
+    creates: bool,
+}
+
+fn pipeline_types_in(rust: ParsedRust<'_>, sig: &syn::Signature, signal: Signal) -> Option<Found> {
+    let is_pipeline = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) if p.qself.is_none() => rust
+            .imports
+            .is(&p.path, &["opentelemetry_otlp", signal.old_pipeline_type()]),
+        _ => false,
+    };
+    let mut types: Vec<(TextRange, Role)> = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(t) if is_pipeline(&t.ty) => {
+                Some((range_of(rust.file, &*t.ty), Role::Parameter))
+            }
+            _ => None,
+        })
+        .collect();
+    let takes = !types.is_empty();
+    let mut returns = false;
+    if let syn::ReturnType::Type(_, ret) = &sig.output {
+        if is_pipeline(ret) {
+            types.push((range_of(rust.file, &**ret), Role::Return));
+            returns = true;
+        }
+    }
+    (!types.is_empty()).then_some(Found {
+        types,
+        creates: returns && !takes,
+    })
+}
+
+/// The signature with each old pipeline type replaced by its 0.27 counterpart.
+fn new_signature(
+    rust: ParsedRust<'_>,
+    sig: &syn::Signature,
+    signal: Signal,
+    found: &Found,
+) -> String {
+    let whole = range_of(rust.file, sig);
+    let mut text = String::new();
+    let mut at = whole.start;
+    for (range, role) in &found.types {
+        text.push_str(rust.file.slice(TextRange::new(at, range.start)));
+        let builder = signal.provider_builder_path();
+        match role {
+            Role::Return if found.creates => {
+                text.push_str(&format!("Result<{builder}, {}>", signal.build_error_path()));
+            }
+            _ => text.push_str(builder),
+        }
+        at = range.end;
+    }
+    text.push_str(rust.file.slice(TextRange::new(at, whole.end)));
+    if !comments_in(rust.file, whole).is_empty() {
+        return text;
+    }
+    // One line, for the finding: a signature `rustfmt` spread over lines read back as written.
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(", )", ")")
+}
+
+/// The lines (1-based) of every call in the file of a function (by path) or a method (by
+/// method name) named like `sig`.
+fn callers_of(rust: ParsedRust<'_>, sig: &syn::Signature) -> Vec<String> {
+    struct Calls<'n> {
+        name: &'n syn::Ident,
+        method: bool,
+        spans: Vec<proc_macro2::Span>,
+    }
+    impl<'a> Visit<'a> for Calls<'_> {
+        fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func {
+                if p.path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == *self.name)
+                {
+                    self.spans.push(syn::spanned::Spanned::span(c));
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if self.method && m.method == *self.name {
+                self.spans.push(m.method.span());
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut calls = Calls {
+        name: &sig.ident,
+        method: sig.receiver().is_some(),
+        spans: Vec::new(),
+    };
+    calls.visit_file(rust.syntax);
+    lines_of(rust, calls.spans)
+}
+
+/// Every function and method signature of the file.
+#[derive(Default)]
+struct Functions<'a> {
+    signatures: Vec<&'a syn::Signature>,
+}
+
+impl<'a> Visit<'a> for Functions<'a> {
+    fn visit_signature(&mut self, sig: &'a syn::Signature) {
+        self.signatures.push(sig);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::syntax::with_parsed;
+
+    fn help_of(src: &str, signal: Signal) -> Vec<String> {
+        with_parsed(src, |rust| {
+            let mut out = Changes::default();
+            report_pipeline_signatures(rust, signal, &mut out);
+            out.findings
+                .iter()
+                .map(|f| f.suggestion.clone().unwrap_or_default())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_customizer_takes_and_returns_the_provider_builder() {
+        let help = help_of(
+            "use opentelemetry_otlp::OtlpTracePipeline;\n\
+             fn customize(\n    p: OtlpTracePipeline,\n) -> OtlpTracePipeline { p }\n\
+             fn main() { let _ = customize(todo!()); }\n",
+            Signal::Span,
+        );
+        assert_eq!(help.len(), 2, "{help:?}");
+        assert!(help[0].contains("`fn customize(p: opentelemetry_sdk::trace::Builder) -> opentelemetry_sdk::trace::Builder`"), "{}", help[0]);
+        assert!(
+            help[0].contains("callers in this file: line 5;"),
+            "{}",
+            help[0]
+        );
+    }
+
+    #[test]
+    fn a_function_creating_the_pipeline_returns_a_result() {
+        let help = help_of(
+            "fn metrics() -> opentelemetry_otlp::OtlpMetricPipeline<Tokio, Exp> {\n\
+             opentelemetry_otlp::new_pipeline().metrics(Tokio) }\n",
+            Signal::Metric,
+        );
+        assert_eq!(help.len(), 1, "{help:?}");
+        assert!(help[0].contains("`fn metrics() -> Result<opentelemetry_sdk::metrics::MeterProviderBuilder, opentelemetry_sdk::metrics::MetricError>`"), "{}", help[0]);
+        // `.metrics(Tokio)` is a method, not a call of the function.
+        assert!(help[0].contains("no caller in this file"), "{}", help[0]);
+    }
+
+    #[test]
+    fn a_field_gets_its_new_type_and_the_constructions() {
+        with_parsed(
+            "use opentelemetry_otlp::TonicExporterBuilder;\n\
+             struct Telemetry { exporter: TonicExporterBuilder, other: Option<TonicExporterBuilder> }\n\
+             struct Mine(opentelemetry_otlp::TonicExporterBuilder);\n\
+             fn make() -> Telemetry { Telemetry { exporter: todo!(), other: None } }\n",
+            |rust| {
+                let mut out = Changes::default();
+                let reported = report_old_fields(rust, "TonicExporterBuilder", "`X`", &mut out);
+                assert_eq!(reported.len(), 2, "{:?}", out.findings);
+                let help = out.findings[0].suggestion.clone().unwrap_or_default();
+                assert!(help.contains("the 0.27 type `X`"), "{help}");
+                assert!(help.contains("constructed in this file at line 4;"), "{help}");
+                assert!(out.findings[1].message.contains("field `0` of `Mine`"));
+            },
+        );
+    }
+
+    #[test]
+    fn near_misses_are_not_reported() {
+        // A user type named like the pipeline, another signal's pipeline, a nested use.
+        let src = "struct OtlpLogPipeline;\n\
+                   fn a(p: OtlpLogPipeline) -> OtlpLogPipeline { p }\n\
+                   fn b(p: opentelemetry_otlp::OtlpTracePipeline) {}\n\
+                   fn c() -> Option<opentelemetry_otlp::OtlpLogPipeline> { None }\n";
+        assert!(help_of(src, Signal::Log).is_empty());
+    }
+}

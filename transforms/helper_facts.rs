@@ -82,7 +82,12 @@ pub fn package_values_of(project: &Project, pkg: &PackageInfo) -> Arc<PackageVal
 /// Resolves through the package of `cx` what a transform's ledger entries left unresolved
 /// (`otel::ledger::package`).
 pub fn resolve_ledger(cx: &FileContext<'_>, ledger: &mut [RawLedgerEntry]) {
-    let Some(pkg) = cx.package.filter(|_| !ledger.is_empty()) else {
+    // Reading the package's values parses every file of the package: only for an entry
+    // that has something left to resolve.
+    let Some(pkg) = cx
+        .package
+        .filter(|_| ledger.iter().any(RawLedgerEntry::has_unresolved))
+    else {
         return;
     };
     let values = package_values_of(cx.project, pkg);

@@ -145,16 +145,20 @@ impl Transform for MetricsRecorderApi {
         v.visit_file(cx.syntax());
         let builder_sites = std::mem::take(&mut v.builder_sites);
         let exporter_name = v.exporter_name.clone();
-        let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
-        RecorderErrors {
-            file: cx.file,
-            syntax: cx.syntax(),
-            imports: cx.imports(),
-            scope: &scope,
-            exporter_name: &exporter_name,
+        // Every site names `SetRecorderError` (or a `use` of it does); the import plan of a
+        // file is costly to build, and most files have none.
+        if cx.file.text.contains("SetRecorderError") {
+            let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
+            RecorderErrors {
+                file: cx.file,
+                syntax: cx.syntax(),
+                imports: cx.imports(),
+                scope: &scope,
+                exporter_name: &exporter_name,
+            }
+            .rewrite(&mut plan, &mut out);
+            plan.finish(&mut out);
         }
-        .rewrite(&mut plan, &mut out);
-        plan.finish(&mut out);
         // `use metrics::set_boxed_recorder;` follows the call.
         edit_use_leaves(cx.file, cx.syntax(), &mut out, |leaf| {
             let from_metrics = leaf.prefix.len() == 1 && scope.roots().contains(&leaf.prefix[0]);

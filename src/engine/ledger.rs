@@ -211,6 +211,15 @@ impl RawLedgerEntry {
     pub fn into_reported(self) -> RawLedgerEntry {
         RawLedgerEntry::reported(self.range, self.signal, self.before)
     }
+
+    /// Whether a value on either side is still an unresolved expression (only those can be
+    /// resolved later, through the package's other files).
+    pub fn has_unresolved(&self) -> bool {
+        self.before
+            .values()
+            .chain(self.after.values())
+            .any(|v| matches!(v, Value::Unresolved { .. }))
+    }
 }
 
 /// A ledger entry located in the original text, as the report carries it.

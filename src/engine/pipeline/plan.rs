@@ -1,11 +1,13 @@
 //! The gate decided from manifests alone: which enabled transforms apply to each package, and
 //! which needles let a file through to them.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use crate::engine::context::{PackageInfo, Project, TELEMETRY_NEEDLES};
 use crate::engine::transform::{FileKind, Transform};
 
+use super::read::Gate;
 use super::undeclared::Undeclared;
 
 /// The enabled transforms that apply to one package (or to the files outside any package), and
@@ -13,13 +15,14 @@ use super::undeclared::Undeclared;
 pub(super) struct Plan {
     pub transforms: Vec<&'static dyn Transform>,
     pub rust_needles: Vec<&'static str>,
-    pub deployment_needles: Vec<&'static str>,
+    /// What lets a deployment file be read: its transforms' needles.
+    pub deployment_gate: Gate,
     /// Whether the files read are scanned for usage facts (the package depends on a telemetry
     /// crate).
     pub wants_usage: bool,
     /// What lets a Rust file be read at all: its transforms' needles, plus the telemetry
     /// needles when the manifest transforms want the usage facts of every telemetry file.
-    pub read_needles: Vec<&'static str>,
+    pub read_gate: Gate,
     /// Crates the package's code may name without declaring them: files that do are read to
     /// be warned about (never parsed for it).
     pub undeclared: Undeclared,
@@ -47,11 +50,11 @@ impl Plan {
         read_needles.sort();
         read_needles.dedup();
         Plan {
-            deployment_needles: needles_of(&transforms, FileKind::Deployment),
+            deployment_gate: Gate::new(&needles_of(&transforms, FileKind::Deployment)),
             transforms,
             rust_needles,
             wants_usage,
-            read_needles,
+            read_gate: Gate::new(&read_needles),
             undeclared,
         }
     }
@@ -61,6 +64,7 @@ impl Plan {
 pub(super) struct Plans {
     packages: Vec<Plan>,
     loose: Plan,
+    pub dirs: PackageDirs,
     /// Every enabled transform's Rust needles: what makes an orphan file worth a note.
     pub all_rust_needles: Vec<&'static str>,
 }
@@ -77,12 +81,13 @@ impl Plans {
         // uses telemetry is reported even when no transform can migrate it without a package.
         let all_rust_needles = needles_of(enabled, FileKind::Rust);
         let loose = Plan {
-            read_needles: all_rust_needles.clone(),
+            read_gate: Gate::new(&all_rust_needles),
             ..Plan::new(enabled, None, false)
         };
         Plans {
             packages,
             loose,
+            dirs: PackageDirs::new(project),
             all_rust_needles,
         }
     }
@@ -106,11 +111,22 @@ pub(super) fn needles_of(
     n
 }
 
-/// The index in `project.packages` of the package a file belongs to.
-pub(super) fn package_index(project: &Project, path: &Path) -> Option<usize> {
-    let pkg = project.package_for(path)?;
-    project
-        .packages
-        .iter()
-        .position(|p| p.manifest_path == pkg.manifest_path)
+/// The packages of a project by directory: a file's package is its innermost ancestor
+/// directory that is a package's (the first such package when two share it), found by a lookup
+/// per ancestor rather than a comparison with every package.
+pub(super) struct PackageDirs(HashMap<PathBuf, usize>);
+
+impl PackageDirs {
+    pub fn new(project: &Project) -> PackageDirs {
+        let mut dirs = HashMap::new();
+        for (i, p) in project.packages.iter().enumerate() {
+            dirs.entry(p.dir.clone()).or_insert(i);
+        }
+        PackageDirs(dirs)
+    }
+
+    /// The index in `project.packages` of the package `path` belongs to.
+    pub fn package_of(&self, path: &Path) -> Option<usize> {
+        path.ancestors().find_map(|dir| self.0.get(dir).copied())
+    }
 }

@@ -17,8 +17,8 @@ use crate::engine::timings;
 use crate::engine::transform::{FileKind, Transform};
 
 use super::file::{run_file, FileInput, FileRun};
-use super::plan::{needles_of, package_index, Plans};
-use super::read::{read_file, Read};
+use super::plan::{needles_of, Plans};
+use super::read::{read_file, Gate, Read};
 use super::suppress::is_suppressed;
 use super::undeclared::Undeclared;
 use super::{Registry, RunOptions, RunResult};
@@ -71,10 +71,10 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         )
     });
     let manifests = timings::time("read manifests", || {
-        read_manifests(&project, &enabled, &manifests, &mut result)
+        read_manifests(&plans, &enabled, &manifests, &mut result)
     });
     let deployment = timings::time("read deployment files", || {
-        read_deployment_files(&project, &plans, &enabled, &deployment_files, &mut result)
+        read_deployment_files(&plans, &enabled, &deployment_files, &mut result)
     });
 
     let inputs = manifests
@@ -150,12 +150,12 @@ fn read_rust_files(
     let texts: Vec<(PathBuf, Option<usize>, Read)> = paths
         .par_iter()
         .map(|p| {
-            let package = package_index(project, p);
-            let needles = &plans.of(package).read_needles;
-            let read = if needles.is_empty() {
+            let package = plans.dirs.package_of(p);
+            let gate = &plans.of(package).read_gate;
+            let read = if gate.is_empty() {
                 Read::Skipped
             } else {
-                read_file(p, needles)
+                read_file(p, gate)
             };
             (p.clone(), package, read)
         })
@@ -280,17 +280,17 @@ impl OrphanNotes {
 
 /// The manifests that name a telemetry crate and contain a manifest transform's needle.
 fn read_manifests(
-    project: &Project,
+    plans: &Plans,
     enabled: &[&'static dyn Transform],
     paths: &[PathBuf],
     result: &mut RunResult,
 ) -> Vec<Input> {
-    let needles = needles_of(enabled, FileKind::Manifest);
+    let gate = Gate::new(&needles_of(enabled, FileKind::Manifest));
     paths
         .iter()
-        .filter_map(|p| match read_file(p, &needles) {
+        .filter_map(|p| match read_file(p, &gate) {
             Read::Text(t) if names_telemetry_crate(&t) => {
-                Some((p.clone(), t, package_index(project, p)))
+                Some((p.clone(), t, plans.dirs.package_of(p)))
             }
             Read::Error(e) => {
                 result.errors.push((p.clone(), e));
@@ -303,7 +303,6 @@ fn read_manifests(
 
 /// Deployment files, read only when a transform scans them (findings only).
 fn read_deployment_files(
-    project: &Project,
     plans: &Plans,
     enabled: &[&'static dyn Transform],
     paths: &[PathBuf],
@@ -316,12 +315,12 @@ fn read_deployment_files(
     paths
         .iter()
         .filter_map(|p| {
-            let package = package_index(project, p);
-            let needles = &plans.of(package).deployment_needles;
-            if needles.is_empty() {
+            let package = plans.dirs.package_of(p);
+            let gate = &plans.of(package).deployment_gate;
+            if gate.is_empty() {
                 return None;
             }
-            match read_file(p, needles) {
+            match read_file(p, gate) {
                 Read::Text(t) => Some((p.clone(), t, package)),
                 Read::Error(e) => {
                     result.errors.push((p.clone(), e));

@@ -131,6 +131,12 @@ const RENAMES: &[(&str, &str)] = &[
         "opentelemetry::InstrumentationLibrary",
         "opentelemetry::InstrumentationScope",
     ),
+    // The enum itself lives on (only its `data` path went private); `temporality` renames it
+    // where it rewrites a selector, this covers every other use (a grouped import, a user type).
+    (
+        "opentelemetry_sdk::metrics::data::Temporality",
+        "opentelemetry_sdk::metrics::Temporality",
+    ),
 ];
 
 impl Transform for SdkApiRenames {
@@ -162,6 +168,7 @@ impl Transform for SdkApiRenames {
             "BatchConfig",
             "BatchSpanProcessor",
             "BatchLogProcessor",
+            "Temporality",
         ]
     }
 

@@ -49,6 +49,23 @@ pub fn rename_paths(
         }
     }
 
+    // An item that only changed module, imported inside a group whose prefix still leads to it
+    // (`use m::{data::Temporality, X}` → `use m::{Temporality, X}`): the group element is
+    // rewritten in place, so the local name stays and every use, macro bodies included, still
+    // resolves.
+    let mut moved_in_place: Vec<&'static str> = Vec::new();
+    for item in crate::engine::item_edit::use_items(syntax) {
+        for (old, new) in renames {
+            if last(old) != last(new) || imports.local_name_of(&segs(new)).is_some() {
+                continue;
+            }
+            for (range, relative) in grouped_leaves(file, &item.tree, &segs(old), &segs(new)) {
+                out.replace(range, relative);
+                moved_in_place.push(old);
+            }
+        }
+    }
+
     let mut paths = Paths {
         file,
         imports,
@@ -57,6 +74,10 @@ pub fn rename_paths(
     };
     paths.visit_file(syntax);
     for (range, first_ident, old, new) in paths.sites {
+        if moved_in_place.contains(&old) && range.len() == first_ident.len() {
+            // The local name still names the item (its import moved in place).
+            continue;
+        }
         if let Some((_, to)) = local_renames.iter().find(|(l, _)| *l == first_ident) {
             if range.len() == first_ident.len() {
                 out.replace(range, to.clone());
@@ -66,8 +87,73 @@ pub fn rename_paths(
         // Grouped imports and qualified paths: the plan picks the spelling of the new item
         // and drops the old import once nothing names it.
         out.replace(range, plan.name(new));
-        plan.remove(old);
+        if !moved_in_place.contains(&old) {
+            plan.remove(old);
+        }
     }
+}
+
+/// The ranges of the elements of `tree`'s groups that import `old` (a path, or a path with
+/// `as`), each with its path relative to the group, written for `new`; only where `new` is
+/// reachable from the group's prefix.
+fn grouped_leaves(
+    file: &SourceFile,
+    tree: &syn::UseTree,
+    old: &[&str],
+    new: &[&str],
+) -> Vec<(TextRange, String)> {
+    fn walk(
+        file: &SourceFile,
+        tree: &syn::UseTree,
+        prefix: &mut Vec<String>,
+        group: Option<(usize, usize)>,
+        old: &[&str],
+        new: &[&str],
+        found: &mut Vec<(TextRange, String)>,
+    ) {
+        let ident = match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(ident_str(&p.ident));
+                walk(file, &p.tree, prefix, group, old, new, found);
+                prefix.pop();
+                return;
+            }
+            syn::UseTree::Group(g) => {
+                for element in &g.items {
+                    let start = range_of(file, element).start;
+                    walk(
+                        file,
+                        element,
+                        prefix,
+                        Some((prefix.len(), start)),
+                        old,
+                        new,
+                        found,
+                    );
+                }
+                return;
+            }
+            syn::UseTree::Name(n) => &n.ident,
+            syn::UseTree::Rename(r) => &r.ident,
+            syn::UseTree::Glob(_) => return,
+        };
+        let Some((depth, start)) = group else {
+            return;
+        };
+        let leaf = ident_str(ident);
+        let full = prefix.iter().map(String::as_str).chain([leaf.as_str()]);
+        if !full.eq(old.iter().copied())
+            || new.len() <= depth
+            || !prefix[..depth].iter().eq(&new[..depth])
+        {
+            return;
+        }
+        let end = range_of_span(file, ident.span()).end;
+        found.push((TextRange::new(start, end), new[depth..].join("::")));
+    }
+    let mut found = Vec::new();
+    walk(file, tree, &mut Vec::new(), None, old, new, &mut found);
+    found
 }
 
 fn segs(path: &str) -> Vec<&str> {

@@ -8,6 +8,10 @@
 //!   prefix kept as written); `use opentelemetry::sdk;` → `use opentelemetry_sdk as sdk;` (the
 //!   code's `sdk::…` paths keep working); `use opentelemetry::sdk as s;` → `use opentelemetry_sdk as s;`;
 //! - `use opentelemetry::runtime…` → `use opentelemetry_sdk::runtime…`;
+//! - `sdk…`/`runtime` inside a `use` group of the crate (`use opentelemetry::{runtime,
+//!   sdk::trace::Tracer, KeyValue};`) leave the group for their own `use` on the next line
+//!   (`use opentelemetry::KeyValue;` + `use opentelemetry_sdk::runtime;` + `use
+//!   opentelemetry_sdk::trace::Tracer;`), with the item's visibility and indentation;
 //! - paths in code and types: `opentelemetry::sdk::trace::Tracer` → `opentelemetry_sdk::trace::Tracer`,
 //!   `opentelemetry::runtime::Tokio` → `opentelemetry_sdk::runtime::Tokio`.
 //!
@@ -29,7 +33,7 @@
 //! ```
 //!
 //! ## Not rewritten (findings)
-//! - `sdk`/`runtime` inside a `use` group of the crate (`use opentelemetry::{sdk::trace, KeyValue};`):
+//! - A group element that imports a glob or `self`, or a `use` item with attributes:
 //!   `error` with the `use` to write instead.
 //! - Packages on opentelemetry 0.21 or newer (there is no `opentelemetry::sdk` there: a path
 //!   spelling it is not this crate's); the crate under another name (`use opentelemetry as

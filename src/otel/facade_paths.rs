@@ -3,12 +3,14 @@
 //! crate `opentelemetry_sdk` and `opentelemetry_sdk::runtime`. The items behind the paths are the
 //! same, so only path text changes: `use` trees and paths in code that spell the facade prefix.
 
+use std::collections::BTreeMap;
+
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
-use crate::engine::edit::TextRange;
+use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{ident_str, range_of, range_of_span, ParsedRust};
+use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, ParsedRust};
 
 /// The facade module and the path that replaces `opentelemetry::<module>`.
 const MOVES: &[(&str, &str)] = &[
@@ -27,16 +29,97 @@ fn binds_module_name(to: &str, module: &str) -> bool {
 }
 
 /// Rewrites every facade path of `rust` (see the module doc); a facade module inside a `use`
-/// group of the crate (`use opentelemetry::{sdk::trace, KeyValue};`) is an error finding with
-/// the `use` to write instead.
+/// group of the crate (`use opentelemetry::{sdk::trace, KeyValue};`) gets its own `use`.
 pub fn rewrite_facade_paths(rust: &ParsedRust<'_>, out: &mut Changes) {
-    let mut v = FacadePaths { rust, out };
+    let mut v = FacadePaths {
+        rust,
+        out,
+        split: Vec::new(),
+        item: (TextRange::empty(0), false),
+    };
     v.visit_file(rust.syntax);
+    let split = std::mem::take(&mut v.split);
+    split_out_of_groups(rust, &split, out);
 }
 
 struct FacadePaths<'a, 'f> {
     rust: &'a ParsedRust<'f>,
     out: &'a mut Changes,
+    /// Facade modules inside a group of the crate, to take out of it.
+    split: Vec<GroupElement>,
+    /// The `use` item being read: its range, and whether it has attributes.
+    item: (TextRange, bool),
+}
+
+/// `sdk::metrics::{A, B}` in `use opentelemetry::{…, sdk::metrics::{A, B}, …};`.
+struct GroupElement {
+    /// The element, and the `use` item it is in (and whether that item has attributes).
+    range: TextRange,
+    item: TextRange,
+    item_has_attributes: bool,
+    /// The `use` that replaces it: `opentelemetry_sdk::metrics::{A, B}`.
+    new_tree: String,
+}
+
+/// Takes each facade module out of its group (`use opentelemetry::{runtime, KeyValue};` →
+/// `use opentelemetry::KeyValue;` + `use opentelemetry_sdk::runtime;` on the next line, with the
+/// item's visibility and indentation). Elements that name a glob or keep comments stay, reported.
+fn split_out_of_groups(rust: &ParsedRust<'_>, split: &[GroupElement], out: &mut Changes) {
+    let file = rust.file;
+    let mut movable: Vec<&GroupElement> = Vec::new();
+    for element in split {
+        let written = file.slice(element.range);
+        // `sdk::{self, …}` bound `sdk`: under the crate root `self` cannot be renamed in a
+        // group; a `self` deeper down (`sdk::trace::{self as t}`) moves as written.
+        let crate_self = written
+            .strip_prefix("sdk")
+            .is_some_and(|rest| rest.trim_start().starts_with("::{") && rest.contains("self"));
+        let plain = !element.item_has_attributes
+            && !written.contains('*')
+            && !crate_self
+            && comments_in(file, element.range).is_empty();
+        if plain {
+            movable.push(element);
+        } else {
+            out.finding(
+                element.range,
+                Severity::Error,
+                format!("`opentelemetry::{written}` names the crate `opentelemetry_sdk` since opentelemetry 0.21; this `use` group was not rewritten"),
+                format!("take `{written}` out of the group and write `use {};`", element.new_tree),
+            );
+        }
+    }
+    if movable.is_empty() {
+        return;
+    }
+    crate::otel::imports::edit_use_leaves(file, rust.syntax, out, |leaf| {
+        if movable.iter().any(|e| e.range.contains_range(leaf.range)) {
+            crate::otel::imports::LeafEdit::Remove
+        } else {
+            crate::otel::imports::LeafEdit::Keep
+        }
+    });
+    // One insertion per `use` item, after it, with every element it loses in source order.
+    let mut by_item: BTreeMap<usize, (TextRange, String)> = BTreeMap::new();
+    for element in movable {
+        let item = element.item;
+        let line_start = file.text[..item.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = file.text[line_start..item.start]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect();
+        let vis = file.slice(item).split("use").next().unwrap_or("");
+        let eol = if file.text[item.end..].starts_with("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let text = &mut by_item.entry(item.start).or_insert((item, String::new())).1;
+        text.push_str(&format!("{eol}{indent}{vis}use {};", element.new_tree));
+    }
+    for (item, text) in by_item.into_values() {
+        out.edit(Edit::insert(item.end, text));
+    }
 }
 
 impl FacadePaths<'_, '_> {
@@ -93,14 +176,20 @@ impl FacadePaths<'_, '_> {
                     };
                     let module = ident_str(ident);
                     if let Some(to) = new_prefix(&module) {
-                        let written = self.rust.file.slice(range_of(self.rust.file, item));
+                        let range = range_of(self.rust.file, item);
+                        let written = self.rust.file.slice(range);
                         let rest = written.strip_prefix(module.as_str()).unwrap_or("");
-                        self.out.finding(
-                            range_of(self.rust.file, item),
-                            Severity::Error,
-                            format!("`opentelemetry::{module}` is the crate `{to}` since opentelemetry 0.21; this `use` group was not rewritten"),
-                            format!("take `{written}` out of the group and write `use {to}{rest};`"),
-                        );
+                        let new_tree = if rest.is_empty() && !binds_module_name(to, &module) {
+                            format!("{to} as {module}")
+                        } else {
+                            format!("{to}{rest}")
+                        };
+                        self.split.push(GroupElement {
+                            range,
+                            item: self.item.0,
+                            item_has_attributes: self.item.1,
+                            new_tree,
+                        });
                     }
                 }
             }
@@ -127,6 +216,7 @@ impl<'ast> Visit<'ast> for FacadePaths<'_, '_> {
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         if let syn::UseTree::Path(root) = &item.tree {
             if root.ident == "opentelemetry" {
+                self.item = (range_of(self.rust.file, item), !item.attrs.is_empty());
                 self.use_tree(root);
             }
         }
@@ -190,11 +280,26 @@ mod tests {
     }
 
     #[test]
-    fn a_facade_module_inside_a_use_group_is_reported() {
-        let src = "use opentelemetry::{sdk::trace::Sampler, KeyValue};\n";
+    fn facade_modules_inside_a_use_group_move_to_their_own_use() {
+        let (out, findings) = rewrite(
+            "use opentelemetry::{\n    metrics::Counter,\n    runtime,\n    sdk::metrics::{MeterProvider, PeriodicReader},\n    KeyValue,\n};\nmod m {\n    pub use opentelemetry::{sdk, global};\n}\nuse opentelemetry::{sdk::trace as sdktrace, trace::Tracer};\r\n",
+        );
+        assert_eq!(
+            out,
+            "use opentelemetry::{\n    metrics::Counter,\n    KeyValue,\n};\nuse opentelemetry_sdk::runtime;\nuse opentelemetry_sdk::metrics::{MeterProvider, PeriodicReader};\nmod m {\n    pub use opentelemetry::global;\n    pub use opentelemetry_sdk as sdk;\n}\nuse opentelemetry::trace::Tracer;\r\nuse opentelemetry_sdk::trace as sdktrace;\r\n"
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_group_element_with_a_glob_or_self_is_reported_not_moved() {
+        let src = "use opentelemetry::{sdk::trace::*, KeyValue};\nuse opentelemetry::{sdk::{self, Resource}, global};\n";
         let (out, findings) = rewrite(src);
         assert_eq!(out, src);
-        assert_eq!(findings.len(), 1);
-        assert!(findings[0].contains("`opentelemetry::sdk`"), "{findings:?}");
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(
+            findings[0].contains("`opentelemetry::sdk::trace::*`"),
+            "{findings:?}"
+        );
     }
 }

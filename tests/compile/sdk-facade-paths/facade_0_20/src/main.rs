@@ -4,8 +4,12 @@
 
 use opentelemetry::sdk::trace::Sampler;
 use opentelemetry::sdk::{self, Resource};
-use opentelemetry::trace::TraceError;
-use opentelemetry::KeyValue;
+use opentelemetry::{
+    runtime,
+    sdk::trace::{self as sdktrace, Tracer},
+    trace::TraceError,
+    KeyValue,
+};
 
 /// The resource every signal of the service carries.
 fn resource(service: &str) -> sdk::Resource {
@@ -16,7 +20,7 @@ fn sampler(ratio: f64) -> Sampler {
     Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio)))
 }
 
-fn init(endpoint: &str) -> Result<opentelemetry::sdk::trace::Tracer, TraceError> {
+fn init(endpoint: &str) -> Result<Tracer, TraceError> {
     opentelemetry_otlp::new_pipeline()
         .tracing()
         .with_exporter(
@@ -25,11 +29,11 @@ fn init(endpoint: &str) -> Result<opentelemetry::sdk::trace::Tracer, TraceError>
                 .with_endpoint(endpoint),
         )
         .with_trace_config(
-            sdk::trace::config()
+            sdktrace::config()
                 .with_sampler(sampler(0.25))
                 .with_resource(resource("llm.facade")),
         )
-        .install_batch(opentelemetry::runtime::Tokio)
+        .install_batch(runtime::Tokio)
 }
 
 #[tokio::main]

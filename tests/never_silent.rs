@@ -273,6 +273,58 @@ fn a_removed_item_in_a_file_no_transform_touches_is_a_finding_at_its_line() {
     );
 }
 
+/// A package already on 0.27 whose file kept one old path (a migration finished by hand, or an
+/// earlier run's result edited): the second run must still see it, and only the removed items
+/// count there (the 0.27 calls around it are not sites).
+const HALF_MIGRATED_027: &str = "use opentelemetry_sdk::metrics::{data::Temporality, SdkMeterProvider};\n\npub fn provider() -> (SdkMeterProvider, Temporality) {\n    (SdkMeterProvider::builder().build(), Temporality::Delta)\n}\n";
+
+#[test]
+fn a_removed_item_left_in_a_package_already_on_the_target_is_still_reported() {
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            &manifest("opentelemetry = \"0.27\"\nopentelemetry_sdk = \"0.27.1\"\n"),
+        ),
+        ("src/lib.rs", HALF_MIGRATED_027),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    assert!(
+        result.files.iter().all(|f| !f.changed()),
+        "nothing rewritten on 0.27"
+    );
+    let errors: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == lib)
+        .map(|f| (f.line, f.severity, f.item.clone().unwrap_or_default()))
+        .collect();
+    let temporality = "opentelemetry_sdk::metrics::data::Temporality".to_string();
+    assert_eq!(
+        errors,
+        [
+            (1, Severity::Error, temporality.clone()),
+            (3, Severity::Error, temporality.clone()),
+            (4, Severity::Error, temporality),
+        ],
+        "{:#?}",
+        result.findings
+    );
+    // A newer release is the ladder's: not judged against the 0.27 table.
+    let newer = Tree::new(&[
+        (
+            "Cargo.toml",
+            &manifest("opentelemetry = \"0.28\"\nopentelemetry_sdk = \"0.28\"\n"),
+        ),
+        ("src/lib.rs", HALF_MIGRATED_027),
+    ]);
+    let findings = newer.run().findings;
+    assert!(
+        findings.iter().all(|f| f.transforms != ["residue"]),
+        "{findings:#?}"
+    );
+}
+
 #[test]
 fn coverage_counts_the_sites_before_and_what_became_of_them() {
     // `.init()` is migrated, `ExportError` is reported, the allowed `handle_error` is kept.

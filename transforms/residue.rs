@@ -32,8 +32,10 @@
 //! ```
 //!
 //! ## Not rewritten
-//! Nothing: it only reports. Packages whose crates are already on the target are not scanned;
-//! code inside the OpenTelemetry crates themselves never matches (it names its items through
+//! Nothing: it only reports. A package already on the target's release (0.27.x, metrics 0.24.x)
+//! is scanned for removed items only (`error`s: such code cannot compile, and a file migrated by
+//! hand halfway must not be silent on a second run); one on a newer release is the ladder's and
+//! is not scanned. Code inside the OpenTelemetry crates themselves never matches (it names its items through
 //! `crate::`). Items reached through a glob import are found (a name the file defines or binds
 //! itself shadows the glob). A method call whose receiver type the scan cannot see is a site
 //! only when only a removed API has a method of that name (`install_batch`,

@@ -44,6 +44,10 @@ pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
         .sort_by_key(|site| (site.range.start, site.range.end));
     s.sites
         .dedup_by(|a, b| a.range == b.range && a.item == b.item);
+    s.sites.retain(|site| {
+        let krate = site.item.split([':', '/']).next().unwrap_or_default();
+        site.severity == Severity::Error || !versions.on_target(krate)
+    });
     s.sites
 }
 

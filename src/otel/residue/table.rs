@@ -109,17 +109,33 @@ pub struct OldVersions {
     crates: Vec<(String, &'static str, Version)>,
 }
 
+/// The version a package already on the target is judged as: below every entry's `last`, so
+/// every removed item counts. Such code cannot compile with any of them (a file half migrated
+/// by hand, or by a run whose result was edited), and a second run must not be silent on it.
+const ON_TARGET: Version = Version::new(0, 0, 0);
+
 impl OldVersions {
-    /// Adds a dependency; ignored unless its version is older than the target.
+    /// Adds a dependency; ignored unless its version is older than the target or on the
+    /// target's own minor release (newer releases are the ladder's).
     pub fn add(&mut self, code_name: &str, krate: &'static str, version: &Version) {
         let Some((_, target)) = SCANNED_CRATES.iter().find(|(k, _)| *k == krate) else {
             return;
         };
         let target = Version::parse(&format!("{target}.0")).expect("a version");
-        if version < &target {
-            self.crates
-                .push((code_name.to_string(), krate, version.clone()));
-        }
+        let judged_as = if version < &target {
+            version.clone()
+        } else if (version.major, version.minor) == (target.major, target.minor) {
+            ON_TARGET
+        } else {
+            return;
+        };
+        self.crates.push((code_name.to_string(), krate, judged_as));
+    }
+
+    /// Whether the package has `krate` on the target already (only removed items, `error`s,
+    /// are judged there: a changed behaviour is the migration's to report, and it is done).
+    pub(super) fn on_target(&self, krate: &str) -> bool {
+        self.version_of(krate) == Some(&ON_TARGET)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -181,12 +197,18 @@ mod tests {
     }
 
     #[test]
-    fn only_versions_older_than_the_target_are_kept() {
+    fn old_versions_and_the_target_release_are_kept_newer_ones_are_not() {
         let mut v = OldVersions::default();
         v.add("otel", "opentelemetry", &Version::new(0, 26, 0));
         v.add("metrics", "metrics", &Version::new(0, 24, 1));
+        v.add(
+            "opentelemetry_sdk",
+            "opentelemetry_sdk",
+            &Version::new(0, 28, 0),
+        );
         v.add("serde", "serde", &Version::new(0, 1, 0));
         assert_eq!(v.of("otel").map(|(k, _)| k), Some("opentelemetry"));
-        assert!(v.of("metrics").is_none() && v.of("serde").is_none());
+        assert!(!v.on_target("opentelemetry") && v.on_target("metrics"));
+        assert!(v.of("opentelemetry_sdk").is_none() && v.of("serde").is_none());
     }
 }

@@ -99,9 +99,21 @@ fn split_out_of_groups(rust: &ParsedRust<'_>, split: &[GroupElement], out: &mut 
             crate::otel::imports::LeafEdit::Keep
         }
     });
+    // An element nothing names any more (a pipeline rewrite spelled `runtime::Tokio` out in
+    // full) only leaves its group: moving it would add an unused import.
+    let counts = crate::otel::imports::name_use_counts(&file.text).unwrap_or_default();
+    let still_named = |element: &GroupElement| {
+        let vis = file.slice(element.item).split("use").next().unwrap_or("");
+        !vis.trim().is_empty()
+            || syn::parse_str::<syn::UseTree>(file.slice(element.range)).map_or(true, |tree| {
+                leaf_names(&tree)
+                    .iter()
+                    .any(|name| counts.get(name).copied().unwrap_or(0) > 1)
+            })
+    };
     // One insertion per `use` item, after it, with every element it loses in source order.
     let mut by_item: BTreeMap<usize, (TextRange, String)> = BTreeMap::new();
-    for element in movable {
+    for element in movable.into_iter().filter(|e| still_named(e)) {
         let item = element.item;
         let line_start = file.text[..item.start].rfind('\n').map_or(0, |i| i + 1);
         let indent: String = file.text[line_start..item.start]
@@ -119,6 +131,17 @@ fn split_out_of_groups(rust: &ParsedRust<'_>, split: &[GroupElement], out: &mut 
     }
     for (item, text) in by_item.into_values() {
         out.edit(Edit::insert(item.end, text));
+    }
+}
+
+/// The names a `use` tree binds.
+fn leaf_names(tree: &syn::UseTree) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(p) => leaf_names(&p.tree),
+        syn::UseTree::Name(n) => vec![ident_str(&n.ident)],
+        syn::UseTree::Rename(r) => vec![ident_str(&r.rename)],
+        syn::UseTree::Group(g) => g.items.iter().flat_map(leaf_names).collect(),
+        syn::UseTree::Glob(_) => Vec::new(),
     }
 }
 
@@ -282,11 +305,23 @@ mod tests {
     #[test]
     fn facade_modules_inside_a_use_group_move_to_their_own_use() {
         let (out, findings) = rewrite(
-            "use opentelemetry::{\n    metrics::Counter,\n    runtime,\n    sdk::metrics::{MeterProvider, PeriodicReader},\n    KeyValue,\n};\nmod m {\n    pub use opentelemetry::{sdk, global};\n}\nuse opentelemetry::{sdk::trace as sdktrace, trace::Tracer};\r\n",
+            "use opentelemetry::{\n    metrics::Counter,\n    runtime,\n    sdk::metrics::{MeterProvider, PeriodicReader},\n    KeyValue,\n};\nmod m {\n    pub use opentelemetry::{sdk, global};\n}\nuse opentelemetry::{sdk::trace as sdktrace, trace::Tracer};\r\nfn f(_: MeterProvider, _: PeriodicReader, _: sdktrace::Config) { let _ = runtime::Tokio; }\n",
         );
         assert_eq!(
             out,
-            "use opentelemetry::{\n    metrics::Counter,\n    KeyValue,\n};\nuse opentelemetry_sdk::runtime;\nuse opentelemetry_sdk::metrics::{MeterProvider, PeriodicReader};\nmod m {\n    pub use opentelemetry::global;\n    pub use opentelemetry_sdk as sdk;\n}\nuse opentelemetry::trace::Tracer;\r\nuse opentelemetry_sdk::trace as sdktrace;\r\n"
+            "use opentelemetry::{\n    metrics::Counter,\n    KeyValue,\n};\nuse opentelemetry_sdk::runtime;\nuse opentelemetry_sdk::metrics::{MeterProvider, PeriodicReader};\nmod m {\n    pub use opentelemetry::global;\n    pub use opentelemetry_sdk as sdk;\n}\nuse opentelemetry::trace::Tracer;\r\nuse opentelemetry_sdk::trace as sdktrace;\r\nfn f(_: MeterProvider, _: PeriodicReader, _: sdktrace::Config) { let _ = runtime::Tokio; }\n"
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_group_element_nothing_names_only_leaves_its_group() {
+        let (out, findings) = rewrite(
+            "use opentelemetry::{runtime, KeyValue};\nfn f() { let _ = (KeyValue::new(\"a\", 1), opentelemetry_sdk::runtime::Tokio); }\n",
+        );
+        assert_eq!(
+            out,
+            "use opentelemetry::KeyValue;\nfn f() { let _ = (KeyValue::new(\"a\", 1), opentelemetry_sdk::runtime::Tokio); }\n"
         );
         assert!(findings.is_empty(), "{findings:?}");
     }

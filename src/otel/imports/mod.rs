@@ -20,6 +20,7 @@ mod scope;
 mod tree;
 
 pub(crate) use plan::ident_counts;
+pub(crate) use plan::name_use_counts;
 pub use plan::{ImportPlan, ImportPlans};
 pub use remove::{edit_use_leaves, LeafEdit};
 pub use tree::{use_leaves, UseLeaf};

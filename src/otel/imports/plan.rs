@@ -392,7 +392,7 @@ fn loses_every_leaf(u: &syn::ItemUse, removed: &dyn Fn(&syn::UseTree) -> bool) -
 /// elsewhere first segments of paths, and any segment of a `self::`/`super::`/`crate::` path. A
 /// later segment of another path (`opentelemetry_sdk::metrics::Temporality::Delta`,
 /// `<T as X>::Name`, `::Name`) names something else, so it keeps no import alive.
-fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
+pub(crate) fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
     fn walk(ts: proc_macro2::TokenStream, in_use: bool, counts: &mut BTreeMap<String, usize>) {
         let mut in_use = in_use;
         // The root of the path being read (`Some("")`: rooted in no name), and whether the

@@ -59,12 +59,19 @@
 //! its config becomes the builder's setters, and every call site
 //! (`sampled(<pipeline>, 0.5).install_batch(rt)`) builds the exporter, hands the function the
 //! provider builder and calls `.build()` on what it returns — all of them or none (then the
-//! function's finding names every caller).
+//! function's finding names every caller). A private function that creates the pipeline and
+//! returns it (`fn pipeline(url: &str) -> OtlpTracePipeline<SpanExporterBuilder>`,
+//! `placement::pipeline_creator`), every caller installing it the same way, builds the exporter
+//! inside (`?`) and returns `Result<opentelemetry_sdk::trace::Builder, TraceError>` with the
+//! exporter installed as the callers did; each `pipeline(url).install_batch(rt)` becomes
+//! `pipeline(url).map(|builder| builder.build())` (with the global registration and the tracer
+//! of otlp ≤ 0.16).
 //!
 //! ## Not rewritten
-//! - A function returning the pipeline it creates, a `pub` (or `pub(crate)`) one, one whose
-//!   body does more than set a trace config, or one called where the pipeline also gets a trace
-//!   config of its own (which the old call replaced): the signature's `error` finding gives the
+//! - A `pub` (or `pub(crate)`) function taking or returning the pipeline, a customizer whose
+//!   body does more than set a trace config or that is called where the pipeline also gets a
+//!   trace config of its own (which the old call replaced), a creator whose callers install it
+//!   in different ways or do more than install it: the signature's `error` finding gives the
 //!   0.27 signature and the callers in the file.
 //! - An exporter built elsewhere and passed in (a helper called more than once or from a
 //!   macro body, a parameter, a local used otherwise), a pipeline kept in a local used in other ways or extended under a condition
@@ -99,6 +106,7 @@ use crate::otel::pipeline_customizer::{
 use crate::otel::pipeline_signature::{
     report_old_fields, report_pipeline_fields, report_pipeline_signatures,
 };
+use crate::otel::placement::pipeline_creator::{rewrite_creators, trace_creators};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
 use crate::transforms::helper_facts;
@@ -141,6 +149,7 @@ impl Transform for OtlpTracePipeline {
                 version: version.clone(),
                 helpers: helpers.clone(),
                 customizers: Vec::new(),
+                creator_heads: Vec::new(),
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
             trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
@@ -159,31 +168,38 @@ impl Transform for OtlpTracePipeline {
                 )
             })
             .unwrap_or_default();
+        // Functions creating the pipeline their callers install: rewritten with the calls.
+        let mut syntax = OtlpSyntax {
+            version,
+            helpers,
+            customizers: Vec::new(),
+            creator_heads: Vec::new(),
+        };
+        let creators = trace_creators(cx.rust(), &syntax);
+        syntax.creator_heads = creators.iter().map(|c| c.head_start(cx.rust())).collect();
         // Customizers whose every call site is rewritten with them (dry runs of the sites).
         let customizers = settle(cx.rust(), trace_customizers(cx.rust()), |names| {
             let syntax = OtlpSyntax {
-                version: version.clone(),
-                helpers: helpers.clone(),
                 customizers: names.to_vec(),
+                ..syntax.clone()
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
             trace_sites::rewrite_file(cx.rust(), &syntax, &mut out, &mut plans)
         });
-        let syntax = OtlpSyntax {
-            version,
-            helpers,
-            customizers: customizers
-                .iter()
-                .map(|c| (c.name.clone(), c.param))
-                .collect(),
-        };
+        syntax.customizers = customizers
+            .iter()
+            .map(|c| (c.name.clone(), c.param))
+            .collect();
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
-            let rewritten = rewrite_customizers(cx, &customizers, out, plans);
+            let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
+            rewrite_creators(cx.rust(), &syntax, &creators, out, plans);
+            rewritten.extend(creators.iter().map(|c| c.signature(cx.rust())));
             let mut signatures =
                 report_pipeline_signatures(cx.rust(), Signal::Span, &rewritten, out);
             signatures.extend(customizers.iter().flat_map(|c| c.types().iter().copied()));
+            signatures.extend(creators.iter().map(|c| c.return_type()));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
             for builder in ["TonicExporterBuilder", "HttpExporterBuilder"] {
                 signatures.extend(report_old_fields(
@@ -251,6 +267,7 @@ fn rewrite_customizers<'c>(
 }
 
 /// The OTLP trace pipelines, with the facts of the package they are read in.
+#[derive(Clone)]
 struct OtlpSyntax {
     /// The source version of opentelemetry-otlp (what `install_*` returned depends on it).
     version: Option<semver::Version>,
@@ -259,11 +276,17 @@ struct OtlpSyntax {
     helpers: PackageHelpers,
     /// This file's customizers the sites may go through (name, pipeline parameter).
     customizers: Vec<(String, usize)>,
+    /// Where the pipelines created by this file's creators start (rewritten with them).
+    creator_heads: Vec<usize>,
 }
 
 impl PipelineSyntax for OtlpSyntax {
     fn customizers(&self) -> &[(String, usize)] {
         &self.customizers
+    }
+
+    fn left_to_others(&self) -> &[usize] {
+        &self.creator_heads
     }
 
     fn is_root(&self, imports: &ImportMap, chain: &Chain<'_>) -> bool {

@@ -156,7 +156,7 @@ pub fn customizer_edits(
     names: &mut ImportPlan<'_>,
 ) -> Vec<(TextRange, String)> {
     let file = rust.file;
-    let builder = names.name("opentelemetry_sdk::trace::Builder");
+    let builder = names.name(Signal::Span.provider_builder_path());
     let mut edits: Vec<(TextRange, String)> =
         c.types.iter().map(|r| (*r, builder.clone())).collect();
     let Some(config) = unfolded(rust, &c.config) else {

@@ -75,6 +75,10 @@ pub trait PipelineSyntax {
     fn customizers(&self) -> &[(String, usize)] {
         &[]
     }
+    /// Where the pipeline heads another rewrite takes care of start (`pipeline_creator`).
+    fn left_to_others(&self) -> &[usize] {
+        &[]
+    }
 }
 
 /// Items the old pipelines named that the rewritten code may no longer need; their imports are
@@ -123,22 +127,27 @@ pub fn rewrite_file<'c>(
         rust,
         syntax,
         out: std::mem::take(out),
-        handled: Vec::new(),
+        handled: syntax.left_to_others().to_vec(),
         plans: std::mem::take(plans),
         customized: Vec::new(),
         placed_through: Vec::new(),
     };
     d.visit_file(rust.syntax);
     if !d.out.edits.is_empty() {
-        let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
-        for path in MAYBE_UNUSED.iter().chain(OLD_BUILDER_ITEMS) {
-            cleanup.remove_if_unused(path);
-        }
-        d.plans.add(cleanup);
+        d.plans.add(cleanup(rust));
     }
     *out = d.out;
     *plans = d.plans;
     d.placed_through
+}
+
+/// The imports of the old pipelines, removed where the edited file no longer needs them.
+pub fn cleanup<'c>(rust: ParsedRust<'c>) -> ImportPlan<'c> {
+    let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
+    for path in MAYBE_UNUSED.iter().chain(OLD_BUILDER_ITEMS) {
+        cleanup.remove_if_unused(path);
+    }
+    cleanup
 }
 
 struct Driver<'a, 'c> {

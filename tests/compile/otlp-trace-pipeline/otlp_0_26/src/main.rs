@@ -155,10 +155,26 @@ fn sampled_simple() -> anyhow::Result<()> {
     Ok(())
 }
 
+// One function sets the pipeline up, its callers install it (issue 15, shape 5).
+fn created(
+    endpoint: &str,
+) -> opentelemetry_otlp::OtlpTracePipeline<opentelemetry_otlp::SpanExporterBuilder> {
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+        .with_trace_config(sdktrace::Config::default().with_sampler(sdktrace::Sampler::AlwaysOn))
+}
+
+fn install_created() -> Result<TracerProvider, TraceError> {
+    created("http://localhost:4317").install_batch(runtime::Tokio)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _sampled = sampled()?;
     sampled_simple()?;
+    let _created = install_created()?;
+    let _again = created("http://localhost:4318").install_batch(runtime::Tokio)?;
     let _customized = customized()?;
     customized_http()?;
     let _in_local = customized_in_local(false)?;

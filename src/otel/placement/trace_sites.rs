@@ -21,8 +21,8 @@ use crate::engine::finding::Severity;
 use crate::engine::ledger::{RawLedgerEntry, Settings, Signal};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
-    ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
-    ParsedRust,
+    ident_str, macro_fragments, range_of, range_of_span, range_of_tokens, text_of, tokens_mention,
+    ImportMap, ParsedRust,
 };
 use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
 use crate::otel::conditional_links::ConditionalLinks;
@@ -241,10 +241,16 @@ impl<'a, 'c> Driver<'a, 'c> {
     fn through<'e>(&mut self, head: Chain<'e>, c: Customized<'e>) -> Found<'e> {
         let file = self.file();
         let (call, arg) = (range_of(file, c.call), range_of(file, c.pipeline));
-        let text = (
-            file.text[call.start..arg.start].to_string(),
-            file.text[arg.end..call.end].to_string(),
-        );
+        let text = if c.call.args.len() == 1 {
+            // The pipeline was the only argument: the short builder name fits on one line.
+            let open = range_of_span(file, c.call.paren_token.span.open());
+            (file.text[call.start..open.end].to_string(), ")".to_string())
+        } else {
+            (
+                file.text[call.start..arg.start].to_string(),
+                file.text[arg.end..call.end].to_string(),
+            )
+        };
         let terminal = range_of(file, c.terminal).start;
         self.customized.push((terminal, c.name, text));
         // The head is part of this site, not a pipeline of its own.

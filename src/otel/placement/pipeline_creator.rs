@@ -276,3 +276,82 @@ fn built(
     let body: String = lines.iter().map(|l| format!("{le}{i1}{l}")).collect();
     format!("map(|builder| {{{body}{le}{indent}}})")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::syntax::with_parsed;
+    use crate::otel::exporter::{ExporterConfig, Transport};
+    use crate::otel::trace::{OldTerminal, Processing, TracePipeline};
+
+    /// Any `new_pipeline().tracing()` chain, read as a provider-returning pipeline.
+    struct AnyTrace;
+
+    impl PipelineSyntax for AnyTrace {
+        fn is_root(&self, imports: &crate::engine::syntax::ImportMap, chain: &Chain<'_>) -> bool {
+            chain
+                .root_path()
+                .is_some_and(|r| imports.is(r, &["opentelemetry_otlp", "new_pipeline"]))
+        }
+        fn parse(
+            &self,
+            _: &[Link<'_>],
+            _: ParseSite<'_, '_>,
+        ) -> Option<super::super::trace_sites::Parsed> {
+            let terminal = OldTerminal {
+                processing: Processing::Simple,
+                returns: Returns::Provider,
+                registers_global: false,
+            };
+            Some(super::super::trace_sites::Parsed {
+                pipeline: TracePipeline::new(ExporterConfig::new(Transport::Grpc), terminal),
+                carried: Vec::new(),
+            })
+        }
+        fn removable(&self, _: &str) -> bool {
+            false
+        }
+        fn mentions(&self) -> &'static [&'static str] {
+            &[]
+        }
+    }
+
+    fn creators(src: &str) -> Vec<String> {
+        let src = format!(
+            "use opentelemetry_otlp::{{new_pipeline, OtlpTracePipeline as P, SpanExporterBuilder as B}};\n{src}"
+        );
+        with_parsed(&src, |rust| {
+            trace_creators(rust, &AnyTrace)
+                .iter()
+                .map(|c| ident_str(&c.item.sig.ident))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_private_creator_installed_alike_everywhere_is_rewritten() {
+        let src = "fn p(u: &str) -> P<B> { let _ = u; new_pipeline().tracing() }\n\
+                   fn a() { p(\"x\").install_simple(); }\n\
+                   fn b() { let _ = p(\"y\").install_simple().unwrap(); }\n";
+        assert_eq!(creators(src), vec!["p"]);
+    }
+
+    #[test]
+    fn near_misses_keep_their_finding() {
+        let shapes = [
+            // Public; generic; installed two ways; not installed right after; taken as a
+            // value; never called; not ending in the pipeline; installed already.
+            "pub fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().install_simple(); }",
+            "fn p<T>() -> P<B> { new_pipeline().tracing() }\nfn a() { p::<u8>().install_simple(); }",
+            "fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().install_simple(); p().install_batch(Tokio); }",
+            "fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().with_trace_config(c()).install_simple(); }",
+            "fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().install_simple(); let f = p; }",
+            "fn p() -> P<B> { new_pipeline().tracing() }",
+            "fn p() -> P<B> { let q = new_pipeline().tracing(); q }\nfn a() { p().install_simple(); }",
+            "fn p() -> P<B> { new_pipeline().tracing().install_simple() }\nfn a() { p().install_simple(); }",
+        ];
+        for shape in shapes {
+            assert!(creators(shape).is_empty(), "{shape}");
+        }
+    }
+}

@@ -121,7 +121,7 @@ impl Transform for OtlpLogsPipeline {
             bound: Vec::new(),
         };
         let rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
-        report_pipeline_signatures(cx.rust(), Signal::Log, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Log, &[], &mut out);
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         let bodies = fn_bodies(file, cx.syntax());

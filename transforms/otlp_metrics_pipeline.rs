@@ -104,7 +104,7 @@ impl Transform for OtlpMetricsPipeline {
             registers_globally: pkg.version_below("opentelemetry-otlp", 0, 17),
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
-        report_pipeline_signatures(cx.rust(), Signal::Metric, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &mut out);
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         for (range, _) in rewritten.calls {
             out.finding(

@@ -53,8 +53,26 @@
 //! WithTonicConfig>(b: B, cfg: &Cfg) -> B`) and the site passes it `SpanExporter::builder()`.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
+//! A private function of the file that takes the pipeline and returns it with a trace config
+//! (`fn sampled(p: OtlpTracePipeline, r: f64) -> OtlpTracePipeline { p.with_trace_config(..) }`,
+//! `otel::pipeline_customizer`) takes and returns `opentelemetry_sdk::trace::Builder` instead,
+//! its config becomes the builder's setters, and every call site
+//! (`sampled(<pipeline>, 0.5).install_batch(rt)`) builds the exporter, hands the function the
+//! provider builder and calls `.build()` on what it returns — all of them or none (then the
+//! function's finding names every caller). A private function that creates the pipeline and
+//! returns it (`fn pipeline(url: &str) -> OtlpTracePipeline<SpanExporterBuilder>`,
+//! `placement::pipeline_creator`), every caller installing it the same way, builds the exporter
+//! inside (`?`) and returns `Result<opentelemetry_sdk::trace::Builder, TraceError>` with the
+//! exporter installed as the callers did; each `pipeline(url).install_batch(rt)` becomes
+//! `pipeline(url).map(|builder| builder.build())` (with the global registration and the tracer
+//! of otlp ≤ 0.16).
 //!
 //! ## Not rewritten
+//! - A `pub` (or `pub(crate)`) function taking or returning the pipeline, a customizer whose
+//!   body does more than set a trace config or that is called where the pipeline also gets a
+//!   trace config of its own (which the old call replaced), a creator whose callers install it
+//!   in different ways or do more than install it: the signature's `error` finding gives the
+//!   0.27 signature and the callers in the file.
 //! - An exporter built elsewhere and passed in (a helper called more than once or from a
 //!   macro body, a parameter, a local used otherwise), a pipeline kept in a local used in other ways or extended under a condition
 //!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
@@ -82,9 +100,13 @@ use crate::otel::exporter_helper::{
     PackageHelpers,
 };
 use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::pipeline_customizer::{
+    customizer_edits, settle, trace_customizers, PipelineCustomizer,
+};
 use crate::otel::pipeline_signature::{
     report_old_fields, report_pipeline_fields, report_pipeline_signatures,
 };
+use crate::otel::placement::pipeline_creator::{rewrite_creators, trace_creators};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
 use crate::transforms::helper_facts;
@@ -126,6 +148,8 @@ impl Transform for OtlpTracePipeline {
             let syntax = OtlpSyntax {
                 version: version.clone(),
                 helpers: helpers.clone(),
+                customizers: Vec::new(),
+                creator_heads: Vec::new(),
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
             trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
@@ -144,11 +168,38 @@ impl Transform for OtlpTracePipeline {
                 )
             })
             .unwrap_or_default();
-        let syntax = OtlpSyntax { version, helpers };
+        // Functions creating the pipeline their callers install: rewritten with the calls.
+        let mut syntax = OtlpSyntax {
+            version,
+            helpers,
+            customizers: Vec::new(),
+            creator_heads: Vec::new(),
+        };
+        let creators = trace_creators(cx.rust(), &syntax);
+        syntax.creator_heads = creators.iter().map(|c| c.head_start(cx.rust())).collect();
+        // Customizers whose every call site is rewritten with them (dry runs of the sites).
+        let customizers = settle(cx.rust(), trace_customizers(cx.rust()), |names| {
+            let syntax = OtlpSyntax {
+                customizers: names.to_vec(),
+                ..syntax.clone()
+            };
+            let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
+            trace_sites::rewrite_file(cx.rust(), &syntax, &mut out, &mut plans)
+        });
+        syntax.customizers = customizers
+            .iter()
+            .map(|c| (c.name.clone(), c.param))
+            .collect();
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
-            let mut signatures = report_pipeline_signatures(cx.rust(), Signal::Span, out);
+            let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
+            rewrite_creators(cx.rust(), &syntax, &creators, out, plans);
+            rewritten.extend(creators.iter().map(|c| c.signature(cx.rust())));
+            let mut signatures =
+                report_pipeline_signatures(cx.rust(), Signal::Span, &rewritten, out);
+            signatures.extend(customizers.iter().flat_map(|c| c.types().iter().copied()));
+            signatures.extend(creators.iter().map(|c| c.return_type()));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
             for builder in ["TonicExporterBuilder", "HttpExporterBuilder"] {
                 signatures.extend(report_old_fields(
@@ -193,16 +244,51 @@ fn rewrite_own_helpers<'c>(
     plans.add(names);
 }
 
+/// This file's settled customizers: they take and return the provider builder now (their
+/// call sites were rewritten through them). Returns their signatures' ranges.
+fn rewrite_customizers<'c>(
+    cx: &FileContext<'c>,
+    customizers: &[PipelineCustomizer<'c>],
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) -> Vec<TextRange> {
+    let mut signatures = Vec::new();
+    for c in customizers {
+        let at = c.signature(cx.rust());
+        let mut names = ImportPlan::at(cx.file, cx.syntax(), at.start);
+        for (range, text) in customizer_edits(cx.rust(), c, &mut names) {
+            out.replace(range, text);
+        }
+        names.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
+        plans.add(names);
+        signatures.push(at);
+    }
+    signatures
+}
+
 /// The OTLP trace pipelines, with the facts of the package they are read in.
+#[derive(Clone)]
 struct OtlpSyntax {
     /// The source version of opentelemetry-otlp (what `install_*` returned depends on it).
     version: Option<semver::Version>,
     /// Exporter helpers of other files of the package this file's pipelines follow, and this
     /// file's helpers that another file's pipeline follows.
     helpers: PackageHelpers,
+    /// This file's customizers the sites may go through (name, pipeline parameter).
+    customizers: Vec<(String, usize)>,
+    /// Where the pipelines created by this file's creators start (rewritten with them).
+    creator_heads: Vec<usize>,
 }
 
 impl PipelineSyntax for OtlpSyntax {
+    fn customizers(&self) -> &[(String, usize)] {
+        &self.customizers
+    }
+
+    fn left_to_others(&self) -> &[usize] {
+        &self.creator_heads
+    }
+
     fn is_root(&self, imports: &ImportMap, chain: &Chain<'_>) -> bool {
         chain
             .root_path()

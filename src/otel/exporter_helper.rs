@@ -146,6 +146,12 @@ fn helper_of_call<'a>(
 
 /// The private free function `name` of this file, called once and nowhere else named.
 fn same_file_helper<'a>(rust: ParsedRust<'a>, name: &str) -> Option<&'a syn::ItemFn> {
+    private_free_function(rust, name).filter(|_| count_ident(rust.syntax, name) == 2)
+}
+
+/// The one free function `name` of this file, without `pub`, when the file declares no module
+/// in another file (which could call it): every caller is in this file.
+pub fn private_free_function<'a>(rust: ParsedRust<'a>, name: &str) -> Option<&'a syn::ItemFn> {
     let mut fns = Functions {
         name,
         found: Vec::new(),
@@ -155,9 +161,7 @@ fn same_file_helper<'a>(rust: ParsedRust<'a>, name: &str) -> Option<&'a syn::Ite
     let [helper] = fns.found.as_slice() else {
         return None;
     };
-    (!fns.out_of_line_modules
-        && matches!(helper.vis, syn::Visibility::Inherited)
-        && count_ident(rust.syntax, name) == 2)
+    (!fns.out_of_line_modules && matches!(helper.vis, syn::Visibility::Inherited))
         .then_some(*helper)
 }
 

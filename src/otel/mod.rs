@@ -40,7 +40,9 @@
 //!   (`customize(new_exporter().tonic(), &cfg)`); the helper becomes generic over the 0.27
 //!   option traits.
 //! - [`pipeline_signature`]: functions that take or return an old OTLP pipeline type: the exact
-//!   0.27 signature (the SDK provider builders) and the callers, in a finding.
+//!   0.27 signature (the SDK provider builders) and the callers, in a finding;
+//!   [`pipeline_customizer`]: the private ones that only add a trace config, rewritten with
+//!   their callers (they take and return the provider builder).
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -102,6 +104,7 @@ pub mod metrics_facade;
 pub mod naming;
 pub mod otlp_pipeline;
 pub mod path_renames;
+pub mod pipeline_customizer;
 pub mod pipeline_signature;
 pub mod placement;
 pub mod recorder_error;

@@ -15,16 +15,21 @@ use syn::visit::Visit;
 use super::exporter::Signal;
 
 /// Reports every function of the file whose parameter or return type is `signal`'s old
-/// pipeline type; returns the ranges of the types reported.
+/// pipeline type, but those whose signature (range) is in `rewritten`; returns the ranges of
+/// the types reported.
 pub fn report_pipeline_signatures(
     rust: ParsedRust<'_>,
     signal: Signal,
+    rewritten: &[TextRange],
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let mut functions = Functions::default();
     functions.visit_file(rust.syntax);
     let mut reported = Vec::new();
     for sig in functions.signatures {
+        if rewritten.contains(&range_of(rust.file, sig)) {
+            continue;
+        }
         let Some(found) = pipeline_types_in(rust, sig, signal) else {
             continue;
         };
@@ -170,20 +175,25 @@ impl<'a> Visit<'a> for Structs<'a> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Role {
+pub enum Role {
     Parameter,
     Return,
 }
 
-struct Found {
+pub struct Found {
     /// The old pipeline types of the signature, in source order.
-    types: Vec<(TextRange, Role)>,
+    pub types: Vec<(TextRange, Role)>,
     /// Returned without being taken: the function creates the pipeline, so its 0.27 form
     /// builds an exporter and can fail.
-    creates: bool,
+    pub creates: bool,
 }
 
-fn pipeline_types_in(rust: ParsedRust<'_>, sig: &syn::Signature, signal: Signal) -> Option<Found> {
+/// The old pipeline types of `signal` in `sig`, if any.
+pub fn pipeline_types_in(
+    rust: ParsedRust<'_>,
+    sig: &syn::Signature,
+    signal: Signal,
+) -> Option<Found> {
     let is_pipeline = |ty: &syn::Type| match ty {
         syn::Type::Path(p) if p.qself.is_none() => rust
             .imports
@@ -304,7 +314,7 @@ mod tests {
     fn help_of(src: &str, signal: Signal) -> Vec<String> {
         with_parsed(src, |rust| {
             let mut out = Changes::default();
-            report_pipeline_signatures(rust, signal, &mut out);
+            report_pipeline_signatures(rust, signal, &[], &mut out);
             out.findings
                 .iter()
                 .map(|f| f.suggestion.clone().unwrap_or_default())

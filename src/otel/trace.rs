@@ -115,6 +115,10 @@ pub struct TracePipeline {
     pub conditional: Vec<ConditionalLinks>,
     /// The name of the mutable provider builder the conditional settings use.
     pub conditional_builder: String,
+    /// A private function of the file the old pipeline went through before its install
+    /// (`with_sampling(pipeline, 0.5).install_batch(rt)`, `otel::pipeline_customizer`): the
+    /// call's text before and after the pipeline argument. It now takes the provider builder.
+    pub customizer: Option<(String, String)>,
 }
 
 /// What the old terminal call (`install_batch(rt)`, `build_simple()`, …) implied.
@@ -140,6 +144,7 @@ impl TracePipeline {
             registers_global: terminal.registers_global,
             conditional: Vec::new(),
             conditional_builder: String::new(),
+            customizer: None,
         }
     }
 }
@@ -271,13 +276,23 @@ impl TracePipeline {
         le: &str,
     ) -> (Vec<String>, String) {
         let chain = self.render_provider(names, exporter, step, le);
-        render_mutable(
-            &self.conditional_builder,
-            chain,
-            &self.conditional,
-            step,
-            le,
-        )
+        let Some((before, after)) = &self.customizer else {
+            return render_mutable(
+                &self.conditional_builder,
+                chain,
+                &self.conditional,
+                step,
+                le,
+            );
+        };
+        // The builder goes through the customizer after every setting of the old site.
+        let builder = &self.conditional_builder;
+        let setup = if self.conditional.is_empty() {
+            vec![format!("let {builder} = {chain};")]
+        } else {
+            render_mutable(builder, chain, &self.conditional, step, le).0
+        };
+        (setup, format!("{before}{builder}{after}.build()"))
     }
 
     /// `TracerProvider::builder()…` with the processing, settings and resource (no `.build()`).

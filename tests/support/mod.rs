@@ -298,7 +298,14 @@ pub fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
                 [b'\n', ..] => 1,
                 _ => 0,
             };
-            r.start <= end && start <= r.end + eol
+            // Lines inserted before an unchanged line: the diff may have lined up the first
+            // line of an edit starting on that line with the line it replaced.
+            let next = starts
+                .get(old.start + 1)
+                .copied()
+                .unwrap_or(f.original.len());
+            let inserted_before_edit = old.is_empty() && (start..next).contains(&r.start);
+            (r.start <= end && start <= r.end + eol) || inserted_before_edit
         });
         if !touched {
             out.push(format!(

@@ -14,6 +14,9 @@
 //!   bodies) of `jaeger-pipeline` and `otlp-trace-pipeline`.
 //! - [`statement`], [`expression`]: the two forms, for any [`parts::ProviderParts`] model
 //!   (metrics, logs, and the trace model through [`trace_parts`]).
+//! - [`pipeline_creator`]: a private function returning the old pipeline it creates, and its
+//!   callers that install it: the function returns the 0.27 provider builder (exporter built
+//!   inside), the callers build it.
 //! - [`conditional`]: settings a pipeline kept in a `let mut` received under a condition, moved
 //!   onto a mutable provider builder under the same condition.
 //! - [`site_edit`]: the edit steps every site shares (leftover comments, deleted statements,
@@ -27,6 +30,7 @@ pub mod expression;
 pub mod otlp_locals;
 pub mod otlp_sites;
 pub mod parts;
+pub mod pipeline_creator;
 pub mod site_edit;
 pub mod statement;
 pub mod trace_parts;

@@ -21,8 +21,8 @@ use crate::engine::finding::Severity;
 use crate::engine::ledger::{RawLedgerEntry, Settings, Signal};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
-    ident_str, macro_fragments, range_of, range_of_tokens, text_of, tokens_mention, ImportMap,
-    ParsedRust,
+    ident_str, macro_fragments, range_of, range_of_span, range_of_tokens, text_of, tokens_mention,
+    ImportMap, ParsedRust,
 };
 use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
 use crate::otel::conditional_links::ConditionalLinks;
@@ -69,6 +69,16 @@ pub trait PipelineSyntax {
     fn mentions(&self) -> &'static [&'static str];
     /// Called once per rewritten site (deployment notes).
     fn after_rewrite(&self, _site: TextRange, _out: &mut Changes) {}
+    /// Private functions of the file a pipeline may pass through before its install
+    /// (`customize(pipeline, ..).install_batch(rt)`, `otel::pipeline_customizer`): each name
+    /// with the index of its pipeline parameter.
+    fn customizers(&self) -> &[(String, usize)] {
+        &[]
+    }
+    /// Where the pipeline heads another rewrite takes care of start (`pipeline_creator`).
+    fn left_to_others(&self) -> &[usize] {
+        &[]
+    }
 }
 
 /// Items the old pipelines named that the rewritten code may no longer need; their imports are
@@ -105,30 +115,39 @@ pub fn run<'c>(
 }
 
 /// Rewrites every pipeline of `syntax` in the file into `out`; the imports the new code needs
-/// are added to `plans` (finish them after the transform's other edits).
+/// are added to `plans` (finish them after the transform's other edits). Returns the
+/// customizer of each site rewritten through one ([`PipelineSyntax::customizers`]).
 pub fn rewrite_file<'c>(
     rust: ParsedRust<'c>,
     syntax: &dyn PipelineSyntax,
     out: &mut Changes,
     plans: &mut ImportPlans<'c>,
-) {
+) -> Vec<String> {
     let mut d = Driver {
         rust,
         syntax,
         out: std::mem::take(out),
-        handled: Vec::new(),
+        handled: syntax.left_to_others().to_vec(),
         plans: std::mem::take(plans),
+        customized: Vec::new(),
+        placed_through: Vec::new(),
     };
     d.visit_file(rust.syntax);
     if !d.out.edits.is_empty() {
-        let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
-        for path in MAYBE_UNUSED.iter().chain(OLD_BUILDER_ITEMS) {
-            cleanup.remove_if_unused(path);
-        }
-        d.plans.add(cleanup);
+        d.plans.add(cleanup(rust));
     }
     *out = d.out;
     *plans = d.plans;
+    d.placed_through
+}
+
+/// The imports of the old pipelines, removed where the edited file no longer needs them.
+pub fn cleanup<'c>(rust: ParsedRust<'c>) -> ImportPlan<'c> {
+    let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
+    for path in MAYBE_UNUSED.iter().chain(OLD_BUILDER_ITEMS) {
+        cleanup.remove_if_unused(path);
+    }
+    cleanup
 }
 
 struct Driver<'a, 'c> {
@@ -138,6 +157,11 @@ struct Driver<'a, 'c> {
     /// Start offsets of pipeline chains already rewritten (or reported).
     handled: Vec<usize>,
     plans: ImportPlans<'c>,
+    /// Sites that go through a customizer: their terminal call's start, the customizer's
+    /// name, and the call's text before and after the pipeline argument.
+    customized: Vec<(usize, String, (String, String))>,
+    /// The customizer of each such site rewritten.
+    placed_through: Vec<String>,
 }
 
 /// A pipeline chain up to its terminal call, and what follows it in the expression.
@@ -146,14 +170,27 @@ struct Found<'e> {
     terminal: &'e syn::ExprMethodCall,
 }
 
+/// `customize(<pipeline argument>, ..)` installed right after: `customize(..).install_batch(rt)`.
+struct Customized<'e> {
+    name: String,
+    call: &'e syn::ExprCall,
+    pipeline: &'e syn::Expr,
+    terminal: &'e syn::ExprMethodCall,
+}
+
 impl<'a, 'c> Driver<'a, 'c> {
     fn file(&self) -> &'c SourceFile {
         self.rust.file
     }
 
-    /// `expr` as `<root>.links….<terminal>(..)` with a root of this pipeline syntax.
-    fn pipeline_chain<'e>(&self, expr: &'e syn::Expr) -> Option<Found<'e>> {
+    /// `expr` as `<root>.links….<terminal>(..)` with a root of this pipeline syntax (or a
+    /// customizer's call taking such a root, remembered for the site's rendering).
+    fn pipeline_chain<'e>(&mut self, expr: &'e syn::Expr) -> Option<Found<'e>> {
         let chain = Chain::read(expr);
+        if let Some(c) = self.customized(&chain) {
+            let head = self.pipeline_head(c.pipeline)?;
+            return Some(self.through(head, c));
+        }
         if !self.syntax.is_root(self.rust.imports, &chain) {
             return None;
         }
@@ -166,6 +203,69 @@ impl<'a, 'c> Driver<'a, 'c> {
             links: chain.links,
             terminal,
         })
+    }
+
+    /// `chain` as a customizer's call installed right after.
+    fn customized<'e>(&self, chain: &Chain<'e>) -> Option<Customized<'e>> {
+        let syn::Expr::Call(call) = chain.root else {
+            return None;
+        };
+        let syn::Expr::Path(p) = &*call.func else {
+            return None;
+        };
+        let name = ident_str(p.path.get_ident()?);
+        let (_, param) = self.syntax.customizers().iter().find(|(n, _)| *n == name)?;
+        let terminal = chain.links.first()?;
+        if p.qself.is_some() || !TERMINALS.contains(&terminal.name.as_str()) {
+            return None;
+        }
+        Some(Customized {
+            name,
+            call,
+            pipeline: call.args.iter().nth(*param)?,
+            terminal: terminal.call,
+        })
+    }
+
+    /// `expr` as a pipeline head of this syntax that is not installed yet.
+    fn pipeline_head<'e>(&self, expr: &'e syn::Expr) -> Option<Chain<'e>> {
+        let head = Chain::read(expr);
+        let installed = head
+            .links
+            .iter()
+            .any(|l| TERMINALS.contains(&l.name.as_str()));
+        (self.syntax.is_root(self.rust.imports, &head) && !installed).then_some(head)
+    }
+
+    /// The site of `head` going through customizer `c`: its links and `c`'s terminal.
+    fn through<'e>(&mut self, head: Chain<'e>, c: Customized<'e>) -> Found<'e> {
+        let file = self.file();
+        let (call, arg) = (range_of(file, c.call), range_of(file, c.pipeline));
+        let text = if c.call.args.len() == 1 {
+            // The pipeline was the only argument: the short builder name fits on one line.
+            let open = range_of_span(file, c.call.paren_token.span.open());
+            (file.text[call.start..open.end].to_string(), ")".to_string())
+        } else {
+            (
+                file.text[call.start..arg.start].to_string(),
+                file.text[arg.end..call.end].to_string(),
+            )
+        };
+        let terminal = range_of(file, c.terminal).start;
+        self.customized.push((terminal, c.name, text));
+        // The head is part of this site, not a pipeline of its own.
+        self.handled.push(arg.start);
+        let mut links = head.links;
+        links.push(
+            Chain::read_call(c.terminal)
+                .links
+                .pop()
+                .expect("the terminal link"),
+        );
+        Found {
+            links,
+            terminal: c.terminal,
+        }
     }
 
     fn names_at(&self, offset: usize) -> ImportPlan<'c> {
@@ -266,8 +366,10 @@ impl<'a, 'c> Driver<'a, 'c> {
             return report(self, "never installed in this block");
         };
         let consumer = &stmts[consumer_idx];
-        // The consumer must use the local exactly once, as the root of a terminal chain.
-        let found = local_terminal(consumer, &name, TERMINALS);
+        // The consumer must use the local exactly once, as the root of a terminal chain (or
+        // as the argument of a customizer installed right after).
+        let found = local_terminal(consumer, &name, TERMINALS)
+            .or_else(|| self.customized_local(consumer, &name));
         let count = count_ident(consumer, &name);
         let Some(terminal_expr) = found.filter(|_| count == 1) else {
             return report(self, "used in a way this tool cannot follow");
@@ -356,12 +458,81 @@ impl<'a, 'c> Driver<'a, 'c> {
         self.place_expression(terminal_range, (links, conditional), &delete_ranges);
     }
 
+    /// The first `customize(<local>, ..).<terminal>(..)` in `stmt`, remembered for the site's
+    /// rendering.
+    fn customized_local(&mut self, stmt: &'a syn::Stmt, local: &str) -> Option<&'a syn::Expr> {
+        struct Finder<'d, 'a, 'c> {
+            driver: &'d Driver<'a, 'c>,
+            local: &'d str,
+            found: Option<(&'a syn::Expr, Customized<'a>)>,
+        }
+        impl<'a> Visit<'a> for Finder<'_, 'a, '_> {
+            fn visit_expr(&mut self, e: &'a syn::Expr) {
+                if self.found.is_some() {
+                    return;
+                }
+                if let Some(c) = self.driver.customized(&Chain::read(e)) {
+                    if Chain::read(c.pipeline).root_local().as_deref() == Some(self.local)
+                        && matches!(c.pipeline, syn::Expr::Path(_))
+                    {
+                        let terminal = Chain::read(e).links[0].call;
+                        // The terminal call itself is the consumer's chain.
+                        let e = self.driver.terminal_expr(e, terminal);
+                        self.found = Some((e, c));
+                        return;
+                    }
+                }
+                syn::visit::visit_expr(self, e);
+            }
+        }
+        let mut finder = Finder {
+            driver: self,
+            local,
+            found: None,
+        };
+        finder.visit_stmt(stmt);
+        let (expr, c) = finder.found?;
+        let head = Chain::read(c.pipeline);
+        self.through(head, c);
+        Some(expr)
+    }
+
+    /// The sub-expression of chain `e` that ends with `terminal`.
+    fn terminal_expr(&self, e: &'a syn::Expr, terminal: &syn::ExprMethodCall) -> &'a syn::Expr {
+        let mut cur = e;
+        while let syn::Expr::MethodCall(m) = cur {
+            if std::ptr::eq(m, terminal) {
+                break;
+            }
+            cur = &m.receiver;
+        }
+        cur
+    }
+
     fn parse(
         &mut self,
         names: &mut ImportPlan<'c>,
         (links, conditional): (&[Link<'_>], Vec<ConditionalLinks>),
         site: TextRange,
     ) -> Option<Parsed> {
+        let through = links.last().and_then(|t| {
+            let start = range_of(self.rust.file, t.call).start;
+            let found = self.customized.iter().find(|(at, ..)| *at == start);
+            found.map(|(_, name, text)| (name.clone(), text.clone()))
+        });
+        if let Some((name, _)) = &through {
+            // The old customizer's trace config replaced every earlier one; the 0.27 setters
+            // would add to them instead.
+            if links.iter().any(|l| l.name == "with_trace_config") || !conditional.is_empty() {
+                self.out.finding(
+                    site,
+                    Severity::Error,
+                    format!("this pipeline gets a trace config here and another from `{name}`, which replaced it; it was not rewritten"),
+                    format!("keep the settings in one place: in `{name}`, which now takes and returns the 0.27 provider builder (`opentelemetry_sdk::trace::Builder`), or after it"),
+                );
+                return None;
+            }
+        }
         let mut out = std::mem::take(&mut self.out);
         let at = ParseSite {
             rust: self.rust,
@@ -374,6 +545,7 @@ impl<'a, 'c> Driver<'a, 'c> {
         if let Some(p) = &mut parsed {
             p.pipeline.conditional = conditional;
             p.pipeline.conditional_builder = fresh("provider_builder", &self.file().text, "");
+            p.pipeline.customizer = through.map(|(_, text)| text);
         }
         parsed
     }
@@ -466,6 +638,15 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let entry = crate::otel::ledger::trace::rewritten(self.rust, site, links, &parsed.pipeline);
         self.out.ledger.push(entry);
+        if parsed.pipeline.customizer.is_some() {
+            let terminal = links.last().map(|t| range_of(file, t.call).start);
+            let through = self
+                .customized
+                .iter()
+                .find(|(at, ..)| Some(*at) == terminal);
+            self.placed_through
+                .extend(through.map(|(_, name, _)| name.clone()));
+        }
         let indent = file.indent_at(range.start).to_string();
         let le = file.line_ending.as_str();
         let register = registration(&parsed.pipeline, &mut names);
@@ -555,6 +736,16 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
                 }
                 return;
             }
+            // `customize(<pipeline>, ..).install_batch(rt)`: the same through the customizer.
+            if let Some(c) = self.customized(&chain) {
+                if let Some(head) = self.pipeline_head(c.pipeline) {
+                    self.handled.push(start);
+                    let range = range_of(self.file(), c.terminal);
+                    let found = self.through(head, c);
+                    self.place_expression(range, (found.links, Vec::new()), &[]);
+                    return;
+                }
+            }
         }
         syn::visit::visit_expr_method_call(self, m);
     }
@@ -576,6 +767,8 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
             out: Changes::default(),
             handled: std::mem::take(&mut self.handled),
             plans: std::mem::take(&mut self.plans),
+            customized: std::mem::take(&mut self.customized),
+            placed_through: std::mem::take(&mut self.placed_through),
         };
         for item in &fragments.items {
             inner.visit_item(item);
@@ -591,10 +784,14 @@ impl<'a, 'c> Visit<'a> for Driver<'a, 'c> {
             out,
             handled,
             plans,
+            customized,
+            placed_through,
             ..
         } = inner;
         self.handled = handled;
         self.plans = plans;
+        self.customized = customized;
+        self.placed_through = placed_through;
         for e in out.edits.iter() {
             self.out.edit(e.clone());
         }

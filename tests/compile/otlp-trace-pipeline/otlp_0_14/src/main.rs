@@ -104,8 +104,53 @@ fn customized_in_local(slow: bool) -> Result<sdktrace::Tracer, TraceError> {
         .install_batch(runtime::Tokio)
 }
 
+// A private function adds the shared sampler to the pipeline; it and its callers change
+// together (issue 15, shape 5).
+fn with_shared_sampler(
+    pipeline: opentelemetry_otlp::OtlpTracePipeline<opentelemetry_otlp::SpanExporterBuilder>,
+    ratio: f64,
+) -> opentelemetry_otlp::OtlpTracePipeline<opentelemetry_otlp::SpanExporterBuilder> {
+    pipeline.with_trace_config(sdktrace::config().with_sampler(sdktrace::Sampler::TraceIdRatioBased(ratio)))
+}
+
+fn sampled() -> Result<sdktrace::Tracer, TraceError> {
+    let pipeline = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic());
+    with_shared_sampler(pipeline, 0.5).install_batch(runtime::Tokio)
+}
+
+fn sampled_simple() -> anyhow::Result<()> {
+    let _simple = with_shared_sampler(
+        opentelemetry_otlp::new_pipeline()
+            .tracing()
+            .with_exporter(opentelemetry_otlp::new_exporter().http()),
+        1.0,
+    )
+    .install_simple()?;
+    Ok(())
+}
+
+// One function sets the pipeline up, its callers install it (issue 15, shape 5).
+fn created(
+    endpoint: &str,
+) -> opentelemetry_otlp::OtlpTracePipeline<opentelemetry_otlp::SpanExporterBuilder> {
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+        .with_trace_config(sdktrace::config().with_sampler(sdktrace::Sampler::AlwaysOn))
+}
+
+fn install_created() -> Result<sdktrace::Tracer, TraceError> {
+    created("http://localhost:4317").install_batch(runtime::Tokio)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _sampled = sampled()?;
+    sampled_simple()?;
+    let _created = install_created()?;
+    let _again = created("http://localhost:4318").install_batch(runtime::Tokio)?;
     let _customized = customized()?;
     customized_http()?;
     let _in_local = customized_in_local(false)?;

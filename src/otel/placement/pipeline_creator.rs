@@ -1,0 +1,357 @@
+//! Private functions that create an old OTLP trace pipeline and return it for the caller to
+//! install (`fn pipeline(endpoint: &str) -> OtlpTracePipeline<SpanExporterBuilder> {
+//! new_pipeline().tracing().with_exporter(..) }` then `pipeline(url).install_batch(rt)`, issue
+//! 15 shape 5), rewritten with every caller of the file: the function builds the exporter
+//! (`?`) and returns `Result<opentelemetry_sdk::trace::Builder, TraceError>` with the exporter
+//! installed the way its callers installed it, and each call becomes
+//! `pipeline(url).map(|builder| builder.build())` (plus the global registration and the tracer
+//! when the old install returned one), which keeps the old call's type.
+//!
+//! Only what one file proves: a free function without `pub` in a file that declares no module in
+//! another file, no generics, no pipeline parameter, ending in the pipeline chain; every mention
+//! of its name a call installed right after (`install_batch(rt)` / `install_simple()`), all the
+//! same. Anything else keeps the signature's finding (`pipeline_signature`).
+
+use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
+use crate::engine::syntax::{ident_str, range_of, ParsedRust};
+use crate::otel::chain::{count_ident, Chain, Link};
+use crate::otel::exporter::Signal;
+use crate::otel::exporter_helper::private_free_function;
+use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::pipeline_signature::{pipeline_types_in, Role};
+use crate::otel::trace::{render_tracer, Returns, TERMINALS};
+
+use super::parts::{register_call, ProviderParts};
+use super::site_edit::leftover_comments;
+use super::statement::fresh;
+use super::trace_sites::{cleanup, ParseSite, PipelineSyntax};
+
+/// A function creating the pipeline, with the calls that install it.
+pub struct PipelineCreator<'a> {
+    item: &'a syn::ItemFn,
+    /// The pipeline chain the body ends with (no terminal call).
+    head: Chain<'a>,
+    /// The body's last expression (the chain).
+    tail: &'a syn::Expr,
+    /// The old return type.
+    ret: TextRange,
+    /// `name(args)` of every call, and the terminal installed right after it.
+    sites: Vec<(&'a syn::ExprCall, Link<'a>)>,
+}
+
+impl PipelineCreator<'_> {
+    /// The signature's range (its finding is this rewrite's business).
+    pub fn signature(&self, rust: ParsedRust<'_>) -> TextRange {
+        range_of(rust.file, &self.item.sig)
+    }
+
+    /// Where the pipeline head starts (the trace sites leave it to this rewrite).
+    pub fn head_start(&self, rust: ParsedRust<'_>) -> usize {
+        range_of(rust.file, self.tail).start
+    }
+
+    /// The old return type's range.
+    pub fn return_type(&self) -> TextRange {
+        self.ret
+    }
+
+    /// The pipeline's links: the body's chain and the install its callers share.
+    fn links(&self) -> Option<Vec<Link<'_>>> {
+        let mut links = self.head.links.clone();
+        links.push(self.sites.first()?.1.clone());
+        Some(links)
+    }
+}
+
+/// The creators of the file whose every call installs the pipeline the same way, and whose
+/// pipeline `syntax` can read (a dry parse: its findings are dropped).
+pub fn trace_creators<'a>(
+    rust: ParsedRust<'a>,
+    syntax: &dyn PipelineSyntax,
+) -> Vec<PipelineCreator<'a>> {
+    let mut fns = Vec::new();
+    collect_fns(&rust.syntax.items, &mut fns);
+    fns.into_iter()
+        .filter_map(|f| creator(rust, syntax, f))
+        .filter(|c| {
+            let mut names = ImportPlan::at(rust.file, rust.syntax, c.head_start(rust));
+            parse(rust, syntax, c, &mut names, &mut Changes::default()).is_some()
+        })
+        .collect()
+}
+
+fn collect_fns<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::ItemFn>) {
+    for item in items {
+        match item {
+            syn::Item::Fn(f) => out.push(f),
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect_fns(items, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn creator<'a>(
+    rust: ParsedRust<'a>,
+    syntax: &dyn PipelineSyntax,
+    f: &'a syn::ItemFn,
+) -> Option<PipelineCreator<'a>> {
+    let sig = &f.sig;
+    let found = pipeline_types_in(rust, sig, Signal::Span)?;
+    let [(ret, Role::Return)] = found.types.as_slice() else {
+        return None;
+    };
+    let name = ident_str(&sig.ident);
+    if !sig.generics.params.is_empty()
+        || sig.asyncness.is_some()
+        || !std::ptr::eq(private_free_function(rust, &name)?, f)
+    {
+        return None;
+    }
+    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
+        return None;
+    };
+    let head = Chain::read(tail);
+    let installed = head
+        .links
+        .iter()
+        .any(|l| TERMINALS.contains(&l.name.as_str()));
+    if !syntax.is_root(rust.imports, &head) || installed {
+        return None;
+    }
+    let sites = installs(rust.syntax, &name);
+    // Every mention but the definition is a call installed right after, all alike (the
+    // install moves into the function).
+    let terminal = |l: &Link<'_>| (l.name.clone(), l.args_text(rust.file).trim().to_string());
+    let first = terminal(&sites.first()?.1);
+    let alike = sites.iter().all(|(_, t)| terminal(t) == first);
+    if !alike || sites.len() + 1 != count_ident(rust.syntax, &name) {
+        return None;
+    }
+    Some(PipelineCreator {
+        item: f,
+        head,
+        tail,
+        ret: *ret,
+        sites,
+    })
+}
+
+/// Every `name(..).<terminal>(..)` of the file.
+fn installs<'a>(file: &'a syn::File, name: &str) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
+    struct Finder<'n, 'a> {
+        name: &'n str,
+        found: Vec<(&'a syn::ExprCall, Link<'a>)>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Finder<'_, 'a> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if let syn::Expr::Call(c) = &*m.receiver {
+                let named = matches!(&*c.func, syn::Expr::Path(p)
+                    if p.qself.is_none() && p.path.is_ident(self.name));
+                if named && TERMINALS.contains(&ident_str(&m.method).as_str()) {
+                    let link = Chain::read_call(m).links.pop().expect("the call's link");
+                    self.found.push((c, link));
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut finder = Finder {
+        name,
+        found: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut finder, file);
+    finder.found
+}
+
+fn parse<'c>(
+    rust: ParsedRust<'c>,
+    syntax: &dyn PipelineSyntax,
+    c: &PipelineCreator<'_>,
+    names: &mut ImportPlan<'c>,
+    out: &mut Changes,
+) -> Option<super::trace_sites::Parsed> {
+    let links = c.links()?;
+    let at = ParseSite {
+        rust,
+        names,
+        site: range_of(rust.file, c.tail),
+        out,
+    };
+    syntax.parse(&links, at)
+}
+
+/// Rewrites `creators` (from [`trace_creators`]) and their calls into `out`.
+pub fn rewrite_creators<'c>(
+    rust: ParsedRust<'c>,
+    syntax: &dyn PipelineSyntax,
+    creators: &[PipelineCreator<'c>],
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    let file = rust.file;
+    let le = file.line_ending.as_str();
+    for c in creators {
+        let tail = range_of(file, c.tail);
+        let mut names = ImportPlan::at(file, rust.syntax, tail.start);
+        let Some(parsed) = parse(rust, syntax, c, &mut names, out) else {
+            continue;
+        };
+        let p = &parsed.pipeline;
+        if let Some(links) = c.links() {
+            let entry = crate::otel::ledger::trace::rewritten(rust, tail, &links, p);
+            out.ledger.push(entry);
+        }
+        let signal = Signal::Span;
+        out.replace(
+            c.ret,
+            format!(
+                "Result<{}, {}>",
+                names.name(signal.provider_builder_path()),
+                names.name(signal.build_error_path())
+            ),
+        );
+        let indent = file.indent_at(tail.start).to_string();
+        let step = format!("{indent}    ");
+        let exporter_name = p
+            .exporter_local()
+            .map(str::to_string)
+            .unwrap_or_else(|| fresh("exporter", &file.text, ""));
+        let mut lines = leftover_comments(file, &[tail], &parsed.carried);
+        lines.push(format!(
+            "let {exporter_name} = {}?;",
+            p.exporter(&mut names, &step, le)
+        ));
+        let (setup, provider) = p.provider(&mut names, &exporter_name, &step, le);
+        lines.extend(setup);
+        let builder = provider
+            .strip_suffix(".build()")
+            .map(|b| b.trim_end().to_string())
+            .unwrap_or(provider);
+        lines.push(format!("Ok({builder})"));
+        out.replace(tail, lines.join(&format!("{le}{indent}")));
+        for (range, text) in p.local_edits(&mut names, le) {
+            out.replace(range, text);
+        }
+        plans.add(names);
+        for (call, terminal) in &c.sites {
+            // `.install_batch(rt)` → `.map(..)`, where it was written.
+            let site = TextRange::new(
+                terminal.name_range(file).start,
+                range_of(file, terminal.call).end,
+            );
+            let at = range_of(file, *call).start;
+            let mut names = ImportPlan::at(file, rust.syntax, at);
+            out.replace(site, built(p, &mut names, file.indent_at(at), le));
+            plans.add(names);
+        }
+        let mut cleanup = cleanup(rust);
+        cleanup.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
+        plans.add(cleanup);
+    }
+}
+
+/// `map(|builder| builder.build())` for the call, with the registration and the tracer the
+/// old install gave.
+fn built(
+    p: &crate::otel::trace::TracePipeline,
+    names: &mut ImportPlan<'_>,
+    indent: &str,
+    le: &str,
+) -> String {
+    let Returns::Tracer(scope) = &p.returns else {
+        return "map(|builder| builder.build())".to_string();
+    };
+    let i1 = format!("{indent}    ");
+    let mut lines = vec!["let provider = builder.build();".to_string()];
+    if p.registers_global {
+        let register = register_call(names, "opentelemetry::global::set_tracer_provider");
+        lines.push(format!("{register}(provider.clone());"));
+    }
+    lines.push(render_tracer(names, "provider", scope, &i1, le));
+    let body: String = lines.iter().map(|l| format!("{le}{i1}{l}")).collect();
+    format!("map(|builder| {{{body}{le}{indent}}})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::syntax::with_parsed;
+    use crate::otel::exporter::{ExporterConfig, Transport};
+    use crate::otel::trace::{OldTerminal, Processing, TracePipeline};
+
+    /// Any `new_pipeline().tracing()` chain, read as a provider-returning pipeline.
+    struct AnyTrace;
+
+    impl PipelineSyntax for AnyTrace {
+        fn is_root(&self, imports: &crate::engine::syntax::ImportMap, chain: &Chain<'_>) -> bool {
+            chain
+                .root_path()
+                .is_some_and(|r| imports.is(r, &["opentelemetry_otlp", "new_pipeline"]))
+        }
+        fn parse(
+            &self,
+            _: &[Link<'_>],
+            _: ParseSite<'_, '_>,
+        ) -> Option<super::super::trace_sites::Parsed> {
+            let terminal = OldTerminal {
+                processing: Processing::Simple,
+                returns: Returns::Provider,
+                registers_global: false,
+            };
+            Some(super::super::trace_sites::Parsed {
+                pipeline: TracePipeline::new(ExporterConfig::new(Transport::Grpc), terminal),
+                carried: Vec::new(),
+            })
+        }
+        fn removable(&self, _: &str) -> bool {
+            false
+        }
+        fn mentions(&self) -> &'static [&'static str] {
+            &[]
+        }
+    }
+
+    fn creators(src: &str) -> Vec<String> {
+        let src = format!(
+            "use opentelemetry_otlp::{{new_pipeline, OtlpTracePipeline as P, SpanExporterBuilder as B}};\n{src}"
+        );
+        with_parsed(&src, |rust| {
+            trace_creators(rust, &AnyTrace)
+                .iter()
+                .map(|c| ident_str(&c.item.sig.ident))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_private_creator_installed_alike_everywhere_is_rewritten() {
+        let src = "fn p(u: &str) -> P<B> { let _ = u; new_pipeline().tracing() }\n\
+                   fn a() { p(\"x\").install_simple(); }\n\
+                   fn b() { let _ = p(\"y\").install_simple().unwrap(); }\n";
+        assert_eq!(creators(src), vec!["p"]);
+    }
+
+    #[test]
+    fn near_misses_keep_their_finding() {
+        let shapes = [
+            // Public; generic; installed two ways; not installed right after; taken as a
+            // value; never called; not ending in the pipeline; installed already.
+            "pub fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().install_simple(); }",
+            "fn p<T>() -> P<B> { new_pipeline().tracing() }\nfn a() { p::<u8>().install_simple(); }",
+            "fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().install_simple(); p().install_batch(Tokio); }",
+            "fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().with_trace_config(c()).install_simple(); }",
+            "fn p() -> P<B> { new_pipeline().tracing() }\nfn a() { p().install_simple(); let f = p; }",
+            "fn p() -> P<B> { new_pipeline().tracing() }",
+            "fn p() -> P<B> { let q = new_pipeline().tracing(); q }\nfn a() { p().install_simple(); }",
+            "fn p() -> P<B> { new_pipeline().tracing().install_simple() }\nfn a() { p().install_simple(); }",
+        ];
+        for shape in shapes {
+            assert!(creators(shape).is_empty(), "{shape}");
+        }
+    }
+}

@@ -104,12 +104,35 @@ fn customized_in_local(slow: bool) -> Result<sdktrace::Tracer, TraceError> {
         .install_batch(runtime::Tokio)
 }
 
+// A helper wrapping each transport's builder in the old `SpanExporterBuilder` enum (issue 15,
+// the greptimedb shape); the site unwraps with `.expect(..)`.
+fn enum_exporter(grpc: bool) -> opentelemetry_otlp::SpanExporterBuilder {
+    let endpoint = if grpc { "http://localhost:4317" } else { "http://localhost:4318/v1/traces" };
+    match grpc {
+        true => opentelemetry_otlp::SpanExporterBuilder::Tonic(
+            opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint),
+        ),
+        false => opentelemetry_otlp::SpanExporterBuilder::Http(
+            opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint),
+        ),
+    }
+}
+
+fn enum_tracer(grpc: bool) -> sdktrace::Tracer {
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(enum_exporter(grpc))
+        .install_batch(runtime::Tokio)
+        .expect("span pipeline")
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _customized = customized()?;
     customized_http()?;
     let _in_local = customized_in_local(false)?;
     let _arms = built_up_in_arms(false, None)?;
+    let _from_enum = enum_tracer(false);
     let tracer = init_tracer()?;
     let simple = opentelemetry_otlp::new_pipeline()
         .tracing()

@@ -72,8 +72,9 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
+use crate::otel::exporter_build_call::rewrite_build_calls;
 use crate::otel::imports::ImportPlan;
-use crate::otel::logs::LogsPipeline;
+use crate::otel::logs::{provider_config_edits, LogsPipeline};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
@@ -101,7 +102,12 @@ impl Transform for OtlpLogsPipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["logging()", "logger_provider", "OtlpLogPipeline"]
+        &[
+            "logging()",
+            "logger_provider",
+            "OtlpLogPipeline",
+            "build_log_exporter",
+        ]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -124,6 +130,10 @@ impl Transform for OtlpLogsPipeline {
         report_pipeline_signatures(cx.rust(), Signal::Log, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
+        rewrite_build_calls(cx.rust(), Signal::Log, &mut out.changes, &mut plans);
+        for (range, text) in provider_config_edits(cx.rust()) {
+            out.replace(range, text);
+        }
         let bodies = fn_bodies(file, cx.syntax());
         for (range, i) in rewritten.calls {
             let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();

@@ -76,6 +76,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
+use crate::otel::exporter_build_call::values_built_directly;
 use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
     exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, report_public_helpers,
@@ -162,7 +163,11 @@ impl Transform for OtlpTracePipeline {
                 cx,
                 out,
                 plans,
-                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers),
+                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers)
+                    .into_iter()
+                    // Log exporters built directly: `otlp-logs-pipeline` rewrites them.
+                    .chain(values_built_directly(cx.rust()))
+                    .collect(),
                 signatures,
             }
             .visit_file(cx.syntax())

@@ -18,7 +18,9 @@ use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
-use super::chain::{count_ident, follow_local, mentions_ident, mentions_local, Chain};
+use super::chain::{
+    count_ident, follow_local, mentions_ident, mentions_local, uses_in_consumer, Chain,
+};
 use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
 };
@@ -113,7 +115,7 @@ fn follow(
     };
     let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
     let followed = follow_local(stmts, j + 1, name);
-    if followed.consumer != Some(k) || count_ident(&stmts[k], name) != 1 {
+    if followed.consumer != Some(k) || uses_in_consumer(&stmts[k], name) != 1 {
         return None;
     }
     let mut traits = Vec::new();

@@ -11,19 +11,25 @@ use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
+use crate::engine::ledger::{RawLedgerEntry, Settings, Signal as LedgerSignal};
 use crate::engine::syntax::{range_of, ParsedRust};
 
 use super::exporter::{ExporterConfig, Signal};
 use super::exporter_local::exporter_in_local;
 use super::imports::{ImportPlan, ImportPlans};
+use super::ledger::resolve::Resolver;
+use super::ledger::settings::exporter as exporter_settings;
 
-/// The methods that built an exporter of a signal directly (no arguments).
-const BUILD_METHODS: &[(&str, Signal)] = &[("build_log_exporter", Signal::Log)];
+/// The methods that built an exporter of a signal directly (no arguments), and the signal the
+/// ledger files the site under.
+const BUILD_METHODS: &[(&str, Signal, LedgerSignal)] =
+    &[("build_log_exporter", Signal::Log, LedgerSignal::Logs)];
 
 /// One `<exporter>.build_*_exporter()` call this module rewrites.
 struct BuildCall<'a> {
     call: &'a syn::ExprMethodCall,
     signal: Signal,
+    ledger_signal: LedgerSignal,
     exporter: ExporterConfig,
 }
 
@@ -37,9 +43,9 @@ fn build_calls<'a>(rust: ParsedRust<'a>) -> Vec<BuildCall<'a>> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             let signal = BUILD_METHODS
                 .iter()
-                .find(|(name, _)| m.method == name && m.args.is_empty())
-                .map(|(_, s)| *s);
-            if let Some(signal) = signal {
+                .find(|(name, _, _)| m.method == name && m.args.is_empty())
+                .map(|(_, s, l)| (*s, *l));
+            if let Some((signal, ledger_signal)) = signal {
                 let (file, imports) = (self.rust.file, self.rust.imports);
                 let exporter = ExporterConfig::parse(file, imports, &m.receiver)
                     .or_else(|| exporter_in_local(self.rust, &m.receiver));
@@ -47,6 +53,7 @@ fn build_calls<'a>(rust: ParsedRust<'a>) -> Vec<BuildCall<'a>> {
                     self.found.push(BuildCall {
                         call: m,
                         signal,
+                        ledger_signal,
                         exporter,
                     });
                     return;
@@ -75,8 +82,9 @@ pub fn values_built_directly(rust: ParsedRust<'_>) -> Vec<TextRange> {
     out
 }
 
-/// Rewrites each build call of `signal` and the local it reads; the names the new code needs
-/// go into `plans`.
+/// Rewrites each build call of `signal` and the local it reads, with a ledger entry of the
+/// exporter's settings (carried verbatim: the same before and after); the names the new code
+/// needs go into `plans`.
 pub fn rewrite_build_calls<'c>(
     rust: ParsedRust<'c>,
     signal: Signal,
@@ -98,5 +106,10 @@ pub fn rewrite_build_calls<'c>(
         }
         out.replace(range, text);
         plans.add(names);
+        let mut settings = Settings::new();
+        let r = Resolver::new(rust);
+        exporter_settings(&r, &r, &c.exporter, &mut settings);
+        let entry = RawLedgerEntry::rewritten(range, c.ledger_signal, settings.clone(), settings);
+        out.ledger.push(entry);
     }
 }

@@ -17,6 +17,7 @@ use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
+use super::exporter_helper::PackageHelpers;
 use super::imports::ImportPlan;
 use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
@@ -63,6 +64,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
     fn parse(
         rust: ParsedRust<'_>,
         chain: &Chain<'_>,
+        helpers: &PackageHelpers,
     ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
         let (file, imports) = (rust.file, rust.imports);
         let last = chain.links.last().expect("is_pipeline");
@@ -72,7 +74,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
             Install::Simple
         };
         let mut batch_config = None;
-        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_batch_config" => batch_config = Some(arg),
                 "with_log_config" => {

@@ -36,6 +36,7 @@ use crate::otel::exporter_helper::{
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::jaeger_endpoint::EndpointFeed;
 use crate::otel::ledger::package::{resolve_entries, PackageValues, Place};
+use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 /// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
 /// while rewriting (dry) each file that has a Jaeger pipeline.
@@ -172,6 +173,21 @@ pub fn helpers_for(cx: &FileContext<'_>, signal: Signal, dry_run: DryRun<'_>) ->
     };
     let at = (cx.file.path(), signal);
     helpers_of(cx.project, pkg, at, cx.config.rewrite_public_api, dry_run)
+}
+
+/// [`helpers_for`] a transform whose site rewrite is [`rewrite_sites`] with the [`SiteRewrite`]
+/// `sites` makes around the helpers assumed followed.
+pub fn site_rewrite_helpers<R: SiteRewrite>(
+    cx: &FileContext<'_>,
+    signal: Signal,
+    sites: impl Fn(PackageHelpers) -> R,
+) -> PackageHelpers {
+    let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
+        let mut out = Changes::default();
+        rewrite_sites(rust, &mut sites(helpers.clone()), &mut out);
+        out
+    };
+    helpers_for(cx, signal, &dry_run)
 }
 
 /// This file's helpers whose call another file's pipeline follows: they return the built

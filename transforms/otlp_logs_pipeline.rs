@@ -190,17 +190,11 @@ pub fn logs_helpers(cx: &FileContext<'_>) -> PackageHelpers {
     let returned_logger = cx
         .package
         .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));
-    let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
-        let mut sites = Sites {
-            returned_logger,
-            bound: Vec::new(),
-            helpers: helpers.clone(),
-        };
-        let mut out = Changes::default();
-        rewrite_sites(rust, &mut sites, &mut out);
-        out
-    };
-    helper_facts::helpers_for(cx, Signal::Log, &dry_run)
+    helper_facts::site_rewrite_helpers(cx, Signal::Log, |helpers| Sites {
+        returned_logger,
+        bound: Vec::new(),
+        helpers,
+    })
 }
 
 struct Sites {

@@ -67,10 +67,8 @@
 //! `MetricsError` in signatures).
 
 use super::helper_facts;
-use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::ParsedRust;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
@@ -149,16 +147,10 @@ pub fn metrics_helpers(cx: &FileContext<'_>) -> PackageHelpers {
     let registers_globally = cx
         .package
         .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));
-    let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
-        let mut sites = Sites {
-            registers_globally,
-            helpers: helpers.clone(),
-        };
-        let mut out = Changes::default();
-        rewrite_sites(rust, &mut sites, &mut out);
-        out
-    };
-    helper_facts::helpers_for(cx, Signal::Metric, &dry_run)
+    helper_facts::site_rewrite_helpers(cx, Signal::Metric, |helpers| Sites {
+        registers_globally,
+        helpers,
+    })
 }
 
 struct Sites {

@@ -99,13 +99,13 @@ fn a_pipeline_the_run_reads_twice_is_reported_once() {
         (
             "src/lib.rs",
             include_str!(
-                "../fixtures/otlp-trace-pipeline/negative_helper_returns_builder_enum.input.rs"
+                "../fixtures/otlp-trace-pipeline/negative_helper_wraps_builder_it_did_not_make.input.rs"
             ),
         ),
     ]);
     let result = tree.run();
     let lib = tree.path("src/lib.rs");
-    let pipeline = findings_at(&result, &lib, 15);
+    let pipeline = findings_at(&result, &lib, 7);
     assert_eq!(pipeline.len(), 1, "{pipeline:#?}");
     assert!(
         pipeline[0].message.contains("is built elsewhere"),

@@ -1,6 +1,9 @@
 //! Package facts of the pipeline transforms (not a transform): exporter helpers defined in one
 //! file of a package and called, once, by a pipeline in another (`telemetry.rs` builds the
-//! exporter, `main.rs` installs it), read by `otlp-trace-pipeline`; and the constants, statics
+//! exporter, `main.rs` installs it), read per signal by `otlp-trace-pipeline`,
+//! `otlp-metrics-pipeline` and `otlp-logs-pipeline` (each from a dry run of its own site
+//! rewrite; the trace transform also leaves the other two signals' helpers to them); and the
+//! constants, statics
 //! and config fields that feed a Jaeger pipeline's endpoint, read by `jaeger-pipeline`; and the
 //! values the ledger resolves through (constants, config defaults, callers' arguments).
 //!
@@ -26,11 +29,14 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{module_path, range_of, range_of_span, ImportMap, ParsedRust};
 use crate::engine::transform::FileContext;
 use crate::otel::chain::count_ident;
+use crate::otel::exporter::{Signal, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_helper::{
-    helper_form, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
+    helper_form, own_helper_edits, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
 };
+use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::jaeger_endpoint::EndpointFeed;
 use crate::otel::ledger::package::{resolve_entries, PackageValues, Place};
+use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 /// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
 /// while rewriting (dry) each file that has a Jaeger pipeline.
@@ -147,18 +153,86 @@ pub(crate) fn per_package<T: Send + Sync + 'static>(
         .clone()
 }
 
-/// What the package of `file` says about exporter helpers, as seen from `file`.
+/// The helper facts of each signal's pipelines, each read with that signal's transform's dry
+/// run when it first asks.
+#[derive(Default)]
+struct FactsBySignal {
+    span: OnceLock<HelperFacts>,
+    metric: OnceLock<HelperFacts>,
+    log: OnceLock<HelperFacts>,
+}
+
+/// The exporter helpers of `cx`'s package for `signal`'s pipelines (`dry_run`: that signal's
+/// site rewrite).
+pub fn helpers_for(cx: &FileContext<'_>, signal: Signal, dry_run: DryRun<'_>) -> PackageHelpers {
+    let Some(pkg) = cx.package else {
+        return PackageHelpers {
+            signal,
+            ..PackageHelpers::default()
+        };
+    };
+    let at = (cx.file.path(), signal);
+    helpers_of(cx.project, pkg, at, cx.config.rewrite_public_api, dry_run)
+}
+
+/// [`helpers_for`] a transform whose site rewrite is [`rewrite_sites`] with the [`SiteRewrite`]
+/// `sites` makes around the helpers assumed followed.
+pub fn site_rewrite_helpers<R: SiteRewrite>(
+    cx: &FileContext<'_>,
+    signal: Signal,
+    sites: impl Fn(PackageHelpers) -> R,
+) -> PackageHelpers {
+    let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
+        let mut out = Changes::default();
+        rewrite_sites(rust, &mut sites(helpers.clone()), &mut out);
+        out
+    };
+    helpers_for(cx, signal, &dry_run)
+}
+
+/// This file's helpers whose call another file's pipeline follows: they return the built
+/// exporter (that pipeline unwraps it).
+pub fn rewrite_own_helpers<'c>(
+    cx: &FileContext<'c>,
+    helpers: &PackageHelpers,
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    if helpers.own.is_empty() {
+        return;
+    }
+    let mut names = ImportPlan::at(cx.file, cx.syntax(), 0);
+    for (range, text) in own_helper_edits(cx.rust(), helpers, &mut names) {
+        out.replace(range, text);
+    }
+    for path in OLD_BUILDER_ITEMS {
+        names.remove_if_unused(path);
+    }
+    plans.add(names);
+}
+
+/// What the package of `file` says about the exporter helpers of `signal`'s pipelines (whose
+/// transform `dry_run` is), as seen from `file`.
 pub fn helpers_of(
     project: &Project,
     pkg: &PackageInfo,
-    file: &Path,
+    (file, signal): (&Path, Signal),
     rewrite_public_api: bool,
     dry_run: DryRun<'_>,
 ) -> PackageHelpers {
-    let facts = per_package(project, pkg, || {
-        compute(project, pkg, rewrite_public_api, dry_run)
+    let by_signal = per_package(project, pkg, FactsBySignal::default);
+    let slot = match signal {
+        Signal::Span => &by_signal.span,
+        Signal::Metric => &by_signal.metric,
+        Signal::Log => &by_signal.log,
+    };
+    let facts = slot.get_or_init(|| {
+        crate::engine::timings::time("package facts", || {
+            compute(project, pkg, rewrite_public_api, (signal, dry_run))
+        })
     });
     PackageHelpers {
+        signal,
         module: module_path(&pkg.dir, file),
         crate_name: crate_name(pkg),
         followed: facts
@@ -218,7 +292,7 @@ fn compute(
     project: &Project,
     pkg: &PackageInfo,
     rewrite_public_api: bool,
-    dry_run: DryRun<'_>,
+    (signal, dry_run): (Signal, DryRun<'_>),
 ) -> HelperFacts {
     let files = package_files(project, pkg);
     let public_api_stays = !rewrite_public_api && !unpublished(pkg);
@@ -291,6 +365,7 @@ fn compute(
             module: module_path(&pkg.dir, &caller),
             crate_name: crate_name(pkg),
             followed: helpers.iter().map(|(h, _)| h.clone()).collect(),
+            signal,
             ..PackageHelpers::default()
         };
         let changes = dry_run(parsed.rust(), &assumed);

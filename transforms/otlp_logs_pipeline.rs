@@ -45,9 +45,15 @@
 //!     })
 //! ```
 //!
+//! An exporter from a helper in this file or another file of the package (followed with its
+//! one call, as for traces) → the helper returns `Result<LogExporter, LogError>`. An exporter
+//! built directly (`<chain or local>.build_log_exporter()`) → the 0.27 builder's `.build()`, and
+//! `LoggerProvider::builder()….with_config(Config::default().with_resource(r))` (sdk ≤ 0.22) →
+//! `.with_resource(r)`.
+//!
 //! ## Not rewritten
-//! - An exporter that is not a `new_exporter()` chain or a local holding one (followed as in
-//!   `otlp-trace-pipeline`), a pipeline kept in a local used otherwise than installed once or
+//! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
+//!   `otlp-trace-pipeline`) or a helper followed with its one call, a pipeline kept in a local used otherwise than installed once or
 //!   extended under a condition with anything but `with_resource` (else followed, as in
 //!   `otlp-metrics-pipeline`), a
 //!   `with_log_config` that is not
@@ -64,6 +70,7 @@
 
 use syn::visit::Visit;
 
+use super::helper_facts;
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -72,8 +79,10 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
+use crate::otel::exporter_build_call::rewrite_build_calls;
+use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::imports::ImportPlan;
-use crate::otel::logs::LogsPipeline;
+use crate::otel::logs::{provider_config_edits, LogsPipeline};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
@@ -101,7 +110,15 @@ impl Transform for OtlpLogsPipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["logging()", "logger_provider", "OtlpLogPipeline"]
+        &[
+            "logging()",
+            "logger_provider",
+            "OtlpLogPipeline",
+            "build_log_exporter",
+            "with_config",
+            // A file with an exporter helper another file's pipeline follows.
+            "ExporterBuilder",
+        ]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -119,11 +136,18 @@ impl Transform for OtlpLogsPipeline {
         let mut sites = Sites {
             returned_logger: pkg.version_below("opentelemetry-otlp", 0, 16),
             bound: Vec::new(),
+            helpers: logs_helpers(cx),
         };
-        let rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
+        report_public_helpers(cx.rust(), &sites.helpers, &mut out);
         report_pipeline_signatures(cx.rust(), Signal::Log, &[], &mut out);
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
+        rewrite_build_calls(cx.rust(), Signal::Log, &mut out.changes, &mut plans);
+        for (range, text) in provider_config_edits(cx.rust()) {
+            out.replace(range, text);
+        }
         let bodies = fn_bodies(file, cx.syntax());
         for (range, i) in rewritten.calls {
             let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();
@@ -155,14 +179,28 @@ impl Transform for OtlpLogsPipeline {
         cleanup.remove_if_unused("opentelemetry_sdk::logs::Config");
         plans.add(cleanup);
         plans.finish(&mut out);
-        super::helper_facts::resolve_ledger(cx, &mut out.changes.ledger);
+        helper_facts::resolve_ledger(cx, &mut out.changes.ledger);
         out
     }
+}
+
+/// The exporter helpers of other files the logging pipelines of `cx`'s package follow (and
+/// the ones of this file they follow), read with this transform's own site rewrite.
+pub fn logs_helpers(cx: &FileContext<'_>) -> PackageHelpers {
+    let returned_logger = cx
+        .package
+        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));
+    helper_facts::site_rewrite_helpers(cx, Signal::Log, |helpers| Sites {
+        returned_logger,
+        bound: Vec::new(),
+        helpers,
+    })
 }
 
 struct Sites {
     /// otlp 0.14 returned a `Logger` (and kept the provider in a global).
     returned_logger: bool,
+    helpers: PackageHelpers,
     /// Providers bound by rewritten statements: (statement range, binding).
     bound: Vec<(TextRange, String)>,
 }
@@ -175,6 +213,10 @@ impl SiteRewrite for Sites {
         "an OTLP logging pipeline inside a macro body was not rewritten",
         "rewrite it by hand: `LogExporter::builder().with_tonic()…build()?` and `LoggerProvider::builder().with_batch_exporter(exporter, runtime)…build()`",
     );
+
+    fn helpers(&self) -> &PackageHelpers {
+        &self.helpers
+    }
 
     fn placed_statement(&mut self, out: &mut Changes, range: TextRange, binding: &str) {
         self.bound.push((range, binding.to_string()));

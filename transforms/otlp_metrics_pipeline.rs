@@ -44,10 +44,14 @@
 //!     })
 //! ```
 //!
+//! An exporter from a helper function (`fn exporter(..) -> TonicExporterBuilder`), in this file
+//! or in another file of the package (the package facts, `helper_facts`, as for traces): the
+//! helper returns `Result<MetricExporter, MetricError>` and the site unwraps it.
+//!
 //! ## Not rewritten
-//! - An exporter that is not a `new_exporter()` chain or a local holding one (followed as in
+//! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
 //!   `otlp-trace-pipeline`; temporality calls move into the local's chain, into every arm of a
-//!   `match`), e.g. a helper call, a custom
+//!   `match`) or a helper followed with its one call, e.g. a helper called twice, a custom
 //!   aggregation selector (0.27 uses views), an unknown pipeline option, a pipeline kept in a
 //!   local used in another way than being built once, or extended under a condition with
 //!   anything but `with_period`/`with_timeout` (reader) or `with_resource` (provider), one
@@ -62,10 +66,12 @@
 //! open the new code). The error type becomes `MetricError` (`sdk-api-renames` renames the old
 //! `MetricsError` in signatures).
 
+use super::helper_facts;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
+use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::metrics::MetricsPipeline;
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
@@ -86,7 +92,13 @@ impl Transform for OtlpMetricsPipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["metrics(", "shutdown_meter_provider", "OtlpMetricPipeline"]
+        // `ExporterBuilder`: a file with an exporter helper another file's pipeline follows.
+        &[
+            "metrics(",
+            "shutdown_meter_provider",
+            "OtlpMetricPipeline",
+            "ExporterBuilder",
+        ]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -100,10 +112,15 @@ impl Transform for OtlpMetricsPipeline {
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
         let pkg = cx.package.expect("applies_to: a package");
+        let registers_globally = pkg.version_below("opentelemetry-otlp", 0, 17);
+        let helpers = metrics_helpers(cx);
         let mut sites = Sites {
-            registers_globally: pkg.version_below("opentelemetry-otlp", 0, 17),
+            registers_globally,
+            helpers,
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
+        report_public_helpers(cx.rust(), &sites.helpers, &mut out);
         report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &mut out);
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         for (range, _) in rewritten.calls {
@@ -119,14 +136,27 @@ impl Transform for OtlpMetricsPipeline {
         cleanup.remove_if_unused("opentelemetry_sdk::metrics::reader::DefaultAggregationSelector");
         rewritten.plans.add(cleanup);
         rewritten.plans.finish(&mut out);
-        super::helper_facts::resolve_ledger(cx, &mut out.changes.ledger);
+        helper_facts::resolve_ledger(cx, &mut out.changes.ledger);
         out
     }
+}
+
+/// The exporter helpers of other files the metrics pipelines of `cx`'s package follow (and
+/// the ones of this file they follow), read with this transform's own site rewrite.
+pub fn metrics_helpers(cx: &FileContext<'_>) -> PackageHelpers {
+    let registers_globally = cx
+        .package
+        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));
+    helper_facts::site_rewrite_helpers(cx, Signal::Metric, |helpers| Sites {
+        registers_globally,
+        helpers,
+    })
 }
 
 struct Sites {
     /// otlp ≤ 0.16: `build()` also installed the provider globally.
     registers_globally: bool,
+    helpers: PackageHelpers,
 }
 
 impl SiteRewrite for Sites {
@@ -138,6 +168,10 @@ impl SiteRewrite for Sites {
         "an OTLP metrics pipeline inside a macro body was not rewritten",
         "rewrite it by hand: `MetricExporter::builder().with_tonic()…build()?`, `PeriodicReader::builder(exporter, runtime)…build()`, `SdkMeterProvider::builder().with_reader(reader)…build()`",
     );
+
+    fn helpers(&self) -> &PackageHelpers {
+        &self.helpers
+    }
 
     fn register(&self) -> Option<&'static str> {
         self.registers_globally

@@ -86,6 +86,8 @@
 
 use syn::visit::Visit;
 
+use super::otlp_logs_pipeline::logs_helpers;
+use super::otlp_metrics_pipeline::metrics_helpers;
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -93,10 +95,11 @@ use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
-use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
+use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter_build_call::values_built_directly;
 use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
-    exporter_in_local_or_helper, exporter_values_taken, own_helper_edits, report_public_helpers,
+    exporter_in_local_or_helper, exporter_values_taken, own_helper_values, report_public_helpers,
     PackageHelpers,
 };
 use crate::otel::imports::{ImportPlan, ImportPlans};
@@ -155,19 +158,7 @@ impl Transform for OtlpTracePipeline {
             trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
             out
         };
-        let helpers = cx
-            .package
-            .map(|pkg| {
-                let rewrite_public_api = cx.config.rewrite_public_api;
-                helper_facts::helpers_of(
-                    cx.project,
-                    pkg,
-                    cx.file.path(),
-                    rewrite_public_api,
-                    &dry_run,
-                )
-            })
-            .unwrap_or_default();
+        let helpers = helper_facts::helpers_for(cx, Signal::Span, &dry_run);
         // Functions creating the pipeline their callers install: rewritten with the calls.
         let mut syntax = OtlpSyntax {
             version,
@@ -191,7 +182,7 @@ impl Transform for OtlpTracePipeline {
             .map(|c| (c.name.clone(), c.param))
             .collect();
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
-            rewrite_own_helpers(cx, &syntax.helpers, out, plans);
+            helper_facts::rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
             let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
             rewrite_creators(cx.rust(), &syntax, &creators, out, plans);
@@ -213,7 +204,14 @@ impl Transform for OtlpTracePipeline {
                 cx,
                 out,
                 plans,
-                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers),
+                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers)
+                    .into_iter()
+                    // Log exporters built directly and the helpers of other files' metrics
+                    // and logging pipelines: their transforms rewrite them.
+                    .chain(values_built_directly(cx.rust()))
+                    .chain(own_helper_values(cx.rust(), &metrics_helpers(cx)))
+                    .chain(own_helper_values(cx.rust(), &logs_helpers(cx)))
+                    .collect(),
                 signatures,
             }
             .visit_file(cx.syntax())
@@ -221,27 +219,6 @@ impl Transform for OtlpTracePipeline {
         helper_facts::resolve_ledger(cx, &mut changes.ledger);
         changes.into()
     }
-}
-
-/// This file's helpers whose call another file's pipeline follows: they return the built
-/// span exporter (that pipeline unwraps it).
-fn rewrite_own_helpers<'c>(
-    cx: &FileContext<'c>,
-    helpers: &PackageHelpers,
-    out: &mut Changes,
-    plans: &mut ImportPlans<'c>,
-) {
-    if helpers.own.is_empty() {
-        return;
-    }
-    let mut names = ImportPlan::at(cx.file, cx.syntax(), 0);
-    for (range, text) in own_helper_edits(cx.rust(), helpers, &mut names) {
-        out.replace(range, text);
-    }
-    for path in OLD_BUILDER_ITEMS {
-        names.remove_if_unused(path);
-    }
-    plans.add(names);
 }
 
 /// This file's settled customizers: they take and return the provider builder now (their

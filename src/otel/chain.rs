@@ -336,6 +336,39 @@ pub fn count_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> usize {
     walk(node.to_token_stream(), name)
 }
 
+/// How often the statement that consumes local `name` uses it: a `let` counts its value only,
+/// so `let tracer = tracer.install_batch(..)?;` (a shadowing continuation) uses it once.
+pub fn uses_in_consumer(stmt: &syn::Stmt, name: &str) -> usize {
+    match stmt {
+        syn::Stmt::Local(l) => l.init.as_ref().map_or(0, |i| {
+            count_ident(&*i.expr, name)
+                + i.diverge
+                    .as_ref()
+                    .map_or(0, |(_, d)| count_ident(&**d, name))
+        }),
+        s => count_ident(s, name),
+    }
+}
+
+/// Whether a `let` among `stmts` binds a name `expr` uses: moving `expr` past those statements
+/// (a pipeline head built where it is installed) would read the new binding.
+pub fn rebinds_a_name_of(stmts: &[syn::Stmt], expr: &syn::Expr) -> bool {
+    struct Bound(Vec<String>);
+    impl<'a> syn::visit::Visit<'a> for Bound {
+        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+            self.0.push(ident_str(&p.ident));
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut bound = Bound(Vec::new());
+    for stmt in stmts {
+        if let syn::Stmt::Local(l) = stmt {
+            syn::visit::Visit::visit_pat(&mut bound, &l.pat);
+        }
+    }
+    bound.0.iter().any(|name| mentions_local(expr, name))
+}
+
 /// The first `name.<…>.<terminal>(..)` inside `stmt`, with `terminal` one of `terminals`.
 pub fn local_terminal<'a>(
     stmt: &'a syn::Stmt,

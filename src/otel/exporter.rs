@@ -36,8 +36,9 @@ impl Transport {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Signal {
+    #[default]
     Span,
     Metric,
     Log,

@@ -48,6 +48,8 @@ pub struct PackageHelpers {
     /// Helpers of this file that are public API of a publishable library: reported with their
     /// new signature and callers, not rewritten.
     pub reported: Vec<ReportedHelper>,
+    /// The signal whose pipelines these facts were read for (the helpers' built exporter).
+    pub signal: Signal,
 }
 
 /// A helper left as it is because other crates may call it.
@@ -349,7 +351,7 @@ pub fn helper_form(rust: ParsedRust<'_>, helper: &syn::ItemFn) -> Option<HelperF
 }
 
 /// The edits of this file's helpers that another file's pipeline follows
-/// ([`PackageHelpers::own`]): each returns the built span exporter.
+/// ([`PackageHelpers::own`]): each returns the built exporter of the facts' signal.
 pub fn own_helper_edits(
     rust: ParsedRust<'_>,
     helpers: &PackageHelpers,
@@ -365,7 +367,7 @@ pub fn own_helper_edits(
             continue;
         };
         if let Some(parts) = helper_parts(rust, helper, form) {
-            out.extend(built_by(name, parts).local_edits(Signal::Span, names, le));
+            out.extend(built_by(name, parts).local_edits(helpers.signal, names, le));
         }
     }
     out
@@ -388,18 +390,21 @@ pub fn report_public_helpers(rust: ParsedRust<'_>, helpers: &PackageHelpers, out
             syn::Visibility::Inherited => String::new(),
             v => format!("{} ", text_of(rust.file, v)),
         };
+        let signal = helpers.signal;
         // Back to front, so earlier offsets stay valid.
         for part in parts.iter().rev().filter(|p| sig.contains_range(p.range)) {
             let text = match part.edit {
-                PartEdit::BuiltResult => {
-                    "Result<opentelemetry_otlp::SpanExporter, opentelemetry::trace::TraceError>"
-                }
-                PartEdit::BuiltType => "opentelemetry_otlp::SpanExporter",
+                PartEdit::BuiltResult => format!(
+                    "Result<{}, {}>",
+                    signal.exporter_path(),
+                    signal.build_error_path()
+                ),
+                PartEdit::BuiltType => signal.exporter_path().to_string(),
                 _ => continue,
             };
             signature.replace_range(
                 part.range.start - sig.start..part.range.end - sig.start,
-                text,
+                &text,
             );
         }
         let callers = match reported.callers.as_slice() {
@@ -547,10 +552,6 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
         args: Vec::new(),
     };
     v.visit_file(rust.syntax);
-    let own = helpers.own.iter().filter_map(|name| {
-        let helper = top_level_fn(rust.syntax, name)?;
-        helper_parts(rust, helper, helper_form(rust, helper)?)
-    });
     v.args
         .into_iter()
         .filter_map(|a| {
@@ -560,9 +561,19 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
                     .parts,
             )
         })
-        .chain(own)
         .flat_map(|parts| parts.into_iter().map(|p| p.range))
+        .chain(own_helper_values(rust, helpers))
         .collect()
+}
+
+/// The ranges the rewrite of this file's helpers another file's pipeline follows
+/// ([`PackageHelpers::own`]) replaces.
+pub fn own_helper_values(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> Vec<TextRange> {
+    let own = helpers.own.iter().filter_map(|name| {
+        let helper = top_level_fn(rust.syntax, name)?;
+        helper_parts(rust, helper, helper_form(rust, helper)?)
+    });
+    own.flatten().map(|p| p.range).collect()
 }
 
 struct PipelineExporterArgs<'a, 'i> {

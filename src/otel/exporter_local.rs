@@ -18,15 +18,19 @@ use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
-use super::chain::{count_ident, follow_local, mentions_ident, mentions_local, Chain};
+use super::chain::{
+    count_ident, follow_local, mentions_ident, mentions_local, uses_in_consumer, Chain,
+};
 use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
 };
 
-/// Old exporter builder types a local may be annotated with (the annotation goes).
-const OLD_BUILDER_TYPES: &[&str] = &[
-    "TonicExporterBuilder",
-    "HttpExporterBuilder",
+/// Old exporter builder types a local may be annotated with (the annotation goes): the
+/// transports' builders and [`OLD_BUILDER_ENUMS`].
+const OLD_TRANSPORT_BUILDERS: &[&str] = &["TonicExporterBuilder", "HttpExporterBuilder"];
+
+/// The old enums over the transports' builders (`Tonic(..)`, `Http(..)` variants).
+const OLD_BUILDER_ENUMS: &[&str] = &[
     "SpanExporterBuilder",
     "MetricsExporterBuilder",
     "LogExporterBuilder",
@@ -111,7 +115,7 @@ fn follow(
     };
     let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
     let followed = follow_local(stmts, j + 1, name);
-    if followed.consumer != Some(k) || count_ident(&stmts[k], name) != 1 {
+    if followed.consumer != Some(k) || uses_in_consumer(&stmts[k], name) != 1 {
         return None;
     }
     let mut traits = Vec::new();
@@ -346,25 +350,36 @@ fn diverges(expr: &syn::Expr) -> bool {
     }
 }
 
-/// `SpanExporterBuilder::from` (and its metrics and logs siblings).
+/// `SpanExporterBuilder::from` (and its metrics and logs siblings), or a transport's variant of
+/// those enums (`SpanExporterBuilder::Tonic(..)`, `::Http(..)`), which 0.27 no longer has.
 fn converts_to_old_builder(imports: &ImportMap, func: &syn::Expr) -> bool {
     let syn::Expr::Path(p) = func else {
         return false;
     };
     let mut ty = p.path.clone();
-    let last = ty.segments.pop().map(|s| s.into_value().ident);
-    if last.is_none_or(|i| i != "from") {
+    let Some(last) = ty.segments.pop().map(|s| s.into_value().ident) else {
         return false;
-    }
+    };
     if let Some(s) = ty.segments.pop() {
         ty.segments.push(s.into_value());
     }
-    p.qself.is_none() && old_builder_path(imports, &ty)
+    let old_enum = || {
+        OLD_BUILDER_ENUMS
+            .iter()
+            .any(|t| imports.is(&ty, &["opentelemetry_otlp", t]))
+    };
+    p.qself.is_none()
+        && match last.to_string().as_str() {
+            "from" => old_builder_path(imports, &ty),
+            "Tonic" | "Http" => old_enum(),
+            _ => false,
+        }
 }
 
 pub fn old_builder_path(imports: &ImportMap, path: &syn::Path) -> bool {
-    OLD_BUILDER_TYPES
+    OLD_TRANSPORT_BUILDERS
         .iter()
+        .chain(OLD_BUILDER_ENUMS)
         .any(|t| imports.is(path, &["opentelemetry_otlp", t]))
 }
 

@@ -10,12 +10,14 @@
 //! (`with_simple_exporter(exporter)`; with a batch config, a `BatchLogProcessor` handed to
 //! `with_log_processor`).
 
+use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ImportMap, ParsedRust};
+use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
 use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
+use super::exporter_helper::PackageHelpers;
 use super::imports::ImportPlan;
 use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
@@ -62,6 +64,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
     fn parse(
         rust: ParsedRust<'_>,
         chain: &Chain<'_>,
+        helpers: &PackageHelpers,
     ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
         let (file, imports) = (rust.file, rust.imports);
         let last = chain.links.last().expect("is_pipeline");
@@ -71,7 +74,7 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
             Install::Simple
         };
         let mut batch_config = None;
-        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_batch_config" => batch_config = Some(arg),
                 "with_log_config" => {
@@ -132,6 +135,42 @@ fn config_resource(file: &SourceFile, imports: &ImportMap, expr: &syn::Expr) -> 
     let known = imports.is(root, &["opentelemetry_sdk", "logs", "Config", "default"])
         || imports.is(root, &["opentelemetry_sdk", "logs", "config"]);
     (known && link.name == "with_resource").then(|| link.args_text(file).trim().to_string())
+}
+
+/// `LoggerProvider::builder()….with_config(Config::default().with_resource(res))` (sdk 0.20 –
+/// 0.22; the logs `Config` is gone since 0.23) → `.with_resource(res)`, which 0.27's provider
+/// builder takes directly: the edits, from the method name to the closing parenthesis.
+pub fn provider_config_edits(rust: ParsedRust<'_>) -> Vec<(TextRange, String)> {
+    struct Calls<'a> {
+        rust: ParsedRust<'a>,
+        out: Vec<(TextRange, String)>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Calls<'a> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let (file, imports) = (self.rust.file, self.rust.imports);
+            let chain = Chain::read_call(m);
+            let on_provider = chain.root_path().is_some_and(|r| {
+                imports.is(
+                    r,
+                    &["opentelemetry_sdk", "logs", "LoggerProvider", "builder"],
+                )
+            });
+            if on_provider && m.method == "with_config" && m.args.len() == 1 {
+                if let Some(res) = config_resource(file, imports, &m.args[0]) {
+                    let link = chain.links.last().expect("the call itself");
+                    let range = TextRange::new(link.name_range(file).start, range_of(file, m).end);
+                    self.out.push((range, format!("with_resource({res})")));
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut calls = Calls {
+        rust,
+        out: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut calls, rust.syntax);
+    calls.out
 }
 
 impl super::placement::parts::ProviderParts for LogsPipeline {

@@ -18,6 +18,7 @@ use crate::engine::syntax::{range_of_span, ImportMap, ParsedRust};
 use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
+use super::exporter_helper::PackageHelpers;
 use super::imports::ImportPlan;
 use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
@@ -72,13 +73,14 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
     fn parse(
         rust: ParsedRust<'_>,
         chain: &Chain<'_>,
+        helpers: &PackageHelpers,
     ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
         let (file, imports) = (rust.file, rust.imports);
         let metrics = &chain.links[0];
         let runtime = metrics.args_text(file).trim().to_string();
         let mut temporality: Vec<(String, Arg)> = Vec::new();
         let (mut period, mut timeout) = (None, None);
-        let options = read_options(rust, chain, &WORDING, |link, arg, options| {
+        let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_period" => period = Some(arg),
                 "with_timeout" => timeout = Some(arg),

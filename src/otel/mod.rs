@@ -34,6 +34,8 @@
 //!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
 //! - [`jaeger_endpoint`]: Jaeger agent/collector addresses → OTLP endpoints, and the constants,
 //!   statics and config-field initializers that feed a Jaeger pipeline's endpoint.
+//! - [`exporter_build_call`]: an exporter built directly (`….build_log_exporter()`) from an
+//!   old chain or a local holding one → the 0.27 builder's `.build()`.
 //! - [`exporter_helper`]: an exporter a pipeline takes from a helper function of the same file;
 //!   the helper then returns the built exporter.
 //! - [`exporter_customizer`]: an exporter builder passed through a helper that sets options
@@ -88,6 +90,7 @@ pub mod crates;
 pub mod deps;
 pub mod error_handler;
 pub mod exporter;
+pub mod exporter_build_call;
 pub mod exporter_customizer;
 pub mod exporter_helper;
 pub mod exporter_local;

@@ -9,7 +9,7 @@ use crate::engine::syntax::{comments_in, ParsedRust};
 use super::chain::{Chain, Link};
 use super::conditional_links::ConditionalLinks;
 use super::exporter::{Arg, ExporterConfig};
-use super::exporter_helper::exporter_in_local_or_helper;
+use super::exporter_helper::{exporter_in_local_or_helper, PackageHelpers};
 
 /// Why a chain that is a pipeline cannot be rewritten (reported at `range`).
 pub struct Unsupported {
@@ -76,7 +76,7 @@ pub struct Options {
 /// it does not know (an error naming it).
 pub fn read_options(
     rust: ParsedRust<'_>,
-    chain: &Chain<'_>,
+    (chain, helpers): (&Chain<'_>, &PackageHelpers),
     wording: &Wording,
     mut other: impl FnMut(&Link<'_>, Arg, &mut Options) -> Result<bool, Unsupported>,
 ) -> Result<Options, Unsupported> {
@@ -99,7 +99,7 @@ pub fn read_options(
             "with_exporter" => {
                 let Some(cfg) = link.args().first().and_then(|e| {
                     ExporterConfig::parse(file, imports, e)
-                        .or_else(|| exporter_in_local_or_helper(rust, e, &Default::default()))
+                        .or_else(|| exporter_in_local_or_helper(rust, e, helpers))
                 }) else {
                     return Err(Unsupported::new(
                         link.range(file),

@@ -9,7 +9,8 @@ use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, ident_str, text_of};
 use crate::otel::chain::{
-    count_ident, follow_local, local_terminal, stmt_range, Chain, FollowedLocal, Link,
+    follow_local, local_terminal, rebinds_a_name_of, stmt_range, uses_in_consumer, Chain,
+    FollowedLocal, Link,
 };
 
 use super::conditional::movable_condition;
@@ -74,9 +75,15 @@ pub fn kept_pipeline<'a>(
     let Some(k) = followed.consumer else {
         return Err("never built in this block");
     };
+    if rebinds_a_name_of(
+        &stmts[i + 1..k],
+        &local.init.as_ref().ok_or("not a `let`")?.expr,
+    ) {
+        return Err("built from a name bound again before it is built");
+    }
     let consumer = &stmts[k];
     let terminal = local_terminal(consumer, &name, terminals)
-        .filter(|_| count_ident(consumer, &name) == 1)
+        .filter(|_| uses_in_consumer(consumer, &name) == 1)
         .ok_or("used in a way this tool cannot follow")?;
     let mut links: Vec<Link<'a>> = head.links;
     let mut deletes = vec![whole_lines(file, stmt_range(file, &stmts[i]))];

@@ -11,6 +11,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ParseNote, OLD_BUILDER_ITEMS};
+use crate::otel::exporter_helper::PackageHelpers;
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
 
@@ -55,10 +56,12 @@ pub trait PipelineModel: ProviderParts + LedgerModel + Sized {
                 .last()
                 .is_some_and(|l| Self::TERMINALS.contains(&l.name.as_str()))
     }
-    /// Reads a pipeline chain; `Err` names the first part the model cannot carry over.
+    /// Reads a pipeline chain (its exporter may come from a helper `helpers` follows); `Err`
+    /// names the first part the model cannot carry over.
     fn parse(
         rust: ParsedRust<'_>,
         chain: &Chain<'_>,
+        helpers: &PackageHelpers,
     ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
 }
 
@@ -72,6 +75,8 @@ pub trait SiteRewrite {
     /// The error finding for a pipeline inside a macro body: message and suggestion.
     const IN_MACRO: (&'static str, &'static str);
 
+    /// The exporter helpers of the package the pipelines may take their exporter from.
+    fn helpers(&self) -> &PackageHelpers;
     /// The function (full path) each new provider is registered with, when the old pipeline
     /// registered it globally.
     fn register(&self) -> Option<&'static str> {
@@ -147,7 +152,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     let mut plans = ImportPlans::default();
     for site in all {
         let range = site.range();
-        let Some(mut p) = parse_or_report::<R>(out, rust, &site.chain) else {
+        let Some(mut p) = parse_or_report::<R>(out, rust, &site.chain, rewrite.helpers()) else {
             out.ledger
                 .push(ledger::reported::<R::Model>(rust, range, &site.chain.links));
             continue;
@@ -304,9 +309,10 @@ fn parse_or_report<R: SiteRewrite>(
     out: &mut Changes,
     rust: ParsedRust<'_>,
     chain: &Chain<'_>,
+    helpers: &PackageHelpers,
 ) -> Option<R::Model> {
     let file = rust.file;
-    match R::Model::parse(rust, chain) {
+    match R::Model::parse(rust, chain, helpers) {
         Ok((p, notes)) => {
             for n in notes {
                 out.finding(n.range, n.severity, n.message, n.suggestion);

@@ -24,7 +24,9 @@ use crate::engine::syntax::{
     ident_str, macro_fragments, range_of, range_of_span, range_of_tokens, text_of, tokens_mention,
     ImportMap, ParsedRust,
 };
-use crate::otel::chain::{count_ident, follow_local, local_terminal, stmt_range, Chain, Link};
+use crate::otel::chain::{
+    follow_local, local_terminal, rebinds_a_name_of, stmt_range, uses_in_consumer, Chain, Link,
+};
 use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
@@ -365,12 +367,15 @@ impl<'a, 'c> Driver<'a, 'c> {
         let Some(consumer_idx) = followed.consumer else {
             return report(self, "never installed in this block");
         };
+        if rebinds_a_name_of(&stmts[i + 1..consumer_idx], &init.expr) {
+            return report(self, "built from a name bound again before it is installed");
+        }
         let consumer = &stmts[consumer_idx];
         // The consumer must use the local exactly once, as the root of a terminal chain (or
         // as the argument of a customizer installed right after).
         let found = local_terminal(consumer, &name, TERMINALS)
             .or_else(|| self.customized_local(consumer, &name));
-        let count = count_ident(consumer, &name);
+        let count = uses_in_consumer(consumer, &name);
         let Some(terminal_expr) = found.filter(|_| count == 1) else {
             return report(self, "used in a way this tool cannot follow");
         };

@@ -32,3 +32,19 @@ pub fn init_with_bridge() -> Result<(), LogError> {
     tracing_subscriber::registry().with(bridge).init();
     Ok(())
 }
+
+/// A log exporter built directly from a typed local, handed to the SDK provider builder with
+/// a logs `Config` (issue 15, the databend shape).
+pub fn direct_provider(endpoint: &str) -> opentelemetry_sdk::logs::LoggerProvider {
+    use opentelemetry_otlp::WithExportConfig;
+
+    let builder: opentelemetry_otlp::LogExporterBuilder = opentelemetry_otlp::new_exporter()
+        .tonic()
+        .with_endpoint(endpoint)
+        .into();
+    let exporter = builder.build_log_exporter().expect("log exporter");
+    opentelemetry_sdk::logs::LoggerProvider::builder()
+        .with_batch_exporter(exporter, runtime::Tokio)
+        .with_config(Config::default().with_resource(Resource::default()))
+        .build()
+}

@@ -1,6 +1,7 @@
 #![deny(deprecated)]
 //! Exporter helpers in another module (a builder, and a fallible one chained with `and_then`)
-//! on opentelemetry-otlp 0.26, where install_* returned the TracerProvider.
+//! on opentelemetry-otlp 0.26, where install_* returned the TracerProvider; and the metrics and
+//! logs pipelines' helpers there too (issue 15, shape 2 across files).
 
 mod telemetry;
 
@@ -26,11 +27,32 @@ fn audit_provider(endpoint: Option<&str>) -> Result<TracerProvider, TraceError> 
     Ok(provider)
 }
 
+fn meter_provider(endpoint: &str) -> anyhow::Result<opentelemetry_sdk::metrics::SdkMeterProvider> {
+    let provider = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(telemetry::meter_exporter(endpoint))
+        .with_period(std::time::Duration::from_secs(10))
+        .build()?;
+    Ok(provider)
+}
+
+fn logger_provider(endpoint: &str) -> anyhow::Result<opentelemetry_sdk::logs::LoggerProvider> {
+    let provider = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(telemetry::log_exporter(endpoint))
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let provider = batch_provider("http://localhost:4317")?;
     provider.tracer("work").in_span("work", |_| {});
     let audit = audit_provider(Some("http://localhost:4318/v1/traces"))?;
     audit.tracer("audit").in_span("audit", |_| {});
+    let meters = meter_provider("http://localhost:4317")?;
+    meters.shutdown()?;
+    let logs = logger_provider("http://localhost:4318/v1/logs")?;
+    logs.shutdown()?;
     Ok(())
 }

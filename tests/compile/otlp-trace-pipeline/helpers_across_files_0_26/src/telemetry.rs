@@ -16,3 +16,16 @@ pub(crate) fn audit_exporter(endpoint: Option<&str>) -> Result<HttpExporterBuild
     let endpoint = endpoint.ok_or_else(|| TraceError::from("no audit endpoint"))?;
     Ok(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint))
 }
+
+/// The metrics exporter, sent every ten seconds by the caller's pipeline.
+pub fn meter_exporter(endpoint: &str) -> TonicExporterBuilder {
+    opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint)
+}
+
+/// The log exporter, converted into the old logs builder enum.
+pub(crate) fn log_exporter(endpoint: &str) -> opentelemetry_otlp::LogExporterBuilder {
+    opentelemetry_otlp::new_exporter()
+        .http()
+        .with_endpoint(endpoint)
+        .into()
+}

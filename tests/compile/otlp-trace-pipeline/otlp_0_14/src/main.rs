@@ -145,6 +145,49 @@ fn install_created() -> Result<sdktrace::Tracer, TraceError> {
     created("http://localhost:4317").install_batch(runtime::Tokio)
 }
 
+// A helper wrapping each transport's builder in the old `SpanExporterBuilder` enum (issue 15,
+// the greptimedb shape); the site unwraps with `.expect(..)`.
+fn enum_exporter(grpc: bool) -> opentelemetry_otlp::SpanExporterBuilder {
+    let endpoint = if grpc { "http://localhost:4317" } else { "http://localhost:4318/v1/traces" };
+    match grpc {
+        true => opentelemetry_otlp::SpanExporterBuilder::Tonic(
+            opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint),
+        ),
+        false => opentelemetry_otlp::SpanExporterBuilder::Http(
+            opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint),
+        ),
+    }
+}
+
+fn enum_tracer(grpc: bool) -> sdktrace::Tracer {
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(enum_exporter(grpc))
+        .install_batch(runtime::Tokio)
+        .expect("span pipeline")
+}
+
+// Started in one `let`, finished by a shadowing `let` after unrelated statements (issue 15,
+// the kanidm shape).
+fn shadowed_tracer(endpoint: &str) -> Result<sdktrace::Tracer, String> {
+    let tracer = opentelemetry_otlp::new_pipeline().tracing().with_exporter(
+        opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint(endpoint)
+            .with_timeout(std::time::Duration::from_secs(5)),
+    );
+    let version = format!("{}-dev", env!("CARGO_PKG_VERSION"));
+    let tracer = tracer
+        .with_trace_config(
+            sdktrace::config()
+                .with_sampler(sdktrace::Sampler::AlwaysOn)
+                .with_resource(Resource::new(vec![KeyValue::new("service.version", version)])),
+        )
+        .install_batch(runtime::Tokio)
+        .map_err(|err| format!("OTLP pipeline: {err:?}"))?;
+    Ok(tracer)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _sampled = sampled()?;
@@ -155,6 +198,8 @@ async fn main() -> anyhow::Result<()> {
     customized_http()?;
     let _in_local = customized_in_local(false)?;
     let _arms = built_up_in_arms(false, None)?;
+    let _from_enum = enum_tracer(false);
+    let _shadowed = shadowed_tracer("http://localhost:4317").map_err(anyhow::Error::msg)?;
     let tracer = init_tracer()?;
     let simple = opentelemetry_otlp::new_pipeline()
         .tracing()

@@ -169,6 +169,31 @@ fn install_created() -> Result<TracerProvider, TraceError> {
     created("http://localhost:4317").install_batch(runtime::Tokio)
 }
 
+// A helper wrapping each transport's builder in the old `SpanExporterBuilder` enum (issue 15,
+// the greptimedb shape); the site propagates with `?`.
+fn enum_exporter(grpc: bool, endpoint: String) -> opentelemetry_otlp::SpanExporterBuilder {
+    if grpc {
+        opentelemetry_otlp::SpanExporterBuilder::Tonic(
+            opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint),
+        )
+    } else {
+        opentelemetry_otlp::SpanExporterBuilder::Http(
+            opentelemetry_otlp::new_exporter()
+                .http()
+                .with_protocol(Protocol::HttpBinary)
+                .with_endpoint(endpoint),
+        )
+    }
+}
+
+fn enum_provider(grpc: bool) -> Result<TracerProvider, TraceError> {
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(enum_exporter(grpc, "http://localhost:4318/v1/traces".to_string()))
+        .install_simple()?;
+    Ok(provider)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _sampled = sampled()?;
@@ -179,6 +204,7 @@ async fn main() -> anyhow::Result<()> {
     customized_http()?;
     let _in_local = customized_in_local(false)?;
     let _arms = built_up_in_arms(false, None)?;
+    let _from_enum = enum_provider(false)?;
     let _spare = exporter()?;
     let _http = provider_for("http/protobuf", "http://localhost:4318")?;
     let provider = opentelemetry_otlp::new_pipeline()

@@ -1,0 +1,115 @@
+//! An exporter built directly, without a pipeline: `<old exporter>.build_log_exporter()`, where
+//! the receiver is an old `new_exporter().tonic()/.http()…` chain or a local holding one
+//! (`let b: LogExporterBuilder = new_exporter().tonic()….into();`, followed as in
+//! [`super::exporter_local`]). 0.27 has no such method: the chain becomes
+//! `LogExporter::builder().with_tonic()…` and the call `.build()`, which yields the same
+//! `Result<LogExporter, LogError>`, so the site's error handling stays as written.
+//! `build_span_exporter()` on an inline chain is the trace transform's; `build_metrics_exporter(..)`
+//! took selectors that moved elsewhere in 0.27, so it is left to the residue report.
+
+use syn::visit::Visit;
+
+use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
+use crate::engine::ledger::{RawLedgerEntry, Settings, Signal as LedgerSignal};
+use crate::engine::syntax::{range_of, ParsedRust};
+
+use super::exporter::{ExporterConfig, Signal};
+use super::exporter_local::exporter_in_local;
+use super::imports::{ImportPlan, ImportPlans};
+use super::ledger::resolve::Resolver;
+use super::ledger::settings::exporter as exporter_settings;
+
+/// The methods that built an exporter of a signal directly (no arguments), and the signal the
+/// ledger files the site under.
+const BUILD_METHODS: &[(&str, Signal, LedgerSignal)] =
+    &[("build_log_exporter", Signal::Log, LedgerSignal::Logs)];
+
+/// One `<exporter>.build_*_exporter()` call this module rewrites.
+struct BuildCall<'a> {
+    call: &'a syn::ExprMethodCall,
+    signal: Signal,
+    ledger_signal: LedgerSignal,
+    exporter: ExporterConfig,
+}
+
+/// Every build call of the file whose receiver is an old exporter chain or a followed local.
+fn build_calls<'a>(rust: ParsedRust<'a>) -> Vec<BuildCall<'a>> {
+    struct Calls<'a> {
+        rust: ParsedRust<'a>,
+        found: Vec<BuildCall<'a>>,
+    }
+    impl<'a> Visit<'a> for Calls<'a> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let signal = BUILD_METHODS
+                .iter()
+                .find(|(name, _, _)| m.method == name && m.args.is_empty())
+                .map(|(_, s, l)| (*s, *l));
+            if let Some((signal, ledger_signal)) = signal {
+                let (file, imports) = (self.rust.file, self.rust.imports);
+                let exporter = ExporterConfig::parse(file, imports, &m.receiver)
+                    .or_else(|| exporter_in_local(self.rust, &m.receiver));
+                if let Some(exporter) = exporter {
+                    self.found.push(BuildCall {
+                        call: m,
+                        signal,
+                        ledger_signal,
+                        exporter,
+                    });
+                    return;
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut calls = Calls {
+        rust,
+        found: Vec::new(),
+    };
+    calls.visit_file(rust.syntax);
+    calls.found
+}
+
+/// The code the build calls' rewrite replaces (their receivers, the chains and annotations of
+/// the locals they follow), so other passes leave it alone.
+pub fn values_built_directly(rust: ParsedRust<'_>) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    for c in build_calls(rust) {
+        out.push(range_of(rust.file, &*c.call.receiver));
+        let parts = c.exporter.kept_in.iter().flat_map(|k| &k.parts);
+        out.extend(parts.map(|p| p.range));
+    }
+    out
+}
+
+/// Rewrites each build call of `signal` and the local it reads, with a ledger entry of the
+/// exporter's settings (carried verbatim: the same before and after); the names the new code
+/// needs go into `plans`.
+pub fn rewrite_build_calls<'c>(
+    rust: ParsedRust<'c>,
+    signal: Signal,
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    let file = rust.file;
+    let le = file.line_ending.as_str();
+    for c in build_calls(rust).into_iter().filter(|c| c.signal == signal) {
+        let range = range_of(file, c.call);
+        let mut names = ImportPlan::at(file, rust.syntax, range.start);
+        let indent = format!("{}    ", file.indent_at(range.start));
+        let text = c.exporter.render(signal, &mut names, &indent, le);
+        for (r, t) in c.exporter.local_edits(signal, &mut names, le) {
+            out.replace(r, t);
+        }
+        for n in &c.exporter.notes {
+            out.finding(n.range, n.severity, n.message.clone(), n.suggestion.clone());
+        }
+        out.replace(range, text);
+        plans.add(names);
+        let mut settings = Settings::new();
+        let r = Resolver::new(rust);
+        exporter_settings(&r, &r, &c.exporter, &mut settings);
+        let entry = RawLedgerEntry::rewritten(range, c.ledger_signal, settings.clone(), settings);
+        out.ledger.push(entry);
+    }
+}

@@ -275,8 +275,9 @@ fn a_removed_item_in_a_file_no_transform_touches_is_a_finding_at_its_line() {
 
 #[test]
 fn coverage_counts_the_sites_before_and_what_became_of_them() {
-    // `.init()` is migrated, `ExportError` is reported, the allowed `handle_error` is kept.
-    let lib = "use opentelemetry::{metrics::Meter, ExportError};\n\npub fn f(meter: &Meter) {\n    let _c = meter.u64_counter(\"c\").init();\n    // otel-migrate: allow(residue)\n    opentelemetry::global::handle_error(opentelemetry::global::Error::Other(String::new()));\n}\n";
+    // `.init()` is migrated, `ExportError` is reported, the allowed line's two removed items
+    // (which no transform rewrites) are kept.
+    let lib = "use opentelemetry::{metrics::Meter, ExportError};\n\npub fn f(meter: &Meter) {\n    let _c = meter.u64_counter(\"c\").init();\n    // otel-migrate: allow(residue)\n    let _e: Option<(opentelemetry::global::Error, Box<dyn opentelemetry::ExportError>)> = None;\n}\n";
     let tree = Tree::new(&[("Cargo.toml", &manifest(OTEL_021)), ("src/lib.rs", lib)]);
     let result = tree.run();
     assert_eq!(

@@ -16,6 +16,12 @@
 //!   `log::warn!`, …) and the statement is nothing but the call (its `Result` dropped,
 //!   unwrapped or `?`-ed). The imports of the macros it called (`use log::error;`) go with it
 //!   when nothing else in the file uses them.
+//! - `global::handle_error(e)` (removed in 0.27) → `tracing::error!("OpenTelemetry error
+//!   occurred. {}", e)` when the package has a normal, non-optional `tracing` dependency (0.27
+//!   reports its own errors as `tracing` events), else `eprintln!(…)`, the line the default
+//!   handler printed; a `note` says that a handler installed with `set_error_handler` no longer
+//!   sees them. Every type `handle_error` took (`TraceError`, `MetricsError`, `LogError`,
+//!   `PropagationError`, `PoisonError`, `global::Error`) is `Display`.
 //! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
 //!   replacement.
 //!
@@ -44,7 +50,8 @@
 //!   metric, a channel) or is not a closure, or whose result is used: `error` (the call does not
 //!   compile on 0.27), naming what the handler does: that behaviour must move to a `tracing`
 //!   layer that sees the `opentelemetry*` targets. The handler is not deleted.
-//! - Removed `global` functions (`handle_error`, `shutdown_meter_provider` and
+//! - Removed `global` functions (`handle_error` named other than in a call,
+//!   `shutdown_meter_provider` and
 //!   `shutdown_logger_provider` with no provider bound before them in the function,
 //!   `logger_provider`, `set_logger_provider`, `shutdown_logger_provider`, `meter_with_version`):
 //!   `error` naming the replacement.
@@ -58,6 +65,7 @@ use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
+use crate::engine::manifest::DepKind;
 use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::error_handler::{self, Handler};
@@ -306,6 +314,51 @@ impl Bridge<'_, '_> {
     }
 }
 
+impl Bridge<'_, '_> {
+    /// `global::handle_error(e)` → a `tracing::error!` event with `e` when the package has
+    /// `tracing` (where 0.27 reports its own errors), else the `eprintln!` line the default
+    /// handler printed.
+    fn handle_error(&mut self, call: &syn::ExprCall) {
+        let file = self.cx.file;
+        let tracing = self.cx.package.and_then(|p| {
+            p.deps
+                .iter()
+                .find(|d| {
+                    d.entry.is("tracing")
+                        && d.entry.table.kind == DepKind::Normal
+                        && !d.entry.optional
+                })
+                .map(|d| d.entry.key.replace('-', "_"))
+        });
+        let replacement = error_handler::handle_error_replacement(
+            tracing.as_deref(),
+            text_of(file, &call.args[0]),
+        );
+        let (reported_to, why) = match tracing {
+            Some(_) => (
+                "a `tracing` error event",
+                "where 0.27 reports its own internal errors",
+            ),
+            None => (
+                "the line the default handler printed",
+                "the package has no `tracing` dependency",
+            ),
+        };
+        self.out.replace(range_of(file, call), replacement);
+        self.out.item_finding(
+            "opentelemetry::global::handle_error",
+            range_of(file, &*call.func),
+            Severity::Note,
+            format!("`global::handle_error(..)` (removed in 0.27) replaced by {reported_to} ({why})"),
+            "an error handler installed with `global::set_error_handler` no longer sees these errors; route them where it sent them if it did more than log",
+        );
+        let mut names = ImportPlan::at(file, self.cx.syntax(), range_of(file, call).start);
+        names.remove_if_unused("opentelemetry::global::handle_error");
+        names.remove_if_unused("opentelemetry::global");
+        self.plans.add(names);
+    }
+}
+
 impl<'a> Visit<'a> for Bridge<'_, '_> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
         let outer = std::mem::take(&mut self.providers);
@@ -378,6 +431,18 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
             }
         }
         syn::visit::visit_stmt(self, s);
+    }
+
+    fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+        if let (syn::Expr::Path(p), 1) = (&*c.func, c.args.len()) {
+            if self.cx.imports().is(&p.path, error_handler::HANDLE_ERROR) {
+                self.handle_error(c);
+                // Other sites inside the argument still get theirs.
+                self.visit_expr(&c.args[0]);
+                return;
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
     }
 
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {

@@ -16,6 +16,9 @@
 //!   `log::warn!`, …) and the statement is nothing but the call (its `Result` dropped,
 //!   unwrapped or `?`-ed). The imports of the macros it called (`use log::error;`) go with it
 //!   when nothing else in the file uses them.
+//! - `global::logger_provider()` (removed in 0.23) → `provider.clone()` of the SDK
+//!   `LoggerProvider` bound before it in the function (a `let` or a parameter), the provider
+//!   the global held.
 //! - `global::handle_error(e)` (removed in 0.27) → `tracing::error!("OpenTelemetry error
 //!   occurred. {}", e)` when the package has a normal, non-optional `tracing` dependency (0.27
 //!   reports its own errors as `tracing` events), else `eprintln!(…)`, the line the default
@@ -53,8 +56,9 @@
 //! - Removed `global` functions (`handle_error` named other than in a call,
 //!   `shutdown_meter_provider` and
 //!   `shutdown_logger_provider` with no provider bound before them in the function,
-//!   `logger_provider`, `set_logger_provider`, `shutdown_logger_provider`, `meter_with_version`):
-//!   `error` naming the replacement.
+//!   `logger_provider` with no provider bound before it, `set_logger_provider` — deleting it
+//!   could end the provider's life early, as the global kept it alive —, `meter_with_version`
+//!   where `sdk-api-renames` left it): `error` naming the replacement.
 //!
 //! ## Safety
 //! Only the argument of `with_tracer` and the shutdown statement change. A provider is used only
@@ -127,7 +131,7 @@ const REMOVED_GLOBALS: &[(&str, &str)] = &[
     ("handle_error", "log the error yourself (`tracing::error!`); the global error handler was removed in 0.27"),
     ("shutdown_meter_provider", "keep the `SdkMeterProvider` and call `meter_provider.shutdown()`"),
     ("logger_provider", "keep the `LoggerProvider` you built and pass it where it is needed"),
-    ("set_logger_provider", "keep the `LoggerProvider` and hand it to `OpenTelemetryTracingBridge::new(&provider)`"),
+    ("set_logger_provider", "delete the call, but keep the `LoggerProvider` alive as the global did (store it or return it from the init function: dropping the last clone shuts it down) and hand it to `OpenTelemetryTracingBridge::new(&provider)`"),
     ("shutdown_logger_provider", "keep the `LoggerProvider` and call `logger_provider.shutdown()`"),
     ("meter_with_version", "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`"),
 ];
@@ -315,6 +319,23 @@ impl Bridge<'_, '_> {
 }
 
 impl Bridge<'_, '_> {
+    /// `global::logger_provider()` (removed in 0.23) → `provider.clone()` of the SDK
+    /// `LoggerProvider` bound before it in the function: the provider the global held (0.21's
+    /// bridge took `&global::logger_provider()`). `false` without one (reported as removed).
+    fn logger_provider(&mut self, call: &syn::ExprCall) -> bool {
+        let file = self.cx.file;
+        let range = range_of(file, call);
+        let Some(provider) = self.provider_at(Signal::Logs, range.start) else {
+            return false;
+        };
+        self.out.replace(range, format!("{provider}.clone()"));
+        let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
+        names.remove_if_unused("opentelemetry::global::logger_provider");
+        names.remove_if_unused("opentelemetry::global");
+        self.plans.add(names);
+        true
+    }
+
     /// `global::handle_error(e)` → a `tracing::error!` event with `e` when the package has
     /// `tracing` (where 0.27 reports its own errors), else the `eprintln!` line the default
     /// handler printed.
@@ -434,6 +455,11 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+        if let (syn::Expr::Path(p), true) = (&*c.func, c.args.is_empty()) {
+            if self.is_global(&p.path, "logger_provider") && self.logger_provider(c) {
+                return;
+            }
+        }
         if let (syn::Expr::Path(p), 1) = (&*c.func, c.args.len()) {
             if self.cx.imports().is(&p.path, error_handler::HANDLE_ERROR) {
                 self.handle_error(c);

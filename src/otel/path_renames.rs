@@ -77,8 +77,16 @@ pub fn rename_paths(
                 continue;
             }
         }
-        // Grouped imports and qualified paths: the plan picks the spelling of the new item
-        // and drops the old import once nothing names it.
+        // A path written from the crate root (`opentelemetry::metrics::MetricsError`) gets the
+        // new full path: no import to add, so none to merge into a `use` renamed in place.
+        let crate_rooted = old.starts_with(&format!("{first_ident}::"))
+            && imports.resolve_segments(std::slice::from_ref(&first_ident)) == [first_ident];
+        if crate_rooted {
+            out.replace(range, new);
+            continue;
+        }
+        // Grouped imports and other qualified paths: the plan picks the spelling of the new
+        // item and drops the old import once nothing names it.
         out.replace(range, plan.name(new));
         plan.remove(old);
     }

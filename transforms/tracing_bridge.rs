@@ -24,7 +24,8 @@
 //!   reports its own errors as `tracing` events), else `eprintln!(…)`, the line the default
 //!   handler printed; a `note` says that a handler installed with `set_error_handler` no longer
 //!   sees them. Every type `handle_error` took (`TraceError`, `MetricsError`, `LogError`,
-//!   `PropagationError`, `PoisonError`, `global::Error`) is `Display`.
+//!   `PropagationError`, `PoisonError`, `global::Error`) is `Display`. Named as a value
+//!   (`.for_each(global::handle_error)`), it becomes a closure doing the same.
 //! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
 //!   replacement.
 //!
@@ -53,7 +54,7 @@
 //!   metric, a channel) or is not a closure, or whose result is used: `error` (the call does not
 //!   compile on 0.27), naming what the handler does: that behaviour must move to a `tracing`
 //!   layer that sees the `opentelemetry*` targets. The handler is not deleted.
-//! - Removed `global` functions (`handle_error` named other than in a call,
+//! - Removed `global` functions (`handle_error::<T>` named as a value,
 //!   `shutdown_meter_provider` and
 //!   `shutdown_logger_provider` with no provider bound before them in the function,
 //!   `logger_provider` with no provider bound before it, `set_logger_provider` — deleting it
@@ -68,6 +69,7 @@
 use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::manifest::DepKind;
 use crate::engine::syntax::{ident_str, range_of, text_of};
@@ -338,8 +340,9 @@ impl Bridge<'_, '_> {
 
     /// `global::handle_error(e)` → a `tracing::error!` event with `e` when the package has
     /// `tracing` (where 0.27 reports its own errors), else the `eprintln!` line the default
-    /// handler printed.
-    fn handle_error(&mut self, call: &syn::ExprCall) {
+    /// handler printed. Named as a value (`.for_each(global::handle_error)`): a closure doing
+    /// the same.
+    fn handle_error(&mut self, site: TextRange, func: TextRange, error: Option<&str>) {
         let file = self.cx.file;
         let tracing = self.cx.package.and_then(|p| {
             p.deps
@@ -351,10 +354,13 @@ impl Bridge<'_, '_> {
                 })
                 .map(|d| d.entry.key.replace('-', "_"))
         });
-        let replacement = error_handler::handle_error_replacement(
-            tracing.as_deref(),
-            text_of(file, &call.args[0]),
-        );
+        let replacement = match error {
+            Some(error) => error_handler::handle_error_replacement(tracing.as_deref(), error),
+            None => format!(
+                "|error| {}",
+                error_handler::handle_error_replacement(tracing.as_deref(), "error")
+            ),
+        };
         let (reported_to, why) = match tracing {
             Some(_) => (
                 "a `tracing` error event",
@@ -365,15 +371,15 @@ impl Bridge<'_, '_> {
                 "the package has no `tracing` dependency",
             ),
         };
-        self.out.replace(range_of(file, call), replacement);
+        self.out.replace(site, replacement);
         self.out.item_finding(
             "opentelemetry::global::handle_error",
-            range_of(file, &*call.func),
+            func,
             Severity::Note,
-            format!("`global::handle_error(..)` (removed in 0.27) replaced by {reported_to} ({why})"),
+            format!("`global::handle_error` (removed in 0.27) replaced by {reported_to} ({why})"),
             "an error handler installed with `global::set_error_handler` no longer sees these errors; route them where it sent them if it did more than log",
         );
-        let mut names = ImportPlan::at(file, self.cx.syntax(), range_of(file, call).start);
+        let mut names = ImportPlan::at(file, self.cx.syntax(), site.start);
         names.remove_if_unused("opentelemetry::global::handle_error");
         names.remove_if_unused("opentelemetry::global");
         self.plans.add(names);
@@ -462,7 +468,9 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
         }
         if let (syn::Expr::Path(p), 1) = (&*c.func, c.args.len()) {
             if self.cx.imports().is(&p.path, error_handler::HANDLE_ERROR) {
-                self.handle_error(c);
+                let file = self.cx.file;
+                let error = text_of(file, &c.args[0]);
+                self.handle_error(range_of(file, c), range_of(file, p), Some(error));
                 // Other sites inside the argument still get theirs.
                 self.visit_expr(&c.args[0]);
                 return;
@@ -481,6 +489,12 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
                 "`global::set_error_handler` does not exist in opentelemetry 0.27",
                 INTERNAL_ERRORS,
             );
+        }
+        let plain = p.path.segments.iter().all(|s| s.arguments.is_none());
+        if plain && self.cx.imports().is(&p.path, error_handler::HANDLE_ERROR) {
+            // Named as a value (a call is rewritten before its path is reached).
+            let range = range_of(self.cx.file, p);
+            return self.handle_error(range, range, None);
         }
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {

@@ -13,6 +13,11 @@ fn report(result: Result<(), TraceError>, lock: &std::sync::Mutex<u8>) {
         Ok(_) => {}
         Err(poisoned) => handle_error(poisoned),
     }
+    // Named as a value.
+    vec![Err::<(), _>(TraceError::from("retry failed"))]
+        .into_iter()
+        .filter_map(Result::err)
+        .for_each(global::handle_error);
 }
 
 fn main() -> anyhow::Result<()> {

@@ -59,9 +59,8 @@
 //!   `with_log_config` that is not
 //!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
 //! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
-//!   `global::shutdown_logger_provider()` (removed in 0.23): `error` finding — pass the
-//!   `LoggerProvider` (e.g. `OpenTelemetryTracingBridge::new(&provider)`) and call
-//!   `provider.shutdown()`.
+//!   `global::shutdown_logger_provider()` (removed in 0.23): left to `tracing-bridge`, which
+//!   uses an SDK `LoggerProvider` bound in the function or reports them.
 //! - Crates whose source `opentelemetry-otlp` is 0.27 or newer, or unknown.
 //!
 //! ## Safety
@@ -149,31 +148,24 @@ impl Transform for OtlpLogsPipeline {
             out.replace(range, text);
         }
         let bodies = fn_bodies(file, cx.syntax());
-        for (range, i) in rewritten.calls {
-            let name = GLOBAL_LOGGER_FNS[i].last().copied().unwrap_or_default();
-            // 0.21's bridge took `&global::logger_provider()`: when the same function bound
-            // the rewritten pipeline's provider earlier, use that instead.
-            if i == 0 {
-                let body = bodies
-                    .iter()
-                    .filter(|b| b.contains_range(range))
-                    .min_by_key(|b| b.len());
-                let provider = sites.bound.iter().rev().find(|(r, _)| {
+        // 0.21's bridge took `&global::logger_provider()`: when the same function bound the
+        // rewritten pipeline's provider earlier, use that instead. Every other call of the
+        // removed globals is `tracing-bridge`'s (an SDK `LoggerProvider` bound in the
+        // function, or a finding): one transform speaks about a site.
+        let logger_provider_calls = rewritten.calls.into_iter().filter(|(_, i)| *i == 0);
+        for (range, _) in logger_provider_calls {
+            let body = bodies
+                .iter()
+                .filter(|b| b.contains_range(range))
+                .min_by_key(|b| b.len());
+            let provider =
+                sites.bound.iter().rev().find(|(r, _)| {
                     r.end <= range.start && body.is_some_and(|b| b.contains_range(*r))
                 });
-                if let Some((_, binding)) = provider {
-                    out.replace(range, format!("{binding}.clone()"));
-                    cleanup.remove_if_unused("opentelemetry::global");
-                    continue;
-                }
+            if let Some((_, binding)) = provider {
+                out.replace(range, format!("{binding}.clone()"));
+                cleanup.remove_if_unused("opentelemetry::global");
             }
-            out.item_finding(
-                &GLOBAL_LOGGER_FNS[i].join("::"),
-                range,
-                Severity::Error,
-                format!("`global::{name}` was removed in opentelemetry 0.23"),
-                "keep the `LoggerProvider` your setup builds and pass it where it is needed: `OpenTelemetryTracingBridge::new(&provider)`, `provider.shutdown()`",
-            );
         }
         // `with_log_config(Config::default()…)` was folded into the provider builder.
         cleanup.remove_if_unused("opentelemetry_sdk::logs::Config");

@@ -47,7 +47,10 @@
 //! A single-path `use` of the old item is rewritten in place (`use opentelemetry::metrics::MetricsError;`
 //! → `use opentelemetry_sdk::metrics::MetricError;`), or removed when the new item is already
 //! imported; an old item inside a `use` group is removed from it and the new one imported.
-//! Uses of the local name follow.
+//! Uses of the local name follow, also inside macro bodies (`cfg_if!`, `tokio::select!`,
+//! `lazy_static!`'s `static ref X: Unit = …;`): the parsed ones like any code, and in a body
+//! that does not parse (a service's own macro) every identifier that is the imported local name
+//! as a first path segment, since the import's rename would leave it naming nothing.
 //!
 //! The `opentelemetry-prometheus` exporter needs nothing else: `opentelemetry_prometheus::exporter()
 //! .with_registry(registry).build()?` handed to `MeterProvider::builder().with_reader(..)` has the

@@ -16,6 +16,16 @@
 //!   `log::warn!`, …) and the statement is nothing but the call (its `Result` dropped,
 //!   unwrapped or `?`-ed). The imports of the macros it called (`use log::error;`) go with it
 //!   when nothing else in the file uses them.
+//! - `global::logger_provider()` (removed in 0.23) → `provider.clone()` of the SDK
+//!   `LoggerProvider` bound before it in the function (a `let` or a parameter), the provider
+//!   the global held.
+//! - `global::handle_error(e)` (removed in 0.27) → `tracing::error!("OpenTelemetry error
+//!   occurred. {}", e)` when the package has a normal, non-optional `tracing` dependency (0.27
+//!   reports its own errors as `tracing` events), else `eprintln!(…)`, the line the default
+//!   handler printed; a `note` says that a handler installed with `set_error_handler` no longer
+//!   sees them. Every type `handle_error` took (`TraceError`, `MetricsError`, `LogError`,
+//!   `PropagationError`, `PoisonError`, `global::Error`) is `Display`. Named as a value
+//!   (`.for_each(global::handle_error)`), it becomes a closure doing the same.
 //! - `opentelemetry::global` functions that do not exist in 0.27 are reported with their
 //!   replacement.
 //!
@@ -44,10 +54,12 @@
 //!   metric, a channel) or is not a closure, or whose result is used: `error` (the call does not
 //!   compile on 0.27), naming what the handler does: that behaviour must move to a `tracing`
 //!   layer that sees the `opentelemetry*` targets. The handler is not deleted.
-//! - Removed `global` functions (`handle_error`, `shutdown_meter_provider` and
+//! - Removed `global` functions (`handle_error::<T>` named as a value,
+//!   `shutdown_meter_provider` and
 //!   `shutdown_logger_provider` with no provider bound before them in the function,
-//!   `logger_provider`, `set_logger_provider`, `shutdown_logger_provider`, `meter_with_version`):
-//!   `error` naming the replacement.
+//!   `logger_provider` with no provider bound before it, `set_logger_provider` — deleting it
+//!   could end the provider's life early, as the global kept it alive —, `meter_with_version`
+//!   where `sdk-api-renames` left it): `error` naming the replacement.
 //!
 //! ## Safety
 //! Only the argument of `with_tracer` and the shutdown statement change. A provider is used only
@@ -57,7 +69,9 @@
 use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
+use crate::engine::manifest::DepKind;
 use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::error_handler::{self, Handler};
@@ -119,7 +133,7 @@ const REMOVED_GLOBALS: &[(&str, &str)] = &[
     ("handle_error", "log the error yourself (`tracing::error!`); the global error handler was removed in 0.27"),
     ("shutdown_meter_provider", "keep the `SdkMeterProvider` and call `meter_provider.shutdown()`"),
     ("logger_provider", "keep the `LoggerProvider` you built and pass it where it is needed"),
-    ("set_logger_provider", "keep the `LoggerProvider` and hand it to `OpenTelemetryTracingBridge::new(&provider)`"),
+    ("set_logger_provider", "delete the call, but keep the `LoggerProvider` alive as the global did (store it or return it from the init function: dropping the last clone shuts it down) and hand it to `OpenTelemetryTracingBridge::new(&provider)`"),
     ("shutdown_logger_provider", "keep the `LoggerProvider` and call `logger_provider.shutdown()`"),
     ("meter_with_version", "use `global::meter_with_scope(InstrumentationScope::builder(name).with_version(v).build())`"),
 ];
@@ -306,6 +320,72 @@ impl Bridge<'_, '_> {
     }
 }
 
+impl Bridge<'_, '_> {
+    /// `global::logger_provider()` (removed in 0.23) → `provider.clone()` of the SDK
+    /// `LoggerProvider` bound before it in the function: the provider the global held (0.21's
+    /// bridge took `&global::logger_provider()`). `false` without one (reported as removed).
+    fn logger_provider(&mut self, call: &syn::ExprCall) -> bool {
+        let file = self.cx.file;
+        let range = range_of(file, call);
+        let Some(provider) = self.provider_at(Signal::Logs, range.start) else {
+            return false;
+        };
+        self.out.replace(range, format!("{provider}.clone()"));
+        let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
+        names.remove_if_unused("opentelemetry::global::logger_provider");
+        names.remove_if_unused("opentelemetry::global");
+        self.plans.add(names);
+        true
+    }
+
+    /// `global::handle_error(e)` → a `tracing::error!` event with `e` when the package has
+    /// `tracing` (where 0.27 reports its own errors), else the `eprintln!` line the default
+    /// handler printed. Named as a value (`.for_each(global::handle_error)`): a closure doing
+    /// the same.
+    fn handle_error(&mut self, site: TextRange, func: TextRange, error: Option<&str>) {
+        let file = self.cx.file;
+        let tracing = self.cx.package.and_then(|p| {
+            p.deps
+                .iter()
+                .find(|d| {
+                    d.entry.is("tracing")
+                        && d.entry.table.kind == DepKind::Normal
+                        && !d.entry.optional
+                })
+                .map(|d| d.entry.key.replace('-', "_"))
+        });
+        let replacement = match error {
+            Some(error) => error_handler::handle_error_replacement(tracing.as_deref(), error),
+            None => format!(
+                "|error| {}",
+                error_handler::handle_error_replacement(tracing.as_deref(), "error")
+            ),
+        };
+        let (reported_to, why) = match tracing {
+            Some(_) => (
+                "a `tracing` error event",
+                "where 0.27 reports its own internal errors",
+            ),
+            None => (
+                "the line the default handler printed",
+                "the package has no `tracing` dependency",
+            ),
+        };
+        self.out.replace(site, replacement);
+        self.out.item_finding(
+            "opentelemetry::global::handle_error",
+            func,
+            Severity::Note,
+            format!("`global::handle_error` (removed in 0.27) replaced by {reported_to} ({why})"),
+            "an error handler installed with `global::set_error_handler` no longer sees these errors; route them where it sent them if it did more than log",
+        );
+        let mut names = ImportPlan::at(file, self.cx.syntax(), site.start);
+        names.remove_if_unused("opentelemetry::global::handle_error");
+        names.remove_if_unused("opentelemetry::global");
+        self.plans.add(names);
+    }
+}
+
 impl<'a> Visit<'a> for Bridge<'_, '_> {
     fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
         let outer = std::mem::take(&mut self.providers);
@@ -380,6 +460,25 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
         syn::visit::visit_stmt(self, s);
     }
 
+    fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+        if let (syn::Expr::Path(p), true) = (&*c.func, c.args.is_empty()) {
+            if self.is_global(&p.path, "logger_provider") && self.logger_provider(c) {
+                return;
+            }
+        }
+        if let (syn::Expr::Path(p), 1) = (&*c.func, c.args.len()) {
+            if self.cx.imports().is(&p.path, error_handler::HANDLE_ERROR) {
+                let file = self.cx.file;
+                let error = text_of(file, &c.args[0]);
+                self.handle_error(range_of(file, c), range_of(file, p), Some(error));
+                // Other sites inside the argument still get theirs.
+                self.visit_expr(&c.args[0]);
+                return;
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
         if self.is_global(&p.path, "set_error_handler") {
             // Not a statement of its own (`if let Err(e) = global::set_error_handler(..)`).
@@ -390,6 +489,12 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
                 "`global::set_error_handler` does not exist in opentelemetry 0.27",
                 INTERNAL_ERRORS,
             );
+        }
+        let plain = p.path.segments.iter().all(|s| s.arguments.is_none());
+        if plain && self.cx.imports().is(&p.path, error_handler::HANDLE_ERROR) {
+            // Named as a value (a call is rewritten before its path is reached).
+            let range = range_of(self.cx.file, p);
+            return self.handle_error(range, range, None);
         }
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {

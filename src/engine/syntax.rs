@@ -444,6 +444,10 @@ fn parse_tokens_into(tokens: TokenStream, out: &mut MacroFragments) {
         out.items.extend(file.items);
         return;
     }
+    if let Some(statics) = lazy_statics(&tokens) {
+        out.items.extend(statics);
+        return;
+    }
     // Split at top-level separators and try each piece; recurse into brace groups.
     let mut piece = TokenStream::new();
     let mut pieces = Vec::new();
@@ -488,6 +492,33 @@ fn parse_tokens_into(tokens: TokenStream, out: &mut MacroFragments) {
             Err(_) => out.opaque.push(p),
         }
     }
+}
+
+/// `lazy_static!`'s declarations (`[pub] static ref NAME: Type = value;`, each ended by `;`)
+/// read as the statics they stand for: the `ref` after `static` is dropped, every other token
+/// keeps its span, so a type or a value inside is visited like any other.
+fn lazy_statics(tokens: &TokenStream) -> Option<Vec<syn::Item>> {
+    let mut items = Vec::new();
+    let mut current = TokenStream::new();
+    let mut after_static = false;
+    let mut saw_ref = false;
+    for tt in tokens.clone() {
+        if after_static && matches!(&tt, TokenTree::Ident(i) if i == "ref") {
+            saw_ref = true;
+            after_static = false;
+            continue;
+        }
+        after_static = matches!(&tt, TokenTree::Ident(i) if i == "static");
+        let ends = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';');
+        current.extend([tt]);
+        if ends {
+            match syn::parse2::<syn::Item>(std::mem::take(&mut current)).ok()? {
+                item @ syn::Item::Static(_) => items.push(item),
+                _ => return None,
+            }
+        }
+    }
+    (saw_ref && current.is_empty()).then_some(items)
 }
 
 /// The byte range a token stream covers, from its first to its last token.
@@ -710,5 +741,23 @@ mod tests {
         .unwrap();
         let f = macro_fragments(&m);
         assert_eq!(f.items.len() + f.stmts.len(), 2);
+    }
+
+    #[test]
+    fn lazy_static_declarations_read_as_statics() {
+        let m: syn::Macro = syn::parse_str(
+            "lazy_static! { static ref A: Unit = Unit::new(\"ms\"); pub(crate) static ref B: u8 = 1; }",
+        )
+        .unwrap();
+        let f = macro_fragments(&m);
+        assert_eq!(f.items.len(), 2);
+        assert!(f.items.iter().all(|i| matches!(i, syn::Item::Static(_))));
+        assert!(f.is_fully_parsed());
+        // A last declaration without its `;` is not `lazy_static!`'s grammar: split as before.
+        let m: syn::Macro =
+            syn::parse_str("lazy_static! { static ref A: Unit = Unit::new(\"ms\") }").unwrap();
+        assert!(macro_fragments(&m).items.is_empty());
+        // `ref` only counts right after `static`.
+        assert!(lazy_statics(&quote::quote!(let ref a = 1;)).is_none());
     }
 }

@@ -9,6 +9,17 @@ use syn::visit::Visit;
 use crate::engine::syntax::ImportMap;
 
 pub const SET_ERROR_HANDLER: &[&str] = &["opentelemetry", "global", "set_error_handler"];
+pub const HANDLE_ERROR: &[&str] = &["opentelemetry", "global", "handle_error"];
+
+/// What `global::handle_error(error)` becomes: the `tracing` event 0.27 emits for its own
+/// errors when the package has `tracing` (`tracing_crate`: the name its code uses), else the
+/// line the default handler printed (every `Into<global::Error>` type is `Display`).
+pub fn handle_error_replacement(tracing_crate: Option<&str>, error: &str) -> String {
+    match tracing_crate {
+        Some(krate) => format!("{krate}::error!(\"OpenTelemetry error occurred. {{}}\", {error})"),
+        None => format!("eprintln!(\"OpenTelemetry error occurred. {{}}\", {error})"),
+    }
+}
 
 /// Macros that only print or log (the last segment of the macro's path).
 const LOGGING_MACROS: &[&str] = &[
@@ -189,6 +200,18 @@ mod tests {
         ] {
             assert_eq!(classify_text(handler), Handler::OnlyLogs, "{handler}");
         }
+    }
+
+    #[test]
+    fn handle_error_becomes_a_tracing_event_or_the_default_line() {
+        assert_eq!(
+            handle_error_replacement(Some("tracing"), "err"),
+            r#"tracing::error!("OpenTelemetry error occurred. {}", err)"#
+        );
+        assert_eq!(
+            handle_error_replacement(None, "TraceError::from(\"x\")"),
+            r#"eprintln!("OpenTelemetry error occurred. {}", TraceError::from("x"))"#
+        );
     }
 
     #[test]

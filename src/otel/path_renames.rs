@@ -73,6 +73,20 @@ pub fn rename_paths(
         sites: Vec::new(),
     };
     paths.visit_file(syntax);
+    let mut leftovers = MacroLeftovers {
+        file,
+        names: renames
+            .iter()
+            .filter_map(|(old, new)| {
+                let local = imports.local_name_of(&segs(old))?;
+                Some((local.to_string(), *old, *new))
+            })
+            .collect(),
+        covered: paths.sites.iter().map(|s| s.0).collect(),
+        sites: Vec::new(),
+    };
+    leftovers.visit_file(syntax);
+    paths.sites.extend(leftovers.sites);
     for (range, first_ident, old, new) in paths.sites {
         if moved_in_place.contains(&old) && range.len() == first_ident.len() {
             // The local name still names the item (its import moved in place).
@@ -84,8 +98,16 @@ pub fn rename_paths(
                 continue;
             }
         }
-        // Grouped imports and qualified paths: the plan picks the spelling of the new item
-        // and drops the old import once nothing names it.
+        // A path written from the crate root (`opentelemetry::metrics::MetricsError`) gets the
+        // new full path: no import to add, so none to merge into a `use` renamed in place.
+        let crate_rooted = old.starts_with(&format!("{first_ident}::"))
+            && imports.resolve_segments(std::slice::from_ref(&first_ident)) == [first_ident];
+        if crate_rooted {
+            out.replace(range, new);
+            continue;
+        }
+        // Grouped imports and other qualified paths: the plan picks the spelling of the new
+        // item and drops the old import once nothing names it.
         out.replace(range, plan.name(new));
         if !moved_in_place.contains(&old) {
             plan.remove(old);
@@ -237,5 +259,65 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             self.sites.push((range, ident_str(&first.ident), old, new));
         }
         syn::visit::visit_path(self, path);
+    }
+
+    /// `cfg_if!`, `tokio::select!`, `lazy_static!` bodies: their paths are the file's too.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        crate::engine::syntax::macro_fragments(mac).visit_with(self);
+    }
+}
+
+/// The imported local name of an old item written in a macro body the parse could not read
+/// (`my_macro!(MetricsError => …)`): renamed with its import, or the import's rename would
+/// leave it naming nothing. Only a first path segment counts (not after `::`, `.`, `$`).
+struct MacroLeftovers<'a> {
+    file: &'a SourceFile,
+    /// Local name of each imported old item, with the item and its new path.
+    names: Vec<(String, &'static str, &'static str)>,
+    /// Path ranges the syntax visit already renames.
+    covered: Vec<TextRange>,
+    sites: Vec<Site>,
+}
+
+impl MacroLeftovers<'_> {
+    fn walk(&mut self, tokens: proc_macro2::TokenStream) {
+        use proc_macro2::{Spacing, TokenTree};
+        // Whether the tokens just read join the next identifier to what precedes it (`a::`,
+        // `.`, `$`), and whether the last one was the first `:` of a `::`.
+        let (mut joined, mut colon) = (false, false);
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(i) => {
+                    let name = ident_str(&i);
+                    let range = range_of_span(self.file, i.span());
+                    let found = self.names.iter().find(|(local, _, _)| *local == name);
+                    let covered = self.covered.iter().any(|c| c.contains_range(range));
+                    if let (Some((_, old, new)), false, false) = (found, covered, joined) {
+                        self.sites.push((range, name, old, new));
+                    }
+                    (joined, colon) = (false, false);
+                }
+                TokenTree::Punct(p) => {
+                    let c = p.as_char();
+                    joined = (c == ':' && colon) || c == '.' || c == '$';
+                    colon = c == ':' && p.spacing() == Spacing::Joint;
+                }
+                TokenTree::Group(g) => {
+                    self.walk(g.stream());
+                    (joined, colon) = (false, false);
+                }
+                TokenTree::Literal(_) => (joined, colon) = (false, false),
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for MacroLeftovers<'_> {
+    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if !mac.path.is_ident("macro_rules") {
+            self.walk(mac.tokens.clone());
+        }
     }
 }

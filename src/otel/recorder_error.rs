@@ -4,10 +4,13 @@
 //! code spells (`Box::new(MyRecorder::new())`, `MyRecorder { .. }`, `let r: MyRecorder = …`, the
 //! exporter's `PrometheusBuilder::new()….build_recorder()` or `let (r, _) = ….build()?`), the
 //! type gets that argument; anywhere else the site is reported with the form to write.
+//! Functions inside macro bodies the parse reads (`cfg_if!`) count, and so do the sites and
+//! installs inside such bodies within a function (a `tokio::select!` arm).
 
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, text_of, ImportMap};
@@ -45,8 +48,8 @@ impl<'a> RecorderErrors<'a, '_> {
             .is_some_and(|item| item.len() == 1 && names.contains(&item[0].as_str()))
     }
 
-    /// The bare `SetRecorderError` paths (no generic argument) in `node`.
-    fn bare_errors<'n>(&self, visit: impl FnOnce(&mut Bare<'_, 'n, 'a, '_>)) -> Vec<&'n syn::Path> {
+    /// Where the bare `SetRecorderError` paths (no generic argument) of `node` are.
+    fn bare_errors(&self, visit: impl FnOnce(&mut Bare<'_, 'a, '_>)) -> Vec<TextRange> {
         let mut bare = Bare {
             cx: self,
             found: Vec::new(),
@@ -138,8 +141,8 @@ struct Sites<'c, 'a, 'p, 'o> {
     out: &'o mut Changes,
 }
 
-impl<'a> Sites<'_, 'a, '_, '_> {
-    fn function(&mut self, sig: &'a syn::Signature, block: &'a syn::Block) {
+impl Sites<'_, '_, '_, '_> {
+    fn function(&mut self, sig: &syn::Signature, block: &syn::Block) {
         let bare = self.cx.bare_errors(|b| {
             b.visit_signature(sig);
             b.visit_block(block);
@@ -150,7 +153,6 @@ impl<'a> Sites<'_, 'a, '_, '_> {
         let mut types = self.cx.installed_types(block);
         types.sort();
         types.dedup();
-        let file = self.cx.file;
         match types.as_slice() {
             [Some(ty)] => {
                 let ty = if *ty == self.cx.prometheus_recorder() {
@@ -161,7 +163,7 @@ impl<'a> Sites<'_, 'a, '_, '_> {
                 };
                 for path in bare {
                     self.out.edit(crate::engine::edit::Edit::insert(
-                        range_of(file, path).end,
+                        path.end,
                         format!("<{ty}>"),
                     ));
                 }
@@ -179,9 +181,9 @@ impl<'a> Sites<'_, 'a, '_, '_> {
         }
     }
 
-    fn report(&mut self, path: &syn::Path, why: &str) {
+    fn report(&mut self, path: TextRange, why: &str) {
         self.out.finding(
-            range_of(self.cx.file, path),
+            path,
             Severity::Error,
             format!("`SetRecorderError` takes the recorder's type since metrics 0.22 (`SetRecorderError<R>`); not rewritten: {why}"),
             "name the type of the recorder passed to `set_global_recorder`: `SetRecorderError<MyRecorder>` (`SetRecorderError<PrometheusRecorder>` for the exporter's)",
@@ -189,19 +191,28 @@ impl<'a> Sites<'_, 'a, '_, '_> {
     }
 }
 
-impl<'a> Visit<'a> for Sites<'_, 'a, '_, '_> {
-    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+impl<'ast> Visit<'ast> for Sites<'_, '_, '_, '_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         self.function(&f.sig, &f.block);
     }
 
-    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         self.function(&f.sig, &f.block);
+    }
+
+    /// Functions inside `cfg_if!` and other macro bodies the parse reads.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        crate::engine::syntax::macro_fragments(mac).visit_with(self);
     }
 
     /// Outside a function (a field, an enum variant, a type alias): no recorder to go by.
-    fn visit_path(&mut self, path: &'a syn::Path) {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
         if is_bare_error(self.cx, path) {
-            self.report(path, "it is not inside a function that installs a recorder");
+            let range = range_of(self.cx.file, path);
+            self.report(
+                range,
+                "it is not inside a function that installs a recorder",
+            );
         }
         syn::visit::visit_path(self, path);
     }
@@ -215,19 +226,24 @@ fn is_bare_error(cx: &RecorderErrors<'_, '_>, path: &syn::Path) -> bool {
             .is_some_and(|s| matches!(s.arguments, syn::PathArguments::None))
 }
 
-struct Bare<'c, 'n, 'a, 'p> {
+struct Bare<'c, 'a, 'p> {
     cx: &'c RecorderErrors<'a, 'p>,
-    found: Vec<&'n syn::Path>,
+    found: Vec<TextRange>,
 }
 
-impl<'n> Visit<'n> for Bare<'_, 'n, '_, '_> {
+impl<'n> Visit<'n> for Bare<'_, '_, '_> {
     fn visit_item_use(&mut self, _: &'n syn::ItemUse) {}
 
     fn visit_path(&mut self, path: &'n syn::Path) {
         if is_bare_error(self.cx, path) {
-            self.found.push(path);
+            self.found.push(range_of(self.cx.file, path));
         }
         syn::visit::visit_path(self, path);
+    }
+
+    /// `Err::<_, SetRecorderError>` inside a `tokio::select!` arm of the function.
+    fn visit_macro(&mut self, mac: &'n syn::Macro) {
+        crate::engine::syntax::macro_fragments(mac).visit_with(self);
     }
 }
 
@@ -279,6 +295,11 @@ impl<'n> Visit<'n> for Installs<'_, '_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// An install inside a `cfg_if!` or `tokio::select!` body of the function.
+    fn visit_macro(&mut self, mac: &'n syn::Macro) {
+        crate::engine::syntax::macro_fragments(mac).visit_with(self);
     }
 
     fn visit_expr_call(&mut self, call: &'n syn::ExprCall) {

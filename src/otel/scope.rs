@@ -163,10 +163,10 @@ fn render_builder(
     s
 }
 
-impl<'a> Sites<'a, '_> {
+impl Sites<'_, '_> {
     /// `global::meter_with_version(..)` called with four arguments: rewritten when every
     /// `Option` is written `Some(..)` or `None`, else reported with the code to write.
-    fn meter_with_version(&mut self, call: &'a syn::ExprCall, func: &'a syn::Path) {
+    fn meter_with_version(&mut self, call: &syn::ExprCall, func: &syn::Path) {
         let file = self.parsed.file;
         let last = &func.segments.last().expect("a path has a segment").ident;
         let func_ident = range_of_span(file, last.span());
@@ -199,7 +199,7 @@ impl<'a> Sites<'a, '_> {
     /// `<provider>.versioned_meter(..)` / `.versioned_tracer(..)` with four arguments, when the
     /// file imports the provider trait that had the method (else it is not OpenTelemetry's):
     /// `.meter_with_scope(..)` / `.tracer_with_scope(..)` of a scope built from the arguments.
-    fn versioned(&mut self, m: &'a syn::ExprMethodCall) {
+    fn versioned(&mut self, m: &syn::ExprMethodCall) {
         let Some(method) = VERSIONED.iter().find(|v| m.method == v.old) else {
             return;
         };
@@ -228,7 +228,7 @@ impl<'a> Sites<'a, '_> {
     /// Replaces the four old arguments `(name, version, schema_url, attributes)` with one
     /// scope builder: `true` when done, `false` when reported instead (an `Option` value known
     /// only at run time, comments among the arguments).
-    fn scope_arguments(&mut self, old: OldScopeCall<'_, 'a>) -> bool {
+    fn scope_arguments<'a>(&mut self, old: OldScopeCall<'_, 'a>) -> bool {
         let trailing_comma = old.args.trailing_punct();
         let Some((args_range, mut builder)) = self.scope_builder(old, true) else {
             return false;
@@ -243,7 +243,7 @@ impl<'a> Sites<'a, '_> {
     /// The scope builder for the four old arguments, and the range they cover (through the last
     /// comma); `None` when reported instead. `keep_layout`: a multi-line argument list gives a
     /// builder one link a line.
-    fn scope_builder(
+    fn scope_builder<'a>(
         &mut self,
         old: OldScopeCall<'_, 'a>,
         keep_layout: bool,
@@ -315,7 +315,7 @@ impl<'a> Sites<'a, '_> {
     /// `InstrumentationLibrary::new(name, version, schema_url, attributes)` (0.21–0.26) →
     /// `InstrumentationScope::builder(name)….build()`: `new` becomes `builder`, the arguments
     /// the name, the links follow the call (`sdk-api-renames` renames the type itself).
-    fn library_new(&mut self, call: &'a syn::ExprCall, func: &'a syn::Path) {
+    fn library_new(&mut self, call: &syn::ExprCall, func: &syn::Path) {
         let file = self.parsed.file;
         let new_ident = &func.segments.last().expect("a path has a segment").ident;
         let name = text_of(file, &call.args[0]);
@@ -344,7 +344,7 @@ impl<'a> Sites<'a, '_> {
 
     /// A chain through `<receiver>.tracer_builder(name)`: rewritten when the receiver is a
     /// provider and the chain is `….build()` over scope links, else reported.
-    fn tracer_builder(&mut self, m: &'a syn::ExprMethodCall) {
+    fn tracer_builder(&mut self, m: &syn::ExprMethodCall) {
         let file = self.parsed.file;
         let chain = Chain::read_call(m);
         let Some(at) = chain.position("tracer_builder") else {
@@ -460,10 +460,15 @@ fn imports_trait(syntax: &syn::File, path: &[&str]) -> bool {
         .any(|u| walk(&u.tree, &mut Vec::new(), path))
 }
 
-impl<'a> Visit<'a> for Sites<'a, '_> {
-    fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
+impl<'ast> Visit<'ast> for Sites<'_, '_> {
+    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
-    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+    /// `cfg_if!`, `tokio::select!`, `lazy_static!` bodies hold sites too.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        crate::engine::syntax::macro_fragments(mac).visit_with(self);
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let outer = std::mem::replace(
             &mut self.providers,
             TracerProviders::of_signature(&f.sig, self.parsed.imports),
@@ -472,7 +477,7 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
         self.providers = outer;
     }
 
-    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let outer = std::mem::replace(
             &mut self.providers,
             TracerProviders::of_signature(&f.sig, self.parsed.imports),
@@ -481,18 +486,18 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
         self.providers = outer;
     }
 
-    fn visit_local(&mut self, local: &'a syn::Local) {
+    fn visit_local(&mut self, local: &'ast syn::Local) {
         syn::visit::visit_local(self, local);
         self.providers.bind(local, self.parsed.imports);
     }
 
-    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.tracer_builder(m);
         self.versioned(m);
         syn::visit::visit_expr_method_call(self, m);
     }
 
-    fn visit_expr_call(&mut self, call: &'a syn::ExprCall) {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let syn::Expr::Path(p) = &*call.func {
             if call.args.len() == 4 && self.parsed.imports.is(&p.path, METER_WITH_VERSION) {
                 self.meter_with_version(call, &p.path);
@@ -514,7 +519,7 @@ impl<'a> Visit<'a> for Sites<'a, '_> {
 
     /// `meter_with_version` / `InstrumentationLibrary::new` named other than in a call of four
     /// arguments.
-    fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         for (item, message, suggestion) in REMOVED_FUNCTIONS {
             if self.parsed.imports.is(&p.path, item) {
                 self.out.item_finding(

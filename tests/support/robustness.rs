@@ -35,6 +35,9 @@ pub struct Counts {
     pub changed_without_telemetry: Vec<String>,
     pub changed_outside_edits: Vec<String>,
     pub not_idempotent: Vec<String>,
+    /// Lines the independent old-item detector ([`super::old_items`]) found in the original
+    /// text of packages on old versions (what it can see at all).
+    pub old_item_lines_before: usize,
     /// Lines the independent old-item detector ([`super::old_items`]) found in the migrated
     /// text of packages on old versions.
     pub old_item_lines: usize,
@@ -81,6 +84,7 @@ impl Counts {
         self.changed_outside_edits
             .extend(other.changed_outside_edits);
         self.not_idempotent.extend(other.not_idempotent);
+        self.old_item_lines_before += other.old_item_lines_before;
         self.old_item_lines += other.old_item_lines;
         self.unreported_old_items.extend(other.unreported_old_items);
     }
@@ -114,6 +118,10 @@ impl fmt::Display for Counts {
                 self.changed_outside_edits.len(),
             ),
             ("not idempotent", self.not_idempotent.len()),
+            (
+                "old-item lines before (independent detector)",
+                self.old_item_lines_before,
+            ),
             (
                 "old-item lines left (independent detector)",
                 self.old_item_lines,
@@ -330,6 +338,7 @@ fn detect_old_items(unit: &Path, run: &RunResult, c: &mut Counts) {
             Some(f) => (f.original.as_str(), f.output.as_str()),
             None => (on_disk.as_str(), on_disk.as_str()),
         };
+        c.old_item_lines_before += old_item_lines(original, package).len();
         for line in old_item_lines(output, package) {
             c.old_item_lines += 1;
             let lines = original_lines(original, output, line);

@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use opentelemetry::logs::LogError;
+use opentelemetry::trace::TracerProvider as _;
+
 use opentelemetry_sdk::logs::{BatchLogProcessor, LoggerProvider};
 use opentelemetry_sdk::runtime;
 use opentelemetry_sdk::trace::{BatchConfig, BatchSpanProcessor, TracerProvider};
@@ -27,8 +30,19 @@ fn providers() -> (TracerProvider, LoggerProvider) {
     )
 }
 
+/// Removed items inside a `tokio::select!` arm.
+async fn first_done(provider: &TracerProvider) -> Result<(), LogError> {
+    tokio::select! {
+        _ = std::future::ready(()) => {
+            let _tracer = provider.tracer_builder("svc").with_version("1.0").build();
+            Err(LogError::Other("timed out".into()))
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let _config = config();
-    let (_traces, _logs) = providers();
+    let (traces, _logs) = providers();
+    let _ = first_done(&traces).await;
 }

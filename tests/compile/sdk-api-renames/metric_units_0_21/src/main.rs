@@ -1,6 +1,8 @@
 #![deny(deprecated)]
 //! opentelemetry 0.21: instrument units and SDK views took `Unit` (removed in 0.24).
 
+mod in_macros;
+
 use opentelemetry::metrics::{Histogram, Meter, MeterProvider as _, Unit};
 use opentelemetry_sdk::metrics::{new_view, Instrument, MeterProvider, Stream};
 
@@ -35,4 +37,6 @@ fn main() {
     let i = instruments(&meter);
     i.latency.record(1.0, &[]);
     println!("{}", describe(&i.unit));
+    println!("{:?} {:?}", in_macros::scoped(), *in_macros::LATENCY_UNIT);
+    let _ = in_macros::gated(&opentelemetry_sdk::trace::TracerProvider::builder().build());
 }

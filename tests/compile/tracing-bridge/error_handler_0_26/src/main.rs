@@ -14,4 +14,6 @@ fn main() {
     })
     .expect("error handler");
     let _meter = global::meter("svc");
+    // With `tracing` in the package: an error event.
+    global::handle_error(opentelemetry::trace::TraceError::from("export failed"));
 }

@@ -11,6 +11,8 @@ fn main() {
     global::set_meter_provider(meters.clone());
     let logs: LoggerProvider = LoggerProvider::builder().build();
     let _ = &logs;
+    // The provider the global held (0.21's tracing bridge took `&global::logger_provider()`).
+    let _global_logs = global::logger_provider();
     global::shutdown_meter_provider();
     global::shutdown_logger_provider();
 }

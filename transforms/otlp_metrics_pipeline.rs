@@ -71,6 +71,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
+use crate::otel::exporter_build_call::rewrite_build_calls;
 use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::metrics::MetricsPipeline;
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
@@ -123,6 +124,12 @@ impl Transform for OtlpMetricsPipeline {
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
         report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &mut out);
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
+        rewrite_build_calls(
+            cx.rust(),
+            Signal::Metric,
+            &mut out.changes,
+            &mut rewritten.plans,
+        );
         for (range, _) in rewritten.calls {
             out.finding(
                 range,

@@ -4,26 +4,77 @@
 //! [`super::exporter_local`]). 0.27 has no such method: the chain becomes
 //! `LogExporter::builder().with_tonic()…` and the call `.build()`, which yields the same
 //! `Result<LogExporter, LogError>`, so the site's error handling stays as written.
-//! `build_span_exporter()` on an inline chain is the trace transform's; `build_metrics_exporter(..)`
-//! took selectors that moved elsewhere in 0.27, so it is left to the residue report.
+//! `build_span_exporter()` on an inline chain is the trace transform's. `build_metrics_exporter(..)`
+//! took a temporality selector and (before otlp 0.26) an aggregation selector, in an order that
+//! depends on the receiver and the version: rewritten only when the aggregation selector is the
+//! default one (the arguments are told apart by what they are, not where they stand); the
+//! temporality selector stays as `.with_temporality_selector(..)` on the new builder, which the
+//! `temporality` transform then turns into a `Temporality` (or reports).
 
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::ledger::{RawLedgerEntry, Settings, Signal as LedgerSignal};
-use crate::engine::syntax::{range_of, ParsedRust};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
+use syn::punctuated::Punctuated;
 
-use super::exporter::{ExporterConfig, Signal};
-use super::exporter_local::exporter_in_local;
+use super::exporter::{Arg, ExporterConfig, Signal};
+use super::exporter_local::{exporter_in_local, unwrap_old_enum};
 use super::imports::{ImportPlan, ImportPlans};
 use super::ledger::resolve::Resolver;
 use super::ledger::settings::exporter as exporter_settings;
 
 /// The methods that built an exporter of a signal directly (no arguments), and the signal the
 /// ledger files the site under.
-const BUILD_METHODS: &[(&str, Signal, LedgerSignal)] =
-    &[("build_log_exporter", Signal::Log, LedgerSignal::Logs)];
+const BUILD_METHODS: &[(&str, Signal, LedgerSignal)] = &[
+    ("build_log_exporter", Signal::Log, LedgerSignal::Logs),
+    (
+        "build_metrics_exporter",
+        Signal::Metric,
+        LedgerSignal::Metrics,
+    ),
+];
+
+/// The temporality selector of `build_metrics_exporter(..)`'s arguments, unboxed, when every
+/// other argument is the default aggregation selector; `None` when one is not.
+fn temporality_selector(
+    file: &SourceFile,
+    imports: &ImportMap,
+    args: &Punctuated<syn::Expr, syn::Token![,]>,
+) -> Option<String> {
+    let unboxed = |e: &syn::Expr| -> syn::Expr {
+        match e {
+            syn::Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.len() == 2
+                        && p.path.segments[0].ident == "Box"
+                        && p.path.segments[1].ident == "new") =>
+            {
+                c.args[0].clone()
+            }
+            e => e.clone(),
+        }
+    };
+    let default_aggregation = |e: &syn::Expr| match unboxed(e) {
+        syn::Expr::Call(c) => matches!(&*c.func, syn::Expr::Path(p)
+            if ["new", "default"].iter().any(|f| imports.is(&p.path, &["opentelemetry_sdk", "metrics", "reader", "DefaultAggregationSelector", f]))),
+        _ => false,
+    };
+    let mut temporality = None;
+    for arg in args {
+        if default_aggregation(arg) {
+            continue;
+        }
+        if temporality.is_some() {
+            return None;
+        }
+        temporality = Some(unboxed(arg));
+    }
+    let t = temporality?;
+    Some(file.slice(range_of(file, &t)).to_string())
+}
 
 /// One `<exporter>.build_*_exporter()` call this module rewrites.
 struct BuildCall<'a> {
@@ -31,6 +82,30 @@ struct BuildCall<'a> {
     signal: Signal,
     ledger_signal: LedgerSignal,
     exporter: ExporterConfig,
+}
+
+/// Whether `m` builds an exporter with arguments this module reads: none, or a metrics
+/// exporter's selectors (the temporality one added to `exporter`).
+fn read_arguments(
+    rust: ParsedRust<'_>,
+    m: &syn::ExprMethodCall,
+    exporter: &mut ExporterConfig,
+) -> bool {
+    if m.args.is_empty() {
+        return true;
+    }
+    if m.method != "build_metrics_exporter" {
+        return false;
+    }
+    match temporality_selector(rust.file, rust.imports, &m.args) {
+        Some(selector) => {
+            exporter
+                .passthrough
+                .push(("with_temporality_selector".to_string(), Arg::new(selector)));
+            true
+        }
+        None => false,
+    }
 }
 
 /// Every build call of the file whose receiver is an old exporter chain or a followed local.
@@ -43,13 +118,19 @@ fn build_calls<'a>(rust: ParsedRust<'a>) -> Vec<BuildCall<'a>> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             let signal = BUILD_METHODS
                 .iter()
-                .find(|(name, _, _)| m.method == name && m.args.is_empty())
+                .find(|(name, _, _)| m.method == name)
                 .map(|(_, s, l)| (*s, *l));
             if let Some((signal, ledger_signal)) = signal {
                 let (file, imports) = (self.rust.file, self.rust.imports);
-                let exporter = ExporterConfig::parse(file, imports, &m.receiver)
-                    .or_else(|| exporter_in_local(self.rust, &m.receiver));
-                if let Some(exporter) = exporter {
+                // The builder itself, or a conversion of it into the old enum.
+                let builder = |e: &syn::Expr| {
+                    ExporterConfig::parse(file, imports, e)
+                        .or_else(|| exporter_in_local(self.rust, e))
+                };
+                let exporter = builder(&m.receiver)
+                    .or_else(|| unwrap_old_enum(imports, &m.receiver).and_then(builder))
+                    .map(|mut e| (read_arguments(self.rust, m, &mut e), e));
+                if let Some((true, exporter)) = exporter {
                     self.found.push(BuildCall {
                         call: m,
                         signal,

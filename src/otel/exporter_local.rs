@@ -277,6 +277,18 @@ fn kept(
     )
 }
 
+/// The builder inside a conversion into the old enums (`MetricsExporterBuilder::from(b)`,
+/// `SpanExporterBuilder::Tonic(b)`, `b.into()`), which 0.27 no longer has.
+pub fn unwrap_old_enum<'e>(imports: &ImportMap, expr: &'e syn::Expr) -> Option<&'e syn::Expr> {
+    match expr {
+        syn::Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() => Some(&*m.receiver),
+        syn::Expr::Call(c) if c.args.len() == 1 && converts_to_old_builder(imports, &c.func) => {
+            Some(&c.args[0])
+        }
+        _ => None,
+    }
+}
+
 /// An old exporter chain, with a trailing `.into()` (into the old `SpanExporterBuilder` & co.)
 /// that the new chain drops: the range it replaces and its model.
 fn exporter_chain(
@@ -284,13 +296,7 @@ fn exporter_chain(
     imports: &ImportMap,
     expr: &syn::Expr,
 ) -> Option<(TextRange, ExporterConfig)> {
-    let inner = match expr {
-        syn::Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() => &*m.receiver,
-        syn::Expr::Call(c) if c.args.len() == 1 && converts_to_old_builder(imports, &c.func) => {
-            &c.args[0]
-        }
-        e => e,
-    };
+    let inner = unwrap_old_enum(imports, expr).unwrap_or(expr);
     let cfg = ExporterConfig::parse(file, imports, inner)?;
     Some((range_of(file, expr), cfg))
 }
@@ -339,13 +345,16 @@ pub fn yielded_values(expr: &syn::Expr) -> Option<Vec<&syn::Expr>> {
     Some(out)
 }
 
-/// An arm that never yields a value (`panic!(..)`, `unreachable!()`, `return …`).
+/// An arm that never yields a value (`panic!(..)`, `unreachable!()`, `return …`, anyhow's and
+/// eyre's `bail!(..)`, which return an error).
 fn diverges(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Return(_) => true,
-        syn::Expr::Macro(m) => ["panic", "unreachable", "todo", "unimplemented"]
-            .iter()
-            .any(|n| m.mac.path.is_ident(n)),
+        syn::Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|last| {
+            ["panic", "unreachable", "todo", "unimplemented", "bail"]
+                .iter()
+                .any(|n| last.ident == n)
+        }),
         _ => false,
     }
 }

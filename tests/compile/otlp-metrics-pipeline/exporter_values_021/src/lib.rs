@@ -209,3 +209,27 @@ pub fn customized_logger() {
         .install_simple()
         .expect("log pipeline");
 }
+
+// Metric exporters built without a pipeline (the surreal and temporal shapes): the enum's
+// method takes (temporality, aggregation), the tonic builder's own (aggregation, temporality).
+pub fn reader_through_the_enum() -> Result<opentelemetry_sdk::metrics::MeterProvider, MetricsError> {
+    let exporter = opentelemetry_otlp::MetricsExporterBuilder::from(opentelemetry_otlp::new_exporter().tonic())
+        .build_metrics_exporter(
+            Box::new(DefaultTemporalitySelector::new()),
+            Box::new(opentelemetry_sdk::metrics::reader::DefaultAggregationSelector::new()),
+        )?;
+    let reader = opentelemetry_sdk::metrics::PeriodicReader::builder(exporter, runtime::Tokio).build();
+    Ok(opentelemetry_sdk::metrics::MeterProvider::builder().with_reader(reader).build())
+}
+
+pub fn reader_from_the_transport(endpoint: &str) -> Result<opentelemetry_sdk::metrics::MeterProvider, MetricsError> {
+    let exporter = opentelemetry_otlp::new_exporter()
+        .tonic()
+        .with_endpoint(endpoint)
+        .build_metrics_exporter(
+            Box::new(opentelemetry_sdk::metrics::reader::DefaultAggregationSelector::new()),
+            Box::new(DefaultTemporalitySelector::new()),
+        )?;
+    let reader = opentelemetry_sdk::metrics::PeriodicReader::builder(exporter, runtime::Tokio).build();
+    Ok(opentelemetry_sdk::metrics::MeterProvider::builder().with_reader(reader).build())
+}

@@ -194,8 +194,24 @@ fn enum_provider(grpc: bool) -> Result<TracerProvider, TraceError> {
     Ok(provider)
 }
 
+// The exporter chosen into the old enum by a typed `let`, one arm refusing with `bail!`
+// (issue 15 shape 3, the spin shape).
+fn typed_choice(wire: &str) -> anyhow::Result<TracerProvider> {
+    let builder: opentelemetry_otlp::SpanExporterBuilder = match wire {
+        "grpc" => opentelemetry_otlp::new_exporter().tonic().into(),
+        "http/protobuf" => opentelemetry_otlp::new_exporter().http().into(),
+        other => anyhow::bail!("OTLP over {other} is not supported"),
+    };
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(builder)
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _typed = typed_choice("grpc")?;
     let _sampled = sampled()?;
     sampled_simple()?;
     let _created = install_created()?;

@@ -96,7 +96,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
-use crate::otel::exporter_build_call::values_built_directly;
+use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
     exporter_in_local_or_helper, exporter_values_taken, own_helper_values, report_public_helpers,
@@ -200,6 +200,7 @@ impl Transform for OtlpTracePipeline {
                     out,
                 ));
             }
+            rewrite_build_calls(cx.rust(), Signal::Span, out, plans);
             BuildSpanExporter {
                 cx,
                 out,

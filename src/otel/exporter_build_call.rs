@@ -4,7 +4,8 @@
 //! [`super::exporter_local`]). 0.27 has no such method: the chain becomes
 //! `LogExporter::builder().with_tonic()…` and the call `.build()`, which yields the same
 //! `Result<LogExporter, LogError>`, so the site's error handling stays as written.
-//! `build_span_exporter()` on an inline chain is the trace transform's. `build_metrics_exporter(..)`
+//! `build_span_exporter()` on an inline chain is the trace transform's (on a local or through the
+//! old enum, this module's). `build_metrics_exporter(..)`
 //! took a temporality selector and (before otlp 0.26) an aggregation selector, in an order that
 //! depends on the receiver and the version: rewritten only when the aggregation selector is the
 //! default one (the arguments are told apart by what they are, not where they stand); the
@@ -17,10 +18,10 @@ use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::ledger::{RawLedgerEntry, Settings, Signal as LedgerSignal};
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
+use crate::engine::syntax::{comments_in, range_of, ImportMap, ParsedRust};
 use syn::punctuated::Punctuated;
 
-use super::exporter::{Arg, ExporterConfig, Signal};
+use super::exporter::{Arg, ExporterConfig, Signal, OLD_BUILDER_ITEMS};
 use super::exporter_local::{exporter_in_local, unwrap_old_enum};
 use super::imports::{ImportPlan, ImportPlans};
 use super::ledger::resolve::Resolver;
@@ -35,6 +36,7 @@ const BUILD_METHODS: &[(&str, Signal, LedgerSignal)] = &[
         Signal::Metric,
         LedgerSignal::Metrics,
     ),
+    ("build_span_exporter", Signal::Span, LedgerSignal::Traces),
 ];
 
 /// The temporality selector of `build_metrics_exporter(..)`'s arguments, unboxed, when every
@@ -127,8 +129,12 @@ fn build_calls<'a>(rust: ParsedRust<'a>) -> Vec<BuildCall<'a>> {
                     ExporterConfig::parse(file, imports, e)
                         .or_else(|| exporter_in_local(self.rust, e))
                 };
+                // A span exporter built straight from its chain is the trace transform's.
+                let direct = signal == Signal::Span
+                    && ExporterConfig::parse(file, imports, &m.receiver).is_some();
                 let exporter = builder(&m.receiver)
                     .or_else(|| unwrap_old_enum(imports, &m.receiver).and_then(builder))
+                    .filter(|_| !direct)
                     .map(|mut e| (read_arguments(self.rust, m, &mut e), e));
                 if let Some((true, exporter)) = exporter {
                     self.found.push(BuildCall {
@@ -174,11 +180,40 @@ pub fn rewrite_build_calls<'c>(
 ) {
     let file = rust.file;
     let le = file.line_ending.as_str();
-    for c in build_calls(rust).into_iter().filter(|c| c.signal == signal) {
+    let calls: Vec<BuildCall<'_>> = build_calls(rust)
+        .into_iter()
+        .filter(|c| c.signal == signal)
+        .collect();
+    if !calls.is_empty() {
+        // The old builder types (the enum the chain was converted into) the calls leave unused.
+        let mut cleanup = ImportPlan::at(file, rust.syntax, 0);
+        for path in OLD_BUILDER_ITEMS {
+            cleanup.remove_if_unused(path);
+        }
+        plans.add(cleanup);
+    }
+    for c in calls {
         let range = range_of(file, c.call);
         let mut names = ImportPlan::at(file, rust.syntax, range.start);
         let indent = format!("{}    ", file.indent_at(range.start));
-        let text = c.exporter.render(signal, &mut names, &indent, le);
+        let mut text = c.exporter.render(signal, &mut names, &indent, le);
+        // Comments the model does not carry (inside the conversion's parentheses, after the
+        // chain) go on their own lines before the build.
+        let carried = range_of(file, &*c.call.receiver);
+        let inner =
+            unwrap_old_enum(rust.imports, &c.call.receiver).map_or(carried, |e| range_of(file, e));
+        let lost: Vec<&str> = comments_in(file, range)
+            .into_iter()
+            .filter(|r| !inner.contains_range(*r))
+            .map(|r| file.slice(r))
+            .collect();
+        if let Some(at) = text
+            .rfind(&format!("{le}{indent}."))
+            .filter(|_| !lost.is_empty())
+        {
+            let lines: String = lost.iter().map(|c| format!("{le}{indent}{c}")).collect();
+            text.insert_str(at, &lines);
+        }
         for (r, t) in c.exporter.local_edits(signal, &mut names, le) {
             out.replace(r, t);
         }

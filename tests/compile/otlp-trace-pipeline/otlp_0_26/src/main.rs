@@ -209,8 +209,24 @@ fn typed_choice(wire: &str) -> anyhow::Result<TracerProvider> {
     Ok(provider)
 }
 
+// Span exporters built through the old enum, handed to the provider by hand (the restate
+// and surrealdb shapes).
+fn through_the_enum(endpoint: &str) -> Result<TracerProvider, TraceError> {
+    let converted = opentelemetry_otlp::SpanExporterBuilder::from(
+        opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint), // gRPC
+    )
+    .build_span_exporter()?;
+    let http = opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint);
+    let variant = opentelemetry_otlp::SpanExporterBuilder::Http(http).build_span_exporter()?;
+    Ok(TracerProvider::builder()
+        .with_batch_exporter(converted, runtime::Tokio)
+        .with_simple_exporter(variant)
+        .build())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _enum = through_the_enum("http://localhost:4317")?;
     let _typed = typed_choice("grpc")?;
     let _sampled = sampled()?;
     sampled_simple()?;

@@ -137,4 +137,13 @@ mod tests {
         assert_eq!((a, a_calls), (Duration::from_millis(5), 2));
         assert_eq!((b, b_calls), (Duration::from_millis(1), 1));
     }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn resident_memory_is_read_from_proc() {
+        let rss = status_kb("VmRSS:").expect("VmRSS in /proc/self/status");
+        let peak = status_kb("VmHWM:").expect("VmHWM in /proc/self/status");
+        assert!(rss > 0 && peak >= rss, "rss {rss} kB, peak {peak} kB");
+        assert_eq!(status_kb("NoSuchField:"), None);
+    }
 }

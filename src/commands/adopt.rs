@@ -72,8 +72,9 @@ pub fn plan(
         discovery_findings: discovery.findings,
         ..AdoptPlan::default()
     };
-    for pf in discovery.projects {
+    for mut pf in discovery.projects {
         if pf.project.has_manifests() && pf.project.config_error.is_none() {
+            pf.project.resolve_packages();
             let mut files = Files {
                 base,
                 changed: Vec::new(),

@@ -160,6 +160,8 @@ pub struct Discovery {
 
 #[derive(Debug)]
 pub struct ProjectFiles {
+    /// The project, its packages not resolved yet: call [`Project::resolve_packages`] when it
+    /// runs, so only the projects in flight hold resolved dependencies.
     pub project: Project,
     /// Manifests under the PATHs (the ones the tool may edit).
     pub manifests: Vec<PathBuf>,
@@ -181,11 +183,12 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
     let found = walk_paths(paths, &mut out);
     let parsed = read_manifests(&found.all_manifests(), &mut out);
     out.findings.extend(missing_members_and_targets(&parsed));
-    let mut projects: Vec<ProjectFiles> = group_by_project_root(&parsed)
+    let parsed_paths: BTreeSet<PathBuf> = parsed.iter().map(|m| m.path.clone()).collect();
+    let mut projects: Vec<ProjectFiles> = group_by_project_root(parsed)
         .into_iter()
         .map(|(root, manifests)| ProjectFiles::new(new_project(root, manifests, opts, &mut out)))
         .collect();
-    assign_files(&mut projects, &found, &parsed, opts, &mut out);
+    assign_files(&mut projects, &found, &parsed_paths, opts, &mut out);
     projects.retain(|p| {
         !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
     });
@@ -343,26 +346,33 @@ fn read_manifests(paths: &[PathBuf], out: &mut Discovery) -> Vec<Manifest> {
 /// Project roots: the nearest enclosing workspace root that does not exclude the package, else
 /// the package itself. Looked up by walking a manifest's ancestors (innermost first): linear
 /// in the number of manifests, where comparing every manifest with every workspace root was
-/// quadratic.
-fn group_by_project_root(parsed: &[Manifest]) -> BTreeMap<PathBuf, Vec<Manifest>> {
-    let workspace_roots: BTreeMap<&Path, &Manifest> = parsed
-        .iter()
-        .filter(|m| m.is_workspace_root)
-        .map(|m| (m.dir(), m))
-        .collect();
-    let mut by_root: BTreeMap<PathBuf, Vec<Manifest>> = BTreeMap::new();
-    for m in parsed {
-        let dir = m.dir();
-        let root = dir
-            .ancestors()
-            .find_map(|a| workspace_roots.get(a))
-            .filter(|w| {
-                let rel = dir.strip_prefix(w.dir()).unwrap_or(dir);
-                !w.workspace_exclude.iter().any(|e| rel.starts_with(e))
+/// quadratic. The manifests move into their group (a copy of every manifest of a big tree
+/// would double discovery's peak memory).
+fn group_by_project_root(parsed: Vec<Manifest>) -> BTreeMap<PathBuf, Vec<Manifest>> {
+    let roots: Vec<PathBuf> = {
+        let workspace_roots: BTreeMap<&Path, &Manifest> = parsed
+            .iter()
+            .filter(|m| m.is_workspace_root)
+            .map(|m| (m.dir(), m))
+            .collect();
+        parsed
+            .iter()
+            .map(|m| {
+                let dir = m.dir();
+                dir.ancestors()
+                    .find_map(|a| workspace_roots.get(a))
+                    .filter(|w| {
+                        let rel = dir.strip_prefix(w.dir()).unwrap_or(dir);
+                        !w.workspace_exclude.iter().any(|e| rel.starts_with(e))
+                    })
+                    .map(|w| w.dir().to_path_buf())
+                    .unwrap_or_else(|| dir.to_path_buf())
             })
-            .map(|w| w.dir().to_path_buf())
-            .unwrap_or_else(|| dir.to_path_buf());
-        by_root.entry(root).or_default().push(m.clone());
+            .collect()
+    };
+    let mut by_root: BTreeMap<PathBuf, Vec<Manifest>> = BTreeMap::new();
+    for (root, m) in roots.into_iter().zip(parsed) {
+        by_root.entry(root).or_default().push(m);
     }
     by_root
 }
@@ -374,7 +384,7 @@ fn group_by_project_root(parsed: &[Manifest]) -> BTreeMap<PathBuf, Vec<Manifest>
 fn assign_files(
     projects: &mut Vec<ProjectFiles>,
     found: &Found,
-    parsed: &[Manifest],
+    parsed_paths: &BTreeSet<PathBuf>,
     opts: &DiscoverOptions,
     out: &mut Discovery,
 ) {
@@ -409,9 +419,8 @@ fn assign_files(
         loose.insert(root, projects.len() - 1);
         projects.len() - 1
     };
-    let parsed_paths: BTreeSet<&Path> = parsed.iter().map(|m| m.path.as_path()).collect();
     for f in &found.walked.manifests {
-        if parsed_paths.contains(f.as_path()) {
+        if parsed_paths.contains(f) {
             let i = assign(projects, f);
             projects[i].manifests.push(f.clone());
         }
@@ -573,7 +582,9 @@ fn new_project(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    let mut project = Project {
+    // Packages are resolved when the project runs (`Project::resolve_packages`): resolved
+    // dependencies and re-export parses of every project at once would grow with the tree.
+    Project {
         root,
         component,
         config,
@@ -583,7 +594,5 @@ fn new_project(
         git_root,
         config_error,
         state: Default::default(),
-    };
-    project.resolve_packages();
-    project
+    }
 }

@@ -4,7 +4,8 @@
 //! the end. Phases run on several threads at once, so a phase's time is summed over threads
 //! (CPU-like), beside the run's wall time. Phases may nest: the package facts are timed where
 //! they are first built, inside a transform's run or its per-file `wants` check. Off, a phase
-//! costs one check of a once-read flag.
+//! costs one check of a once-read flag. On Linux the table also shows the resident memory at
+//! a few marks (after the walk, at the end) and its peak, read from `/proc/self/status`.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -14,6 +15,8 @@ pub const ENV: &str = "OTEL_MIGRATE_TIMINGS";
 /// Phase → (summed time, calls), in the order phases were first seen.
 static TOTALS: Mutex<Vec<(String, Duration, u64)>> = Mutex::new(Vec::new());
 static STARTED: OnceLock<Instant> = OnceLock::new();
+/// Mark → resident memory (kB) when it was passed, in order.
+static MEMORY: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
 
 /// Whether timings are on (read once).
 pub fn enabled() -> bool {
@@ -50,6 +53,29 @@ pub fn record(phase: &str, took: Duration) {
     }
 }
 
+/// Records the resident memory at `mark` when timings are on (and `/proc` says it).
+pub fn memory(mark: &str) {
+    if !enabled() {
+        return;
+    }
+    if let Some(kb) = status_kb("VmRSS:") {
+        let mut marks = MEMORY.lock().unwrap_or_else(|e| e.into_inner());
+        marks.push((mark.to_string(), kb));
+    }
+}
+
+/// A `kB` field of `/proc/self/status` (`VmRSS:`, `VmHWM:`).
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line[field.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// The table of the phases recorded so far, when timings are on.
 pub fn report() -> Option<String> {
     if !enabled() {
@@ -76,6 +102,15 @@ pub fn report() -> Option<String> {
             total.as_secs_f64() * 1000.0
         ));
     }
+    let marks = MEMORY.lock().unwrap_or_else(|e| e.into_inner());
+    let rss: Vec<String> = marks
+        .iter()
+        .map(|(mark, kb)| format!("{mark} {:.1}", *kb as f64 / 1024.0))
+        .chain(status_kb("VmHWM:").map(|kb| format!("peak {:.1}", kb as f64 / 1024.0)))
+        .collect();
+    if !rss.is_empty() {
+        out.push_str(&format!("resident MB: {}\n", rss.join(", ")));
+    }
     Some(out)
 }
 
@@ -101,5 +136,14 @@ mod tests {
         assert!(a_at < b_at);
         assert_eq!((a, a_calls), (Duration::from_millis(5), 2));
         assert_eq!((b, b_calls), (Duration::from_millis(1), 1));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn resident_memory_is_read_from_proc() {
+        let rss = status_kb("VmRSS:").expect("VmRSS in /proc/self/status");
+        let peak = status_kb("VmHWM:").expect("VmHWM in /proc/self/status");
+        assert!(rss > 0 && peak >= rss, "rss {rss} kB, peak {peak} kB");
+        assert_eq!(status_kb("NoSuchField:"), None);
     }
 }

@@ -102,7 +102,7 @@ fn deployment_values_are_found_in_every_syntax() {
     );
 }
 
-/// The project a run would build for `root` now.
+/// The project a run would build for `root` now, its packages resolved.
 fn project_of(root: &Path) -> Project {
     let discovery = discover(
         &[root.to_path_buf()],
@@ -110,7 +110,9 @@ fn project_of(root: &Path) -> Project {
             config_override: None,
         },
     );
-    discovery.projects.into_iter().next().unwrap().project
+    let mut project = discovery.projects.into_iter().next().unwrap().project;
+    project.resolve_packages();
+    project
 }
 
 #[test]

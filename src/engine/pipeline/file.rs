@@ -457,7 +457,8 @@ mod tests {
                 config_override: None,
             },
         );
-        let pf = discovery.projects.into_iter().next().unwrap();
+        let mut pf = discovery.projects.into_iter().next().unwrap();
+        pf.project.resolve_packages();
         (dir, root, pf)
     }
 

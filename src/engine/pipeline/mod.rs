@@ -196,6 +196,7 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
             },
         )
     });
+    crate::engine::timings::memory("after the walk");
     head.findings.extend(discovery.findings);
     head.findings.sort_by(finding_order);
     head.errors.extend(discovery.errors);
@@ -220,4 +221,5 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
             .collect();
         results.into_iter().for_each(&mut each);
     }
+    crate::engine::timings::memory("at the end");
 }

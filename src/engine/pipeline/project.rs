@@ -44,6 +44,7 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         // The error is already reported; migrating with a config the user did not mean is worse.
         return result;
     }
+    timings::time("resolve packages", || project.resolve_packages());
     let config = project
         .config
         .clone()

@@ -613,3 +613,32 @@ fn removed_features_named_in_the_features_table_are_migrated_or_reported_once_at
     assert_eq!((errors[0].line, errors[0].column), (13, 30));
     assert_eq!(errors[0].transforms, ["manifest-features", "residue"]);
 }
+
+#[test]
+fn a_reexported_crate_outside_telemetry_is_never_bound() {
+    // linkerd's shape: a member re-exports a non-telemetry crate (`pub use drain;`) beside
+    // OpenTelemetry, and a file of a dependent package names `drain::` through a glob and says
+    // "metrics": it has no telemetry use and is not touched.
+    let tree = reexported_otlp_workspace("pub use shared::*;\nmod controller;\n");
+    let shared = tree.path("shared/Cargo.toml");
+    let manifest = std::fs::read_to_string(&shared).unwrap();
+    std::fs::write(&shared, format!("{manifest}drain = \"0.1\"\n")).unwrap();
+    std::fs::write(
+        tree.path("shared/src/lib.rs"),
+        "pub use opentelemetry_otlp;\npub use drain;\n",
+    )
+    .unwrap();
+    let controller = tree.path("api/src/controller.rs");
+    std::fs::write(
+        &controller,
+        "use super::*;\n\n// Counts requests for the metrics endpoint.\npub fn serve(_: drain::Watch) {}\n",
+    )
+    .unwrap();
+    let result = tree.run();
+    let touched: Vec<_> = result
+        .files
+        .iter()
+        .filter(|f| f.path == controller && f.changed())
+        .collect();
+    assert!(touched.is_empty(), "{:#?}", result.findings);
+}

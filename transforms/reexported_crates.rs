@@ -27,9 +27,9 @@
 //! name to something else (left as it is: the compiler names it).
 //!
 //! ## Safety
-//! One `use` line through the import editor (and its guard); only in packages that reach the
-//! crate through a re-export, and only when the file names the crate as a path root without
-//! binding it.
+//! One `use` line through the import editor (and its guard); only for telemetry crates
+//! (OpenTelemetry, its contrib crates, `metrics`), only in packages that reach the crate through
+//! a re-export, and only when the file names the crate as a path root without binding it.
 
 use syn::visit::Visit;
 
@@ -81,7 +81,13 @@ impl Transform for ReexportedCrates {
         let mut out = Changes::default();
         let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
         let mut wanted = false;
-        for reexport in &package.reexports {
+        // Only telemetry crates: the migration writes paths through no other crate, and a
+        // file naming another re-exported crate (`drain`, through `use super::*;`) compiles.
+        let telemetry = package
+            .reexports
+            .iter()
+            .filter(|r| crate::otel::crates::is_telemetry(&r.krate));
+        for reexport in telemetry {
             if cx.imports().binds(&reexport.krate) || !names_as_root(cx.syntax(), &reexport.krate) {
                 continue;
             }

@@ -108,6 +108,18 @@ pub fn default_target(krate: &str) -> Option<&'static str> {
         .map(|(_, v)| v)
 }
 
+/// Whether `krate` is a telemetry crate itself (the OpenTelemetry family, its contrib crates,
+/// the `metrics` family, the Jaeger exporter), not a crate whose types cross their APIs.
+pub fn is_telemetry(krate: &str) -> bool {
+    let key = canonical(krate);
+    key == "opentelemetry-jaeger"
+        || FAMILY
+            .iter()
+            .chain(CONTRIB)
+            .chain(METRICS)
+            .any(|(c, _)| canonical(c) == key)
+}
+
 /// Whether `krate` is a crate of the target set this tool knows how to move.
 pub fn is_known(krate: &str) -> bool {
     default_target(krate).is_some() || canonical(krate) == "opentelemetry-jaeger"

@@ -409,15 +409,24 @@ impl Sites<'_, '_> {
                 }
             }
         } else {
+            // A receiver over several lines (a whole rewritten pipeline) is not quoted in full.
+            let (receiver_shown, receiver_kept) = if receiver_text.contains('\n') {
+                ("its receiver".to_string(), "….".to_string())
+            } else {
+                (
+                    format!("`{receiver_text}`"),
+                    file.slice(TextRange::new(range_of(file, receiver).start, head.start))
+                        .to_string(),
+                )
+            };
             let rewritten = format!(
-                "{}tracer_with_scope(InstrumentationScope::builder{})",
-                file.slice(TextRange::new(range_of(file, receiver).start, head.start)),
+                "{receiver_kept}tracer_with_scope(InstrumentationScope::builder{})",
                 file.slice(TextRange::new(head.end, end)),
             );
             self.out.finding(
                 name_range,
                 Severity::Warning,
-                format!("`tracer_builder` was removed in opentelemetry 0.27 (`{receiver_text}` is not known to be a tracer provider, so this call was left alone)"),
+                format!("`tracer_builder` was removed in opentelemetry 0.27 ({receiver_shown} is not known to be a tracer provider, so this call was left alone)"),
                 format!("if it is one, use `{rewritten}`"),
             );
         }

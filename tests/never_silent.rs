@@ -642,3 +642,123 @@ fn a_reexported_crate_outside_telemetry_is_never_bound() {
         .collect();
     assert!(touched.is_empty(), "{:#?}", result.findings);
 }
+
+/// A run that turns the trace transform off for a caller's package (`--verify` backing out
+/// what broke its build), or that does not cover the callers' files, leaves the shared
+/// customizer of another member as it was, with the finding naming every caller: rewriting it
+/// would break the callers left old.
+#[test]
+fn a_customizer_whose_callers_are_backed_out_or_outside_the_run_stays_with_its_finding() {
+    let (_dir, root) = fixture_copy("otlp-trace-pipeline/customizer_in_unpublished_member");
+    let run_on = |paths: Vec<PathBuf>, disabled: &[&str]| {
+        let disabled = disabled
+            .iter()
+            .map(|member| {
+                let manifest = root.join(member).join("Cargo.toml");
+                (manifest, ["otlp-trace-pipeline".to_string()].into())
+            })
+            .collect();
+        run(
+            otel_migrate::transforms::all(),
+            &RunOptions {
+                paths,
+                disabled,
+                ..RunOptions::default()
+            },
+        )
+    };
+    let run_with = |disabled: &[&str]| run_on(vec![root.clone()], disabled);
+    let sampling = root.join("crates/telemetry/src/sampling.rs");
+    let changed = |result: &RunResult| {
+        result
+            .files
+            .iter()
+            .any(|f| f.path == sampling && f.output.contains("pipeline: Builder"))
+    };
+    // Followed when every caller's package runs the transform (fails without the facts).
+    assert!(changed(&run_with(&[])));
+    let result = run_with(&["crates/worker"]);
+    assert!(
+        !changed(&result),
+        "the customizer changed without its caller"
+    );
+    let reported: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.path == sampling && f.transform == "otlp-trace-pipeline")
+        .collect();
+    assert_eq!(reported.len(), 2, "{:#?}", result.findings);
+    let help = reported[0].suggestion.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("crates/api/src/main.rs:6") && help.contains("crates/worker/src/lib.rs:8"),
+        "{help}"
+    );
+    // A run on the library alone leaves it too: its callers are outside the run.
+    let result = run_on(vec![root.join("crates/telemetry")], &[]);
+    assert!(
+        !changed(&result),
+        "the customizer changed without its callers"
+    );
+    assert!(result
+        .findings
+        .iter()
+        .any(|f| f.path == sampling && f.transform == "otlp-trace-pipeline"));
+}
+
+/// A copy of fixture directory `case` (a run may read it as a whole tree), and its root.
+fn fixture_copy(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(case);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for entry in walk(&fixture) {
+        let to = root.join(entry.strip_prefix(&fixture).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, to).unwrap();
+    }
+    (dir, root)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A run on the caller's file alone leaves the exporter helper of another file and its call as
+/// they were (the call's pipeline reported): rewriting the call alone would break it.
+#[test]
+fn an_exporter_helper_outside_the_run_is_not_followed() {
+    let (_dir, root) = fixture_copy("otlp-trace-pipeline/helper_in_other_file");
+    let main = root.join("src/main.rs");
+    let run_on = |path: PathBuf| {
+        let result = run(
+            otel_migrate::transforms::all(),
+            &RunOptions {
+                paths: vec![path],
+                ..RunOptions::default()
+            },
+        );
+        let changed = result
+            .files
+            .iter()
+            .any(|f| f.path == main && !f.output.contains("telemetry::collector(settings))"));
+        (changed, result)
+    };
+    // The whole package: the call is rewritten with its helper (fails without the facts).
+    assert!(run_on(root.clone()).0);
+    let (changed, result) = run_on(main.clone());
+    assert!(!changed, "the call changed without its helper");
+    assert!(result
+        .findings
+        .iter()
+        .any(|f| f.path == main && f.severity == Severity::Error));
+}

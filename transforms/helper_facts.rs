@@ -256,7 +256,7 @@ pub fn helpers_of(
     }
 }
 
-fn crate_name(pkg: &PackageInfo) -> String {
+pub(crate) fn crate_name(pkg: &PackageInfo) -> String {
     pkg.name.replace('-', "_")
 }
 
@@ -347,7 +347,12 @@ fn compute(
                 (p, refs)
             })
             .filter(|(_, refs)| *refs != Some(0));
+        // Both files change together: the run must cover both.
+        let in_run = |caller: &Path| project.in_run(caller) && project.in_run(&defined);
         if let (Some((caller, Some(1))), None) = (naming.next(), naming.next()) {
+            if !in_run(caller) {
+                continue;
+            }
             by_caller
                 .entry(caller.clone())
                 .or_default()
@@ -382,20 +387,28 @@ fn compute(
 
 /// The Rust files of `pkg` (not of a package nested in it), with their text.
 pub(crate) fn package_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
-    crate::engine::discover::walk(&pkg.dir, false)
+    rust_files_with_text(&pkg.dir, |path| {
+        project
+            .package_for(path)
+            .is_some_and(|p| p.manifest_path == pkg.manifest_path)
+    })
+}
+
+/// The Rust files under `dir` that `keep` accepts, with their text (unreadable ones left out).
+pub(crate) fn rust_files_with_text(
+    dir: &Path,
+    keep: impl Fn(&Path) -> bool,
+) -> Vec<(PathBuf, String)> {
+    crate::engine::discover::walk(dir, false)
         .rust_files
         .into_iter()
-        .filter(|path| {
-            project
-                .package_for(path)
-                .is_some_and(|p| p.manifest_path == pkg.manifest_path)
-        })
+        .filter(|path| keep(path))
         .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
         .collect()
 }
 
 /// `publish = false` (or `publish = []`): no crate outside the workspace can call it.
-fn unpublished(pkg: &PackageInfo) -> bool {
+pub(crate) fn unpublished(pkg: &PackageInfo) -> bool {
     let Ok(text) = std::fs::read_to_string(&pkg.manifest_path) else {
         return false;
     };
@@ -409,7 +422,7 @@ fn unpublished(pkg: &PackageInfo) -> bool {
 }
 
 /// Whether the module is public from the library root: every `mod` on the way is `pub`.
-fn reachable_from_library(
+pub(crate) fn reachable_from_library(
     pkg: &PackageInfo,
     files: &[(PathBuf, String)],
     module: &[String],
@@ -507,7 +520,7 @@ fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
 
 /// Where `name` is used as a path (a call, a function value) outside `use` items, macro
 /// bodies by their tokens. Fields and methods of that name are other namespaces.
-fn references<'n>(syntax: &syn::File, name: &'n str) -> References<'n> {
+pub(crate) fn references<'n>(syntax: &syn::File, name: &'n str) -> References<'n> {
     let mut refs = References {
         name,
         count: 0,
@@ -517,10 +530,10 @@ fn references<'n>(syntax: &syn::File, name: &'n str) -> References<'n> {
     refs
 }
 
-struct References<'n> {
+pub(crate) struct References<'n> {
     name: &'n str,
-    count: usize,
-    at: Vec<proc_macro2::Span>,
+    pub(crate) count: usize,
+    pub(crate) at: Vec<proc_macro2::Span>,
 }
 
 impl<'a> Visit<'a> for References<'_> {
@@ -544,7 +557,7 @@ impl<'a> Visit<'a> for References<'_> {
 
 /// Whether `text` has `name` as a whole word (comments and strings count: a miss only makes
 /// the facts more careful).
-fn mentions_word(text: &str, name: &str) -> bool {
+pub(crate) fn mentions_word(text: &str, name: &str) -> bool {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
     text.match_indices(name).any(|(i, _)| {
         !text[..i].chars().next_back().is_some_and(is_ident)

@@ -24,6 +24,7 @@ pub mod residue;
 pub mod sdk_api_renames;
 pub mod sdk_facade_paths;
 pub mod service_name;
+pub mod signature_facts;
 pub mod temporality;
 pub mod tracing_bridge;
 

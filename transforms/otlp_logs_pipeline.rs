@@ -69,7 +69,7 @@
 
 use syn::visit::Visit;
 
-use super::helper_facts;
+use super::{helper_facts, signature_facts};
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -140,7 +140,8 @@ impl Transform for OtlpLogsPipeline {
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
-        report_pipeline_signatures(cx.rust(), Signal::Log, &[], &mut out);
+        let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Log);
+        report_pipeline_signatures(cx.rust(), Signal::Log, &[], &elsewhere, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         rewrite_build_calls(cx.rust(), Signal::Log, &mut out.changes, &mut plans);

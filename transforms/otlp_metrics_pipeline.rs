@@ -66,7 +66,7 @@
 //! open the new code). The error type becomes `MetricError` (`sdk-api-renames` renames the old
 //! `MetricsError` in signatures).
 
-use super::helper_facts;
+use super::{helper_facts, signature_facts};
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
@@ -122,7 +122,8 @@ impl Transform for OtlpMetricsPipeline {
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
-        report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &mut out);
+        let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Metric);
+        report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &elsewhere, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         rewrite_build_calls(
             cx.rust(),

@@ -59,7 +59,10 @@
 //! its config becomes the builder's setters, and every call site
 //! (`sampled(<pipeline>, 0.5).install_batch(rt)`) builds the exporter, hands the function the
 //! provider builder and calls `.build()` on what it returns — all of them or none (then the
-//! function's finding names every caller). A private function that creates the pipeline and
+//! function's finding names every caller). The same for such a customizer or creator called
+//! from other files or other members of the workspace (`pub(crate)`, `pub` in a binary or a
+//! `publish = false` library), read from the workspace facts (`transforms/signature_facts.rs`):
+//! a creator's install (runtime included) moves into it from its callers, all installing it alike. A private function that creates the pipeline and
 //! returns it (`fn pipeline(url: &str) -> OtlpTracePipeline<SpanExporterBuilder>`,
 //! `placement::pipeline_creator`), every caller installing it the same way, builds the exporter
 //! inside (`?`) and returns `Result<opentelemetry_sdk::trace::Builder, TraceError>` with the
@@ -68,11 +71,14 @@
 //! of otlp ≤ 0.16).
 //!
 //! ## Not rewritten
-//! - A `pub` (or `pub(crate)`) function taking or returning the pipeline, a customizer whose
-//!   body does more than set a trace config or that is called where the pipeline also gets a
-//!   trace config of its own (which the old call replaced), a creator whose callers install it
-//!   in different ways or do more than install it: the signature's `error` finding gives the
-//!   0.27 signature and the callers in the file.
+//! - A publishable library's public function taking or returning the pipeline (unless
+//!   `rewrite-public-api = true`), a customizer or creator whose name is not unique in the
+//!   workspace, that is named other than in calls, or called from a package not on an old otlp,
+//!   a customizer whose body does more than set a trace config or that is called where the
+//!   pipeline also gets a trace config of its own (which the old call replaced), a creator whose
+//!   callers install it in different ways or do more than install it: the signature's `error`
+//!   finding gives the 0.27 signature and the callers (in the workspace, when other files may
+//!   call it).
 //! - An exporter built elsewhere and passed in (a helper called more than once or from a
 //!   macro body, a parameter, a local used otherwise), a pipeline kept in a local used in other ways or extended under a condition
 //!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
@@ -83,6 +89,8 @@
 //! ## Safety
 //! Argument expressions are spliced verbatim and comments carried over; the replacement has the
 //! old expression's type. Needs opentelemetry_sdk ≥ 0.27.1 for the provider-builder setters.
+
+use std::path::Path;
 
 use syn::visit::Visit;
 
@@ -109,10 +117,13 @@ use crate::otel::pipeline_customizer::{
 use crate::otel::pipeline_signature::{
     report_old_fields, report_pipeline_fields, report_pipeline_signatures,
 };
-use crate::otel::placement::pipeline_creator::{rewrite_creators, trace_creators};
+use crate::otel::placement::pipeline_creator::{
+    creator_installed_elsewhere, rewrite_calls_of_creators_elsewhere, rewrite_creators,
+    trace_creators,
+};
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
-use crate::otel::trace::{self as model, TraceConfig, TracePipeline};
-use crate::transforms::helper_facts;
+use crate::otel::trace::{self as model, InstalledAs, TraceConfig, TracePipeline};
+use crate::transforms::{helper_facts, signature_facts};
 
 pub struct OtlpTracePipeline;
 
@@ -130,7 +141,15 @@ impl Transform for OtlpTracePipeline {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["opentelemetry_otlp", "new_pipeline", "build_span_exporter"]
+        // The installs: callers of a function of another file creating the pipeline
+        // (`telemetry::pipeline(url).install_batch(rt)`) name nothing else.
+        &[
+            "opentelemetry_otlp",
+            "new_pipeline",
+            "build_span_exporter",
+            "install_batch",
+            "install_simple",
+        ]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -152,6 +171,7 @@ impl Transform for OtlpTracePipeline {
                 version: version.clone(),
                 helpers: helpers.clone(),
                 customizers: Vec::new(),
+                customizers_elsewhere: Vec::new(),
                 creator_heads: Vec::new(),
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
@@ -159,14 +179,19 @@ impl Transform for OtlpTracePipeline {
             out
         };
         let helpers = helper_facts::helpers_for(cx, Signal::Span, &dry_run);
+        let elsewhere = self.pipeline_functions(cx);
         // Functions creating the pipeline their callers install: rewritten with the calls.
         let mut syntax = OtlpSyntax {
             version,
             helpers,
             customizers: Vec::new(),
+            customizers_elsewhere: elsewhere.customizers.clone(),
             creator_heads: Vec::new(),
         };
-        let creators = trace_creators(cx.rust(), &syntax);
+        let mut creators = trace_creators(cx.rust(), &syntax);
+        creators.extend(elsewhere.own_creators.iter().filter_map(|(name, install)| {
+            creator_installed_elsewhere(cx.rust(), &syntax, name, install)
+        }));
         syntax.creator_heads = creators.iter().map(|c| c.head_start(cx.rust())).collect();
         // Customizers whose every call site is rewritten with them (dry runs of the sites).
         let customizers = settle(cx.rust(), trace_customizers(cx.rust()), |names| {
@@ -185,11 +210,28 @@ impl Transform for OtlpTracePipeline {
             helper_facts::rewrite_own_helpers(cx, &syntax.helpers, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
             let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
+            let own = elsewhere.own_customizers(cx.rust());
+            rewritten.extend(rewrite_customizers(cx, &own, out, plans));
+            if !own.is_empty() {
+                // No site of this file may have cleaned up the old items they named.
+                plans.add(trace_sites::cleanup(cx.rust()));
+            }
             rewrite_creators(cx.rust(), &syntax, &creators, out, plans);
+            rewrite_calls_of_creators_elsewhere(cx.rust(), &elsewhere.creators, out, plans);
             rewritten.extend(creators.iter().map(|c| c.signature(cx.rust())));
-            let mut signatures =
-                report_pipeline_signatures(cx.rust(), Signal::Span, &rewritten, out);
-            signatures.extend(customizers.iter().flat_map(|c| c.types().iter().copied()));
+            let mut signatures = report_pipeline_signatures(
+                cx.rust(),
+                Signal::Span,
+                &rewritten,
+                &elsewhere.left,
+                out,
+            );
+            signatures.extend(
+                customizers
+                    .iter()
+                    .chain(&own)
+                    .flat_map(|c| c.types().iter().copied()),
+            );
             signatures.extend(creators.iter().map(|c| c.return_type()));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
             for builder in ["TonicExporterBuilder", "HttpExporterBuilder"] {
@@ -219,6 +261,48 @@ impl Transform for OtlpTracePipeline {
         });
         helper_facts::resolve_ledger(cx, &mut changes.ledger);
         changes.into()
+    }
+}
+
+impl OtlpTracePipeline {
+    /// The functions taking or returning the pipeline that other files or members call
+    /// (workspace facts, from dry runs of each file on its own package's version).
+    fn pipeline_functions(&self, cx: &FileContext<'_>) -> signature_facts::PipelineFunctions {
+        let syntax_at = |path: &Path| {
+            let package = cx.project.package_for(path);
+            OtlpSyntax {
+                version: package
+                    .and_then(|p| p.version("opentelemetry-otlp"))
+                    .cloned(),
+                helpers: PackageHelpers::default(),
+                customizers: Vec::new(),
+                customizers_elsewhere: Vec::new(),
+                creator_heads: Vec::new(),
+            }
+        };
+        let runs_on = |path: &Path, text: &str| {
+            self.applies_to(cx.project.package_for(path))
+                && cx.project.in_run(path)
+                && !cx.project.transform_disabled(path, self.id())
+                && self.has_needle(text)
+        };
+        let customizer_sites = |path: &Path, rust: ParsedRust<'_>, names: &[(String, usize)]| {
+            let syntax = OtlpSyntax {
+                customizers_elsewhere: names.to_vec(),
+                ..syntax_at(path)
+            };
+            let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
+            trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans)
+        };
+        let creator = |path: &Path, rust: ParsedRust<'_>, name: &str, install: &InstalledAs| {
+            creator_installed_elsewhere(rust, &syntax_at(path), name, install).is_some()
+        };
+        let dry_runs = signature_facts::DryRuns {
+            runs_on: &runs_on,
+            customizer_sites: &customizer_sites,
+            creator: &creator,
+        };
+        signature_facts::pipeline_functions_for(cx, &dry_runs)
     }
 }
 
@@ -254,6 +338,8 @@ struct OtlpSyntax {
     helpers: PackageHelpers,
     /// This file's customizers the sites may go through (name, pipeline parameter).
     customizers: Vec<(String, usize)>,
+    /// Customizers of other files (or of this one, called from others) the workspace follows.
+    customizers_elsewhere: Vec<(String, usize)>,
     /// Where the pipelines created by this file's creators start (rewritten with them).
     creator_heads: Vec<usize>,
 }
@@ -261,6 +347,10 @@ struct OtlpSyntax {
 impl PipelineSyntax for OtlpSyntax {
     fn customizers(&self) -> &[(String, usize)] {
         &self.customizers
+    }
+
+    fn customizers_elsewhere(&self) -> &[(String, usize)] {
+        &self.customizers_elsewhere
     }
 
     fn left_to_others(&self) -> &[usize] {
@@ -283,24 +373,48 @@ impl PipelineSyntax for OtlpSyntax {
     }
 
     fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed> {
-        let ParseSite {
-            rust, names, out, ..
-        } = at;
-        let file = rust.file;
-        let imports = rust.imports;
         let (terminal, options) = links.split_last()?;
         if !matches!(terminal.name.as_str(), "install_batch" | "install_simple") {
             return None;
         }
         let terminal_facts = model::read_terminal(
-            rust,
+            at.rust,
             "opentelemetry-otlp",
             self.version.as_ref(),
             terminal,
-            out,
+            at.out,
             "the pipeline",
             "use `opentelemetry_sdk::runtime::Tokio` (or `TokioCurrentThread`/`AsyncStd`) with `TracerProvider::builder().with_batch_exporter(exporter, runtime)`",
         )?;
+        self.parse_head(links, options, terminal_facts, at)
+    }
+
+    fn parse_installed(
+        &self,
+        links: &[Link<'_>],
+        install: &InstalledAs,
+        at: ParseSite<'_, '_>,
+    ) -> Option<Parsed> {
+        let terminal_facts = install.old_terminal(self.version.as_ref(), at.names);
+        self.parse_head(links, links, terminal_facts, at)
+    }
+}
+
+impl OtlpSyntax {
+    /// The pipeline of `links` (the whole site, for findings) from its `options` (root first,
+    /// no terminal) and its terminal's facts.
+    fn parse_head(
+        &self,
+        links: &[Link<'_>],
+        options: &[Link<'_>],
+        terminal_facts: model::OldTerminal,
+        at: ParseSite<'_, '_>,
+    ) -> Option<Parsed> {
+        let ParseSite {
+            rust, names, out, ..
+        } = at;
+        let file = rust.file;
+        let imports = rust.imports;
         let mut p = TracePipeline::new(ExporterConfig::new(Transport::Grpc), terminal_facts);
         let mut carried = Vec::new();
         for link in options.iter().skip(1) {
@@ -309,7 +423,7 @@ impl PipelineSyntax for OtlpSyntax {
                 return unknown(file, links, link, out);
             };
             match link.name.as_str() {
-                "with_exporter" => match ExporterConfig::parse(file, imports, arg)
+                "with_exporter" => match ExporterConfig::parse(rust, arg)
                     .or_else(|| exporter_in_local_or_helper(rust, arg, &self.helpers))
                 {
                     Some(cfg) => {
@@ -467,7 +581,7 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
         }
         if m.method == "build_span_exporter" && m.args.is_empty() {
             let file = self.cx.file;
-            if let Some(cfg) = ExporterConfig::parse(file, self.cx.imports(), &m.receiver) {
+            if let Some(cfg) = ExporterConfig::parse(self.cx.rust(), &m.receiver) {
                 let range = range_of(file, m);
                 let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
                 let indent = format!("{}    ", file.indent_at(range.start));

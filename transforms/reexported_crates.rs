@@ -78,19 +78,24 @@ impl Transform for ReexportedCrates {
         let Some(package) = cx.package else {
             return Outcome::default();
         };
+        // Only telemetry crates: the migration writes paths through no other crate, and a
+        // file naming another re-exported crate (`drain`, through `use super::*;`) compiles.
+        // The import plan is built only for a file that names one (most files a package's
+        // needles let through name none).
+        let named: Vec<_> = package
+            .reexports
+            .iter()
+            .filter(|r| crate::otel::crates::is_telemetry(&r.krate))
+            .filter(|r| cx.file.text.contains(r.krate.as_str()))
+            .filter(|r| !cx.imports().binds(&r.krate) && names_as_root(cx.syntax(), &r.krate))
+            .collect();
+        if named.is_empty() {
+            return Outcome::default();
+        }
         let mut out = Changes::default();
         let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
         let mut wanted = false;
-        // Only telemetry crates: the migration writes paths through no other crate, and a
-        // file naming another re-exported crate (`drain`, through `use super::*;`) compiles.
-        let telemetry = package
-            .reexports
-            .iter()
-            .filter(|r| crate::otel::crates::is_telemetry(&r.krate));
-        for reexport in telemetry {
-            if cx.imports().binds(&reexport.krate) || !names_as_root(cx.syntax(), &reexport.krate) {
-                continue;
-            }
+        for reexport in named {
             wanted |= plan.bind_as(&reexport.through.join("::"), &reexport.krate);
         }
         if wanted {

@@ -10,7 +10,9 @@
 //! - the 0.21 SDK struct `opentelemetry_sdk::metrics::MeterProvider` →
 //!   `opentelemetry_sdk::metrics::SdkMeterProvider` (the API trait
 //!   `opentelemetry::metrics::MeterProvider` keeps its name and is not touched);
-//! - `opentelemetry::InstrumentationLibrary` → `opentelemetry::InstrumentationScope`.
+//! - `opentelemetry::InstrumentationLibrary` → `opentelemetry::InstrumentationScope`;
+//! - `opentelemetry_sdk::propagation::TextMapCompositePropagator` (sdk 0.20–0.21) →
+//!   `opentelemetry::propagation::TextMapCompositePropagator`.
 //!
 //! Tracers and meters named with a version, schema URL or attributes get the 0.27
 //! `InstrumentationScope` builder (`otel::scope`):
@@ -140,6 +142,12 @@ const RENAMES: &[(&str, &str)] = &[
         "opentelemetry_sdk::metrics::data::Temporality",
         "opentelemetry_sdk::metrics::Temporality",
     ),
+    // Moved to the API crate in 0.22 (same type, same `new(Vec<Box<dyn TextMapPropagator + Send
+    // + Sync>>)`); the SDK's re-export went with it.
+    (
+        "opentelemetry_sdk::propagation::TextMapCompositePropagator",
+        "opentelemetry::propagation::TextMapCompositePropagator",
+    ),
 ];
 
 impl Transform for SdkApiRenames {
@@ -172,6 +180,7 @@ impl Transform for SdkApiRenames {
             "BatchSpanProcessor",
             "BatchLogProcessor",
             "Temporality",
+            "TextMapCompositePropagator",
         ]
     }
 

@@ -74,7 +74,10 @@ pub fn plan(
     };
     for mut pf in discovery.projects {
         if pf.project.has_manifests() && pf.project.config_error.is_none() {
-            pf.project.resolve_packages();
+            if let Err(errors) = pf.project.resolve_packages() {
+                out.errors.extend(errors);
+                continue;
+            }
             let mut files = Files {
                 base,
                 changed: Vec::new(),

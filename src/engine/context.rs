@@ -220,8 +220,15 @@ pub struct Project {
     /// The component name for service names: the config's, else the root directory's name.
     pub component: String,
     pub config: Config,
+    /// The project's manifests, in path order: all that discovery keeps of them.
+    pub manifest_paths: Vec<PathBuf>,
+    /// The parsed manifests, read when the project runs ([`Project::resolve_packages`]).
     pub manifests: Vec<Manifest>,
     pub packages: Vec<PackageInfo>,
+    /// The lockfile to read when the project runs (only for projects with a telemetry
+    /// dependency, and not through a link out of the tree).
+    pub lockfile_path: Option<PathBuf>,
+    /// The parsed lockfile, read with the manifests.
     pub lockfile: Option<Lockfile>,
     /// The enclosing git work tree, if any.
     pub git_root: Option<PathBuf>,
@@ -239,6 +246,19 @@ pub struct RunState {
     slots: std::sync::Mutex<
         HashMap<std::any::TypeId, std::sync::Arc<dyn std::any::Any + Send + Sync>>,
     >,
+}
+
+/// What this run covers, in the run state: a transform whose rewrite in one file relies on
+/// other files being rewritten too must not count on a file outside the run's paths, or in a
+/// package the transform is turned off for.
+#[derive(Default)]
+pub struct RunScope(pub OnceLock<RunScopeOf>);
+
+pub struct RunScopeOf {
+    /// The run's paths, absolute and canonical (as the walk spells the files).
+    pub paths: Vec<PathBuf>,
+    /// Transforms turned off per package (`RunOptions::disabled`, keyed by manifest path).
+    pub disabled: std::collections::BTreeMap<PathBuf, BTreeSet<String>>,
 }
 
 impl RunState {
@@ -267,6 +287,29 @@ impl std::fmt::Debug for RunState {
 }
 
 impl Project {
+    /// Whether this run turned transform `id` off for the package of `path` (or, outside every
+    /// package, for the file).
+    pub fn transform_disabled(&self, path: &Path, id: &str) -> bool {
+        let key = self
+            .package_for(path)
+            .map_or(path, |p| p.manifest_path.as_path());
+        let scope = self.state.get::<RunScope>();
+        scope
+            .0
+            .get()
+            .and_then(|s| s.disabled.get(key))
+            .is_some_and(|off| off.contains(id))
+    }
+
+    /// Whether `path` lies under one of the run's paths (the run rewrites it).
+    pub fn in_run(&self, path: &Path) -> bool {
+        let scope = self.state.get::<RunScope>();
+        scope
+            .0
+            .get()
+            .is_none_or(|s| s.paths.iter().any(|p| path.starts_with(p)))
+    }
+
     /// The usage facts of the code that uses `entry`: the package's, or for a
     /// `[workspace.dependencies]` entry those of every member that inherits it.
     pub fn usage_of(&self, package: Option<&PackageInfo>, entry: &DepEntry) -> UsageFacts {
@@ -314,7 +357,7 @@ impl Project {
 
     /// Whether the project has any manifest at all (a loose tree of `.rs` files has none).
     pub fn has_manifests(&self) -> bool {
-        !self.manifests.is_empty()
+        !self.manifest_paths.is_empty()
     }
 
     /// The packages that inherit `[workspace.dependencies]` entry `key` (`x.workspace = true`).
@@ -333,9 +376,11 @@ impl Project {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
 
-    /// Builds the package list from the project's manifests. Usage facts are filled later,
-    /// once the telemetry files have been read.
-    pub fn resolve_packages(&mut self) {
+    /// Reads and parses the project's manifests and lockfile, then builds the package list.
+    /// Usage facts are filled later, once the telemetry files have been read. A manifest that
+    /// no longer reads or parses (changed since discovery) is an error: the project is not run.
+    pub fn resolve_packages(&mut self) -> Result<(), Vec<(PathBuf, String)>> {
+        self.read_manifests()?;
         let workspace_deps: Vec<DepEntry> = self
             .workspace_manifest()
             .map(|m| {
@@ -376,6 +421,36 @@ impl Project {
             })
             .collect();
         reach_through_reexports(&mut self.packages);
+        Ok(())
+    }
+
+    /// The manifests (once) and the lockfile (when discovery chose one; unreadable or
+    /// malformed, versions come from the manifests).
+    fn read_manifests(&mut self) -> Result<(), Vec<(PathBuf, String)>> {
+        if self.manifests.len() == self.manifest_paths.len() {
+            return Ok(());
+        }
+        let mut errors = Vec::new();
+        let mut manifests = Vec::new();
+        for path in &self.manifest_paths {
+            match std::fs::read_to_string(path) {
+                Ok(text) => match Manifest::parse(path, &text) {
+                    Ok(m) => manifests.push(m),
+                    Err(e) => errors.push((path.clone(), format!("malformed Cargo.toml: {e}"))),
+                },
+                Err(e) => errors.push((path.clone(), format!("cannot read manifest: {e}"))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.manifests = manifests;
+        self.lockfile = self
+            .lockfile_path
+            .as_ref()
+            .and_then(|lock| std::fs::read_to_string(lock).ok())
+            .and_then(|t| Lockfile::parse(&t).ok());
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@
 //! standalone package is a [`Project`]; a PATH inside a project (a crate of a workspace, a
 //! single file) belongs to the enclosing project, whose manifests are all read.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -17,7 +17,7 @@ use crate::engine::config::{ignored_permission, Config, CONFIG_FILE};
 use crate::engine::context::{names_telemetry_crate, Project};
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::fs;
-use crate::engine::manifest::{Lockfile, Manifest};
+use crate::engine::manifest::Manifest;
 
 /// What a walk found, sorted.
 #[derive(Debug, Default)]
@@ -181,19 +181,51 @@ pub struct DiscoverOptions<'a> {
 pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
     let mut out = Discovery::default();
     let found = walk_paths(paths, &mut out);
-    let parsed = read_manifests(&found.all_manifests(), &mut out);
-    out.findings.extend(missing_members_and_targets(&parsed));
-    let parsed_paths: BTreeSet<PathBuf> = parsed.iter().map(|m| m.path.clone()).collect();
-    let mut projects: Vec<ProjectFiles> = group_by_project_root(parsed)
+    let outlines = read_manifests(&found.all_manifests(), &mut out);
+    out.findings.extend(missing_members_and_targets(&outlines));
+    let parsed_paths: HashSet<PathBuf> = outlines.iter().map(|m| m.path.clone()).collect();
+    let mut projects: Vec<ProjectFiles> = group_by_project_root(outlines)
         .into_iter()
         .map(|(root, manifests)| ProjectFiles::new(new_project(root, manifests, opts, &mut out)))
         .collect();
-    assign_files(&mut projects, &found, &parsed_paths, opts, &mut out);
+    assign_files(&mut projects, found, &parsed_paths, opts, &mut out);
     projects.retain(|p| {
         !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
     });
     out.projects = projects;
     out
+}
+
+/// What discovery keeps of a parsed manifest: what grouping, the member and target checks and
+/// the choice of the lockfile need. A project re-reads its manifests in full when it runs
+/// (`Project::resolve_packages`), so discovery does not hold every dependency entry of a big
+/// tree at once.
+#[derive(Debug)]
+struct ManifestOutline {
+    path: PathBuf,
+    is_workspace_root: bool,
+    workspace_members: Vec<String>,
+    workspace_exclude: Vec<String>,
+    target_paths: Vec<String>,
+    /// Whether a dependency entry names a telemetry crate (then its project's lock is read).
+    names_telemetry_dependency: bool,
+}
+
+impl ManifestOutline {
+    fn of(m: Manifest) -> ManifestOutline {
+        ManifestOutline {
+            names_telemetry_dependency: m.deps.iter().any(|d| names_telemetry_crate(&d.package)),
+            path: m.path,
+            is_workspace_root: m.is_workspace_root,
+            workspace_members: m.workspace_members,
+            workspace_exclude: m.workspace_exclude,
+            target_paths: m.target_paths,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
 }
 
 impl ProjectFiles {
@@ -303,44 +335,66 @@ fn enclosing_manifests(path: &Path) -> Vec<PathBuf> {
 }
 
 /// Reads and parses the manifests in parallel (on a crate registry these are thousands of
-/// files), then collects them in path order. A malformed manifest that names a telemetry crate
-/// is an error; one that does not is only a note.
-fn read_manifests(paths: &[PathBuf], out: &mut Discovery) -> Vec<Manifest> {
-    let read: Vec<ReadManifest> = paths
+/// files), keeping each one's outline, in path order. A malformed manifest that names a
+/// telemetry crate is an error; one that does not is only a note.
+fn read_manifests(paths: &[PathBuf], out: &mut Discovery) -> Vec<ManifestOutline> {
+    let read: Vec<(&PathBuf, ReadManifest)> = paths
         .par_iter()
-        .map(|path| {
-            let text = std::fs::read(path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()));
-            let manifest = text.as_ref().ok().map(|t| Manifest::parse(path, t));
-            (path, text, manifest)
-        })
+        .map(|path| (path, read_manifest(path)))
         .collect();
-    let mut parsed: Vec<Manifest> = Vec::new();
-    for (path, text, manifest) in read {
-        match text {
-            Ok(text) => match manifest.expect("parsed when read") {
-                Ok(m) => parsed.push(m),
-                Err(e) if names_telemetry_crate(&text) => {
-                    out.errors
-                        .push((path.clone(), format!("malformed Cargo.toml: {e}")));
-                }
-                Err(e) => out.findings.push(Finding::about_path(
-                    path,
-                    "engine",
-                    Severity::Note,
-                    format!(
-                        "malformed Cargo.toml without telemetry dependencies, ignored: {}",
-                        first_line(&e)
-                    ),
-                )),
-            },
-            Err(e) => out
+    let mut outlines = Vec::new();
+    for (path, read) in read {
+        match read {
+            ReadManifest::Parsed(outline) => outlines.push(outline),
+            ReadManifest::Malformed {
+                error,
+                names_telemetry: true,
+            } => out
+                .errors
+                .push((path.clone(), format!("malformed Cargo.toml: {error}"))),
+            ReadManifest::Malformed { error, .. } => out.findings.push(Finding::about_path(
+                path,
+                "engine",
+                Severity::Note,
+                format!(
+                    "malformed Cargo.toml without telemetry dependencies, ignored: {}",
+                    first_line(&error)
+                ),
+            )),
+            ReadManifest::Unreadable(e) => out
                 .errors
                 .push((path.clone(), format!("cannot read manifest: {e}"))),
         }
     }
-    parsed
+    outlines
+}
+
+/// One manifest read by discovery: its text and parse are dropped as soon as the outline is
+/// taken, on the thread that read it.
+enum ReadManifest {
+    Parsed(ManifestOutline),
+    Malformed {
+        error: String,
+        names_telemetry: bool,
+    },
+    Unreadable(String),
+}
+
+fn read_manifest(path: &Path) -> ReadManifest {
+    let text = match std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()))
+    {
+        Ok(text) => text,
+        Err(e) => return ReadManifest::Unreadable(e),
+    };
+    match Manifest::parse(path, &text) {
+        Ok(m) => ReadManifest::Parsed(ManifestOutline::of(m)),
+        Err(error) => ReadManifest::Malformed {
+            error,
+            names_telemetry: names_telemetry_crate(&text),
+        },
+    }
 }
 
 /// Project roots: the nearest enclosing workspace root that does not exclude the package, else
@@ -348,9 +402,9 @@ fn read_manifests(paths: &[PathBuf], out: &mut Discovery) -> Vec<Manifest> {
 /// in the number of manifests, where comparing every manifest with every workspace root was
 /// quadratic. The manifests move into their group (a copy of every manifest of a big tree
 /// would double discovery's peak memory).
-fn group_by_project_root(parsed: Vec<Manifest>) -> BTreeMap<PathBuf, Vec<Manifest>> {
+fn group_by_project_root(parsed: Vec<ManifestOutline>) -> BTreeMap<PathBuf, Vec<ManifestOutline>> {
     let roots: Vec<PathBuf> = {
-        let workspace_roots: BTreeMap<&Path, &Manifest> = parsed
+        let workspace_roots: BTreeMap<&Path, &ManifestOutline> = parsed
             .iter()
             .filter(|m| m.is_workspace_root)
             .map(|m| (m.dir(), m))
@@ -370,7 +424,7 @@ fn group_by_project_root(parsed: Vec<Manifest>) -> BTreeMap<PathBuf, Vec<Manifes
             })
             .collect()
     };
-    let mut by_root: BTreeMap<PathBuf, Vec<Manifest>> = BTreeMap::new();
+    let mut by_root: BTreeMap<PathBuf, Vec<ManifestOutline>> = BTreeMap::new();
     for (root, m) in roots.into_iter().zip(parsed) {
         by_root.entry(root).or_default().push(m);
     }
@@ -383,8 +437,8 @@ fn group_by_project_root(parsed: Vec<Manifest>) -> BTreeMap<PathBuf, Vec<Manifes
 /// of files on trees with thousands of packages.
 fn assign_files(
     projects: &mut Vec<ProjectFiles>,
-    found: &Found,
-    parsed_paths: &BTreeSet<PathBuf>,
+    found: Found,
+    parsed_paths: &HashSet<PathBuf>,
     opts: &DiscoverOptions,
     out: &mut Discovery,
 ) {
@@ -396,7 +450,12 @@ fn assign_files(
         .filter(|(_, p)| p.project.has_manifests())
         .map(|(i, p)| (p.project.root.clone().into_os_string(), i))
         .collect();
-    let loose_roots: HashSet<&OsStr> = found.loose_roots.iter().map(|p| p.as_os_str()).collect();
+    let Found {
+        walked,
+        loose_roots,
+        ..
+    } = found;
+    let loose_roots: HashSet<&OsStr> = loose_roots.iter().map(|p| p.as_os_str()).collect();
     let mut loose: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut assign = |projects: &mut Vec<ProjectFiles>, file: &Path| -> usize {
         if let Some(&i) = file
@@ -419,32 +478,26 @@ fn assign_files(
         loose.insert(root, projects.len() - 1);
         projects.len() - 1
     };
-    for f in &found.walked.manifests {
-        if parsed_paths.contains(f) {
-            let i = assign(projects, f);
-            projects[i].manifests.push(f.clone());
+    // The walk's lists move into their projects (a copy would double them on big trees).
+    for f in walked.manifests {
+        if parsed_paths.contains(&f) {
+            let i = assign(projects, &f);
+            projects[i].manifests.push(f);
         }
     }
-    for f in &found.walked.rust_files {
-        let i = assign(projects, f);
-        projects[i].rust_files.push(f.clone());
+    for f in walked.rust_files {
+        let i = assign(projects, &f);
+        projects[i].rust_files.push(f);
     }
-    for f in &found.walked.deployment_files {
-        let i = assign(projects, f);
-        projects[i].deployment_files.push(f.clone());
+    for f in walked.deployment_files {
+        let i = assign(projects, &f);
+        projects[i].deployment_files.push(f);
     }
 }
 
-/// A manifest path, its text (or why it cannot be read) and its parse.
-type ReadManifest<'a> = (
-    &'a PathBuf,
-    Result<String, String>,
-    Option<Result<Manifest, String>>,
-);
-
 /// Workspace members and explicit targets whose files are missing: a `note` (the user's
 /// build is already broken there, or the manifest is a fixture), never an error.
-fn missing_members_and_targets(manifests: &[Manifest]) -> Vec<Finding> {
+fn missing_members_and_targets(manifests: &[ManifestOutline]) -> Vec<Finding> {
     let mut out = Vec::new();
     for m in manifests {
         for member in &m.workspace_members {
@@ -540,7 +593,7 @@ fn own_config(root: &Path, git_root: Option<&Path>, out: &mut Discovery) -> Resu
 
 fn new_project(
     root: PathBuf,
-    manifests: Vec<Manifest>,
+    manifests: Vec<ManifestOutline>,
     opts: &DiscoverOptions,
     out: &mut Discovery,
 ) -> Project {
@@ -556,9 +609,11 @@ fn new_project(
     let tree = git_root.as_deref().unwrap_or(&root);
     // The lock only refines the versions of telemetry dependencies: skip reading it for the
     // (many) projects that declare none — on a crate registry most ship a large Cargo.lock.
-    let lockfile = manifests
+    // It is read when the project runs; the note about a link stays here, in the order of the
+    // discovery's findings.
+    let lockfile_path = manifests
         .iter()
-        .any(|m| m.deps.iter().any(|d| names_telemetry_crate(&d.package)))
+        .any(|m| m.names_telemetry_dependency)
         .then(|| root.join("Cargo.lock"))
         .filter(|lock| match fs::leaves(lock, tree) {
             None => true,
@@ -574,25 +629,67 @@ fn new_project(
                 ));
                 false
             }
-        })
-        .and_then(|lock| std::fs::read_to_string(lock).ok())
-        .and_then(|t| Lockfile::parse(&t).ok());
+        });
     let component = config.service_name.component.clone().unwrap_or_else(|| {
         root.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    // Packages are resolved when the project runs (`Project::resolve_packages`): resolved
-    // dependencies and re-export parses of every project at once would grow with the tree.
+    // Manifests are parsed again and packages resolved when the project runs
+    // (`Project::resolve_packages`): parsed manifests, resolved dependencies and re-export
+    // parses of every project at once would grow with the tree.
     Project {
         root,
         component,
         config,
-        manifests,
+        manifest_paths: manifests.into_iter().map(|m| m.path).collect(),
+        manifests: Vec::new(),
         packages: Vec::new(),
-        lockfile,
+        lockfile_path,
+        lockfile: None,
         git_root,
         config_error,
         state: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Discovery keeps only the manifests' paths; the project parses them when it runs, and one
+    /// that no longer parses by then stops the project with an error instead of a guess.
+    #[test]
+    fn a_manifest_broken_after_discovery_is_an_error_when_its_project_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let manifest = root.join("Cargo.toml");
+        std::fs::write(
+            &manifest,
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n\n[dependencies]\nopentelemetry = \"0.21\"\n",
+        )
+        .unwrap();
+        let opts = DiscoverOptions {
+            config_override: None,
+        };
+        let found = discover(std::slice::from_ref(&root), &opts);
+        let mut project = found.projects.into_iter().next().unwrap().project;
+        assert_eq!(project.manifest_paths, vec![manifest.clone()]);
+        assert!(project.manifests.is_empty(), "parsed when the project runs");
+        let mut fresh = project.clone();
+        fresh.resolve_packages().unwrap();
+        assert_eq!(
+            fresh.packages[0].version("opentelemetry").unwrap().minor,
+            21
+        );
+
+        std::fs::write(&manifest, "[package\n").unwrap();
+        let errors = project.resolve_packages().unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, manifest);
+        assert!(
+            errors[0].1.starts_with("malformed Cargo.toml"),
+            "{errors:?}"
+        );
     }
 }

@@ -32,6 +32,10 @@ pub trait Transform: Sync + Send {
     }
     /// The transform runs only on files containing at least one of these strings.
     fn needles(&self) -> &'static [&'static str];
+    /// Whether `text` holds one of [`Transform::needles`] (the first, cheapest gate).
+    fn has_needle(&self, text: &str) -> bool {
+        self.needles().iter().any(|n| text.contains(n))
+    }
     /// Whether the transform can change anything in the files of `package` (`None`: a file
     /// outside any package), decided from the manifest alone before any file is read: the
     /// gate that keeps big trees fast (a tree of crates that do not use the migrated crates

@@ -13,9 +13,10 @@
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap};
+use crate::engine::syntax::{comments_in, range_of, text_of, ParsedRust};
 
 use super::chain::{Chain, Link};
+use super::export_config_local::{export_config_in_local, optional_endpoint};
 use super::imports::ImportPlan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +180,9 @@ pub struct ExporterConfig {
     /// Set when the pipeline named a local that holds the exporter (see `exporter_local`): the
     /// site renders that local, and the local's own code is rewritten with the site.
     pub kept_in: Option<KeptIn>,
+    /// Edits outside the chain that go with it: the `endpoint` field of an `ExportConfig` kept
+    /// in a local that `with_export_config` names (see `export_config_local`).
+    pub config_edits: Vec<(TextRange, String)>,
 }
 
 /// An exporter kept in a local (`let exporter = new_exporter()…;` or a `match` choosing one) or
@@ -291,6 +295,7 @@ impl ExporterConfig {
             notes: Vec::new(),
             trailing_comments: Vec::new(),
             kept_in: None,
+            config_edits: Vec::new(),
         }
     }
 
@@ -305,11 +310,8 @@ impl ExporterConfig {
     /// Reads an old exporter builder expression: `opentelemetry_otlp::new_exporter().tonic()…`,
     /// `…http()…`, `TonicExporterBuilder::default()…`, `HttpExporterBuilder::default()…`.
     /// `None` when `expr` is not one of those (a local, a helper call: the caller reports).
-    pub fn parse(
-        file: &SourceFile,
-        imports: &ImportMap,
-        expr: &syn::Expr,
-    ) -> Option<ExporterConfig> {
+    pub fn parse(rust: ParsedRust<'_>, expr: &syn::Expr) -> Option<ExporterConfig> {
+        let (file, imports) = (rust.file, rust.imports);
         let chain = Chain::read(expr);
         let root = chain.root_path()?;
         let (transport, options) = if imports.is(root, &["opentelemetry_otlp", "new_exporter"]) {
@@ -346,7 +348,7 @@ impl ExporterConfig {
                 .map(|r| file.slice(r).to_string())
                 .collect();
             prev_end = range.end;
-            cfg.add_option(file, link, comments);
+            cfg.add_option(rust, link, comments);
         }
         let end = range_of(file, expr).end;
         cfg.trailing_comments = comments_in(file, TextRange::new(prev_end.min(end), end))
@@ -356,7 +358,8 @@ impl ExporterConfig {
         Some(cfg)
     }
 
-    fn add_option(&mut self, file: &SourceFile, link: &Link<'_>, comments: Vec<String>) {
+    fn add_option(&mut self, rust: ParsedRust<'_>, link: &Link<'_>, comments: Vec<String>) {
+        let file = rust.file;
         let arg = Arg::of_link(file, link, comments);
         let slot = match link.name.as_str() {
             "with_protocol" => &mut self.protocol,
@@ -367,7 +370,7 @@ impl ExporterConfig {
             "with_tls_config" => &mut self.tls_config,
             "with_compression" => &mut self.compression,
             "with_export_config" => {
-                let arg = self.export_config_arg(file, link, arg);
+                let arg = self.export_config_arg(rust, link, arg);
                 self.export_config = Some(arg);
                 return;
             }
@@ -393,28 +396,25 @@ impl ExporterConfig {
     }
 
     /// `ExportConfig.endpoint` is `Option<String>` in 0.27: wrap a struct literal's field in
-    /// `Some(..)`; report any other argument.
-    fn export_config_arg(&mut self, file: &SourceFile, link: &Link<'_>, mut arg: Arg) -> Arg {
+    /// `Some(..)`, also where the literal is kept in a local; report any other argument.
+    fn export_config_arg(&mut self, rust: ParsedRust<'_>, link: &Link<'_>, mut arg: Arg) -> Arg {
+        let file = rust.file;
         let Some(expr) = link.call.args.first() else {
             return arg;
         };
-        match expr {
-            syn::Expr::Struct(s) => {
-                if let Some(field) = s
-                    .fields
-                    .iter()
-                    .find(|f| matches!(&f.member, syn::Member::Named(n) if n == "endpoint"))
-                {
-                    let whole = range_of(file, expr);
-                    let value = range_of(file, &field.expr);
-                    let text = file.slice(whole);
-                    let (a, b) = (value.start - whole.start, value.end - whole.start);
-                    let inner = &text[a..b];
-                    let lead = &arg.text[..arg.text.find(text).unwrap_or(0)];
-                    arg.text = format!("{lead}{}Some({inner}){}", &text[..a], &text[b..]);
-                }
+        if let syn::Expr::Struct(s) = expr {
+            if let Some((field, new)) = optional_endpoint(file, s) {
+                let whole = range_of(file, expr);
+                let text = file.slice(whole);
+                let (a, b) = (field.start - whole.start, field.end - whole.start);
+                let lead = &arg.text[..arg.text.find(text).unwrap_or(0)];
+                arg.text = format!("{lead}{}{new}{}", &text[..a], &text[b..]);
             }
-            _ => self.notes.push(ParseNote {
+            return arg;
+        }
+        match export_config_in_local(rust, expr) {
+            Some(edit) => self.config_edits.extend(edit),
+            None => self.notes.push(ParseNote {
                 range: range_of(file, expr),
                 severity: Severity::Error,
                 message: "`ExportConfig.endpoint` is `Option<String>` in opentelemetry-otlp 0.27 (it was `String`)".into(),
@@ -543,13 +543,28 @@ impl ExporterConfig {
         names: &mut ImportPlan<'_>,
         le: &str,
     ) -> Vec<(TextRange, String)> {
+        let config_edits = self.config_edits.iter().cloned();
         let Some(kept) = &self.kept_in else {
-            return Vec::new();
+            return config_edits.collect();
         };
         for t in &kept.traits {
             names.need_trait(t);
         }
-        kept.parts
+        // The `ExportConfig` locals of the chains the site renders (a customizer's builder)
+        // or the local's parts re-render.
+        let inner_chains =
+            kept.through
+                .iter()
+                .map(|(inner, _)| &**inner)
+                .chain(kept.parts.iter().filter_map(|p| match &p.edit {
+                    PartEdit::Chain(c) | PartEdit::Builder(c, _) => Some(&**c),
+                    _ => None,
+                }));
+        let config_edits: Vec<(TextRange, String)> = config_edits
+            .chain(inner_chains.flat_map(|c| c.config_edits.iter().cloned()))
+            .collect();
+        let mut edits: Vec<(TextRange, String)> = kept
+            .parts
             .iter()
             .map(|part| {
                 // Options the pipeline moved onto the exporter (temporality) go into the
@@ -600,7 +615,9 @@ impl ExporterConfig {
                 };
                 (part.range, text)
             })
-            .collect()
+            .collect();
+        edits.extend(config_edits);
+        edits
     }
 }
 
@@ -623,14 +640,19 @@ mod tests {
         );
         let file = SourceFile::new("x.rs", text);
         let syntax = file.parse_rust().unwrap();
-        let imports = ImportMap::of_file(&syntax);
+        let imports = crate::engine::syntax::ImportMap::of_file(&syntax);
+        let rust = ParsedRust {
+            file: &file,
+            syntax: &syntax,
+            imports: &imports,
+        };
         let syn::Item::Fn(f) = &syntax.items[1] else {
             panic!()
         };
         let syn::Stmt::Local(l) = &f.block.stmts[0] else {
             panic!()
         };
-        let cfg = ExporterConfig::parse(&file, &imports, &l.init.as_ref().unwrap().expr).unwrap();
+        let cfg = ExporterConfig::parse(rust, &l.init.as_ref().unwrap().expr).unwrap();
         let mut plan = ImportPlan::at(&file, &syntax, range_of(&file, l).start);
         let rendered = cfg.render(Signal::Span, &mut plan, "    ", "\n");
         let mut out = Changes::default();

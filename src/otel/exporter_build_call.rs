@@ -123,15 +123,14 @@ fn build_calls<'a>(rust: ParsedRust<'a>) -> Vec<BuildCall<'a>> {
                 .find(|(name, _, _)| m.method == name)
                 .map(|(_, s, l)| (*s, *l));
             if let Some((signal, ledger_signal)) = signal {
-                let (file, imports) = (self.rust.file, self.rust.imports);
+                let imports = self.rust.imports;
                 // The builder itself, or a conversion of it into the old enum.
                 let builder = |e: &syn::Expr| {
-                    ExporterConfig::parse(file, imports, e)
-                        .or_else(|| exporter_in_local(self.rust, e))
+                    ExporterConfig::parse(self.rust, e).or_else(|| exporter_in_local(self.rust, e))
                 };
                 // A span exporter built straight from its chain is the trace transform's.
                 let direct = signal == Signal::Span
-                    && ExporterConfig::parse(file, imports, &m.receiver).is_some();
+                    && ExporterConfig::parse(self.rust, &m.receiver).is_some();
                 let exporter = builder(&m.receiver)
                     .or_else(|| unwrap_old_enum(imports, &m.receiver).and_then(builder))
                     .filter(|_| !direct)

@@ -88,7 +88,7 @@ pub fn exporter_through_customizer(
         return None;
     }
     let arg = &call.args[index];
-    let inner = ExporterConfig::parse(file, rust.imports, arg)?;
+    let inner = ExporterConfig::parse(rust, arg)?;
     // Rendered on one line, so nothing a line comment could swallow.
     let has_comments = !comments_in(file, range_of(file, call)).is_empty();
     if inner.transport != transport
@@ -154,7 +154,7 @@ pub fn customizer_in_local(
         return None;
     }
     let arg = &call.args[found.index];
-    let inner = ExporterConfig::parse(file, rust.imports, arg)?;
+    let inner = ExporterConfig::parse(rust, arg)?;
     if inner.transport != found.transport || !inner.notes.is_empty() || !inner.unknown.is_empty() {
         return None;
     }

@@ -293,7 +293,7 @@ pub fn helper_parts(
                 edit: PartEdit::BuiltResult,
                 indent: String::new(),
             });
-            parts.extend(exporter_value(file, rust.imports, tail)?.1);
+            parts.extend(exporter_value(rust, tail)?.1);
         }
         HelperForm::TraceResult => {
             let builder = trace_result_builder(rust.imports, ret)?;
@@ -324,7 +324,7 @@ pub fn helper_parts(
                         indent: String::new(),
                     });
                 }
-                parts.extend(exporter_value(file, rust.imports, value)?.1);
+                parts.extend(exporter_value(rust, value)?.1);
             }
         }
     }

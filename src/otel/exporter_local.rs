@@ -15,15 +15,13 @@
 use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
-use super::chain::{
-    count_ident, follow_local, mentions_ident, mentions_local, uses_in_consumer, Chain,
-};
+use super::chain::{count_ident, follow_local, mentions_local, uses_in_consumer, Chain};
 use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
 };
+use super::local_binding::{binding_of, binds, pat_ident};
 
 /// Old exporter builder types a local may be annotated with (the annotation goes): the
 /// transports' builders and [`OLD_BUILDER_ENUMS`].
@@ -40,9 +38,7 @@ const OLD_BUILDER_ENUMS: &[&str] = &[
 /// (`exporter` or `exporter.into()`) whose value this reader can follow; `None` otherwise (the
 /// caller reports the exporter as built elsewhere).
 pub fn exporter_in_local(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<ExporterConfig> {
-    exporter_in_local_with(rust, arg, &|init| {
-        exporter_value(rust.file, rust.imports, init)
-    })
+    exporter_in_local_with(rust, arg, &|init| exporter_value(rust, init))
 }
 
 /// What a local's initializer holds: a chosen exporter (`true`) or one builder, and the parts
@@ -56,26 +52,8 @@ pub fn exporter_in_local_with(
     init_value: &InitValue<'_>,
 ) -> Option<ExporterConfig> {
     let name = local_name(arg)?;
-    let site = range_of(rust.file, arg).start;
-    let mut blocks = EnclosingBlocks {
-        file: rust.file,
-        offset: site,
-        found: Vec::new(),
-    };
-    blocks.visit_file(rust.syntax);
-    for stmts in blocks.found.iter().rev() {
-        let k = stmts
-            .iter()
-            .position(|s| contains(range_of(rust.file, s), site))?;
-        let Some(j) = stmts[..k].iter().rposition(|s| binds(s, &name)) else {
-            if stmts[..k].iter().any(|s| mentions_ident(s, &name)) {
-                return None;
-            }
-            continue;
-        };
-        return follow(rust, stmts, j, k, &name, init_value);
-    }
-    None
+    let (stmts, j, k) = binding_of(rust, &name, range_of(rust.file, arg).start)?;
+    follow(rust, stmts, j, k, &name, init_value)
 }
 
 /// `exporter` or `exporter.into()`: the local's name.
@@ -83,19 +61,6 @@ pub fn local_name(arg: &syn::Expr) -> Option<String> {
     let chain = Chain::read(arg);
     match chain.names().as_slice() {
         [] | ["into"] => chain.root_local(),
-        _ => None,
-    }
-}
-
-/// Whether `stmt` is `let [mut] name [: T] = …;`.
-fn binds(stmt: &syn::Stmt, name: &str) -> bool {
-    matches!(stmt, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|i| i.ident == name))
-}
-
-fn pat_ident(pat: &syn::Pat) -> Option<&syn::PatIdent> {
-    match pat {
-        syn::Pat::Ident(i) if i.subpat.is_none() && i.by_ref.is_none() => Some(i),
-        syn::Pat::Type(t) => pat_ident(&t.pat),
         _ => None,
     }
 }
@@ -147,17 +112,14 @@ fn follow(
 
 /// An expression whose value is an old exporter: one chain (`false`), or a `match`/`if` whose
 /// arms are chains or diverge (`true`); the parts that re-render the chains.
-pub fn exporter_value(
-    file: &SourceFile,
-    imports: &ImportMap,
-    expr: &syn::Expr,
-) -> Option<(bool, Vec<LocalPart>)> {
+pub fn exporter_value(rust: ParsedRust<'_>, expr: &syn::Expr) -> Option<(bool, Vec<LocalPart>)> {
+    let file = rust.file;
     let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
         range,
         indent: format!("{}    ", file.indent_at(range.start)),
         edit: PartEdit::Chain(Box::new(chain)),
     };
-    if let Some(chain) = exporter_chain(file, imports, expr) {
+    if let Some(chain) = exporter_chain(rust, expr) {
         return Some((false, vec![part(chain)]));
     }
     let mut arms = Vec::new();
@@ -166,10 +128,10 @@ pub fn exporter_value(
     }
     let mut parts = Vec::new();
     for arm in arms {
-        match exporter_chain(file, imports, arm) {
+        match exporter_chain(rust, arm) {
             Some(chain) => parts.push(part(chain)),
             None if diverges(arm) => {}
-            None => parts.extend(builder_in_arm(file, imports, expr, arm)?),
+            None => parts.extend(builder_in_arm(rust, expr, arm)?),
         }
     }
     (!parts.is_empty()).then_some((true, parts))
@@ -180,11 +142,11 @@ pub fn exporter_value(
 /// extended by reassignments with options that keep their name on 0.27: the parts that make the
 /// local the 0.27 builder (its reassignments stay as written) and the arm build it.
 fn builder_in_arm(
-    file: &SourceFile,
-    imports: &ImportMap,
+    rust: ParsedRust<'_>,
     choice: &syn::Expr,
     tail: &syn::Expr,
 ) -> Option<Vec<LocalPart>> {
+    let file = rust.file;
     let name = local_name(tail)?;
     let mut finder = BlockOfTail { tail, found: None };
     finder.visit_expr(choice);
@@ -204,7 +166,7 @@ fn builder_in_arm(
             traits.push(unchanged_option_trait(&method)?);
         }
     }
-    let (range, chain) = exporter_chain(file, imports, &init.expr)?;
+    let (range, chain) = exporter_chain(rust, &init.expr)?;
     let mut parts = vec![
         LocalPart {
             range,
@@ -219,7 +181,7 @@ fn builder_in_arm(
     ];
     // A `: TonicExporterBuilder` annotation goes with the old type.
     if let syn::Pat::Type(t) = &local.pat {
-        if !names_old_builder(imports, &t.ty) {
+        if !names_old_builder(rust.imports, &t.ty) {
             return None;
         }
         parts.push(LocalPart {
@@ -291,14 +253,10 @@ pub fn unwrap_old_enum<'e>(imports: &ImportMap, expr: &'e syn::Expr) -> Option<&
 
 /// An old exporter chain, with a trailing `.into()` (into the old `SpanExporterBuilder` & co.)
 /// that the new chain drops: the range it replaces and its model.
-fn exporter_chain(
-    file: &SourceFile,
-    imports: &ImportMap,
-    expr: &syn::Expr,
-) -> Option<(TextRange, ExporterConfig)> {
-    let inner = unwrap_old_enum(imports, expr).unwrap_or(expr);
-    let cfg = ExporterConfig::parse(file, imports, inner)?;
-    Some((range_of(file, expr), cfg))
+fn exporter_chain(rust: ParsedRust<'_>, expr: &syn::Expr) -> Option<(TextRange, ExporterConfig)> {
+    let inner = unwrap_old_enum(rust.imports, expr).unwrap_or(expr);
+    let cfg = ExporterConfig::parse(rust, inner)?;
+    Some((range_of(rust.file, expr), cfg))
 }
 
 /// The values a `match` or `if`/`else` chooses between (a block's tail expression, through
@@ -400,10 +358,6 @@ fn names_old_builder(imports: &ImportMap, ty: &syn::Type) -> bool {
     p.qself.is_none() && old_builder_path(imports, &p.path)
 }
 
-fn contains(range: TextRange, offset: usize) -> bool {
-    range.start <= offset && offset < range.end
-}
-
 /// The block whose tail expression is `tail`.
 struct BlockOfTail<'a, 't> {
     tail: &'t syn::Expr,
@@ -416,27 +370,5 @@ impl<'a> Visit<'a> for BlockOfTail<'a, '_> {
             self.found = Some(b);
         }
         syn::visit::visit_block(self, b);
-    }
-}
-
-/// The statement lists of the blocks that contain `offset`, outermost first.
-struct EnclosingBlocks<'a, 'f> {
-    file: &'f SourceFile,
-    offset: usize,
-    found: Vec<&'a [syn::Stmt]>,
-}
-
-impl<'a> Visit<'a> for EnclosingBlocks<'a, '_> {
-    fn visit_block(&mut self, b: &'a syn::Block) {
-        if contains(range_of(self.file, b), self.offset) {
-            self.found.push(&b.stmts);
-            syn::visit::visit_block(self, b);
-        }
-    }
-
-    fn visit_item(&mut self, i: &'a syn::Item) {
-        if contains(range_of(self.file, i), self.offset) {
-            syn::visit::visit_item(self, i);
-        }
     }
 }

@@ -32,6 +32,9 @@
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
 //! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
 //!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
+//! - [`export_config_local`]: an `ExportConfig` literal kept in a local that
+//!   `with_export_config(..)` names: its `endpoint` becomes `Some(..)` (optional in 0.27).
+//! - [`local_binding`]: where a local read at a site is bound (the nearest enclosing `let`).
 //! - [`jaeger_endpoint`]: Jaeger agent/collector addresses → OTLP endpoints, and the constants,
 //!   statics and config-field initializers that feed a Jaeger pipeline's endpoint.
 //! - [`exporter_build_call`]: an exporter built directly (`….build_log_exporter()`) from an
@@ -89,6 +92,7 @@ pub mod conditional_links;
 pub mod crates;
 pub mod deps;
 pub mod error_handler;
+pub mod export_config_local;
 pub mod exporter;
 pub mod exporter_build_call;
 pub mod exporter_customizer;
@@ -100,6 +104,7 @@ pub mod instruments;
 pub mod jaeger_endpoint;
 pub mod ladder;
 pub mod ledger;
+pub mod local_binding;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

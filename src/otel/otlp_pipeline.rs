@@ -80,7 +80,7 @@ pub fn read_options(
     wording: &Wording,
     mut other: impl FnMut(&Link<'_>, Arg, &mut Options) -> Result<bool, Unsupported>,
 ) -> Result<Options, Unsupported> {
-    let (file, imports) = (rust.file, rust.imports);
+    let file = rust.file;
     let mut options = Options {
         end: chain.links[0].range(file).end,
         ..Options::default()
@@ -98,7 +98,7 @@ pub fn read_options(
         match link.name.as_str() {
             "with_exporter" => {
                 let Some(cfg) = link.args().first().and_then(|e| {
-                    ExporterConfig::parse(file, imports, e)
+                    ExporterConfig::parse(rust, e)
                         .or_else(|| exporter_in_local_or_helper(rust, e, helpers))
                 }) else {
                     return Err(Unsupported::new(

@@ -10,7 +10,7 @@ use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap, ParsedRust};
-use crate::otel::imports::ImportPlan;
+use crate::otel::imports::{imports_item, ImportPlan, ImportPlans};
 
 /// Renames every path of `rust` that resolves to an old item of `renames` (`(old, new)` full
 /// paths; the old ones start with `opentelemetry` or `opentelemetry_sdk`).
@@ -42,9 +42,13 @@ pub fn rename_paths(
                     format!("{new} as {local}")
                 };
                 out.replace(tree, text);
-                if local == last(old) {
-                    local_renames.push((local, last(new).to_string()));
-                }
+                // An alias (`new as local`) keeps naming the item: its uses stay as written.
+                let to = if local == last(old) {
+                    last(new)
+                } else {
+                    &local
+                };
+                local_renames.push((local.clone(), to.to_string()));
             }
         }
     }
@@ -87,6 +91,7 @@ pub fn rename_paths(
     };
     leftovers.visit_file(syntax);
     paths.sites.extend(leftovers.sites);
+    let mut scoped = ImportPlans::default();
     for (range, first_ident, old, new) in paths.sites {
         if moved_in_place.contains(&old) && range.len() == first_ident.len() {
             // The local name still names the item (its import moved in place).
@@ -94,7 +99,9 @@ pub fn rename_paths(
         }
         if let Some((_, to)) = local_renames.iter().find(|(l, _)| *l == first_ident) {
             if range.len() == first_ident.len() {
-                out.replace(range, to.clone());
+                if *to != first_ident {
+                    out.replace(range, to.clone());
+                }
                 continue;
             }
         }
@@ -107,12 +114,67 @@ pub fn rename_paths(
             continue;
         }
         // Grouped imports and other qualified paths: the plan picks the spelling of the new
-        // item and drops the old import once nothing names it.
-        out.replace(range, plan.name(new));
-        if !moved_in_place.contains(&old) {
-            plan.remove(old);
+        // item and drops the old import once nothing names it. A site in a scope of its own (a
+        // function or module with its own `use` of the old item) gets a plan for that scope.
+        // A site whose old item a block's own `use` imports (`fn f() { use …::{Old, X}; }`)
+        // gets a plan for that block: the new import goes beside the old one.
+        let drop_old = !moved_in_place.contains(&old);
+        match block_importing(file, syntax, range.start, &segs(old)) {
+            Some(block) => {
+                let mut own = ImportPlan::at(file, syntax, range.start);
+                own.into_block(block);
+                out.replace(range, spell_new(&mut own, new, old, drop_old));
+                scoped.add(own);
+            }
+            None => out.replace(range, spell_new(plan, new, old, drop_old)),
         }
     }
+    scoped.finish(out);
+}
+
+/// The innermost block around `offset` with a `use` statement of its own that imports `old`.
+fn block_importing<'a>(
+    file: &SourceFile,
+    syntax: &'a syn::File,
+    offset: usize,
+    old: &[&str],
+) -> Option<&'a syn::Block> {
+    struct Blocks<'a, 'f, 'o> {
+        file: &'f SourceFile,
+        offset: usize,
+        old: &'o [&'o str],
+        found: Option<&'a syn::Block>,
+    }
+    impl<'a> Visit<'a> for Blocks<'a, '_, '_> {
+        fn visit_block(&mut self, b: &'a syn::Block) {
+            if !range_of(self.file, b).contains_range(TextRange::empty(self.offset)) {
+                return;
+            }
+            let imports_old = b.stmts.iter().any(|s| {
+                matches!(s, syn::Stmt::Item(syn::Item::Use(u)) if imports_item(&u.tree, self.old, false))
+            });
+            if imports_old {
+                self.found = Some(b);
+            }
+            syn::visit::visit_block(self, b);
+        }
+    }
+    let mut v = Blocks {
+        file,
+        offset,
+        old,
+        found: None,
+    };
+    v.visit_file(syntax);
+    v.found
+}
+
+/// The spelling of `new` in `plan`'s scope; `old`'s import goes once nothing names it.
+fn spell_new(plan: &mut ImportPlan<'_>, new: &str, old: &str, drop_old: bool) -> String {
+    if drop_old {
+        plan.remove(old);
+    }
+    plan.name(new)
 }
 
 /// The ranges of the elements of `tree`'s groups that import `old` (a path, or a path with

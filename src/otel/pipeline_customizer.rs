@@ -19,7 +19,7 @@ use crate::engine::syntax::{comments_in, ident_str, range_of, ParsedRust};
 
 use super::chain::{count_ident, Chain, Link};
 use super::exporter::Signal;
-use super::exporter_helper::private_free_function;
+use super::exporter_helper::{private_free_function, top_level_fn};
 use super::imports::ImportPlan;
 use super::pipeline_signature::{pipeline_types_in, Role};
 use super::trace::{unfold_config, unfold_config_helper, UnfoldedConfig};
@@ -67,6 +67,23 @@ pub fn trace_customizers(rust: ParsedRust<'_>) -> Vec<PipelineCustomizer<'_>> {
 }
 
 fn customizer<'a>(rust: ParsedRust<'a>, f: &'a syn::ItemFn) -> Option<PipelineCustomizer<'a>> {
+    // The one free function of that name, private to a module wholly in this file.
+    let own = private_free_function(rust, &ident_str(&f.sig.ident))?;
+    std::ptr::eq(own, f).then(|| customizer_form(rust, f))?
+}
+
+/// The free function `name` at the top of the file when it has the customizer's form, whatever
+/// its visibility: the package facts find its callers in other files
+/// (`transforms/signature_facts.rs`).
+pub fn top_level_customizer<'a>(
+    rust: ParsedRust<'a>,
+    name: &str,
+) -> Option<PipelineCustomizer<'a>> {
+    customizer_form(rust, top_level_fn(rust.syntax, name)?)
+}
+
+/// `f` as a customizer, its callers and visibility not checked.
+fn customizer_form<'a>(rust: ParsedRust<'a>, f: &'a syn::ItemFn) -> Option<PipelineCustomizer<'a>> {
     let sig = &f.sig;
     let found = pipeline_types_in(rust, sig, Signal::Span)?;
     let roles: Vec<Role> = found.types.iter().map(|(_, r)| *r).collect();
@@ -74,10 +91,6 @@ fn customizer<'a>(rust: ParsedRust<'a>, f: &'a syn::ItemFn) -> Option<PipelineCu
         return None;
     }
     let name = ident_str(&sig.ident);
-    // The one free function of that name, private to a module wholly in this file.
-    if !std::ptr::eq(private_free_function(rust, &name)?, f) {
-        return None;
-    }
     let (param, pat) = sig.inputs.iter().enumerate().find_map(|(i, input)| {
         let syn::FnArg::Typed(t) = input else {
             return None;

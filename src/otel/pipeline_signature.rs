@@ -14,13 +14,27 @@ use syn::visit::Visit;
 
 use super::exporter::Signal;
 
+/// What the package facts know of a function of this file that other files may call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallersElsewhere {
+    pub name: String,
+    /// Every use of its name in the workspace (`src/main.rs:12`).
+    pub callers: Vec<String>,
+    /// Public API of a publishable library: other crates may call it.
+    pub public_api: bool,
+    /// Other functions of the workspace have the same name: `callers` holds every use of it.
+    pub shared_name: bool,
+}
+
 /// Reports every function of the file whose parameter or return type is `signal`'s old
-/// pipeline type, but those whose signature (range) is in `rewritten`; returns the ranges of
+/// pipeline type, but those whose signature (range) is in `rewritten`; `elsewhere` lists the
+/// callers the package facts found for functions other files may call. Returns the ranges of
 /// the types reported.
 pub fn report_pipeline_signatures(
     rust: ParsedRust<'_>,
     signal: Signal,
     rewritten: &[TextRange],
+    elsewhere: &[CallersElsewhere],
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let mut functions = Functions::default();
@@ -34,11 +48,28 @@ pub fn report_pipeline_signatures(
             continue;
         };
         let new_signature = new_signature(rust, sig, signal, &found);
-        let callers = callers_of(rust, sig);
-        let callers = if callers.is_empty() {
-            "no caller in this file".to_string()
+        let known = elsewhere.iter().find(|e| sig.ident == e.name);
+        let callers = match known {
+            Some(known) if known.callers.is_empty() => "no caller in the workspace".to_string(),
+            Some(known) if known.shared_name => format!(
+                "uses of its name, which other functions of the workspace share: {}",
+                known.callers.join(", ")
+            ),
+            Some(known) => format!("callers: {}", known.callers.join(", ")),
+            None => {
+                let callers = callers_of(rust, sig);
+                let callers = if callers.is_empty() {
+                    "no caller in this file".to_string()
+                } else {
+                    format!("callers in this file: line {}", callers.join(", line "))
+                };
+                format!("{callers}; callers in other files are not listed")
+            }
+        };
+        let public_api = if known.is_some_and(|k| k.public_api) {
+            "; it is public API of a publishable library, which other crates may call: set `rewrite-public-api = true` in otel-migrate.toml to have the tool rewrite it and the workspace's callers"
         } else {
-            format!("callers in this file: line {}", callers.join(", line "))
+            ""
         };
         for (range, role) in &found.types {
             let role = match role {
@@ -54,7 +85,7 @@ pub fn report_pipeline_signatures(
                     signal.old_pipeline_type()
                 ),
                 format!(
-                    "give it the 0.27 signature `{new_signature}`{}, and change every caller with it ({callers}; callers in other files are not listed)",
+                    "give it the 0.27 signature `{new_signature}`{}, and change every caller with it ({callers}){public_api}",
                     if found.creates {
                         " (build the exporter inside with `?` and install it on the provider builder; the caller ends with `.build()`)"
                     } else {
@@ -314,7 +345,7 @@ mod tests {
     fn help_of(src: &str, signal: Signal) -> Vec<String> {
         with_parsed(src, |rust| {
             let mut out = Changes::default();
-            report_pipeline_signatures(rust, signal, &[], &mut out);
+            report_pipeline_signatures(rust, signal, &[], &[], &mut out);
             out.findings
                 .iter()
                 .map(|f| f.suggestion.clone().unwrap_or_default())

@@ -17,7 +17,7 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of, ParsedRust};
+use crate::engine::syntax::{comments_in, range_of, range_of_span, text_of, ParsedRust};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
 use crate::otel::tracer_providers::{TracerProviders, PROVIDER_TRAIT};
@@ -443,30 +443,9 @@ fn line_indent(before: &str) -> &str {
 /// as `_`, or through a glob of its module): without it no `tracer_builder` (`versioned_meter`,
 /// …) call can be OpenTelemetry's.
 fn imports_trait(syntax: &syn::File, path: &[&str]) -> bool {
-    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>, path: &[&str]) -> bool {
-        let is_trait = |prefix: &[String], leaf: &syn::Ident| {
-            prefix
-                .iter()
-                .map(String::as_str)
-                .chain([ident_str(leaf).as_str()])
-                .eq(path.iter().copied())
-        };
-        match tree {
-            syn::UseTree::Path(p) => {
-                prefix.push(ident_str(&p.ident));
-                let found = walk(&p.tree, prefix, path);
-                prefix.pop();
-                found
-            }
-            syn::UseTree::Name(n) => is_trait(prefix, &n.ident),
-            syn::UseTree::Rename(r) => is_trait(prefix, &r.ident),
-            syn::UseTree::Glob(_) => prefix.iter().eq(path[..path.len() - 1].iter()),
-            syn::UseTree::Group(g) => g.items.iter().any(|t| walk(t, prefix, path)),
-        }
-    }
     crate::engine::item_edit::use_items(syntax)
         .iter()
-        .any(|u| walk(&u.tree, &mut Vec::new(), path))
+        .any(|u| super::imports::imports_item(&u.tree, path, true))
 }
 
 impl<'ast> Visit<'ast> for Sites<'_, '_> {

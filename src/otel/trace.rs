@@ -200,6 +200,59 @@ pub fn read_terminal(
     })
 }
 
+/// How the callers of a function creating the pipeline install it (`install_batch(rt)` /
+/// `install_simple()`), read in their own files: the same for every caller, so the install can
+/// move into the function (`placement::pipeline_creator`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstalledAs {
+    pub terminal: String,
+    /// The runtime of `install_batch`, resolved through the caller's imports.
+    pub runtime: Option<runtime::Runtime>,
+}
+
+impl InstalledAs {
+    /// `terminal` (a `name(..).install_x(..)` call's last link) when this tool knows it.
+    pub fn read(rust: ParsedRust<'_>, terminal: &Link<'_>) -> Option<InstalledAs> {
+        let runtime = match terminal.name.as_str() {
+            "install_batch" => {
+                let arg = terminal.call.args.first()?;
+                Some(runtime::recognize(rust.file, rust.imports, arg)?.runtime)
+            }
+            "install_simple" => None,
+            _ => return None,
+        };
+        Some(InstalledAs {
+            terminal: terminal.name.clone(),
+            runtime,
+        })
+    }
+
+    /// The old terminal's facts on `version` of opentelemetry-otlp, the runtime named from
+    /// `names`' file.
+    pub fn old_terminal(
+        &self,
+        version: Option<&semver::Version>,
+        names: &mut ImportPlan<'_>,
+    ) -> OldTerminal {
+        let (returns, registers_global) = old_result("opentelemetry-otlp", version, &self.terminal);
+        let processing = match self.runtime {
+            Some(runtime) => Processing::Batch(RuntimeArg {
+                runtime,
+                text: names.name(&format!(
+                    "opentelemetry_sdk::runtime::{}",
+                    runtime.type_name()
+                )),
+            }),
+            None => Processing::Simple,
+        };
+        OldTerminal {
+            processing,
+            returns,
+            registers_global,
+        }
+    }
+}
+
 /// What [`trace_config`] did with a `with_trace_config(..)` argument.
 pub enum TraceConfig {
     /// Its settings are now provider setters; the resource it set, if any.

@@ -2,7 +2,9 @@
 //! (`provider.tracer_builder(..)`) can be rewritten without knowing the types: a call of
 //! `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, and the locals and
 //! parameters bound to one in the current function (a later `let` of the same name shadows it).
-//! Anything else (a field, a function's result) is not known.
+//! What the trace pipeline's rewrite yields is one too: `<exporter>.build().map(|exporter|
+//! <provider>).expect(..)` (or `.unwrap()`, `?`), a block whose value is a provider, and a `match`
+//! or `if` whose every branch is one. Anything else (a field, a function's result) is not known.
 
 use crate::engine::syntax::{ident_str, ImportMap};
 use crate::otel::chain::Chain;
@@ -20,7 +22,7 @@ pub const PROVIDER_TRAIT: &[&str] = &["opentelemetry", "trace", "TracerProvider"
 
 /// The provider locals of the function being visited. Save it with [`std::mem::take`] when
 /// entering a function and put it back when leaving.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct TracerProviders {
     /// Locals and parameters bound to a provider, innermost binding last.
     locals: Vec<String>,
@@ -106,6 +108,22 @@ impl TracerProviders {
             syn::Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => {
                 self.is_provider(&m.receiver, imports)
             }
+            syn::Expr::MethodCall(m)
+                if (m.method == "expect" && m.args.len() == 1)
+                    || (m.method == "unwrap" && m.args.is_empty()) =>
+            {
+                self.maps_to_provider(&m.receiver, imports)
+            }
+            syn::Expr::Try(t) => self.maps_to_provider(&t.expr, imports),
+            syn::Expr::Block(b) if b.label.is_none() => self.block_is_provider(&b.block, imports),
+            syn::Expr::Match(m) => {
+                !m.arms.is_empty() && m.arms.iter().all(|a| self.is_provider(&a.body, imports))
+            }
+            syn::Expr::If(i) => {
+                let otherwise = i.else_branch.as_ref().map(|(_, e)| &**e);
+                self.block_is_provider(&i.then_branch, imports)
+                    && otherwise.is_some_and(|e| self.is_provider(e, imports))
+            }
             syn::Expr::MethodCall(m) if m.method == "build" => {
                 // Every method of the provider builder returns the builder.
                 Chain::read(expr)
@@ -114,6 +132,40 @@ impl TracerProviders {
             }
             _ => false,
         }
+    }
+
+    /// `<fallible>.map(|exporter| <provider>)`: a `Result` (or `Option`) of a provider.
+    fn maps_to_provider(&self, expr: &syn::Expr, imports: &ImportMap) -> bool {
+        let syn::Expr::MethodCall(m) = expr else {
+            return false;
+        };
+        let [syn::Expr::Closure(c)] = m.args.iter().collect::<Vec<_>>()[..] else {
+            return false;
+        };
+        if m.method != "map" {
+            return false;
+        }
+        // The closure's parameters shadow the function's locals.
+        let mut inner = self.clone();
+        for input in &c.inputs {
+            if let syn::Pat::Ident(i) = input {
+                inner.locals.retain(|l| i.ident != l);
+            }
+        }
+        inner.is_provider(&c.body, imports)
+    }
+
+    /// Whether a block's value (its tail expression, after its own `let`s) is a provider.
+    fn block_is_provider(&self, block: &syn::Block, imports: &ImportMap) -> bool {
+        let mut inner = self.clone();
+        for stmt in &block.stmts {
+            match stmt {
+                syn::Stmt::Local(l) => inner.bind(l, imports),
+                syn::Stmt::Expr(tail, None) => return inner.is_provider(tail, imports),
+                _ => {}
+            }
+        }
+        false
     }
 
     fn is_provider_type(&self, ty: &syn::Type, imports: &ImportMap) -> bool {
@@ -191,6 +243,25 @@ mod tests {
         );
         assert_eq!(locals, ["b", "d", "g", "s", "t"]);
         assert_eq!(generics, ["P"]);
+    }
+
+    #[test]
+    fn what_the_rewritten_pipeline_yields_is_a_provider() {
+        let (locals, _) = providers_in(
+            "use opentelemetry_sdk::trace::TracerProvider;
+             fn f(grpc: bool) {
+                 let a = e.build().map(|exporter| TracerProvider::builder().with_batch_exporter(exporter, Tokio).build()).expect(\"a\");
+                 let b = match grpc {
+                     true => e.build().map(|x| { let p = TracerProvider::builder().build(); set(p.clone()); p }).unwrap(),
+                     false => h.build().map(|x| TracerProvider::builder().build()).expect(\"b\"),
+                 };
+                 let c = if grpc { a.clone() } else { b.clone() };
+                 let d = e.build().map(|a| a).expect(\"d\");
+                 let g = match grpc { true => a.clone(), false => other() };
+                 let h = e.build().and_then(|x| TracerProvider::builder().build()).unwrap();
+             }",
+        );
+        assert_eq!(locals, ["a", "b", "c"]);
     }
 
     #[test]

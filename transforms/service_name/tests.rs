@@ -111,7 +111,7 @@ fn project_of(root: &Path) -> Project {
         },
     );
     let mut project = discovery.projects.into_iter().next().unwrap().project;
-    project.resolve_packages();
+    project.resolve_packages().unwrap();
     project
 }
 

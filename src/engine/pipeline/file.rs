@@ -53,7 +53,7 @@ impl FileInput<'_> {
     /// the transform wants the text (still before any parse).
     fn wants(&self, t: &dyn Transform, text: &str) -> bool {
         t.scans(self.kind)
-            && t.needles().iter().any(|n| text.contains(n))
+            && t.has_needle(text)
             && t.wants(text, self.kind, self.package, self.project)
     }
 }
@@ -458,7 +458,7 @@ mod tests {
             },
         );
         let mut pf = discovery.projects.into_iter().next().unwrap();
-        pf.project.resolve_packages();
+        pf.project.resolve_packages().unwrap();
         (dir, root, pf)
     }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::engine::config::{Config, CONFIG_FILE};
-use crate::engine::context::{names_telemetry_crate, PackageInfo, Project};
+use crate::engine::context::{names_telemetry_crate, PackageInfo, Project, RunScope, RunScopeOf};
 use crate::engine::discover::ProjectFiles;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::source::SourceFile;
@@ -44,7 +44,19 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         // The error is already reported; migrating with a config the user did not mean is worse.
         return result;
     }
-    timings::time("resolve packages", || project.resolve_packages());
+    if let Err(errors) = timings::time("resolve packages", || project.resolve_packages()) {
+        result.errors.extend(errors);
+        return result;
+    }
+    let scope = RunScopeOf {
+        paths: opts
+            .paths
+            .iter()
+            .filter_map(|p| std::path::absolute(p).and_then(|p| p.canonicalize()).ok())
+            .collect(),
+        disabled: opts.disabled.clone(),
+    };
+    let _ = project.state.get::<RunScope>().0.set(scope);
     let config = project
         .config
         .clone()
@@ -243,10 +255,7 @@ struct OrphanNotes {
 impl OrphanNotes {
     fn note_version_blind(&mut self, dir: PathBuf, enabled: &[&'static dyn Transform], text: &str) {
         for t in enabled {
-            if !t.applies_to(None)
-                && t.scans(FileKind::Rust)
-                && t.needles().iter().any(|n| text.contains(n))
-            {
+            if !t.applies_to(None) && t.scans(FileKind::Rust) && t.has_needle(text) {
                 self.version_blind
                     .entry(dir.clone())
                     .or_default()

@@ -54,7 +54,7 @@ impl Undeclared {
         for (krate, transforms) in &self.crates {
             let wanted: Vec<&str> = transforms
                 .iter()
-                .filter(|t| t.needles().iter().any(|n| text.contains(n)))
+                .filter(|t| t.has_needle(text))
                 .map(|t| t.id())
                 .collect();
             if wanted.is_empty() {

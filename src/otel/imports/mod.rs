@@ -23,4 +23,4 @@ pub(crate) use plan::ident_counts;
 pub(crate) use plan::name_use_counts;
 pub use plan::{ImportPlan, ImportPlans};
 pub use remove::{edit_use_leaves, LeafEdit};
-pub use tree::{use_leaves, UseLeaf};
+pub use tree::{imports_item, use_leaves, UseLeaf};

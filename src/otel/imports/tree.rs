@@ -110,6 +110,33 @@ pub(super) fn walk_tree<'t>(
     }
 }
 
+/// Whether `tree` imports the item at `path` (by its name or under another name; through a glob
+/// of its module too when `glob_counts`).
+pub fn imports_item(tree: &syn::UseTree, path: &[&str], glob_counts: bool) -> bool {
+    let Some((_, module)) = path.split_last() else {
+        return false;
+    };
+    let mut found = false;
+    walk_tree(tree, &mut Vec::new(), &mut |prefix, leaf| {
+        let leaf = match leaf {
+            syn::UseTree::Name(n) => ident_str(&n.ident),
+            syn::UseTree::Rename(r) => ident_str(&r.ident),
+            syn::UseTree::Glob(_) => {
+                found |=
+                    glob_counts && prefix.iter().map(String::as_str).eq(module.iter().copied());
+                return;
+            }
+            _ => return,
+        };
+        found |= prefix
+            .iter()
+            .map(String::as_str)
+            .chain([leaf.as_str()])
+            .eq(path.iter().copied());
+    });
+    found
+}
+
 /// The full path a leaf imports, with its rename: `a::b::C`, `a::b as c`, `a::*`, and
 /// `a::b` for `a::b::{self}`.
 pub(super) fn leaf_path(prefix: &[String], leaf: &syn::UseTree) -> String {

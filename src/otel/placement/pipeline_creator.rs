@@ -17,10 +17,10 @@ use crate::engine::edit::TextRange;
 use crate::engine::syntax::{ident_str, range_of, ParsedRust};
 use crate::otel::chain::{count_ident, Chain, Link};
 use crate::otel::exporter::Signal;
-use crate::otel::exporter_helper::private_free_function;
+use crate::otel::exporter_helper::{private_free_function, top_level_fn};
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::pipeline_signature::{pipeline_types_in, Role};
-use crate::otel::trace::{render_tracer, Returns, TERMINALS};
+use crate::otel::trace::{old_result, render_tracer, InstalledAs, Returns, TERMINALS};
 
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::leftover_comments;
@@ -38,6 +38,8 @@ pub struct PipelineCreator<'a> {
     ret: TextRange,
     /// `name(args)` of every call, and the terminal installed right after it.
     sites: Vec<(&'a syn::ExprCall, Link<'a>)>,
+    /// How callers in other files install it (then `sites` is empty: they rewrite their calls).
+    installed_elsewhere: Option<InstalledAs>,
 }
 
 impl PipelineCreator<'_> {
@@ -59,7 +61,9 @@ impl PipelineCreator<'_> {
     /// The pipeline's links: the body's chain and the install its callers share.
     fn links(&self) -> Option<Vec<Link<'_>>> {
         let mut links = self.head.links.clone();
-        links.push(self.sites.first()?.1.clone());
+        if self.installed_elsewhere.is_none() {
+            links.push(self.sites.first()?.1.clone());
+        }
         Some(links)
     }
 }
@@ -100,16 +104,57 @@ fn creator<'a>(
     syntax: &dyn PipelineSyntax,
     f: &'a syn::ItemFn,
 ) -> Option<PipelineCreator<'a>> {
+    let name = ident_str(&f.sig.ident);
+    if !std::ptr::eq(private_free_function(rust, &name)?, f) {
+        return None;
+    }
+    let mut c = creator_form(rust, syntax, f)?;
+    let sites = installs(rust.syntax, &name, false);
+    // Every mention but the definition is a call installed right after, all alike (the
+    // install moves into the function).
+    let terminal = |l: &Link<'_>| (l.name.clone(), l.args_text(rust.file).trim().to_string());
+    let first = terminal(&sites.first()?.1);
+    let alike = sites.iter().all(|(_, t)| terminal(t) == first);
+    if !alike || sites.len() + 1 != count_ident(rust.syntax, &name) {
+        return None;
+    }
+    c.sites = sites;
+    Some(c)
+}
+
+/// The free function `name` at the top of the file, creating the pipeline its callers in other
+/// files install as `install` (the workspace facts checked them), when `syntax` can read its
+/// pipeline installed that way.
+pub fn creator_installed_elsewhere<'a>(
+    rust: ParsedRust<'a>,
+    syntax: &dyn PipelineSyntax,
+    name: &str,
+    install: &InstalledAs,
+) -> Option<PipelineCreator<'a>> {
+    let mut c = creator_form(rust, syntax, top_level_fn(rust.syntax, name)?)?;
+    c.installed_elsewhere = Some(install.clone());
+    let mut names = ImportPlan::at(rust.file, rust.syntax, c.head_start(rust));
+    parse(rust, syntax, &c, &mut names, &mut Changes::default())?;
+    Some(c)
+}
+
+/// Whether `f` creates the pipeline (`-> OtlpTracePipeline<..>`, no generics, not async, ending
+/// in a pipeline head `syntax` knows that is not installed); its callers not checked.
+pub fn is_creator(rust: ParsedRust<'_>, syntax: &dyn PipelineSyntax, f: &syn::ItemFn) -> bool {
+    creator_form(rust, syntax, f).is_some()
+}
+
+fn creator_form<'a>(
+    rust: ParsedRust<'a>,
+    syntax: &dyn PipelineSyntax,
+    f: &'a syn::ItemFn,
+) -> Option<PipelineCreator<'a>> {
     let sig = &f.sig;
     let found = pipeline_types_in(rust, sig, Signal::Span)?;
     let [(ret, Role::Return)] = found.types.as_slice() else {
         return None;
     };
-    let name = ident_str(&sig.ident);
-    if !sig.generics.params.is_empty()
-        || sig.asyncness.is_some()
-        || !std::ptr::eq(private_free_function(rust, &name)?, f)
-    {
+    if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
         return None;
     }
     let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
@@ -123,35 +168,35 @@ fn creator<'a>(
     if !syntax.is_root(rust.imports, &head) || installed {
         return None;
     }
-    let sites = installs(rust.syntax, &name);
-    // Every mention but the definition is a call installed right after, all alike (the
-    // install moves into the function).
-    let terminal = |l: &Link<'_>| (l.name.clone(), l.args_text(rust.file).trim().to_string());
-    let first = terminal(&sites.first()?.1);
-    let alike = sites.iter().all(|(_, t)| terminal(t) == first);
-    if !alike || sites.len() + 1 != count_ident(rust.syntax, &name) {
-        return None;
-    }
     Some(PipelineCreator {
         item: f,
         head,
         tail,
         ret: *ret,
-        sites,
+        sites: Vec::new(),
+        installed_elsewhere: None,
     })
 }
 
-/// Every `name(..).<terminal>(..)` of the file.
-fn installs<'a>(file: &'a syn::File, name: &str) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
+/// Every `name(..).<terminal>(..)` of the file (`qualified`: also `path::to::name(..)`, for a
+/// name the workspace facts found unique).
+pub fn installs<'a>(
+    file: &'a syn::File,
+    name: &str,
+    qualified: bool,
+) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
     struct Finder<'n, 'a> {
         name: &'n str,
+        qualified: bool,
         found: Vec<(&'a syn::ExprCall, Link<'a>)>,
     }
     impl<'a> syn::visit::Visit<'a> for Finder<'_, 'a> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             if let syn::Expr::Call(c) = &*m.receiver {
                 let named = matches!(&*c.func, syn::Expr::Path(p)
-                    if p.qself.is_none() && p.path.is_ident(self.name));
+                    if p.qself.is_none() && (p.path.is_ident(self.name)
+                        || self.qualified && p.path.segments.last().is_some_and(|s|
+                            s.ident == self.name && s.arguments.is_none())));
                 if named && TERMINALS.contains(&ident_str(&m.method).as_str()) {
                     let link = Chain::read_call(m).links.pop().expect("the call's link");
                     self.found.push((c, link));
@@ -162,6 +207,7 @@ fn installs<'a>(file: &'a syn::File, name: &str) -> Vec<(&'a syn::ExprCall, Link
     }
     let mut finder = Finder {
         name,
+        qualified,
         found: Vec::new(),
     };
     syn::visit::Visit::visit_file(&mut finder, file);
@@ -182,7 +228,10 @@ fn parse<'c>(
         site: range_of(rust.file, c.tail),
         out,
     };
-    syntax.parse(&links, at)
+    match &c.installed_elsewhere {
+        Some(install) => syntax.parse_installed(&links, install, at),
+        None => syntax.parse(&links, at),
+    }
 }
 
 /// Rewrites `creators` (from [`trace_creators`]) and their calls into `out`.
@@ -239,15 +288,8 @@ pub fn rewrite_creators<'c>(
         }
         plans.add(names);
         for (call, terminal) in &c.sites {
-            // `.install_batch(rt)` → `.map(..)`, where it was written.
-            let site = TextRange::new(
-                terminal.name_range(file).start,
-                range_of(file, terminal.call).end,
-            );
-            let at = range_of(file, *call).start;
-            let mut names = ImportPlan::at(file, rust.syntax, at);
-            out.replace(site, built(p, &mut names, file.indent_at(at), le));
-            plans.add(names);
+            let returned = (&p.returns, p.registers_global);
+            rewrite_install(rust, (call, terminal), returned, out, plans);
         }
         let mut cleanup = cleanup(rust);
         cleanup.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
@@ -255,20 +297,83 @@ pub fn rewrite_creators<'c>(
     }
 }
 
+/// The calls in this file of the creators the workspace facts follow from other files (each
+/// with the opentelemetry-otlp version of its own package, whose pipeline the callers
+/// installed): `name(..).install_batch(rt)` → `name(..).map(|builder| builder.build())`.
+pub fn rewrite_calls_of_creators_elsewhere<'c>(
+    rust: ParsedRust<'c>,
+    creators: &[(String, Option<semver::Version>)],
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    let mut rewritten = false;
+    for (name, version) in creators {
+        for (call, terminal) in installs(rust.syntax, name, true) {
+            let (returns, registers) =
+                old_result("opentelemetry-otlp", version.as_ref(), &terminal.name);
+            rewrite_install(rust, (call, &terminal), (&returns, registers), out, plans);
+            rewritten = true;
+        }
+    }
+    if rewritten {
+        // The runtime the install named moved into the creator.
+        let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
+        for runtime in RUNTIME_ITEMS {
+            cleanup.remove_if_unused(runtime);
+        }
+        plans.add(cleanup);
+    }
+}
+
+const RUNTIME_ITEMS: &[&str] = &[
+    "opentelemetry_sdk::runtime",
+    "opentelemetry_sdk::runtime::Tokio",
+    "opentelemetry_sdk::runtime::TokioCurrentThread",
+    "opentelemetry_sdk::runtime::AsyncStd",
+];
+
+/// `.install_batch(rt)` after a creator's call → `.map(..)`, where it was written.
+fn rewrite_install<'c>(
+    rust: ParsedRust<'c>,
+    (call, terminal): (&syn::ExprCall, &Link<'_>),
+    (returns, registers_global): (&Returns, bool),
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    let file = rust.file;
+    let site = TextRange::new(
+        terminal.name_range(file).start,
+        range_of(file, terminal.call).end,
+    );
+    let at = range_of(file, call).start;
+    let mut names = ImportPlan::at(file, rust.syntax, at);
+    let le = file.line_ending.as_str();
+    let text = built(
+        returns,
+        registers_global,
+        &mut names,
+        file.indent_at(at),
+        le,
+    );
+    out.replace(site, text);
+    plans.add(names);
+}
+
 /// `map(|builder| builder.build())` for the call, with the registration and the tracer the
 /// old install gave.
 fn built(
-    p: &crate::otel::trace::TracePipeline,
+    returns: &Returns,
+    registers_global: bool,
     names: &mut ImportPlan<'_>,
     indent: &str,
     le: &str,
 ) -> String {
-    let Returns::Tracer(scope) = &p.returns else {
+    let Returns::Tracer(scope) = returns else {
         return "map(|builder| builder.build())".to_string();
     };
     let i1 = format!("{indent}    ");
     let mut lines = vec!["let provider = builder.build();".to_string()];
-    if p.registers_global {
+    if registers_global {
         let register = register_call(names, "opentelemetry::global::set_tracer_provider");
         lines.push(format!("{register}(provider.clone());"));
     }

@@ -30,7 +30,7 @@ use crate::otel::chain::{
 use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::OLD_BUILDER_ITEMS;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
-use crate::otel::trace::{config_helpers, TracePipeline, TERMINALS};
+use crate::otel::trace::{config_helpers, InstalledAs, TracePipeline, TERMINALS};
 
 use super::conditional::conditional_setters;
 use super::expression::expression;
@@ -65,6 +65,16 @@ pub trait PipelineSyntax {
     /// Parses the links (root first, terminal last). Findings for removed or unknown links go
     /// to `at.out`; `None` means "not rewritten" (a finding says why).
     fn parse(&self, links: &[Link<'_>], at: ParseSite<'_, '_>) -> Option<Parsed>;
+    /// Parses a pipeline head (root first, no terminal) whose callers in other files install it
+    /// as `install` (`pipeline_creator`); `None` when this syntax cannot.
+    fn parse_installed(
+        &self,
+        _links: &[Link<'_>],
+        _install: &InstalledAs,
+        _at: ParseSite<'_, '_>,
+    ) -> Option<Parsed> {
+        None
+    }
     /// Links that may be dropped when they appear only in a conditional reassignment.
     fn removable(&self, name: &str) -> bool;
     /// Identifiers that mark an unparsable macro body as containing this pipeline.
@@ -75,6 +85,12 @@ pub trait PipelineSyntax {
     /// (`customize(pipeline, ..).install_batch(rt)`, `otel::pipeline_customizer`): each name
     /// with the index of its pipeline parameter.
     fn customizers(&self) -> &[(String, usize)] {
+        &[]
+    }
+    /// Customizers the package facts follow across files (`transforms/signature_facts.rs`):
+    /// their names are unique in the workspace, so a qualified call (`telemetry::sampled(..)`)
+    /// names them too.
+    fn customizers_elsewhere(&self) -> &[(String, usize)] {
         &[]
     }
     /// Where the pipeline heads another rewrite takes care of start (`pipeline_creator`).
@@ -215,8 +231,15 @@ impl<'a, 'c> Driver<'a, 'c> {
         let syn::Expr::Path(p) = &*call.func else {
             return None;
         };
-        let name = ident_str(p.path.get_ident()?);
-        let (_, param) = self.syntax.customizers().iter().find(|(n, _)| *n == name)?;
+        let last = p.path.segments.last()?;
+        let name = ident_str(&last.ident);
+        let elsewhere = self.syntax.customizers_elsewhere().iter();
+        let (_, param) = match p.path.get_ident() {
+            Some(_) => self.syntax.customizers().iter().chain(elsewhere),
+            None if last.arguments.is_none() => [].iter().chain(elsewhere),
+            None => return None,
+        }
+        .find(|(n, _)| *n == name)?;
         let terminal = chain.links.first()?;
         if p.qself.is_some() || !TERMINALS.contains(&terminal.name.as_str()) {
             return None;

@@ -10,6 +10,7 @@ use opentelemetry::metrics::MetricsError;
 use opentelemetry::trace::TraceError;
 use opentelemetry_otlp::{Protocol, WithExportConfig};
 use opentelemetry_sdk::metrics::reader::DefaultTemporalitySelector;
+use opentelemetry_sdk::propagation::{BaggagePropagator, TextMapCompositePropagator, TraceContextPropagator};
 use opentelemetry_sdk::runtime;
 
 pub enum Wire {
@@ -232,4 +233,40 @@ pub fn reader_from_the_transport(endpoint: &str) -> Result<opentelemetry_sdk::me
         )?;
     let reader = opentelemetry_sdk::metrics::PeriodicReader::builder(exporter, runtime::Tokio).build();
     Ok(opentelemetry_sdk::metrics::MeterProvider::builder().with_reader(reader).build())
+}
+
+/// An `ExportConfig` kept in a local (endpoint by shorthand) and named by the exporter of each
+/// transport: its endpoint becomes optional where it is made.
+pub fn export_config_in_local(endpoint: String, wire: Wire) -> opentelemetry_sdk::metrics::MeterProvider {
+    let config = opentelemetry_otlp::ExportConfig {
+        endpoint,
+        ..opentelemetry_otlp::ExportConfig::default()
+    };
+    match wire {
+        Wire::Grpc => opentelemetry_otlp::new_pipeline()
+            .metrics(runtime::Tokio)
+            .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_export_config(config))
+            .build()
+            .expect("grpc"),
+        Wire::Http => opentelemetry_otlp::new_pipeline()
+            .metrics(runtime::Tokio)
+            .with_exporter(opentelemetry_otlp::new_exporter().http().with_export_config(config))
+            .build()
+            .expect("http"),
+    }
+}
+
+/// Baggage and trace context through the SDK's composite propagator (the API's since 0.22),
+/// named from a grouped import.
+pub fn propagator() -> impl opentelemetry::propagation::TextMapPropagator {
+    TextMapCompositePropagator::new(vec![
+        Box::new(BaggagePropagator::new()),
+        Box::new(TraceContextPropagator::new()),
+    ])
+}
+
+/// The same from the function's own grouped `use`.
+pub fn baggage_propagator() -> impl opentelemetry::propagation::TextMapPropagator {
+    use opentelemetry_sdk::propagation::{BaggagePropagator, TextMapCompositePropagator as Composite};
+    Composite::new(vec![Box::new(BaggagePropagator::new())])
 }

@@ -213,3 +213,18 @@ pub fn customized_logger() {
         .install_simple()
         .expect("log pipeline");
 }
+
+/// An `ExportConfig` kept in a local beside a protocol and a timeout, handed to an exporter
+/// that is itself kept in a local: the endpoint becomes optional where the config is made.
+pub fn export_config_in_local(collector: &str) -> Result<opentelemetry_sdk::trace::TracerProvider, TraceError> {
+    let settings = opentelemetry_otlp::ExportConfig {
+        endpoint: format!("{collector}/v1/traces"),
+        protocol: Protocol::HttpBinary,
+        timeout: Duration::from_secs(3),
+    };
+    let exporter = opentelemetry_otlp::new_exporter().http().with_export_config(settings);
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)
+}

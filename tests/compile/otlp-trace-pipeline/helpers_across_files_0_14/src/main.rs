@@ -2,6 +2,7 @@
 //! Exporter helpers in another module (a builder, and a fallible one chained with `and_then`)
 //! on opentelemetry-otlp 0.14, where install_* returned a Tracer and registered the provider.
 
+mod sampling;
 mod telemetry;
 
 use opentelemetry::trace::{TraceError, Tracer as _};
@@ -51,6 +52,21 @@ fn audit_tracer(endpoint: Option<&str>) -> Result<sdktrace::Tracer, TraceError> 
     })
 }
 
+fn sampled_tracer(endpoint: &str) -> Result<sdktrace::Tracer, TraceError> {
+    sampling::shared_sampler(
+        opentelemetry_otlp::new_pipeline()
+            .tracing()
+            .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint)),
+        0.25,
+    )
+    .install_batch(runtime::Tokio)
+}
+
+fn created_tracer(endpoint: &str) -> Result<sdktrace::Tracer, TraceError> {
+    let tracer = sampling::batch_pipeline(endpoint).install_batch(runtime::Tokio)?;
+    Ok(tracer)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let tracer = batch_tracer("http://localhost:4317")?;
@@ -60,5 +76,9 @@ async fn main() -> anyhow::Result<()> {
     if let Some(chosen) = chosen_tracer("http://localhost:4318", true) {
         chosen.in_span("chosen", |_| {});
     }
+    sampled_tracer("http://localhost:4317")?.in_span("sampled", |_| {});
+    telemetry::debug_tracer()?.in_span("debug", |_| {});
+    created_tracer("http://localhost:4317")?.in_span("created", |_| {});
+    telemetry::jobs_tracer().in_span("jobs", |_| {});
     Ok(())
 }

@@ -3,9 +3,11 @@
 //! on opentelemetry-otlp 0.26, where install_* returned the TracerProvider; and the metrics and
 //! logs pipelines' helpers there too (issue 15, shape 2 across files).
 
+mod sampling;
 mod telemetry;
 
 use opentelemetry::trace::{TraceError, Tracer as _, TracerProvider as _};
+use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::runtime;
 use opentelemetry_sdk::trace::TracerProvider;
 
@@ -44,6 +46,22 @@ fn logger_provider(endpoint: &str) -> anyhow::Result<opentelemetry_sdk::logs::Lo
     Ok(provider)
 }
 
+fn sampled_provider(endpoint: &str) -> Result<TracerProvider, TraceError> {
+    let provider = sampling::shared_sampler(
+        opentelemetry_otlp::new_pipeline()
+            .tracing()
+            .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint)),
+        0.25,
+    )
+    .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
+fn created_provider(endpoint: &str) -> Result<TracerProvider, TraceError> {
+    let provider = sampling::batch_pipeline(endpoint).install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let provider = batch_provider("http://localhost:4317")?;
@@ -54,5 +72,10 @@ async fn main() -> anyhow::Result<()> {
     meters.shutdown()?;
     let logs = logger_provider("http://localhost:4318/v1/logs")?;
     logs.shutdown()?;
+    let sampled = sampled_provider("http://localhost:4317")?;
+    sampled.tracer("sampled").in_span("sampled", |_| {});
+    telemetry::debug_provider()?.tracer("debug").in_span("debug", |_| {});
+    created_provider("http://localhost:4317")?.tracer("created").in_span("created", |_| {});
+    telemetry::jobs_provider().tracer("jobs").in_span("jobs", |_| {});
     Ok(())
 }

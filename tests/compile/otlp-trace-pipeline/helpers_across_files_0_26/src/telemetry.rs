@@ -29,3 +29,18 @@ pub(crate) fn log_exporter(endpoint: &str) -> opentelemetry_otlp::LogExporterBui
         .with_endpoint(endpoint)
         .into()
 }
+
+/// Every trace of a debug session, through the shared sampler of another module.
+pub fn debug_provider() -> Result<opentelemetry_sdk::trace::TracerProvider, TraceError> {
+    let pipeline = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().http());
+    crate::sampling::shared_sampler(pipeline, 1.0).install_simple()
+}
+
+/// The jobs' provider, from the batch pipeline of another module.
+pub fn jobs_provider() -> opentelemetry_sdk::trace::TracerProvider {
+    crate::sampling::batch_pipeline("http://localhost:4317")
+        .install_batch(opentelemetry_sdk::runtime::Tokio)
+        .expect("the batch pipeline installs")
+}

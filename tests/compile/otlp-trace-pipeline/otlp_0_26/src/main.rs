@@ -224,8 +224,38 @@ fn through_the_enum(endpoint: &str) -> Result<TracerProvider, TraceError> {
         .build())
 }
 
+/// A tracer named with a version on the provider a `match` of pipelines yields through
+/// `.expect(..)` (each arm a transport), and one chained straight onto the installed provider.
+fn scoped_tracers(http: bool, endpoint: &str) -> (opentelemetry_sdk::trace::Tracer, opentelemetry_sdk::trace::Tracer) {
+    let chosen = match http {
+        true => opentelemetry_otlp::new_pipeline()
+            .tracing()
+            .with_exporter(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint))
+            .install_batch(runtime::Tokio)
+            .expect("http tracer provider"),
+        false => opentelemetry_otlp::new_pipeline()
+            .tracing()
+            .with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+            .install_batch(runtime::Tokio)
+            .expect("grpc tracer provider"),
+    };
+    let versioned = chosen
+        .tracer_builder("demo.versioned")
+        .with_version(env!("CARGO_PKG_VERSION"))
+        .build();
+    let chained = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic())
+        .install_batch(runtime::Tokio)
+        .expect("tracer provider")
+        .tracer_builder("demo.chained")
+        .build();
+    (versioned, chained)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _scoped = scoped_tracers(false, "http://localhost:4317");
     let _enum = through_the_enum("http://localhost:4317")?;
     let _typed = typed_choice("grpc")?;
     let _sampled = sampled()?;

@@ -34,7 +34,7 @@ fn providers() -> (TracerProvider, LoggerProvider) {
 async fn first_done(provider: &TracerProvider) -> Result<(), LogError> {
     tokio::select! {
         _ = std::future::ready(()) => {
-            let _tracer = provider.tracer_builder("svc").with_version("1.0").build();
+            let _tracer = provider.versioned_tracer("svc", Some("1.0"), None::<&str>, None);
             Err(LogError::Other("timed out".into()))
         }
     }

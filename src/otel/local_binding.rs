@@ -1,0 +1,80 @@
+//! Where a local read at a site is bound: the `let` of the nearest enclosing block that binds
+//! its name, found only when no statement in between could bind it some other way. The
+//! readers of values kept in locals (exporters, `ExportConfig`s) start from here.
+
+use syn::visit::Visit;
+
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of, ParsedRust};
+
+use super::chain::mentions_ident;
+
+/// Where local `name`, read at byte `site`, is bound: the statements of the nearest enclosing
+/// block whose `stmts[j]` is `let [mut] name … = …;`, and `k`, the statement holding the site.
+/// `None` when no such `let` is found, or an earlier statement of a block in between mentions
+/// the name (a binding this reader does not see, such as a pattern).
+pub fn binding_of<'a>(
+    rust: ParsedRust<'a>,
+    name: &str,
+    site: usize,
+) -> Option<(&'a [syn::Stmt], usize, usize)> {
+    let mut blocks = EnclosingBlocks {
+        file: rust.file,
+        offset: site,
+        found: Vec::new(),
+    };
+    blocks.visit_file(rust.syntax);
+    for stmts in blocks.found.iter().rev() {
+        let k = stmts
+            .iter()
+            .position(|s| contains(range_of(rust.file, s), site))?;
+        let Some(j) = stmts[..k].iter().rposition(|s| binds(s, name)) else {
+            if stmts[..k].iter().any(|s| mentions_ident(s, name)) {
+                return None;
+            }
+            continue;
+        };
+        return Some((stmts, j, k));
+    }
+    None
+}
+
+/// Whether `stmt` is `let [mut] name [: T] = …;`.
+pub fn binds(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|i| i.ident == name))
+}
+
+pub fn pat_ident(pat: &syn::Pat) -> Option<&syn::PatIdent> {
+    match pat {
+        syn::Pat::Ident(i) if i.subpat.is_none() && i.by_ref.is_none() => Some(i),
+        syn::Pat::Type(t) => pat_ident(&t.pat),
+        _ => None,
+    }
+}
+
+pub fn contains(range: TextRange, offset: usize) -> bool {
+    range.start <= offset && offset < range.end
+}
+
+/// The statement lists of the blocks that contain `offset`, outermost first.
+struct EnclosingBlocks<'a, 'f> {
+    file: &'f SourceFile,
+    offset: usize,
+    found: Vec<&'a [syn::Stmt]>,
+}
+
+impl<'a> Visit<'a> for EnclosingBlocks<'a, '_> {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        if contains(range_of(self.file, b), self.offset) {
+            self.found.push(&b.stmts);
+            syn::visit::visit_block(self, b);
+        }
+    }
+
+    fn visit_item(&mut self, i: &'a syn::Item) {
+        if contains(range_of(self.file, i), self.offset) {
+            syn::visit::visit_item(self, i);
+        }
+    }
+}

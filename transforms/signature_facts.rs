@@ -1,0 +1,469 @@
+//! Workspace facts of the trace pipeline (not a transform): functions taking or returning the
+//! old pipeline that other files or other members of the workspace call (issue 15 shape 5),
+//! read by `otlp-trace-pipeline` from dry runs of its own rewrites over every file that names
+//! one: customizers (`pub(crate) fn sampled(p: OtlpTracePipeline, r: f64) -> OtlpTracePipeline
+//! { p.with_trace_config(..) }`, `otel::pipeline_customizer`) and creators (`fn pipeline(url) ->
+//! OtlpTracePipeline<..> { new_pipeline().tracing()… }` installed by `pipeline(url)
+//! .install_batch(rt)`, `placement::pipeline_creator`).
+//!
+//! A function is followed when its rewrite and every call's rewrite are sure to happen
+//! together: a free function at the top of its file, the only function of that name in the
+//! workspace, whose every mention (outside `use` items; macro bodies by their tokens) is a call
+//! the trace transform rewrites with it, in a file it runs on (a customizer's call rewritten
+//! through it; a creator's call installed right after, every caller alike, and its own file
+//! able to take the install). All of them change or none does; then the function's finding
+//! names every caller in the workspace. Private functions of a file that declares no
+//! out-of-line module are the same-file rules'. The public API of a publishable library (`pub`,
+//! reachable from `src/lib.rs`, no `publish = false`) stays as it is unless the config says
+//! `rewrite-public-api = true`: its finding lists the callers.
+//! Computed once per project and run, in the project's run state.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use syn::visit::Visit;
+
+use crate::engine::context::{PackageInfo, Project};
+use crate::engine::syntax::{module_path, range_of_span, ParsedRust};
+use crate::engine::transform::FileContext;
+use crate::otel::exporter::Signal;
+use crate::otel::exporter_helper::private_free_function;
+use crate::otel::pipeline_customizer::{top_level_customizer, PipelineCustomizer};
+use crate::otel::pipeline_signature::{pipeline_types_in, CallersElsewhere};
+use crate::otel::placement::pipeline_creator::installs;
+use crate::otel::trace::InstalledAs;
+use crate::transforms::helper_facts::{
+    mentions_word, reachable_from_library, references, rust_files_with_text, unpublished, Parsed,
+};
+
+/// A dry run of the trace transform's sites over a file (path, parse) with the customizers
+/// given (name, pipeline parameter) followed; returns the customizer of each site rewritten.
+pub type CustomizerSites<'a> =
+    dyn Fn(&Path, ParsedRust<'_>, &[(String, usize)]) -> Vec<String> + 'a;
+
+/// The trace transform's dry runs the facts are read from.
+pub struct DryRuns<'a> {
+    /// Whether the transform runs on the file (path, text): its package is on an old
+    /// opentelemetry-otlp and the text holds one of its needles.
+    pub runs_on: &'a dyn Fn(&Path, &str) -> bool,
+    /// The customizers' call sites.
+    pub customizer_sites: &'a CustomizerSites<'a>,
+    /// Whether the creator `name` of the file can be rewritten installed as its callers do.
+    pub creator: &'a dyn Fn(&Path, ParsedRust<'_>, &str, &InstalledAs) -> bool,
+}
+
+/// What the workspace says about the functions taking or returning the old trace pipeline, as
+/// seen from one file.
+#[derive(Debug, Default)]
+pub struct PipelineFunctions {
+    /// Every followed customizer (name, pipeline parameter): calls of them are rewritten.
+    pub customizers: Vec<(String, usize)>,
+    /// Followed customizers this file defines: their signatures are rewritten here.
+    pub own_customizers: Vec<String>,
+    /// Every followed creator, with the opentelemetry-otlp version of its package (what the
+    /// old install returned): calls of them are rewritten.
+    pub creators: Vec<(String, Option<semver::Version>)>,
+    /// Followed creators this file defines, with how their callers install them.
+    pub own_creators: Vec<(String, InstalledAs)>,
+    /// This file's functions taking or returning the old pipeline that other files may call,
+    /// with every caller in the workspace (their findings list them).
+    pub left: Vec<CallersElsewhere>,
+}
+
+impl PipelineFunctions {
+    /// This file's followed customizers, read from its parse.
+    pub fn own_customizers<'a>(&self, rust: ParsedRust<'a>) -> Vec<PipelineCustomizer<'a>> {
+        self.own_customizers
+            .iter()
+            .filter_map(|name| top_level_customizer(rust, name))
+            .collect()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Facts {
+    /// Followed customizers: name, pipeline parameter, defining file.
+    customizers: Vec<(String, usize, PathBuf)>,
+    /// Followed creators: name, how they are installed, defining file.
+    creators: Vec<(String, InstalledAs, PathBuf)>,
+    /// Left as they are: the defining file and what its finding says.
+    left: Vec<(PathBuf, CallersElsewhere)>,
+}
+
+#[derive(Default)]
+struct ProjectFacts(OnceLock<Facts>);
+
+/// The pipeline functions of `cx`'s project, seen from `cx`'s file.
+pub fn pipeline_functions_for(cx: &FileContext<'_>, dry_runs: &DryRuns<'_>) -> PipelineFunctions {
+    let facts = cx.project.state.get::<ProjectFacts>();
+    let facts = facts.0.get_or_init(|| {
+        crate::engine::timings::time("workspace signature facts", || {
+            compute(cx.project, cx.config.rewrite_public_api, dry_runs)
+        })
+    });
+    let here = cx.file.path();
+    let version_at = |path: &Path| {
+        let pkg = cx.project.package_for(path);
+        pkg.and_then(|p| p.version("opentelemetry-otlp")).cloned()
+    };
+    PipelineFunctions {
+        customizers: facts
+            .customizers
+            .iter()
+            .map(|(name, param, _)| (name.clone(), *param))
+            .collect(),
+        own_customizers: facts
+            .customizers
+            .iter()
+            .filter(|(_, _, defined)| defined == here)
+            .map(|(name, _, _)| name.clone())
+            .collect(),
+        creators: facts
+            .creators
+            .iter()
+            .map(|(name, _, defined)| (name.clone(), version_at(defined)))
+            .collect(),
+        own_creators: facts
+            .creators
+            .iter()
+            .filter(|(_, _, defined)| defined == here)
+            .map(|(name, install, _)| (name.clone(), install.clone()))
+            .collect(),
+        left: facts
+            .left
+            .iter()
+            .filter(|(defined, _)| defined == here)
+            .map(|(_, left)| left.clone())
+            .collect(),
+    }
+}
+
+/// A function of the workspace whose signature names the old trace pipeline.
+struct Candidate {
+    name: String,
+    defined: PathBuf,
+    /// The pipeline parameter, when the function has the customizer's form.
+    param: Option<usize>,
+    /// Returns the pipeline without taking one.
+    creates: bool,
+    public_api: bool,
+    /// The only function of that name in the workspace (calls by name are then its).
+    unique_name: bool,
+}
+
+/// The functions of the workspace whose signature names `signal`'s old pipeline, but those the
+/// same-file rules prove.
+fn candidates(project: &Project, files: &[(PathBuf, String)], signal: Signal) -> Vec<Candidate> {
+    let mut candidates = Vec::new();
+    for (path, text) in files
+        .iter()
+        .filter(|(_, t)| t.contains(signal.old_pipeline_type()))
+    {
+        let (Some(pkg), Some(parsed)) = (project.package_for(path), Parsed::read(path, text))
+        else {
+            continue;
+        };
+        candidates.extend(candidates_of(project, (pkg, path, signal), &parsed, files));
+    }
+    candidates
+}
+
+#[derive(Default)]
+struct MetricAndLogFunctions {
+    metric: OnceLock<Vec<(PathBuf, CallersElsewhere)>>,
+    log: OnceLock<Vec<(PathBuf, CallersElsewhere)>>,
+}
+
+/// The functions of `cx`'s file whose signature names the old metrics or logs pipeline and
+/// that other files may call, with every caller in the workspace (not rewritten yet: their
+/// findings list the callers).
+pub fn metric_and_log_functions(cx: &FileContext<'_>, signal: Signal) -> Vec<CallersElsewhere> {
+    // Only a file that names the type defines one: the workspace is read for it alone.
+    if !cx.file.text.contains(signal.old_pipeline_type()) {
+        return Vec::new();
+    }
+    let all = cx.project.state.get::<MetricAndLogFunctions>();
+    let slot = match signal {
+        Signal::Metric => &all.metric,
+        Signal::Log => &all.log,
+        Signal::Span => return Vec::new(),
+    };
+    let functions = slot.get_or_init(|| {
+        crate::engine::timings::time("workspace signature facts", || {
+            let files = workspace_files(cx.project);
+            candidates(cx.project, &files, signal)
+                .into_iter()
+                .map(|c| {
+                    let left = CallersElsewhere {
+                        callers: callers(cx.project, &files, &c.name),
+                        shared_name: !c.unique_name,
+                        public_api: c.public_api,
+                        name: c.name,
+                    };
+                    (c.defined, left)
+                })
+                .collect()
+        })
+    });
+    let here = cx.file.path();
+    functions
+        .iter()
+        .filter(|(defined, _)| defined == here)
+        .map(|(_, left)| left.clone())
+        .collect()
+}
+
+fn compute(project: &Project, rewrite_public_api: bool, dry_runs: &DryRuns<'_>) -> Facts {
+    let files = workspace_files(project);
+    let candidates = candidates(project, &files, Signal::Span);
+    if candidates.is_empty() {
+        return Facts::default();
+    }
+    // Its own file must be rewritten too: the transform runs on it.
+    let runs_on_definer = |c: &Candidate| {
+        let text = files.iter().find(|(p, _)| *p == c.defined).map(|(_, t)| t);
+        text.is_some_and(|t| (dry_runs.runs_on)(&c.defined, t))
+    };
+    let followable = |c: &&Candidate| {
+        (!c.public_api || rewrite_public_api) && runs_on_definer(c) && c.unique_name
+    };
+    let customizers = followed_customizers(
+        &files,
+        candidates
+            .iter()
+            .filter(|c| c.param.is_some())
+            .filter(followable)
+            .collect(),
+        dry_runs,
+    );
+    let mut facts = Facts::default();
+    for c in &candidates {
+        let followed = if customizers.iter().any(|f| std::ptr::eq(*f, c)) {
+            c.param.map(|param| {
+                facts
+                    .customizers
+                    .push((c.name.clone(), param, c.defined.clone()))
+            })
+        } else if c.creates && followable(&c) {
+            creator_installed(&files, c, dry_runs).map(|install| {
+                facts
+                    .creators
+                    .push((c.name.clone(), install, c.defined.clone()))
+            })
+        } else {
+            None
+        };
+        if followed.is_none() {
+            let left = CallersElsewhere {
+                name: c.name.clone(),
+                callers: callers(project, &files, &c.name),
+                shared_name: !c.unique_name,
+                public_api: c.public_api && !rewrite_public_api,
+            };
+            facts.left.push((c.defined.clone(), left));
+        }
+    }
+    facts.customizers.sort();
+    facts
+        .creators
+        .sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
+    facts.left.sort();
+    facts
+}
+
+/// The customizers every mention of which is a call rewritten through them; one that fails
+/// anywhere is dropped and the rest tried again (their sites may have gone through it).
+fn followed_customizers<'c>(
+    files: &[(PathBuf, String)],
+    mut followed: Vec<&'c Candidate>,
+    dry_runs: &DryRuns<'_>,
+) -> Vec<&'c Candidate> {
+    while !followed.is_empty() {
+        let names: Vec<(String, usize)> = followed
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), c.param?)))
+            .collect();
+        let mut mentions: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (path, text) in files {
+            let named: Vec<&str> = names
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| mentions_word(text, n))
+                .collect();
+            if named.is_empty() {
+                continue;
+            }
+            let parsed = Parsed::read(path, text).filter(|_| (dry_runs.runs_on)(path, text));
+            let Some(parsed) = parsed else {
+                // A file that does not parse, or that the transform does not run on, may call
+                // it: nothing is sure.
+                named
+                    .iter()
+                    .for_each(|n| mentions.entry(n).or_default().0 += 1);
+                continue;
+            };
+            let rewritten = (dry_runs.customizer_sites)(path, parsed.rust(), &names);
+            for name in named {
+                let count = references(parsed.rust().syntax, name).count;
+                let through = rewritten.iter().filter(|r| *r == name).count();
+                let seen = mentions.entry(name).or_default();
+                seen.0 += count;
+                seen.1 += through.min(count);
+            }
+        }
+        let before = followed.len();
+        followed.retain(|c| {
+            mentions
+                .get(c.name.as_str())
+                .is_some_and(|(all, through)| *all > 0 && all == through)
+        });
+        if followed.len() == before {
+            break;
+        }
+    }
+    followed
+}
+
+/// How every caller of creator `c` installs its pipeline, when every mention of its name in
+/// the workspace is a call installed right after, all alike, in files the transform runs on,
+/// and its own file can be rewritten that way.
+fn creator_installed(
+    files: &[(PathBuf, String)],
+    c: &Candidate,
+    dry_runs: &DryRuns<'_>,
+) -> Option<InstalledAs> {
+    let mut install: Option<InstalledAs> = None;
+    let mut definer = None;
+    for (path, text) in files.iter().filter(|(_, t)| mentions_word(t, &c.name)) {
+        let parsed = Parsed::read(path, text)?;
+        let rust = parsed.rust();
+        let calls = installs(rust.syntax, &c.name, true);
+        if calls.len() != references(rust.syntax, &c.name).count {
+            return None;
+        }
+        if !calls.is_empty() && !(dry_runs.runs_on)(path, text) {
+            return None;
+        }
+        for (_, terminal) in &calls {
+            let this = InstalledAs::read(rust, terminal)?;
+            if install.as_ref().is_some_and(|i| *i != this) {
+                return None;
+            }
+            install = Some(this);
+        }
+        if *path == c.defined {
+            definer = Some(parsed);
+        }
+    }
+    let (install, definer) = (install?, definer?);
+    (dry_runs.creator)(&c.defined, definer.rust(), &c.name, &install).then_some(install)
+}
+
+/// The free functions at the top of `parsed` whose signature names the old trace pipeline, but
+/// those the same-file rule proves (private, in a file declaring no out-of-line module).
+fn candidates_of(
+    project: &Project,
+    (pkg, path, signal): (&PackageInfo, &Path, Signal),
+    parsed: &Parsed,
+    files: &[(PathBuf, String)],
+) -> Vec<Candidate> {
+    let rust = parsed.rust();
+    let module = module_path(&pkg.dir, path);
+    let mut out = Vec::new();
+    for item in &rust.syntax.items {
+        let syn::Item::Fn(f) = item else { continue };
+        let name = f.sig.ident.to_string();
+        let Some(found) = pipeline_types_in(rust, &f.sig, signal) else {
+            continue;
+        };
+        if private_free_function(rust, &name).is_some() {
+            continue;
+        }
+        let public = matches!(f.vis, syn::Visibility::Public(_));
+        let public_api = public && public_library_api(project, pkg, path, &module, files);
+        let creates = found.creates;
+        let unique_name = defined_once(files, &name);
+        out.push(Candidate {
+            param: top_level_customizer(rust, &name).map(|c| c.param),
+            creates,
+            name,
+            defined: path.to_path_buf(),
+            public_api,
+            unique_name,
+        });
+    }
+    out
+}
+
+/// Whether the module at `path` is public API of a publishable library.
+fn public_library_api(
+    project: &Project,
+    pkg: &PackageInfo,
+    path: &Path,
+    module: &[String],
+    files: &[(PathBuf, String)],
+) -> bool {
+    let lib = pkg.dir.join("src/lib.rs");
+    if !lib.is_file() || unpublished(pkg) || module.first().is_some_and(|m| m.starts_with('#')) {
+        return false;
+    }
+    // A binary's root is no module of the library.
+    if module.is_empty() && path != lib {
+        return false;
+    }
+    let own: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter(|(p, _)| {
+            project
+                .package_for(p)
+                .is_some_and(|o| o.manifest_path == pkg.manifest_path)
+        })
+        .cloned()
+        .collect();
+    reachable_from_library(pkg, &own, module)
+}
+
+/// Whether the workspace defines exactly one function `name` (calls by name are then its).
+fn defined_once(files: &[(PathBuf, String)], name: &str) -> bool {
+    struct Definitions<'n> {
+        name: &'n str,
+        count: usize,
+    }
+    impl<'a> Visit<'a> for Definitions<'_> {
+        fn visit_signature(&mut self, sig: &'a syn::Signature) {
+            if sig.ident == self.name {
+                self.count += 1;
+            }
+        }
+    }
+    let mut defs = Definitions { name, count: 0 };
+    for (path, text) in files.iter().filter(|(_, t)| mentions_word(t, name)) {
+        match Parsed::read(path, text) {
+            Some(parsed) => defs.visit_file(parsed.rust().syntax),
+            None => return false,
+        }
+    }
+    defs.count == 1
+}
+
+/// `path:line` of every use of `name` as a path in the workspace.
+fn callers(project: &Project, files: &[(PathBuf, String)], name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in files.iter().filter(|(_, t)| mentions_word(t, name)) {
+        let Some(parsed) = Parsed::read(path, text) else {
+            continue;
+        };
+        let rust = parsed.rust();
+        for span in references(rust.syntax, name).at {
+            let (line, _) = rust.file.line_col(range_of_span(rust.file, span).start);
+            out.push(format!("{}:{line}", project.relative(path).display()));
+        }
+    }
+    out
+}
+
+/// The Rust files of every package of the project, with their text.
+fn workspace_files(project: &Project) -> Vec<(PathBuf, String)> {
+    rust_files_with_text(&project.root, |path| project.package_for(path).is_some())
+}

@@ -72,7 +72,6 @@
 
 use std::collections::BTreeSet;
 
-use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
@@ -85,6 +84,10 @@ use crate::engine::syntax::{
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
+use crate::otel::user_selector::{
+    chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_unused_type,
+    selector_type_path, UserImpl, KINDS,
+};
 
 pub struct TemporalityTransform;
 
@@ -108,17 +111,6 @@ const ROOTS: &[&[&str]] = &[
     &["opentelemetry_otlp", "new_pipeline"],
     &["opentelemetry_otlp", "MetricExporter", "builder"],
     &["opentelemetry_sdk", "metrics", "ManualReader", "builder"],
-];
-
-/// `InstrumentKind` variants (0.26 order; 0.21 has no `Gauge`).
-const KINDS: [&str; 7] = [
-    "Counter",
-    "UpDownCounter",
-    "Histogram",
-    "ObservableCounter",
-    "ObservableUpDownCounter",
-    "Gauge",
-    "ObservableGauge",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,24 +327,8 @@ impl Transform for TemporalityTransform {
             .iter()
             .filter(|i| !matches!(i.translation, Translation::Unknown { .. }))
         {
-            let Some(def) = type_definition(syntax, &imp.ty) else {
-                continue;
-            };
-            if !matches!(def.vis(), syn::Visibility::Inherited) {
-                continue;
-            }
-            let mut others: Vec<TextRange> = excluded.clone();
-            others.push(range_of(file, def.item()));
-            let other_impls: Vec<&syn::ItemImpl> =
-                inherent_or_other_impls(syntax, &imp.ty, imp.item);
-            others.extend(other_impls.iter().map(|i| range_of(file, *i)));
-            if !ident_used_outside(file, syntax, &imp.ty, &others) {
-                out.edit(delete_item(file, def.item()));
-                for i in other_impls {
-                    out.edit(delete_item(file, i));
-                }
-                excluded = others;
-            }
+            let removed = remove_unused_type(&mut out, file, syntax, &imp.ty, imp.item, &excluded);
+            excluded.extend(removed);
         }
 
         // Old names used anywhere else cannot compile.
@@ -399,16 +375,6 @@ impl Transform for TemporalityTransform {
     }
 }
 
-fn note_comments(out: &mut Outcome, file: &SourceFile, range: TextRange, comments: &[TextRange]) {
-    let texts: Vec<&str> = comments.iter().map(|c| file.slice(*c)).collect();
-    out.finding(
-        range,
-        Severity::Note,
-        format!("removed code contained comments: {}", texts.join(" ")),
-        "carry these comments over by hand if they still apply",
-    );
-}
-
 /// The range of `data::Temporality` in `…::metrics::data::Temporality` (a single path, no group).
 fn data_segment_range(file: &SourceFile, tree: &syn::UseTree) -> Option<TextRange> {
     match tree {
@@ -422,55 +388,14 @@ fn data_segment_range(file: &SourceFile, tree: &syn::UseTree) -> Option<TextRang
 }
 
 fn selector_impls<'a>(syntax: &'a syn::File, imports: &ImportMap) -> Vec<SelectorImpl<'a>> {
-    let mut out = Vec::new();
-    for item in all_items(syntax) {
-        let syn::Item::Impl(imp) = item else { continue };
-        let Some((None, trait_path, _)) = &imp.trait_ else {
-            continue;
-        };
-        if !imports.is(trait_path, SELECTOR_TRAIT) {
-            continue;
-        }
-        let Some(ty) = simple_type_name(&imp.self_ty) else {
-            continue;
-        };
-        out.push(SelectorImpl {
+    impls_of(syntax, imports, SELECTOR_TRAIT)
+        .into_iter()
+        .map(|UserImpl { ty, item }| SelectorImpl {
             ty,
-            item: imp,
-            translation: analyse_impl(imp, imports),
-        });
-    }
-    out
-}
-
-/// Items at any module depth (not inside functions).
-fn all_items(syntax: &syn::File) -> Vec<&syn::Item> {
-    fn walk<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::Item>) {
-        for i in items {
-            out.push(i);
-            if let syn::Item::Mod(m) = i {
-                if let Some((_, inner)) = &m.content {
-                    walk(inner, out);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&syntax.items, &mut out);
-    out
-}
-
-fn simple_type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p)
-            if p.qself.is_none()
-                && p.path.segments.len() == 1
-                && p.path.segments[0].arguments.is_none() =>
-        {
-            Some(ident_str(&p.path.segments[0].ident))
-        }
-        _ => None,
-    }
+            item,
+            translation: analyse_impl(item, imports),
+        })
+        .collect()
 }
 
 fn analyse_impl(imp: &syn::ItemImpl, imports: &ImportMap) -> Translation {
@@ -478,21 +403,10 @@ fn analyse_impl(imp: &syn::ItemImpl, imports: &ImportMap) -> Translation {
         closest,
         why: why.to_string(),
     };
-    let f = imp.items.iter().find_map(|i| match i {
-        syn::ImplItem::Fn(f) if f.sig.ident == "temporality" => Some(f),
-        _ => None,
-    });
-    let Some(f) = f else {
+    let Some((f, kind_param)) = method(imp, "temporality") else {
         return unknown("the impl has no `temporality` method", Preset::Cumulative);
     };
     let closest_guess = guess_from_tokens(&f.block);
-    let kind_param = f.sig.inputs.iter().find_map(|a| match a {
-        syn::FnArg::Typed(t) => match &*t.pat {
-            syn::Pat::Ident(i) => Some(ident_str(&i.ident)),
-            _ => None,
-        },
-        _ => None,
-    });
     let [syn::Stmt::Expr(body, None)] = f.block.stmts.as_slice() else {
         return unknown(
             "its `temporality` is more than one expression",
@@ -503,8 +417,7 @@ fn analyse_impl(imp: &syn::ItemImpl, imports: &ImportMap) -> Translation {
     if let Some(v) = constant(body, imports) {
         map = [Some(v); 7];
     } else if let syn::Expr::Match(m) = body {
-        let scrutinee_ok = matches!(&*m.expr, syn::Expr::Path(p) if p.path.get_ident().is_some_and(|i| Some(ident_str(i)) == kind_param));
-        if !scrutinee_ok {
+        if !is_param(&m.expr, kind_param.as_deref()) {
             return unknown(
                 "it matches on something other than the instrument kind",
                 closest_guess,
@@ -574,34 +487,6 @@ fn constant(expr: &syn::Expr, imports: &ImportMap) -> Option<Value> {
     }
 }
 
-/// Indices into [`KINDS`] a pattern matches; `_` and bindings match every kind.
-fn pattern_kinds(pat: &syn::Pat, imports: &ImportMap) -> Option<Vec<usize>> {
-    match pat {
-        syn::Pat::Wild(_) => Some((0..KINDS.len()).collect()),
-        syn::Pat::Ident(i)
-            if i.subpat.is_none() && !KINDS.contains(&ident_str(&i.ident).as_str()) =>
-        {
-            Some((0..KINDS.len()).collect())
-        }
-        syn::Pat::Path(p) => {
-            let last = ident_str(&p.path.segments.last()?.ident);
-            let idx = KINDS.iter().position(|k| *k == last)?;
-            let mut full: Vec<&str> = INSTRUMENT_KIND.to_vec();
-            full.push(KINDS[idx]);
-            imports.is(&p.path, &full).then(|| vec![idx])
-        }
-        syn::Pat::Or(o) => {
-            let mut all = Vec::new();
-            for c in &o.cases {
-                all.extend(pattern_kinds(c, imports)?);
-            }
-            Some(all)
-        }
-        syn::Pat::Paren(p) => pattern_kinds(&p.pat, imports),
-        _ => None,
-    }
-}
-
 /// For selectors with logic: Delta when the body mentions only `Delta`, else Cumulative.
 fn guess_from_tokens(block: &syn::Block) -> Preset {
     let text = quote::ToTokens::to_token_stream(block).to_string();
@@ -641,35 +526,6 @@ fn translate_arg(
         .to_string()
         .replace(' ', "");
     unknown(format!("`{shown}` is not a selector defined in this file"))
-}
-
-/// The type named by a selector expression: `T`, `T {}`, `T::new()`, `T::default()`, and the
-/// same inside `Box::new(..)`.
-fn selector_type_path(arg: &syn::Expr) -> Option<syn::Path> {
-    match arg {
-        syn::Expr::Path(p) if p.qself.is_none() => Some(p.path.clone()),
-        syn::Expr::Struct(s) if s.qself.is_none() => Some(s.path.clone()),
-        syn::Expr::Paren(p) => selector_type_path(&p.expr),
-        syn::Expr::Call(c) => {
-            let syn::Expr::Path(f) = &*c.func else {
-                return None;
-            };
-            let segs = &f.path.segments;
-            let last = &segs.last()?.ident;
-            if c.args.len() == 1 && segs.len() == 2 && segs[0].ident == "Box" && last == "new" {
-                return selector_type_path(&c.args[0]);
-            }
-            if !c.args.is_empty() || segs.len() < 2 || !(last == "new" || last == "default") {
-                return None;
-            }
-            let mut ty = f.path.clone();
-            ty.segments.pop();
-            let kept = ty.segments.pop()?.into_value();
-            ty.segments.push(kept);
-            Some(ty)
-        }
-        _ => None,
-    }
 }
 
 /// A temporality call found in the file.
@@ -724,72 +580,6 @@ impl<'ast> Visit<'ast> for Calls<'_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         macro_fragments(mac).visit_with(self);
     }
-}
-
-/// The root call's path of a method chain: `root().a().b()` → `root`.
-fn chain_root(mut expr: &syn::Expr) -> Option<&syn::Path> {
-    loop {
-        match expr {
-            syn::Expr::MethodCall(m) => expr = &m.receiver,
-            syn::Expr::Paren(p) => expr = &p.expr,
-            syn::Expr::Call(c) => {
-                return match &*c.func {
-                    syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
-                    _ => None,
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// A struct/enum/unit type definition in the file.
-enum TypeDef<'a> {
-    Struct(&'a syn::ItemStruct),
-    Enum(&'a syn::ItemEnum),
-}
-
-impl TypeDef<'_> {
-    fn vis(&self) -> &syn::Visibility {
-        match self {
-            TypeDef::Struct(s) => &s.vis,
-            TypeDef::Enum(e) => &e.vis,
-        }
-    }
-    fn item(&self) -> &dyn Spanned {
-        match self {
-            TypeDef::Struct(s) => *s,
-            TypeDef::Enum(e) => *e,
-        }
-    }
-}
-
-fn type_definition<'a>(syntax: &'a syn::File, name: &str) -> Option<TypeDef<'a>> {
-    all_items(syntax).into_iter().find_map(|i| match i {
-        syn::Item::Struct(s) if s.ident == name => Some(TypeDef::Struct(s)),
-        syn::Item::Enum(e) if e.ident == name => Some(TypeDef::Enum(e)),
-        _ => None,
-    })
-}
-
-/// The type's other impls (`impl Default for T`, `impl T { fn new() }`), which go with it.
-fn inherent_or_other_impls<'a>(
-    syntax: &'a syn::File,
-    name: &str,
-    except: &syn::ItemImpl,
-) -> Vec<&'a syn::ItemImpl> {
-    all_items(syntax)
-        .into_iter()
-        .filter_map(|i| match i {
-            syn::Item::Impl(imp)
-                if !std::ptr::eq(imp, except)
-                    && simple_type_name(&imp.self_ty).as_deref() == Some(name) =>
-            {
-                Some(imp)
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// Paths to the removed selector API outside the rewritten ranges.

@@ -67,6 +67,8 @@
 //!   [`tracer_providers`]: which expressions are provably tracer providers.
 //! - [`facade_paths`]: opentelemetry ≤ 0.20's `opentelemetry::sdk` / `opentelemetry::runtime`
 //!   paths → the `opentelemetry_sdk` crate.
+//! - [`user_selector`]: a user's own temporality and aggregation selector types (removed in
+//!   0.27): their impls, per-kind `match`, and removal once translated.
 //! - [`path_renames`]: renaming items wherever a path resolves to them, imports included (the
 //!   0.27 renames and the ladder's moves share it).
 //!
@@ -121,6 +123,7 @@ pub mod runtime;
 pub mod scope;
 pub mod trace;
 pub mod tracer_providers;
+pub mod user_selector;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for
 /// the SDK: `opentelemetry_sdk` (0.21+) or `opentelemetry::sdk` (≤ 0.20).

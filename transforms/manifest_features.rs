@@ -5,7 +5,8 @@
 //! changed between 0.26 and 0.27:
 //! - `opentelemetry_sdk`: `rt-tokio` where the code passes `runtime::Tokio` (also
 //!   `rt-tokio-current-thread` for `TokioCurrentThread`, `rt-async-std` for `AsyncStd`);
-//!   `spec_unstable_metrics_views` where it builds metric views (`new_view`, `with_view`),
+//!   `spec_unstable_metrics_views` where it builds metric views (`new_view`, `with_view`, or a
+//!   user's `AggregationSelector`, which `aggregation-selector` turns into a view),
 //!   which 0.27 puts behind that feature; `trace`/`metrics`/`logs` as used when default
 //!   features are off.
 //! - `opentelemetry`, `opentelemetry-otlp`, `tracing-opentelemetry`: the signals as used when
@@ -510,7 +511,10 @@ fn needed_features(name: &str, entry: &DepEntry, usage: &UsageFacts) -> Vec<Stri
             if usage.mentions("AsyncStd") {
                 need.push("rt-async-std");
             }
-            if usage.mentions("new_view") || usage.mentions("with_view") {
+            if usage.mentions("new_view")
+                || usage.mentions("with_view")
+                || usage.mentions("AggregationSelector")
+            {
                 need.push("spec_unstable_metrics_views");
             }
             signals(&mut need);

@@ -6,6 +6,7 @@
 use crate::engine::transform::Transform;
 
 // Package facts the pipeline transforms read (not a transform).
+pub mod aggregation_selector;
 pub mod helper_facts;
 pub mod instrument_init_to_build;
 pub mod jaeger_pipeline;
@@ -55,9 +56,12 @@ registry![
     jaeger_pipeline::JaegerPipeline,
     otlp_trace_pipeline::OtlpTracePipeline,
     // Metrics: the pipeline rewrite carries temporality calls to the exporter builder verbatim;
-    // `temporality` then translates them (and the selector impls), wherever they are.
+    // `temporality` then translates them (and the selector impls), wherever they are. A user's
+    // aggregation selector is carried to the provider builder; `aggregation-selector` makes it
+    // a view.
     otlp_metrics_pipeline::OtlpMetricsPipeline,
     temporality::TemporalityTransform,
+    aggregation_selector::AggregationSelectorTransform,
     otlp_logs_pipeline::OtlpLogsPipeline,
     // After the pipeline rewrites (they read both spellings): ≤ 0.20's `opentelemetry::sdk`
     // and `opentelemetry::runtime` paths they leave → `opentelemetry_sdk`.

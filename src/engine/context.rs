@@ -56,6 +56,8 @@ pub const USAGE_NEEDLES: &[&str] = &[
     "gzip",
     "zstd",
     "with_view",
+    // A user's own aggregation selector, which becomes a view.
+    "AggregationSelector",
     "with_metadata",
     "with_channel",
     "with_interceptor",

@@ -11,6 +11,8 @@
 //!
 //! Temporality calls are carried over verbatim to the exporter builder (where 0.27's
 //! `with_temporality` lives); the `temporality` transform, which runs next, translates them.
+//! A user's own aggregation selector is carried over verbatim to the provider builder (where
+//! 0.27's views live); the `aggregation-selector` transform translates it into a view.
 
 use crate::engine::edit::TextRange;
 use crate::engine::syntax::{range_of_span, ImportMap, ParsedRust};
@@ -32,6 +34,8 @@ pub struct MetricsPipeline {
     pub resource: Option<Arg>,
     pub period: Option<Arg>,
     pub timeout: Option<Arg>,
+    /// A user's own `with_aggregation_selector(..)` argument (the default selector is dropped).
+    pub aggregation_selector: Option<Arg>,
     /// Comments between pipeline links that belong to no moved option.
     pub comments: Vec<String>,
     /// Settings of a pipeline kept in a local that were set under a condition.
@@ -79,7 +83,7 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
         let metrics = &chain.links[0];
         let runtime = metrics.args_text(file).trim().to_string();
         let mut temporality: Vec<(String, Arg)> = Vec::new();
-        let (mut period, mut timeout) = (None, None);
+        let (mut period, mut timeout, mut aggregation_selector) = (None, None, None);
         let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
             match link.name.as_str() {
                 "with_period" => period = Some(arg),
@@ -92,14 +96,11 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
                         .args()
                         .first()
                         .is_some_and(|a| constructs(imports, a, DEFAULT_AGGREGATION));
-                    if !default {
-                        return Err(Unsupported::new(
-                            link.range(file),
-                            "a custom aggregation selector has no 0.27 equivalent on the exporter".into(),
-                            "0.27 chooses aggregations with views: `SdkMeterProvider::builder().with_view(new_view(Instrument::new().name(..), Stream::new().aggregation(..))?)` (feature `spec_unstable_metrics_views`)",
-                        ));
+                    if default {
+                        options.comments.extend(arg.comments);
+                    } else {
+                        aggregation_selector = Some(arg);
                     }
-                    options.comments.extend(arg.comments);
                 }
                 _ => return Ok(false),
             }
@@ -137,6 +138,7 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
                 resource: options.resource,
                 period,
                 timeout,
+                aggregation_selector,
                 comments: options.comments,
                 conditional: Conditional::default(),
             },
@@ -185,6 +187,9 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         );
         if let Some(arg) = &self.resource {
             push_link(&mut provider, arg, "with_resource", indent, le);
+        }
+        if let Some(arg) = &self.aggregation_selector {
+            push_link(&mut provider, arg, "with_aggregation_selector", indent, le);
         }
         let (more, provider) =
             render_mutable(&c.provider_builder, provider, &c.provider, indent, le);

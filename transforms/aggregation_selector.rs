@@ -249,6 +249,7 @@ impl Transform for AggregationSelectorTransform {
         let mut excluded: Vec<TextRange> = Vec::new();
         let mut translated: BTreeSet<String> = BTreeSet::new();
         for site in &calls.sites {
+            let arg_text = quote::ToTokens::to_token_stream(&site.arg).to_string();
             let found = selector_type_path(&site.arg).and_then(|p| {
                 let name = p.get_ident().map(ident_str)?;
                 impls.iter().find(|(i, _)| i.ty == name)
@@ -263,7 +264,7 @@ impl Transform for AggregationSelectorTransform {
                             "aggregation selector `{}` not translated into a view: {why}",
                             imp.ty
                         ),
-                        view_suggestion(&imp.ty),
+                        view_suggestion(&arg_text),
                     );
                     continue;
                 }
@@ -271,8 +272,8 @@ impl Transform for AggregationSelectorTransform {
                     out.finding(
                         site.call_range,
                         Severity::Error,
-                        "aggregation selector not translated into a view: it is not a type of this file constructed in place (a variable, a call, or a type defined elsewhere)",
-                        view_suggestion("the selector"),
+                        format!("aggregation selector `{arg_text}` not translated into a view: it is not a type of this file constructed in place (a variable, a call, or a type defined elsewhere)"),
+                        view_suggestion(&arg_text),
                     );
                     continue;
                 }
@@ -336,10 +337,11 @@ impl Transform for AggregationSelectorTransform {
     }
 }
 
-/// The suggestion for a selector this transform cannot translate: the closure view to write.
-fn view_suggestion(selector: &str) -> String {
+/// The suggestion for a selector this transform cannot translate: the closure view to write,
+/// which keeps the selector's own per-kind choice (state included).
+fn view_suggestion(arg: &str) -> String {
     format!(
-        "0.27 chooses aggregations with views on the provider builder (feature `spec_unstable_metrics_views`): keep the per-kind choice of {selector} as a plain function or inherent method `fn aggregation(&self, kind: InstrumentKind) -> Aggregation` and replace the call with `.with_view(move |i: &Instrument| Some(Stream::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation(selector.aggregation(i.kind?))))` (the selector value moved into the closure), then remove the `impl AggregationSelector`"
+        "0.27 chooses aggregations with views on the provider builder (feature `spec_unstable_metrics_views`): make `aggregation` an inherent method of the selector type (`impl AggregationSelector for T` → `impl T`; `DefaultAggregationSelector::new().aggregation(kind)` → `Aggregation::Default`) and replace the call with `.with_view({{ let selector = {arg}; move |i: &Instrument| Some(Stream::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation(selector.aggregation(i.kind?))) }})`"
     )
 }
 

@@ -211,7 +211,7 @@ impl Transform for AggregationSelectorTransform {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["with_aggregation_selector"]
+        &["with_aggregation_selector", "AggregationSelector"]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -235,9 +235,6 @@ impl Transform for AggregationSelectorTransform {
             sites: Vec::new(),
         };
         calls.visit_file(syntax);
-        let Some(first) = calls.sites.first() else {
-            return out;
-        };
         let impls: Vec<_> = impls_of(syntax, imports, SELECTOR_TRAIT)
             .into_iter()
             .map(|i| {
@@ -245,9 +242,17 @@ impl Transform for AggregationSelectorTransform {
                 (i, translation)
             })
             .collect();
-        let mut plan = ImportPlan::at(file, syntax, first.call_range.start);
+        if calls.sites.is_empty() && impls.is_empty() {
+            return out;
+        }
+        let mut plan = ImportPlan::at(
+            file,
+            syntax,
+            calls.sites.first().map_or(0, |s| s.call_range.start),
+        );
         let mut excluded: Vec<TextRange> = Vec::new();
         let mut translated: BTreeSet<String> = BTreeSet::new();
+        let mut reported: BTreeSet<String> = BTreeSet::new();
         for site in &calls.sites {
             let arg_text = quote::ToTokens::to_token_stream(&site.arg).to_string();
             let found = selector_type_path(&site.arg).and_then(|p| {
@@ -257,6 +262,7 @@ impl Transform for AggregationSelectorTransform {
             let map = match found {
                 Some((_, Ok(map))) => map,
                 Some((imp, Err(why))) => {
+                    reported.insert(imp.ty.clone());
                     out.finding(
                         site.call_range,
                         Severity::Error,
@@ -297,6 +303,33 @@ impl Transform for AggregationSelectorTransform {
             {
                 translated.insert(name);
             }
+        }
+
+        // Impls no rewritten call used cannot compile either: say which view to write instead.
+        for (imp, translation) in &impls {
+            if translated.contains(&imp.ty) || reported.contains(&imp.ty) {
+                continue;
+            }
+            let Some((_, trait_path, _)) = &imp.item.trait_ else {
+                continue;
+            };
+            let (why, suggestion) = match translation {
+                Ok(map) => (
+                    "it is not passed to a pipeline this tool rewrote".to_string(),
+                    format!(
+                        "0.27 chooses aggregations with views (feature `spec_unstable_metrics_views`): remove the impl and, on the meter provider builder of the reader or exporter it was given to, add `.with_view({})`",
+                        one_line(&render_view(map, &sdk, &mut ImportPlan::at(file, syntax, 0), "", "\n"))
+                    ),
+                ),
+                Err(why) => (why.clone(), view_suggestion(&format!("/* the {} value */", imp.ty))),
+            };
+            out.item_finding(
+                &SELECTOR_TRAIT.join("::"),
+                range_of(file, trait_path),
+                Severity::Error,
+                format!("`impl AggregationSelector for {}` cannot compile on 0.27 and was not translated: {why}", imp.ty),
+                suggestion,
+            );
         }
 
         // Translated impls go (0.27 has no trait to implement); their types too when unused.
@@ -341,8 +374,13 @@ impl Transform for AggregationSelectorTransform {
 /// which keeps the selector's own per-kind choice (state included).
 fn view_suggestion(arg: &str) -> String {
     format!(
-        "0.27 chooses aggregations with views on the provider builder (feature `spec_unstable_metrics_views`): make `aggregation` an inherent method of the selector type (`impl AggregationSelector for T` → `impl T`; `DefaultAggregationSelector::new().aggregation(kind)` → `Aggregation::Default`) and replace the call with `.with_view({{ let selector = {arg}; move |i: &Instrument| Some(Stream::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation(selector.aggregation(i.kind?))) }})`"
+        "0.27 chooses aggregations with views on the provider builder (feature `spec_unstable_metrics_views`): make `aggregation` an inherent method of the selector type (`impl AggregationSelector for T` → `impl T`; `DefaultAggregationSelector::new().aggregation(kind)` → `Aggregation::Default`) and give the meter provider builder `.with_view({{ let selector = {arg}; move |i: &Instrument| Some(Stream::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation(selector.aggregation(i.kind?))) }})` instead of the selector"
     )
+}
+
+/// Rendered code on one line, for a suggestion (the aggregation constants hold no strings).
+fn one_line(code: &str) -> String {
+    code.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `|i: &Instrument| { let aggregation = match i.kind? { … }; Some(Stream::new()…) }`.
@@ -406,7 +444,9 @@ fn analyse_impl(imp: &syn::ItemImpl, imports: &ImportMap) -> Translation {
                 return Err("a match arm has a guard".into());
             }
             let Some(c) = constant(&arm.body, imports, param)? else {
-                return Err("a match arm does not return a constant `Aggregation`".into());
+                return Err(
+                    "a match arm does not return a constant `Aggregation` (it reads state or calls a function)".into(),
+                );
             };
             let Some(kinds) = pattern_kinds(&arm.pat, imports) else {
                 return Err("a match arm's pattern is not a set of instrument kinds".into());

@@ -75,7 +75,6 @@ use syn::visit::Visit;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::item_edit::delete_item;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
     comments_in, ident_str, macro_fragments, range_of, range_of_span, ImportMap,
@@ -83,8 +82,8 @@ use crate::engine::syntax::{
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::user_selector::{
-    chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_unused_type,
-    selector_type_path, KINDS,
+    chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_impl,
+    remove_imports_if_unused, remove_unused_type, selector_type_path, KINDS,
 };
 
 pub struct AggregationSelectorTransform;
@@ -333,37 +332,25 @@ impl Transform for AggregationSelectorTransform {
         }
 
         // Translated impls go (0.27 has no trait to implement); their types too when unused.
-        for (imp, _) in impls
-            .iter()
-            .filter(|(i, t)| t.is_ok() && translated.contains(&i.ty))
-        {
-            let range = range_of(file, imp.item);
-            let comments = comments_in(file, range);
-            if !comments.is_empty() {
-                note_comments(&mut out, file, range, &comments);
-            }
-            out.edit(delete_item(file, imp.item));
-            excluded.push(range);
+        for (imp, _) in impls.iter().filter(|(i, _)| translated.contains(&i.ty)) {
+            excluded.push(remove_impl(&mut out, file, imp.item));
         }
-        for (imp, _) in impls
-            .iter()
-            .filter(|(i, t)| t.is_ok() && translated.contains(&i.ty))
-        {
+        for (imp, _) in impls.iter().filter(|(i, _)| translated.contains(&i.ty)) {
             let removed = remove_unused_type(&mut out, file, syntax, &imp.ty, imp.item, &excluded);
             excluded.extend(removed);
         }
         if !translated.is_empty() {
-            for path in [
-                SELECTOR_TRAIT,
-                DEFAULT_SELECTOR,
-                AGGREGATION,
-                &["opentelemetry_sdk", "metrics", "InstrumentKind"],
-                &["opentelemetry_sdk", "metrics", "reader"],
-            ] {
-                if imports.local_name_of(path).is_some() {
-                    plan.remove_if_unused(&path.join("::"));
-                }
-            }
+            remove_imports_if_unused(
+                &mut plan,
+                imports,
+                &[
+                    SELECTOR_TRAIT,
+                    DEFAULT_SELECTOR,
+                    AGGREGATION,
+                    &["opentelemetry_sdk", "metrics", "InstrumentKind"],
+                    &["opentelemetry_sdk", "metrics", "reader"],
+                ],
+            );
         }
         plan.finish(&mut out);
         out

@@ -77,7 +77,7 @@ use syn::visit::Visit;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::item_edit::{delete_item, ident_used_outside, use_items};
+use crate::engine::item_edit::{ident_used_outside, use_items};
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
     comments_in, ident_str, macro_fragments, range_of, range_of_span, ImportMap,
@@ -85,8 +85,8 @@ use crate::engine::syntax::{
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::user_selector::{
-    chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_unused_type,
-    selector_type_path, UserImpl, KINDS,
+    chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_impl,
+    remove_imports_if_unused, remove_unused_type, selector_type_path, UserImpl, KINDS,
 };
 
 pub struct TemporalityTransform;
@@ -310,15 +310,7 @@ impl Transform for TemporalityTransform {
                         );
                     }
                 }
-                _ => {
-                    let range = range_of(file, imp.item);
-                    let comments = comments_in(file, range);
-                    if !comments.is_empty() {
-                        note_comments(&mut out, file, range, &comments);
-                    }
-                    out.edit(delete_item(file, imp.item));
-                    excluded.push(range);
-                }
+                _ => excluded.push(remove_impl(&mut out, file, imp.item)),
             }
         }
         // Selector types that nothing else uses go with their impls (private ones only: a
@@ -359,17 +351,17 @@ impl Transform for TemporalityTransform {
         } else if imports.local_name_of(OLD_ENUM).is_some() {
             plan.remove_if_unused(&OLD_ENUM.join("::"));
         }
-        for path in [
-            SELECTOR_TRAIT,
-            DEFAULT_SELECTOR,
-            INSTRUMENT_KIND,
-            &["opentelemetry_sdk", "metrics", "data"],
-            &["opentelemetry_sdk", "metrics", "reader"],
-        ] {
-            if imports.local_name_of(path).is_some() {
-                plan.remove_if_unused(&path.join("::"));
-            }
-        }
+        remove_imports_if_unused(
+            &mut plan,
+            imports,
+            &[
+                SELECTOR_TRAIT,
+                DEFAULT_SELECTOR,
+                INSTRUMENT_KIND,
+                &["opentelemetry_sdk", "metrics", "data"],
+                &["opentelemetry_sdk", "metrics", "reader"],
+            ],
+        );
         plan.finish(&mut out);
         out
     }

@@ -8,7 +8,9 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::item_edit::{delete_item, ident_used_outside};
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ident_str, range_of, ImportMap};
+use crate::engine::syntax::{comments_in, ident_str, range_of, ImportMap};
+
+use super::imports::ImportPlan;
 
 const INSTRUMENT_KIND: &[&str] = &["opentelemetry_sdk", "metrics", "InstrumentKind"];
 
@@ -198,6 +200,27 @@ pub fn note_comments(
         format!("removed code contained comments: {}", texts.join(" ")),
         "carry these comments over by hand if they still apply",
     );
+}
+
+/// Removes a translated selector impl (0.27 has no trait to implement), with a note naming the
+/// comments it held; returns its range.
+pub fn remove_impl(out: &mut Changes, file: &SourceFile, imp: &syn::ItemImpl) -> TextRange {
+    let range = range_of(file, imp);
+    let comments = comments_in(file, range);
+    if !comments.is_empty() {
+        note_comments(out, file, range, &comments);
+    }
+    out.edit(delete_item(file, imp));
+    range
+}
+
+/// Asks `plan` to remove the imports of `paths` (resolved) the file has, once unused.
+pub fn remove_imports_if_unused(plan: &mut ImportPlan<'_>, imports: &ImportMap, paths: &[&[&str]]) {
+    for path in paths {
+        if imports.local_name_of(path).is_some() {
+            plan.remove_if_unused(&path.join("::"));
+        }
+    }
 }
 
 /// Removes the type `ty` (a private struct or enum of the file) with its other impls when

@@ -440,7 +440,7 @@ fn metrics_and_logs_pipelines_read_their_keys_and_a_refused_one_is_reported() {
         Some(&Setting::resolved("15s"))
     );
 
-    let refused = ledger_of("otlp-metrics-pipeline/custom_aggregation");
+    let refused = ledger_of("otlp-metrics-pipeline/negative_local_not_an_exporter");
     assert!(!refused.is_empty());
     for e in &refused {
         assert_eq!(e.status, Status::Reported, "{e:#?}");

@@ -253,7 +253,7 @@ impl Transform for AggregationSelectorTransform {
         let mut translated: BTreeSet<String> = BTreeSet::new();
         let mut reported: BTreeSet<String> = BTreeSet::new();
         for site in &calls.sites {
-            let arg_text = quote::ToTokens::to_token_stream(&site.arg).to_string();
+            let arg_text = file.slice(range_of(file, &site.arg));
             let found = selector_type_path(&site.arg).and_then(|p| {
                 let name = p.get_ident().map(ident_str)?;
                 impls.iter().find(|(i, _)| i.ty == name)
@@ -269,7 +269,7 @@ impl Transform for AggregationSelectorTransform {
                             "aggregation selector `{}` not translated into a view: {why}",
                             imp.ty
                         ),
-                        view_suggestion(&arg_text),
+                        view_suggestion(arg_text),
                     );
                     continue;
                 }
@@ -278,7 +278,7 @@ impl Transform for AggregationSelectorTransform {
                         site.call_range,
                         Severity::Error,
                         format!("aggregation selector `{arg_text}` not translated into a view: it is not a type of this file constructed in place (a variable, a call, or a type defined elsewhere)"),
-                        view_suggestion(&arg_text),
+                        view_suggestion(arg_text),
                     );
                     continue;
                 }

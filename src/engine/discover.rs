@@ -18,6 +18,7 @@ use crate::engine::context::{names_telemetry_crate, Project};
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::fs;
 use crate::engine::manifest::Manifest;
+use crate::engine::path_list::PathList;
 
 /// What a walk found, sorted.
 #[derive(Debug, Default)]
@@ -163,10 +164,11 @@ pub struct ProjectFiles {
     /// The project, its packages not resolved yet: call [`Project::resolve_packages`] when it
     /// runs, so only the projects in flight hold resolved dependencies.
     pub project: Project,
-    /// Manifests under the PATHs (the ones the tool may edit).
-    pub manifests: Vec<PathBuf>,
-    pub rust_files: Vec<PathBuf>,
-    pub deployment_files: Vec<PathBuf>,
+    /// Manifests under the PATHs (the ones the tool may edit). The file lists are compact
+    /// (every project holds them until it runs) and sorted.
+    pub manifests: PathList,
+    pub rust_files: PathList,
+    pub deployment_files: PathList,
 }
 
 /// Options that shape the project set.
@@ -230,11 +232,12 @@ impl ManifestOutline {
 
 impl ProjectFiles {
     fn new(project: Project) -> ProjectFiles {
+        let files = PathList::new(&project.root);
         ProjectFiles {
+            manifests: files.clone(),
+            rust_files: files.clone(),
+            deployment_files: files,
             project,
-            manifests: Vec::new(),
-            rust_files: Vec::new(),
-            deployment_files: Vec::new(),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! them with lossless byte edits, and reports or writes the result. It knows nothing about
 //! OpenTelemetry and never names a command or a transform (the registry is handed to it).
 //!
-//! - Walk and context: [`discover`] (projects, their files, the skip notes), [`config`]
+//! - Walk and context: [`discover`] (projects, their files, the skip notes; [`path_list`] holds the
+//!   file lists compactly), [`config`]
 //!   (`otel-migrate.toml`), [`manifest`] (a parsed `Cargo.toml`), [`context`] (a project's
 //!   packages, resolved dependency versions, usage facts), [`reexports`] (crates reached
 //!   through another member's `pub use`).
@@ -36,6 +37,7 @@ pub mod item_edit;
 pub mod ledger;
 pub mod manifest;
 pub mod manifest_edit;
+pub mod path_list;
 pub mod pipeline;
 pub mod reexports;
 pub mod report;

@@ -465,7 +465,7 @@ mod tests {
     #[test]
     fn deployment_files_get_findings_but_never_edits() {
         let (_dir, root, pf) = one_package(&[(".env", "OTEL_SERVICE_NAME=p\n")]);
-        assert_eq!(pf.deployment_files, vec![root.join(".env")]);
+        assert_eq!(pf.deployment_files.to_vec(), vec![root.join(".env")]);
         static PROBE: DeploymentProbe = DeploymentProbe;
         let path = root.join(".env");
         let input = FileInput {

@@ -36,6 +36,11 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         rust_files,
         deployment_files,
     } = pf;
+    let (manifests, rust_files, deployment_files) = (
+        manifests.to_vec(),
+        rust_files.to_vec(),
+        deployment_files.to_vec(),
+    );
     let mut result = RunResult {
         files_scanned: manifests.len() + rust_files.len(),
         ..RunResult::default()

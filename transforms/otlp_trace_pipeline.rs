@@ -104,6 +104,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter_branches::exporter_chosen_by_branch;
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
@@ -423,7 +424,8 @@ impl OtlpSyntax {
                 return unknown(file, links, link, out);
             };
             match link.name.as_str() {
-                "with_exporter" => match ExporterConfig::parse(rust, arg)
+                "with_exporter" => match exporter_chosen_by_branch(rust, link.call)
+                    .or_else(|| ExporterConfig::parse(rust, arg))
                     .or_else(|| exporter_in_local_or_helper(rust, arg, &self.helpers))
                 {
                     Some(cfg) => {

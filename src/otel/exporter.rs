@@ -224,6 +224,8 @@ pub enum PartEdit {
     Chain(Box<ExporterConfig>),
     /// Removed (a type annotation naming an old builder type).
     Delete,
+    /// Replaced by this text (a local's new name).
+    Text(String),
     /// A helper's return type: `Result<SpanExporter, TraceError>` (or the metric, log one).
     BuiltResult,
     /// The builder type inside a helper's `Result<…, TraceError>`: the built exporter type.
@@ -591,6 +593,7 @@ impl ExporterConfig {
                     ),
                     (PartEdit::TypeParam, _) => BUILDER_TYPE_PARAM.to_string(),
                     (PartEdit::Build(local), _) => format!("{local}.build()"),
+                    (PartEdit::Text(text), _) => text.clone(),
                     (_, None) => String::new(),
                     (PartEdit::Chain(_), Some(chain)) if kept.built => {
                         chain.render(signal, names, &part.indent, le)

@@ -218,7 +218,7 @@ fn self_extension(stmt: &syn::Stmt, name: &str) -> Option<Vec<String>> {
     Some(methods)
 }
 
-fn kept(
+pub fn kept(
     name: &str,
     built: bool,
     parts: Vec<LocalPart>,

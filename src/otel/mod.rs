@@ -32,6 +32,9 @@
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
 //! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
 //!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
+//! - [`exporter_branches`]: a pipeline local given its exporter in every branch of a shadowing
+//!   `let` (`let p = if c { p.with_exporter(a) } else { p.with_exporter(b) };`): the `let`
+//!   becomes the choice of built exporters.
 //! - [`export_config_local`]: an `ExportConfig` literal kept in a local that
 //!   `with_export_config(..)` names: its `endpoint` becomes `Some(..)` (optional in 0.27).
 //! - [`local_binding`]: where a local read at a site is bound (the nearest enclosing `let`).
@@ -94,6 +97,7 @@ pub mod deps;
 pub mod error_handler;
 pub mod export_config_local;
 pub mod exporter;
+pub mod exporter_branches;
 pub mod exporter_build_call;
 pub mod exporter_customizer;
 pub mod exporter_helper;

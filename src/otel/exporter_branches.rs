@@ -56,11 +56,11 @@ pub fn branch_exporters<'a>(
 
 /// The exporter that `call` (`p.with_exporter(..)` in a branch of a shadowing `let p = …;`)
 /// hands the pipeline, kept in the `let` renamed to hold the chosen built exporter; `None` when
-/// `call` is not such a branch or one branch's exporter is not an old chain.
+/// `call` is not such a branch, `Some(None)` when one branch's exporter is not an old chain.
 pub fn exporter_chosen_by_branch(
     rust: ParsedRust<'_>,
     call: &syn::ExprMethodCall,
-) -> Option<ExporterConfig> {
+) -> Option<Option<ExporterConfig>> {
     let file = rust.file;
     let site = range_of(file, call).start;
     for stmts in blocks_around(rust, site) {
@@ -80,15 +80,17 @@ pub fn exporter_chosen_by_branch(
             return None;
         }
         let chosen = unused_name(stmts, CHOSEN_EXPORTER);
-        let mut parts = vec![LocalPart {
+        let rename = LocalPart {
             range: range_of(file, &pi.ident),
             edit: PartEdit::Text(chosen.clone()),
             indent: String::new(),
-        }];
-        for c in calls {
-            parts.extend(unwrapped_exporter(rust, c)?);
-        }
-        return Some(kept(&chosen, true, parts, Vec::new()));
+        };
+        let branches: Option<Vec<Vec<LocalPart>>> =
+            calls.iter().map(|c| unwrapped_exporter(rust, c)).collect();
+        return Some(branches.map(|branches| {
+            let parts = std::iter::once(rename).chain(branches.into_iter().flatten());
+            kept(&chosen, true, parts.collect(), Vec::new())
+        }));
     }
     None
 }
@@ -107,15 +109,30 @@ fn unwrapped_exporter(rust: ParsedRust<'_>, call: &syn::ExprMethodCall) -> Optio
     let file = rust.file;
     let arg = call.args.first()?;
     let (whole, inner) = (range_of(file, call), range_of(file, arg));
+    let gaps = [
+        TextRange::new(whole.start, inner.start),
+        TextRange::new(inner.end, whole.end),
+    ];
+    let (_, mut chains) = exporter_value(rust, arg).unwrap_or_default();
+    let commented = gaps.iter().any(|g| {
+        let text = file.slice(*g);
+        text.contains("//") || text.contains("/*")
+    });
+    let is_the_chain = matches!(chains.as_slice(), [c] if c.range == inner);
+    if is_the_chain && !commented {
+        // The argument is the exporter chain itself: it takes the call's place, indented from
+        // there.
+        chains[0].range = whole;
+        chains[0].indent = format!("{}    ", file.indent_at(whole.start));
+        return Some(chains);
+    }
+    // A block (or a choice) whose values are chains: the call's text around it goes.
     let delete = |range| LocalPart {
         range,
         edit: PartEdit::Delete,
         indent: String::new(),
     };
-    let mut parts = vec![
-        delete(TextRange::new(whole.start, inner.start)),
-        delete(TextRange::new(inner.end, whole.end)),
-    ];
+    let mut parts = vec![delete(gaps[0]), delete(gaps[1])];
     for value in yielded_values(arg)? {
         parts.extend(exporter_value(rust, value)?.1);
     }

@@ -557,7 +557,7 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
     let in_branches = v
         .on_locals
         .into_iter()
-        .filter_map(|call| exporter_chosen_by_branch(rust, call));
+        .filter_map(|call| exporter_chosen_by_branch(rust, call).flatten());
     v.args
         .into_iter()
         .filter_map(|a| exporter_in_local_or_helper(rust, a, helpers))

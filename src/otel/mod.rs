@@ -35,6 +35,8 @@
 //! - [`exporter_branches`]: a pipeline local given its exporter in every branch of a shadowing
 //!   `let` (`let p = if c { p.with_exporter(a) } else { p.with_exporter(b) };`): the `let`
 //!   becomes the choice of built exporters.
+//! - [`exporter_variant_match`]: a choice into the old builder enum refined afterwards by a
+//!   `match` on its variants: the refinement moves into the choice's arms.
 //! - [`export_config_local`]: an `ExportConfig` literal kept in a local that
 //!   `with_export_config(..)` names: its `endpoint` becomes `Some(..)` (optional in 0.27).
 //! - [`local_binding`]: where a local read at a site is bound (the nearest enclosing `let`).
@@ -102,6 +104,7 @@ pub mod exporter_build_call;
 pub mod exporter_customizer;
 pub mod exporter_helper;
 pub mod exporter_local;
+pub mod exporter_variant_match;
 pub mod facade_paths;
 pub mod imports;
 pub mod instruments;

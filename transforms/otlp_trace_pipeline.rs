@@ -57,7 +57,10 @@
 //! p.with_x(..);` adds its options; a `let p = if c { p.with_exporter(a) } else {
 //! p.with_exporter(b) };` (or a `match`) becomes the choice of built exporters, `let exporter =
 //! if c { <a built> } else { <b built> };`, unwrapped with the install site's error handling
-//! (`otel::exporter_branches`).
+//! (`otel::exporter_branches`). A choice into the old builder enum adjusted right after by a
+//! `match` on its variants (`SpanExporterBuilder::Tonic(b) => exporter = b.with_x(..).into()`,
+//! under an optional `if`) moves the adjustment into each arm of the choice, which keeps the
+//! 0.27 builder in a local and builds it (`otel::exporter_variant_match`).
 //! A private function of the file that takes the pipeline and returns it with a trace config
 //! (`fn sampled(p: OtlpTracePipeline, r: f64) -> OtlpTracePipeline { p.with_trace_config(..) }`,
 //! `otel::pipeline_customizer`) takes and returns `opentelemetry_sdk::trace::Builder` instead,

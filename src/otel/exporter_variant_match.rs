@@ -86,9 +86,7 @@ pub fn refinement(
             continue;
         }
         let (transport, binding) = variant(rust.imports, &arm.pat, is_old_enum)?;
-        let syn::Expr::Assign(assign) = &*arm.body else {
-            return None;
-        };
+        let assign = assignment(&arm.body)?;
         if !matches!(&*assign.left, syn::Expr::Path(p) if p.path.is_ident(name)) {
             return None;
         }
@@ -160,6 +158,18 @@ fn wildcards(m: &syn::ExprMatch) -> usize {
         .iter()
         .filter(|a| matches!(a.pat, syn::Pat::Wild(_)))
         .count()
+}
+
+/// `x = …` alone, or as the only statement of a block (as rustfmt writes a long arm).
+fn assignment(body: &syn::Expr) -> Option<&syn::ExprAssign> {
+    match body {
+        syn::Expr::Assign(a) => Some(a),
+        syn::Expr::Block(b) if b.label.is_none() => match b.block.stmts.as_slice() {
+            [syn::Stmt::Expr(e, _)] => assignment(e),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `{}` or `()`.

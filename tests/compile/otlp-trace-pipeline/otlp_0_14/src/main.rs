@@ -215,9 +215,39 @@ fn exporter_per_branch(endpoint: &str, tenant: &str) -> anyhow::Result<sdktrace:
     Ok(tracer)
 }
 
+// The exporter is chosen into the old builder enum, then adjusted per transport by matching on
+// its variants (issue 15, corpus: spin 0.22).
+fn refined_per_variant(grpc: bool) -> anyhow::Result<sdktrace::Tracer> {
+    let mut exporter: opentelemetry_otlp::SpanExporterBuilder = if grpc {
+        opentelemetry_otlp::new_exporter().tonic().into()
+    } else {
+        opentelemetry_otlp::new_exporter()
+            .http()
+            .with_timeout(std::time::Duration::from_secs(3))
+            .into()
+    };
+    if let Ok(url) = std::env::var("COLLECTOR_URL") {
+        match exporter {
+            opentelemetry_otlp::SpanExporterBuilder::Tonic(inner) => {
+                exporter = inner.with_endpoint(url).into()
+            }
+            opentelemetry_otlp::SpanExporterBuilder::Http(inner) => {
+                exporter = inner.with_endpoint(format!("{url}/v1/traces")).into()
+            }
+            _ => {}
+        }
+    }
+    let tracer = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)?;
+    Ok(tracer)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _per_branch = exporter_per_branch("http://localhost:4317", "default")?;
+    let _refined = refined_per_variant(true)?;
     let _sampled = sampled()?;
     sampled_simple()?;
     let _created = install_created()?;

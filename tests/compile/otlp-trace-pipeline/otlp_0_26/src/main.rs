@@ -293,9 +293,36 @@ fn exporter_per_branch(collector: &Collector) -> anyhow::Result<TracerProvider> 
     Ok(provider)
 }
 
+// The exporter is chosen into the old builder enum, then adjusted per transport by matching on
+// its variants (issue 15, corpus: spin).
+fn refined_per_variant(grpc: bool) -> anyhow::Result<TracerProvider> {
+    let mut exporter: opentelemetry_otlp::SpanExporterBuilder = if grpc {
+        opentelemetry_otlp::new_exporter().tonic().into()
+    } else {
+        opentelemetry_otlp::new_exporter().http().into()
+    };
+    if let Ok(url) = std::env::var("COLLECTOR_URL") {
+        match exporter {
+            opentelemetry_otlp::SpanExporterBuilder::Tonic(inner) => {
+                exporter = inner.with_endpoint(url).with_timeout(Duration::from_secs(3)).into()
+            }
+            opentelemetry_otlp::SpanExporterBuilder::Http(inner) => {
+                exporter = inner.with_endpoint(format!("{url}/v1/traces")).into()
+            }
+            _ => {}
+        }
+    }
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _scoped = scoped_tracers(false, "http://localhost:4317");
+    let _refined = refined_per_variant(false)?;
     let _per_branch = exporter_per_branch(&Collector {
         grpc: String::new(),
         http: "http://localhost:4318/v1/traces".to_string(),

@@ -78,6 +78,7 @@ use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::error_handler::{self, Handler};
 use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::logger_provider_source::carry_provider_help;
 
 pub struct TracingBridge;
 
@@ -532,12 +533,17 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
         }
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {
+                let site = range_of(self.cx.file, p);
+                // A reader of the global in another function than the one making the provider.
+                let carry = (*name == "logger_provider")
+                    .then(|| carry_provider_help(self.cx.file, self.cx.syntax(), site.start))
+                    .flatten();
                 self.out.item_finding(
                     &format!("opentelemetry::global::{name}"),
-                    range_of(self.cx.file, p),
+                    site,
                     Severity::Error,
                     format!("`global::{name}` does not exist in opentelemetry 0.27"),
-                    *instead,
+                    carry.unwrap_or_else(|| instead.to_string()),
                 );
             }
         }

@@ -35,6 +35,8 @@
 //! - [`exporter_branches`]: a pipeline local given its exporter in every branch of a shadowing
 //!   `let` (`let p = if c { p.with_exporter(a) } else { p.with_exporter(b) };`): the `let`
 //!   becomes the choice of built exporters.
+//! - [`logger_provider_source`]: the function of the file that makes the logger provider a
+//!   `global::logger_provider()` elsewhere read, for a concrete fix (0.27 has no such global).
 //! - [`exporter_variant_match`]: a choice into the old builder enum refined afterwards by a
 //!   `match` on its variants: the refinement moves into the choice's arms.
 //! - [`export_config_local`]: an `ExportConfig` literal kept in a local that
@@ -112,6 +114,7 @@ pub mod jaeger_endpoint;
 pub mod ladder;
 pub mod ledger;
 pub mod local_binding;
+pub mod logger_provider_source;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

@@ -13,12 +13,10 @@
 //! that keep their name on 0.27 (or `_ => {}`), and neither the condition nor the options name
 //! the local or a name the choice's patterns bind.
 
-use syn::visit::Visit;
-
 use crate::engine::edit::TextRange;
 use crate::engine::syntax::{ident_str, range_of, ImportMap, ParsedRust};
 
-use super::chain::{count_ident, mentions_local, Chain};
+use super::chain::{bound_names, count_ident, mentions_local, Chain};
 use super::exporter::{unchanged_option_trait, Transport, VariantRefinement};
 
 /// The statement refining the choice kept in `name` (initialized by `choice`), per transport;
@@ -210,18 +208,4 @@ fn variant(
         _ => return None,
     };
     Some((transport, ident_str(&binding.ident)))
-}
-
-/// The names the patterns inside `expr` bind.
-fn bound_names(expr: &syn::Expr) -> Vec<String> {
-    struct Bound(Vec<String>);
-    impl<'a> Visit<'a> for Bound {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0.push(ident_str(&p.ident));
-            syn::visit::visit_pat_ident(self, p);
-        }
-    }
-    let mut bound = Bound(Vec::new());
-    bound.visit_expr(expr);
-    bound.0
 }

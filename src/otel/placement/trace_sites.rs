@@ -563,7 +563,7 @@ impl<'a, 'c> Driver<'a, 'c> {
                 .iter()
                 .any(|l| TERMINALS.contains(&l.name.as_str()))
             && count_ident(&*init.expr, name) == 1;
-        extends.then(|| ShadowingStep {
+        extends.then_some(ShadowingStep {
             links: chain.links,
             stays: false,
         })

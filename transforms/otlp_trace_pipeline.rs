@@ -53,6 +53,14 @@
 //! WithTonicConfig>(b: B, cfg: &Cfg) -> B`) and the site passes it `SpanExporter::builder()`.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
+//! A pipeline kept in a local and continued by shadowing `let`s is one pipeline: a `let p =
+//! p.with_x(..);` adds its options; a `let p = if c { p.with_exporter(a) } else {
+//! p.with_exporter(b) };` (or a `match`) becomes the choice of built exporters, `let exporter =
+//! if c { <a built> } else { <b built> };`, unwrapped with the install site's error handling
+//! (`otel::exporter_branches`). A choice into the old builder enum adjusted right after by a
+//! `match` on its variants (`SpanExporterBuilder::Tonic(b) => exporter = b.with_x(..).into()`,
+//! under an optional `if`) moves the adjustment into each arm of the choice, which keeps the
+//! 0.27 builder in a local and builds it (`otel::exporter_variant_match`).
 //! A private function of the file that takes the pipeline and returns it with a trace config
 //! (`fn sampled(p: OtlpTracePipeline, r: f64) -> OtlpTracePipeline { p.with_trace_config(..) }`,
 //! `otel::pipeline_customizer`) takes and returns `opentelemetry_sdk::trace::Builder` instead,
@@ -104,6 +112,7 @@ use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter_branches::exporter_chosen_by_branch;
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
@@ -422,10 +431,15 @@ impl OtlpSyntax {
             let Some(arg) = link.call.args.first() else {
                 return unknown(file, links, link, out);
             };
+            // `p.with_exporter(..)` in a branch of a shadowing `let p = if …`.
+            let branch = (link.name == "with_exporter")
+                .then(|| exporter_chosen_by_branch(rust, link.call))
+                .flatten();
             match link.name.as_str() {
-                "with_exporter" => match ExporterConfig::parse(rust, arg)
-                    .or_else(|| exporter_in_local_or_helper(rust, arg, &self.helpers))
-                {
+                "with_exporter" => match branch.clone().unwrap_or_else(|| {
+                    ExporterConfig::parse(rust, arg)
+                        .or_else(|| exporter_in_local_or_helper(rust, arg, &self.helpers))
+                }) {
                     Some(cfg) => {
                         for n in &cfg.notes {
                             out.finding(
@@ -436,6 +450,15 @@ impl OtlpSyntax {
                             );
                         }
                         p.exporter = cfg;
+                    }
+                    None if branch.is_some() => {
+                        out.finding(
+                            links_range(file, links, link.range(file)),
+                            Severity::Error,
+                            "a branch of this shadowing `let` hands the pipeline an exporter this tool cannot read (built elsewhere or not an exporter chain); the pipeline was not rewritten",
+                            "choose the built exporter instead: `let exporter = if … { SpanExporter::builder().with_http()…build()? } else { SpanExporter::builder().with_tonic()…build()? };`, then `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)…build()` where the pipeline was installed",
+                        );
+                        return None;
                     }
                     None => {
                         let generic = match arg {

@@ -56,7 +56,9 @@
 //!   layer that sees the `opentelemetry*` targets. The handler is not deleted.
 //! - Removed `global` functions (`handle_error::<T>` named as a value,
 //!   `shutdown_meter_provider` and
-//!   `shutdown_logger_provider` with no provider bound before them in the function,
+//!   `shutdown_logger_provider` with no provider bound before them in the function — the
+//!   latter is deleted with a `note` when no file of the package builds, installs or reads a
+//!   logger provider, as it then shut down the no-op global —,
 //!   `logger_provider` with no provider bound before it, `set_logger_provider` — deleting it
 //!   could end the provider's life early, as the global kept it alive —, `meter_with_version`
 //!   where `sdk-api-renames` left it): `error` naming the replacement.
@@ -76,6 +78,7 @@ use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::error_handler::{self, Handler};
 use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::logger_provider_source::carry_provider_help;
 
 pub struct TracingBridge;
 
@@ -270,8 +273,40 @@ impl Bridge<'_, '_> {
                 );
                 true
             }
+            (None, Signal::Logs) if !self.package_installs_a_logger_provider() => {
+                self.out
+                    .edit(crate::engine::item_edit::delete_item(self.cx.file, stmt));
+                self.out.item_finding(
+                    "opentelemetry::global::shutdown_logger_provider",
+                    range,
+                    Severity::Note,
+                    "`global::shutdown_logger_provider()` removed (gone in 0.27): no logger provider is built, installed or read in this package (no `LoggerProvider`, `set_logger_provider`, `global::logger_provider()` or OTLP logs pipeline), so it shut down the no-op global",
+                    "if another crate of the program installs a logger provider and relied on this call, keep that `LoggerProvider` and call `provider.shutdown()` where it is built",
+                );
+                let mut names = ImportPlan::at(self.cx.file, self.cx.syntax(), range.start);
+                names.remove_if_unused("opentelemetry::global::shutdown_logger_provider");
+                names.remove_if_unused("opentelemetry::global");
+                self.plans.add(names);
+                true
+            }
             (None, _) => false,
         }
+    }
+
+    /// Whether a file of the package builds, installs or reads a logger provider: a
+    /// `LoggerProvider` named, `set_logger_provider`, `global::logger_provider()`, or an OTLP
+    /// logs pipeline (which installed it globally).
+    fn package_installs_a_logger_provider(&self) -> bool {
+        self.cx.package.is_none_or(|p| {
+            [
+                "LoggerProvider",
+                "set_logger_provider",
+                "logger_provider",
+                "logging()",
+            ]
+            .iter()
+            .any(|n| p.usage.mentions(n))
+        })
     }
 
     /// `global::set_error_handler(h);`: deleted when `h` only prints or logs, else reported
@@ -498,12 +533,17 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
         }
         for (name, instead) in REMOVED_GLOBALS {
             if self.is_global(&p.path, name) {
+                let site = range_of(self.cx.file, p);
+                // A reader of the global in another function than the one making the provider.
+                let carry = (*name == "logger_provider")
+                    .then(|| carry_provider_help(self.cx.file, self.cx.syntax(), site.start))
+                    .flatten();
                 self.out.item_finding(
                     &format!("opentelemetry::global::{name}"),
-                    range_of(self.cx.file, p),
+                    site,
                     Severity::Error,
                     format!("`global::{name}` does not exist in opentelemetry 0.27"),
-                    *instead,
+                    carry.unwrap_or_else(|| instead.to_string()),
                 );
             }
         }

@@ -68,6 +68,8 @@ pub const USAGE_NEEDLES: &[&str] = &[
     "MeterProvider",
     "SdkMeterProvider",
     "LoggerProvider",
+    "set_logger_provider",
+    "logger_provider",
     JAEGER_PROPAGATOR,
     "extern crate metrics",
     "#[macro_use]",

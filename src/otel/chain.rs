@@ -353,13 +353,6 @@ pub fn uses_in_consumer(stmt: &syn::Stmt, name: &str) -> usize {
 /// Whether a `let` among `stmts` binds a name `expr` uses: moving `expr` past those statements
 /// (a pipeline head built where it is installed) would read the new binding.
 pub fn rebinds_a_name_of(stmts: &[syn::Stmt], expr: &syn::Expr) -> bool {
-    struct Bound(Vec<String>);
-    impl<'a> syn::visit::Visit<'a> for Bound {
-        fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
-            self.0.push(ident_str(&p.ident));
-            syn::visit::visit_pat_ident(self, p);
-        }
-    }
     let mut bound = Bound(Vec::new());
     for stmt in stmts {
         if let syn::Stmt::Local(l) = stmt {
@@ -367,6 +360,23 @@ pub fn rebinds_a_name_of(stmts: &[syn::Stmt], expr: &syn::Expr) -> bool {
         }
     }
     bound.0.iter().any(|name| mentions_local(expr, name))
+}
+
+/// The names the patterns inside `expr` bind (`match` arms, `if let`, closures, `let`s).
+pub fn bound_names(expr: &syn::Expr) -> Vec<String> {
+    let mut bound = Bound(Vec::new());
+    syn::visit::Visit::visit_expr(&mut bound, expr);
+    bound.0
+}
+
+/// The names bound by the patterns visited.
+struct Bound(Vec<String>);
+
+impl<'a> syn::visit::Visit<'a> for Bound {
+    fn visit_pat_ident(&mut self, p: &'a syn::PatIdent) {
+        self.0.push(ident_str(&p.ident));
+        syn::visit::visit_pat_ident(self, p);
+    }
 }
 
 /// The first `name.<…>.<terminal>(..)` inside `stmt`, with `terminal` one of `terminals`.

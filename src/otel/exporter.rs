@@ -224,6 +224,8 @@ pub enum PartEdit {
     Chain(Box<ExporterConfig>),
     /// Removed (a type annotation naming an old builder type).
     Delete,
+    /// Replaced by this text (a local's new name).
+    Text(String),
     /// A helper's return type: `Result<SpanExporter, TraceError>` (or the metric, log one).
     BuiltResult,
     /// The builder type inside a helper's `Result<…, TraceError>`: the built exporter type.
@@ -238,6 +240,24 @@ pub enum PartEdit {
     Builder(Box<ExporterConfig>, Vec<&'static str>),
     /// The value of a `match` arm that holds the builder in local `.0`: built there.
     Build(String),
+    /// An exporter chain of a choice's arm that old code refined by matching on the old enum's
+    /// variant afterwards (`otel::exporter_variant_match`): the arm keeps the 0.27 builder in a
+    /// local, applies the refinement and builds it.
+    Refined(Box<ExporterConfig>, VariantRefinement),
+}
+
+/// What a transport's variant arm of a `match` on the old builder enum did to the builder it
+/// bound: the same on the 0.27 builder, in the arm of the choice that made it.
+#[derive(Debug, Clone)]
+pub struct VariantRefinement {
+    /// The name the variant binds (`inner`): the arm's builder local on 0.27.
+    pub binding: String,
+    /// The condition as written (`if let Some(e) = endpoint()`), when there is one.
+    pub condition: Option<String>,
+    /// The options' text as written after the binding (`.with_endpoint(e)`).
+    pub links: String,
+    /// The 0.27 traits those options come from.
+    pub traits: Vec<&'static str>,
 }
 
 /// The type parameter a customizing helper takes for its exporter builder.
@@ -557,7 +577,9 @@ impl ExporterConfig {
                 .iter()
                 .map(|(inner, _)| &**inner)
                 .chain(kept.parts.iter().filter_map(|p| match &p.edit {
-                    PartEdit::Chain(c) | PartEdit::Builder(c, _) => Some(&**c),
+                    PartEdit::Chain(c) | PartEdit::Builder(c, _) | PartEdit::Refined(c, _) => {
+                        Some(&**c)
+                    }
                     _ => None,
                 }));
         let config_edits: Vec<(TextRange, String)> = config_edits
@@ -570,7 +592,7 @@ impl ExporterConfig {
                 // Options the pipeline moved onto the exporter (temporality) go into the
                 // local's chain, into every arm of a choice, where later passes find them.
                 let chain = match &part.edit {
-                    PartEdit::Chain(c) | PartEdit::Builder(c, _) => {
+                    PartEdit::Chain(c) | PartEdit::Builder(c, _) | PartEdit::Refined(c, _) => {
                         let mut c = c.clone();
                         c.passthrough.extend(self.passthrough.iter().cloned());
                         Some(c)
@@ -591,7 +613,13 @@ impl ExporterConfig {
                     ),
                     (PartEdit::TypeParam, _) => BUILDER_TYPE_PARAM.to_string(),
                     (PartEdit::Build(local), _) => format!("{local}.build()"),
+                    (PartEdit::Text(text), _) => text.clone(),
                     (_, None) => String::new(),
+                    (PartEdit::Refined(_, refined), Some(chain)) => {
+                        let inner = format!("{}    ", part.indent);
+                        let builder = chain.render_builder(signal, names, &inner, le);
+                        refined_arm(refined, &builder, names, &part.indent, le)
+                    }
                     (PartEdit::Chain(_), Some(chain)) if kept.built => {
                         chain.render(signal, names, &part.indent, le)
                     }
@@ -619,6 +647,29 @@ impl ExporterConfig {
         edits.extend(config_edits);
         edits
     }
+}
+
+/// `{ let mut inner = <builder>; if … { inner = inner.with_x(..); } inner.build() }`: a choice's
+/// arm keeping its builder to refine it, at `indent` (the arm's statements).
+fn refined_arm(
+    refined: &VariantRefinement,
+    builder: &str,
+    names: &mut ImportPlan<'_>,
+    indent: &str,
+    le: &str,
+) -> String {
+    for t in &refined.traits {
+        names.need_trait(t);
+    }
+    let VariantRefinement {
+        binding: b, links, ..
+    } = refined;
+    let close = indent.strip_suffix("    ").unwrap_or(indent);
+    let set = match &refined.condition {
+        Some(cond) => format!("{cond} {{{le}{indent}    {b} = {b}{links};{le}{indent}}}"),
+        None => format!("{b} = {b}{links};"),
+    };
+    format!("{{{le}{indent}let mut {b} = {builder};{le}{indent}{set}{le}{indent}{b}.build(){le}{close}}}")
 }
 
 /// One link on its own line, after the comments that preceded it.

@@ -25,6 +25,7 @@ use crate::engine::syntax::{ident_str, item_named_in, range_of, text_of, ImportM
 
 use super::chain::{count_ident, Chain};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
+use super::exporter_branches::exporter_chosen_by_branch;
 use super::exporter_customizer::{customizer_in_local, exporter_through_customizer};
 use super::exporter_local::{
     exporter_in_local, exporter_in_local_with, exporter_value, local_name, old_builder_path,
@@ -550,17 +551,18 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
     let mut v = PipelineExporterArgs {
         imports: rust.imports,
         args: Vec::new(),
+        on_locals: Vec::new(),
     };
     v.visit_file(rust.syntax);
+    let in_branches = v
+        .on_locals
+        .into_iter()
+        .filter_map(|call| exporter_chosen_by_branch(rust, call).flatten());
     v.args
         .into_iter()
-        .filter_map(|a| {
-            Some(
-                exporter_in_local_or_helper(rust, a, helpers)?
-                    .kept_in?
-                    .parts,
-            )
-        })
+        .filter_map(|a| exporter_in_local_or_helper(rust, a, helpers))
+        .chain(in_branches)
+        .filter_map(|exporter| Some(exporter.kept_in?.parts))
         .flat_map(|parts| parts.into_iter().map(|p| p.range))
         .chain(own_helper_values(rust, helpers))
         .collect()
@@ -579,6 +581,8 @@ pub fn own_helper_values(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> Vec<
 struct PipelineExporterArgs<'a, 'i> {
     imports: &'i ImportMap,
     args: Vec<&'a syn::Expr>,
+    /// `p.with_exporter(..)` on a local (a branch of a shadowing `let`, `exporter_branches`).
+    on_locals: Vec<&'a syn::ExprMethodCall>,
 }
 
 impl<'a> Visit<'a> for PipelineExporterArgs<'a, '_> {
@@ -590,6 +594,8 @@ impl<'a> Visit<'a> for PipelineExporterArgs<'a, '_> {
                 .is_some_and(|r| self.imports.is(r, &["opentelemetry_otlp", "new_pipeline"]))
             {
                 self.args.push(&m.args[0]);
+            } else if chain.links.is_empty() && chain.root_local().is_some() {
+                self.on_locals.push(m);
             }
         }
         syn::visit::visit_expr_method_call(self, m);

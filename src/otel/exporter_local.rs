@@ -21,6 +21,7 @@ use super::chain::{count_ident, follow_local, mentions_local, uses_in_consumer, 
 use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
 };
+use super::exporter_variant_match::refinement;
 use super::local_binding::{binding_of, binds, pat_ident};
 
 /// Old exporter builder types a local may be annotated with (the annotation goes): the
@@ -79,7 +80,17 @@ fn follow(
         return None;
     };
     let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
-    let followed = follow_local(stmts, j + 1, name);
+    // A `match` on the old enum's variants right after the choice (`exporter_variant_match`).
+    let is_old_enum = |imports: &ImportMap, path: &syn::Path| {
+        OLD_BUILDER_ENUMS
+            .iter()
+            .any(|t| imports.is(path, &["opentelemetry_otlp", t]))
+    };
+    let refined = stmts
+        .get(j + 1)
+        .filter(|_| j + 1 < k)
+        .and_then(|s| refinement(rust, s, name, &init.expr, &is_old_enum));
+    let followed = follow_local(stmts, j + 1 + usize::from(refined.is_some()), name);
     if followed.consumer != Some(k) || uses_in_consumer(&stmts[k], name) != 1 {
         return None;
     }
@@ -101,10 +112,38 @@ fn follow(
             indent: String::new(),
         });
     }
-    let (choice, chains) = init_value(&init.expr)?;
+    let (choice, mut chains) = init_value(&init.expr)?;
     // A choice yields a `Result`, which the exporter options cannot extend.
     if choice && !followed.reassignments.is_empty() {
         return None;
+    }
+    if let Some(refined) = refined {
+        if !choice {
+            return None;
+        }
+        for part in &mut chains {
+            let PartEdit::Chain(chain) = &part.edit else {
+                return None;
+            };
+            if let Some(r) = refined.for_transport(chain.transport) {
+                part.edit = PartEdit::Refined(chain.clone(), r.clone());
+            }
+        }
+        parts.push(LocalPart {
+            range: refined.statement,
+            edit: PartEdit::Delete,
+            indent: String::new(),
+        });
+        // The local is no longer reassigned.
+        if let Some(m) = pat_ident(&local.pat).and_then(|p| p.mutability) {
+            let after = range_of(file, &m).end;
+            let ws = file.text[after..].len() - file.text[after..].trim_start().len();
+            parts.push(LocalPart {
+                range: TextRange::new(range_of(file, &m).start, after + ws),
+                edit: PartEdit::Delete,
+                indent: String::new(),
+            });
+        }
     }
     parts.extend(chains);
     Some(kept(name, choice, parts, traits))
@@ -218,7 +257,7 @@ fn self_extension(stmt: &syn::Stmt, name: &str) -> Option<Vec<String>> {
     Some(methods)
 }
 
-fn kept(
+pub fn kept(
     name: &str,
     built: bool,
     parts: Vec<LocalPart>,

@@ -57,6 +57,18 @@ pub fn contains(range: TextRange, offset: usize) -> bool {
     range.start <= offset && offset < range.end
 }
 
+/// The statement lists of the blocks that contain byte `offset`, innermost first.
+pub fn blocks_around<'a>(rust: ParsedRust<'a>, offset: usize) -> Vec<&'a [syn::Stmt]> {
+    let mut blocks = EnclosingBlocks {
+        file: rust.file,
+        offset,
+        found: Vec::new(),
+    };
+    blocks.visit_file(rust.syntax);
+    blocks.found.reverse();
+    blocks.found
+}
+
 /// The statement lists of the blocks that contain `offset`, outermost first.
 struct EnclosingBlocks<'a, 'f> {
     file: &'f SourceFile,

@@ -32,6 +32,13 @@
 //!   `{Span,Metric,Log}Exporter::builder().with_tonic()/.with_http()…build()` (0.27).
 //! - [`exporter_local`]: an exporter a pipeline takes from a local (`let exporter = …;`, or a
 //!   `match`/`if` choosing one), followed where provable and rewritten with the pipeline.
+//! - [`exporter_branches`]: a pipeline local given its exporter in every branch of a shadowing
+//!   `let` (`let p = if c { p.with_exporter(a) } else { p.with_exporter(b) };`): the `let`
+//!   becomes the choice of built exporters.
+//! - [`logger_provider_source`]: the function of the file that makes the logger provider a
+//!   `global::logger_provider()` elsewhere read, for a concrete fix (0.27 has no such global).
+//! - [`exporter_variant_match`]: a choice into the old builder enum refined afterwards by a
+//!   `match` on its variants: the refinement moves into the choice's arms.
 //! - [`export_config_local`]: an `ExportConfig` literal kept in a local that
 //!   `with_export_config(..)` names: its `endpoint` becomes `Some(..)` (optional in 0.27).
 //! - [`local_binding`]: where a local read at a site is bound (the nearest enclosing `let`).
@@ -96,10 +103,12 @@ pub mod deps;
 pub mod error_handler;
 pub mod export_config_local;
 pub mod exporter;
+pub mod exporter_branches;
 pub mod exporter_build_call;
 pub mod exporter_customizer;
 pub mod exporter_helper;
 pub mod exporter_local;
+pub mod exporter_variant_match;
 pub mod facade_paths;
 pub mod imports;
 pub mod instruments;
@@ -107,6 +116,7 @@ pub mod jaeger_endpoint;
 pub mod ladder;
 pub mod ledger;
 pub mod local_binding;
+pub mod logger_provider_source;
 pub mod logs;
 pub mod metric_unit;
 pub mod metrics;

@@ -24,7 +24,7 @@ fn effective(e: &ExporterConfig) -> Option<&ExporterConfig> {
         .parts
         .iter()
         .filter_map(|p| match &p.edit {
-            PartEdit::Chain(c) | PartEdit::Builder(c, _) => Some(&**c),
+            PartEdit::Chain(c) | PartEdit::Builder(c, _) | PartEdit::Refined(c, _) => Some(&**c),
             _ => None,
         })
         .collect();

@@ -25,10 +25,12 @@ use crate::engine::syntax::{
     ImportMap, ParsedRust,
 };
 use crate::otel::chain::{
-    follow_local, local_terminal, rebinds_a_name_of, stmt_range, uses_in_consumer, Chain, Link,
+    count_ident, follow_local, local_terminal, rebinds_a_name_of, stmt_range, uses_in_consumer,
+    Chain, Link,
 };
 use crate::otel::conditional_links::ConditionalLinks;
 use crate::otel::exporter::OLD_BUILDER_ITEMS;
+use crate::otel::exporter_branches::branch_exporters;
 use crate::otel::imports::{ident_counts, ImportPlan, ImportPlans};
 use crate::otel::trace::{config_helpers, InstalledAs, TracePipeline, TERMINALS};
 
@@ -37,6 +39,14 @@ use super::expression::expression;
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
 use super::statement::{fresh, statements, StatementBinding};
+
+/// A shadowing `let` a pipeline kept in a local goes through before its install.
+struct ShadowingStep<'a> {
+    /// The links it adds to the pipeline.
+    links: Vec<Link<'a>>,
+    /// Whether the statement stays (rewritten by the exporter it holds) instead of going.
+    stays: bool,
+}
 
 /// Result adapters that only touch the error side; statements keep them after the exporter's
 /// `build()` (whose error type is the old one, `TraceError`).
@@ -378,7 +388,18 @@ impl<'a, 'c> Driver<'a, 'c> {
         let name = ident_str(&pi.ident);
         let site = range_of(self.file(), local);
         self.handled.push(range_of(self.file(), &*init.expr).start);
-        let followed = follow_local(stmts, i + 1, &name);
+        let mut followed = follow_local(stmts, i + 1, &name);
+        // Shadowing `let`s that extend the pipeline before its install: their links join it.
+        let mut shadowing = Vec::new();
+        while let Some(at) = followed.consumer {
+            let Some(step) = self.shadowing_step(&stmts[at], &name) else {
+                break;
+            };
+            shadowing.push((at, step));
+            let rest = follow_local(stmts, at + 1, &name);
+            followed.reassignments.extend(rest.reassignments);
+            followed.consumer = rest.consumer;
+        }
         let report = |d: &mut Self, why: &str| {
             d.out.finding(
                 site,
@@ -393,6 +414,23 @@ impl<'a, 'c> Driver<'a, 'c> {
         if rebinds_a_name_of(&stmts[i + 1..consumer_idx], &init.expr) {
             return report(self, "built from a name bound again before it is installed");
         }
+        // A shadowing `let`'s options move to the install: nothing in between may rebind what
+        // they read (the pipeline's own name aside).
+        let moved_args_rebound =
+            shadowing
+                .iter()
+                .filter(|(_, step)| !step.stays)
+                .any(|(at, step)| {
+                    let args = step.links.iter().flat_map(|l| &l.call.args);
+                    args.into_iter()
+                        .any(|arg| rebinds_a_name_of(&stmts[at + 1..consumer_idx], arg))
+                });
+        if moved_args_rebound {
+            return report(
+                self,
+                "extended with values bound again before it is installed",
+            );
+        }
         let consumer = &stmts[consumer_idx];
         // The consumer must use the local exactly once, as the root of a terminal chain (or
         // as the argument of a customizer installed right after).
@@ -404,6 +442,12 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let mut links = head.links.clone();
         let mut delete = vec![stmt_of(stmts, local)];
+        for (at, step) in &shadowing {
+            links.extend(step.links.iter().cloned());
+            if !step.stays {
+                delete.push(&stmts[*at]);
+            }
+        }
         let mut conditional_drops = Vec::new();
         let mut conditional = Vec::new();
         for r in &followed.reassignments {
@@ -484,6 +528,45 @@ impl<'a, 'c> Driver<'a, 'c> {
             range_of(self.file(), terminal).end,
         );
         self.place_expression(terminal_range, (links, conditional), &delete_ranges);
+    }
+
+    /// A `let` that shadows pipeline local `name` before its install: `let name =
+    /// name.with_x(..)…;` (no terminal: its links join the pipeline and the statement goes), or
+    /// `let name = if c { name.with_exporter(a) } else { name.with_exporter(b) };` (the
+    /// statement stays: it becomes the choice of built exporters, `otel::exporter_branches`).
+    fn shadowing_step(&self, stmt: &'a syn::Stmt, name: &str) -> Option<ShadowingStep<'a>> {
+        if let Some(calls) = branch_exporters(stmt, name) {
+            let link = Link {
+                name: "with_exporter".to_string(),
+                call: calls[0],
+            };
+            return Some(ShadowingStep {
+                links: vec![link],
+                stays: true,
+            });
+        }
+        let syn::Stmt::Local(local) = stmt else {
+            return None;
+        };
+        let syn::Pat::Ident(pi) = &local.pat else {
+            return None;
+        };
+        let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+        let chain = Chain::read(&init.expr);
+        let extends = pi.ident == name
+            && pi.by_ref.is_none()
+            && pi.subpat.is_none()
+            && chain.root_local().as_deref() == Some(name)
+            && !chain.links.is_empty()
+            && !chain
+                .links
+                .iter()
+                .any(|l| TERMINALS.contains(&l.name.as_str()))
+            && count_ident(&*init.expr, name) == 1;
+        extends.then_some(ShadowingStep {
+            links: chain.links,
+            stays: false,
+        })
     }
 
     /// The first `customize(<local>, ..).<terminal>(..)` in `stmt`, remembered for the site's

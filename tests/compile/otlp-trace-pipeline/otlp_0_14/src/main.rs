@@ -188,8 +188,66 @@ fn shadowed_tracer(endpoint: &str) -> Result<sdktrace::Tracer, String> {
     Ok(tracer)
 }
 
+// The exporter is chosen by a shadowing `let` whose branches each hand the pipeline one (one
+// built in a block that can fail early), then a shadowing `let` installs it (issue 15, corpus:
+// openobserve on otlp 0.15, which still returned the `Tracer`).
+fn exporter_per_branch(endpoint: &str, tenant: &str) -> anyhow::Result<sdktrace::Tracer> {
+    let tracer = opentelemetry_otlp::new_pipeline().tracing();
+    let tracer = if endpoint.starts_with("https") {
+        tracer.with_exporter({
+            let mut headers = std::collections::HashMap::new();
+            headers.insert("x-tenant".to_string(), tenant.to_string());
+            let retries: u8 = std::env::var("OTLP_RETRIES").unwrap_or("1".into()).parse()?;
+            headers.insert("x-retries".to_string(), retries.to_string());
+            opentelemetry_otlp::new_exporter()
+                .http()
+                .with_endpoint(format!("{endpoint}/v1/traces"))
+                .with_headers(headers)
+        })
+    } else {
+        tracer.with_exporter(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint))
+    };
+    let tracer = tracer
+        .with_trace_config(
+            sdktrace::config().with_resource(Resource::new(vec![KeyValue::new("service.name", "otlp-14")])),
+        )
+        .install_batch(runtime::Tokio)?;
+    Ok(tracer)
+}
+
+// The exporter is chosen into the old builder enum, then adjusted per transport by matching on
+// its variants (issue 15, corpus: spin 0.22).
+fn refined_per_variant(grpc: bool) -> anyhow::Result<sdktrace::Tracer> {
+    let mut exporter: opentelemetry_otlp::SpanExporterBuilder = if grpc {
+        opentelemetry_otlp::new_exporter().tonic().into()
+    } else {
+        opentelemetry_otlp::new_exporter()
+            .http()
+            .with_timeout(std::time::Duration::from_secs(3))
+            .into()
+    };
+    if let Ok(url) = std::env::var("COLLECTOR_URL") {
+        match exporter {
+            opentelemetry_otlp::SpanExporterBuilder::Tonic(inner) => {
+                exporter = inner.with_endpoint(url).into()
+            }
+            opentelemetry_otlp::SpanExporterBuilder::Http(inner) => {
+                exporter = inner.with_endpoint(format!("{url}/v1/traces")).into()
+            }
+            _ => {}
+        }
+    }
+    let tracer = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)?;
+    Ok(tracer)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _per_branch = exporter_per_branch("http://localhost:4317", "default")?;
+    let _refined = refined_per_variant(true)?;
     let _sampled = sampled()?;
     sampled_simple()?;
     let _created = install_created()?;

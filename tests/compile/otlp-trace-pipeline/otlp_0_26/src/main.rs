@@ -253,9 +253,82 @@ fn scoped_tracers(http: bool, endpoint: &str) -> (opentelemetry_sdk::trace::Trac
     (versioned, chained)
 }
 
+// Where the telemetry goes, read from the service's settings.
+struct Collector {
+    grpc: String,
+    http: String,
+    tenant: String,
+    timeout_ms: String,
+}
+
+// The exporter is chosen by a shadowing `let` whose branches each hand the pipeline one (the
+// HTTP one built in a block that can fail early); shadowing `let`s then add the trace config
+// and install it (issue 15, corpus: openobserve).
+fn exporter_per_branch(collector: &Collector) -> anyhow::Result<TracerProvider> {
+    let pipeline = opentelemetry_otlp::new_pipeline().tracing();
+    let pipeline = if collector.grpc.is_empty() {
+        pipeline.with_exporter({
+            let mut headers = std::collections::HashMap::new();
+            headers.insert("x-tenant".to_string(), collector.tenant.clone());
+            let timeout = Duration::from_millis(collector.timeout_ms.parse()?);
+            opentelemetry_otlp::new_exporter()
+                .http()
+                .with_endpoint(&collector.http)
+                .with_headers(headers)
+                .with_timeout(timeout)
+        })
+    } else {
+        pipeline.with_exporter(
+            opentelemetry_otlp::new_exporter()
+                .tonic()
+                .with_endpoint(&collector.grpc)
+                .with_protocol(Protocol::Grpc),
+        )
+    };
+    let pipeline = pipeline.with_trace_config(
+        sdktrace::Config::default()
+            .with_resource(Resource::new(vec![KeyValue::new("service.name", "demo")])),
+    );
+    let provider = pipeline.install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
+// The exporter is chosen into the old builder enum, then adjusted per transport by matching on
+// its variants (issue 15, corpus: spin).
+fn refined_per_variant(grpc: bool) -> anyhow::Result<TracerProvider> {
+    let mut exporter: opentelemetry_otlp::SpanExporterBuilder = if grpc {
+        opentelemetry_otlp::new_exporter().tonic().into()
+    } else {
+        opentelemetry_otlp::new_exporter().http().into()
+    };
+    if let Ok(url) = std::env::var("COLLECTOR_URL") {
+        match exporter {
+            opentelemetry_otlp::SpanExporterBuilder::Tonic(inner) => {
+                exporter = inner.with_endpoint(url).with_timeout(Duration::from_secs(3)).into()
+            }
+            opentelemetry_otlp::SpanExporterBuilder::Http(inner) => {
+                exporter = inner.with_endpoint(format!("{url}/v1/traces")).into()
+            }
+            _ => {}
+        }
+    }
+    let provider = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(runtime::Tokio)?;
+    Ok(provider)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _scoped = scoped_tracers(false, "http://localhost:4317");
+    let _refined = refined_per_variant(false)?;
+    let _per_branch = exporter_per_branch(&Collector {
+        grpc: String::new(),
+        http: "http://localhost:4318/v1/traces".to_string(),
+        tenant: "default".to_string(),
+        timeout_ms: "3000".to_string(),
+    })?;
     let _enum = through_the_enum("http://localhost:4317")?;
     let _typed = typed_choice("grpc")?;
     let _sampled = sampled()?;

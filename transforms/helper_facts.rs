@@ -253,6 +253,7 @@ pub fn helpers_of(
             .filter(|(defined, _)| defined == file)
             .map(|(_, r)| r.clone())
             .collect(),
+        shared: Vec::new(),
     }
 }
 

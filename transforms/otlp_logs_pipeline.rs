@@ -190,6 +190,31 @@ pub fn logs_helpers(cx: &FileContext<'_>) -> PackageHelpers {
     })
 }
 
+/// This transform's site rewrite of `rust` with the shared exporter helpers `shared` assumed
+/// followed: a dry run for `otlp-trace-pipeline`, which rewrites those helpers.
+pub fn logs_sites_with_shared(
+    cx: &FileContext<'_>,
+    rust: ParsedRust<'_>,
+    shared: &[String],
+) -> Changes {
+    let mut helpers = logs_helpers(cx);
+    helpers.shared = shared.to_vec();
+    let returned_logger = cx
+        .package
+        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));
+    let mut out = Changes::default();
+    rewrite_sites(
+        rust,
+        &mut Sites {
+            returned_logger,
+            bound: Vec::new(),
+            helpers,
+        },
+        &mut out,
+    );
+    out
+}
+
 struct Sites {
     /// otlp 0.14 returned a `Logger` (and kept the provider in a global).
     returned_logger: bool,

@@ -67,8 +67,10 @@
 //! `MetricsError` in signatures).
 
 use super::{helper_facts, signature_facts};
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
+use crate::engine::syntax::ParsedRust;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::exporter_build_call::rewrite_build_calls;
@@ -159,6 +161,30 @@ pub fn metrics_helpers(cx: &FileContext<'_>) -> PackageHelpers {
         registers_globally,
         helpers,
     })
+}
+
+/// This transform's site rewrite of `rust` with the shared exporter helpers `shared` assumed
+/// followed: a dry run for `otlp-trace-pipeline`, which rewrites those helpers.
+pub fn metrics_sites_with_shared(
+    cx: &FileContext<'_>,
+    rust: ParsedRust<'_>,
+    shared: &[String],
+) -> Changes {
+    let mut helpers = metrics_helpers(cx);
+    helpers.shared = shared.to_vec();
+    let registers_globally = cx
+        .package
+        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));
+    let mut out = Changes::default();
+    rewrite_sites(
+        rust,
+        &mut Sites {
+            registers_globally,
+            helpers,
+        },
+        &mut out,
+    );
+    out
 }
 
 struct Sites {

@@ -94,8 +94,8 @@ use std::path::Path;
 
 use syn::visit::Visit;
 
-use super::otlp_logs_pipeline::logs_helpers;
-use super::otlp_metrics_pipeline::metrics_helpers;
+use super::otlp_logs_pipeline::{logs_helpers, logs_sites_with_shared};
+use super::otlp_metrics_pipeline::{metrics_helpers, metrics_sites_with_shared};
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -103,7 +103,7 @@ use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
-use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
 use crate::otel::exporter_helper::{
@@ -122,6 +122,9 @@ use crate::otel::placement::pipeline_creator::{
     trace_creators,
 };
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
+use crate::otel::shared_exporter_helper::{
+    settled_shared_helpers, shared_helper_edits, shared_helper_values,
+};
 use crate::otel::trace::{self as model, InstalledAs, TraceConfig, TracePipeline};
 use crate::transforms::{helper_facts, signature_facts};
 
@@ -206,8 +209,22 @@ impl Transform for OtlpTracePipeline {
             .iter()
             .map(|c| (c.name.clone(), c.param))
             .collect();
+        // Exporter helpers several pipelines of this file call, of any signal: made generic
+        // here when every call is rewritten (the metrics and logs transforms follow).
+        syntax.helpers.shared = settled_shared_helpers(cx.rust(), |names| {
+            let mut syntax = syntax.clone();
+            syntax.helpers.shared = names.to_vec();
+            let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
+            trace_sites::rewrite_file(cx.rust(), &syntax, &mut out, &mut plans);
+            vec![
+                out,
+                metrics_sites_with_shared(cx, cx.rust(), names),
+                logs_sites_with_shared(cx, cx.rust(), names),
+            ]
+        });
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             helper_facts::rewrite_own_helpers(cx, &syntax.helpers, out, plans);
+            rewrite_shared_helpers(cx, &syntax.helpers.shared, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
             let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
             let own = elsewhere.own_customizers(cx.rust());
@@ -254,6 +271,7 @@ impl Transform for OtlpTracePipeline {
                     .chain(values_built_directly(cx.rust()))
                     .chain(own_helper_values(cx.rust(), &metrics_helpers(cx)))
                     .chain(own_helper_values(cx.rust(), &logs_helpers(cx)))
+                    .chain(shared_helper_values(cx.rust(), &syntax.helpers.shared))
                     .collect(),
                 signatures,
             }
@@ -326,6 +344,27 @@ fn rewrite_customizers<'c>(
         signatures.push(at);
     }
     signatures
+}
+
+/// This file's exporter helpers shared by several pipelines (settled: every call is
+/// rewritten): generic over the option traits now.
+fn rewrite_shared_helpers<'c>(
+    cx: &FileContext<'c>,
+    shared: &[String],
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    if shared.is_empty() {
+        return;
+    }
+    let mut names = ImportPlan::at(cx.file, cx.syntax(), 0);
+    for (range, text) in shared_helper_edits(cx.rust(), shared, &mut names) {
+        out.replace(range, text);
+    }
+    for path in OLD_BUILDER_ITEMS {
+        names.remove_if_unused(path);
+    }
+    plans.add(names);
 }
 
 /// The OTLP trace pipelines, with the facts of the package they are read in.

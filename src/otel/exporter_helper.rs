@@ -31,6 +31,7 @@ use super::exporter_local::{
     yielded_values,
 };
 use super::imports::ImportPlan;
+use super::shared_exporter_helper::exporter_through_shared_helper;
 
 /// What the other files of the package say about exporter helpers, as seen from one file.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +51,9 @@ pub struct PackageHelpers {
     pub reported: Vec<ReportedHelper>,
     /// The signal whose pipelines these facts were read for (the helpers' built exporter).
     pub signal: Signal,
+    /// Helpers of this file that several pipelines call, made generic over the option traits
+    /// with their calls (`shared_exporter_helper`).
+    pub shared: Vec<String>,
 }
 
 /// A helper left as it is because other crates may call it.
@@ -91,6 +95,7 @@ pub fn exporter_in_local_or_helper(
 ) -> Option<ExporterConfig> {
     exporter_in_local(rust, arg)
         .or_else(|| exporter_in_local_with(rust, arg, &|init| customized_local(rust, init)))
+        .or_else(|| exporter_through_shared_helper(rust, arg, &helpers.shared))
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))
 }
@@ -547,12 +552,7 @@ impl<'a> Visit<'a> for Functions<'a, '_> {
 /// file's pipeline follows: the ranges their rewrite replaces, so other passes leave them to
 /// the pipeline transforms.
 pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> Vec<TextRange> {
-    let mut v = PipelineExporterArgs {
-        imports: rust.imports,
-        args: Vec::new(),
-    };
-    v.visit_file(rust.syntax);
-    v.args
+    pipeline_exporter_args(rust)
         .into_iter()
         .filter_map(|a| {
             Some(
@@ -574,6 +574,16 @@ pub fn own_helper_values(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> Vec<
         helper_parts(rust, helper, helper_form(rust, helper)?)
     });
     own.flatten().map(|p| p.range).collect()
+}
+
+/// The arguments of `with_exporter(..)` on chains rooted at `opentelemetry_otlp::new_pipeline()`.
+pub fn pipeline_exporter_args<'a>(rust: ParsedRust<'a>) -> Vec<&'a syn::Expr> {
+    let mut v = PipelineExporterArgs {
+        imports: rust.imports,
+        args: Vec::new(),
+    };
+    v.visit_file(rust.syntax);
+    v.args
 }
 
 struct PipelineExporterArgs<'a, 'i> {

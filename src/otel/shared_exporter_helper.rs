@@ -1,0 +1,354 @@
+//! An exporter helper several pipelines of one file call: `fn exporter(cfg: &Cfg) ->
+//! TonicExporterBuilder { new_exporter().tonic().with_endpoint(&cfg.url) }` called as
+//! `.with_exporter(exporter(&cfg))` by two trace pipelines, or by a trace and a metrics
+//! pipeline (issue 15, shape 2).
+//!
+//! A helper serving one pipeline returns the built exporter (`exporter_helper`); a shared one
+//! cannot, as each signal builds its own exporter type. It becomes generic over the 0.27
+//! option traits, `fn exporter<B: WithExportConfig + WithTonicConfig>(builder: B, cfg: &Cfg) ->
+//! B { builder.with_endpoint(&cfg.url) }` (HTTP: `WithHttpConfig`), and each call passes its
+//! signal's builder: `exporter(SpanExporter::builder().with_tonic(), &cfg).build()?`,
+//! `MetricExporter::builder().with_tonic()` (with the pipeline's temporality), `LogExporter…`.
+//!
+//! Followed only when the body provably type-checks on 0.27 and every caller changes with it:
+//! a private top-level function of a file that declares no out-of-line module, whose value is
+//! one `new_exporter().tonic()`/`.http()` chain of options the traits keep unchanged, with no
+//! `return`, whose name occurs only in its definition and in at least two calls that are
+//! pipelines' exporters. `otlp-trace-pipeline` decides (dry runs of the three signals' site
+//! rewrites: every call rewritten) and rewrites the helper; the metrics and logs transforms
+//! that run after it recognize the generic helper their pipeline still calls the old way.
+
+use syn::visit::Visit;
+
+use crate::engine::changes::Changes;
+use crate::engine::edit::TextRange;
+use crate::engine::finding::Severity;
+use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of, ParsedRust};
+
+use super::chain::{count_ident, Chain};
+use super::exporter::{
+    unchanged_option_trait, ExporterConfig, KeptIn, Transport, BUILDER_TYPE_PARAM,
+};
+use super::exporter_customizer::{builder_transport, same_module};
+use super::exporter_helper::{pipeline_exporter_args, private_free_function};
+use super::imports::ImportPlan;
+
+/// The parameter the generic helper takes its builder in.
+const BUILDER_PARAM: &str = "builder";
+
+/// A shared helper as this file writes it.
+enum Form {
+    /// Still the old helper: `-> TonicExporterBuilder { new_exporter().tonic()… }`; `root` is
+    /// `new_exporter().tonic()`, the part its builder parameter replaces.
+    Old { ret: TextRange, root: TextRange },
+    /// Already made generic (by `otlp-trace-pipeline`, earlier in this run).
+    Generic,
+}
+
+struct SharedHelper<'a> {
+    item: &'a syn::ItemFn,
+    transport: Transport,
+    form: Form,
+}
+
+/// `name` as a helper of this file in one of its two forms.
+fn shared_helper<'a>(rust: ParsedRust<'a>, name: &str) -> Option<SharedHelper<'a>> {
+    let item = private_free_function(rust, name)?;
+    let sig = &item.sig;
+    if sig.asyncness.is_some() || sig.variadic.is_some() || sig.generics.where_clause.is_some() {
+        return None;
+    }
+    if let Some(transport) = generic_transport(item) {
+        return Some(SharedHelper {
+            item,
+            transport,
+            form: Form::Generic,
+        });
+    }
+    let syn::ReturnType::Type(_, ret) = &sig.output else {
+        return None;
+    };
+    let transport = builder_transport(rust, ret)?;
+    if !sig.generics.params.is_empty()
+        || count_ident(item, BUILDER_PARAM) > 0
+        || count_ident(item, BUILDER_TYPE_PARAM) > 0
+        || returns_early(&item.block)
+    {
+        return None;
+    }
+    let Some(syn::Stmt::Expr(tail, None)) = item.block.stmts.last() else {
+        return None;
+    };
+    let chain = Chain::read(tail);
+    let (first, options) = chain.links.split_first()?;
+    let transport_link = match transport {
+        Transport::Grpc => "tonic",
+        Transport::Http => "http",
+    };
+    let unchanged = |method: &str| {
+        unchanged_option_trait(method).is_some_and(|t| {
+            t == transport.options_trait() || t == "opentelemetry_otlp::WithExportConfig"
+        })
+    };
+    let root = range_of(rust.file, first.call);
+    if !chain
+        .root_path()
+        .is_some_and(|r| rust.imports.is(r, &["opentelemetry_otlp", "new_exporter"]))
+        || first.name != transport_link
+        || !first.call.args.is_empty()
+        || !options.iter().all(|l| unchanged(&l.name))
+        || !comments_in(rust.file, root).is_empty()
+    {
+        return None;
+    }
+    Some(SharedHelper {
+        item,
+        transport,
+        form: Form::Old {
+            ret: range_of(rust.file, &**ret),
+            root,
+        },
+    })
+}
+
+/// The transport of a helper in the generic form this module writes: `fn f<B:
+/// WithExportConfig + WithTonicConfig>(builder: B, …) -> B`.
+fn generic_transport(item: &syn::ItemFn) -> Option<Transport> {
+    let sig = &item.sig;
+    let [syn::GenericParam::Type(param)] = sig.generics.params.iter().collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let is_param = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(BUILDER_TYPE_PARAM));
+    let first_is_builder = matches!(sig.inputs.first(), Some(syn::FnArg::Typed(t))
+        if matches!(&*t.pat, syn::Pat::Ident(i) if i.ident == BUILDER_PARAM) && is_param(&t.ty));
+    let returns_param = matches!(&sig.output, syn::ReturnType::Type(_, ty) if is_param(ty));
+    if param.ident != BUILDER_TYPE_PARAM || !first_is_builder || !returns_param {
+        return None;
+    }
+    let bounds: Vec<String> = param
+        .bounds
+        .iter()
+        .filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => t.path.segments.last().map(|s| ident_str(&s.ident)),
+            _ => None,
+        })
+        .collect();
+    match bounds.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["WithExportConfig", "WithTonicConfig"] => Some(Transport::Grpc),
+        ["WithExportConfig", "WithHttpConfig"] => Some(Transport::Http),
+        _ => None,
+    }
+}
+
+/// Whether `block` holds a `return` (a value the tail-chain reading would miss).
+fn returns_early(block: &syn::Block) -> bool {
+    struct Returns(bool);
+    impl<'a> Visit<'a> for Returns {
+        fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
+            self.0 = true;
+        }
+        // A closure's `return` is its own.
+        fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
+    }
+    let mut v = Returns(false);
+    v.visit_block(block);
+    v.0
+}
+
+/// `name(..)` (or `name(..).into()`): the call and its function's name.
+fn helper_call(expr: &syn::Expr) -> Option<(&syn::ExprCall, String)> {
+    let call = match expr {
+        syn::Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() => &*m.receiver,
+        e => e,
+    };
+    let syn::Expr::Call(c) = call else {
+        return None;
+    };
+    let syn::Expr::Path(p) = &*c.func else {
+        return None;
+    };
+    let name = p.path.get_ident().filter(|_| p.qself.is_none())?;
+    Some((c, ident_str(name)))
+}
+
+/// The helpers of this file (old form) whose name occurs only in their definition and in at
+/// least two calls that are pipelines' exporters, with those calls.
+pub fn shared_helper_candidates(rust: ParsedRust<'_>) -> Vec<(String, Vec<TextRange>)> {
+    let mut by_name: Vec<(String, Vec<&syn::ExprCall>)> = Vec::new();
+    for arg in pipeline_exporter_args(rust) {
+        let Some((call, name)) = helper_call(arg) else {
+            continue;
+        };
+        match by_name.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, calls)) => calls.push(call),
+            None => by_name.push((name, vec![call])),
+        }
+    }
+    by_name
+        .into_iter()
+        .filter(|(name, calls)| {
+            let Some(helper) = shared_helper(rust, name) else {
+                return false;
+            };
+            matches!(helper.form, Form::Old { .. })
+                && calls.len() >= 2
+                && count_ident(rust.syntax, name) == calls.len() + 1
+                && calls.iter().all(|c| {
+                    c.args.len() == helper.item.sig.inputs.len()
+                        && same_module(
+                            rust.syntax,
+                            helper.item,
+                            range_of(rust.file, *c).start,
+                            rust.file,
+                        )
+                })
+        })
+        .map(|(name, calls)| {
+            let ranges = calls.iter().map(|c| range_of(rust.file, *c)).collect();
+            (name, ranges)
+        })
+        .collect()
+}
+
+/// The candidates whose every call a dry run of the sites rewrites (`dry_run`: the changes of
+/// each signal's site rewrite with the given helpers assumed followed): each is rewritten only
+/// with all of its callers.
+pub fn settled_shared_helpers(
+    rust: ParsedRust<'_>,
+    dry_run: impl Fn(&[String]) -> Vec<Changes>,
+) -> Vec<String> {
+    let mut candidates = shared_helper_candidates(rust);
+    while !candidates.is_empty() {
+        let names: Vec<String> = candidates.iter().map(|(n, _)| n.clone()).collect();
+        let runs = dry_run(&names);
+        let before = candidates.len();
+        candidates.retain(|(_, calls)| calls.iter().all(|call| call_rewritten(rust, *call, &runs)));
+        if candidates.len() == before {
+            return names;
+        }
+    }
+    Vec::new()
+}
+
+/// Whether an edit of `runs` replaces `call`, with no error in the item around it.
+fn call_rewritten(rust: ParsedRust<'_>, call: TextRange, runs: &[Changes]) -> bool {
+    let Some(item) = rust
+        .syntax
+        .items
+        .iter()
+        .map(|i| range_of(rust.file, i))
+        .find(|i| i.contains_range(call))
+    else {
+        return false;
+    };
+    runs.iter()
+        .any(|c| c.edits.iter().any(|e| e.range.contains_range(call)))
+        && !runs
+            .iter()
+            .flat_map(|c| &c.findings)
+            .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
+}
+
+/// The exporter of a pipeline whose `with_exporter` argument `arg` calls a shared helper:
+/// still old and among `settled` (this run rewrites it), or already generic. The call takes
+/// the signal's 0.27 builder and the site builds what it returns.
+pub fn exporter_through_shared_helper(
+    rust: ParsedRust<'_>,
+    arg: &syn::Expr,
+    settled: &[String],
+) -> Option<ExporterConfig> {
+    let file = rust.file;
+    let (call, name) = helper_call(arg)?;
+    let helper = shared_helper(rust, &name)?;
+    let params = helper.item.sig.inputs.len();
+    let arity_fits = match helper.form {
+        Form::Old { .. } => settled.contains(&name) && call.args.len() == params,
+        Form::Generic => call.args.len() + 1 == params,
+    };
+    // Re-written on one line: nothing a line comment could swallow.
+    let args: Vec<&str> = call.args.iter().map(|a| text_of(file, a)).collect();
+    if !arity_fits
+        || !same_module(rust.syntax, helper.item, range_of(file, call).start, file)
+        || !comments_in(file, range_of(file, call)).is_empty()
+        || args.iter().any(|a| a.contains('\n'))
+    {
+        return None;
+    }
+    let after: String = args.iter().map(|a| format!(", {a}")).collect();
+    Some(ExporterConfig::kept(
+        helper.transport,
+        KeptIn {
+            name: format!("{name}("),
+            // The pipeline's moved options (temporality) go onto the builder the call passes.
+            takes_moved_options: true,
+            built: false,
+            parts: Vec::new(),
+            traits: Vec::new(),
+            widens: None,
+            through: Some((
+                Box::new(ExporterConfig::new(helper.transport)),
+                format!("{after})"),
+            )),
+        },
+    ))
+}
+
+/// The edits that make each settled helper generic: its type parameter, the builder parameter
+/// first, `B` for its return type, and `builder` for its `new_exporter().tonic()`.
+pub fn shared_helper_edits(
+    rust: ParsedRust<'_>,
+    settled: &[String],
+    names: &mut ImportPlan<'_>,
+) -> Vec<(TextRange, String)> {
+    let file = rust.file;
+    let mut out = Vec::new();
+    for name in settled {
+        let Some(helper) = shared_helper(rust, name) else {
+            continue;
+        };
+        let Form::Old { ret, root } = helper.form else {
+            continue;
+        };
+        let sig = &helper.item.sig;
+        let ident_end = range_of(file, &sig.ident).end;
+        let bound = format!(
+            "<{BUILDER_TYPE_PARAM}: {} + {}>",
+            names.name("opentelemetry_otlp::WithExportConfig"),
+            names.name(helper.transport.options_trait())
+        );
+        out.push((TextRange::new(ident_end, ident_end), bound));
+        let param = match sig.inputs.first() {
+            Some(first) => {
+                let at = range_of(file, first).start;
+                (
+                    TextRange::new(at, at),
+                    format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}, "),
+                )
+            }
+            None => {
+                let at = range_of_span(file, sig.paren_token.span.open()).end;
+                (
+                    TextRange::new(at, at),
+                    format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}"),
+                )
+            }
+        };
+        out.push(param);
+        out.push((ret, BUILDER_TYPE_PARAM.to_string()));
+        out.push((root, BUILDER_PARAM.to_string()));
+    }
+    out
+}
+
+/// The old exporter chains the settled helpers' rewrite replaces (left to it by the passes
+/// that report a stray `new_exporter()`).
+pub fn shared_helper_values(rust: ParsedRust<'_>, settled: &[String]) -> Vec<TextRange> {
+    settled
+        .iter()
+        .filter_map(|name| match shared_helper(rust, name)?.form {
+            Form::Old { root, .. } => Some(root),
+            Form::Generic => None,
+        })
+        .collect()
+}

@@ -123,7 +123,7 @@ use crate::otel::placement::pipeline_creator::{
 };
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::shared_exporter_helper::{
-    settled_shared_helpers, shared_helper_edits, shared_helper_values,
+    settled_shared_helpers, shared_generic_signature, shared_helper_edits, shared_helper_values,
 };
 use crate::otel::trace::{self as model, InstalledAs, TraceConfig, TracePipeline};
 use crate::transforms::{helper_facts, signature_facts};
@@ -481,10 +481,16 @@ impl OtlpSyntax {
                             syn::Expr::Call(call) => generic_signature(rust, call),
                             _ => None,
                         };
-                        let help = match generic {
+                        let shared = match arg {
+                            syn::Expr::Call(call) => shared_generic_signature(rust, call),
+                            _ => None,
+                        };
+                        let help = match (generic, shared) {
                             // A customizer this tool could not follow (public, called twice).
-                            Some(sig) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
-                            None => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
+                            (Some(sig), _) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
+                            // A helper creating the builder, public or with other callers.
+                            (None, Some(sig)) => format!("0.27's builder types cannot be named: make the helper generic, `{sig}`, with `builder` in place of its `new_exporter()…` builder; every caller passes its signal's builder (`opentelemetry_otlp::SpanExporter::builder()`, `MetricExporter::builder()`, `LogExporter::builder()`, then `.with_tonic()`/`.with_http()`) and builds what it returns: here `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
+                            (None, None) => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
                         };
                         out.finding(
                             links_range(file, links, range_of(file, arg)),

@@ -30,7 +30,7 @@ use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, Transport, BUILDER_TYPE_PARAM,
 };
 use super::exporter_customizer::{builder_transport, same_module};
-use super::exporter_helper::{pipeline_exporter_args, private_free_function};
+use super::exporter_helper::{pipeline_exporter_args, private_free_function, top_level_fn};
 use super::imports::ImportPlan;
 
 /// The parameter the generic helper takes its builder in.
@@ -65,11 +65,21 @@ fn shared_helper<'a>(rust: ParsedRust<'a>, name: &str) -> Option<SharedHelper<'a
             form: Form::Generic,
         });
     }
+    old_helper(rust, item)
+}
+
+/// `item` as an old helper whose body provably type-checks when made generic: it yields one
+/// `new_exporter().tonic()` (`.http()`) chain of options the 0.27 traits keep unchanged.
+fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedHelper<'a>> {
+    let sig = &item.sig;
     let syn::ReturnType::Type(_, ret) = &sig.output else {
         return None;
     };
     let transport = builder_transport(rust, ret)?;
-    if !sig.generics.params.is_empty()
+    if sig.asyncness.is_some()
+        || sig.variadic.is_some()
+        || !sig.generics.params.is_empty()
+        || sig.generics.where_clause.is_some()
         || count_ident(item, BUILDER_PARAM) > 0
         || count_ident(item, BUILDER_TYPE_PARAM) > 0
         || returns_early(&item.block)
@@ -294,51 +304,97 @@ pub fn exporter_through_shared_helper(
     ))
 }
 
-/// The edits that make each settled helper generic: its type parameter, the builder parameter
-/// first, `B` for its return type, and `builder` for its `new_exporter().tonic()`.
+/// The edits that make each settled helper generic: its signature's
+/// ([`signature_edits`]), and `builder` for its `new_exporter().tonic()`.
 pub fn shared_helper_edits(
     rust: ParsedRust<'_>,
     settled: &[String],
     names: &mut ImportPlan<'_>,
 ) -> Vec<(TextRange, String)> {
-    let file = rust.file;
     let mut out = Vec::new();
     for name in settled {
         let Some(helper) = shared_helper(rust, name) else {
             continue;
         };
-        let Form::Old { ret, root } = helper.form else {
+        let Form::Old { root, .. } = helper.form else {
             continue;
         };
-        let sig = &helper.item.sig;
-        let ident_end = range_of(file, &sig.ident).end;
-        let bound = format!(
-            "<{BUILDER_TYPE_PARAM}: {} + {}>",
+        let traits = (
             names.name("opentelemetry_otlp::WithExportConfig"),
-            names.name(helper.transport.options_trait())
+            names.name(helper.transport.options_trait()),
         );
-        out.push((TextRange::new(ident_end, ident_end), bound));
-        let param = match sig.inputs.first() {
-            Some(first) => {
-                let at = range_of(file, first).start;
-                (
-                    TextRange::new(at, at),
-                    format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}, "),
-                )
-            }
-            None => {
-                let at = range_of_span(file, sig.paren_token.span.open()).end;
-                (
-                    TextRange::new(at, at),
-                    format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}"),
-                )
-            }
-        };
-        out.push(param);
-        out.push((ret, BUILDER_TYPE_PARAM.to_string()));
+        out.extend(signature_edits(rust, &helper, traits));
         out.push((root, BUILDER_PARAM.to_string()));
     }
     out
+}
+
+/// The signature edits of an old helper made generic: the type parameter bound by `traits`
+/// (export config, transport), the builder parameter first, and `B` for its return type.
+fn signature_edits(
+    rust: ParsedRust<'_>,
+    helper: &SharedHelper<'_>,
+    (export_config, transport): (String, String),
+) -> Vec<(TextRange, String)> {
+    let file = rust.file;
+    let Form::Old { ret, .. } = helper.form else {
+        return Vec::new();
+    };
+    let sig = &helper.item.sig;
+    let ident_end = range_of(file, &sig.ident).end;
+    let bound = format!("<{BUILDER_TYPE_PARAM}: {export_config} + {transport}>");
+    let param = match sig.inputs.first() {
+        Some(first) => (
+            TextRange::new(range_of(file, first).start, range_of(file, first).start),
+            format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}, "),
+        ),
+        None => {
+            let at = range_of_span(file, sig.paren_token.span.open()).end;
+            (
+                TextRange::new(at, at),
+                format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}"),
+            )
+        }
+    };
+    vec![
+        (TextRange::new(ident_end, ident_end), bound),
+        param,
+        (ret, BUILDER_TYPE_PARAM.to_string()),
+    ]
+}
+
+/// For a pipeline site that could not follow `call`: when it calls a top-level function of
+/// this file, used more than once, that returns an old exporter chain the generic form could
+/// take (public, or with callers that are not pipelines), that form's signature, for the
+/// finding. (A helper used once returns the built exporter instead.)
+pub fn shared_generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> Option<String> {
+    let syn::Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let name = ident_str(p.path.get_ident()?);
+    if count_ident(rust.syntax, &name) < 3 {
+        return None;
+    }
+    let item = top_level_fn(rust.syntax, &name)?;
+    let helper = old_helper(rust, item)?;
+    let file = rust.file;
+    let sig = range_of(file, &item.sig);
+    let mut text = file.slice(sig).to_string();
+    let traits = (
+        "opentelemetry_otlp::WithExportConfig".to_string(),
+        helper.transport.options_trait().to_string(),
+    );
+    let mut edits = signature_edits(rust, &helper, traits);
+    // Back to front, so earlier offsets stay valid (an insertion before the replaced type).
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
+    for (range, new) in edits {
+        text.replace_range(range.start - sig.start..range.end - sig.start, &new);
+    }
+    let vis = match &item.vis {
+        syn::Visibility::Inherited => String::new(),
+        v => format!("{} ", text_of(file, v)),
+    };
+    Some(format!("{vis}{text}"))
 }
 
 /// The old exporter chains the settled helpers' rewrite replaces (left to it by the passes

@@ -190,15 +190,13 @@ pub fn logs_helpers(cx: &FileContext<'_>) -> PackageHelpers {
     })
 }
 
-/// This transform's site rewrite of `rust` with the shared exporter helpers `shared` assumed
-/// followed: a dry run for `otlp-trace-pipeline`, which rewrites those helpers.
-pub fn logs_sites_with_shared(
+/// This transform's site rewrite of `rust` with `helpers` assumed followed: a dry run for
+/// `otlp-trace-pipeline`, which settles and rewrites the shared exporter helpers.
+pub fn logs_dry_run(
     cx: &FileContext<'_>,
     rust: ParsedRust<'_>,
-    shared: &[String],
+    helpers: PackageHelpers,
 ) -> Changes {
-    let mut helpers = logs_helpers(cx);
-    helpers.shared = shared.to_vec();
     let returned_logger = cx
         .package
         .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));

@@ -163,15 +163,13 @@ pub fn metrics_helpers(cx: &FileContext<'_>) -> PackageHelpers {
     })
 }
 
-/// This transform's site rewrite of `rust` with the shared exporter helpers `shared` assumed
-/// followed: a dry run for `otlp-trace-pipeline`, which rewrites those helpers.
-pub fn metrics_sites_with_shared(
+/// This transform's site rewrite of `rust` with `helpers` assumed followed: a dry run for
+/// `otlp-trace-pipeline`, which settles and rewrites the shared exporter helpers.
+pub fn metrics_dry_run(
     cx: &FileContext<'_>,
     rust: ParsedRust<'_>,
-    shared: &[String],
+    helpers: PackageHelpers,
 ) -> Changes {
-    let mut helpers = metrics_helpers(cx);
-    helpers.shared = shared.to_vec();
     let registers_globally = cx
         .package
         .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));

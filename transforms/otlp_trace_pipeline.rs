@@ -94,8 +94,8 @@ use std::path::Path;
 
 use syn::visit::Visit;
 
-use super::otlp_logs_pipeline::{logs_helpers, logs_sites_with_shared};
-use super::otlp_metrics_pipeline::{metrics_helpers, metrics_sites_with_shared};
+use super::otlp_logs_pipeline::{logs_dry_run, logs_helpers};
+use super::otlp_metrics_pipeline::{metrics_dry_run, metrics_helpers};
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -106,6 +106,9 @@ use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
+use crate::otel::exporter_helper::shared::{
+    settled_shared_helpers, shared_generic_signature, shared_helper_edits, shared_helper_values,
+};
 use crate::otel::exporter_helper::{
     exporter_in_local_or_helper, exporter_values_taken, own_helper_values, report_public_helpers,
     PackageHelpers,
@@ -122,9 +125,6 @@ use crate::otel::placement::pipeline_creator::{
     trace_creators,
 };
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
-use crate::otel::shared_exporter_helper::{
-    settled_shared_helpers, shared_generic_signature, shared_helper_edits, shared_helper_values,
-};
 use crate::otel::trace::{self as model, InstalledAs, TraceConfig, TracePipeline};
 use crate::transforms::{helper_facts, signature_facts};
 
@@ -181,6 +181,20 @@ impl Transform for OtlpTracePipeline {
             trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
             out
         };
+        // Exporter helpers pipelines of several files call: settled once per package, with
+        // every signal's site rewrite (the metrics and logs transforms read them after).
+        let every_signal = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
+            let signal = |signal| PackageHelpers {
+                signal,
+                ..helpers.clone()
+            };
+            vec![
+                dry_run(rust, &signal(Signal::Span)),
+                metrics_dry_run(cx, rust, signal(Signal::Metric)),
+                logs_dry_run(cx, rust, signal(Signal::Log)),
+            ]
+        };
+        helper_facts::settle_shared_helpers(cx, &every_signal);
         let helpers = helper_facts::helpers_for(cx, Signal::Span, &dry_run);
         let elsewhere = self.pipeline_functions(cx);
         // Functions creating the pipeline their callers install: rewritten with the calls.
@@ -216,15 +230,20 @@ impl Transform for OtlpTracePipeline {
             syntax.helpers.shared = names.to_vec();
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
             trace_sites::rewrite_file(cx.rust(), &syntax, &mut out, &mut plans);
+            let shared = |h: PackageHelpers| PackageHelpers {
+                shared: names.to_vec(),
+                ..h
+            };
             vec![
                 out,
-                metrics_sites_with_shared(cx, cx.rust(), names),
-                logs_sites_with_shared(cx, cx.rust(), names),
+                metrics_dry_run(cx, cx.rust(), shared(metrics_helpers(cx))),
+                logs_dry_run(cx, cx.rust(), shared(logs_helpers(cx))),
             ]
         });
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             helper_facts::rewrite_own_helpers(cx, &syntax.helpers, out, plans);
-            rewrite_shared_helpers(cx, &syntax.helpers.shared, out, plans);
+            let shared = [&syntax.helpers.shared[..], &syntax.helpers.own_shared[..]].concat();
+            rewrite_shared_helpers(cx, &shared, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
             let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
             let own = elsewhere.own_customizers(cx.rust());
@@ -271,7 +290,7 @@ impl Transform for OtlpTracePipeline {
                     .chain(values_built_directly(cx.rust()))
                     .chain(own_helper_values(cx.rust(), &metrics_helpers(cx)))
                     .chain(own_helper_values(cx.rust(), &logs_helpers(cx)))
-                    .chain(shared_helper_values(cx.rust(), &syntax.helpers.shared))
+                    .chain(shared_helper_values(cx.rust(), &shared))
                     .collect(),
                 signatures,
             }

@@ -119,7 +119,6 @@ pub mod recorder_error;
 pub mod residue;
 pub mod runtime;
 pub mod scope;
-pub mod shared_exporter_helper;
 pub mod trace;
 pub mod tracer_providers;
 

@@ -3,8 +3,8 @@
 //! `TracerProvider`, combining setup shapes in one package: a feature-gated telemetry module,
 //! the exporter chosen by a `match` on the configured protocol, a pipeline kept in a `let mut`
 //! with a conditional sampler, `anyhow` context at the install site, an exporter helper in
-//! another module, one exporter helper shared by the trace and metrics pipelines, and the
-//! endpoint from a config default.
+//! another module, one exporter helper of that module shared by the trace and metrics
+//! pipelines, and the endpoint from a config default.
 
 mod config;
 #[cfg(feature = "telemetry")]

@@ -11,12 +11,16 @@
 //! `MetricExporter::builder().with_tonic()` (with the pipeline's temporality), `LogExporter…`.
 //!
 //! Followed only when the body provably type-checks on 0.27 and every caller changes with it:
-//! a private top-level function of a file that declares no out-of-line module, whose value is
-//! one `new_exporter().tonic()`/`.http()` chain of options the traits keep unchanged, with no
-//! `return`, whose name occurs only in its definition and in at least two calls that are
-//! pipelines' exporters. `otlp-trace-pipeline` decides (dry runs of the three signals' site
-//! rewrites: every call rewritten) and rewrites the helper; the metrics and logs transforms
-//! that run after it recognize the generic helper their pipeline still calls the old way.
+//! a top-level function whose value is one `new_exporter().tonic()`/`.http()` chain of options
+//! the traits keep unchanged, with no `return`, and every use of whose name is a call that is
+//! a pipeline's exporter, at least two. In one file: a private function of a file that
+//! declares no out-of-line module; `otlp-trace-pipeline` settles it (dry runs of the three
+//! signals' site rewrites: every call rewritten) and rewrites it, and the metrics and logs
+//! transforms that run after it recognize the generic helper their pipeline still calls the
+//! old way. Called from other files of the package: the package facts settle it
+//! (`transforms/helper_facts.rs`, [`SharedRef`]) with the same dry runs over every caller
+//! file; a publishable library's public API stays as it is (the sites name the generic
+//! signature, [`shared_generic_signature`]).
 
 use syn::visit::Visit;
 
@@ -25,13 +29,15 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of, ParsedRust};
 
-use super::chain::{count_ident, Chain};
-use super::exporter::{
+use super::{
+    pipeline_exporter_args, private_free_function, top_level_fn, HelperRef, PackageHelpers,
+};
+use crate::otel::chain::{count_ident, Chain};
+use crate::otel::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, Transport, BUILDER_TYPE_PARAM,
 };
-use super::exporter_customizer::{builder_transport, same_module};
-use super::exporter_helper::{pipeline_exporter_args, private_free_function, top_level_fn};
-use super::imports::ImportPlan;
+use crate::otel::exporter_customizer::{builder_transport, same_module};
+use crate::otel::imports::ImportPlan;
 
 /// The parameter the generic helper takes its builder in.
 const BUILDER_PARAM: &str = "builder";
@@ -166,8 +172,8 @@ fn returns_early(block: &syn::Block) -> bool {
     v.0
 }
 
-/// `name(..)` (or `name(..).into()`): the call and its function's name.
-fn helper_call(expr: &syn::Expr) -> Option<(&syn::ExprCall, String)> {
+/// `path(..)` (or `path(..).into()`): the call and its function's path.
+fn helper_call(expr: &syn::Expr) -> Option<(&syn::ExprCall, &syn::Path)> {
     let call = match expr {
         syn::Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() => &*m.receiver,
         e => e,
@@ -178,16 +184,39 @@ fn helper_call(expr: &syn::Expr) -> Option<(&syn::ExprCall, String)> {
     let syn::Expr::Path(p) = &*c.func else {
         return None;
     };
-    let name = p.path.get_ident().filter(|_| p.qself.is_none())?;
-    Some((c, ident_str(name)))
+    p.qself.is_none().then_some((c, &p.path))
+}
+
+/// The calls of functions that are pipelines' exporters in this file (`.with_exporter(f(..))`
+/// on `new_pipeline()` chains), with the functions' paths.
+pub fn pipeline_helper_calls<'a>(rust: ParsedRust<'a>) -> Vec<(&'a syn::ExprCall, &'a syn::Path)> {
+    pipeline_exporter_args(rust)
+        .into_iter()
+        .filter_map(helper_call)
+        .collect()
+}
+
+/// An exporter helper the package facts settled as shared by pipelines of several files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedRef {
+    pub helper: HelperRef,
+    pub transport: Transport,
+    /// Its parameters before the builder one is added: what each old call passes.
+    pub params: usize,
+}
+
+/// The transport and parameter count of `item` when it is an old exporter helper whose body
+/// provably type-checks when made generic.
+pub fn generic_form_fits(rust: ParsedRust<'_>, item: &syn::ItemFn) -> Option<(Transport, usize)> {
+    old_helper(rust, item).map(|h| (h.transport, item.sig.inputs.len()))
 }
 
 /// The helpers of this file (old form) whose name occurs only in their definition and in at
 /// least two calls that are pipelines' exporters, with those calls.
 pub fn shared_helper_candidates(rust: ParsedRust<'_>) -> Vec<(String, Vec<TextRange>)> {
     let mut by_name: Vec<(String, Vec<&syn::ExprCall>)> = Vec::new();
-    for arg in pipeline_exporter_args(rust) {
-        let Some((call, name)) = helper_call(arg) else {
+    for (call, path) in pipeline_helper_calls(rust) {
+        let Some(name) = path.get_ident().map(ident_str) else {
             continue;
         };
         match by_name.iter_mut().find(|(n, _)| *n == name) {
@@ -233,7 +262,11 @@ pub fn settled_shared_helpers(
         let names: Vec<String> = candidates.iter().map(|(n, _)| n.clone()).collect();
         let runs = dry_run(&names);
         let before = candidates.len();
-        candidates.retain(|(_, calls)| calls.iter().all(|call| call_rewritten(rust, *call, &runs)));
+        candidates.retain(|(_, calls)| {
+            calls
+                .iter()
+                .all(|call| call_site_rewritten(rust, *call, &runs))
+        });
         if candidates.len() == before {
             return names;
         }
@@ -242,7 +275,7 @@ pub fn settled_shared_helpers(
 }
 
 /// Whether an edit of `runs` replaces `call`, with no error in the item around it.
-fn call_rewritten(rust: ParsedRust<'_>, call: TextRange, runs: &[Changes]) -> bool {
+pub fn call_site_rewritten(rust: ParsedRust<'_>, call: TextRange, runs: &[Changes]) -> bool {
     let Some(item) = rust
         .syntax
         .items
@@ -260,36 +293,62 @@ fn call_rewritten(rust: ParsedRust<'_>, call: TextRange, runs: &[Changes]) -> bo
             .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
 }
 
-/// The exporter of a pipeline whose `with_exporter` argument `arg` calls a shared helper:
-/// still old and among `settled` (this run rewrites it), or already generic. The call takes
-/// the signal's 0.27 builder and the site builds what it returns.
+/// The exporter of a pipeline whose `with_exporter` argument `arg` calls a shared helper: one
+/// the package facts settled (`helpers.shared_elsewhere`), or one of this file still old and
+/// settled for this run (`helpers.shared`) or already generic. The call takes the signal's
+/// 0.27 builder and the site builds what it returns.
 pub fn exporter_through_shared_helper(
     rust: ParsedRust<'_>,
     arg: &syn::Expr,
-    settled: &[String],
+    helpers: &PackageHelpers,
 ) -> Option<ExporterConfig> {
     let file = rust.file;
-    let (call, name) = helper_call(arg)?;
+    let (call, path) = helper_call(arg)?;
+    let elsewhere = helpers.resolve(rust, path).and_then(|(module, name)| {
+        helpers
+            .shared_elsewhere
+            .iter()
+            .find(|s| s.helper.module == module && s.helper.name == name)
+    });
+    if let Some(shared) = elsewhere {
+        return (call.args.len() == shared.params)
+            .then(|| through(rust, call, shared.transport))
+            .flatten();
+    }
+    let name = ident_str(path.get_ident()?);
     let helper = shared_helper(rust, &name)?;
     let params = helper.item.sig.inputs.len();
     let arity_fits = match helper.form {
-        Form::Old { .. } => settled.contains(&name) && call.args.len() == params,
+        Form::Old { .. } => helpers.shared.contains(&name) && call.args.len() == params,
         Form::Generic => call.args.len() + 1 == params,
     };
+    if !arity_fits || !same_module(rust.syntax, helper.item, range_of(file, call).start, file) {
+        return None;
+    }
+    through(rust, call, helper.transport)
+}
+
+/// `call` re-written around the signal's builder of `transport`: `f(<builder>, args..)`.
+fn through(
+    rust: ParsedRust<'_>,
+    call: &syn::ExprCall,
+    transport: Transport,
+) -> Option<ExporterConfig> {
+    let file = rust.file;
     // Re-written on one line: nothing a line comment could swallow.
     let args: Vec<&str> = call.args.iter().map(|a| text_of(file, a)).collect();
-    if !arity_fits
-        || !same_module(rust.syntax, helper.item, range_of(file, call).start, file)
-        || !comments_in(file, range_of(file, call)).is_empty()
+    let func = text_of(file, &*call.func);
+    if !comments_in(file, range_of(file, call)).is_empty()
         || args.iter().any(|a| a.contains('\n'))
+        || func.contains('\n')
     {
         return None;
     }
     let after: String = args.iter().map(|a| format!(", {a}")).collect();
     Some(ExporterConfig::kept(
-        helper.transport,
+        transport,
         KeptIn {
-            name: format!("{name}("),
+            name: format!("{func}("),
             // The pipeline's moved options (temporality) go onto the builder the call passes.
             takes_moved_options: true,
             built: false,
@@ -297,7 +356,7 @@ pub fn exporter_through_shared_helper(
             traits: Vec::new(),
             widens: None,
             through: Some((
-                Box::new(ExporterConfig::new(helper.transport)),
+                Box::new(ExporterConfig::new(transport)),
                 format!("{after})"),
             )),
         },
@@ -313,7 +372,7 @@ pub fn shared_helper_edits(
 ) -> Vec<(TextRange, String)> {
     let mut out = Vec::new();
     for name in settled {
-        let Some(helper) = shared_helper(rust, name) else {
+        let Some(helper) = top_level_fn(rust.syntax, name).and_then(|f| old_helper(rust, f)) else {
             continue;
         };
         let Form::Old { root, .. } = helper.form else {
@@ -402,9 +461,11 @@ pub fn shared_generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> O
 pub fn shared_helper_values(rust: ParsedRust<'_>, settled: &[String]) -> Vec<TextRange> {
     settled
         .iter()
-        .filter_map(|name| match shared_helper(rust, name)?.form {
-            Form::Old { root, .. } => Some(root),
-            Form::Generic => None,
-        })
+        .filter_map(
+            |name| match old_helper(rust, top_level_fn(rust.syntax, name)?)?.form {
+                Form::Old { root, .. } => Some(root),
+                Form::Generic => None,
+            },
+        )
         .collect()
 }

@@ -24,7 +24,6 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::edit::TextRange;
-use crate::engine::finding::Severity;
 use crate::engine::ledger::RawLedgerEntry;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{module_path, range_of, range_of_span, ImportMap, ParsedRust};
@@ -689,20 +688,7 @@ fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
         return false;
     };
     let call = range_of(&parsed.file, *call);
-    let Some(item) = parsed
-        .syntax
-        .items
-        .iter()
-        .map(|i| range_of(&parsed.file, i))
-        .find(|i| i.contains_range(call))
-    else {
-        return false;
-    };
-    changes.edits.iter().any(|e| e.range.contains_range(call))
-        && !changes
-            .findings
-            .iter()
-            .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
+    call_site_rewritten(parsed.rust(), call, std::slice::from_ref(changes))
 }
 
 /// Where `name` is used as a path (a call, a function value) outside `use` items, macro

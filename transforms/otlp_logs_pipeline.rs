@@ -46,7 +46,9 @@
 //! ```
 //!
 //! An exporter from a helper in this file or another file of the package (followed with its
-//! one call, as for traces) → the helper returns `Result<LogExporter, LogError>`. An exporter
+//! one call, as for traces) → the helper returns `Result<LogExporter, LogError>`; one several
+//! pipelines call (made generic by `otlp-trace-pipeline`) → the call passes
+//! `LogExporter::builder().with_tonic()`. An exporter
 //! built directly (`<chain or local>.build_log_exporter()`) → the 0.27 builder's `.build()`, and
 //! `LoggerProvider::builder()….with_config(Config::default().with_resource(r))` (sdk ≤ 0.22) →
 //! `.with_resource(r)`.

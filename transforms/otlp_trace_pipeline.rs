@@ -51,6 +51,11 @@
 //! (`.with_exporter(customize(new_exporter().tonic(), &cfg))`, `otel::exporter_customizer`)
 //! becomes generic over the 0.27 option traits (`fn customize<B: WithExportConfig +
 //! WithTonicConfig>(b: B, cfg: &Cfg) -> B`) and the site passes it `SpanExporter::builder()`.
+//! An exporter helper several pipelines call (of any signal, in this file or other files of the
+//! package: `otel::exporter_helper::shared`) becomes generic the same way, with `builder` in
+//! place of its `new_exporter().tonic()`, and each call passes its signal's builder; this
+//! transform settles it (dry runs of the trace, metrics and logs site rewrites of every caller)
+//! and rewrites it, the metrics and logs transforms rewrite their calls.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //! A private function of the file that takes the pipeline and returns it with a trace config

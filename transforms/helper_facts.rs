@@ -23,13 +23,16 @@ use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::context::{PackageInfo, Project};
-use crate::engine::finding::Severity;
+use crate::engine::edit::TextRange;
 use crate::engine::ledger::RawLedgerEntry;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{module_path, range_of, range_of_span, ImportMap, ParsedRust};
 use crate::engine::transform::FileContext;
 use crate::otel::chain::count_ident;
 use crate::otel::exporter::{Signal, OLD_BUILDER_ITEMS};
+use crate::otel::exporter_helper::shared::{
+    call_site_rewritten, generic_form_fits, pipeline_helper_calls, SharedRef,
+};
 use crate::otel::exporter_helper::{
     helper_form, own_helper_edits, top_level_fn, HelperRef, PackageHelpers, ReportedHelper,
 };
@@ -226,6 +229,7 @@ pub fn helpers_of(
         Signal::Metric => &by_signal.metric,
         Signal::Log => &by_signal.log,
     };
+    let shared = settled_shared(project, pkg);
     let facts = slot.get_or_init(|| {
         crate::engine::timings::time("package facts", || {
             compute(project, pkg, rewrite_public_api, (signal, dry_run))
@@ -253,6 +257,188 @@ pub fn helpers_of(
             .filter(|(defined, _)| defined == file)
             .map(|(_, r)| r.clone())
             .collect(),
+        shared: Vec::new(),
+        shared_elsewhere: shared.iter().map(|(r, _)| r.clone()).collect(),
+        own_shared: shared
+            .iter()
+            .filter(|(_, defined)| defined == file)
+            .map(|(r, _)| r.helper.name.clone())
+            .collect(),
+    }
+}
+
+/// The shared exporter helpers of a package, once `otlp-trace-pipeline` settled them.
+#[derive(Default)]
+struct SharedSlot(OnceLock<Vec<(SharedRef, PathBuf)>>);
+
+/// Rewrites a file assuming the helpers it is given are followed: the site rewrites of every
+/// signal (trace, metrics, logs).
+pub type SignalsDryRun<'a> = &'a dyn Fn(ParsedRust<'_>, &PackageHelpers) -> Vec<Changes>;
+
+/// Settles, once per package, the exporter helpers that pipelines of several files call
+/// (`otel::exporter_helper::shared`): a top-level function returning an old exporter chain the
+/// generic form can take, private to the crate (a `pub` one only when the package's public
+/// API may change), every use of whose name in the package is a pipeline's exporter, at least
+/// one in another file, and every such call rewritten by a dry run of its file with the helpers
+/// assumed followed. `otlp-trace-pipeline` settles them before its first file (it runs before
+/// the metrics and logs transforms on every file, which read what it settled).
+pub fn settle_shared_helpers(cx: &FileContext<'_>, dry_run: SignalsDryRun<'_>) {
+    let Some(pkg) = cx.package else {
+        return;
+    };
+    let slot = per_package(cx.project, pkg, SharedSlot::default);
+    slot.0.get_or_init(|| {
+        crate::engine::timings::time("package facts", || {
+            shared_helpers(cx.project, pkg, cx.config.rewrite_public_api, dry_run)
+        })
+    });
+}
+
+/// What [`settle_shared_helpers`] settled for `pkg` (nothing before it ran).
+fn settled_shared(project: &Project, pkg: &PackageInfo) -> Vec<(SharedRef, PathBuf)> {
+    per_package(project, pkg, SharedSlot::default)
+        .0
+        .get()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn shared_helpers(
+    project: &Project,
+    pkg: &PackageInfo,
+    rewrite_public_api: bool,
+    dry_run: SignalsDryRun<'_>,
+) -> Vec<(SharedRef, PathBuf)> {
+    let files = package_files(project, pkg);
+    let public_api_stays = !rewrite_public_api && !unpublished(pkg);
+    let parsed: Vec<(&PathBuf, Vec<String>, Parsed)> = files
+        .iter()
+        .filter(|(_, t)| t.contains("new_pipeline") || t.contains("ExporterBuilder"))
+        .filter_map(|(p, t)| Some((p, module_path(&pkg.dir, p), Parsed::read(p, t)?)))
+        .filter(|(_, module, _)| !module.first().is_some_and(|m| m.starts_with('#')))
+        .collect();
+    let mut candidates = Vec::new();
+    for (path, module, file) in &parsed {
+        for item in &file.syntax.items {
+            let syn::Item::Fn(f) = item else { continue };
+            let name = f.sig.ident.to_string();
+            let Some((transport, params)) =
+                top_level_fn(&file.syntax, &name).and_then(|f| generic_form_fits(file.rust(), f))
+            else {
+                continue;
+            };
+            let public = matches!(f.vis, syn::Visibility::Public(_))
+                && reachable_from_library(pkg, &files, module);
+            if public && (public_api_stays || named_by_other_members(project, pkg, &name)) {
+                continue;
+            }
+            let helper = HelperRef {
+                module: module.clone(),
+                name,
+            };
+            candidates.push((
+                SharedRef {
+                    helper,
+                    transport,
+                    params,
+                },
+                (*path).clone(),
+            ));
+        }
+    }
+    // Each candidate's calls, by file: every use of its name a pipeline's exporter.
+    let lib = crate_name(pkg);
+    let calls_of = |shared: &SharedRef, defined: &PathBuf| {
+        let mut found = Vec::new();
+        for (path, text) in files
+            .iter()
+            .filter(|(_, t)| mentions_word(t, &shared.helper.name))
+        {
+            let file = Parsed::read(path, text)?;
+            let at = PackageHelpers {
+                module: module_path(&pkg.dir, path),
+                crate_name: lib.clone(),
+                ..PackageHelpers::default()
+            };
+            let here: Vec<TextRange> = pipeline_helper_calls(file.rust())
+                .into_iter()
+                .filter(|(call, p)| {
+                    call.args.len() == shared.params
+                        && at.resolve(file.rust(), p).is_some_and(|(module, name)| {
+                            module == shared.helper.module && name == shared.helper.name
+                        })
+                })
+                .map(|(call, _)| range_of(&file.file, call))
+                .collect();
+            let uses = references(&file.syntax, &shared.helper.name).count;
+            if uses != here.len() || !project.in_run(path) {
+                return None;
+            }
+            if !here.is_empty() {
+                found.push((path, here));
+            }
+        }
+        let total: usize = found.iter().map(|(_, h)| h.len()).sum();
+        let elsewhere = found.iter().any(|(p, _)| *p != defined);
+        (total >= 2 && elsewhere && project.in_run(defined)).then_some(found)
+    };
+    let mut calls: Vec<(usize, &PathBuf, Vec<TextRange>)> = Vec::new();
+    let mut kept = Vec::new();
+    for (shared, defined) in candidates {
+        if let Some(found) = calls_of(&shared, &defined) {
+            calls.extend(found.into_iter().map(|(p, h)| (kept.len(), p, h)));
+            kept.push((shared, defined));
+        }
+    }
+    let candidates = kept;
+    let mut settled: Vec<bool> = vec![true; candidates.len()];
+    loop {
+        let assumed: Vec<SharedRef> = candidates
+            .iter()
+            .zip(&settled)
+            .filter(|(_, s)| **s)
+            .map(|((r, _), _)| r.clone())
+            .collect();
+        if assumed.is_empty() {
+            return Vec::new();
+        }
+        let mut changed = false;
+        let mut callers: Vec<&PathBuf> = calls.iter().map(|(_, p, _)| *p).collect();
+        callers.sort();
+        callers.dedup();
+        for caller in callers {
+            let Some(text) = files.iter().find(|(p, _)| p == caller).map(|(_, t)| t) else {
+                continue;
+            };
+            let Some(file) = Parsed::read(caller, text) else {
+                continue;
+            };
+            let helpers = PackageHelpers {
+                module: module_path(&pkg.dir, caller),
+                crate_name: lib.clone(),
+                shared_elsewhere: assumed.clone(),
+                ..PackageHelpers::default()
+            };
+            let runs = dry_run(file.rust(), &helpers);
+            for (i, _, ranges) in calls.iter().filter(|(_, p, _)| *p == caller) {
+                if settled[*i]
+                    && !ranges
+                        .iter()
+                        .all(|r| call_site_rewritten(file.rust(), *r, &runs))
+                {
+                    settled[*i] = false;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return candidates
+                .into_iter()
+                .zip(settled)
+                .filter(|(_, s)| *s)
+                .map(|(c, _)| c)
+                .collect();
+        }
     }
 }
 
@@ -502,20 +688,7 @@ fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
         return false;
     };
     let call = range_of(&parsed.file, *call);
-    let Some(item) = parsed
-        .syntax
-        .items
-        .iter()
-        .map(|i| range_of(&parsed.file, i))
-        .find(|i| i.contains_range(call))
-    else {
-        return false;
-    };
-    changes.edits.iter().any(|e| e.range.contains_range(call))
-        && !changes
-            .findings
-            .iter()
-            .any(|f| f.severity == Severity::Error && f.range.overlaps(item))
+    call_site_rewritten(parsed.rust(), call, std::slice::from_ref(changes))
 }
 
 /// Where `name` is used as a path (a call, a function value) outside `use` items, macro

@@ -46,7 +46,9 @@
 //! ```
 //!
 //! An exporter from a helper in this file or another file of the package (followed with its
-//! one call, as for traces) → the helper returns `Result<LogExporter, LogError>`. An exporter
+//! one call, as for traces) → the helper returns `Result<LogExporter, LogError>`; one several
+//! pipelines call (made generic by `otlp-trace-pipeline`) → the call passes
+//! `LogExporter::builder().with_tonic()`. An exporter
 //! built directly (`<chain or local>.build_log_exporter()`) → the 0.27 builder's `.build()`, and
 //! `LoggerProvider::builder()….with_config(Config::default().with_resource(r))` (sdk ≤ 0.22) →
 //! `.with_resource(r)`.
@@ -188,6 +190,29 @@ pub fn logs_helpers(cx: &FileContext<'_>) -> PackageHelpers {
         bound: Vec::new(),
         helpers,
     })
+}
+
+/// This transform's site rewrite of `rust` with `helpers` assumed followed: a dry run for
+/// `otlp-trace-pipeline`, which settles and rewrites the shared exporter helpers.
+pub fn logs_dry_run(
+    cx: &FileContext<'_>,
+    rust: ParsedRust<'_>,
+    helpers: PackageHelpers,
+) -> Changes {
+    let returned_logger = cx
+        .package
+        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));
+    let mut out = Changes::default();
+    rewrite_sites(
+        rust,
+        &mut Sites {
+            returned_logger,
+            bound: Vec::new(),
+            helpers,
+        },
+        &mut out,
+    );
+    out
 }
 
 struct Sites {

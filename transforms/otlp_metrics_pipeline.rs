@@ -46,12 +46,14 @@
 //!
 //! An exporter from a helper function (`fn exporter(..) -> TonicExporterBuilder`), in this file
 //! or in another file of the package (the package facts, `helper_facts`, as for traces): the
-//! helper returns `Result<MetricExporter, MetricError>` and the site unwraps it.
+//! helper returns `Result<MetricExporter, MetricError>` and the site unwraps it. A helper several
+//! pipelines call (settled and made generic by `otlp-trace-pipeline`, which runs first): the
+//! call passes `MetricExporter::builder().with_tonic()` with the pipeline's temporality.
 //!
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
 //!   `otlp-trace-pipeline`; temporality calls move into the local's chain, into every arm of a
-//!   `match`) or a helper followed with its one call, e.g. a helper called twice, a custom
+//!   `match`) or a helper followed with its calls, e.g. a helper whose other caller keeps its builder, a custom
 //!   aggregation selector (0.27 uses views), an unknown pipeline option, a pipeline kept in a
 //!   local used in another way than being built once, or extended under a condition with
 //!   anything but `with_period`/`with_timeout` (reader) or `with_resource` (provider), one
@@ -67,8 +69,10 @@
 //! `MetricsError` in signatures).
 
 use super::{helper_facts, signature_facts};
+use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
+use crate::engine::syntax::ParsedRust;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::exporter_build_call::rewrite_build_calls;
@@ -159,6 +163,28 @@ pub fn metrics_helpers(cx: &FileContext<'_>) -> PackageHelpers {
         registers_globally,
         helpers,
     })
+}
+
+/// This transform's site rewrite of `rust` with `helpers` assumed followed: a dry run for
+/// `otlp-trace-pipeline`, which settles and rewrites the shared exporter helpers.
+pub fn metrics_dry_run(
+    cx: &FileContext<'_>,
+    rust: ParsedRust<'_>,
+    helpers: PackageHelpers,
+) -> Changes {
+    let registers_globally = cx
+        .package
+        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));
+    let mut out = Changes::default();
+    rewrite_sites(
+        rust,
+        &mut Sites {
+            registers_globally,
+            helpers,
+        },
+        &mut out,
+    );
+    out
 }
 
 struct Sites {

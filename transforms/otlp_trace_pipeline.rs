@@ -51,6 +51,11 @@
 //! (`.with_exporter(customize(new_exporter().tonic(), &cfg))`, `otel::exporter_customizer`)
 //! becomes generic over the 0.27 option traits (`fn customize<B: WithExportConfig +
 //! WithTonicConfig>(b: B, cfg: &Cfg) -> B`) and the site passes it `SpanExporter::builder()`.
+//! An exporter helper several pipelines call (of any signal, in this file or other files of the
+//! package: `otel::exporter_helper::shared`) becomes generic the same way, with `builder` in
+//! place of its `new_exporter().tonic()`, and each call passes its signal's builder; this
+//! transform settles it (dry runs of the trace, metrics and logs site rewrites of every caller)
+//! and rewrites it, the metrics and logs transforms rewrite their calls.
 //! A pipeline kept in a `let mut` and given a trace config under a condition keeps the condition
 //! on a mutable provider builder (`placement::conditional`).
 //! A pipeline kept in a local and continued by shadowing `let`s is one pipeline: a `let p =
@@ -102,8 +107,8 @@ use std::path::Path;
 
 use syn::visit::Visit;
 
-use super::otlp_logs_pipeline::logs_helpers;
-use super::otlp_metrics_pipeline::metrics_helpers;
+use super::otlp_logs_pipeline::{logs_dry_run, logs_helpers};
+use super::otlp_metrics_pipeline::{metrics_dry_run, metrics_helpers};
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
@@ -111,10 +116,13 @@ use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
-use crate::otel::exporter::{ExporterConfig, Signal, Transport};
+use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_branches::exporter_chosen_by_branch;
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
+use crate::otel::exporter_helper::shared::{
+    settled_shared_helpers, shared_generic_signature, shared_helper_edits, shared_helper_values,
+};
 use crate::otel::exporter_helper::{
     exporter_in_local_or_helper, exporter_values_taken, own_helper_values, report_public_helpers,
     PackageHelpers,
@@ -187,6 +195,20 @@ impl Transform for OtlpTracePipeline {
             trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
             out
         };
+        // Exporter helpers pipelines of several files call: settled once per package, with
+        // every signal's site rewrite (the metrics and logs transforms read them after).
+        let every_signal = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
+            let signal = |signal| PackageHelpers {
+                signal,
+                ..helpers.clone()
+            };
+            vec![
+                dry_run(rust, &signal(Signal::Span)),
+                metrics_dry_run(cx, rust, signal(Signal::Metric)),
+                logs_dry_run(cx, rust, signal(Signal::Log)),
+            ]
+        };
+        helper_facts::settle_shared_helpers(cx, &every_signal);
         let helpers = helper_facts::helpers_for(cx, Signal::Span, &dry_run);
         let elsewhere = self.pipeline_functions(cx);
         // Functions creating the pipeline their callers install: rewritten with the calls.
@@ -215,8 +237,27 @@ impl Transform for OtlpTracePipeline {
             .iter()
             .map(|c| (c.name.clone(), c.param))
             .collect();
+        // Exporter helpers several pipelines of this file call, of any signal: made generic
+        // here when every call is rewritten (the metrics and logs transforms follow).
+        syntax.helpers.shared = settled_shared_helpers(cx.rust(), |names| {
+            let mut syntax = syntax.clone();
+            syntax.helpers.shared = names.to_vec();
+            let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
+            trace_sites::rewrite_file(cx.rust(), &syntax, &mut out, &mut plans);
+            let shared = |h: PackageHelpers| PackageHelpers {
+                shared: names.to_vec(),
+                ..h
+            };
+            vec![
+                out,
+                metrics_dry_run(cx, cx.rust(), shared(metrics_helpers(cx))),
+                logs_dry_run(cx, cx.rust(), shared(logs_helpers(cx))),
+            ]
+        });
         let mut changes = trace_sites::run(cx.rust(), &syntax, |out, plans| {
             helper_facts::rewrite_own_helpers(cx, &syntax.helpers, out, plans);
+            let shared = [&syntax.helpers.shared[..], &syntax.helpers.own_shared[..]].concat();
+            rewrite_shared_helpers(cx, &shared, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
             let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
             let own = elsewhere.own_customizers(cx.rust());
@@ -263,6 +304,7 @@ impl Transform for OtlpTracePipeline {
                     .chain(values_built_directly(cx.rust()))
                     .chain(own_helper_values(cx.rust(), &metrics_helpers(cx)))
                     .chain(own_helper_values(cx.rust(), &logs_helpers(cx)))
+                    .chain(shared_helper_values(cx.rust(), &shared))
                     .collect(),
                 signatures,
             }
@@ -335,6 +377,27 @@ fn rewrite_customizers<'c>(
         signatures.push(at);
     }
     signatures
+}
+
+/// This file's exporter helpers shared by several pipelines (settled: every call is
+/// rewritten): generic over the option traits now.
+fn rewrite_shared_helpers<'c>(
+    cx: &FileContext<'c>,
+    shared: &[String],
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) {
+    if shared.is_empty() {
+        return;
+    }
+    let mut names = ImportPlan::at(cx.file, cx.syntax(), 0);
+    for (range, text) in shared_helper_edits(cx.rust(), shared, &mut names) {
+        out.replace(range, text);
+    }
+    for path in OLD_BUILDER_ITEMS {
+        names.remove_if_unused(path);
+    }
+    plans.add(names);
 }
 
 /// The OTLP trace pipelines, with the facts of the package they are read in.
@@ -465,10 +528,16 @@ impl OtlpSyntax {
                             syn::Expr::Call(call) => generic_signature(rust, call),
                             _ => None,
                         };
-                        let help = match generic {
+                        let shared = match arg {
+                            syn::Expr::Call(call) => shared_generic_signature(rust, call),
+                            _ => None,
+                        };
+                        let help = match (generic, shared) {
                             // A customizer this tool could not follow (public, called twice).
-                            Some(sig) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
-                            None => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
+                            (Some(sig), _) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
+                            // A helper creating the builder, public or with other callers.
+                            (None, Some(sig)) => format!("0.27's builder types cannot be named: make the helper generic, `{sig}`, with `builder` in place of its `new_exporter()…` builder; every caller passes its signal's builder (`opentelemetry_otlp::SpanExporter::builder()`, `MetricExporter::builder()`, `LogExporter::builder()`, then `.with_tonic()`/`.with_http()`) and builds what it returns: here `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
+                            (None, None) => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
                         };
                         out.finding(
                             links_range(file, links, range_of(file, arg)),

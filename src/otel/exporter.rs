@@ -491,11 +491,16 @@ impl ExporterConfig {
         };
         let name = match &kept.through {
             // One line: the call stays where it was written (inner comments are declined).
-            Some((inner, after)) => format!(
-                "{}{}{after}",
-                kept.name,
-                inner.render_builder(signal, names, "", "")
-            ),
+            Some((inner, after)) => {
+                // Options the pipeline moved onto the exporter go onto the builder passed in.
+                let mut inner = inner.clone();
+                inner.passthrough.extend(self.passthrough.iter().cloned());
+                format!(
+                    "{}{}{after}",
+                    kept.name,
+                    inner.render_builder(signal, names, "", "")
+                )
+            }
             None => kept.name.clone(),
         };
         if kept.built {

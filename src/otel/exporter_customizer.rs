@@ -244,7 +244,7 @@ pub fn generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> Option<S
 }
 
 /// The transport of an old `TonicExporterBuilder` / `HttpExporterBuilder` type.
-fn builder_transport(rust: ParsedRust<'_>, ty: &syn::Type) -> Option<Transport> {
+pub fn builder_transport(rust: ParsedRust<'_>, ty: &syn::Type) -> Option<Transport> {
     let syn::Type::Path(p) = ty else {
         return None;
     };
@@ -288,7 +288,7 @@ fn only_customizes(body: &syn::Block, param: &str, transport: Transport) -> bool
 
 /// Whether `helper` and the offset `at` are in the same module of the file (the import plan
 /// of the site serves both).
-fn same_module(syntax: &syn::File, helper: &syn::ItemFn, at: usize, file: &SourceFile) -> bool {
+pub fn same_module(syntax: &syn::File, helper: &syn::ItemFn, at: usize, file: &SourceFile) -> bool {
     let top_level = syntax
         .items
         .iter()

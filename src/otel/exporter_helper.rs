@@ -15,6 +15,8 @@
 //! expression; in another file of the package, a helper the package facts
 //! ([`PackageHelpers`]) found called once, from a pipeline that is rewritten with it.
 
+pub mod shared;
+
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
@@ -32,6 +34,7 @@ use super::exporter_local::{
     yielded_values,
 };
 use super::imports::ImportPlan;
+use shared::{exporter_through_shared_helper, SharedRef};
 
 /// What the other files of the package say about exporter helpers, as seen from one file.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +54,14 @@ pub struct PackageHelpers {
     pub reported: Vec<ReportedHelper>,
     /// The signal whose pipelines these facts were read for (the helpers' built exporter).
     pub signal: Signal,
+    /// Helpers of this file that several pipelines call, made generic over the option traits
+    /// with their calls (`shared`).
+    pub shared: Vec<String>,
+    /// Helpers of the package that pipelines of several files call, settled by the package
+    /// facts: made generic in their file, every call passing its signal's builder.
+    pub shared_elsewhere: Vec<SharedRef>,
+    /// The helpers of `shared_elsewhere` this file defines (it makes them generic).
+    pub own_shared: Vec<String>,
 }
 
 /// A helper left as it is because other crates may call it.
@@ -71,14 +82,17 @@ pub struct HelperRef {
 impl PackageHelpers {
     /// Whether `path`, called in this file, names a followed helper of another file.
     fn followed_by(&self, rust: ParsedRust<'_>, path: &syn::Path) -> bool {
+        self.resolve(rust, path).is_some_and(|(module, name)| {
+            self.followed
+                .iter()
+                .any(|h| h.name == name && h.module == module)
+        })
+    }
+
+    /// The free function of the package `path`, used in this file, names: module and name.
+    pub fn resolve(&self, rust: ParsedRust<'_>, path: &syn::Path) -> Option<(Vec<String>, String)> {
         let resolved = rust.imports.resolve(path);
-        item_named_in(rust.syntax, &self.module, &resolved, &self.crate_name).is_some_and(
-            |(module, name)| {
-                self.followed
-                    .iter()
-                    .any(|h| h.name == name && h.module == module)
-            },
-        )
+        item_named_in(rust.syntax, &self.module, &resolved, &self.crate_name)
     }
 }
 
@@ -92,6 +106,7 @@ pub fn exporter_in_local_or_helper(
 ) -> Option<ExporterConfig> {
     exporter_in_local(rust, arg)
         .or_else(|| exporter_in_local_with(rust, arg, &|init| customized_local(rust, init)))
+        .or_else(|| exporter_through_shared_helper(rust, arg, helpers))
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))
 }
@@ -576,6 +591,17 @@ pub fn own_helper_values(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> Vec<
         helper_parts(rust, helper, helper_form(rust, helper)?)
     });
     own.flatten().map(|p| p.range).collect()
+}
+
+/// The arguments of `with_exporter(..)` on chains rooted at `opentelemetry_otlp::new_pipeline()`.
+pub fn pipeline_exporter_args<'a>(rust: ParsedRust<'a>) -> Vec<&'a syn::Expr> {
+    let mut v = PipelineExporterArgs {
+        imports: rust.imports,
+        args: Vec::new(),
+        on_locals: Vec::new(),
+    };
+    v.visit_file(rust.syntax);
+    v.args
 }
 
 struct PipelineExporterArgs<'a, 'i> {

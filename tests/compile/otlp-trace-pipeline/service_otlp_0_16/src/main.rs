@@ -3,7 +3,8 @@
 //! (and registered the provider globally), combining setup shapes in one package: a
 //! feature-gated telemetry module, the exporter chosen by a `match` on the configured protocol,
 //! a pipeline kept in a `let mut` with a conditional sampler, `anyhow` context at the install
-//! site, an exporter helper in another module, and the endpoint from a config default.
+//! site, an exporter helper in another module, one exporter helper shared by the trace, metrics
+//! and logs pipelines, and the endpoint from a config default.
 
 mod config;
 #[cfg(feature = "telemetry")]
@@ -18,7 +19,8 @@ async fn main() -> anyhow::Result<()> {
     {
         let provider = telemetry::init(&cfg)?;
         let audit = telemetry::audit(&cfg)?;
-        drop((provider, audit));
+        let platform = telemetry::platform(&cfg)?;
+        drop((provider, audit, platform));
     }
     drop(cfg);
     Ok(())

@@ -9,3 +9,11 @@ pub(crate) fn audit_collector(endpoint: &str) -> TonicExporterBuilder {
         .with_endpoint(endpoint)
         .with_timeout(Duration::from_millis(500))
 }
+
+/// The platform collector traces and metrics report to.
+pub(crate) fn platform_collector(endpoint: &str) -> TonicExporterBuilder {
+    opentelemetry_otlp::new_exporter()
+        .tonic()
+        .with_endpoint(endpoint)
+        .with_timeout(Duration::from_secs(3))
+}

@@ -1,6 +1,9 @@
+use std::time::Duration;
+
 use anyhow::Context;
 use opentelemetry::trace::TraceError;
 use opentelemetry_otlp::{Protocol as Wire, SpanExporterBuilder, WithExportConfig};
+use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::runtime;
 use opentelemetry_sdk::trace::{self as sdktrace, Sampler, TracerProvider};
 
@@ -41,4 +44,19 @@ pub fn audit(cfg: &Config) -> Result<Option<TracerProvider>, TraceError> {
         .with_exporter(exporters::audit_collector(endpoint))
         .install_simple()?;
     Ok(Some(provider))
+}
+
+/// Traces and metrics to the platform collector, through one exporter helper of another file.
+pub fn platform(cfg: &Config) -> anyhow::Result<(TracerProvider, SdkMeterProvider)> {
+    let traces = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporters::platform_collector(&cfg.endpoint))
+        .install_batch(runtime::Tokio)
+        .context("installing the platform trace pipeline")?;
+    let meters = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(exporters::platform_collector(&cfg.endpoint))
+        .with_period(Duration::from_secs(15))
+        .build()?;
+    Ok((traces, meters))
 }

@@ -224,10 +224,7 @@ impl Transform for AggregationSelectorTransform {
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
         let (file, syntax, imports) = (cx.file, cx.syntax(), cx.imports());
-        let sdk = cx
-            .package
-            .and_then(|p| p.code_name_of("opentelemetry_sdk"))
-            .unwrap_or_else(|| "opentelemetry_sdk".to_string());
+        let sdk = cx.crate_code_name("opentelemetry_sdk");
         let mut calls = Calls {
             imports,
             file,

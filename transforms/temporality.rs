@@ -209,10 +209,7 @@ impl Transform for TemporalityTransform {
         let file = cx.file;
         let syntax = cx.syntax();
         let imports = cx.imports();
-        let sdk = cx
-            .package
-            .and_then(|p| p.code_name_of("opentelemetry_sdk"))
-            .unwrap_or_else(|| "opentelemetry_sdk".to_string());
+        let sdk = cx.crate_code_name("opentelemetry_sdk");
 
         let impls = selector_impls(syntax, imports);
         let mut calls = Calls {

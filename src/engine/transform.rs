@@ -110,6 +110,14 @@ pub struct FileContext<'a> {
 }
 
 impl<'a> FileContext<'a> {
+    /// The name the code uses for `krate`: the package's dependency key when it renames the
+    /// crate, else the crate's own name as a Rust identifier.
+    pub fn crate_code_name(&self, krate: &str) -> String {
+        self.package
+            .and_then(|p| p.code_name_of(krate))
+            .unwrap_or_else(|| krate.replace('-', "_"))
+    }
+
     pub fn syntax(&self) -> &'a syn::File {
         self.syntax.expect("a Rust transform runs on a parsed file")
     }

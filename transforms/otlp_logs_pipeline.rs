@@ -182,14 +182,7 @@ impl Transform for OtlpLogsPipeline {
 /// The exporter helpers of other files the logging pipelines of `cx`'s package follow (and
 /// the ones of this file they follow), read with this transform's own site rewrite.
 pub fn logs_helpers(cx: &FileContext<'_>) -> PackageHelpers {
-    let returned_logger = cx
-        .package
-        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));
-    helper_facts::site_rewrite_helpers(cx, Signal::Log, |helpers| Sites {
-        returned_logger,
-        bound: Vec::new(),
-        helpers,
-    })
+    helper_facts::site_rewrite_helpers(cx, Signal::Log, |helpers| sites_of(cx, helpers))
 }
 
 /// This transform's site rewrite of `rust` with `helpers` assumed followed: a dry run for
@@ -199,20 +192,20 @@ pub fn logs_dry_run(
     rust: ParsedRust<'_>,
     helpers: PackageHelpers,
 ) -> Changes {
-    let returned_logger = cx
-        .package
-        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16));
     let mut out = Changes::default();
-    rewrite_sites(
-        rust,
-        &mut Sites {
-            returned_logger,
-            bound: Vec::new(),
-            helpers,
-        },
-        &mut out,
-    );
+    rewrite_sites(rust, &mut sites_of(cx, helpers), &mut out);
     out
+}
+
+/// The site rewrite's state for `cx`'s package, with `helpers` assumed followed.
+fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
+    Sites {
+        returned_logger: cx
+            .package
+            .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16)),
+        bound: Vec::new(),
+        helpers,
+    }
 }
 
 struct Sites {

@@ -156,13 +156,7 @@ impl Transform for OtlpMetricsPipeline {
 /// The exporter helpers of other files the metrics pipelines of `cx`'s package follow (and
 /// the ones of this file they follow), read with this transform's own site rewrite.
 pub fn metrics_helpers(cx: &FileContext<'_>) -> PackageHelpers {
-    let registers_globally = cx
-        .package
-        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));
-    helper_facts::site_rewrite_helpers(cx, Signal::Metric, |helpers| Sites {
-        registers_globally,
-        helpers,
-    })
+    helper_facts::site_rewrite_helpers(cx, Signal::Metric, |helpers| sites_of(cx, helpers))
 }
 
 /// This transform's site rewrite of `rust` with `helpers` assumed followed: a dry run for
@@ -172,19 +166,19 @@ pub fn metrics_dry_run(
     rust: ParsedRust<'_>,
     helpers: PackageHelpers,
 ) -> Changes {
-    let registers_globally = cx
-        .package
-        .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17));
     let mut out = Changes::default();
-    rewrite_sites(
-        rust,
-        &mut Sites {
-            registers_globally,
-            helpers,
-        },
-        &mut out,
-    );
+    rewrite_sites(rust, &mut sites_of(cx, helpers), &mut out);
     out
+}
+
+/// The site rewrite's state for `cx`'s package, with `helpers` assumed followed.
+fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
+    Sites {
+        registers_globally: cx
+            .package
+            .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17)),
+        helpers,
+    }
 }
 
 struct Sites {

@@ -66,7 +66,11 @@ pub fn memory(mark: &str) {
 
 /// A `kB` field of `/proc/self/status` (`VmRSS:`, `VmHWM:`).
 fn status_kb(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    field_kb(&std::fs::read_to_string("/proc/self/status").ok()?, field)
+}
+
+/// A `kB` field of one reading of `/proc/self/status`.
+fn field_kb(status: &str, field: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with(field))?;
     line[field.len()..]
         .trim()
@@ -141,8 +145,10 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn resident_memory_is_read_from_proc() {
-        let rss = status_kb("VmRSS:").expect("VmRSS in /proc/self/status");
-        let peak = status_kb("VmHWM:").expect("VmHWM in /proc/self/status");
+        // One reading: the kernel computes VmHWM as at least VmRSS within a read, not across two.
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        let rss = field_kb(&status, "VmRSS:").expect("VmRSS in /proc/self/status");
+        let peak = field_kb(&status, "VmHWM:").expect("VmHWM in /proc/self/status");
         assert!(rss > 0 && peak >= rss, "rss {rss} kB, peak {peak} kB");
         assert_eq!(status_kb("NoSuchField:"), None);
     }

@@ -116,9 +116,7 @@ impl Transform for MetricsRecorderApi {
         let exporter = package.version(EXPORTER);
         // The exporter moves to 0.16 with this migration: what its builders set is ledgered.
         if exporter.is_some_and(|v| (v.major, v.minor) < (0, 16)) {
-            let name = package
-                .code_name_of(EXPORTER)
-                .unwrap_or_else(|| "metrics_exporter_prometheus".into());
+            let name = cx.crate_code_name(EXPORTER);
             let mut entries = crate::otel::ledger::prometheus::entries(cx.rust(), &name);
             super::helper_facts::resolve_ledger(cx, &mut entries);
             out.ledger.extend(entries);
@@ -130,12 +128,8 @@ impl Transform for MetricsRecorderApi {
         let mut v = Finder {
             cx,
             scope: &scope,
-            exporter_name: package
-                .code_name_of(EXPORTER)
-                .unwrap_or_else(|| "metrics_exporter_prometheus".into()),
-            util_name: package
-                .code_name_of(UTIL)
-                .unwrap_or_else(|| "metrics_util".into()),
+            exporter_name: cx.crate_code_name(EXPORTER),
+            util_name: cx.crate_code_name(UTIL),
             old_exporter,
             futures: Vec::new(),
             error_names: Vec::new(),

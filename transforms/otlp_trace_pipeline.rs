@@ -187,7 +187,11 @@ impl Transform for OtlpTracePipeline {
         let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
             let syntax = OtlpSyntax {
                 version: match cx.project.package_for(rust.file.path()) {
-                    Some(p) if cx.package.is_some_and(|c| c.manifest_path != p.manifest_path) => {
+                    Some(p)
+                        if cx
+                            .package
+                            .is_some_and(|c| c.manifest_path != p.manifest_path) =>
+                    {
                         p.version("opentelemetry-otlp").cloned()
                     }
                     _ => version.clone(),

@@ -26,7 +26,9 @@ use crate::engine::changes::Changes;
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::syntax::{absolutize, ident_str, module_path, range_of, ParsedRust};
+use crate::engine::syntax::{
+    absolutize, ident_str, module_path, range_of, range_of_span, ParsedRust,
+};
 use crate::engine::transform::FileContext;
 use crate::otel::exporter_helper::shared::{
     generic_form_fits, generic_signature, pipeline_helper_calls, SharedRef,
@@ -230,13 +232,8 @@ fn compute(project: &Project, rewrite_public_api: bool, dry_run: SignalsDryRun<'
         .filter(|(i, _, _)| reasons[*i].is_none())
         .cloned()
         .collect();
-    let mut settled = settle_by_dry_runs(
-        &files,
-        &followable,
-        candidates.len(),
-        helpers_at,
-        dry_run,
-    );
+    let mut settled =
+        settle_by_dry_runs(&files, &followable, candidates.len(), helpers_at, dry_run);
     let mut facts = Facts::default();
     for (i, helper) in candidates.into_iter().enumerate() {
         settled[i] &= reasons[i].is_none();
@@ -277,7 +274,11 @@ fn on_old_otlp(pkg: &PackageInfo) -> bool {
 
 /// The `pub` top-level functions of library `pkg` the generic form takes, reached from
 /// other crates, that another member names.
-fn candidates_of(project: &Project, pkg: &PackageInfo, rewrite_public_api: bool) -> Vec<MemberHelper> {
+fn candidates_of(
+    project: &Project,
+    pkg: &PackageInfo,
+    rewrite_public_api: bool,
+) -> Vec<MemberHelper> {
     let files = package_files(project, pkg);
     let lib = crate_name(pkg);
     let kept = (!rewrite_public_api && !unpublished(pkg)).then(|| {
@@ -412,8 +413,8 @@ fn calls_in(
     let shown = project.relative(path).display().to_string();
     let name = &helper.shared.helper.name;
     let file = Parsed::read(path, text).ok_or_else(|| format!("`{shown}` does not parse"))?;
-    let uses = references(&file.syntax, name).count;
-    if uses == 0 {
+    let uses = references(&file.syntax, name).at;
+    if uses.is_empty() {
         return Ok(Vec::new());
     }
     let pkg = project
@@ -437,11 +438,14 @@ fn calls_in(
         })
         .map(|(call, _)| range_of(rust.file, call))
         .collect();
-    if calls.len() != uses {
-        return Err(format!(
-            "not every mention of it in `{shown}` is a pipeline's exporter calling it with its {} argument(s)",
-            helper.shared.params
-        ));
+    let other = uses.iter().find_map(|span| {
+        let at = range_of_span(rust.file, *span).start;
+        (!calls.iter().any(|c| c.start <= at && at < c.end)).then(|| rust.file.line_col(at).0)
+    });
+    match other {
+        Some(line) => Err(format!(
+            "`{shown}:{line}` uses it otherwise than as the exporter of a pipeline"
+        )),
+        None => Ok(calls),
     }
-    Ok(calls)
 }

@@ -210,13 +210,18 @@ pub struct SharedRef {
 
 impl SharedRef {
     /// Whether `path`, called in this file, names this helper.
-    pub fn named_by(&self, rust: ParsedRust<'_>, path: &syn::Path, helpers: &PackageHelpers) -> bool {
+    pub fn named_by(
+        &self,
+        rust: ParsedRust<'_>,
+        path: &syn::Path,
+        helpers: &PackageHelpers,
+    ) -> bool {
         if !self.paths.is_empty() {
             return self.paths.contains(&rust.imports.resolve(path));
         }
-        helpers.resolve(rust, path).is_some_and(|(module, name)| {
-            module == self.helper.module && name == self.helper.name
-        })
+        helpers
+            .resolve(rust, path)
+            .is_some_and(|(module, name)| module == self.helper.module && name == self.helper.name)
     }
 }
 

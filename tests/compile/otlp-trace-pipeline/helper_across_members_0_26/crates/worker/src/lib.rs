@@ -1,12 +1,15 @@
 #![deny(deprecated)]
-//! A simple trace pipeline and a metrics pipeline through the shared crate's helper, imported.
+//! A simple trace pipeline and a metrics pipeline through the shared crate's helper, and a
+//! pipeline sampled by its policy (its root re-export), all under a renamed dependency key.
 use std::time::Duration;
 
 use opentelemetry::metrics::MetricsError;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::runtime;
 use opentelemetry_sdk::trace::TracerProvider;
-use telemetry::exporters::collector;
+use obs::exporters::collector;
+use obs::platform_sampling;
+use opentelemetry_otlp::WithExportConfig;
 
 pub fn tracer_provider(endpoint: &str) -> TracerProvider {
     opentelemetry_otlp::new_pipeline()
@@ -23,4 +26,13 @@ pub fn meter_provider(endpoint: &str) -> Result<SdkMeterProvider, MetricsError> 
         .with_period(Duration::from_secs(15))
         .build()?;
     Ok(provider)
+}
+
+pub fn sampled_provider(endpoint: &str) -> TracerProvider {
+    let pipeline = opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint));
+    platform_sampling(pipeline, 1.0)
+        .install_simple()
+        .expect("the exporter builds")
 }

@@ -13,7 +13,8 @@
 //! without a library target), whose name occurs once more in the whole package outside `use`
 //! items, in one other file, and that call's pipeline is rewritten when the helper is assumed
 //! followed (a dry run of the transform over the caller's file). Computed once per package and
-//! run, in the project's run state.
+//! run, in the project's run state. A library member's helpers other members call are the
+//! workspace facts' (`members`), settled before the package's.
 
 mod members;
 
@@ -415,7 +416,13 @@ fn shared_helpers(
             .collect(),
         ..PackageHelpers::default()
     };
-    let settled = settle_by_dry_runs(&files, &calls, candidates.len(), in_package, dry_run);
+    let settled = settle_by_dry_runs(
+        &files,
+        &calls,
+        vec![true; candidates.len()],
+        in_package,
+        dry_run,
+    );
     candidates
         .into_iter()
         .zip(settled)
@@ -424,18 +431,18 @@ fn shared_helpers(
         .collect()
 }
 
-/// Which of `count` shared helpers stay settled when every call of each (`calls`: the helper's
-/// index, the calling file, the calls' ranges) must be rewritten by a dry run of its file with
-/// the helpers still settled assumed (`helpers_at`: the file's helpers given those indices);
-/// one that fails anywhere is dropped and the rest tried again.
+/// Which of the shared helpers `settled` starts with stay settled when every call of each
+/// (`calls`: the helper's index, the calling file, the calls' ranges) must be rewritten by a
+/// dry run of its file with the helpers still settled assumed (`helpers_at`: the file's helpers
+/// given those indices); one that fails anywhere is dropped and the rest tried again.
 fn settle_by_dry_runs(
     files: &[(PathBuf, String)],
     calls: &[(usize, &PathBuf, Vec<TextRange>)],
-    count: usize,
+    mut settled: Vec<bool>,
     helpers_at: impl Fn(&Path, &[usize]) -> PackageHelpers,
     dry_run: SignalsDryRun<'_>,
 ) -> Vec<bool> {
-    let mut settled: Vec<bool> = vec![true; count];
+    let count = settled.len();
     let mut callers: Vec<&PathBuf> = calls.iter().map(|(_, p, _)| *p).collect();
     callers.sort();
     callers.dedup();

@@ -27,7 +27,7 @@ use crate::engine::context::{PackageInfo, Project};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{
-    absolutize, ident_str, module_path, range_of, range_of_span, ParsedRust,
+    ident_str, item_named_in, module_path, range_of, range_of_span, ParsedRust,
 };
 use crate::engine::transform::FileContext;
 use crate::otel::exporter_helper::shared::{
@@ -227,16 +227,10 @@ fn compute(project: &Project, rewrite_public_api: bool, dry_run: SignalsDryRun<'
         }
     };
     // Those kept for a reason of their own are never assumed followed.
-    let followable: Vec<(usize, &PathBuf, Vec<TextRange>)> = calls
-        .iter()
-        .filter(|(i, _, _)| reasons[*i].is_none())
-        .cloned()
-        .collect();
-    let mut settled =
-        settle_by_dry_runs(&files, &followable, candidates.len(), helpers_at, dry_run);
+    let followable = reasons.iter().map(Option::is_none).collect();
+    let settled = settle_by_dry_runs(&files, &calls, followable, helpers_at, dry_run);
     let mut facts = Facts::default();
     for (i, helper) in candidates.into_iter().enumerate() {
-        settled[i] &= reasons[i].is_none();
         if settled[i] {
             facts.settled.push(helper);
             continue;
@@ -353,15 +347,6 @@ fn public_paths(
         let Some(file) = Parsed::read(path, text) else {
             continue;
         };
-        let mod_decls = file
-            .syntax
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::Item::Mod(m) => Some(ident_str(&m.ident)),
-                _ => None,
-            })
-            .collect();
         for item in &file.syntax.items {
             let syn::Item::Use(u) = item else { continue };
             if !matches!(u.vis, syn::Visibility::Public(_)) || u.leading_colon.is_some() {
@@ -369,7 +354,7 @@ fn public_paths(
             }
             for mut used in use_leaves(&u.tree, &helper.name) {
                 used.push(helper.name.clone());
-                let target = absolutize(&module, &used, &mod_decls, lib);
+                let target = item_named_in(&file.syntax, &module, &used, lib);
                 if target.is_some_and(|(m, n)| m == helper.module && n == helper.name) {
                     out.push(path_to(&module, &helper.name));
                 }

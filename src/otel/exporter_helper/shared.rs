@@ -20,7 +20,9 @@
 //! old way. Called from other files of the package: the package facts settle it
 //! (`transforms/helper_facts.rs`, [`SharedRef`]) with the same dry runs over every caller
 //! file; a publishable library's public API stays as it is (the sites name the generic
-//! signature, [`shared_generic_signature`]).
+//! signature, [`shared_generic_signature`]). Called from other members of the workspace (the
+//! shared telemetry crate's helper): the workspace facts (`transforms/helper_facts/members.rs`),
+//! each call matched by the paths its crate reaches the helper by ([`SharedRef::paths`]).
 
 use syn::visit::Visit;
 

@@ -1,9 +1,11 @@
 #![deny(deprecated)]
-//! A simple trace pipeline and a metrics pipeline through the shared crate's helper, and a
+//! Trace (simple), metrics and logs pipelines through the shared crate's helper, and a
 //! pipeline sampled by its policy (its root re-export), all under a renamed dependency key.
 use std::time::Duration;
 
+use opentelemetry::logs::LogError;
 use opentelemetry::metrics::MetricsError;
+use opentelemetry_sdk::logs::LoggerProvider;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::runtime;
 use opentelemetry_sdk::trace::TracerProvider;
@@ -26,6 +28,13 @@ pub fn meter_provider(endpoint: &str) -> Result<SdkMeterProvider, MetricsError> 
         .with_period(Duration::from_secs(15))
         .build()?;
     Ok(provider)
+}
+
+pub fn logger_provider(endpoint: &str) -> Result<LoggerProvider, LogError> {
+    opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(collector(endpoint, Duration::from_secs(2)))
+        .install_batch(runtime::Tokio)
 }
 
 pub fn sampled_provider(endpoint: &str) -> TracerProvider {

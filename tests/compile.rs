@@ -2,7 +2,8 @@
 //! the OLD versions. The test migrates a copy with all transforms and runs `cargo check` on it
 //! against the real target crates from the registry (one shared target directory, so the
 //! OpenTelemetry crates build once). It needs the network on a cold cache and fails loudly
-//! without it — it never skips. `OTEL_MIGRATE_COMPILE_FILTER=<substring>` narrows the run.
+//! without it — it never skips. A second migration of the migrated copy must change nothing.
+//! `OTEL_MIGRATE_COMPILE_FILTER=<substring>` narrows the run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -109,6 +110,23 @@ fn migrated_programs_compile_against_the_target_crates() {
                 "{}: error findings after migration:\n{}",
                 case.display(),
                 errors.join("\n")
+            ));
+        }
+        // Idempotence of the whole run (the snapshots check it per transform): a second
+        // migration of the migrated project changes nothing.
+        let again = pipeline::run(
+            transforms::all(),
+            &RunOptions {
+                paths: vec![project.clone()],
+                ..RunOptions::default()
+            },
+        );
+        for f in again.files.iter().filter(|f| f.changed()) {
+            failures.push(format!(
+                "{}: a second migration changes {}:\n{}",
+                case.display(),
+                f.path.display(),
+                otel_migrate::engine::diff::unified("x", &f.original, &f.output)
             ));
         }
         let after = project.join("after.toml");

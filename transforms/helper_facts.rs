@@ -13,7 +13,10 @@
 //! without a library target), whose name occurs once more in the whole package outside `use`
 //! items, in one other file, and that call's pipeline is rewritten when the helper is assumed
 //! followed (a dry run of the transform over the caller's file). Computed once per package and
-//! run, in the project's run state.
+//! run, in the project's run state. A library member's helpers other members call are the
+//! workspace facts' (`members`), settled before the package's.
+
+mod members;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +43,8 @@ use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::jaeger_endpoint::EndpointFeed;
 use crate::otel::ledger::package::{resolve_entries, PackageValues, Place};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
+
+pub use members::report_left_member_helpers;
 
 /// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
 /// while rewriting (dry) each file that has a Jaeger pipeline.
@@ -258,11 +263,16 @@ pub fn helpers_of(
             .map(|(_, r)| r.clone())
             .collect(),
         shared: Vec::new(),
-        shared_elsewhere: shared.iter().map(|(r, _)| r.clone()).collect(),
+        shared_elsewhere: shared
+            .iter()
+            .map(|(r, _)| r.clone())
+            .chain(members::seen_from(project, pkg))
+            .collect(),
         own_shared: shared
             .iter()
             .filter(|(_, defined)| defined == file)
             .map(|(r, _)| r.helper.name.clone())
+            .chain(members::defined_in(project, file))
             .collect(),
     }
 }
@@ -283,6 +293,8 @@ pub type SignalsDryRun<'a> = &'a dyn Fn(ParsedRust<'_>, &PackageHelpers) -> Vec<
 /// assumed followed. `otlp-trace-pipeline` settles them before its first file (it runs before
 /// the metrics and logs transforms on every file, which read what it settled).
 pub fn settle_shared_helpers(cx: &FileContext<'_>, dry_run: SignalsDryRun<'_>) {
+    // Those other members call first: the package's own dry runs assume them followed.
+    members::settle(cx, dry_run);
     let Some(pkg) = cx.package else {
         return;
     };
@@ -329,7 +341,9 @@ fn shared_helpers(
             };
             let public = matches!(f.vis, syn::Visibility::Public(_))
                 && reachable_from_library(pkg, &files, module);
-            if public && (public_api_stays || named_by_other_members(project, pkg, &name)) {
+            if public && (public_api_stays || named_by_other_members(project, pkg, &name))
+                || members::covers(project, path, &name)
+            {
                 continue;
             }
             let helper = HelperRef {
@@ -341,6 +355,7 @@ fn shared_helpers(
                     helper,
                     transport,
                     params,
+                    paths: Vec::new(),
                 },
                 (*path).clone(),
             ));
@@ -391,53 +406,75 @@ fn shared_helpers(
         }
     }
     let candidates = kept;
-    let mut settled: Vec<bool> = vec![true; candidates.len()];
-    loop {
-        let assumed: Vec<SharedRef> = candidates
+    let in_package = |caller: &Path, assumed: &[usize]| PackageHelpers {
+        module: module_path(&pkg.dir, caller),
+        crate_name: lib.clone(),
+        shared_elsewhere: assumed
             .iter()
-            .zip(&settled)
-            .filter(|(_, s)| **s)
-            .map(|((r, _), _)| r.clone())
-            .collect();
+            .map(|i| candidates[*i].0.clone())
+            .chain(members::seen_from(project, pkg))
+            .collect(),
+        ..PackageHelpers::default()
+    };
+    let settled = settle_by_dry_runs(
+        &files,
+        &calls,
+        vec![true; candidates.len()],
+        in_package,
+        dry_run,
+    );
+    candidates
+        .into_iter()
+        .zip(settled)
+        .filter(|(_, s)| *s)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Which of the shared helpers `settled` starts with stay settled when every call of each
+/// (`calls`: the helper's index, the calling file, the calls' ranges) must be rewritten by a
+/// dry run of its file with the helpers still settled assumed (`helpers_at`: the file's helpers
+/// given those indices); one that fails anywhere is dropped and the rest tried again.
+fn settle_by_dry_runs(
+    files: &[(PathBuf, String)],
+    calls: &[(usize, &PathBuf, Vec<TextRange>)],
+    mut settled: Vec<bool>,
+    helpers_at: impl Fn(&Path, &[usize]) -> PackageHelpers,
+    dry_run: SignalsDryRun<'_>,
+) -> Vec<bool> {
+    let count = settled.len();
+    let mut callers: Vec<&PathBuf> = calls.iter().map(|(_, p, _)| *p).collect();
+    callers.sort();
+    callers.dedup();
+    loop {
+        let assumed: Vec<usize> = (0..count).filter(|i| settled[*i]).collect();
         if assumed.is_empty() {
-            return Vec::new();
+            return settled;
         }
         let mut changed = false;
-        let mut callers: Vec<&PathBuf> = calls.iter().map(|(_, p, _)| *p).collect();
-        callers.sort();
-        callers.dedup();
-        for caller in callers {
-            let Some(text) = files.iter().find(|(p, _)| p == caller).map(|(_, t)| t) else {
-                continue;
+        for caller in &callers {
+            let file = files
+                .iter()
+                .find(|(p, _)| p == *caller)
+                .and_then(|(p, t)| Parsed::read(p, t));
+            let runs = match &file {
+                Some(file) => dry_run(file.rust(), &helpers_at(caller, &assumed)),
+                None => Vec::new(),
             };
-            let Some(file) = Parsed::read(caller, text) else {
-                continue;
-            };
-            let helpers = PackageHelpers {
-                module: module_path(&pkg.dir, caller),
-                crate_name: lib.clone(),
-                shared_elsewhere: assumed.clone(),
-                ..PackageHelpers::default()
-            };
-            let runs = dry_run(file.rust(), &helpers);
-            for (i, _, ranges) in calls.iter().filter(|(_, p, _)| *p == caller) {
-                if settled[*i]
-                    && !ranges
+            for (i, _, ranges) in calls.iter().filter(|(_, p, _)| p == caller) {
+                let rewritten = file.as_ref().is_some_and(|file| {
+                    ranges
                         .iter()
                         .all(|r| call_site_rewritten(file.rust(), *r, &runs))
-                {
+                });
+                if settled[*i] && !rewritten {
                     settled[*i] = false;
                     changed = true;
                 }
             }
         }
         if !changed {
-            return candidates
-                .into_iter()
-                .zip(settled)
-                .filter(|(_, s)| *s)
-                .map(|(c, _)| c)
-                .collect();
+            return settled;
         }
     }
 }
@@ -498,6 +535,7 @@ fn compute(
             if top_level_fn(&parsed.syntax, &name).is_none()
                 || references(&parsed.syntax, &name).count > 1
                 || helper_form(parsed.rust(), f).is_none()
+                || members::covers(project, path, &name)
             {
                 continue;
             }

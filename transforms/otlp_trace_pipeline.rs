@@ -182,10 +182,20 @@ impl Transform for OtlpTracePipeline {
             .package
             .and_then(|p| p.version("opentelemetry-otlp"))
             .cloned();
-        // Helpers of other files followed with their call: both sides read the same facts.
+        // Helpers of other files followed with their call: both sides read the same facts
+        // (a file of another member on its own package's version).
         let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
             let syntax = OtlpSyntax {
-                version: version.clone(),
+                version: match cx.project.package_for(rust.file.path()) {
+                    Some(p)
+                        if cx
+                            .package
+                            .is_some_and(|c| c.manifest_path != p.manifest_path) =>
+                    {
+                        p.version("opentelemetry-otlp").cloned()
+                    }
+                    _ => version.clone(),
+                },
                 helpers: helpers.clone(),
                 customizers: Vec::new(),
                 customizers_elsewhere: Vec::new(),
@@ -259,6 +269,7 @@ impl Transform for OtlpTracePipeline {
             let shared = [&syntax.helpers.shared[..], &syntax.helpers.own_shared[..]].concat();
             rewrite_shared_helpers(cx, &shared, out, plans);
             report_public_helpers(cx.rust(), &syntax.helpers, out);
+            helper_facts::report_left_member_helpers(cx, out);
             let mut rewritten = rewrite_customizers(cx, &customizers, out, plans);
             let own = elsewhere.own_customizers(cx.rust());
             rewritten.extend(rewrite_customizers(cx, &own, out, plans));

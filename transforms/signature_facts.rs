@@ -294,16 +294,20 @@ fn followed_customizers<'c>(
             if named.is_empty() {
                 continue;
             }
-            let parsed = Parsed::read(path, text).filter(|_| (dry_runs.runs_on)(path, text));
-            let Some(parsed) = parsed else {
-                // A file that does not parse, or that the transform does not run on, may call
-                // it: nothing is sure.
+            let Some(parsed) = Parsed::read(path, text) else {
+                // A file that does not parse may call it: nothing is sure.
                 named
                     .iter()
                     .for_each(|n| mentions.entry(n).or_default().0 += 1);
                 continue;
             };
-            let rewritten = (dry_runs.customizer_sites)(path, parsed.rust(), &names);
+            // A file the transform does not run on rewrites none of its calls (a `pub use`
+            // re-exporting it is none).
+            let rewritten = if (dry_runs.runs_on)(path, text) {
+                (dry_runs.customizer_sites)(path, parsed.rust(), &names)
+            } else {
+                Vec::new()
+            };
             for name in named {
                 let count = references(parsed.rust().syntax, name).count;
                 let through = rewritten.iter().filter(|r| *r == name).count();

@@ -20,7 +20,9 @@
 //! old way. Called from other files of the package: the package facts settle it
 //! (`transforms/helper_facts.rs`, [`SharedRef`]) with the same dry runs over every caller
 //! file; a publishable library's public API stays as it is (the sites name the generic
-//! signature, [`shared_generic_signature`]).
+//! signature, [`shared_generic_signature`]). Called from other members of the workspace (the
+//! shared telemetry crate's helper): the workspace facts (`transforms/helper_facts/members.rs`),
+//! each call matched by the paths its crate reaches the helper by ([`SharedRef::paths`]).
 
 use syn::visit::Visit;
 
@@ -203,6 +205,26 @@ pub struct SharedRef {
     pub transport: Transport,
     /// Its parameters before the builder one is added: what each old call passes.
     pub params: usize,
+    /// A helper of another workspace member: the paths this crate calls it by (the member's
+    /// dependency key first). Empty for a helper of this crate (matched by module and name).
+    pub paths: Vec<Vec<String>>,
+}
+
+impl SharedRef {
+    /// Whether `path`, called in this file, names this helper.
+    pub fn named_by(
+        &self,
+        rust: ParsedRust<'_>,
+        path: &syn::Path,
+        helpers: &PackageHelpers,
+    ) -> bool {
+        if !self.paths.is_empty() {
+            return self.paths.contains(&rust.imports.resolve(path));
+        }
+        helpers
+            .resolve(rust, path)
+            .is_some_and(|(module, name)| module == self.helper.module && name == self.helper.name)
+    }
 }
 
 /// The transport and parameter count of `item` when it is an old exporter helper whose body
@@ -304,12 +326,10 @@ pub fn exporter_through_shared_helper(
 ) -> Option<ExporterConfig> {
     let file = rust.file;
     let (call, path) = helper_call(arg)?;
-    let elsewhere = helpers.resolve(rust, path).and_then(|(module, name)| {
-        helpers
-            .shared_elsewhere
-            .iter()
-            .find(|s| s.helper.module == module && s.helper.name == name)
-    });
+    let elsewhere = helpers
+        .shared_elsewhere
+        .iter()
+        .find(|s| s.named_by(rust, path, helpers));
     if let Some(shared) = elsewhere {
         return (call.args.len() == shared.params)
             .then(|| through(rust, call, shared.transport))
@@ -434,7 +454,12 @@ pub fn shared_generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> O
     if count_ident(rust.syntax, &name) < 3 {
         return None;
     }
-    let item = top_level_fn(rust.syntax, &name)?;
+    generic_signature(rust, top_level_fn(rust.syntax, &name)?)
+}
+
+/// The generic form's signature of `item` (an old exporter helper whose body provably
+/// type-checks when made generic), visibility included, for a finding.
+pub fn generic_signature(rust: ParsedRust<'_>, item: &syn::ItemFn) -> Option<String> {
     let helper = old_helper(rust, item)?;
     let file = rust.file;
     let sig = range_of(file, &item.sig);

@@ -53,6 +53,11 @@
 //! `LoggerProvider::builder()….with_config(Config::default().with_resource(r))` (sdk ≤ 0.22) →
 //! `.with_resource(r)`.
 //!
+//! A private function creating the pipeline its callers install (otlp 0.16+; every mention a
+//! call installed right after, all alike; `placement::otlp_creator`) returns
+//! `Result<logs::Builder, LogError>` with the exporter built and the install moved inside, and
+//! each call becomes `logs(..).map(|builder| builder.build())`.
+//!
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
 //!   `otlp-trace-pipeline`) or a helper followed with its one call, a pipeline kept in a local used otherwise than installed once or
@@ -85,6 +90,7 @@ use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::{provider_config_edits, LogsPipeline};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
+use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpLogsPipeline;
@@ -142,8 +148,16 @@ impl Transform for OtlpLogsPipeline {
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
+        // otlp 0.14's install returned a `Logger`: a creator's callers cannot get it back.
+        let creators = rewrite_otlp_creators(
+            cx.rust(),
+            &sites,
+            (Signal::Log, !sites.returned_logger),
+            &mut out,
+            &mut rewritten.plans,
+        );
         let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Log);
-        report_pipeline_signatures(cx.rust(), Signal::Log, &[], &elsewhere, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Log, &creators, &elsewhere, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         rewrite_build_calls(cx.rust(), Signal::Log, &mut out.changes, &mut plans);

@@ -50,6 +50,12 @@
 //! pipelines call (settled and made generic by `otlp-trace-pipeline`, which runs first): the
 //! call passes `MetricExporter::builder().with_tonic()` with the pipeline's temporality.
 //!
+//! A private function creating the pipeline its callers build (`fn metrics() ->
+//! OtlpMetricPipeline<..> { new_pipeline().metrics(rt)… }`, every mention a `metrics(..).build()`
+//! in the file; `placement::otlp_creator`) returns `Result<MeterProviderBuilder, MetricError>`
+//! with the exporter built inside, and each call becomes `metrics(..).map(|builder|
+//! builder.build())` (with the global registration for otlp ≤ 0.16).
+//!
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
 //!   `otlp-trace-pipeline`; temporality calls move into the local's chain, into every arm of a
@@ -79,6 +85,7 @@ use crate::otel::exporter_build_call::rewrite_build_calls;
 use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::metrics::MetricsPipeline;
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
+use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpMetricsPipeline;
@@ -126,8 +133,15 @@ impl Transform for OtlpMetricsPipeline {
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
+        let creators = rewrite_otlp_creators(
+            cx.rust(),
+            &sites,
+            (Signal::Metric, true),
+            &mut out,
+            &mut rewritten.plans,
+        );
         let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Metric);
-        report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &elsewhere, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Metric, &creators, &elsewhere, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         rewrite_build_calls(
             cx.rust(),

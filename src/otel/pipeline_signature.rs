@@ -2,8 +2,9 @@
 //! or an old exporter builder (`fn customize(p:
 //! OtlpTracePipeline) -> OtlpTracePipeline`, `fn metrics() -> OtlpMetricPipeline<..>`, issue
 //! 15 shape 5). The pipeline types are gone in 0.27; their nameable counterparts are the SDK's
-//! provider builders. These functions are not rewritten yet: one finding per old type in the
-//! signature gives the exact 0.27 signature and names every caller in the file, so the
+//! provider builders. The functions the pipeline transforms cannot rewrite with their callers
+//! (`placement::pipeline_creator`, `placement::otlp_creator`, `pipeline_customizer`) get one
+//! finding per old type in the signature with the exact 0.27 signature and every caller, so the
 //! function and its callers can be changed together by hand.
 
 use crate::engine::changes::Changes;

@@ -185,9 +185,20 @@ pub fn installs<'a>(
     name: &str,
     qualified: bool,
 ) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
+    calls_then(file, name, qualified, TERMINALS)
+}
+
+/// Every `name(..).<terminal>(..)` of the file whose method is one of `terminals`.
+pub fn calls_then<'a>(
+    file: &'a syn::File,
+    name: &str,
+    qualified: bool,
+    terminals: &[&str],
+) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
     struct Finder<'n, 'a> {
         name: &'n str,
         qualified: bool,
+        terminals: &'n [&'n str],
         found: Vec<(&'a syn::ExprCall, Link<'a>)>,
     }
     impl<'a> syn::visit::Visit<'a> for Finder<'_, 'a> {
@@ -197,7 +208,7 @@ pub fn installs<'a>(
                     if p.qself.is_none() && (p.path.is_ident(self.name)
                         || self.qualified && p.path.segments.last().is_some_and(|s|
                             s.ident == self.name && s.arguments.is_none())));
-                if named && TERMINALS.contains(&ident_str(&m.method).as_str()) {
+                if named && self.terminals.contains(&ident_str(&m.method).as_str()) {
                     let link = Chain::read_call(m).links.pop().expect("the call's link");
                     self.found.push((c, link));
                 }
@@ -208,6 +219,7 @@ pub fn installs<'a>(
     let mut finder = Finder {
         name,
         qualified,
+        terminals,
         found: Vec::new(),
     };
     syn::visit::Visit::visit_file(&mut finder, file);
@@ -369,15 +381,34 @@ fn built(
     le: &str,
 ) -> String {
     let Returns::Tracer(scope) = returns else {
-        return "map(|builder| builder.build())".to_string();
+        return builder_built(None, None, indent, le);
     };
     let i1 = format!("{indent}    ");
+    let register = registers_global
+        .then(|| register_call(names, "opentelemetry::global::set_tracer_provider"));
+    let tracer = render_tracer(names, "provider", scope, &i1, le);
+    builder_built(register.as_deref(), Some(&tracer), indent, le)
+}
+
+/// `map(|builder| builder.build())`, the link that builds a creator's provider builder where
+/// its old pipeline was installed; with `register` (the global registration function as named
+/// at the site) and `derived` (what the old call yielded instead of the provider, an
+/// expression of the local `provider`), a block on lines under `indent`.
+pub fn builder_built(
+    register: Option<&str>,
+    derived: Option<&str>,
+    indent: &str,
+    le: &str,
+) -> String {
+    if register.is_none() && derived.is_none() {
+        return "map(|builder| builder.build())".to_string();
+    }
+    let i1 = format!("{indent}    ");
     let mut lines = vec!["let provider = builder.build();".to_string()];
-    if registers_global {
-        let register = register_call(names, "opentelemetry::global::set_tracer_provider");
+    if let Some(register) = register {
         lines.push(format!("{register}(provider.clone());"));
     }
-    lines.push(render_tracer(names, "provider", scope, &i1, le));
+    lines.push(derived.unwrap_or("provider").to_string());
     let body: String = lines.iter().map(|l| format!("{le}{i1}{l}")).collect();
     format!("map(|builder| {{{body}{le}{indent}}})")
 }

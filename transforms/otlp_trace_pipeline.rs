@@ -225,7 +225,8 @@ impl Transform for OtlpTracePipeline {
         }));
         syntax.creator_heads = creators.iter().map(|c| c.head_start(cx.rust())).collect();
         // Customizers whose every call site is rewritten with them (dry runs of the sites).
-        let customizers = settle(cx.rust(), trace_customizers(cx.rust()), |names| {
+        let key = |c: &PipelineCustomizer<'_>| (c.name.clone(), c.param);
+        let customizers = settle(cx.rust(), trace_customizers(cx.rust()), key, |names| {
             let syntax = OtlpSyntax {
                 customizers: names.to_vec(),
                 ..syntax.clone()

@@ -48,6 +48,15 @@ pub fn report_pipeline_signatures(
         let Some(found) = pipeline_types_in(rust, sig, signal) else {
             continue;
         };
+        let split = match found.types.as_slice() {
+            [(param, Role::Parameter), (_, Role::Return)] => functions
+                .bodies
+                .iter()
+                .find(|(s, _)| std::ptr::eq(*s, sig))
+                .and_then(|(_, body)| customizer_options(rust, sig, *param, body))
+                .and_then(|options| builders_of(signal, &options)),
+            _ => None,
+        };
         let new_signature = new_signature(rust, sig, signal, &found);
         let known = elsewhere.iter().find(|e| sig.ident == e.name);
         let callers = match known {
@@ -73,6 +82,19 @@ pub fn report_pipeline_signatures(
             ""
         };
         for (range, role) in &found.types {
+            let help = match &split {
+                Some(builders) => format!(
+                    "{builders}, and change every caller with it ({callers}){public_api}"
+                ),
+                None => format!(
+                    "give it the 0.27 signature `{new_signature}`{}, and change every caller with it ({callers}){public_api}",
+                    if found.creates {
+                        " (build the exporter inside with `?` and install it on the provider builder; the caller ends with `.build()`)"
+                    } else {
+                        ""
+                    }
+                ),
+            };
             let role = match role {
                 Role::Parameter => "takes",
                 Role::Return => "returns",
@@ -85,14 +107,7 @@ pub fn report_pipeline_signatures(
                     sig.ident,
                     signal.old_pipeline_type()
                 ),
-                format!(
-                    "give it the 0.27 signature `{new_signature}`{}, and change every caller with it ({callers}){public_api}",
-                    if found.creates {
-                        " (build the exporter inside with `?` and install it on the provider builder; the caller ends with `.build()`)"
-                    } else {
-                        ""
-                    }
-                ),
+                help,
             );
             reported.push(*range);
         }
@@ -326,15 +341,115 @@ fn callers_of(rust: ParsedRust<'_>, sig: &syn::Signature) -> Vec<String> {
     lines_of(rust, calls.spans)
 }
 
-/// Every function and method signature of the file.
+/// Every function and method signature of the file, and the bodies of those that have one.
 #[derive(Default)]
 struct Functions<'a> {
     signatures: Vec<&'a syn::Signature>,
+    bodies: Vec<(&'a syn::Signature, &'a syn::Block)>,
 }
 
 impl<'a> Visit<'a> for Functions<'a> {
     fn visit_signature(&mut self, sig: &'a syn::Signature) {
         self.signatures.push(sig);
+    }
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        self.bodies.push((&f.sig, &f.block));
+        syn::visit::visit_item_fn(self, f);
+    }
+    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+        self.bodies.push((&f.sig, &f.block));
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+}
+
+/// The 0.27 builder an option of an old metrics or logs pipeline now goes on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Lands {
+    /// `MeterProviderBuilder` / `logs::Builder`.
+    Provider,
+    /// `PeriodicReaderBuilder<E, RT>` (metrics: interval, timeout).
+    Reader,
+    /// The exporter builder, which 0.27 cannot name in a signature.
+    Exporter,
+    /// `BatchLogProcessor::builder(exporter, rt)` (logs: the batch config).
+    Processor,
+}
+
+/// Where `option` of `signal`'s old pipeline goes on 0.27 (`None`: not an option of it).
+pub fn option_lands_on(signal: Signal, option: &str) -> Option<Lands> {
+    match (signal, option) {
+        (Signal::Metric | Signal::Log, "with_resource") => Some(Lands::Provider),
+        (Signal::Metric, "with_aggregation_selector") => Some(Lands::Provider),
+        (Signal::Metric, "with_period" | "with_timeout") => Some(Lands::Reader),
+        (
+            Signal::Metric,
+            "with_temporality_selector" | "with_delta_temporality" | "with_temporality",
+        )
+        | (Signal::Metric | Signal::Log, "with_exporter") => Some(Lands::Exporter),
+        (Signal::Log, "with_batch_config") => Some(Lands::Processor),
+        _ => None,
+    }
+}
+
+/// The options a customizer (`fn c(p: <pipeline>, ..) -> <pipeline> { p.<options> }`, the
+/// pipeline parameter's type at `param`) sets, in order; `None` for any other body.
+pub fn customizer_options(
+    rust: ParsedRust<'_>,
+    sig: &syn::Signature,
+    param: TextRange,
+    body: &syn::Block,
+) -> Option<Vec<String>> {
+    let [syn::Stmt::Expr(tail, None)] = body.stmts.as_slice() else {
+        return None;
+    };
+    let chain = super::chain::Chain::read(tail);
+    let name = sig.inputs.iter().find_map(|input| match input {
+        syn::FnArg::Typed(t) if range_of(rust.file, &*t.ty) == param => match &*t.pat {
+            syn::Pat::Ident(p) => Some(p.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    })?;
+    (!chain.links.is_empty() && chain.root_local()? == name)
+        .then(|| chain.links.iter().map(|l| l.name.clone()).collect())
+}
+
+/// What a metrics or logs customizer setting `options` becomes on 0.27, when that is not the
+/// provider builder in and out (`None`: it is, or an option is unknown).
+fn builders_of(signal: Signal, options: &[String]) -> Option<String> {
+    let lands: Vec<(&str, Lands)> = options
+        .iter()
+        .map(|o| Some((o.as_str(), option_lands_on(signal, o)?)))
+        .collect::<Option<_>>()?;
+    let builder = |l: Lands| {
+        match (l, signal) {
+        (Lands::Provider, _) => format!("`{}`", signal.provider_builder_path()),
+        (Lands::Reader, _) => "`opentelemetry_sdk::metrics::PeriodicReaderBuilder<MetricExporter, RT>` (the caller hands it `PeriodicReader::builder(exporter, runtime)`)".to_string(),
+        (Lands::Exporter, Signal::Metric) => "the exporter builder (`MetricExporter::builder().with_tonic()…`; it cannot be named in a signature, and `with_temporality` belongs to no config trait, so set it where the exporter is built, or return the built `MetricExporter`)".to_string(),
+        (Lands::Exporter, _) => "the exporter builder (`LogExporter::builder().with_tonic()…`; it cannot be named in a signature: set it where the exporter is built, or return the built `LogExporter`)".to_string(),
+        (Lands::Processor, _) => "`BatchLogProcessor::builder(exporter, runtime)` (`.with_batch_config(..)`, handed to the provider builder's `with_log_processor`)".to_string(),
+    }
+    };
+    let mut kinds: Vec<Lands> = lands.iter().map(|(_, l)| *l).collect();
+    kinds.dedup();
+    kinds.sort_by_key(|l| *l as u8);
+    kinds.dedup();
+    match kinds.as_slice() {
+        [Lands::Provider] => None,
+        [one] => Some(format!(
+            "its options all go on {} in 0.27, not on the provider builder: make it take and return that builder",
+            builder(*one)
+        )),
+        _ => {
+            let each: Vec<String> = lands
+                .iter()
+                .map(|(o, l)| format!("`{o}` → {}", builder(*l)))
+                .collect();
+            Some(format!(
+                "its options go on different 0.27 builders, so no one signature fits: split it into one function per builder ({})",
+                each.join("; ")
+            ))
+        }
     }
 }
 

@@ -33,3 +33,28 @@ pub fn init_or_panic(endpoint: &str) -> MeterProvider {
         .build()
         .expect("meter provider")
 }
+
+/// Only the resource: the function takes and returns the provider builder in 0.27.
+fn with_service(
+    pipeline: OtlpMetricPipeline<runtime::Tokio, MetricsExporterBuilder>,
+    name: &'static str,
+) -> OtlpMetricPipeline<runtime::Tokio, MetricsExporterBuilder> {
+    pipeline.with_resource(Resource::new([opentelemetry::KeyValue::new(
+        "service.name",
+        name,
+    )]))
+}
+
+pub fn init_named(endpoint: &str) -> Result<MeterProvider, MetricsError> {
+    with_service(
+        opentelemetry_otlp::new_pipeline()
+            .metrics(runtime::Tokio)
+            .with_exporter(
+                opentelemetry_otlp::new_exporter()
+                    .tonic()
+                    .with_endpoint(endpoint),
+            ),
+        "edge-agent",
+    )
+    .build()
+}

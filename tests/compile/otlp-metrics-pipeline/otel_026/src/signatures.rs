@@ -45,3 +45,39 @@ pub fn init_logs_again(resource: Resource) -> LoggerProvider {
         .install_batch(runtime::Tokio)
         .expect("logger provider")
 }
+
+/// Only the resource: each function takes and returns its provider builder in 0.27.
+fn with_service(
+    pipeline: OtlpMetricPipeline<runtime::Tokio, MetricsExporterBuilder>,
+    resource: Resource,
+) -> OtlpMetricPipeline<runtime::Tokio, MetricsExporterBuilder> {
+    pipeline.with_resource(resource)
+}
+
+pub fn init_named_metrics(resource: Resource) -> Result<SdkMeterProvider, MetricsError> {
+    let provider = with_service(
+        opentelemetry_otlp::new_pipeline()
+            .metrics(runtime::Tokio)
+            .with_exporter(opentelemetry_otlp::new_exporter().http()),
+        resource,
+    )
+    .build()?;
+    Ok(provider)
+}
+
+fn with_log_resource(
+    pipeline: OtlpLogPipeline<LogExporterBuilder>,
+    resource: Resource,
+) -> OtlpLogPipeline<LogExporterBuilder> {
+    pipeline.with_resource(resource)
+}
+
+pub fn init_named_logs(resource: Resource) -> Result<LoggerProvider, LogError> {
+    with_log_resource(
+        opentelemetry_otlp::new_pipeline()
+            .logging()
+            .with_exporter(opentelemetry_otlp::new_exporter().tonic()),
+        resource,
+    )
+    .install_simple()
+}

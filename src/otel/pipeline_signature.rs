@@ -123,15 +123,96 @@ pub fn report_pipeline_fields(
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let new_type = format!("`{}`", signal.provider_builder_path());
-    report_old_fields(rust, signal.old_pipeline_type(), &new_type, out)
+    report_old_fields(rust, signal.old_pipeline_type(), |_| new_type.clone(), out)
+}
+
+/// Reports every struct field of the file holding an old exporter builder
+/// (`TonicExporterBuilder`, `HttpExporterBuilder`): its 0.27 type is the built exporter of the
+/// signal whose pipeline the field feeds in this file (`.with_exporter(<value>.<field>)`), each
+/// construction saying whether its function can use `?`. Returns the ranges of the types
+/// reported.
+pub fn report_exporter_builder_fields(rust: ParsedRust<'_>, out: &mut Changes) -> Vec<TextRange> {
+    let mut reported = Vec::new();
+    for (old, transport) in [
+        ("TonicExporterBuilder", "with_tonic"),
+        ("HttpExporterBuilder", "with_http"),
+    ] {
+        let new_type = |field: &str| {
+            let uses = pipelines_fed_by(rust, field);
+            let signals: Vec<Signal> = uses.iter().map(|(_, s)| *s).collect();
+            match signals.first() {
+                Some(first) if signals.iter().all(|s| s == first) => {
+                    let exporter = match first {
+                        Signal::Span => "SpanExporter",
+                        Signal::Metric => "MetricExporter",
+                        Signal::Log => "LogExporter",
+                    };
+                    let lines: Vec<String> = uses.iter().map(|(l, _)| l.to_string()).collect();
+                    format!(
+                        "`opentelemetry_otlp::{exporter}` (it feeds the pipeline at line {}), built with `{exporter}::builder().{transport}()…build()?`",
+                        lines.join(", line ")
+                    )
+                }
+                _ => format!(
+                    "`opentelemetry_otlp::SpanExporter` (or `MetricExporter`, `LogExporter`, by the signal it serves; 0.27's exporter builder types cannot be named), built with `SpanExporter::builder().{transport}()…build()?`"
+                ),
+            }
+        };
+        reported.extend(report_old_fields(rust, old, new_type, out));
+    }
+    reported
+}
+
+/// The lines (1-based) of the pipelines of the file given `<value>.<field>` as exporter, with
+/// their signal.
+fn pipelines_fed_by(rust: ParsedRust<'_>, field: &str) -> Vec<(usize, Signal)> {
+    struct Uses<'r> {
+        rust: ParsedRust<'r>,
+        field: &'r str,
+        found: Vec<(usize, Signal)>,
+    }
+    impl<'a> Visit<'a> for Uses<'_> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            let arg = match m.args.first() {
+                Some(syn::Expr::MethodCall(inner)) if inner.method == "into" => &*inner.receiver,
+                Some(arg) => arg,
+                None => return syn::visit::visit_expr_method_call(self, m),
+            };
+            let named = matches!(arg, syn::Expr::Field(f) if match &f.member {
+                syn::Member::Named(n) => n == self.field,
+                syn::Member::Unnamed(i) => i.index.to_string() == self.field,
+            });
+            if m.method == "with_exporter" && named {
+                let chain = super::chain::Chain::read_call(m);
+                let signal = chain.links.iter().find_map(|l| match l.name.as_str() {
+                    "tracing" => Some(Signal::Span),
+                    "metrics" => Some(Signal::Metric),
+                    "logging" => Some(Signal::Log),
+                    _ => None,
+                });
+                if let Some(signal) = signal {
+                    let at = range_of(self.rust.file, m).start;
+                    self.found.push((self.rust.file.line_col(at).0, signal));
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut uses = Uses {
+        rust,
+        field,
+        found: Vec::new(),
+    };
+    uses.visit_file(rust.syntax);
+    uses.found
 }
 
 /// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`; `new_type`
-/// says what the field holds on 0.27. Returns the ranges of the types reported.
+/// says what the field (by name) holds on 0.27. Returns the ranges of the types reported.
 pub fn report_old_fields(
     rust: ParsedRust<'_>,
     old: &str,
-    new_type: &str,
+    new_type: impl Fn(&str) -> String,
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let mut structs = Structs::default();
@@ -164,7 +245,8 @@ pub fn report_old_fields(
                     item.ident
                 ),
                 format!(
-                    "give the field the 0.27 type {new_type}, and change where the struct is built ({built}; other files are not listed) and where the field is used"
+                    "give the field the 0.27 type {}, and change where the struct is built ({built}; other files are not listed) and where the field is used",
+                    new_type(&name)
                 ),
             );
             reported.push(range);
@@ -173,30 +255,72 @@ pub fn report_old_fields(
     reported
 }
 
-/// The lines (1-based) of every struct expression `Name { .. }` in the file.
+/// Every struct expression `Name { .. }` in the file: its line (1-based), and in which
+/// function, saying whether that function returns a `Result` (the exporter's `build()?` fits
+/// there) or not.
 fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
-    struct Constructions<'n> {
+    struct Constructions<'n, 'a> {
         name: &'n syn::Ident,
-        spans: Vec<proc_macro2::Span>,
+        function: Option<&'a syn::Signature>,
+        found: Vec<(proc_macro2::Span, Option<&'a syn::Signature>)>,
     }
-    impl<'a> Visit<'a> for Constructions<'_> {
+    impl<'a> Visit<'a> for Constructions<'_, 'a> {
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            let outer = self.function.replace(&f.sig);
+            syn::visit::visit_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+            let outer = self.function.replace(&f.sig);
+            syn::visit::visit_impl_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+            // A closure's `?` is its own: the enclosing function says nothing.
+            let outer = self.function.take();
+            syn::visit::visit_expr_closure(self, c);
+            self.function = outer;
+        }
         fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
             if e.path
                 .segments
                 .last()
                 .is_some_and(|s| s.ident == *self.name)
             {
-                self.spans.push(syn::spanned::Spanned::span(e));
+                self.found
+                    .push((syn::spanned::Spanned::span(e), self.function));
             }
             syn::visit::visit_expr_struct(self, e);
         }
     }
     let mut found = Constructions {
         name,
-        spans: Vec::new(),
+        function: None,
+        found: Vec::new(),
     };
     found.visit_file(rust.syntax);
-    lines_of(rust, found.spans)
+    found
+        .found
+        .into_iter()
+        .map(|(span, function)| {
+            let range = crate::engine::syntax::range_of_span(rust.file, span);
+            let line = rust.file.line_col(range.start).0;
+            let Some(sig) = function else {
+                return line.to_string();
+            };
+            let returns_result = match &sig.output {
+                syn::ReturnType::Type(_, ty) => matches!(&**ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Result")),
+                syn::ReturnType::Default => false,
+            };
+            let how = if returns_result {
+                "which returns a `Result`: `…build()?` there, if its error type converts from the exporter's"
+            } else {
+                "which returns no `Result`: build the exporter where an error can be handled and pass it in"
+            };
+            format!("{line} (in `{}`, {how})", sig.ident)
+        })
+        .collect()
 }
 
 fn lines_of(rust: ParsedRust<'_>, spans: Vec<proc_macro2::Span>) -> Vec<String> {
@@ -508,12 +632,42 @@ mod tests {
              fn make() -> Telemetry { Telemetry { exporter: todo!(), other: None } }\n",
             |rust| {
                 let mut out = Changes::default();
-                let reported = report_old_fields(rust, "TonicExporterBuilder", "`X`", &mut out);
+                let new_type = |_: &str| "`X`".to_string();
+                let reported = report_old_fields(rust, "TonicExporterBuilder", new_type, &mut out);
                 assert_eq!(reported.len(), 2, "{:?}", out.findings);
                 let help = out.findings[0].suggestion.clone().unwrap_or_default();
                 assert!(help.contains("the 0.27 type `X`"), "{help}");
-                assert!(help.contains("constructed in this file at line 4;"), "{help}");
+                assert!(
+                    help.contains("constructed in this file at line 4 (in `make`, which returns no `Result`"),
+                    "{help}"
+                );
                 assert!(out.findings[1].message.contains("field `0` of `Mine`"));
+            },
+        );
+    }
+
+    #[test]
+    fn an_exporter_builder_field_gets_the_exporter_of_the_pipeline_it_feeds() {
+        with_parsed(
+            "use opentelemetry_otlp::{HttpExporterBuilder, TonicExporterBuilder};\n\
+             struct T { a: TonicExporterBuilder, b: HttpExporterBuilder }\n\
+             impl T {\n\
+                 fn new() -> anyhow::Result<T> { Ok(T { a: todo!(), b: todo!() }) }\n\
+                 fn go(self) { opentelemetry_otlp::new_pipeline().metrics(Tokio).with_exporter(self.a).build(); }\n\
+             }\n",
+            |rust| {
+                let mut out = Changes::default();
+                assert_eq!(report_exporter_builder_fields(rust, &mut out).len(), 2);
+                let help: Vec<String> = out
+                    .findings
+                    .iter()
+                    .map(|f| f.suggestion.clone().unwrap_or_default())
+                    .collect();
+                assert!(help[0].contains("`opentelemetry_otlp::MetricExporter` (it feeds the pipeline at line 5), built with `MetricExporter::builder().with_tonic()"), "{}", help[0]);
+                assert!(help[0].contains("line 4 (in `new`, which returns a `Result`"), "{}", help[0]);
+                // Fed to no pipeline of the file: the signal is the reader's call.
+                assert!(help[1].contains("(or `MetricExporter`, `LogExporter`"), "{}", help[1]);
+                assert!(help[1].contains("`SpanExporter::builder().with_http()"), "{}", help[1]);
             },
         );
     }

@@ -34,11 +34,10 @@ use crate::otel::exporter::Signal;
 use crate::otel::exporter_helper::private_free_function;
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::ledger::otlp as ledger;
-use crate::otel::pipeline_signature::{pipeline_types_in, Role};
 
 use super::otlp_sites::{PipelineModel, SiteRewrite};
 use super::parts::{register_call, ProviderParts};
-use super::pipeline_creator::{builder_built, calls_then};
+use super::pipeline_creator::{builder_built, calls_then, creator_shape, replace_creator_body};
 use super::statement::fresh;
 
 /// A function creating the pipeline, read with the terminal its callers finish it with.
@@ -102,17 +101,7 @@ fn creator<'a, R: SiteRewrite>(
     if !std::ptr::eq(private_free_function(rust, &name)?, f) {
         return None;
     }
-    let sig = &f.sig;
-    let found = pipeline_types_in(rust, sig, signal)?;
-    let [(ret, Role::Return)] = found.types.as_slice() else {
-        return None;
-    };
-    if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
-        return None;
-    }
-    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
-        return None;
-    };
+    let (ret, tail) = creator_shape(rust, f, signal)?;
     let head = Chain::read(tail);
     let terminals = <R::Model as PipelineModel>::TERMINALS;
     let finished = head
@@ -142,7 +131,7 @@ fn creator<'a, R: SiteRewrite>(
     let (pipeline, notes) = R::Model::parse(rust, &chain, rewrite.helpers()).ok()?;
     notes.is_empty().then_some(Creator {
         item: f,
-        ret: *ret,
+        ret,
         tail,
         calls,
         pipeline,
@@ -168,37 +157,14 @@ fn rewrite_creator<'c, R: SiteRewrite>(
         p,
         rewrite.register().is_some(),
     ));
-    out.replace(
-        c.ret,
-        format!(
-            "Result<{}, {}>",
-            names.name(signal.provider_builder_path()),
-            names.name(signal.build_error_path())
-        ),
-    );
-    let indent = file.indent_at(tail.start).to_string();
-    let step = format!("{indent}    ");
     let exporter = p
         .exporter_local()
         .map(str::to_string)
         // The local lives in the function alone.
         .unwrap_or_else(|| fresh("exporter", text_of(file, c.item), ""));
-    let mut lines = p.comments().to_vec();
-    lines.push(format!(
-        "let {exporter} = {}?;",
-        p.exporter(&mut names, &step, le)
-    ));
-    let (setup, provider) = p.provider(&mut names, &exporter, &step, le);
-    lines.extend(setup);
-    let builder = provider
-        .strip_suffix(".build()")
-        .map(|b| b.trim_end().to_string())
-        .unwrap_or(provider);
-    lines.push(format!("Ok({builder})"));
-    out.replace(tail, lines.join(&format!("{le}{indent}")));
-    for (range, text) in p.local_edits(&mut names, le) {
-        out.replace(range, text);
-    }
+    let lead = p.comments().to_vec();
+    let creator = (signal, c.ret, tail);
+    replace_creator_body(file, p, creator, (&exporter, lead), &mut names, out);
     plans.add(names);
     for (call, terminal) in &c.calls {
         let at = range_of(file, *call).start;

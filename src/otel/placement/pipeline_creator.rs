@@ -14,6 +14,7 @@
 
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, ParsedRust};
 use crate::otel::chain::{count_ident, Chain, Link};
 use crate::otel::exporter::Signal;
@@ -149,17 +150,7 @@ fn creator_form<'a>(
     syntax: &dyn PipelineSyntax,
     f: &'a syn::ItemFn,
 ) -> Option<PipelineCreator<'a>> {
-    let sig = &f.sig;
-    let found = pipeline_types_in(rust, sig, Signal::Span)?;
-    let [(ret, Role::Return)] = found.types.as_slice() else {
-        return None;
-    };
-    if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
-        return None;
-    }
-    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
-        return None;
-    };
+    let (ret, tail) = creator_shape(rust, f, Signal::Span)?;
     let head = Chain::read(tail);
     let installed = head
         .links
@@ -172,10 +163,32 @@ fn creator_form<'a>(
         item: f,
         head,
         tail,
-        ret: *ret,
+        ret,
         sites: Vec::new(),
         installed_elsewhere: None,
     })
+}
+
+/// `f` shaped like a creator of `signal`'s pipeline: it returns the old pipeline type and takes
+/// none, has no generics, is not `async` and ends in an expression. The return type's range and
+/// that expression.
+pub fn creator_shape<'a>(
+    rust: ParsedRust<'_>,
+    f: &'a syn::ItemFn,
+    signal: Signal,
+) -> Option<(TextRange, &'a syn::Expr)> {
+    let sig = &f.sig;
+    let found = pipeline_types_in(rust, sig, signal)?;
+    let [(ret, Role::Return)] = found.types.as_slice() else {
+        return None;
+    };
+    if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
+        return None;
+    }
+    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
+        return None;
+    };
+    Some((*ret, tail))
 }
 
 /// Every `name(..).<terminal>(..)` of the file (`qualified`: also `path::to::name(..)`, for a
@@ -255,7 +268,6 @@ pub fn rewrite_creators<'c>(
     plans: &mut ImportPlans<'c>,
 ) {
     let file = rust.file;
-    let le = file.line_ending.as_str();
     for c in creators {
         let tail = range_of(file, c.tail);
         let mut names = ImportPlan::at(file, rust.syntax, tail.start);
@@ -267,37 +279,13 @@ pub fn rewrite_creators<'c>(
             let entry = crate::otel::ledger::trace::rewritten(rust, tail, &links, p);
             out.ledger.push(entry);
         }
-        let signal = Signal::Span;
-        out.replace(
-            c.ret,
-            format!(
-                "Result<{}, {}>",
-                names.name(signal.provider_builder_path()),
-                names.name(signal.build_error_path())
-            ),
-        );
-        let indent = file.indent_at(tail.start).to_string();
-        let step = format!("{indent}    ");
         let exporter_name = p
             .exporter_local()
             .map(str::to_string)
             .unwrap_or_else(|| fresh("exporter", &file.text, ""));
-        let mut lines = leftover_comments(file, &[tail], &parsed.carried);
-        lines.push(format!(
-            "let {exporter_name} = {}?;",
-            p.exporter(&mut names, &step, le)
-        ));
-        let (setup, provider) = p.provider(&mut names, &exporter_name, &step, le);
-        lines.extend(setup);
-        let builder = provider
-            .strip_suffix(".build()")
-            .map(|b| b.trim_end().to_string())
-            .unwrap_or(provider);
-        lines.push(format!("Ok({builder})"));
-        out.replace(tail, lines.join(&format!("{le}{indent}")));
-        for (range, text) in p.local_edits(&mut names, le) {
-            out.replace(range, text);
-        }
+        let lead = leftover_comments(file, &[tail], &parsed.carried);
+        let creator = (Signal::Span, c.ret, tail);
+        replace_creator_body(file, p, creator, (&exporter_name, lead), &mut names, out);
         plans.add(names);
         for (call, terminal) in &c.sites {
             let returned = (&p.returns, p.registers_global);
@@ -306,6 +294,46 @@ pub fn rewrite_creators<'c>(
         let mut cleanup = cleanup(rust);
         cleanup.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
         plans.add(cleanup);
+    }
+}
+
+/// A creator's 0.27 form for `signal`: its return type (at `ret`) becomes
+/// `Result<provider builder, build error>`, its tail (at `tail`) builds the exporter into the
+/// local `exporter` with `?` after the `lead` lines and returns `Ok(<provider builder>)`.
+pub fn replace_creator_body(
+    file: &SourceFile,
+    p: &dyn ProviderParts,
+    (signal, ret, tail): (Signal, TextRange, TextRange),
+    (exporter, lead): (&str, Vec<String>),
+    names: &mut ImportPlan<'_>,
+    out: &mut Changes,
+) {
+    let le = file.line_ending.as_str();
+    out.replace(
+        ret,
+        format!(
+            "Result<{}, {}>",
+            names.name(signal.provider_builder_path()),
+            names.name(signal.build_error_path())
+        ),
+    );
+    let indent = file.indent_at(tail.start).to_string();
+    let step = format!("{indent}    ");
+    let mut lines = lead;
+    lines.push(format!(
+        "let {exporter} = {}?;",
+        p.exporter(names, &step, le)
+    ));
+    let (setup, provider) = p.provider(names, exporter, &step, le);
+    lines.extend(setup);
+    let builder = provider
+        .strip_suffix(".build()")
+        .map(|b| b.trim_end().to_string())
+        .unwrap_or(provider);
+    lines.push(format!("Ok({builder})"));
+    out.replace(tail, lines.join(&format!("{le}{indent}")));
+    for (range, text) in p.local_edits(names, le) {
+        out.replace(range, text);
     }
 }
 

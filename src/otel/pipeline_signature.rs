@@ -673,6 +673,45 @@ mod tests {
     }
 
     #[test]
+    fn a_customizer_finding_names_the_builder_of_its_options() {
+        let head = "use opentelemetry_otlp::OtlpMetricPipeline as P;\n";
+        let help = |body: &str| {
+            help_of(
+                &format!("{head}fn c(p: P<R, E>) -> P<R, E> {{ {body} }}\n"),
+                Signal::Metric,
+            )
+        };
+        // Provider options: the provider builder in and out, as before.
+        let provider = help("p.with_resource(r())");
+        assert!(
+            provider[0].contains("`fn c(p: opentelemetry_sdk::metrics::MeterProviderBuilder)"),
+            "{}",
+            provider[0]
+        );
+        // The exporter's temporality: set where the exporter is built.
+        let exporter = help("p.with_delta_temporality()");
+        assert!(
+            exporter[0].contains("its options all go on the exporter builder"),
+            "{}",
+            exporter[0]
+        );
+        // An option this tool does not know, or a body that is not a chain on the pipeline:
+        // the provider builder signature, as before.
+        assert!(help("p.with_unknown(1)")[0].contains("give it the 0.27 signature"));
+        assert!(help("other(p)")[0].contains("give it the 0.27 signature"));
+        // Traces keep their own rules.
+        let trace = help_of(
+            "use opentelemetry_otlp::OtlpTracePipeline as P;\nfn c(p: P) -> P { p.with_period(x()) }\n",
+            Signal::Span,
+        );
+        assert!(
+            trace[0].contains("give it the 0.27 signature"),
+            "{}",
+            trace[0]
+        );
+    }
+
+    #[test]
     fn near_misses_are_not_reported() {
         // A user type named like the pipeline, another signal's pipeline, a nested use.
         let src = "struct OtlpLogPipeline;\n\

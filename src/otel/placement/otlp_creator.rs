@@ -15,10 +15,10 @@
 //!   its callers' `install_batch(rt)` / `install_simple()` (all alike) moving inside as
 //!   `with_batch_exporter(exporter, rt)` / `with_simple_exporter(exporter)`; otlp 0.16+ only
 //!   (0.14's install returned a `Logger` 0.27 has no way to give back);
-//! - a customizer (`fn c(p: OtlpMetricPipeline<..>) -> OtlpMetricPipeline<..>`) stays a finding
-//!   (`pipeline_signature`): what it sets decides its 0.27 form (provider options: `fn c(b:
-//!   MeterProviderBuilder) -> MeterProviderBuilder`; exporter options: the generic exporter form;
-//!   reader options have no builder a caller can hand over) and the finding names it.
+//! - a customizer (`fn c(p: OtlpMetricPipeline<..>) -> OtlpMetricPipeline<..>`) is
+//!   `otel::otlp_customizer`'s: one that only sets the resource takes and returns the provider
+//!   builder; one whose options go on other 0.27 builders (reader, exporter, log processor) keeps
+//!   its finding, which names them (`pipeline_signature`).
 //!
 //! Only what one file proves: a free function without `pub` in a file that declares no module in
 //! another file, no generics, not `async`, no pipeline parameter, its body ending in the

@@ -53,6 +53,13 @@
 //! `LoggerProvider::builder()….with_config(Config::default().with_resource(r))` (sdk ≤ 0.22) →
 //! `.with_resource(r)`.
 //!
+//! A private function creating the pipeline its callers install (otlp 0.16+; every mention a
+//! call installed right after, all alike; `placement::otlp_creator`) returns
+//! `Result<logs::Builder, LogError>` with the exporter built and the install moved inside, and
+//! each call becomes `logs(..).map(|builder| builder.build())`. One the pipeline passes through
+//! that only sets the resource takes and returns `logs::Builder`, as in `otlp-metrics-pipeline`
+//! (a batch config keeps the finding: it goes on a `BatchLogProcessor`).
+//!
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
 //!   `otlp-trace-pipeline`) or a helper followed with its one call, a pipeline kept in a local used otherwise than installed once or
@@ -84,7 +91,9 @@ use crate::otel::exporter_build_call::rewrite_build_calls;
 use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::imports::ImportPlan;
 use crate::otel::logs::{provider_config_edits, LogsPipeline};
+use crate::otel::otlp_customizer::{rewrite_otlp_customizers, settled_customizers, OtlpCustomizer};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
+use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpLogsPipeline;
@@ -132,18 +141,37 @@ impl Transform for OtlpLogsPipeline {
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let pkg = cx.package.expect("applies_to: a package");
         let file = cx.file;
+        let helpers = logs_helpers(cx);
+        // Functions the pipelines pass through that only set the resource.
+        let customizers = settled_customizers(cx.rust(), Signal::Log, |customizers| Sites {
+            customizers,
+            ..sites_of(cx, helpers.clone())
+        });
         let mut sites = Sites {
-            returned_logger: pkg.version_below("opentelemetry-otlp", 0, 16),
-            bound: Vec::new(),
-            helpers: logs_helpers(cx),
+            customizers: customizers.iter().map(OtlpCustomizer::key).collect(),
+            ..sites_of(cx, helpers)
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        let mut signatures = rewrite_otlp_customizers(
+            cx.rust(),
+            Signal::Log,
+            &customizers,
+            &mut out,
+            &mut rewritten.plans,
+        );
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
+        // otlp 0.14's install returned a `Logger`: a creator's callers cannot get it back.
+        signatures.extend(rewrite_otlp_creators(
+            cx.rust(),
+            &sites,
+            (Signal::Log, !sites.returned_logger),
+            &mut out,
+            &mut rewritten.plans,
+        ));
         let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Log);
-        report_pipeline_signatures(cx.rust(), Signal::Log, &[], &elsewhere, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Log, &signatures, &elsewhere, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         rewrite_build_calls(cx.rust(), Signal::Log, &mut out.changes, &mut plans);
@@ -205,6 +233,7 @@ fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
             .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16)),
         bound: Vec::new(),
         helpers,
+        customizers: Vec::new(),
     }
 }
 
@@ -214,6 +243,8 @@ struct Sites {
     helpers: PackageHelpers,
     /// Providers bound by rewritten statements: (statement range, binding).
     bound: Vec<(TextRange, String)>,
+    /// Settled customizers (name, pipeline parameter) the sites go through.
+    customizers: Vec<(String, usize)>,
 }
 
 impl SiteRewrite for Sites {
@@ -227,6 +258,10 @@ impl SiteRewrite for Sites {
 
     fn helpers(&self) -> &PackageHelpers {
         &self.helpers
+    }
+
+    fn customizers(&self) -> &[(String, usize)] {
+        &self.customizers
     }
 
     fn placed_statement(&mut self, out: &mut Changes, range: TextRange, binding: &str) {

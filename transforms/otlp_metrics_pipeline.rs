@@ -50,6 +50,18 @@
 //! pipelines call (settled and made generic by `otlp-trace-pipeline`, which runs first): the
 //! call passes `MetricExporter::builder().with_tonic()` with the pipeline's temporality.
 //!
+//! A private function creating the pipeline its callers build (`fn metrics() ->
+//! OtlpMetricPipeline<..> { new_pipeline().metrics(rt)… }`, every mention a `metrics(..).build()`
+//! in the file; `placement::otlp_creator`) returns `Result<MeterProviderBuilder, MetricError>`
+//! with the exporter built inside, and each call becomes `metrics(..).map(|builder|
+//! builder.build())` (with the global registration for otlp ≤ 0.16). A private function the
+//! pipeline passes through that only sets the resource (`fn named(p: OtlpMetricPipeline<..>) ->
+//! OtlpMetricPipeline<..> { p.with_resource(..) }`, every call `named(<pipeline>, ..).build()`;
+//! `otel::otlp_customizer`) takes and returns `MeterProviderBuilder`, and each site hands it
+//! the provider builder before `.build()`. One that sets options of other 0.27 builders (the
+//! reader's interval, the exporter's temporality) keeps its finding, which names the builder of
+//! each option, or the split when they differ.
+//!
 //! ## Not rewritten
 //! - An exporter that is not a `new_exporter()` chain, a local holding one (followed as in
 //!   `otlp-trace-pipeline`; temporality calls move into the local's chain, into every arm of a
@@ -78,7 +90,9 @@ use crate::otel::exporter::Signal;
 use crate::otel::exporter_build_call::rewrite_build_calls;
 use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::metrics::MetricsPipeline;
+use crate::otel::otlp_customizer::{rewrite_otlp_customizers, settled_customizers, OtlpCustomizer};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
+use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpMetricsPipeline;
@@ -116,18 +130,35 @@ impl Transform for OtlpMetricsPipeline {
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
-        let pkg = cx.package.expect("applies_to: a package");
-        let registers_globally = pkg.version_below("opentelemetry-otlp", 0, 17);
         let helpers = metrics_helpers(cx);
+        // Functions the pipelines pass through that only set the resource.
+        let customizers = settled_customizers(cx.rust(), Signal::Metric, |customizers| Sites {
+            customizers,
+            ..sites_of(cx, helpers.clone())
+        });
         let mut sites = Sites {
-            registers_globally,
-            helpers,
+            customizers: customizers.iter().map(OtlpCustomizer::key).collect(),
+            ..sites_of(cx, helpers)
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        let mut signatures = rewrite_otlp_customizers(
+            cx.rust(),
+            Signal::Metric,
+            &customizers,
+            &mut out,
+            &mut rewritten.plans,
+        );
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
+        signatures.extend(rewrite_otlp_creators(
+            cx.rust(),
+            &sites,
+            (Signal::Metric, true),
+            &mut out,
+            &mut rewritten.plans,
+        ));
         let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Metric);
-        report_pipeline_signatures(cx.rust(), Signal::Metric, &[], &elsewhere, &mut out);
+        report_pipeline_signatures(cx.rust(), Signal::Metric, &signatures, &elsewhere, &mut out);
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         rewrite_build_calls(
             cx.rust(),
@@ -178,6 +209,7 @@ fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
             .package
             .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17)),
         helpers,
+        customizers: Vec::new(),
     }
 }
 
@@ -185,6 +217,8 @@ struct Sites {
     /// otlp ≤ 0.16: `build()` also installed the provider globally.
     registers_globally: bool,
     helpers: PackageHelpers,
+    /// Settled customizers (name, pipeline parameter) the sites go through.
+    customizers: Vec<(String, usize)>,
 }
 
 impl SiteRewrite for Sites {
@@ -199,6 +233,10 @@ impl SiteRewrite for Sites {
 
     fn helpers(&self) -> &PackageHelpers {
         &self.helpers
+    }
+
+    fn customizers(&self) -> &[(String, usize)] {
+        &self.customizers
     }
 
     fn register(&self) -> Option<&'static str> {

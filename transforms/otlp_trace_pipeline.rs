@@ -132,7 +132,7 @@ use crate::otel::pipeline_customizer::{
     customizer_edits, settle, trace_customizers, PipelineCustomizer,
 };
 use crate::otel::pipeline_signature::{
-    report_old_fields, report_pipeline_fields, report_pipeline_signatures,
+    report_exporter_builder_fields, report_pipeline_fields, report_pipeline_signatures,
 };
 use crate::otel::placement::pipeline_creator::{
     creator_installed_elsewhere, rewrite_calls_of_creators_elsewhere, rewrite_creators,
@@ -235,7 +235,8 @@ impl Transform for OtlpTracePipeline {
         }));
         syntax.creator_heads = creators.iter().map(|c| c.head_start(cx.rust())).collect();
         // Customizers whose every call site is rewritten with them (dry runs of the sites).
-        let customizers = settle(cx.rust(), trace_customizers(cx.rust()), |names| {
+        let key = |c: &PipelineCustomizer<'_>| (c.name.clone(), c.param);
+        let customizers = settle(cx.rust(), trace_customizers(cx.rust()), key, |names| {
             let syntax = OtlpSyntax {
                 customizers: names.to_vec(),
                 ..syntax.clone()
@@ -295,14 +296,7 @@ impl Transform for OtlpTracePipeline {
             );
             signatures.extend(creators.iter().map(|c| c.return_type()));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
-            for builder in ["TonicExporterBuilder", "HttpExporterBuilder"] {
-                signatures.extend(report_old_fields(
-                    cx.rust(),
-                    builder,
-                    BUILT_EXPORTER_FIELD,
-                    out,
-                ));
-            }
+            signatures.extend(report_exporter_builder_fields(cx.rust(), out));
             rewrite_build_calls(cx.rust(), Signal::Span, out, plans);
             BuildSpanExporter {
                 cx,
@@ -614,8 +608,6 @@ struct BuildSpanExporter<'a, 'c> {
 }
 
 /// What a field holding an old exporter builder holds on 0.27.
-const BUILT_EXPORTER_FIELD: &str = "`opentelemetry_otlp::SpanExporter` (or `MetricExporter`, `LogExporter`, by the signal it serves; 0.27's exporter builder types cannot be named), built with `SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`)";
-
 /// Old pipeline and builder types that have no public 0.27 counterpart.
 const OLD_TYPES: &[(&str, &str)] = &[
     ("OtlpTracePipeline", "a `TracerProvider` (or the `SpanExporter` it is built from)"),

@@ -54,7 +54,9 @@
 //! - [`pipeline_signature`]: functions that take or return an old OTLP pipeline type: the exact
 //!   0.27 signature (the SDK provider builders) and the callers, in a finding;
 //!   [`pipeline_customizer`]: the private ones that only add a trace config, rewritten with
-//!   their callers (they take and return the provider builder).
+//!   their callers (they take and return the provider builder); [`otlp_customizer`]: the
+//!   same for metrics and logs pipelines given only a resource (the options that go on other
+//!   0.27 builders are named in the signature's finding).
 //! - [`trace`]: the trace pipeline model (`TracePipeline`) and its renderers for 0.27, with
 //!   the version facts (what `install_batch` returned, whether it registered globally) and the
 //!   readers of the old terminal call and trace config.
@@ -122,6 +124,7 @@ pub mod metric_unit;
 pub mod metrics;
 pub mod metrics_facade;
 pub mod naming;
+pub mod otlp_customizer;
 pub mod otlp_pipeline;
 pub mod path_renames;
 pub mod pipeline_customizer;

@@ -137,22 +137,23 @@ fn unfolded(rust: ParsedRust<'_>, config: &Link<'_>) -> Option<UnfoldedConfig> {
 /// rewrites the file's pipelines with those candidates and returns the name of the customizer
 /// of each call site it rewrote. A candidate with a call left over is dropped and the rest
 /// tried again (their sites may have depended on it), so the result is all or nothing.
-pub fn settle<'a>(
+/// `key` gives a candidate's name and pipeline parameter (the metrics and logs customizers of
+/// `otlp_customizer` settle the same way).
+pub fn settle<C>(
     rust: ParsedRust<'_>,
-    mut candidates: Vec<PipelineCustomizer<'a>>,
+    mut candidates: Vec<C>,
+    key: impl Fn(&C) -> (String, usize),
     placed: impl Fn(&[(String, usize)]) -> Vec<String>,
-) -> Vec<PipelineCustomizer<'a>> {
+) -> Vec<C> {
     while !candidates.is_empty() {
-        let names: Vec<(String, usize)> = candidates
-            .iter()
-            .map(|c| (c.name.clone(), c.param))
-            .collect();
+        let names: Vec<(String, usize)> = candidates.iter().map(&key).collect();
         let calls = placed(&names);
         let before = candidates.len();
         candidates.retain(|c| {
-            let rewritten = calls.iter().filter(|n| **n == c.name).count();
+            let (name, _) = key(c);
+            let rewritten = calls.iter().filter(|n| **n == name).count();
             // The definition is the one mention that is not a call.
-            rewritten > 0 && rewritten + 1 == count_ident(rust.syntax, &c.name)
+            rewritten > 0 && rewritten + 1 == count_ident(rust.syntax, &name)
         });
         if candidates.len() == before {
             break;
@@ -267,7 +268,8 @@ mod tests {
         );
         with_parsed(&src, |rust| {
             let tries = std::cell::RefCell::new(Vec::new());
-            let settled = settle(rust, trace_customizers(rust), |names| {
+            let key = |c: &PipelineCustomizer<'_>| (c.name.clone(), c.param);
+            let settled = settle(rust, trace_customizers(rust), key, |names| {
                 tries.borrow_mut().push(names.len());
                 // `a`'s one call is rewritten, `b`'s second call is not.
                 let mut calls = vec!["a".to_string(), "b".to_string()];

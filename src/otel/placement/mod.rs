@@ -17,6 +17,8 @@
 //! - [`pipeline_creator`]: a private function returning the old pipeline it creates, and its
 //!   callers that install it: the function returns the 0.27 provider builder (exporter built
 //!   inside), the callers build it.
+//! - [`otlp_creator`]: the same for a private function creating an OTLP metrics or logs
+//!   pipeline.
 //! - [`conditional`]: settings a pipeline kept in a `let mut` received under a condition, moved
 //!   onto a mutable provider builder under the same condition.
 //! - [`site_edit`]: the edit steps every site shares (leftover comments, deleted statements,
@@ -27,6 +29,7 @@
 
 pub mod conditional;
 pub mod expression;
+pub mod otlp_creator;
 pub mod otlp_locals;
 pub mod otlp_sites;
 pub mod parts;

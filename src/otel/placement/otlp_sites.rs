@@ -8,7 +8,9 @@ use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of, text_of, tokens_mention, ImportMap, ParsedRust};
+use crate::engine::syntax::{
+    comments_in, range_of, text_of, tokens_mention, ImportMap, ParsedRust,
+};
 use crate::otel::chain::{links_range, Chain, Link};
 use crate::otel::exporter::{ParseNote, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_helper::PackageHelpers;
@@ -77,6 +79,12 @@ pub trait SiteRewrite {
 
     /// The exporter helpers of the package the pipelines may take their exporter from.
     fn helpers(&self) -> &PackageHelpers;
+    /// Functions the pipeline may pass through before its terminal call (name, pipeline
+    /// parameter; `otlp_customizer`): `customize(<pipeline head>, ..).build()` is a site whose
+    /// provider builder goes through the function.
+    fn customizers(&self) -> &[(String, usize)] {
+        &[]
+    }
     /// The function (full path) each new provider is registered with, when the old pipeline
     /// registered it globally.
     fn register(&self) -> Option<&'static str> {
@@ -104,6 +112,8 @@ pub struct Rewritten<'c> {
     pub cleanup: ImportPlan<'c>,
     /// The calls to [`SiteRewrite::FUNCTIONS`]: range and index.
     pub calls: Vec<(TextRange, usize)>,
+    /// The customizer of each site rewritten through one ([`SiteRewrite::customizers`]).
+    pub through: Vec<String>,
 }
 
 /// Rewrites every pipeline site of the file into `out` and reports the pipelines in macro
@@ -128,6 +138,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     );
     sites.is_head = R::Model::is_head;
     sites.terminals = R::Model::TERMINALS;
+    sites.customizers = rewrite.customizers().to_vec();
     sites.visit_file(syntax);
     let mut all: Vec<Site<'_>> = Vec::new();
     for (local, pat, chain_expr) in &sites.stmt_sites {
@@ -137,6 +148,12 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     for chain_expr in &sites.expr_sites {
         let form = Form::Expression(range_of(file, *chain_expr));
         all.push(Site::new(Chain::read(chain_expr), form, Vec::new()));
+    }
+    for (expr, through) in std::mem::take(&mut sites.through_sites) {
+        let form = Form::Expression(range_of(file, expr));
+        let mut site = Site::new(through.chain, form, Vec::new());
+        site.through = Some(through.call);
+        all.push(site);
     }
     for kept in std::mem::take(&mut sites.kept) {
         let form = match kept.consumer {
@@ -150,6 +167,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
     }
     let first_site = all.iter().map(|s| s.start()).min().unwrap_or(0);
     let mut plans = ImportPlans::default();
+    let mut through = Vec::new();
     for site in all {
         let range = site.range();
         let Some(mut p) = parse_or_report::<R>(out, rust, &site.chain, rewrite.helpers()) else {
@@ -171,14 +189,27 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         out.ledger
             .push(ledger::rewritten(rust, range, &p, register.is_some()));
         let indent = file.indent_at(range.start).to_string();
+        let customized;
+        let parts: &dyn ProviderParts = match &site.through {
+            Some(call) => {
+                through.push(call.name.clone());
+                customized = Customized {
+                    inner: &p,
+                    call,
+                    builder: fresh("provider_builder", &file.text, ""),
+                };
+                &customized
+            }
+            None => &p,
+        };
         let (text, lead) = match &site.form {
             Form::Statement(_, pat) => {
                 let binding = StatementBinding::new(pat, "?", &file.text);
-                let text = statements(&p, &mut plan, &binding, register.as_deref(), &indent, le);
+                let text = statements(parts, &mut plan, &binding, register.as_deref(), &indent, le);
                 (text, p.comments().to_vec())
             }
             Form::Expression(_) => (
-                expression(&p, &mut plan, register.as_deref(), &indent, le),
+                expression(parts, &mut plan, register.as_deref(), &indent, le),
                 Vec::new(),
             ),
         };
@@ -221,7 +252,75 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         plans,
         cleanup,
         calls: sites.calls,
+        through,
     }
+}
+
+/// A customizer's call around the pipeline: `name(` … `, more)` with the pipeline cut out.
+pub struct CustomizerCall {
+    pub name: String,
+    before: String,
+    after: String,
+}
+
+/// A site's pieces with its provider builder handed through a customizer before it is built.
+struct Customized<'p> {
+    inner: &'p dyn ProviderParts,
+    call: &'p CustomizerCall,
+    /// A name for the provider builder that is free in the file.
+    builder: String,
+}
+
+impl ProviderParts for Customized<'_> {
+    fn comments(&self) -> &[String] {
+        self.inner.comments()
+    }
+
+    fn exporter_model(
+        &self,
+    ) -> (
+        &crate::otel::exporter::ExporterConfig,
+        crate::otel::exporter::Signal,
+    ) {
+        self.inner.exporter_model()
+    }
+
+    fn provider(
+        &self,
+        names: &mut ImportPlan<'_>,
+        exporter: &str,
+        indent: &str,
+        le: &str,
+    ) -> (Vec<String>, String) {
+        let (mut setup, provider) = self.inner.provider(names, exporter, indent, le);
+        let chain = provider
+            .strip_suffix(".build()")
+            .map_or(provider.as_str(), str::trim_end);
+        let (c, builder) = (self.call, &self.builder);
+        setup.push(format!("let {builder} = {chain};"));
+        (setup, format!("{}{builder}{}.build()", c.before, c.after))
+    }
+
+    fn derived(
+        &self,
+        names: &mut ImportPlan<'_>,
+        provider: &str,
+        indent: &str,
+        le: &str,
+    ) -> Option<String> {
+        self.inner.derived(names, provider, indent, le)
+    }
+
+    fn yields_provider(&self) -> bool {
+        self.inner.yields_provider()
+    }
+}
+
+/// A site whose pipeline head is handed to a customizer right before its terminal call.
+struct ThroughSite<'a> {
+    /// The head's links and the terminal.
+    chain: Chain<'a>,
+    call: CustomizerCall,
 }
 
 /// Where a pipeline stands and how it goes.
@@ -241,6 +340,8 @@ struct Site<'a> {
     conditional: Vec<(String, Vec<Link<'a>>)>,
     /// Where a finding about the whole site points, when not at `form`'s range.
     finding_range: Option<TextRange>,
+    /// The customizer the provider builder goes through.
+    through: Option<CustomizerCall>,
 }
 
 /// Puts each conditional reassignment's links on the 0.27 builder they belong to (all of one
@@ -286,6 +387,7 @@ impl<'a> Site<'a> {
             deletes,
             conditional: Vec::new(),
             finding_range: None,
+            through: None,
         }
     }
 
@@ -350,6 +452,10 @@ struct PipelineSites<'a> {
     pub kept: Vec<KeptPipeline<'a>>,
     /// Pipelines kept in a local this tool cannot follow: the `let`, the local, why.
     pub kept_errors: Vec<(TextRange, String, &'static str)>,
+    /// Customizers (name, pipeline parameter) a pipeline head may be handed to.
+    customizers: Vec<(String, usize)>,
+    /// `customize(<head>, ..).<terminal>(..)`: the whole expression and the site.
+    through_sites: Vec<(&'a syn::Expr, ThroughSite<'a>)>,
 }
 
 impl<'a> PipelineSites<'a> {
@@ -374,6 +480,80 @@ impl<'a> PipelineSites<'a> {
             in_macros: Vec::new(),
             kept: Vec::new(),
             kept_errors: Vec::new(),
+            customizers: Vec::new(),
+            through_sites: Vec::new(),
+        }
+    }
+
+    /// `expr` as `customize(<pipeline head>, ..).<terminal>(..)` for one of the customizers.
+    fn through_customizer(&self, expr: &'a syn::Expr) -> Option<ThroughSite<'a>> {
+        let syn::Expr::MethodCall(m) = expr else {
+            return None;
+        };
+        let syn::Expr::Call(call) = &*m.receiver else {
+            return None;
+        };
+        let syn::Expr::Path(p) = &*call.func else {
+            return None;
+        };
+        let name = p.path.get_ident().filter(|_| p.qself.is_none())?;
+        let (_, param) = self.customizers.iter().find(|(n, _)| name == n)?;
+        if !self.terminals.contains(&m.method.to_string().as_str()) {
+            return None;
+        }
+        let arg = call.args.iter().nth(*param)?;
+        let head = Chain::read(arg);
+        let finished = head
+            .links
+            .iter()
+            .any(|l| self.terminals.contains(&l.name.as_str()));
+        if finished || !(self.is_head)(self.imports, &head) {
+            return None;
+        }
+        let mut links = head.links;
+        links.push(Chain::read_call(m).links.pop()?);
+        Some(ThroughSite {
+            chain: Chain {
+                root: head.root,
+                links,
+            },
+            call: self.customizer_call(call, *param),
+        })
+    }
+
+    /// `call` around the pipeline argument at `param`: on one line when its other arguments
+    /// each stand on one and no comment sits between them, else as written.
+    fn customizer_call(&self, call: &syn::ExprCall, param: usize) -> CustomizerCall {
+        let file = self.file;
+        let whole = range_of(file, call);
+        let arg = range_of(file, &call.args[param]);
+        let name = text_of(file, &*call.func).to_string();
+        let others: Vec<&str> = call.args.iter().map(|a| text_of(file, a)).collect();
+        let outside = [
+            TextRange::new(whole.start, arg.start),
+            TextRange::new(arg.end, whole.end),
+        ];
+        let plain = others
+            .iter()
+            .enumerate()
+            .all(|(i, a)| i == param || !a.contains('\n'))
+            && outside.iter().all(|r| comments_in(file, *r).is_empty());
+        if !plain {
+            return CustomizerCall {
+                name,
+                before: file.slice(outside[0]).to_string(),
+                after: file.slice(outside[1]).to_string(),
+            };
+        }
+        let before: String = others[..param].iter().map(|a| format!("{a}, ")).collect();
+        let after: String = others[param + 1..]
+            .iter()
+            .map(|a| format!(", {a}"))
+            .collect();
+        CustomizerCall {
+            before: format!("{name}({before}"),
+            after: format!("{after})"),
+            name,
         }
     }
 
@@ -435,6 +615,10 @@ impl<'a> Visit<'a> for PipelineSites<'a> {
     fn visit_expr(&mut self, expr: &'a syn::Expr) {
         if matches!(expr, syn::Expr::MethodCall(_)) && self.matches(expr) {
             self.expr_sites.push(expr);
+            return;
+        }
+        if let Some(site) = self.through_customizer(expr) {
+            self.through_sites.push((expr, site));
             return;
         }
         if let syn::Expr::Call(c) = expr {

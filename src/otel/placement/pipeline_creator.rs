@@ -14,6 +14,7 @@
 
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of, ParsedRust};
 use crate::otel::chain::{count_ident, Chain, Link};
 use crate::otel::exporter::Signal;
@@ -149,17 +150,7 @@ fn creator_form<'a>(
     syntax: &dyn PipelineSyntax,
     f: &'a syn::ItemFn,
 ) -> Option<PipelineCreator<'a>> {
-    let sig = &f.sig;
-    let found = pipeline_types_in(rust, sig, Signal::Span)?;
-    let [(ret, Role::Return)] = found.types.as_slice() else {
-        return None;
-    };
-    if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
-        return None;
-    }
-    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
-        return None;
-    };
+    let (ret, tail) = creator_shape(rust, f, Signal::Span)?;
     let head = Chain::read(tail);
     let installed = head
         .links
@@ -172,10 +163,32 @@ fn creator_form<'a>(
         item: f,
         head,
         tail,
-        ret: *ret,
+        ret,
         sites: Vec::new(),
         installed_elsewhere: None,
     })
+}
+
+/// `f` shaped like a creator of `signal`'s pipeline: it returns the old pipeline type and takes
+/// none, has no generics, is not `async` and ends in an expression. The return type's range and
+/// that expression.
+pub fn creator_shape<'a>(
+    rust: ParsedRust<'_>,
+    f: &'a syn::ItemFn,
+    signal: Signal,
+) -> Option<(TextRange, &'a syn::Expr)> {
+    let sig = &f.sig;
+    let found = pipeline_types_in(rust, sig, signal)?;
+    let [(ret, Role::Return)] = found.types.as_slice() else {
+        return None;
+    };
+    if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
+        return None;
+    }
+    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else {
+        return None;
+    };
+    Some((*ret, tail))
 }
 
 /// Every `name(..).<terminal>(..)` of the file (`qualified`: also `path::to::name(..)`, for a
@@ -185,9 +198,20 @@ pub fn installs<'a>(
     name: &str,
     qualified: bool,
 ) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
+    calls_then(file, name, qualified, TERMINALS)
+}
+
+/// Every `name(..).<terminal>(..)` of the file whose method is one of `terminals`.
+pub fn calls_then<'a>(
+    file: &'a syn::File,
+    name: &str,
+    qualified: bool,
+    terminals: &[&str],
+) -> Vec<(&'a syn::ExprCall, Link<'a>)> {
     struct Finder<'n, 'a> {
         name: &'n str,
         qualified: bool,
+        terminals: &'n [&'n str],
         found: Vec<(&'a syn::ExprCall, Link<'a>)>,
     }
     impl<'a> syn::visit::Visit<'a> for Finder<'_, 'a> {
@@ -197,7 +221,7 @@ pub fn installs<'a>(
                     if p.qself.is_none() && (p.path.is_ident(self.name)
                         || self.qualified && p.path.segments.last().is_some_and(|s|
                             s.ident == self.name && s.arguments.is_none())));
-                if named && TERMINALS.contains(&ident_str(&m.method).as_str()) {
+                if named && self.terminals.contains(&ident_str(&m.method).as_str()) {
                     let link = Chain::read_call(m).links.pop().expect("the call's link");
                     self.found.push((c, link));
                 }
@@ -208,6 +232,7 @@ pub fn installs<'a>(
     let mut finder = Finder {
         name,
         qualified,
+        terminals,
         found: Vec::new(),
     };
     syn::visit::Visit::visit_file(&mut finder, file);
@@ -243,7 +268,6 @@ pub fn rewrite_creators<'c>(
     plans: &mut ImportPlans<'c>,
 ) {
     let file = rust.file;
-    let le = file.line_ending.as_str();
     for c in creators {
         let tail = range_of(file, c.tail);
         let mut names = ImportPlan::at(file, rust.syntax, tail.start);
@@ -255,37 +279,13 @@ pub fn rewrite_creators<'c>(
             let entry = crate::otel::ledger::trace::rewritten(rust, tail, &links, p);
             out.ledger.push(entry);
         }
-        let signal = Signal::Span;
-        out.replace(
-            c.ret,
-            format!(
-                "Result<{}, {}>",
-                names.name(signal.provider_builder_path()),
-                names.name(signal.build_error_path())
-            ),
-        );
-        let indent = file.indent_at(tail.start).to_string();
-        let step = format!("{indent}    ");
         let exporter_name = p
             .exporter_local()
             .map(str::to_string)
             .unwrap_or_else(|| fresh("exporter", &file.text, ""));
-        let mut lines = leftover_comments(file, &[tail], &parsed.carried);
-        lines.push(format!(
-            "let {exporter_name} = {}?;",
-            p.exporter(&mut names, &step, le)
-        ));
-        let (setup, provider) = p.provider(&mut names, &exporter_name, &step, le);
-        lines.extend(setup);
-        let builder = provider
-            .strip_suffix(".build()")
-            .map(|b| b.trim_end().to_string())
-            .unwrap_or(provider);
-        lines.push(format!("Ok({builder})"));
-        out.replace(tail, lines.join(&format!("{le}{indent}")));
-        for (range, text) in p.local_edits(&mut names, le) {
-            out.replace(range, text);
-        }
+        let lead = leftover_comments(file, &[tail], &parsed.carried);
+        let creator = (Signal::Span, c.ret, tail);
+        replace_creator_body(file, p, creator, (&exporter_name, lead), &mut names, out);
         plans.add(names);
         for (call, terminal) in &c.sites {
             let returned = (&p.returns, p.registers_global);
@@ -294,6 +294,46 @@ pub fn rewrite_creators<'c>(
         let mut cleanup = cleanup(rust);
         cleanup.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
         plans.add(cleanup);
+    }
+}
+
+/// A creator's 0.27 form for `signal`: its return type (at `ret`) becomes
+/// `Result<provider builder, build error>`, its tail (at `tail`) builds the exporter into the
+/// local `exporter` with `?` after the `lead` lines and returns `Ok(<provider builder>)`.
+pub fn replace_creator_body(
+    file: &SourceFile,
+    p: &dyn ProviderParts,
+    (signal, ret, tail): (Signal, TextRange, TextRange),
+    (exporter, lead): (&str, Vec<String>),
+    names: &mut ImportPlan<'_>,
+    out: &mut Changes,
+) {
+    let le = file.line_ending.as_str();
+    out.replace(
+        ret,
+        format!(
+            "Result<{}, {}>",
+            names.name(signal.provider_builder_path()),
+            names.name(signal.build_error_path())
+        ),
+    );
+    let indent = file.indent_at(tail.start).to_string();
+    let step = format!("{indent}    ");
+    let mut lines = lead;
+    lines.push(format!(
+        "let {exporter} = {}?;",
+        p.exporter(names, &step, le)
+    ));
+    let (setup, provider) = p.provider(names, exporter, &step, le);
+    lines.extend(setup);
+    let builder = provider
+        .strip_suffix(".build()")
+        .map(|b| b.trim_end().to_string())
+        .unwrap_or(provider);
+    lines.push(format!("Ok({builder})"));
+    out.replace(tail, lines.join(&format!("{le}{indent}")));
+    for (range, text) in p.local_edits(names, le) {
+        out.replace(range, text);
     }
 }
 
@@ -369,15 +409,34 @@ fn built(
     le: &str,
 ) -> String {
     let Returns::Tracer(scope) = returns else {
-        return "map(|builder| builder.build())".to_string();
+        return builder_built(None, None, indent, le);
     };
     let i1 = format!("{indent}    ");
+    let register = registers_global
+        .then(|| register_call(names, "opentelemetry::global::set_tracer_provider"));
+    let tracer = render_tracer(names, "provider", scope, &i1, le);
+    builder_built(register.as_deref(), Some(&tracer), indent, le)
+}
+
+/// `map(|builder| builder.build())`, the link that builds a creator's provider builder where
+/// its old pipeline was installed; with `register` (the global registration function as named
+/// at the site) and `derived` (what the old call yielded instead of the provider, an
+/// expression of the local `provider`), a block on lines under `indent`.
+pub fn builder_built(
+    register: Option<&str>,
+    derived: Option<&str>,
+    indent: &str,
+    le: &str,
+) -> String {
+    if register.is_none() && derived.is_none() {
+        return "map(|builder| builder.build())".to_string();
+    }
+    let i1 = format!("{indent}    ");
     let mut lines = vec!["let provider = builder.build();".to_string()];
-    if registers_global {
-        let register = register_call(names, "opentelemetry::global::set_tracer_provider");
+    if let Some(register) = register {
         lines.push(format!("{register}(provider.clone());"));
     }
-    lines.push(render_tracer(names, "provider", scope, &i1, le));
+    lines.push(derived.unwrap_or("provider").to_string());
     let body: String = lines.iter().map(|l| format!("{le}{i1}{l}")).collect();
     format!("map(|builder| {{{body}{le}{indent}}})")
 }

@@ -15,6 +15,7 @@ use opentelemetry_sdk::metrics::{
 use opentelemetry_sdk::{runtime, Resource};
 use prometheus::Registry;
 
+pub mod signatures;
 pub mod logs;
 pub mod trace;
 

@@ -12,6 +12,7 @@ use opentelemetry_sdk::metrics::reader::{DefaultTemporalitySelector, Temporality
 use opentelemetry_sdk::metrics::{InstrumentKind, SdkMeterProvider};
 use opentelemetry_sdk::{runtime, Resource};
 
+pub mod signatures;
 pub mod logs;
 
 pub struct Settings {

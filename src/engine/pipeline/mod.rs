@@ -53,7 +53,9 @@ pub struct RunOptions {
 pub struct FileResult {
     pub path: PathBuf,
     pub original: String,
-    pub output: String,
+    /// The text after the run; `None` when it is the original (most files a transform looks
+    /// at do not change: one copy of their text is enough). Read it through [`Self::output`].
+    pub migrated: Option<String>,
     /// Accepted edits per transform, in registry order.
     pub edits: Vec<(String, usize)>,
     /// Where the accepted edits fall in the original text.
@@ -66,8 +68,18 @@ pub struct FileResult {
 }
 
 impl FileResult {
+    /// The text after the run.
+    pub fn output(&self) -> &str {
+        self.migrated.as_deref().unwrap_or(&self.original)
+    }
+
+    /// Sets the text after the run, keeping no copy when it is the original.
+    pub fn set_output(&mut self, text: String) {
+        self.migrated = (text != self.original).then_some(text);
+    }
+
     pub fn changed(&self) -> bool {
-        self.original != self.output
+        self.migrated.as_ref().is_some_and(|m| *m != self.original)
     }
 }
 

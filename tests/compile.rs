@@ -61,7 +61,7 @@ pub fn migrate_in_place(project: &Path) -> Vec<String> {
         result.errors
     );
     for f in result.files.iter().filter(|f| f.changed()) {
-        std::fs::write(&f.path, &f.output).unwrap();
+        std::fs::write(&f.path, f.output()).unwrap();
     }
     result
         .findings

@@ -70,7 +70,7 @@ fn migrated_demo_repositories_resolve_with_one_opentelemetry() {
         );
         assert!(result.errors.is_empty(), "{:?}", result.errors);
         for f in result.files.iter().filter(|f| f.changed()) {
-            std::fs::write(&f.path, &f.output).unwrap();
+            std::fs::write(&f.path, f.output()).unwrap();
         }
         let one = std::time::Instant::now();
         let out = Command::new(env!("CARGO"))

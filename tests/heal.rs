@@ -123,7 +123,7 @@ fn output_of<'a>(healed: &'a Healed, path: &Path) -> &'a str {
         .files
         .iter()
         .find(|f| f.path == path)
-        .map_or("(not in the result)", |f| f.output.as_str())
+        .map_or("(not in the result)", |f| f.output())
 }
 
 #[test]
@@ -268,7 +268,7 @@ fn members_sharing_a_changed_workspace_entry_are_restored_together_and_the_block
         (root.join("b/src/lib.rs"), b_lib),
     ] {
         let out = healed.result.files.iter().find(|f| f.path == path);
-        assert!(out.is_none_or(|f| f.output == text), "{}", path.display());
+        assert!(out.is_none_or(|f| f.output() == text), "{}", path.display());
     }
     assert!(
         healed.patch.contains("+pub const KEEP_ME: u32 = 2;"),
@@ -335,7 +335,7 @@ fn a_member_the_run_left_alone_that_breaks_restores_the_package_it_depends_on() 
         .files
         .iter()
         .find(|f| f.path == root.join("lib/src/lib.rs"));
-    assert!(out.is_none_or(|f| f.output == lib));
+    assert!(out.is_none_or(|f| f.output() == lib));
 }
 
 #[test]
@@ -361,7 +361,7 @@ fn a_package_that_fails_before_migration_is_left_alone_with_its_first_error() {
         .files
         .iter()
         .find(|f| f.path == broken.join("src/lib.rs"));
-    assert!(out.is_none_or(|f| f.output == lib));
+    assert!(out.is_none_or(|f| f.output() == lib));
     let finding = healed
         .result
         .findings
@@ -757,7 +757,7 @@ fn an_old_item_in_a_restored_package_is_still_reported_at_its_line() {
     assert_eq!(p.outcome, PackageOutcome::Restored, "{v:#?}");
     let path = alpha.join("src/lib.rs");
     let out = healed.result.files.iter().find(|f| f.path == path);
-    assert!(out.is_none_or(|f| f.output == lib), "restored as written");
+    assert!(out.is_none_or(|f| f.output() == lib), "restored as written");
     let residue: Vec<_> = healed
         .result
         .findings

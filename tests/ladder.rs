@@ -197,7 +197,7 @@ fn migrate_to_latest(project: &Path) -> RunResult {
     );
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     for f in result.files.iter().filter(|f| f.changed()) {
-        std::fs::write(&f.path, &f.output).unwrap();
+        std::fs::write(&f.path, f.output()).unwrap();
     }
     result
 }

@@ -205,7 +205,7 @@ fn check(path: &Path, what: &str) -> (Vec<String>, usize) {
     let mut problems = Vec::new();
     let changed = result.files.iter().filter(|f| f.changed()).count();
     for f in result.files.iter().filter(|f| f.changed()) {
-        if SourceFile::new(&f.path, f.output.clone())
+        if SourceFile::new(&f.path, f.output().to_string())
             .parse_rust()
             .is_err()
             && f.path.extension().is_some_and(|e| e == "rs")
@@ -213,7 +213,7 @@ fn check(path: &Path, what: &str) -> (Vec<String>, usize) {
             problems.push(format!(
                 "{what}: {} output does not parse:\n{}",
                 f.path.display(),
-                f.output
+                f.output()
             ));
         }
         if std::env::var_os("OTEL_MIGRATE_MUTATION_STRICT").is_some() {
@@ -221,7 +221,7 @@ fn check(path: &Path, what: &str) -> (Vec<String>, usize) {
             problems.extend(
                 support::changed_outside_edits(f)
                     .into_iter()
-                    .chain(support::line_ending_violations(&f.original, &f.output))
+                    .chain(support::line_ending_violations(&f.original, f.output()))
                     .map(|m| format!("{what}: {}: {m}", f.path.display())),
             );
         }

@@ -400,7 +400,12 @@ fn a_public_user_type_left_unused_by_a_removed_impl_gets_a_note_at_its_definitio
     ]);
     let result = tree.run();
     let path = tree.path("src/lib.rs");
-    let output = &result.files.iter().find(|f| f.path == path).unwrap().output;
+    let output = result
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap()
+        .output();
     assert!(output.contains("pub struct LowMemory;") && !output.contains("for LowMemory"));
     let notes: Vec<&Finding> = result
         .findings
@@ -436,7 +441,7 @@ fn assumed_dependencies_migrate_a_package_that_does_not_declare_the_crate() {
         .iter()
         .find(|f| f.path == lib && f.changed())
         .expect("api/src/lib.rs migrated");
-    let after = &migrated.output;
+    let after = migrated.output();
     assert!(after.contains("SpanExporter::builder()"), "{after}");
     assert!(!after.contains("new_pipeline()"), "{after}");
     // The manifest is not given an entry the user did not write.
@@ -444,7 +449,7 @@ fn assumed_dependencies_migrate_a_package_that_does_not_declare_the_crate() {
     assert!(result
         .files
         .iter()
-        .all(|f| f.path != manifest || !f.output.contains("otlp")));
+        .all(|f| f.path != manifest || !f.output().contains("otlp")));
 }
 
 #[test]
@@ -514,7 +519,7 @@ fn a_member_reaching_the_crate_through_a_reexport_is_migrated() {
             .files
             .iter()
             .find(|f| f.path == path && f.changed())
-            .map(|f| f.output.clone())
+            .map(|f| f.output().to_string())
             .unwrap_or_else(|| panic!("{rel} not changed"))
     };
     let after = output("api/src/lib.rs");
@@ -554,7 +559,12 @@ fn a_reexport_under_another_name_is_followed_and_bound_under_the_crate_name() {
         "{:#?}",
         result.findings
     );
-    let after = &result.files.iter().find(|f| f.path == lib).unwrap().output;
+    let after = result
+        .files
+        .iter()
+        .find(|f| f.path == lib)
+        .unwrap()
+        .output();
     assert!(after.contains("SpanExporter::builder()"), "{after}");
     // Merged into the `use shared::otlp;` already there.
     assert!(
@@ -595,7 +605,12 @@ fn removed_features_named_in_the_features_table_are_migrated_or_reported_once_at
     let tree = Tree::new(&[("Cargo.toml", &manifest), ("src/lib.rs", "")]);
     let result = tree.run();
     let path = tree.path("Cargo.toml");
-    let after = &result.files.iter().find(|f| f.path == path).unwrap().output;
+    let after = result
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap()
+        .output();
     // A known rename is migrated, a removed feature is dropped.
     assert!(
         after.contains("\"opentelemetry-otlp/grpc-tonic\""),
@@ -673,7 +688,7 @@ fn a_customizer_whose_callers_are_backed_out_or_outside_the_run_stays_with_its_f
         result
             .files
             .iter()
-            .any(|f| f.path == sampling && f.output.contains("pipeline: Builder"))
+            .any(|f| f.path == sampling && f.output().contains("pipeline: Builder"))
     };
     // Followed when every caller's package runs the transform (fails without the facts).
     assert!(changed(&run_with(&[])));
@@ -750,7 +765,7 @@ fn an_exporter_helper_outside_the_run_is_not_followed() {
         let changed = result
             .files
             .iter()
-            .any(|f| f.path == main && !f.output.contains("telemetry::collector(settings))"));
+            .any(|f| f.path == main && !f.output().contains("telemetry::collector(settings))"));
         (changed, result)
     };
     // The whole package: the call is rewritten with its helper (fails without the facts).

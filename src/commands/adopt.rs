@@ -129,10 +129,10 @@ impl Files<'_> {
     /// The current text of `path`: adopted, else migrated, else on disk; `None` if absent.
     fn text(&self, path: &Path) -> Option<String> {
         if let Some(c) = self.changed.iter().find(|c| c.result.path == path) {
-            return Some(c.result.output.clone());
+            return Some(c.result.output().to_string());
         }
         if let Some(f) = self.base.files.iter().find(|f| f.path == path) {
-            return Some(f.output.clone());
+            return Some(f.output().to_string());
         }
         std::fs::read_to_string(path).ok()
     }
@@ -147,7 +147,7 @@ impl Files<'_> {
         if let Some(c) = self.changed.iter_mut().find(|c| c.result.path == path) {
             c.result.edit_ranges.extend(edits.iter().map(|e| e.range));
             bump(&mut c.result.edits, edits.len());
-            c.result.output = output;
+            c.result.set_output(output);
             return;
         }
         let mut result = match self.base.files.iter().find(|f| f.path == path) {
@@ -155,7 +155,7 @@ impl Files<'_> {
             None => FileResult {
                 path: path.to_path_buf(),
                 original: current.clone(),
-                output: current.clone(),
+                migrated: None,
                 edits: Vec::new(),
                 edit_ranges: Vec::new(),
                 project_root: project.root.clone(),
@@ -167,11 +167,11 @@ impl Files<'_> {
         // `--verify` can still name the transform behind a line.
         let mapped: Vec<TextRange> = edits
             .iter()
-            .map(|e| map_to_original(&result.original, &result.output, e.range))
+            .map(|e| map_to_original(&result.original, result.output(), e.range))
             .collect();
         result.edit_ranges.extend(mapped);
         bump(&mut result.edits, edits.len());
-        result.output = output;
+        result.set_output(output);
         self.changed.push(Changed { result });
     }
 
@@ -180,7 +180,7 @@ impl Files<'_> {
             result: FileResult {
                 path: path.to_path_buf(),
                 original: String::new(),
-                output: text,
+                migrated: Some(text),
                 edits: vec![(ID.to_string(), 1)],
                 edit_ranges: vec![TextRange::empty(0)],
                 project_root: project.root.clone(),

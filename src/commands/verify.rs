@@ -140,7 +140,7 @@ fn check_project(root: &Path, files: &[FileResult], target: &Path) -> ProjectChe
 pub fn prepare_copy(root: &Path, files: &[FileResult]) -> Result<tempfile::TempDir, String> {
     let copy = ProjectCopy::new(root)?;
     for f in files.iter().filter(|f| f.changed()) {
-        copy.write(&f.path, &f.output)?;
+        copy.write(&f.path, f.output())?;
     }
     Ok(copy.dir)
 }
@@ -328,7 +328,7 @@ pub fn transforms_at_line(file: &FileResult, line: usize) -> Vec<String> {
     if line == 0 {
         return Vec::new();
     }
-    let diff = similar::TextDiff::from_lines(&file.original, &file.output);
+    let diff = similar::TextDiff::from_lines(file.original.as_str(), file.output());
     let Some(op) = diff
         .ops()
         .iter()
@@ -380,7 +380,7 @@ mod tests {
         let file = FileResult {
             path: PathBuf::from("x.rs"),
             original,
-            output,
+            migrated: Some(output),
             edits: vec![("first".into(), 1), ("second".into(), 1)],
             edit_ranges: vec![TextRange::new(2, 3), TextRange::new(6, 7)],
             project_root: PathBuf::from("."),
@@ -392,7 +392,7 @@ mod tests {
         assert_eq!(transforms_at_line(&file, 4), vec!["second"]);
         assert_eq!(transforms_at_line(&file, 5), vec!["second"]);
         let neighbours = FileResult {
-            output: "a\nB\nC\nd\n".to_string(),
+            migrated: Some("a\nB\nC\nd\n".to_string()),
             edits: vec![("first".into(), 1), ("second".into(), 1)],
             edit_ranges: vec![TextRange::new(2, 3), TextRange::new(4, 5)],
             ..file
@@ -417,7 +417,7 @@ mod tests {
         let file = FileResult {
             path: root.join("src/lib.rs"),
             original: "old".into(),
-            output: "new".into(),
+            migrated: Some("new".into()),
             edits: Vec::new(),
             edit_ranges: Vec::new(),
             project_root: root.clone(),
@@ -448,7 +448,7 @@ mod tests {
                 .map(|r| FileResult {
                     path: PathBuf::from(r).join("Cargo.toml"),
                     original: String::new(),
-                    output: String::new(),
+                    migrated: None,
                     edits: Vec::new(),
                     edit_ranges: Vec::new(),
                     project_root: PathBuf::from(r),

@@ -88,7 +88,7 @@ impl Containment {
                 continue;
             }
             result.findings.push(refusal(&file.path, &escape));
-            file.output = file.original.clone();
+            file.migrated = None;
             file.edits.clear();
             file.edit_ranges.clear();
         }

@@ -496,6 +496,11 @@ fn assign_files(
         let i = assign(projects, &f);
         projects[i].deployment_files.push(f);
     }
+    for p in projects.iter_mut() {
+        for list in [&mut p.manifests, &mut p.rust_files, &mut p.deployment_files] {
+            list.shrink_to_fit();
+        }
+    }
 }
 
 /// Workspace members and explicit targets whose files are missing: a `note` (the user's

@@ -1,7 +1,8 @@
 //! A compact list of the paths under one directory: discovery holds every file of the tree,
 //! project by project, until the project runs, and a `PathBuf` per file (an allocation holding
 //! the whole absolute path) made that grow to ~80 MB on a tree of 265k files. Here each path
-//! costs its part below the directory, in one shared buffer, and 4 bytes.
+//! costs what its part below the directory does not share with the part before it (sorted
+//! paths share their directories), in one shared buffer, and 6 bytes.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +10,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default)]
 pub struct PathList {
     base: PathBuf,
-    /// The UTF-8 parts below `base`, one after another.
+    /// The UTF-8 parts below `base`, one after another, each less the bytes it shares with the
+    /// part before it.
     parts: String,
     /// Per path: where its part ends in `parts`, or [`OTHER`] for the next path of `other`.
     ends: Vec<u32>,
+    /// Per path: how many leading bytes it shares with the part before it.
+    shared: Vec<u16>,
+    /// The last part pushed, whole.
+    last: String,
     /// Paths not below `base`, or not UTF-8, kept whole.
     other: Vec<PathBuf>,
 }
@@ -42,12 +48,16 @@ impl PathList {
                 .map(|e| (p, e))
         }) {
             Some((part, end)) if end != OTHER => {
-                self.parts.push_str(part);
-                self.ends.push(end);
+                let shared = shared_prefix(&self.last, part);
+                self.parts.push_str(&part[shared..]);
+                self.ends.push(end - shared as u32);
+                self.shared.push(shared as u16);
+                self.last.replace_range(.., part);
             }
             _ => {
                 self.other.push(path);
                 self.ends.push(OTHER);
+                self.shared.push(0);
             }
         }
     }
@@ -64,19 +74,47 @@ impl PathList {
     pub fn iter(&self) -> impl Iterator<Item = PathBuf> + '_ {
         let mut start = 0;
         let mut other = self.other.iter();
-        self.ends.iter().map(move |&end| {
-            if end == OTHER {
-                return other.next().expect("one kept path per marker").clone();
-            }
-            let part = &self.parts[start..end as usize];
-            start = end as usize;
-            self.base.join(part)
-        })
+        let mut part = String::new();
+        self.ends
+            .iter()
+            .zip(&self.shared)
+            .map(move |(&end, &shared)| {
+                if end == OTHER {
+                    return other.next().expect("one kept path per marker").clone();
+                }
+                part.truncate(shared as usize);
+                part.push_str(&self.parts[start..end as usize]);
+                start = end as usize;
+                self.base.join(&part)
+            })
+    }
+
+    /// Gives back the room the buffers grew into: the list is held until its project runs.
+    pub fn shrink_to_fit(&mut self) {
+        self.parts.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.shared.shrink_to_fit();
+        self.other.shrink_to_fit();
+        self.last = String::new();
     }
 
     pub fn to_vec(&self) -> Vec<PathBuf> {
         self.iter().collect()
     }
+}
+
+/// The leading bytes `a` and `b` share, at most `u16::MAX`, ending on a character boundary.
+fn shared_prefix(a: &str, b: &str) -> usize {
+    let mut n = a
+        .bytes()
+        .zip(b.bytes())
+        .take(u16::MAX as usize)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !b.is_char_boundary(n) {
+        n -= 1;
+    }
+    n
 }
 
 #[cfg(test)]
@@ -93,6 +131,9 @@ mod tests {
             "/tree/project/a/../b.rs",
             "/tree/project/src/bin/tool.rs",
             "/tree/project//src/double.rs",
+            "/tree/project/src/caf\u{e9}.rs",
+            "/tree/project/src/caf\u{e8}.rs",
+            "/tree/project/src/caf\u{e8}/mod.rs",
         ]
         .iter()
         .map(PathBuf::from)
@@ -114,5 +155,21 @@ mod tests {
             3,
             "outside the base, the base itself, a doubled separator"
         );
+        list.shrink_to_fit();
+        list.push(PathBuf::from("/tree/project/src/lib.rs"));
+        assert_eq!(
+            list.to_vec().last(),
+            Some(&PathBuf::from("/tree/project/src/lib.rs"))
+        );
+    }
+
+    #[test]
+    fn sorted_paths_keep_only_what_they_do_not_share() {
+        let mut list = PathList::new(Path::new("/p"));
+        for name in ["a.rs", "b.rs", "c.rs"] {
+            list.push(PathBuf::from(format!("/p/crates/server/src/{name}")));
+        }
+        assert_eq!(list.parts, "crates/server/src/a.rsb.rsc.rs");
+        assert_eq!(list.to_vec()[2], PathBuf::from("/p/crates/server/src/c.rs"));
     }
 }

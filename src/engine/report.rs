@@ -102,9 +102,9 @@ impl RunReport {
                 let created = f.original.is_empty() && !f.path.exists();
                 FileReport {
                     diff: if created {
-                        diff::created(&path, &f.output)
+                        diff::created(&path, f.output())
                     } else {
-                        diff::unified(&path, &f.original, &f.output)
+                        diff::unified(&path, &f.original, f.output())
                     },
                     path,
                     changed: f.changed(),

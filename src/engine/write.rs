@@ -93,12 +93,12 @@ pub fn write_changes(
     for (f, target) in &changed {
         // A file that does not exist yet is one the run creates (`adopt`'s telemetry module).
         let written = if target.exists() {
-            fs::write_atomic(target, &f.output)
+            fs::write_atomic(target, f.output())
         } else {
             target
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| fs::create_new(target, &f.output))
+                .and_then(|()| fs::create_new(target, f.output()))
         };
         match written {
             Ok(()) => outcome.written += 1,

@@ -86,7 +86,7 @@ fn migrate(root: &Path) {
         .collect();
     assert!(errors.is_empty(), "error findings: {errors:#?}");
     for f in result.files.iter().filter(|f| f.changed()) {
-        std::fs::write(&f.path, &f.output).unwrap();
+        std::fs::write(&f.path, f.output()).unwrap();
     }
 }
 

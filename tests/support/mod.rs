@@ -197,7 +197,7 @@ impl CaseRun {
             out.push_str(&otel_migrate::engine::diff::unified(
                 &rel(&self.root, &f.path),
                 &f.original,
-                &f.output,
+                f.output(),
             ));
         }
         if out.is_empty() {
@@ -224,13 +224,13 @@ impl CaseRun {
         for f in &self.result.files {
             let file = rel(&self.root, &f.path);
             if f.path.extension().is_some_and(|e| e == "rs") {
-                if SourceFile::new(&f.path, f.output.clone())
+                if SourceFile::new(&f.path, f.output().to_string())
                     .parse_rust()
                     .is_err()
                 {
                     v.push(format!("{name}: {file}: output does not parse"));
                 }
-            } else if toml_edit::DocumentMut::from_str_checked(&f.output).is_err() {
+            } else if toml_edit::DocumentMut::from_str_checked(f.output()).is_err() {
                 v.push(format!("{name}: {file}: output is not valid TOML"));
             }
             v.extend(
@@ -239,21 +239,21 @@ impl CaseRun {
                     .map(|m| format!("{name}: {file}: {m}")),
             );
             v.extend(
-                line_ending_violations(&f.original, &f.output)
+                line_ending_violations(&f.original, f.output())
                     .into_iter()
                     .map(|m| format!("{name}: {file}: {m}")),
             );
         }
         // Idempotence: write the outputs and run again.
         for f in &self.result.files {
-            std::fs::write(&f.path, &f.output).unwrap();
+            std::fs::write(&f.path, f.output()).unwrap();
         }
         let second = run_only(&self.root, &self.case.transform);
         for f in second.files.iter().filter(|f| f.changed()) {
             v.push(format!(
                 "{name}: {}: a second run changes the file again:\n{}",
                 rel(&self.root, &f.path),
-                otel_migrate::engine::diff::unified("x", &f.original, &f.output)
+                otel_migrate::engine::diff::unified("x", &f.original, f.output())
             ));
         }
         v
@@ -274,7 +274,7 @@ impl FromStrChecked for toml_edit::DocumentMut {
 
 /// Every changed line must overlap a range the engine says it edited: nothing else moves.
 pub fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
-    let diff = similar::TextDiff::from_lines(&f.original, &f.output);
+    let diff = similar::TextDiff::from_lines(f.original.as_str(), f.output());
     let mut starts = vec![0usize];
     for (i, b) in f.original.bytes().enumerate() {
         if b == b'\n' {

@@ -206,12 +206,12 @@ fn run_all(path: &Path) -> Result<RunResult, String> {
 
 fn output_parses(f: &FileResult) -> Result<(), String> {
     if f.path.extension().is_some_and(|e| e == "rs") {
-        SourceFile::new(&f.path, f.output.clone())
+        SourceFile::new(&f.path, f.output().to_string())
             .parse_rust()
             .map(|_| ())
             .map_err(|e| e.to_string())
     } else {
-        f.output
+        f.output()
             .parse::<toml_edit::DocumentMut>()
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -250,10 +250,10 @@ pub fn check_unit(unit: &Path) -> Counts {
         c.changed_outside_edits.extend(
             super::changed_outside_edits(f)
                 .into_iter()
-                .chain(super::line_ending_violations(&f.original, &f.output))
+                .chain(super::line_ending_violations(&f.original, f.output()))
                 .map(|m| format!("{file}: {m}")),
         );
-        std::fs::write(&f.path, &f.output).unwrap();
+        std::fs::write(&f.path, f.output()).unwrap();
     }
     if c.files_changed > 0 {
         match run_all(unit) {
@@ -262,7 +262,7 @@ pub fn check_unit(unit: &Path) -> Counts {
                     c.not_idempotent.push(format!(
                         "{}:\n{}",
                         f.path.display(),
-                        otel_migrate::engine::diff::unified("second run", &f.original, &f.output)
+                        otel_migrate::engine::diff::unified("second run", &f.original, f.output())
                     ));
                 }
             }
@@ -335,7 +335,7 @@ fn detect_old_items(unit: &Path, run: &RunResult, c: &mut Counts) {
         };
         let migrated = run.files.iter().find(|f| f.path == path);
         let (original, output) = match migrated {
-            Some(f) => (f.original.as_str(), f.output.as_str()),
+            Some(f) => (f.original.as_str(), f.output()),
             None => (on_disk.as_str(), on_disk.as_str()),
         };
         c.old_item_lines_before += old_item_lines(original, package).len();

@@ -776,7 +776,7 @@ fn service_names(runs: &[RepoRun]) -> Vec<ServiceNameUse> {
         paths.dedup();
         for path in paths {
             let text = match r.result.files.iter().find(|f| f.path == path) {
-                Some(f) => f.output.clone(),
+                Some(f) => f.output().to_string(),
                 None => match std::fs::read_to_string(&path) {
                     Ok(t) => t,
                     Err(_) => continue,
@@ -928,7 +928,7 @@ fn bumped_crates(result: &RunResult) -> Vec<String> {
         };
         let (Ok(old), Ok(new)) = (
             Manifest::parse(&f.path, &f.original),
-            Manifest::parse(&f.path, &f.output),
+            Manifest::parse(&f.path, f.output()),
         ) else {
             continue;
         };

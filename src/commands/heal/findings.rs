@@ -45,8 +45,8 @@ pub(super) fn backed_out_patch(first: &RunResult, healed: &RunResult) -> String 
                 .files
                 .iter()
                 .find(|h| h.path == f.path)
-                .map_or(f.original.as_str(), |h| h.output.as_str());
-            diff::unified(&display_path(&f.path), now, &f.output)
+                .map_or(f.original.as_str(), |h| h.output());
+            diff::unified(&display_path(&f.path), now, f.output())
         })
         .collect()
 }

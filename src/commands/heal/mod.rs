@@ -268,7 +268,7 @@ impl<'a> Loop<'a> {
             .iter()
             .filter(|f| in_project(&f.path) && f.changed())
         {
-            copy.write(&f.path, &f.output)?;
+            copy.write(&f.path, f.output())?;
             self.laid.insert(f.path.clone(), f.original.clone());
         }
         // A file no transform changes any more goes back to its original text.

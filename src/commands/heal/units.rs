@@ -121,7 +121,7 @@ fn changed_workspace_entries(file: &FileResult) -> BTreeSet<String> {
             })
             .unwrap_or_default()
     };
-    let (before, after) = (entries(&file.original), entries(&file.output));
+    let (before, after) = (entries(&file.original), entries(file.output()));
     before
         .keys()
         .chain(after.keys())
@@ -160,7 +160,7 @@ mod tests {
         FileResult {
             path: PathBuf::from("/w/Cargo.toml"),
             original: original.to_string(),
-            output: output.to_string(),
+            migrated: Some(output.to_string()),
             edits: Vec::new(),
             edit_ranges: Vec::new(),
             project_root: PathBuf::from("/w"),

@@ -226,7 +226,7 @@ mod tests {
         let file = FileResult {
             path: PathBuf::from("src/lib.rs"),
             original: original.to_string(),
-            output: original.replace("1 }", "2 }"),
+            migrated: Some(original.replace("1 }", "2 }")),
             edits: vec![("t".into(), 3)],
             edit_ranges: ranges.iter().map(|s| TextRange::new(*s, s + 1)).collect(),
             project_root: PathBuf::from("."),

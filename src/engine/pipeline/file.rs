@@ -353,7 +353,7 @@ impl Rewrite {
         FileRun::Done {
             file: Box::new(FileResult {
                 path: input.path.to_path_buf(),
-                output: self.current.text,
+                migrated: (self.current.text != original.text).then_some(self.current.text),
                 original: original.text,
                 edits: self.counts,
                 edit_ranges,

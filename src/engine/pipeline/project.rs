@@ -26,8 +26,13 @@ use super::{Registry, RunOptions, RunResult};
 /// The id of the engine's own findings (`allow(engine)` suppresses them).
 const ENGINE: &str = "engine";
 
-/// A file that passed the gates: its path, text and package index.
-type Input = (PathBuf, String, Option<usize>);
+/// A file that passed the gates: its path, its text (`None`: read again when it runs, so a
+/// project's Rust files are not all held at once) and its package index.
+type Input = (PathBuf, Option<String>, Option<usize>);
+
+/// How many Rust files are read at once by the gate: enough to keep both cores busy, few
+/// enough that their texts are not a big project's whole source.
+const READ_CHUNK: usize = 64;
 
 pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptions) -> RunResult {
     let ProjectFiles {
@@ -106,6 +111,10 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         );
     let runs: Vec<(FileKind, FileRun)> = inputs
         .map(|((path, text, package), kind)| {
+            let text = match text.map_or_else(|| read_again(&path), Ok) {
+                Ok(text) => text,
+                Err(message) => return (kind, FileRun::Failed { path, message }),
+            };
             let package_info = package.map(|i| &project.packages[i]);
             let transforms =
                 without_disabled(&plans.of(package).transforms, package_info, &path, opts);
@@ -135,6 +144,11 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
     result
 }
 
+/// The text of a Rust file that passed the gate, read when it runs.
+fn read_again(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read file: {e}"))
+}
+
 /// The plan's transforms less those the run disabled for this file's package (or, outside
 /// every package, for this file).
 fn without_disabled(
@@ -154,9 +168,10 @@ fn without_disabled(
     }
 }
 
-/// Reads the Rust files through their package's needles; scans those of telemetry packages
-/// for usage facts; keeps the ones a transform may want. Files outside any package are
-/// skipped with one note per directory unless orphans are included.
+/// Reads the Rust files through their package's needles, a chunk at a time; scans those of
+/// telemetry packages for usage facts; keeps the paths of the ones a transform may want (their
+/// texts are read again when they run). Files outside any package are skipped with one note
+/// per directory unless orphans are included.
 fn read_rust_files(
     project: &mut Project,
     plans: &Plans,
@@ -165,21 +180,23 @@ fn read_rust_files(
     paths: &[PathBuf],
     result: &mut RunResult,
 ) -> Vec<Input> {
-    let texts: Vec<(PathBuf, Option<usize>, Read)> = paths
-        .par_iter()
-        .map(|p| {
-            let package = plans.dirs.package_of(p);
-            let gate = &plans.of(package).read_gate;
-            let read = if gate.is_empty() {
-                Read::Skipped
-            } else {
-                read_file(p, gate)
-            };
-            (p.clone(), package, read)
-        })
-        .collect();
     let mut inputs = Vec::new();
     let mut orphans = OrphanNotes::default();
+    let texts = paths.chunks(READ_CHUNK).flat_map(|chunk| {
+        chunk
+            .par_iter()
+            .map(|p| {
+                let package = plans.dirs.package_of(p);
+                let gate = &plans.of(package).read_gate;
+                let read = if gate.is_empty() {
+                    Read::Skipped
+                } else {
+                    read_file(p, gate)
+                };
+                (p.clone(), package, read)
+            })
+            .collect::<Vec<_>>()
+    });
     for (path, package, read) in texts {
         let text = match read {
             Read::Text(text) => text,
@@ -207,7 +224,7 @@ fn read_rust_files(
             project.packages[i].usage.scan(&text);
         }
         if plan.rust_needles.iter().any(|n| text.contains(n)) {
-            inputs.push((path, text, package));
+            inputs.push((path, None, package));
         }
     }
     result.findings.extend(orphans.into_findings());
@@ -305,7 +322,7 @@ fn read_manifests(
         .iter()
         .filter_map(|p| match read_file(p, &gate) {
             Read::Text(t) if names_telemetry_crate(&t) => {
-                Some((p.clone(), t, plans.dirs.package_of(p)))
+                Some((p.clone(), Some(t), plans.dirs.package_of(p)))
             }
             Read::Error(e) => {
                 result.errors.push((p.clone(), e));
@@ -336,7 +353,7 @@ fn read_deployment_files(
                 return None;
             }
             match read_file(p, gate) {
-                Read::Text(t) => Some((p.clone(), t, package)),
+                Read::Text(t) => Some((p.clone(), Some(t), package)),
                 Read::Error(e) => {
                     result.errors.push((p.clone(), e));
                     None

@@ -126,7 +126,7 @@ fn migrated_programs_compile_against_the_target_crates() {
                 "{}: a second migration changes {}:\n{}",
                 case.display(),
                 f.path.display(),
-                otel_migrate::engine::diff::unified("x", &f.original, &f.output)
+                otel_migrate::engine::diff::unified("x", &f.original, f.output())
             ));
         }
         let after = project.join("after.toml");

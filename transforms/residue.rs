@@ -58,7 +58,7 @@ use crate::otel::residue::{
 pub struct Residue;
 
 /// The scanned crates the package has on an old version.
-fn old_versions(package: &PackageInfo) -> OldVersions {
+pub(crate) fn old_versions(package: &PackageInfo) -> OldVersions {
     let mut v = OldVersions::default();
     for (krate, _) in SCANNED_CRATES {
         if let (Some(version), Some(code)) = (package.version(krate), package.code_name_of(krate)) {

@@ -15,8 +15,11 @@ use crate::otel::chain::{links_range, Chain};
 use crate::otel::local_binding::names_a_local;
 
 use super::hand_written::{
-    LAST_VALUE_CARRYING_METRICS, SAME_METHOD_NAMES_ELSEWHERE, UNIQUE_METHODS,
+    LAST_VALUE_CARRYING_METRICS, SAME_METHOD_NAMES_ELSEWHERE, SUGGESTIONS, UNIQUE_METHODS,
 };
+
+/// What to do about a removed item the table has no specific advice for.
+const GENERIC_SUGGESTION: &str = "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended";
 use super::table::{target_of, OldVersions, TABLE};
 
 /// One old item still used, where and what to say.
@@ -140,12 +143,16 @@ impl Scan<'_> {
                 Some(chain) if chain.end > range.end => *chain,
                 _ => range,
             };
+            let suggestion = SUGGESTIONS
+                .iter()
+                .find(|(item, _)| *item == path)
+                .map_or(GENERIC_SUGGESTION, |(_, s)| s);
             self.sites.push(Site {
                 range,
                 item: path,
                 severity: Severity::Error,
                 message,
-                suggestion: "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended".to_string(),
+                suggestion: suggestion.to_string(),
             });
             return;
         }

@@ -98,7 +98,7 @@ use crate::engine::syntax::{
     comments_in, ident_str, macro_fragments, range_of, range_of_span, tokens_mention, ImportMap,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::default_aggregation::{rewrite_queries, DEFAULT_BOUNDARIES};
+use crate::otel::default_aggregation::{rewrite_queries, DEFAULT_BOUNDARIES, DEFAULT_SELECTOR};
 use crate::otel::imports::ImportPlan;
 use crate::otel::user_selector::{
     all_items, chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_impl,
@@ -112,12 +112,6 @@ const SELECTOR_TRAIT: &[&str] = &[
     "metrics",
     "reader",
     "AggregationSelector",
-];
-const DEFAULT_SELECTOR: &[&str] = &[
-    "opentelemetry_sdk",
-    "metrics",
-    "reader",
-    "DefaultAggregationSelector",
 ];
 const AGGREGATION: &[&str] = &["opentelemetry_sdk", "metrics", "Aggregation"];
 
@@ -434,6 +428,20 @@ fn one_line(code: &str) -> String {
     code.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// How the view code names `Instrument` and `Stream` at this site.
+fn view_names(plan: &mut ImportPlan<'_>, sdk: &str) -> (String, String) {
+    (
+        plan.name(&format!("{sdk}::metrics::Instrument")),
+        plan.name(&format!("{sdk}::metrics::Stream")),
+    )
+}
+
+/// A view's answer for instrument `i`: a stream with `aggregation` (an expression) that keeps
+/// the instrument's name, description and unit, as the SDK's default stream does.
+fn stream_with(stream: &str, aggregation: &str) -> String {
+    format!("Some({stream}::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation({aggregation}))")
+}
+
 /// `|i: &Instrument| { let aggregation = match i.kind? { … }; Some(Stream::new()…) }`.
 fn render_view(
     map: &[Option<Constant>; 7],
@@ -442,8 +450,7 @@ fn render_view(
     indent: &str,
     le: &str,
 ) -> String {
-    let instrument = plan.name(&format!("{sdk}::metrics::Instrument"));
-    let stream = plan.name(&format!("{sdk}::metrics::Stream"));
+    let (instrument, stream) = view_names(plan, sdk);
     let kind = plan.name(&format!("{sdk}::metrics::InstrumentKind"));
     let aggregation = plan.name(&format!("{sdk}::metrics::Aggregation"));
     // One arm per distinct aggregation, its kinds in `KINDS` order.
@@ -469,7 +476,8 @@ fn render_view(
     }
     text.push_str(&format!("{arm_indent}_ => return None,{le}{inner}}};{le}"));
     text.push_str(&format!(
-        "{inner}Some({stream}::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation(aggregation)){le}{indent}}}"
+        "{inner}{}{le}{indent}}}",
+        stream_with(&stream, "aggregation")
     ));
     text
 }
@@ -969,13 +977,11 @@ fn render_stateful_view(
     indent: &str,
     le: &str,
 ) -> String {
-    let instrument = plan.name(&format!("{sdk}::metrics::Instrument"));
-    let stream = plan.name(&format!("{sdk}::metrics::Stream"));
+    let (instrument, stream) = view_names(plan, sdk);
     let closure = |selector: &str, indent: &str| {
         let body = format!("{indent}    ");
-        format!(
-            "move |i: &{instrument}| {{{le}{body}Some({stream}::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation({selector}.aggregation(i.kind?))){le}{indent}}}"
-        )
+        let answer = stream_with(&stream, &format!("{selector}.aggregation(i.kind?)"));
+        format!("move |i: &{instrument}| {{{le}{body}{answer}{le}{indent}}}")
     };
     // A variable moves into the closure as it is; anything else is evaluated once, first.
     if syn::parse_str::<syn::Ident>(arg).is_ok() {

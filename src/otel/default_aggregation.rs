@@ -16,7 +16,8 @@ use crate::engine::syntax::{ident_str, range_of, ImportMap};
 use super::imports::ImportPlan;
 use super::user_selector::{selector_type_path, KINDS};
 
-const DEFAULT_SELECTOR: &[&str] = &[
+/// `DefaultAggregationSelector`'s path.
+pub const DEFAULT_SELECTOR: &[&str] = &[
     "opentelemetry_sdk",
     "metrics",
     "reader",

@@ -905,6 +905,15 @@ fn keeps_as_inherent(
     if tokens_mention(&body, &removed) {
         return Err("its body names a removed selector item".into());
     }
+    let inherent_twin = all_items(syntax).into_iter().any(|i| {
+        matches!(i, syn::Item::Impl(other) if other.trait_.is_none()
+            && !std::ptr::eq(other, imp)
+            && quote::ToTokens::to_token_stream(&other.self_ty).to_string() == quote::ToTokens::to_token_stream(&imp.self_ty).to_string()
+            && method(other, "aggregation").is_some())
+    });
+    if inherent_twin {
+        return Err("the type already has an inherent `aggregation` method".into());
+    }
     if !gauge_kind {
         return Err("the source SDK's `InstrumentKind` has no `Gauge`, which a `match` on 0.27's kinds must cover".into());
     }

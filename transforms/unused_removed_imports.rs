@@ -39,7 +39,7 @@ use crate::engine::syntax::{ident_str, range_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 use crate::otel::residue::{might_have_sites, removed_kind, scan, Site};
-use crate::transforms::residue::old_versions;
+use crate::transforms::residue::{old_versions, NEEDLES};
 
 pub struct UnusedRemovedImports;
 
@@ -56,8 +56,10 @@ impl Transform for UnusedRemovedImports {
         FileKind::Rust
     }
 
+    /// The residue scan's: a removed item's import names its crate (no file is read for this
+    /// transform alone).
     fn needles(&self) -> &'static [&'static str] {
-        &["use "]
+        NEEDLES
     }
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {

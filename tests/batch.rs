@@ -416,7 +416,7 @@ fn a_backup_copy_beside_a_package_is_skipped_with_one_note_unless_included() {
     assert_eq!(notes.len(), 1, "{doc}");
     assert_eq!(
         notes[0]["message"],
-        "not part of any package: included, but these transforms need a package's dependency versions and left the files alone: instrument-init-to-build, residue"
+        "not part of any package: included, but these transforms need a package's dependency versions and left the files alone: instrument-init-to-build, residue, unused-removed-imports"
     );
 }
 

@@ -17,6 +17,19 @@
 //! view (`Instrument::new()` has no kind criterion), so the view is a closure.
 //! `manifest-features` turns on the SDK's `spec_unstable_metrics_views`, which views need.
 //!
+//! A selector that reads its own state (`self.histogram`, a flag, a guard) keeps its logic:
+//! `impl AggregationSelector for T` becomes `impl T` (the method `pub` when `T` is), and each
+//! call passing a `T` — built in the call, or a parameter of type `T` the function never binds
+//! again — becomes a view moving that value in and asking it for every instrument
+//! (`.with_view(move |i: &Instrument| Some(Stream::new()…aggregation(sel.aggregation(i.kind?))))`).
+//! Only where the provider builder has no other view and is built in the same chain: a view
+//! matching every instrument beside the user's views would add streams to theirs, whereas the
+//! selector only set the default under them.
+//!
+//! `DefaultAggregationSelector` asked about a named kind (`DefaultAggregationSelector::new()
+//! .aggregation(InstrumentKind::Counter)`, or through a local holding it) becomes that kind's
+//! aggregation (`Aggregation::Sum`; see `otel::default_aggregation`).
+//!
 //! ## Before
 //! ```rust,ignore
 //! struct ExponentialHistograms;
@@ -50,25 +63,30 @@
 //! ```
 //!
 //! ## Not rewritten
-//! - A selector whose `aggregation` is not a constant per kind (state such as `self.histogram`,
-//!   conditions, calls other than `DefaultAggregationSelector::new().aggregation(kind)`), a
-//!   match arm with a guard, or an invalid constant (non-increasing bucket boundaries, a
-//!   `max_scale` outside -10..=20): an `error` finding at the call with the view to write; the
-//!   impl stays for the user to translate.
-//! - A selector defined in another file, or passed as a variable or a call: `error` finding.
+//! - A selector with state given to a builder that has other views or is handed on unbuilt,
+//!   or whose impl is inside a module, has generics or other items, names a removed selector
+//!   item, or matches on a 0.21 `InstrumentKind` (no `Gauge` yet); an invalid constant
+//!   (non-increasing bucket boundaries, a `max_scale` outside -10..=20): an `error` finding at
+//!   every call passing the type, with the view to write; the impl stays for the user to
+//!   translate (all of a type's calls are rewritten or none is).
+//! - A selector defined in another file, or passed as a local variable or a call: `error`
+//!   finding.
+//! - `DefaultAggregationSelector` asked with a kind known only at run time, or a local holding
+//!   it that is also used otherwise: left to `residue`.
 //! - `with_aggregation_selector` anywhere but on the provider builder `otlp-metrics-pipeline`
 //!   wrote (an old pipeline it reported, a reader, an exporter): left to the transform or
 //!   `residue` report that covers it.
 //! - Crates whose source `opentelemetry_sdk` version is 0.27 or newer, or unknown.
 //!
 //! ## Safety
-//! Only the call (`with_aggregation_selector(..)` → `with_view(..)`), the translated impl, the
-//! unused selector type and imports change. The view matches exactly the kinds whose
+//! Only the call (`with_aggregation_selector(..)` → `with_view(..)`), the translated impl (or
+//! its `trait … for` words), the unused selector type, the default selector's queries and
+//! imports change. The view matches exactly the kinds whose
 //! aggregation was not the default, and copies the instrument's name, description and unit
 //! into its stream as the SDK's default stream does. Comments inside removed code are reported
 //! in a note.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use syn::visit::Visit;
 
@@ -77,13 +95,14 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{
-    comments_in, ident_str, macro_fragments, range_of, range_of_span, ImportMap,
+    comments_in, ident_str, macro_fragments, range_of, range_of_span, tokens_mention, ImportMap,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
+use crate::otel::default_aggregation::{rewrite_queries, DEFAULT_BOUNDARIES, DEFAULT_SELECTOR};
 use crate::otel::imports::ImportPlan;
 use crate::otel::user_selector::{
-    chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_impl,
-    remove_imports_if_unused, remove_unused_type, selector_type_path, KINDS,
+    all_items, chain_root, impls_of, is_param, method, note_comments, pattern_kinds, remove_impl,
+    remove_imports_if_unused, remove_unused_type, selector_type_path, UserImpl, KINDS,
 };
 
 pub struct AggregationSelectorTransform;
@@ -93,12 +112,6 @@ const SELECTOR_TRAIT: &[&str] = &[
     "metrics",
     "reader",
     "AggregationSelector",
-];
-const DEFAULT_SELECTOR: &[&str] = &[
-    "opentelemetry_sdk",
-    "metrics",
-    "reader",
-    "DefaultAggregationSelector",
 ];
 const AGGREGATION: &[&str] = &["opentelemetry_sdk", "metrics", "Aggregation"];
 
@@ -116,12 +129,6 @@ const ROOTS: &[&[&str]] = &[
         "MeterProviderBuilder",
         "default",
     ],
-];
-
-/// The explicit-bucket boundaries of the default histogram aggregation (0.21 … 0.27).
-const DEFAULT_BOUNDARIES: [f64; 15] = [
-    0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0,
-    10000.0,
 ];
 
 /// A constant `Aggregation` read from a selector, its values kept as written.
@@ -229,6 +236,8 @@ impl Transform for AggregationSelectorTransform {
             imports,
             file,
             sites: Vec::new(),
+            functions: Vec::new(),
+            sealed: BTreeSet::new(),
         };
         calls.visit_file(syntax);
         let impls: Vec<_> = impls_of(syntax, imports, SELECTOR_TRAIT)
@@ -238,19 +247,58 @@ impl Transform for AggregationSelectorTransform {
                 (i, translation)
             })
             .collect();
-        if calls.sites.is_empty() && impls.is_empty() {
-            return out;
-        }
         let mut plan = ImportPlan::at(
             file,
             syntax,
             calls.sites.first().map_or(0, |s| s.call_range.start),
         );
+        let impl_ranges: Vec<TextRange> =
+            impls.iter().map(|(i, _)| range_of(file, i.item)).collect();
+        if rewrite_queries(
+            &mut out,
+            file,
+            syntax,
+            imports,
+            &mut plan,
+            &sdk,
+            &impl_ranges,
+        ) {
+            remove_imports_if_unused(
+                &mut plan,
+                imports,
+                &[
+                    DEFAULT_SELECTOR,
+                    &["opentelemetry_sdk", "metrics", "reader"],
+                ],
+            );
+        }
+        if calls.sites.is_empty() && impls.is_empty() {
+            plan.finish(&mut out);
+            return out;
+        }
+        let gauge_kind = !cx
+            .package
+            .is_some_and(|p| p.version_below("opentelemetry_sdk", 0, 22));
+        let stateful = StatefulSelectors::decide(&calls, &impls, syntax, imports, gauge_kind);
         let mut excluded: Vec<TextRange> = Vec::new();
         let mut translated: BTreeSet<String> = BTreeSet::new();
         let mut reported: BTreeSet<String> = BTreeSet::new();
         for site in &calls.sites {
             let arg_text = file.slice(range_of(file, &site.arg));
+            if let Some(ty) = stateful.of_site(site) {
+                let indent = file.indent_at(site.call_range.start).to_string();
+                let view = render_stateful_view(
+                    arg_text,
+                    &sdk,
+                    &mut plan,
+                    &indent,
+                    file.line_ending.as_str(),
+                );
+                out.replace(site.call_range, format!("with_view({view})"));
+                excluded.push(site.call_range);
+                translated.insert(ty.to_string());
+                continue;
+            }
             let found = selector_type_path(&site.arg).and_then(|p| {
                 let name = p.get_ident().map(ident_str)?;
                 impls.iter().find(|(i, _)| i.ty == name)
@@ -263,8 +311,9 @@ impl Transform for AggregationSelectorTransform {
                         site.call_range,
                         Severity::Error,
                         format!(
-                            "aggregation selector `{}` not translated into a view: {why}",
-                            imp.ty
+                            "aggregation selector `{}` not translated into a view: {why}{}",
+                            imp.ty,
+                            stateful.why_not(&imp.ty)
                         ),
                         view_suggestion(arg_text),
                     );
@@ -274,7 +323,10 @@ impl Transform for AggregationSelectorTransform {
                     out.finding(
                         site.call_range,
                         Severity::Error,
-                        format!("aggregation selector `{arg_text}` not translated into a view: it is not a type of this file constructed in place (a variable, a call, or a type defined elsewhere)"),
+                        match site.parameter_type.as_deref().and_then(|t| Some((t, stateful.refused.get(t)?))) {
+                            Some((ty, why)) => format!("aggregation selector `{arg_text}` (a `{ty}`, whose selector reads state) not translated into a view: {why}"),
+                            None => format!("aggregation selector `{arg_text}` not translated into a view: it is not a type of this file constructed in place or a parameter of such a type (a variable, a call, or a type defined elsewhere)"),
+                        },
                         view_suggestion(arg_text),
                     );
                     continue;
@@ -301,6 +353,11 @@ impl Transform for AggregationSelectorTransform {
             }
         }
 
+        // Stateful selectors keep their `aggregation` as an inherent method the views call.
+        for (imp, _) in impls.iter().filter(|(i, _)| stateful.converts(&i.ty)) {
+            make_inherent(&mut out, file, syntax, imp.item, &imp.ty);
+        }
+
         // Impls no rewritten call used cannot compile either: say which view to write instead.
         for (imp, translation) in &impls {
             if translated.contains(&imp.ty) || reported.contains(&imp.ty) {
@@ -317,7 +374,10 @@ impl Transform for AggregationSelectorTransform {
                         one_line(&render_view(map, &sdk, &mut ImportPlan::at(file, syntax, 0), "", "\n"))
                     ),
                 ),
-                Err(why) => (why.clone(), view_suggestion(&format!("/* the {} value */", imp.ty))),
+                Err(why) => (
+                    format!("{why}{}", stateful.why_not(&imp.ty)),
+                    view_suggestion(&format!("/* the {} value */", imp.ty)),
+                ),
             };
             out.item_finding(
                 &SELECTOR_TRAIT.join("::"),
@@ -329,10 +389,11 @@ impl Transform for AggregationSelectorTransform {
         }
 
         // Translated impls go (0.27 has no trait to implement); their types too when unused.
-        for (imp, _) in impls.iter().filter(|(i, _)| translated.contains(&i.ty)) {
+        let removed = |ty: &str| translated.contains(ty) && !stateful.converts(ty);
+        for (imp, _) in impls.iter().filter(|(i, _)| removed(&i.ty)) {
             excluded.push(remove_impl(&mut out, file, imp.item));
         }
-        for (imp, _) in impls.iter().filter(|(i, _)| translated.contains(&i.ty)) {
+        for (imp, _) in impls.iter().filter(|(i, _)| removed(&i.ty)) {
             let removed = remove_unused_type(&mut out, file, syntax, &imp.ty, imp.item, &excluded);
             excluded.extend(removed);
         }
@@ -367,6 +428,20 @@ fn one_line(code: &str) -> String {
     code.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// How the view code names `Instrument` and `Stream` at this site.
+fn view_names(plan: &mut ImportPlan<'_>, sdk: &str) -> (String, String) {
+    (
+        plan.name(&format!("{sdk}::metrics::Instrument")),
+        plan.name(&format!("{sdk}::metrics::Stream")),
+    )
+}
+
+/// A view's answer for instrument `i`: a stream with `aggregation` (an expression) that keeps
+/// the instrument's name, description and unit, as the SDK's default stream does.
+fn stream_with(stream: &str, aggregation: &str) -> String {
+    format!("Some({stream}::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation({aggregation}))")
+}
+
 /// `|i: &Instrument| { let aggregation = match i.kind? { … }; Some(Stream::new()…) }`.
 fn render_view(
     map: &[Option<Constant>; 7],
@@ -375,8 +450,7 @@ fn render_view(
     indent: &str,
     le: &str,
 ) -> String {
-    let instrument = plan.name(&format!("{sdk}::metrics::Instrument"));
-    let stream = plan.name(&format!("{sdk}::metrics::Stream"));
+    let (instrument, stream) = view_names(plan, sdk);
     let kind = plan.name(&format!("{sdk}::metrics::InstrumentKind"));
     let aggregation = plan.name(&format!("{sdk}::metrics::Aggregation"));
     // One arm per distinct aggregation, its kinds in `KINDS` order.
@@ -402,7 +476,8 @@ fn render_view(
     }
     text.push_str(&format!("{arm_indent}_ => return None,{le}{inner}}};{le}"));
     text.push_str(&format!(
-        "{inner}Some({stream}::new().name(i.name.clone()).description(i.description.clone()).unit(i.unit.clone()).aggregation(aggregation)){le}{indent}}}"
+        "{inner}{}{le}{indent}}}",
+        stream_with(&stream, "aggregation")
     ));
     text
 }
@@ -602,16 +677,38 @@ struct Site {
     /// Where the receiver ends: removing from here drops the whole link.
     receiver_end: usize,
     arg: syn::Expr,
+    /// The type of `arg` when it is a parameter of the enclosing function (`p: T`, `T` a plain
+    /// name) that the function never binds again.
+    parameter_type: Option<String>,
 }
 
 struct Calls<'i> {
     imports: &'i ImportMap,
     file: &'i SourceFile,
     sites: Vec<Site>,
+    /// The functions the visit is inside, innermost last.
+    functions: Vec<FnScope>,
+    /// Starts of the selector calls on a chain built in place (`….build()`) with no view.
+    sealed: BTreeSet<usize>,
 }
 
 impl<'ast> Visit<'ast> for Calls<'_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.functions.push(FnScope::of(&f.sig, &f.block));
+        syn::visit::visit_item_fn(self, f);
+        self.functions.pop();
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.functions.push(FnScope::of(&f.sig, &f.block));
+        syn::visit::visit_impl_item_fn(self, f);
+        self.functions.pop();
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if call.method == "build" && call.args.is_empty() {
+            self.note_sealed(call);
+        }
         if call.method == "with_aggregation_selector"
             && call.args.len() == 1
             && chain_root(&call.receiver)
@@ -619,10 +716,13 @@ impl<'ast> Visit<'ast> for Calls<'_> {
         {
             let method = range_of_span(self.file, call.method.span());
             let close = range_of_span(self.file, call.paren_token.span.close());
+            let arg = call.args[0].clone();
+            let parameter_type = self.functions.last().and_then(|f| f.parameter_type(&arg));
             self.sites.push(Site {
                 call_range: TextRange::new(method.start, close.end),
                 receiver_end: range_of(self.file, &call.receiver).end,
-                arg: call.args[0].clone(),
+                arg,
+                parameter_type,
             });
         }
         syn::visit::visit_expr_method_call(self, call);
@@ -631,4 +731,274 @@ impl<'ast> Visit<'ast> for Calls<'_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         macro_fragments(mac).visit_with(self);
     }
+}
+
+impl Calls<'_> {
+    /// Records the selector call of the chain `build` ends, when the chain holds no view: a
+    /// view matching every instrument then stands alone, as the selector did under no views.
+    fn note_sealed(&mut self, build: &syn::ExprMethodCall) {
+        let mut selector = None;
+        let mut expr = &*build.receiver;
+        while let syn::Expr::MethodCall(m) = expr {
+            if m.method == "with_view" {
+                return;
+            }
+            if m.method == "with_aggregation_selector" {
+                selector = Some(range_of_span(self.file, m.method.span()).start);
+            }
+            expr = &m.receiver;
+        }
+        if let Some(start) = selector {
+            self.sealed.insert(start);
+        }
+    }
+}
+
+/// A function's parameters of a plain named type, and the names its body binds again.
+struct FnScope {
+    parameters: Vec<(String, String)>,
+    rebound: BTreeSet<String>,
+}
+
+impl FnScope {
+    fn of(sig: &syn::Signature, body: &syn::Block) -> FnScope {
+        let parameters = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
+                    (syn::Pat::Ident(i), syn::Type::Path(ty))
+                        if i.subpat.is_none() && ty.qself.is_none() =>
+                    {
+                        Some((ident_str(&i.ident), ident_str(ty.path.get_ident()?)))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        struct Binds(BTreeSet<String>);
+        impl<'ast> Visit<'ast> for Binds {
+            fn visit_pat_ident(&mut self, i: &'ast syn::PatIdent) {
+                self.0.insert(ident_str(&i.ident));
+                syn::visit::visit_pat_ident(self, i);
+            }
+        }
+        let mut binds = Binds(BTreeSet::new());
+        binds.visit_block(body);
+        FnScope {
+            parameters,
+            rebound: binds.0,
+        }
+    }
+
+    /// The plain type name of the parameter `arg` names, when the body never binds that name
+    /// again (no `let`, pattern or closure parameter shadows it).
+    fn parameter_type(&self, arg: &syn::Expr) -> Option<String> {
+        let syn::Expr::Path(p) = arg else {
+            return None;
+        };
+        let name = ident_str(p.path.get_ident().filter(|_| p.qself.is_none())?);
+        if self.rebound.contains(&name) {
+            return None;
+        }
+        self.parameters
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, ty)| ty.clone())
+    }
+}
+
+/// Selector types whose impl reads state (`self.histogram`) and that the views call instead:
+/// the impl becomes inherent (`impl T`), and every site passing a `T` takes a view asking it.
+/// All of a type's sites are rewritten or none is (then the impl stays, reported).
+struct StatefulSelectors {
+    /// Converted types by the start of each site that passes one.
+    sites: BTreeMap<usize, String>,
+    /// Why a stateful type was not converted.
+    refused: BTreeMap<String, String>,
+}
+
+impl StatefulSelectors {
+    fn decide(
+        calls: &Calls<'_>,
+        impls: &[(UserImpl<'_>, Translation)],
+        syntax: &syn::File,
+        imports: &ImportMap,
+        gauge_kind: bool,
+    ) -> StatefulSelectors {
+        let mut refused = BTreeMap::new();
+        let mut candidates = BTreeSet::new();
+        for (imp, translation) in impls {
+            // A constant 0.27 rejects stays reported for what it is.
+            if translation.is_err() && !rejects_a_constant(imp.item, imports) {
+                match keeps_as_inherent(imp.item, syntax, imports, gauge_kind) {
+                    Ok(()) => candidates.insert(imp.ty.clone()),
+                    Err(why) => refused.insert(imp.ty.clone(), why).is_none(),
+                };
+            }
+        }
+        let mut sites = BTreeMap::new();
+        for site in &calls.sites {
+            // A parameter's name reads as a unit-struct path too: its declared type wins.
+            let ty = site.parameter_type.clone().or_else(|| {
+                selector_type_path(&site.arg).and_then(|p| p.get_ident().map(ident_str))
+            });
+            let Some(ty) = ty.filter(|t| candidates.contains(t)) else {
+                continue;
+            };
+            if calls.sealed.contains(&site.call_range.start) {
+                sites.insert(site.call_range.start, ty);
+            } else {
+                refused.entry(ty).or_insert_with(|| {
+                    "a provider builder it is given to also has views, or is not built where the selector is set (a view matching every instrument would add streams to theirs)".to_string()
+                });
+            }
+        }
+        sites.retain(|_, ty| !refused.contains_key(ty));
+        StatefulSelectors { sites, refused }
+    }
+
+    fn of_site(&self, site: &Site) -> Option<&str> {
+        self.sites.get(&site.call_range.start).map(String::as_str)
+    }
+
+    fn converts(&self, ty: &str) -> bool {
+        self.sites.values().any(|t| t == ty)
+    }
+
+    /// `; kept as a trait impl: <why>` for a stateful type not converted, else nothing.
+    fn why_not(&self, ty: &str) -> String {
+        self.refused
+            .get(ty)
+            .map(|why| format!("; nor can it become an inherent method a view calls: {why}"))
+            .unwrap_or_default()
+    }
+}
+
+/// Whether a stateful selector impl can become `impl T { fn aggregation(..) }` as written: one
+/// method, at the file's top level, no generics, naming no removed selector item in its body,
+/// and (for a `match` on the kind) an SDK whose `InstrumentKind` already has 0.27's variants.
+fn keeps_as_inherent(
+    imp: &syn::ItemImpl,
+    syntax: &syn::File,
+    imports: &ImportMap,
+    gauge_kind: bool,
+) -> Result<(), String> {
+    if !syntax
+        .items
+        .iter()
+        .any(|i| matches!(i, syn::Item::Impl(x) if std::ptr::eq(x, imp)))
+    {
+        return Err("the impl is inside a module".into());
+    }
+    if !imp.generics.params.is_empty()
+        || imp.items.len() != 1
+        || method(imp, "aggregation").is_none()
+    {
+        return Err("the impl has generics or items besides `aggregation`".into());
+    }
+    let mut removed = vec!["AggregationSelector", "DefaultAggregationSelector"];
+    removed.extend(imports.local_name_of(SELECTOR_TRAIT));
+    removed.extend(imports.local_name_of(DEFAULT_SELECTOR));
+    let body = quote::ToTokens::to_token_stream(&imp.items[0]);
+    if tokens_mention(&body, &removed) {
+        return Err("its body names a removed selector item".into());
+    }
+    let inherent_twin = all_items(syntax).into_iter().any(|i| {
+        matches!(i, syn::Item::Impl(other) if other.trait_.is_none()
+            && !std::ptr::eq(other, imp)
+            && quote::ToTokens::to_token_stream(&other.self_ty).to_string() == quote::ToTokens::to_token_stream(&imp.self_ty).to_string()
+            && method(other, "aggregation").is_some())
+    });
+    if inherent_twin {
+        return Err("the type already has an inherent `aggregation` method".into());
+    }
+    if !gauge_kind {
+        return Err("the source SDK's `InstrumentKind` has no `Gauge`, which a `match` on 0.27's kinds must cover".into());
+    }
+    Ok(())
+}
+
+/// Whether the impl's `aggregation` returns a constant 0.27 would ignore (see [`constant`]).
+fn rejects_a_constant(imp: &syn::ItemImpl, imports: &ImportMap) -> bool {
+    struct Rejected<'i> {
+        imports: &'i ImportMap,
+        param: Option<String>,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Rejected<'_> {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            self.found |= constant(e, self.imports, self.param.as_deref()).is_err();
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    let Some((f, param)) = method(imp, "aggregation") else {
+        return false;
+    };
+    let mut v = Rejected {
+        imports,
+        param,
+        found: false,
+    };
+    v.visit_block(&f.block);
+    v.found
+}
+
+/// `impl AggregationSelector for T` → `impl T`; the method becomes `pub` when `T` is, so code
+/// that called it through the trait still can.
+fn make_inherent(
+    out: &mut Outcome,
+    file: &SourceFile,
+    syntax: &syn::File,
+    imp: &syn::ItemImpl,
+    ty: &str,
+) {
+    let Some((_, path, for_token)) = &imp.trait_ else {
+        return;
+    };
+    let start = range_of(file, path).start;
+    let mut end = range_of_span(file, for_token.span).end;
+    let text = file.text.as_bytes();
+    while end < text.len() && matches!(text[end], b' ' | b'\t') {
+        end += 1;
+    }
+    out.replace(TextRange::new(start, end), "");
+    let public = all_items(syntax).into_iter().any(|i| match i {
+        syn::Item::Struct(s) => s.ident == ty && matches!(s.vis, syn::Visibility::Public(_)),
+        syn::Item::Enum(e) => e.ident == ty && matches!(e.vis, syn::Visibility::Public(_)),
+        _ => false,
+    });
+    if let Some((f, _)) = method(imp, "aggregation") {
+        if public && matches!(f.vis, syn::Visibility::Inherited) {
+            out.replace(TextRange::empty(range_of(file, &f.sig).start), "pub ");
+        }
+    }
+}
+
+/// `{ let selector = <arg>; move |i: &Instrument| { … selector.aggregation(i.kind?) … } }`: the
+/// selector's own per-kind choice, its state moved into the view as `with_aggregation_selector`
+/// moved it into the reader.
+fn render_stateful_view(
+    arg: &str,
+    sdk: &str,
+    plan: &mut ImportPlan<'_>,
+    indent: &str,
+    le: &str,
+) -> String {
+    let (instrument, stream) = view_names(plan, sdk);
+    let closure = |selector: &str, indent: &str| {
+        let body = format!("{indent}    ");
+        let answer = stream_with(&stream, &format!("{selector}.aggregation(i.kind?)"));
+        format!("move |i: &{instrument}| {{{le}{body}{answer}{le}{indent}}}")
+    };
+    // A variable moves into the closure as it is; anything else is evaluated once, first.
+    if syn::parse_str::<syn::Ident>(arg).is_ok() {
+        return closure(arg, indent);
+    }
+    let inner = format!("{indent}    ");
+    format!(
+        "{{{le}{inner}let selector = {arg};{le}{inner}{}{le}{indent}}}",
+        closure("selector", &inner)
+    )
 }

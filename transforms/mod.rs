@@ -28,6 +28,7 @@ pub mod service_name;
 pub mod signature_facts;
 pub mod temporality;
 pub mod tracing_bridge;
+pub mod unused_removed_imports;
 
 /// Every transform with the source of its file (`explain` prints the `//!` block): `<module>.rs`,
 /// or the file named after `in` for a transform kept in a folder (`service_name/mod.rs`).
@@ -77,6 +78,8 @@ registry![
     service_name::ServiceName in "service_name/mod.rs",
     // After the transforms that write new code: binds crates reached through a re-export.
     reexported_crates::ReexportedCrates,
+    // After every rewrite (an import they left unused goes too), before the report of what is left.
+    unused_removed_imports::UnusedRemovedImports,
     // After every transform: reports the old items they left, and counts the coverage.
     residue::Residue,
     // The version ladder (`--to 0.28+`), after the migration to 0.27, hop by hop.

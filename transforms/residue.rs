@@ -57,8 +57,19 @@ use crate::otel::residue::{
 
 pub struct Residue;
 
+/// Every residue site's file names one of these (a crate's name, a `metrics` macro).
+pub(crate) const NEEDLES: &[&str] = &[
+    "opentelemetry",
+    "otel",
+    "otlp",
+    "metrics",
+    "counter!",
+    "gauge!",
+    "histogram!",
+];
+
 /// The scanned crates the package has on an old version.
-fn old_versions(package: &PackageInfo) -> OldVersions {
+pub(crate) fn old_versions(package: &PackageInfo) -> OldVersions {
     let mut v = OldVersions::default();
     for (krate, _) in SCANNED_CRATES {
         if let (Some(version), Some(code)) = (package.version(krate), package.code_name_of(krate)) {
@@ -86,15 +97,7 @@ impl Transform for Residue {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &[
-            "opentelemetry",
-            "otel",
-            "otlp",
-            "metrics",
-            "counter!",
-            "gauge!",
-            "histogram!",
-        ]
+        NEEDLES
     }
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {

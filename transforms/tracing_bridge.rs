@@ -78,6 +78,7 @@ use crate::engine::syntax::{ident_str, range_of, text_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::error_handler::{self, Handler};
 use crate::otel::imports::{ImportPlan, ImportPlans};
+use crate::otel::local_binding::names_a_local;
 use crate::otel::logger_provider_source::carry_provider_help;
 
 pub struct TracingBridge;
@@ -515,6 +516,10 @@ impl<'a> Visit<'a> for Bridge<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+        if p.path.segments.len() == 1 && names_a_local(self.cx.rust(), p) {
+            // A local that shadows an imported global of the same name.
+            return;
+        }
         if self.is_global(&p.path, "set_error_handler") {
             // Not a statement of its own (`if let Err(e) = global::set_error_handler(..)`).
             self.out.item_finding(

@@ -40,6 +40,17 @@ pub fn binding_of<'a>(
     None
 }
 
+/// Whether the expression path `path` (one plain name) reads a local that an earlier `let` of an
+/// enclosing block binds — and so not the item an import of that name brings in
+/// (`let logger_provider = logger_provider(); … &logger_provider`).
+pub fn names_a_local(rust: ParsedRust<'_>, path: &syn::ExprPath) -> bool {
+    let Some(name) = path.path.get_ident().filter(|_| path.qself.is_none()) else {
+        return false;
+    };
+    let name = crate::engine::syntax::ident_str(name);
+    binding_of(rust, &name, range_of(rust.file, path).start).is_some()
+}
+
 /// Whether `stmt` is `let [mut] name [: T] = …;`.
 pub fn binds(stmt: &syn::Stmt, name: &str) -> bool {
     matches!(stmt, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|i| i.ident == name))

@@ -15,7 +15,7 @@
 //! 0.27's views live); the `aggregation-selector` transform translates it into a view.
 
 use crate::engine::edit::TextRange;
-use crate::engine::syntax::{range_of_span, ImportMap, ParsedRust};
+use crate::engine::syntax::{range_of, range_of_span, text_of, ImportMap, ParsedRust};
 
 use super::chain::Chain;
 use super::conditional_links::render_mutable;
@@ -81,7 +81,20 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
     ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
         let (file, imports) = (rust.file, rust.imports);
         let metrics = &chain.links[0];
-        let runtime = metrics.args_text(file).trim().to_string();
+        // From otlp 0.13 on `metrics(..)` takes the runtime alone; more arguments (0.12's
+        // selectors before the runtime) would be carried into the reader and not compile.
+        let args = metrics.args();
+        let [runtime] = args.as_slice() else {
+            return Err(Unsupported::new(
+                range_of(file, metrics.call),
+                format!(
+                    "`metrics(..)` takes the runtime alone from otlp 0.13 on; this call passes {} arguments (otlp 0.12 took the aggregation and temporality selectors before the runtime)",
+                    args.len()
+                ),
+                "pass the runtime alone and set the selectors as options (`.metrics(runtime::Tokio).with_aggregation_selector(a).with_temporality_selector(t)`), then run the tool again",
+            ));
+        };
+        let runtime = text_of(file, *runtime).trim().to_string();
         let mut temporality: Vec<(String, Arg)> = Vec::new();
         let (mut period, mut timeout, mut aggregation_selector) = (None, None, None);
         let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {

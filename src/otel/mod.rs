@@ -77,7 +77,9 @@
 //! - [`facade_paths`]: opentelemetry ≤ 0.20's `opentelemetry::sdk` / `opentelemetry::runtime`
 //!   paths → the `opentelemetry_sdk` crate.
 //! - [`user_selector`]: a user's own temporality and aggregation selector types (removed in
-//!   0.27): their impls, per-kind `match`, and removal once translated.
+//!   0.27): their impls, per-kind `match`, and removal once translated;
+//!   [`default_aggregation`]: `DefaultAggregationSelector` asked for a constant kind → that
+//!   kind's `Aggregation`.
 //! - [`path_renames`]: renaming items wherever a path resolves to them, imports included (the
 //!   0.27 renames and the ladder's moves share it).
 //!
@@ -101,6 +103,7 @@ pub mod bootstrap;
 pub mod chain;
 pub mod conditional_links;
 pub mod crates;
+pub mod default_aggregation;
 pub mod deps;
 pub mod error_handler;
 pub mod export_config_local;

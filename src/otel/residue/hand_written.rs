@@ -5,6 +5,21 @@
 use crate::engine::finding::Severity;
 use crate::otel::instruments::INSTRUMENT_BUILDERS;
 
+/// Removed items no transform rewrites (a user's own use of them has no mechanical
+/// replacement), with the code to write instead of the generic advice. Checked against the
+/// last old version's source (`AttributeSet::from` keeps the last value of a repeated key and
+/// sorts by key; the noop module held the no-op provider and instruments).
+pub(super) const SUGGESTIONS: &[(&str, &str)] = &[
+    ("opentelemetry_sdk::AttributeSet", ATTRIBUTE_SET),
+    ("opentelemetry_sdk::metrics::AttributeSet", ATTRIBUTE_SET),
+    (
+        "opentelemetry::metrics::noop",
+        "0.27 has no public no-op meter provider: where a provider that records nothing is needed, use `opentelemetry::global::meter_provider()` before any provider is installed (its default is the no-op), or `opentelemetry_sdk::metrics::SdkMeterProvider::builder().build()` (no reader: nothing is collected)",
+    ),
+];
+
+const ATTRIBUTE_SET: &str = "0.27 has no public `AttributeSet`; to key your own storage by a set of attributes, build the key as `AttributeSet::from(kvs)` did — the last value of a repeated key, sorted by key: `let mut set: Vec<KeyValue> = Vec::new(); for kv in kvs.iter().rev() { if !set.iter().any(|s| s.key == kv.key) { set.push(kv.clone()); } } set.sort_by(|a, b| a.key.cmp(&b.key));` — and, since a 0.27 `KeyValue` has no `Hash`/`Eq`, keep the entries in a `Vec<(Vec<KeyValue>, V)>` found with `==` (or a newtype hashing each `key` and `value.as_str()`); where the set's `(key, value)` pairs were read, read `kv.key`/`kv.value`";
+
 /// A crate that has no target version at all: every use of it is a site.
 pub(super) struct WholeCrate {
     pub name: &'static str,

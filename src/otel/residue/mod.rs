@@ -18,4 +18,4 @@ mod table;
 pub use features::feature_sites;
 pub use orphans::orphaned_types;
 pub use scan::{scan, Site};
-pub use table::{might_have_sites, OldVersions, SCANNED_CRATES};
+pub use table::{might_have_sites, removed_kind, OldVersions, SCANNED_CRATES};

@@ -12,10 +12,14 @@ use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, ImportMap, ParsedRust};
 use crate::otel::chain::{links_range, Chain};
+use crate::otel::local_binding::names_a_local;
 
 use super::hand_written::{
-    LAST_VALUE_CARRYING_METRICS, SAME_METHOD_NAMES_ELSEWHERE, UNIQUE_METHODS,
+    LAST_VALUE_CARRYING_METRICS, SAME_METHOD_NAMES_ELSEWHERE, SUGGESTIONS, UNIQUE_METHODS,
 };
+
+/// What to do about a removed item the table has no specific advice for.
+const GENERIC_SUGGESTION: &str = "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended";
 use super::table::{target_of, OldVersions, TABLE};
 
 /// One old item still used, where and what to say.
@@ -32,6 +36,7 @@ pub struct Site {
 /// The residue sites of `rust` for a package on `versions`, in text order.
 pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
     let mut s = Scan {
+        syntax: rust.syntax,
         file: rust.file,
         imports: rust.imports,
         versions,
@@ -52,6 +57,7 @@ pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
 }
 
 struct Scan<'a> {
+    syntax: &'a syn::File,
     file: &'a SourceFile,
     imports: &'a ImportMap,
     versions: &'a OldVersions,
@@ -62,6 +68,16 @@ struct Scan<'a> {
     /// Names the file defines itself (items, and bindings anywhere: parameters, `let`s):
     /// they shadow anything a glob import brings in.
     local_items: HashSet<String>,
+}
+
+impl<'a> Scan<'a> {
+    fn rust(&self) -> ParsedRust<'a> {
+        ParsedRust {
+            file: self.file,
+            syntax: self.syntax,
+            imports: self.imports,
+        }
+    }
 }
 
 /// The names of the items the file defines and of the bindings it makes (at any depth; a
@@ -127,12 +143,16 @@ impl Scan<'_> {
                 Some(chain) if chain.end > range.end => *chain,
                 _ => range,
             };
+            let suggestion = SUGGESTIONS
+                .iter()
+                .find(|(item, _)| *item == path)
+                .map_or(GENERIC_SUGGESTION, |(_, s)| s);
             self.sites.push(Site {
                 range,
                 item: path,
                 severity: Severity::Error,
                 message,
-                suggestion: "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended".to_string(),
+                suggestion: suggestion.to_string(),
             });
             return;
         }
@@ -394,6 +414,20 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             self.check_through_globs(p, false);
         }
         syn::visit::visit_path(self, p);
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        // A local shadowing an imported item of the same name (`let logger_provider = …;`).
+        let shadowed = |name: &syn::Ident| {
+            let name = ident_str(name);
+            self.local_items.contains(&name)
+                && self.imports.binds(&name)
+                && names_a_local(self.rust(), p)
+        };
+        if p.qself.is_none() && p.path.get_ident().is_some_and(shadowed) {
+            return;
+        }
+        syn::visit::visit_expr_path(self, p);
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {

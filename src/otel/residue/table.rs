@@ -167,6 +167,11 @@ impl OldVersions {
 }
 
 /// The version the migration targets for `krate`.
+/// The kind (`struct`, `trait`, `mod`, …) of a removed item of the table, by its resolved path.
+pub fn removed_kind(item: &str) -> Option<&'static str> {
+    TABLE.removed.get(item).map(|e| e.kind.as_str())
+}
+
 pub(super) fn target_of(krate: &str) -> &'static str {
     SCANNED_CRATES
         .iter()

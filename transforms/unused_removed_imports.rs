@@ -38,7 +38,7 @@ use crate::engine::item_edit::{ident_used_outside, use_items};
 use crate::engine::syntax::{ident_str, range_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
-use crate::otel::residue::{might_have_sites, removed_kind, scan, Site};
+use crate::otel::residue::{might_have_sites, removed_kind, scan_uses, Site};
 use crate::transforms::residue::{old_versions, NEEDLES};
 
 pub struct UnusedRemovedImports;
@@ -85,7 +85,7 @@ impl Transform for UnusedRemovedImports {
         if declares_outline_module(&syntax.items) {
             return out;
         }
-        let sites = scan(cx.rust(), &old_versions(package));
+        let sites = scan_uses(cx.rust(), &old_versions(package));
         if sites.is_empty() {
             return out;
         }

@@ -17,5 +17,5 @@ mod table;
 
 pub use features::feature_sites;
 pub use orphans::orphaned_types;
-pub use scan::{scan, Site};
+pub use scan::{scan, scan_uses, Site};
 pub use table::{might_have_sites, removed_kind, OldVersions, SCANNED_CRATES};

@@ -9,6 +9,7 @@ use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
+use crate::engine::item_edit::use_items;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, ImportMap, ParsedRust};
 use crate::otel::chain::{links_range, Chain};
@@ -35,25 +36,47 @@ pub struct Site {
 
 /// The residue sites of `rust` for a package on `versions`, in text order.
 pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
-    let mut s = Scan {
-        syntax: rust.syntax,
-        file: rust.file,
-        imports: rust.imports,
-        versions,
-        sites: Vec::new(),
-        chains: HashMap::new(),
-        local_items: local_items(rust.syntax),
-    };
+    let mut s = Scan::new(rust, versions);
     s.visit_file(rust.syntax);
-    s.sites
-        .sort_by_key(|site| (site.range.start, site.range.end));
-    s.sites
-        .dedup_by(|a, b| a.range == b.range && a.item == b.item);
-    s.sites.retain(|site| {
-        let krate = site.item.split([':', '/']).next().unwrap_or_default();
-        site.severity == Severity::Error || !versions.on_target(krate)
-    });
-    s.sites
+    s.into_sites()
+}
+
+/// The residue sites of `rust`'s `use` items alone (outside macro bodies), as [`scan`] finds
+/// them: a `use` leaf's verdict reads nothing else the file's scan gathers, and most of a
+/// file's scan is its bodies.
+pub fn scan_uses(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
+    let mut s = Scan::new(rust, versions);
+    for u in use_items(rust.syntax) {
+        s.visit_item_use(u);
+    }
+    s.into_sites()
+}
+
+impl<'a> Scan<'a> {
+    fn new(rust: ParsedRust<'a>, versions: &'a OldVersions) -> Self {
+        Scan {
+            syntax: rust.syntax,
+            file: rust.file,
+            imports: rust.imports,
+            versions,
+            sites: Vec::new(),
+            chains: HashMap::new(),
+            local_items: local_items(rust.syntax),
+        }
+    }
+
+    /// The sites in text order, one per range and item; warnings only for crates not yet on
+    /// the target.
+    fn into_sites(self) -> Vec<Site> {
+        let (versions, mut sites) = (self.versions, self.sites);
+        sites.sort_by_key(|site| (site.range.start, site.range.end));
+        sites.dedup_by(|a, b| a.range == b.range && a.item == b.item);
+        sites.retain(|site| {
+            let krate = site.item.split([':', '/']).next().unwrap_or_default();
+            site.severity == Severity::Error || !versions.on_target(krate)
+        });
+        sites
+    }
 }
 
 struct Scan<'a> {

@@ -62,7 +62,7 @@ registry![
     // a view.
     otlp_metrics_pipeline::OtlpMetricsPipeline,
     temporality::TemporalityTransform,
-    aggregation_selector::AggregationSelectorTransform,
+    aggregation_selector::AggregationSelectorTransform in "aggregation_selector/mod.rs",
     otlp_logs_pipeline::OtlpLogsPipeline,
     // After the pipeline rewrites (they read both spellings): ≤ 0.20's `opentelemetry::sdk`
     // and `opentelemetry::runtime` paths they leave → `opentelemetry_sdk`.

@@ -46,6 +46,16 @@ fn manifest(deps: &str) -> String {
     format!("[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}")
 }
 
+/// What the run left in the file at `path` (its text, changed or not).
+fn output_of<'a>(result: &'a RunResult, path: &Path) -> &'a str {
+    result
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{} is not in the run", path.display()))
+        .output()
+}
+
 fn findings_at<'a>(result: &'a RunResult, path: &Path, line: usize) -> Vec<&'a Finding> {
     result
         .findings
@@ -400,12 +410,7 @@ fn a_public_user_type_left_unused_by_a_removed_impl_gets_a_note_at_its_definitio
     ]);
     let result = tree.run();
     let path = tree.path("src/lib.rs");
-    let output = result
-        .files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap()
-        .output();
+    let output = output_of(&result, &path);
     assert!(output.contains("pub struct LowMemory;") && !output.contains("for LowMemory"));
     let notes: Vec<&Finding> = result
         .findings
@@ -436,12 +441,7 @@ fn assumed_dependencies_migrate_a_package_that_does_not_declare_the_crate() {
         "{:#?}",
         result.findings
     );
-    let migrated = result
-        .files
-        .iter()
-        .find(|f| f.path == lib && f.changed())
-        .expect("api/src/lib.rs migrated");
-    let after = migrated.output();
+    let after = output_of(&result, &lib);
     assert!(after.contains("SpanExporter::builder()"), "{after}");
     assert!(!after.contains("new_pipeline()"), "{after}");
     // The manifest is not given an entry the user did not write.
@@ -559,12 +559,7 @@ fn a_reexport_under_another_name_is_followed_and_bound_under_the_crate_name() {
         "{:#?}",
         result.findings
     );
-    let after = result
-        .files
-        .iter()
-        .find(|f| f.path == lib)
-        .unwrap()
-        .output();
+    let after = output_of(&result, &lib);
     assert!(after.contains("SpanExporter::builder()"), "{after}");
     // Merged into the `use shared::otlp;` already there.
     assert!(
@@ -605,12 +600,7 @@ fn removed_features_named_in_the_features_table_are_migrated_or_reported_once_at
     let tree = Tree::new(&[("Cargo.toml", &manifest), ("src/lib.rs", "")]);
     let result = tree.run();
     let path = tree.path("Cargo.toml");
-    let after = result
-        .files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap()
-        .output();
+    let after = output_of(&result, &path);
     // A known rename is migrated, a removed feature is dropped.
     assert!(
         after.contains("\"opentelemetry-otlp/grpc-tonic\""),

@@ -5,10 +5,13 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
+use otel_migrate::engine::changes::Changes;
 use otel_migrate::engine::coverage::Coverage;
+use otel_migrate::engine::edit::TextRange;
 use otel_migrate::engine::finding::{Finding, Severity};
 use otel_migrate::engine::pipeline::{run, RunOptions, RunResult};
 use otel_migrate::engine::source::SourceFile;
+use otel_migrate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 
 struct Tree {
     _dir: tempfile::TempDir,
@@ -361,6 +364,80 @@ fn coverage_counts_the_sites_before_and_what_became_of_them() {
         report.coverage_line(),
         "otel-migrate: coverage: 4 old-API site(s) before → 1 migrated, 1 reported (1 error, 0 warning), 0 left with a note, 2 allowed"
     );
+}
+
+/// A test-only rewrite of one `.init()` call into `.build()`, reporting the new code as wrong
+/// when `wrong` says so (what a pipeline rewrite does when its new code needs the user).
+struct RewriteInit {
+    id: &'static str,
+    call: &'static str,
+    wrong: bool,
+}
+
+impl Transform for RewriteInit {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn description(&self) -> &'static str {
+        "test only"
+    }
+    fn kind(&self) -> FileKind {
+        FileKind::Rust
+    }
+    fn needles(&self) -> &'static [&'static str] {
+        &["init()"]
+    }
+    fn run(&self, cx: &FileContext<'_>) -> Outcome {
+        let mut changes = Changes::default();
+        let from = format!("{}.init()", self.call);
+        if let Some(at) = cx.file.text.find(&from) {
+            let range = TextRange::new(at, at + from.len());
+            changes.replace(range, format!("{}.build()", self.call));
+            if self.wrong {
+                let new_code = TextRange::new(at, at + self.call.len() + ".build()".len());
+                changes.finding(new_code, Severity::Error, "needs the user", "fix it");
+            }
+        }
+        changes.into()
+    }
+}
+
+static WRONG_REWRITE: RewriteInit = RewriteInit {
+    id: "test-wrong-rewrite",
+    call: "meter.u64_counter(\"a\")",
+    wrong: true,
+};
+static CLEAN_REWRITE: RewriteInit = RewriteInit {
+    id: "test-clean-rewrite",
+    call: "meter.u64_counter(\"b\")",
+    wrong: false,
+};
+
+#[test]
+fn a_site_rewritten_into_code_an_error_reports_counts_as_reported_not_migrated() {
+    let lib = "use opentelemetry::metrics::Meter;\n\npub fn f(meter: &Meter) {\n    let _a = meter.u64_counter(\"a\").init();\n    let _b = meter.u64_counter(\"b\").init();\n}\n";
+    let tree = Tree::new(&[("Cargo.toml", &manifest(OTEL_021)), ("src/lib.rs", lib)]);
+    let residue = *otel_migrate::transforms::all()
+        .iter()
+        .find(|t| t.id() == "residue")
+        .unwrap();
+    let registry: &[&'static dyn Transform] = &[&WRONG_REWRITE, &CLEAN_REWRITE, residue];
+    let result = run(
+        registry,
+        &RunOptions {
+            paths: vec![tree.root.clone()],
+            ..RunOptions::default()
+        },
+    );
+    let after = output_of(&result, &tree.path("src/lib.rs"));
+    assert!(!after.contains("init()"), "{after}");
+    let expected = Coverage {
+        before: 2,
+        migrated: 1,
+        error: 1,
+        ..Coverage::default()
+    };
+    assert_eq!(result.coverage, expected, "{:#?}", result.findings);
 }
 
 #[test]

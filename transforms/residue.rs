@@ -46,6 +46,7 @@
 //! No edits. `// otel-migrate: allow(residue)` keeps an intended site.
 
 use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::RawFinding;
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
@@ -151,8 +152,8 @@ impl Transform for Residue {
 struct Scanned {
     /// Old-API sites left in the current text.
     left: Vec<Site>,
-    /// Old-API sites of the original text.
-    before: usize,
+    /// Where the old-API sites of the original text are.
+    before: Vec<TextRange>,
     /// Advisory findings that are not old-API sites (user types left unused).
     notes: Vec<Site>,
 }
@@ -164,7 +165,7 @@ fn scan_manifest(cx: &FileContext<'_>, manifest: &Manifest) -> Scanned {
     let workspace = cx.project.workspace_manifest();
     Scanned {
         left: feature_sites(manifest, &original, workspace),
-        before: feature_sites(&original, &original, workspace).len(),
+        before: ranges(feature_sites(&original, &original, workspace)),
         notes: Vec::new(),
     }
 }
@@ -173,7 +174,7 @@ fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
     let left = scan(cx.rust(), versions);
     if cx.original.text == cx.file.text {
         return Scanned {
-            before: left.len(),
+            before: left.iter().map(|site| site.range).collect(),
             left,
             notes: Vec::new(),
         };
@@ -192,9 +193,13 @@ fn scan_rust(cx: &FileContext<'_>, versions: &OldVersions) -> Scanned {
     };
     Scanned {
         left,
-        before: scan(original, versions).len(),
+        before: ranges(scan(original, versions)),
         notes: orphaned_types(original, cx.rust(), versions),
     }
+}
+
+fn ranges(sites: Vec<Site>) -> Vec<TextRange> {
+    sites.into_iter().map(|site| site.range).collect()
 }
 
 /// The text as the user wrote it, parsed (a file a transform changed).

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,7 +15,7 @@ pub struct Coverage {
     pub before: usize,
     /// Sites the run removed (before minus the sites left).
     pub migrated: usize,
-    /// Sites left with an `error` finding.
+    /// Sites left with an `error` finding, or rewritten into code an `error` finding reports.
     pub error: usize,
     /// Sites left with a `warning` finding.
     pub warning: usize,
@@ -78,6 +79,22 @@ impl Coverage {
     }
 }
 
+/// How many old-API sites of the original text (`before`) no site left covers (`left`: the
+/// findings marking sites left) but an `error` finding does (`errors`, its other errors; all in
+/// the original text): a rewrite removed their old items but reports its new code as wrong, so
+/// they are reported, not migrated.
+pub fn sites_under_errors(before: &[TextRange], left: &[TextRange], errors: &[TextRange]) -> usize {
+    let covers = |ranges: &[TextRange], site: TextRange| {
+        ranges
+            .iter()
+            .any(|r| r.overlaps(site) || r.contains_range(site))
+    };
+    before
+        .iter()
+        .filter(|site| !covers(left, **site) && covers(errors, **site))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +109,17 @@ mod tests {
             c.line(),
             "coverage: 5 old-API site(s) before → 2 migrated, 1 reported (1 error, 0 warning), 1 left with a note, 1 allowed"
         );
+    }
+
+    #[test]
+    fn a_site_rewritten_into_code_an_error_reports_is_not_migrated() {
+        let r = TextRange::new;
+        // Sites at 0..5 and 10..15 rewritten inside one error's replaced text (0..20); 30..35
+        // left with its own finding (counted there); 40..45 rewritten cleanly.
+        let before = [r(0, 5), r(10, 15), r(30, 35), r(40, 45)];
+        assert_eq!(sites_under_errors(&before, &[r(30, 35)], &[r(0, 20)]), 2);
+        // An error on the site left does not count it twice; no error, nothing reported.
+        assert_eq!(sites_under_errors(&before, &[r(30, 35)], &[r(31, 33)]), 0);
+        assert_eq!(sites_under_errors(&before, &[], &[]), 0);
     }
 }

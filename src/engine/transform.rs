@@ -5,6 +5,7 @@
 use crate::engine::changes::Changes;
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
+use crate::engine::edit::TextRange;
 use crate::engine::manifest::Manifest;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ImportMap, ParsedRust};
@@ -158,11 +159,12 @@ impl<'a> FileContext<'a> {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub changes: Changes,
-    /// The old-API sites of the original text, when the transform counts them: the coverage
-    /// line's "before" (its findings marked [`RawFinding::left_behind`] are the sites left).
+    /// Where the old-API sites of the original text are, when the transform counts them: the
+    /// coverage line's "before" (its findings marked [`RawFinding::left_behind`] are the sites
+    /// left).
     ///
     /// [`RawFinding::left_behind`]: crate::engine::finding::RawFinding::left_behind
-    pub old_sites_before: Option<usize>,
+    pub old_sites_before: Option<Vec<TextRange>>,
 }
 
 impl std::ops::Deref for Outcome {

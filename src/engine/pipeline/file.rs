@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::engine::config::Config;
 use crate::engine::context::{PackageInfo, Project};
-use crate::engine::coverage::Coverage;
+use crate::engine::coverage::{sites_under_errors, Coverage};
 use crate::engine::edit::{EditSet, TextRange};
 use crate::engine::finding::{Finding, RawFinding, Severity};
 use crate::engine::ledger::{follow_renames, LedgerEntry, RawLedgerEntry};
@@ -108,8 +108,8 @@ struct Rewrite {
     findings: Vec<Reported>,
     /// Ledger entries of accepted edit sets (and of reports), mapped to the original text.
     ledger: Vec<RawLedgerEntry>,
-    /// Old-API sites of the original text, as a transform that counts them said.
-    old_sites_before: usize,
+    /// Where the old-API sites of the original text are, as a transform that counts them said.
+    old_sites_before: Vec<TextRange>,
 }
 
 impl Rewrite {
@@ -122,7 +122,7 @@ impl Rewrite {
             counts: Vec::new(),
             findings: Vec::new(),
             ledger: Vec::new(),
-            old_sites_before: 0,
+            old_sites_before: Vec::new(),
         }
     }
 
@@ -146,7 +146,8 @@ impl Rewrite {
             config: input.config,
         };
         let outcome = timings::time(t.id(), || t.run(&cx));
-        self.old_sites_before += outcome.old_sites_before.unwrap_or(0);
+        self.old_sites_before
+            .extend(outcome.old_sites_before.into_iter().flatten());
         let outcome = outcome.changes;
         for f in outcome.findings {
             self.report(t.id(), f);
@@ -322,14 +323,20 @@ impl Rewrite {
         let mut suppressed = 0;
         // The severity of each site left (`None`: its finding was allowed).
         let mut sites_left = Vec::new();
+        let mut ranges_left = Vec::new();
+        let mut errors_elsewhere = Vec::new();
         for merged in merge_same_site(reported) {
             let left_behind = merged.raw.left_behind;
+            let range = merged.raw.range;
             let mut finding =
                 Finding::located(&original, input.path, merged.transforms[0], merged.raw);
             finding.transforms = merged.transforms.iter().map(|t| t.to_string()).collect();
             let allowed = is_suppressed(&original, &finding, input.project, input.config);
             if left_behind {
                 sites_left.push((!allowed).then_some(finding.severity));
+                ranges_left.push(range);
+            } else if !allowed && finding.severity == Severity::Error {
+                errors_elsewhere.push(range);
             }
             if allowed {
                 suppressed += 1;
@@ -337,7 +344,11 @@ impl Rewrite {
                 findings.push(finding);
             }
         }
-        let coverage = Coverage::of_file(self.old_sites_before, sites_left);
+        // A site rewritten into code an error reports is reported, not migrated.
+        let under_errors =
+            sites_under_errors(&self.old_sites_before, &ranges_left, &errors_elsewhere);
+        sites_left.extend(std::iter::repeat_n(Some(Severity::Error), under_errors));
+        let coverage = Coverage::of_file(self.old_sites_before.len(), sites_left);
         let mut ledger = self.ledger;
         follow_renames(&mut ledger);
         let ledger = ledger

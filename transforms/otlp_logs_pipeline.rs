@@ -21,6 +21,14 @@
 //! `global::logger_provider()` in a function that bound the pipeline's result earlier
 //! (`let _logger = <pipeline>?; … OpenTelemetryTracingBridge::new(&global::logger_provider())`)
 //! becomes `_logger.clone()`, the provider that pipeline now yields.
+//! `let _ = <pipeline>…;` (otlp 0.14: the `Logger` dropped, the provider kept by the global)
+//! would drop the new provider on the spot, which shuts it down: the `_` becomes
+//! `_logger_provider` (typed `LoggerProvider` when the `let` unwraps it with `?`, `.unwrap()` or
+//! `.expect(..)`, so `tracing-bridge` turns the function's later `global::logger_provider()` and
+//! `global::shutdown_logger_provider()` into its `clone()` and `shutdown()`). It then lives to the
+//! end of its block: a `note` in `fn main`'s own body or when that block later calls
+//! `global::shutdown_logger_provider()`, an `error` elsewhere (the provider ends with the function
+//! or block, while the global kept it for the whole program; the finding says where to keep it).
 //!
 //! ## Before
 //! ```rust,ignore
@@ -84,7 +92,7 @@ use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
+use crate::engine::syntax::{ident_str, range_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::exporter_build_call::rewrite_build_calls;
@@ -95,6 +103,7 @@ use crate::otel::otlp_customizer::{rewrite_otlp_customizers, settled_customizers
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
 use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
+use crate::otel::placement::statement::fresh;
 
 pub struct OtlpLogsPipeline;
 
@@ -153,6 +162,10 @@ impl Transform for OtlpLogsPipeline {
             ..sites_of(cx, helpers)
         };
         let mut rewritten = rewrite_sites(cx.rust(), &mut sites, &mut out);
+        let globals = GlobalUses::of(cx.rust(), &rewritten.calls);
+        for dropped in &sites.dropped {
+            dropped.report(cx.rust(), &globals, &mut out);
+        }
         let mut signatures = rewrite_otlp_customizers(
             cx.rust(),
             Signal::Log,
@@ -232,6 +245,7 @@ fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
             .package
             .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16)),
         bound: Vec::new(),
+        dropped: Vec::new(),
         helpers,
         customizers: Vec::new(),
     }
@@ -243,6 +257,8 @@ struct Sites {
     helpers: PackageHelpers,
     /// Providers bound by rewritten statements: (statement range, binding).
     bound: Vec<(TextRange, String)>,
+    /// otlp 0.14 pipelines installed in `let _ = …`, now bound to a name.
+    dropped: Vec<DroppedProvider>,
     /// Settled customizers (name, pipeline parameter) the sites go through.
     customizers: Vec<(String, usize)>,
 }
@@ -283,9 +299,275 @@ impl SiteRewrite for Sites {
         plan: &mut ImportPlan<'_>,
         range: TextRange,
     ) {
-        if self.returned_logger {
-            retype_helper(out, rust, plan, range);
+        if !self.returned_logger {
+            return;
         }
+        match DroppedProvider::bind(rust, out, plan, range) {
+            Some(dropped) => self.dropped.push(dropped),
+            None => retype_helper(out, rust, plan, range),
+        }
+    }
+}
+
+/// otlp 0.14's `let _ = <pipeline>…;`: the `Logger` was dropped, but the provider lived on in
+/// the global `install_batch`/`install_simple` set (`build_batch_with_exporter` in otlp 0.14's
+/// `logs.rs`). The rewrite yields the provider itself, which `_` would drop (and shut down) on
+/// the spot: the pattern becomes a name, so it lives to the end of the block.
+struct DroppedProvider {
+    /// The pipeline, rewritten in place.
+    site: TextRange,
+    binding: String,
+    /// The binding holds the `Result` (the `let` did not unwrap it).
+    holds_result: bool,
+    /// The function holding the `let`.
+    function: String,
+    /// The block holding the `let`, and where the `let` ends.
+    block: TextRange,
+    let_end: usize,
+    /// The `let` is a statement of the function's own body (not of a block inside it).
+    in_body: bool,
+    /// The function is the program's `fn main` (a free function).
+    in_main: bool,
+}
+
+impl DroppedProvider {
+    /// Binds the provider of the pipeline at `site` when it is installed in `let _ = …` (as the
+    /// `Result`, or through `?`, `.unwrap()` or `.expect(..)`: then typed, so `tracing-bridge`
+    /// finds the provider for the removed globals read later in the function).
+    fn bind(
+        rust: ParsedRust<'_>,
+        out: &mut Changes,
+        plan: &mut ImportPlan<'_>,
+        site: TextRange,
+    ) -> Option<DroppedProvider> {
+        let mut find = WildcardLet {
+            file: rust.file,
+            site,
+            function: None,
+            found: None,
+        };
+        find.visit_file(rust.syntax);
+        let (pattern, unwrapped, mut dropped) = find.found?;
+        dropped.binding = fresh("_logger_provider", &rust.file.text, "");
+        dropped.holds_result = !unwrapped;
+        let pattern_text = if unwrapped {
+            let provider = plan.name("opentelemetry_sdk::logs::LoggerProvider");
+            format!("{}: {provider}", dropped.binding)
+        } else {
+            dropped.binding.clone()
+        };
+        out.replace(pattern, pattern_text);
+        Some(dropped)
+    }
+
+    /// A `note` where the provider now lives as long as the old global did: to the end of
+    /// `main`, past the `global::shutdown_logger_provider()` of its block (which `tracing-bridge`
+    /// turns into its `shutdown()`), or handed on where the block reads the global after it
+    /// (a bridge built from the provider keeps it alive; the read is reported or rewritten
+    /// there). An `error` where it ends with a function or block and nothing takes it on.
+    fn report(&self, rust: ParsedRust<'_>, globals: &GlobalUses, out: &mut Changes) {
+        let after = |r: &TextRange| r.start >= self.let_end && self.block.contains_range(*r);
+        let kept = if self.in_main && self.in_body {
+            Some("until the end of `main`".to_string())
+        } else if globals.shutdowns.iter().any(after) {
+            Some("until its block ends, past the `global::shutdown_logger_provider()` that shut the global down".to_string())
+        } else if globals.reads.iter().any(after) || globals.reader_called(rust, self) {
+            Some(format!(
+                "and `{}` reads the global logger provider after it (directly or in a function it calls): a bridge built from it there keeps it alive",
+                self.function
+            ))
+        } else {
+            None
+        };
+        if let Some(kept) = kept {
+            let binding = &self.binding;
+            let pass = if self.holds_result {
+                format!("the provider in `{binding}` (a `Result`: the `let` did not unwrap it)")
+            } else {
+                format!("`&{binding}`")
+            };
+            out.finding(
+                self.site,
+                Severity::Note,
+                format!(
+                    "the `LoggerProvider` this now yields is kept in `{binding}` {kept}; `let _` would drop it on the spot, which shuts it down (otlp 0.14's install kept it in a global)"
+                ),
+                format!(
+                    "`global::logger_provider()` has no global to read on 0.27: pass {pass} where it was read"
+                ),
+            );
+            return;
+        }
+        let function = &self.function;
+        let when = if self.in_body {
+            format!("when `{function}` returns")
+        } else {
+            format!("at the end of its block in `{function}`")
+        };
+        let keep = if self.in_main {
+            "bound in `main`'s own body, outside the block".to_string()
+        } else {
+            format!("bound in `main`'s own body, returned from `{function}` up to it")
+        };
+        out.finding(
+            self.site,
+            Severity::Error,
+            format!(
+                "the `LoggerProvider` this now yields is dropped {when}, which shuts it down: otlp 0.14's install kept it in a global for the rest of the program (it is kept in `{}` until then)",
+                self.binding
+            ),
+            format!(
+                "keep the provider where it lives as long as the program did ({keep}), call `provider.shutdown()` where `global::shutdown_logger_provider()` was called, and hand `&provider` to `OpenTelemetryTracingBridge::new`"
+            ),
+        );
+    }
+}
+
+/// The calls of the removed logger-provider globals in the file.
+struct GlobalUses {
+    /// `global::logger_provider()`.
+    reads: Vec<TextRange>,
+    /// `global::shutdown_logger_provider()`.
+    shutdowns: Vec<TextRange>,
+    /// The free functions that read the global.
+    readers: Vec<String>,
+}
+
+impl GlobalUses {
+    /// From the calls `rewrite_sites` collected (index into [`GLOBAL_LOGGER_FNS`]).
+    fn of(rust: ParsedRust<'_>, calls: &[(TextRange, usize)]) -> GlobalUses {
+        let of_fn = |index: usize| -> Vec<TextRange> {
+            calls
+                .iter()
+                .filter(|(_, i)| *i == index)
+                .map(|(r, _)| *r)
+                .collect()
+        };
+        let reads = of_fn(0);
+        let readers = (rust.syntax.items.iter())
+            .filter_map(|item| match item {
+                syn::Item::Fn(f) => Some(f),
+                _ => None,
+            })
+            .filter(|f| {
+                let body = range_of(rust.file, &*f.block);
+                reads.iter().any(|r| body.contains_range(*r))
+            })
+            .map(|f| ident_str(&f.sig.ident))
+            .collect();
+        GlobalUses {
+            reads,
+            shutdowns: of_fn(2),
+            readers,
+        }
+    }
+
+    /// Whether the block of `dropped` calls a function that reads the global after the `let`.
+    fn reader_called(&self, rust: ParsedRust<'_>, dropped: &DroppedProvider) -> bool {
+        struct Calls<'a> {
+            rust: ParsedRust<'a>,
+            readers: &'a [String],
+            from: usize,
+            within: TextRange,
+            found: bool,
+        }
+        impl<'a> Visit<'a> for Calls<'a> {
+            fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+                let range = range_of(self.rust.file, c);
+                if let syn::Expr::Path(p) = &*c.func {
+                    let named = p.path.get_ident().map(ident_str);
+                    self.found |= range.start >= self.from
+                        && self.within.contains_range(range)
+                        && named.is_some_and(|n| self.readers.contains(&n));
+                }
+                syn::visit::visit_expr_call(self, c);
+            }
+        }
+        let mut calls = Calls {
+            rust,
+            readers: &self.readers,
+            from: dropped.let_end,
+            within: dropped.block,
+            found: false,
+        };
+        calls.visit_file(rust.syntax);
+        calls.found
+    }
+}
+
+/// Finds `let _ = <site>` (or `<site>?`, `<site>.unwrap()`, `<site>.expect(..)`): the `_`
+/// pattern's range, whether the site's `Result` is unwrapped, and where the `let` stands.
+struct WildcardLet<'a> {
+    file: &'a SourceFile,
+    site: TextRange,
+    /// The function being visited: its name, its body, whether it is a free `fn` (a `main`
+    /// that is the program's).
+    function: Option<(String, &'a syn::Block, bool)>,
+    found: Option<(TextRange, bool, DroppedProvider)>,
+}
+
+impl WildcardLet<'_> {
+    /// Whether `expr` is the site (`Some(false)`) or the site unwrapped (`Some(true)`).
+    fn installs_site(&self, expr: &syn::Expr) -> Option<bool> {
+        let is_site = |e: &syn::Expr| range_of(self.file, e) == self.site;
+        match expr {
+            e if is_site(e) => Some(false),
+            syn::Expr::Try(t) if is_site(&t.expr) => Some(true),
+            syn::Expr::MethodCall(m)
+                if (m.method == "unwrap" || m.method == "expect") && is_site(&m.receiver) =>
+            {
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Visit<'a> for WildcardLet<'a> {
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        let outer = self
+            .function
+            .replace((ident_str(&f.sig.ident), &f.block, true));
+        syn::visit::visit_item_fn(self, f);
+        self.function = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+        let outer = self
+            .function
+            .replace((ident_str(&f.sig.ident), &f.block, false));
+        syn::visit::visit_impl_item_fn(self, f);
+        self.function = outer;
+    }
+
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        for stmt in &b.stmts {
+            let syn::Stmt::Local(local) = stmt else {
+                continue;
+            };
+            let (syn::Pat::Wild(wild), Some(init)) = (&local.pat, &local.init) else {
+                continue;
+            };
+            let (Some(unwrapped), None, Some((function, body, free))) = (
+                self.installs_site(&init.expr),
+                &init.diverge,
+                &self.function,
+            ) else {
+                continue;
+            };
+            let dropped = DroppedProvider {
+                site: self.site,
+                binding: String::new(),
+                holds_result: false,
+                function: function.clone(),
+                block: range_of(self.file, b),
+                let_end: range_of(self.file, local).end,
+                in_body: std::ptr::eq(*body, b),
+                in_main: *free && function == "main",
+            };
+            self.found = Some((range_of(self.file, wild), unwrapped, dropped));
+        }
+        syn::visit::visit_block(self, b);
     }
 }
 

@@ -48,3 +48,14 @@ pub fn direct_provider(endpoint: &str) -> opentelemetry_sdk::logs::LoggerProvide
         .with_config(Config::default().with_resource(Resource::default()))
         .build()
 }
+
+/// Installed in `let _ = …` (the `Logger` dropped, the provider kept by the global) and shut
+/// down later in the same block: the provider is bound so it lives until that shutdown.
+pub fn one_job() -> Result<(), LogError> {
+    let _ = opentelemetry_otlp::new_pipeline()
+        .logging()
+        .with_exporter(opentelemetry_otlp::new_exporter().tonic())
+        .install_simple()?;
+    opentelemetry::global::shutdown_logger_provider();
+    Ok(())
+}

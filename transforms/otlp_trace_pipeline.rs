@@ -336,12 +336,7 @@ impl OtlpTracePipeline {
                 creator_heads: Vec::new(),
             }
         };
-        let runs_on = |path: &Path, text: &str| {
-            self.applies_to(cx.project.package_for(path))
-                && cx.project.in_run(path)
-                && !cx.project.transform_disabled(path, self.id())
-                && self.has_needle(text)
-        };
+        let runs_on = |path: &Path, text: &str| signature_facts::runs_on(cx, self, path, text);
         let customizer_sites = |path: &Path, rust: ParsedRust<'_>, names: &[(String, usize)]| {
             let syntax = OtlpSyntax {
                 customizers_elsewhere: names.to_vec(),
@@ -354,8 +349,10 @@ impl OtlpTracePipeline {
             creator_installed_elsewhere(rust, &syntax_at(path), name, install).is_some()
         };
         let dry_runs = signature_facts::DryRuns {
+            signal: Signal::Span,
             runs_on: &runs_on,
             customizer_sites: &customizer_sites,
+            terminals: model::TERMINALS,
             creator: &creator,
         };
         signature_facts::pipeline_functions_for(cx, &dry_runs)

@@ -56,7 +56,11 @@
 //! A private function creating the pipeline its callers install (otlp 0.16+; every mention a
 //! call installed right after, all alike; `placement::otlp_creator`) returns
 //! `Result<logs::Builder, LogError>` with the exporter built and the install moved inside, and
-//! each call becomes `logs(..).map(|builder| builder.build())`. One the pipeline passes through
+//! each call becomes `logs(..).map(|builder| builder.build())`. The same for such a function
+//! other files or members call (`telemetry::logs(url).install_batch(rt)` in main.rs; `pub(crate)`,
+//! `pub` in a binary or a `publish = false` library), from the workspace facts
+//! (`signature_facts`): every caller in the workspace installs it alike (the runtime named in the
+//! function's file), or none is rewritten. One the pipeline passes through
 //! that only sets the resource takes and returns `logs::Builder`, as in `otlp-metrics-pipeline`
 //! (a batch config keeps the finding: it goes on a `BatchLogProcessor`).
 //!
@@ -67,6 +71,10 @@
 //!   `otlp-metrics-pipeline`), a
 //!   `with_log_config` that is not
 //!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
+//! - A function creating the pipeline on otlp 0.14 (its install returned a `Logger`), one a
+//!   publishable library exports (unless `rewrite-public-api = true`), or whose callers install
+//!   it in different ways, extend it or name it otherwise: `error` finding at its signature with
+//!   every caller in the workspace.
 //! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
 //!   `global::shutdown_logger_provider()` (removed in 0.23): left to `tracing-bridge`, which
 //!   uses an SDK `LoggerProvider` bound in the function or reports them.

@@ -18,7 +18,11 @@
 //! out-of-line module are the same-file rules'. The public API of a publishable library (`pub`,
 //! reachable from `src/lib.rs`, no `publish = false`) stays as it is unless the config says
 //! `rewrite-public-api = true`: its finding lists the callers.
-//! Computed once per project, signal and run, in the project's run state.
+//! Computed once per project, signal and run, in the project's run state. The trace facts
+//! are settled together with the member exporter helpers (`helper_facts::settle_shared_helpers`):
+//! a pipeline may pass through a customizer of one member and export through a helper of
+//! another, and each side's dry runs assume the other followed; rounds with fewer customizers
+//! assumed repeat until both agree (`settle_trace_facts`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,7 @@ use crate::engine::syntax::{module_path, range_of_span, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::exporter_helper::private_free_function;
+use crate::otel::exporter_helper::PackageHelpers;
 use crate::otel::pipeline_customizer::{top_level_customizer, PipelineCustomizer};
 use crate::otel::pipeline_signature::{pipeline_types_in, CallersElsewhere};
 use crate::otel::placement::otlp_creator::finishes_elsewhere;
@@ -42,9 +47,10 @@ use crate::transforms::helper_facts::{
 };
 
 /// A dry run of the trace transform's sites over a file (path, parse) with the customizers
-/// given (name, pipeline parameter) followed; returns the customizer of each site rewritten.
+/// given (name, pipeline parameter) and the exporter helpers given followed; returns the
+/// customizer of each site rewritten.
 pub type CustomizerSites<'a> =
-    dyn Fn(&Path, ParsedRust<'_>, &[(String, usize)]) -> Vec<String> + 'a;
+    dyn Fn(&Path, ParsedRust<'_>, &[(String, usize)], &PackageHelpers) -> Vec<String> + 'a;
 
 /// A pipeline transform's dry runs the facts are read from.
 pub struct DryRuns<'a> {
@@ -55,6 +61,11 @@ pub struct DryRuns<'a> {
     pub runs_on: &'a dyn Fn(&Path, &str) -> bool,
     /// The customizers' call sites (none followed: an empty list).
     pub customizer_sites: &'a CustomizerSites<'a>,
+    /// The exporter helpers a file's dry run assumes followed: the member helpers settled
+    /// together with these facts (`helper_facts::settle_shared_helpers`), else none.
+    pub helpers_at: &'a dyn Fn(&Path) -> PackageHelpers,
+    /// The customizers that may be followed (those that settlement assumes); any when `None`.
+    pub within: Option<&'a [(String, usize)]>,
     /// The calls that finish the pipeline a creator returns (`install_batch`, `build`).
     pub terminals: &'a [&'a str],
     /// Whether the creator `name` of the file can be rewritten finished as its callers do.
@@ -235,7 +246,9 @@ pub fn otlp_pipeline_functions<R: SiteRewrite>(
     let dry_runs = DryRuns {
         signal,
         runs_on: &runs_on,
-        customizer_sites: &|_, _, _| Vec::new(),
+        customizer_sites: &|_, _, _, _| Vec::new(),
+        helpers_at: &|_| PackageHelpers::default(),
+        within: None,
         terminals: <R::Model as PipelineModel>::TERMINALS,
         creator: &creator,
     };
@@ -266,6 +279,67 @@ pub fn names_a_creator(project: &Project, signal: Signal, text: &str) -> bool {
 #[derive(Default)]
 struct CreatorNames(BySignal<Vec<String>>);
 
+/// The trace customizers (name, pipeline parameter) settled for the run, or, before they are,
+/// every one the trace facts may follow (what a settlement together with the member exporter
+/// helpers starts by assuming; `dry_runs` tells where the transform runs).
+pub fn trace_customizers(cx: &FileContext<'_>, dry_runs: &DryRuns<'_>) -> Vec<(String, usize)> {
+    if let Some(settled) = settled_trace_customizers(cx.project) {
+        return settled;
+    }
+    let files = workspace_files(cx.project);
+    let followable = |c: &Candidate| {
+        let text = files.iter().find(|(p, _)| *p == c.defined).map(|(_, t)| t);
+        (!c.public_api || cx.config.rewrite_public_api)
+            && c.unique_name
+            && text.is_some_and(|t| (dry_runs.runs_on)(&c.defined, t))
+    };
+    candidates(cx.project, &files, Signal::Span)
+        .iter()
+        .filter(|c| followable(c))
+        .filter_map(|c| Some((c.name.clone(), c.param?)))
+        .collect()
+}
+
+/// The trace customizers settled for the run (`None` before they are).
+pub fn settled_trace_customizers(project: &Project) -> Option<Vec<(String, usize)>> {
+    let all = project.state.get::<ProjectFacts>();
+    let facts = all.0.slot(Signal::Span).get()?;
+    Some(
+        facts
+            .customizers
+            .iter()
+            .map(|(name, param, _)| (name.clone(), *param))
+            .collect(),
+    )
+}
+
+/// Computes the trace facts with `dry_runs` (their exporter helpers assumed followed, their
+/// customizers limited to `within`) and keeps them for the run when they follow every customizer
+/// `within`, as the helpers' dry runs assumed; else returns those they follow, the next
+/// assumption (fewer: the joint settlement ends).
+pub fn settle_trace_facts(
+    cx: &FileContext<'_>,
+    dry_runs: &DryRuns<'_>,
+) -> Result<(), Vec<(String, usize)>> {
+    let facts = crate::engine::timings::time("workspace signature facts", || {
+        compute(cx.project, cx.config.rewrite_public_api, dry_runs)
+    });
+    let followed: Vec<(String, usize)> = facts
+        .customizers
+        .iter()
+        .map(|(name, param, _)| (name.clone(), *param))
+        .collect();
+    let mut assumed = dry_runs.within.unwrap_or_default().to_vec();
+    assumed.sort();
+    if dry_runs.within.is_some() && followed != assumed {
+        return Err(followed);
+    }
+    let all = cx.project.state.get::<ProjectFacts>();
+    // Another file's settlement may have kept the same facts first.
+    let _ = all.0.slot(Signal::Span).set(facts);
+    Ok(())
+}
+
 fn compute(project: &Project, rewrite_public_api: bool, dry_runs: &DryRuns<'_>) -> Facts {
     let files = workspace_files(project);
     let candidates = candidates(project, &files, dry_runs.signal);
@@ -280,12 +354,17 @@ fn compute(project: &Project, rewrite_public_api: bool, dry_runs: &DryRuns<'_>) 
     let followable = |c: &&Candidate| {
         (!c.public_api || rewrite_public_api) && runs_on_definer(c) && c.unique_name
     };
+    let assumed = |c: &&Candidate| {
+        let within = dry_runs.within;
+        within.is_none_or(|w| c.param.is_some_and(|p| w.contains(&(c.name.clone(), p))))
+    };
     let customizers = followed_customizers(
         &files,
         candidates
             .iter()
             .filter(|c| c.param.is_some())
             .filter(followable)
+            .filter(assumed)
             .collect(),
         dry_runs,
     );
@@ -356,7 +435,8 @@ fn followed_customizers<'c>(
             // A file the transform does not run on rewrites none of its calls (a `pub use`
             // re-exporting it is none).
             let rewritten = if (dry_runs.runs_on)(path, text) {
-                (dry_runs.customizer_sites)(path, parsed.rust(), &names)
+                let helpers = (dry_runs.helpers_at)(path);
+                (dry_runs.customizer_sites)(path, parsed.rust(), &names, &helpers)
             } else {
                 Vec::new()
             };

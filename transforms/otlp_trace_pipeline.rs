@@ -358,7 +358,7 @@ impl OtlpTracePipeline {
     fn with_dry_runs<T>(
         &self,
         cx: &FileContext<'_>,
-        (helpers_at, within): (&dyn Fn(&Path) -> PackageHelpers, Option<&[(String, usize)]>),
+        (helpers_at, within): (signature_facts::HelpersAt<'_>, Option<&[(String, usize)]>),
         read: impl FnOnce(&signature_facts::DryRuns<'_>) -> T,
     ) -> T {
         let syntax_at = |path: &Path| {

@@ -52,6 +52,9 @@ use crate::transforms::helper_facts::{
 pub type CustomizerSites<'a> =
     dyn Fn(&Path, ParsedRust<'_>, &[(String, usize)], &PackageHelpers) -> Vec<String> + 'a;
 
+/// The exporter helpers a dry run of a file (path) assumes followed.
+pub type HelpersAt<'a> = &'a dyn Fn(&Path) -> PackageHelpers;
+
 /// A pipeline transform's dry runs the facts are read from.
 pub struct DryRuns<'a> {
     /// The signal whose old pipeline the functions take or return.
@@ -63,7 +66,7 @@ pub struct DryRuns<'a> {
     pub customizer_sites: &'a CustomizerSites<'a>,
     /// The exporter helpers a file's dry run assumes followed: the member helpers settled
     /// together with these facts (`helper_facts::settle_shared_helpers`), else none.
-    pub helpers_at: &'a dyn Fn(&Path) -> PackageHelpers,
+    pub helpers_at: HelpersAt<'a>,
     /// The customizers that may be followed (those that settlement assumes); any when `None`.
     pub within: Option<&'a [(String, usize)]>,
     /// The calls that finish the pipeline a creator returns (`install_batch`, `build`).

@@ -188,12 +188,19 @@ impl Transform for OtlpTracePipeline {
         // Helpers of other files followed with their call: both sides read the same facts
         // (a file of another member on its own package's version). The customizers of other
         // files they assume followed are settled with the member helpers (a pipeline may need
-        // both): those settled, or while they are, the settlement's current assumption.
-        let assumed = RefCell::new(self.with_dry_runs(
-            cx,
-            (&|_| PackageHelpers::default(), None),
-            |d| signature_facts::trace_customizers(cx, d),
-        ));
+        // both): those settled, or while they are, the settlement's current assumption (at
+        // first every candidate, read when a dry run first needs it).
+        let assumed: RefCell<Option<Vec<(String, usize)>>> = RefCell::new(None);
+        let assumption = || {
+            let mut assumed = assumed.borrow_mut();
+            let candidates = || {
+                let no_helpers = |_: &Path| PackageHelpers::default();
+                self.with_dry_runs(cx, (&no_helpers, None), |d| {
+                    signature_facts::customizer_candidates(cx, d)
+                })
+            };
+            assumed.get_or_insert_with(candidates).clone()
+        };
         let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
             let syntax = OtlpSyntax {
                 version: match cx.project.package_for(rust.file.path()) {
@@ -209,7 +216,7 @@ impl Transform for OtlpTracePipeline {
                 helpers: helpers.clone(),
                 customizers: Vec::new(),
                 customizers_elsewhere: signature_facts::settled_trace_customizers(cx.project)
-                    .unwrap_or_else(|| assumed.borrow().clone()),
+                    .unwrap_or_else(assumption),
                 creator_heads: Vec::new(),
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
@@ -230,14 +237,15 @@ impl Transform for OtlpTracePipeline {
             ]
         };
         // The trace functions of other files, settled with the member helpers seen followed:
-        // the dry runs go again with fewer customizers until both agree.
+        // the dry runs go again with fewer customizers until both agree (none assumed any: no
+        // limit).
         let agreed = |helpers_at: &dyn Fn(&Path) -> PackageHelpers| {
             let within = assumed.borrow().clone();
-            let settled = self.with_dry_runs(cx, (helpers_at, Some(&within)), |d| {
+            let settled = self.with_dry_runs(cx, (helpers_at, within.as_deref()), |d| {
                 signature_facts::settle_trace_facts(cx, d)
             });
             settled
-                .map_err(|fewer| *assumed.borrow_mut() = fewer)
+                .map_err(|fewer| *assumed.borrow_mut() = Some(fewer))
                 .is_ok()
         };
         helper_facts::settle_shared_helpers(cx, &every_signal, &agreed);

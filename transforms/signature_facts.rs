@@ -242,6 +242,11 @@ pub fn otlp_pipeline_functions<R: SiteRewrite>(
     (t, signal): (&dyn Transform, Signal),
     sites_at: impl Fn(&Path) -> R,
 ) -> PipelineFunctions {
+    // Only a file that defines one (names the type) or calls one reads the workspace's facts.
+    let text = &cx.file.text;
+    if !text.contains(signal.old_pipeline_type()) && !names_a_creator(cx.project, signal, text) {
+        return PipelineFunctions::default();
+    }
     let runs_on = |path: &Path, text: &str| runs_on(cx, t, path, text);
     let creator = |path: &Path, rust: ParsedRust<'_>, name: &str, finish: &InstalledAs| {
         finishes_elsewhere(rust, &sites_at(path), signal, (name, finish))
@@ -261,34 +266,35 @@ pub fn otlp_pipeline_functions<R: SiteRewrite>(
 /// Whether `text` names a function of the workspace that creates `signal`'s old pipeline (but
 /// those the same-file rules prove): a call another file may finish (`Transform::wants_calls`).
 pub fn names_a_creator(project: &Project, signal: Signal, text: &str) -> bool {
-    let all = project.state.get::<CreatorNames>();
-    let names = all.0.slot(signal).get_or_init(|| {
+    let names = project.state.get::<CreatorNames>();
+    // One read of the workspace for the signals whose transforms ask (the trace transform's
+    // needles already hold its installs).
+    let names = names.0.get_or_init(|| {
         crate::engine::timings::time("workspace signature facts", || {
             let files = workspace_files(project);
-            let mut names: Vec<String> = candidates(project, &files, signal)
-                .into_iter()
-                .filter(|c| c.creates)
-                .map(|c| c.name)
-                .collect();
-            names.sort();
-            names.dedup();
+            let mut names = Vec::new();
+            for signal in [Signal::Metric, Signal::Log] {
+                let creators = candidates(project, &files, signal)
+                    .into_iter()
+                    .filter(|c| c.creates);
+                names.extend(creators.map(|c| (signal, c.name)));
+            }
             names
         })
     });
-    names.iter().any(|n| mentions_word(text, n))
+    names
+        .iter()
+        .any(|(s, n)| *s == signal && mentions_word(text, n))
 }
 
-/// The creators' names of each signal ([`names_a_creator`]).
+/// The creators of every signal, by name ([`names_a_creator`]).
 #[derive(Default)]
-struct CreatorNames(BySignal<Vec<String>>);
+struct CreatorNames(OnceLock<Vec<(Signal, String)>>);
 
-/// The trace customizers (name, pipeline parameter) settled for the run, or, before they are,
-/// every one the trace facts may follow (what a settlement together with the member exporter
-/// helpers starts by assuming; `dry_runs` tells where the transform runs).
-pub fn trace_customizers(cx: &FileContext<'_>, dry_runs: &DryRuns<'_>) -> Vec<(String, usize)> {
-    if let Some(settled) = settled_trace_customizers(cx.project) {
-        return settled;
-    }
+/// Every trace customizer (name, pipeline parameter) the trace facts may follow: what a
+/// settlement together with the member exporter helpers starts by assuming (`dry_runs` tells
+/// where the transform runs).
+pub fn customizer_candidates(cx: &FileContext<'_>, dry_runs: &DryRuns<'_>) -> Vec<(String, usize)> {
     let files = workspace_files(cx.project);
     let followable = |c: &Candidate| {
         let text = files.iter().find(|(p, _)| *p == c.defined).map(|(_, t)| t);

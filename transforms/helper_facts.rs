@@ -44,7 +44,7 @@ use crate::otel::jaeger_endpoint::EndpointFeed;
 use crate::otel::ledger::package::{resolve_entries, PackageValues, Place};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
-pub use members::report_left_member_helpers;
+pub use members::{report_left_member_helpers, Agreed};
 
 /// The values that feed the Jaeger pipelines' endpoints anywhere in `pkg`: what `sites` records
 /// while rewriting (dry) each file that has a Jaeger pipeline.
@@ -292,9 +292,15 @@ pub type SignalsDryRun<'a> = &'a dyn Fn(ParsedRust<'_>, &PackageHelpers) -> Vec<
 /// one in another file, and every such call rewritten by a dry run of its file with the helpers
 /// assumed followed. `otlp-trace-pipeline` settles them before its first file (it runs before
 /// the metrics and logs transforms on every file, which read what it settled).
-pub fn settle_shared_helpers(cx: &FileContext<'_>, dry_run: SignalsDryRun<'_>) {
+/// `agreed` checks what the dry runs assume besides the helpers, once the member helpers are
+/// settled ([`members::Agreed`]).
+pub fn settle_shared_helpers(
+    cx: &FileContext<'_>,
+    dry_run: SignalsDryRun<'_>,
+    agreed: members::Agreed<'_>,
+) {
     // Those other members call first: the package's own dry runs assume them followed.
-    members::settle(cx, dry_run);
+    members::settle(cx, dry_run, agreed);
     let Some(pkg) = cx.package else {
         return;
     };

@@ -64,7 +64,11 @@
 //! A private function creating the pipeline its callers install (otlp 0.16+; every mention a
 //! call installed right after, all alike; `placement::otlp_creator`) returns
 //! `Result<logs::Builder, LogError>` with the exporter built and the install moved inside, and
-//! each call becomes `logs(..).map(|builder| builder.build())`. One the pipeline passes through
+//! each call becomes `logs(..).map(|builder| builder.build())`. The same for such a function
+//! other files or members call (`telemetry::logs(url).install_batch(rt)` in main.rs; `pub(crate)`,
+//! `pub` in a binary or a `publish = false` library), from the workspace facts
+//! (`signature_facts`): every caller in the workspace installs it alike (the runtime named in the
+//! function's file), or none is rewritten. One the pipeline passes through
 //! that only sets the resource takes and returns `logs::Builder`, as in `otlp-metrics-pipeline`
 //! (a batch config keeps the finding: it goes on a `BatchLogProcessor`).
 //!
@@ -75,6 +79,10 @@
 //!   `otlp-metrics-pipeline`), a
 //!   `with_log_config` that is not
 //!   `Config::default().with_resource(..)`, an unknown option: `error` finding.
+//! - A function creating the pipeline on otlp 0.14 (its install returned a `Logger`), one a
+//!   publishable library exports (unless `rewrite-public-api = true`), or whose callers install
+//!   it in different ways, extend it or name it otherwise: `error` finding at its signature with
+//!   every caller in the workspace.
 //! - Other `global::logger_provider()`, `global::set_logger_provider(..)`,
 //!   `global::shutdown_logger_provider()` (removed in 0.23): left to `tracing-bridge`, which
 //!   uses an SDK `LoggerProvider` bound in the function or reports them.
@@ -88,7 +96,7 @@ use syn::visit::Visit;
 
 use super::{helper_facts, signature_facts};
 use crate::engine::changes::Changes;
-use crate::engine::context::PackageInfo;
+use crate::engine::context::{PackageInfo, Project};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
@@ -101,7 +109,9 @@ use crate::otel::imports::ImportPlan;
 use crate::otel::logs::{provider_config_edits, LogsPipeline};
 use crate::otel::otlp_customizer::{rewrite_otlp_customizers, settled_customizers, OtlpCustomizer};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
-use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
+use crate::otel::placement::otlp_creator::{
+    rewrite_calls_of_otlp_creators_elsewhere, rewrite_otlp_creators,
+};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 use crate::otel::placement::statement::fresh;
 
@@ -140,6 +150,16 @@ impl Transform for OtlpLogsPipeline {
         ]
     }
 
+    fn call_needles(&self) -> &'static [&'static str] {
+        // A caller of a function of another file creating the pipeline
+        // (`telemetry::logs(url).install_batch(rt)`) names nothing else.
+        &["install_batch", "install_simple"]
+    }
+
+    fn wants_calls(&self, text: &str, _: &PackageInfo, project: &Project) -> bool {
+        signature_facts::names_a_creator(project, Signal::Log, text)
+    }
+
     fn gated_on(&self) -> &'static [&'static str] {
         &["opentelemetry_otlp"]
     }
@@ -175,16 +195,34 @@ impl Transform for OtlpLogsPipeline {
         );
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
-        // otlp 0.14's install returned a `Logger`: a creator's callers cannot get it back.
+        // Functions creating the pipeline, with their callers (of this file, or of the
+        // workspace); otlp 0.14's install returned a `Logger` its callers cannot get back.
+        let elsewhere = signature_facts::otlp_pipeline_functions(cx, (self, Signal::Log), |path| {
+            sites_for(cx.project.package_for(path), PackageHelpers::default())
+        });
         signatures.extend(rewrite_otlp_creators(
             cx.rust(),
             &sites,
-            (Signal::Log, !sites.returned_logger),
+            Signal::Log,
+            &elsewhere.own_creators,
             &mut out,
             &mut rewritten.plans,
         ));
-        let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Log);
-        report_pipeline_signatures(cx.rust(), Signal::Log, &signatures, &elsewhere, &mut out);
+        // The 0.16+ install registered no global provider.
+        rewrite_calls_of_otlp_creators_elsewhere::<Sites>(
+            cx.rust(),
+            &elsewhere.creators,
+            |_| None,
+            &mut out,
+            &mut rewritten.plans,
+        );
+        report_pipeline_signatures(
+            cx.rust(),
+            Signal::Log,
+            &signatures,
+            &elsewhere.left,
+            &mut out,
+        );
         report_pipeline_fields(cx.rust(), Signal::Log, &mut out);
         let (mut plans, mut cleanup) = (rewritten.plans, rewritten.cleanup);
         rewrite_build_calls(cx.rust(), Signal::Log, &mut out.changes, &mut plans);
@@ -240,10 +278,13 @@ pub fn logs_dry_run(
 
 /// The site rewrite's state for `cx`'s package, with `helpers` assumed followed.
 fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
+    sites_for(cx.package, helpers)
+}
+
+/// The site rewrite's state for a file of `package`, with `helpers` assumed followed.
+fn sites_for(package: Option<&PackageInfo>, helpers: PackageHelpers) -> Sites {
     Sites {
-        returned_logger: cx
-            .package
-            .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16)),
+        returned_logger: package.is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 16)),
         bound: Vec::new(),
         dropped: Vec::new(),
         helpers,
@@ -278,6 +319,10 @@ impl SiteRewrite for Sites {
 
     fn customizers(&self) -> &[(String, usize)] {
         &self.customizers
+    }
+
+    fn yields_provider(&self) -> bool {
+        !self.returned_logger
     }
 
     fn placed_statement(&mut self, out: &mut Changes, range: TextRange, binding: &str) {

@@ -54,7 +54,11 @@
 //! OtlpMetricPipeline<..> { new_pipeline().metrics(rt)… }`, every mention a `metrics(..).build()`
 //! in the file; `placement::otlp_creator`) returns `Result<MeterProviderBuilder, MetricError>`
 //! with the exporter built inside, and each call becomes `metrics(..).map(|builder|
-//! builder.build())` (with the global registration for otlp ≤ 0.16). A private function the
+//! builder.build())` (with the global registration for otlp ≤ 0.16). The same for such a
+//! function other files or members call (`pub(crate)`, `pub` in a binary or a `publish = false`
+//! library; `telemetry::metrics(url).build()` in main.rs), read from the workspace facts
+//! (`signature_facts`): every mention in the workspace a call built right after, in packages on
+//! an old otlp, or none is rewritten (the function's finding lists the callers). A private function the
 //! pipeline passes through that only sets the resource (`fn named(p: OtlpMetricPipeline<..>) ->
 //! OtlpMetricPipeline<..> { p.with_resource(..) }`, every call `named(<pipeline>, ..).build()`;
 //! `otel::otlp_customizer`) takes and returns `MeterProviderBuilder`, and each site hands it
@@ -71,6 +75,10 @@
 //!   anything but `with_period`/`with_timeout` (reader) or `with_resource` (provider), one
 //!   builder per `if` (else followed, `placement::otlp_locals`; conditional options go onto
 //!   a mutable 0.27 builder under the same condition): `error` finding with the 0.27 shape.
+//! - A function creating the pipeline that a publishable library exports (unless
+//!   `rewrite-public-api = true`), whose name is not unique in the workspace, that a caller
+//!   extends or names other than in `f(..).build()`, or that a package not on an old otlp
+//!   calls: `error` finding at its signature with the 0.27 signature and every caller.
 //! - `global::shutdown_meter_provider()` (removed in 0.22): `error` finding — keep the provider
 //!   and call `provider.shutdown()`.
 //! - Crates whose source `opentelemetry-otlp` is 0.27 or newer, or unknown.
@@ -82,7 +90,7 @@
 
 use super::{helper_facts, signature_facts};
 use crate::engine::changes::Changes;
-use crate::engine::context::PackageInfo;
+use crate::engine::context::{PackageInfo, Project};
 use crate::engine::finding::Severity;
 use crate::engine::syntax::ParsedRust;
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
@@ -92,7 +100,9 @@ use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::metrics::MetricsPipeline;
 use crate::otel::otlp_customizer::{rewrite_otlp_customizers, settled_customizers, OtlpCustomizer};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
-use crate::otel::placement::otlp_creator::rewrite_otlp_creators;
+use crate::otel::placement::otlp_creator::{
+    rewrite_calls_of_otlp_creators_elsewhere, rewrite_otlp_creators,
+};
 use crate::otel::placement::otlp_sites::{rewrite_sites, SiteRewrite};
 
 pub struct OtlpMetricsPipeline;
@@ -118,6 +128,16 @@ impl Transform for OtlpMetricsPipeline {
             "OtlpMetricPipeline",
             "ExporterBuilder",
         ]
+    }
+
+    fn call_needles(&self) -> &'static [&'static str] {
+        // A caller of a function of another file creating the pipeline
+        // (`telemetry::metrics(url).build()`) names nothing else.
+        &["build()"]
+    }
+
+    fn wants_calls(&self, text: &str, _: &PackageInfo, project: &Project) -> bool {
+        signature_facts::names_a_creator(project, Signal::Metric, text)
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -150,15 +170,36 @@ impl Transform for OtlpMetricsPipeline {
         );
         helper_facts::rewrite_own_helpers(cx, &sites.helpers, &mut out, &mut rewritten.plans);
         report_public_helpers(cx.rust(), &sites.helpers, &mut out);
+        // Functions creating the pipeline, with their callers (of this file, or of the workspace).
+        let elsewhere =
+            signature_facts::otlp_pipeline_functions(cx, (self, Signal::Metric), |path| {
+                sites_for(cx.project.package_for(path), PackageHelpers::default())
+            });
         signatures.extend(rewrite_otlp_creators(
             cx.rust(),
             &sites,
-            (Signal::Metric, true),
+            Signal::Metric,
+            &elsewhere.own_creators,
             &mut out,
             &mut rewritten.plans,
         ));
-        let elsewhere = signature_facts::metric_and_log_functions(cx, Signal::Metric);
-        report_pipeline_signatures(cx.rust(), Signal::Metric, &signatures, &elsewhere, &mut out);
+        rewrite_calls_of_otlp_creators_elsewhere::<Sites>(
+            cx.rust(),
+            &elsewhere.creators,
+            |otlp| {
+                otlp.is_some_and(registers_globally)
+                    .then_some(SET_METER_PROVIDER)
+            },
+            &mut out,
+            &mut rewritten.plans,
+        );
+        report_pipeline_signatures(
+            cx.rust(),
+            Signal::Metric,
+            &signatures,
+            &elsewhere.left,
+            &mut out,
+        );
         report_pipeline_fields(cx.rust(), Signal::Metric, &mut out);
         rewrite_build_calls(
             cx.rust(),
@@ -204,14 +245,26 @@ pub fn metrics_dry_run(
 
 /// The site rewrite's state for `cx`'s package, with `helpers` assumed followed.
 fn sites_of(cx: &FileContext<'_>, helpers: PackageHelpers) -> Sites {
+    sites_for(cx.package, helpers)
+}
+
+/// The site rewrite's state for a file of `package`, with `helpers` assumed followed.
+fn sites_for(package: Option<&PackageInfo>, helpers: PackageHelpers) -> Sites {
+    let otlp = package.and_then(|p| p.version("opentelemetry-otlp"));
     Sites {
-        registers_globally: cx
-            .package
-            .is_some_and(|p| p.version_below("opentelemetry-otlp", 0, 17)),
+        registers_globally: otlp.is_some_and(registers_globally),
         helpers,
         customizers: Vec::new(),
     }
 }
+
+/// Whether the metrics pipeline's `build()` on this opentelemetry-otlp version also set the
+/// global meter provider (≤ 0.16).
+fn registers_globally(otlp: &semver::Version) -> bool {
+    (otlp.major, otlp.minor) < (0, 17)
+}
+
+const SET_METER_PROVIDER: &str = "opentelemetry::global::set_meter_provider";
 
 struct Sites {
     /// otlp ≤ 0.16: `build()` also installed the provider globally.
@@ -240,7 +293,6 @@ impl SiteRewrite for Sites {
     }
 
     fn register(&self) -> Option<&'static str> {
-        self.registers_globally
-            .then_some("opentelemetry::global::set_meter_provider")
+        self.registers_globally.then_some(SET_METER_PROVIDER)
     }
 }

@@ -75,7 +75,9 @@
 //! function's finding names every caller). The same for such a customizer or creator called
 //! from other files or other members of the workspace (`pub(crate)`, `pub` in a binary or a
 //! `publish = false` library), read from the workspace facts (`transforms/signature_facts.rs`):
-//! a creator's install (runtime included) moves into it from its callers, all installing it alike. A private function that creates the pipeline and
+//! a creator's install (runtime included) moves into it from its callers, all installing it
+//! alike; a pipeline passing through such a customizer and exporting through a member's shared
+//! helper has both followed, or neither (one settlement). A private function that creates the pipeline and
 //! returns it (`fn pipeline(url: &str) -> OtlpTracePipeline<SpanExporterBuilder>`,
 //! `placement::pipeline_creator`), every caller installing it the same way, builds the exporter
 //! inside (`?`) and returns `Result<opentelemetry_sdk::trace::Builder, TraceError>` with the
@@ -103,6 +105,7 @@
 //! Argument expressions are spliced verbatim and comments carried over; the replacement has the
 //! old expression's type. Needs opentelemetry_sdk ≥ 0.27.1 for the provider-builder setters.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use syn::visit::Visit;
@@ -183,7 +186,21 @@ impl Transform for OtlpTracePipeline {
             .and_then(|p| p.version("opentelemetry-otlp"))
             .cloned();
         // Helpers of other files followed with their call: both sides read the same facts
-        // (a file of another member on its own package's version).
+        // (a file of another member on its own package's version). The customizers of other
+        // files they assume followed are settled with the member helpers (a pipeline may need
+        // both): those settled, or while they are, the settlement's current assumption (at
+        // first every candidate, read when a dry run first needs it).
+        let assumed: RefCell<Option<Vec<(String, usize)>>> = RefCell::new(None);
+        let assumption = || {
+            let mut assumed = assumed.borrow_mut();
+            let candidates = || {
+                let no_helpers = |_: &Path| PackageHelpers::default();
+                self.with_dry_runs(cx, (&no_helpers, None), |d| {
+                    signature_facts::customizer_candidates(cx, d)
+                })
+            };
+            assumed.get_or_insert_with(candidates).clone()
+        };
         let dry_run = |rust: ParsedRust<'_>, helpers: &PackageHelpers| {
             let syntax = OtlpSyntax {
                 version: match cx.project.package_for(rust.file.path()) {
@@ -198,7 +215,8 @@ impl Transform for OtlpTracePipeline {
                 },
                 helpers: helpers.clone(),
                 customizers: Vec::new(),
-                customizers_elsewhere: Vec::new(),
+                customizers_elsewhere: signature_facts::settled_trace_customizers(cx.project)
+                    .unwrap_or_else(assumption),
                 creator_heads: Vec::new(),
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
@@ -218,7 +236,19 @@ impl Transform for OtlpTracePipeline {
                 logs_dry_run(cx, rust, signal(Signal::Log)),
             ]
         };
-        helper_facts::settle_shared_helpers(cx, &every_signal);
+        // The trace functions of other files, settled with the member helpers seen followed:
+        // the dry runs go again with fewer customizers until both agree (none assumed any: no
+        // limit).
+        let agreed = |helpers_at: &dyn Fn(&Path) -> PackageHelpers| {
+            let within = assumed.borrow().clone();
+            let settled = self.with_dry_runs(cx, (helpers_at, within.as_deref()), |d| {
+                signature_facts::settle_trace_facts(cx, d)
+            });
+            settled
+                .map_err(|fewer| *assumed.borrow_mut() = Some(fewer))
+                .is_ok()
+        };
+        helper_facts::settle_shared_helpers(cx, &every_signal, &agreed);
         let helpers = helper_facts::helpers_for(cx, Signal::Span, &dry_run);
         let elsewhere = self.pipeline_functions(cx);
         // Functions creating the pipeline their callers install: rewritten with the calls.
@@ -322,8 +352,23 @@ impl Transform for OtlpTracePipeline {
 
 impl OtlpTracePipeline {
     /// The functions taking or returning the pipeline that other files or members call
-    /// (workspace facts, from dry runs of each file on its own package's version).
+    /// (workspace facts, from dry runs of each file on its own package's version; settled
+    /// with the member helpers before).
     fn pipeline_functions(&self, cx: &FileContext<'_>) -> signature_facts::PipelineFunctions {
+        let no_helpers = |_: &Path| PackageHelpers::default();
+        self.with_dry_runs(cx, (&no_helpers, None), |d| {
+            signature_facts::pipeline_functions_for(cx, d)
+        })
+    }
+
+    /// `read` of the workspace facts' dry runs of this transform, with the exporter helpers
+    /// `helpers_at` a file assumes followed and the customizers `within` that may be.
+    fn with_dry_runs<T>(
+        &self,
+        cx: &FileContext<'_>,
+        (helpers_at, within): (signature_facts::HelpersAt<'_>, Option<&[(String, usize)]>),
+        read: impl FnOnce(&signature_facts::DryRuns<'_>) -> T,
+    ) -> T {
         let syntax_at = |path: &Path| {
             let package = cx.project.package_for(path);
             OtlpSyntax {
@@ -336,15 +381,14 @@ impl OtlpTracePipeline {
                 creator_heads: Vec::new(),
             }
         };
-        let runs_on = |path: &Path, text: &str| {
-            self.applies_to(cx.project.package_for(path))
-                && cx.project.in_run(path)
-                && !cx.project.transform_disabled(path, self.id())
-                && self.has_needle(text)
-        };
-        let customizer_sites = |path: &Path, rust: ParsedRust<'_>, names: &[(String, usize)]| {
+        let runs_on = |path: &Path, text: &str| signature_facts::runs_on(cx, self, path, text);
+        let customizer_sites = |path: &Path,
+                                rust: ParsedRust<'_>,
+                                names: &[(String, usize)],
+                                helpers: &PackageHelpers| {
             let syntax = OtlpSyntax {
                 customizers_elsewhere: names.to_vec(),
+                helpers: helpers.clone(),
                 ..syntax_at(path)
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
@@ -354,11 +398,15 @@ impl OtlpTracePipeline {
             creator_installed_elsewhere(rust, &syntax_at(path), name, install).is_some()
         };
         let dry_runs = signature_facts::DryRuns {
+            signal: Signal::Span,
             runs_on: &runs_on,
             customizer_sites: &customizer_sites,
+            terminals: model::TERMINALS,
             creator: &creator,
+            helpers_at,
+            within,
         };
-        signature_facts::pipeline_functions_for(cx, &dry_runs)
+        read(&dry_runs)
     }
 }
 

@@ -1,22 +1,28 @@
-//! Workspace facts of the trace pipeline (not a transform): functions taking or returning the
+//! Workspace facts of the OTLP pipelines (not a transform): functions taking or returning an
 //! old pipeline that other files or other members of the workspace call (issue 15 shape 5),
-//! read by `otlp-trace-pipeline` from dry runs of its own rewrites over every file that names
-//! one: customizers (`pub(crate) fn sampled(p: OtlpTracePipeline, r: f64) -> OtlpTracePipeline
-//! { p.with_trace_config(..) }`, `otel::pipeline_customizer`) and creators (`fn pipeline(url) ->
-//! OtlpTracePipeline<..> { new_pipeline().tracing()… }` installed by `pipeline(url)
-//! .install_batch(rt)`, `placement::pipeline_creator`).
+//! read by each pipeline transform from dry runs of its own rewrites over every file that names
+//! one: trace customizers (`pub(crate) fn sampled(p: OtlpTracePipeline, r: f64) ->
+//! OtlpTracePipeline { p.with_trace_config(..) }`, `otel::pipeline_customizer`) and creators of
+//! every signal (`fn pipeline(url) -> OtlpTracePipeline<..> { new_pipeline().tracing()… }`
+//! installed by `pipeline(url).install_batch(rt)`, `placement::pipeline_creator`; `fn metrics()
+//! -> OtlpMetricPipeline<..>` built by `metrics().build()` and `fn logs() -> OtlpLogPipeline<..>`
+//! installed by `logs().install_batch(rt)`, `placement::otlp_creator`).
 //!
 //! A function is followed when its rewrite and every call's rewrite are sure to happen
 //! together: a free function at the top of its file, the only function of that name in the
 //! workspace, whose every mention (outside `use` items; macro bodies by their tokens) is a call
-//! the trace transform rewrites with it, in a file it runs on (a customizer's call rewritten
-//! through it; a creator's call installed right after, every caller alike, and its own file
-//! able to take the install). All of them change or none does; then the function's finding
+//! the transform rewrites with it, in a file it runs on (a customizer's call rewritten
+//! through it; a creator's call finished right after, every caller alike, and its own file
+//! able to take that finish). All of them change or none does; then the function's finding
 //! names every caller in the workspace. Private functions of a file that declares no
 //! out-of-line module are the same-file rules'. The public API of a publishable library (`pub`,
 //! reachable from `src/lib.rs`, no `publish = false`) stays as it is unless the config says
 //! `rewrite-public-api = true`: its finding lists the callers.
-//! Computed once per project and run, in the project's run state.
+//! Computed once per project, signal and run, in the project's run state. The trace facts
+//! are settled together with the member exporter helpers (`helper_facts::settle_shared_helpers`):
+//! a pipeline may pass through a customizer of one member and export through a helper of
+//! another, and each side's dry runs assume the other followed; rounds with fewer customizers
+//! assumed repeat until both agree (`settle_trace_facts`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,34 +32,50 @@ use syn::visit::Visit;
 
 use crate::engine::context::{PackageInfo, Project};
 use crate::engine::syntax::{module_path, range_of_span, ParsedRust};
-use crate::engine::transform::FileContext;
+use crate::engine::transform::{FileContext, FileKind, Transform};
 use crate::otel::exporter::Signal;
 use crate::otel::exporter_helper::private_free_function;
+use crate::otel::exporter_helper::PackageHelpers;
 use crate::otel::pipeline_customizer::{top_level_customizer, PipelineCustomizer};
 use crate::otel::pipeline_signature::{pipeline_types_in, CallersElsewhere};
-use crate::otel::placement::pipeline_creator::installs;
+use crate::otel::placement::otlp_creator::finishes_elsewhere;
+use crate::otel::placement::otlp_sites::{PipelineModel, SiteRewrite};
+use crate::otel::placement::pipeline_creator::calls_then;
 use crate::otel::trace::InstalledAs;
 use crate::transforms::helper_facts::{
     mentions_word, reachable_from_library, references, rust_files_with_text, unpublished, Parsed,
 };
 
 /// A dry run of the trace transform's sites over a file (path, parse) with the customizers
-/// given (name, pipeline parameter) followed; returns the customizer of each site rewritten.
+/// given (name, pipeline parameter) and the exporter helpers given followed; returns the
+/// customizer of each site rewritten.
 pub type CustomizerSites<'a> =
-    dyn Fn(&Path, ParsedRust<'_>, &[(String, usize)]) -> Vec<String> + 'a;
+    dyn Fn(&Path, ParsedRust<'_>, &[(String, usize)], &PackageHelpers) -> Vec<String> + 'a;
 
-/// The trace transform's dry runs the facts are read from.
+/// The exporter helpers a dry run of a file (path) assumes followed.
+pub type HelpersAt<'a> = &'a dyn Fn(&Path) -> PackageHelpers;
+
+/// A pipeline transform's dry runs the facts are read from.
 pub struct DryRuns<'a> {
+    /// The signal whose old pipeline the functions take or return.
+    pub signal: Signal,
     /// Whether the transform runs on the file (path, text): its package is on an old
     /// opentelemetry-otlp and the text holds one of its needles.
     pub runs_on: &'a dyn Fn(&Path, &str) -> bool,
-    /// The customizers' call sites.
+    /// The customizers' call sites (none followed: an empty list).
     pub customizer_sites: &'a CustomizerSites<'a>,
-    /// Whether the creator `name` of the file can be rewritten installed as its callers do.
+    /// The exporter helpers a file's dry run assumes followed: the member helpers settled
+    /// together with these facts (`helper_facts::settle_shared_helpers`), else none.
+    pub helpers_at: HelpersAt<'a>,
+    /// The customizers that may be followed (those that settlement assumes); any when `None`.
+    pub within: Option<&'a [(String, usize)]>,
+    /// The calls that finish the pipeline a creator returns (`install_batch`, `build`).
+    pub terminals: &'a [&'a str],
+    /// Whether the creator `name` of the file can be rewritten finished as its callers do.
     pub creator: &'a dyn Fn(&Path, ParsedRust<'_>, &str, &InstalledAs) -> bool,
 }
 
-/// What the workspace says about the functions taking or returning the old trace pipeline, as
+/// What the workspace says about the functions taking or returning a signal's old pipeline, as
 /// seen from one file.
 #[derive(Debug, Default)]
 pub struct PipelineFunctions {
@@ -64,7 +86,7 @@ pub struct PipelineFunctions {
     /// Every followed creator, with the opentelemetry-otlp version of its package (what the
     /// old install returned): calls of them are rewritten.
     pub creators: Vec<(String, Option<semver::Version>)>,
-    /// Followed creators this file defines, with how their callers install them.
+    /// Followed creators this file defines, with how their callers finish them.
     pub own_creators: Vec<(String, InstalledAs)>,
     /// This file's functions taking or returning the old pipeline that other files may call,
     /// with every caller in the workspace (their findings list them).
@@ -91,13 +113,41 @@ struct Facts {
     left: Vec<(PathBuf, CallersElsewhere)>,
 }
 
-#[derive(Default)]
-struct ProjectFacts(OnceLock<Facts>);
+/// A value per signal, computed on first use.
+struct BySignal<T> {
+    span: OnceLock<T>,
+    metric: OnceLock<T>,
+    log: OnceLock<T>,
+}
 
-/// The pipeline functions of `cx`'s project, seen from `cx`'s file.
+impl<T> Default for BySignal<T> {
+    fn default() -> Self {
+        BySignal {
+            span: OnceLock::new(),
+            metric: OnceLock::new(),
+            log: OnceLock::new(),
+        }
+    }
+}
+
+impl<T> BySignal<T> {
+    fn slot(&self, signal: Signal) -> &OnceLock<T> {
+        match signal {
+            Signal::Span => &self.span,
+            Signal::Metric => &self.metric,
+            Signal::Log => &self.log,
+        }
+    }
+}
+
+/// The facts of each signal.
+#[derive(Default)]
+struct ProjectFacts(BySignal<Facts>);
+
+/// The pipeline functions of `cx`'s project for `dry_runs`' signal, seen from `cx`'s file.
 pub fn pipeline_functions_for(cx: &FileContext<'_>, dry_runs: &DryRuns<'_>) -> PipelineFunctions {
-    let facts = cx.project.state.get::<ProjectFacts>();
-    let facts = facts.0.get_or_init(|| {
+    let all = cx.project.state.get::<ProjectFacts>();
+    let facts = all.0.slot(dry_runs.signal).get_or_init(|| {
         crate::engine::timings::time("workspace signature facts", || {
             compute(cx.project, cx.config.rewrite_public_api, dry_runs)
         })
@@ -169,54 +219,139 @@ fn candidates(project: &Project, files: &[(PathBuf, String)], signal: Signal) ->
     candidates
 }
 
-#[derive(Default)]
-struct MetricAndLogFunctions {
-    metric: OnceLock<Vec<(PathBuf, CallersElsewhere)>>,
-    log: OnceLock<Vec<(PathBuf, CallersElsewhere)>>,
+/// Whether transform `t` runs on the file at `path` (its text): the engine's gate, read for a
+/// file of any package of `cx`'s project.
+pub fn runs_on(cx: &FileContext<'_>, t: &dyn Transform, path: &Path, text: &str) -> bool {
+    let package = cx.project.package_for(path);
+    let calls = |package| {
+        t.call_needles().iter().any(|n| text.contains(n))
+            && t.wants_calls(text, package, cx.project)
+    };
+    t.applies_to(package)
+        && cx.project.in_run(path)
+        && !cx.project.transform_disabled(path, t.id())
+        && (t.has_needle(text) && t.wants(text, FileKind::Rust, package, cx.project)
+            || package.is_some_and(calls))
 }
 
-/// The functions of `cx`'s file whose signature names the old metrics or logs pipeline and
-/// that other files may call, with every caller in the workspace (not rewritten yet: their
-/// findings list the callers).
-pub fn metric_and_log_functions(cx: &FileContext<'_>, signal: Signal) -> Vec<CallersElsewhere> {
-    // Only a file that names the type defines one: the workspace is read for it alone.
-    if !cx.file.text.contains(signal.old_pipeline_type()) {
-        return Vec::new();
+/// The creators of `R`'s pipeline (of `signal`, transform `t`) other files or members call,
+/// with `sites_at(path)` the site rewrite of a file of the workspace (on its own package's
+/// versions): the workspace facts seen from `cx`'s file (no customizer followed).
+pub fn otlp_pipeline_functions<R: SiteRewrite>(
+    cx: &FileContext<'_>,
+    (t, signal): (&dyn Transform, Signal),
+    sites_at: impl Fn(&Path) -> R,
+) -> PipelineFunctions {
+    // Only a file that defines one (names the type) or calls one reads the workspace's facts.
+    let text = &cx.file.text;
+    if !text.contains(signal.old_pipeline_type()) && !names_a_creator(cx.project, signal, text) {
+        return PipelineFunctions::default();
     }
-    let all = cx.project.state.get::<MetricAndLogFunctions>();
-    let slot = match signal {
-        Signal::Metric => &all.metric,
-        Signal::Log => &all.log,
-        Signal::Span => return Vec::new(),
+    let runs_on = |path: &Path, text: &str| runs_on(cx, t, path, text);
+    let creator = |path: &Path, rust: ParsedRust<'_>, name: &str, finish: &InstalledAs| {
+        finishes_elsewhere(rust, &sites_at(path), signal, (name, finish))
     };
-    let functions = slot.get_or_init(|| {
+    let dry_runs = DryRuns {
+        signal,
+        runs_on: &runs_on,
+        customizer_sites: &|_, _, _, _| Vec::new(),
+        helpers_at: &|_| PackageHelpers::default(),
+        within: None,
+        terminals: <R::Model as PipelineModel>::TERMINALS,
+        creator: &creator,
+    };
+    pipeline_functions_for(cx, &dry_runs)
+}
+
+/// Whether `text` names a function of the workspace that creates `signal`'s old pipeline (but
+/// those the same-file rules prove): a call another file may finish (`Transform::wants_calls`).
+pub fn names_a_creator(project: &Project, signal: Signal, text: &str) -> bool {
+    let names = project.state.get::<CreatorNames>();
+    // One read of the workspace for the signals whose transforms ask (the trace transform's
+    // needles already hold its installs).
+    let names = names.0.get_or_init(|| {
         crate::engine::timings::time("workspace signature facts", || {
-            let files = workspace_files(cx.project);
-            candidates(cx.project, &files, signal)
-                .into_iter()
-                .map(|c| {
-                    let left = CallersElsewhere {
-                        callers: callers(cx.project, &files, &c.name),
-                        shared_name: !c.unique_name,
-                        public_api: c.public_api,
-                        name: c.name,
-                    };
-                    (c.defined, left)
-                })
-                .collect()
+            let files = workspace_files(project);
+            let mut names = Vec::new();
+            for signal in [Signal::Metric, Signal::Log] {
+                let creators = candidates(project, &files, signal)
+                    .into_iter()
+                    .filter(|c| c.creates);
+                names.extend(creators.map(|c| (signal, c.name)));
+            }
+            names
         })
     });
-    let here = cx.file.path();
-    functions
+    names
         .iter()
-        .filter(|(defined, _)| defined == here)
-        .map(|(_, left)| left.clone())
+        .any(|(s, n)| *s == signal && mentions_word(text, n))
+}
+
+/// The creators of every signal, by name ([`names_a_creator`]).
+#[derive(Default)]
+struct CreatorNames(OnceLock<Vec<(Signal, String)>>);
+
+/// Every trace customizer (name, pipeline parameter) the trace facts may follow: what a
+/// settlement together with the member exporter helpers starts by assuming (`dry_runs` tells
+/// where the transform runs).
+pub fn customizer_candidates(cx: &FileContext<'_>, dry_runs: &DryRuns<'_>) -> Vec<(String, usize)> {
+    let files = workspace_files(cx.project);
+    let followable = |c: &Candidate| {
+        let text = files.iter().find(|(p, _)| *p == c.defined).map(|(_, t)| t);
+        (!c.public_api || cx.config.rewrite_public_api)
+            && c.unique_name
+            && text.is_some_and(|t| (dry_runs.runs_on)(&c.defined, t))
+    };
+    candidates(cx.project, &files, Signal::Span)
+        .iter()
+        .filter(|c| followable(c))
+        .filter_map(|c| Some((c.name.clone(), c.param?)))
         .collect()
+}
+
+/// The trace customizers settled for the run (`None` before they are).
+pub fn settled_trace_customizers(project: &Project) -> Option<Vec<(String, usize)>> {
+    let all = project.state.get::<ProjectFacts>();
+    let facts = all.0.slot(Signal::Span).get()?;
+    Some(
+        facts
+            .customizers
+            .iter()
+            .map(|(name, param, _)| (name.clone(), *param))
+            .collect(),
+    )
+}
+
+/// Computes the trace facts with `dry_runs` (their exporter helpers assumed followed, their
+/// customizers limited to `within`) and keeps them for the run when they follow every customizer
+/// `within`, as the helpers' dry runs assumed; else returns those they follow, the next
+/// assumption (fewer: the joint settlement ends).
+pub fn settle_trace_facts(
+    cx: &FileContext<'_>,
+    dry_runs: &DryRuns<'_>,
+) -> Result<(), Vec<(String, usize)>> {
+    let facts = crate::engine::timings::time("workspace signature facts", || {
+        compute(cx.project, cx.config.rewrite_public_api, dry_runs)
+    });
+    let followed: Vec<(String, usize)> = facts
+        .customizers
+        .iter()
+        .map(|(name, param, _)| (name.clone(), *param))
+        .collect();
+    let mut assumed = dry_runs.within.unwrap_or_default().to_vec();
+    assumed.sort();
+    if dry_runs.within.is_some() && followed != assumed {
+        return Err(followed);
+    }
+    let all = cx.project.state.get::<ProjectFacts>();
+    // Another file's settlement may have kept the same facts first.
+    let _ = all.0.slot(Signal::Span).set(facts);
+    Ok(())
 }
 
 fn compute(project: &Project, rewrite_public_api: bool, dry_runs: &DryRuns<'_>) -> Facts {
     let files = workspace_files(project);
-    let candidates = candidates(project, &files, Signal::Span);
+    let candidates = candidates(project, &files, dry_runs.signal);
     if candidates.is_empty() {
         return Facts::default();
     }
@@ -228,12 +363,17 @@ fn compute(project: &Project, rewrite_public_api: bool, dry_runs: &DryRuns<'_>) 
     let followable = |c: &&Candidate| {
         (!c.public_api || rewrite_public_api) && runs_on_definer(c) && c.unique_name
     };
+    let assumed = |c: &&Candidate| {
+        let within = dry_runs.within;
+        within.is_none_or(|w| c.param.is_some_and(|p| w.contains(&(c.name.clone(), p))))
+    };
     let customizers = followed_customizers(
         &files,
         candidates
             .iter()
             .filter(|c| c.param.is_some())
             .filter(followable)
+            .filter(assumed)
             .collect(),
         dry_runs,
     );
@@ -304,7 +444,8 @@ fn followed_customizers<'c>(
             // A file the transform does not run on rewrites none of its calls (a `pub use`
             // re-exporting it is none).
             let rewritten = if (dry_runs.runs_on)(path, text) {
-                (dry_runs.customizer_sites)(path, parsed.rust(), &names)
+                let helpers = (dry_runs.helpers_at)(path);
+                (dry_runs.customizer_sites)(path, parsed.rust(), &names, &helpers)
             } else {
                 Vec::new()
             };
@@ -329,8 +470,8 @@ fn followed_customizers<'c>(
     followed
 }
 
-/// How every caller of creator `c` installs its pipeline, when every mention of its name in
-/// the workspace is a call installed right after, all alike, in files the transform runs on,
+/// How every caller of creator `c` finishes its pipeline, when every mention of its name in
+/// the workspace is a call finished right after, all alike, in files the transform runs on,
 /// and its own file can be rewritten that way.
 fn creator_installed(
     files: &[(PathBuf, String)],
@@ -342,7 +483,7 @@ fn creator_installed(
     for (path, text) in files.iter().filter(|(_, t)| mentions_word(t, &c.name)) {
         let parsed = Parsed::read(path, text)?;
         let rust = parsed.rust();
-        let calls = installs(rust.syntax, &c.name, true);
+        let calls = calls_then(rust.syntax, &c.name, true, dry_runs.terminals);
         if calls.len() != references(rust.syntax, &c.name).count {
             return None;
         }
@@ -364,7 +505,7 @@ fn creator_installed(
     (dry_runs.creator)(&c.defined, definer.rust(), &c.name, &install).then_some(install)
 }
 
-/// The free functions at the top of `parsed` whose signature names the old trace pipeline, but
+/// The free functions at the top of `parsed` whose signature names `signal`'s old pipeline, but
 /// those the same-file rule proves (private, in a file declaring no out-of-line module).
 fn candidates_of(
     project: &Project,

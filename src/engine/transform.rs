@@ -37,6 +37,20 @@ pub trait Transform: Sync + Send {
     fn has_needle(&self, text: &str) -> bool {
         self.needles().iter().any(|n| text.contains(n))
     }
+    /// Calls of functions another file defines that the transform may rewrite there
+    /// (`name(..).build()`): a file of a package holding one of these but none of
+    /// [`Transform::needles`] is read and run on when [`Transform::wants_calls`] holds. They
+    /// never alone mark a file as using telemetry (orphan notes, undeclared crates).
+    fn call_needles(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Whether a file of `package` holding one of [`Transform::call_needles`] calls a function
+    /// the transform rewrites with its callers (read from `project`'s facts, before any parse
+    /// of this file).
+    fn wants_calls(&self, text: &str, package: &PackageInfo, project: &Project) -> bool {
+        let _ = (text, package, project);
+        false
+    }
     /// Whether the transform can change anything in the files of `package` (`None`: a file
     /// outside any package), decided from the manifest alone before any file is read: the
     /// gate that keeps big trees fast (a tree of crates that do not use the migrated crates

@@ -67,6 +67,13 @@ pub struct Chain<'a> {
 }
 
 impl<'a> Chain<'a> {
+    /// The chain without its last link (a pipeline without its terminal call).
+    pub fn head(&self) -> Chain<'a> {
+        let mut head = self.clone();
+        head.links.pop();
+        head
+    }
+
     /// Reads `expr` as a chain. Parentheses around receivers are looked through; `?`, `.await`
     /// and anything else end the chain (they become the root).
     pub fn read(expr: &'a syn::Expr) -> Chain<'a> {

@@ -23,6 +23,7 @@ use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
 use super::ledger::settings::batch;
 use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
+use super::trace::InstalledAs;
 use crate::engine::ledger::{self, Key, Settings, Value};
 
 pub enum Install {
@@ -66,62 +67,100 @@ impl super::placement::otlp_sites::PipelineModel for LogsPipeline {
         chain: &Chain<'_>,
         helpers: &PackageHelpers,
     ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
-        let (file, imports) = (rust.file, rust.imports);
         let last = chain.links.last().expect("is_pipeline");
         let install = if last.name == "install_batch" {
-            Install::Batch(last.args_text(file).trim().to_string())
+            Install::Batch(last.args_text(rust.file).trim().to_string())
         } else {
             Install::Simple
         };
-        let mut batch_config = None;
-        let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
-            match link.name.as_str() {
-                "with_batch_config" => batch_config = Some(arg),
-                "with_log_config" => {
-                    let Some(res) = link
-                        .args()
-                        .first()
-                        .and_then(|c| config_resource(file, imports, c))
-                    else {
-                        return Err(Unsupported::new(
-                            link.range(file),
-                            "`with_log_config(..)` is not `Config::default().with_resource(..)`".into(),
-                            "0.27 has no logs `Config`: pass the resource with `LoggerProvider::builder().with_resource(res)`",
-                        ));
-                    };
-                    options.resource = Some(Arg { text: res, ..arg });
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        if let (Install::Simple, Some(_)) = (&install, &batch_config) {
-            return Err(Unsupported::new(
-                last.range(file),
-                "`with_batch_config(..)` with `install_simple()` has no meaning this tool can carry over".into(),
-                "drop the batch config or install with `LoggerProvider::builder().with_batch_exporter(exporter, runtime)`",
-            ));
-        }
-        let Some(mut exporter) = options.exporter else {
-            return Err(Unsupported::new(
-                chain.links[0].range(file),
-                "the logging pipeline has no `with_exporter(..)`".into(),
-                "add `LogExporter::builder().with_tonic().build()?` and hand it to `LoggerProvider::builder().with_batch_exporter(..)`",
-            ));
-        };
-        let notes = std::mem::take(&mut exporter.notes);
-        Ok((
-            LogsPipeline {
-                exporter,
-                resource: options.resource,
-                batch_config,
-                install,
-                comments: options.comments,
-                conditional: Conditional::default(),
-            },
-            notes,
-        ))
+        parse_head(
+            rust,
+            &chain.head(),
+            helpers,
+            (install, last.range(rust.file)),
+        )
     }
+
+    fn parse_finished_elsewhere(
+        rust: ParsedRust<'_>,
+        head: &Chain<'_>,
+        helpers: &PackageHelpers,
+        finish: &InstalledAs,
+        names: &mut ImportPlan<'_>,
+    ) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
+        let install = match finish.runtime {
+            Some(runtime) => Install::Batch(names.name(&format!(
+                "opentelemetry_sdk::runtime::{}",
+                runtime.type_name()
+            ))),
+            None => Install::Simple,
+        };
+        let end = head
+            .links
+            .last()
+            .expect("the signal's link")
+            .range(rust.file);
+        parse_head(rust, head, helpers, (install, end))
+    }
+}
+
+/// Reads the pipeline `chain` up to its terminal call (not included), installed as `install`
+/// (the terminal at `terminal`, where a finding about the install points).
+fn parse_head(
+    rust: ParsedRust<'_>,
+    chain: &Chain<'_>,
+    helpers: &PackageHelpers,
+    (install, terminal): (Install, TextRange),
+) -> Result<(LogsPipeline, Vec<ParseNote>), Unsupported> {
+    let (file, imports) = (rust.file, rust.imports);
+    let mut batch_config = None;
+    let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
+        match link.name.as_str() {
+            "with_batch_config" => batch_config = Some(arg),
+            "with_log_config" => {
+                let Some(res) = link
+                    .args()
+                    .first()
+                    .and_then(|c| config_resource(file, imports, c))
+                else {
+                    return Err(Unsupported::new(
+                        link.range(file),
+                        "`with_log_config(..)` is not `Config::default().with_resource(..)`".into(),
+                        "0.27 has no logs `Config`: pass the resource with `LoggerProvider::builder().with_resource(res)`",
+                    ));
+                };
+                options.resource = Some(Arg { text: res, ..arg });
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    if let (Install::Simple, Some(_)) = (&install, &batch_config) {
+        return Err(Unsupported::new(
+            terminal,
+            "`with_batch_config(..)` with `install_simple()` has no meaning this tool can carry over".into(),
+            "drop the batch config or install with `LoggerProvider::builder().with_batch_exporter(exporter, runtime)`",
+        ));
+    }
+    let Some(mut exporter) = options.exporter else {
+        return Err(Unsupported::new(
+            chain.links[0].range(file),
+            "the logging pipeline has no `with_exporter(..)`".into(),
+            "add `LogExporter::builder().with_tonic().build()?` and hand it to `LoggerProvider::builder().with_batch_exporter(..)`",
+        ));
+    };
+    let notes = std::mem::take(&mut exporter.notes);
+    Ok((
+        LogsPipeline {
+            exporter,
+            resource: options.resource,
+            batch_config,
+            install,
+            comments: options.comments,
+            conditional: Conditional::default(),
+        },
+        notes,
+    ))
 }
 
 /// The resource argument of `opentelemetry_sdk::logs::Config::default().with_resource(res)`

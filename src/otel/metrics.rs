@@ -25,6 +25,7 @@ use super::imports::ImportPlan;
 use super::ledger::otlp::common;
 use super::ledger::resolve::Resolver;
 use super::otlp_pipeline::{push_link, read_options, Conditional, Target, Unsupported, Wording};
+use super::trace::InstalledAs;
 use crate::engine::ledger::{self, Key, Settings};
 
 /// A parsed `new_pipeline().metrics(rt)…build()` chain.
@@ -79,85 +80,105 @@ impl super::placement::otlp_sites::PipelineModel for MetricsPipeline {
         chain: &Chain<'_>,
         helpers: &PackageHelpers,
     ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
-        let (file, imports) = (rust.file, rust.imports);
-        let metrics = &chain.links[0];
-        // From otlp 0.13 on `metrics(..)` takes the runtime alone; more arguments (0.12's
-        // selectors before the runtime) would be carried into the reader and not compile.
-        let args = metrics.args();
-        let [runtime] = args.as_slice() else {
-            return Err(Unsupported::new(
-                range_of(file, metrics.call),
-                format!(
-                    "`metrics(..)` takes the runtime alone from otlp 0.13 on; this call passes {} arguments (otlp 0.12 took the aggregation and temporality selectors before the runtime)",
-                    args.len()
-                ),
-                "pass the runtime alone and set the selectors as options (`.metrics(runtime::Tokio).with_aggregation_selector(a).with_temporality_selector(t)`), then run the tool again",
-            ));
-        };
-        let runtime = text_of(file, *runtime).trim().to_string();
-        let mut temporality: Vec<(String, Arg)> = Vec::new();
-        let (mut period, mut timeout, mut aggregation_selector) = (None, None, None);
-        let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
-            match link.name.as_str() {
-                "with_period" => period = Some(arg),
-                "with_timeout" => timeout = Some(arg),
-                "with_temporality_selector" | "with_delta_temporality" | "with_temporality" => {
-                    temporality.push((link.name.clone(), arg))
-                }
-                "with_aggregation_selector" => {
-                    let default = link
-                        .args()
-                        .first()
-                        .is_some_and(|a| constructs(imports, a, DEFAULT_AGGREGATION));
-                    if default {
-                        options.comments.extend(arg.comments);
-                    } else {
-                        aggregation_selector = Some(arg);
-                    }
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        let options_range = TextRange::new(
-            range_of_span(file, metrics.call.method.span()).start,
-            options.end,
-        );
-        let Some(mut exporter) = options.exporter else {
-            return Err(Unsupported::new(
-                options_range,
-                "the metrics pipeline has no `with_exporter(..)`".into(),
-                "add `MetricExporter::builder().with_tonic().build()?` and hand it to `PeriodicReader::builder(exporter, runtime)`",
-            ));
-        };
-        let notes = std::mem::take(&mut exporter.notes);
-        if !temporality.is_empty()
-            && exporter
-                .kept_in
-                .as_ref()
-                .is_some_and(|k| !k.takes_moved_options)
-        {
-            return Err(Unsupported::new(
-                options_range,
-                "the metrics exporter comes from a helper function, and the pipeline's temporality has to move onto it".into(),
-                "set the temporality inside the helper: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()`",
-            ));
-        }
-        exporter.passthrough.extend(temporality);
-        Ok((
-            MetricsPipeline {
-                runtime,
-                exporter,
-                resource: options.resource,
-                period,
-                timeout,
-                aggregation_selector,
-                comments: options.comments,
-                conditional: Conditional::default(),
-            },
-            notes,
-        ))
+        // `build()` says nothing the pipeline needs.
+        parse_head(rust, &chain.head(), helpers)
     }
+
+    fn parse_finished_elsewhere(
+        rust: ParsedRust<'_>,
+        head: &Chain<'_>,
+        helpers: &PackageHelpers,
+        _: &InstalledAs,
+        _: &mut ImportPlan<'_>,
+    ) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
+        parse_head(rust, head, helpers)
+    }
+}
+
+/// Reads the pipeline `chain` up to its terminal call (not included).
+fn parse_head(
+    rust: ParsedRust<'_>,
+    chain: &Chain<'_>,
+    helpers: &PackageHelpers,
+) -> Result<(MetricsPipeline, Vec<ParseNote>), Unsupported> {
+    let (file, imports) = (rust.file, rust.imports);
+    let metrics = &chain.links[0];
+    // From otlp 0.13 on `metrics(..)` takes the runtime alone; more arguments (0.12's
+    // selectors before the runtime) would be carried into the reader and not compile.
+    let args = metrics.args();
+    let [runtime] = args.as_slice() else {
+        return Err(Unsupported::new(
+            range_of(file, metrics.call),
+            format!(
+                "`metrics(..)` takes the runtime alone from otlp 0.13 on; this call passes {} arguments (otlp 0.12 took the aggregation and temporality selectors before the runtime)",
+                args.len()
+            ),
+            "pass the runtime alone and set the selectors as options (`.metrics(runtime::Tokio).with_aggregation_selector(a).with_temporality_selector(t)`), then run the tool again",
+        ));
+    };
+    let runtime = text_of(file, *runtime).trim().to_string();
+    let mut temporality: Vec<(String, Arg)> = Vec::new();
+    let (mut period, mut timeout, mut aggregation_selector) = (None, None, None);
+    let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
+        match link.name.as_str() {
+            "with_period" => period = Some(arg),
+            "with_timeout" => timeout = Some(arg),
+            "with_temporality_selector" | "with_delta_temporality" | "with_temporality" => {
+                temporality.push((link.name.clone(), arg))
+            }
+            "with_aggregation_selector" => {
+                let default = link
+                    .args()
+                    .first()
+                    .is_some_and(|a| constructs(imports, a, DEFAULT_AGGREGATION));
+                if default {
+                    options.comments.extend(arg.comments);
+                } else {
+                    aggregation_selector = Some(arg);
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    let options_range = TextRange::new(
+        range_of_span(file, metrics.call.method.span()).start,
+        options.end,
+    );
+    let Some(mut exporter) = options.exporter else {
+        return Err(Unsupported::new(
+            options_range,
+            "the metrics pipeline has no `with_exporter(..)`".into(),
+            "add `MetricExporter::builder().with_tonic().build()?` and hand it to `PeriodicReader::builder(exporter, runtime)`",
+        ));
+    };
+    let notes = std::mem::take(&mut exporter.notes);
+    if !temporality.is_empty()
+        && exporter
+            .kept_in
+            .as_ref()
+            .is_some_and(|k| !k.takes_moved_options)
+    {
+        return Err(Unsupported::new(
+            options_range,
+            "the metrics exporter comes from a helper function, and the pipeline's temporality has to move onto it".into(),
+            "set the temporality inside the helper: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()`",
+        ));
+    }
+    exporter.passthrough.extend(temporality);
+    Ok((
+        MetricsPipeline {
+            runtime,
+            exporter,
+            resource: options.resource,
+            period,
+            timeout,
+            aggregation_selector,
+            comments: options.comments,
+            conditional: Conditional::default(),
+        },
+        notes,
+    ))
 }
 
 impl super::placement::parts::ProviderParts for MetricsPipeline {

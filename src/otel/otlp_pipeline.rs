@@ -85,7 +85,7 @@ pub fn read_options(
         end: chain.links[0].range(file).end,
         ..Options::default()
     };
-    for link in &chain.links[1..chain.links.len() - 1] {
+    for link in &chain.links[1..] {
         let before: Vec<String> = comments_in(
             file,
             TextRange::new(options.end, link.name_range(file).start),

@@ -201,8 +201,9 @@ pub fn read_terminal(
 }
 
 /// How the callers of a function creating the pipeline install it (`install_batch(rt)` /
-/// `install_simple()`), read in their own files: the same for every caller, so the install can
-/// move into the function (`placement::pipeline_creator`).
+/// `install_simple()`; a metrics pipeline's `build()`), read in their own files: the same for
+/// every caller, so the install can move into the function (`placement::pipeline_creator`,
+/// `placement::otlp_creator`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstalledAs {
     pub terminal: String,
@@ -218,7 +219,7 @@ impl InstalledAs {
                 let arg = terminal.call.args.first()?;
                 Some(runtime::recognize(rust.file, rust.imports, arg)?.runtime)
             }
-            "install_simple" => None,
+            "install_simple" | "build" if terminal.call.args.is_empty() => None,
             _ => return None,
         };
         Some(InstalledAs {

@@ -17,7 +17,10 @@
 //! rewrites every call. All of them change or none does; then one error at the helper gives
 //! the generic signature, the reason and every call in the workspace.
 //! Settled once per project and run (by `otlp-trace-pipeline`, before its first file), in the
-//! project's run state.
+//! project's run state, jointly with the trace customizers of other files
+//! (`signature_facts`): the trace dry runs assume those customizers followed, the customizers'
+//! dry runs these helpers; a round whose customizers do not all hold is settled again with
+//! fewer (`Agreed`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -96,15 +99,46 @@ struct Facts {
 #[derive(Default)]
 struct ProjectFacts(OnceLock<Facts>);
 
+/// What the member helpers' dry runs assume besides the helpers, checked once the helpers are
+/// settled: told the exporter helpers each file then sees followed, whether the assumption
+/// still holds (`false`: it now assumes less, and the helpers are settled again).
+pub type Agreed<'a> = &'a dyn Fn(&dyn Fn(&Path) -> PackageHelpers) -> bool;
+
 /// Settles, once per project, the helpers of library members other members' pipelines call
-/// (`dry_run`: every signal's site rewrite).
-pub(super) fn settle(cx: &FileContext<'_>, dry_run: SignalsDryRun<'_>) {
+/// (`dry_run`: every signal's site rewrite), jointly with what `agreed` checks: a pipeline
+/// may need both a member's helper and a function of another file followed (the trace
+/// customizers). Each round assumes no more than the last, so the rounds end.
+pub(super) fn settle(cx: &FileContext<'_>, dry_run: SignalsDryRun<'_>, agreed: Agreed<'_>) {
     let facts = cx.project.state.get::<ProjectFacts>();
     facts.0.get_or_init(|| {
-        crate::engine::timings::time("workspace helper facts", || {
-            compute(cx.project, cx.config.rewrite_public_api, dry_run)
+        crate::engine::timings::time("workspace helper facts", || loop {
+            let facts = compute(cx.project, cx.config.rewrite_public_api, dry_run);
+            let helpers_at = |caller: &Path| helpers_seen_at(cx.project, &facts.settled, caller);
+            if agreed(&helpers_at) {
+                return facts;
+            }
         })
     });
+}
+
+/// The exporter helpers a pipeline of `caller` sees followed when `helpers` are.
+fn helpers_seen_at<'h>(
+    project: &Project,
+    helpers: impl IntoIterator<Item = &'h MemberHelper>,
+    caller: &Path,
+) -> PackageHelpers {
+    let Some(pkg) = project.package_for(caller) else {
+        return PackageHelpers::default();
+    };
+    PackageHelpers {
+        module: module_path(&pkg.dir, caller),
+        crate_name: crate_name(pkg),
+        shared_elsewhere: helpers
+            .into_iter()
+            .filter_map(|h| h.seen_from(pkg))
+            .collect(),
+        ..PackageHelpers::default()
+    }
 }
 
 /// `read` of the settled facts (the default before they are settled).
@@ -213,18 +247,7 @@ fn compute(project: &Project, rewrite_public_api: bool, dry_run: SignalsDryRun<'
         reasons.push(reason);
     }
     let helpers_at = |caller: &Path, assumed: &[usize]| {
-        let Some(pkg) = project.package_for(caller) else {
-            return PackageHelpers::default();
-        };
-        PackageHelpers {
-            module: module_path(&pkg.dir, caller),
-            crate_name: crate_name(pkg),
-            shared_elsewhere: assumed
-                .iter()
-                .filter_map(|i| candidates[*i].seen_from(pkg))
-                .collect(),
-            ..PackageHelpers::default()
-        }
+        helpers_seen_at(project, assumed.iter().map(|i| &candidates[*i]), caller)
     };
     // Those kept for a reason of their own are never assumed followed.
     let followable = reasons.iter().map(Option::is_none).collect();

@@ -39,7 +39,12 @@ impl Plan {
             .copied()
             .filter(|t| t.applies_to(package) || (package.is_none() && t.reads_unowned_manifests()))
             .collect();
-        let rust_needles = needles_of(&transforms, FileKind::Rust);
+        let mut rust_needles = needles_of(&transforms, FileKind::Rust);
+        if package.is_some() {
+            rust_needles.extend(transforms.iter().flat_map(|t| t.call_needles()));
+            rust_needles.sort();
+            rust_needles.dedup();
+        }
         let wants_usage = package.is_some_and(PackageInfo::uses_telemetry);
         let mut read_needles = rust_needles.clone();
         if usage && wants_usage {

@@ -16,6 +16,7 @@ use crate::otel::exporter::{ParseNote, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_helper::PackageHelpers;
 use crate::otel::imports::{ImportPlan, ImportPlans};
 use crate::otel::otlp_pipeline::Unsupported;
+use crate::otel::trace::InstalledAs;
 
 use super::expression::expression;
 use super::otlp_locals::{kept_pipeline, Consumer, KeptPipeline};
@@ -65,6 +66,15 @@ pub trait PipelineModel: ProviderParts + LedgerModel + Sized {
         chain: &Chain<'_>,
         helpers: &PackageHelpers,
     ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
+    /// Reads the pipeline `head` (no terminal call) of a creator whose callers in other files
+    /// finish it as `finish`; a runtime it names is named from this file through `names`.
+    fn parse_finished_elsewhere(
+        rust: ParsedRust<'_>,
+        head: &Chain<'_>,
+        helpers: &PackageHelpers,
+        finish: &InstalledAs,
+        names: &mut ImportPlan<'_>,
+    ) -> Result<(Self, Vec<ParseNote>), Unsupported>;
 }
 
 /// What a pipeline transform plugs into [`rewrite_sites`].
@@ -89,6 +99,12 @@ pub trait SiteRewrite {
     /// registered it globally.
     fn register(&self) -> Option<&'static str> {
         None
+    }
+    /// Whether the old terminal returned the provider, so that a function creating the
+    /// pipeline can return the provider builder for its callers to build (otlp 0.14's logs
+    /// install returned a `Logger` instead).
+    fn yields_provider(&self) -> bool {
+        true
     }
     /// After `let <binding> = <pipeline>?;` at `range` became statements.
     fn placed_statement(&mut self, _out: &mut Changes, _range: TextRange, _binding: &str) {}

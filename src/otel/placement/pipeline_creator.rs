@@ -288,8 +288,13 @@ pub fn rewrite_creators<'c>(
         replace_creator_body(file, p, creator, (&exporter_name, lead), &mut names, out);
         plans.add(names);
         for (call, terminal) in &c.sites {
-            let returned = (&p.returns, p.registers_global);
-            rewrite_install(rust, (call, terminal), returned, out, plans);
+            replace_terminal(
+                rust,
+                (call, terminal),
+                |names, indent, le| built(&p.returns, p.registers_global, names, indent, le),
+                out,
+                plans,
+            );
         }
         let mut cleanup = cleanup(rust);
         cleanup.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
@@ -346,17 +351,38 @@ pub fn rewrite_calls_of_creators_elsewhere<'c>(
     out: &mut Changes,
     plans: &mut ImportPlans<'c>,
 ) {
+    let finish = |terminal: &Link<'_>, version: Option<&semver::Version>| {
+        let (returns, registers) = old_result("opentelemetry-otlp", version, &terminal.name);
+        move |names: &mut ImportPlan<'_>, indent: &str, le: &str| {
+            built(&returns, registers, names, indent, le)
+        }
+    };
+    let calls = (creators, TERMINALS);
+    rewrite_finishes_elsewhere(rust, calls, finish, out, plans);
+}
+
+/// The calls in this file of `creators` (name, opentelemetry-otlp version of the creator's
+/// package) finished right after by one of `terminals`: each terminal becomes what
+/// `finish(terminal, version)` writes; the runtime the old install named is dropped from the
+/// imports when nothing else uses it (it moved into the creator).
+pub fn rewrite_finishes_elsewhere<'c, F>(
+    rust: ParsedRust<'c>,
+    (creators, terminals): (&[(String, Option<semver::Version>)], &[&str]),
+    finish: impl Fn(&Link<'_>, Option<&semver::Version>) -> F,
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) where
+    F: FnOnce(&mut ImportPlan<'c>, &str, &str) -> String,
+{
     let mut rewritten = false;
     for (name, version) in creators {
-        for (call, terminal) in installs(rust.syntax, name, true) {
-            let (returns, registers) =
-                old_result("opentelemetry-otlp", version.as_ref(), &terminal.name);
-            rewrite_install(rust, (call, &terminal), (&returns, registers), out, plans);
+        for (call, terminal) in calls_then(rust.syntax, name, true, terminals) {
+            let text = finish(&terminal, version.as_ref());
+            replace_terminal(rust, (call, &terminal), text, out, plans);
             rewritten = true;
         }
     }
     if rewritten {
-        // The runtime the install named moved into the creator.
         let mut cleanup = ImportPlan::at(rust.file, rust.syntax, 0);
         for runtime in RUNTIME_ITEMS {
             cleanup.remove_if_unused(runtime);
@@ -372,11 +398,12 @@ const RUNTIME_ITEMS: &[&str] = &[
     "opentelemetry_sdk::runtime::AsyncStd",
 ];
 
-/// `.install_batch(rt)` after a creator's call → `.map(..)`, where it was written.
-fn rewrite_install<'c>(
+/// The terminal after a creator's call (`.install_batch(rt)`, `.build()`) → what `finish`
+/// writes there (given the names at the call, its indent and the line ending).
+pub fn replace_terminal<'c>(
     rust: ParsedRust<'c>,
     (call, terminal): (&syn::ExprCall, &Link<'_>),
-    (returns, registers_global): (&Returns, bool),
+    finish: impl FnOnce(&mut ImportPlan<'c>, &str, &str) -> String,
     out: &mut Changes,
     plans: &mut ImportPlans<'c>,
 ) {
@@ -387,14 +414,7 @@ fn rewrite_install<'c>(
     );
     let at = range_of(file, call).start;
     let mut names = ImportPlan::at(file, rust.syntax, at);
-    let le = file.line_ending.as_str();
-    let text = built(
-        returns,
-        registers_global,
-        &mut names,
-        file.indent_at(at),
-        le,
-    );
+    let text = finish(&mut names, file.indent_at(at), file.line_ending.as_str());
     out.replace(site, text);
     plans.add(names);
 }

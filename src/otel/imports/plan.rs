@@ -295,12 +295,18 @@ impl<'a> ImportPlan<'a> {
             request.add(place, format!("{}::{item}", parent.join("::")));
             by_parent.entry(parent.to_vec()).or_default().push(item);
         }
-        // An item that loses every leaf is deleted, so nothing merges into it.
+        // An item that loses every leaf is deleted, and one another edit of the file rewrites
+        // already (a rename in place: `use sdk::metrics::MeterProvider;` → `…SdkMeterProvider`),
+        // has text the merge cannot see: nothing merges into either.
+        let rewritten = |u: &syn::ItemUse| {
+            let range = range_of(self.file, &u.tree);
+            out.edits.iter().any(|e| e.range.overlaps(range))
+        };
         let mergeable: Vec<&syn::ItemUse> = self
             .visible
             .iter()
             .copied()
-            .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed))
+            .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed) && !rewritten(u))
             .collect();
         let mut edits = Vec::new();
         let mut gaining = Vec::new();

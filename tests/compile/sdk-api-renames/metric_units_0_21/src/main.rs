@@ -1,6 +1,7 @@
 #![deny(deprecated)]
 //! opentelemetry 0.21: instrument units and SDK views took `Unit` (removed in 0.24).
 
+mod error_beside_provider;
 mod in_macros;
 
 use opentelemetry::metrics::{Histogram, Meter, MeterProvider as _, Unit};
@@ -35,6 +36,7 @@ fn main() {
     let provider = MeterProvider::builder().with_view(view).build();
     let meter = provider.meter("svc");
     let i = instruments(&meter);
+    let _checkout = error_beside_provider::service_meter(&provider).expect("meter");
     i.latency.record(1.0, &[]);
     println!("{}", describe(&i.unit));
     println!("{:?} {:?}", in_macros::scoped(), *in_macros::LATENCY_UNIT);

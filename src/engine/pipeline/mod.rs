@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::engine::config::Config;
 use crate::engine::coverage::Coverage;
-use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
+use crate::engine::discover::{discover_projects, DiscoverOptions, PendingProject};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Finding;
 use crate::engine::ledger::LedgerEntry;
@@ -213,7 +213,7 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
         return each(head);
     }
     let mut discovery = crate::engine::timings::time("walk", || {
-        discover(
+        discover_projects(
             &opts.paths,
             &DiscoverOptions {
                 config_override: config_override.as_ref(),
@@ -226,14 +226,15 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
     head.findings.sort_by(finding_order);
     head.errors.extend(discovery.errors);
     each(head);
-    discovery
-        .projects
-        .sort_by(|a, b| a.project.root.cmp(&b.project.root));
+    discovery.projects.sort_by(|a, b| a.root().cmp(b.root()));
+    let walker = &discovery.walker;
     let mut projects = discovery.projects.into_iter().peekable();
     while projects.peek().is_some() {
-        let batch: Vec<ProjectFiles> = projects.by_ref().take(PROJECTS_IN_FLIGHT).collect();
+        let batch: Vec<PendingProject> = projects.by_ref().take(PROJECTS_IN_FLIGHT).collect();
+        // Each project's files are walked here, so only the projects in flight hold them.
         let results: Vec<RunResult> = batch
             .into_par_iter()
+            .filter_map(|p| crate::engine::timings::time("walk projects", || walker.files(p)))
             .map(|p| {
                 let mut r = project::run_project(registry, p, opts);
                 r.files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -847,4 +847,103 @@ mod tests {
             "{errors:?}"
         );
     }
+
+    /// Each project walks its own files when it runs: every file of the tree lands in exactly
+    /// one project, the innermost root with manifests above it (nested workspaces, a package a
+    /// workspace excludes), else the PATH's manifest-less project; a PATH inside a workspace
+    /// walks only that PATH; overlapping PATHs give each file once.
+    #[test]
+    fn each_project_walks_exactly_the_files_it_owns() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let package = |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
+        write(
+            "ws/Cargo.toml",
+            "[workspace]\nmembers = [\"a\"]\nexclude = [\"out\"]\n",
+        );
+        write("ws/a/Cargo.toml", &package("a"));
+        write("ws/a/src/lib.rs", "");
+        write("ws/a/deploy.yaml", "");
+        write("ws/out/Cargo.toml", &package("out"));
+        write("ws/out/src/lib.rs", "");
+        write("ws/inner/Cargo.toml", "[workspace]\nmembers = [\"b\"]\n");
+        write("ws/inner/b/Cargo.toml", &package("b"));
+        write("ws/inner/b/src/lib.rs", "");
+        write("ws/tools/gen.rs", "");
+        write("loose/script.rs", "");
+        write("loose/.env", "");
+        write("broken/Cargo.toml", "[package\n");
+        write("broken/src/lib.rs", "");
+        let opts = DiscoverOptions {
+            config_override: None,
+        };
+        let owners = |paths: &[PathBuf]| -> Vec<(String, Vec<String>)> {
+            let found = discover(paths, &opts);
+            let mut owners: Vec<(String, Vec<String>)> = found
+                .projects
+                .iter()
+                .map(|pf| {
+                    let files = [&pf.manifests, &pf.rust_files, &pf.deployment_files]
+                        .into_iter()
+                        .flat_map(PathList::to_vec)
+                        .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
+                        .collect();
+                    let at = pf.project.root.strip_prefix(&root).unwrap();
+                    (at.display().to_string(), files)
+                })
+                .collect();
+            owners.sort();
+            owners
+        };
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            owners(std::slice::from_ref(&root)),
+            vec![
+                (
+                    String::new(),
+                    strings(&["broken/src/lib.rs", "loose/script.rs", "loose/.env"])
+                ),
+                (
+                    "ws".to_string(),
+                    strings(&[
+                        "ws/Cargo.toml",
+                        "ws/a/Cargo.toml",
+                        "ws/a/src/lib.rs",
+                        "ws/tools/gen.rs",
+                        "ws/a/deploy.yaml"
+                    ])
+                ),
+                (
+                    "ws/inner".to_string(),
+                    strings(&[
+                        "ws/inner/Cargo.toml",
+                        "ws/inner/b/Cargo.toml",
+                        "ws/inner/b/src/lib.rs"
+                    ])
+                ),
+                (
+                    "ws/out".to_string(),
+                    strings(&["ws/out/Cargo.toml", "ws/out/src/lib.rs"])
+                ),
+            ]
+        );
+        // A PATH inside the workspace: the workspace is its project, walked only there.
+        let member = root.join("ws/a");
+        let expected = vec![(
+            "ws".to_string(),
+            strings(&["ws/a/Cargo.toml", "ws/a/src/lib.rs", "ws/a/deploy.yaml"]),
+        )];
+        assert_eq!(owners(std::slice::from_ref(&member)), expected);
+        assert_eq!(owners(&[member.clone(), member.join("src")]), expected);
+        // A single file PATH in no package: its directory's project, that file alone.
+        assert_eq!(
+            owners(&[root.join("loose/script.rs")]),
+            vec![("loose".to_string(), strings(&["loose/script.rs"]))]
+        );
+    }
 }

@@ -226,10 +226,10 @@ pub struct PendingDiscovery {
 #[derive(Debug)]
 pub enum PendingProject {
     /// A project with manifests: its files are walked when it runs.
-    ToWalk(Project),
+    ToWalk(Box<Project>),
     /// A manifest-less project of files in no package: walked by discovery (which must know
     /// whether it has files to create it, and in which order), usually a few files.
-    Walked(ProjectFiles),
+    Walked(Box<ProjectFiles>),
 }
 
 impl PendingProject {
@@ -287,7 +287,7 @@ pub fn discover_projects(paths: &[PathBuf], opts: &DiscoverOptions) -> PendingDi
     let mut projects: Vec<PendingProject> = groups
         .into_iter()
         .map(|(root, manifests)| {
-            PendingProject::ToWalk(new_project(root, manifests, opts, &mut out))
+            PendingProject::ToWalk(Box::new(new_project(root, manifests, opts, &mut out)))
         })
         .collect();
     projects.extend(loose_projects(&walker, found.loose_roots, opts, &mut out));
@@ -323,7 +323,7 @@ fn loose_projects(
         .into_iter()
         .map(|(root, files)| {
             let project = new_project(root, Vec::new(), opts, out);
-            PendingProject::Walked(ProjectFiles::new(project, files))
+            PendingProject::Walked(Box::new(ProjectFiles::new(project, files)))
         })
         .collect()
 }
@@ -353,10 +353,10 @@ impl ProjectWalker {
     /// The project's files under the PATHs, or `None` when it has none (it does not run).
     pub fn files(&self, pending: PendingProject) -> Option<ProjectFiles> {
         let pf = match pending {
-            PendingProject::Walked(pf) => pf,
+            PendingProject::Walked(pf) => *pf,
             PendingProject::ToWalk(project) => {
                 let walked = self.walk_project(&project.root, &project.manifest_paths);
-                ProjectFiles::new(project, walked)
+                ProjectFiles::new(*project, walked)
             }
         };
         let empty =

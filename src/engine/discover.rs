@@ -3,7 +3,8 @@
 //! The walk uses the `ignore` crate in parallel (it respects `.gitignore`, also outside a git
 //! repository, and skips cargo's `target/` directories). Every Cargo workspace root or
 //! standalone package is a [`Project`]; a PATH inside a project (a crate of a workspace, a
-//! single file) belongs to the enclosing project, whose manifests are all read.
+//! single file) belongs to the enclosing project, whose manifests are all read. The PATHs are
+//! walked for manifests first; a project's files when it is about to run ([`ProjectWalker`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;

@@ -3,12 +3,13 @@
 //! The walk uses the `ignore` crate in parallel (it respects `.gitignore`, also outside a git
 //! repository, and skips cargo's `target/` directories). Every Cargo workspace root or
 //! standalone package is a [`Project`]; a PATH inside a project (a crate of a workspace, a
-//! single file) belongs to the enclosing project, whose manifests are all read.
+//! single file) belongs to the enclosing project, whose manifests are all read. The PATHs are
+//! walked for manifests first; a project's files when it is about to run ([`ProjectWalker`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ffi::{OsStr, OsString};
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
@@ -45,21 +46,60 @@ pub fn is_deployment_file(path: &Path) -> bool {
 
 /// Walks `root` (a directory or a single file).
 pub fn walk(root: &Path, manifests_only: bool) -> Walked {
-    if root.is_file() {
+    let keep = if manifests_only {
+        Keep::Manifests
+    } else {
+        Keep::Everything
+    };
+    walk_under(root, root, keep, None)
+}
+
+/// What a walk keeps of what it meets.
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    Everything,
+    Manifests,
+    /// Discovery's first walk: the manifests, and the notes about links (said once per run).
+    ManifestsAndLinks,
+    /// A project's walk: its files, without the notes (the first walk said them).
+    Files,
+}
+
+/// Directories a walk does not enter: the roots of other projects.
+#[derive(Clone)]
+struct Prune {
+    roots: Arc<HashSet<OsString>>,
+    /// Also these (the loose roots, for a manifest-less project).
+    and: Option<Arc<HashSet<OsString>>>,
+}
+
+impl Prune {
+    fn contains(&self, dir: &Path) -> bool {
+        let dir = dir.as_os_str();
+        self.roots.contains(dir) || self.and.as_ref().is_some_and(|and| and.contains(dir))
+    }
+}
+
+/// Walks `start` (a directory or a single file) under the PATH `root` (links are judged against
+/// it), not entering the directories `prune` names.
+fn walk_under(start: &Path, root: &Path, keep: Keep, prune: Option<Prune>) -> Walked {
+    if start.is_file() {
         let mut w = Walked::default();
-        classify(root, &mut w);
+        classify(start, &mut w);
         return w;
     }
     let found = Mutex::new(Walked::default());
-    WalkBuilder::new(root)
+    WalkBuilder::new(start)
         .hidden(false)
         .require_git(false)
-        .filter_entry(|e| {
+        .threads(if keep == Keep::Files { 1 } else { 0 })
+        .filter_entry(move |e| {
             let name = e.file_name();
             if name == ".git" {
                 return false;
             }
-            if e.file_type().is_some_and(|t| t.is_dir()) && name == "target" {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && name == "target" {
                 // cargo's output directory sits beside a manifest or carries CACHEDIR.TAG.
                 let parent_has_manifest = e
                     .path()
@@ -67,7 +107,7 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
                     .is_some_and(|p| p.join("Cargo.toml").is_file());
                 return !(parent_has_manifest || e.path().join("CACHEDIR.TAG").is_file());
             }
-            true
+            !(is_dir && e.depth() > 0 && prune.as_ref().is_some_and(|p| p.contains(e.path())))
         })
         .build_parallel()
         .run(|| {
@@ -79,9 +119,11 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
                     } else if e.file_type().is_some_and(|t| t.is_file()) {
                         classify(e.path(), &mut local);
                     }
-                    if manifests_only {
+                    if keep != Keep::Everything && keep != Keep::Files {
                         local.rust_files.clear();
                         local.deployment_files.clear();
+                    }
+                    if keep != Keep::Everything && keep != Keep::ManifestsAndLinks {
                         local.skipped_links.clear();
                     }
                     let mut all = found.lock().expect("walk lock");
@@ -165,10 +207,39 @@ pub struct ProjectFiles {
     /// runs, so only the projects in flight hold resolved dependencies.
     pub project: Project,
     /// Manifests under the PATHs (the ones the tool may edit). The file lists are compact
-    /// (every project holds them until it runs) and sorted.
+    /// and sorted.
     pub manifests: PathList,
     pub rust_files: PathList,
     pub deployment_files: PathList,
+}
+
+/// The projects under the PATHs before their files are walked: a project's files are found
+/// when it is about to run ([`ProjectWalker::files`]), so the lists of a big tree never exist
+/// all at once.
+#[derive(Debug)]
+pub struct PendingDiscovery {
+    pub projects: Vec<PendingProject>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<(PathBuf, String)>,
+    pub walker: ProjectWalker,
+}
+
+#[derive(Debug)]
+pub enum PendingProject {
+    /// A project with manifests: its files are walked when it runs.
+    ToWalk(Box<Project>),
+    /// A manifest-less project of files in no package: walked by discovery (which must know
+    /// whether it has files to create it, and in which order), usually a few files.
+    Walked(Box<ProjectFiles>),
+}
+
+impl PendingProject {
+    pub fn root(&self) -> &Path {
+        match self {
+            PendingProject::ToWalk(p) => &p.root,
+            PendingProject::Walked(pf) => &pf.project.root,
+        }
+    }
 }
 
 /// Options that shape the project set.
@@ -177,25 +248,171 @@ pub struct DiscoverOptions<'a> {
     pub config_override: Option<&'a Config>,
 }
 
-/// Finds the projects under the PATHs and assigns every file found to one, in four steps: walk
-/// each PATH (and find the manifests of enclosing packages and workspaces), read and parse the
-/// manifests, group them into projects by workspace root, assign the files.
+/// Finds the projects under the PATHs and assigns every file found to one (every project's
+/// files at once: for callers that need them all; a run walks each project when it runs).
 pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
+    let pending = discover_projects(paths, opts);
+    let walker = &pending.walker;
+    Discovery {
+        projects: pending
+            .projects
+            .into_iter()
+            .filter_map(|p| walker.files(p))
+            .collect(),
+        findings: pending.findings,
+        errors: pending.errors,
+    }
+}
+
+/// Finds the projects under the PATHs in three steps: walk each PATH for its manifests (and
+/// find the manifests of enclosing packages and workspaces), read and parse the manifests,
+/// group them into projects by workspace root. Files in no package are walked here, into
+/// manifest-less projects; the files of the others when they run.
+pub fn discover_projects(paths: &[PathBuf], opts: &DiscoverOptions) -> PendingDiscovery {
     let mut out = Discovery::default();
     let found = walk_paths(paths, &mut out);
     let outlines = read_manifests(&found.all_manifests(), &mut out);
     out.findings.extend(missing_members_and_targets(&outlines));
-    let parsed_paths: HashSet<PathBuf> = outlines.iter().map(|m| m.path.clone()).collect();
-    let mut projects: Vec<ProjectFiles> = group_by_project_root(outlines)
+    let groups = group_by_project_root(outlines);
+    let walker = ProjectWalker {
+        manifest_roots: Arc::new(groups.keys().map(|r| r.clone().into_os_string()).collect()),
+        loose_roots: Arc::new(
+            found
+                .loose_roots
+                .iter()
+                .map(|r| r.clone().into_os_string())
+                .collect(),
+        ),
+        paths: found.paths,
+    };
+    let mut projects: Vec<PendingProject> = groups
         .into_iter()
-        .map(|(root, manifests)| ProjectFiles::new(new_project(root, manifests, opts, &mut out)))
+        .map(|(root, manifests)| {
+            PendingProject::ToWalk(Box::new(new_project(root, manifests, opts, &mut out)))
+        })
         .collect();
-    assign_files(&mut projects, found, &parsed_paths, opts, &mut out);
-    projects.retain(|p| {
-        !(p.manifests.is_empty() && p.rust_files.is_empty() && p.deployment_files.is_empty())
-    });
-    out.projects = projects;
-    out
+    projects.extend(loose_projects(&walker, found.loose_roots, opts, &mut out));
+    PendingDiscovery {
+        projects,
+        findings: out.findings,
+        errors: out.errors,
+        walker,
+    }
+}
+
+/// The manifest-less projects: one per loose root (a PATH, or a file PATH's directory) outside
+/// every package's project that has files, created in the order of their first file (their
+/// config errors come in that order).
+fn loose_projects(
+    walker: &ProjectWalker,
+    mut loose_roots: Vec<PathBuf>,
+    opts: &DiscoverOptions,
+    out: &mut Discovery,
+) -> Vec<PendingProject> {
+    loose_roots.sort();
+    loose_roots.dedup();
+    let mut walked: Vec<(PathBuf, Walked)> = loose_roots
+        .into_iter()
+        .map(|root| {
+            let files = walker.walk_project(&root, &[]);
+            (root, files)
+        })
+        .filter(|(_, w)| !(w.rust_files.is_empty() && w.deployment_files.is_empty()))
+        .collect();
+    walked.sort_by(|(_, a), (_, b)| first_file(a).cmp(&first_file(b)));
+    walked
+        .into_iter()
+        .map(|(root, files)| {
+            let project = new_project(root, Vec::new(), opts, out);
+            PendingProject::Walked(Box::new(ProjectFiles::new(project, files)))
+        })
+        .collect()
+}
+
+/// Where a walk's first file comes when files are assigned kind by kind, in path order.
+fn first_file(w: &Walked) -> (u8, Option<&PathBuf>) {
+    match w.rust_files.first() {
+        Some(f) => (0, Some(f)),
+        None => (1, w.deployment_files.first()),
+    }
+}
+
+/// Walks a project's files: under each PATH, the project root (or the PATH, when the root
+/// encloses it), not entering the roots of other projects. A file belongs to the innermost
+/// project root with manifests above it, else to the innermost loose root above it.
+#[derive(Debug)]
+pub struct ProjectWalker {
+    /// Each PATH, absolute and canonical.
+    paths: Vec<PathBuf>,
+    /// Keyed by the path's bytes: every path here is absolute, canonical and built by joining
+    /// names (from the walk or a manifest's parent), so bytes compare like components, faster.
+    manifest_roots: Arc<HashSet<OsString>>,
+    loose_roots: Arc<HashSet<OsString>>,
+}
+
+impl ProjectWalker {
+    /// The project's files under the PATHs, or `None` when it has none (it does not run).
+    pub fn files(&self, pending: PendingProject) -> Option<ProjectFiles> {
+        let pf = match pending {
+            PendingProject::Walked(pf) => *pf,
+            PendingProject::ToWalk(project) => {
+                let walked = self.walk_project(&project.root, &project.manifest_paths);
+                ProjectFiles::new(*project, walked)
+            }
+        };
+        let empty =
+            pf.manifests.is_empty() && pf.rust_files.is_empty() && pf.deployment_files.is_empty();
+        (!empty).then_some(pf)
+    }
+
+    /// The files owned by `root` (a project with `manifests`, or a manifest-less one when
+    /// empty), sorted and deduplicated. Of the manifests only the project's own are kept (a
+    /// malformed one is not a file to migrate).
+    fn walk_project(&self, root: &Path, manifests: &[PathBuf]) -> Walked {
+        let owned_elsewhere = Prune {
+            roots: self.manifest_roots.clone(),
+            and: manifests.is_empty().then(|| self.loose_roots.clone()),
+        };
+        let mut all = Walked::default();
+        for path in &self.paths {
+            let start = if path.starts_with(root) {
+                path.as_path()
+            } else if root.starts_with(path) {
+                root
+            } else {
+                continue;
+            };
+            if self.owner(start) != (root, manifests.is_empty()) {
+                continue;
+            }
+            let mut w = walk_under(start, path, Keep::Files, Some(owned_elsewhere.clone()));
+            all.manifests.append(&mut w.manifests);
+            all.rust_files.append(&mut w.rust_files);
+            all.deployment_files.append(&mut w.deployment_files);
+        }
+        all.manifests.retain(|m| manifests.contains(m));
+        for files in [
+            &mut all.manifests,
+            &mut all.rust_files,
+            &mut all.deployment_files,
+        ] {
+            files.sort();
+            files.dedup();
+        }
+        all
+    }
+
+    /// The project root that owns `path` and what lies below it, and whether it is a loose
+    /// root (one path may be both a loose root and a project root with manifests).
+    fn owner<'a>(&self, path: &'a Path) -> (&'a Path, bool) {
+        let innermost =
+            |roots: &HashSet<OsString>| path.ancestors().find(|a| roots.contains(a.as_os_str()));
+        match innermost(&self.manifest_roots) {
+            Some(root) => (root, false),
+            // Every file of the walk is under a PATH, so under a loose root.
+            None => (innermost(&self.loose_roots).unwrap_or(path), true),
+        }
+    }
 }
 
 /// What discovery keeps of a parsed manifest: what grouping, the member and target checks and
@@ -231,21 +448,30 @@ impl ManifestOutline {
 }
 
 impl ProjectFiles {
-    fn new(project: Project) -> ProjectFiles {
-        let files = PathList::new(&project.root);
+    fn new(project: Project, walked: Walked) -> ProjectFiles {
+        let list = |files: Vec<PathBuf>| {
+            let mut list = PathList::new(&project.root);
+            for f in files {
+                list.push(f);
+            }
+            list.shrink_to_fit();
+            list
+        };
         ProjectFiles {
-            manifests: files.clone(),
-            rust_files: files.clone(),
-            deployment_files: files,
+            manifests: list(walked.manifests),
+            rust_files: list(walked.rust_files),
+            deployment_files: list(walked.deployment_files),
             project,
         }
     }
 }
 
-/// What walking the PATHs found.
+/// What walking the PATHs for manifests found.
 struct Found {
-    /// The files under the PATHs (sorted, deduplicated).
-    walked: Walked,
+    /// Each PATH, absolute and canonical.
+    paths: Vec<PathBuf>,
+    /// The manifests under the PATHs (sorted, deduplicated).
+    manifests: Vec<PathBuf>,
     /// Manifests of the packages and workspaces enclosing a PATH: context, never edited.
     context_manifests: Vec<PathBuf>,
     /// Each PATH as a directory: the root of a manifest-less project for files in no package.
@@ -254,7 +480,7 @@ struct Found {
 
 impl Found {
     fn all_manifests(&self) -> Vec<PathBuf> {
-        let mut all = self.walked.manifests.clone();
+        let mut all = self.manifests.clone();
         all.extend(self.context_manifests.iter().cloned());
         all.sort();
         all.dedup();
@@ -264,7 +490,8 @@ impl Found {
 
 fn walk_paths(paths: &[PathBuf], out: &mut Discovery) -> Found {
     let mut found = Found {
-        walked: Walked::default(),
+        paths: Vec::new(),
+        manifests: Vec::new(),
         context_manifests: Vec::new(),
         loose_roots: Vec::new(),
     };
@@ -281,13 +508,8 @@ fn walk_paths(paths: &[PathBuf], out: &mut Discovery) -> Found {
                 continue;
             }
         };
-        let mut w = walk(&path, false);
-        found.walked.manifests.append(&mut w.manifests);
-        found.walked.rust_files.append(&mut w.rust_files);
-        found
-            .walked
-            .deployment_files
-            .append(&mut w.deployment_files);
+        let mut w = walk_under(&path, &path, Keep::ManifestsAndLinks, None);
+        found.manifests.append(&mut w.manifests);
         out.findings.append(&mut w.skipped_links);
         found.context_manifests.extend(enclosing_manifests(&path));
         found.loose_roots.push(if path.is_dir() {
@@ -295,15 +517,10 @@ fn walk_paths(paths: &[PathBuf], out: &mut Discovery) -> Found {
         } else {
             path.parent().unwrap_or(&path).to_path_buf()
         });
+        found.paths.push(path);
     }
-    for files in [
-        &mut found.walked.manifests,
-        &mut found.walked.rust_files,
-        &mut found.walked.deployment_files,
-    ] {
-        files.sort();
-        files.dedup();
-    }
+    found.manifests.sort();
+    found.manifests.dedup();
     found
 }
 
@@ -432,75 +649,6 @@ fn group_by_project_root(parsed: Vec<ManifestOutline>) -> BTreeMap<PathBuf, Vec<
         by_root.entry(root).or_default().push(m);
     }
     by_root
-}
-
-/// Files go to the innermost project root containing them; files in no project go to a
-/// manifest-less project rooted at the PATH they were found under. Roots are found by walking
-/// the file's ancestors (innermost first) through maps, so assigning stays linear in the number
-/// of files on trees with thousands of packages.
-fn assign_files(
-    projects: &mut Vec<ProjectFiles>,
-    found: Found,
-    parsed_paths: &HashSet<PathBuf>,
-    opts: &DiscoverOptions,
-    out: &mut Discovery,
-) {
-    // Keyed by the path's bytes: every path here is absolute, canonical and built by joining
-    // names (from the walk or a manifest's parent), so bytes compare like components, faster.
-    let with_manifests: HashMap<OsString, usize> = projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.project.has_manifests())
-        .map(|(i, p)| (p.project.root.clone().into_os_string(), i))
-        .collect();
-    let Found {
-        walked,
-        loose_roots,
-        ..
-    } = found;
-    let loose_roots: HashSet<&OsStr> = loose_roots.iter().map(|p| p.as_os_str()).collect();
-    let mut loose: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let mut assign = |projects: &mut Vec<ProjectFiles>, file: &Path| -> usize {
-        if let Some(&i) = file
-            .ancestors()
-            .find_map(|a| with_manifests.get(a.as_os_str()))
-        {
-            return i;
-        }
-        let root = file
-            .ancestors()
-            .find(|a| loose_roots.contains(a.as_os_str()))
-            .unwrap_or_else(|| file.parent().unwrap_or(file))
-            .to_path_buf();
-        if let Some(&i) = loose.get(&root) {
-            return i;
-        }
-        // A manifest-less project reports its config errors like any other.
-        let project = new_project(root.clone(), Vec::new(), opts, out);
-        projects.push(ProjectFiles::new(project));
-        loose.insert(root, projects.len() - 1);
-        projects.len() - 1
-    };
-    // The walk's lists move into their projects (a copy would double them on big trees).
-    for f in walked.manifests {
-        if parsed_paths.contains(&f) {
-            let i = assign(projects, &f);
-            projects[i].manifests.push(f);
-        }
-    }
-    for f in walked.rust_files {
-        let i = assign(projects, &f);
-        projects[i].rust_files.push(f);
-    }
-    for f in walked.deployment_files {
-        let i = assign(projects, &f);
-        projects[i].deployment_files.push(f);
-    }
-    for p in projects.iter_mut() {
-        for list in [&mut p.manifests, &mut p.rust_files, &mut p.deployment_files] {
-            list.shrink_to_fit();
-        }
-    }
 }
 
 /// Workspace members and explicit targets whose files are missing: a `note` (the user's
@@ -698,6 +846,105 @@ mod tests {
         assert!(
             errors[0].1.starts_with("malformed Cargo.toml"),
             "{errors:?}"
+        );
+    }
+
+    /// Each project walks its own files when it runs: every file of the tree lands in exactly
+    /// one project, the innermost root with manifests above it (nested workspaces, a package a
+    /// workspace excludes), else the PATH's manifest-less project; a PATH inside a workspace
+    /// walks only that PATH; overlapping PATHs give each file once.
+    #[test]
+    fn each_project_walks_exactly_the_files_it_owns() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let package = |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
+        write(
+            "ws/Cargo.toml",
+            "[workspace]\nmembers = [\"a\"]\nexclude = [\"out\"]\n",
+        );
+        write("ws/a/Cargo.toml", &package("a"));
+        write("ws/a/src/lib.rs", "");
+        write("ws/a/deploy.yaml", "");
+        write("ws/out/Cargo.toml", &package("out"));
+        write("ws/out/src/lib.rs", "");
+        write("ws/inner/Cargo.toml", "[workspace]\nmembers = [\"b\"]\n");
+        write("ws/inner/b/Cargo.toml", &package("b"));
+        write("ws/inner/b/src/lib.rs", "");
+        write("ws/tools/gen.rs", "");
+        write("loose/script.rs", "");
+        write("loose/.env", "");
+        write("broken/Cargo.toml", "[package\n");
+        write("broken/src/lib.rs", "");
+        let opts = DiscoverOptions {
+            config_override: None,
+        };
+        let owners = |paths: &[PathBuf]| -> Vec<(String, Vec<String>)> {
+            let found = discover(paths, &opts);
+            let mut owners: Vec<(String, Vec<String>)> = found
+                .projects
+                .iter()
+                .map(|pf| {
+                    let files = [&pf.manifests, &pf.rust_files, &pf.deployment_files]
+                        .into_iter()
+                        .flat_map(PathList::to_vec)
+                        .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
+                        .collect();
+                    let at = pf.project.root.strip_prefix(&root).unwrap();
+                    (at.display().to_string(), files)
+                })
+                .collect();
+            owners.sort();
+            owners
+        };
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            owners(std::slice::from_ref(&root)),
+            vec![
+                (
+                    String::new(),
+                    strings(&["broken/src/lib.rs", "loose/script.rs", "loose/.env"])
+                ),
+                (
+                    "ws".to_string(),
+                    strings(&[
+                        "ws/Cargo.toml",
+                        "ws/a/Cargo.toml",
+                        "ws/a/src/lib.rs",
+                        "ws/tools/gen.rs",
+                        "ws/a/deploy.yaml"
+                    ])
+                ),
+                (
+                    "ws/inner".to_string(),
+                    strings(&[
+                        "ws/inner/Cargo.toml",
+                        "ws/inner/b/Cargo.toml",
+                        "ws/inner/b/src/lib.rs"
+                    ])
+                ),
+                (
+                    "ws/out".to_string(),
+                    strings(&["ws/out/Cargo.toml", "ws/out/src/lib.rs"])
+                ),
+            ]
+        );
+        // A PATH inside the workspace: the workspace is its project, walked only there.
+        let member = root.join("ws/a");
+        let expected = vec![(
+            "ws".to_string(),
+            strings(&["ws/a/Cargo.toml", "ws/a/src/lib.rs", "ws/a/deploy.yaml"]),
+        )];
+        assert_eq!(owners(std::slice::from_ref(&member)), expected);
+        assert_eq!(owners(&[member.clone(), member.join("src")]), expected);
+        // A single file PATH in no package: its directory's project, that file alone.
+        assert_eq!(
+            owners(&[root.join("loose/script.rs")]),
+            vec![("loose".to_string(), strings(&["loose/script.rs"]))]
         );
     }
 }

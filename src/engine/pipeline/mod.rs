@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::engine::config::Config;
 use crate::engine::coverage::Coverage;
-use crate::engine::discover::{discover, DiscoverOptions, ProjectFiles};
+use crate::engine::discover::{discover_projects, DiscoverOptions, PendingProject};
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Finding;
 use crate::engine::ledger::LedgerEntry;
@@ -180,6 +180,22 @@ fn release_free_memory() {
     }
 }
 
+/// Caps glibc's malloc arenas at one per core (its default is eight per core). Memory a
+/// thread frees goes back to the arena it came from: with many arenas (rayon's workers, the
+/// walk's threads, one per project walk) the free fragments of every project run stayed
+/// spread over them and the peak grew with the number of projects (BENCHMARKS.md, seventh
+/// round). Called before the run's threads start.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // SAFETY: mallopt only changes a tuning parameter of glibc's allocator.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, cores.try_into().unwrap_or(2));
+        }
+    }
+}
+
 pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
 }
@@ -189,6 +205,7 @@ pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 /// discovery's findings and errors (bad config, unknown ids, missing PATHs), then one result per
 /// project, in the order of the project roots, each with its files and findings sorted.
 pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(RunResult)) {
+    limit_malloc_arenas();
     let mut head = RunResult::default();
     let config_override = match (&opts.config, &opts.config_file) {
         (Some(c), _) => Some(c.clone()),
@@ -213,7 +230,7 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
         return each(head);
     }
     let mut discovery = crate::engine::timings::time("walk", || {
-        discover(
+        discover_projects(
             &opts.paths,
             &DiscoverOptions {
                 config_override: config_override.as_ref(),
@@ -226,14 +243,15 @@ pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(Run
     head.findings.sort_by(finding_order);
     head.errors.extend(discovery.errors);
     each(head);
-    discovery
-        .projects
-        .sort_by(|a, b| a.project.root.cmp(&b.project.root));
+    discovery.projects.sort_by(|a, b| a.root().cmp(b.root()));
+    let walker = &discovery.walker;
     let mut projects = discovery.projects.into_iter().peekable();
     while projects.peek().is_some() {
-        let batch: Vec<ProjectFiles> = projects.by_ref().take(PROJECTS_IN_FLIGHT).collect();
+        let batch: Vec<PendingProject> = projects.by_ref().take(PROJECTS_IN_FLIGHT).collect();
+        // Each project's files are walked here, so only the projects in flight hold them.
         let results: Vec<RunResult> = batch
             .into_par_iter()
+            .filter_map(|p| crate::engine::timings::time("walk projects", || walker.files(p)))
             .map(|p| {
                 let mut r = project::run_project(registry, p, opts);
                 r.files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -2,11 +2,13 @@
 //! its name, found only when no statement in between could bind it some other way. The
 //! readers of values kept in locals (exporters, `ExportConfig`s) start from here.
 
+use std::collections::HashSet;
+
 use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{range_of, ParsedRust};
+use crate::engine::syntax::{ident_str, range_of, range_of_span, ParsedRust};
 
 use super::chain::mentions_ident;
 
@@ -88,16 +90,32 @@ struct EnclosingBlocks<'a, 'f> {
 }
 
 impl<'a> Visit<'a> for EnclosingBlocks<'a, '_> {
+    // A block's range is its braces' span: `range_of` a node turns it into tokens first, which
+    // made each search here cost as much as the whole file (residue asks once per shadowed name).
+    // Items are not pruned by their range: a block inside an item lies inside it anyway.
     fn visit_block(&mut self, b: &'a syn::Block) {
-        if contains(range_of(self.file, b), self.offset) {
+        if contains(
+            range_of_span(self.file, b.brace_token.span.join()),
+            self.offset,
+        ) {
             self.found.push(&b.stmts);
             syn::visit::visit_block(self, b);
         }
     }
+}
 
-    fn visit_item(&mut self, i: &'a syn::Item) {
-        if contains(range_of(self.file, i), self.offset) {
-            syn::visit::visit_item(self, i);
+/// The names that a `let [mut] name [: T] = …;` anywhere in `syntax` binds: a name outside this
+/// set is never found by [`binding_of`].
+pub fn let_bound_names(syntax: &syn::File) -> HashSet<String> {
+    struct Lets(HashSet<String>);
+    impl<'ast> Visit<'ast> for Lets {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            self.0
+                .extend(pat_ident(&l.pat).map(|i| ident_str(&i.ident)));
+            syn::visit::visit_local(self, l);
         }
     }
+    let mut lets = Lets(HashSet::new());
+    lets.visit_file(syntax);
+    lets.0
 }

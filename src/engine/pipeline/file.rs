@@ -106,6 +106,8 @@ struct Rewrite {
     /// The parse of `current`, when it is fresh: a file is parsed once to check it, and again
     /// only after a transform changed it.
     fresh_parse: Option<syn::File>,
+    /// The import map of `fresh_parse` once a transform asked for it (dropped with it).
+    fresh_imports: Option<ImportMap>,
     /// The accepted edit sets in order, each on the text the ones before it produced.
     history: Vec<EditSet>,
     counts: Vec<(String, usize)>,
@@ -123,6 +125,7 @@ impl Rewrite {
             current: original.clone(),
             original,
             fresh_parse: parsed,
+            fresh_imports: None,
             history: Vec::new(),
             counts: Vec::new(),
             findings: Vec::new(),
@@ -135,10 +138,13 @@ impl Rewrite {
     fn run(&mut self, input: &FileInput<'_>, t: &'static dyn Transform) {
         let (syntax, manifest) = self.parse_current(input);
         let reexports = input.package.map_or(&[][..], |p| &p.reexports);
-        let imports = timings::time("imports", || {
-            syntax
-                .as_ref()
-                .map(|s| ImportMap::of_file(s).reaching(reexports))
+        // The same text has the same imports: kept with its parse while no transform edits.
+        let imports = self.fresh_imports.take().or_else(|| {
+            timings::time("imports", || {
+                syntax
+                    .as_ref()
+                    .map(|s| ImportMap::of_file(s).reaching(reexports))
+            })
         });
         let cx = FileContext {
             file: &self.current,
@@ -162,6 +168,7 @@ impl Rewrite {
             self.record(ledger);
             // The text did not change: the next transform sees the same parse.
             self.fresh_parse = syntax;
+            self.fresh_imports = imports;
         } else if input.kind == FileKind::Deployment {
             let at = first_range(&outcome.edits);
             self.report(t.id(), RawFinding::new(
@@ -211,7 +218,9 @@ impl Rewrite {
                 (Some(parsed.expect(REPARSED)), None)
             }
             FileKind::Manifest => {
-                match timings::time("parse", || Manifest::parse(input.path, &self.current.text)) {
+                match timings::time(PARSE_MANIFEST, || {
+                    Manifest::parse(input.path, &self.current.text)
+                }) {
                     Ok(m) => (None, Some(m)),
                     Err(_) => unreachable!("{REPARSED}"),
                 }
@@ -392,8 +401,16 @@ fn first_range(edits: &EditSet) -> TextRange {
 /// Checks that text is still valid for its kind; the error message when it is not. The
 /// parsed Rust file is returned so the next transform can use it instead of parsing again.
 fn reparse(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, String> {
-    timings::time("parse", || parse_checked(kind, file))
+    let phase = match kind {
+        FileKind::Manifest => PARSE_MANIFEST,
+        _ => "parse",
+    };
+    timings::time(phase, || parse_checked(kind, file))
 }
+
+/// Manifests are timed apart from Rust parses: their count says nothing of how often a Rust
+/// file is parsed.
+const PARSE_MANIFEST: &str = "parse manifest";
 
 fn parse_checked(kind: FileKind, file: &SourceFile) -> Result<Option<syn::File>, String> {
     match kind {

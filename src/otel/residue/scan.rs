@@ -2,6 +2,7 @@
 //! paths and the parsable parts of macro bodies), every `use` leaf, the hand-written method and
 //! macro shapes.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -13,7 +14,7 @@ use crate::engine::item_edit::use_items;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, ImportMap, ParsedRust};
 use crate::otel::chain::{links_range, Chain};
-use crate::otel::local_binding::names_a_local;
+use crate::otel::local_binding::{let_bound_names, names_a_local};
 
 use super::hand_written::{
     LAST_VALUE_CARRYING_METRICS, SAME_METHOD_NAMES_ELSEWHERE, SUGGESTIONS, UNIQUE_METHODS,
@@ -62,6 +63,7 @@ impl<'a> Scan<'a> {
             sites: Vec::new(),
             chains: HashMap::new(),
             local_items: local_items(rust.syntax),
+            let_names: OnceCell::new(),
         }
     }
 
@@ -91,6 +93,8 @@ struct Scan<'a> {
     /// Names the file defines itself (items, and bindings anywhere: parameters, `let`s):
     /// they shadow anything a glob import brings in.
     local_items: HashSet<String>,
+    /// The names `let`s of the file bind, read once when a name first needs them.
+    let_names: OnceCell<HashSet<String>>,
 }
 
 impl<'a> Scan<'a> {
@@ -445,6 +449,10 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             let name = ident_str(name);
             self.local_items.contains(&name)
                 && self.imports.binds(&name)
+                && self
+                    .let_names
+                    .get_or_init(|| let_bound_names(self.syntax))
+                    .contains(&name)
                 && names_a_local(self.rust(), p)
         };
         if p.qself.is_none() && p.path.get_ident().is_some_and(shadowed) {

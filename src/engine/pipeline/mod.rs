@@ -180,22 +180,6 @@ fn release_free_memory() {
     }
 }
 
-/// Caps glibc's malloc arenas at one per core (its default is eight per core). Memory a
-/// thread frees goes back to the arena it came from: with many arenas (rayon's workers, the
-/// walk's threads, one per project walk) the free fragments of every project run stayed
-/// spread over them and the peak grew with the number of projects (BENCHMARKS.md, seventh
-/// round). Called before the run's threads start.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        // SAFETY: mallopt only changes a tuning parameter of glibc's allocator.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, cores.try_into().unwrap_or(2));
-        }
-    }
-}
-
 pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     (&a.path, a.line, a.column, &a.transform).cmp(&(&b.path, b.line, b.column, &b.transform))
 }
@@ -205,7 +189,6 @@ pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 /// discovery's findings and errors (bad config, unknown ids, missing PATHs), then one result per
 /// project, in the order of the project roots, each with its files and findings sorted.
 pub fn run_each(registry: &Registry, opts: &RunOptions, mut each: impl FnMut(RunResult)) {
-    limit_malloc_arenas();
     let mut head = RunResult::default();
     let config_override = match (&opts.config, &opts.config_file) {
         (Some(c), _) => Some(c.clone()),

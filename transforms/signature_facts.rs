@@ -223,15 +223,10 @@ fn candidates(project: &Project, files: &[(PathBuf, String)], signal: Signal) ->
 /// file of any package of `cx`'s project.
 pub fn runs_on(cx: &FileContext<'_>, t: &dyn Transform, path: &Path, text: &str) -> bool {
     let package = cx.project.package_for(path);
-    let calls = |package| {
-        t.call_needles().iter().any(|n| text.contains(n))
-            && t.wants_calls(text, package, cx.project)
-    };
     t.applies_to(package)
         && cx.project.in_run(path)
         && !cx.project.transform_disabled(path, t.id())
-        && (t.has_needle(text) && t.wants(text, FileKind::Rust, package, cx.project)
-            || package.is_some_and(calls))
+        && t.admits(text, FileKind::Rust, package, cx.project)
 }
 
 /// The creators of `R`'s pipeline (of `signal`, transform `t`) other files or members call,

@@ -51,6 +51,25 @@ pub trait Transform: Sync + Send {
         let _ = (text, package, project);
         false
     }
+    /// The text gate of a file of `kind` in `package`: one of [`Transform::needles`] and
+    /// [`Transform::wants`], or (in a package) one of [`Transform::call_needles`] and
+    /// [`Transform::wants_calls`]. The pipeline asks it of each file; the workspace facts ask
+    /// it of the files they dry-run, so both see the same files.
+    fn admits(
+        &self,
+        text: &str,
+        kind: FileKind,
+        package: Option<&PackageInfo>,
+        project: &Project,
+    ) -> bool {
+        let calls = |package| {
+            self.call_needles().iter().any(|n| text.contains(n))
+                && self.wants_calls(text, package, project)
+        };
+        self.scans(kind)
+            && (self.has_needle(text) && self.wants(text, kind, package, project)
+                || package.is_some_and(calls))
+    }
     /// Whether the transform can change anything in the files of `package` (`None`: a file
     /// outside any package), decided from the manifest alone before any file is read: the
     /// gate that keeps big trees fast (a tree of crates that do not use the migrated crates

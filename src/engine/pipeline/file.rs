@@ -53,13 +53,7 @@ impl FileInput<'_> {
     /// the transform wants the text (still before any parse); or a call needle is, and the
     /// call is one the transform rewrites.
     fn wants(&self, t: &dyn Transform, text: &str) -> bool {
-        let calls = |package| {
-            t.call_needles().iter().any(|n| text.contains(n))
-                && t.wants_calls(text, package, self.project)
-        };
-        t.scans(self.kind)
-            && (t.has_needle(text) && t.wants(text, self.kind, self.package, self.project)
-                || self.package.is_some_and(calls))
+        t.admits(text, self.kind, self.package, self.project)
     }
 }
 

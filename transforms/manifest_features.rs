@@ -559,14 +559,14 @@ fn at_target(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
         targets: &cx.config.targets,
         versions_bumped: cx.is_enabled("manifest-versions"),
     };
-    // Under `--to 0.28+`, an entry already past 0.27 has its own release's features, which
-    // `ladder-manifest` moves on.
-    let ladder = crate::transforms::ladder::target(cx.config) > crate::otel::ladder::DEFAULT;
+    // An entry already past 0.27 has its own release's features: `ladder-manifest` moves
+    // them on under `--to 0.28+`, and without it the entry is not downgraded (deno's
+    // `opentelemetry_sdk = "0.32"` keeps `experimental_trace_batch_span_processor_…`).
     let past_default = || {
         version.effective().is_some_and(|v| {
             crate::otel::ladder::rung_of(&canonical(&entry.package), &v)
                 > crate::otel::ladder::DEFAULT
         })
     };
-    version.at_target() && !(ladder && past_default())
+    version.at_target() && !past_default()
 }

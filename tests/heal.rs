@@ -723,8 +723,9 @@ fn apply_verify_writes_nothing_and_exits_2_when_the_verification_cannot_run() {
     );
 }
 
-/// A local stand-in for opentelemetry 0.26 (a path dependency at that version, so the
-/// package is on an old version without the registry): `meter.u64_counter(..).init()`.
+/// A local stand-in for opentelemetry 0.26 (patched in for the registry crate at that version,
+/// so the package is on an old version without downloading it; a plain path dependency would
+/// be taken for the package's own crate): `meter.u64_counter(..).init()`.
 const STUB_OPENTELEMETRY: &str = "pub mod global {\n    pub struct Meter;\n    pub struct Builder;\n    impl Meter {\n        pub fn u64_counter(&self, _name: &str) -> Builder {\n            Builder\n        }\n    }\n    impl Builder {\n        pub fn init(self) {}\n    }\n    pub fn meter(_name: &str) -> Meter {\n        Meter\n    }\n}\n";
 
 #[test]
@@ -735,7 +736,7 @@ fn an_old_item_in_a_restored_package_is_still_reported_at_its_line() {
     let alpha = dir.path().join("alpha");
     write(
         &alpha.join("Cargo.toml"),
-        "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = { version = \"0.26\", path = \"stub\" }\n",
+        "[package]\nname = \"alpha\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nopentelemetry = \"0.26\"\n\n[patch.crates-io]\nopentelemetry = { path = \"stub\" }\n",
     );
     write(
         &alpha.join("stub/Cargo.toml"),

@@ -32,7 +32,7 @@
 //! each requirement are kept, except the minimum patch 0.24.2.
 
 use crate::engine::finding::Severity;
-use crate::engine::manifest::{canonical, DepEntry, DepSource};
+use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepSource};
 use crate::engine::manifest_edit::{retarget, rewrite_array, set_version, Retarget};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, METRICS};
@@ -87,6 +87,13 @@ fn plan(cx: &FileContext<'_>, with_rewrite: bool) -> Outcome {
         let Some(req) = entry.version.as_deref() else {
             continue;
         };
+        if canonical(&entry.package) == "metrics-util" && util_fits(cx, req) {
+            continue;
+        }
+        // A workspace's own `metrics` crate (a Prometheus wrapper, say) is not the facade.
+        if entry.source == DepSource::Path && cx.project.has_package(&entry.package) {
+            continue;
+        }
         if entry.source != DepSource::Registry {
             out.finding(
                 at,
@@ -156,6 +163,19 @@ fn drop_hyper_tls(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
     }
 }
 
+/// metrics-util 0.18 is already built on metrics 0.24: it needs 0.19 only beside
+/// metrics-exporter-prometheus 0.16 (which depends on 0.19), so without the exporter in the
+/// project it stays (vector: metrics 0.24.2 with metrics-util 0.18).
+fn util_fits(cx: &FileContext<'_>, req: &str) -> bool {
+    let on_metrics_024 = minimum_version(req).is_some_and(|v| (v.major, v.minor) >= (0, 18));
+    let exporter = cx
+        .project
+        .manifests
+        .iter()
+        .any(|m| m.deps.iter().any(|d| d.is("metrics-exporter-prometheus")));
+    on_metrics_024 && !exporter
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +230,25 @@ mod tests {
     #[test]
     fn leaves_them_without_the_macro_rewrite() {
         assert_eq!(run(BEFORE, false), BEFORE);
+    }
+
+    #[test]
+    fn metrics_util_already_on_metrics_024_stays_without_the_exporter() {
+        let before = "[dependencies]\nmetrics = \"0.23\"\nmetrics-util = { version = \"0.18.0\", default-features = false }\n";
+        assert_eq!(
+            run(before, true),
+            "[dependencies]\nmetrics = \"0.24.2\"\nmetrics-util = { version = \"0.18.0\", default-features = false }\n"
+        );
+        // Near misses: 0.17 is built on metrics 0.23; beside the exporter 0.16 wants 0.19.
+        assert_eq!(
+            run("[dependencies]\nmetrics-util = \"0.17\"\n", true),
+            "[dependencies]\nmetrics-util = \"0.19\"\n"
+        );
+        let with_exporter =
+            "[dependencies]\nmetrics-exporter-prometheus = \"0.13\"\nmetrics-util = \"0.18\"\n";
+        assert_eq!(
+            run(with_exporter, true),
+            "[dependencies]\nmetrics-exporter-prometheus = \"0.16\"\nmetrics-util = \"0.19\"\n"
+        );
     }
 }

@@ -144,6 +144,10 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
         None => return,
     };
     let name = &entry.package;
+    // A workspace's own crate of that name (vector's `opentelemetry-proto`) moves with it.
+    if entry.source == DepSource::Path && cx.project.has_package(name) {
+        return;
+    }
     if entry.source != DepSource::Registry {
         let kind = if entry.source == DepSource::Git {
             "git"
@@ -213,12 +217,7 @@ fn within_ladder_target(cx: &FileContext<'_>, entry: &DepEntry, req: &str) -> bo
 fn report_other_otel_crate(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
     let name = canonical(&entry.package);
     // The project's own crates migrate with it.
-    let own = cx
-        .project
-        .packages
-        .iter()
-        .any(|p| canonical(&p.name) == name);
-    if entry.source != DepSource::Registry || own {
+    if entry.source != DepSource::Registry || cx.project.has_package(&name) {
         return;
     }
     let by_lock = cx

@@ -102,7 +102,7 @@ impl Transform for MetricsMacros {
     }
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| p.depends_on(METRICS))
+        package.is_some_and(|p| p.uses_crate(METRICS))
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
@@ -793,7 +793,7 @@ fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
 /// How this file reaches the `metrics` crate, or `None` when its package does not depend on
 /// it. Shared with `metrics-recorder-api`.
 pub(crate) fn metrics_scope<'a>(cx: &FileContext<'a>) -> Option<MetricsScope<'a>> {
-    let package = cx.package.filter(|p| p.depends_on(METRICS))?;
+    let package = cx.package.filter(|p| p.uses_crate(METRICS))?;
     let mentions = |s: &str| package.usage.mentions(s);
     Some(MetricsScope::of(
         cx.rust(),

@@ -105,7 +105,7 @@ impl Transform for MetricsRecorderApi {
     /// Packages using `metrics`, and those installing its Prometheus exporter only (their
     /// builder's settings go into the ledger).
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| p.depends_on(METRICS) || p.depends_on(EXPORTER))
+        package.is_some_and(|p| p.uses_crate(METRICS) || p.uses_crate(EXPORTER))
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use crate::engine::config::Config;
-use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepKind, Lockfile, Manifest};
+use crate::engine::manifest::{
+    canonical, minimum_version, DepEntry, DepKind, DepSource, Lockfile, Manifest,
+};
 use crate::engine::reexports::reexported_names;
 use crate::engine::syntax::Reexport;
 
@@ -155,6 +157,15 @@ pub struct ResolvedDep {
     pub version: Option<semver::Version>,
 }
 
+impl ResolvedDep {
+    /// Whether the dependency is a `path` one (its own entry's or the workspace entry it
+    /// inherits): code in the workspace or beside it, whatever its name. A workspace's own
+    /// `metrics` or `opentelemetry-proto` crate is not the registry crate the transforms know.
+    pub fn is_path(&self) -> bool {
+        self.version_entry.as_ref().unwrap_or(&self.entry).source == DepSource::Path
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PackageInfo {
     pub name: String,
@@ -168,17 +179,28 @@ pub struct PackageInfo {
 }
 
 impl PackageInfo {
-    /// The source version of `krate` (`opentelemetry`, `metrics`, …), preferring normal
-    /// dependencies over dev and build ones.
+    /// The source version of the registry crate `krate` (`opentelemetry`, `metrics`, …),
+    /// preferring normal dependencies over dev and build ones. A path dependency of that name
+    /// has none: the transforms never rewrite code against a crate they cannot move.
     pub fn version(&self, krate: &str) -> Option<&semver::Version> {
-        let mut candidates: Vec<&ResolvedDep> =
-            self.deps.iter().filter(|d| d.entry.is(krate)).collect();
+        let mut candidates: Vec<&ResolvedDep> = self
+            .deps
+            .iter()
+            .filter(|d| d.entry.is(krate) && !d.is_path())
+            .collect();
         candidates.sort_by_key(|d| d.entry.table.kind);
         candidates.into_iter().find_map(|d| d.version.as_ref())
     }
 
+    /// Whether the package declares a dependency named `krate`, from any source.
     pub fn depends_on(&self, krate: &str) -> bool {
         self.deps.iter().any(|d| d.entry.is(krate))
+    }
+
+    /// Whether the package depends on the registry (or git) crate `krate` itself, not on a
+    /// path crate that shares its name (see [`ResolvedDep::is_path`]).
+    pub fn uses_crate(&self, krate: &str) -> bool {
+        self.deps.iter().any(|d| d.entry.is(krate) && !d.is_path())
     }
 
     /// Whether the package is or depends on an OpenTelemetry crate (`opentelemetry*`,
@@ -378,6 +400,13 @@ impl Project {
 
     pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Whether one of the project's packages is named `krate`: a path dependency of that name
+    /// is the project's own crate and migrates with it, not as the registry crate.
+    pub fn has_package(&self, krate: &str) -> bool {
+        let krate = canonical(krate);
+        self.packages.iter().any(|p| canonical(&p.name) == krate)
     }
 
     /// Reads and parses the project's manifests and lockfile, then builds the package list.

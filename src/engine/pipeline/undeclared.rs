@@ -9,6 +9,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::finding::{RawFinding, Severity};
 use crate::engine::manifest::canonical;
 use crate::engine::transform::{FileKind, Transform};
+use syn::visit::Visit;
 
 /// The crates a package's code may name without declaring them, each with the gated
 /// transforms that therefore do not run on it.
@@ -86,13 +87,15 @@ impl Undeclared {
 
 /// Where the file names `krate` as a crate: a path `krate::…` not inside a longer name or path.
 /// `opentelemetry*` names are unmistakable; a shorter name (`metrics`) counts only in a `use`
-/// or `extern crate` and when the file declares no module of that name.
+/// or `extern crate` and when the file declares no module of that name. A text match is
+/// confirmed on the syntax tree (only such files are parsed): a `use` counts only at the root
+/// of its tree (`use x::{metrics::Y}` and `pub use other as metrics;` do not name the crate).
 fn first_use(text: &str, krate: &str) -> Option<usize> {
     let unmistakable = krate.starts_with("opentelemetry");
     if !unmistakable && text.contains(&format!("mod {krate}")) {
         return None;
     }
-    text.match_indices(krate).map(|(i, _)| i).find(|&i| {
+    let by_text = text.match_indices(krate).map(|(i, _)| i).find(|&i| {
         let before = &text[..i];
         let after = &text[i + krate.len()..];
         let boundary = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
@@ -107,7 +110,113 @@ fn first_use(text: &str, krate: &str) -> Option<usize> {
                 || line.starts_with("extern crate ")
         };
         boundary && as_crate && (in_use || (unmistakable && after.starts_with("::")))
-    })
+    })?;
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    match syn::parse_file(&text[bom..]) {
+        Ok(file) => {
+            let mut uses = CrateUses {
+                krate,
+                paths_count: unmistakable,
+                first: None,
+                shadowed: false,
+            };
+            uses.visit_file(&file);
+            uses.first.filter(|_| !uses.shadowed).map(|at| at + bom)
+        }
+        // Unparsable text (a shebang, a syntax error): the text's reading stands.
+        Err(_) => Some(by_text),
+    }
+}
+
+/// The first place a file names the crate `krate`, and whether a module or import of the same
+/// name shadows it.
+struct CrateUses<'k> {
+    krate: &'k str,
+    /// Whether a path `krate::…` outside a `use` counts (unmistakable names only).
+    paths_count: bool,
+    first: Option<usize>,
+    shadowed: bool,
+}
+
+impl CrateUses<'_> {
+    fn found(&mut self, ident: &syn::Ident) {
+        let at = ident.span().byte_range().start;
+        self.first = Some(self.first.map_or(at, |f| f.min(at)));
+    }
+
+    /// A tree at the root of a `use`: its first segment is a crate (or a module in scope).
+    fn root(&mut self, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) if p.ident == self.krate => self.found(&p.ident),
+            syn::UseTree::Name(n) if n.ident == self.krate => self.found(&n.ident),
+            syn::UseTree::Rename(r) if r.ident == self.krate => self.found(&r.ident),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.root(t)),
+            _ => {}
+        }
+        self.binds(tree);
+    }
+
+    /// Whether a leaf of the tree brings a name `krate` into scope.
+    fn binds(&mut self, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => self.binds(&p.tree),
+            syn::UseTree::Name(n) if n.ident == self.krate => {}
+            syn::UseTree::Rename(r) if r.rename == self.krate && r.ident != self.krate => {
+                self.shadowed = true
+            }
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.binds(t)),
+            _ => {}
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for CrateUses<'_> {
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        match &u.tree {
+            // `use x::metrics;` binds the name to something else.
+            syn::UseTree::Path(p) if p.ident != self.krate => {
+                if leaf_named(&p.tree, self.krate) {
+                    self.shadowed = true;
+                }
+                self.root(&u.tree)
+            }
+            tree => self.root(tree),
+        }
+    }
+
+    fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
+        if e.ident == self.krate {
+            self.found(&e.ident);
+        }
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if m.ident == self.krate {
+            self.shadowed = true;
+        }
+        syn::visit::visit_item_mod(self, m);
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if self.paths_count && path.segments.len() > 1 {
+            let first = &path.segments[0].ident;
+            if first == self.krate {
+                self.found(first);
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+/// Whether a leaf of `tree` (below a first segment) is named `name`.
+fn leaf_named(tree: &syn::UseTree, name: &str) -> bool {
+    match tree {
+        syn::UseTree::Path(p) => leaf_named(&p.tree, name),
+        syn::UseTree::Name(n) => n.ident == name,
+        syn::UseTree::Rename(r) => r.rename == name,
+        syn::UseTree::Group(g) => g.items.iter().any(|t| leaf_named(t, name)),
+        syn::UseTree::Glob(_) => false,
+    }
 }
 
 #[cfg(test)]
@@ -124,5 +233,37 @@ mod tests {
         assert_eq!(first_use("mod metrics;\nuse metrics::x;", "metrics"), None);
         assert_eq!(first_use("use crate::metrics::x;", "metrics"), None);
         assert_eq!(first_use("use my_opentelemetry::x;", "opentelemetry"), None);
+        // Inside a use tree, not at its root: a module of that name elsewhere.
+        assert_eq!(
+            first_use("use crate::runtime::{metrics::Histogram, Task};", "metrics"),
+            None
+        );
+        assert_eq!(
+            first_use("use core::{event::M, metrics::C};", "metrics"),
+            None
+        );
+        assert_eq!(
+            first_use("pub use transport_metrics as metrics;", "metrics"),
+            None
+        );
+        assert_eq!(
+            first_use("use x::metrics;\nuse metrics::y;", "metrics"),
+            None
+        );
+        let nested = "use crate::sources::{\n    opentelemetry::{grpc::Service},\n};";
+        assert_eq!(first_use(nested, "opentelemetry"), None);
+        // Near misses: the crate itself at the root of a group, renamed, or in a path.
+        assert_eq!(
+            first_use("use {metrics::counter, std::fmt};", "metrics"),
+            Some(5)
+        );
+        assert_eq!(first_use("use metrics as m;", "metrics"), Some(4));
+        assert_eq!(
+            first_use(
+                "fn f() { opentelemetry::global::shutdown_tracer_provider(); }",
+                "opentelemetry"
+            ),
+            Some(9)
+        );
     }
 }

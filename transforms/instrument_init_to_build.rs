@@ -7,19 +7,32 @@
 //! `i64_up_down_counter`, `u64_gauge`, `f64_observable_gauge`, …), through any number of
 //! builder options (`with_description`, `with_unit`, `with_callback`, `with_boundaries`).
 //!
+//!
+//! `.try_init()` is gone too (`build()` cannot fail): where its error is handled on the spot
+//! (`?`, `.unwrap()`, `.expect(..)`), the handling goes with it; where the `Result` is used
+//! as a value (handed to a function, matched), it stays a `Result` of the type the renamed
+//! error has (`Ok::<_, opentelemetry_sdk::metrics::MetricError>(… .build())`, what
+//! `sdk-api-renames` makes of `MetricsError`), in a package that depends on the SDK.
+//!
 //! ## Before
 //! ```rust,ignore
 //! let requests = meter.u64_counter("requests").with_description("Requests").init();
+//! let errors = meter.u64_counter("errors").try_init()?;
+//! let gauge = report(meter.u64_gauge("depth").try_init());
 //! ```
 //!
 //! ## After
 //! ```rust,ignore
 //! let requests = meter.u64_counter("requests").with_description("Requests").build();
+//! let errors = meter.u64_counter("errors").build();
+//! let gauge = report(Ok::<_, opentelemetry_sdk::metrics::MetricError>(meter.u64_gauge("depth").build()));
 //! ```
 //!
 //! ## Not rewritten
 //! - Crates whose source `opentelemetry` version is 0.27 or newer, or unknown (no manifest
 //!   declares it): there `.init()` is not the old API.
+//! - A `.try_init()` whose `Result` is a value, in a package without `opentelemetry_sdk` (the
+//!   0.27 error type lives there): reported by `residue`.
 //! - `.init()` on anything else: `tracing_subscriber::registry().with(..).init()`,
 //!   `env_logger::Builder::init()`, a user type's `init`. A builder kept in a local first
 //!   (`let b = meter.u64_counter("x"); b.init()`) is followed within the same function.
@@ -27,11 +40,14 @@
 //! ## Safety
 //! Only the method name changes (one identifier); arguments, comments and formatting stay.
 //! The rename is exact: in 0.27 `build()` takes no arguments and returns the same instrument
-//! type `init()` returned.
+//! type `init()` returned. For `.try_init()`, only the handling of an error that can no longer
+//! occur is removed, or the value is wrapped so it keeps a `Result` type.
 
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::engine::context::PackageInfo;
+use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{
     ident_str, macro_fragments, range_of_span, range_of_tokens, tokens_mention,
@@ -63,7 +79,7 @@ impl Transform for InstrumentInitToBuild {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &[".init()"]
+        &[".init()", ".try_init()"]
     }
 
     fn gated_on(&self) -> &'static [&'static str] {
@@ -81,6 +97,26 @@ impl Transform for InstrumentInitToBuild {
         for span in finder.sites {
             out.replace(range_of_span(cx.file, span), "build");
         }
+        let sdk = cx.package.and_then(|p| p.code_name_of("opentelemetry_sdk"));
+        let base = cx.file.base_offset;
+        let in_file = |r: std::ops::Range<usize>| TextRange::new(r.start + base, r.end + base);
+        for site in finder.fallible {
+            let method = range_of_span(cx.file, site.method);
+            match site.handling {
+                TryInitUse::Handled(handling) => {
+                    out.replace(method, "build");
+                    out.replace(in_file(handling), "");
+                }
+                TryInitUse::Value(call) => {
+                    let Some(sdk) = &sdk else { continue };
+                    let call = in_file(call);
+                    let wrap = format!("Ok::<_, {sdk}::metrics::MetricError>(");
+                    out.replace(TextRange::new(call.start, call.start), wrap);
+                    out.replace(method, "build");
+                    out.replace(TextRange::new(call.end, call.end), ")");
+                }
+            }
+        }
         for tokens in finder.opaque_macro_bodies {
             if let Some(range) = range_of_tokens(cx.file, &tokens) {
                 out.finding(
@@ -95,10 +131,26 @@ impl Transform for InstrumentInitToBuild {
     }
 }
 
+/// A `.try_init()` on an instrument builder.
+struct TryInit {
+    /// The `try_init` identifier.
+    method: proc_macro2::Span,
+    handling: TryInitUse,
+}
+
+enum TryInitUse {
+    /// Its error is handled on the spot: the `?`, or `.unwrap()` / `.expect(..)` (from the
+    /// end of the `try_init()` call), to delete (span offsets).
+    Handled(std::ops::Range<usize>),
+    /// Its `Result` is a value: the whole call (span offsets).
+    Value(std::ops::Range<usize>),
+}
+
 #[derive(Default)]
 struct InitCalls {
     /// Spans of the `init` identifiers to rename.
     sites: Vec<proc_macro2::Span>,
+    fallible: Vec<TryInit>,
     /// Locals of the current function bound to an instrument-builder chain.
     builder_locals: Vec<String>,
     /// Macro bodies that did not parse but mention an instrument builder and `init`.
@@ -113,7 +165,41 @@ impl<'ast> Visit<'ast> for InitCalls {
         {
             self.sites.push(call.method.span());
         }
+        if let Some(method) = self.try_init(&call.receiver) {
+            if call.method == "unwrap" || call.method == "expect" {
+                // From the end of the `try_init()` call (or its parentheses): the line break
+                // before a `.expect(..)` on the next line goes with it.
+                let handling = call.receiver.span().byte_range().end..call.span().byte_range().end;
+                self.fallible.push(TryInit {
+                    method,
+                    handling: TryInitUse::Handled(handling),
+                });
+                return syn::visit::visit_expr(self, &call.receiver);
+            }
+        }
+        if let Some(method) = self.try_init_call(call) {
+            if !self
+                .fallible
+                .iter()
+                .any(|t| t.method.byte_range() == method.byte_range())
+            {
+                self.fallible.push(TryInit {
+                    method,
+                    handling: TryInitUse::Value(call.span().byte_range()),
+                });
+            }
+        }
         syn::visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_try(&mut self, e: &'ast syn::ExprTry) {
+        if let Some(method) = self.try_init(&e.expr) {
+            self.fallible.push(TryInit {
+                method,
+                handling: TryInitUse::Handled(e.question_token.span.byte_range()),
+            });
+        }
+        syn::visit::visit_expr_try(self, e);
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
@@ -154,6 +240,22 @@ impl<'ast> Visit<'ast> for InitCalls {
 }
 
 impl InitCalls {
+    /// The `try_init` of `expr` when it is `<instrument builder chain>.try_init()`.
+    fn try_init(&self, expr: &syn::Expr) -> Option<proc_macro2::Span> {
+        match expr {
+            syn::Expr::MethodCall(call) => self.try_init_call(call),
+            syn::Expr::Paren(p) => self.try_init(&p.expr),
+            _ => None,
+        }
+    }
+
+    fn try_init_call(&self, call: &syn::ExprMethodCall) -> Option<proc_macro2::Span> {
+        (call.method == "try_init"
+            && call.args.is_empty()
+            && self.starts_at_instrument_builder(&call.receiver))
+        .then(|| call.method.span())
+    }
+
     /// Whether `expr` is `<recv>.<instrument builder>(..)` (or a local bound to one) followed
     /// only by builder options.
     fn starts_at_instrument_builder(&self, mut expr: &syn::Expr) -> bool {

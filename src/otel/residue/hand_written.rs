@@ -12,11 +12,16 @@ use crate::otel::instruments::INSTRUMENT_BUILDERS;
 pub(super) const SUGGESTIONS: &[(&str, &str)] = &[
     ("opentelemetry_sdk::AttributeSet", ATTRIBUTE_SET),
     ("opentelemetry_sdk::metrics::AttributeSet", ATTRIBUTE_SET),
+    ("opentelemetry::metrics::ObservableGauge::observe", OBSERVE),
+    ("opentelemetry::metrics::ObservableCounter::observe", OBSERVE),
+    ("opentelemetry::metrics::ObservableUpDownCounter::observe", OBSERVE),
     (
         "opentelemetry::metrics::noop",
         "0.27 has no public no-op meter provider: where a provider that records nothing is needed, use `opentelemetry::global::meter_provider()` before any provider is installed (its default is the no-op), or `opentelemetry_sdk::metrics::SdkMeterProvider::builder().build()` (no reader: nothing is collected)",
     ),
 ];
+
+const OBSERVE: &str = "in 0.27 an observable instrument reports only from its callback: observe there (`.with_callback(|observer| observer.observe(value, attributes))`, reading the value the code kept), or, to record a value when it happens, make it a synchronous instrument (`u64_gauge(..).build()` then `.record(value, attributes)`; `u64_counter` / `i64_up_down_counter` then `.add(..)`)";
 
 const ATTRIBUTE_SET: &str = "0.27 has no public `AttributeSet`; to key your own storage by a set of attributes, build the key as `AttributeSet::from(kvs)` did — the last value of a repeated key, sorted by key: `let mut set: Vec<KeyValue> = Vec::new(); for kv in kvs.iter().rev() { if !set.iter().any(|s| s.key == kv.key) { set.push(kv.clone()); } } set.sort_by(|a, b| a.key.cmp(&b.key));` — and, since a 0.27 `KeyValue` has no `Hash`/`Eq`, keep the entries in a `Vec<(Vec<KeyValue>, V)>` found with `==` (or a newtype hashing each `key` and `value.as_str()`); where the set's `(key, value)` pairs were read, read `kv.key`/`kv.value`";
 

@@ -11,6 +11,7 @@
 
 mod features;
 mod hand_written;
+mod observable;
 mod orphans;
 mod scan;
 mod table;

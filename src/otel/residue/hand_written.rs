@@ -12,6 +12,14 @@ use crate::otel::instruments::INSTRUMENT_BUILDERS;
 pub(super) const SUGGESTIONS: &[(&str, &str)] = &[
     ("opentelemetry_sdk::AttributeSet", ATTRIBUTE_SET),
     ("opentelemetry_sdk::metrics::AttributeSet", ATTRIBUTE_SET),
+    (
+        "opentelemetry::global::Error",
+        "0.27 has no umbrella error: hold the error of the signal that produced it (`opentelemetry::trace::TraceError`, `opentelemetry_sdk::metrics::MetricError`, `opentelemetry_sdk::logs::LogError`, `opentelemetry::propagation::PropagationError`), one variant each, or a `Box<dyn std::error::Error + Send + Sync>`; a handler that matched on it moves to a `tracing` layer (0.27 reports internal errors as `tracing` events, `internal-logs` feature)",
+    ),
+    (
+        "opentelemetry::logs::TraceContext",
+        "set the record's trace context with the `LogRecord` trait (0.27): `record.set_trace_context(span_context.trace_id(), span_context.span_id(), Some(span_context.trace_flags()))` instead of assigning `trace_context = Some(TraceContext::from(..))`",
+    ),
     ("opentelemetry::metrics::ObservableGauge::observe", OBSERVE),
     ("opentelemetry::metrics::ObservableCounter::observe", OBSERVE),
     ("opentelemetry::metrics::ObservableUpDownCounter::observe", OBSERVE),

@@ -326,13 +326,14 @@ impl Transform for OtlpTracePipeline {
             );
             signatures.extend(creators.iter().map(|c| c.return_type()));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
-            signatures.extend(report_exporter_builder_fields(cx.rust(), out));
+            let taken = exporter_values_taken(cx.rust(), &syntax.helpers);
+            signatures.extend(report_exporter_builder_fields(cx.rust(), &taken, out));
             rewrite_build_calls(cx.rust(), Signal::Span, out, plans);
             BuildSpanExporter {
                 cx,
                 out,
                 plans,
-                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers)
+                pipeline_locals: taken
                     .into_iter()
                     // Log exporters built directly and the helpers of other files' metrics
                     // and logging pipelines: their transforms rewrite them.

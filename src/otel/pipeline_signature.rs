@@ -123,15 +123,20 @@ pub fn report_pipeline_fields(
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let new_type = format!("`{}`", signal.provider_builder_path());
-    report_old_fields(rust, signal.old_pipeline_type(), |_| new_type.clone(), out)
+    report_old_fields(rust, signal.old_pipeline_type(), &[], |_| new_type.clone(), out)
 }
 
 /// Reports every struct field of the file holding an old exporter builder
 /// (`TonicExporterBuilder`, `HttpExporterBuilder`): its 0.27 type is the built exporter of the
 /// signal whose pipeline the field feeds in this file (`.with_exporter(<value>.<field>)`), each
-/// construction saying whether its function can use `?`. Returns the ranges of the types
-/// reported.
-pub fn report_exporter_builder_fields(rust: ParsedRust<'_>, out: &mut Changes) -> Vec<TextRange> {
+/// construction saying whether its function can use `?`; but those whose type is among
+/// `followed` (a pipeline's rewrite changes them, `exporter_field`). Returns the ranges of the
+/// types reported.
+pub fn report_exporter_builder_fields(
+    rust: ParsedRust<'_>,
+    followed: &[TextRange],
+    out: &mut Changes,
+) -> Vec<TextRange> {
     let mut reported = Vec::new();
     for (old, transport) in [
         ("TonicExporterBuilder", "with_tonic"),
@@ -158,7 +163,7 @@ pub fn report_exporter_builder_fields(rust: ParsedRust<'_>, out: &mut Changes) -
                 ),
             }
         };
-        reported.extend(report_old_fields(rust, old, new_type, out));
+        reported.extend(report_old_fields(rust, old, followed, new_type, out));
     }
     reported
 }
@@ -207,11 +212,13 @@ fn pipelines_fed_by(rust: ParsedRust<'_>, field: &str) -> Vec<(usize, Signal)> {
     uses.found
 }
 
-/// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`; `new_type`
-/// says what the field (by name) holds on 0.27. Returns the ranges of the types reported.
+/// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`, but those
+/// whose type is among `followed`; `new_type` says what the field (by name) holds on 0.27.
+/// Returns the ranges of the types reported.
 pub fn report_old_fields(
     rust: ParsedRust<'_>,
     old: &str,
+    followed: &[TextRange],
     new_type: impl Fn(&str) -> String,
     out: &mut Changes,
 ) -> Vec<TextRange> {
@@ -223,7 +230,10 @@ pub fn report_old_fields(
             let syn::Type::Path(p) = &field.ty else {
                 continue;
             };
-            if p.qself.is_some() || !rust.imports.is(&p.path, &["opentelemetry_otlp", old]) {
+            if p.qself.is_some()
+                || !rust.imports.is(&p.path, &["opentelemetry_otlp", old])
+                || followed.contains(&range_of(rust.file, &field.ty))
+            {
                 continue;
             }
             let name = field
@@ -262,9 +272,18 @@ fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
     struct Constructions<'n, 'a> {
         name: &'n syn::Ident,
         function: Option<&'a syn::Signature>,
+        /// Inside an `impl` of the struct (`Self { .. }` builds it).
+        in_own_impl: bool,
         found: Vec<(proc_macro2::Span, Option<&'a syn::Signature>)>,
     }
     impl<'a> Visit<'a> for Constructions<'_, 'a> {
+        fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+            let own = matches!(&*i.self_ty, syn::Type::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == *self.name));
+            let outer = std::mem::replace(&mut self.in_own_impl, own);
+            syn::visit::visit_item_impl(self, i);
+            self.in_own_impl = outer;
+        }
         fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
             let outer = self.function.replace(&f.sig);
             syn::visit::visit_item_fn(self, f);
@@ -282,11 +301,10 @@ fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
             self.function = outer;
         }
         fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
-            if e.path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == *self.name)
-            {
+            let named = e.path.segments.last().is_some_and(|s| {
+                s.ident == *self.name || (self.in_own_impl && s.ident == "Self")
+            });
+            if named {
                 self.found
                     .push((syn::spanned::Spanned::span(e), self.function));
             }
@@ -296,6 +314,7 @@ fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
     let mut found = Constructions {
         name,
         function: None,
+        in_own_impl: false,
         found: Vec::new(),
     };
     found.visit_file(rust.syntax);
@@ -633,7 +652,7 @@ mod tests {
             |rust| {
                 let mut out = Changes::default();
                 let new_type = |_: &str| "`X`".to_string();
-                let reported = report_old_fields(rust, "TonicExporterBuilder", new_type, &mut out);
+                let reported = report_old_fields(rust, "TonicExporterBuilder", &[], new_type, &mut out);
                 assert_eq!(reported.len(), 2, "{:?}", out.findings);
                 let help = out.findings[0].suggestion.clone().unwrap_or_default();
                 assert!(help.contains("the 0.27 type `X`"), "{help}");
@@ -657,7 +676,7 @@ mod tests {
              }\n",
             |rust| {
                 let mut out = Changes::default();
-                assert_eq!(report_exporter_builder_fields(rust, &mut out).len(), 2);
+                assert_eq!(report_exporter_builder_fields(rust, &[], &mut out).len(), 2);
                 let help: Vec<String> = out
                     .findings
                     .iter()

@@ -1,0 +1,448 @@
+//! An exporter a pipeline takes from a struct field: `struct Telemetry { exporter:
+//! TonicExporterBuilder }` (or `HttpExporterBuilder`), built as `Telemetry { exporter:
+//! new_exporter().tonic()… }` (also `Self { .. }`, and the field init shorthand of a local
+//! holding the builder), then `….with_exporter(self.exporter)` (issue 15 shape 5).
+//!
+//! 0.27's exporter builder types cannot be named, so the field holds the built exporter of the
+//! one signal its one read feeds (`SpanExporter`, `MetricExporter`, `LogExporter`): every
+//! construction builds it with `?` (its function returns `anyhow::Result`, `eyre::Result`, a
+//! `Box<dyn Error>` or the signal's error), and the pipeline site takes it as it is (the
+//! pipeline's moved options, the metrics temporality, go into every construction's chain when
+//! they are constants).
+//!
+//! Followed only where every site is provably in this file and changes with the pipeline: the
+//! struct is not `pub`, the field or the struct is private, the file declares no out-of-line
+//! module, the struct derives nothing but `Debug`, no pattern takes it apart, no macro names
+//! the field, the field is read once (the pipeline's exporter) and every construction sets it
+//! in a function that can use `?`. Otherwise the field stays a finding
+//! (`pipeline_signature::report_exporter_builder_fields`).
+
+use syn::visit::Visit;
+
+use crate::engine::syntax::{range_of, text_of, ParsedRust};
+
+use super::chain::{count_ident, Chain};
+use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
+use super::exporter_local::exporter_in_local;
+
+/// Old exporter builder types a field may hold.
+const OLD_FIELD_TYPES: &[&str] = &["TonicExporterBuilder", "HttpExporterBuilder"];
+
+/// The exporter `with_exporter(<arg>)` takes from a struct field (`arg` is `<value>.<field>`),
+/// when the field and every construction of its struct change with the pipeline; `None`
+/// otherwise (the field is reported).
+pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<ExporterConfig> {
+    let syn::Expr::Field(read) = arg else {
+        return None;
+    };
+    let syn::Member::Named(name) = &read.member else {
+        return None;
+    };
+    let name = name.to_string();
+    let uses = FieldUses::of(rust, &name);
+    let [(item, field)] = uses.declared.as_slice() else {
+        return None;
+    };
+    let [only_read] = uses.reads.as_slice() else {
+        return None;
+    };
+    if !std::ptr::eq(*only_read, read)
+        || uses.taken_apart
+        || uses.in_macros
+        || uses.out_of_line_modules
+        || !field_is_followable(rust, item, field)
+        || uses.constructions.is_empty()
+    {
+        return None;
+    }
+    let signal = signal_fed(rust, arg)?;
+    let mut parts = vec![LocalPart {
+        range: range_of(rust.file, &field.ty),
+        edit: PartEdit::BuiltType,
+        indent: String::new(),
+    }];
+    let mut traits = Vec::new();
+    for construction in &uses.constructions {
+        if !construction.can_raise(rust, signal) {
+            return None;
+        }
+        let value = construction.value;
+        if let Some(chain) = ExporterConfig::parse(rust, value) {
+            let range = range_of(rust.file, value);
+            parts.push(LocalPart {
+                range,
+                indent: format!("{}    ", rust.file.indent_at(range.start)),
+                edit: PartEdit::BuiltHere(Box::new(chain)),
+            });
+            continue;
+        }
+        // A local holding the builder: it stays the 0.27 builder, built where the field is set.
+        let kept = exporter_in_local(rust, value)?.kept_in?;
+        if kept.built {
+            return None;
+        }
+        parts.extend(kept.parts);
+        traits.extend(kept.traits);
+        let syn::Expr::Path(local) = value else {
+            return None;
+        };
+        let built = format!("{}.build()?", text_of(rust.file, local));
+        let (range, text) = match construction.shorthand {
+            true => (range_of(rust.file, construction.whole), format!("{name}: {built}")),
+            false => (range_of(rust.file, value), built),
+        };
+        parts.push(LocalPart {
+            range,
+            edit: PartEdit::Text(text),
+            indent: String::new(),
+        });
+    }
+    Some(ExporterConfig::kept(
+        // The site only names the field: the transport is the constructions' business.
+        Transport::Grpc,
+        KeptIn {
+            name: text_of(rust.file, arg).to_string(),
+            takes_moved_options: true,
+            built: false,
+            ready: true,
+            parts,
+            traits,
+            widens: None,
+            through: None,
+        },
+    ))
+}
+
+/// Whether only this file can build the struct or read the field, and the field's type can
+/// change without changing what the struct implements.
+fn field_is_followable(rust: ParsedRust<'_>, item: &syn::ItemStruct, field: &syn::Field) -> bool {
+    let syn::Type::Path(ty) = &field.ty else {
+        return false;
+    };
+    let old = ty.qself.is_none()
+        && OLD_FIELD_TYPES
+            .iter()
+            .any(|t| rust.imports.is(&ty.path, &["opentelemetry_otlp", t]));
+    let private = |v: &syn::Visibility| matches!(v, syn::Visibility::Inherited);
+    old && !matches!(item.vis, syn::Visibility::Public(_))
+        && (private(&item.vis) || private(&field.vis))
+        && item.attrs.iter().all(derives_debug_at_most)
+        && field.attrs.iter().all(|a| a.path().is_ident("doc"))
+}
+
+/// Doc comments, lint levels and `#[derive(Debug)]`: the built exporters implement `Debug`,
+/// not `Clone`, `Default` or serde's traits.
+fn derives_debug_at_most(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    if path.is_ident("doc") || path.is_ident("allow") || path.is_ident("expect") {
+        return true;
+    }
+    if !path.is_ident("derive") {
+        return false;
+    }
+    let Ok(derived) = attr.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+    ) else {
+        return false;
+    };
+    derived.iter().all(|p| p.is_ident("Debug"))
+}
+
+/// The signal of the pipeline whose `with_exporter(..)` takes `arg`.
+fn signal_fed(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Signal> {
+    struct Site<'e> {
+        arg: &'e syn::Expr,
+        signal: Option<Signal>,
+    }
+    impl<'a> Visit<'a> for Site<'_> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if m.method == "with_exporter" && m.args.first().is_some_and(|a| std::ptr::eq(a, self.arg))
+            {
+                self.signal = pipeline_signal(&Chain::read_call(m));
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut site = Site { arg, signal: None };
+    site.visit_file(rust.syntax);
+    site.signal
+}
+
+/// The signal an old pipeline chain (`new_pipeline().tracing()…`) exports.
+pub fn pipeline_signal(chain: &Chain<'_>) -> Option<Signal> {
+    chain.links.iter().find_map(|l| match l.name.as_str() {
+        "tracing" => Some(Signal::Span),
+        "metrics" => Some(Signal::Metric),
+        "logging" => Some(Signal::Log),
+        _ => None,
+    })
+}
+
+/// One struct expression setting the field.
+struct Construction<'a> {
+    /// The field's `name: value` (or shorthand `name`).
+    whole: &'a syn::FieldValue,
+    value: &'a syn::Expr,
+    shorthand: bool,
+    /// The function it is in (`None`: a closure, a constant, a static).
+    function: Option<&'a syn::Signature>,
+}
+
+impl Construction<'_> {
+    /// Whether its function's error type takes the built exporter's error through `?`.
+    fn can_raise(&self, rust: ParsedRust<'_>, signal: Signal) -> bool {
+        let Some(syn::ReturnType::Type(_, ty)) = self.function.map(|f| &f.output) else {
+            return false;
+        };
+        let syn::Type::Path(p) = &**ty else {
+            return false;
+        };
+        let Some(last) = p.path.segments.last() else {
+            return false;
+        };
+        let args: Vec<&syn::Type> = match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            _ => return false,
+        };
+        match args.as_slice() {
+            // `anyhow::Result<T>`, `TraceResult<T>` and the like.
+            [_] => RESULT_ALIASES
+                .iter()
+                .chain(signal_aliases(signal))
+                .any(|alias| rust.imports.is(&p.path, alias)),
+            [_, error] if last.ident == "Result" => takes_any_error(rust, error, signal),
+            _ => false,
+        }
+    }
+}
+
+/// `Result` aliases whose error takes any `std::error::Error + Send + Sync`.
+const RESULT_ALIASES: &[&[&str]] = &[
+    &["anyhow", "Result"],
+    &["eyre", "Result"],
+    &["color_eyre", "Result"],
+    &["color_eyre", "eyre", "Result"],
+];
+
+/// The signal's own `Result` aliases (old and 0.27 spellings).
+fn signal_aliases(signal: Signal) -> &'static [&'static [&'static str]] {
+    match signal {
+        Signal::Span => &[&["opentelemetry", "trace", "TraceResult"]],
+        Signal::Metric => &[
+            &["opentelemetry", "metrics", "Result"],
+            &["opentelemetry_sdk", "metrics", "MetricResult"],
+        ],
+        Signal::Log => &[],
+    }
+}
+
+/// The signal's own error types (old and 0.27 spellings).
+fn signal_errors(signal: Signal) -> &'static [&'static [&'static str]] {
+    match signal {
+        Signal::Span => &[&["opentelemetry", "trace", "TraceError"]],
+        Signal::Metric => &[
+            &["opentelemetry", "metrics", "MetricsError"],
+            &["opentelemetry_sdk", "metrics", "MetricError"],
+        ],
+        Signal::Log => &[],
+    }
+}
+
+/// `anyhow::Error`, `eyre::Report`, `Box<dyn Error …>`, or the signal's error.
+fn takes_any_error(rust: ParsedRust<'_>, error: &syn::Type, signal: Signal) -> bool {
+    let syn::Type::Path(p) = error else {
+        return false;
+    };
+    let named = [
+        &["anyhow", "Error"][..],
+        &["eyre", "Report"],
+        &["color_eyre", "Report"],
+        &["color_eyre", "eyre", "Report"],
+    ];
+    if named
+        .iter()
+        .chain(signal_errors(signal))
+        .any(|e| rust.imports.is(&p.path, e))
+    {
+        return true;
+    }
+    // `Box<dyn Error>`, `Box<dyn std::error::Error + Send + Sync>`.
+    let Some(boxed) = p.path.segments.last().filter(|s| s.ident == "Box") else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(a) = &boxed.arguments else {
+        return false;
+    };
+    matches!(a.args.first(), Some(syn::GenericArgument::Type(syn::Type::TraitObject(t)))
+        if t.bounds.iter().any(|b| matches!(b, syn::TypeParamBound::Trait(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Error"))))
+}
+
+/// Everything the file does with fields named `name` and the structs declaring one.
+struct FieldUses<'a> {
+    name: &'a str,
+    /// Structs with a named field `name`, and that field.
+    declared: Vec<(&'a syn::ItemStruct, &'a syn::Field)>,
+    /// `<value>.name`, anywhere.
+    reads: Vec<&'a syn::ExprField>,
+    /// Struct expressions of a declaring struct (by name, or `Self` in its `impl`).
+    constructions: Vec<Construction<'a>>,
+    /// A struct expression of a declaring struct without the field, or a pattern of one.
+    taken_apart: bool,
+    /// A macro's tokens name the field (uses this reader cannot see).
+    in_macros: bool,
+    out_of_line_modules: bool,
+    function: Option<&'a syn::Signature>,
+    self_type: Option<&'a syn::Ident>,
+    struct_names: Vec<&'a syn::Ident>,
+}
+
+impl<'a> FieldUses<'a> {
+    fn of(rust: ParsedRust<'a>, name: &'a str) -> FieldUses<'a> {
+        let mut uses = FieldUses {
+            name,
+            declared: Vec::new(),
+            reads: Vec::new(),
+            constructions: Vec::new(),
+            taken_apart: false,
+            in_macros: false,
+            out_of_line_modules: false,
+            function: None,
+            self_type: None,
+            struct_names: Vec::new(),
+        };
+        // Declarations first: constructions may come before them in the file.
+        let mut declarations = Declarations {
+            name,
+            found: Vec::new(),
+        };
+        declarations.visit_file(rust.syntax);
+        uses.declared = declarations.found;
+        uses.struct_names = uses.declared.iter().map(|(s, _)| &s.ident).collect();
+        uses.visit_file(rust.syntax);
+        uses
+    }
+
+    /// Whether `path` names one of the declaring structs here.
+    fn names_declaring(&self, path: &syn::Path) -> bool {
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
+        let named = if last.ident == "Self" && path.segments.len() == 1 {
+            self.self_type
+        } else {
+            Some(&last.ident)
+        };
+        named.is_some_and(|n| self.struct_names.contains(&n))
+    }
+}
+
+impl<'a> Visit<'a> for FieldUses<'a> {
+    fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+        self.out_of_line_modules |= m.content.is_none();
+        syn::visit::visit_item_mod(self, m);
+    }
+    fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+        let self_type = match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
+            _ => None,
+        };
+        let outer = std::mem::replace(&mut self.self_type, self_type);
+        syn::visit::visit_item_impl(self, i);
+        self.self_type = outer;
+    }
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        let outer = self.function.replace(&f.sig);
+        syn::visit::visit_item_fn(self, f);
+        self.function = outer;
+    }
+    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+        let outer = self.function.replace(&f.sig);
+        syn::visit::visit_impl_item_fn(self, f);
+        self.function = outer;
+    }
+    fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+        // A closure's `?` is its own: the enclosing function says nothing.
+        let outer = self.function.take();
+        syn::visit::visit_expr_closure(self, c);
+        self.function = outer;
+    }
+    fn visit_expr_field(&mut self, e: &'a syn::ExprField) {
+        if matches!(&e.member, syn::Member::Named(n) if n == self.name) {
+            self.reads.push(e);
+        }
+        syn::visit::visit_expr_field(self, e);
+    }
+    fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
+        if self.names_declaring(&e.path) {
+            let set = e
+                .fields
+                .iter()
+                .find(|f| matches!(&f.member, syn::Member::Named(n) if n == self.name));
+            match set {
+                Some(f) => self.constructions.push(Construction {
+                    whole: f,
+                    value: &f.expr,
+                    shorthand: f.colon_token.is_none(),
+                    function: self.function,
+                }),
+                None => self.taken_apart = true,
+            }
+        }
+        syn::visit::visit_expr_struct(self, e);
+    }
+    fn visit_pat_struct(&mut self, p: &'a syn::PatStruct) {
+        self.taken_apart |= self.names_declaring(&p.path);
+        syn::visit::visit_pat_struct(self, p);
+    }
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        self.in_macros |= count_ident(&m.tokens, self.name) > 0;
+    }
+}
+
+/// The structs of the file with a named field `name`.
+struct Declarations<'a, 'n> {
+    name: &'n str,
+    found: Vec<(&'a syn::ItemStruct, &'a syn::Field)>,
+}
+
+impl<'a> Visit<'a> for Declarations<'a, '_> {
+    fn visit_item_struct(&mut self, s: &'a syn::ItemStruct) {
+        let field = s
+            .fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == self.name));
+        if let Some(field) = field {
+            self.found.push((s, field));
+        }
+        syn::visit::visit_item_struct(self, s);
+    }
+}
+
+/// An expression that means the same in any function of the crate: literals, paths to items
+/// (`Temporality::Delta`, `DELTA`) and calls of them (`DeltaTemporalitySelector::new()`).
+pub fn is_constant(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Lit(_) => true,
+        syn::Expr::Path(p) => {
+            p.qself.is_none()
+                && (p.path.segments.len() > 1
+                    || p.path.get_ident().is_some_and(|i| {
+                        let i = i.to_string();
+                        i.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                    }))
+        }
+        syn::Expr::Call(c) => is_constant(&c.func) && c.args.iter().all(is_constant),
+        syn::Expr::MethodCall(m) => is_constant(&m.receiver) && m.args.iter().all(is_constant),
+        syn::Expr::Reference(r) => is_constant(&r.expr),
+        syn::Expr::Paren(p) => is_constant(&p.expr),
+        _ => false,
+    }
+}

@@ -19,10 +19,11 @@
 
 use syn::visit::Visit;
 
+use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ParsedRust};
 
 use super::chain::{count_ident, Chain};
-use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
+use super::exporter::{ExporterConfig, KeptIn, LocalPart, ParseNote, PartEdit, Signal, Transport};
 use super::exporter_local::exporter_in_local;
 
 /// Old exporter builder types a field may hold.
@@ -62,6 +63,7 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         indent: String::new(),
     }];
     let mut traits = Vec::new();
+    let mut notes = Vec::new();
     for construction in &uses.constructions {
         if !construction.can_raise(rust, signal) {
             return None;
@@ -69,6 +71,7 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         let value = construction.value;
         if let Some(chain) = ExporterConfig::parse(rust, value) {
             let range = range_of(rust.file, value);
+            notes.extend(construction.runtime_note(rust, read, chain.transport));
             parts.push(LocalPart {
                 range,
                 indent: format!("{}    ", rust.file.indent_at(range.start)),
@@ -81,6 +84,13 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         if kept.built {
             return None;
         }
+        let transports = kept.parts.iter().filter_map(|p| match &p.edit {
+            PartEdit::Chain(c) => Some(c.transport),
+            _ => None,
+        });
+        if transports.into_iter().any(|t| t == Transport::Grpc) {
+            notes.extend(construction.runtime_note(rust, read, Transport::Grpc));
+        }
         parts.extend(kept.parts);
         traits.extend(kept.traits);
         let syn::Expr::Path(local) = value else {
@@ -88,7 +98,10 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         };
         let built = format!("{}.build()?", text_of(rust.file, local));
         let (range, text) = match construction.shorthand {
-            true => (range_of(rust.file, construction.whole), format!("{name}: {built}")),
+            true => (
+                range_of(rust.file, construction.whole),
+                format!("{name}: {built}"),
+            ),
             false => (range_of(rust.file, value), built),
         };
         parts.push(LocalPart {
@@ -97,7 +110,7 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
             indent: String::new(),
         });
     }
-    Some(ExporterConfig::kept(
+    let mut exporter = ExporterConfig::kept(
         // The site only names the field: the transport is the constructions' business.
         Transport::Grpc,
         KeptIn {
@@ -110,7 +123,9 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
             widens: None,
             through: None,
         },
-    ))
+    );
+    exporter.notes = notes;
+    Some(exporter)
 }
 
 /// Whether only this file can build the struct or read the field, and the field's type can
@@ -156,7 +171,8 @@ fn signal_fed(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Signal> {
     }
     impl<'a> Visit<'a> for Site<'_> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
-            if m.method == "with_exporter" && m.args.first().is_some_and(|a| std::ptr::eq(a, self.arg))
+            if m.method == "with_exporter"
+                && m.args.first().is_some_and(|a| std::ptr::eq(a, self.arg))
             {
                 self.signal = pipeline_signal(&Chain::read_call(m));
             }
@@ -189,6 +205,28 @@ struct Construction<'a> {
 }
 
 impl Construction<'_> {
+    /// A gRPC exporter built outside an `async fn`: tonic's channel needs a Tokio runtime when
+    /// it is built, which the install at `read` had and this construction may not.
+    fn runtime_note(
+        &self,
+        rust: ParsedRust<'_>,
+        read: &syn::ExprField,
+        transport: Transport,
+    ) -> Option<ParseNote> {
+        if transport != Transport::Grpc || self.function?.asyncness.is_some() {
+            return None;
+        }
+        let install = rust.file.line_col(range_of(rust.file, read).start).0;
+        Some(ParseNote {
+            range: range_of(rust.file, self.value),
+            severity: Severity::Note,
+            message: format!(
+                "the gRPC exporter is now built here, where the struct is constructed, not where the pipeline was installed (line {install})"
+            ),
+            suggestion: "tonic's channel needs a Tokio runtime when it is built: construct the struct inside the runtime, as the install was".into(),
+        })
+    }
+
     /// Whether its function's error type takes the built exporter's error through `?`.
     fn can_raise(&self, rust: ParsedRust<'_>, signal: Signal) -> bool {
         let Some(syn::ReturnType::Type(_, ty)) = self.function.map(|f| &f.output) else {
@@ -436,7 +474,8 @@ pub fn is_constant(expr: &syn::Expr) -> bool {
                 && (p.path.segments.len() > 1
                     || p.path.get_ident().is_some_and(|i| {
                         let i = i.to_string();
-                        i.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                        i.chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
                     }))
         }
         syn::Expr::Call(c) => is_constant(&c.func) && c.args.iter().all(is_constant),

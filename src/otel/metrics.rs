@@ -168,9 +168,7 @@ fn parse_head(
             "set the temporality inside the helper: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()`",
         ));
     }
-    if exporter.kept_in.as_ref().is_some_and(|k| k.ready)
-        && !constant_temporality
-    {
+    if exporter.kept_in.as_ref().is_some_and(|k| k.ready) && !constant_temporality {
         return Err(Unsupported::new(
             options_range,
             "the metrics exporter is kept in a struct field, built where the struct is constructed, and the pipeline's temporality is not a constant that can move there".into(),

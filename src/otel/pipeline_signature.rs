@@ -123,7 +123,13 @@ pub fn report_pipeline_fields(
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let new_type = format!("`{}`", signal.provider_builder_path());
-    report_old_fields(rust, signal.old_pipeline_type(), &[], |_| new_type.clone(), out)
+    report_old_fields(
+        rust,
+        signal.old_pipeline_type(),
+        &[],
+        |_| new_type.clone(),
+        out,
+    )
 }
 
 /// Reports every struct field of the file holding an old exporter builder
@@ -301,9 +307,10 @@ fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
             self.function = outer;
         }
         fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
-            let named = e.path.segments.last().is_some_and(|s| {
-                s.ident == *self.name || (self.in_own_impl && s.ident == "Self")
-            });
+            let named =
+                e.path.segments.last().is_some_and(|s| {
+                    s.ident == *self.name || (self.in_own_impl && s.ident == "Self")
+                });
             if named {
                 self.found
                     .push((syn::spanned::Spanned::span(e), self.function));

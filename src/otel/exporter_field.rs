@@ -33,9 +33,7 @@ const OLD_FIELD_TYPES: &[&str] = &["TonicExporterBuilder", "HttpExporterBuilder"
 /// when the field and every construction of its struct change with the pipeline; `None`
 /// otherwise (the field is reported).
 pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<ExporterConfig> {
-    let syn::Expr::Field(read) = arg else {
-        return None;
-    };
+    let (read, optional) = field_read(rust, arg)?;
     let syn::Member::Named(name) = &read.member else {
         return None;
     };
@@ -51,14 +49,15 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         || uses.taken_apart
         || uses.in_macros
         || uses.out_of_line_modules
-        || !field_is_followable(rust, item, field)
+        || !field_is_followable(item, field)
         || uses.constructions.is_empty()
     {
         return None;
     }
+    let held = old_builder_held(rust, &field.ty, optional)?;
     let signal = signal_fed(rust, arg)?;
     let mut parts = vec![LocalPart {
-        range: range_of(rust.file, &field.ty),
+        range: range_of(rust.file, held),
         edit: PartEdit::BuiltType,
         indent: String::new(),
     }];
@@ -68,7 +67,12 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         if !construction.can_raise(rust, signal) {
             return None;
         }
-        let value = construction.value;
+        let value = match (optional, construction.value) {
+            (false, value) => value,
+            (true, syn::Expr::Path(p)) if p.path.is_ident("None") => continue,
+            (true, syn::Expr::Call(c)) if is_some(&c.func) && c.args.len() == 1 => &c.args[0],
+            (true, _) => return None,
+        };
         if let Some(chain) = ExporterConfig::parse(rust, value) {
             let range = range_of(rust.file, value);
             notes.extend(construction.runtime_note(rust, read, chain.transport));
@@ -130,19 +134,111 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
 
 /// Whether only this file can build the struct or read the field, and the field's type can
 /// change without changing what the struct implements.
-fn field_is_followable(rust: ParsedRust<'_>, item: &syn::ItemStruct, field: &syn::Field) -> bool {
-    let syn::Type::Path(ty) = &field.ty else {
-        return false;
-    };
-    let old = ty.qself.is_none()
-        && OLD_FIELD_TYPES
-            .iter()
-            .any(|t| rust.imports.is(&ty.path, &["opentelemetry_otlp", t]));
+fn field_is_followable(item: &syn::ItemStruct, field: &syn::Field) -> bool {
     let private = |v: &syn::Visibility| matches!(v, syn::Visibility::Inherited);
-    old && !matches!(item.vis, syn::Visibility::Public(_))
+    !matches!(item.vis, syn::Visibility::Public(_))
         && (private(&item.vis) || private(&field.vis))
         && item.attrs.iter().all(derives_debug_at_most)
         && field.attrs.iter().all(|a| a.path().is_ident("doc"))
+}
+
+/// `<value>.<field>` as the pipeline's exporter, or an optional field's value: `<value>.<field>
+/// .unwrap()` / `.expect(..)`, or `x` bound by an enclosing `if let Some(x) = <value>.<field>`
+/// and named once in its block (`true`).
+fn field_read<'a>(rust: ParsedRust<'a>, arg: &'a syn::Expr) -> Option<(&'a syn::ExprField, bool)> {
+    match arg {
+        syn::Expr::Field(read) => Some((read, false)),
+        syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
+            match &*m.receiver {
+                syn::Expr::Field(read) => Some((read, true)),
+                _ => None,
+            }
+        }
+        syn::Expr::Path(p) => {
+            let name = p.path.get_ident()?.to_string();
+            let mut finder = IfLetSome {
+                name: &name,
+                at: range_of(rust.file, arg),
+                file: rust.file,
+                found: None,
+            };
+            finder.visit_file(rust.syntax);
+            finder.found.map(|read| (read, true))
+        }
+        _ => None,
+    }
+}
+
+/// The innermost `if let Some(<name>) = <value>.<field> { … }` whose block holds `at` and names
+/// `name` once.
+struct IfLetSome<'a, 'n> {
+    name: &'n str,
+    at: crate::engine::edit::TextRange,
+    file: &'n crate::engine::source::SourceFile,
+    found: Option<&'a syn::ExprField>,
+}
+
+impl<'a> Visit<'a> for IfLetSome<'a, '_> {
+    fn visit_expr_if(&mut self, i: &'a syn::ExprIf) {
+        if let syn::Expr::Let(l) = &*i.cond {
+            let block = range_of(self.file, &i.then_branch);
+            let binds = matches!(&*l.pat, syn::Pat::TupleStruct(t)
+                if is_some_path(&t.path) && t.elems.len() == 1
+                    && matches!(&t.elems[0], syn::Pat::Ident(p)
+                        if p.ident == self.name && p.by_ref.is_none() && p.subpat.is_none()));
+            if binds
+                && block.start <= self.at.start
+                && self.at.end <= block.end
+                && count_ident(&i.then_branch, self.name) == 1
+            {
+                if let syn::Expr::Field(read) = &*l.expr {
+                    self.found = Some(read);
+                }
+            }
+        }
+        syn::visit::visit_expr_if(self, i);
+    }
+}
+
+fn is_some_path(path: &syn::Path) -> bool {
+    path.is_ident("Some")
+}
+
+fn is_some(func: &syn::Expr) -> bool {
+    matches!(func, syn::Expr::Path(p) if p.qself.is_none() && is_some_path(&p.path))
+}
+
+/// The old exporter builder type a field holds (`TonicExporterBuilder`, or inside `Option<..>`
+/// when `optional`): the type the built exporter replaces.
+fn old_builder_held<'t>(
+    rust: ParsedRust<'_>,
+    ty: &'t syn::Type,
+    optional: bool,
+) -> Option<&'t syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    if p.qself.is_some() {
+        return None;
+    }
+    if optional {
+        let last = p.path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+            return None;
+        };
+        let [syn::GenericArgument::Type(inner)] = a.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let is_option = rust.imports.is(&p.path, &["std", "option", "Option"])
+            || (p.path.segments.len() == 1 && last.ident == "Option");
+        return is_option
+            .then(|| old_builder_held(rust, inner, false))
+            .flatten();
+    }
+    OLD_FIELD_TYPES
+        .iter()
+        .any(|t| rust.imports.is(&p.path, &["opentelemetry_otlp", t]))
+        .then_some(ty)
 }
 
 /// Doc comments, lint levels and `#[derive(Debug)]`: the built exporters implement `Debug`,

@@ -84,6 +84,54 @@ impl Logs {
     }
 }
 
+/// An optional exporter, taken by `if let Some(..)` where the pipeline is installed.
+struct OptionalTracing {
+    optional: Option<TonicExporterBuilder>,
+}
+
+impl OptionalTracing {
+    fn new(endpoint: Option<&str>) -> anyhow::Result<Self> {
+        match endpoint {
+            Some(endpoint) => Ok(Self {
+                optional: Some(opentelemetry_otlp::new_exporter().tonic().with_endpoint(endpoint)),
+            }),
+            None => Ok(Self { optional: None }),
+        }
+    }
+
+    fn start(self) -> anyhow::Result<bool> {
+        if let Some(exporter) = self.optional {
+            let installed = opentelemetry_otlp::new_pipeline()
+                .tracing()
+                .with_exporter(exporter)
+                .install_simple()?;
+            drop(installed);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// An optional metrics exporter, unwrapped where the pipeline is built.
+struct OptionalMetrics {
+    optional_metrics: Option<HttpExporterBuilder>,
+}
+
+fn optional_metrics() -> Result<OptionalMetrics, MetricsError> {
+    Ok(OptionalMetrics {
+        optional_metrics: Some(opentelemetry_otlp::new_exporter().http()),
+    })
+}
+
+fn optional_meter_provider(m: OptionalMetrics) -> anyhow::Result<()> {
+    let provider = opentelemetry_otlp::new_pipeline()
+        .metrics(runtime::Tokio)
+        .with_exporter(m.optional_metrics.expect("enabled"))
+        .build()?;
+    drop(provider);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _tracer = Tracing::new("http://collector:4317")?.start()?;
@@ -91,5 +139,7 @@ async fn main() -> anyhow::Result<()> {
     let metrics = metrics("http://collector:4318").map_err(|e| anyhow::anyhow!(e))?;
     let _provider = meter_provider(metrics)?;
     let _logger = Logs::new().await?.start();
+    OptionalTracing::new(Some("http://collector:4317"))?.start()?;
+    optional_meter_provider(optional_metrics()?)?;
     Ok(())
 }

@@ -7,8 +7,8 @@
 //! one signal its one read feeds (`SpanExporter`, `MetricExporter`, `LogExporter`): every
 //! construction builds it with `?` (its function returns `anyhow::Result`, `eyre::Result`, a
 //! `Box<dyn Error>` or the signal's error), and the pipeline site takes it as it is (the
-//! pipeline's moved options, the metrics temporality, go into every construction's chain when
-//! they are constants).
+//! pipeline's moved options, the metrics temporality, go into every construction's chain: only
+//! constants, which mean the same there).
 //!
 //! Followed only where every site is provably in this file and changes with the pipeline: the
 //! struct is not `pub`, the field or the struct is private, the file declares no out-of-line
@@ -22,9 +22,10 @@ use syn::visit::Visit;
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ParsedRust};
 
-use super::chain::{count_ident, Chain};
+use super::chain::{count_ident, Chain, Link};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, ParseNote, PartEdit, Signal, Transport};
 use super::exporter_local::exporter_in_local;
+use super::pipeline_signature::{option_lands_on, Lands};
 
 /// Old exporter builder types a field may hold.
 const OLD_FIELD_TYPES: &[&str] = &["TonicExporterBuilder", "HttpExporterBuilder"];
@@ -259,25 +260,40 @@ fn derives_debug_at_most(attr: &syn::Attribute) -> bool {
     derived.iter().all(|p| p.is_ident("Debug"))
 }
 
-/// The signal of the pipeline whose `with_exporter(..)` takes `arg`.
+/// The signal of the pipeline whose `with_exporter(..)` takes `arg`, when the options it
+/// moves onto the exporter (the metrics temporality) are constants, which mean the same where
+/// the struct is constructed.
 fn signal_fed(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Signal> {
     struct Site<'e> {
         arg: &'e syn::Expr,
-        signal: Option<Signal>,
+        found: Option<Option<Signal>>,
     }
     impl<'a> Visit<'a> for Site<'_> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
-            if m.method == "with_exporter"
-                && m.args.first().is_some_and(|a| std::ptr::eq(a, self.arg))
-            {
-                self.signal = pipeline_signal(&Chain::read_call(m));
+            // The outermost call first: its chain is the whole pipeline.
+            let chain = Chain::read_call(m);
+            let takes_arg = |l: &Link<'_>| {
+                l.name == "with_exporter"
+                    && l.call
+                        .args
+                        .first()
+                        .is_some_and(|a| std::ptr::eq(a, self.arg))
+            };
+            if self.found.is_none() && chain.links.iter().any(takes_arg) {
+                let signal = pipeline_signal(&chain);
+                let moved = chain.links.iter().filter(|l| {
+                    signal.is_some_and(|s| option_lands_on(s, &l.name) == Some(Lands::Exporter))
+                        && l.name != "with_exporter"
+                });
+                let constant = moved.flat_map(|l| l.call.args.iter()).all(is_constant);
+                self.found = Some(signal.filter(|_| constant));
             }
             syn::visit::visit_expr_method_call(self, m);
         }
     }
-    let mut site = Site { arg, signal: None };
+    let mut site = Site { arg, found: None };
     site.visit_file(rust.syntax);
-    site.signal
+    site.found.flatten()
 }
 
 /// The signal an old pipeline chain (`new_pipeline().tracing()…`) exports.
@@ -562,7 +578,7 @@ impl<'a> Visit<'a> for Declarations<'a, '_> {
 
 /// An expression that means the same in any function of the crate: literals, paths to items
 /// (`Temporality::Delta`, `DELTA`) and calls of them (`DeltaTemporalitySelector::new()`).
-pub fn is_constant(expr: &syn::Expr) -> bool {
+fn is_constant(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Lit(_) => true,
         syn::Expr::Path(p) => {

@@ -20,7 +20,6 @@ use crate::engine::syntax::{range_of, range_of_span, text_of, ImportMap, ParsedR
 use super::chain::Chain;
 use super::conditional_links::render_mutable;
 use super::exporter::{Arg, ExporterConfig, ParseNote, Signal};
-use super::exporter_field::is_constant;
 use super::exporter_helper::PackageHelpers;
 use super::imports::ImportPlan;
 use super::ledger::otlp::common;
@@ -119,14 +118,12 @@ fn parse_head(
     };
     let runtime = text_of(file, *runtime).trim().to_string();
     let mut temporality: Vec<(String, Arg)> = Vec::new();
-    let mut constant_temporality = true;
     let (mut period, mut timeout, mut aggregation_selector) = (None, None, None);
     let options = read_options(rust, (chain, helpers), &WORDING, |link, arg, options| {
         match link.name.as_str() {
             "with_period" => period = Some(arg),
             "with_timeout" => timeout = Some(arg),
             "with_temporality_selector" | "with_delta_temporality" | "with_temporality" => {
-                constant_temporality &= link.args().iter().all(|a| is_constant(a));
                 temporality.push((link.name.clone(), arg))
             }
             "with_aggregation_selector" => {
@@ -166,13 +163,6 @@ fn parse_head(
             options_range,
             "the metrics exporter comes from a helper function, and the pipeline's temporality has to move onto it".into(),
             "set the temporality inside the helper: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()`",
-        ));
-    }
-    if exporter.kept_in.as_ref().is_some_and(|k| k.ready) && !constant_temporality {
-        return Err(Unsupported::new(
-            options_range,
-            "the metrics exporter is kept in a struct field, built where the struct is constructed, and the pipeline's temporality is not a constant that can move there".into(),
-            "set the temporality where the field is set: `MetricExporter::builder()….with_temporality(Temporality::Delta).build()?`",
         ));
     }
     exporter.passthrough.extend(temporality);

@@ -597,3 +597,92 @@ fn is_constant(expr: &syn::Expr) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::syntax::with_parsed;
+
+    /// Whether the field the file's one `with_exporter(..)` takes is followed.
+    fn followed(src: &str) -> bool {
+        with_parsed(src, |rust| {
+            let mut site = ArgOf(None);
+            site.visit_file(rust.syntax);
+            exporter_in_field(rust, site.0.expect("a with_exporter call")).is_some()
+        })
+    }
+
+    struct ArgOf<'a>(Option<&'a syn::Expr>);
+
+    impl<'a> Visit<'a> for ArgOf<'a> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if m.method == "with_exporter" {
+                self.0 = m.args.first();
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+
+    const READ: &str = "fn go(t: T) { opentelemetry_otlp::new_pipeline().tracing().with_exporter(t.e).install_simple().unwrap(); }\n";
+
+    fn with(head: &str, build: &str) -> String {
+        format!("use opentelemetry_otlp::TonicExporterBuilder;\n{head}\n{build}\n{READ}")
+    }
+
+    const FIELD: &str = "struct T { e: TonicExporterBuilder }";
+    const BUILD: &str =
+        "fn t() -> anyhow::Result<T> { Ok(T { e: opentelemetry_otlp::new_exporter().tonic() }) }";
+
+    #[test]
+    fn a_private_field_read_once_is_followed() {
+        assert!(followed(&with(FIELD, BUILD)));
+        assert!(followed(&with(
+            &format!("#[derive(Debug)]\n{FIELD}"),
+            BUILD
+        )));
+        assert!(followed(&with(
+            "pub(crate) struct T { e: TonicExporterBuilder }",
+            BUILD
+        )));
+        // `Box<dyn Error>` and the signal's own error take the exporter's through `?`.
+        let boxed = BUILD.replace("anyhow::Result<T>", "Result<T, Box<dyn std::error::Error>>");
+        assert!(followed(&with(FIELD, &boxed)));
+        let own = BUILD.replace(
+            "anyhow::Result<T>",
+            "Result<T, opentelemetry::trace::TraceError>",
+        );
+        assert!(followed(&with(FIELD, &own)));
+    }
+
+    #[test]
+    fn near_misses_are_not_followed() {
+        // Public, so other crates may build it; deriving `Clone`; a second struct with a field
+        // of that name; named in a macro; taken apart; built in a closure or where `?` does
+        // not fit; the wrong error type; an out-of-line module that could build it.
+        let cases = [
+            with("pub struct T { pub e: TonicExporterBuilder }", BUILD),
+            with(&format!("#[derive(Clone)]\n{FIELD}"), BUILD),
+            with(&format!("{FIELD}\nstruct U {{ e: u8 }}"), BUILD),
+            with(FIELD, &format!("{BUILD}\nfn d(t: &T) {{ println!(\"{{:?}}\", t.e); }}")),
+            with(FIELD, &format!("{BUILD}\nfn d(t: T) {{ let T {{ .. }} = t; }}")),
+            with(FIELD, "fn t() -> anyhow::Result<()> { let _ = || T { e: opentelemetry_otlp::new_exporter().tonic() }; Ok(()) }"),
+            with(FIELD, "fn t() -> T { T { e: opentelemetry_otlp::new_exporter().tonic() } }"),
+            with(FIELD, &BUILD.replace("anyhow::Result<T>", "Result<T, std::io::Error>")),
+            with(&format!("mod other;\n{FIELD}"), BUILD),
+        ];
+        for case in cases {
+            assert!(!followed(&case), "{case}");
+        }
+    }
+
+    #[test]
+    fn constants_mean_the_same_in_any_function() {
+        let constant = |src: &str| is_constant(&syn::parse_str(src).unwrap());
+        assert!(constant("Temporality::Delta"));
+        assert!(constant("DeltaTemporalitySelector::new()"));
+        assert!(constant("DELTA"));
+        assert!(!constant("temporality"));
+        assert!(!constant("self.temporality"));
+        assert!(!constant("Selector::new(cfg)"));
+    }
+}

@@ -25,7 +25,7 @@ use crate::engine::syntax::{range_of, text_of, ParsedRust};
 use super::chain::{count_ident, Chain, Link};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, ParseNote, PartEdit, Signal, Transport};
 use super::exporter_local::exporter_in_local;
-use super::pipeline_signature::{option_lands_on, Lands};
+use super::pipeline_signature::{option_lands_on, struct_expressions, Lands};
 
 /// Old exporter builder types a field may hold.
 const OLD_FIELD_TYPES: &[&str] = &["TonicExporterBuilder", "HttpExporterBuilder"];
@@ -449,8 +449,6 @@ struct FieldUses<'a> {
     /// A macro's tokens name the field (uses this reader cannot see).
     in_macros: bool,
     out_of_line_modules: bool,
-    function: Option<&'a syn::Signature>,
-    self_type: Option<&'a syn::Ident>,
     struct_names: Vec<&'a syn::Ident>,
 }
 
@@ -464,8 +462,6 @@ impl<'a> FieldUses<'a> {
             taken_apart: false,
             in_macros: false,
             out_of_line_modules: false,
-            function: None,
-            self_type: None,
             struct_names: Vec::new(),
         };
         // Declarations first: constructions may come before them in the file.
@@ -477,20 +473,29 @@ impl<'a> FieldUses<'a> {
         uses.declared = declarations.found;
         uses.struct_names = uses.declared.iter().map(|(s, _)| &s.ident).collect();
         uses.visit_file(rust.syntax);
+        for (e, function) in struct_expressions(rust, &uses.struct_names) {
+            let set = e
+                .fields
+                .iter()
+                .find(|f| matches!(&f.member, syn::Member::Named(n) if n == name));
+            match set {
+                Some(f) => uses.constructions.push(Construction {
+                    whole: f,
+                    value: &f.expr,
+                    shorthand: f.colon_token.is_none(),
+                    function,
+                }),
+                None => uses.taken_apart = true,
+            }
+        }
         uses
     }
 
-    /// Whether `path` names one of the declaring structs here.
+    /// Whether a pattern's `path` may name one of the declaring structs (`Self` may).
     fn names_declaring(&self, path: &syn::Path) -> bool {
-        let Some(last) = path.segments.last() else {
-            return false;
-        };
-        let named = if last.ident == "Self" && path.segments.len() == 1 {
-            self.self_type
-        } else {
-            Some(&last.ident)
-        };
-        named.is_some_and(|n| self.struct_names.contains(&n))
+        path.segments
+            .last()
+            .is_some_and(|last| last.ident == "Self" || self.struct_names.contains(&&last.ident))
     }
 }
 
@@ -499,54 +504,11 @@ impl<'a> Visit<'a> for FieldUses<'a> {
         self.out_of_line_modules |= m.content.is_none();
         syn::visit::visit_item_mod(self, m);
     }
-    fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
-        let self_type = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
-            _ => None,
-        };
-        let outer = std::mem::replace(&mut self.self_type, self_type);
-        syn::visit::visit_item_impl(self, i);
-        self.self_type = outer;
-    }
-    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-        let outer = self.function.replace(&f.sig);
-        syn::visit::visit_item_fn(self, f);
-        self.function = outer;
-    }
-    fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-        let outer = self.function.replace(&f.sig);
-        syn::visit::visit_impl_item_fn(self, f);
-        self.function = outer;
-    }
-    fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-        // A closure's `?` is its own: the enclosing function says nothing.
-        let outer = self.function.take();
-        syn::visit::visit_expr_closure(self, c);
-        self.function = outer;
-    }
     fn visit_expr_field(&mut self, e: &'a syn::ExprField) {
         if matches!(&e.member, syn::Member::Named(n) if n == self.name) {
             self.reads.push(e);
         }
         syn::visit::visit_expr_field(self, e);
-    }
-    fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
-        if self.names_declaring(&e.path) {
-            let set = e
-                .fields
-                .iter()
-                .find(|f| matches!(&f.member, syn::Member::Named(n) if n == self.name));
-            match set {
-                Some(f) => self.constructions.push(Construction {
-                    whole: f,
-                    value: &f.expr,
-                    shorthand: f.colon_token.is_none(),
-                    function: self.function,
-                }),
-                None => self.taken_apart = true,
-            }
-        }
-        syn::visit::visit_expr_struct(self, e);
     }
     fn visit_pat_struct(&mut self, p: &'a syn::PatStruct) {
         self.taken_apart |= self.names_declaring(&p.path);

@@ -275,59 +275,9 @@ pub fn report_old_fields(
 /// function, saying whether that function returns a `Result` (the exporter's `build()?` fits
 /// there) or not.
 fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
-    struct Constructions<'n, 'a> {
-        name: &'n syn::Ident,
-        function: Option<&'a syn::Signature>,
-        /// Inside an `impl` of the struct (`Self { .. }` builds it).
-        in_own_impl: bool,
-        found: Vec<(proc_macro2::Span, Option<&'a syn::Signature>)>,
-    }
-    impl<'a> Visit<'a> for Constructions<'_, 'a> {
-        fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
-            let own = matches!(&*i.self_ty, syn::Type::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == *self.name));
-            let outer = std::mem::replace(&mut self.in_own_impl, own);
-            syn::visit::visit_item_impl(self, i);
-            self.in_own_impl = outer;
-        }
-        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-            let outer = self.function.replace(&f.sig);
-            syn::visit::visit_item_fn(self, f);
-            self.function = outer;
-        }
-        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-            let outer = self.function.replace(&f.sig);
-            syn::visit::visit_impl_item_fn(self, f);
-            self.function = outer;
-        }
-        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-            // A closure's `?` is its own: the enclosing function says nothing.
-            let outer = self.function.take();
-            syn::visit::visit_expr_closure(self, c);
-            self.function = outer;
-        }
-        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
-            let named =
-                e.path.segments.last().is_some_and(|s| {
-                    s.ident == *self.name || (self.in_own_impl && s.ident == "Self")
-                });
-            if named {
-                self.found
-                    .push((syn::spanned::Spanned::span(e), self.function));
-            }
-            syn::visit::visit_expr_struct(self, e);
-        }
-    }
-    let mut found = Constructions {
-        name,
-        function: None,
-        in_own_impl: false,
-        found: Vec::new(),
-    };
-    found.visit_file(rust.syntax);
-    found
-        .found
+    struct_expressions(rust, &[name])
         .into_iter()
+        .map(|(e, function)| (syn::spanned::Spanned::span(e), function))
         .map(|(span, function)| {
             let range = crate::engine::syntax::range_of_span(rust.file, span);
             let line = rust.file.line_col(range.start).0;
@@ -347,6 +297,66 @@ fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
             format!("{line} (in `{}`, {how})", sig.ident)
         })
         .collect()
+}
+
+/// Every struct expression of the file naming one of `structs` (or `Self` inside an `impl` of
+/// one), with the function it is in (`None` in a closure, whose `?` is its own, and outside
+/// functions).
+pub fn struct_expressions<'a>(
+    rust: ParsedRust<'a>,
+    structs: &[&syn::Ident],
+) -> Vec<(&'a syn::ExprStruct, Option<&'a syn::Signature>)> {
+    struct Expressions<'s, 'a> {
+        structs: &'s [&'s syn::Ident],
+        function: Option<&'a syn::Signature>,
+        self_type: Option<&'a syn::Ident>,
+        found: Vec<(&'a syn::ExprStruct, Option<&'a syn::Signature>)>,
+    }
+    impl<'a> Visit<'a> for Expressions<'_, 'a> {
+        fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+            let self_type = match &*i.self_ty {
+                syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
+                _ => None,
+            };
+            let outer = std::mem::replace(&mut self.self_type, self_type);
+            syn::visit::visit_item_impl(self, i);
+            self.self_type = outer;
+        }
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            let outer = self.function.replace(&f.sig);
+            syn::visit::visit_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+            let outer = self.function.replace(&f.sig);
+            syn::visit::visit_impl_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+            let outer = self.function.take();
+            syn::visit::visit_expr_closure(self, c);
+            self.function = outer;
+        }
+        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
+            let named = match e.path.segments.last() {
+                Some(s) if s.ident == "Self" && e.path.segments.len() == 1 => self.self_type,
+                Some(s) => Some(&s.ident),
+                None => None,
+            };
+            if named.is_some_and(|n| self.structs.contains(&n)) {
+                self.found.push((e, self.function));
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut found = Expressions {
+        structs,
+        function: None,
+        self_type: None,
+        found: Vec::new(),
+    };
+    found.visit_file(rust.syntax);
+    found.found
 }
 
 fn lines_of(rust: ParsedRust<'_>, spans: Vec<proc_macro2::Span>) -> Vec<String> {

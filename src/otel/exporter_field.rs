@@ -65,15 +65,16 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
     let mut traits = Vec::new();
     let mut notes = Vec::new();
     for construction in &uses.constructions {
-        if !construction.can_raise(rust, signal) {
-            return None;
-        }
         let value = match (optional, construction.value) {
             (false, value) => value,
+            // Nothing is built: any function may set it (`Default::default`).
             (true, syn::Expr::Path(p)) if p.path.is_ident("None") => continue,
             (true, syn::Expr::Call(c)) if is_some(&c.func) && c.args.len() == 1 => &c.args[0],
             (true, _) => return None,
         };
+        if !construction.can_raise(rust, signal) {
+            return None;
+        }
         if let Some(chain) = ExporterConfig::parse(rust, value) {
             let range = range_of(rust.file, value);
             notes.extend(construction.runtime_note(rust, read, chain.transport));
@@ -89,11 +90,11 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
         if kept.built {
             return None;
         }
-        let transports = kept.parts.iter().filter_map(|p| match &p.edit {
-            PartEdit::Chain(c) => Some(c.transport),
-            _ => None,
-        });
-        if transports.into_iter().any(|t| t == Transport::Grpc) {
+        let grpc = kept
+            .parts
+            .iter()
+            .any(|p| matches!(&p.edit, PartEdit::Chain(c) if c.transport == Transport::Grpc));
+        if grpc {
             notes.extend(construction.runtime_note(rust, read, Transport::Grpc));
         }
         parts.extend(kept.parts);
@@ -614,6 +615,14 @@ mod tests {
             "Result<T, opentelemetry::trace::TraceError>",
         );
         assert!(followed(&with(FIELD, &own)));
+        // An optional field's `None` builds nothing: any function may set it.
+        let optional = "struct T { e: Option<TonicExporterBuilder> }";
+        let some = "fn t() -> anyhow::Result<T> { Ok(T { e: Some(opentelemetry_otlp::new_exporter().tonic()) }) }
+                    impl Default for T { fn default() -> Self { T { e: None } } }";
+        let read = READ.replace("t.e", "t.e.unwrap()");
+        let src =
+            format!("use opentelemetry_otlp::TonicExporterBuilder;\n{optional}\n{some}\n{read}");
+        assert!(followed(&src));
     }
 
     #[test]

@@ -84,6 +84,17 @@
 //! exporter installed as the callers did; each `pipeline(url).install_batch(rt)` becomes
 //! `pipeline(url).map(|builder| builder.build())` (with the global registration and the tracer
 //! of otlp ≤ 0.16).
+//! An exporter builder kept in a struct field (`struct Telemetry { exporter:
+//! TonicExporterBuilder }`, also `HttpExporterBuilder`, `Option<..>`) and read once as a
+//! pipeline's exporter (`.with_exporter(self.exporter)`, `.with_exporter(t.exporter.expect(..))`,
+//! `if let Some(e) = self.exporter`) is followed (`otel::exporter_field`) when the struct is not
+//! `pub`, the field or the struct is private, the file declares no out-of-line module and the
+//! struct derives nothing but `Debug`: the field holds the built exporter of the signal it feeds
+//! (`SpanExporter`, `MetricExporter` with a constant temporality, `LogExporter`), every
+//! construction builds it with `?` (its function returns `anyhow`/`eyre` results, a `Box<dyn
+//! Error>` or the signal's error) and the pipeline takes it as it is. A gRPC exporter built
+//! outside an `async fn` gets a `note`: it is now built where the struct is constructed, which
+//! must be inside the Tokio runtime.
 //!
 //! ## Not rewritten
 //! - A publishable library's public function taking or returning the pipeline (unless
@@ -98,6 +109,13 @@
 //!   macro body, a parameter, a local used otherwise), a pipeline kept in a local used in other ways or extended under a condition
 //!   with anything but a trace config, unknown pipeline options, unknown runtimes, macro bodies
 //!   that do not parse: `error` findings with the manual fix.
+//! - A struct field holding an exporter builder that is `pub` in a `pub` struct (or any field of
+//!   a `pub` struct, as other crates or files may build it), read more than once or other than
+//!   as a pipeline's exporter, named in a macro, taken apart by a pattern, in a struct deriving
+//!   more than `Debug` or declared in a file with out-of-line modules, of a name another struct
+//!   of the file also uses, set in a function that cannot use `?` for the exporter's error, or
+//!   fed to a metrics pipeline whose temporality is not a constant: the field's `error` finding
+//!   names the 0.27 type and each construction.
 //! - A trace config that is not a `config()`/`Config::default()` chain is passed to the deprecated
 //!   `with_config(..)` with a `warning`; unknown exporter options are kept with a `warning`.
 //!
@@ -326,13 +344,14 @@ impl Transform for OtlpTracePipeline {
             );
             signatures.extend(creators.iter().map(|c| c.return_type()));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
-            signatures.extend(report_exporter_builder_fields(cx.rust(), out));
+            let taken = exporter_values_taken(cx.rust(), &syntax.helpers);
+            signatures.extend(report_exporter_builder_fields(cx.rust(), &taken, out));
             rewrite_build_calls(cx.rust(), Signal::Span, out, plans);
             BuildSpanExporter {
                 cx,
                 out,
                 plans,
-                pipeline_locals: exporter_values_taken(cx.rust(), &syntax.helpers)
+                pipeline_locals: taken
                     .into_iter()
                     // Log exporters built directly and the helpers of other files' metrics
                     // and logging pipelines: their transforms rewrite them.

@@ -198,6 +198,9 @@ pub struct KeptIn {
     /// own, as 0.27 builder types differ per transport); else it holds the 0.27 builder and
     /// the site calls `.build()`.
     pub built: bool,
+    /// The value holds the built exporter itself (a struct field, `exporter_field`): the site
+    /// takes it as it is, without error handling of its own.
+    pub ready: bool,
     pub parts: Vec<LocalPart>,
     /// Traits the local's later reassignments (`exporter = exporter.with_x(..)`) need.
     pub traits: Vec<&'static str>,
@@ -222,6 +225,8 @@ pub struct LocalPart {
 pub enum PartEdit {
     /// An exporter chain, re-rendered for 0.27.
     Chain(Box<ExporterConfig>),
+    /// An exporter chain built where it stands, with `?` (a struct field's value).
+    BuiltHere(Box<ExporterConfig>),
     /// Removed (a type annotation naming an old builder type).
     Delete,
     /// Replaced by this text (a local's new name).
@@ -503,7 +508,10 @@ impl ExporterConfig {
             }
             None => kept.name.clone(),
         };
-        if kept.built {
+        if kept.ready {
+            // The error type the site's handling expects of a build: it has nothing to handle.
+            format!("Ok::<_, {}>({name})", names.name(signal.build_error_path()))
+        } else if kept.built {
             name
         } else {
             format!("{name}.build()")
@@ -582,9 +590,10 @@ impl ExporterConfig {
                 .iter()
                 .map(|(inner, _)| &**inner)
                 .chain(kept.parts.iter().filter_map(|p| match &p.edit {
-                    PartEdit::Chain(c) | PartEdit::Builder(c, _) | PartEdit::Refined(c, _) => {
-                        Some(&**c)
-                    }
+                    PartEdit::Chain(c)
+                    | PartEdit::Builder(c, _)
+                    | PartEdit::Refined(c, _)
+                    | PartEdit::BuiltHere(c) => Some(&**c),
                     _ => None,
                 }));
         let config_edits: Vec<(TextRange, String)> = config_edits
@@ -597,7 +606,10 @@ impl ExporterConfig {
                 // Options the pipeline moved onto the exporter (temporality) go into the
                 // local's chain, into every arm of a choice, where later passes find them.
                 let chain = match &part.edit {
-                    PartEdit::Chain(c) | PartEdit::Builder(c, _) | PartEdit::Refined(c, _) => {
+                    PartEdit::Chain(c)
+                    | PartEdit::Builder(c, _)
+                    | PartEdit::Refined(c, _)
+                    | PartEdit::BuiltHere(c) => {
                         let mut c = c.clone();
                         c.passthrough.extend(self.passthrough.iter().cloned());
                         Some(c)
@@ -624,6 +636,9 @@ impl ExporterConfig {
                         let inner = format!("{}    ", part.indent);
                         let builder = chain.render_builder(signal, names, &inner, le);
                         refined_arm(refined, &builder, names, &part.indent, le)
+                    }
+                    (PartEdit::BuiltHere(_), Some(chain)) => {
+                        format!("{}?", chain.render(signal, names, &part.indent, le))
                     }
                     (PartEdit::Chain(_), Some(chain)) if kept.built => {
                         chain.render(signal, names, &part.indent, le)

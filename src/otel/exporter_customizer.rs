@@ -130,6 +130,7 @@ pub fn exporter_through_customizer(
             // The helper's options are its own; the pipeline's moved ones have no place there.
             takes_moved_options: false,
             built: false,
+            ready: false,
             parts,
             traits: Vec::new(),
             widens: None,

@@ -29,6 +29,7 @@ use super::chain::{count_ident, Chain};
 use super::exporter::{ExporterConfig, KeptIn, LocalPart, PartEdit, Signal, Transport};
 use super::exporter_branches::exporter_chosen_by_branch;
 use super::exporter_customizer::{customizer_in_local, exporter_through_customizer};
+use super::exporter_field::exporter_in_field;
 use super::exporter_local::{
     exporter_in_local, exporter_in_local_with, exporter_value, local_name, old_builder_path,
     yielded_values,
@@ -97,7 +98,8 @@ impl PackageHelpers {
 }
 
 /// The exporter `with_exporter(<arg>)` takes: from a local ([`exporter_in_local`]), from a
-/// helper function's call, or from the closure of `helper(..).and_then(|exporter| …)`; `None`
+/// helper function's call, from the closure of `helper(..).and_then(|exporter| …)`, or from a
+/// struct field ([`exporter_in_field`]); `None`
 /// when none can be followed.
 pub fn exporter_in_local_or_helper(
     rust: ParsedRust<'_>,
@@ -109,6 +111,7 @@ pub fn exporter_in_local_or_helper(
         .or_else(|| exporter_through_shared_helper(rust, arg, helpers))
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))
+        .or_else(|| exporter_in_field(rust, arg))
 }
 
 /// A local's initializer `customize(new_exporter().tonic(), ..)` calling a private helper of
@@ -273,6 +276,7 @@ fn built_by(call: &str, parts: Vec<LocalPart>) -> ExporterConfig {
             name: call.to_string(),
             takes_moved_options: false,
             built: true,
+            ready: false,
             parts,
             traits: Vec::new(),
             widens: None,

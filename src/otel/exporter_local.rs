@@ -270,6 +270,7 @@ pub fn kept(
             name: name.to_string(),
             takes_moved_options: true,
             built,
+            ready: false,
             parts,
             traits,
             widens: None,

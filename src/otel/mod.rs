@@ -111,6 +111,7 @@ pub mod exporter;
 pub mod exporter_branches;
 pub mod exporter_build_call;
 pub mod exporter_customizer;
+pub mod exporter_field;
 pub mod exporter_helper;
 pub mod exporter_local;
 pub mod exporter_variant_match;

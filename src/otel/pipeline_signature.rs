@@ -123,15 +123,26 @@ pub fn report_pipeline_fields(
     out: &mut Changes,
 ) -> Vec<TextRange> {
     let new_type = format!("`{}`", signal.provider_builder_path());
-    report_old_fields(rust, signal.old_pipeline_type(), |_| new_type.clone(), out)
+    report_old_fields(
+        rust,
+        signal.old_pipeline_type(),
+        &[],
+        |_| new_type.clone(),
+        out,
+    )
 }
 
 /// Reports every struct field of the file holding an old exporter builder
 /// (`TonicExporterBuilder`, `HttpExporterBuilder`): its 0.27 type is the built exporter of the
 /// signal whose pipeline the field feeds in this file (`.with_exporter(<value>.<field>)`), each
-/// construction saying whether its function can use `?`. Returns the ranges of the types
-/// reported.
-pub fn report_exporter_builder_fields(rust: ParsedRust<'_>, out: &mut Changes) -> Vec<TextRange> {
+/// construction saying whether its function can use `?`; but those whose type is among
+/// `followed` (a pipeline's rewrite changes them, `exporter_field`). Returns the ranges of the
+/// types reported.
+pub fn report_exporter_builder_fields(
+    rust: ParsedRust<'_>,
+    followed: &[TextRange],
+    out: &mut Changes,
+) -> Vec<TextRange> {
     let mut reported = Vec::new();
     for (old, transport) in [
         ("TonicExporterBuilder", "with_tonic"),
@@ -158,7 +169,7 @@ pub fn report_exporter_builder_fields(rust: ParsedRust<'_>, out: &mut Changes) -
                 ),
             }
         };
-        reported.extend(report_old_fields(rust, old, new_type, out));
+        reported.extend(report_old_fields(rust, old, followed, new_type, out));
     }
     reported
 }
@@ -207,11 +218,13 @@ fn pipelines_fed_by(rust: ParsedRust<'_>, field: &str) -> Vec<(usize, Signal)> {
     uses.found
 }
 
-/// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`; `new_type`
-/// says what the field (by name) holds on 0.27. Returns the ranges of the types reported.
+/// Reports every struct field of the file whose type is `opentelemetry_otlp::{old}`, but those
+/// whose type is among `followed`; `new_type` says what the field (by name) holds on 0.27.
+/// Returns the ranges of the types reported.
 pub fn report_old_fields(
     rust: ParsedRust<'_>,
     old: &str,
+    followed: &[TextRange],
     new_type: impl Fn(&str) -> String,
     out: &mut Changes,
 ) -> Vec<TextRange> {
@@ -223,7 +236,10 @@ pub fn report_old_fields(
             let syn::Type::Path(p) = &field.ty else {
                 continue;
             };
-            if p.qself.is_some() || !rust.imports.is(&p.path, &["opentelemetry_otlp", old]) {
+            if p.qself.is_some()
+                || !rust.imports.is(&p.path, &["opentelemetry_otlp", old])
+                || followed.contains(&range_of(rust.file, &field.ty))
+            {
                 continue;
             }
             let name = field
@@ -259,49 +275,9 @@ pub fn report_old_fields(
 /// function, saying whether that function returns a `Result` (the exporter's `build()?` fits
 /// there) or not.
 fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
-    struct Constructions<'n, 'a> {
-        name: &'n syn::Ident,
-        function: Option<&'a syn::Signature>,
-        found: Vec<(proc_macro2::Span, Option<&'a syn::Signature>)>,
-    }
-    impl<'a> Visit<'a> for Constructions<'_, 'a> {
-        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-            let outer = self.function.replace(&f.sig);
-            syn::visit::visit_item_fn(self, f);
-            self.function = outer;
-        }
-        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-            let outer = self.function.replace(&f.sig);
-            syn::visit::visit_impl_item_fn(self, f);
-            self.function = outer;
-        }
-        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-            // A closure's `?` is its own: the enclosing function says nothing.
-            let outer = self.function.take();
-            syn::visit::visit_expr_closure(self, c);
-            self.function = outer;
-        }
-        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
-            if e.path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == *self.name)
-            {
-                self.found
-                    .push((syn::spanned::Spanned::span(e), self.function));
-            }
-            syn::visit::visit_expr_struct(self, e);
-        }
-    }
-    let mut found = Constructions {
-        name,
-        function: None,
-        found: Vec::new(),
-    };
-    found.visit_file(rust.syntax);
-    found
-        .found
+    struct_expressions(rust, &[name])
         .into_iter()
+        .map(|(e, function)| (syn::spanned::Spanned::span(e), function))
         .map(|(span, function)| {
             let range = crate::engine::syntax::range_of_span(rust.file, span);
             let line = rust.file.line_col(range.start).0;
@@ -321,6 +297,66 @@ fn constructions_of(rust: ParsedRust<'_>, name: &syn::Ident) -> Vec<String> {
             format!("{line} (in `{}`, {how})", sig.ident)
         })
         .collect()
+}
+
+/// Every struct expression of the file naming one of `structs` (or `Self` inside an `impl` of
+/// one), with the function it is in (`None` in a closure, whose `?` is its own, and outside
+/// functions).
+pub fn struct_expressions<'a>(
+    rust: ParsedRust<'a>,
+    structs: &[&syn::Ident],
+) -> Vec<(&'a syn::ExprStruct, Option<&'a syn::Signature>)> {
+    struct Expressions<'s, 'a> {
+        structs: &'s [&'s syn::Ident],
+        function: Option<&'a syn::Signature>,
+        self_type: Option<&'a syn::Ident>,
+        found: Vec<(&'a syn::ExprStruct, Option<&'a syn::Signature>)>,
+    }
+    impl<'a> Visit<'a> for Expressions<'_, 'a> {
+        fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+            let self_type = match &*i.self_ty {
+                syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
+                _ => None,
+            };
+            let outer = std::mem::replace(&mut self.self_type, self_type);
+            syn::visit::visit_item_impl(self, i);
+            self.self_type = outer;
+        }
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            let outer = self.function.replace(&f.sig);
+            syn::visit::visit_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+            let outer = self.function.replace(&f.sig);
+            syn::visit::visit_impl_item_fn(self, f);
+            self.function = outer;
+        }
+        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+            let outer = self.function.take();
+            syn::visit::visit_expr_closure(self, c);
+            self.function = outer;
+        }
+        fn visit_expr_struct(&mut self, e: &'a syn::ExprStruct) {
+            let named = match e.path.segments.last() {
+                Some(s) if s.ident == "Self" && e.path.segments.len() == 1 => self.self_type,
+                Some(s) => Some(&s.ident),
+                None => None,
+            };
+            if named.is_some_and(|n| self.structs.contains(&n)) {
+                self.found.push((e, self.function));
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut found = Expressions {
+        structs,
+        function: None,
+        self_type: None,
+        found: Vec::new(),
+    };
+    found.visit_file(rust.syntax);
+    found.found
 }
 
 fn lines_of(rust: ParsedRust<'_>, spans: Vec<proc_macro2::Span>) -> Vec<String> {
@@ -633,7 +669,7 @@ mod tests {
             |rust| {
                 let mut out = Changes::default();
                 let new_type = |_: &str| "`X`".to_string();
-                let reported = report_old_fields(rust, "TonicExporterBuilder", new_type, &mut out);
+                let reported = report_old_fields(rust, "TonicExporterBuilder", &[], new_type, &mut out);
                 assert_eq!(reported.len(), 2, "{:?}", out.findings);
                 let help = out.findings[0].suggestion.clone().unwrap_or_default();
                 assert!(help.contains("the 0.27 type `X`"), "{help}");
@@ -657,7 +693,7 @@ mod tests {
              }\n",
             |rust| {
                 let mut out = Changes::default();
-                assert_eq!(report_exporter_builder_fields(rust, &mut out).len(), 2);
+                assert_eq!(report_exporter_builder_fields(rust, &[], &mut out).len(), 2);
                 let help: Vec<String> = out
                     .findings
                     .iter()

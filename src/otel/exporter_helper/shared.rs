@@ -372,6 +372,7 @@ fn through(
             // The pipeline's moved options (temporality) go onto the builder the call passes.
             takes_moved_options: true,
             built: false,
+            ready: false,
             parts: Vec::new(),
             traits: Vec::new(),
             widens: None,

@@ -43,13 +43,19 @@ pub fn statements(
     le: &str,
 ) -> String {
     let inner = format!("{indent}    ");
-    // A local the exporter was kept in is moved here: its name is free to shadow.
-    let exporter = p.exporter_local().unwrap_or(&b.exporter);
-    let mut lines = vec![format!(
-        "let {exporter} = {}{};",
-        p.exporter(names, &inner, le),
-        b.tail
-    )];
+    let ready = p.exporter_model().0.kept_in.as_ref().filter(|k| k.ready);
+    let mut lines = Vec::new();
+    let exporter = match ready {
+        // A built exporter (a struct field's): the provider takes it, nothing is left to handle.
+        Some(kept) => &kept.name,
+        None => {
+            // A local the exporter was kept in is moved here: its name is free to shadow.
+            let exporter = p.exporter_local().unwrap_or(&b.exporter);
+            let built = p.exporter(names, &inner, le);
+            lines.push(format!("let {exporter} = {built}{};", b.tail));
+            exporter
+        }
+    };
     let provider_pattern = if p.yields_provider() {
         b.pattern
     } else {

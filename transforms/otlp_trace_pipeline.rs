@@ -674,7 +674,6 @@ struct BuildSpanExporter<'a, 'c> {
     signatures: Vec<TextRange>,
 }
 
-/// What a field holding an old exporter builder holds on 0.27.
 /// Old pipeline and builder types that have no public 0.27 counterpart.
 const OLD_TYPES: &[(&str, &str)] = &[
     ("OtlpTracePipeline", "a `TracerProvider` (or the `SpanExporter` it is built from)"),

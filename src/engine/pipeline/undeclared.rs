@@ -22,9 +22,15 @@ impl Undeclared {
     /// declare the crate.
     pub fn of(enabled: &[&'static dyn Transform], package: &PackageInfo) -> Undeclared {
         let mut crates: Vec<(&'static str, Vec<&'static dyn Transform>)> = Vec::new();
+        // Many transforms are gated on the same few crates: ask the package once per crate.
+        let mut declared: Vec<&'static str> = Vec::new();
         for t in enabled.iter().filter(|t| t.scans(FileKind::Rust)) {
             for krate in t.gated_on() {
+                if declared.contains(krate) {
+                    continue;
+                }
                 if package.depends_on(krate) {
+                    declared.push(krate);
                     continue;
                 }
                 match crates.iter_mut().find(|(k, _)| k == krate) {

@@ -58,6 +58,11 @@ impl Undeclared {
     ) -> Vec<RawFinding> {
         let mut findings = Vec::new();
         for (krate, transforms) in &self.crates {
+            // Where the crate is named first: one pass for the crate, where the transforms'
+            // needles are many (most files that pass the gate name no undeclared crate).
+            let Some(at) = first_use(text, krate) else {
+                continue;
+            };
             let wanted: Vec<&str> = transforms
                 .iter()
                 .filter(|t| t.has_needle(text))
@@ -66,9 +71,6 @@ impl Undeclared {
             if wanted.is_empty() {
                 continue;
             }
-            let Some(at) = first_use(text, krate) else {
-                continue;
-            };
             let manifest = package.manifest_path.display();
             let dependency = canonical(krate);
             findings.push(

@@ -395,7 +395,7 @@ impl Project {
                     .collect()
             })
             .unwrap_or_default();
-        let lock = self.lockfile.clone();
+        let lock = self.lockfile.as_ref();
         self.packages = self
             .manifests
             .iter()
@@ -405,7 +405,7 @@ impl Project {
                     .deps
                     .iter()
                     .filter(|d| d.table.kind != DepKind::Workspace)
-                    .map(|d| resolve_dep(d, &workspace_deps, lock.as_ref()))
+                    .map(|d| resolve_dep(d, &workspace_deps, lock))
                     .collect();
                 let dir = m.dir().strip_prefix(&self.root).unwrap_or(m.dir());
                 for assumed in self.config.assumed_dependencies(dir) {

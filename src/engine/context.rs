@@ -424,7 +424,7 @@ impl Project {
                     .collect()
             })
             .unwrap_or_default();
-        let lock = self.lockfile.clone();
+        let lock = self.lockfile.as_ref();
         self.packages = self
             .manifests
             .iter()
@@ -434,7 +434,7 @@ impl Project {
                     .deps
                     .iter()
                     .filter(|d| d.table.kind != DepKind::Workspace)
-                    .map(|d| resolve_dep(d, &workspace_deps, lock.as_ref()))
+                    .map(|d| resolve_dep(d, &workspace_deps, lock))
                     .collect();
                 let dir = m.dir().strip_prefix(&self.root).unwrap_or(m.dir());
                 for assumed in self.config.assumed_dependencies(dir) {
@@ -492,38 +492,43 @@ impl Project {
 /// text, so nothing edits it; the member's own entry is the one migrated) and the path it
 /// names them by.
 fn reach_through_reexports(packages: &mut [PackageInfo]) {
+    // The packages naming each crate (canonical) among their dependencies: a member's
+    // dependents are found by one lookup, not by asking every package about every member.
+    let mut dependents: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        for d in &p.deps {
+            let list = dependents.entry(canonical(&d.entry.package)).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    let depended_on = |m: &PackageInfo| {
+        dependents.get(&canonical(&m.name)).is_some_and(|ps| {
+            ps.iter()
+                .any(|&i| packages[i].name != m.name && packages[i].depends_on(&m.name))
+        })
+    };
     // What each member another package depends on re-exports of its normal dependencies.
     let offered: Vec<(String, Vec<(String, ResolvedDep)>)> = packages
         .iter()
-        .filter(|m| {
-            packages
-                .iter()
-                .any(|p| p.name != m.name && p.depends_on(&m.name))
-        })
-        .map(|m| {
-            let names = reexported_names(&m.dir);
-            let offers = names
-                .iter()
-                .filter_map(|(name, alias)| {
-                    let dep = m.deps.iter().find(|d| {
-                        // A renamed dependency would need its new code written under the rename.
-                        d.entry.table.kind == DepKind::Normal
-                            && d.version.is_some()
-                            && canonical(&d.entry.key) == canonical(&d.entry.package)
-                            && d.entry.key.replace('-', "_") == *name
-                    })?;
-                    Some((alias.clone(), dep.clone()))
-                })
-                .collect();
-            (m.name.clone(), offers)
-        })
+        .filter(|m| depended_on(m))
+        .map(|m| (m.name.clone(), reexport_offers(m)))
         .collect();
+    // The offering members by name (canonical), in order.
+    let mut offering: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (member, _)) in offered.iter().enumerate() {
+        offering.entry(canonical(member)).or_default().push(i);
+    }
     for package in packages.iter_mut() {
         let mut reached: Vec<ResolvedDep> = Vec::new();
         let mut paths: Vec<Reexport> = Vec::new();
         for dep in &package.deps {
-            let Some((_, offers)) = offered
-                .iter()
+            let Some((_, offers)) = offering
+                .get(&canonical(&dep.entry.package))
+                .into_iter()
+                .flatten()
+                .map(|&i| &offered[i])
                 .find(|(member, _)| *member != package.name && dep.entry.is(member))
             else {
                 continue;
@@ -553,6 +558,33 @@ fn reach_through_reexports(packages: &mut [PackageInfo]) {
         package.deps.extend(reached);
         package.reexports.extend(paths);
     }
+}
+
+/// What member `m`'s library root re-exports of its normal dependencies, each with the name
+/// it is re-exported under. The root is read only when some dependency could be offered.
+fn reexport_offers(m: &PackageInfo) -> Vec<(String, ResolvedDep)> {
+    let offerable: Vec<&ResolvedDep> = m
+        .deps
+        .iter()
+        .filter(|d| {
+            // A renamed dependency would need its new code written under the rename.
+            d.entry.table.kind == DepKind::Normal
+                && d.version.is_some()
+                && canonical(&d.entry.key) == canonical(&d.entry.package)
+        })
+        .collect();
+    if offerable.is_empty() {
+        return Vec::new();
+    }
+    reexported_names(&m.dir)
+        .into_iter()
+        .filter_map(|(name, alias)| {
+            let dep = offerable
+                .iter()
+                .find(|d| d.entry.key.replace('-', "_") == name)?;
+            Some((alias, (*dep).clone()))
+        })
+        .collect()
 }
 
 fn resolve_dep(

@@ -81,18 +81,18 @@ impl Prune {
 }
 
 /// Walks `start` (a directory or a single file) under the PATH `root` (links are judged against
-/// it), not entering the directories `prune` names.
+/// it), not entering the directories `prune` names. A project's walk runs on the calling
+/// thread (it runs beside other projects' work; a thread per walk cost more than it gave).
 fn walk_under(start: &Path, root: &Path, keep: Keep, prune: Option<Prune>) -> Walked {
     if start.is_file() {
         let mut w = Walked::default();
         classify(start, &mut w);
         return w;
     }
-    let found = Mutex::new(Walked::default());
-    WalkBuilder::new(start)
+    let mut builder = WalkBuilder::new(start);
+    builder
         .hidden(false)
         .require_git(false)
-        .threads(if keep == Keep::Files { 1 } else { 0 })
         .filter_entry(move |e| {
             let name = e.file_name();
             if name == ".git" {
@@ -108,24 +108,20 @@ fn walk_under(start: &Path, root: &Path, keep: Keep, prune: Option<Prune>) -> Wa
                 return !(parent_has_manifest || e.path().join("CACHEDIR.TAG").is_file());
             }
             !(is_dir && e.depth() > 0 && prune.as_ref().is_some_and(|p| p.contains(e.path())))
-        })
-        .build_parallel()
-        .run(|| {
+        });
+    let mut w = if keep == Keep::Files {
+        let mut w = Walked::default();
+        for entry in builder.build().flatten() {
+            visit(&entry, root, keep, &mut w);
+        }
+        w
+    } else {
+        let found = Mutex::new(Walked::default());
+        builder.threads(0).build_parallel().run(|| {
             Box::new(|entry| {
                 if let Ok(e) = entry {
                     let mut local = Walked::default();
-                    if e.path_is_symlink() {
-                        symlink(e.path(), root, &mut local);
-                    } else if e.file_type().is_some_and(|t| t.is_file()) {
-                        classify(e.path(), &mut local);
-                    }
-                    if keep != Keep::Everything && keep != Keep::Files {
-                        local.rust_files.clear();
-                        local.deployment_files.clear();
-                    }
-                    if keep != Keep::Everything && keep != Keep::ManifestsAndLinks {
-                        local.skipped_links.clear();
-                    }
+                    visit(&e, root, keep, &mut local);
                     let mut all = found.lock().expect("walk lock");
                     all.manifests.append(&mut local.manifests);
                     all.rust_files.append(&mut local.rust_files);
@@ -135,12 +131,34 @@ fn walk_under(start: &Path, root: &Path, keep: Keep, prune: Option<Prune>) -> Wa
                 WalkState::Continue
             })
         });
-    let mut w = found.into_inner().expect("walk lock");
+        found.into_inner().expect("walk lock")
+    };
     w.manifests.sort();
     w.rust_files.sort();
     w.deployment_files.sort();
     w.skipped_links.sort_by(|a, b| a.path.cmp(&b.path));
     w
+}
+
+/// One entry of a walk into `w`, as much of it as `keep` asks for.
+fn visit(e: &ignore::DirEntry, root: &Path, keep: Keep, w: &mut Walked) {
+    let (rust, deployment, links) = (
+        w.rust_files.len(),
+        w.deployment_files.len(),
+        w.skipped_links.len(),
+    );
+    if e.path_is_symlink() {
+        symlink(e.path(), root, w);
+    } else if e.file_type().is_some_and(|t| t.is_file()) {
+        classify(e.path(), w);
+    }
+    if keep != Keep::Everything && keep != Keep::Files {
+        w.rust_files.truncate(rust);
+        w.deployment_files.truncate(deployment);
+    }
+    if keep != Keep::Everything && keep != Keep::ManifestsAndLinks {
+        w.skipped_links.truncate(links);
+    }
 }
 
 /// A symbolic link met by the walk (links are never followed into directories, so the walk

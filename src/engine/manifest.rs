@@ -111,12 +111,22 @@ impl DepEntry {
 
     /// Crate names compare with `-` and `_` equal, as crates.io does.
     pub fn is(&self, krate: &str) -> bool {
-        canonical(&self.package) == canonical(krate)
+        same_crate(&self.package, krate)
     }
 }
 
 pub fn canonical(name: &str) -> String {
     name.replace('_', "-")
+}
+
+/// Whether `canonical(a) == canonical(b)`, without building either: the dependency gates ask
+/// it of every entry of every package for every gated transform.
+pub fn same_crate(a: &str, b: &str) -> bool {
+    let dash = |c: u8| c == b'-' || c == b'_';
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || (dash(x) && dash(y)))
 }
 
 /// A parsed manifest.
@@ -531,6 +541,24 @@ mod tests {
         );
         assert_eq!(m.features["jaeger"], vec!["dep:opentelemetry-jaeger"]);
         assert!(m.deps[1].is("opentelemetry-sdk"));
+    }
+
+    #[test]
+    fn crate_names_compare_as_their_canonical_forms() {
+        let names = [
+            "tracing-opentelemetry",
+            "tracing_opentelemetry",
+            "tracing-opentelemetry_",
+            "opentelemetry",
+            "metrics",
+            "metric_s",
+            "",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(same_crate(a, b), canonical(a) == canonical(b), "{a} {b}");
+            }
+        }
     }
 
     #[test]

@@ -23,9 +23,15 @@ impl Undeclared {
     /// declare the crate.
     pub fn of(enabled: &[&'static dyn Transform], package: &PackageInfo) -> Undeclared {
         let mut crates: Vec<(&'static str, Vec<&'static dyn Transform>)> = Vec::new();
+        // Many transforms are gated on the same few crates: ask the package once per crate.
+        let mut declared: Vec<&'static str> = Vec::new();
         for t in enabled.iter().filter(|t| t.scans(FileKind::Rust)) {
             for krate in t.gated_on() {
+                if declared.contains(krate) {
+                    continue;
+                }
                 if package.depends_on(krate) {
+                    declared.push(krate);
                     continue;
                 }
                 match crates.iter_mut().find(|(k, _)| k == krate) {
@@ -53,6 +59,11 @@ impl Undeclared {
     ) -> Vec<RawFinding> {
         let mut findings = Vec::new();
         for (krate, transforms) in &self.crates {
+            // Where the crate is named first: one pass for the crate, where the transforms'
+            // needles are many (most files that pass the gate name no undeclared crate).
+            let Some(at) = first_use(text, krate) else {
+                continue;
+            };
             let wanted: Vec<&str> = transforms
                 .iter()
                 .filter(|t| t.has_needle(text))
@@ -61,9 +72,6 @@ impl Undeclared {
             if wanted.is_empty() {
                 continue;
             }
-            let Some(at) = first_use(text, krate) else {
-                continue;
-            };
             let manifest = package.manifest_path.display();
             let dependency = canonical(krate);
             findings.push(

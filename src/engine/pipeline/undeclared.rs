@@ -59,9 +59,10 @@ impl Undeclared {
     ) -> Vec<RawFinding> {
         let mut findings = Vec::new();
         for (krate, transforms) in &self.crates {
-            // Where the crate is named first: one pass for the crate, where the transforms'
-            // needles are many (most files that pass the gate name no undeclared crate).
-            let Some(at) = first_use(text, krate) else {
+            // Cheapest first: the crate's name in the text (one pass, where the transforms'
+            // needles are many: most files that pass the gate name no undeclared crate), then
+            // the needles, then the syntax tree that confirms it.
+            let Some(by_text) = named_in_text(text, krate) else {
                 continue;
             };
             let wanted: Vec<&str> = transforms
@@ -72,6 +73,9 @@ impl Undeclared {
             if wanted.is_empty() {
                 continue;
             }
+            let Some(at) = confirmed_on_syntax(text, krate, by_text) else {
+                continue;
+            };
             let manifest = package.manifest_path.display();
             let dependency = canonical(krate);
             findings.push(
@@ -93,17 +97,15 @@ impl Undeclared {
     }
 }
 
-/// Where the file names `krate` as a crate: a path `krate::…` not inside a longer name or path.
-/// `opentelemetry*` names are unmistakable; a shorter name (`metrics`) counts only in a `use`
-/// or `extern crate` and when the file declares no module of that name. A text match is
-/// confirmed on the syntax tree (only such files are parsed): a `use` counts only at the root
-/// of its tree (`use x::{metrics::Y}` and `pub use other as metrics;` do not name the crate).
-fn first_use(text: &str, krate: &str) -> Option<usize> {
+/// Where the file's text seems to name `krate` as a crate: a path `krate::…` not inside a
+/// longer name or path. `opentelemetry*` names are unmistakable; a shorter name (`metrics`)
+/// counts only in a `use` or `extern crate` and when the file declares no module of that name.
+fn named_in_text(text: &str, krate: &str) -> Option<usize> {
     let unmistakable = krate.starts_with("opentelemetry");
     if !unmistakable && text.contains(&format!("mod {krate}")) {
         return None;
     }
-    let by_text = text.match_indices(krate).map(|(i, _)| i).find(|&i| {
+    text.match_indices(krate).map(|(i, _)| i).find(|&i| {
         let before = &text[..i];
         let after = &text[i + krate.len()..];
         let boundary = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
@@ -118,7 +120,15 @@ fn first_use(text: &str, krate: &str) -> Option<usize> {
                 || line.starts_with("extern crate ")
         };
         boundary && as_crate && (in_use || (unmistakable && after.starts_with("::")))
-    })?;
+    })
+}
+
+/// Where the file names `krate` as a crate, on its syntax tree (a text match `by_text` is
+/// parsed only then): a `use` counts only at the root of its tree (`use x::{metrics::Y}` and
+/// `pub use other as metrics;` do not name the crate); a module or import of that name
+/// shadows it. An unparsable text keeps the text's reading.
+fn confirmed_on_syntax(text: &str, krate: &str, by_text: usize) -> Option<usize> {
+    let unmistakable = krate.starts_with("opentelemetry");
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     match syn::parse_file(&text[bom..]) {
         Ok(file) => {
@@ -229,7 +239,11 @@ fn leaf_named(tree: &syn::UseTree, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::first_use;
+    use super::{confirmed_on_syntax, named_in_text};
+
+    fn first_use(text: &str, krate: &str) -> Option<usize> {
+        named_in_text(text, krate).and_then(|at| confirmed_on_syntax(text, krate, at))
+    }
 
     #[test]
     fn a_crate_is_named_by_a_path_or_a_use() {

@@ -68,7 +68,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
-use crate::engine::context::{PackageInfo, Project};
+use crate::engine::context::PackageInfo;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{
@@ -110,7 +110,7 @@ impl Transform for MetricsMacros {
     /// Every site and `use` leaf this transform edits or reports is a changed macro named in
     /// the text: a file saying `metrics` without one (most files of a service on metrics
     /// 0.24) is not parsed for it.
-    fn wants(&self, text: &str, _: FileKind, _: Option<&PackageInfo>, _: &Project) -> bool {
+    fn may_act(&self, text: &str, _: Option<&PackageInfo>) -> bool {
         may_name_a_changed_macro(text)
     }
 

@@ -65,7 +65,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
-use crate::engine::context::{PackageInfo, Project};
+use crate::engine::context::PackageInfo;
 use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::syntax::{ident_str, macro_fragments, range_of, range_of_span, text_of};
@@ -135,7 +135,7 @@ impl Transform for MetricsRecorderApi {
     /// Every site names one of [`SITE_WORDS`], in its path or in the `use` that aliases it,
     /// or is the exporter future (`let (_, f) = b.build()?; f.await`): a file saying `metrics`
     /// without any of them is not parsed for this transform.
-    fn wants(&self, text: &str, _: FileKind, _: Option<&PackageInfo>, _: &Project) -> bool {
+    fn may_act(&self, text: &str, _: Option<&PackageInfo>) -> bool {
         may_have_a_site(text)
     }
 

@@ -64,15 +64,19 @@ impl Transform for ReexportedCrates {
         package.is_none_or(|p| !p.reexports.is_empty())
     }
 
-    /// Only a file that names a re-exported telemetry crate (the text the transforms before
-    /// this one wrote, or the user's) can need its name bound: the others are not parsed for it.
     fn wants(
         &self,
-        text: &str,
+        _text: &str,
         _kind: FileKind,
         package: Option<&PackageInfo>,
         _project: &crate::engine::context::Project,
     ) -> bool {
+        package.is_some()
+    }
+
+    /// Only a file that names a re-exported telemetry crate (the text the transforms before
+    /// this one wrote, or the user's) can need its name bound: the others are not parsed for it.
+    fn may_act(&self, text: &str, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| named_telemetry_reexports(p, text).next().is_some())
     }
 

@@ -68,6 +68,16 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
     if !wanted_original.contains(&true) {
         return FileRun::Skipped;
     }
+    let acts = |t: &dyn Transform, text: &str| t.may_act(text, input.package);
+    if !input
+        .transforms
+        .iter()
+        .zip(&wanted_original)
+        .any(|(t, wanted)| *wanted && acts(*t, &text))
+    {
+        // What running them would give: the file, unchanged, with nothing to say.
+        return Rewrite::new(SourceFile::new(input.path, text), None).finish(input);
+    }
     let original = SourceFile::new(input.path, text);
     let parsed = match reparse(input.kind, &original) {
         Ok(parsed) => parsed,
@@ -81,7 +91,7 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
         } else {
             (t.measures_original() && wanted_original) || input.wants(*t, &rewrite.current.text)
         };
-        if wanted {
+        if wanted && acts(*t, &rewrite.current.text) {
             rewrite.run(input, *t);
         }
     }

@@ -76,7 +76,9 @@ use crate::engine::syntax::{
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::{edit_use_leaves, use_leaves, LeafEdit, UseLeaf};
-use crate::otel::metrics_facade::{macro_form, MacroForm, MetricsScope, METRICS};
+use crate::otel::metrics_facade::{
+    macro_form, may_name_a_changed_macro, MacroForm, MetricsScope, METRICS,
+};
 
 pub struct MetricsMacros;
 
@@ -103,6 +105,13 @@ impl Transform for MetricsMacros {
 
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.uses_crate(METRICS))
+    }
+
+    /// Every site and `use` leaf this transform edits or reports is a changed macro named in
+    /// the text: a file saying `metrics` without one (most files of a service on metrics
+    /// 0.24) is not parsed for it.
+    fn may_act(&self, text: &str, _: Option<&PackageInfo>) -> bool {
+        may_name_a_changed_macro(text)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {

@@ -81,6 +81,30 @@ pub struct MetricsRecorderApi;
 const DEFAULT_METADATA: &str =
     "&{m}::Metadata::new(module_path!(), {m}::Level::INFO, Some(module_path!()))";
 
+/// The words the sites of this transform are spelled with: the recorder functions
+/// (`set_boxed_recorder`, `set_recorder`, `clear_recorder`, `recorder`, `try_recorder`,
+/// `install_recorder`), `impl Recorder` and `SetRecorderError`, `Unit::Gigibytes`,
+/// `SharedString::owned`/`borrowed`, the exporter's builder (ledger, pair warning) and
+/// `BuildError`, metrics-util's `DebuggingRecorder::per_thread` and
+/// `Snapshotter::current_thread_snapshot`.
+const SITE_WORDS: &[&str] = &[
+    "recorder",
+    "Recorder",
+    "Gigibytes",
+    "SharedString",
+    "PrometheusBuilder",
+    "BuildError",
+    "per_thread",
+    "current_thread_snapshot",
+];
+
+/// Whether `text` names one of [`SITE_WORDS`], or may await the exporter future of a
+/// `build()` (a builder from elsewhere, kept in a local, need not name its type).
+fn may_have_a_site(text: &str) -> bool {
+    SITE_WORDS.iter().any(|w| text.contains(w))
+        || (text.contains("build") && text.contains("await"))
+}
+
 impl Transform for MetricsRecorderApi {
     fn id(&self) -> &'static str {
         "metrics-recorder-api"
@@ -106,6 +130,13 @@ impl Transform for MetricsRecorderApi {
     /// builder's settings go into the ledger).
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| p.uses_crate(METRICS) || p.uses_crate(EXPORTER))
+    }
+
+    /// Every site names one of [`SITE_WORDS`], in its path or in the `use` that aliases it,
+    /// or is the exporter future (`let (_, f) = b.build()?; f.await`): a file saying `metrics`
+    /// without any of them is not parsed for this transform.
+    fn may_act(&self, text: &str, _: Option<&PackageInfo>) -> bool {
+        may_have_a_site(text)
     }
 
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
@@ -887,5 +918,27 @@ fn err_binding(p: &syn::Pat) -> Option<String> {
             }
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_gate_lets_every_site_word_through_and_nothing_else() {
+        for word in SITE_WORDS {
+            assert!(may_have_a_site(&format!("use metrics::{word};")), "{word}");
+        }
+        assert!(may_have_a_site(
+            "let (_, exporter) = builder.build()?; exporter.await"
+        ));
+        // Near misses: a file using only the macros, a future that is not built here.
+        assert!(!may_have_a_site(
+            "use metrics::counter; counter!(\"x\").increment(1);"
+        ));
+        assert!(!may_have_a_site(
+            "use metrics::gauge; async fn f() { g().await }"
+        ));
     }
 }

@@ -35,7 +35,7 @@ use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
-use crate::engine::syntax::ident_str;
+use crate::engine::syntax::{ident_str, Reexport};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 
@@ -74,19 +74,18 @@ impl Transform for ReexportedCrates {
         package.is_some()
     }
 
+    /// Only a file that names a re-exported telemetry crate (the text the transforms before
+    /// this one wrote, or the user's) can need its name bound: the others are not parsed for it.
+    fn may_act(&self, text: &str, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| named_telemetry_reexports(p, text).next().is_some())
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let Some(package) = cx.package else {
             return Outcome::default();
         };
-        // Only telemetry crates: the migration writes paths through no other crate, and a
-        // file naming another re-exported crate (`drain`, through `use super::*;`) compiles.
-        // The import plan is built only for a file that names one (most files a package's
-        // needles let through name none).
-        let named: Vec<_> = package
-            .reexports
-            .iter()
-            .filter(|r| crate::otel::crates::is_telemetry(&r.krate))
-            .filter(|r| cx.file.text.contains(r.krate.as_str()))
+        // The import plan is built only for a file that names one as a path root.
+        let named: Vec<_> = named_telemetry_reexports(package, &cx.file.text)
             .filter(|r| !cx.imports().binds(&r.krate) && names_as_root(cx.syntax(), &r.krate))
             .collect();
         if named.is_empty() {
@@ -103,6 +102,20 @@ impl Transform for ReexportedCrates {
         }
         out.into()
     }
+}
+
+/// The telemetry crates `package` reaches through a re-export that `text` names. Only
+/// telemetry crates: the migration writes paths through no other crate, and a file naming
+/// another re-exported crate (`drain`, through `use super::*;`) compiles.
+fn named_telemetry_reexports<'p>(
+    package: &'p PackageInfo,
+    text: &'p str,
+) -> impl Iterator<Item = &'p Reexport> {
+    package
+        .reexports
+        .iter()
+        .filter(|r| crate::otel::crates::is_telemetry(&r.krate))
+        .filter(move |r| text.contains(r.krate.as_str()))
 }
 
 /// Whether the file, outside inline modules, names `krate` as the root of a path

@@ -103,6 +103,14 @@ pub trait Transform: Sync + Send {
         let _ = (text, kind, package, project);
         true
     }
+    /// Whether the transform can have anything to do in `text` (a file it wants): it must hold
+    /// for every text the transform would edit or report on. A file every transform that
+    /// wants it can leave alone is not parsed: it is still a file the run looked at (listed
+    /// unchanged, as when the transforms ran and did nothing).
+    fn may_act(&self, text: &str, package: Option<&PackageInfo>) -> bool {
+        let _ = (text, package);
+        true
+    }
     /// Whether the transform measures the run ([`Outcome::old_sites_before`]): it then runs on
     /// every file whose original text it wanted, even when the transforms before it left
     /// nothing it wants in the current text.

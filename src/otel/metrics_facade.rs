@@ -63,6 +63,15 @@ pub fn macro_form(name: &str) -> Option<&'static MacroForm> {
     MACRO_FORMS.iter().find(|f| f.name == name)
 }
 
+/// Whether `text` can name one of [`MACRO_FORMS`]: each one's name contains the name of the
+/// macro it becomes (`register_histogram` → `histogram`), and a call or `use` leaf is only
+/// recognised through that name (spelled in the path, or in the `use` that aliases it).
+pub fn may_name_a_changed_macro(text: &str) -> bool {
+    ["counter", "gauge", "histogram"]
+        .iter()
+        .any(|target| text.contains(target))
+}
+
 /// The `metrics` minor a metrics-exporter-prometheus release is built on (0.12 → 0.21,
 /// 0.13/0.14 → 0.22, 0.15 → 0.23, 0.16/0.17 → 0.24). A package whose own `metrics` differs
 /// records into a global recorder the exporter never reads.
@@ -242,5 +251,23 @@ impl<'ast> Visit<'ast> for FileFacts {
             }
         }
         syn::visit::visit_item_macro(self, m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_changed_macro_is_seen_by_the_text_gate() {
+        for form in MACRO_FORMS {
+            assert!(form.name.contains(form.target), "{}", form.name);
+            assert!(may_name_a_changed_macro(&format!("{}!(\"x\")", form.name)));
+        }
+        assert!(may_name_a_changed_macro("use metrics::gauge as g;"));
+        // A file naming only the crate's other items.
+        assert!(!may_name_a_changed_macro(
+            "use metrics::{Key, Label}; let u = metrics::Unit::Seconds;"
+        ));
     }
 }

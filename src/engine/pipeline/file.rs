@@ -58,22 +58,40 @@ impl FileInput<'_> {
 }
 
 pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
-    if !input.transforms.iter().any(|t| input.wants(*t, &text)) {
+    // Each transform's gate on the text as written, asked once: the same answer holds until a
+    // transform changes the text.
+    let wanted_original: Vec<bool> = input
+        .transforms
+        .iter()
+        .map(|t| input.wants(*t, &text))
+        .collect();
+    if !wanted_original.contains(&true) {
         return FileRun::Skipped;
+    }
+    let acts = |t: &dyn Transform, text: &str| t.may_act(text, input.package);
+    if !input
+        .transforms
+        .iter()
+        .zip(&wanted_original)
+        .any(|(t, wanted)| *wanted && acts(*t, &text))
+    {
+        // What running them would give: the file, unchanged, with nothing to say.
+        return Rewrite::new(SourceFile::new(input.path, text), None).finish(input);
     }
     let original = SourceFile::new(input.path, text);
     let parsed = match reparse(input.kind, &original) {
         Ok(parsed) => parsed,
         Err(e) => return unparsable_input(input, e),
     };
-    let measured: Vec<bool> = input
-        .transforms
-        .iter()
-        .map(|t| t.measures_original() && input.wants(*t, &original.text))
-        .collect();
     let mut rewrite = Rewrite::new(original, parsed);
-    for (t, measured) in input.transforms.iter().zip(measured) {
-        if measured || input.wants(*t, &rewrite.current.text) {
+    for (t, wanted_original) in input.transforms.iter().zip(wanted_original) {
+        // A transform that measures the run runs on every file whose original text it wanted.
+        let wanted = if rewrite.history.is_empty() {
+            wanted_original
+        } else {
+            (t.measures_original() && wanted_original) || input.wants(*t, &rewrite.current.text)
+        };
+        if wanted && acts(*t, &rewrite.current.text) {
             rewrite.run(input, *t);
         }
     }

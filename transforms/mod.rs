@@ -17,6 +17,7 @@ pub mod manifest_metrics;
 pub mod manifest_versions;
 pub mod metrics_macros;
 pub mod metrics_recorder_api;
+pub mod observed_gauge_to_gauge;
 pub mod otlp_logs_pipeline;
 pub mod otlp_metrics_pipeline;
 pub mod otlp_trace_pipeline;
@@ -71,6 +72,8 @@ registry![
     // signatures and imports (`MetricsError`, `LogError`, the 0.21 SDK `MeterProvider`).
     sdk_api_renames::SdkApiRenames,
     instrument_init_to_build::InstrumentInitToBuild,
+    // After `.init()` → `.build()`, which it leaves to that transform.
+    observed_gauge_to_gauge::ObservedGaugeToGauge,
     tracing_bridge::TracingBridge,
     metrics_macros::MetricsMacros,
     metrics_recorder_api::MetricsRecorderApi,

@@ -80,6 +80,9 @@
 //!   0.27): their impls, per-kind `match`, and removal once translated;
 //!   [`default_aggregation`]: `DefaultAggregationSelector` asked for a constant kind → that
 //!   kind's `Aggregation`.
+//! - [`observable_calls`]: `.observe(..)` called on an observable instrument the file keeps in a
+//!   field or binding (outside its callback); [`observed_gauge`]: such an observable gauge made
+//!   without a callback becomes the synchronous `Gauge` it was used as.
 //! - [`path_renames`]: renaming items wherever a path resolves to them, imports included (the
 //!   0.27 renames and the ladder's moves share it).
 //!
@@ -128,6 +131,8 @@ pub mod metric_unit;
 pub mod metrics;
 pub mod metrics_facade;
 pub mod naming;
+pub mod observable_calls;
+pub mod observed_gauge;
 pub mod otlp_customizer;
 pub mod otlp_pipeline;
 pub mod path_renames;

@@ -11,7 +11,6 @@
 
 mod features;
 mod hand_written;
-mod observable;
 mod orphans;
 mod scan;
 mod table;

@@ -22,8 +22,8 @@ use super::hand_written::{
 
 /// What to do about a removed item the table has no specific advice for.
 const GENERIC_SUGGESTION: &str = "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended";
-use super::observable;
 use super::table::{target_of, OldVersions, TABLE};
+use crate::otel::observable_calls;
 
 /// One old item still used, where and what to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct Site {
 pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
     let mut s = Scan::new(rust, versions);
     s.visit_file(rust.syntax);
-    for (method, range) in observable::observe_calls(rust, &|c| versions.of(c).is_some()) {
+    for (method, range) in observable_calls::observe_calls(rust, &|c| versions.of(c).is_some()) {
         s.check_path(&method, range);
     }
     s.into_sites()

@@ -2,7 +2,8 @@
 //! `ObservableGauge::observe` (and the counters') is gone in 0.27, where an observable
 //! instrument reports only from its callback. The table has the items, but a method call
 //! names no type: this finds the receivers the file types itself — a struct field, a
-//! parameter or a typed `let` — and the bindings taken from such a field
+//! parameter or a typed `let` — the `let`s a meter's `*_observable_*` builder chain
+//! initializes, and the bindings taken from such a field
 //! (`if let Some(ref g) = self.gauge`, `let g = &self.gauge`, `match &self.gauge { Some(g) => … }`).
 //! A closure's own parameter (`with_callback(|observer| observer.observe(..))`) never counts.
 
@@ -19,10 +20,18 @@ const OBSERVABLES: &[&str] = &[
     "ObservableUpDownCounter",
 ];
 
+/// The meter's observable-instrument methods by name suffix (`u64_`, `i64_`, `f64_` before it),
+/// and the type each makes.
+const MAKERS: &[(&str, &str)] = &[
+    ("_observable_gauge", "ObservableGauge"),
+    ("_observable_counter", "ObservableCounter"),
+    ("_observable_up_down_counter", "ObservableUpDownCounter"),
+];
+
 /// Each `.observe(..)` call on a receiver typed as an observable instrument of a crate
 /// `is_scanned` accepts: the resolved `…::ObservableGauge::observe` path and the range from
 /// the method's name to the end of the call.
-pub(super) fn observe_calls(
+pub fn observe_calls(
     rust: ParsedRust<'_>,
     is_scanned: &dyn Fn(&str) -> bool,
 ) -> Vec<(Vec<String>, TextRange)> {
@@ -125,6 +134,35 @@ impl Finder<'_, '_> {
         }
     }
 
+    /// The observable type a meter's builder chain makes (`meter.u64_observable_gauge("x")
+    /// .init()`, through `?` and `.unwrap()`): a method name says it, whatever the meter is.
+    fn made_here(&self, mut expr: &syn::Expr) -> Option<Vec<String>> {
+        if !(self.is_scanned)("opentelemetry") {
+            return None;
+        }
+        loop {
+            match expr {
+                syn::Expr::Try(t) => expr = &t.expr,
+                syn::Expr::MethodCall(m) => {
+                    let method = ident_str(&m.method);
+                    let made = MAKERS
+                        .iter()
+                        .find(|(suffix, _)| {
+                            method
+                                .strip_suffix(suffix)
+                                .is_some_and(|number| ["u64", "i64", "f64"].contains(&number))
+                        })
+                        .map(|(_, ty)| *ty);
+                    if let Some(ty) = made {
+                        return Some(["opentelemetry", "metrics", ty].map(String::from).to_vec());
+                    }
+                    expr = &m.receiver;
+                }
+                _ => return None,
+            }
+        }
+    }
+
     fn bind_pattern(&mut self, pat: &syn::Pat, ty: &[String]) {
         struct Idents(Vec<String>);
         impl<'ast> Visit<'ast> for Idents {
@@ -167,7 +205,10 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
     fn visit_local(&mut self, local: &'ast syn::Local) {
         syn::visit::visit_local(self, local);
         if let Some(init) = &local.init {
-            if let Some(ty) = self.field_read(&init.expr) {
+            if let Some(ty) = self
+                .field_read(&init.expr)
+                .or_else(|| self.made_here(&init.expr))
+            {
                 self.bind_pattern(&local.pat, &ty);
             }
         }

@@ -480,9 +480,13 @@ mod tests {
     use super::*;
 
     fn plan_and_apply(src: &str, f: impl FnOnce(&mut ImportPlan<'_>)) -> String {
+        plan_and_apply_at(src, src.find("fn ").unwrap() + 3, f)
+    }
+
+    /// The plan for new code at byte `at` of `src`, applied.
+    fn plan_and_apply_at(src: &str, at: usize, f: impl FnOnce(&mut ImportPlan<'_>)) -> String {
         let file = SourceFile::new("x.rs", src.to_string());
         let syntax = file.parse_rust().unwrap();
-        let at = src.find("fn ").unwrap() + 3;
         let mut plan = ImportPlan::at(&file, &syntax, at);
         f(&mut plan);
         let mut out = Changes::default();
@@ -536,6 +540,33 @@ mod tests {
                 p.name("opentelemetry_otlp::SpanExporter");
             },
             "use a::b;\n\n#[cfg(feature = \"x\")]\nfn f() {\n    use opentelemetry_otlp::SpanExporter;\n    let x = 1;\n}\n",
+        );
+    }
+
+    #[test]
+    fn a_site_in_a_block_of_a_cfg_gated_statement_gets_the_imports_there() {
+        let src = "use a::b;\n\nfn f() {\n    #[cfg(feature = \"otel\")]\n    let layer = {\n        let x = 1;\n    };\n    let y = 2;\n}\n";
+        let planned = |at: usize| {
+            plan_and_apply_at(src, at, |p| {
+                p.name("opentelemetry_otlp::SpanExporter");
+            })
+        };
+        assert_eq!(
+            planned(src.find("let x").unwrap()),
+            "use a::b;\n\nfn f() {\n    #[cfg(feature = \"otel\")]\n    let layer = {\n        use opentelemetry_otlp::SpanExporter;\n        let x = 1;\n    };\n    let y = 2;\n}\n",
+        );
+        // Outside the gated statement: the file's imports.
+        assert_eq!(
+            planned(src.find("let y").unwrap()),
+            "use a::b;\nuse opentelemetry_otlp::SpanExporter;\n\nfn f() {\n    #[cfg(feature = \"otel\")]\n    let layer = {\n        let x = 1;\n    };\n    let y = 2;\n}\n",
+        );
+        // A function of a gated impl is gated.
+        assert_planned(
+            "use a::b;\n\n#[cfg(feature = \"otel\")]\nimpl S {\n    fn f() {\n        let x = 1;\n    }\n}\n",
+            |p| {
+                p.name("opentelemetry_otlp::SpanExporter");
+            },
+            "use a::b;\n\n#[cfg(feature = \"otel\")]\nimpl S {\n    fn f() {\n        use opentelemetry_otlp::SpanExporter;\n        let x = 1;\n    }\n}\n",
         );
     }
 

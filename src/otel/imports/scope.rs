@@ -58,13 +58,14 @@ pub(super) fn collect_scope<'a>(
                 }
             }
             syn::Item::Fn(f) if contains(f) => {
-                enter_fn(file, &f.attrs, &f.block, offset, visible, target);
+                enter_fn(file, has_cfg(&f.attrs), &f.block, offset, visible, target);
             }
             syn::Item::Impl(i) if contains(i) => {
                 for ii in &i.items {
                     if let syn::ImplItem::Fn(f) = ii {
                         if contains(f) {
-                            enter_fn(file, &f.attrs, &f.block, offset, visible, target);
+                            let gated = has_cfg(&i.attrs) || has_cfg(&f.attrs);
+                            enter_fn(file, gated, &f.block, offset, visible, target);
                         }
                     }
                 }
@@ -74,42 +75,88 @@ pub(super) fn collect_scope<'a>(
     }
 }
 
+/// In a function, the site's scope: every enclosing block's own `use` statements are
+/// visible. New imports go into a block only a `#[cfg(..)]` compiles in, the innermost one
+/// around the site, when there is one (a gated function's body, or a block inside a gated
+/// statement: `#[cfg(feature = "otel")] let layer = { … };`): a file-level `use` of a crate
+/// the feature makes optional would break the build without the feature.
 fn enter_fn<'a>(
     file: &SourceFile,
-    attrs: &[syn::Attribute],
+    gated: bool,
     block: &'a syn::Block,
     offset: usize,
     visible: &mut Vec<&'a syn::ItemUse>,
     target: &mut Target<'a>,
 ) {
-    if attrs.iter().any(|a| a.path().is_ident("cfg")) {
-        *target = Target::Block(block);
-    }
-    // Every enclosing block's own `use` statements are in scope at the site.
     struct Blocks<'a, 'f> {
         file: &'f SourceFile,
         offset: usize,
         visible: &'f mut Vec<&'a syn::ItemUse>,
+        in_gated: bool,
+        gated_block: Option<&'a syn::Block>,
     }
     impl<'a> syn::visit::Visit<'a> for Blocks<'a, '_> {
         fn visit_block(&mut self, b: &'a syn::Block) {
-            if range_of(self.file, b).contains_range(TextRange::empty(self.offset)) {
-                for s in &b.stmts {
-                    if let syn::Stmt::Item(syn::Item::Use(u)) = s {
-                        self.visible.push(u);
-                    }
+            if !range_of(self.file, b).contains_range(TextRange::empty(self.offset)) {
+                return;
+            }
+            if self.in_gated {
+                self.gated_block = Some(b);
+            }
+            for s in &b.stmts {
+                if let syn::Stmt::Item(syn::Item::Use(u)) = s {
+                    self.visible.push(u);
                 }
-                syn::visit::visit_block(self, b);
+            }
+            for s in &b.stmts {
+                let outer = self.in_gated;
+                self.in_gated |= has_cfg(stmt_attrs(s));
+                syn::visit::visit_stmt(self, s);
+                self.in_gated = outer;
             }
         }
         fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    if gated {
+        *target = Target::Block(block);
     }
     let mut v = Blocks {
         file,
         offset,
         visible,
+        in_gated: gated,
+        gated_block: None,
     };
     syn::visit::Visit::visit_block(&mut v, block);
+    if let Some(b) = v.gated_block {
+        *target = Target::Block(b);
+    }
+}
+
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+/// The outer attributes of a statement (the expression kinds a `#[cfg]` is written on).
+fn stmt_attrs(s: &syn::Stmt) -> &[syn::Attribute] {
+    match s {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Item(_) => &[],
+        syn::Stmt::Expr(e, _) => match e {
+            syn::Expr::Block(x) => &x.attrs,
+            syn::Expr::If(x) => &x.attrs,
+            syn::Expr::Match(x) => &x.attrs,
+            syn::Expr::Call(x) => &x.attrs,
+            syn::Expr::MethodCall(x) => &x.attrs,
+            syn::Expr::Assign(x) => &x.attrs,
+            syn::Expr::Unsafe(x) => &x.attrs,
+            syn::Expr::ForLoop(x) => &x.attrs,
+            syn::Expr::While(x) => &x.attrs,
+            syn::Expr::Loop(x) => &x.attrs,
+            _ => &[],
+        },
+    }
 }
 
 fn item_name(item: &syn::Item) -> Option<String> {

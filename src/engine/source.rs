@@ -124,6 +124,21 @@ impl SourceFile {
     }
 }
 
+/// One indentation level deeper than `indent`: a tab on a line indented with tabs (a
+/// `hard_tabs` project keeps its style), else four spaces.
+pub fn deeper(indent: &str) -> String {
+    let step = if indent.ends_with('\t') { "\t" } else { "    " };
+    format!("{indent}{step}")
+}
+
+/// One indentation level shallower than `indent` (a tab or four spaces), or `indent` itself.
+pub fn shallower(indent: &str) -> &str {
+    indent
+        .strip_suffix('\t')
+        .or_else(|| indent.strip_suffix("    "))
+        .unwrap_or(indent)
+}
+
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));

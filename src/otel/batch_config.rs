@@ -183,9 +183,10 @@ impl Sites<'_, '_> {
             // A chain written one link a line: the config builder the same way, one level in.
             Some((_, indent)) => {
                 let le = file.line_ending.as_str();
-                let inner = format!("{le}{indent}        ");
+                let i1 = crate::engine::source::deeper(indent);
+                let inner = format!("{le}{}", crate::engine::source::deeper(&i1));
                 let links = links.join(&inner);
-                format!("({le}{indent}    {builder}::default(){inner}{links},{le}{indent})")
+                format!("({le}{i1}{builder}::default(){inner}{links},{le}{indent})")
             }
             None => format!("({builder}::default(){})", links.concat()),
         };

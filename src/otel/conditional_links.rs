@@ -25,7 +25,7 @@ pub fn render_mutable(
     if conditional.is_empty() {
         return (Vec::new(), format!("{chain}{le}{step}.build()"));
     }
-    let close = step.strip_suffix("    ").unwrap_or(step);
+    let close = crate::engine::source::shallower(step);
     let mut setup = vec![format!("let mut {builder} = {chain};")];
     for c in conditional {
         let body: String = c

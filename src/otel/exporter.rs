@@ -633,7 +633,7 @@ impl ExporterConfig {
                     (PartEdit::Text(text), _) => text.clone(),
                     (_, None) => String::new(),
                     (PartEdit::Refined(_, refined), Some(chain)) => {
-                        let inner = format!("{}    ", part.indent);
+                        let inner = crate::engine::source::deeper(&part.indent);
                         let builder = chain.render_builder(signal, names, &inner, le);
                         refined_arm(refined, &builder, names, &part.indent, le)
                     }
@@ -684,9 +684,12 @@ fn refined_arm(
     let VariantRefinement {
         binding: b, links, ..
     } = refined;
-    let close = indent.strip_suffix("    ").unwrap_or(indent);
+    let close = crate::engine::source::shallower(indent);
     let set = match &refined.condition {
-        Some(cond) => format!("{cond} {{{le}{indent}    {b} = {b}{links};{le}{indent}}}"),
+        Some(cond) => {
+            let inner = crate::engine::source::deeper(indent);
+            format!("{cond} {{{le}{inner}{b} = {b}{links};{le}{indent}}}")
+        }
         None => format!("{b} = {b}{links};"),
     };
     format!("{{{le}{indent}let mut {b} = {builder};{le}{indent}{set}{le}{indent}{b}.build(){le}{close}}}")

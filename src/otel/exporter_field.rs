@@ -80,7 +80,7 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
             notes.extend(construction.runtime_note(rust, read, chain.transport));
             parts.push(LocalPart {
                 range,
-                indent: format!("{}    ", rust.file.indent_at(range.start)),
+                indent: crate::engine::source::deeper(rust.file.indent_at(range.start)),
                 edit: PartEdit::BuiltHere(Box::new(chain)),
             });
             continue;

@@ -155,7 +155,7 @@ pub fn exporter_value(rust: ParsedRust<'_>, expr: &syn::Expr) -> Option<(bool, V
     let file = rust.file;
     let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
         range,
-        indent: format!("{}    ", file.indent_at(range.start)),
+        indent: crate::engine::source::deeper(file.indent_at(range.start)),
         edit: PartEdit::Chain(Box::new(chain)),
     };
     if let Some(chain) = exporter_chain(rust, expr) {
@@ -209,7 +209,7 @@ fn builder_in_arm(
     let mut parts = vec![
         LocalPart {
             range,
-            indent: format!("{}    ", file.indent_at(range.start)),
+            indent: crate::engine::source::deeper(file.indent_at(range.start)),
             edit: PartEdit::Builder(Box::new(chain), traits),
         },
         LocalPart {

@@ -154,7 +154,7 @@ fn render_builder(
 ) -> String {
     let mut s = format!("{scope}::builder({name})");
     let sep = match multiline {
-        Some((le, indent)) => format!("{le}{indent}    "),
+        Some((le, indent)) => format!("{le}{}", crate::engine::source::deeper(indent)),
         None => String::new(),
     };
     for (method, arg) in links.iter().chain([&("build", "")]) {
@@ -404,8 +404,13 @@ impl Sites<'_, '_> {
                     later.name_range(file).start,
                 );
                 for (i, _) in file.slice(gap).match_indices('\n') {
-                    self.out
-                        .replace(TextRange::empty(gap.start + i + 1), "    ");
+                    let line = gap.start + i + 1;
+                    let step = if file.text[line..].starts_with('\t') {
+                        "\t"
+                    } else {
+                        "    "
+                    };
+                    self.out.replace(TextRange::empty(line), step);
                 }
             }
         } else {

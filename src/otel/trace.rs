@@ -415,13 +415,13 @@ pub fn render_tracer(
     le: &str,
 ) -> String {
     names.need_trait_anonymous("opentelemetry::trace::TracerProvider");
-    let step = format!("{indent}    ");
+    let step = crate::engine::source::deeper(indent);
     let mut s = format!(
         "{provider}.tracer_with_scope({le}{step}{}::builder({:?})",
         names.name("opentelemetry::InstrumentationScope"),
         scope.name
     );
-    let inner = format!("{step}    ");
+    let inner = crate::engine::source::deeper(&step);
     if let Some(v) = &scope.version {
         s.push_str(&format!("{le}{inner}.with_version({v:?})"));
     }

@@ -466,8 +466,8 @@ fn render_view(
             None => arms.push((vec![k], c)),
         }
     }
-    let inner = format!("{indent}    ");
-    let arm_indent = format!("{indent}        ");
+    let inner = crate::engine::source::deeper(indent);
+    let arm_indent = crate::engine::source::deeper(&inner);
     let mut text =
         format!("|i: &{instrument}| {{{le}{inner}let aggregation = match i.kind? {{{le}");
     for (kinds, c) in arms {

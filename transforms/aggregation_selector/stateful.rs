@@ -195,7 +195,7 @@ pub(super) fn render_stateful_view(
 ) -> String {
     let (instrument, stream) = view_names(plan, sdk);
     let closure = |selector: &str, indent: &str| {
-        let body = format!("{indent}    ");
+        let body = crate::engine::source::deeper(indent);
         let answer = stream_with(&stream, &format!("{selector}.aggregation(i.kind?)"));
         format!("move |i: &{instrument}| {{{le}{body}{answer}{le}{indent}}}")
     };
@@ -203,7 +203,7 @@ pub(super) fn render_stateful_view(
     if syn::parse_str::<syn::Ident>(arg).is_ok() {
         return closure(arg, indent);
     }
-    let inner = format!("{indent}    ");
+    let inner = crate::engine::source::deeper(indent);
     format!(
         "{{{le}{inner}let selector = {arg};{le}{inner}{}{le}{indent}}}",
         closure("selector", &inner)

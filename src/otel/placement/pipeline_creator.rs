@@ -323,7 +323,7 @@ pub fn replace_creator_body(
         ),
     );
     let indent = file.indent_at(tail.start).to_string();
-    let step = format!("{indent}    ");
+    let step = crate::engine::source::deeper(&indent);
     let mut lines = lead;
     lines.push(format!(
         "let {exporter} = {}?;",
@@ -431,7 +431,7 @@ fn built(
     let Returns::Tracer(scope) = returns else {
         return builder_built(None, None, indent, le);
     };
-    let i1 = format!("{indent}    ");
+    let i1 = crate::engine::source::deeper(indent);
     let register = registers_global
         .then(|| register_call(names, "opentelemetry::global::set_tracer_provider"));
     let tracer = render_tracer(names, "provider", scope, &i1, le);
@@ -451,7 +451,7 @@ pub fn builder_built(
     if register.is_none() && derived.is_none() {
         return "map(|builder| builder.build())".to_string();
     }
-    let i1 = format!("{indent}    ");
+    let i1 = crate::engine::source::deeper(indent);
     let mut lines = vec!["let provider = builder.build();".to_string()];
     if let Some(register) = register {
         lines.push(format!("{register}(provider.clone());"));

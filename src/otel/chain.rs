@@ -224,17 +224,16 @@ fn reassignment<'a>(stmt: &'a syn::Stmt, name: &str) -> Option<Reassignment<'a>>
         let mut links = Vec::new();
         let mut assigns = Vec::new();
         for s in &e.then_branch.stmts {
+            // Statements that do not name the local (preparing an option's value) stay as
+            // they are.
             match s {
-                syn::Stmt::Expr(inner, _) => {
+                syn::Stmt::Expr(inner, _) if mentions_ident(inner, name) => {
                     let (assign, l) = self_assignment(inner, name)?;
                     assigns.push(assign);
                     links.extend(l);
                 }
-                _ => {
-                    if mentions_ident(s, name) {
-                        return None;
-                    }
-                }
+                _ if mentions_ident(s, name) => return None,
+                _ => {}
             }
         }
         if assigns.is_empty() {
@@ -281,16 +280,24 @@ fn self_assignment<'a>(
     Some((a, chain.links))
 }
 
-/// Whether an identifier token `name` occurs anywhere in `node` (macro bodies included).
+/// Whether an identifier token `name` occurs anywhere in `node` (macro bodies included), or a
+/// format string captures it.
 pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
     fn walk(ts: proc_macro2::TokenStream, name: &str) -> bool {
         ts.into_iter().any(|tt| match tt {
             proc_macro2::TokenTree::Ident(i) => i == name,
             proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+            proc_macro2::TokenTree::Literal(l) => captures(&l, name),
             _ => false,
         })
     }
     walk(node.to_token_stream(), name)
+}
+
+/// A format string capturing the local `name`: `"{builder:?}"`, `"{builder}"`.
+fn captures(literal: &proc_macro2::Literal, name: &str) -> bool {
+    let text = literal.to_string();
+    text.contains(&format!("{{{name}}}")) || text.contains(&format!("{{{name}:"))
 }
 
 /// Whether an identifier token `name` occurs in `node` other than as a path segment after `::`
@@ -308,11 +315,7 @@ pub fn mentions_local<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool
                     i == name && !after_path && !after_dot
                 }
                 proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
-                // A format string capturing the local: `"{builder:?}"`.
-                proc_macro2::TokenTree::Literal(l) => {
-                    let text = l.to_string();
-                    text.contains(&format!("{{{name}}}")) || text.contains(&format!("{{{name}:"))
-                }
+                proc_macro2::TokenTree::Literal(l) => captures(l, name),
                 proc_macro2::TokenTree::Punct(_) => false,
             };
             if named {

@@ -14,7 +14,7 @@ use crate::engine::syntax::{ident_str, range_of, ParsedRust};
 
 use super::chain::{count_ident, mentions_ident, Chain};
 use super::exporter::{ExporterConfig, LocalPart, PartEdit};
-use super::exporter_local::{exporter_value, kept, yielded_values};
+use super::exporter_local::{builder_kept_in_branch, exporter_value, kept, yielded_values};
 use super::local_binding::{blocks_around, contains, pat_ident};
 
 /// The name the chosen exporter is kept in (numbered when the block already uses it).
@@ -113,6 +113,9 @@ fn unwrapped_exporter(rust: ParsedRust<'_>, call: &syn::ExprMethodCall) -> Optio
         TextRange::new(whole.start, inner.start),
         TextRange::new(inner.end, whole.end),
     ];
+    if let Some(parts) = builder_kept_in_branch(rust, call) {
+        return Some(parts);
+    }
     let (_, mut chains) = exporter_value(rust, arg).unwrap_or_default();
     let commented = gaps.iter().any(|g| {
         let text = file.slice(*g);

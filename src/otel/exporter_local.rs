@@ -17,7 +17,9 @@ use syn::visit::Visit;
 use crate::engine::edit::TextRange;
 use crate::engine::syntax::{range_of, ImportMap, ParsedRust};
 
-use super::chain::{count_ident, follow_local, mentions_local, uses_in_consumer, Chain};
+use super::chain::{
+    count_ident, follow_local, mentions_local, uses_in_consumer, Chain, FollowedLocal,
+};
 use super::exporter::{
     unchanged_option_trait, ExporterConfig, KeptIn, LocalPart, PartEdit, Transport,
 };
@@ -57,6 +59,58 @@ pub fn exporter_in_local_with(
     follow(rust, stmts, j, k, &name, init_value)
 }
 
+/// The 0.27 option traits the reassignments of a followed local call (`exporter =
+/// exporter.with_tls_config(..)` needs `WithTonicConfig`); `None` when one calls an option 0.27
+/// does not keep under its name.
+fn reassignment_traits(followed: &FollowedLocal<'_>) -> Option<Vec<&'static str>> {
+    let mut traits = Vec::new();
+    for link in followed.reassignments.iter().flat_map(|r| &r.links) {
+        let t = unchanged_option_trait(&link.name)?;
+        if !traits.contains(&t) {
+            traits.push(t);
+        }
+    }
+    Some(traits)
+}
+
+/// `p.with_exporter(exporter)` (`call`, the value of a branch) where `exporter` is a local of
+/// the branch's own block, bound to one old chain and then only extended with options 0.27
+/// keeps (`if tls { exporter = exporter.with_tls_config(..) }`): the local becomes the 0.27
+/// builder and the call builds it (`exporter.build()`, the branch's value).
+pub fn builder_kept_in_branch(
+    rust: ParsedRust<'_>,
+    call: &syn::ExprMethodCall,
+) -> Option<Vec<LocalPart>> {
+    let file = rust.file;
+    let arg = call.args.first()?;
+    let name = local_name(arg)?;
+    let (stmts, j, k) = binding_of(rust, &name, range_of(file, arg).start)?;
+    let consumer_is_the_call = matches!(&stmts[k], syn::Stmt::Expr(syn::Expr::MethodCall(m), None) if std::ptr::eq(m, call));
+    let followed = follow_local(stmts, j + 1, &name);
+    if !consumer_is_the_call || followed.consumer != Some(k) || count_ident(call, &name) != 1 {
+        return None;
+    }
+    let syn::Stmt::Local(local) = &stmts[j] else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    pat_ident(&local.pat)?;
+    let traits = reassignment_traits(&followed)?;
+    let (range, chain) = exporter_chain(rust, &init.expr)?;
+    Some(vec![
+        LocalPart {
+            range,
+            indent: crate::engine::source::deeper(file.indent_at(range.start)),
+            edit: PartEdit::Builder(Box::new(chain), traits),
+        },
+        LocalPart {
+            range: range_of(file, call),
+            indent: String::new(),
+            edit: PartEdit::Build(name),
+        },
+    ])
+}
+
 /// `exporter` or `exporter.into()`: the local's name.
 pub fn local_name(arg: &syn::Expr) -> Option<String> {
     let chain = Chain::read(arg);
@@ -94,13 +148,7 @@ fn follow(
     if followed.consumer != Some(k) || uses_in_consumer(&stmts[k], name) != 1 {
         return None;
     }
-    let mut traits = Vec::new();
-    for link in followed.reassignments.iter().flat_map(|r| &r.links) {
-        let t = unchanged_option_trait(&link.name)?;
-        if !traits.contains(&t) {
-            traits.push(t);
-        }
-    }
+    let traits = reassignment_traits(&followed)?;
     let mut parts = Vec::new();
     if let syn::Pat::Type(t) = &local.pat {
         if !names_old_builder(rust.imports, &t.ty) {

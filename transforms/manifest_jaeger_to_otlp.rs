@@ -53,7 +53,8 @@ use crate::engine::edit::{Edit, TextRange};
 use crate::engine::finding::Severity;
 use crate::engine::manifest::{DepEntry, DepKind, DepSource, Manifest};
 use crate::engine::manifest_edit::{
-    add_features, add_sibling_entry, remove_entry, rename_key, rewrite_array, string_array,
+    add_features, add_optional_sibling_entry, add_sibling_entry, remove_entry, rename_key,
+    rewrite_array, string_array,
 };
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, jaeger_feature_to_otlp};
@@ -172,13 +173,22 @@ impl Transform for ManifestJaegerToOtlp {
                     Replacement::Required
                 };
             }
+            // Beside an optional Jaeger entry the propagator is optional too, and the features
+            // that enabled Jaeger enable it.
+            let mut companion = None;
             if plan.propagator && sibling(PROPAGATOR).is_none() {
                 let version = (!jaeger.workspace).then_some(propagator_version.as_str());
-                if let Some(e) = add_sibling_entry(text, jaeger, PROPAGATOR, version, &[], le) {
+                let added = if jaeger.optional {
+                    companion = Some(PROPAGATOR);
+                    add_optional_sibling_entry(text, jaeger, PROPAGATOR, version, le)
+                } else {
+                    add_sibling_entry(text, jaeger, PROPAGATOR, version, &[], le)
+                };
+                if let Some(e) = added {
                     out.edit(e);
                 }
             }
-            rewrite_feature_references(cx, manifest, jaeger, &replacement, &mut out);
+            rewrite_feature_references(cx, manifest, jaeger, &replacement, companion, &mut out);
             let what = match (&replacement, plan.propagator) {
                 (Replacement::Gone, true) => format!("opentelemetry-jaeger removed; the Jaeger propagator now comes from {PROPAGATOR} {propagator_version}"),
                 (Replacement::Gone, false) => "opentelemetry-jaeger removed: the code does not use it".to_string(),
@@ -372,6 +382,7 @@ fn rewrite_feature_references(
     manifest: &Manifest,
     jaeger: &DepEntry,
     replacement: &Replacement,
+    companion: Option<&str>,
     out: &mut Outcome,
 ) {
     if jaeger.table.kind == DepKind::Workspace {
@@ -397,8 +408,11 @@ fn rewrite_feature_references(
                 let new = rewrite_feature_item(
                     item,
                     key,
-                    replacement,
-                    sdk_key.as_deref(),
+                    FeatureTargets {
+                        replacement,
+                        sdk_key: sdk_key.as_deref(),
+                        companion,
+                    },
                     bare_references,
                 )?;
                 changed.push(format!(
@@ -435,14 +449,27 @@ fn rewrite_feature_references(
     }
 }
 
+/// What a `[features]` element naming jaeger can name instead.
+struct FeatureTargets<'a> {
+    replacement: &'a Replacement,
+    /// The package's own `opentelemetry_sdk` entry (runtime features move there).
+    sdk_key: Option<&'a str>,
+    /// An optional dependency added with the replacement, enabled wherever jaeger was.
+    companion: Option<&'a str>,
+}
+
 /// The new elements for one `[features]` element, or `None` when it does not name jaeger.
 fn rewrite_feature_item(
     item: &str,
     key: &str,
-    replacement: &Replacement,
-    sdk_key: Option<&str>,
+    targets: FeatureTargets<'_>,
     bare_references: bool,
 ) -> Option<Vec<String>> {
+    let FeatureTargets {
+        replacement,
+        sdk_key,
+        companion,
+    } = targets;
     let enables = |optional_key: &str, dep_syntax: bool| {
         if dep_syntax {
             format!("dep:{optional_key}")
@@ -451,10 +478,12 @@ fn rewrite_feature_item(
         }
     };
     if item == format!("dep:{key}") || item == key {
-        return Some(match replacement {
+        let mut out = match replacement {
             Replacement::Optional(k) => vec![enables(k, item.starts_with("dep:"))],
             _ => Vec::new(),
-        });
+        };
+        out.extend(companion.map(|c| enables(c, item.starts_with("dep:"))));
+        return Some(out);
     }
     let (dep, feature) = item.split_once('/')?;
     let weak = dep.ends_with('?');
@@ -483,6 +512,9 @@ fn rewrite_feature_item(
         if let (Replacement::Optional(k), true, false) = (replacement, mapped.is_empty(), weak) {
             out.push(enables(k, !bare_references));
         }
+    }
+    if let (Some(c), false) = (companion, weak) {
+        out.push(enables(c, !bare_references));
     }
     Some(out)
 }

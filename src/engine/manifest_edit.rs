@@ -166,6 +166,30 @@ pub fn add_sibling_entry(
     features: &[String],
     line_ending: &str,
 ) -> Option<Edit> {
+    add_sibling(text, beside, key, version, features, false, line_ending)
+}
+
+/// [`add_sibling_entry`] marked `optional = true`: a crate that comes with an optional one
+/// (enabled by the same features, see the caller).
+pub fn add_optional_sibling_entry(
+    text: &str,
+    beside: &DepEntry,
+    key: &str,
+    version: Option<&str>,
+    line_ending: &str,
+) -> Option<Edit> {
+    add_sibling(text, beside, key, version, &[], true, line_ending)
+}
+
+fn add_sibling(
+    text: &str,
+    beside: &DepEntry,
+    key: &str,
+    version: Option<&str>,
+    features: &[String],
+    optional: bool,
+    line_ending: &str,
+) -> Option<Edit> {
     let le = line_ending;
     let at = after_entry(text, beside)?;
     let lead = if at > 0 && !text[..at].ends_with('\n') {
@@ -173,35 +197,42 @@ pub fn add_sibling_entry(
     } else {
         ""
     };
-    let features_pair =
-        (!features.is_empty()).then(|| format!("features = {}", string_array(features)));
+    // The keys after the version (or `workspace = true`), in the order Cargo's docs write them.
+    let mut pairs: Vec<String> = Vec::new();
+    if !features.is_empty() {
+        pairs.push(format!("features = {}", string_array(features)));
+    }
+    if optional {
+        pairs.push("optional = true".to_string());
+    }
+    let inline = |first: String| {
+        let all: Vec<String> = std::iter::once(first)
+            .chain(pairs.iter().cloned())
+            .collect();
+        format!("{key} = {{ {} }}", all.join(", "))
+    };
     let line = match version {
         None if beside.is_dotted => {
             let mut lines = format!("{key}.workspace = true");
-            if let Some(f) = &features_pair {
-                lines.push_str(&format!("{le}{key}.{f}"));
+            for p in &pairs {
+                lines.push_str(&format!("{le}{key}.{p}"));
             }
             lines
         }
-        None => match &features_pair {
-            Some(f) => format!("{key} = {{ workspace = true, {f} }}"),
-            None => format!("{key} = {{ workspace = true }}"),
-        },
+        None => inline("workspace = true".to_string()),
         Some(version) if beside.is_table_header => {
             // A table of its own: a new table after it, with the same header prefix.
             let key_span = beside.key_span?;
             let start = line_start(text, key_span.start);
             let prefix = &text[start..key_span.start];
             let mut body = format!("{lead}{le}{prefix}{key}]{le}version = \"{version}\"{le}");
-            if let Some(f) = &features_pair {
-                body.push_str(&format!("{f}{le}"));
+            for p in &pairs {
+                body.push_str(&format!("{p}{le}"));
             }
             return Some(Edit::insert(at, body));
         }
-        Some(version) => match &features_pair {
-            Some(f) => format!("{key} = {{ version = \"{version}\", {f} }}"),
-            None => format!("{key} = \"{version}\""),
-        },
+        Some(version) if pairs.is_empty() => format!("{key} = \"{version}\""),
+        Some(version) => inline(format!("version = \"{version}\"")),
     };
     let indent = {
         let first = beside.parts.first()?;
@@ -354,7 +385,20 @@ pub fn rewrite_array(
             }
             Some(new) => {
                 let quoted: Vec<String> = new.iter().map(|n| format!("\"{n}\"")).collect();
-                edits.push(Edit::replace(elements[i].1, quoted.join(", ")));
+                // An element on a line of its own: each new one gets a line of its own too.
+                let at = elements[i].1.start;
+                let lead = &text[line_start(text, at)..at];
+                let separator = if lead.trim().is_empty() {
+                    let le = if literal.contains("\r\n") {
+                        "\r\n"
+                    } else {
+                        "\n"
+                    };
+                    format!(",{le}{lead}")
+                } else {
+                    ", ".to_string()
+                };
+                edits.push(Edit::replace(elements[i].1, quoted.join(&separator)));
                 i += 1;
             }
             None => i += 1,

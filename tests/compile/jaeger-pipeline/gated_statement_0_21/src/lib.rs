@@ -13,6 +13,7 @@ pub fn install(export: bool) {
     #[cfg(feature = "tracing-export")]
     let subscriber = {
         let layer = export.then(|| {
+            opentelemetry::global::set_text_map_propagator(opentelemetry_jaeger::Propagator::new());
             let tracer = opentelemetry_jaeger::new_agent_pipeline()
                 .with_service_name("ingest-worker")
                 .install_batch(opentelemetry_sdk::runtime::Tokio)

@@ -98,8 +98,9 @@ impl PackageHelpers {
 }
 
 /// The exporter `with_exporter(<arg>)` takes: from a local ([`exporter_in_local`]), from a
-/// helper function's call, from the closure of `helper(..).and_then(|exporter| …)`, or from a
-/// struct field ([`exporter_in_field`]); `None`
+/// helper function's call, from the closure of `helper(..).and_then(|exporter| …)`, from a
+/// struct field ([`exporter_in_field`]), or from a factory closure's call
+/// ([`super::exporter_closure`]); `None`
 /// when none can be followed.
 pub fn exporter_in_local_or_helper(
     rust: ParsedRust<'_>,
@@ -112,6 +113,7 @@ pub fn exporter_in_local_or_helper(
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))
         .or_else(|| exporter_in_field(rust, arg))
+        .or_else(|| super::exporter_closure::exporter_from_closure(rust, arg))
 }
 
 /// A local's initializer `customize(new_exporter().tonic(), ..)` calling a private helper of
@@ -577,6 +579,12 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
         .on_locals
         .into_iter()
         .filter_map(|call| exporter_chosen_by_branch(rust, call).flatten());
+    // A factory closure's chain: each signal's pipeline rewrite reads it at its call.
+    let factories: Vec<TextRange> = v
+        .args
+        .iter()
+        .filter_map(|a| super::exporter_closure::factory_body_called(rust, a))
+        .collect();
     v.args
         .into_iter()
         .filter_map(|a| exporter_in_local_or_helper(rust, a, helpers))
@@ -584,6 +592,7 @@ pub fn exporter_values_taken(rust: ParsedRust<'_>, helpers: &PackageHelpers) -> 
         .filter_map(|exporter| Some(exporter.kept_in?.parts))
         .flat_map(|parts| parts.into_iter().map(|p| p.range))
         .chain(own_helper_values(rust, helpers))
+        .chain(factories)
         .collect()
 }
 

@@ -48,6 +48,8 @@
 //!   old chain or a local holding one → the 0.27 builder's `.build()`.
 //! - [`exporter_helper`]: an exporter a pipeline takes from a helper function of the same file;
 //!   the helper then returns the built exporter.
+//! - [`exporter_closure`]: an exporter made by a factory closure of the function
+//!   (`let make = || new_exporter()…; ….with_exporter(make())`): each call reads as the chain.
 //! - [`exporter_customizer`]: an exporter builder passed through a helper that sets options
 //!   (`customize(new_exporter().tonic(), &cfg)`); the helper becomes generic over the 0.27
 //!   option traits.
@@ -113,6 +115,7 @@ pub mod export_config_local;
 pub mod exporter;
 pub mod exporter_branches;
 pub mod exporter_build_call;
+pub mod exporter_closure;
 pub mod exporter_customizer;
 pub mod exporter_field;
 pub mod exporter_helper;

@@ -95,6 +95,14 @@ impl GaugeUses<'_> {
         self.names_the_type(|f| PathVisitor(f).visit_type(ty))
     }
 
+    /// A field, alias, static or const that code outside the file may reach, typed with the
+    /// observable gauge.
+    fn check_public(&mut self, vis: &syn::Visibility, ty: &syn::Type) {
+        if !is_private(vis) && self.type_mentions(ty) {
+            self.escapes = true;
+        }
+    }
+
     fn signature_mentions(&self, sig: &syn::Signature) -> bool {
         self.names_the_type(|f| PathVisitor(f).visit_signature(sig))
     }
@@ -159,9 +167,7 @@ impl<'ast> Visit<'ast> for GaugeUses<'_> {
     }
 
     fn visit_field(&mut self, field: &'ast syn::Field) {
-        if !is_private(&field.vis) && self.type_mentions(&field.ty) {
-            self.escapes = true;
-        }
+        self.check_public(&field.vis, &field.ty);
         syn::visit::visit_field(self, field);
     }
 
@@ -204,23 +210,17 @@ impl<'ast> Visit<'ast> for GaugeUses<'_> {
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
-        if !is_private(&t.vis) && self.type_mentions(&t.ty) {
-            self.escapes = true;
-        }
+        self.check_public(&t.vis, &t.ty);
         syn::visit::visit_item_type(self, t);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        if !is_private(&s.vis) && self.type_mentions(&s.ty) {
-            self.escapes = true;
-        }
+        self.check_public(&s.vis, &s.ty);
         syn::visit::visit_item_static(self, s);
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        if !is_private(&c.vis) && self.type_mentions(&c.ty) {
-            self.escapes = true;
-        }
+        self.check_public(&c.vis, &c.ty);
         syn::visit::visit_item_const(self, c);
     }
 }

@@ -126,6 +126,29 @@ fn a_pipeline_the_run_reads_twice_is_reported_once() {
 }
 
 #[test]
+fn a_removed_global_shutdown_two_transforms_see_is_reported_once() {
+    // `global::shutdown_meter_provider()` where no provider is in reach: the metrics pipeline
+    // transform, `tracing-bridge` and `residue` each report it; one finding lists all three.
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            &manifest(
+                "opentelemetry = { version = \"0.21\", features = [\"metrics\"] }\nopentelemetry_sdk = { version = \"0.21\", features = [\"rt-tokio\", \"metrics\"] }\nopentelemetry-otlp = { version = \"0.14\", features = [\"metrics\"] }\n",
+            ),
+        ),
+        (
+            "src/lib.rs",
+            "pub fn start() -> opentelemetry_sdk::metrics::MeterProvider {\n    opentelemetry_otlp::new_pipeline()\n        .metrics(opentelemetry_sdk::runtime::Tokio)\n        .with_exporter(opentelemetry_otlp::new_exporter().tonic())\n        .build()\n        .expect(\"meter provider\")\n}\n\npub struct Stop;\n\nimpl Drop for Stop {\n    fn drop(&mut self) {\n        let _ = opentelemetry::global::shutdown_meter_provider();\n    }\n}\n",
+        ),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    let shutdown = findings_at(&result, &lib, 13);
+    assert_eq!(shutdown.len(), 1, "{shutdown:#?}");
+    assert_eq!(shutdown[0].severity, Severity::Error, "{shutdown:#?}");
+}
+
+#[test]
 fn an_allow_for_any_reporter_suppresses_the_merged_finding() {
     let allowed = REMOVED_GLOBALS.replace(
         "    let _m",

@@ -208,7 +208,9 @@ impl Transform for OtlpMetricsPipeline {
             &mut rewritten.plans,
         );
         for (range, _) in rewritten.calls {
-            out.finding(
+            // The same site `tracing-bridge` and `residue` see: reported once.
+            out.item_finding(
+                "opentelemetry::global::shutdown_meter_provider",
                 range,
                 Severity::Error,
                 "`global::shutdown_meter_provider()` was removed in opentelemetry 0.22",

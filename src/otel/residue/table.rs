@@ -271,6 +271,26 @@ mod tests {
     }
 
     #[test]
+    fn a_package_is_searched_for_the_names_of_its_own_old_crates_only() {
+        let mut metrics = OldVersions::default();
+        metrics.add("metrics", "metrics", &Version::new(0, 24, 1));
+        let ordinary = "fn new() -> Result<Config, Error> { todo!() }";
+        assert!(might_have_sites(ordinary) && !metrics.might_have_sites(ordinary));
+        assert!(metrics.might_have_sites("metrics::set_recorder(r)"));
+        assert!(metrics.might_have_sites("counter!(\"hits\", 1);"));
+        let mut otel = OldVersions::default();
+        otel.add("otel", "opentelemetry", &Version::new(0, 26, 0));
+        assert!(otel.might_have_sites("otel::global::handle_error(e)"));
+        // `Unit` is gone since 0.24: a package on 0.26 cannot name the old one.
+        assert!(!otel.might_have_sites("let unit = Unit;"));
+        assert!(!otel.might_have_sites("metrics::set_recorder(r)"));
+        // A crate gone as a whole may be named through a rename: the whole table's names.
+        let mut jaeger = OldVersions::default();
+        jaeger.add("jaeger", "opentelemetry_jaeger", &Version::new(0, 20, 0));
+        assert!(jaeger.might_have_sites(ordinary));
+    }
+
+    #[test]
     fn old_versions_and_the_target_release_are_kept_newer_ones_are_not() {
         let mut v = OldVersions::default();
         v.add("otel", "opentelemetry", &Version::new(0, 26, 0));

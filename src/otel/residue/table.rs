@@ -129,8 +129,11 @@ pub fn might_have_sites(text: &str) -> bool {
 
 /// The prefilters of the packages' old versions, built once per distinct set (a tree's
 /// packages share a few: most of a big workspace is on one `metrics`).
-static PREFILTERS: LazyLock<Mutex<HashMap<Vec<(&'static str, Version)>, Arc<AhoCorasick>>>> =
+static PREFILTERS: LazyLock<Mutex<HashMap<CratesOnVersions, Arc<AhoCorasick>>>> =
     LazyLock::new(Mutex::default);
+
+/// (crate as the table names it, the package's version judged): what a prefilter depends on.
+type CratesOnVersions = Vec<(&'static str, Version)>;
 
 /// The scanned crates a package has on a version older than the target, by the name its code
 /// uses for each (`otel` for `otel = { package = "opentelemetry" }`).
@@ -201,7 +204,7 @@ impl OldVersions {
     /// searched for OpenTelemetry's `new` or `Error`). A crate gone as a whole may be named
     /// through a rename or a re-export: then the whole table's search, as before.
     pub fn might_have_sites(&self, text: &str) -> bool {
-        let key: Vec<(&'static str, Version)> = self
+        let key: CratesOnVersions = self
             .crates
             .iter()
             .map(|(_, krate, version)| (*krate, version.clone()))

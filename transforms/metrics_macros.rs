@@ -110,7 +110,7 @@ impl Transform for MetricsMacros {
     /// Every site and `use` leaf this transform edits or reports is a changed macro named in
     /// the text: a file saying `metrics` without one (most files of a service on metrics
     /// 0.24) is not parsed for it.
-    fn may_act(&self, text: &str, _: Option<&PackageInfo>) -> bool {
+    fn may_act(&self, text: &str, _: FileKind, _: Option<&PackageInfo>) -> bool {
         may_name_a_changed_macro(text)
     }
 

@@ -135,7 +135,7 @@ impl Transform for MetricsRecorderApi {
     /// Every site names one of [`SITE_WORDS`], in its path or in the `use` that aliases it,
     /// or is the exporter future (`let (_, f) = b.build()?; f.await`): a file saying `metrics`
     /// without any of them is not parsed for this transform.
-    fn may_act(&self, text: &str, _: Option<&PackageInfo>) -> bool {
+    fn may_act(&self, text: &str, _: FileKind, _: Option<&PackageInfo>) -> bool {
         may_have_a_site(text)
     }
 

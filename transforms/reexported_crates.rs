@@ -76,7 +76,7 @@ impl Transform for ReexportedCrates {
 
     /// Only a file that names a re-exported telemetry crate (the text the transforms before
     /// this one wrote, or the user's) can need its name bound: the others are not parsed for it.
-    fn may_act(&self, text: &str, package: Option<&PackageInfo>) -> bool {
+    fn may_act(&self, text: &str, _: FileKind, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| named_telemetry_reexports(p, text).next().is_some())
     }
 

@@ -120,6 +120,16 @@ impl Transform for Residue {
         (package.is_some() || kind == FileKind::Manifest) && might_have_sites(text)
     }
 
+    /// A Rust file's sites are of the crates its package has on an old version: only their
+    /// names (most files of a package on `metrics` 0.24 say `new`, none `set_recorder`). A
+    /// manifest's features carry their own versions.
+    fn may_act(&self, text: &str, kind: FileKind, package: Option<&PackageInfo>) -> bool {
+        match (kind, package) {
+            (FileKind::Rust, Some(package)) => old_versions(package).might_have_sites(text),
+            _ => true,
+        }
+    }
+
     fn measures_original(&self) -> bool {
         true
     }

@@ -76,6 +76,11 @@ impl Transform for UnusedRemovedImports {
         package.is_some() && might_have_sites(text)
     }
 
+    /// Only an import the residue scan finds is removed: only its package's crates' names.
+    fn may_act(&self, text: &str, _: FileKind, package: Option<&PackageInfo>) -> bool {
+        package.is_some_and(|p| old_versions(p).might_have_sites(text))
+    }
+
     fn run(&self, cx: &FileContext<'_>) -> Outcome {
         let mut out = Outcome::default();
         let Some(package) = cx.package else {

@@ -106,9 +106,10 @@ pub trait Transform: Sync + Send {
     /// Whether the transform can have anything to do in `text` (a file it wants): it must hold
     /// for every text the transform would edit or report on. A file every transform that
     /// wants it can leave alone is not parsed: it is still a file the run looked at (listed
-    /// unchanged, as when the transforms ran and did nothing).
-    fn may_act(&self, text: &str, package: Option<&PackageInfo>) -> bool {
-        let _ = (text, package);
+    /// unchanged, as when the transforms ran and did nothing). A transform that measures the
+    /// run is asked of the original text too: it runs when it may act on either.
+    fn may_act(&self, text: &str, kind: FileKind, package: Option<&PackageInfo>) -> bool {
+        let _ = (text, kind, package);
         true
     }
     /// Whether the transform measures the run ([`Outcome::old_sites_before`]): it then runs on

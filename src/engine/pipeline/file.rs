@@ -68,13 +68,14 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
     if !wanted_original.contains(&true) {
         return FileRun::Skipped;
     }
-    let acts = |t: &dyn Transform, text: &str| t.may_act(text, input.package);
-    if !input
+    let acts = |t: &dyn Transform, text: &str| t.may_act(text, input.kind, input.package);
+    let acting_original: Vec<bool> = input
         .transforms
         .iter()
         .zip(&wanted_original)
-        .any(|(t, wanted)| *wanted && acts(*t, &text))
-    {
+        .map(|(t, wanted)| *wanted && acts(*t, &text))
+        .collect();
+    if !acting_original.contains(&true) {
         // What running them would give: the file, unchanged, with nothing to say.
         return Rewrite::new(SourceFile::new(input.path, text), None).finish(input);
     }
@@ -84,14 +85,17 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
         Err(e) => return unparsable_input(input, e),
     };
     let mut rewrite = Rewrite::new(original, parsed);
-    for (t, wanted_original) in input.transforms.iter().zip(wanted_original) {
-        // A transform that measures the run runs on every file whose original text it wanted.
-        let wanted = if rewrite.history.is_empty() {
-            wanted_original
+    for (t, acting_original) in input.transforms.iter().zip(acting_original) {
+        // A transform that measures the run runs on every file whose original text it may
+        // act on, even when the transforms before it changed that text.
+        let acting = if rewrite.history.is_empty() {
+            acting_original
         } else {
-            (t.measures_original() && wanted_original) || input.wants(*t, &rewrite.current.text)
+            let current = &rewrite.current.text;
+            (t.measures_original() && acting_original)
+                || (input.wants(*t, current) && acts(*t, current))
         };
-        if wanted && acts(*t, &rewrite.current.text) {
+        if acting {
             rewrite.run(input, *t);
         }
     }

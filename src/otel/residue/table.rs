@@ -2,7 +2,7 @@
 //! call shapes, loaded once; and the package's old versions it is matched against.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use aho_corasick::AhoCorasick;
 use semver::Version;
@@ -73,33 +73,67 @@ pub(super) static TABLE: LazyLock<Table> = LazyLock::new(|| {
             },
         );
     }
-    let mut names: Vec<String> = removed
+    let names = removed
         .keys()
-        .map(|p| p.rsplit("::").next().unwrap().to_string())
+        .map(|p| last_name(p).to_string())
         .chain(
             features
                 .keys()
                 .map(|f| f.rsplit('/').next().unwrap().to_string()),
         )
-        .chain(METHOD_SHAPES.iter().map(|m| m.method.to_string()))
-        .chain(UNIQUE_METHODS.iter().map(|m| m.method.to_string()))
-        .chain(MACRO_SHAPES.iter().map(|m| format!("{}!", m.name)))
-        .collect();
-    names.sort();
-    names.dedup();
+        .chain(shape_names(|_| true));
     Table {
+        prefilter: automaton(names),
         removed,
         features,
         methods: METHOD_SHAPES,
         macros: MACRO_SHAPES,
-        prefilter: AhoCorasick::new(names).expect("valid patterns"),
     }
 });
+
+/// The name a removed item's site is spelled with (`Unit` of `opentelemetry::metrics::Unit`).
+fn last_name(path: &str) -> &str {
+    path.rsplit("::").next().unwrap()
+}
+
+/// The names of the hand-written shapes of the crates `has` accepts.
+fn shape_names(has: impl Fn(&str) -> bool) -> Vec<String> {
+    let methods = METHOD_SHAPES
+        .iter()
+        .map(|m| (m.krate, m.method.to_string()));
+    let unique = UNIQUE_METHODS
+        .iter()
+        .map(|m| (m.krate, m.method.to_string()));
+    let macros = MACRO_SHAPES
+        .iter()
+        .map(|m| ("metrics", format!("{}!", m.name)));
+    methods
+        .chain(unique)
+        .chain(macros)
+        .filter(|(krate, _)| has(krate))
+        .map(|(_, name)| name)
+        .collect()
+}
+
+fn automaton(names: impl Iterator<Item = String>) -> AhoCorasick {
+    let mut names: Vec<String> = names.collect();
+    names.sort();
+    names.dedup();
+    AhoCorasick::new(names).expect("valid patterns")
+}
 
 /// Whether `text` may hold a site: one search for every name of the table.
 pub fn might_have_sites(text: &str) -> bool {
     TABLE.prefilter.is_match(text)
 }
+
+/// The prefilters of the packages' old versions, built once per distinct set (a tree's
+/// packages share a few: most of a big workspace is on one `metrics`).
+static PREFILTERS: LazyLock<Mutex<HashMap<CratesOnVersions, Arc<AhoCorasick>>>> =
+    LazyLock::new(Mutex::default);
+
+/// (crate as the table names it, the package's version judged): what a prefilter depends on.
+type CratesOnVersions = Vec<(&'static str, Version)>;
 
 /// The scanned crates a package has on a version older than the target, by the name its code
 /// uses for each (`otel` for `otel = { package = "opentelemetry" }`).
@@ -164,6 +198,44 @@ impl OldVersions {
             .find(|(_, k, _)| *k == krate)
             .map(|(_, _, v)| v)
     }
+
+    /// Whether `text` may hold a site of these crates on these versions: one search for the
+    /// names of their removed items and shapes only (a package on `metrics` alone is not
+    /// searched for OpenTelemetry's `new` or `Error`). A crate gone as a whole may be named
+    /// through a rename or a re-export: then the whole table's search, as before.
+    pub fn might_have_sites(&self, text: &str) -> bool {
+        let key: CratesOnVersions = self
+            .crates
+            .iter()
+            .map(|(_, krate, version)| (*krate, version.clone()))
+            .collect();
+        let prefilter = PREFILTERS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_insert_with(|| self.prefilter())
+            .clone();
+        prefilter.is_match(text)
+    }
+
+    /// The search for the names of the items and shapes these crates' sites can be spelled
+    /// with (`check_path` skips an item newer than the package's version, so does this).
+    fn prefilter(&self) -> Arc<AhoCorasick> {
+        let removed = TABLE.removed.iter().filter(|(path, entry)| {
+            self.version_of(path.split("::").next().unwrap_or_default())
+                .is_some_and(|version| version <= &entry.last)
+        });
+        if removed
+            .clone()
+            .any(|(path, _)| WHOLE_CRATES.iter().any(|c| c.name == path))
+        {
+            return Arc::new(TABLE.prefilter.clone());
+        }
+        let names = removed
+            .map(|(path, _)| last_name(path).to_string())
+            .chain(shape_names(|krate| self.version_of(krate).is_some()));
+        Arc::new(automaton(names))
+    }
 }
 
 /// The version the migration targets for `krate`.
@@ -199,6 +271,26 @@ mod tests {
                 entry.last
             );
         }
+    }
+
+    #[test]
+    fn a_package_is_searched_for_the_names_of_its_own_old_crates_only() {
+        let mut metrics = OldVersions::default();
+        metrics.add("metrics", "metrics", &Version::new(0, 24, 1));
+        let ordinary = "fn new() -> Result<Config, Error> { todo!() }";
+        assert!(might_have_sites(ordinary) && !metrics.might_have_sites(ordinary));
+        assert!(metrics.might_have_sites("metrics::set_recorder(r)"));
+        assert!(metrics.might_have_sites("counter!(\"hits\", 1);"));
+        let mut otel = OldVersions::default();
+        otel.add("otel", "opentelemetry", &Version::new(0, 26, 0));
+        assert!(otel.might_have_sites("otel::global::handle_error(e)"));
+        // `Unit` is gone since 0.24: a package on 0.26 cannot name the old one.
+        assert!(!otel.might_have_sites("let unit = Unit;"));
+        assert!(!otel.might_have_sites("metrics::set_recorder(r)"));
+        // A crate gone as a whole may be named through a rename: the whole table's names.
+        let mut jaeger = OldVersions::default();
+        jaeger.add("jaeger", "opentelemetry_jaeger", &Version::new(0, 20, 0));
+        assert!(jaeger.might_have_sites(ordinary));
     }
 
     #[test]

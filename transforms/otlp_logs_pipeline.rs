@@ -106,6 +106,7 @@ use crate::otel::exporter::Signal;
 use crate::otel::exporter_build_call::rewrite_build_calls;
 use crate::otel::exporter_helper::{report_public_helpers, PackageHelpers};
 use crate::otel::imports::ImportPlan;
+use crate::otel::local_binding::method_calls_after;
 use crate::otel::logs::{provider_config_edits, LogsPipeline};
 use crate::otel::otlp_customizer::{rewrite_otlp_customizers, settled_customizers, OtlpCustomizer};
 use crate::otel::pipeline_signature::{report_pipeline_fields, report_pipeline_signatures};
@@ -325,9 +326,22 @@ impl SiteRewrite for Sites {
         !self.returned_logger
     }
 
-    fn placed_statement(&mut self, out: &mut Changes, range: TextRange, binding: &str) {
+    fn placed_statement(
+        &mut self,
+        rust: ParsedRust<'_>,
+        out: &mut Changes,
+        range: TextRange,
+        binding: &str,
+    ) {
         self.bound.push((range, binding.to_string()));
         if self.returned_logger {
+            // otlp 0.14's `Logger::provider()` (`Option<LoggerProvider>`): the binding is the
+            // provider now.
+            if let Some(name) = crate::otel::placement::statement::pattern_ident(binding) {
+                for call in method_calls_after(rust, range.start, &name, "provider") {
+                    out.replace(call, format!("Some({name}.clone())"));
+                }
+            }
             out.finding(
                 range,
                 Severity::Warning,

@@ -119,3 +119,56 @@ pub fn let_bound_names(syntax: &syn::File) -> HashSet<String> {
     lets.visit_file(syntax);
     lets.0
 }
+
+/// The `name.method()` calls (no arguments) in the statements after the one at byte `at` of its
+/// innermost block, up to a statement that binds `name` again; calls inside closures and items
+/// are left out (they may bind the name themselves).
+pub fn method_calls_after(
+    rust: ParsedRust<'_>,
+    at: usize,
+    name: &str,
+    method: &str,
+) -> Vec<TextRange> {
+    struct Calls<'n> {
+        name: &'n str,
+        method: &'n str,
+        found: Vec<proc_macro2::Span>,
+    }
+    impl<'s> Visit<'s> for Calls<'_> {
+        fn visit_expr_method_call(&mut self, m: &'s syn::ExprMethodCall) {
+            let on_name = matches!(&*m.receiver, syn::Expr::Path(p) if p.path.is_ident(self.name));
+            if on_name && m.method == self.method && m.args.is_empty() {
+                self.found.push(syn::spanned::Spanned::span(m));
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_closure(&mut self, _: &'s syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'s syn::Item) {}
+    }
+    let Some(stmts) = blocks_around(rust, at).into_iter().last() else {
+        return Vec::new();
+    };
+    let Some(i) = stmts
+        .iter()
+        .position(|s| contains(range_of(rust.file, s), at))
+    else {
+        return Vec::new();
+    };
+    let mut calls = Calls {
+        name,
+        method,
+        found: Vec::new(),
+    };
+    for later in &stmts[i + 1..] {
+        let rebinds = matches!(later, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|p| p.ident == name));
+        if rebinds {
+            break;
+        }
+        calls.visit_stmt(later);
+    }
+    calls
+        .found
+        .into_iter()
+        .map(|span| range_of_span(rust.file, span))
+        .collect()
+}

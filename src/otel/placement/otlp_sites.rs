@@ -107,7 +107,14 @@ pub trait SiteRewrite {
         true
     }
     /// After `let <binding> = <pipeline>?;` at `range` became statements.
-    fn placed_statement(&mut self, _out: &mut Changes, _range: TextRange, _binding: &str) {}
+    fn placed_statement(
+        &mut self,
+        _rust: ParsedRust<'_>,
+        _out: &mut Changes,
+        _range: TextRange,
+        _binding: &str,
+    ) {
+    }
     /// After the pipeline expression at `range` became the `Result`-keeping form; `plan` is
     /// the site's import plan.
     fn placed_expression(
@@ -238,7 +245,7 @@ pub fn rewrite_sites<'c, R: SiteRewrite>(
         };
         place(file, out, placed, &indent);
         match &site.form {
-            Form::Statement(_, pat) => rewrite.placed_statement(out, range, pat),
+            Form::Statement(_, pat) => rewrite.placed_statement(rust, out, range, pat),
             Form::Expression(_) => rewrite.placed_expression(rust, out, &mut plan, range),
         }
         plans.add(plan);

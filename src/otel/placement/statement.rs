@@ -75,7 +75,7 @@ pub fn statements(
 }
 
 /// The identifier a simple `let` pattern binds (`tracer`, `mut tracer`, `tracer: Tracer`).
-fn pattern_ident(pat: &str) -> Option<String> {
+pub fn pattern_ident(pat: &str) -> Option<String> {
     let p = pat.split(':').next()?.trim();
     let p = p.strip_prefix("mut ").unwrap_or(p).trim();
     (!p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| p.to_string())

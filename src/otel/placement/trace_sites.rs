@@ -38,7 +38,8 @@ use super::conditional::conditional_setters;
 use super::expression::expression;
 use super::parts::{register_call, ProviderParts};
 use super::site_edit::{leftover_comments, place, whole_lines, Placed};
-use super::statement::{fresh, statements, StatementBinding};
+use super::statement::{fresh, pattern_ident, statements, StatementBinding};
+use crate::otel::local_binding::method_calls_after;
 
 /// A shadowing `let` a pipeline kept in a local goes through before its install.
 struct ShadowingStep<'a> {
@@ -673,16 +674,36 @@ impl<'a, 'c> Driver<'a, 'c> {
         let range = stmt_range(file, stmt);
         let terminal = links.last().map(|l| range_of(file, l.call).start);
         let binding = StatementBinding::new(&pat, &tail, &file.text);
+        // Whether the pattern now binds a tracer derived from a provider bound beside it.
+        let mut derived = false;
         let placed = self.render_and_place(
             range,
             (&links, conditional),
             deletes,
             |pipeline, names, register, indent, le| {
+                derived = !pipeline.yields_provider();
                 statements(pipeline, names, &binding, register, indent, le)
             },
         );
         if let Some(t) = terminal.filter(|_| placed) {
             self.handled.push(t);
+        }
+        if placed && derived {
+            self.provider_reads(stmt, &pat, &binding.provider);
+        }
+    }
+
+    /// `tracer.provider()` after the statement that now binds `tracer` from a provider local:
+    /// the 0.21–0.23 SDK `Tracer::provider()` (public then, returning `Option<TracerProvider>`)
+    /// is crate-private in 0.27, and the provider it returned is the local →
+    /// `Some(provider.clone())`.
+    fn provider_reads(&mut self, stmt: &syn::Stmt, pat: &str, provider: &str) {
+        let Some(tracer) = pattern_ident(pat) else {
+            return;
+        };
+        let at = stmt_range(self.file(), stmt).start;
+        for call in method_calls_after(self.rust, at, &tracer, "provider") {
+            self.out.replace(call, format!("Some({provider}.clone())"));
         }
     }
 

@@ -295,7 +295,7 @@ pub fn mentions_ident<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool
 }
 
 /// A format string capturing the local `name`: `"{builder:?}"`, `"{builder}"`.
-fn captures(literal: &proc_macro2::Literal, name: &str) -> bool {
+pub fn captures(literal: &proc_macro2::Literal, name: &str) -> bool {
     let text = literal.to_string();
     text.contains(&format!("{{{name}}}")) || text.contains(&format!("{{{name}:"))
 }

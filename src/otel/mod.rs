@@ -147,6 +147,7 @@ pub mod residue;
 pub mod runtime;
 pub mod scope;
 pub mod trace;
+pub mod trace_config_local;
 pub mod tracer_providers;
 pub mod user_selector;
 

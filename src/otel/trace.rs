@@ -12,6 +12,7 @@
 //! register it. Jaeger's `build_batch`/`build_simple` returned the provider, unregistered.
 
 use crate::engine::changes::Changes;
+use crate::engine::edit::Edit;
 use crate::engine::finding::Severity;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, text_of, ImportMap, ParsedRust};
@@ -263,8 +264,8 @@ pub enum TraceConfig {
 }
 
 /// `with_trace_config(arg)` on an old pipeline: the config's settings move onto the provider
-/// builder (`p.setters`); a config this tool cannot unfold (not a `config()` chain or a
-/// same-file helper returning one) is passed whole, with a warning. The resource is the
+/// builder (`p.setters`); a config this tool cannot unfold (not a `config()` chain, a same-file
+/// helper returning one or a local bound to one) is passed whole, with a warning. The resource is the
 /// caller's: how it combines with the default resource differs per pipeline.
 pub fn trace_config(
     rust: ParsedRust<'_>,
@@ -278,9 +279,15 @@ pub fn trace_config(
         syntax,
         imports,
     } = rust;
-    match unfold_config(file, imports, arg)
+    let unfolded = unfold_config(file, imports, arg)
         .or_else(|| unfold_config_helper(file, syntax, imports, arg))
-    {
+        .or_else(|| {
+            // A config kept in a local: its settings move here and its `let` goes.
+            let (u, stmt) = super::trace_config_local::config_in_local(rust, arg)?;
+            out.edit(Edit::delete(stmt));
+            Some(u)
+        });
+    match unfolded {
         Some(u) => {
             p.setters = u.setters;
             TraceConfig::Unfolded(u.resource)

@@ -1,0 +1,287 @@
+//! A trace config kept in a local: `let trace_config = trace::config().with_sampler(..)
+//! .with_resource(..);` then `….with_trace_config(trace_config)` on an old pipeline. 0.27.1
+//! deprecates `Config`'s setters and the provider builder's `with_config(..)` (the type is
+//! becoming private), so the settings move onto the provider builder as an inline config's do,
+//! and the `let` goes.
+//!
+//! Followed only where moving the settings cannot change what the program does: the local is
+//! bound by a plain `let` in the block of the statement holding the pipeline, with no closure,
+//! async block or item in between (their captures would change); that statement names it once
+//! and no other statement after the `let` names it; the settings' arguments cannot leave the
+//! function (`?`, `return`, `.await`, `break`, `continue`) and name no local that a statement in
+//! between uses other than through a shared borrow (`&settings.endpoint`): it could be moved or
+//! changed there before the settings now read it.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::visit::Visit;
+
+use crate::engine::edit::TextRange;
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{range_of, ParsedRust};
+
+use super::chain::{captures, count_ident, mentions_ident, stmt_range};
+use super::local_binding::{binding_of, contains};
+use super::placement::site_edit::whole_lines;
+use super::trace::{unfold_config, unfold_config_helper, UnfoldedConfig};
+
+/// The settings of the config local `arg` names, and the lines of its `let` statement (to
+/// delete, with the comment lines above it when they travel with the first setting); `None` when `arg` is not such a local or moving its settings is not provably safe.
+pub fn config_in_local(
+    rust: ParsedRust<'_>,
+    arg: &syn::Expr,
+) -> Option<(UnfoldedConfig, TextRange)> {
+    let ParsedRust {
+        file,
+        syntax,
+        imports,
+    } = rust;
+    let syn::Expr::Path(path) = arg else {
+        return None;
+    };
+    let name = path.path.get_ident().filter(|_| path.qself.is_none())?;
+    let name = crate::engine::syntax::ident_str(name);
+    let site = range_of(file, arg).start;
+    let (stmts, j, k) = binding_of(rust, &name, site)?;
+    let syn::Stmt::Local(local) = &stmts[j] else {
+        return None;
+    };
+    let syn::Pat::Ident(pat) = &local.pat else {
+        return None;
+    };
+    if pat.mutability.is_some() || pat.by_ref.is_some() || pat.subpat.is_some() {
+        return None;
+    }
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let between = &stmts[j + 1..k];
+    let named_elsewhere = between
+        .iter()
+        .chain(&stmts[k + 1..])
+        .any(|s| mentions_ident(s, &name));
+    if named_elsewhere
+        || count_ident(&stmts[k], &name) != 1
+        || crosses_a_boundary(&stmts[k], rust, site)
+    {
+        return None;
+    }
+    let moved = init.expr.to_token_stream();
+    if leaves_the_function(moved.clone()) {
+        return None;
+    }
+    let mut locals = Vec::new();
+    local_names(moved, &mut locals);
+    if locals.iter().any(|l| {
+        between
+            .iter()
+            .any(|s| uses_other_than_borrowed(s.to_token_stream(), l))
+    }) {
+        return None;
+    }
+    let mut unfolded = unfold_config(file, imports, &init.expr)
+        .or_else(|| unfold_config_helper(file, syntax, imports, &init.expr))?;
+    let mut statement = stmt_range(file, &stmts[j]);
+    // Comment lines right above the `let` describe the settings: they go with the first one.
+    if let (Some((_, first)), Some(above)) = (
+        unfolded.setters.first_mut(),
+        comment_lines_above(file, whole_lines(file, statement)),
+    ) {
+        let mut comments: Vec<String> = file
+            .slice(above)
+            .lines()
+            .map(|l| l.trim().to_string())
+            .collect();
+        comments.append(&mut first.comments);
+        first.comments = comments;
+        statement = TextRange::new(above.start, statement.end);
+    }
+    Some((unfolded, whole_lines(file, statement)))
+}
+
+/// The `//` comment lines directly above the whole-line range `statement` (no blank line in
+/// between), as one range of whole lines.
+fn comment_lines_above(file: &SourceFile, statement: TextRange) -> Option<TextRange> {
+    let before = &file.text[..statement.start];
+    if !before.is_empty() && !before.ends_with('\n') {
+        return None;
+    }
+    let mut start = statement.start;
+    for line in before.split_inclusive('\n').rev() {
+        let trimmed = line.trim();
+        if !trimmed.starts_with("//") || trimmed.starts_with("///") || trimmed.starts_with("//!") {
+            break;
+        }
+        start -= line.len();
+    }
+    (start < statement.start).then(|| TextRange::new(start, statement.start))
+}
+
+/// Whether the site lies in a closure, an async block or an item of `stmt`: settings moved
+/// there would be captured (or not reachable) where the `let` evaluated them.
+fn crosses_a_boundary(stmt: &syn::Stmt, rust: ParsedRust<'_>, site: usize) -> bool {
+    struct Boundaries<'f> {
+        rust: ParsedRust<'f>,
+        site: usize,
+        found: bool,
+    }
+    impl Boundaries<'_> {
+        fn check<T: syn::spanned::Spanned + ToTokens>(&mut self, node: &T) {
+            self.found |= contains(range_of(self.rust.file, node), self.site);
+        }
+    }
+    impl<'a> Visit<'a> for Boundaries<'_> {
+        fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
+            self.check(c);
+        }
+        fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
+            self.check(a);
+        }
+        fn visit_item(&mut self, i: &'a syn::Item) {
+            self.check(i);
+        }
+    }
+    let mut b = Boundaries {
+        rust,
+        site,
+        found: false,
+    };
+    b.visit_stmt(stmt);
+    b.found
+}
+
+/// Whether the tokens hold an early exit (`?`, `return`, `.await`, `break`, `continue`,
+/// `yield`), macro bodies included: the provider builder runs inside a closure.
+fn leaves_the_function(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Punct(p) => p.as_char() == '?',
+        TokenTree::Ident(i) => ["return", "await", "break", "continue", "yield"]
+            .iter()
+            .any(|k| i == k),
+        TokenTree::Group(g) => leaves_the_function(g.stream()),
+        TokenTree::Literal(_) => false,
+    })
+}
+
+/// Whether `name` occurs in the tokens as a local other than right after a `&` (a shared
+/// borrow: `&settings.endpoint`); `&mut name`, `name.take()` or a plain `name` may move or
+/// change it.
+fn uses_other_than_borrowed(tokens: TokenStream, name: &str) -> bool {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let punct = |i: usize| match tokens.get(i) {
+        Some(TokenTree::Punct(p)) => Some(p.as_char()),
+        _ => None,
+    };
+    tokens.iter().enumerate().any(|(i, tt)| match tt {
+        TokenTree::Group(g) => uses_other_than_borrowed(g.stream(), name),
+        TokenTree::Ident(ident) if ident == name => {
+            let before = i.checked_sub(1).and_then(punct);
+            let before2 = i.checked_sub(2).and_then(punct);
+            let after_path = before == Some(':') && before2 == Some(':');
+            let field_or_method = before == Some('.') && before2 != Some('.');
+            !(after_path || field_or_method || before == Some('&'))
+        }
+        TokenTree::Literal(l) => captures(l, name),
+        _ => false,
+    })
+}
+
+/// The names in the tokens that may be locals: lower-case identifiers not after `::` or `.`
+/// (a path segment, a method or a field) and not before `::`, `!` or `(` (a module, a macro,
+/// a function).
+fn local_names(tokens: TokenStream, out: &mut Vec<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let punct = |i: usize| match tokens.get(i) {
+        Some(TokenTree::Punct(p)) => Some(p.as_char()),
+        _ => None,
+    };
+    for (i, tt) in tokens.iter().enumerate() {
+        match tt {
+            TokenTree::Group(g) => local_names(g.stream(), out),
+            TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                let after_path_or_dot = i > 0 && matches!(punct(i - 1), Some(':' | '.'));
+                let before_path_or_call = matches!(punct(i + 1), Some(':' | '!'))
+                    || matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis);
+                let lower = text.starts_with(|c: char| c.is_lowercase() || c == '_');
+                if lower && !after_path_or_dot && !before_path_or_call && !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::syntax::with_parsed;
+
+    /// The setters and the deleted statement for the `with_trace_config(..)` argument of `src`.
+    fn follow(src: &str) -> Option<(Vec<String>, String)> {
+        with_parsed(src, |rust| {
+            struct Arg<'a>(Option<&'a syn::Expr>);
+            impl<'a> Visit<'a> for Arg<'a> {
+                fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+                    if m.method == "with_trace_config" {
+                        self.0 = m.args.first();
+                    }
+                    syn::visit::visit_expr_method_call(self, m);
+                }
+            }
+            let mut arg = Arg(None);
+            arg.visit_file(rust.syntax);
+            let (u, stmt) = config_in_local(rust, arg.0?)?;
+            let mut names: Vec<String> = u.setters.into_iter().map(|(n, _)| n).collect();
+            names.extend(u.resource.map(|_| "with_resource".to_string()));
+            Some((names, rust.file.slice(stmt).to_string()))
+        })
+    }
+
+    fn program(body: &str) -> String {
+        format!(
+            "use opentelemetry_sdk::trace::{{self, Sampler}};\nfn init(resource: Resource, ratio: f64) {{\n{body}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn a_config_local_used_once_by_the_pipeline_is_unfolded_and_its_let_goes() {
+        let src = program(
+            "    let cfg = trace::config().with_sampler(Sampler::TraceIdRatioBased(ratio)).with_resource(resource.clone());
+    let exporter = opentelemetry_otlp::new_exporter().tonic().with_endpoint(&resource.endpoint);
+    let tracer = opentelemetry_otlp::new_pipeline().tracing().with_exporter(exporter).with_trace_config(cfg).install_simple();",
+        );
+        let (names, stmt) = follow(&src).expect("followed");
+        assert_eq!(names, ["with_sampler", "with_resource"]);
+        assert!(
+            stmt.starts_with("    let cfg = ") && stmt.ends_with(";\n"),
+            "{stmt}"
+        );
+    }
+
+    #[test]
+    fn near_misses_keep_the_local() {
+        let pipeline =
+            "let tracer = new_pipeline().tracing().with_trace_config(cfg).install_simple();";
+        let cases = [
+            // Named again after the pipeline.
+            format!("    let cfg = trace::config().with_resource(resource);\n    {pipeline}\n    dbg!(&cfg);"),
+            // A local its settings read is used in between (moved or changed there).
+            format!("    let cfg = trace::config().with_resource(resource.clone());\n    consume(resource);\n    {pipeline}"),
+            // Moved into a struct in between.
+            format!("    let cfg = trace::config().with_resource(resource);\n    let kept = Kept {{ r: resource }};\n    {pipeline}"),
+            // Borrowed mutably in between.
+            format!("    let cfg = trace::config().with_sampler(Sampler::TraceIdRatioBased(ratio));\n    tune(&mut ratio);\n    {pipeline}"),
+            // An early exit would move into the provider builder's closure.
+            format!("    let cfg = trace::config().with_sampler(sampler(ratio)?);\n    {pipeline}"),
+            // The pipeline runs in a closure: the settings' captures would change.
+            "    let cfg = trace::config().with_resource(resource);\n    let t = std::thread::spawn(move || new_pipeline().tracing().with_trace_config(cfg).install_simple());".to_string(),
+            // `let mut`: a later change is possible.
+            format!("    let mut cfg = trace::config().with_resource(resource);\n    {pipeline}"),
+            // Not a config chain.
+            format!("    let cfg = my_config(ratio);\n    {pipeline}"),
+        ];
+        for body in cases {
+            assert_eq!(follow(&program(&body)), None, "{body}");
+        }
+    }
+}

@@ -17,7 +17,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ParsedRust};
 
 use super::chain::{count_ident, Chain};
-use super::local_binding::binding_of;
+use super::local_binding::{binding_of, immutable_let_value};
 
 /// The edit making a literal's `endpoint` optional: `endpoint: url` → `endpoint: Some(url)`,
 /// the shorthand `endpoint` → `endpoint: Some(endpoint)`; `None` when it sets no endpoint.
@@ -42,17 +42,8 @@ pub fn export_config_in_local(
 ) -> Option<Option<(TextRange, String)>> {
     let name = config_local(arg)?;
     let (stmts, j, _) = binding_of(rust, &name, range_of(rust.file, arg).start)?;
-    let syn::Stmt::Local(local) = &stmts[j] else {
-        return None;
-    };
-    let syn::Pat::Ident(pat) = &local.pat else {
-        return None;
-    };
-    if pat.mutability.is_some() || pat.by_ref.is_some() || pat.subpat.is_some() {
-        return None;
-    }
-    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
-    let syn::Expr::Struct(literal) = &*init.expr else {
+    let value = immutable_let_value(&stmts[j])?;
+    let syn::Expr::Struct(literal) = value else {
         return None;
     };
     if literal.qself.is_some()

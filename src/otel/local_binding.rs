@@ -58,6 +58,22 @@ pub fn binds(stmt: &syn::Stmt, name: &str) -> bool {
     matches!(stmt, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|i| i.ident == name))
 }
 
+/// The value of `let name = value;` (a plain name: no `mut`, `ref`, `@` pattern or `else`): a
+/// local whose value no later statement can change.
+pub fn immutable_let_value(stmt: &syn::Stmt) -> Option<&syn::Expr> {
+    let syn::Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let syn::Pat::Ident(pat) = &local.pat else {
+        return None;
+    };
+    if pat.mutability.is_some() || pat.by_ref.is_some() || pat.subpat.is_some() {
+        return None;
+    }
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    Some(&init.expr)
+}
+
 pub fn pat_ident(pat: &syn::Pat) -> Option<&syn::PatIdent> {
     match pat {
         syn::Pat::Ident(i) if i.subpat.is_none() && i.by_ref.is_none() => Some(i),

@@ -21,7 +21,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{range_of, ParsedRust};
 
 use super::chain::{captures, count_ident, mentions_ident, stmt_range};
-use super::local_binding::{binding_of, contains};
+use super::local_binding::{binding_of, contains, immutable_let_value};
 use super::placement::site_edit::whole_lines;
 use super::trace::{unfold_config, unfold_config_helper, UnfoldedConfig};
 
@@ -43,16 +43,7 @@ pub fn config_in_local(
     let name = crate::engine::syntax::ident_str(name);
     let site = range_of(file, arg).start;
     let (stmts, j, k) = binding_of(rust, &name, site)?;
-    let syn::Stmt::Local(local) = &stmts[j] else {
-        return None;
-    };
-    let syn::Pat::Ident(pat) = &local.pat else {
-        return None;
-    };
-    if pat.mutability.is_some() || pat.by_ref.is_some() || pat.subpat.is_some() {
-        return None;
-    }
-    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let value = immutable_let_value(&stmts[j])?;
     let between = &stmts[j + 1..k];
     let named_elsewhere = between
         .iter()
@@ -64,7 +55,7 @@ pub fn config_in_local(
     {
         return None;
     }
-    let moved = init.expr.to_token_stream();
+    let moved = value.to_token_stream();
     if leaves_the_function(moved.clone()) {
         return None;
     }
@@ -77,8 +68,8 @@ pub fn config_in_local(
     }) {
         return None;
     }
-    let mut unfolded = unfold_config(file, imports, &init.expr)
-        .or_else(|| unfold_config_helper(file, syntax, imports, &init.expr))?;
+    let mut unfolded = unfold_config(file, imports, value)
+        .or_else(|| unfold_config_helper(file, syntax, imports, value))?;
     let mut statement = stmt_range(file, &stmts[j]);
     // Comment lines right above the `let` describe the settings: they go with the first one.
     if let (Some((_, first)), Some(above)) = (

@@ -81,16 +81,30 @@ pub fn pattern_ident(pat: &str) -> Option<String> {
     (!p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')).then(|| p.to_string())
 }
 
-/// `base` unless the file or the pattern already uses that identifier (then `base2`, …).
+/// `base` unless the code or the pattern already uses that identifier (then `base2`, …). Words
+/// in comments and strings do not count ("registers the provider" leaves `provider` free), but
+/// a format string capturing a name does; text that does not tokenize is searched word by word.
 pub fn fresh(base: &str, text: &str, pattern: &str) -> String {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let code = text.parse::<proc_macro2::TokenStream>().ok().map(|ts| {
+        let mut names = std::collections::HashSet::new();
+        let mut literals = Vec::new();
+        code_names(ts, &mut names, &mut literals);
+        (names, literals)
+    });
     let used = |n: &str| {
         pattern.split(|c: char| !is_ident(c)).any(|w| w == n)
-            || text.match_indices(n).any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                let after = text[i + n.len()..].chars().next();
-                !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
-            })
+            || match &code {
+                Some((names, literals)) => {
+                    names.contains(n)
+                        || literals.iter().any(|l| super::super::chain::captures(l, n))
+                }
+                None => text.match_indices(n).any(|(i, _)| {
+                    let before = text[..i].chars().next_back();
+                    let after = text[i + n.len()..].chars().next();
+                    !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+                }),
+            }
     };
     if !used(base) {
         return base.to_string();
@@ -99,4 +113,22 @@ pub fn fresh(base: &str, text: &str, pattern: &str) -> String {
         .map(|i| format!("{base}{i}"))
         .find(|n| !used(n))
         .unwrap()
+}
+
+/// The identifiers and the literals of `tokens` (comments are not tokens).
+fn code_names(
+    tokens: proc_macro2::TokenStream,
+    names: &mut std::collections::HashSet<String>,
+    literals: &mut Vec<proc_macro2::Literal>,
+) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                names.insert(crate::engine::syntax::ident_str(&i));
+            }
+            proc_macro2::TokenTree::Group(g) => code_names(g.stream(), names, literals),
+            proc_macro2::TokenTree::Literal(l) => literals.push(l),
+            proc_macro2::TokenTree::Punct(_) => {}
+        }
+    }
 }

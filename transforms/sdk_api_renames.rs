@@ -21,10 +21,12 @@
 //!   `.with_version(..)` / `.with_schema_url(..)` / `.with_attributes(..)` links as written, when
 //!   the provider is `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, or
 //!   a local or parameter bound to one in the function (`&TracerProvider`, `impl TracerProvider`,
-//!   `P: TracerProvider`);
+//!   `P: TracerProvider`); the same for `<provider>.logger_builder(name)….build()` (0.23–0.26's
+//!   `LoggerBuilder`) → `.logger_with_scope(..)` on a logger provider (`otel::providers`);
 //! - `<provider>.versioned_meter(name, version, schema_url, attributes)` /
-//!   `.versioned_tracer(..)` (the file imports the `MeterProvider` / `TracerProvider` trait) →
-//!   `<provider>.meter_with_scope(..)` / `.tracer_with_scope(..)` of the same scope builder as
+//!   `.versioned_tracer(..)` / `.versioned_logger(..)` (the file imports the `MeterProvider` /
+//!   `TracerProvider` / `LoggerProvider` trait) → `<provider>.meter_with_scope(..)` /
+//!   `.tracer_with_scope(..)` / `.logger_with_scope(..)` of the same scope builder as
 //!   `meter_with_version` below;
 //! - `InstrumentationLibrary::new(name, version, schema_url, attributes)` →
 //!   `InstrumentationScope::builder(name)….build()` (same links);
@@ -156,7 +158,7 @@ impl Transform for SdkApiRenames {
     }
 
     fn description(&self) -> &'static str {
-        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope; tracer_builder / meter_with_version → InstrumentationScope builders"
+        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope; tracer_builder / logger_builder / meter_with_version → InstrumentationScope builders"
     }
 
     fn kind(&self) -> FileKind {
@@ -173,8 +175,10 @@ impl Transform for SdkApiRenames {
             "InstrumentationLibrary",
             "versioned_meter",
             "versioned_tracer",
+            "versioned_logger",
             "meter_with_version",
             "tracer_builder",
+            "logger_builder",
             "Unit",
             "BatchConfig",
             "BatchSpanProcessor",

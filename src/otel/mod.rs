@@ -75,7 +75,7 @@
 //!   `Cow<'static, str>`.
 //! - [`scope`]: the 0.21–0.26 scope APIs (`tracer_builder(..)…build()`,
 //!   `global::meter_with_version(..)`) rewritten to the 0.27 `InstrumentationScope` builder;
-//!   [`tracer_providers`]: which expressions are provably tracer providers.
+//!   [`providers`]: which expressions are provably tracer (logger) providers.
 //! - [`facade_paths`]: opentelemetry ≤ 0.20's `opentelemetry::sdk` / `opentelemetry::runtime`
 //!   paths → the `opentelemetry_sdk` crate.
 //! - [`user_selector`]: a user's own temporality and aggregation selector types (removed in
@@ -142,13 +142,13 @@ pub mod path_renames;
 pub mod pipeline_customizer;
 pub mod pipeline_signature;
 pub mod placement;
+pub mod providers;
 pub mod recorder_error;
 pub mod residue;
 pub mod runtime;
 pub mod scope;
 pub mod trace;
 pub mod trace_config_local;
-pub mod tracer_providers;
 pub mod user_selector;
 
 /// Whether `path` (resolved) starts with one of the crate names the old and new stacks use for

@@ -5,8 +5,10 @@
 //! - `<provider>.tracer_builder(name)[.with_version(v)|.with_schema_url(u)|.with_attributes(a)]…`
 //!   `.build()` → `<provider>.tracer_with_scope(InstrumentationScope::builder(name)….build())`: the
 //!   `TracerBuilder` links are the scope builder's, so only the ends change. The receiver must be
-//!   provably a provider ([`TracerProviders`]); on any other receiver the site is reported when
+//!   provably a provider ([`Providers`]); on any other receiver the site is reported when
 //!   the file imports the `TracerProvider` trait (else it cannot be OpenTelemetry's method).
+//!   The same for `<provider>.logger_builder(name)…` (0.23–0.26's `LoggerBuilder`) →
+//!   `.logger_with_scope(..)` on a logger provider.
 //! - `global::meter_with_version(name, version, schema_url, attributes)` →
 //!   `global::meter_with_scope(InstrumentationScope::builder(name)….build())`. The old arguments
 //!   are `Option`s: `Some(x)` becomes the link `.with_…(x)`, `None` no link; an `Option` value
@@ -17,10 +19,11 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
+use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, range_of_span, text_of, ParsedRust};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
-use crate::otel::tracer_providers::{TracerProviders, PROVIDER_TRAIT};
+use crate::otel::providers::{Providers, LOGGER, TRACER};
 
 const SCOPE: &str = "opentelemetry::InstrumentationScope";
 const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
@@ -61,7 +64,13 @@ const VERSIONED: &[Versioned] = &[
         old: "versioned_tracer",
         new: "tracer_with_scope",
         binding: "tracer",
-        provider_trait: PROVIDER_TRAIT,
+        provider_trait: TRACER.provider_trait,
+    },
+    Versioned {
+        old: "versioned_logger",
+        new: "logger_with_scope",
+        binding: "logger",
+        provider_trait: LOGGER.provider_trait,
     },
 ];
 
@@ -90,9 +99,12 @@ pub fn rewrite_scopes<'a>(parsed: &ParsedRust<'a>, plan: &mut ImportPlan<'a>, ou
         parsed,
         plan,
         out,
-        providers: TracerProviders::default(),
+        providers: vec![Providers::new(&TRACER), Providers::new(&LOGGER)],
         handled: Vec::new(),
-        trait_in_scope: imports_trait(parsed.syntax, PROVIDER_TRAIT),
+        trait_in_scope: [&TRACER, &LOGGER]
+            .iter()
+            .map(|kind| imports_trait(parsed.syntax, kind.provider_trait))
+            .collect(),
     };
     sites.visit_file(parsed.syntax);
 }
@@ -101,11 +113,13 @@ struct Sites<'a, 'p> {
     parsed: &'p ParsedRust<'a>,
     plan: &'p mut ImportPlan<'a>,
     out: &'p mut Changes,
-    providers: TracerProviders,
-    /// `tracer_builder` calls already rewritten or reported (a chain is visited from every
-    /// link's call).
+    /// The provably tracer and logger providers of the function being visited.
+    providers: Vec<Providers>,
+    /// `tracer_builder` / `logger_builder` calls already rewritten or reported (a chain is
+    /// visited from every link's call).
     handled: Vec<TextRange>,
-    trait_in_scope: bool,
+    /// Per kind of `providers`: whether the file imports its provider trait.
+    trait_in_scope: Vec<bool>,
 }
 
 /// One argument of the old `Option` parameters.
@@ -146,6 +160,36 @@ fn is_option_variant(path: &syn::Path, variant: &str) -> bool {
 
 /// `Scope::builder(name).a(x).b(y).build()`, on one line, or one link a line when `multiline`
 /// gives the line ending and the indentation of the line the builder starts on.
+/// `x` of an old `Some(x)` as the argument of the scope builder's `link`. `Some(v.into())`
+/// converted to the old parameter's concrete type (`Cow<'static, str>`, `Vec<KeyValue>`); the
+/// links are generic (`impl Into<Cow<..>>`, `impl IntoIterator<Item = KeyValue>`), so the same
+/// `.into()` there cannot be inferred (E0283): the version or schema URL goes in unconverted
+/// (it was `Into` that `Cow`), the attributes through `Vec::from`.
+fn link_value<'f>(file: &'f SourceFile, link: &str, e: &syn::Expr) -> std::borrow::Cow<'f, str> {
+    match e {
+        syn::Expr::MethodCall(m)
+            if m.method == "into" && m.args.is_empty() && m.turbofish.is_none() =>
+        {
+            let value = text_of(file, &*m.receiver);
+            if link == "with_attributes" {
+                format!("Vec::from({value})").into()
+            } else {
+                value.into()
+            }
+        }
+        _ => text_of(file, e).into(),
+    }
+}
+
+fn present_links<'p>(
+    present: &'p [(&'p str, std::borrow::Cow<'_, str>)],
+) -> Vec<(&'p str, &'p str)> {
+    present
+        .iter()
+        .map(|(link, value)| (*link, value.as_ref()))
+        .collect()
+}
+
 fn render_builder(
     scope: &str,
     name: &str,
@@ -251,11 +295,12 @@ impl Sites<'_, '_> {
         let file = self.parsed.file;
         let args = old.args;
         let name = text_of(file, &args[0]);
-        let (mut present, mut opaque) = (Vec::new(), Vec::new());
+        let (mut present, mut opaque): (Vec<(&str, std::borrow::Cow<str>)>, _) =
+            (Vec::new(), Vec::new());
         for (link, arg) in SCOPE_LINKS.iter().zip(args.iter().skip(1)) {
             match OptionArg::of(arg) {
                 OptionArg::Absent => {}
-                OptionArg::Present(e) => present.push((*link, text_of(file, e))),
+                OptionArg::Present(e) => present.push((*link, link_value(file, link, e))),
                 OptionArg::Opaque(e) => opaque.push((*link, text_of(file, e))),
             }
         }
@@ -270,7 +315,8 @@ impl Sites<'_, '_> {
         if !opaque.is_empty() || !comments_in(file, args_range).is_empty() {
             let new_call = old.new_call;
             let suggestion = if opaque.is_empty() {
-                let builder = render_builder("InstrumentationScope", name, &present, None);
+                let builder =
+                    render_builder("InstrumentationScope", name, &present_links(&present), None);
                 let call = if new_call.is_empty() {
                     builder
                 } else {
@@ -278,7 +324,8 @@ impl Sites<'_, '_> {
                 };
                 format!("use `{call}` (not rewritten: the arguments have comments)")
             } else {
-                let builder = render_builder("InstrumentationScope", name, &present, None);
+                let builder =
+                    render_builder("InstrumentationScope", name, &present_links(&present), None);
                 let ifs: Vec<String> = opaque
                     .iter()
                     .map(|(link, value)| {
@@ -309,7 +356,10 @@ impl Sites<'_, '_> {
             (file.line_ending.as_str(), line_indent(before))
         });
         let scope = self.plan.name(SCOPE);
-        Some((args_range, render_builder(&scope, name, &present, layout)))
+        Some((
+            args_range,
+            render_builder(&scope, name, &present_links(&present), layout),
+        ))
     }
 
     /// `InstrumentationLibrary::new(name, version, schema_url, attributes)` (0.21–0.26) →
@@ -342,12 +392,15 @@ impl Sites<'_, '_> {
         ));
     }
 
-    /// A chain through `<receiver>.tracer_builder(name)`: rewritten when the receiver is a
-    /// provider and the chain is `….build()` over scope links, else reported.
-    fn tracer_builder(&mut self, m: &syn::ExprMethodCall) {
+    /// A chain through `<receiver>.tracer_builder(name)` (`logger_builder` for the `providers`
+    /// kind at `which`): rewritten when the receiver is a provider and the chain is `….build()`
+    /// over scope links, else reported.
+    fn scoped_builder(&mut self, m: &syn::ExprMethodCall, which: usize) {
         let file = self.parsed.file;
+        let kind = self.providers[which].kind();
+        let signal = kind.signal;
         let chain = Chain::read_call(m);
-        let Some(at) = chain.position("tracer_builder") else {
+        let Some(at) = chain.position(&format!("{signal}_builder")) else {
             return;
         };
         let link = &chain.links[at];
@@ -357,8 +410,8 @@ impl Sites<'_, '_> {
         }
         self.handled.push(name_range);
         let receiver = chain.receiver_of(at);
-        let provider = self.providers.is_provider(receiver, self.parsed.imports);
-        if !provider && !self.trait_in_scope {
+        let provider = self.providers[which].is_provider(receiver, self.parsed.imports);
+        if !provider && !self.trait_in_scope[which] {
             return;
         }
         // The `build` that ends the scope links, if the chain is `tracer_builder(name)….build()`.
@@ -380,9 +433,12 @@ impl Sites<'_, '_> {
             self.out.finding(
                 name_range,
                 severity,
-                "`tracer_builder` (and its `TracerBuilder`) was removed in opentelemetry 0.27",
                 format!(
-                    "build the scope and pass it: `{receiver_text}.tracer_with_scope(InstrumentationScope::builder(name).with_version(..).build())`"
+                    "`{signal}_builder` (and its `{}`) was removed in opentelemetry 0.27",
+                    kind.builder_type
+                ),
+                format!(
+                    "build the scope and pass it: `{receiver_text}.{signal}_with_scope(InstrumentationScope::builder(name).with_version(..).build())`"
                 ),
             );
             return;
@@ -394,7 +450,7 @@ impl Sites<'_, '_> {
         if provider {
             let scope = self.plan.name(SCOPE);
             self.out
-                .replace(head, format!("tracer_with_scope({scope}::builder"));
+                .replace(head, format!("{signal}_with_scope({scope}::builder"));
             self.out.replace(TextRange::empty(end), ")");
             // One link a line: the links move one level in, into the new parentheses. Only the
             // gaps before the links (whitespace and comments) get the indentation.
@@ -425,16 +481,29 @@ impl Sites<'_, '_> {
                 )
             };
             let rewritten = format!(
-                "{receiver_kept}tracer_with_scope(InstrumentationScope::builder{})",
+                "{receiver_kept}{signal}_with_scope(InstrumentationScope::builder{})",
                 file.slice(TextRange::new(head.end, end)),
             );
             self.out.finding(
                 name_range,
                 Severity::Warning,
-                format!("`tracer_builder` was removed in opentelemetry 0.27 ({receiver_shown} is not known to be a tracer provider, so this call was left alone)"),
+                format!("`{signal}_builder` was removed in opentelemetry 0.27 ({receiver_shown} is not known to be a {signal} provider, so this call was left alone)"),
                 format!("if it is one, use `{rewritten}`"),
             );
         }
+    }
+}
+
+impl Sites<'_, '_> {
+    /// Entering a function: its parameters are the providers (the caller puts back the
+    /// returned outer ones when leaving).
+    fn enter(&mut self, sig: &syn::Signature) -> Vec<Providers> {
+        let inner = self
+            .providers
+            .iter()
+            .map(|p| Providers::of_signature(p.kind(), sig, self.parsed.imports))
+            .collect();
+        std::mem::replace(&mut self.providers, inner)
     }
 }
 
@@ -462,30 +531,28 @@ impl<'ast> Visit<'ast> for Sites<'_, '_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        let outer = std::mem::replace(
-            &mut self.providers,
-            TracerProviders::of_signature(&f.sig, self.parsed.imports),
-        );
+        let outer = self.enter(&f.sig);
         syn::visit::visit_item_fn(self, f);
         self.providers = outer;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        let outer = std::mem::replace(
-            &mut self.providers,
-            TracerProviders::of_signature(&f.sig, self.parsed.imports),
-        );
+        let outer = self.enter(&f.sig);
         syn::visit::visit_impl_item_fn(self, f);
         self.providers = outer;
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         syn::visit::visit_local(self, local);
-        self.providers.bind(local, self.parsed.imports);
+        for providers in &mut self.providers {
+            providers.bind(local, self.parsed.imports);
+        }
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.tracer_builder(m);
+        for which in 0..self.providers.len() {
+            self.scoped_builder(m, which);
+        }
         self.versioned(m);
         syn::visit::visit_expr_method_call(self, m);
     }

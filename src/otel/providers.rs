@@ -1,51 +1,99 @@
-//! Which expressions are provably OpenTelemetry tracer providers, so that a method call on one
-//! (`provider.tracer_builder(..)`) can be rewritten without knowing the types: a call of
-//! `global::tracer_provider()`, an SDK `TracerProvider::builder()….build()`, and the locals and
-//! parameters bound to one in the current function (a later `let` of the same name shadows it).
-//! What the trace pipeline's rewrite yields is one too: `<exporter>.build().map(|exporter|
-//! <provider>).expect(..)` (or `.unwrap()`, `?`), a block whose value is a provider, and a `match`
-//! or `if` whose every branch is one. Anything else (a field, a function's result) is not known.
+//! Which expressions are provably OpenTelemetry tracer (or logger) providers, so that a method
+//! call on one (`provider.tracer_builder(..)`, `provider.logger_builder(..)`) can be rewritten
+//! without knowing the types: a call of `global::tracer_provider()`, an SDK
+//! `TracerProvider::builder()….build()`, and the locals and parameters bound to one in the
+//! current function (a later `let` of the same name shadows it). What the pipeline rewrites
+//! yield is one too: `<exporter>.build().map(|exporter| <provider>).expect(..)` (or `.unwrap()`,
+//! `?`), a block whose value is a provider, and a `match` or `if` whose every branch is one.
+//! Anything else (a field, a function's result) is not known.
 
 use crate::engine::syntax::{ident_str, ImportMap};
 use crate::otel::chain::Chain;
 
-/// The tracer provider types of 0.21–0.26 (the SDK one under both crate spellings, and the
-/// global one).
-const PROVIDER_TYPES: &[&[&str]] = &[
-    &["opentelemetry_sdk", "trace", "TracerProvider"],
-    &["opentelemetry", "sdk", "trace", "TracerProvider"],
-    &["opentelemetry", "global", "GlobalTracerProvider"],
-];
+/// One signal's provider: its types in 0.21–0.26, its API trait and its global getter.
+pub struct ProviderKind {
+    /// `tracer`, `logger`: the methods are `<signal>_builder`, `<signal>_with_scope`.
+    pub signal: &'static str,
+    /// The removed builder type `<signal>_builder` returned (`TracerBuilder`).
+    pub builder_type: &'static str,
+    /// The SDK provider type, under both crate spellings (`TracerProvider::builder()`).
+    sdk_types: &'static [&'static [&'static str]],
+    /// The global provider type.
+    global_type: &'static [&'static str],
+    /// The API trait every provider implements (`impl TracerProvider`, `P: TracerProvider`).
+    pub provider_trait: &'static [&'static str],
+    /// The global getter (`global::tracer_provider()`).
+    global_fn: &'static [&'static str],
+}
 
-/// The API trait every provider implements (`impl TracerProvider`, `P: TracerProvider`).
-pub const PROVIDER_TRAIT: &[&str] = &["opentelemetry", "trace", "TracerProvider"];
+pub const TRACER: ProviderKind = ProviderKind {
+    signal: "tracer",
+    builder_type: "TracerBuilder",
+    sdk_types: &[
+        &["opentelemetry_sdk", "trace", "TracerProvider"],
+        &["opentelemetry", "sdk", "trace", "TracerProvider"],
+    ],
+    global_type: &["opentelemetry", "global", "GlobalTracerProvider"],
+    provider_trait: &["opentelemetry", "trace", "TracerProvider"],
+    global_fn: &["opentelemetry", "global", "tracer_provider"],
+};
 
-/// The provider locals of the function being visited. Save it with [`std::mem::take`] when
-/// entering a function and put it back when leaving.
-#[derive(Default, Clone)]
-pub struct TracerProviders {
+pub const LOGGER: ProviderKind = ProviderKind {
+    signal: "logger",
+    builder_type: "LoggerBuilder",
+    sdk_types: &[
+        &["opentelemetry_sdk", "logs", "LoggerProvider"],
+        &["opentelemetry", "sdk", "logs", "LoggerProvider"],
+    ],
+    global_type: &["opentelemetry", "global", "GlobalLoggerProvider"],
+    provider_trait: &["opentelemetry", "logs", "LoggerProvider"],
+    global_fn: &["opentelemetry", "global", "logger_provider"],
+};
+
+/// The provider locals of one kind in the function being visited. Save it with
+/// [`std::mem::replace`] when entering a function and put it back when leaving.
+#[derive(Clone)]
+pub struct Providers {
+    kind: &'static ProviderKind,
     /// Locals and parameters bound to a provider, innermost binding last.
     locals: Vec<String>,
     /// Generic parameters bounded by the provider trait (`P` in `fn f<P: TracerProvider>`).
     generics: Vec<String>,
 }
 
-impl TracerProviders {
+impl Providers {
+    pub fn new(kind: &'static ProviderKind) -> Providers {
+        Providers {
+            kind,
+            locals: Vec::new(),
+            generics: Vec::new(),
+        }
+    }
+
+    pub fn kind(&self) -> &'static ProviderKind {
+        self.kind
+    }
+
     /// The parameters of `sig` typed as a provider (`&TracerProvider`, `impl TracerProvider`,
     /// `&P` with `P: TracerProvider`).
-    pub fn of_signature(sig: &syn::Signature, imports: &ImportMap) -> TracerProviders {
-        let mut providers = TracerProviders::default();
+    pub fn of_signature(
+        kind: &'static ProviderKind,
+        sig: &syn::Signature,
+        imports: &ImportMap,
+    ) -> Providers {
+        let mut providers = Providers::new(kind);
         for param in sig.generics.type_params() {
-            if bounds_name_the_trait(&param.bounds, imports) {
+            if bounds_name_the_trait(kind, &param.bounds, imports) {
                 providers.generics.push(ident_str(&param.ident));
             }
         }
         if let Some(clause) = &sig.generics.where_clause {
             for predicate in &clause.predicates {
                 if let syn::WherePredicate::Type(t) = predicate {
-                    if let (syn::Type::Path(p), true) =
-                        (&t.bounded_ty, bounds_name_the_trait(&t.bounds, imports))
-                    {
+                    if let (syn::Type::Path(p), true) = (
+                        &t.bounded_ty,
+                        bounds_name_the_trait(kind, &t.bounds, imports),
+                    ) {
                         if let Some(ident) = p.path.get_ident() {
                             providers.generics.push(ident_str(ident));
                         }
@@ -89,7 +137,7 @@ impl TracerProviders {
         }
     }
 
-    /// Whether `expr` is certainly a tracer provider (or a reference to one).
+    /// Whether `expr` is certainly a provider of this kind (or a reference to one).
     pub fn is_provider(&self, expr: &syn::Expr, imports: &ImportMap) -> bool {
         match expr {
             syn::Expr::Paren(p) => self.is_provider(&p.expr, imports),
@@ -100,8 +148,8 @@ impl TracerProviders {
                 .is_some_and(|i| self.locals.iter().any(|l| i == l)),
             syn::Expr::Call(c) => match &*c.func {
                 syn::Expr::Path(f) => {
-                    imports.is(&f.path, &["opentelemetry", "global", "tracer_provider"])
-                        || names_provider_item(&f.path, "default", imports)
+                    imports.is(&f.path, self.kind.global_fn)
+                        || names_provider_item(self.kind, &f.path, "default", imports)
                 }
                 _ => false,
             },
@@ -128,7 +176,7 @@ impl TracerProviders {
                 // Every method of the provider builder returns the builder.
                 Chain::read(expr)
                     .root_path()
-                    .is_some_and(|root| names_provider_item(root, "builder", imports))
+                    .is_some_and(|root| names_provider_item(self.kind, root, "builder", imports))
             }
             _ => false,
         }
@@ -172,34 +220,47 @@ impl TracerProviders {
         match ty {
             syn::Type::Reference(r) => self.is_provider_type(&r.elem, imports),
             syn::Type::Paren(p) => self.is_provider_type(&p.elem, imports),
-            syn::Type::ImplTrait(i) => bounds_name_the_trait(&i.bounds, imports),
+            syn::Type::ImplTrait(i) => bounds_name_the_trait(self.kind, &i.bounds, imports),
             syn::Type::Path(p) if p.qself.is_none() => {
                 let is_generic = p
                     .path
                     .get_ident()
                     .is_some_and(|i| self.generics.iter().any(|g| i == g));
-                is_generic || PROVIDER_TYPES.iter().any(|full| imports.is(&p.path, full))
+                is_generic
+                    || imports.is(&p.path, self.kind.global_type)
+                    || self
+                        .kind
+                        .sdk_types
+                        .iter()
+                        .any(|full| imports.is(&p.path, full))
             }
             _ => false,
         }
     }
 }
 
-/// Whether `path` is `<provider type>::<item>` (`TracerProvider::builder`).
-fn names_provider_item(path: &syn::Path, item: &str, imports: &ImportMap) -> bool {
+/// Whether `path` is `<SDK provider type>::<item>` (`TracerProvider::builder`).
+fn names_provider_item(
+    kind: &ProviderKind,
+    path: &syn::Path,
+    item: &str,
+    imports: &ImportMap,
+) -> bool {
     let resolved = imports.resolve(path);
     resolved.last().is_some_and(|last| last == item)
-        && PROVIDER_TYPES[..2]
+        && kind
+            .sdk_types
             .iter()
             .any(|full| resolved[..resolved.len() - 1].iter().eq(full.iter()))
 }
 
 fn bounds_name_the_trait(
+    kind: &ProviderKind,
     bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
     imports: &ImportMap,
 ) -> bool {
     bounds.iter().any(|b| match b {
-        syn::TypeParamBound::Trait(t) => imports.is(&t.path, PROVIDER_TRAIT),
+        syn::TypeParamBound::Trait(t) => imports.is(&t.path, kind.provider_trait),
         _ => false,
     })
 }
@@ -219,7 +280,7 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        let mut providers = TracerProviders::of_signature(&f.sig, &imports);
+        let mut providers = Providers::of_signature(&TRACER, &f.sig, &imports);
         for stmt in &f.block.stmts {
             if let syn::Stmt::Local(l) = stmt {
                 providers.bind(l, &imports);

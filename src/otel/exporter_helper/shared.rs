@@ -42,7 +42,7 @@ use crate::otel::exporter_customizer::{builder_transport, same_module};
 use crate::otel::imports::ImportPlan;
 
 /// The parameter the generic helper takes its builder in.
-const BUILDER_PARAM: &str = "builder";
+pub const BUILDER_PARAM: &str = "builder";
 
 /// A shared helper as this file writes it.
 enum Form {
@@ -97,7 +97,22 @@ fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedH
     let Some(syn::Stmt::Expr(tail, None)) = item.block.stmts.last() else {
         return None;
     };
-    let chain = Chain::read(tail);
+    let root = generic_root(rust, tail, transport)?;
+    Some(SharedHelper {
+        item,
+        transport,
+        form: Form::Old {
+            ret: range_of(rust.file, &**ret),
+            root,
+        },
+    })
+}
+
+/// `expr` as one `new_exporter().tonic()` (`.http()` for `transport`) chain of options the
+/// 0.27 traits keep unchanged: the range of `new_exporter().tonic()`, which a generic helper's
+/// builder parameter replaces.
+pub fn generic_root(rust: ParsedRust<'_>, expr: &syn::Expr, transport: Transport) -> Option<TextRange> {
+    let chain = Chain::read(expr);
     let (first, options) = chain.links.split_first()?;
     let transport_link = match transport {
         Transport::Grpc => "tonic",
@@ -109,24 +124,14 @@ fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedH
         })
     };
     let root = range_of(rust.file, first.call);
-    if !chain
+    let fits = chain
         .root_path()
         .is_some_and(|r| rust.imports.is(r, &["opentelemetry_otlp", "new_exporter"]))
-        || first.name != transport_link
-        || !first.call.args.is_empty()
-        || !options.iter().all(|l| unchanged(&l.name))
-        || !comments_in(rust.file, root).is_empty()
-    {
-        return None;
-    }
-    Some(SharedHelper {
-        item,
-        transport,
-        form: Form::Old {
-            ret: range_of(rust.file, &**ret),
-            root,
-        },
-    })
+        && first.name == transport_link
+        && first.call.args.is_empty()
+        && options.iter().all(|l| unchanged(&l.name))
+        && comments_in(rust.file, root).is_empty();
+    fits.then_some(root)
 }
 
 /// The transport of a helper in the generic form this module writes: `fn f<B:
@@ -160,7 +165,7 @@ fn generic_transport(item: &syn::ItemFn) -> Option<Transport> {
 }
 
 /// Whether `block` holds a `return` (a value the tail-chain reading would miss).
-fn returns_early(block: &syn::Block) -> bool {
+pub fn returns_early(block: &syn::Block) -> bool {
     struct Returns(bool);
     impl<'a> Visit<'a> for Returns {
         fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
@@ -423,7 +428,17 @@ fn signature_edits(
     let sig = &helper.item.sig;
     let ident_end = range_of(file, &sig.ident).end;
     let bound = format!("<{BUILDER_TYPE_PARAM}: {export_config} + {transport}>");
-    let param = match sig.inputs.first() {
+    vec![
+        (TextRange::new(ident_end, ident_end), bound),
+        builder_param(rust, sig),
+        (ret, BUILDER_TYPE_PARAM.to_string()),
+    ]
+}
+
+/// The insertion of the generic form's builder parameter, first in `sig`'s parameters.
+pub fn builder_param(rust: ParsedRust<'_>, sig: &syn::Signature) -> (TextRange, String) {
+    let file = rust.file;
+    match sig.inputs.first() {
         Some(first) => (
             TextRange::new(range_of(file, first).start, range_of(file, first).start),
             format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}, "),
@@ -435,12 +450,7 @@ fn signature_edits(
                 format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}"),
             )
         }
-    };
-    vec![
-        (TextRange::new(ident_end, ident_end), bound),
-        param,
-        (ret, BUILDER_TYPE_PARAM.to_string()),
-    ]
+    }
 }
 
 /// For a pipeline site that could not follow `call`: when it calls a top-level function of

@@ -643,7 +643,10 @@ impl ExporterConfig {
                         refined_arm(refined, &builder, names, &part.indent, le)
                     }
                     (PartEdit::PassedTo(_, before, after), Some(chain)) => {
-                        format!("{before}{}{after}", chain.render_builder(signal, names, "", ""))
+                        format!(
+                            "{before}{}{after}",
+                            chain.render_builder(signal, names, "", "")
+                        )
                     }
                     (PartEdit::BuiltHere(_), Some(chain)) => {
                         format!("{}?", chain.render(signal, names, &part.indent, le))

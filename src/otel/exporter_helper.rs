@@ -112,9 +112,7 @@ pub fn exporter_in_local_or_helper(
         .or_else(|| exporter_in_local_with(rust, arg, &|init| customized_local(rust, init)))
         .or_else(|| {
             exporter_in_local_with(rust, arg, &|init| {
-                exporter_value_with(rust, init, &|arm| {
-                    fallible::unwrapped_helper_arm(rust, arm)
-                })
+                exporter_value_with(rust, init, &|arm| fallible::unwrapped_helper_arm(rust, arm))
             })
         })
         .or_else(|| exporter_through_shared_helper(rust, arg, helpers))

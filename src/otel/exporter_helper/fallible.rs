@@ -16,7 +16,7 @@
 //! arm unwraps the call with `?`, `.expect(..)` or `.unwrap()`.
 
 use crate::engine::edit::TextRange;
-use crate::engine::syntax::{comments_in, ident_str, range_of, text_of, ParsedRust};
+use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of, ParsedRust};
 
 use super::shared::{builder_param, generic_root, returns_early, BUILDER_PARAM};
 use super::{ok_value, same_file_helper};
@@ -26,10 +26,8 @@ use crate::otel::exporter_customizer::{builder_transport, same_module};
 use crate::otel::exporter_local::yielded_values;
 use crate::otel::local_binding::pat_ident;
 
-/// The parts that rewrite `arm` (`helper(args)?`, `.expect(..)`, `.unwrap()`) and its helper;
-/// `None` when either is not the shape above.
-pub fn unwrapped_helper_arm(rust: ParsedRust<'_>, arm: &syn::Expr) -> Option<Vec<LocalPart>> {
-    let file = rust.file;
+/// `helper(args)` inside an arm that unwraps it (`?`, `.expect(..)`, `.unwrap()`): the call.
+fn unwrapped_call(arm: &syn::Expr) -> Option<&syn::ExprCall> {
     let call = match arm {
         syn::Expr::Try(t) => &*t.expr,
         syn::Expr::MethodCall(m)
@@ -40,9 +38,118 @@ pub fn unwrapped_helper_arm(rust: ParsedRust<'_>, arm: &syn::Expr) -> Option<Vec
         }
         _ => return None,
     };
-    let syn::Expr::Call(call) = call else {
-        return None;
+    match call {
+        syn::Expr::Call(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// For a pipeline that could not follow its exporter local `arg`: each helper of this file an
+/// arm of the local's choice unwraps that has the generic form but was not followed (called
+/// elsewhere too, public), with that form's signature and the lines naming it.
+pub fn unfollowed_arm_helpers(rust: ParsedRust<'_>, arg: &syn::Expr) -> Vec<(String, Vec<usize>)> {
+    let file = rust.file;
+    let Some(name) = crate::otel::exporter_local::local_name(arg) else {
+        return Vec::new();
     };
+    let Some((stmts, j, _)) =
+        crate::otel::local_binding::binding_of(rust, &name, range_of(file, arg).start)
+    else {
+        return Vec::new();
+    };
+    let syn::Stmt::Local(syn::Local {
+        init: Some(init), ..
+    }) = &stmts[j]
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for arm in yielded_values(&init.expr).unwrap_or_default() {
+        let Some(call) = unwrapped_call(arm) else {
+            continue;
+        };
+        let syn::Expr::Path(p) = &*call.func else {
+            continue;
+        };
+        let Some(helper) = p.path.get_ident().map(ident_str) else {
+            continue;
+        };
+        let Some(item) = super::top_level_fn(rust.syntax, &helper) else {
+            continue;
+        };
+        let Some((transport, _)) = helper_parts(rust, item) else {
+            continue;
+        };
+        let sig = range_of(file, &item.sig);
+        let mut text = file.slice(sig).to_string();
+        let (param_at, param) = builder_param(rust, &item.sig);
+        let ident_end = range_of(file, &item.sig.ident).end;
+        let Some(builder) = sig_builder(item) else {
+            continue;
+        };
+        let mut edits = vec![
+            (
+                TextRange::new(ident_end, ident_end),
+                format!(
+                    "<{BUILDER_TYPE_PARAM}: opentelemetry_otlp::WithExportConfig + {}>",
+                    transport.options_trait()
+                ),
+            ),
+            (param_at, param),
+            (range_of(file, builder), BUILDER_TYPE_PARAM.to_string()),
+        ];
+        // Back to front, so earlier offsets stay valid.
+        edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
+        for (range, new) in edits {
+            text.replace_range(range.start - sig.start..range.end - sig.start, &new);
+        }
+        let vis = match &item.vis {
+            syn::Visibility::Inherited => String::new(),
+            v => format!("{} ", text_of(file, v)),
+        };
+        out.push((format!("{vis}{text}"), ident_lines(rust, &helper)));
+    }
+    out
+}
+
+/// The builder type in a helper's `Result<…>` return type.
+fn sig_builder(item: &syn::ItemFn) -> Option<&syn::Type> {
+    match &item.sig.output {
+        syn::ReturnType::Type(_, ret) => result_builder(ret),
+        syn::ReturnType::Default => None,
+    }
+}
+
+/// The lines (1-based) where `name` occurs as an identifier in the file.
+fn ident_lines(rust: ParsedRust<'_>, name: &str) -> Vec<usize> {
+    fn walk(ts: proc_macro2::TokenStream, name: &str, out: &mut Vec<proc_macro2::Span>) {
+        for tt in ts {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) if i == name => out.push(i.span()),
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name, out),
+                _ => {}
+            }
+        }
+    }
+    let mut spans = Vec::new();
+    walk(
+        quote::ToTokens::to_token_stream(rust.syntax),
+        name,
+        &mut spans,
+    );
+    let mut lines: Vec<usize> = spans
+        .into_iter()
+        .map(|s| rust.file.line_col(range_of_span(rust.file, s).start).0)
+        .collect();
+    lines.dedup();
+    lines
+}
+
+/// The parts that rewrite `arm` (`helper(args)?`, `.expect(..)`, `.unwrap()`) and its helper;
+/// `None` when either is not the shape above.
+pub fn unwrapped_helper_arm(rust: ParsedRust<'_>, arm: &syn::Expr) -> Option<Vec<LocalPart>> {
+    let file = rust.file;
+    let call = unwrapped_call(arm)?;
     let syn::Expr::Path(p) = &*call.func else {
         return None;
     };

@@ -111,7 +111,11 @@ fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedH
 /// `expr` as one `new_exporter().tonic()` (`.http()` for `transport`) chain of options the
 /// 0.27 traits keep unchanged: the range of `new_exporter().tonic()`, which a generic helper's
 /// builder parameter replaces.
-pub fn generic_root(rust: ParsedRust<'_>, expr: &syn::Expr, transport: Transport) -> Option<TextRange> {
+pub fn generic_root(
+    rust: ParsedRust<'_>,
+    expr: &syn::Expr,
+    transport: Transport,
+) -> Option<TextRange> {
     let chain = Chain::read(expr);
     let (first, options) = chain.links.split_first()?;
     let transport_link = match transport {

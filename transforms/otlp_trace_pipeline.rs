@@ -765,7 +765,7 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
 }
 
 /// The help for a pipeline whose exporter local's choice unwraps helpers that may fail and were
-/// not followed (named elsewhere too, or public): each one's generic signature and the lines
+/// not followed (named elsewhere too, or public): each one's generic signature and the functions
 /// naming it, so one finding lists every site to change together.
 fn fallible_arm_help(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<String> {
     let helpers = unfollowed_arm_helpers(rust, arg);
@@ -774,10 +774,7 @@ fn fallible_arm_help(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<String> {
     }
     let each: Vec<String> = helpers
         .iter()
-        .map(|(sig, lines)| {
-            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-            format!("`{sig}` (named at lines {})", lines.join(", "))
-        })
+        .map(|(sig, users)| format!("`{sig}` (named in {})", users.join(", ")))
         .collect();
     Some(format!("an arm of its choice unwraps a helper returning an old builder in a `Result`, which was not rewritten because it is named elsewhere too or is public; 0.27's builder types cannot be named: make it generic, {}, with `builder` in place of its `new_exporter()…`, change every use together (each call passes `opentelemetry_otlp::SpanExporter::builder().with_tonic()` or `.with_http()`, or the metric, log builder, and builds what it returns: `helper(SpanExporter::builder().with_tonic(), ..)?.build()`), let every arm build its exporter, and pass the built one to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`", each.join("; ")))
 }

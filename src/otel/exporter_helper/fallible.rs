@@ -16,7 +16,7 @@
 //! arm unwraps the call with `?`, `.expect(..)` or `.unwrap()`.
 
 use crate::engine::edit::TextRange;
-use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of, ParsedRust};
+use crate::engine::syntax::{comments_in, ident_str, range_of, text_of, ParsedRust};
 
 use super::shared::{builder_param, generic_root, returns_early, BUILDER_PARAM};
 use super::{ok_value, same_file_helper};
@@ -46,8 +46,8 @@ fn unwrapped_call(arm: &syn::Expr) -> Option<&syn::ExprCall> {
 
 /// For a pipeline that could not follow its exporter local `arg`: each helper of this file an
 /// arm of the local's choice unwraps that has the generic form but was not followed (called
-/// elsewhere too, public), with that form's signature and the lines naming it.
-pub fn unfollowed_arm_helpers(rust: ParsedRust<'_>, arg: &syn::Expr) -> Vec<(String, Vec<usize>)> {
+/// elsewhere too, public), with that form's signature and the functions naming it.
+pub fn unfollowed_arm_helpers(rust: ParsedRust<'_>, arg: &syn::Expr) -> Vec<(String, Vec<String>)> {
     let file = rust.file;
     let Some(name) = crate::otel::exporter_local::local_name(arg) else {
         return Vec::new();
@@ -107,7 +107,7 @@ pub fn unfollowed_arm_helpers(rust: ParsedRust<'_>, arg: &syn::Expr) -> Vec<(Str
             syn::Visibility::Inherited => String::new(),
             v => format!("{} ", text_of(file, v)),
         };
-        out.push((format!("{vis}{text}"), ident_lines(rust, &helper)));
+        out.push((format!("{vis}{text}"), users(rust, item)));
     }
     out
 }
@@ -120,29 +120,30 @@ fn sig_builder(item: &syn::ItemFn) -> Option<&syn::Type> {
     }
 }
 
-/// The lines (1-based) where `name` occurs as an identifier in the file.
-fn ident_lines(rust: ParsedRust<'_>, name: &str) -> Vec<usize> {
-    fn walk(ts: proc_macro2::TokenStream, name: &str, out: &mut Vec<proc_macro2::Span>) {
-        for tt in ts {
-            match tt {
-                proc_macro2::TokenTree::Ident(i) if i == name => out.push(i.span()),
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name, out),
-                _ => {}
+/// The functions of the file other than `helper` that name it (`Type::method` for a method);
+/// named by function, so the text stays true whatever earlier transforms did to the lines.
+fn users(rust: ParsedRust<'_>, helper: &syn::ItemFn) -> Vec<String> {
+    let name = ident_str(&helper.sig.ident);
+    let mut out = Vec::new();
+    for item in &rust.syntax.items {
+        match item {
+            syn::Item::Fn(f) if !std::ptr::eq(f, helper) && count_ident(f, &name) > 0 => {
+                out.push(format!("`{}`", f.sig.ident));
             }
+            syn::Item::Fn(_) => {}
+            syn::Item::Impl(i) => {
+                let ty = text_of(rust.file, &*i.self_ty);
+                let methods = i.items.iter().filter_map(|m| match m {
+                    syn::ImplItem::Fn(f) if count_ident(f, &name) > 0 => Some(&f.sig.ident),
+                    _ => None,
+                });
+                out.extend(methods.map(|m| format!("`{ty}::{m}`")));
+            }
+            other if count_ident(other, &name) > 0 => out.push("another item".to_string()),
+            _ => {}
         }
     }
-    let mut spans = Vec::new();
-    walk(
-        quote::ToTokens::to_token_stream(rust.syntax),
-        name,
-        &mut spans,
-    );
-    let mut lines: Vec<usize> = spans
-        .into_iter()
-        .map(|s| rust.file.line_col(range_of_span(rust.file, s).start).0)
-        .collect();
-    lines.dedup();
-    lines
+    out
 }
 
 /// The parts that rewrite `arm` (`helper(args)?`, `.expect(..)`, `.unwrap()`) and its helper;

@@ -14,6 +14,8 @@
 //! out-of-line module (which could call it through `super::`), with its value in its tail
 //! expression; in another file of the package, a helper the package facts
 //! ([`PackageHelpers`]) found called once, from a pipeline that is rewritten with it.
+//! A helper returning `Result<TonicExporterBuilder, E>` unwrapped in an arm of the choice a
+//! pipeline takes (`lightstep(&t)?`) is made generic instead ([`fallible`]).
 
 pub mod fallible;
 pub mod shared;

@@ -18,10 +18,12 @@
 use crate::engine::edit::TextRange;
 use crate::engine::syntax::{comments_in, ident_str, range_of, text_of, ParsedRust};
 
-use super::shared::{builder_param, generic_root, returns_early, BUILDER_PARAM};
+use super::shared::{
+    builder_param, generic_root, may_become_generic, written_signature, BUILDER_PARAM,
+};
 use super::{ok_value, same_file_helper};
 use crate::otel::chain::count_ident;
-use crate::otel::exporter::{ExporterConfig, LocalPart, PartEdit, Transport, BUILDER_TYPE_PARAM};
+use crate::otel::exporter::{ExporterConfig, LocalPart, PartEdit, Transport};
 use crate::otel::exporter_customizer::{builder_transport, same_module};
 use crate::otel::exporter_local::yielded_values;
 use crate::otel::local_binding::pat_ident;
@@ -80,34 +82,11 @@ pub fn unfollowed_arm_helpers(rust: ParsedRust<'_>, arg: &syn::Expr) -> Vec<(Str
         let Some((transport, _)) = helper_parts(rust, item) else {
             continue;
         };
-        let sig = range_of(file, &item.sig);
-        let mut text = file.slice(sig).to_string();
-        let (param_at, param) = builder_param(rust, &item.sig);
-        let ident_end = range_of(file, &item.sig.ident).end;
         let Some(builder) = sig_builder(item) else {
             continue;
         };
-        let mut edits = vec![
-            (
-                TextRange::new(ident_end, ident_end),
-                format!(
-                    "<{BUILDER_TYPE_PARAM}: opentelemetry_otlp::WithExportConfig + {}>",
-                    transport.options_trait()
-                ),
-            ),
-            (param_at, param),
-            (range_of(file, builder), BUILDER_TYPE_PARAM.to_string()),
-        ];
-        // Back to front, so earlier offsets stay valid.
-        edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
-        for (range, new) in edits {
-            text.replace_range(range.start - sig.start..range.end - sig.start, &new);
-        }
-        let vis = match &item.vis {
-            syn::Visibility::Inherited => String::new(),
-            v => format!("{} ", text_of(file, v)),
-        };
-        out.push((format!("{vis}{text}"), users(rust, item)));
+        let sig = written_signature(rust, item, range_of(file, builder), transport);
+        out.push((sig, users(rust, item)));
     }
     out
 }
@@ -187,14 +166,7 @@ pub fn unwrapped_helper_arm(rust: ParsedRust<'_>, arm: &syn::Expr) -> Option<Vec
 fn helper_parts(rust: ParsedRust<'_>, helper: &syn::ItemFn) -> Option<(Transport, Vec<LocalPart>)> {
     let file = rust.file;
     let sig = &helper.sig;
-    if sig.asyncness.is_some()
-        || sig.variadic.is_some()
-        || !sig.generics.params.is_empty()
-        || sig.generics.where_clause.is_some()
-        || count_ident(helper, BUILDER_PARAM) > 0
-        || count_ident(helper, BUILDER_TYPE_PARAM) > 0
-        || returns_early(&helper.block)
-    {
+    if !may_become_generic(helper) {
         return None;
     }
     let syn::ReturnType::Type(_, ret) = &sig.output else {

@@ -84,14 +84,7 @@ fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedH
         return None;
     };
     let transport = builder_transport(rust, ret)?;
-    if sig.asyncness.is_some()
-        || sig.variadic.is_some()
-        || !sig.generics.params.is_empty()
-        || sig.generics.where_clause.is_some()
-        || count_ident(item, BUILDER_PARAM) > 0
-        || count_ident(item, BUILDER_TYPE_PARAM) > 0
-        || returns_early(&item.block)
-    {
+    if !may_become_generic(item) {
         return None;
     }
     let Some(syn::Stmt::Expr(tail, None)) = item.block.stmts.last() else {
@@ -168,8 +161,22 @@ fn generic_transport(item: &syn::ItemFn) -> Option<Transport> {
     }
 }
 
+/// Whether `item` can take the generic form's type parameter and builder parameter: not
+/// `async`, no generics of its own, no `builder` or `B` already named, no `return` (a value
+/// the tail reading would miss).
+pub fn may_become_generic(item: &syn::ItemFn) -> bool {
+    let sig = &item.sig;
+    sig.asyncness.is_none()
+        && sig.variadic.is_none()
+        && sig.generics.params.is_empty()
+        && sig.generics.where_clause.is_none()
+        && count_ident(item, BUILDER_PARAM) == 0
+        && count_ident(item, BUILDER_TYPE_PARAM) == 0
+        && !returns_early(&item.block)
+}
+
 /// Whether `block` holds a `return` (a value the tail-chain reading would miss).
-pub fn returns_early(block: &syn::Block) -> bool {
+fn returns_early(block: &syn::Block) -> bool {
     struct Returns(bool);
     impl<'a> Visit<'a> for Returns {
         fn visit_expr_return(&mut self, _: &'a syn::ExprReturn) {
@@ -405,14 +412,14 @@ pub fn shared_helper_edits(
         let Some(helper) = top_level_fn(rust.syntax, name).and_then(|f| old_helper(rust, f)) else {
             continue;
         };
-        let Form::Old { root, .. } = helper.form else {
+        let Form::Old { root, ret } = helper.form else {
             continue;
         };
         let traits = (
             names.name("opentelemetry_otlp::WithExportConfig"),
             names.name(helper.transport.options_trait()),
         );
-        out.extend(signature_edits(rust, &helper, traits));
+        out.extend(signature_edits(rust, &helper.item.sig, ret, traits));
         out.push((root, BUILDER_PARAM.to_string()));
     }
     out
@@ -422,14 +429,11 @@ pub fn shared_helper_edits(
 /// (export config, transport), the builder parameter first, and `B` for its return type.
 fn signature_edits(
     rust: ParsedRust<'_>,
-    helper: &SharedHelper<'_>,
+    sig: &syn::Signature,
+    ret: TextRange,
     (export_config, transport): (String, String),
 ) -> Vec<(TextRange, String)> {
     let file = rust.file;
-    let Form::Old { ret, .. } = helper.form else {
-        return Vec::new();
-    };
-    let sig = &helper.item.sig;
     let ident_end = range_of(file, &sig.ident).end;
     let bound = format!("<{BUILDER_TYPE_PARAM}: {export_config} + {transport}>");
     vec![
@@ -476,14 +480,28 @@ pub fn shared_generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> O
 /// type-checks when made generic), visibility included, for a finding.
 pub fn generic_signature(rust: ParsedRust<'_>, item: &syn::ItemFn) -> Option<String> {
     let helper = old_helper(rust, item)?;
+    let Form::Old { ret, .. } = helper.form else {
+        return None;
+    };
+    Some(written_signature(rust, item, ret, helper.transport))
+}
+
+/// `item`'s signature in the generic form, visibility included, for a finding: `ret` (the old
+/// builder type in its return type) becomes the type parameter bound by `transport`'s traits.
+pub fn written_signature(
+    rust: ParsedRust<'_>,
+    item: &syn::ItemFn,
+    ret: TextRange,
+    transport: Transport,
+) -> String {
     let file = rust.file;
     let sig = range_of(file, &item.sig);
     let mut text = file.slice(sig).to_string();
     let traits = (
         "opentelemetry_otlp::WithExportConfig".to_string(),
-        helper.transport.options_trait().to_string(),
+        transport.options_trait().to_string(),
     );
-    let mut edits = signature_edits(rust, &helper, traits);
+    let mut edits = signature_edits(rust, &item.sig, ret, traits);
     // Back to front, so earlier offsets stay valid (an insertion before the replaced type).
     edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
     for (range, new) in edits {
@@ -493,7 +511,7 @@ pub fn generic_signature(rust: ParsedRust<'_>, item: &syn::ItemFn) -> Option<Str
         syn::Visibility::Inherited => String::new(),
         v => format!("{} ", text_of(file, v)),
     };
-    Some(format!("{vis}{text}"))
+    format!("{vis}{text}")
 }
 
 /// The old exporter chains the settled helpers' rewrite replaces (left to it by the passes

@@ -146,6 +146,7 @@ pub mod recorder_error;
 pub mod residue;
 pub mod runtime;
 pub mod scope;
+pub mod sdk_provider_reads;
 pub mod trace;
 pub mod tracer_providers;
 pub mod user_selector;

@@ -308,6 +308,37 @@ fn a_removed_item_in_a_file_no_transform_touches_is_a_finding_at_its_line() {
     );
 }
 
+/// otlp 0.14: the install's tracer is read for its provider where the rewrite binds it (it
+/// becomes the provider it builds), and a tracer handed to another function is asked the same:
+/// that read is not guessed at, but it must not be silent (crate-private on 0.27).
+const TRACER_HANDED_OVER: &str = "use opentelemetry_sdk::trace::Tracer;\n\npub fn init() -> Tracer {\n    opentelemetry_otlp::new_pipeline()\n        .tracing()\n        .with_exporter(opentelemetry_otlp::new_exporter().tonic())\n        .install_simple()\n        .expect(\"tracer\")\n}\n\npub fn flush(tracer: &Tracer) {\n    if let Some(provider) = tracer.provider() {\n        let _ = provider.force_flush();\n    }\n}\n";
+
+#[test]
+fn a_provider_read_of_a_tracer_the_rewrite_did_not_bind_is_an_error_at_its_line() {
+    let deps = "opentelemetry = \"0.21\"\nopentelemetry_sdk = \"0.21\"\nopentelemetry-otlp = { version = \"0.14\", features = [\"grpc-tonic\"] }\n";
+    let tree = Tree::new(&[
+        ("Cargo.toml", &manifest(deps)),
+        ("src/lib.rs", TRACER_HANDED_OVER),
+    ]);
+    let result = tree.run();
+    let lib = tree.path("src/lib.rs");
+    assert!(
+        !output_of(&result, &lib).contains("new_pipeline"),
+        "the install is migrated"
+    );
+    let site = findings_at(&result, &lib, 12);
+    assert_eq!(site.len(), 1, "{:#?}", result.findings);
+    assert_eq!(site[0].severity, Severity::Error);
+    assert_eq!(
+        site[0].item.as_deref(),
+        Some("opentelemetry_sdk::trace::Tracer::provider")
+    );
+    assert!(site[0]
+        .suggestion
+        .as_deref()
+        .is_some_and(|s| s.contains("TracerProvider")));
+}
+
 /// A package already on 0.27 whose file kept one old path (a migration finished by hand, or an
 /// earlier run's result edited): the second run must still see it, and only the removed items
 /// count there (the 0.27 calls around it are not sites).

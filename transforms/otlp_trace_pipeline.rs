@@ -141,6 +141,7 @@ use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS
 use crate::otel::exporter_branches::exporter_chosen_by_branch;
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
 use crate::otel::exporter_customizer::generic_signature;
+use crate::otel::exporter_helper::fallible::unfollowed_arm_helpers;
 use crate::otel::exporter_helper::shared::{
     settled_shared_helpers, shared_generic_signature, shared_helper_edits, shared_helper_values,
 };
@@ -609,7 +610,10 @@ impl OtlpSyntax {
                             (Some(sig), _) => format!("its builder cannot be named on 0.27: make the helper generic, `{sig}`, pass it `opentelemetry_otlp::SpanExporter::builder().with_tonic()` (or `.with_http()`) at every caller, and hand the built exporter to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
                             // A helper creating the builder, public or with other callers.
                             (None, Some(sig)) => format!("0.27's builder types cannot be named: make the helper generic, `{sig}`, with `builder` in place of its `new_exporter()…` builder; every caller passes its signal's builder (`opentelemetry_otlp::SpanExporter::builder()`, `MetricExporter::builder()`, `LogExporter::builder()`, then `.with_tonic()`/`.with_http()`) and builds what it returns: here `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`"),
-                            (None, None) => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
+                            (None, None) => match fallible_arm_help(rust, arg) {
+                                Some(help) => help,
+                                None => "build it as `opentelemetry_otlp::SpanExporter::builder().with_tonic()…build()?` (or `.with_http()`) where it is created, and pass it to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`".to_string(),
+                            },
                         };
                         out.finding(
                             links_range(file, links, range_of(file, arg)),
@@ -758,4 +762,19 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
         }
         syn::visit::visit_expr_method_call(self, m);
     }
+}
+
+/// The help for a pipeline whose exporter local's choice unwraps helpers that may fail and were
+/// not followed (named elsewhere too, or public): each one's generic signature and the functions
+/// naming it, so one finding lists every site to change together.
+fn fallible_arm_help(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<String> {
+    let helpers = unfollowed_arm_helpers(rust, arg);
+    if helpers.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = helpers
+        .iter()
+        .map(|(sig, users)| format!("`{sig}` (named in {})", users.join(", ")))
+        .collect();
+    Some(format!("an arm of its choice unwraps a helper returning an old builder in a `Result`, which was not rewritten because it is named elsewhere too or is public; 0.27's builder types cannot be named: make it generic, {}, with `builder` in place of its `new_exporter()…`, change every use together (each call passes `opentelemetry_otlp::SpanExporter::builder().with_tonic()` or `.with_http()`, or the metric, log builder, and builds what it returns: `helper(SpanExporter::builder().with_tonic(), ..)?.build()`), let every arm build its exporter, and pass the built one to `TracerProvider::builder().with_batch_exporter(exporter, runtime::Tokio)`", each.join("; ")))
 }

@@ -249,6 +249,9 @@ pub enum PartEdit {
     /// variant afterwards (`otel::exporter_variant_match`): the arm keeps the 0.27 builder in a
     /// local, applies the refinement and builds it.
     Refined(Box<ExporterConfig>, VariantRefinement),
+    /// A choice's arm calling a helper made generic: `.1`, the signal's 0.27 builder of `.0` on
+    /// one line, then `.2` (the call's other arguments, its unwrapping and `.build()`).
+    PassedTo(Box<ExporterConfig>, String, String),
 }
 
 /// What a transport's variant arm of a `match` on the old builder enum did to the builder it
@@ -593,6 +596,7 @@ impl ExporterConfig {
                     PartEdit::Chain(c)
                     | PartEdit::Builder(c, _)
                     | PartEdit::Refined(c, _)
+                    | PartEdit::PassedTo(c, ..)
                     | PartEdit::BuiltHere(c) => Some(&**c),
                     _ => None,
                 }));
@@ -609,6 +613,7 @@ impl ExporterConfig {
                     PartEdit::Chain(c)
                     | PartEdit::Builder(c, _)
                     | PartEdit::Refined(c, _)
+                    | PartEdit::PassedTo(c, ..)
                     | PartEdit::BuiltHere(c) => {
                         let mut c = c.clone();
                         c.passthrough.extend(self.passthrough.iter().cloned());
@@ -636,6 +641,12 @@ impl ExporterConfig {
                         let inner = crate::engine::source::deeper(&part.indent);
                         let builder = chain.render_builder(signal, names, &inner, le);
                         refined_arm(refined, &builder, names, &part.indent, le)
+                    }
+                    (PartEdit::PassedTo(_, before, after), Some(chain)) => {
+                        format!(
+                            "{before}{}{after}",
+                            chain.render_builder(signal, names, "", "")
+                        )
                     }
                     (PartEdit::BuiltHere(_), Some(chain)) => {
                         format!("{}?", chain.render(signal, names, &part.indent, le))

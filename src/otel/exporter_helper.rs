@@ -14,7 +14,10 @@
 //! out-of-line module (which could call it through `super::`), with its value in its tail
 //! expression; in another file of the package, a helper the package facts
 //! ([`PackageHelpers`]) found called once, from a pipeline that is rewritten with it.
+//! A helper returning `Result<TonicExporterBuilder, E>` unwrapped in an arm of the choice a
+//! pipeline takes (`lightstep(&t)?`) is made generic instead ([`fallible`]).
 
+pub mod fallible;
 pub mod shared;
 
 use syn::visit::Visit;
@@ -31,8 +34,8 @@ use super::exporter_branches::exporter_chosen_by_branch;
 use super::exporter_customizer::{customizer_in_local, exporter_through_customizer};
 use super::exporter_field::exporter_in_field;
 use super::exporter_local::{
-    exporter_in_local, exporter_in_local_with, exporter_value, local_name, old_builder_path,
-    yielded_values,
+    exporter_in_local, exporter_in_local_with, exporter_value, exporter_value_with, local_name,
+    old_builder_path, yielded_values,
 };
 use super::imports::ImportPlan;
 use shared::{exporter_through_shared_helper, SharedRef};
@@ -109,6 +112,11 @@ pub fn exporter_in_local_or_helper(
 ) -> Option<ExporterConfig> {
     exporter_in_local(rust, arg)
         .or_else(|| exporter_in_local_with(rust, arg, &|init| customized_local(rust, init)))
+        .or_else(|| {
+            exporter_in_local_with(rust, arg, &|init| {
+                exporter_value_with(rust, init, &|arm| fallible::unwrapped_helper_arm(rust, arm))
+            })
+        })
         .or_else(|| exporter_through_shared_helper(rust, arg, helpers))
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))

@@ -200,6 +200,19 @@ fn follow(
 /// An expression whose value is an old exporter: one chain (`false`), or a `match`/`if` whose
 /// arms are chains or diverge (`true`); the parts that re-render the chains.
 pub fn exporter_value(rust: ParsedRust<'_>, expr: &syn::Expr) -> Option<(bool, Vec<LocalPart>)> {
+    exporter_value_with(rust, expr, &|_| None)
+}
+
+/// The parts that rewrite a choice's arm this module does not read itself (an arm calling a
+/// helper, `exporter_helper::fallible`); `None` when the arm is not one.
+pub type ArmReader<'r> = dyn Fn(&syn::Expr) -> Option<Vec<LocalPart>> + 'r;
+
+/// [`exporter_value`] with a reader of the arms this module does not know.
+pub fn exporter_value_with(
+    rust: ParsedRust<'_>,
+    expr: &syn::Expr,
+    other_arm: &ArmReader<'_>,
+) -> Option<(bool, Vec<LocalPart>)> {
     let file = rust.file;
     let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
         range,
@@ -218,7 +231,7 @@ pub fn exporter_value(rust: ParsedRust<'_>, expr: &syn::Expr) -> Option<(bool, V
         match exporter_chain(rust, arm) {
             Some(chain) => parts.push(part(chain)),
             None if diverges(arm) => {}
-            None => parts.extend(builder_in_arm(rust, expr, arm)?),
+            None => parts.extend(builder_in_arm(rust, expr, arm).or_else(|| other_arm(arm))?),
         }
     }
     (!parts.is_empty()).then_some((true, parts))

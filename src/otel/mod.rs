@@ -147,6 +147,7 @@ pub mod recorder_error;
 pub mod residue;
 pub mod runtime;
 pub mod scope;
+pub mod sdk_provider_reads;
 pub mod trace;
 pub mod trace_config_local;
 pub mod user_selector;

@@ -42,7 +42,7 @@ use crate::otel::exporter_customizer::{builder_transport, same_module};
 use crate::otel::imports::ImportPlan;
 
 /// The parameter the generic helper takes its builder in.
-const BUILDER_PARAM: &str = "builder";
+pub const BUILDER_PARAM: &str = "builder";
 
 /// A shared helper as this file writes it.
 enum Form {
@@ -84,20 +84,32 @@ fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedH
         return None;
     };
     let transport = builder_transport(rust, ret)?;
-    if sig.asyncness.is_some()
-        || sig.variadic.is_some()
-        || !sig.generics.params.is_empty()
-        || sig.generics.where_clause.is_some()
-        || count_ident(item, BUILDER_PARAM) > 0
-        || count_ident(item, BUILDER_TYPE_PARAM) > 0
-        || returns_early(&item.block)
-    {
+    if !may_become_generic(item) {
         return None;
     }
     let Some(syn::Stmt::Expr(tail, None)) = item.block.stmts.last() else {
         return None;
     };
-    let chain = Chain::read(tail);
+    let root = generic_root(rust, tail, transport)?;
+    Some(SharedHelper {
+        item,
+        transport,
+        form: Form::Old {
+            ret: range_of(rust.file, &**ret),
+            root,
+        },
+    })
+}
+
+/// `expr` as one `new_exporter().tonic()` (`.http()` for `transport`) chain of options the
+/// 0.27 traits keep unchanged: the range of `new_exporter().tonic()`, which a generic helper's
+/// builder parameter replaces.
+pub fn generic_root(
+    rust: ParsedRust<'_>,
+    expr: &syn::Expr,
+    transport: Transport,
+) -> Option<TextRange> {
+    let chain = Chain::read(expr);
     let (first, options) = chain.links.split_first()?;
     let transport_link = match transport {
         Transport::Grpc => "tonic",
@@ -109,24 +121,14 @@ fn old_helper<'a>(rust: ParsedRust<'_>, item: &'a syn::ItemFn) -> Option<SharedH
         })
     };
     let root = range_of(rust.file, first.call);
-    if !chain
+    let fits = chain
         .root_path()
         .is_some_and(|r| rust.imports.is(r, &["opentelemetry_otlp", "new_exporter"]))
-        || first.name != transport_link
-        || !first.call.args.is_empty()
-        || !options.iter().all(|l| unchanged(&l.name))
-        || !comments_in(rust.file, root).is_empty()
-    {
-        return None;
-    }
-    Some(SharedHelper {
-        item,
-        transport,
-        form: Form::Old {
-            ret: range_of(rust.file, &**ret),
-            root,
-        },
-    })
+        && first.name == transport_link
+        && first.call.args.is_empty()
+        && options.iter().all(|l| unchanged(&l.name))
+        && comments_in(rust.file, root).is_empty();
+    fits.then_some(root)
 }
 
 /// The transport of a helper in the generic form this module writes: `fn f<B:
@@ -157,6 +159,20 @@ fn generic_transport(item: &syn::ItemFn) -> Option<Transport> {
         ["WithExportConfig", "WithHttpConfig"] => Some(Transport::Http),
         _ => None,
     }
+}
+
+/// Whether `item` can take the generic form's type parameter and builder parameter: not
+/// `async`, no generics of its own, no `builder` or `B` already named, no `return` (a value
+/// the tail reading would miss).
+pub fn may_become_generic(item: &syn::ItemFn) -> bool {
+    let sig = &item.sig;
+    sig.asyncness.is_none()
+        && sig.variadic.is_none()
+        && sig.generics.params.is_empty()
+        && sig.generics.where_clause.is_none()
+        && count_ident(item, BUILDER_PARAM) == 0
+        && count_ident(item, BUILDER_TYPE_PARAM) == 0
+        && !returns_early(&item.block)
 }
 
 /// Whether `block` holds a `return` (a value the tail-chain reading would miss).
@@ -396,14 +412,14 @@ pub fn shared_helper_edits(
         let Some(helper) = top_level_fn(rust.syntax, name).and_then(|f| old_helper(rust, f)) else {
             continue;
         };
-        let Form::Old { root, .. } = helper.form else {
+        let Form::Old { root, ret } = helper.form else {
             continue;
         };
         let traits = (
             names.name("opentelemetry_otlp::WithExportConfig"),
             names.name(helper.transport.options_trait()),
         );
-        out.extend(signature_edits(rust, &helper, traits));
+        out.extend(signature_edits(rust, &helper.item.sig, ret, traits));
         out.push((root, BUILDER_PARAM.to_string()));
     }
     out
@@ -413,17 +429,24 @@ pub fn shared_helper_edits(
 /// (export config, transport), the builder parameter first, and `B` for its return type.
 fn signature_edits(
     rust: ParsedRust<'_>,
-    helper: &SharedHelper<'_>,
+    sig: &syn::Signature,
+    ret: TextRange,
     (export_config, transport): (String, String),
 ) -> Vec<(TextRange, String)> {
     let file = rust.file;
-    let Form::Old { ret, .. } = helper.form else {
-        return Vec::new();
-    };
-    let sig = &helper.item.sig;
     let ident_end = range_of(file, &sig.ident).end;
     let bound = format!("<{BUILDER_TYPE_PARAM}: {export_config} + {transport}>");
-    let param = match sig.inputs.first() {
+    vec![
+        (TextRange::new(ident_end, ident_end), bound),
+        builder_param(rust, sig),
+        (ret, BUILDER_TYPE_PARAM.to_string()),
+    ]
+}
+
+/// The insertion of the generic form's builder parameter, first in `sig`'s parameters.
+pub fn builder_param(rust: ParsedRust<'_>, sig: &syn::Signature) -> (TextRange, String) {
+    let file = rust.file;
+    match sig.inputs.first() {
         Some(first) => (
             TextRange::new(range_of(file, first).start, range_of(file, first).start),
             format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}, "),
@@ -435,12 +458,7 @@ fn signature_edits(
                 format!("{BUILDER_PARAM}: {BUILDER_TYPE_PARAM}"),
             )
         }
-    };
-    vec![
-        (TextRange::new(ident_end, ident_end), bound),
-        param,
-        (ret, BUILDER_TYPE_PARAM.to_string()),
-    ]
+    }
 }
 
 /// For a pipeline site that could not follow `call`: when it calls a top-level function of
@@ -462,14 +480,28 @@ pub fn shared_generic_signature(rust: ParsedRust<'_>, call: &syn::ExprCall) -> O
 /// type-checks when made generic), visibility included, for a finding.
 pub fn generic_signature(rust: ParsedRust<'_>, item: &syn::ItemFn) -> Option<String> {
     let helper = old_helper(rust, item)?;
+    let Form::Old { ret, .. } = helper.form else {
+        return None;
+    };
+    Some(written_signature(rust, item, ret, helper.transport))
+}
+
+/// `item`'s signature in the generic form, visibility included, for a finding: `ret` (the old
+/// builder type in its return type) becomes the type parameter bound by `transport`'s traits.
+pub fn written_signature(
+    rust: ParsedRust<'_>,
+    item: &syn::ItemFn,
+    ret: TextRange,
+    transport: Transport,
+) -> String {
     let file = rust.file;
     let sig = range_of(file, &item.sig);
     let mut text = file.slice(sig).to_string();
     let traits = (
         "opentelemetry_otlp::WithExportConfig".to_string(),
-        helper.transport.options_trait().to_string(),
+        transport.options_trait().to_string(),
     );
-    let mut edits = signature_edits(rust, &helper, traits);
+    let mut edits = signature_edits(rust, &item.sig, ret, traits);
     // Back to front, so earlier offsets stay valid (an insertion before the replaced type).
     edits.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
     for (range, new) in edits {
@@ -479,7 +511,7 @@ pub fn generic_signature(rust: ParsedRust<'_>, item: &syn::ItemFn) -> Option<Str
         syn::Visibility::Inherited => String::new(),
         v => format!("{} ", text_of(file, v)),
     };
-    Some(format!("{vis}{text}"))
+    format!("{vis}{text}")
 }
 
 /// The old exporter chains the settled helpers' rewrite replaces (left to it by the passes

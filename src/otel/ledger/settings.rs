@@ -20,6 +20,14 @@ fn effective(e: &ExporterConfig) -> Option<&ExporterConfig> {
     let Some(kept) = &e.kept_in else {
         return Some(e);
     };
+    // A helper's options are not read here: nothing to tell of them.
+    if kept
+        .parts
+        .iter()
+        .any(|p| matches!(p.edit, PartEdit::PassedTo(..)))
+    {
+        return None;
+    }
     let chains: Vec<&ExporterConfig> = kept
         .parts
         .iter()

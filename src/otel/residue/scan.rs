@@ -23,7 +23,7 @@ use super::hand_written::{
 /// What to do about a removed item the table has no specific advice for.
 const GENERIC_SUGGESTION: &str = "rewrite it for the target by hand (see the crate's CHANGELOG); `// otel-migrate: allow(residue)` keeps it if that is intended";
 use super::table::{target_of, OldVersions, TABLE};
-use crate::otel::observable_calls;
+use crate::otel::{observable_calls, sdk_provider_reads};
 
 /// One old item still used, where and what to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,7 @@ pub fn scan(rust: ParsedRust<'_>, versions: &OldVersions) -> Vec<Site> {
     for (method, range) in observable_calls::observe_calls(rust, &|c| versions.of(c).is_some()) {
         s.check_path(&method, range);
     }
+    s.check_provider_reads();
     s.into_sites()
 }
 
@@ -317,6 +318,30 @@ impl Scan<'_> {
     }
 
     /// `.init()` on an instrument builder and the other hand-written method shapes.
+    /// `.provider()` of an SDK tracer or logger the rewrite did not bind (a parameter, a
+    /// typed `let`, a field): crate-private (tracer) or changed and deprecated (logger) on 0.27.
+    fn check_provider_reads(&mut self) {
+        if self.versions.version_of("opentelemetry_sdk").is_none()
+            && self.versions.version_of("opentelemetry").is_none()
+        {
+            return;
+        }
+        for (range, item) in sdk_provider_reads::provider_reads(self.rust()) {
+            let (message, provider) = if item.contains("Tracer") {
+                ("`Tracer::provider()` of the SDK is crate-private in opentelemetry_sdk 0.27 (public, returning `Option<TracerProvider>`, in 0.21): this call does not compile there", "TracerProvider")
+            } else {
+                ("`Logger::provider()` of the SDK returns `&LoggerProvider` in opentelemetry_sdk 0.27 (was `Option<LoggerProvider>`) and is deprecated", "LoggerProvider")
+            };
+            self.sites.push(Site {
+                range,
+                item: item.to_string(),
+                severity: Severity::Error,
+                message: format!("{message}; this call was not migrated"),
+                suggestion: format!("keep the `{provider}` the migrated setup builds (`{provider}::builder()…build()`, which the install now returns) and pass it here beside, or instead of, the tracer or logger"),
+            });
+        }
+    }
+
     fn check_method_shape(&mut self, call: &syn::ExprMethodCall) {
         let name = ident_str(&call.method);
         for shape in TABLE.methods.iter().filter(|s| s.method == name) {

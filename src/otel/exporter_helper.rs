@@ -144,7 +144,9 @@ fn helpers_chosen(rust: ParsedRust<'_>, init: &syn::Expr) -> Option<(bool, Vec<L
     for arm in yielded_values(init)? {
         let (name, method) = match arm {
             syn::Expr::Call(c) => match &*c.func {
-                syn::Expr::Path(p) if p.qself.is_none() => (p.path.get_ident().map(ident_str)?, false),
+                syn::Expr::Path(p) if p.qself.is_none() => {
+                    (p.path.get_ident().map(ident_str)?, false)
+                }
                 _ => return None,
             },
             syn::Expr::MethodCall(m) if is_self(&m.receiver) && m.turbofish.is_none() => {

@@ -1,31 +1,30 @@
 #![deny(deprecated)]
-// A settings type picks its span transport with a `match` that calls a private method per
-// transport (both HTTP encodings share one), each returning the old `SpanExporterBuilder`
-// through `.into()`, and a free function for gRPC; the pipeline then takes the chosen local.
-// Each helper returns the built exporter instead, and the local holds the arm's `Result`.
+//! otlp 0.16: a setup type chooses its span transport by calling one private method per
+//! transport (HTTP serves both encodings) and a free function for gRPC, each returning the old
+//! `SpanExporterBuilder`; the installed tracer is returned as the function's `Result`.
 use opentelemetry::trace::TraceError;
 use opentelemetry_otlp::{Protocol, SpanExporterBuilder, WithExportConfig};
 use opentelemetry_sdk::{runtime, trace as sdktrace};
 
-pub struct TraceSettings {
-    collector: String,
-    wire: Protocol,
+pub struct SpanSetup {
+    target: String,
+    transport: Protocol,
 }
 
-impl TraceSettings {
-    fn over_http(&self) -> SpanExporterBuilder {
+impl SpanSetup {
+    fn via_http(&self) -> SpanExporterBuilder {
         opentelemetry_otlp::new_exporter()
             .http()
-            .with_endpoint(&self.collector)
+            .with_endpoint(&self.target)
             .into()
     }
 
-    pub fn start(&self) -> Result<sdktrace::Tracer, TraceError> {
+    pub fn install(&self) -> Result<sdktrace::Tracer, TraceError> {
         // The JSON encoding goes through the same HTTP builder.
-        let exporter = match self.wire {
-            Protocol::HttpBinary => self.over_http(),
-            Protocol::HttpJson => self.over_http(),
-            Protocol::Grpc => over_grpc(&self.collector),
+        let exporter = match self.transport {
+            Protocol::HttpBinary => self.via_http(),
+            Protocol::HttpJson => self.via_http(),
+            Protocol::Grpc => via_grpc(&self.target),
         };
 
         opentelemetry_otlp::new_pipeline()
@@ -36,9 +35,9 @@ impl TraceSettings {
     }
 }
 
-fn over_grpc(collector: &str) -> SpanExporterBuilder {
+fn via_grpc(target: &str) -> SpanExporterBuilder {
     opentelemetry_otlp::new_exporter()
         .tonic()
-        .with_endpoint(collector)
+        .with_endpoint(target)
         .into()
 }

@@ -77,6 +77,16 @@ pub(crate) fn old_versions(package: &PackageInfo) -> OldVersions {
             v.add(&code, krate, version);
         }
     }
+    // opentelemetry ≤ 0.20 re-exported its SDK (`opentelemetry::sdk`): a package without its
+    // own `opentelemetry_sdk` has that one, which `sdk-facade-paths` names directly.
+    if let (None, Some(version)) = (
+        package.version("opentelemetry_sdk"),
+        package.version("opentelemetry"),
+    ) {
+        if (version.major, version.minor) <= (0, 20) {
+            v.add("opentelemetry_sdk", "opentelemetry_sdk", version);
+        }
+    }
     v
 }
 

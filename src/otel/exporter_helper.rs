@@ -117,6 +117,7 @@ pub fn exporter_in_local_or_helper(
                 exporter_value_with(rust, init, &|arm| fallible::unwrapped_helper_arm(rust, arm))
             })
         })
+        .or_else(|| exporter_in_local_with(rust, arg, &|init| helpers_chosen(rust, init)))
         .or_else(|| exporter_through_shared_helper(rust, arg, helpers))
         .or_else(|| exporter_from_helper(rust, arg, helpers))
         .or_else(|| exporter_after_helper(rust, arg, helpers))
@@ -136,6 +137,98 @@ fn customized_local(rust: ParsedRust<'_>, init: &syn::Expr) -> Option<(bool, Vec
     let name = p.path.get_ident().map(ident_str)?;
     let helper = same_file_helper(rust, &name)?;
     Some((false, customizer_in_local(rust, call, helper)?))
+}
+
+/// A local's initializer `match`/`if` whose every arm that yields calls a private helper of
+/// this file returning an old builder (`http_exporter(&cfg)`, or `self.http_exporter()` of an
+/// inherent impl), each helper named only there: every helper returns the built exporter and
+/// the local holds the chosen arm's `Result` (one arm per transport, so one helper per arm).
+fn helpers_chosen(rust: ParsedRust<'_>, init: &syn::Expr) -> Option<(bool, Vec<LocalPart>)> {
+    if !matches!(init, syn::Expr::Match(_) | syn::Expr::If(_)) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for arm in yielded_values(init)? {
+        let (name, method) = match arm {
+            syn::Expr::Call(c) => match &*c.func {
+                syn::Expr::Path(p) if p.qself.is_none() => {
+                    (p.path.get_ident().map(ident_str)?, false)
+                }
+                _ => return None,
+            },
+            syn::Expr::MethodCall(m) if is_self(&m.receiver) && m.turbofish.is_none() => {
+                (ident_str(&m.method), true)
+            }
+            _ => return None,
+        };
+        if seen.contains(&name) {
+            continue;
+        }
+        // Called only by this choice: changing what it returns changes no other caller.
+        if count_ident(rust.syntax, &name) != 1 + count_ident(init, &name) {
+            return None;
+        }
+        let (sig, block) = if method {
+            private_method(rust, &name)?
+        } else {
+            let f = private_free_function(rust, &name)?;
+            (&f.sig, &*f.block)
+        };
+        parts.extend(fn_parts(rust, sig, block, HelperForm::Builder)?);
+        seen.push(name);
+    }
+    (!seen.is_empty()).then_some((true, parts))
+}
+
+fn is_self(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("self"))
+}
+
+/// The one method `name` of an inherent impl of this file, without `pub`, when the file
+/// declares no module in another file (private methods are callable from child modules).
+fn private_method<'a>(
+    rust: ParsedRust<'a>,
+    name: &str,
+) -> Option<(&'a syn::Signature, &'a syn::Block)> {
+    let mut fns = Methods {
+        name,
+        found: Vec::new(),
+        out_of_line_modules: false,
+    };
+    fns.visit_file(rust.syntax);
+    let [(inherent, m)] = fns.found.as_slice() else {
+        return None;
+    };
+    (*inherent && !fns.out_of_line_modules && matches!(m.vis, syn::Visibility::Inherited))
+        .then_some((&m.sig, &m.block))
+}
+
+struct Methods<'a, 'n> {
+    name: &'n str,
+    /// Each method of that name, and whether its impl is inherent.
+    found: Vec<(bool, &'a syn::ImplItemFn)>,
+    out_of_line_modules: bool,
+}
+
+impl<'a> Visit<'a> for Methods<'a, '_> {
+    fn visit_item_impl(&mut self, i: &'a syn::ItemImpl) {
+        for item in &i.items {
+            if let syn::ImplItem::Fn(f) = item {
+                if f.sig.ident == self.name {
+                    self.found.push((i.trait_.is_none(), f));
+                }
+            }
+        }
+        syn::visit::visit_item_impl(self, i);
+    }
+
+    fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+        if m.content.is_none() {
+            self.out_of_line_modules = true;
+        }
+        syn::visit::visit_item_mod(self, m);
+    }
 }
 
 /// How a helper hands out its exporter.
@@ -302,14 +395,24 @@ pub fn helper_parts(
     helper: &syn::ItemFn,
     form: HelperForm,
 ) -> Option<Vec<LocalPart>> {
+    fn_parts(rust, &helper.sig, &helper.block, form)
+}
+
+/// [`helper_parts`] of a function or method given by its signature and body.
+fn fn_parts(
+    rust: ParsedRust<'_>,
+    sig: &syn::Signature,
+    block: &syn::Block,
+    form: HelperForm,
+) -> Option<Vec<LocalPart>> {
     let file = rust.file;
-    if helper.sig.asyncness.is_some() || !helper.sig.generics.params.is_empty() {
+    if sig.asyncness.is_some() || !sig.generics.params.is_empty() {
         return None;
     }
-    let syn::ReturnType::Type(_, ret) = &helper.sig.output else {
+    let syn::ReturnType::Type(_, ret) = &sig.output else {
         return None;
     };
-    let Some(syn::Stmt::Expr(tail, None)) = helper.block.stmts.last() else {
+    let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
         return None;
     };
     let mut parts = Vec::new();

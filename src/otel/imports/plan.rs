@@ -306,6 +306,8 @@ impl<'a> ImportPlan<'a> {
             .visible
             .iter()
             .copied()
+            // A `pub use` would re-export what the rewrite needs: never merged into.
+            .filter(|u| matches!(u.vis, syn::Visibility::Inherited))
             .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed) && !rewritten(u))
             .collect();
         let mut edits = Vec::new();

@@ -20,6 +20,10 @@ pub(super) const SUGGESTIONS: &[(&str, &str)] = &[
         "opentelemetry::logs::TraceContext",
         "set the record's trace context with the `LogRecord` trait (0.27): `record.set_trace_context(span_context.trace_id(), span_context.span_id(), Some(span_context.trace_flags()))` instead of assigning `trace_context = Some(TraceContext::from(..))`",
     ),
+    (
+        "opentelemetry_sdk::trace::XrayIdGenerator",
+        "use `opentelemetry_aws::trace::XrayIdGenerator` (opentelemetry-aws 0.15 on the target, feature `trace`), which took its place",
+    ),
     ("opentelemetry::metrics::ObservableGauge::observe", OBSERVE),
     ("opentelemetry::metrics::ObservableCounter::observe", OBSERVE),
     ("opentelemetry::metrics::ObservableUpDownCounter::observe", OBSERVE),
@@ -149,6 +153,8 @@ pub(super) const SAME_METHOD_NAMES_ELSEWHERE: &[&str] = &[
     "opentelemetry_datadog",
     "opentelemetry_application_insights",
     "opentelemetry_stackdriver",
+    // Its Jaeger JSON file exporter keeps `install_batch()` on the target.
+    "opentelemetry_contrib",
 ];
 
 /// A `metrics` macro in its 0.21 value-carrying form, used as a statement:

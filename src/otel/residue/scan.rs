@@ -6,6 +6,7 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
+use semver::Version;
 use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
@@ -149,6 +150,32 @@ impl Scan<'_> {
         let Some((krate, version)) = resolved.first().and_then(|f| self.versions.of(f)) else {
             return;
         };
+        let version = version.clone();
+        // opentelemetry 0.20 re-exported its SDK as `opentelemetry::sdk`: an item reached that
+        // way is also the table's `opentelemetry_sdk` one, on the same version (a removed SDK
+        // item is the site, not the re-export, which `sdk-facade-paths` moves).
+        if let [_, sdk, rest @ ..] = resolved {
+            if krate == "opentelemetry" && sdk == "sdk" && !rest.is_empty() {
+                let in_sdk: Vec<String> = std::iter::once("opentelemetry_sdk".to_string())
+                    .chain(rest.iter().cloned())
+                    .collect();
+                if self.removed_site("opentelemetry_sdk", &version, &in_sdk, range) {
+                    return;
+                }
+            }
+        }
+        self.removed_site(krate, &version, resolved, range);
+    }
+
+    /// A site when `resolved` (or an outer part of it) is a removed item of `krate` at
+    /// `version`; whether it was one.
+    fn removed_site(
+        &mut self,
+        krate: &'static str,
+        version: &Version,
+        resolved: &[String],
+        range: TextRange,
+    ) -> bool {
         let mut path = krate.to_string();
         for len in 1..=resolved.len() {
             if len > 1 {
@@ -186,8 +213,9 @@ impl Scan<'_> {
                 message,
                 suggestion: suggestion.to_string(),
             });
-            return;
+            return true;
         }
+        false
     }
 
     /// From the method's name to the end of its call (`install_batch(..)` of `p.install_batch(..)`).

@@ -576,7 +576,11 @@ fn reexport_offers(m: &PackageInfo) -> Vec<(String, ResolvedDep)> {
     if offerable.is_empty() {
         return Vec::new();
     }
-    reexported_names(&m.dir)
+    let names: Vec<String> = offerable
+        .iter()
+        .map(|d| d.entry.key.replace('-', "_"))
+        .collect();
+    reexported_names(&m.dir, &names)
         .into_iter()
         .filter_map(|(name, alias)| {
             let dep = offerable

@@ -617,11 +617,7 @@ fn compute(
 
 /// The Rust files of `pkg` (not of a package nested in it), with their text.
 pub(crate) fn package_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
-    rust_files_with_text(&pkg.dir, |path| {
-        project
-            .package_for(path)
-            .is_some_and(|p| p.manifest_path == pkg.manifest_path)
-    })
+    rust_files_with_text(&pkg.dir, project.owns(pkg))
 }
 
 /// The Rust files under `dir` that `keep` accepts, with their text (unreadable ones left out).

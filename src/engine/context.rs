@@ -364,10 +364,23 @@ impl Project {
 
     /// The package whose directory contains `path` (the innermost one).
     pub fn package_for(&self, path: &Path) -> Option<&PackageInfo> {
-        self.packages
+        innermost(self.packages.iter(), path)
+    }
+
+    /// Whether [`Self::package_for`] a path under `pkg`'s directory is `pkg`, asked of only the
+    /// packages in that directory: a package's files are filtered by it, and a big workspace
+    /// would otherwise compare every file with every member.
+    pub fn owns<'p>(&'p self, pkg: &'p PackageInfo) -> impl Fn(&Path) -> bool + 'p {
+        let inside: Vec<&PackageInfo> = self
+            .packages
             .iter()
-            .filter(|p| path.starts_with(&p.dir))
-            .max_by_key(|p| p.dir.components().count())
+            .filter(|p| p.dir.starts_with(&pkg.dir))
+            .collect();
+        move |path| {
+            path.starts_with(&pkg.dir)
+                && innermost(inside.iter().copied(), path)
+                    .is_some_and(|p| p.manifest_path == pkg.manifest_path)
+        }
     }
 
     pub fn manifest(&self, path: &Path) -> Option<&Manifest> {
@@ -560,6 +573,18 @@ fn reach_through_reexports(packages: &mut [PackageInfo]) {
     }
 }
 
+/// The innermost of `packages` whose directory contains `path` (the last of equal ones). A
+/// package that contains `path` is an ancestor or a descendant of any other that does, so
+/// the packages inside a directory answer for the paths under it as all of them would.
+fn innermost<'p>(
+    packages: impl Iterator<Item = &'p PackageInfo>,
+    path: &Path,
+) -> Option<&'p PackageInfo> {
+    packages
+        .filter(|p| path.starts_with(&p.dir))
+        .max_by_key(|p| p.dir.components().count())
+}
+
 /// What member `m`'s library root re-exports of its normal dependencies, each with the name
 /// it is re-exported under. The root is read only when some dependency could be offered.
 fn reexport_offers(m: &PackageInfo) -> Vec<(String, ResolvedDep)> {
@@ -576,7 +601,11 @@ fn reexport_offers(m: &PackageInfo) -> Vec<(String, ResolvedDep)> {
     if offerable.is_empty() {
         return Vec::new();
     }
-    reexported_names(&m.dir)
+    let names: Vec<String> = offerable
+        .iter()
+        .map(|d| d.entry.key.replace('-', "_"))
+        .collect();
+    reexported_names(&m.dir, &names)
         .into_iter()
         .filter_map(|(name, alias)| {
             let dep = offerable

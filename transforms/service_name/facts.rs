@@ -115,11 +115,9 @@ fn is_relevant(text: &str) -> bool {
 /// names, with their text.
 fn relevant_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
+    let owns = project.owns(pkg);
     for path in crate::engine::discover::walk(&pkg.dir, false).rust_files {
-        if project
-            .package_for(&path)
-            .is_none_or(|p| p.manifest_path != pkg.manifest_path)
-        {
+        if !owns(&path) {
             continue;
         }
         if let Ok(text) = std::fs::read_to_string(&path) {

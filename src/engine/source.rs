@@ -139,6 +139,34 @@ pub fn shallower(indent: &str) -> &str {
         .unwrap_or(indent)
 }
 
+/// `range` widened to whole lines when nothing else shares them (for deleting a statement or
+/// an item); a deletion between two blank lines takes one of them along.
+pub fn whole_lines(file: &SourceFile, range: TextRange) -> TextRange {
+    let (first, _) = file.line_col(range.start);
+    let (last, _) = file.line_col(range.end.saturating_sub(1).max(range.start));
+    let start_line = file.line_range(first);
+    let end_line = file.line_range(last);
+    let before = &file.text[start_line.start..range.start];
+    let after = &file.text[range.end..end_line.end];
+    if !(before.trim().is_empty() && after.trim().is_empty()) {
+        return range;
+    }
+    let le_len = file.text[end_line.end..]
+        .bytes()
+        .take_while(|b| *b == b'\r' || *b == b'\n')
+        .take(file.line_ending.as_str().len())
+        .count();
+    let mut end = end_line.end + le_len;
+    let prev_blank = file.text[..start_line.start].ends_with("\n\n")
+        || file.text[..start_line.start].ends_with("\n\r\n");
+    let rest = file.text[end..].trim_start_matches([' ', '\t']);
+    let next_blank = rest.starts_with('\n') || rest.starts_with("\r\n");
+    if prev_blank && next_blank {
+        end += file.text[end..].find('\n').map_or(0, |n| n + 1);
+    }
+    TextRange::new(start_line.start, end)
+}
+
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));

@@ -283,8 +283,11 @@ pub fn trace_config(
         .or_else(|| unfold_config_helper(file, syntax, imports, arg))
         .or_else(|| {
             // A config kept in a local: its settings move here and its `let` goes.
-            let (u, stmt) = super::trace_config_local::config_in_local(rust, arg)?;
-            out.edit(Edit::delete(stmt));
+            let local = super::trace_config_local::config_in_local(rust, arg)?;
+            let mut u = unfold_config(file, imports, local.value)
+                .or_else(|| unfold_config_helper(file, syntax, imports, local.value))?;
+            let first_comments = u.setters.first_mut().map(|(_, a)| &mut a.comments);
+            out.edit(Edit::delete(local.deleted_lines(file, first_comments)));
             Some(u)
         });
     match unfolded {

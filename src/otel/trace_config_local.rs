@@ -17,25 +17,50 @@ use quote::ToTokens;
 use syn::visit::Visit;
 
 use crate::engine::edit::TextRange;
-use crate::engine::source::SourceFile;
+use crate::engine::source::{whole_lines, SourceFile};
 use crate::engine::syntax::{range_of, ParsedRust};
 
 use super::chain::{captures, count_ident, mentions_ident, stmt_range};
 use super::local_binding::{binding_of, contains, immutable_let_value};
-use super::placement::site_edit::whole_lines;
-use super::trace::{unfold_config, unfold_config_helper, UnfoldedConfig};
 
-/// The settings of the config local `arg` names, and the lines of its `let` statement (to
-/// delete, with the comment lines above it when they travel with the first setting); `None` when `arg` is not such a local or moving its settings is not provably safe.
-pub fn config_in_local(
-    rust: ParsedRust<'_>,
-    arg: &syn::Expr,
-) -> Option<(UnfoldedConfig, TextRange)> {
-    let ParsedRust {
-        file,
-        syntax,
-        imports,
-    } = rust;
+/// A config local whose value can move to its one use: the value, and its `let` statement.
+pub struct MovableLocal<'a> {
+    pub value: &'a syn::Expr,
+    statement: TextRange,
+}
+
+impl MovableLocal<'_> {
+    /// The lines to delete: the `let`, and the comment lines right above it when they go
+    /// with the first setting (`first_comments`, which they are put before): they describe the
+    /// settings. Without a setting to take them they stay where they are.
+    pub fn deleted_lines(
+        &self,
+        file: &SourceFile,
+        first_comments: Option<&mut Vec<String>>,
+    ) -> TextRange {
+        let mut statement = self.statement;
+        if let (Some(first), Some(above)) = (
+            first_comments,
+            comment_lines_above(file, whole_lines(file, statement)),
+        ) {
+            let mut comments: Vec<String> = file
+                .slice(above)
+                .lines()
+                .map(|l| l.trim().to_string())
+                .collect();
+            comments.append(first);
+            *first = comments;
+            statement = TextRange::new(above.start, statement.end);
+        }
+        whole_lines(file, statement)
+    }
+}
+
+/// The local `arg` names, when its value may move to `arg` (its one use); `None` when `arg` is
+/// not such a local or moving its value is not provably safe. The caller checks that the value
+/// is a config it can unfold.
+pub fn config_in_local<'a>(rust: ParsedRust<'a>, arg: &syn::Expr) -> Option<MovableLocal<'a>> {
+    let file = rust.file;
     let syn::Expr::Path(path) = arg else {
         return None;
     };
@@ -68,24 +93,10 @@ pub fn config_in_local(
     }) {
         return None;
     }
-    let mut unfolded = unfold_config(file, imports, value)
-        .or_else(|| unfold_config_helper(file, syntax, imports, value))?;
-    let mut statement = stmt_range(file, &stmts[j]);
-    // Comment lines right above the `let` describe the settings: they go with the first one.
-    if let (Some((_, first)), Some(above)) = (
-        unfolded.setters.first_mut(),
-        comment_lines_above(file, whole_lines(file, statement)),
-    ) {
-        let mut comments: Vec<String> = file
-            .slice(above)
-            .lines()
-            .map(|l| l.trim().to_string())
-            .collect();
-        comments.append(&mut first.comments);
-        first.comments = comments;
-        statement = TextRange::new(above.start, statement.end);
-    }
-    Some((unfolded, whole_lines(file, statement)))
+    Some(MovableLocal {
+        value,
+        statement: stmt_range(file, &stmts[j]),
+    })
 }
 
 /// The `//` comment lines directly above the whole-line range `statement` (no blank line in
@@ -207,7 +218,8 @@ mod tests {
     use super::*;
     use crate::engine::syntax::with_parsed;
 
-    /// The setters and the deleted statement for the `with_trace_config(..)` argument of `src`.
+    /// The links of the followed value and the deleted statement for the
+    /// `with_trace_config(..)` argument of `src`.
     fn follow(src: &str) -> Option<(Vec<String>, String)> {
         with_parsed(src, |rust| {
             struct Arg<'a>(Option<&'a syn::Expr>);
@@ -221,9 +233,10 @@ mod tests {
             }
             let mut arg = Arg(None);
             arg.visit_file(rust.syntax);
-            let (u, stmt) = config_in_local(rust, arg.0?)?;
-            let mut names: Vec<String> = u.setters.into_iter().map(|(n, _)| n).collect();
-            names.extend(u.resource.map(|_| "with_resource".to_string()));
+            let local = config_in_local(rust, arg.0?)?;
+            let chain = crate::otel::chain::Chain::read(local.value);
+            let names = chain.names().iter().map(|n| n.to_string()).collect();
+            let stmt = local.deleted_lines(rust.file, None);
             Some((names, rust.file.slice(stmt).to_string()))
         })
     }
@@ -268,8 +281,6 @@ mod tests {
             "    let cfg = trace::config().with_resource(resource);\n    let t = std::thread::spawn(move || new_pipeline().tracing().with_trace_config(cfg).install_simple());".to_string(),
             // `let mut`: a later change is possible.
             format!("    let mut cfg = trace::config().with_resource(resource);\n    {pipeline}"),
-            // Not a config chain.
-            format!("    let cfg = my_config(ratio);\n    {pipeline}"),
         ];
         for body in cases {
             assert_eq!(follow(&program(&body)), None, "{body}");

@@ -15,7 +15,7 @@ use crate::otel::chain::{
 
 use super::conditional::movable_condition;
 
-use super::site_edit::whole_lines;
+use crate::engine::source::whole_lines;
 
 /// A pipeline kept in a local, with everything that changes with it.
 pub struct KeptPipeline<'a> {

@@ -37,8 +37,9 @@ use crate::otel::trace::{config_helpers, InstalledAs, TracePipeline, TERMINALS};
 use super::conditional::conditional_setters;
 use super::expression::expression;
 use super::parts::{register_call, ProviderParts};
-use super::site_edit::{leftover_comments, place, whole_lines, Placed};
+use super::site_edit::{leftover_comments, place, Placed};
 use super::statement::{fresh, pattern_ident, statements, StatementBinding};
+use crate::engine::source::whole_lines;
 use crate::otel::local_binding::method_calls_after;
 
 /// A shadowing `let` a pipeline kept in a local goes through before its install.

@@ -304,32 +304,40 @@ pub fn captures(literal: &proc_macro2::Literal, name: &str) -> bool {
 /// or a method or field name after `.` (`reqwest::Client::builder()` does not mention the local
 /// `builder`); macro bodies included.
 pub fn mentions_local<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
-    fn walk(ts: proc_macro2::TokenStream, name: &str) -> bool {
-        // The two punctuation characters before the current token (' ' for anything else).
-        let (mut prev, mut prev2) = (' ', ' ');
-        for tt in ts {
-            let named = match &tt {
-                proc_macro2::TokenTree::Ident(i) => {
-                    let after_path = prev == ':' && prev2 == ':';
-                    let after_dot = prev == '.' && prev2 != '.';
-                    i == name && !after_path && !after_dot
-                }
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
-                proc_macro2::TokenTree::Literal(l) => captures(l, name),
-                proc_macro2::TokenTree::Punct(_) => false,
-            };
-            if named {
-                return true;
+    local_mentioned(node.to_token_stream(), name, false)
+}
+
+/// [`mentions_local`] leaving out shared borrows (`&settings.endpoint`): a use that can neither
+/// move nor change the local (`&mut name`, `name.take()` or a plain `name` still count).
+pub fn mentions_local_unborrowed<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
+    local_mentioned(node.to_token_stream(), name, true)
+}
+
+fn local_mentioned(ts: proc_macro2::TokenStream, name: &str, skip_borrows: bool) -> bool {
+    // The two punctuation characters before the current token (' ' for anything else).
+    let (mut prev, mut prev2) = (' ', ' ');
+    for tt in ts {
+        let named = match &tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                let after_path = prev == ':' && prev2 == ':';
+                let after_dot = prev == '.' && prev2 != '.';
+                let borrowed = skip_borrows && prev == '&';
+                i == name && !after_path && !after_dot && !borrowed
             }
-            prev2 = prev;
-            prev = match &tt {
-                proc_macro2::TokenTree::Punct(p) => p.as_char(),
-                _ => ' ',
-            };
+            proc_macro2::TokenTree::Group(g) => local_mentioned(g.stream(), name, skip_borrows),
+            proc_macro2::TokenTree::Literal(l) => captures(l, name),
+            proc_macro2::TokenTree::Punct(_) => false,
+        };
+        if named {
+            return true;
         }
-        false
+        prev2 = prev;
+        prev = match &tt {
+            proc_macro2::TokenTree::Punct(p) => p.as_char(),
+            _ => ' ',
+        };
     }
-    walk(node.to_token_stream(), name)
+    false
 }
 
 /// How often an identifier token `name` occurs in `node` (macro bodies included).

@@ -20,7 +20,7 @@ use crate::engine::edit::TextRange;
 use crate::engine::source::{whole_lines, SourceFile};
 use crate::engine::syntax::{range_of, ParsedRust};
 
-use super::chain::{captures, count_ident, mentions_ident, stmt_range};
+use super::chain::{count_ident, mentions_ident, mentions_local_unborrowed, stmt_range};
 use super::local_binding::{binding_of, contains, immutable_let_value};
 
 /// A config local whose value can move to its one use: the value, and its `let` statement.
@@ -86,11 +86,10 @@ pub fn config_in_local<'a>(rust: ParsedRust<'a>, arg: &syn::Expr) -> Option<Mova
     }
     let mut locals = Vec::new();
     local_names(moved, &mut locals);
-    if locals.iter().any(|l| {
-        between
-            .iter()
-            .any(|s| uses_other_than_borrowed(s.to_token_stream(), l))
-    }) {
+    if locals
+        .iter()
+        .any(|l| between.iter().any(|s| mentions_local_unborrowed(s, l)))
+    {
         return None;
     }
     Some(MovableLocal {
@@ -163,30 +162,7 @@ fn leaves_the_function(tokens: TokenStream) -> bool {
     })
 }
 
-/// Whether `name` occurs in the tokens as a local other than right after a `&` (a shared
-/// borrow: `&settings.endpoint`); `&mut name`, `name.take()` or a plain `name` may move or
-/// change it.
-fn uses_other_than_borrowed(tokens: TokenStream, name: &str) -> bool {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let punct = |i: usize| match tokens.get(i) {
-        Some(TokenTree::Punct(p)) => Some(p.as_char()),
-        _ => None,
-    };
-    tokens.iter().enumerate().any(|(i, tt)| match tt {
-        TokenTree::Group(g) => uses_other_than_borrowed(g.stream(), name),
-        TokenTree::Ident(ident) if ident == name => {
-            let before = i.checked_sub(1).and_then(punct);
-            let before2 = i.checked_sub(2).and_then(punct);
-            let after_path = before == Some(':') && before2 == Some(':');
-            let field_or_method = before == Some('.') && before2 != Some('.');
-            !(after_path || field_or_method || before == Some('&'))
-        }
-        TokenTree::Literal(l) => captures(l, name),
-        _ => false,
-    })
-}
-
-/// The names in the tokens that may be locals: lower-case identifiers not after `::` or `.`
+/// The names in the tokens that may be locals: lower-case identifiers not after `::` or a single `.`
 /// (a path segment, a method or a field) and not before `::`, `!` or `(` (a module, a macro,
 /// a function).
 fn local_names(tokens: TokenStream, out: &mut Vec<String>) {
@@ -200,7 +176,13 @@ fn local_names(tokens: TokenStream, out: &mut Vec<String>) {
             TokenTree::Group(g) => local_names(g.stream(), out),
             TokenTree::Ident(ident) => {
                 let text = ident.to_string();
-                let after_path_or_dot = i > 0 && matches!(punct(i - 1), Some(':' | '.'));
+                let (before, before2) = (
+                    i.checked_sub(1).and_then(punct),
+                    i.checked_sub(2).and_then(punct),
+                );
+                // `a::name` and `a.name` are not locals; `Field { f: name }` and `..name` are.
+                let after_path_or_dot = (before == Some(':') && before2 == Some(':'))
+                    || (before == Some('.') && before2 != Some('.'));
                 let before_path_or_call = matches!(punct(i + 1), Some(':' | '!'))
                     || matches!(tokens.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis);
                 let lower = text.starts_with(|c: char| c.is_lowercase() || c == '_');
@@ -273,6 +255,8 @@ mod tests {
             format!("    let cfg = trace::config().with_resource(resource.clone());\n    consume(resource);\n    {pipeline}"),
             // Moved into a struct in between.
             format!("    let cfg = trace::config().with_resource(resource);\n    let kept = Kept {{ r: resource }};\n    {pipeline}"),
+            // Read as a struct field's value, and moved in between.
+            format!("    let cfg = trace::config().with_id_generator(Seeded {{ seed: seed }});\n    consume(seed);\n    {pipeline}"),
             // Borrowed mutably in between.
             format!("    let cfg = trace::config().with_sampler(Sampler::TraceIdRatioBased(ratio));\n    tune(&mut ratio);\n    {pipeline}"),
             // An early exit would move into the provider builder's closure.

@@ -96,8 +96,7 @@ pub fn fresh(base: &str, text: &str, pattern: &str) -> String {
         pattern.split(|c: char| !is_ident(c)).any(|w| w == n)
             || match &code {
                 Some((names, literals)) => {
-                    names.contains(n)
-                        || literals.iter().any(|l| super::super::chain::captures(l, n))
+                    names.contains(n) || literals.iter().any(|l| crate::otel::chain::captures(l, n))
                 }
                 None => text.match_indices(n).any(|(i, _)| {
                     let before = text[..i].chars().next_back();

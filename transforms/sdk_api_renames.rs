@@ -158,7 +158,7 @@ impl Transform for SdkApiRenames {
     }
 
     fn description(&self) -> &'static str {
-        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope; tracer_builder / logger_builder / meter_with_version → InstrumentationScope builders"
+        "0.27 renames: MetricsError → MetricError, LogError → sdk, SDK MeterProvider → SdkMeterProvider, InstrumentationLibrary → InstrumentationScope; tracer_builder / logger_builder / meter_with_version → InstrumentationScope builders; provider() of a tracer or logger made from a provider local → that local"
     }
 
     fn kind(&self) -> FileKind {
@@ -179,6 +179,7 @@ impl Transform for SdkApiRenames {
             "meter_with_version",
             "tracer_builder",
             "logger_builder",
+            ".provider()",
             "Unit",
             "BatchConfig",
             "BatchSpanProcessor",
@@ -203,7 +204,11 @@ impl Transform for SdkApiRenames {
         let mut plan = ImportPlan::at(file, syntax, 0);
 
         crate::otel::path_renames::rename_paths(&cx.rust(), RENAMES, &mut plan, &mut out);
-        crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, &mut out);
+        // The 0.21 SDK's `provider()` of a tracer or logger returned an `Option`.
+        let sdk_before_0_22 = cx
+            .package
+            .is_some_and(|p| p.version_below("opentelemetry", 0, 22));
+        crate::otel::scope::rewrite_scopes(&cx.rust(), &mut plan, sdk_before_0_22, &mut out);
         crate::otel::metric_unit::rewrite_units(&cx.rust(), &mut plan, &mut out);
         crate::otel::batch_config::rewrite_batch_configs(&cx.rust(), &mut plan, &mut out);
         plan.finish(&mut out);

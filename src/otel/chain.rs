@@ -304,36 +304,59 @@ pub fn captures(literal: &proc_macro2::Literal, name: &str) -> bool {
 /// or a method or field name after `.` (`reqwest::Client::builder()` does not mention the local
 /// `builder`); macro bodies included.
 pub fn mentions_local<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
-    local_mentioned(node.to_token_stream(), name, false)
+    local_mentioned(node.to_token_stream(), name, Skip::Nothing)
 }
 
 /// [`mentions_local`] leaving out shared borrows (`&settings.endpoint`): a use that can neither
 /// move nor change the local (`&mut name`, `name.take()` or a plain `name` still count).
 pub fn mentions_local_unborrowed<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
-    local_mentioned(node.to_token_stream(), name, true)
+    local_mentioned(node.to_token_stream(), name, Skip::Borrows)
 }
 
-fn local_mentioned(ts: proc_macro2::TokenStream, name: &str, skip_borrows: bool) -> bool {
+/// Whether `node` may move or change the local `name`: [`mentions_local_unborrowed`] leaving
+/// out `name.clone()` too (a later `&name` still borrows the same value).
+pub fn may_move_local<T: quote::ToTokens + ?Sized>(node: &T, name: &str) -> bool {
+    local_mentioned(node.to_token_stream(), name, Skip::BorrowsAndClones)
+}
+
+/// The uses [`local_mentioned`] does not count.
+#[derive(Clone, Copy, PartialEq)]
+enum Skip {
+    Nothing,
+    Borrows,
+    BorrowsAndClones,
+}
+
+fn local_mentioned(ts: proc_macro2::TokenStream, name: &str, skip: Skip) -> bool {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = ts.into_iter().collect();
     // The two punctuation characters before the current token (' ' for anything else).
     let (mut prev, mut prev2) = (' ', ' ');
-    for tt in ts {
-        let named = match &tt {
-            proc_macro2::TokenTree::Ident(i) => {
+    for (i, tt) in tokens.iter().enumerate() {
+        let named = match tt {
+            TokenTree::Ident(id) => {
                 let after_path = prev == ':' && prev2 == ':';
                 let after_dot = prev == '.' && prev2 != '.';
-                let borrowed = skip_borrows && prev == '&';
-                i == name && !after_path && !after_dot && !borrowed
+                let borrowed = skip != Skip::Nothing && prev == '&';
+                let cloned = skip == Skip::BorrowsAndClones
+                    && matches!(&tokens[i + 1..], [
+                        TokenTree::Punct(dot),
+                        TokenTree::Ident(method),
+                        TokenTree::Group(args),
+                        ..
+                    ] if dot.as_char() == '.' && method == "clone" && args.stream().is_empty());
+                id == name && !after_path && !after_dot && !borrowed && !cloned
             }
-            proc_macro2::TokenTree::Group(g) => local_mentioned(g.stream(), name, skip_borrows),
-            proc_macro2::TokenTree::Literal(l) => captures(l, name),
-            proc_macro2::TokenTree::Punct(_) => false,
+            TokenTree::Group(g) => local_mentioned(g.stream(), name, skip),
+            TokenTree::Literal(l) => captures(l, name),
+            TokenTree::Punct(_) => false,
         };
         if named {
             return true;
         }
         prev2 = prev;
-        prev = match &tt {
-            proc_macro2::TokenTree::Punct(p) => p.as_char(),
+        prev = match tt {
+            TokenTree::Punct(p) => p.as_char(),
             _ => ' ',
         };
     }
@@ -440,6 +463,30 @@ pub fn stmt_range(file: &SourceFile, stmt: &syn::Stmt) -> TextRange {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn borrows_and_clones_do_not_move_a_local() {
+        let parse = |s: &str| syn::parse_str::<syn::Stmt>(s).unwrap();
+        for keeps in [
+            "let b = Bridge::new(&provider);",
+            "global::set(provider.clone());",
+            "let n = other.provider;",
+            "let n = sdk::provider::X;",
+        ] {
+            assert!(!super::may_move_local(&parse(keeps), "provider"), "{keeps}");
+        }
+        for moves in [
+            "let all = vec![provider];",
+            "drop(provider);",
+            "provider.shutdown();",
+            "let provider = other;",
+            "let c = provider.clone_from(&x);",
+            "let b = &mut provider;",
+            "println!(\"{provider:?}\");",
+        ] {
+            assert!(super::may_move_local(&parse(moves), "provider"), "{moves}");
+        }
+    }
+
     #[test]
     fn a_path_segment_or_method_named_like_the_local_is_not_a_use() {
         let parse = |s: &str| syn::parse_str::<syn::Stmt>(s).unwrap();

@@ -137,8 +137,9 @@ pub fn let_bound_names(syntax: &syn::File) -> HashSet<String> {
 }
 
 /// The `name.method()` calls (no arguments) in the statements after the one at byte `at` of its
-/// innermost block, up to a statement that binds `name` again; calls inside closures and items
-/// are left out (they may bind the name themselves).
+/// innermost block, up to a statement that binds `name` again (in a nested block, up to its end;
+/// a `match` arm, `for` or `if let` whose pattern names it is left out); calls inside closures
+/// and items are left out (they may bind the name themselves).
 pub fn method_calls_after(
     rust: ParsedRust<'_>,
     at: usize,
@@ -149,6 +150,8 @@ pub fn method_calls_after(
         name: &'n str,
         method: &'n str,
         found: Vec<proc_macro2::Span>,
+        /// An `if let` / `while let` condition being read binds the name.
+        rebound: bool,
     }
     impl<'s> Visit<'s> for Calls<'_> {
         fn visit_expr_method_call(&mut self, m: &'s syn::ExprMethodCall) {
@@ -160,8 +163,56 @@ pub fn method_calls_after(
         }
         fn visit_expr_closure(&mut self, _: &'s syn::ExprClosure) {}
         fn visit_item(&mut self, _: &'s syn::Item) {}
+        fn visit_block(&mut self, b: &'s syn::Block) {
+            for stmt in &b.stmts {
+                if let syn::Stmt::Local(l) = stmt {
+                    if mentions_ident(&l.pat, self.name) {
+                        // Its own value still reads the outer binding.
+                        if let Some(init) = &l.init {
+                            self.visit_expr(&init.expr);
+                        }
+                        return;
+                    }
+                }
+                self.visit_stmt(stmt);
+            }
+        }
+        fn visit_arm(&mut self, arm: &'s syn::Arm) {
+            if !mentions_ident(&arm.pat, self.name) {
+                syn::visit::visit_arm(self, arm);
+            }
+        }
+        fn visit_expr_for_loop(&mut self, f: &'s syn::ExprForLoop) {
+            self.visit_expr(&f.expr);
+            if !mentions_ident(&f.pat, self.name) {
+                self.visit_block(&f.body);
+            }
+        }
+        fn visit_expr_let(&mut self, l: &'s syn::ExprLet) {
+            self.visit_expr(&l.expr);
+            self.rebound |= mentions_ident(&l.pat, self.name);
+        }
+        fn visit_expr_if(&mut self, i: &'s syn::ExprIf) {
+            let outer = std::mem::replace(&mut self.rebound, false);
+            self.visit_expr(&i.cond);
+            if !self.rebound {
+                self.visit_block(&i.then_branch);
+            }
+            self.rebound = outer;
+            if let Some((_, otherwise)) = &i.else_branch {
+                self.visit_expr(otherwise);
+            }
+        }
+        fn visit_expr_while(&mut self, w: &'s syn::ExprWhile) {
+            let outer = std::mem::replace(&mut self.rebound, false);
+            self.visit_expr(&w.cond);
+            if !self.rebound {
+                self.visit_block(&w.body);
+            }
+            self.rebound = outer;
+        }
     }
-    let Some(stmts) = blocks_around(rust, at).into_iter().last() else {
+    let Some(stmts) = blocks_around(rust, at).into_iter().next() else {
         return Vec::new();
     };
     let Some(i) = stmts
@@ -174,6 +225,7 @@ pub fn method_calls_after(
         name,
         method,
         found: Vec::new(),
+        rebound: false,
     };
     for later in &stmts[i + 1..] {
         let rebinds = matches!(later, syn::Stmt::Local(l) if pat_ident(&l.pat).is_some_and(|p| p.ident == name));

@@ -23,7 +23,8 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{comments_in, range_of, range_of_span, text_of, ParsedRust};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
-use crate::otel::providers::{Providers, LOGGER, TRACER};
+use crate::otel::providers::{ProviderKind, Providers, LOGGER, TRACER};
+use crate::otel::sdk_provider_reads;
 
 const SCOPE: &str = "opentelemetry::InstrumentationScope";
 const METER_WITH_VERSION: &[&str] = &["opentelemetry", "global", "meter_with_version"];
@@ -93,11 +94,19 @@ struct OldScopeCall<'s, 'a> {
 const SCOPE_LINKS: [&str; 3] = ["with_version", "with_schema_url", "with_attributes"];
 
 /// Rewrites the file's scope-builder sites into `out`, naming `InstrumentationScope` (and
-/// `meter_with_scope` where it is called unqualified) through `plan`.
-pub fn rewrite_scopes<'a>(parsed: &ParsedRust<'a>, plan: &mut ImportPlan<'a>, out: &mut Changes) {
+/// `meter_with_scope` where it is called unqualified) through `plan`; and the `provider()`
+/// reads of the tracers and loggers made from provider locals
+/// ([`sdk_provider_reads::rewrite_reads_of_made`]: `sdk_before_0_22` says which SDK's reads).
+pub fn rewrite_scopes<'a>(
+    parsed: &ParsedRust<'a>,
+    plan: &mut ImportPlan<'a>,
+    sdk_before_0_22: bool,
+    out: &mut Changes,
+) {
     let mut sites = Sites {
         parsed,
         plan,
+        sdk_before_0_22,
         out,
         providers: vec![Providers::new(&TRACER), Providers::new(&LOGGER)],
         handled: Vec::new(),
@@ -105,13 +114,70 @@ pub fn rewrite_scopes<'a>(parsed: &ParsedRust<'a>, plan: &mut ImportPlan<'a>, ou
             .iter()
             .map(|kind| imports_trait(parsed.syntax, kind.provider_trait))
             .collect(),
+        deleted: Vec::new(),
     };
     sites.visit_file(parsed.syntax);
+    // A provider trait imported `as _` for the methods of deleted `let`s alone is unused now.
+    let deleted: Vec<TextRange> = sites.deleted.iter().map(|(_, r)| *r).collect();
+    for kind in [&TRACER, &LOGGER] {
+        let lost_a_call = sites.deleted.iter().any(|(k, _)| k.signal == kind.signal);
+        if lost_a_call && !calls_provider_method(parsed, kind, &deleted) {
+            sites.plan.remove_anonymous(&kind.provider_trait.join("::"));
+        }
+    }
+}
+
+/// Whether the file calls a method of `kind`'s provider trait (`.logger(..)`,
+/// `.logger_builder(..)`, …) outside `except`; macro bodies included.
+fn calls_provider_method(
+    parsed: &ParsedRust<'_>,
+    kind: &ProviderKind,
+    except: &[TextRange],
+) -> bool {
+    let signal = kind.signal;
+    let methods = [
+        signal.to_string(),
+        format!("{signal}_builder"),
+        format!("{signal}_with_scope"),
+        format!("versioned_{signal}"),
+    ];
+    fn walk(
+        ts: proc_macro2::TokenStream,
+        file: &SourceFile,
+        methods: &[String],
+        except: &[TextRange],
+    ) -> bool {
+        let mut after_dot = false;
+        for tt in ts {
+            match &tt {
+                proc_macro2::TokenTree::Group(g) if walk(g.stream(), file, methods, except) => {
+                    return true;
+                }
+                proc_macro2::TokenTree::Ident(i) if after_dot && methods.iter().any(|m| i == m) => {
+                    let at = range_of_span(file, i.span()).start;
+                    if !except.iter().any(|r| r.start <= at && at < r.end) {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+            after_dot = matches!(&tt, proc_macro2::TokenTree::Punct(p) if p.as_char() == '.');
+        }
+        false
+    }
+    walk(
+        quote::ToTokens::to_token_stream(parsed.syntax),
+        parsed.file,
+        &methods,
+        except,
+    )
 }
 
 struct Sites<'a, 'p> {
     parsed: &'p ParsedRust<'a>,
     plan: &'p mut ImportPlan<'a>,
+    /// The package's old SDK is 0.21 (a logger's `provider()` returned an `Option`).
+    sdk_before_0_22: bool,
     out: &'p mut Changes,
     /// The provably tracer and logger providers of the function being visited.
     providers: Vec<Providers>,
@@ -120,6 +186,8 @@ struct Sites<'a, 'p> {
     handled: Vec<TextRange>,
     /// Per kind of `providers`: whether the file imports its provider trait.
     trait_in_scope: Vec<bool>,
+    /// The `let`s of tracers and loggers deleted with their `provider()` reads.
+    deleted: Vec<(&'static ProviderKind, TextRange)>,
 }
 
 /// One argument of the old `Option` parameters.
@@ -543,7 +611,21 @@ impl<'ast> Visit<'ast> for Sites<'_, '_> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        syn::visit::visit_local(self, local);
+        // A logger (tracer) made only for its `provider()` reads goes with its own sites.
+        let deleted = self.providers.iter().find_map(|providers| {
+            let range = sdk_provider_reads::rewrite_reads_of_made(
+                *self.parsed,
+                providers,
+                local,
+                self.sdk_before_0_22,
+                self.out,
+            )?;
+            Some((providers.kind(), range))
+        });
+        match deleted {
+            Some(deletion) => self.deleted.push(deletion),
+            None => syn::visit::visit_local(self, local),
+        }
         for providers in &mut self.providers {
             providers.bind(local, self.parsed.imports);
         }

@@ -42,6 +42,7 @@ impl<'a> ImportPlans<'a> {
                 }
                 existing.removals.extend(plan.removals);
                 existing.forced_removals.extend(plan.forced_removals);
+                existing.anonymous_removals.extend(plan.anonymous_removals);
             }
             None => self.plans.push(plan),
         }
@@ -79,6 +80,8 @@ pub struct ImportPlan<'a> {
     removals: Vec<Vec<String>>,
     /// Imports of items that no longer exist: removed whatever the file still mentions.
     forced_removals: Vec<Vec<String>>,
+    /// Traits whose `use … as _;` goes (their methods are no longer called).
+    anonymous_removals: Vec<Vec<String>>,
 }
 
 impl<'a> ImportPlan<'a> {
@@ -105,6 +108,7 @@ impl<'a> ImportPlan<'a> {
             adds: BTreeMap::new(),
             removals: Vec::new(),
             forced_removals: Vec::new(),
+            anonymous_removals: Vec::new(),
         };
         for u in visible {
             plan.add_visible(u);
@@ -276,6 +280,12 @@ impl<'a> ImportPlan<'a> {
         self.forced_removals.push(segments(path));
     }
 
+    /// Asks to remove `use path as _;` (a trait imported for its methods, the last call of which
+    /// the rewrite deleted); an import by name stays (the name may be used as a bound).
+    pub fn remove_anonymous(&mut self, path: &str) {
+        self.anonymous_removals.push(segments(path));
+    }
+
     /// Adds the import edits to `out`. Call after every other edit of the site is in `out`
     /// (removal decisions look at the edited text).
     pub fn finish(self, out: &mut Changes) {
@@ -366,7 +376,10 @@ impl<'a> ImportPlan<'a> {
     /// The imports that go, decided on the text with every other edit applied: the ones asked
     /// to go whatever the file says, and the ones asked to go if unused that are.
     fn going(&self, out: &Changes) -> Vec<&Entry<'a>> {
-        if self.removals.is_empty() && self.forced_removals.is_empty() {
+        if self.removals.is_empty()
+            && self.forced_removals.is_empty()
+            && self.anonymous_removals.is_empty()
+        {
             return Vec::new();
         }
         let edited = out.edits.apply(&self.file.text);
@@ -375,7 +388,9 @@ impl<'a> ImportPlan<'a> {
             return Vec::new();
         };
         let goes = |e: &Entry<'_>| -> bool {
-            if self.forced_removals.contains(&e.path) {
+            if self.forced_removals.contains(&e.path)
+                || (e.local.is_none() && self.anonymous_removals.contains(&e.path))
+            {
                 return true;
             }
             let Some(local) = &e.local else { return false };

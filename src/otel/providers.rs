@@ -7,6 +7,8 @@
 //! `?`), a block whose value is a provider, and a `match` or `if` whose every branch is one.
 //! Anything else (a field, a function's result) is not known.
 
+use std::rc::Rc;
+
 use crate::engine::syntax::{ident_str, ImportMap};
 use crate::otel::chain::Chain;
 
@@ -59,29 +61,96 @@ pub struct Providers {
     locals: Vec<String>,
     /// Generic parameters bounded by the provider trait (`P` in `fn f<P: TracerProvider>`).
     generics: Vec<String>,
+    /// The file's top-level functions that return a provider, by name.
+    functions: Rc<Vec<(String, Returns)>>,
+}
+
+/// How a function returns a provider.
+#[derive(Clone, Copy, PartialEq)]
+enum Returns {
+    /// `-> TracerProvider`: its call is one.
+    Plain,
+    /// `-> Result<TracerProvider, E>` (any `…Result`) or `-> Option<TracerProvider>`: its call
+    /// read through `?`, `.unwrap()` or `.expect(..)` is one.
+    Wrapped,
 }
 
 impl Providers {
-    pub fn new(kind: &'static ProviderKind) -> Providers {
-        Providers {
+    /// No provider known yet, and the top-level functions of `syntax` that return one.
+    pub fn of_file(
+        kind: &'static ProviderKind,
+        syntax: &syn::File,
+        imports: &ImportMap,
+    ) -> Providers {
+        let mut providers = Providers {
             kind,
             locals: Vec::new(),
             generics: Vec::new(),
-        }
+            functions: Rc::default(),
+        };
+        let functions = syntax
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Fn(f) => match &f.sig.output {
+                    syn::ReturnType::Type(_, ty) => providers
+                        .returns(ty, imports)
+                        .map(|r| (ident_str(&f.sig.ident), r)),
+                    syn::ReturnType::Default => None,
+                },
+                _ => None,
+            })
+            .collect();
+        providers.functions = Rc::new(functions);
+        providers
     }
 
     pub fn kind(&self) -> &'static ProviderKind {
         self.kind
     }
 
-    /// The parameters of `sig` typed as a provider (`&TracerProvider`, `impl TracerProvider`,
-    /// `&P` with `P: TracerProvider`).
-    pub fn of_signature(
-        kind: &'static ProviderKind,
-        sig: &syn::Signature,
-        imports: &ImportMap,
-    ) -> Providers {
-        let mut providers = Providers::new(kind);
+    /// How a function returning `ty` returns a provider, if it does.
+    fn returns(&self, ty: &syn::Type, imports: &ImportMap) -> Option<Returns> {
+        if self.is_provider_type(ty, imports) {
+            return Some(Returns::Plain);
+        }
+        let syn::Type::Path(p) = ty else {
+            return None;
+        };
+        let last = p.path.segments.last()?;
+        let wrapper = last.ident == "Option" || last.ident.to_string().ends_with("Result");
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        let first = args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })?;
+        (wrapper && self.is_provider_type(first, imports)).then_some(Returns::Wrapped)
+    }
+
+    /// Whether `expr` calls one of the file's functions returning a provider as `how`.
+    fn calls_function(&self, expr: &syn::Expr, how: Returns) -> bool {
+        let syn::Expr::Call(c) = expr else {
+            return false;
+        };
+        let syn::Expr::Path(f) = &*c.func else {
+            return false;
+        };
+        let name = f.path.get_ident().filter(|_| f.qself.is_none());
+        name.is_some_and(|n| self.functions.iter().any(|(f, r)| n == f && *r == how))
+    }
+
+    /// Entering a function: the parameters of `sig` typed as a provider (`&TracerProvider`,
+    /// `impl TracerProvider`, `&P` with `P: TracerProvider`), the file's functions kept.
+    pub fn of_signature(&self, sig: &syn::Signature, imports: &ImportMap) -> Providers {
+        let kind = self.kind;
+        let mut providers = Providers {
+            kind,
+            locals: Vec::new(),
+            generics: Vec::new(),
+            functions: self.functions.clone(),
+        };
         for param in sig.generics.type_params() {
             if bounds_name_the_trait(kind, &param.bounds, imports) {
                 providers.generics.push(ident_str(&param.ident));
@@ -150,6 +219,7 @@ impl Providers {
                 syn::Expr::Path(f) => {
                     imports.is(&f.path, self.kind.global_fn)
                         || names_provider_item(self.kind, &f.path, "default", imports)
+                        || self.calls_function(expr, Returns::Plain)
                 }
                 _ => false,
             },
@@ -164,8 +234,15 @@ impl Providers {
             }
             syn::Expr::Try(t) => self.maps_to_provider(&t.expr, imports),
             syn::Expr::Block(b) if b.label.is_none() => self.block_is_provider(&b.block, imports),
+            // Arms that leave (`=> return Ok(None)`) give no value.
             syn::Expr::Match(m) => {
-                !m.arms.is_empty() && m.arms.iter().all(|a| self.is_provider(&a.body, imports))
+                let valued: Vec<&syn::Expr> = m
+                    .arms
+                    .iter()
+                    .map(|a| &*a.body)
+                    .filter(|body| !diverges(body))
+                    .collect();
+                !valued.is_empty() && valued.iter().all(|b| self.is_provider(b, imports))
             }
             syn::Expr::If(i) => {
                 let otherwise = i.else_branch.as_ref().map(|(_, e)| &**e);
@@ -182,8 +259,12 @@ impl Providers {
         }
     }
 
-    /// `<fallible>.map(|exporter| <provider>)`: a `Result` (or `Option`) of a provider.
+    /// `<fallible>.map(|exporter| <provider>)`, or a call of the file's function returning
+    /// `Result<provider, E>`: a `Result` (or `Option`) of a provider.
     fn maps_to_provider(&self, expr: &syn::Expr, imports: &ImportMap) -> bool {
+        if self.calls_function(expr, Returns::Wrapped) {
+            return true;
+        }
         let syn::Expr::MethodCall(m) = expr else {
             return false;
         };
@@ -239,6 +320,25 @@ impl Providers {
     }
 }
 
+/// Whether evaluating `expr` never yields a value: `return`, `break`, `continue`, `panic!`
+/// (`unreachable!`, `todo!`, `unimplemented!`).
+fn diverges(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(m) => ["panic", "unreachable", "todo", "unimplemented"]
+            .iter()
+            .any(|n| m.mac.path.is_ident(n)),
+        syn::Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, _)) => diverges(e),
+            Some(syn::Stmt::Macro(m)) => ["panic", "unreachable", "todo", "unimplemented"]
+                .iter()
+                .any(|n| m.mac.path.is_ident(n)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Whether `path` is `<SDK provider type>::<item>` (`TracerProvider::builder`).
 fn names_provider_item(
     kind: &ProviderKind,
@@ -280,7 +380,8 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        let mut providers = Providers::of_signature(&TRACER, &f.sig, &imports);
+        let mut providers =
+            Providers::of_file(&TRACER, &file, &imports).of_signature(&f.sig, &imports);
         for stmt in &f.block.stmts {
             if let syn::Stmt::Local(l) = stmt {
                 providers.bind(l, &imports);
@@ -321,6 +422,32 @@ mod tests {
                  let g = match grpc { true => a.clone(), false => other() };
                  let h = e.build().and_then(|x| TracerProvider::builder().build()).unwrap();
              }",
+        );
+        assert_eq!(locals, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn calls_of_the_files_functions_returning_a_provider() {
+        let (locals, _) = providers_in(
+            "use opentelemetry_sdk::trace::TracerProvider;
+             fn f(kind: Kind) -> anyhow::Result<Option<Tracer>> {
+                 let a = stdout_provider();
+                 let b = match kind {
+                     Kind::None => return Ok(None),
+                     Kind::Stdout => stdout_provider(),
+                     Kind::Otlp => otlp_provider()?,
+                     Kind::Other => unreachable!(),
+                 };
+                 let c = maybe_provider().expect(\"c\");
+                 let d = otlp_provider();
+                 let e = stdout_name();
+                 let g = match kind { Kind::None => return Ok(None), _ => panic!() };
+                 let h = nested::stdout_provider();
+             }
+             fn stdout_provider() -> TracerProvider { todo!() }
+             fn otlp_provider() -> anyhow::Result<TracerProvider> { todo!() }
+             fn maybe_provider() -> Option<TracerProvider> { todo!() }
+             fn stdout_name() -> Result<String, TracerProvider> { todo!() }",
         );
         assert_eq!(locals, ["a", "b", "c"]);
     }

@@ -108,7 +108,10 @@ pub fn rewrite_scopes<'a>(
         plan,
         sdk_before_0_22,
         out,
-        providers: vec![Providers::new(&TRACER), Providers::new(&LOGGER)],
+        providers: [&TRACER, &LOGGER]
+            .into_iter()
+            .map(|kind| Providers::of_file(kind, parsed.syntax, parsed.imports))
+            .collect(),
         handled: Vec::new(),
         trait_in_scope: [&TRACER, &LOGGER]
             .iter()
@@ -569,7 +572,7 @@ impl Sites<'_, '_> {
         let inner = self
             .providers
             .iter()
-            .map(|p| Providers::of_signature(p.kind(), sig, self.parsed.imports))
+            .map(|p| p.of_signature(sig, self.parsed.imports))
             .collect();
         std::mem::replace(&mut self.providers, inner)
     }

@@ -692,9 +692,9 @@ fn a_reexport_under_another_name_is_followed_and_bound_under_the_crate_name() {
     );
     let after = output_of(&result, &lib);
     assert!(after.contains("SpanExporter::builder()"), "{after}");
-    // Merged into the `use shared::otlp;` already there.
+    // Merged into the `use shared::otlp;` already there (the new lines sort before it).
     assert!(
-        after.starts_with("use shared::{otlp, otlp as opentelemetry_otlp};\n"),
+        after.contains("\nuse shared::{otlp, otlp as opentelemetry_otlp};\n"),
         "{after}"
     );
 }

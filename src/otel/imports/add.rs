@@ -1,18 +1,22 @@
 //! Planning additions: an added item merges into an existing `use` of its parent module when
-//! there is one (into its group, after the last element, keeping a trailing comma and the
-//! group's one-line or one-per-line layout), else new `use` lines go after the last `use` of
-//! the target scope, before its first item, or first in the block, in the file's line ending.
+//! there is one (into its group, keeping a trailing comma and the group's one-line or
+//! one-per-line layout), else new `use` lines go among the `use`s of the target scope, before
+//! its first item, or first in the block, in the file's line ending. Where the group or the run
+//! of `use` lines is in rustfmt's order ([`super::order`]), an addition goes to its place in
+//! it; otherwise after the last element or line.
 
-use crate::engine::edit::Edit;
+use crate::engine::edit::{Edit, TextRange};
 use crate::engine::source::SourceFile;
-use crate::engine::syntax::{ident_str, range_of, range_of_span, text_of};
+use crate::engine::syntax::{comments_in, ident_str, range_of, range_of_span, text_of};
+
+use super::order::{is_sorted, UseKey};
 
 use super::scope::Target;
 use super::tree::walk_tree;
 
 /// A merge of new items into an existing `use`.
 pub(super) struct Merge {
-    pub edit: Edit,
+    pub edits: Vec<Edit>,
     /// The group that gains the items (it keeps its braces whatever else it loses).
     pub group: Option<*const syn::UseGroup>,
 }
@@ -55,9 +59,9 @@ pub(super) fn merge_into(
     let tree = find(&u.tree, &mut Vec::new(), parent)?;
     match tree {
         syn::UseTree::Group(g) => {
-            let edit = merge_into_group(file, g, items, removed)?;
+            let edits = merge_into_group(file, g, items, removed)?;
             Some(Merge {
-                edit,
+                edits,
                 group: Some(g as *const syn::UseGroup),
             })
         }
@@ -66,17 +70,29 @@ pub(super) fn merge_into(
             let r = range_of(file, leaf);
             let mut all = vec![file.slice(r).to_string()];
             all.extend(items.iter().cloned());
-            // rustfmt's order: modules and functions (lowercase) before types.
-            all.sort_by_key(|n| (n.starts_with(char::is_uppercase), n.clone()));
+            sort_texts(&mut all);
             Some(Merge {
-                edit: Edit::replace(r, format!("{{{}}}", all.join(", "))),
+                edits: vec![Edit::replace(r, format!("{{{}}}", all.join(", ")))],
                 group: None,
             })
         }
     }
 }
 
-/// The insertion adding `items` after the last element of `g` that stays, in the group's
+/// `texts` (group elements or `use` lines) in rustfmt's order; a text that does not parse
+/// keeps its place after the others.
+pub(super) fn sort_texts(texts: &mut [String]) {
+    texts.sort_by_cached_key(|t| {
+        let tree = t.strip_prefix("use ").unwrap_or(t).trim_end_matches(';');
+        UseKey::parse(tree)
+            .map(|k| (0, Some(k)))
+            .unwrap_or((1, None))
+    });
+}
+
+/// The insertions adding `items` to `g`: each before the first element that stays and sorts
+/// after it when the staying elements are in rustfmt's order (and the group has no comments to
+/// keep beside their elements), else all after the last element that stays; in the group's
 /// layout (one per line or one line, with or without a trailing comma). `None` when every
 /// element goes (the group goes with them).
 fn merge_into_group(
@@ -84,21 +100,77 @@ fn merge_into_group(
     g: &syn::UseGroup,
     items: &[String],
     removed: &dyn Fn(&syn::UseTree) -> bool,
-) -> Option<Edit> {
+) -> Option<Vec<Edit>> {
     if g.items.is_empty() {
         let open = range_of_span(file, g.brace_token.span.open()).end;
-        return Some(Edit::insert(open, items.join(", ")));
+        let mut items = items.to_vec();
+        sort_texts(&mut items);
+        return Some(vec![Edit::insert(open, items.join(", "))]);
     }
     let all_removed = |t: &syn::UseTree| {
         let mut all = true;
         walk_tree(t, &mut Vec::new(), &mut |_, leaf| all &= removed(leaf));
         all
     };
+    let staying: Vec<&syn::UseTree> = g.items.iter().filter(|t| !all_removed(t)).collect();
+    let multiline = text_of(file, g).contains('\n');
+    let keys: Vec<UseKey> = staying.iter().map(|t| UseKey::of(t)).collect();
+    let new_keys: Option<Vec<UseKey>> = items.iter().map(|i| UseKey::parse(i)).collect();
+    let in_order =
+        is_sorted(&keys) && comments_in(file, range_of(file, g)).is_empty() && new_keys.is_some();
+    let mut before: Vec<(usize, Vec<&String>)> = Vec::new();
+    let mut last: Vec<String> = Vec::new();
+    match new_keys.filter(|_| in_order) {
+        Some(new_keys) => {
+            for (item, key) in items.iter().zip(&new_keys) {
+                match keys.iter().position(|k| k > key) {
+                    Some(at) => match before.iter_mut().find(|(i, _)| *i == at) {
+                        Some((_, v)) => v.push(item),
+                        None => before.push((at, vec![item])),
+                    },
+                    None => last.push(item.clone()),
+                }
+            }
+        }
+        None => last = items.to_vec(),
+    }
+    let mut edits = Vec::new();
+    for (at, mut group) in before {
+        group.sort_by_cached_key(|t| UseKey::parse(t));
+        let start = range_of(file, staying[at]).start;
+        // One element a line unless the element shares its line (a packed group).
+        let indent = file.indent_at(start);
+        let opens_its_line = file.text[..start].ends_with(&format!("\n{indent}"));
+        let text: String = if multiline && opens_its_line {
+            let le = file.line_ending.as_str();
+            group.iter().map(|i| format!("{i},{le}{indent}")).collect()
+        } else {
+            group.iter().map(|i| format!("{i}, ")).collect()
+        };
+        edits.push(Edit::insert(start, text));
+    }
+    if !last.is_empty() {
+        if in_order {
+            sort_texts(&mut last);
+        }
+        edits.push(append_to_group(file, g, &all_removed, &last, multiline)?);
+    }
+    Some(edits)
+}
+
+/// The insertion adding `items` after the last element of `g` that stays.
+fn append_to_group(
+    file: &SourceFile,
+    g: &syn::UseGroup,
+    all_removed: &dyn Fn(&syn::UseTree) -> bool,
+    items: &[String],
+    multiline: bool,
+) -> Option<Edit> {
     let anchor = g.items.pairs().rev().find(|p| !all_removed(p.value()))?;
     let anchor_range = range_of(file, *anchor.value());
     let comma_end = anchor.punct().map(|c| range_of(file, *c).end);
     let trailing = g.items.trailing_punct();
-    if text_of(file, g).contains('\n') {
+    if multiline {
         let indent = file.indent_at(anchor_range.start).to_string();
         let le = file.line_ending.as_str();
         if trailing {
@@ -118,26 +190,124 @@ fn merge_into_group(
     }
 }
 
-/// The edit adding `lines` (new `use` items) to `target`: after its last `use`
-/// (`target_uses`), else before its first item (after `extern crate`s), else inside its braces.
+/// The edits adding `lines` (new `use` items) to `target`: among its `use`s (`target_uses`,
+/// [`placed_among_uses`]), else before its first item (after `extern crate`s), else inside its
+/// braces.
 pub(super) fn insert_lines(
     file: &SourceFile,
     target: Target<'_>,
     target_uses: &[&syn::ItemUse],
     lines: &[String],
-) -> Edit {
-    let le = file.line_ending.as_str();
-    if let Some(last) = target_uses.last() {
-        let end = range_of(file, *last).end;
-        let indent = file.indent_at(range_of(file, *last).start).to_string();
-        // At the start of the next line when the `use` ends its line (diffs stay minimal).
-        if file.text[end..].starts_with(le) {
-            let text: String = lines.iter().map(|l| format!("{indent}{l}{le}")).collect();
-            return Edit::insert(end + le.len(), text);
-        }
-        let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
-        return Edit::insert(end, text);
+) -> Vec<Edit> {
+    let mut lines = lines.to_vec();
+    sort_texts(&mut lines);
+    if !target_uses.is_empty() {
+        return placed_among_uses(file, target_uses, &lines);
     }
+    vec![insert_lines_without_uses(file, target, &lines)]
+}
+
+/// The runs of `uses`: items one line after another, nothing but line breaks and indentation
+/// between them (rustfmt sorts each run on its own).
+fn runs<'u, 'a>(file: &SourceFile, uses: &'u [&'a syn::ItemUse]) -> Vec<&'u [&'a syn::ItemUse]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..uses.len() {
+        let gap = TextRange::new(
+            range_of(file, uses[i - 1]).end,
+            range_of(file, uses[i]).start,
+        );
+        let between = file.slice(gap);
+        let adjacent =
+            gap.start <= gap.end && between.trim().is_empty() && between.matches('\n').count() <= 1;
+        if !adjacent {
+            out.push(&uses[start..i]);
+            start = i;
+        }
+    }
+    out.push(&uses[start..]);
+    out
+}
+
+/// Where each new `use` line goes among `uses`: in the last run that imports from the same
+/// crate (else the last run), at its place in rustfmt's order when that run is in it, else after
+/// the last `use` of all.
+fn placed_among_uses(file: &SourceFile, uses: &[&syn::ItemUse], lines: &[String]) -> Vec<Edit> {
+    let runs = runs(file, uses);
+    let first_segment = |tree: &syn::UseTree| match tree {
+        syn::UseTree::Path(p) => Some(p.ident.to_string()),
+        _ => None,
+    };
+    let last_use = *uses.last().expect("uses is not empty");
+    // Each insertion point (before or after a `use`) with the lines it gets, in order.
+    let mut places: Vec<(Side, &syn::ItemUse, Vec<&String>)> = Vec::new();
+    for line in lines {
+        let parsed = syn::parse_str::<syn::ItemUse>(line).ok();
+        let place = parsed.as_ref().and_then(|new| {
+            let krate = first_segment(&new.tree);
+            let run = runs
+                .iter()
+                .rev()
+                .find(|r| r.iter().any(|u| first_segment(&u.tree) == krate))
+                .or(runs.last())?;
+            let keys: Vec<UseKey> = run.iter().map(|u| UseKey::of(&u.tree)).collect();
+            if !is_sorted(&keys) {
+                return None;
+            }
+            let key = UseKey::of(&new.tree);
+            Some(match keys.iter().position(|k| *k > key) {
+                Some(at) => (Side::Before, run[at]),
+                None => (Side::After, *run.last()?),
+            })
+        });
+        let (side, anchor) = place.unwrap_or((Side::After, last_use));
+        match places
+            .iter_mut()
+            .find(|(s, u, _)| *s == side && std::ptr::eq(*u, anchor))
+        {
+            Some((_, _, v)) => v.push(line),
+            None => places.push((side, anchor, vec![line])),
+        }
+    }
+    let le = file.line_ending.as_str();
+    places
+        .into_iter()
+        .map(|(side, anchor, group)| match side {
+            Side::Before => {
+                let start = range_of(file, anchor).start;
+                let indent = file.indent_at(start);
+                let text: String = group.iter().map(|l| format!("{l}{le}{indent}")).collect();
+                Edit::insert(start, text)
+            }
+            Side::After => after_use(file, anchor, &group),
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Before,
+    After,
+}
+
+/// The insertion of `lines` after the `use` item `last`.
+fn after_use(file: &SourceFile, last: &syn::ItemUse, lines: &[&String]) -> Edit {
+    let le = file.line_ending.as_str();
+    let end = range_of(file, last).end;
+    let indent = file.indent_at(range_of(file, last).start).to_string();
+    // At the start of the next line when the `use` ends its line (diffs stay minimal).
+    if file.text[end..].starts_with(le) {
+        let text: String = lines.iter().map(|l| format!("{indent}{l}{le}")).collect();
+        return Edit::insert(end + le.len(), text);
+    }
+    let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
+    Edit::insert(end, text)
+}
+
+/// The edit adding `lines` to a `target` that has no `use`: before its first item (after
+/// `extern crate`s), else inside its braces.
+fn insert_lines_without_uses(file: &SourceFile, target: Target<'_>, lines: &[String]) -> Edit {
+    let le = file.line_ending.as_str();
     match target {
         Target::Items(items, brace) => {
             let first = items

@@ -7,6 +7,7 @@
 //!   and [`edit_use_leaves`]): a leaf goes with its group element and comma, an emptied item
 //!   with its line.
 //! - `add`: merging an added item into an existing `use`, or writing new `use` lines.
+//! - `order`: rustfmt's order of imports, so that additions go where `cargo fmt` puts them.
 //! - `scope`: the `use` items visible at a site and where new ones go.
 //! - `tree`: reading `use` trees: leaves, the full path each leaf imports.
 //! - `guard`: the invariant every edit keeps: the imported paths change by exactly what was
@@ -14,6 +15,7 @@
 
 mod add;
 mod guard;
+mod order;
 mod plan;
 mod remove;
 mod scope;

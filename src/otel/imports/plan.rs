@@ -16,7 +16,7 @@ use crate::engine::changes::Changes;
 use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of};
 
-use super::add::{insert_lines, merge_into};
+use super::add::{insert_lines, merge_into, sort_texts};
 use super::guard::{self, Place, Request};
 use super::remove::{edit_item, LeafEdit};
 use super::scope::{collect_scope, Target};
@@ -328,19 +328,21 @@ impl<'a> ImportPlan<'a> {
                 .iter()
                 .find_map(|u| merge_into(self.file, u, &parent, &items, &removed))
             {
-                edits.push(merge.edit);
+                edits.extend(merge.edits);
                 gaining.extend(merge.group);
                 continue;
             }
             let list = if items.len() == 1 {
                 items[0].clone()
             } else {
+                let mut items = items.clone();
+                sort_texts(&mut items);
                 format!("{{{}}}", items.join(", "))
             };
             new_lines.push(format!("use {}::{list};", parent.join("::")));
         }
         if !new_lines.is_empty() {
-            edits.push(insert_lines(self.file, self.target, &mergeable, &new_lines));
+            edits.extend(insert_lines(self.file, self.target, &mergeable, &new_lines));
         }
         let mut items: Vec<&syn::ItemUse> = going.iter().map(|e| e.item).collect();
         items.dedup_by(|a, b| std::ptr::eq(*a, *b));
@@ -517,6 +519,86 @@ mod tests {
     }
 
     #[test]
+    fn additions_go_to_their_place_in_sorted_groups_and_runs_else_last() {
+        let need = |p: &mut ImportPlan<'_>| {
+            p.name("opentelemetry::InstrumentationScope");
+            p.name("opentelemetry_sdk::trace::TracerProvider");
+            p.name("opentelemetry_otlp::LogExporter");
+        };
+        // Sorted: each at its place (a multi-line group keeps one element a line).
+        assert_planned(
+            "use opentelemetry::{
+    global,
+    KeyValue,
+};
+use opentelemetry_otlp::{SpanExporter, WithExportConfig};
+use tracing::info;
+
+fn f() {}
+",
+            need,
+            "use opentelemetry::{
+    global,
+    InstrumentationScope,
+    KeyValue,
+};
+use opentelemetry_otlp::{LogExporter, SpanExporter, WithExportConfig};
+use opentelemetry_sdk::trace::TracerProvider;
+use tracing::info;
+
+fn f() {}
+",
+        );
+        // Not sorted (or a comment in the group): after the last element, after the last line.
+        assert_planned(
+            "use tracing::info;
+use opentelemetry::{KeyValue, global};
+use opentelemetry_otlp::{
+    WithExportConfig, // the builder trait
+    SpanExporter,
+};
+
+fn f() {}
+",
+            need,
+            "use tracing::info;
+use opentelemetry::{KeyValue, global, InstrumentationScope};
+use opentelemetry_otlp::{
+    WithExportConfig, // the builder trait
+    SpanExporter,
+    LogExporter,
+};
+use opentelemetry_sdk::trace::TracerProvider;
+
+fn f() {}
+",
+        );
+        // Two runs: the line goes to the run of its crate, at its place there.
+        assert_planned(
+            "use std::sync::Arc;
+
+use opentelemetry::KeyValue;
+use tracing::info;
+
+fn f() {}
+",
+            |p| {
+                p.name("opentelemetry_sdk::trace::TracerProvider");
+                p.name("std::time::Duration");
+            },
+            "use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+use opentelemetry_sdk::trace::TracerProvider;
+use tracing::info;
+
+fn f() {}
+",
+        );
+    }
+
+    #[test]
     fn reuses_names_and_module_aliases_and_merges_into_groups() {
         let src = "use opentelemetry_otlp::{Protocol, WithExportConfig};\nuse opentelemetry_sdk::trace as sdktrace;\n\nfn f() {}\n";
         let mut names = Vec::new();
@@ -533,7 +615,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "use opentelemetry_otlp::{Protocol, WithExportConfig, SpanExporter};\nuse opentelemetry_sdk::trace as sdktrace;\nuse opentelemetry::trace::TracerProvider;\n\nfn f() {}\n"
+            "use opentelemetry::trace::TracerProvider;\nuse opentelemetry_otlp::{Protocol, SpanExporter, WithExportConfig};\nuse opentelemetry_sdk::trace as sdktrace;\n\nfn f() {}\n"
         );
     }
 
@@ -545,7 +627,7 @@ mod tests {
                 assert_eq!(p.name("other::TracerProvider"), "other::TracerProvider");
                 p.need_trait("opentelemetry::trace::TracerProvider");
             },
-            "use opentelemetry_sdk::trace::TracerProvider;\r\nuse opentelemetry::trace::TracerProvider as _;\r\n\r\nfn f() {}\r\n",
+            "use opentelemetry::trace::TracerProvider as _;\r\nuse opentelemetry_sdk::trace::TracerProvider;\r\n\r\nfn f() {}\r\n",
         );
     }
 

@@ -599,6 +599,23 @@ fn f() {}
     }
 
     #[test]
+    fn a_use_laid_out_over_lines_for_its_width_goes_on_one_line_once_it_fits() {
+        let long = "use opentelemetry_sdk::{\n    metrics::{reader::TemporalitySelector, InstrumentKind, SdkMeterProvider, Temporality},\n    runtime,\n};\n\nfn f() {}\n";
+        assert_planned(
+            long,
+            |p| p.remove("opentelemetry_sdk::metrics::reader::TemporalitySelector"),
+            "use opentelemetry_sdk::{metrics::{InstrumentKind, SdkMeterProvider, Temporality}, runtime};\n\nfn f() {}\n",
+        );
+        // It fitted on one line before: laid out by hand, left so.
+        let short = "use opentelemetry_sdk::{\n    metrics::{InstrumentKind, Temporality},\n    runtime,\n};\n\nfn f() {}\n";
+        assert_planned(
+            short,
+            |p| p.remove("opentelemetry_sdk::metrics::InstrumentKind"),
+            "use opentelemetry_sdk::{\n    metrics::Temporality,\n    runtime,\n};\n\nfn f() {}\n",
+        );
+    }
+
+    #[test]
     fn reuses_names_and_module_aliases_and_merges_into_groups() {
         let src = "use opentelemetry_otlp::{Protocol, WithExportConfig};\nuse opentelemetry_sdk::trace as sdktrace;\n\nfn f() {}\n";
         let mut names = Vec::new();

@@ -72,7 +72,87 @@ pub(super) fn edit_item(
     };
     match walk.walk(&item.tree, &mut Vec::new()) {
         Walked::AllRemoved => vec![delete_item(file, item)],
-        Walked::Edits(edits) => edits,
+        Walked::Edits(edits) => match one_line(file, item, &edits, gaining) {
+            Some(collapsed) => vec![collapsed],
+            None => edits,
+        },
+    }
+}
+
+/// rustfmt's line width (`max_width`'s default).
+const MAX_WIDTH: usize = 100;
+
+/// A `use` item laid out over several lines because it did not fit in one (as rustfmt lays it
+/// out) that fits once `edits` took leaves out: the item on one line, as rustfmt puts it.
+/// Not for an item a merge adds to (its insertions are edits of their own), nor one with
+/// comments or attributes.
+fn one_line(
+    file: &SourceFile,
+    item: &syn::ItemUse,
+    edits: &[Edit],
+    gaining: &[*const syn::UseGroup],
+) -> Option<Edit> {
+    let range = range_of(file, item);
+    let original = file.slice(range);
+    if edits.is_empty()
+        || !original.contains('\n')
+        || !item.attrs.is_empty()
+        || !comments_in(file, range).is_empty()
+        || gaining_in(&item.tree, gaining)
+    {
+        return None;
+    }
+    let indent = file.indent_at(range.start).len();
+    let head = file.slice(TextRange::new(
+        range.start,
+        range_of(file, &item.tree).start,
+    ));
+    let width = |tree: &syn::UseTree| indent + head.len() + one_line_tree(tree).len() + 1;
+    if width(&item.tree) <= MAX_WIDTH {
+        return None; // It fitted before: laid out so by hand, not by rustfmt.
+    }
+    let mut set = crate::engine::edit::EditSet::default();
+    for e in edits {
+        set.insert(e.clone()).ok()?;
+    }
+    let edited = set.apply(&file.text);
+    let shift = |at: usize| -> usize {
+        let delta: isize = edits
+            .iter()
+            .filter(|e| e.range.end <= at)
+            .map(|e| e.replacement.len() as isize - e.range.len() as isize)
+            .sum();
+        (at as isize + delta) as usize
+    };
+    let new_item: syn::ItemUse =
+        syn::parse_str(&edited[shift(range.start)..shift(range.end)]).ok()?;
+    (width(&new_item.tree) <= MAX_WIDTH)
+        .then(|| Edit::replace(range, format!("{head}{};", one_line_tree(&new_item.tree))))
+}
+
+/// Whether a group of `tree` is one a merge adds to.
+fn gaining_in(tree: &syn::UseTree, gaining: &[*const syn::UseGroup]) -> bool {
+    match tree {
+        syn::UseTree::Path(p) => gaining_in(&p.tree, gaining),
+        syn::UseTree::Group(g) => {
+            gaining.contains(&(g as *const syn::UseGroup))
+                || g.items.iter().any(|t| gaining_in(t, gaining))
+        }
+        _ => false,
+    }
+}
+
+/// `tree` on one line as rustfmt writes it: `a::{b, c as d, e::*}`.
+fn one_line_tree(tree: &syn::UseTree) -> String {
+    match tree {
+        syn::UseTree::Path(p) => format!("{}::{}", p.ident, one_line_tree(&p.tree)),
+        syn::UseTree::Name(n) => n.ident.to_string(),
+        syn::UseTree::Rename(r) => format!("{} as {}", r.ident, r.rename),
+        syn::UseTree::Glob(_) => "*".to_string(),
+        syn::UseTree::Group(g) => {
+            let items: Vec<String> = g.items.iter().map(one_line_tree).collect();
+            format!("{{{}}}", items.join(", "))
+        }
     }
 }
 

@@ -230,8 +230,9 @@ fn runs<'u, 'a>(file: &SourceFile, uses: &'u [&'a syn::ItemUse]) -> Vec<&'u [&'a
 }
 
 /// Where each new `use` line goes among `uses`: in the last run that imports from the same
-/// crate (else the last run), at its place in rustfmt's order when that run is in it, else after
-/// the last `use` of all.
+/// crate, else one it sorts inside of, else the last run of external crates only, else the last
+/// run; at its place in rustfmt's order when that run is in it, else after the last `use` of
+/// all.
 fn placed_among_uses(file: &SourceFile, uses: &[&syn::ItemUse], lines: &[String]) -> Vec<Edit> {
     let runs = runs(file, uses);
     let first_segment = |tree: &syn::UseTree| match tree {
@@ -245,16 +246,25 @@ fn placed_among_uses(file: &SourceFile, uses: &[&syn::ItemUse], lines: &[String]
         let parsed = syn::parse_str::<syn::ItemUse>(line).ok();
         let place = parsed.as_ref().and_then(|new| {
             let krate = first_segment(&new.tree);
+            let key = UseKey::of(&new.tree);
             let run = runs
                 .iter()
                 .rev()
                 .find(|r| r.iter().any(|u| first_segment(&u.tree) == krate))
+                .or_else(|| runs.iter().rev().find(|r| sorts_inside(r, &key)))
+                .or_else(|| {
+                    runs.iter().rev().find(|r| {
+                        r.iter().all(|u| {
+                            first_segment(&u.tree)
+                                .is_some_and(|c| !LOCAL_OR_STD.contains(&c.as_str()))
+                        })
+                    })
+                })
                 .or(runs.last())?;
             let keys: Vec<UseKey> = run.iter().map(|u| UseKey::of(&u.tree)).collect();
             if !is_sorted(&keys) {
                 return None;
             }
-            let key = UseKey::of(&new.tree);
             Some(match keys.iter().position(|k| *k > key) {
                 Some(at) => (Side::Before, run[at]),
                 None => (Side::After, *run.last()?),
@@ -282,6 +292,20 @@ fn placed_among_uses(file: &SourceFile, uses: &[&syn::ItemUse], lines: &[String]
             Side::After => after_use(file, anchor, &group),
         })
         .collect()
+}
+
+/// The roots of the `use` runs a new line of an external crate does not go to when a run of
+/// external crates is there (files grouped as std / external / local keep their groups).
+const LOCAL_OR_STD: &[&str] = &["std", "core", "alloc", "crate", "self", "super"];
+
+/// Whether `key` sorts strictly between the first and the last `use` of `run`.
+fn sorts_inside(run: &[&syn::ItemUse], key: &UseKey) -> bool {
+    match (run.first(), run.last()) {
+        (Some(first), Some(last)) => {
+            UseKey::of(&first.tree) < *key && *key < UseKey::of(&last.tree)
+        }
+        _ => false,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -596,6 +596,31 @@ use tracing::info;
 fn f() {}
 ",
         );
+        // No run of its crate: the run of external crates (std / external / local groups).
+        assert_planned(
+            "use std::sync::Arc;
+
+use tracing::info;
+use tracing_subscriber::Registry;
+
+use crate::config::Mode;
+
+fn f() {}
+",
+            |p| {
+                p.name("opentelemetry::InstrumentationScope");
+            },
+            "use std::sync::Arc;
+
+use opentelemetry::InstrumentationScope;
+use tracing::info;
+use tracing_subscriber::Registry;
+
+use crate::config::Mode;
+
+fn f() {}
+",
+        );
     }
 
     #[test]

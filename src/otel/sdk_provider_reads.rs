@@ -97,7 +97,7 @@ pub fn rewrite_reads_of_made(
     let provider = chain.root_local()?;
     let let_range = range_of(rust.file, local);
     let at = let_range.start;
-    if provider == made || !owned_let(rust, &provider, at) {
+    if provider == made || !owned_local(rust, &provider, at) {
         return None;
     }
     let stmts = blocks_around(rust, at).into_iter().next()?;
@@ -242,10 +242,11 @@ fn made_item(value: &syn::Expr) -> Option<&'static str> {
 }
 
 /// Whether `name`, read at byte `at`, is a `let` whose value is owned (neither `&value` nor a
-/// reference type): `&name` then has the type the old `provider()` read returned.
-fn owned_let(rust: ParsedRust<'_>, name: &str, at: usize) -> bool {
+/// reference type), or a parameter taken by value that nothing in the function's body binds
+/// again: `&name` then has the type the old `provider()` read returned.
+fn owned_local(rust: ParsedRust<'_>, name: &str, at: usize) -> bool {
     let Some((stmts, j, _)) = binding_of(rust, name, at) else {
-        return false;
+        return owned_parameter(rust, name, at);
     };
     let syn::Stmt::Local(l) = &stmts[j] else {
         return false;
@@ -257,6 +258,61 @@ fn owned_let(rust: ParsedRust<'_>, name: &str, at: usize) -> bool {
         .as_ref()
         .is_some_and(|i| matches!(&*i.expr, syn::Expr::Reference(_)));
     !typed_reference && !borrowed_value
+}
+
+/// Whether `name` is a by-value parameter (`provider: LoggerProvider`) of the innermost function
+/// around byte `at`, and no pattern of its body (a `let`, an arm, a closure's parameter) names
+/// it: every `name` there is the parameter.
+fn owned_parameter(rust: ParsedRust<'_>, name: &str, at: usize) -> bool {
+    struct Innermost<'a, 'f> {
+        file: &'f crate::engine::source::SourceFile,
+        at: usize,
+        found: Option<(&'a syn::Signature, &'a syn::Block)>,
+    }
+    impl<'a> Innermost<'a, '_> {
+        fn function(&mut self, sig: &'a syn::Signature, block: &'a syn::Block) {
+            let braces =
+                crate::engine::syntax::range_of_span(self.file, block.brace_token.span.join());
+            if contains(braces, self.at) {
+                self.found = Some((sig, block));
+                self.visit_block(block);
+            }
+        }
+    }
+    impl<'a> Visit<'a> for Innermost<'a, '_> {
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            self.function(&f.sig, &f.block);
+        }
+        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+            self.function(&f.sig, &f.block);
+        }
+    }
+    let mut innermost = Innermost {
+        file: rust.file,
+        at,
+        found: None,
+    };
+    innermost.visit_file(rust.syntax);
+    let Some((sig, block)) = innermost.found else {
+        return false;
+    };
+    let by_value = sig.inputs.iter().any(|input| match input {
+        syn::FnArg::Typed(t) => {
+            matches!(&*t.pat, syn::Pat::Ident(i) if i.ident == name && i.by_ref.is_none())
+                && !matches!(&*t.ty, syn::Type::Reference(_))
+        }
+        syn::FnArg::Receiver(_) => false,
+    });
+    struct Rebinds<'n>(&'n str, bool);
+    impl<'a> Visit<'a> for Rebinds<'_> {
+        fn visit_pat_ident(&mut self, i: &'a syn::PatIdent) {
+            self.1 |= i.ident == self.0;
+            syn::visit::visit_pat_ident(self, i);
+        }
+    }
+    let mut rebinds = Rebinds(name, false);
+    rebinds.visit_block(block);
+    by_value && !rebinds.1
 }
 
 /// The item of `ty` (references peeled) when it is one of [`TYPES`].

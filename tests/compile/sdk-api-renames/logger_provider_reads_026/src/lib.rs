@@ -69,3 +69,18 @@ pub fn bridge_layer(
     let bridge = OpenTelemetryTracingBridge::new(logger.provider());
     (bridge, format!("{service}@{VERSION}"))
 }
+
+/// The provider is taken by value: read like a local.
+pub fn bridge_for(
+    logs: opentelemetry_sdk::logs::LoggerProvider,
+) -> (
+    OpenTelemetryTracingBridge<
+        opentelemetry_sdk::logs::LoggerProvider,
+        opentelemetry_sdk::logs::Logger,
+    >,
+    opentelemetry_sdk::logs::LoggerProvider,
+) {
+    let logger = logs.logger("bridge");
+    let bridge = OpenTelemetryTracingBridge::new(logger.provider());
+    (bridge, logs)
+}

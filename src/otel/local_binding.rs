@@ -193,21 +193,23 @@ pub fn method_calls_after(
             self.rebound |= mentions_ident(&l.pat, self.name);
         }
         fn visit_expr_if(&mut self, i: &'s syn::ExprIf) {
-            let outer = std::mem::replace(&mut self.rebound, false);
-            self.visit_expr(&i.cond);
-            if !self.rebound {
-                self.visit_block(&i.then_branch);
-            }
-            self.rebound = outer;
+            self.guarded(&i.cond, &i.then_branch);
             if let Some((_, otherwise)) = &i.else_branch {
                 self.visit_expr(otherwise);
             }
         }
         fn visit_expr_while(&mut self, w: &'s syn::ExprWhile) {
+            self.guarded(&w.cond, &w.body);
+        }
+    }
+    impl<'s> Calls<'_> {
+        /// `if`/`while` `cond` `body`: the body is left out when a `let` of the condition binds
+        /// the name.
+        fn guarded(&mut self, cond: &'s syn::Expr, body: &'s syn::Block) {
             let outer = std::mem::replace(&mut self.rebound, false);
-            self.visit_expr(&w.cond);
+            self.visit_expr(cond);
             if !self.rebound {
-                self.visit_block(&w.body);
+                self.visit_block(body);
             }
             self.rebound = outer;
         }

@@ -319,17 +319,17 @@ fn refined_per_variant(grpc: bool) -> anyhow::Result<TracerProvider> {
     Ok(provider)
 }
 
-pub enum Sink {
-    Off,
-    Console,
-    Collector,
+pub enum Destination {
+    Nowhere,
+    Terminal,
+    Agent,
 }
 
-fn console_provider() -> TracerProvider {
+fn terminal_provider() -> TracerProvider {
     TracerProvider::builder().build()
 }
 
-fn collector_provider(endpoint: &str) -> anyhow::Result<TracerProvider> {
+fn agent_provider(endpoint: &str) -> anyhow::Result<TracerProvider> {
     let provider = opentelemetry_otlp::new_pipeline()
         .tracing()
         .with_exporter(opentelemetry_otlp::new_exporter().http().with_endpoint(endpoint))
@@ -339,11 +339,14 @@ fn collector_provider(endpoint: &str) -> anyhow::Result<TracerProvider> {
 
 /// The provider is chosen among this file's functions (read by their return types), one arm
 /// returning early; the tracer is named with a version on it, then the provider goes global.
-fn sink_tracer(sink: Sink, endpoint: &str) -> anyhow::Result<Option<opentelemetry_sdk::trace::Tracer>> {
-    let provider = match sink {
-        Sink::Off => return Ok(None),
-        Sink::Console => console_provider(),
-        Sink::Collector => collector_provider(endpoint)?,
+fn destination_tracer(
+    destination: Destination,
+    endpoint: &str,
+) -> anyhow::Result<Option<opentelemetry_sdk::trace::Tracer>> {
+    let provider = match destination {
+        Destination::Nowhere => return Ok(None),
+        Destination::Terminal => terminal_provider(),
+        Destination::Agent => agent_provider(endpoint)?,
     };
     let tracer = provider
         .tracer_builder(env!("CARGO_PKG_NAME"))
@@ -356,7 +359,7 @@ fn sink_tracer(sink: Sink, endpoint: &str) -> anyhow::Result<Option<opentelemetr
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _scoped = scoped_tracers(false, "http://localhost:4317");
-    let _sink = sink_tracer(Sink::Console, "http://localhost:4318/v1/traces")?;
+    let _destination = destination_tracer(Destination::Terminal, "http://localhost:4318/v1/traces")?;
     let _refined = refined_per_variant(false)?;
     let _per_branch = exporter_per_branch(&Collector {
         grpc: String::new(),

@@ -302,6 +302,8 @@ mod tests {
         assert!(findings.is_empty());
     }
 
+    /// The group was laid over lines for its width (104 columns on one): what is left fits, and
+    /// goes on one line as rustfmt would put it.
     #[test]
     fn facade_modules_inside_a_use_group_move_to_their_own_use() {
         let (out, findings) = rewrite(
@@ -309,7 +311,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "use opentelemetry::{\n    metrics::Counter,\n    KeyValue,\n};\nuse opentelemetry_sdk::runtime;\nuse opentelemetry_sdk::metrics::{MeterProvider, PeriodicReader};\nmod m {\n    pub use opentelemetry::global;\n    pub use opentelemetry_sdk as sdk;\n}\nuse opentelemetry::trace::Tracer;\r\nuse opentelemetry_sdk::trace as sdktrace;\r\nfn f(_: MeterProvider, _: PeriodicReader, _: sdktrace::Config) { let _ = runtime::Tokio; }\n"
+            "use opentelemetry::{metrics::Counter, KeyValue};\nuse opentelemetry_sdk::runtime;\nuse opentelemetry_sdk::metrics::{MeterProvider, PeriodicReader};\nmod m {\n    pub use opentelemetry::global;\n    pub use opentelemetry_sdk as sdk;\n}\nuse opentelemetry::trace::Tracer;\r\nuse opentelemetry_sdk::trace as sdktrace;\r\nfn f(_: MeterProvider, _: PeriodicReader, _: sdktrace::Config) { let _ = runtime::Tokio; }\n"
         );
         assert!(findings.is_empty(), "{findings:?}");
     }

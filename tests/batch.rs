@@ -533,6 +533,42 @@ fn adopt_wires_the_registry_in_main_and_a_second_run_changes_nothing() {
 }
 
 #[test]
+fn adopt_lays_the_module_out_in_the_main_files_indentation() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = dir.path().join("svc");
+    write(
+        &svc.join("Cargo.toml"),
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntracing = \"0.1\"\ntracing-subscriber = \"0.3\"\ntokio = { version = \"1\", features = [\"full\"] }\n",
+    );
+    write(
+        &svc.join("src/main.rs"),
+        "use tracing_subscriber::prelude::*;\n\nfn main() {\n  tracing_subscriber::registry()\n    .with(tracing_subscriber::fmt::layer())\n    .init();\n}\n",
+    );
+    git_init_commit(&svc);
+    let out = run(bin().current_dir(&svc).args(["adopt", "--dry-run"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let module: Vec<&str> = out
+        .stdout
+        .split("+++ b/src/telemetry.rs")
+        .nth(1)
+        .expect("the new module")
+        .split("diff --git")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix('+'))
+        .collect();
+    // Two-space steps, as main.rs is written (the template is written in four-space steps).
+    assert!(
+        module.contains(&"  let endpoint = std::env::var(\"OTEL_EXPORTER_OTLP_ENDPOINT\")"),
+        "{}",
+        module.join("\n")
+    );
+    assert!(module.contains(&"    KeyValue::new(\"service.name\", SERVICE_NAME),"));
+    assert!(out.stdout.contains("+  let otel_guard = telemetry::init()"));
+}
+
+#[test]
 fn adopt_reports_the_place_when_the_wiring_is_ambiguous() {
     let dir = tempfile::tempdir().unwrap();
     let svc = dir.path().join("svc");

@@ -532,21 +532,48 @@ fn adopt_wires_the_registry_in_main_and_a_second_run_changes_nothing() {
     );
 }
 
-#[test]
-fn adopt_reports_the_place_when_the_wiring_is_ambiguous() {
+/// `adopt --dry-run` on a committed service that depends on tracing, with this `main.rs`.
+fn adopt_dry_run_on_a_tracing_service(main_rs: &str) -> (tempfile::TempDir, Out) {
     let dir = tempfile::tempdir().unwrap();
     let svc = dir.path().join("svc");
     write(
         &svc.join("Cargo.toml"),
         "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntracing = \"0.1\"\ntracing-subscriber = \"0.3\"\ntokio = { version = \"1\", features = [\"full\"] }\n",
     );
-    write(
-        &svc.join("src/main.rs"),
-        "use tracing_subscriber::prelude::*;\n\nfn init_logging() {\n    let subscriber = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer());\n    subscriber.init();\n}\n\nfn main() {\n    init_logging();\n}\n",
-    );
+    write(&svc.join("src/main.rs"), main_rs);
     git_init_commit(&svc);
     let out = run(bin().current_dir(&svc).args(["adopt", "--dry-run"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
+    (dir, out)
+}
+
+#[test]
+fn adopt_lays_the_module_out_in_the_main_files_indentation() {
+    let (_dir, out) = adopt_dry_run_on_a_tracing_service("use tracing_subscriber::prelude::*;\n\nfn main() {\n  tracing_subscriber::registry()\n    .with(tracing_subscriber::fmt::layer())\n    .init();\n}\n");
+    let module: Vec<&str> = out
+        .stdout
+        .split("+++ b/src/telemetry.rs")
+        .nth(1)
+        .expect("the new module")
+        .split("diff --git")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix('+'))
+        .collect();
+    // Two-space steps, as main.rs is written (the template is written in four-space steps).
+    assert!(
+        module.contains(&"  let endpoint = std::env::var(\"OTEL_EXPORTER_OTLP_ENDPOINT\")"),
+        "{}",
+        module.join("\n")
+    );
+    assert!(module.contains(&"    KeyValue::new(\"service.name\", SERVICE_NAME),"));
+    assert!(out.stdout.contains("+  let otel_guard = telemetry::init()"));
+}
+
+#[test]
+fn adopt_reports_the_place_when_the_wiring_is_ambiguous() {
+    let (_dir, out) = adopt_dry_run_on_a_tracing_service("use tracing_subscriber::prelude::*;\n\nfn init_logging() {\n    let subscriber = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer());\n    subscriber.init();\n}\n\nfn main() {\n    init_logging();\n}\n");
     assert!(out.stderr.contains("warning[adopt]"), "{}", out.stderr);
     assert!(
         out.stderr.contains("src/main.rs:4:"),

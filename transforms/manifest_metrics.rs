@@ -201,6 +201,7 @@ mod tests {
             lockfile: None,
             git_root: None,
             config_error: None,
+            indent_fallback: None,
             state: Default::default(),
         };
         let config = Config::default();

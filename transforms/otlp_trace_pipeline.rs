@@ -749,7 +749,8 @@ impl<'a> Visit<'a> for BuildSpanExporter<'_, '_> {
             if let Some(cfg) = ExporterConfig::parse(self.cx.rust(), &m.receiver) {
                 let range = range_of(file, m);
                 let mut names = ImportPlan::at(file, self.cx.syntax(), range.start);
-                let indent = crate::engine::source::deeper(file.indent_at(range.start));
+                let indent =
+                    crate::engine::source::deeper(file.indent_at(range.start), file.indent_unit());
                 let text = cfg.render(Signal::Span, &mut names, &indent, file.line_ending.as_str());
                 for n in &cfg.notes {
                     self.out

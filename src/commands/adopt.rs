@@ -308,7 +308,8 @@ fn plan_project(project: &Project, minor: u64, files: &mut Files, out: &mut Adop
         out.errors.push((main_rs, "cannot read file".to_string()));
         return;
     };
-    let main_file = SourceFile::new(&main_rs, main_text);
+    let main_file =
+        SourceFile::new(&main_rs, main_text).with_indent_fallback(project.indent_fallback);
     let syntax = match main_file.parse_rust() {
         Ok(s) => s,
         Err(e) => {
@@ -320,7 +321,12 @@ fn plan_project(project: &Project, minor: u64, files: &mut Files, out: &mut Adop
 
     let service = service_name_of_package(project, &pkg.name);
     let nl = main_file.line_ending.as_str();
-    let module_text = bootstrap::telemetry_module_for(&service, minor).replace('\n', nl);
+    // The new module is laid out like the package's `main.rs` (the template is in four-space
+    // steps).
+    let module_text = main_file
+        .indent_unit()
+        .reindent(&bootstrap::telemetry_module_for(&service, minor))
+        .replace('\n', nl);
     let module_path = pkg.dir.join(format!("src/{module}.rs"));
     out.ledger
         .push(service_name_entry(&module_path, &module_text, &service));

@@ -260,6 +260,9 @@ pub struct Project {
     pub git_root: Option<PathBuf>,
     /// Set when the project's `otel-migrate.toml` is invalid: its files are not migrated.
     pub config_error: Option<String>,
+    /// The indentation step of the project's `rustfmt.toml` (`hard_tabs`, `tab_spaces`), for
+    /// files whose own lines show none.
+    pub indent_fallback: Option<crate::engine::source::IndentUnit>,
     /// What transforms compute once per project and run (see [`RunState`]).
     pub state: RunState,
 }

@@ -20,6 +20,7 @@ use crate::engine::finding::{Finding, Severity};
 use crate::engine::fs;
 use crate::engine::manifest::Manifest;
 use crate::engine::path_list::PathList;
+use crate::engine::source::IndentUnit;
 
 /// What a walk found, sorted.
 #[derive(Debug, Default)]
@@ -812,6 +813,7 @@ fn new_project(
     // Manifests are parsed again and packages resolved when the project runs
     // (`Project::resolve_packages`): parsed manifests, resolved dependencies and re-export
     // parses of every project at once would grow with the tree.
+    let indent_fallback = rustfmt_indent(&root, git_root.as_deref());
     Project {
         root,
         component,
@@ -823,8 +825,31 @@ fn new_project(
         lockfile: None,
         git_root,
         config_error,
+        indent_fallback,
         state: Default::default(),
     }
+}
+
+/// The indentation step of the project's `rustfmt.toml` or `.rustfmt.toml` (at its root, else
+/// at its git work tree's root, where `otel-migrate.toml` is looked for too): a tab with
+/// `hard_tabs = true`, else `tab_spaces`; none when neither is set or the file cannot be read.
+fn rustfmt_indent(root: &Path, git_root: Option<&Path>) -> Option<IndentUnit> {
+    let tree = git_root.unwrap_or(root);
+    let file = [Some(root), git_root]
+        .into_iter()
+        .flatten()
+        .flat_map(|dir| ["rustfmt.toml", ".rustfmt.toml"].map(|name| dir.join(name)))
+        .find(|f| f.is_file())
+        .filter(|f| fs::leaves(f, tree).is_none())?;
+    let table: toml::Table = std::fs::read_to_string(&file).ok()?.parse().ok()?;
+    if table.get("hard_tabs").and_then(toml::Value::as_bool) == Some(true) {
+        return Some(IndentUnit::Tab);
+    }
+    let spaces = table.get("tab_spaces")?.as_integer()?;
+    u8::try_from(spaces)
+        .ok()
+        .filter(|n| (1..=8).contains(n))
+        .map(IndentUnit::Spaces)
 }
 
 #[cfg(test)]

@@ -41,6 +41,10 @@ pub struct SourceFile {
     /// Bytes before the Rust tokens that syn does not see: a UTF-8 BOM and a `#!` shebang line.
     pub base_offset: usize,
     line_starts: Vec<usize>,
+    /// One indentation level, detected on first use (most files never need it).
+    indent_unit: std::sync::OnceLock<IndentUnit>,
+    /// The step when the file shows none (a project's `rustfmt.toml`), else four spaces.
+    indent_fallback: Option<IndentUnit>,
 }
 
 impl SourceFile {
@@ -54,7 +58,36 @@ impl SourceFile {
             line_ending,
             base_offset,
             line_starts,
+            indent_unit: std::sync::OnceLock::new(),
+            indent_fallback: None,
         }
+    }
+
+    /// The step to use when the file's own lines show none (the project's `rustfmt.toml`).
+    pub fn with_indent_fallback(mut self, fallback: Option<IndentUnit>) -> SourceFile {
+        self.indent_fallback = fallback;
+        self.indent_unit = std::sync::OnceLock::new();
+        self
+    }
+
+    /// A later version of this file (the text after a transform's edits): same path, and the
+    /// indentation already detected on the earlier text, so every transform indents alike.
+    pub fn successor(&self, text: String) -> SourceFile {
+        let next =
+            SourceFile::new(self.path.clone(), text).with_indent_fallback(self.indent_fallback);
+        if let Some(unit) = self.indent_unit.get() {
+            let _ = next.indent_unit.set(*unit);
+        }
+        next
+    }
+
+    /// One indentation level of this file: what its own lines show, else the fallback.
+    pub fn indent_unit(&self) -> IndentUnit {
+        *self.indent_unit.get_or_init(|| {
+            IndentUnit::detect(self.rust_text())
+                .or(self.indent_fallback)
+                .unwrap_or(IndentUnit::Spaces(4))
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -124,19 +157,110 @@ impl SourceFile {
     }
 }
 
+/// One level of indentation: a tab, or a number of spaces (1 to 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndentUnit {
+    Tab,
+    Spaces(u8),
+}
+
+impl IndentUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndentUnit::Tab => "\t",
+            IndentUnit::Spaces(n) => &"        "[..usize::from(n.clamp(1, 8))],
+        }
+    }
+
+    /// `text` written in four-space steps (a template of a whole new file, with no multi-line
+    /// string), in this unit: each leading group of four spaces becomes one step; spaces left
+    /// over (alignment) stay.
+    pub fn reindent(self, text: &str) -> String {
+        if self == IndentUnit::Spaces(4) {
+            return text.to_string();
+        }
+        text.split_inclusive('\n')
+            .map(|line| {
+                let n = line.len() - line.trim_start_matches(' ').len();
+                format!("{}{}", self.as_str().repeat(n / 4), &line[n - n % 4..])
+            })
+            .collect()
+    }
+
+    /// The step `text` indents by, when its lines show one: tabs when more lines start with a
+    /// tab than with spaces, else the most common increase of leading spaces from a line to
+    /// the next where the next opens a level (after `{`, `(`, `[`, `=>`, `=`, or a `.` link);
+    /// on a tie the larger step, so a few odd lines (alignment, a continuation) do not win.
+    pub fn detect(text: &str) -> Option<IndentUnit> {
+        let (mut tabs, mut spaced) = (0usize, 0usize);
+        let mut steps = [0usize; 9];
+        let mut previous: Option<(usize, &str)> = None;
+        for line in text.lines() {
+            let code = line.trim_start_matches([' ', '\t']);
+            let code = code.trim_end();
+            if code.is_empty() {
+                continue;
+            }
+            let lead = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+            if lead.starts_with('\t') {
+                tabs += 1;
+            } else if !lead.is_empty() {
+                spaced += 1;
+            }
+            // Comments say nothing reliable (doc text, commented-out code at any depth).
+            if code.starts_with("//") || code.starts_with("/*") || code.starts_with('*') {
+                continue;
+            }
+            let width = (!lead.contains('\t')).then_some(lead.len());
+            if let (Some((before, opener)), Some(width)) = (previous, width) {
+                let opens = opener.ends_with(['{', '(', '['])
+                    || opener.ends_with("=>")
+                    || opener.ends_with('=')
+                    || code.starts_with('.');
+                if opens && width > before && width - before <= 8 {
+                    steps[width - before] += 1;
+                }
+            }
+            previous = width.map(|w| (w, code));
+        }
+        if tabs > spaced {
+            return Some(IndentUnit::Tab);
+        }
+        let (step, count) = steps
+            .iter()
+            .enumerate()
+            .rev()
+            .max_by_key(|(_, count)| **count)?;
+        (*count > 0).then_some(IndentUnit::Spaces(step as u8))
+    }
+}
+
 /// One indentation level deeper than `indent`: a tab on a line indented with tabs (a
-/// `hard_tabs` project keeps its style), else four spaces.
-pub fn deeper(indent: &str) -> String {
-    let step = if indent.ends_with('\t') { "\t" } else { "    " };
+/// `hard_tabs` project keeps its style, whatever the rest of the file does), else the file's
+/// `unit` (spaces: four when a tab-indented file has a line indented with spaces).
+pub fn deeper(indent: &str, unit: IndentUnit) -> String {
+    let step = if indent.ends_with('\t') || (indent.is_empty() && unit == IndentUnit::Tab) {
+        "\t"
+    } else {
+        spaces(unit)
+    };
     format!("{indent}{step}")
 }
 
-/// One indentation level shallower than `indent` (a tab or four spaces), or `indent` itself.
-pub fn shallower(indent: &str) -> &str {
+/// One indentation level shallower than `indent` (a tab or the file's step of spaces), or
+/// `indent` itself.
+pub fn shallower(indent: &str, unit: IndentUnit) -> &str {
     indent
         .strip_suffix('\t')
-        .or_else(|| indent.strip_suffix("    "))
+        .or_else(|| indent.strip_suffix(spaces(unit)))
         .unwrap_or(indent)
+}
+
+fn spaces(unit: IndentUnit) -> &'static str {
+    match unit {
+        IndentUnit::Tab => "    ",
+        IndentUnit::Spaces(_) => unit.as_str(),
+    }
 }
 
 /// `range` widened to whole lines when nothing else shares them (for deleting a statement or
@@ -211,5 +335,58 @@ mod tests {
         assert_eq!(f.slice(f.line_range(1)), "let é = x;");
         assert_eq!(f.line_ending, LineEnding::CrLf);
         assert_eq!(f.line_count(), 2);
+    }
+
+    fn unit(text: &str) -> IndentUnit {
+        SourceFile::new("x.rs", text.to_string()).indent_unit()
+    }
+
+    #[test]
+    fn indent_unit_is_the_files_own_step() {
+        let two = "fn main() {\n  let x = foo()\n    .bar();\n  if x {\n    y();\n  }\n}\n";
+        assert_eq!(unit(two), IndentUnit::Spaces(2));
+        let four =
+            "fn main() {\n    let x = foo()\n        .bar();\n    if x {\n        y();\n    }\n}\n";
+        assert_eq!(unit(four), IndentUnit::Spaces(4));
+        let tabs = "fn main() {\n\tlet x = foo()\n\t\t.bar();\n\tif x {\n\t\ty();\n\t}\n}\n";
+        assert_eq!(unit(tabs), IndentUnit::Tab);
+        // One continuation line eight spaces in does not outvote the file's two-space blocks.
+        let continuation = "fn main() {\n  let x =\n          long_call(a, b);\n  if x {\n    y();\n  }\n  z(\n    w,\n  );\n}\n";
+        assert_eq!(unit(continuation), IndentUnit::Spaces(2));
+        // No indented line: four spaces, or the project's rustfmt setting when there is one.
+        let flat = "use a::b;\nfn f() {}\n";
+        assert_eq!(unit(flat), IndentUnit::Spaces(4));
+        let with = SourceFile::new("x.rs", flat.to_string())
+            .with_indent_fallback(Some(IndentUnit::Spaces(2)));
+        assert_eq!(with.indent_unit(), IndentUnit::Spaces(2));
+        // The file's own lines win over the fallback.
+        let with = SourceFile::new("x.rs", four.to_string())
+            .with_indent_fallback(Some(IndentUnit::Spaces(2)));
+        assert_eq!(with.indent_unit(), IndentUnit::Spaces(4));
+        // Doc comments and blank lines are not evidence.
+        let docs = "/// a\n///   b\nfn f() {\n\n  // x\n  g();\n}\n";
+        assert_eq!(unit(docs), IndentUnit::Spaces(2));
+    }
+
+    #[test]
+    fn deeper_and_shallower_take_the_unit() {
+        let two = IndentUnit::Spaces(2);
+        assert_eq!(deeper("  ", two), "    ");
+        assert_eq!(shallower("    ", two), "  ");
+        assert_eq!(deeper("", IndentUnit::Tab), "\t");
+        assert_eq!(deeper("\t", IndentUnit::Spaces(4)), "\t\t");
+        assert_eq!(deeper("    ", IndentUnit::Spaces(4)), "        ");
+        assert_eq!(shallower("\t\t", two), "\t");
+        assert_eq!(shallower(" ", two), " ");
+        let template = "fn f() {\n    if x {\n        y(a,\n          b);\n    }\n}\n";
+        assert_eq!(
+            two.reindent(template),
+            "fn f() {\n  if x {\n    y(a,\n      b);\n  }\n}\n"
+        );
+        assert_eq!(
+            IndentUnit::Tab.reindent(template),
+            "fn f() {\n\tif x {\n\t\ty(a,\n\t\t  b);\n\t}\n}\n"
+        );
+        assert_eq!(IndentUnit::Spaces(4).reindent(template), template);
     }
 }

@@ -183,8 +183,9 @@ impl Sites<'_, '_> {
             // A chain written one link a line: the config builder the same way, one level in.
             Some((_, indent)) => {
                 let le = file.line_ending.as_str();
-                let i1 = crate::engine::source::deeper(indent);
-                let inner = format!("{le}{}", crate::engine::source::deeper(&i1));
+                let unit = file.indent_unit();
+                let i1 = crate::engine::source::deeper(indent, unit);
+                let inner = format!("{le}{}", crate::engine::source::deeper(&i1, unit));
                 let links = links.join(&inner);
                 format!("({le}{i1}{builder}::default(){inner}{links},{le}{indent})")
             }

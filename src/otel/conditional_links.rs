@@ -20,12 +20,13 @@ pub fn render_mutable(
     chain: String,
     conditional: &[ConditionalLinks],
     step: &str,
+    unit: crate::engine::source::IndentUnit,
     le: &str,
 ) -> (Vec<String>, String) {
     if conditional.is_empty() {
         return (Vec::new(), format!("{chain}{le}{step}.build()"));
     }
-    let close = crate::engine::source::shallower(step);
+    let close = crate::engine::source::shallower(step, unit);
     let mut setup = vec![format!("let mut {builder} = {chain};")];
     for c in conditional {
         let body: String = c

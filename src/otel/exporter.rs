@@ -603,6 +603,7 @@ impl ExporterConfig {
         let config_edits: Vec<(TextRange, String)> = config_edits
             .chain(inner_chains.flat_map(|c| c.config_edits.iter().cloned()))
             .collect();
+        let unit = names.indent_unit();
         let mut edits: Vec<(TextRange, String)> = kept
             .parts
             .iter()
@@ -638,7 +639,7 @@ impl ExporterConfig {
                     (PartEdit::Text(text), _) => text.clone(),
                     (_, None) => String::new(),
                     (PartEdit::Refined(_, refined), Some(chain)) => {
-                        let inner = crate::engine::source::deeper(&part.indent);
+                        let inner = crate::engine::source::deeper(&part.indent, unit);
                         let builder = chain.render_builder(signal, names, &inner, le);
                         refined_arm(refined, &builder, names, &part.indent, le)
                     }
@@ -695,10 +696,11 @@ fn refined_arm(
     let VariantRefinement {
         binding: b, links, ..
     } = refined;
-    let close = crate::engine::source::shallower(indent);
+    let unit = names.indent_unit();
+    let close = crate::engine::source::shallower(indent, unit);
     let set = match &refined.condition {
         Some(cond) => {
-            let inner = crate::engine::source::deeper(indent);
+            let inner = crate::engine::source::deeper(indent, unit);
             format!("{cond} {{{le}{inner}{b} = {b}{links};{le}{indent}}}")
         }
         None => format!("{b} = {b}{links};"),

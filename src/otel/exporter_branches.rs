@@ -126,7 +126,8 @@ fn unwrapped_exporter(rust: ParsedRust<'_>, call: &syn::ExprMethodCall) -> Optio
         // The argument is the exporter chain itself: it takes the call's place, indented from
         // there.
         chains[0].range = whole;
-        chains[0].indent = crate::engine::source::deeper(file.indent_at(whole.start));
+        chains[0].indent =
+            crate::engine::source::deeper(file.indent_at(whole.start), file.indent_unit());
         return Some(chains);
     }
     // A block (or a choice) whose values are chains: the call's text around it goes.

@@ -194,7 +194,7 @@ pub fn rewrite_build_calls<'c>(
     for c in calls {
         let range = range_of(file, c.call);
         let mut names = ImportPlan::at(file, rust.syntax, range.start);
-        let indent = crate::engine::source::deeper(file.indent_at(range.start));
+        let indent = crate::engine::source::deeper(file.indent_at(range.start), file.indent_unit());
         let mut text = c.exporter.render(signal, &mut names, &indent, le);
         // Comments the model does not carry (inside the conversion's parentheses, after the
         // chain) go on their own lines before the build.

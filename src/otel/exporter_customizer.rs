@@ -163,7 +163,7 @@ pub fn customizer_in_local(
     let mut parts = signature_parts(file, helper, &found);
     parts.push(LocalPart {
         range,
-        indent: crate::engine::source::deeper(file.indent_at(range.start)),
+        indent: crate::engine::source::deeper(file.indent_at(range.start), file.indent_unit()),
         edit: PartEdit::Builder(Box::new(inner), Vec::new()),
     });
     Some(parts)

@@ -80,7 +80,10 @@ pub fn exporter_in_field(rust: ParsedRust<'_>, arg: &syn::Expr) -> Option<Export
             notes.extend(construction.runtime_note(rust, read, chain.transport));
             parts.push(LocalPart {
                 range,
-                indent: crate::engine::source::deeper(rust.file.indent_at(range.start)),
+                indent: crate::engine::source::deeper(
+                    rust.file.indent_at(range.start),
+                    rust.file.indent_unit(),
+                ),
                 edit: PartEdit::BuiltHere(Box::new(chain)),
             });
             continue;

@@ -100,7 +100,7 @@ pub fn builder_kept_in_branch(
     Some(vec![
         LocalPart {
             range,
-            indent: crate::engine::source::deeper(file.indent_at(range.start)),
+            indent: crate::engine::source::deeper(file.indent_at(range.start), file.indent_unit()),
             edit: PartEdit::Builder(Box::new(chain), traits),
         },
         LocalPart {
@@ -216,7 +216,7 @@ pub fn exporter_value_with(
     let file = rust.file;
     let part = |(range, chain): (TextRange, ExporterConfig)| LocalPart {
         range,
-        indent: crate::engine::source::deeper(file.indent_at(range.start)),
+        indent: crate::engine::source::deeper(file.indent_at(range.start), file.indent_unit()),
         edit: PartEdit::Chain(Box::new(chain)),
     };
     if let Some(chain) = exporter_chain(rust, expr) {
@@ -270,7 +270,7 @@ fn builder_in_arm(
     let mut parts = vec![
         LocalPart {
             range,
-            indent: crate::engine::source::deeper(file.indent_at(range.start)),
+            indent: crate::engine::source::deeper(file.indent_at(range.start), file.indent_unit()),
             edit: PartEdit::Builder(Box::new(chain), traits),
         },
         LocalPart {

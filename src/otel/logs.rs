@@ -255,7 +255,14 @@ impl super::placement::parts::ProviderParts for LogsPipeline {
             }
         }
         let c = &self.conditional;
-        let (more, provider) = render_mutable(&c.provider_builder, out, &c.provider, indent, le);
+        let (more, provider) = render_mutable(
+            &c.provider_builder,
+            out,
+            &c.provider,
+            indent,
+            names.indent_unit(),
+            le,
+        );
         setup.extend(more);
         (setup, provider)
     }

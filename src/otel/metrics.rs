@@ -213,7 +213,14 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
             }
         }
         let c = &self.conditional;
-        let (mut setup, reader) = render_mutable(&c.reader_builder, reader, &c.reader, indent, le);
+        let (mut setup, reader) = render_mutable(
+            &c.reader_builder,
+            reader,
+            &c.reader,
+            indent,
+            names.indent_unit(),
+            le,
+        );
         setup.push(format!("let reader = {reader};"));
         let mut provider = format!(
             "{}::builder(){le}{indent}.with_reader(reader)",
@@ -225,8 +232,14 @@ impl super::placement::parts::ProviderParts for MetricsPipeline {
         if let Some(arg) = &self.aggregation_selector {
             push_link(&mut provider, arg, "with_aggregation_selector", indent, le);
         }
-        let (more, provider) =
-            render_mutable(&c.provider_builder, provider, &c.provider, indent, le);
+        let (more, provider) = render_mutable(
+            &c.provider_builder,
+            provider,
+            &c.provider,
+            indent,
+            names.indent_unit(),
+            le,
+        );
         setup.extend(more);
         (setup, provider)
     }

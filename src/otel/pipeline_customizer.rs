@@ -181,7 +181,7 @@ pub fn customizer_edits(
     let receiver_line = file.line_col(link.start).0;
     let indent = file.indent_at(name_at);
     let step = if file.line_col(name_at).0 == receiver_line {
-        crate::engine::source::deeper(indent)
+        crate::engine::source::deeper(indent, file.indent_unit())
     } else {
         indent.to_string()
     };

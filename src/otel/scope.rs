@@ -19,7 +19,7 @@ use syn::visit::Visit;
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
-use crate::engine::source::SourceFile;
+use crate::engine::source::{IndentUnit, SourceFile};
 use crate::engine::syntax::{comments_in, range_of, range_of_span, text_of, ParsedRust};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
@@ -265,11 +265,11 @@ fn render_builder(
     scope: &str,
     name: &str,
     links: &[(&str, &str)],
-    multiline: Option<(&str, &str)>,
+    multiline: Option<(&str, &str, IndentUnit)>,
 ) -> String {
     let mut s = format!("{scope}::builder({name})");
     let sep = match multiline {
-        Some((le, indent)) => format!("{le}{}", crate::engine::source::deeper(indent)),
+        Some((le, indent, unit)) => format!("{le}{}", crate::engine::source::deeper(indent, unit)),
         None => String::new(),
     };
     for (method, arg) in links.iter().chain([&("build", "")]) {
@@ -424,7 +424,11 @@ impl Sites<'_, '_> {
         let args_text = file.slice(args_range);
         let layout = (keep_layout && args_text.contains('\n')).then(|| {
             let before = file.slice(TextRange::new(0, args_range.start));
-            (file.line_ending.as_str(), line_indent(before))
+            (
+                file.line_ending.as_str(),
+                line_indent(before),
+                file.indent_unit(),
+            )
         });
         let scope = self.plan.name(SCOPE);
         Some((
@@ -532,11 +536,10 @@ impl Sites<'_, '_> {
                 );
                 for (i, _) in file.slice(gap).match_indices('\n') {
                     let line = gap.start + i + 1;
-                    let step = if file.text[line..].starts_with('\t') {
-                        "\t"
-                    } else {
-                        "    "
-                    };
+                    let indent = file.indent_at(line);
+                    let deeper = crate::engine::source::deeper(indent, file.indent_unit());
+                    // The step goes first: a tab-indented line stays tabs-first.
+                    let step = deeper[indent.len()..].to_string();
                     self.out.replace(TextRange::empty(line), step);
                 }
             }
@@ -712,7 +715,12 @@ mod tests {
             "Scope::builder(\"svc\").with_version(\"1\").with_attributes(attrs).build()"
         );
         assert_eq!(
-            render_builder("Scope", "\"svc\"", &links[..1], Some(("\r\n", "  "))),
+            render_builder(
+                "Scope",
+                "\"svc\"",
+                &links[..1],
+                Some(("\r\n", "  ", IndentUnit::Spaces(4)))
+            ),
             "Scope::builder(\"svc\")\r\n      .with_version(\"1\")\r\n      .build()"
         );
         assert_eq!(line_indent("fn f() {\n    call(\n        "), "        ");

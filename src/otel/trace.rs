@@ -346,6 +346,7 @@ impl TracePipeline {
                 chain,
                 &self.conditional,
                 step,
+                names.indent_unit(),
                 le,
             );
         };
@@ -354,7 +355,15 @@ impl TracePipeline {
         let setup = if self.conditional.is_empty() {
             vec![format!("let {builder} = {chain};")]
         } else {
-            render_mutable(builder, chain, &self.conditional, step, le).0
+            render_mutable(
+                builder,
+                chain,
+                &self.conditional,
+                step,
+                names.indent_unit(),
+                le,
+            )
+            .0
         };
         (setup, format!("{before}{builder}{after}.build()"))
     }
@@ -425,13 +434,14 @@ pub fn render_tracer(
     le: &str,
 ) -> String {
     names.need_trait_anonymous("opentelemetry::trace::TracerProvider");
-    let step = crate::engine::source::deeper(indent);
+    let unit = names.indent_unit();
+    let step = crate::engine::source::deeper(indent, unit);
     let mut s = format!(
         "{provider}.tracer_with_scope({le}{step}{}::builder({:?})",
         names.name("opentelemetry::InstrumentationScope"),
         scope.name
     );
-    let inner = crate::engine::source::deeper(&step);
+    let inner = crate::engine::source::deeper(&step, unit);
     if let Some(v) = &scope.version {
         s.push_str(&format!("{le}{inner}.with_version({v:?})"));
     }

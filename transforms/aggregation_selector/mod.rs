@@ -466,8 +466,9 @@ fn render_view(
             None => arms.push((vec![k], c)),
         }
     }
-    let inner = crate::engine::source::deeper(indent);
-    let arm_indent = crate::engine::source::deeper(&inner);
+    let unit = plan.indent_unit();
+    let inner = crate::engine::source::deeper(indent, unit);
+    let arm_indent = crate::engine::source::deeper(&inner, unit);
     let mut text =
         format!("|i: &{instrument}| {{{le}{inner}let aggregation = match i.kind? {{{le}");
     for (kinds, c) in arms {

@@ -194,8 +194,9 @@ pub(super) fn render_stateful_view(
     le: &str,
 ) -> String {
     let (instrument, stream) = view_names(plan, sdk);
+    let unit = plan.indent_unit();
     let closure = |selector: &str, indent: &str| {
-        let body = crate::engine::source::deeper(indent);
+        let body = crate::engine::source::deeper(indent, unit);
         let answer = stream_with(&stream, &format!("{selector}.aggregation(i.kind?)"));
         format!("move |i: &{instrument}| {{{le}{body}{answer}{le}{indent}}}")
     };
@@ -203,7 +204,7 @@ pub(super) fn render_stateful_view(
     if syn::parse_str::<syn::Ident>(arg).is_ok() {
         return closure(arg, indent);
     }
-    let inner = crate::engine::source::deeper(indent);
+    let inner = crate::engine::source::deeper(indent, unit);
     format!(
         "{{{le}{inner}let selector = {arg};{le}{inner}{}{le}{indent}}}",
         closure("selector", &inner)

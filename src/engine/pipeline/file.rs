@@ -79,7 +79,8 @@ pub(super) fn run_file(input: &FileInput<'_>, text: String) -> FileRun {
         // What running them would give: the file, unchanged, with nothing to say.
         return Rewrite::new(SourceFile::new(input.path, text), None).finish(input);
     }
-    let original = SourceFile::new(input.path, text);
+    let original =
+        SourceFile::new(input.path, text).with_indent_fallback(input.project.indent_fallback);
     let parsed = match reparse(input.kind, &original) {
         Ok(parsed) => parsed,
         Err(e) => return unparsable_input(input, e),
@@ -252,7 +253,7 @@ impl Rewrite {
         edits: EditSet,
         syntax: Option<syn::File>,
     ) -> bool {
-        let candidate = SourceFile::new(input.path, edits.apply(&self.current.text));
+        let candidate = self.current.successor(edits.apply(&self.current.text));
         match reparse(input.kind, &candidate) {
             Ok(parsed) => {
                 self.counts.push((t.id().to_string(), edits.len()));

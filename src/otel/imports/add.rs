@@ -363,7 +363,10 @@ fn insert_lines_without_uses(file: &SourceFile, target: Target<'_>, lines: &[Str
                 .stmts
                 .first()
                 .map(|s| file.indent_at(range_of(file, s).start).to_string())
-                .unwrap_or_else(|| "    ".to_string());
+                // An empty block: one level in from the line that opens it.
+                .unwrap_or_else(|| {
+                    crate::engine::source::deeper(file.indent_at(open), file.indent_unit())
+                });
             let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
             Edit::insert(open, text)
         }

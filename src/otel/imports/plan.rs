@@ -85,6 +85,12 @@ pub struct ImportPlan<'a> {
 }
 
 impl<'a> ImportPlan<'a> {
+    /// One indentation level of the file the new code goes into: renderers that name items
+    /// through the plan lay their lines out with it.
+    pub fn indent_unit(&self) -> crate::engine::source::IndentUnit {
+        self.file.indent_unit()
+    }
+
     /// The plan for new code at byte `offset` of `file`.
     pub fn at(file: &'a SourceFile, syntax: &'a syn::File, offset: usize) -> ImportPlan<'a> {
         let mut visible: Vec<&'a syn::ItemUse> = Vec::new();

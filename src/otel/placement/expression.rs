@@ -16,9 +16,10 @@ pub fn expression(
     base: &str,
     le: &str,
 ) -> String {
-    let i1 = crate::engine::source::deeper(base);
-    let i2 = crate::engine::source::deeper(&i1);
-    let i3 = crate::engine::source::deeper(&i2);
+    let unit = names.indent_unit();
+    let i1 = crate::engine::source::deeper(base, unit);
+    let i2 = crate::engine::source::deeper(&i1, unit);
+    let i3 = crate::engine::source::deeper(&i2, unit);
     let exporter = p.exporter(names, &i1, le);
     let (setup, provider) = p.provider(names, "exporter", &i3, le);
     let mut lines: Vec<String> = p.comments().to_vec();

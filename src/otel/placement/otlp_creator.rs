@@ -242,7 +242,7 @@ fn rewrite_creator<'c, R: SiteRewrite>(
     for (call, terminal) in &c.calls {
         let finish = |names: &mut ImportPlan<'c>, indent: &str, le: &str| {
             let register = rewrite.register().map(|f| register_call(names, f));
-            builder_built(register.as_deref(), None, indent, le)
+            builder_built(register.as_deref(), None, indent, names.indent_unit(), le)
         };
         replace_terminal(rust, (call, terminal), finish, out, plans);
     }
@@ -265,7 +265,7 @@ pub fn rewrite_calls_of_otlp_creators_elsewhere<'c, R: SiteRewrite>(
         let register = register(version);
         move |names: &mut ImportPlan<'c>, indent: &str, le: &str| {
             let register = register.map(|f| register_call(names, f));
-            builder_built(register.as_deref(), None, indent, le)
+            builder_built(register.as_deref(), None, indent, names.indent_unit(), le)
         }
     };
     rewrite_finishes_elsewhere(rust, (creators, terminals), finish, out, plans);

@@ -323,7 +323,7 @@ pub fn replace_creator_body(
         ),
     );
     let indent = file.indent_at(tail.start).to_string();
-    let step = crate::engine::source::deeper(&indent);
+    let step = crate::engine::source::deeper(&indent, file.indent_unit());
     let mut lines = lead;
     lines.push(format!(
         "let {exporter} = {}?;",
@@ -429,13 +429,19 @@ fn built(
     le: &str,
 ) -> String {
     let Returns::Tracer(scope) = returns else {
-        return builder_built(None, None, indent, le);
+        return builder_built(None, None, indent, names.indent_unit(), le);
     };
-    let i1 = crate::engine::source::deeper(indent);
+    let i1 = crate::engine::source::deeper(indent, names.indent_unit());
     let register = registers_global
         .then(|| register_call(names, "opentelemetry::global::set_tracer_provider"));
     let tracer = render_tracer(names, "provider", scope, &i1, le);
-    builder_built(register.as_deref(), Some(&tracer), indent, le)
+    builder_built(
+        register.as_deref(),
+        Some(&tracer),
+        indent,
+        names.indent_unit(),
+        le,
+    )
 }
 
 /// `map(|builder| builder.build())`, the link that builds a creator's provider builder where
@@ -446,12 +452,13 @@ pub fn builder_built(
     register: Option<&str>,
     derived: Option<&str>,
     indent: &str,
+    unit: crate::engine::source::IndentUnit,
     le: &str,
 ) -> String {
     if register.is_none() && derived.is_none() {
         return "map(|builder| builder.build())".to_string();
     }
-    let i1 = crate::engine::source::deeper(indent);
+    let i1 = crate::engine::source::deeper(indent, unit);
     let mut lines = vec!["let provider = builder.build();".to_string()];
     if let Some(register) = register {
         lines.push(format!("{register}(provider.clone());"));

@@ -42,7 +42,7 @@ pub fn statements(
     indent: &str,
     le: &str,
 ) -> String {
-    let inner = crate::engine::source::deeper(indent);
+    let inner = crate::engine::source::deeper(indent, names.indent_unit());
     let ready = p.exporter_model().0.kept_in.as_ref().filter(|k| k.ready);
     let mut lines = Vec::new();
     let exporter = match ready {

@@ -625,8 +625,7 @@ pub(crate) fn rust_files_with_text(
     dir: &Path,
     keep: impl Fn(&Path) -> bool,
 ) -> Vec<(PathBuf, String)> {
-    crate::engine::discover::walk(dir, false)
-        .rust_files
+    crate::engine::discover::rust_files_under(dir)
         .into_iter()
         .filter(|path| keep(path))
         .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
@@ -676,8 +675,7 @@ pub(crate) fn reachable_from_library(
 
 /// Whether a file of another package of the project names `name`.
 fn named_by_other_members(project: &Project, pkg: &PackageInfo, name: &str) -> bool {
-    crate::engine::discover::walk(&project.root, false)
-        .rust_files
+    crate::engine::discover::rust_files_under(&project.root)
         .iter()
         .filter(|p| {
             project
@@ -691,8 +689,7 @@ fn named_by_other_members(project: &Project, pkg: &PackageInfo, name: &str) -> b
 fn callers(project: &Project, pkg: &PackageInfo, name: &str) -> Vec<String> {
     let mut files = package_files(project, pkg);
     files.extend(
-        crate::engine::discover::walk(&project.root, false)
-            .rust_files
+        crate::engine::discover::rust_files_under(&project.root)
             .into_iter()
             .filter(|p| {
                 project

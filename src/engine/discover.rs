@@ -55,6 +55,13 @@ pub fn walk(root: &Path, manifests_only: bool) -> Walked {
     walk_under(root, root, keep, None)
 }
 
+/// The Rust files under `dir` (a directory or a single file), sorted: a transform's walk of a
+/// package or project, on the calling thread (it runs inside the pipeline's parallel work,
+/// where a parallel walker's threads per call cost more than they gave).
+pub fn rust_files_under(dir: &Path) -> Vec<PathBuf> {
+    walk_under(dir, dir, Keep::Files, None).rust_files
+}
+
 /// What a walk keeps of what it meets.
 #[derive(Clone, Copy, PartialEq)]
 enum Keep {

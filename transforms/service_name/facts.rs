@@ -116,7 +116,7 @@ fn is_relevant(text: &str) -> bool {
 fn relevant_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     let owns = project.owns(pkg);
-    for path in crate::engine::discover::walk(&pkg.dir, false).rust_files {
+    for path in crate::engine::discover::rust_files_under(&pkg.dir) {
         if !owns(&path) {
             continue;
         }

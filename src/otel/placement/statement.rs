@@ -52,7 +52,8 @@ pub fn statements(
             // A local the exporter was kept in is moved here: its name is free to shadow.
             let exporter = p.exporter_local().unwrap_or(&b.exporter);
             let built = p.exporter(names, &inner, le);
-            lines.push(format!("let {exporter} = {built}{};", b.tail));
+            let tail = joined_tail(&built, b.tail, exporter, indent);
+            lines.push(format!("let {exporter} = {built}{tail};"));
             exporter
         }
     };
@@ -72,6 +73,29 @@ pub fn statements(
         lines.push(format!("let {} = {derived};", b.pattern));
     }
     lines.join(&format!("{le}{indent}"))
+}
+
+/// rustfmt's widths (defaults): a line, and a chain kept on one line.
+const MAX_WIDTH: usize = 100;
+const CHAIN_WIDTH: usize = 60;
+
+/// The old error handling after `built` (an exporter kept in a local: `exporter.build()`): on the
+/// same line when it was written on a line of its own after the old pipeline but the new chain
+/// is short enough for rustfmt to keep it on one (`let exporter = exporter.build().expect(..);`),
+/// else as written.
+fn joined_tail<'t>(built: &str, tail: &'t str, exporter: &str, indent: &str) -> &'t str {
+    let trimmed = tail.trim_start();
+    let one_line = !built.contains('\n')
+        && !trimmed.contains('\n')
+        && !trimmed.contains("//")
+        && !trimmed.contains("/*");
+    let chain = built.len() + trimmed.len();
+    let line = indent.len() + "let  = ;".len() + exporter.len() + chain;
+    if one_line && chain <= CHAIN_WIDTH && line <= MAX_WIDTH {
+        trimmed
+    } else {
+        tail
+    }
 }
 
 /// The identifier a simple `let` pattern binds (`tracer`, `mut tracer`, `tracer: Tracer`).
@@ -129,5 +153,33 @@ fn code_names(
             proc_macro2::TokenTree::Literal(l) => literals.push(l),
             proc_macro2::TokenTree::Punct(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined_tail;
+
+    #[test]
+    fn the_error_handling_joins_a_short_one_line_chain() {
+        let tail = "\n        .expect(\"valid tracer\")";
+        assert_eq!(
+            joined_tail("exporter.build()", tail, "exporter", "    "),
+            ".expect(\"valid tracer\")"
+        );
+        // A chain over lines, a comment, or a chain too wide for one line: as written.
+        let built = "SpanExporter::builder()\n        .with_tonic()\n        .build()";
+        assert_eq!(joined_tail(built, tail, "exporter", "    "), tail);
+        let commented = "\n        // the collector must be up\n        .expect(\"up\")";
+        assert_eq!(
+            joined_tail("exporter.build()", commented, "exporter", "    "),
+            commented
+        );
+        let long =
+            "\n        .expect(\"the OTLP exporter could not be built from the settings given\")";
+        assert_eq!(
+            joined_tail("exporter.build()", long, "exporter", "    "),
+            long
+        );
     }
 }

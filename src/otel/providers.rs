@@ -28,6 +28,37 @@ pub struct ProviderKind {
     global_fn: &'static [&'static str],
 }
 
+/// A method of the provider trait that makes a tracer (logger) of its signal.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Maker {
+    /// `.tracer(name)`.
+    Plain,
+    /// `.tracer_builder(name)….build()` (0.23–0.26).
+    Builder,
+    /// `.tracer_with_scope(scope)`.
+    WithScope,
+    /// `.versioned_tracer(name, version, schema_url, attributes)` (0.21–0.22).
+    Versioned,
+}
+
+impl ProviderKind {
+    /// Which of the trait's tracer- (logger-) making methods `method` is, if any.
+    pub fn maker(&self, method: &str) -> Option<Maker> {
+        let signal = self.signal;
+        if method == signal {
+            Some(Maker::Plain)
+        } else if method.strip_suffix("_builder") == Some(signal) {
+            Some(Maker::Builder)
+        } else if method.strip_suffix("_with_scope") == Some(signal) {
+            Some(Maker::WithScope)
+        } else if method.strip_prefix("versioned_") == Some(signal) {
+            Some(Maker::Versioned)
+        } else {
+            None
+        }
+    }
+}
+
 pub const TRACER: ProviderKind = ProviderKind {
     signal: "tracer",
     builder_type: "TracerBuilder",
@@ -450,6 +481,23 @@ mod tests {
              fn stdout_name() -> Result<String, TracerProvider> { todo!() }",
         );
         assert_eq!(locals, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn the_methods_that_make_a_tracer_or_a_logger() {
+        assert_eq!(TRACER.maker("tracer"), Some(Maker::Plain));
+        assert_eq!(TRACER.maker("tracer_builder"), Some(Maker::Builder));
+        assert_eq!(LOGGER.maker("logger_with_scope"), Some(Maker::WithScope));
+        assert_eq!(LOGGER.maker("versioned_logger"), Some(Maker::Versioned));
+        for other in [
+            "logger",
+            "tracers",
+            "my_tracer_builder",
+            "versioned",
+            "provider",
+        ] {
+            assert_eq!(TRACER.maker(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::engine::source::{IndentUnit, SourceFile};
 use crate::engine::syntax::{comments_in, range_of, range_of_span, text_of, ParsedRust};
 use crate::otel::chain::Chain;
 use crate::otel::imports::ImportPlan;
+use crate::otel::local_binding::contains;
 use crate::otel::providers::{ProviderKind, Providers, LOGGER, TRACER};
 use crate::otel::sdk_provider_reads;
 
@@ -130,35 +131,30 @@ pub fn rewrite_scopes<'a>(
     }
 }
 
-/// Whether the file calls a method of `kind`'s provider trait (`.logger(..)`,
-/// `.logger_builder(..)`, …) outside `except`; macro bodies included.
+/// Whether the file calls a method of `kind`'s provider trait that makes a tracer (logger)
+/// (`.logger(..)`, `.logger_builder(..)`, …) outside `except`; macro bodies included.
 fn calls_provider_method(
     parsed: &ParsedRust<'_>,
     kind: &ProviderKind,
     except: &[TextRange],
 ) -> bool {
-    let signal = kind.signal;
-    let methods = [
-        signal.to_string(),
-        format!("{signal}_builder"),
-        format!("{signal}_with_scope"),
-        format!("versioned_{signal}"),
-    ];
     fn walk(
         ts: proc_macro2::TokenStream,
         file: &SourceFile,
-        methods: &[String],
+        kind: &ProviderKind,
         except: &[TextRange],
     ) -> bool {
         let mut after_dot = false;
         for tt in ts {
             match &tt {
-                proc_macro2::TokenTree::Group(g) if walk(g.stream(), file, methods, except) => {
+                proc_macro2::TokenTree::Group(g) if walk(g.stream(), file, kind, except) => {
                     return true;
                 }
-                proc_macro2::TokenTree::Ident(i) if after_dot && methods.iter().any(|m| i == m) => {
+                proc_macro2::TokenTree::Ident(i)
+                    if after_dot && kind.maker(&i.to_string()).is_some() =>
+                {
                     let at = range_of_span(file, i.span()).start;
-                    if !except.iter().any(|r| r.start <= at && at < r.end) {
+                    if !except.iter().any(|r| contains(*r, at)) {
                         return true;
                     }
                 }
@@ -171,7 +167,7 @@ fn calls_provider_method(
     walk(
         quote::ToTokens::to_token_stream(parsed.syntax),
         parsed.file,
-        &methods,
+        kind,
         except,
     )
 }

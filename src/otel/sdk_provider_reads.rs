@@ -20,12 +20,12 @@ use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::edit::TextRange;
-use crate::engine::source::whole_lines;
+use crate::engine::source::{whole_lines, SourceFile};
 use crate::engine::syntax::comments_in;
 use crate::engine::syntax::{ident_str, range_of, range_of_span, ImportMap, ParsedRust};
 use crate::otel::chain::{count_ident, may_move_local, mentions_ident, Chain};
 use crate::otel::local_binding::{binding_of, blocks_around, contains, method_calls_after};
-use crate::otel::providers::{ProviderKind, Providers, LOGGER, TRACER};
+use crate::otel::providers::{Maker, ProviderKind, Providers, LOGGER, TRACER};
 
 /// The SDK types whose `provider()` changed, by the item a site names.
 const TYPES: &[(&[&str], &str)] = &[
@@ -100,7 +100,9 @@ pub fn rewrite_reads_of_made(
     if provider == made || !owned_local(rust, &provider, at) {
         return None;
     }
-    let stmts = blocks_around(rust, at).into_iter().next()?;
+    // Innermost first: the `let`'s own block, and last the function's body.
+    let blocks = blocks_around(rust, at);
+    let (&stmts, &body) = (blocks.first()?, blocks.last()?);
     let from = stmts
         .iter()
         .position(|s| contains(range_of(rust.file, s), at))?;
@@ -145,7 +147,6 @@ pub fn rewrite_reads_of_made(
         .iter()
         .flat_map(|l| l.call.args.iter())
         .collect();
-    let body = blocks_around(rust, at).pop().unwrap_or(stmts);
     let deletable = comments_in(rust.file, let_range).is_empty()
         && args.iter().all(|a| inert(a))
         && args.iter().all(|a| names_used_elsewhere(rust, a, at, body));
@@ -214,18 +215,15 @@ fn inert(e: &syn::Expr) -> bool {
 /// `.logger_with_scope(..)`, `.versioned_logger(..)`, `.logger_builder(..)….build()`, or
 /// when `plain` (the root is known to be a provider) `.logger(..)`.
 fn makes_from_provider(kind: &ProviderKind, chain: &Chain<'_>, plain: bool) -> bool {
-    let signal = kind.signal;
     let Some(first) = chain.links.first() else {
         return false;
     };
-    let name = first.name.as_str();
-    if name == format!("{signal}_builder") {
-        return chain.links.last().is_some_and(|l| l.name == "build");
+    match kind.maker(&first.name) {
+        Some(Maker::Builder) => chain.links.last().is_some_and(|l| l.name == "build"),
+        Some(Maker::Plain) => plain && chain.links.len() == 1,
+        Some(Maker::WithScope | Maker::Versioned) => chain.links.len() == 1,
+        None => false,
     }
-    chain.links.len() == 1
-        && ((plain && name == signal)
-            || name == format!("{signal}_with_scope")
-            || name == format!("versioned_{signal}"))
 }
 
 /// The `provider()` item of what `value` makes when it is a chain whose method names only
@@ -265,14 +263,13 @@ fn owned_local(rust: ParsedRust<'_>, name: &str, at: usize) -> bool {
 /// it: every `name` there is the parameter.
 fn owned_parameter(rust: ParsedRust<'_>, name: &str, at: usize) -> bool {
     struct Innermost<'a, 'f> {
-        file: &'f crate::engine::source::SourceFile,
+        file: &'f SourceFile,
         at: usize,
         found: Option<(&'a syn::Signature, &'a syn::Block)>,
     }
     impl<'a> Innermost<'a, '_> {
         fn function(&mut self, sig: &'a syn::Signature, block: &'a syn::Block) {
-            let braces =
-                crate::engine::syntax::range_of_span(self.file, block.brace_token.span.join());
+            let braces = range_of_span(self.file, block.brace_token.span.join());
             if contains(braces, self.at) {
                 self.found = Some((sig, block));
                 self.visit_block(block);

@@ -122,7 +122,10 @@ fn merge_into_group(
     let mut last: Vec<String> = Vec::new();
     match new_keys.filter(|_| in_order) {
         Some(new_keys) => {
-            for (item, key) in items.iter().zip(&new_keys) {
+            // In order, so that each insertion point and the end get theirs sorted.
+            let mut sorted: Vec<(&String, &UseKey)> = items.iter().zip(&new_keys).collect();
+            sorted.sort_by(|a, b| a.1.cmp(b.1));
+            for (item, key) in sorted {
                 match keys.iter().position(|k| k > key) {
                     Some(at) => match before.iter_mut().find(|(i, _)| *i == at) {
                         Some((_, v)) => v.push(item),
@@ -135,8 +138,7 @@ fn merge_into_group(
         None => last = items.to_vec(),
     }
     let mut edits = Vec::new();
-    for (at, mut group) in before {
-        group.sort_by_cached_key(|t| UseKey::parse(t));
+    for (at, group) in before {
         let start = range_of(file, staying[at]).start;
         // One element a line unless the element shares its line (a packed group).
         let indent = file.indent_at(start);
@@ -150,9 +152,6 @@ fn merge_into_group(
         edits.push(Edit::insert(start, text));
     }
     if !last.is_empty() {
-        if in_order {
-            sort_texts(&mut last);
-        }
         edits.push(append_to_group(file, g, &all_removed, &last, multiline)?);
     }
     Some(edits)

@@ -329,7 +329,7 @@ impl<'a> ImportPlan<'a> {
         let mut edits = Vec::new();
         let mut gaining = Vec::new();
         let mut new_lines = Vec::new();
-        for (parent, items) in by_parent {
+        for (parent, mut items) in by_parent {
             if let Some(merge) = mergeable
                 .iter()
                 .find_map(|u| merge_into(self.file, u, &parent, &items, &removed))
@@ -341,7 +341,6 @@ impl<'a> ImportPlan<'a> {
             let list = if items.len() == 1 {
                 items[0].clone()
             } else {
-                let mut items = items.clone();
                 sort_texts(&mut items);
                 format!("{{{}}}", items.join(", "))
             };

@@ -116,16 +116,13 @@ fn one_line(
         set.insert(e.clone()).ok()?;
     }
     let edited = set.apply(&file.text);
-    let shift = |at: usize| -> usize {
-        let delta: isize = edits
-            .iter()
-            .filter(|e| e.range.end <= at)
-            .map(|e| e.replacement.len() as isize - e.range.len() as isize)
-            .sum();
-        (at as isize + delta) as usize
-    };
-    let new_item: syn::ItemUse =
-        syn::parse_str(&edited[shift(range.start)..shift(range.end)]).ok()?;
+    // The item's edits all lie inside it: it starts where it did and ends moved by their sum.
+    let grown: isize = edits
+        .iter()
+        .map(|e| e.replacement.len() as isize - e.range.len() as isize)
+        .sum();
+    let end = (range.end as isize + grown) as usize;
+    let new_item: syn::ItemUse = syn::parse_str(&edited[range.start..end]).ok()?;
     (width(&new_item.tree) <= MAX_WIDTH)
         .then(|| Edit::replace(range, format!("{head}{};", one_line_tree(&new_item.tree))))
 }

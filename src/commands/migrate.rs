@@ -63,6 +63,10 @@ pub struct RunArgs {
     /// (refused by default); the dirty-tree check then covers the target's git work tree too.
     #[arg(long)]
     pub write_through_symlinks: bool,
+    /// Leave the rewritten code in the tool's own layout: by default a file that was
+    /// rustfmt-clean is passed through rustfmt after the rewrite (the project's `rustfmt.toml`).
+    #[arg(long)]
+    pub no_rustfmt: bool,
     #[command(flatten)]
     pub ledger: LedgerArgs,
     /// The release to move to: 0.27 (the default) … 0.33, or `latest`; over the config's `target`.
@@ -97,6 +101,7 @@ impl RunArgs {
             include_orphans: self.include_orphans,
             disabled: Default::default(),
             target: self.to.clone(),
+            rustfmt: !self.no_rustfmt,
         }
     }
 

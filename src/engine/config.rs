@@ -55,6 +55,9 @@ pub struct Config {
     /// What to do with the Jaeger propagator when the target no longer has it: `"trace-context"`
     /// rewrites it to the W3C propagator; `None`: report it.
     pub jaeger_propagator: Option<String>,
+    /// `false`: never pass rewritten files through rustfmt ([`crate::engine::rustfmt`]). The
+    /// run's own switch ([`Config::with_rustfmt`]) can only turn it off too.
+    pub rustfmt: Option<bool>,
 }
 
 /// `"opentelemetry-otlp@0.26"`: a crate and the version the code is written against.
@@ -184,6 +187,18 @@ impl Config {
         self.skip.extend(skip.iter().cloned());
         self.include_orphans |= include_orphans;
         self
+    }
+
+    /// Whether rewritten files that were rustfmt-clean go through rustfmt: the run allows it
+    /// (the command line's default) and the project's config does not say `rustfmt = false`.
+    pub fn with_rustfmt(mut self, run_allows: bool) -> Config {
+        self.rustfmt = Some(run_allows && self.rustfmt.unwrap_or(true));
+        self
+    }
+
+    /// See [`Config::with_rustfmt`]; a config no run settled formats nothing.
+    pub fn formats_with_rustfmt(&self) -> bool {
+        self.rustfmt == Some(true)
     }
 
     /// `--to` wins over the config's `target`.

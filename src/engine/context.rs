@@ -11,7 +11,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::engine::config::Config;
 use crate::engine::manifest::{
-    canonical, minimum_version, DepEntry, DepKind, DepSource, Lockfile, Manifest,
+    canonical, minimum_version, DepEntry, DepKind, DepSource, Edition, Lockfile, Manifest,
 };
 use crate::engine::reexports::reexported_names;
 use crate::engine::syntax::Reexport;
@@ -388,6 +388,16 @@ impl Project {
 
     pub fn manifest(&self, path: &Path) -> Option<&Manifest> {
         self.manifests.iter().find(|m| m.path == path)
+    }
+
+    /// The Rust edition `package` is written in, as `cargo fmt` passes it to rustfmt (`None`:
+    /// not said, rustfmt's default).
+    pub fn edition_of(&self, package: &PackageInfo) -> Option<&str> {
+        match &self.manifest(&package.manifest_path)?.edition {
+            Edition::Written(edition) => Some(edition),
+            Edition::FromWorkspace => self.workspace_manifest()?.workspace_edition.as_deref(),
+            Edition::Unsaid => None,
+        }
     }
 
     /// The root manifest when it declares `[workspace]`.

@@ -144,6 +144,20 @@ pub struct Manifest {
     pub feature_lists: Vec<FeatureList>,
     /// Explicit target paths (`[lib] path`, `[[bin]] path`, …) as written, relative to the manifest.
     pub target_paths: Vec<String>,
+    /// `[package] edition`: as written, or inherited from the workspace (`edition.workspace =
+    /// true`), or not said (2015).
+    pub edition: Edition,
+    /// `[workspace.package] edition`, what members inherit.
+    pub workspace_edition: Option<String>,
+}
+
+/// A package's `edition` key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Edition {
+    #[default]
+    Unsaid,
+    Written(String),
+    FromWorkspace,
 }
 
 /// One `name = ["…", …]` entry of `[features]`, with the span of each element.
@@ -252,6 +266,23 @@ impl Manifest {
                     .collect()
             })
             .unwrap_or_default();
+        let package_edition = root
+            .get("package")
+            .and_then(Item::as_table_like)
+            .and_then(|p| p.get("edition"));
+        let edition = match package_edition {
+            Some(item) => match item.as_str() {
+                Some(written) => Edition::Written(written.to_string()),
+                None => Edition::FromWorkspace,
+            },
+            None => Edition::Unsaid,
+        };
+        let workspace_edition = workspace
+            .and_then(|w| w.get("package"))
+            .and_then(Item::as_table_like)
+            .and_then(|p| p.get("edition"))
+            .and_then(Item::as_str)
+            .map(str::to_string);
         let mut target_paths = Vec::new();
         for key in ["lib", "bin", "example", "test", "bench"] {
             let tables: Vec<&dyn toml_edit::TableLike> = match root.get(key) {
@@ -280,6 +311,8 @@ impl Manifest {
             workspace_exclude: strings("exclude"),
             deps,
             features,
+            edition,
+            workspace_edition,
         })
     }
 

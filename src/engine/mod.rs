@@ -41,6 +41,7 @@ pub mod path_list;
 pub mod pipeline;
 pub mod reexports;
 pub mod report;
+pub mod rustfmt;
 pub mod source;
 pub mod syntax;
 pub mod timings;

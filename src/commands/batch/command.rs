@@ -74,6 +74,10 @@ pub struct BatchArgs {
     /// Also migrate Rust files that belong to no Cargo package.
     #[arg(long)]
     pub include_orphans: bool,
+    /// Leave the rewritten code in the tool's own layout: by default a file that was
+    /// rustfmt-clean is passed through rustfmt after the rewrite (the project's `rustfmt.toml`).
+    #[arg(long)]
+    pub no_rustfmt: bool,
     #[command(flatten)]
     pub ledger: LedgerArgs,
     /// The release to move to: 0.27 (the default) … 0.33, or `latest`; over every entry's `target`.
@@ -103,6 +107,7 @@ pub fn command(args: &BatchArgs) -> u8 {
         only: args.only.clone(),
         skip: args.skip.clone(),
         include_orphans: args.include_orphans,
+        rustfmt: !args.no_rustfmt,
         target: args.to.clone(),
         write_through_symlinks: args.write_through_symlinks,
     };

@@ -189,6 +189,8 @@ pub struct BatchOptions {
     pub only: Vec<String>,
     pub skip: Vec<String>,
     pub include_orphans: bool,
+    /// Rewritten files that were rustfmt-clean go through rustfmt (`--no-rustfmt` turns it off).
+    pub rustfmt: bool,
     /// `--write-through-symlinks` for every repository (a batch entry may set it for its own).
     pub write_through_symlinks: bool,
     /// `--to` for every repository (over a batch entry's `target`).
@@ -289,6 +291,7 @@ fn run_repo(spec: &RepoSpec, opts: &BatchOptions) -> RepoRun {
         include_orphans: opts.include_orphans,
         disabled: Default::default(),
         target: opts.target.clone(),
+        rustfmt: opts.rustfmt,
     };
     let mut result = pipeline::run(transforms::all(), &options);
     if config.adopt {

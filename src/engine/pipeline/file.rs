@@ -2,7 +2,7 @@
 //! order (each on a fresh parse of the current text, its result re-parsed and dropped when it
 //! does not parse), then the findings mapped back to the original text.
 
-use crate::engine::timings;
+use crate::engine::{rustfmt, timings};
 use std::path::Path;
 
 use crate::engine::config::Config;
@@ -392,10 +392,21 @@ impl Rewrite {
                 )
             })
             .collect();
+        let mut migrated = self.current.text;
+        if input.kind == FileKind::Rust
+            && migrated != original.text
+            && input.config.formats_with_rustfmt()
+        {
+            let dir = input.path.parent().unwrap_or(Path::new("."));
+            let edition = input.package.and_then(|p| input.project.edition_of(p));
+            migrated = timings::time("rustfmt", || {
+                rustfmt::keep_clean(&original.text, migrated, dir, edition)
+            });
+        }
         FileRun::Done {
             file: Box::new(FileResult {
                 path: input.path.to_path_buf(),
-                migrated: (self.current.text != original.text).then_some(self.current.text),
+                migrated: (migrated != original.text).then_some(migrated),
                 original: original.text,
                 edits: self.counts,
                 edit_ranges,

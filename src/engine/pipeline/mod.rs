@@ -46,6 +46,11 @@ pub struct RunOptions {
     pub disabled: BTreeMap<PathBuf, BTreeSet<String>>,
     /// `--to`: the release to move code to, over every project's config.
     pub target: Option<String>,
+    /// Rewritten files that were rustfmt-clean go through rustfmt ([`crate::engine::rustfmt`])
+    /// unless a project's config says `rustfmt = false`. Off by default for callers of the
+    /// library (the transforms' own layout, which snapshot tests pin); the command line turns
+    /// it on unless `--no-rustfmt`.
+    pub rustfmt: bool,
 }
 
 /// One file a transform looked at.

@@ -71,7 +71,8 @@ pub(super) fn run_project(registry: &Registry, pf: ProjectFiles, opts: &RunOptio
         .config
         .clone()
         .merged_with_cli(&opts.only, &opts.skip, opts.include_orphans)
-        .with_target(opts.target.as_deref());
+        .with_target(opts.target.as_deref())
+        .with_rustfmt(opts.rustfmt);
     if let Some(e) = registry.iter().find_map(|t| t.check_config(&config).err()) {
         result.errors.push((project.root.join(CONFIG_FILE), e));
         return result;

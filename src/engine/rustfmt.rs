@@ -1,0 +1,177 @@
+//! A file that was rustfmt-clean stays rustfmt-clean: the rewritten text of such a file is
+//! passed through the user's own `rustfmt` (the project's `rustfmt.toml`, the package's
+//! edition, the toolchain the directory pins), so the new code is laid out as `cargo fmt` would
+//! lay it out. Layout is rustfmt's business: emulating its chain and width rules in templates
+//! only ever approximates them.
+//!
+//! Only a file whose original text rustfmt leaves as it is gets formatted: everything the
+//! transforms did not touch is then already in rustfmt's layout, so what formatting changes is
+//! the rewritten code (and what rustfmt arranges around it, like the order of a `use` group a
+//! new name joined). A file that was not clean keeps the transforms' own layout: formatting it
+//! would rewrite the user's code. When rustfmt cannot run or fails, or its output does not
+//! parse, the text stays as the transforms left it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Once, OnceLock};
+
+/// The rewritten `migrated` text of `original`, formatted when `original` was rustfmt-clean.
+/// `dir` is the file's directory (rustfmt looks for its config and the toolchain file there);
+/// `edition` the package's (`None`: rustfmt's default, as `cargo fmt` outside a package).
+pub fn keep_clean(original: &str, migrated: String, dir: &Path, edition: Option<&str>) -> String {
+    let Some(formatted) = format(&migrated, dir, edition) else {
+        return migrated;
+    };
+    if formatted == migrated {
+        return migrated;
+    }
+    let clean_before = format(original, dir, edition).is_some_and(|f| f == original);
+    if clean_before && syn::parse_file(formatted.trim_start_matches('\u{feff}')).is_ok() {
+        formatted
+    } else {
+        migrated
+    }
+}
+
+/// `text` as rustfmt formats it, or `None` when no rustfmt ran successfully on it.
+fn format(text: &str, dir: &Path, edition: Option<&str>) -> Option<String> {
+    let explicit = std::env::var_os("RUSTFMT").map(PathBuf::from);
+    // The proxy picks the toolchain `dir` pins, as `cargo fmt` run there would; when that
+    // toolchain is not installed, the default toolchain's rustfmt runs instead.
+    let candidates: Vec<PathBuf> = match explicit {
+        Some(program) => vec![program],
+        None => [
+            Some(PathBuf::from("rustfmt")),
+            default_toolchain_rustfmt().clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    let mut spawned = false;
+    let formatted = candidates.iter().find_map(|program| {
+        let output = run(program, text, dir, edition)?;
+        spawned = true;
+        output
+    });
+    if !spawned {
+        static MISSING: Once = Once::new();
+        MISSING.call_once(|| {
+            eprintln!(
+                "note: rustfmt could not run, so rewritten code keeps the tool's own layout \
+                 (install it with `rustup component add rustfmt`, set RUSTFMT, or pass --no-rustfmt)"
+            )
+        });
+    }
+    formatted
+}
+
+/// `None` when `program` could not be started; `Some(None)` when it failed on `text`.
+fn run(program: &Path, text: &str, dir: &Path, edition: Option<&str>) -> Option<Option<String>> {
+    let mut command = Command::new(program);
+    command.args(["--emit", "stdout", "--quiet"]);
+    if let Some(edition) = edition {
+        command.args(["--edition", edition]);
+    }
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut child = command
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    // Written from another thread: rustfmt may fill its output pipe before it reads all input.
+    let mut stdin = child.stdin.take()?;
+    let input = text.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output();
+    let written = writer.join().is_ok_and(|w| w.is_ok());
+    Some(
+        output
+            .ok()
+            .filter(|o| written && o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok()),
+    )
+}
+
+/// The default toolchain's rustfmt binary (`rustup which rustfmt` asked outside any project),
+/// found once per run.
+fn default_toolchain_rustfmt() -> &'static Option<PathBuf> {
+    static PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let output = Command::new("rustup")
+            .args(["which", "rustfmt"])
+            .current_dir(std::env::temp_dir())
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let path = String::from_utf8(output.stdout).ok()?;
+        (output.status.success() && !path.trim().is_empty()).then(|| PathBuf::from(path.trim()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLEAN: &str = "fn main() {\n    let x = 1;\n}\n";
+
+    /// Tests need rustfmt; under CI its absence fails them instead of skipping.
+    fn rustfmt_available(dir: &Path) -> bool {
+        let found = format(CLEAN, dir, Some("2021")).is_some();
+        assert!(
+            found || std::env::var_os("CI").is_none(),
+            "rustfmt is required under CI"
+        );
+        found
+    }
+
+    #[test]
+    fn a_clean_file_is_formatted_after_the_rewrite() {
+        let dir = tempfile::tempdir().unwrap();
+        if !rustfmt_available(dir.path()) {
+            return;
+        }
+        let original = "fn main() {\n    let e = a().b();\n}\n";
+        let migrated = "fn main() {\n    let e = a()\n        .c()\n        .b();\n}\n".to_string();
+        assert_eq!(
+            keep_clean(original, migrated, dir.path(), Some("2021")),
+            "fn main() {\n    let e = a().c().b();\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_file_that_was_not_clean_keeps_the_rewrite_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        if !rustfmt_available(dir.path()) {
+            return;
+        }
+        let original = "fn main() {\n  let e = a().b();\n}\n";
+        let migrated = "fn main() {\n  let e = a()\n        .c()\n        .b();\n}\n".to_string();
+        assert_eq!(
+            keep_clean(original, migrated.clone(), dir.path(), Some("2021")),
+            migrated
+        );
+    }
+
+    #[test]
+    fn the_projects_rustfmt_toml_applies() {
+        let dir = tempfile::tempdir().unwrap();
+        if !rustfmt_available(dir.path()) {
+            return;
+        }
+        std::fs::write(dir.path().join("rustfmt.toml"), "tab_spaces = 2\n").unwrap();
+        let original = "fn main() {\n  let e = a().b();\n}\n";
+        let migrated = "fn main() {\n  let e = a()\n    .c()\n    .b();\n}\n".to_string();
+        assert_eq!(
+            keep_clean(original, migrated, dir.path(), Some("2021")),
+            "fn main() {\n  let e = a().c().b();\n}\n"
+        );
+    }
+}

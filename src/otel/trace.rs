@@ -678,13 +678,19 @@ pub fn convert_batch_config(
     expr: &syn::Expr,
 ) -> String {
     let chain = Chain::read(expr);
-    let is_old = chain.root_path().is_some_and(|p| {
-        let resolved = imports.resolve(p);
-        matches!(super::sdk_path_suffix(&resolved), Some([t, b, d]) if t == "trace" && b == "BatchConfig" && d == "default")
+    let old_type = chain.root_path().and_then(|p| {
+        let mut resolved = imports.resolve(p);
+        let is_old = matches!(super::sdk_path_suffix(&resolved), Some([t, b, d]) if t == "trace" && b == "BatchConfig" && d == "default");
+        is_old.then(|| {
+            resolved.pop();
+            resolved.join("::")
+        })
     });
-    if !is_old || chain.links.is_empty() {
+    let Some(old_type) = old_type.filter(|_| !chain.links.is_empty()) else {
         return text_of(file, expr).to_string();
-    }
+    };
+    // Its import goes with its last use (the type is still in 0.27, so only when unused).
+    names.remove_if_unused(&old_type);
     let root_end = range_of(file, chain.root).end;
     let links = &file.text[root_end..range_of(file, expr).end];
     format!(

@@ -2,6 +2,8 @@
 //! opentelemetry_sdk 0.21: batch settings as `BatchConfig` setters and processor-builder setters
 //! (both removed in 0.22).
 
+mod busy;
+
 use std::time::Duration;
 
 use opentelemetry::logs::LogError;
@@ -43,6 +45,7 @@ async fn first_done(provider: &TracerProvider) -> Result<(), LogError> {
 #[tokio::main]
 async fn main() {
     let _config = config();
+    let _busy = busy::provider();
     let (traces, _logs) = providers();
     let _ = first_done(&traces).await;
 }

@@ -88,7 +88,15 @@ static BUMPER: Replace = Replace {
     from: "helper = { path = \"helper\", version = \"0.1.0\" }",
     to: "helper = { path = \"helper\", version = \"0.1\" }",
 };
-static REGISTRY: &[&dyn Transform] = &[&BUMPER, &FIXER, &BREAKER, &RETYPER];
+/// Turns on a feature of a dependency that does not compile with it.
+static FEATURER: Replace = Replace {
+    id: "test-featurer",
+    kind: FileKind::Manifest,
+    needles: &["vendored"],
+    from: "features = [\"calm\"]",
+    to: "features = [\"calm\", \"broken\"]",
+};
+static REGISTRY: &[&dyn Transform] = &[&BUMPER, &FEATURER, &FIXER, &BREAKER, &RETYPER];
 
 fn package(dir: &Path, name: &str, lib: &str) {
     write(
@@ -436,6 +444,42 @@ fn a_configuration_that_fails_before_migration_too_is_skipped_and_named() {
     assert!(
         output_of(&healed, &skippy.join("src/lib.rs")).starts_with("pub const KEEP_ME: u32 = 2;")
     );
+}
+
+#[test]
+fn a_dependency_that_fails_only_under_all_features_after_migration_restores_the_package() {
+    // The migration turns on a feature of an optional dependency, which then fails to compile
+    // when `extra` pulls it in: the package compiles with its default features, not with all
+    // of them, and the error is in the dependency, not in the package.
+    let dir = tempfile::tempdir().unwrap();
+    let blocked = dir.path().join("blocked");
+    write(
+        &blocked.join("Cargo.toml"),
+        // The comment names a telemetry crate: the run reads only manifests that do.
+        "# uses opentelemetry (test)\n[package]\nname = \"blocked\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nvendored = { path = \"vendored\", optional = true, features = [\"calm\"] }\n\n[features]\nextra = [\"dep:vendored\"]\n",
+    );
+    write(&blocked.join("src/lib.rs"), "pub const KEEP_ME: u32 = 1;\n");
+    package_with_features(
+        &blocked.join("vendored"),
+        "vendored",
+        "calm = []\nbroken = []",
+        &[(
+            "src/lib.rs",
+            "#[cfg(feature = \"broken\")]\npub fn oops() -> u32 {\n    \"x\"\n}\n",
+        )],
+    );
+    let healed = heal_paths(vec![blocked.clone()]);
+    let p = healed
+        .report
+        .packages
+        .iter()
+        .find(|p| p.name == "blocked")
+        .expect("a verdict for the package");
+    assert_eq!(p.outcome, PackageOutcome::Restored, "{p:#?}");
+    let why = p.restored_because.as_deref().unwrap_or_default();
+    assert!(why.contains("mismatched types"), "{why}");
+    let changed: Vec<_> = healed.result.files.iter().filter(|f| f.changed()).collect();
+    assert!(changed.is_empty(), "left changed: {changed:#?}");
 }
 
 #[test]

@@ -457,12 +457,9 @@ impl<'a> Loop<'a> {
             &check_args(configuration, &BTreeSet::from([name])),
         );
         // Could not tell (cargo failed before compiling): not known to fail, so not skipped.
-        cargo_check(&copy.root, &self.target, &args).is_ok_and(|run| {
-            run.errors
-                .iter()
-                .filter_map(|e| e.manifest_path.as_deref())
-                .any(|m| copy.user_path(m) == unit.key)
-        })
+        // Not compiled is failing: an error of its own, or one in a package it depends on.
+        cargo_check(&copy.root, &self.target, &args)
+            .is_ok_and(|run| !run.compiled.iter().any(|m| copy.user_path(m) == unit.key))
     }
 
     /// Acts on one round's checks: backs out the transforms the errors point at, restores the
@@ -470,8 +467,15 @@ impl<'a> Loop<'a> {
     /// anything (then the pipeline runs again).
     fn decide(&mut self, checks: &[Check<'_>], now: &RunResult, last: bool) -> bool {
         let mut errors: BTreeMap<PathBuf, Vec<Failure>> = BTreeMap::new();
-        let mut compiled: BTreeSet<PathBuf> = BTreeSet::new();
+        // Per configuration, the packages that compiled, and which projects were checked.
+        let mut compiled: BTreeMap<Configuration, BTreeSet<PathBuf>> = BTreeMap::new();
+        let mut checked: BTreeSet<(&Path, Configuration)> = BTreeSet::new();
         for c in checks {
+            checked.insert((c.copy.user_root.as_path(), c.configuration));
+            compiled
+                .entry(c.configuration)
+                .or_default()
+                .extend(c.run.compiled.iter().map(|m| c.copy.user_path(m)));
             for e in &c.run.errors {
                 if let Some(m) = &e.manifest_path {
                     errors
@@ -483,9 +487,6 @@ impl<'a> Loop<'a> {
                             error: e,
                         });
                 }
-            }
-            if c.configuration == Configuration::Default {
-                compiled.extend(c.run.compiled.iter().map(|m| c.copy.user_path(m)));
             }
         }
         let mut acted = false;
@@ -513,8 +514,25 @@ impl<'a> Loop<'a> {
                             break;
                         }
                     }
-                    None if !compiled.contains(&u.key) => blocked.push((t, u.clone())),
-                    None => {}
+                    None => {
+                        // Checked in a configuration but not compiled there, with no error of
+                        // its own: a package it depends on failed (in the default features,
+                        // or in another configuration that compiled before the migration).
+                        let blocked_in: Vec<Configuration> = Configuration::of(u.features)
+                            .iter()
+                            .copied()
+                            .filter(|c| checked.contains(&(u.project_root.as_path(), *c)))
+                            .filter(|c| !self.skipped.contains(&(u.key.clone(), *c)))
+                            .filter(|c| !compiled.get(c).is_some_and(|s| s.contains(&u.key)))
+                            .collect();
+                        if !blocked_in.is_empty() && !self.skip_failing_before(u, &blocked_in) {
+                            let cause = errors.values().flatten().find(|f| {
+                                blocked_in.contains(&f.configuration)
+                                    && f.copy.user_root == u.project_root
+                            });
+                            blocked.push((t, u.clone(), cause));
+                        }
+                    }
                 }
             }
         }
@@ -533,10 +551,10 @@ impl<'a> Loop<'a> {
         // A package that did not compile because one it depends on failed: once nothing else
         // moves, it cannot be made to compile.
         if !acted {
-            for (t, u) in blocked {
+            for (t, u, cause) in blocked {
                 if !self.restored.contains_key(&t) {
                     acted = true;
-                    self.restore(t, &u, None, now, last);
+                    self.restore(t, &u, cause, now, last);
                 }
             }
         }
@@ -546,7 +564,14 @@ impl<'a> Loop<'a> {
     /// When `unit`'s errors (which point at no edit) are all in configurations other than the
     /// default, and each of those fails before migration too: skips them and says true.
     fn skip_what_failed_before(&mut self, unit: &Unit, errs: &[Failure<'_>]) -> bool {
-        let failing: BTreeSet<Configuration> = errs.iter().map(|f| f.configuration).collect();
+        let failing: Vec<Configuration> = errs.iter().map(|f| f.configuration).collect();
+        self.skip_failing_before(unit, &failing)
+    }
+
+    /// When the configurations `unit` fails in are all others than the default, and each of
+    /// them fails before migration too: skips them and says true.
+    fn skip_failing_before(&mut self, unit: &Unit, failing: &[Configuration]) -> bool {
+        let failing: BTreeSet<Configuration> = failing.iter().copied().collect();
         if failing.contains(&Configuration::Default) {
             return false;
         }

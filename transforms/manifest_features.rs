@@ -23,6 +23,9 @@
 //!   go to the `opentelemetry_sdk` entry of the same table, which is added when there is none.
 //! - Kept: every feature the 0.27 crate still has, including the implicit features of its
 //!   optional dependencies (`tonic`, `http`, `reqwest`, `serde`, `tokio`, …).
+//! - Added: `opentelemetry_sdk` beside an opentelemetry ≤ 0.20 entry when the code names the
+//!   facade's SDK (`opentelemetry::sdk::…`); beside an optional entry it is optional too, and
+//!   every feature that enables the facade (`dep:opentelemetry`, `opentelemetry`) enables it.
 //!
 //! `[workspace.dependencies]` entries get what any member that inherits them needs; members'
 //! own `features` on `workspace = true` entries get the renames. `[features]` elements
@@ -55,7 +58,9 @@ use crate::engine::context::UsageFacts;
 use crate::engine::edit::TextRange;
 use crate::engine::finding::Severity;
 use crate::engine::manifest::{canonical, DepEntry, DepKind, Manifest};
-use crate::engine::manifest_edit::{add_features, add_sibling_entry, rewrite_array};
+use crate::engine::manifest_edit::{
+    add_features, add_optional_sibling_entry, add_sibling_entry, rewrite_array,
+};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{
     feature_change, features_at_target, has_feature_at_target, Fate, OTLP_HTTP_CLIENTS,
@@ -233,35 +238,98 @@ fn add_sdk_for_facade_paths(cx: &FileContext<'_>, manifest: &Manifest, out: &mut
     let version = version.to_string();
     let at = facade.value_span.unwrap_or_default();
     let why = "the code names `opentelemetry::sdk` / `opentelemetry::runtime`, the SDK opentelemetry ≤ 0.20 re-exported; `sdk-facade-paths` moves those paths to the crate";
-    let added = (!facade.optional && !facade.workspace)
-        .then(|| {
-            add_sibling_entry(
-                &cx.file.text,
-                facade,
-                SDK,
-                Some(&version),
-                &[],
-                cx.file.line_ending.as_str(),
-            )
-        })
-        .flatten();
+    let le = cx.file.line_ending.as_str();
+    let added = if facade.workspace {
+        None
+    } else if facade.optional {
+        add_optional_companion(&cx.file.text, manifest, facade, SDK, &version, le).map(
+            |(edits, features)| {
+                (
+                    edits,
+                    format!(
+                        " (optional, enabled by the features that enable `{}`: {})",
+                        facade.key,
+                        features.join(", ")
+                    ),
+                )
+            },
+        )
+    } else {
+        add_sibling_entry(&cx.file.text, facade, SDK, Some(&version), &[], le)
+            .map(|edit| (vec![edit], String::new()))
+    };
     match added {
-        Some(edit) => {
-            out.edit(edit);
+        Some((edits, how)) => {
+            for edit in edits {
+                out.edit(edit);
+            }
             out.finding(
                 at,
                 Severity::Note,
-                format!("{why}: `{SDK} = \"{version}\"` added"),
+                format!("{why}: `{SDK} = \"{version}\"` added{how}"),
                 "nothing to do",
             );
         }
         None => out.finding(
             at,
             Severity::Warning,
-            format!("{why}, but the `opentelemetry` entry is optional or inherited: `{SDK}` not added"),
+            format!("{why}, but the `opentelemetry` entry is inherited, or optional and enabled by no feature (or by `opentelemetry/…` ones): `{SDK}` not added"),
             format!("add `{SDK} = \"{version}\"` where the package declares `opentelemetry` (optional too when that is)"),
         ),
     }
+}
+
+/// Adds `krate` as an optional entry beside the optional `beside`, and `dep:krate` to every
+/// feature that enables `beside` (`dep:key`, or its implicit feature `key`), so the two come
+/// and go together; the edits and the names of those features. `None` when no feature enables
+/// `beside`, or one names its features (`key/feature`: rewritten by the feature references).
+fn add_optional_companion(
+    text: &str,
+    manifest: &Manifest,
+    beside: &DepEntry,
+    krate: &str,
+    version: &str,
+    le: &str,
+) -> Option<(Vec<crate::engine::edit::Edit>, Vec<String>)> {
+    let key = beside.key.as_str();
+    let items = || manifest.feature_lists.iter().flat_map(|l| &l.items);
+    let names_features = |i: &String| {
+        i.strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('/') || rest.starts_with("?/"))
+    };
+    if items().any(|(i, _)| names_features(i)) {
+        return None;
+    }
+    let enables = |i: &String| *i == format!("dep:{key}") || i == key;
+    let companion = format!("dep:{krate}");
+    let mut edits = Vec::new();
+    let mut features = Vec::new();
+    for list in &manifest.feature_lists {
+        if list.items.iter().any(|(i, _)| *i == companion) {
+            continue;
+        }
+        let changes: Vec<Option<Vec<String>>> = list
+            .items
+            .iter()
+            .map(|(i, _)| enables(i).then(|| vec![i.clone(), companion.clone()]))
+            .collect();
+        let list_edits = rewrite_array(text, list.span, &list.items, &changes);
+        if !list_edits.is_empty() {
+            features.push(format!("`{}`", list.name));
+            edits.extend(list_edits);
+        }
+    }
+    if features.is_empty() {
+        return None;
+    }
+    edits.push(add_optional_sibling_entry(
+        text,
+        beside,
+        krate,
+        Some(version),
+        le,
+    )?);
+    Some((edits, features))
 }
 
 /// `[features]` elements `dep/feature` (and `dep?/feature`) naming a feature of a 0.27 crate

@@ -13,7 +13,12 @@
 //! tracing-opentelemetry-instrumentation-sdk 0.24). tonic, prost, http and reqwest move to
 //! the versions opentelemetry-otlp 0.27 uses (0.12, 0.13, 1, 0.12) when the package's code
 //! passes their types to the exporter (`with_metadata`, `with_tls_config`, `with_channel`,
-//! `with_interceptor`, `with_http_client`, an `HttpClient` impl).
+//! `with_interceptor`, `with_http_client`, an `HttpClient` impl). `tracing` is raised to
+//! 0.1.40 in a package that moves (`"0.1.34"` → `"0.1.40"`, operator kept) when its lockfile
+//! pins an older one, or it has none: opentelemetry 0.27's internal logs need `tracing`
+//! 0.1.40 though its manifest admits any 0.1, so the old lock does not build. When no
+//! manifest declares `tracing` and the lock pins an older one, a `warning` says to run
+//! `cargo update -p tracing`.
 //!
 //! The requirement keeps its operator and precision (`"=0.21.0"` → `"=0.27.1"`, `"^0.26"` →
 //! `"^0.27.1"`, `"~0.26.1"` → `"~0.27.1"` for the SDK; `"~0.26.1"` → `"~0.27.0"` for
@@ -58,7 +63,7 @@
 
 use crate::engine::finding::Severity;
 use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepSource};
-use crate::engine::manifest_edit::{retarget, set_version, Retarget};
+use crate::engine::manifest_edit::{raise_floor, retarget, set_version, Retarget};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::crates::{self, CONTRIB, CROSSING, FAMILY};
 
@@ -102,11 +107,122 @@ impl Transform for ManifestVersions {
                 if needles.iter().any(|n| usage.mentions(n)) && exports_otlp(cx, entry) {
                     bump(cx, entry, &mut out);
                 }
+            } else if let Some(floor) = crates::FLOORS.iter().find(|(c, _, _)| *c == name) {
+                if migrating && uses_family(cx, entry) {
+                    raise(cx, entry, floor, &mut out);
+                }
             } else if migrating && name != "opentelemetry-jaeger" && !crates::is_known(&name) {
                 report_other_otel_crate(cx, entry, &mut out);
             }
         }
+        if migrating {
+            report_floors_only_the_lock_holds(cx, manifest, &mut out);
+        }
         out
+    }
+}
+
+/// Whether the package of `entry` (for a `[workspace.dependencies]` entry: a member that
+/// inherits it) depends on a crate of the target set, which the run moves.
+fn uses_family(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
+    let uses = |p: &crate::engine::context::PackageInfo| {
+        FAMILY.iter().any(|(c, _)| p.depends_on(c)) || p.depends_on("opentelemetry-jaeger")
+    };
+    if entry.table.kind == crate::engine::manifest::DepKind::Workspace {
+        cx.project.inheritors(&entry.key).into_iter().any(uses)
+    } else {
+        cx.package.is_some_and(uses)
+    }
+}
+
+/// The version the lockfile pins for `krate` when it is below `floor` (the newest locked one).
+fn locked_below(
+    cx: &FileContext<'_>,
+    krate: &str,
+    floor: &semver::Version,
+) -> Option<semver::Version> {
+    let locked = cx.project.lockfile.as_ref()?.packages.get(krate)?;
+    locked.iter().max().filter(|v| *v < floor).cloned()
+}
+
+/// Raises a requirement the target set needs higher ([`crates::FLOORS`]) when a build could
+/// get a version below it: the lockfile pins one, or there is no lockfile (a library's
+/// requirement is what its users resolve). A lock already at the floor needs no change.
+fn raise(cx: &FileContext<'_>, entry: &DepEntry, floor: &(&str, &str, &str), out: &mut Outcome) {
+    let (name, lowest, why) = *floor;
+    let lowest_version = semver::Version::parse(lowest).expect("a valid floor");
+    if entry.source != DepSource::Registry {
+        return;
+    }
+    let Some(req) = entry.version.as_deref() else {
+        return;
+    };
+    let has_lock = cx.project.lockfile.is_some();
+    if has_lock && locked_below(cx, name, &lowest_version).is_none() {
+        return;
+    }
+    let at = entry.version_span.or(entry.key_span).unwrap_or_default();
+    match raise_floor(req, &lowest_version) {
+        Retarget::Bump(new) => {
+            if let Some(edit) = set_version(&cx.file.text, entry, &new) {
+                out.edit(edit);
+            }
+        }
+        Retarget::Unsupported => out.finding(
+            at,
+            Severity::Warning,
+            format!("`{name}` requires \"{req}\", which admits versions below {lowest}: {why}"),
+            format!("require `\"{lowest}\"` or newer"),
+        ),
+        Retarget::OnTarget | Retarget::Newer => {}
+    }
+}
+
+/// A floor crate no manifest of the project declares, locked below its floor: only
+/// `cargo update` moves it. Said once, at the project's root manifest (else at the first
+/// package manifest that uses the target set).
+fn report_floors_only_the_lock_holds(
+    cx: &FileContext<'_>,
+    manifest: &crate::engine::manifest::Manifest,
+    out: &mut Outcome,
+) {
+    let root_runs = cx.project.manifests.iter().any(|m| {
+        m.dir() == cx.project.root && m.deps.iter().any(|d| crates::is_telemetry(&d.package))
+    });
+    let here = if root_runs {
+        manifest.dir() == cx.project.root
+    } else {
+        let first = cx.project.packages.iter().find(|p| {
+            FAMILY.iter().any(|(c, _)| p.depends_on(c)) || p.depends_on("opentelemetry-jaeger")
+        });
+        first.is_some_and(|p| p.manifest_path == manifest.path)
+    };
+    if !here {
+        return;
+    }
+    for (name, lowest, why) in crates::FLOORS {
+        let declared = cx
+            .project
+            .manifests
+            .iter()
+            .flat_map(|m| &m.deps)
+            .any(|d| canonical(&d.package) == *name && d.source == DepSource::Registry);
+        let floor = semver::Version::parse(lowest).expect("a valid floor");
+        let Some(locked) = locked_below(cx, name, &floor).filter(|_| !declared) else {
+            continue;
+        };
+        let at = manifest
+            .deps
+            .iter()
+            .find(|d| crates::is_telemetry(&d.package))
+            .and_then(|d| d.key_span.or(d.value_span))
+            .unwrap_or_default();
+        out.finding(
+            at,
+            Severity::Warning,
+            format!("Cargo.lock pins `{name}` {locked}, below the {lowest} the migrated code needs: {why}"),
+            format!("run `cargo update -p {name}` when refreshing the lockfile"),
+        );
     }
 }
 

@@ -121,6 +121,36 @@ pub fn retarget(req: &str, target: &TargetVersion) -> Retarget {
     Retarget::Bump(format!("{op}{}", shown.join(".")))
 }
 
+/// Raises `req` to admit no version below `floor` within the same compatible line, keeping
+/// its operator (`"0.1.34"` → `"0.1.40"`, `"^0.1"` → `"^0.1.40"`): `OnTarget` when it already
+/// does, `Newer` when it is on a later line, `Unsupported` for pins (`=`), wildcards and shapes
+/// [`retarget`] does not rewrite.
+pub fn raise_floor(req: &str, floor: &semver::Version) -> Retarget {
+    let trimmed = req.trim();
+    let lowest = crate::engine::manifest::minimum_version(trimmed);
+    if lowest.as_ref().is_some_and(|v| v >= floor) {
+        return Retarget::OnTarget;
+    }
+    let line = TargetVersion {
+        version: floor.clone(),
+        precision: 3,
+    };
+    match retarget(req, &line) {
+        Retarget::OnTarget => {}
+        Retarget::Newer => return Retarget::Newer,
+        Retarget::Bump(_) | Retarget::Unsupported => return Retarget::Unsupported,
+    }
+    if trimmed.starts_with('=') || trimmed.contains('*') {
+        return Retarget::Unsupported;
+    }
+    let op = if trimmed.starts_with(['^', '~']) {
+        &trimmed[..1]
+    } else {
+        ""
+    };
+    Retarget::Bump(format!("{op}{floor}"))
+}
+
 /// A string literal with the quote style of `original` (`"0.26"` or `'0.26'`).
 pub fn requote(original: &str, value: &str) -> String {
     let q = if original.starts_with('\'') {
@@ -503,5 +533,21 @@ mod tests {
         assert_eq!(bump("1.0", &t("1")), Retarget::OnTarget);
         assert_eq!(t("0.24.2").to_string(), "0.24.2");
         assert!(TargetVersion::parse("^0.27").is_none());
+    }
+
+    #[test]
+    fn a_floor_is_raised_within_the_line_keeping_the_operator() {
+        let floor = semver::Version::new(0, 1, 40);
+        let raise = |r: &str| raise_floor(r, &floor);
+        assert_eq!(raise("0.1.34"), Retarget::Bump("0.1.40".into()));
+        assert_eq!(raise("^0.1"), Retarget::Bump("^0.1.40".into()));
+        assert_eq!(raise("~0.1.37"), Retarget::Bump("~0.1.40".into()));
+        assert_eq!(raise("0.1.40"), Retarget::OnTarget);
+        assert_eq!(raise("0.1.41"), Retarget::OnTarget);
+        assert_eq!(raise(">=0.1.40"), Retarget::OnTarget);
+        assert_eq!(raise("=0.1.37"), Retarget::Unsupported);
+        assert_eq!(raise("0.1.*"), Retarget::Unsupported);
+        assert_eq!(raise(">=0.1.30, <0.2"), Retarget::Unsupported);
+        assert_eq!(raise("0.2"), Retarget::OnTarget);
     }
 }

@@ -71,6 +71,18 @@ pub const CROSSING: &[(&str, &str, &[&str])] = &[
     ("reqwest", "0.12", &["with_http_client"]),
 ];
 
+/// Crates the target set needs newer than its own manifests ask for: crate → the lowest
+/// version that builds, and why. opentelemetry 0.27.1's internal logs (a default feature of
+/// the API, SDK and OTLP crates) call `tracing`'s event macros with `name:`, which tracing
+/// 0.1.40 has (0.1.38 and 0.1.39 are yanked; 0.1.37 fails with "expected `,`, found `:`"),
+/// while its manifest admits any `tracing` 0.1 (0.29 asks for `>=0.1.40`): a lock pinning an
+/// older tracing does not build the migrated package.
+pub const FLOORS: &[(&str, &str, &str)] = &[(
+    "tracing",
+    "0.1.40",
+    "opentelemetry 0.27's internal logs use the `name:` field of `tracing`'s event macros, which tracing 0.1.40 has; its manifest admits any tracing 0.1",
+)];
+
 /// The metrics facade crates (only bumped together with the `metrics-macros` rewrite).
 pub const METRICS: &[(&str, &str)] = &[
     // 0.24.0 and 0.24.1 no longer build on current rustc; 0.24.4/0.24.5 are yanked.

@@ -12,7 +12,11 @@
 //!   `opentelemetry::metrics::MeterProvider` keeps its name and is not touched);
 //! - `opentelemetry::InstrumentationLibrary` → `opentelemetry::InstrumentationScope`;
 //! - `opentelemetry_sdk::propagation::TextMapCompositePropagator` (sdk 0.20–0.21) →
-//!   `opentelemetry::propagation::TextMapCompositePropagator`.
+//!   `opentelemetry::propagation::TextMapCompositePropagator`;
+//! - `opentelemetry_sdk::trace::XrayIdGenerator` (sdk 0.20–0.23) →
+//!   `opentelemetry_aws::trace::XrayIdGenerator`, in a package that depends on
+//!   opentelemetry-aws with its `trace` feature (a default one); without it, `residue` reports
+//!   the generator with the crate to add.
 //!
 //! Tracers and meters named with a version, schema URL or attributes get the 0.27
 //! `InstrumentationScope` builder (`otel::scope`):
@@ -113,6 +117,23 @@ use crate::otel::imports::ImportPlan;
 
 pub struct SdkApiRenames;
 
+/// Items the SDK handed to a contrib crate: renamed where the package depends on that crate
+/// (moved to its 0.27 release by `manifest-versions`) with the feature that has them.
+const AWS_MOVES: &[(&str, &str)] = &[(
+    "opentelemetry_sdk::trace::XrayIdGenerator",
+    "opentelemetry_aws::trace::XrayIdGenerator",
+)];
+
+/// Whether the package depends on opentelemetry-aws with its `trace` feature (a default one).
+fn has_aws_trace(package: &PackageInfo) -> bool {
+    package.deps.iter().any(|d| {
+        let e = &d.entry;
+        e.is("opentelemetry-aws")
+            && !d.is_path()
+            && (e.default_features != Some(false) || e.features.iter().any(|f| f == "trace"))
+    })
+}
+
 const RENAMES: &[(&str, &str)] = &[
     (
         "opentelemetry::metrics::MetricsError",
@@ -186,6 +207,7 @@ impl Transform for SdkApiRenames {
             "BatchLogProcessor",
             "Temporality",
             "TextMapCompositePropagator",
+            "XrayIdGenerator",
         ]
     }
 
@@ -204,6 +226,9 @@ impl Transform for SdkApiRenames {
         let mut plan = ImportPlan::at(file, syntax, 0);
 
         crate::otel::path_renames::rename_paths(&cx.rust(), RENAMES, &mut plan, &mut out);
+        if cx.package.is_some_and(has_aws_trace) {
+            crate::otel::path_renames::rename_paths(&cx.rust(), AWS_MOVES, &mut plan, &mut out);
+        }
         // The 0.21 SDK's `provider()` of a tracer or logger returned an `Option`.
         let sdk_before_0_22 = cx
             .package

@@ -126,12 +126,40 @@ fn split_out_of_groups(rust: &ParsedRust<'_>, split: &[GroupElement], out: &mut 
         } else {
             "\n"
         };
+        // A multi-line element (`sdk::{\n        trace::…,\n    }`) comes out of its group one
+        // level up: its continuation lines lose the depth the group gave them.
+        let element_line = file.text[..element.range.start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let element_indent = file.text[element_line..element.range.start]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        let excess = element_indent.saturating_sub(indent.chars().count());
+        let tree = dedent_continuations(&element.new_tree, excess);
         let text = &mut by_item.entry(item.start).or_insert((item, String::new())).1;
-        text.push_str(&format!("{eol}{indent}{vis}use {};", element.new_tree));
+        text.push_str(&format!("{eol}{indent}{vis}use {tree};"));
     }
     for (item, text) in by_item.into_values() {
         out.edit(Edit::insert(item.end, text));
     }
+}
+
+/// `text` with up to `excess` leading whitespace characters taken off every line but the first.
+fn dedent_continuations(text: &str, excess: usize) -> String {
+    let mut lines = text.split('\n');
+    let mut out = lines.next().unwrap_or("").to_string();
+    for line in lines {
+        let strip: usize = line
+            .chars()
+            .take(excess)
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .map(char::len_utf8)
+            .sum();
+        out.push('\n');
+        out.push_str(&line[strip..]);
+    }
+    out
 }
 
 /// The names a `use` tree binds.
@@ -314,6 +342,17 @@ mod tests {
             "use opentelemetry::{metrics::Counter, KeyValue};\nuse opentelemetry_sdk::runtime;\nuse opentelemetry_sdk::metrics::{MeterProvider, PeriodicReader};\nmod m {\n    pub use opentelemetry::global;\n    pub use opentelemetry_sdk as sdk;\n}\nuse opentelemetry::trace::Tracer;\r\nuse opentelemetry_sdk::trace as sdktrace;\r\nfn f(_: MeterProvider, _: PeriodicReader, _: sdktrace::Config) { let _ = runtime::Tokio; }\n"
         );
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_multi_line_element_comes_out_of_its_group_one_level_up() {
+        let src = "use opentelemetry::{\n    sdk::{\n        trace::Tracer,\n        Resource,\n    },\n    KeyValue,\n};\nfn f(_: Tracer, _: Resource, _: KeyValue) {}\n";
+        let (out, findings) = rewrite(src);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert!(
+            out.contains("use opentelemetry_sdk::{\n    trace::Tracer,\n    Resource,\n};\n"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //! `reqwest-client` (`with_reqwest`), `hyper-client` (`with_hyper`), `reqwest-blocking-client`
 //! (`with_reqwest_blocking`), and the same from the jaeger `*_collector_client` features.
 //! When the code uses the Jaeger propagator (`opentelemetry_jaeger::Propagator`) it adds
-//! `opentelemetry-jaeger-propagator` 0.27 on the next line. An existing opentelemetry-otlp
+//! `opentelemetry-jaeger-propagator` 0.27 on the next line. A package that does not declare
+//! `opentelemetry` gets it too (0.27; `.workspace = true` beside an inherited entry, and at the
+//! root when a member inheriting the Jaeger entry lacks it): the OTLP pipeline that replaces a
+//! Jaeger one names the API crate (`global`, `KeyValue`, `InstrumentationScope`). An existing opentelemetry-otlp
 //! entry is extended instead and the jaeger entry deleted. `optional = true` is kept, and the
 //! `[features]` entries that reference the dependency (`dep:opentelemetry-jaeger`,
 //! `opentelemetry-jaeger/<feature>`, the implicit `opentelemetry-jaeger` feature) are rewritten
@@ -64,6 +67,7 @@ pub struct ManifestJaegerToOtlp;
 const JAEGER: &str = "opentelemetry-jaeger";
 const OTLP: &str = "opentelemetry-otlp";
 const PROPAGATOR: &str = "opentelemetry-jaeger-propagator";
+const API: &str = "opentelemetry";
 
 impl Transform for ManifestJaegerToOtlp {
     fn id(&self) -> &'static str {
@@ -92,6 +96,10 @@ impl Transform for ManifestJaegerToOtlp {
             _ => "0.27".to_string(),
         };
         let propagator_version = match crates::target(&cx.config.targets, PROPAGATOR) {
+            Some(Ok(t)) => t.to_string(),
+            _ => "0.27".to_string(),
+        };
+        let api_version = match crates::target(&cx.config.targets, API) {
             Some(Ok(t)) => t.to_string(),
             _ => "0.27".to_string(),
         };
@@ -173,22 +181,47 @@ impl Transform for ManifestJaegerToOtlp {
                     Replacement::Required
                 };
             }
-            // Beside an optional Jaeger entry the propagator is optional too, and the features
-            // that enabled Jaeger enable it.
-            let mut companion = None;
-            if plan.propagator && sibling(PROPAGATOR).is_none() {
-                let version = (!jaeger.workspace).then_some(propagator_version.as_str());
+            // Beside an optional Jaeger entry the crates added with the replacement are optional
+            // too, and the features that enabled Jaeger enable them: the propagator when the
+            // code uses it, and the API crate the rewritten pipeline names (`global`,
+            // `KeyValue`, `InstrumentationScope`) when the package does not declare it.
+            let mut companions = Vec::new();
+            // At the root: every member inheriting the Jaeger entry declares the API itself.
+            let declares_api = if jaeger.table.kind == DepKind::Workspace {
+                cx.project
+                    .inheritors(&jaeger.key)
+                    .iter()
+                    .all(|p| p.depends_on(API))
+            } else {
+                manifest
+                    .deps
+                    .iter()
+                    .any(|d| d.is(API) && d.table.kind == jaeger.table.kind)
+            };
+            let added_crates = [
+                (
+                    PROPAGATOR,
+                    &propagator_version,
+                    plan.propagator && sibling(PROPAGATOR).is_none(),
+                ),
+                (API, &api_version, plan.needs_otlp && !declares_api),
+            ];
+            for (krate, version, wanted) in added_crates {
+                if !wanted {
+                    continue;
+                }
+                let version = (!jaeger.workspace).then_some(version.as_str());
                 let added = if jaeger.optional {
-                    companion = Some(PROPAGATOR);
-                    add_optional_sibling_entry(text, jaeger, PROPAGATOR, version, le)
+                    companions.push(krate);
+                    add_optional_sibling_entry(text, jaeger, krate, version, le)
                 } else {
-                    add_sibling_entry(text, jaeger, PROPAGATOR, version, &[], le)
+                    add_sibling_entry(text, jaeger, krate, version, &[], le)
                 };
                 if let Some(e) = added {
                     out.edit(e);
                 }
             }
-            rewrite_feature_references(cx, manifest, jaeger, &replacement, companion, &mut out);
+            rewrite_feature_references(cx, manifest, jaeger, &replacement, &companions, &mut out);
             let what = match (&replacement, plan.propagator) {
                 (Replacement::Gone, true) => format!("opentelemetry-jaeger removed; the Jaeger propagator now comes from {PROPAGATOR} {propagator_version}"),
                 (Replacement::Gone, false) => "opentelemetry-jaeger removed: the code does not use it".to_string(),
@@ -382,7 +415,7 @@ fn rewrite_feature_references(
     manifest: &Manifest,
     jaeger: &DepEntry,
     replacement: &Replacement,
-    companion: Option<&str>,
+    companions: &[&str],
     out: &mut Outcome,
 ) {
     if jaeger.table.kind == DepKind::Workspace {
@@ -411,7 +444,7 @@ fn rewrite_feature_references(
                     FeatureTargets {
                         replacement,
                         sdk_key: sdk_key.as_deref(),
-                        companion,
+                        companions,
                     },
                     bare_references,
                 )?;
@@ -454,8 +487,8 @@ struct FeatureTargets<'a> {
     replacement: &'a Replacement,
     /// The package's own `opentelemetry_sdk` entry (runtime features move there).
     sdk_key: Option<&'a str>,
-    /// An optional dependency added with the replacement, enabled wherever jaeger was.
-    companion: Option<&'a str>,
+    /// Optional dependencies added with the replacement, enabled wherever jaeger was.
+    companions: &'a [&'a str],
 }
 
 /// The new elements for one `[features]` element, or `None` when it does not name jaeger.
@@ -468,7 +501,7 @@ fn rewrite_feature_item(
     let FeatureTargets {
         replacement,
         sdk_key,
-        companion,
+        companions,
     } = targets;
     let enables = |optional_key: &str, dep_syntax: bool| {
         if dep_syntax {
@@ -482,7 +515,11 @@ fn rewrite_feature_item(
             Replacement::Optional(k) => vec![enables(k, item.starts_with("dep:"))],
             _ => Vec::new(),
         };
-        out.extend(companion.map(|c| enables(c, item.starts_with("dep:"))));
+        out.extend(
+            companions
+                .iter()
+                .map(|c| enables(c, item.starts_with("dep:"))),
+        );
         return Some(out);
     }
     let (dep, feature) = item.split_once('/')?;
@@ -513,8 +550,8 @@ fn rewrite_feature_item(
             out.push(enables(k, !bare_references));
         }
     }
-    if let (Some(c), false) = (companion, weak) {
-        out.push(enables(c, !bare_references));
+    if !weak {
+        out.extend(companions.iter().map(|c| enables(c, !bare_references)));
     }
     Some(out)
 }

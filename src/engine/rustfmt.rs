@@ -122,56 +122,45 @@ mod tests {
 
     const CLEAN: &str = "fn main() {\n    let x = 1;\n}\n";
 
-    /// Tests need rustfmt; under CI its absence fails them instead of skipping.
-    fn rustfmt_available(dir: &Path) -> bool {
-        let found = format(CLEAN, dir, Some("2021")).is_some();
+    /// [`keep_clean`] in a fresh directory (with that `rustfmt.toml`), edition 2021; `None`
+    /// when rustfmt cannot run here, which fails the test under CI instead.
+    fn kept(rustfmt_toml: Option<&str>, original: &str, migrated: &str) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(config) = rustfmt_toml {
+            std::fs::write(dir.path().join("rustfmt.toml"), config).unwrap();
+        }
+        let found = format(CLEAN, dir.path(), Some("2021")).is_some();
         assert!(
             found || std::env::var_os("CI").is_none(),
             "rustfmt is required under CI"
         );
-        found
+        found.then(|| keep_clean(original, migrated.to_string(), dir.path(), Some("2021")))
     }
 
     #[test]
     fn a_clean_file_is_formatted_after_the_rewrite() {
-        let dir = tempfile::tempdir().unwrap();
-        if !rustfmt_available(dir.path()) {
-            return;
-        }
         let original = "fn main() {\n    let e = a().b();\n}\n";
-        let migrated = "fn main() {\n    let e = a()\n        .c()\n        .b();\n}\n".to_string();
-        assert_eq!(
-            keep_clean(original, migrated, dir.path(), Some("2021")),
-            "fn main() {\n    let e = a().c().b();\n}\n"
-        );
+        let migrated = "fn main() {\n    let e = a()\n        .c()\n        .b();\n}\n";
+        if let Some(out) = kept(None, original, migrated) {
+            assert_eq!(out, "fn main() {\n    let e = a().c().b();\n}\n");
+        }
     }
 
     #[test]
     fn a_file_that_was_not_clean_keeps_the_rewrite_as_it_is() {
-        let dir = tempfile::tempdir().unwrap();
-        if !rustfmt_available(dir.path()) {
-            return;
-        }
         let original = "fn main() {\n  let e = a().b();\n}\n";
-        let migrated = "fn main() {\n  let e = a()\n        .c()\n        .b();\n}\n".to_string();
-        assert_eq!(
-            keep_clean(original, migrated.clone(), dir.path(), Some("2021")),
-            migrated
-        );
+        let migrated = "fn main() {\n  let e = a()\n        .c()\n        .b();\n}\n";
+        if let Some(out) = kept(None, original, migrated) {
+            assert_eq!(out, migrated);
+        }
     }
 
     #[test]
     fn the_projects_rustfmt_toml_applies() {
-        let dir = tempfile::tempdir().unwrap();
-        if !rustfmt_available(dir.path()) {
-            return;
-        }
-        std::fs::write(dir.path().join("rustfmt.toml"), "tab_spaces = 2\n").unwrap();
         let original = "fn main() {\n  let e = a().b();\n}\n";
-        let migrated = "fn main() {\n  let e = a()\n    .c()\n    .b();\n}\n".to_string();
-        assert_eq!(
-            keep_clean(original, migrated, dir.path(), Some("2021")),
-            "fn main() {\n  let e = a().c().b();\n}\n"
-        );
+        let migrated = "fn main() {\n  let e = a()\n    .c()\n    .b();\n}\n";
+        if let Some(out) = kept(Some("tab_spaces = 2\n"), original, migrated) {
+            assert_eq!(out, "fn main() {\n  let e = a().c().b();\n}\n");
+        }
     }
 }

@@ -79,7 +79,9 @@ fn run(program: &Path, text: &str, dir: &Path, edition: Option<&str>) -> Option<
     } else {
         dir
     };
+    // The rustup proxy must not download a toolchain the directory pins (no network).
     let mut child = command
+        .env("RUSTUP_AUTO_INSTALL", "0")
         .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -11,10 +11,11 @@
 //! would rewrite the user's code. When rustfmt cannot run or fails, or its output does not
 //! parse, the text stays as the transforms left it.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Once, OnceLock};
+use std::sync::{Mutex, Once, OnceLock};
 
 /// The rewritten `migrated` text of `original`, formatted when `original` was rustfmt-clean.
 /// `dir` is the file's directory (rustfmt looks for its config and the toolchain file there);
@@ -36,18 +37,23 @@ pub fn keep_clean(original: &str, migrated: String, dir: &Path, edition: Option<
 
 /// `text` as rustfmt formats it, or `None` when no rustfmt ran successfully on it.
 fn format(text: &str, dir: &Path, edition: Option<&str>) -> Option<String> {
-    let explicit = std::env::var_os("RUSTFMT").map(PathBuf::from);
-    // The proxy picks the toolchain `dir` pins, as `cargo fmt` run there would; when that
-    // toolchain is not installed, the default toolchain's rustfmt runs instead.
-    let candidates: Vec<PathBuf> = match explicit {
-        Some(program) => vec![program],
-        None => [
-            Some(PathBuf::from("rustfmt")),
-            default_toolchain_rustfmt().clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+    let candidates: Vec<PathBuf> = match std::env::var_os("RUSTFMT") {
+        Some(program) => vec![PathBuf::from(program)],
+        // The toolchain `dir` pins, as `cargo fmt` run there would use; when it is not
+        // installed, the default toolchain's; without rustup, the one on PATH.
+        None => {
+            let mut found: Vec<PathBuf> =
+                [pinned_toolchain_rustfmt(dir), default_toolchain_rustfmt()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            found.dedup();
+            if found.is_empty() {
+                vec![PathBuf::from("rustfmt")]
+            } else {
+                found
+            }
+        }
     };
     let mut spawned = false;
     let formatted = candidates.iter().find_map(|program| {
@@ -79,9 +85,7 @@ fn run(program: &Path, text: &str, dir: &Path, edition: Option<&str>) -> Option<
     } else {
         dir
     };
-    // The rustup proxy must not download a toolchain the directory pins (no network).
     let mut child = command
-        .env("RUSTUP_AUTO_INSTALL", "0")
         .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -104,18 +108,43 @@ fn run(program: &Path, text: &str, dir: &Path, edition: Option<&str>) -> Option<
 
 /// The default toolchain's rustfmt binary (`rustup which rustfmt` asked outside any project),
 /// found once per run.
-fn default_toolchain_rustfmt() -> &'static Option<PathBuf> {
+fn default_toolchain_rustfmt() -> Option<PathBuf> {
     static PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let output = Command::new("rustup")
-            .args(["which", "rustfmt"])
-            .current_dir(std::env::temp_dir())
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        let path = String::from_utf8(output.stdout).ok()?;
-        (output.status.success() && !path.trim().is_empty()).then(|| PathBuf::from(path.trim()))
-    })
+    PATH.get_or_init(|| rustup_which(&std::env::temp_dir()))
+        .clone()
+}
+
+/// The rustfmt binary of the toolchain a `rust-toolchain(.toml)` file above `dir` pins, asked
+/// of rustup once per such file (`None`: no pin, or a toolchain that is not installed). The
+/// binary is then run directly: no proxy start-up per file.
+fn pinned_toolchain_rustfmt(dir: &Path) -> Option<PathBuf> {
+    static PINNED: OnceLock<Mutex<HashMap<PathBuf, Option<PathBuf>>>> = OnceLock::new();
+    let pinning = dir
+        .ancestors()
+        .find(|d| d.join("rust-toolchain.toml").is_file() || d.join("rust-toolchain").is_file())?;
+    let cache = PINNED.get_or_init(Default::default);
+    if let Some(known) = cache.lock().ok()?.get(pinning) {
+        return known.clone();
+    }
+    let found = rustup_which(pinning);
+    cache
+        .lock()
+        .ok()?
+        .insert(pinning.to_path_buf(), found.clone());
+    found
+}
+
+/// `rustup which rustfmt` run in `dir`, without installing anything.
+fn rustup_which(dir: &Path) -> Option<PathBuf> {
+    let output = Command::new("rustup")
+        .args(["which", "rustfmt"])
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .current_dir(dir)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let path = String::from_utf8(output.stdout).ok()?;
+    (output.status.success() && !path.trim().is_empty()).then(|| PathBuf::from(path.trim()))
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 //!   through another member's `pub use`).
 //! - Running: [`transform`] (the contract every transform implements), [`pipeline`]
 //!   (prefilter and gate, parse, transforms in order with re-parse, findings mapped back).
+//! - Layout: [`rustfmt`] (a file that was rustfmt-clean goes through the user's rustfmt after
+//!   the rewrite).
 //! - Text and edits: [`source`] (a file's text, line index, line endings), [`edit`]
 //!   (byte-range edits, overlap-checked), [`item_edit`] (deleting whole items and lines),
 //!   [`manifest_edit`] (format-preserving manifest edits), [`syntax`] (spans to byte ranges,

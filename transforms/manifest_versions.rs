@@ -10,7 +10,8 @@
 //! 0.28, and the contrib crates to the release line built on opentelemetry 0.27
 //! (actix-web-opentelemetry 0.20, axum-tracing-opentelemetry 0.25, opentelemetry-aws 0.15,
 //! opentelemetry-resource-detectors 0.6, init-tracing-opentelemetry 0.25,
-//! tracing-opentelemetry-instrumentation-sdk 0.24). tonic, prost, http and reqwest move to
+//! tracing-opentelemetry-instrumentation-sdk 0.24, opentelemetry-contrib 0.19 — the last one
+//! only when every feature its entry names still exists there, else a `warning`). tonic, prost, http and reqwest move to
 //! the versions opentelemetry-otlp 0.27 uses (0.12, 0.13, 1, 0.12) when the package's code
 //! passes their types to the exporter (`with_metadata`, `with_tls_config`, `with_channel`,
 //! `with_interceptor`, `with_http_client`, an `HttpClient` impl). `tracing` is raised to
@@ -287,6 +288,27 @@ fn bump(cx: &FileContext<'_>, entry: &DepEntry, out: &mut Outcome) {
         );
         return;
     };
+    // A contrib crate whose target release lacks a feature the entry names would not build
+    // there: it stays, reported (the family moves together whatever its features; the
+    // features of its crates are `manifest-features`' business).
+    let gone: Vec<String> = entry
+        .features
+        .iter()
+        .filter(|f| !crates::has_feature_at_target(name, f))
+        .map(|f| format!("`{f}`"))
+        .collect();
+    let contrib = CONTRIB.iter().any(|(c, _)| canonical(c) == canonical(name));
+    if contrib && crates::features_at_target(name).is_some() && !gone.is_empty() {
+        if let Retarget::Bump(_) = retarget(req, &target) {
+            out.finding(
+                at,
+                Severity::Warning,
+                format!("`{name}` {target} has no feature {}: not moved", gone.join(", ")),
+                "drop the feature (or depend on the crate that has it now), then run again; until then the package keeps a second `opentelemetry`",
+            );
+            return;
+        }
+    }
     match retarget(req, &target) {
         Retarget::OnTarget => {
             // `=0.27.0` stays on the minor but below a minimum patch the migrated code needs.

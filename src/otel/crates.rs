@@ -49,6 +49,9 @@ pub const CONTRIB: &[(&str, &str)] = &[
     ("init-tracing-opentelemetry", "0.25"),
     // 0.24.x: ^0.27, tracing-opentelemetry ^0.28.
     ("tracing-opentelemetry-instrumentation-sdk", "0.24"),
+    // 0.19.0: ^0.27 (0.18 → 0.26, 0.20 → 0.28; the crates.io index, 2026-12-04). Moved only
+    // when every feature the entry names still exists there (`features_at_target`).
+    ("opentelemetry-contrib", "0.19"),
 ];
 
 /// Crates whose types cross the OTLP exporter API (`with_metadata`, `with_tls_config`,
@@ -192,6 +195,17 @@ pub fn features_at_target(krate: &str) -> Option<&'static [&'static str]> {
             "tracing-log",
             "thiserror",
         ],
+        // 0.19.0 (its `datadog`, `base64_format`'s old spellings and the exporters of old
+        // releases are gone).
+        "opentelemetry-contrib" => &[
+            "api",
+            "base64_format",
+            "binary_propagator",
+            "jaeger_json_exporter",
+            "rt-async-std",
+            "rt-tokio",
+            "rt-tokio-current-thread",
+        ],
         _ => return None,
     })
 }
@@ -243,6 +257,17 @@ fn implicit_features_at_target(krate: &str) -> &'static [&'static str] {
             "smallvec",
             "thiserror",
             "tracing-log",
+        ],
+        "opentelemetry-contrib" => &[
+            "async-std",
+            "async-trait",
+            "base64",
+            "futures-core",
+            "futures-util",
+            "opentelemetry-semantic-conventions",
+            "opentelemetry_sdk",
+            "serde_json",
+            "tokio",
         ],
         _ => &[],
     }

@@ -182,9 +182,11 @@ impl<'a> ImportPlan<'a> {
     }
 
     fn name_taken(&self, name: &str, path: &[String]) -> bool {
+        // An import this plan removes unconditionally frees its name.
+        let going = |e: &Entry<'_>| self.forced_removals.contains(&e.path);
         self.entries
             .iter()
-            .any(|e| e.local.as_deref() == Some(name) && e.path != path)
+            .any(|e| e.local.as_deref() == Some(name) && e.path != path && !going(e))
             || self.local_items.iter().any(|i| i == name)
             || self
                 .adds

@@ -157,6 +157,11 @@ impl SourceFile {
     }
 }
 
+/// rustfmt's default widths, for layout the transforms decide themselves (a file that was not
+/// rustfmt-clean, or `--no-rustfmt`): a line (`max_width`), a chain on one line (`chain_width`).
+pub const MAX_WIDTH: usize = 100;
+pub const CHAIN_WIDTH: usize = 60;
+
 /// One level of indentation: a tab, or a number of spaces (1 to 8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndentUnit {
@@ -254,6 +259,27 @@ pub fn shallower(indent: &str, unit: IndentUnit) -> &str {
         .strip_suffix('\t')
         .or_else(|| indent.strip_suffix(spaces(unit)))
         .unwrap_or(indent)
+}
+
+/// `text` (a multi-line piece written on a line indented `from`) for a line indented `to`: its
+/// continuation lines move by the same amount; a line that does not start with `from` stays.
+pub fn reindent_continuations(text: &str, from: &str, to: &str) -> String {
+    if from == to || !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut lines = text.split('\n');
+    let mut out = lines.next().unwrap_or_default().to_string();
+    for line in lines {
+        out.push('\n');
+        match line.strip_prefix(from) {
+            Some(rest) => {
+                out.push_str(to);
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 fn spaces(unit: IndentUnit) -> &'static str {

@@ -125,25 +125,10 @@ impl Arg {
     /// The text for an option rendered on a line indented with `indent`: continuation lines
     /// move by the same amount the option moved.
     pub fn at(&self, indent: &str) -> String {
-        let Some(old) = &self.indent else {
-            return self.text.clone();
-        };
-        if old == indent || !self.text.contains('\n') {
-            return self.text.clone();
+        match &self.indent {
+            Some(old) => crate::engine::source::reindent_continuations(&self.text, old, indent),
+            None => self.text.clone(),
         }
-        let mut lines = self.text.split('\n');
-        let mut out = lines.next().unwrap_or_default().to_string();
-        for line in lines {
-            out.push('\n');
-            match line.strip_prefix(old.as_str()) {
-                Some(rest) => {
-                    out.push_str(indent);
-                    out.push_str(rest);
-                }
-                None => out.push_str(line),
-            }
-        }
-        out
     }
 }
 

@@ -115,11 +115,7 @@ fn split_out_of_groups(rust: &ParsedRust<'_>, split: &[GroupElement], out: &mut 
     let mut by_item: BTreeMap<usize, (TextRange, String)> = BTreeMap::new();
     for element in movable.into_iter().filter(|e| still_named(e)) {
         let item = element.item;
-        let line_start = file.text[..item.start].rfind('\n').map_or(0, |i| i + 1);
-        let indent: String = file.text[line_start..item.start]
-            .chars()
-            .take_while(|c| c.is_whitespace())
-            .collect();
+        let indent = file.indent_at(item.start);
         let vis = file.slice(item).split("use").next().unwrap_or("");
         let eol = if file.text[item.end..].starts_with("\r\n") {
             "\r\n"
@@ -128,38 +124,17 @@ fn split_out_of_groups(rust: &ParsedRust<'_>, split: &[GroupElement], out: &mut 
         };
         // A multi-line element (`sdk::{\n        trace::…,\n    }`) comes out of its group one
         // level up: its continuation lines lose the depth the group gave them.
-        let element_line = file.text[..element.range.start]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let element_indent = file.text[element_line..element.range.start]
-            .chars()
-            .take_while(|c| c.is_whitespace())
-            .count();
-        let excess = element_indent.saturating_sub(indent.chars().count());
-        let tree = dedent_continuations(&element.new_tree, excess);
+        let tree = crate::engine::source::reindent_continuations(
+            &element.new_tree,
+            file.indent_at(element.range.start),
+            indent,
+        );
         let text = &mut by_item.entry(item.start).or_insert((item, String::new())).1;
         text.push_str(&format!("{eol}{indent}{vis}use {tree};"));
     }
     for (item, text) in by_item.into_values() {
         out.edit(Edit::insert(item.end, text));
     }
-}
-
-/// `text` with up to `excess` leading whitespace characters taken off every line but the first.
-fn dedent_continuations(text: &str, excess: usize) -> String {
-    let mut lines = text.split('\n');
-    let mut out = lines.next().unwrap_or("").to_string();
-    for line in lines {
-        let strip: usize = line
-            .chars()
-            .take(excess)
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .map(char::len_utf8)
-            .sum();
-        out.push('\n');
-        out.push_str(&line[strip..]);
-    }
-    out
 }
 
 /// The names a `use` tree binds.

@@ -79,9 +79,6 @@ pub(super) fn edit_item(
     }
 }
 
-/// rustfmt's line width (`max_width`'s default).
-const MAX_WIDTH: usize = 100;
-
 /// A `use` item laid out over several lines because it did not fit in one (as rustfmt lays it
 /// out) that fits once `edits` took leaves out: the item on one line, as rustfmt puts it.
 /// Not for an item a merge adds to (its insertions are edits of their own), nor one with
@@ -108,7 +105,7 @@ fn one_line(
         range_of(file, &item.tree).start,
     ));
     let width = |tree: &syn::UseTree| indent + head.len() + one_line_tree(tree).len() + 1;
-    if width(&item.tree) <= MAX_WIDTH {
+    if width(&item.tree) <= crate::engine::source::MAX_WIDTH {
         return None; // It fitted before: laid out so by hand, not by rustfmt.
     }
     let mut set = crate::engine::edit::EditSet::default();
@@ -123,7 +120,7 @@ fn one_line(
         .sum();
     let end = (range.end as isize + grown) as usize;
     let new_item: syn::ItemUse = syn::parse_str(&edited[range.start..end]).ok()?;
-    (width(&new_item.tree) <= MAX_WIDTH)
+    (width(&new_item.tree) <= crate::engine::source::MAX_WIDTH)
         .then(|| Edit::replace(range, format!("{head}{};", one_line_tree(&new_item.tree))))
 }
 

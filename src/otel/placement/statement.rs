@@ -3,6 +3,7 @@
 //! the old error type), then the provider, bound to the old pattern or to a fresh name when the
 //! old call yielded something derived from it.
 
+use crate::engine::source::{CHAIN_WIDTH, MAX_WIDTH};
 use crate::otel::imports::ImportPlan;
 
 use super::parts::ProviderParts;
@@ -74,10 +75,6 @@ pub fn statements(
     }
     lines.join(&format!("{le}{indent}"))
 }
-
-/// rustfmt's widths (defaults): a line, and a chain kept on one line.
-const MAX_WIDTH: usize = 100;
-const CHAIN_WIDTH: usize = 60;
 
 /// The old error handling after `built` (an exporter kept in a local: `exporter.build()`): on the
 /// same line when it was written on a line of its own after the old pipeline but the new chain

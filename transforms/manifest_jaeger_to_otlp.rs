@@ -91,18 +91,15 @@ impl Transform for ManifestJaegerToOtlp {
         let Some(manifest) = cx.manifest else {
             return out;
         };
-        let otlp_version = match crates::target(&cx.config.targets, OTLP) {
+        // The config's target for `krate`, else 0.27 (an unusable override is reported by
+        // `manifest-versions`).
+        let target_of = |krate: &str| match crates::target(&cx.config.targets, krate) {
             Some(Ok(t)) => t.to_string(),
             _ => "0.27".to_string(),
         };
-        let propagator_version = match crates::target(&cx.config.targets, PROPAGATOR) {
-            Some(Ok(t)) => t.to_string(),
-            _ => "0.27".to_string(),
-        };
-        let api_version = match crates::target(&cx.config.targets, API) {
-            Some(Ok(t)) => t.to_string(),
-            _ => "0.27".to_string(),
-        };
+        let otlp_version = target_of(OTLP);
+        let propagator_version = target_of(PROPAGATOR);
+        let api_version = target_of(API);
         let le = cx.file.line_ending.as_str();
         for jaeger in manifest.deps_on(JAEGER) {
             if jaeger.source != DepSource::Registry {

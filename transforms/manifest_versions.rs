@@ -62,6 +62,7 @@
 //! spacing and line endings stay byte-identical. All crates of the family move together, so
 //! the graph keeps one `opentelemetry`.
 
+use crate::engine::context::PackageInfo;
 use crate::engine::finding::Severity;
 use crate::engine::manifest::{canonical, minimum_version, DepEntry, DepSource};
 use crate::engine::manifest_edit::{raise_floor, retarget, set_version, Retarget};
@@ -109,7 +110,7 @@ impl Transform for ManifestVersions {
                     bump(cx, entry, &mut out);
                 }
             } else if let Some(floor) = crates::FLOORS.iter().find(|(c, _, _)| *c == name) {
-                if migrating && uses_family(cx, entry) {
+                if migrating && entry_users_any(cx, entry, moves_with_family) {
                     raise(cx, entry, floor, &mut out);
                 }
             } else if migrating && name != "opentelemetry-jaeger" && !crates::is_known(&name) {
@@ -123,17 +124,24 @@ impl Transform for ManifestVersions {
     }
 }
 
-/// Whether the package of `entry` (for a `[workspace.dependencies]` entry: a member that
-/// inherits it) depends on a crate of the target set, which the run moves.
-fn uses_family(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
-    let uses = |p: &crate::engine::context::PackageInfo| {
-        FAMILY.iter().any(|(c, _)| p.depends_on(c)) || p.depends_on("opentelemetry-jaeger")
-    };
+/// Whether `holds` for the package of `entry`, or, for a `[workspace.dependencies]` entry,
+/// for a member that inherits it.
+fn entry_users_any(
+    cx: &FileContext<'_>,
+    entry: &DepEntry,
+    holds: impl Fn(&PackageInfo) -> bool,
+) -> bool {
     if entry.table.kind == crate::engine::manifest::DepKind::Workspace {
-        cx.project.inheritors(&entry.key).into_iter().any(uses)
+        cx.project.inheritors(&entry.key).into_iter().any(holds)
     } else {
-        cx.package.is_some_and(uses)
+        cx.package.is_some_and(holds)
     }
+}
+
+/// Whether `package` depends on a crate of the target set (or the Jaeger exporter, which
+/// becomes OTLP): the run moves it.
+fn moves_with_family(package: &PackageInfo) -> bool {
+    FAMILY.iter().any(|(c, _)| package.depends_on(c)) || package.depends_on("opentelemetry-jaeger")
 }
 
 /// The version the lockfile pins for `krate` when it is below `floor` (the newest locked one).
@@ -193,9 +201,7 @@ fn report_floors_only_the_lock_holds(
     let here = if root_runs {
         manifest.dir() == cx.project.root
     } else {
-        let first = cx.project.packages.iter().find(|p| {
-            FAMILY.iter().any(|(c, _)| p.depends_on(c)) || p.depends_on("opentelemetry-jaeger")
-        });
+        let first = cx.project.packages.iter().find(|p| moves_with_family(p));
         first.is_some_and(|p| p.manifest_path == manifest.path)
     };
     if !here {
@@ -230,14 +236,9 @@ fn report_floors_only_the_lock_holds(
 /// Whether the code that uses `entry` has an OTLP exporter (or a Jaeger one about to become
 /// OTLP): only then do its tonic/reqwest/… types cross the exporter API.
 fn exports_otlp(cx: &FileContext<'_>, entry: &DepEntry) -> bool {
-    let exports = |p: &crate::engine::context::PackageInfo| {
+    entry_users_any(cx, entry, |p| {
         p.depends_on("opentelemetry-otlp") || p.depends_on("opentelemetry-jaeger")
-    };
-    if entry.table.kind == crate::engine::manifest::DepKind::Workspace {
-        cx.project.inheritors(&entry.key).into_iter().any(exports)
-    } else {
-        cx.package.is_some_and(exports)
-    }
+    })
 }
 
 /// Moves one entry to its target, or reports why not.

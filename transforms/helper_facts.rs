@@ -716,12 +716,8 @@ fn callers(project: &Project, pkg: &PackageInfo, name: &str) -> Vec<String> {
 /// Whether the one call of `name` in the file lies in an edit of `changes`, and no error
 /// finding falls in the item around it.
 fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
-    let mut calls = Calls {
-        name,
-        found: Vec::new(),
-    };
-    calls.visit_file(&parsed.syntax);
-    let [call] = calls.found.as_slice() else {
+    let calls = calls_named(&parsed.syntax, name);
+    let [call] = calls.as_slice() else {
         return false;
     };
     let call = range_of(&parsed.file, *call);
@@ -773,6 +769,16 @@ pub(crate) fn mentions_word(text: &str, name: &str) -> bool {
         !text[..i].chars().next_back().is_some_and(is_ident)
             && !text[i + name.len()..].chars().next().is_some_and(is_ident)
     })
+}
+
+/// The calls of the file whose function path ends in `name`.
+pub(crate) fn calls_named<'a>(syntax: &'a syn::File, name: &str) -> Vec<&'a syn::ExprCall> {
+    let mut calls = Calls {
+        name,
+        found: Vec::new(),
+    };
+    calls.visit_file(syntax);
+    calls.found
 }
 
 /// Calls whose function path ends in `name`.

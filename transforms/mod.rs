@@ -7,6 +7,7 @@ use crate::engine::transform::Transform;
 
 // Package facts the pipeline transforms read (not a transform).
 pub mod aggregation_selector;
+pub mod closure_facts;
 pub mod helper_facts;
 pub mod instrument_init_to_build;
 pub mod jaeger_pipeline;

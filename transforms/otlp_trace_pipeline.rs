@@ -137,6 +137,9 @@ use crate::engine::finding::Severity;
 use crate::engine::syntax::{range_of, text_of, ImportMap, ParsedRust};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::chain::{links_range, Chain, Link};
+use crate::otel::closure_customizer::{
+    builder_type_edits, closure_customizers, pass_throughs, ClosureCustomizer,
+};
 use crate::otel::exporter::{ExporterConfig, Signal, Transport, OLD_BUILDER_ITEMS};
 use crate::otel::exporter_branches::exporter_chosen_by_branch;
 use crate::otel::exporter_build_call::{rewrite_build_calls, values_built_directly};
@@ -162,7 +165,7 @@ use crate::otel::placement::pipeline_creator::{
 };
 use crate::otel::placement::trace_sites::{self, ParseSite, Parsed, PipelineSyntax};
 use crate::otel::trace::{self as model, InstalledAs, TraceConfig, TracePipeline};
-use crate::transforms::{helper_facts, signature_facts};
+use crate::transforms::{closure_facts, helper_facts, signature_facts};
 
 pub struct OtlpTracePipeline;
 
@@ -237,6 +240,7 @@ impl Transform for OtlpTracePipeline {
                 customizers_elsewhere: signature_facts::settled_trace_customizers(cx.project)
                     .unwrap_or_else(assumption),
                 creator_heads: Vec::new(),
+                closure_customizers: Vec::new(),
             };
             let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
             trace_sites::rewrite_file(rust, &syntax, &mut out, &mut plans);
@@ -277,6 +281,7 @@ impl Transform for OtlpTracePipeline {
             customizers: Vec::new(),
             customizers_elsewhere: elsewhere.customizers.clone(),
             creator_heads: Vec::new(),
+            closure_customizers: Vec::new(),
         };
         let mut creators = trace_creators(cx.rust(), &syntax);
         creators.extend(elsewhere.own_creators.iter().filter_map(|(name, install)| {
@@ -297,6 +302,38 @@ impl Transform for OtlpTracePipeline {
             .iter()
             .map(|c| (c.name.clone(), c.param))
             .collect();
+        // Functions handing the pipeline to their caller's closure, and the pass-throughs
+        // callers hand them: followed when every call of the closure is rewritten and every
+        // caller in the workspace hands over what still fits.
+        let closures = closure_facts::followed(
+            cx,
+            closure_customizers(cx.rust()),
+            pass_throughs(cx.rust()),
+            |candidates| {
+                let syntax = OtlpSyntax {
+                    closure_customizers: closure_scopes(candidates),
+                    ..syntax.clone()
+                };
+                let (mut out, mut plans) = (Changes::default(), ImportPlans::default());
+                let through = trace_sites::rewrite_file(cx.rust(), &syntax, &mut out, &mut plans);
+                let rewritten =
+                    |c: &ClosureCustomizer| through.iter().filter(|n| **n == c.param).count();
+                // Parameters of one name in several functions are counted together.
+                let uses = |c: &ClosureCustomizer| -> usize {
+                    candidates
+                        .iter()
+                        .filter(|o| o.param == c.param)
+                        .map(|o| o.uses)
+                        .sum()
+                };
+                candidates
+                    .iter()
+                    .filter(|c| rewritten(c) > 0 && rewritten(c) == uses(c))
+                    .cloned()
+                    .collect()
+            },
+        );
+        syntax.closure_customizers = closure_scopes(&closures.functions);
         // Exporter helpers several pipelines of this file call, of any signal: made generic
         // here when every call is rewritten (the metrics and logs transforms follow).
         syntax.helpers.shared = settled_shared_helpers(cx.rust(), |names| {
@@ -330,6 +367,7 @@ impl Transform for OtlpTracePipeline {
             rewrite_creators(cx.rust(), &syntax, &creators, out, plans);
             rewrite_calls_of_creators_elsewhere(cx.rust(), &elsewhere.creators, out, plans);
             rewritten.extend(creators.iter().map(|c| c.signature(cx.rust())));
+            rewritten.extend(closures.pass_throughs.iter().map(|p| p.signature));
             let mut signatures = report_pipeline_signatures(
                 cx.rust(),
                 Signal::Span,
@@ -344,6 +382,7 @@ impl Transform for OtlpTracePipeline {
                     .flat_map(|c| c.types().iter().copied()),
             );
             signatures.extend(creators.iter().map(|c| c.return_type()));
+            signatures.extend(rewrite_closure_customizers(cx, &closures, out, plans));
             signatures.extend(report_pipeline_fields(cx.rust(), Signal::Span, out));
             let taken = exporter_values_taken(cx.rust(), &syntax.helpers);
             signatures.extend(report_exporter_builder_fields(cx.rust(), &taken, out));
@@ -399,6 +438,7 @@ impl OtlpTracePipeline {
                 customizers: Vec::new(),
                 customizers_elsewhere: Vec::new(),
                 creator_heads: Vec::new(),
+                closure_customizers: Vec::new(),
             }
         };
         let runs_on = |path: &Path, text: &str| signature_facts::runs_on(cx, self, path, text);
@@ -452,6 +492,59 @@ fn rewrite_customizers<'c>(
     signatures
 }
 
+/// The closure parameters of `closures` with their function's body, for the site rewrite.
+fn closure_scopes(closures: &[ClosureCustomizer]) -> Vec<(String, TextRange)> {
+    closures.iter().map(|c| (c.param.clone(), c.body)).collect()
+}
+
+/// This file's followed closure customizers and pass-throughs: their old pipeline types become
+/// the provider builder; those left get a finding at each old type of their bound. Returns the
+/// ranges of those types.
+fn rewrite_closure_customizers<'c>(
+    cx: &FileContext<'c>,
+    closures: &closure_facts::Followed,
+    out: &mut Changes,
+    plans: &mut ImportPlans<'c>,
+) -> Vec<TextRange> {
+    let builder = Signal::Span.provider_builder_path();
+    let mut reported = Vec::new();
+    for (c, why) in &closures.left {
+        for range in &c.types {
+            out.finding(
+                *range,
+                Severity::Error,
+                format!(
+                    "`{}` hands its trace pipeline to the caller's `{}`, and opentelemetry-otlp 0.27 has no pipeline; the function was not rewritten",
+                    c.function, c.param
+                ),
+                format!(
+                    "in 0.27 the bound is `FnOnce({builder}) -> {builder}`: build the exporter and the provider builder, call `{}` on the builder, then `.build()`; callers' closures then work on the provider builder. Not rewritten: {why}",
+                    c.param
+                ),
+            );
+            reported.push(*range);
+        }
+    }
+    let types: Vec<TextRange> = (closures.functions.iter().flat_map(|c| c.types.iter()))
+        .chain(closures.pass_throughs.iter().flat_map(|p| p.types.iter()))
+        .copied()
+        .collect();
+    if types.is_empty() {
+        return reported;
+    }
+    let mut names = ImportPlan::at(cx.file, cx.syntax(), 0);
+    for (range, text) in builder_type_edits(types.iter().copied(), &mut names) {
+        out.replace(range, text);
+    }
+    for path in OLD_BUILDER_ITEMS {
+        names.remove_if_unused(path);
+    }
+    names.remove_if_unused("opentelemetry_otlp::OtlpTracePipeline");
+    plans.add(names);
+    reported.extend(types);
+    reported
+}
+
 /// This file's exporter helpers shared by several pipelines (settled: every call is
 /// rewritten): generic over the option traits now.
 fn rewrite_shared_helpers<'c>(
@@ -487,6 +580,8 @@ struct OtlpSyntax {
     customizers_elsewhere: Vec<(String, usize)>,
     /// Where the pipelines created by this file's creators start (rewritten with them).
     creator_heads: Vec<usize>,
+    /// Closure parameters of this file's functions the sites may go through (name, body).
+    closure_customizers: Vec<(String, TextRange)>,
 }
 
 impl PipelineSyntax for OtlpSyntax {
@@ -496,6 +591,10 @@ impl PipelineSyntax for OtlpSyntax {
 
     fn customizers_elsewhere(&self) -> &[(String, usize)] {
         &self.customizers_elsewhere
+    }
+
+    fn closure_customizers(&self) -> &[(String, TextRange)] {
+        &self.closure_customizers
     }
 
     fn left_to_others(&self) -> &[usize] {

@@ -537,7 +537,7 @@ fn candidates_of(
 }
 
 /// Whether the module at `path` is public API of a publishable library.
-fn public_library_api(
+pub(crate) fn public_library_api(
     project: &Project,
     pkg: &PackageInfo,
     path: &Path,
@@ -565,7 +565,7 @@ fn public_library_api(
 }
 
 /// Whether the workspace defines exactly one function `name` (calls by name are then its).
-fn defined_once(files: &[(PathBuf, String)], name: &str) -> bool {
+pub(crate) fn defined_once(files: &[(PathBuf, String)], name: &str) -> bool {
     struct Definitions<'n> {
         name: &'n str,
         count: usize,
@@ -604,6 +604,6 @@ fn callers(project: &Project, files: &[(PathBuf, String)], name: &str) -> Vec<St
 }
 
 /// The Rust files of every package of the project, with their text.
-fn workspace_files(project: &Project) -> Vec<(PathBuf, String)> {
+pub(crate) fn workspace_files(project: &Project) -> Vec<(PathBuf, String)> {
     rust_files_with_text(&project.root, |path| project.package_for(path).is_some())
 }

@@ -106,6 +106,7 @@
 pub mod batch_config;
 pub mod bootstrap;
 pub mod chain;
+pub mod closure_customizer;
 pub mod conditional_links;
 pub mod crates;
 pub mod default_aggregation;

@@ -109,6 +109,12 @@ pub trait PipelineSyntax {
     fn left_to_others(&self) -> &[usize] {
         &[]
     }
+    /// Closure parameters the pipeline may pass through inside their function
+    /// (`pipeline = customize(pipeline)`, `otel::closure_customizer`): each name with the range
+    /// of the function's body.
+    fn closure_customizers(&self) -> &[(String, TextRange)] {
+        &[]
+    }
 }
 
 /// Items the old pipelines named that the rewritten code may no longer need; their imports are
@@ -240,28 +246,51 @@ impl<'a, 'c> Driver<'a, 'c> {
         let syn::Expr::Call(call) = chain.root else {
             return None;
         };
-        let syn::Expr::Path(p) = &*call.func else {
-            return None;
-        };
-        let last = p.path.segments.last()?;
-        let name = ident_str(&last.ident);
-        let elsewhere = self.syntax.customizers_elsewhere().iter();
-        let (_, param) = match p.path.get_ident() {
-            Some(_) => self.syntax.customizers().iter().chain(elsewhere),
-            None if last.arguments.is_none() => [].iter().chain(elsewhere),
-            None => return None,
-        }
-        .find(|(n, _)| *n == name)?;
+        let (name, param) = self.customizer_of(call)?;
         let terminal = chain.links.first()?;
-        if p.qself.is_some() || !TERMINALS.contains(&terminal.name.as_str()) {
+        if !TERMINALS.contains(&terminal.name.as_str()) {
             return None;
         }
         Some(Customized {
             name,
             call,
-            pipeline: call.args.iter().nth(*param)?,
+            pipeline: call.args.iter().nth(param)?,
             terminal: terminal.call,
         })
+    }
+
+    /// The customizer `call` calls (its name and pipeline parameter): a function of the
+    /// customizer's form, or a closure parameter of the function around the call.
+    fn customizer_of(&self, call: &syn::ExprCall) -> Option<(String, usize)> {
+        let syn::Expr::Path(p) = &*call.func else {
+            return None;
+        };
+        let last = p.path.segments.last()?;
+        if p.qself.is_some() {
+            return None;
+        }
+        let name = ident_str(&last.ident);
+        let elsewhere = self.syntax.customizers_elsewhere().iter();
+        let found = match p.path.get_ident() {
+            Some(_) => self.syntax.customizers().iter().chain(elsewhere),
+            None if last.arguments.is_none() => [].iter().chain(elsewhere),
+            None => return None,
+        }
+        .find(|(n, _)| *n == name);
+        if let Some((_, param)) = found {
+            return Some((name, *param));
+        }
+        let at = range_of(self.file(), call);
+        let closure = self
+            .syntax
+            .closure_customizers()
+            .iter()
+            .any(|(n, body)| *n == name && body.start <= at.start && at.end <= body.end);
+        // A `let` of that name in between would hide the parameter.
+        (closure
+            && p.path.get_ident().is_some()
+            && crate::otel::local_binding::binding_of(self.rust, &name, at.start).is_none())
+        .then_some((name, 0))
     }
 
     /// `expr` as a pipeline head of this syntax that is not installed yet.
@@ -277,19 +306,8 @@ impl<'a, 'c> Driver<'a, 'c> {
     /// The site of `head` going through customizer `c`: its links and `c`'s terminal.
     fn through<'e>(&mut self, head: Chain<'e>, c: Customized<'e>) -> Found<'e> {
         let file = self.file();
-        let (call, arg) = (range_of(file, c.call), range_of(file, c.pipeline));
-        let text = if c.call.args.len() == 1 {
-            // The pipeline was the only argument: the short builder name fits on one line.
-            let open = range_of_span(file, c.call.paren_token.span.open());
-            (file.text[call.start..open.end].to_string(), ")".to_string())
-        } else {
-            (
-                file.text[call.start..arg.start].to_string(),
-                file.text[arg.end..call.end].to_string(),
-            )
-        };
-        let terminal = range_of(file, c.terminal).start;
-        self.customized.push((terminal, c.name, text));
+        let arg = range_of(file, c.pipeline);
+        self.go_through(c.call, c.pipeline, c.terminal, c.name);
         // The head is part of this site, not a pipeline of its own.
         self.handled.push(arg.start);
         let mut links = head.links;
@@ -303,6 +321,57 @@ impl<'a, 'c> Driver<'a, 'c> {
             links,
             terminal: c.terminal,
         }
+    }
+
+    /// Remembers that the site finished by `terminal` goes through customizer `name`, called
+    /// by `call` with the pipeline as `arg`: the call's text before and after it.
+    fn go_through(
+        &mut self,
+        call: &syn::ExprCall,
+        arg: &syn::Expr,
+        terminal: &syn::ExprMethodCall,
+        name: String,
+    ) {
+        let file = self.file();
+        let (whole, arg) = (range_of(file, call), range_of(file, arg));
+        let text = if call.args.len() == 1 {
+            // The pipeline was the only argument: the short builder name fits on one line.
+            let open = range_of_span(file, call.paren_token.span.open());
+            (
+                file.text[whole.start..open.end].to_string(),
+                ")".to_string(),
+            )
+        } else {
+            (
+                file.text[whole.start..arg.start].to_string(),
+                file.text[arg.end..whole.end].to_string(),
+            )
+        };
+        let terminal = range_of(file, terminal).start;
+        self.customized.push((terminal, name, text));
+    }
+
+    /// `name = customize(name);`: the call and the customizer's name, when `customize` is a
+    /// customizer taking the local alone as its pipeline.
+    fn customizer_reassignment(
+        &self,
+        stmt: &'a syn::Stmt,
+        name: &str,
+    ) -> Option<(&'a syn::ExprCall, &'a syn::Expr, String)> {
+        let syn::Stmt::Expr(syn::Expr::Assign(a), Some(_)) = stmt else {
+            return None;
+        };
+        let syn::Expr::Path(lhs) = &*a.left else {
+            return None;
+        };
+        let syn::Expr::Call(call) = &*a.right else {
+            return None;
+        };
+        let (customizer, param) = self.customizer_of(call)?;
+        let arg = call.args.iter().nth(param)?;
+        let is_local = |e: &syn::Expr| matches!(e, syn::Expr::Path(p) if p.path.is_ident(name));
+        (lhs.path.is_ident(name) && is_local(arg) && count_ident(call, name) == 1)
+            .then_some((call, arg, customizer))
     }
 
     fn names_at(&self, offset: usize) -> ImportPlan<'c> {
@@ -402,6 +471,17 @@ impl<'a, 'c> Driver<'a, 'c> {
             followed.reassignments.extend(rest.reassignments);
             followed.consumer = rest.consumer;
         }
+        // `p = customize(p);` then the install: the site goes through the customizer.
+        let mut through = None;
+        if let Some(at) = followed.consumer {
+            if let Some((call, arg, customizer)) = self.customizer_reassignment(&stmts[at], &name) {
+                let rest = follow_local(stmts, at + 1, &name);
+                if rest.reassignments.is_empty() && rest.consumer.is_some() {
+                    through = Some((at, call, arg, customizer));
+                    followed.consumer = rest.consumer;
+                }
+            }
+        }
         let report = |d: &mut Self, why: &str| {
             d.out.finding(
                 site,
@@ -444,6 +524,9 @@ impl<'a, 'c> Driver<'a, 'c> {
         };
         let mut links = head.links.clone();
         let mut delete = vec![stmt_of(stmts, local)];
+        if let Some((at, ..)) = through {
+            delete.push(&stmts[at]);
+        }
         for (at, step) in &shadowing {
             links.extend(step.links.iter().cloned());
             if !step.stays {
@@ -496,6 +579,9 @@ impl<'a, 'c> Driver<'a, 'c> {
         }
         let terminal = tail_chain.links[t].call;
         self.handled.push(range_of(self.file(), terminal).start);
+        if let Some((_, call, arg, customizer)) = through {
+            self.go_through(call, arg, terminal, customizer);
+        }
         for r in conditional_drops {
             let names: Vec<String> = r
                 .links
@@ -635,8 +721,13 @@ impl<'a, 'c> Driver<'a, 'c> {
         });
         if let Some((name, _)) = &through {
             // The old customizer's trace config replaced every earlier one; the 0.27 setters
-            // would add to them instead.
-            if links.iter().any(|l| l.name == "with_trace_config") || !conditional.is_empty() {
+            // would add to them instead. (What a closure parameter does is its callers' own:
+            // they hand it the provider builder now.)
+            let function = (self.syntax.customizers().iter())
+                .chain(self.syntax.customizers_elsewhere())
+                .any(|(n, _)| n == name);
+            let replaced = function && links.iter().any(|l| l.name == "with_trace_config");
+            if replaced || !conditional.is_empty() {
                 self.out.finding(
                     site,
                     Severity::Error,

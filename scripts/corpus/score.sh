@@ -8,6 +8,8 @@
 # Usage: scripts/corpus/score.sh [SCRATCH_DIR]   (files already in SCRATCH are not fetched again)
 # Offline: CORPUS_MIRRORS=DIR reads each file from the git mirror DIR/<owner>+<name>/repo (the
 # layout the library's `fetch` writes, e.g. /work/.mirror) instead of downloading it.
+# CORPUS_CONFIG='rewrite-public-api = true' scores the run a library's own maintainers would make
+# (the text becomes each scratch project's otel-migrate.toml; default: none, the tool's defaults).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 scratch="${1:-$(mktemp -d -t otel-migrate-corpus.XXXXXX)}"
@@ -39,6 +41,11 @@ while IFS=$'\t' read -r slug repo commit path otel sdk otlp jaeger; do
     dep opentelemetry-jaeger "$jaeger" '"rt-tokio"'
     echo 'tokio = { version = "1", features = ["full"] }'
   } > "$dir/Cargo.toml"
+  if [ -n "${CORPUS_CONFIG:-}" ]; then
+    printf '%s\n' "$CORPUS_CONFIG" > "$dir/otel-migrate.toml"
+  else
+    rm -f "$dir/otel-migrate.toml"
+  fi
   read -r before migrated reported note allowed < <("$tool" diff --format json "$dir" 2>/dev/null |
     python3 -c 'import json,sys; c=json.load(sys.stdin)["summary"]["coverage"]; print(c["before"], c["migrated"], c["error"]+c["warning"], c["note"], c["allowed"])')
   silent=$((before - migrated - reported - note - allowed))

@@ -84,6 +84,17 @@
 //! exporter installed as the callers did; each `pipeline(url).install_batch(rt)` becomes
 //! `pipeline(url).map(|builder| builder.build())` (with the global registration and the tracer
 //! of otlp ≤ 0.16).
+//! A top-level function that hands its pipeline to a closure its caller passes
+//! (`fn init<F>(.., customize: F) where F: FnOnce(OtlpTracePipeline<..>) -> OtlpTracePipeline<..>`,
+//! also `impl FnOnce(..)`, with `p = customize(p);` before the install or
+//! `customize(<pipeline>).install_batch(rt)`, `otel::closure_customizer`) takes a closure over
+//! `opentelemetry_sdk::trace::Builder` instead: the call sits between the provider builder and
+//! `.build()`, and the pass-through functions of its file callers hand it (`fn identity(p:
+//! OtlpTracePipeline<..>) -> OtlpTracePipeline<..> { p }`) take and return the builder. Followed
+//! when every call of the closure is rewritten and every use in the workspace hands it `|p| p`
+//! or such a pass-through (`transforms/closure_facts.rs`); else, and for a publishable
+//! library's public API unless `rewrite-public-api = true`, an `error` at each old type of the
+//! bound says why (the callers that do not fit, listed).
 //! An exporter builder kept in a struct field (`struct Telemetry { exporter:
 //! TonicExporterBuilder }`, also `HttpExporterBuilder`, `Option<..>`) and read once as a
 //! pipeline's exporter (`.with_exporter(self.exporter)`, `.with_exporter(t.exporter.expect(..))`,

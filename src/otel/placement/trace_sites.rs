@@ -42,6 +42,29 @@ use super::statement::{fresh, pattern_ident, statements, StatementBinding};
 use crate::engine::source::whole_lines;
 use crate::otel::local_binding::method_calls_after;
 
+/// `name = callee(.., name, ..);`: the callee's path.
+fn handed_to(stmt: &syn::Stmt, name: &str) -> Option<String> {
+    let syn::Stmt::Expr(syn::Expr::Assign(a), _) = stmt else {
+        return None;
+    };
+    let (syn::Expr::Path(lhs), syn::Expr::Call(call)) = (&*a.left, &*a.right) else {
+        return None;
+    };
+    let syn::Expr::Path(callee) = &*call.func else {
+        return None;
+    };
+    let passes = |e: &syn::Expr| matches!(e, syn::Expr::Path(p) if p.path.is_ident(name));
+    (lhs.path.is_ident(name) && call.args.iter().any(passes)).then(|| {
+        let segments: Vec<String> = callee
+            .path
+            .segments
+            .iter()
+            .map(|s| ident_str(&s.ident))
+            .collect();
+        segments.join("::")
+    })
+}
+
 /// A shadowing `let` a pipeline kept in a local goes through before its install.
 struct ShadowingStep<'a> {
     /// The links it adds to the pipeline.
@@ -520,7 +543,14 @@ impl<'a, 'c> Driver<'a, 'c> {
             .or_else(|| self.customized_local(consumer, &name));
         let count = uses_in_consumer(consumer, &name);
         let Some(terminal_expr) = found.filter(|_| count == 1) else {
-            return report(self, "used in a way this tool cannot follow");
+            let why = match handed_to(consumer, &name) {
+                // `p = customize(p);` through a function or closure not followed.
+                Some(callee) => format!(
+                    "handed to `{callee}` before its install (`{name} = {callee}({name})`), which this tool does not follow here (see its finding, if any)"
+                ),
+                None => "used in a way this tool cannot follow".to_string(),
+            };
+            return report(self, &why);
         };
         let mut links = head.links.clone();
         let mut delete = vec![stmt_of(stmts, local)];

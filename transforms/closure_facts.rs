@@ -6,13 +6,19 @@
 //! in the workspace (outside `use` items; macro bodies by their tokens) is a call handing it
 //! `|p| p` or a pass-through of its file, and every use of a pass-through is such an argument.
 //! A function or pass-through that is public API of a publishable library is followed only with
-//! `rewrite-public-api = true`; names defined twice in the workspace are not followed. Private
-//! functions of a file that declares no out-of-line module are checked in that file alone.
+//! `rewrite-public-api = true`. A use names the file's function when it is a path through the
+//! file's module (`otlp::identity`, `crate::otlp::identity`), or a bare name in the file itself
+//! or anywhere when no other function of the workspace has that name; any other use of a shared
+//! name (or a macro's tokens naming it) counts against it. Private functions of a file that
+//! declares no out-of-line module are checked in that file alone.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::engine::syntax::{module_path, range_of_span};
+use syn::visit::Visit;
+
+use crate::engine::syntax::{ident_str, module_path, range_of_span};
 use crate::engine::transform::FileContext;
+use crate::otel::chain::count_ident;
 use crate::otel::closure_customizer::{accepted_argument, ClosureCustomizer, PassThrough};
 use crate::otel::exporter_helper::private_free_function;
 use crate::transforms::helper_facts::{calls_named, mentions_word, references, Parsed};
@@ -51,15 +57,8 @@ pub fn followed(
         workspace_files(cx.project)
     };
     let kept = |name: &str| -> Option<String> {
-        if private {
-            None
-        } else if !defined_once(&files, name) {
-            Some("other functions of the workspace share its name".to_string())
-        } else if !cx.config.rewrite_public_api && public_api(cx, &files, name) {
-            Some("it is public API of a publishable library, which other crates may call with closures written against the pipeline: set `rewrite-public-api = true` in otel-migrate.toml to have the tool rewrite it".to_string())
-        } else {
-            None
-        }
+        let public = !private && !cx.config.rewrite_public_api && public_api(cx, &files, name);
+        public.then(|| "it is public API of a publishable library, which other crates may call with closures written against the pipeline: set `rewrite-public-api = true` in otel-migrate.toml to have the tool rewrite it".to_string())
     };
     let mut left = Vec::new();
     let mut functions = Vec::new();
@@ -73,7 +72,7 @@ pub fn followed(
         .into_iter()
         .filter(|p| kept(&p.name).is_none())
         .collect();
-    let uses = Uses::read(&files, &functions, &pass);
+    let uses = Uses::read(cx, &files, (&functions, &pass), private);
     // Each round may drop some; the rest depend on each other.
     loop {
         let before = (functions.len(), pass.len());
@@ -123,13 +122,19 @@ fn public_api(cx: &FileContext<'_>, files: &[(PathBuf, String)], name: &str) -> 
 struct Uses {
     /// Each file's parse (those mentioning a name).
     parsed: Vec<Parsed>,
+    /// The defining file.
+    defining: PathBuf,
+    /// Its module path, then the names of its functions no other function of the workspace has.
+    module: Vec<String>,
+    unique: Vec<String>,
 }
 
 impl Uses {
     fn read(
+        cx: &FileContext<'_>,
         files: &[(PathBuf, String)],
-        functions: &[ClosureCustomizer],
-        pass: &[PassThrough],
+        (functions, pass): (&[ClosureCustomizer], &[PassThrough]),
+        private: bool,
     ) -> Uses {
         let names: Vec<&str> = (functions.iter().map(|c| c.function.as_str()))
             .chain(pass.iter().map(|p| p.name.as_str()))
@@ -139,65 +144,147 @@ impl Uses {
             .filter(|(_, t)| names.iter().any(|n| mentions_word(t, n)))
             .filter_map(|(p, t)| Parsed::read(p, t))
             .collect();
-        Uses { parsed }
+        let path = cx.file.path();
+        let module = cx
+            .project
+            .package_for(path)
+            .map(|pkg| module_path(&pkg.dir, path))
+            .unwrap_or_default();
+        let unique = names
+            .iter()
+            .filter(|n| private || defined_once(files, n))
+            .map(|n| n.to_string())
+            .collect();
+        Uses {
+            parsed,
+            defining: path.to_path_buf(),
+            module,
+            unique,
+        }
     }
 
-    /// Where a use of `c`'s name is not a call handing its closure `|p| p` or one of `pass`
+    /// Whether `path` (ending in `name`), read in `file`, names the defining file's function.
+    fn names_ours(&self, file: &Path, path: &syn::Path, name: &str) -> bool {
+        let segments: Vec<String> = path.segments.iter().map(|s| ident_str(&s.ident)).collect();
+        match segments.as_slice() {
+            [_] => file == self.defining || self.unique.iter().any(|u| u == name),
+            [.., module, _] => match self.module.last() {
+                Some(own) => module == own,
+                None => module == "crate" || self.unique.iter().any(|u| u == name),
+            },
+            [] => false,
+        }
+    }
+
+    /// Where a use of `c`'s function is not a call handing its closure `|p| p` or one of `pass`
     /// (`path:line`).
     fn misfits(&self, cx: &FileContext<'_>, c: &ClosureCustomizer, pass: &[String]) -> Vec<String> {
         let mut out = Vec::new();
         for parsed in &self.parsed {
             let rust = parsed.rust();
-            let calls = calls_named(rust.syntax, &c.function);
-            let fits = |call: &&syn::ExprCall| {
-                let arg = call.args.iter().nth(c.index);
-                arg.is_some_and(|arg| accepted_argument(arg, pass))
-            };
+            let file = rust.file.path();
             let at = |span: proc_macro2::Span| {
                 let (line, _) = rust.file.line_col(range_of_span(rust.file, span).start);
-                format!("{}:{line}", cx.project.relative(rust.file.path()).display())
+                format!("{}:{line}", cx.project.relative(file).display())
             };
-            let misfit: Vec<String> = calls
-                .iter()
-                .filter(|call| !fits(call))
-                .map(|call| at(call.paren_token.span.open()))
-                .collect();
-            let refs = references(rust.syntax, &c.function);
-            if misfit.is_empty() && calls.len() != refs.count {
-                // A use that is no call (a function value, a macro's tokens).
-                out.extend(refs.at.into_iter().map(at));
+            let fits = |call: &syn::ExprCall| {
+                let arg = call.args.iter().nth(c.index);
+                arg.is_some_and(|arg| self.hands_pass_through(file, arg, pass))
+            };
+            let mut fitting = 0;
+            for call in calls_named(rust.syntax, &c.function) {
+                let syn::Expr::Path(f) = &*call.func else {
+                    continue;
+                };
+                if !self.names_ours(file, &f.path, &c.function) {
+                    continue;
+                }
+                if fits(call) {
+                    fitting += 1;
+                } else {
+                    out.push(at(call.paren_token.span.open()));
+                }
             }
-            out.extend(misfit);
+            if out.is_empty() && fitting != self.count(rust, &c.function) {
+                // A use that is no call (a function value, a macro's tokens).
+                out.extend(references(rust.syntax, &c.function).at.into_iter().map(at));
+            }
         }
         out.sort();
         out.dedup();
         out
     }
 
-    /// Every use of `name` is the closure argument of a call of one of `functions`.
+    /// `arg` is `|p| p` or a path naming one of `pass` of the defining file.
+    fn hands_pass_through(&self, file: &Path, arg: &syn::Expr, pass: &[String]) -> bool {
+        if !accepted_argument(arg, pass) {
+            return false;
+        }
+        match arg {
+            syn::Expr::Reference(r) => self.hands_pass_through(file, &r.expr, pass),
+            syn::Expr::Path(p) => {
+                let name = p.path.segments.last().map(|s| ident_str(&s.ident));
+                name.is_some_and(|n| self.names_ours(file, &p.path, &n))
+            }
+            _ => true,
+        }
+    }
+
+    /// Every use of pass-through `name` is the closure argument of a call of `functions`.
     fn only_handed_to(&self, name: &str, functions: &[ClosureCustomizer]) -> bool {
+        let pass = [name.to_string()];
         self.parsed.iter().all(|p| {
-            let handed: usize = functions
+            let rust = p.rust();
+            let file = rust.file.path();
+            let handed = functions
                 .iter()
                 .flat_map(|c| {
-                    let calls = calls_named(p.rust().syntax, &c.function);
+                    let calls = calls_named(rust.syntax, &c.function);
                     calls
                         .into_iter()
                         .filter_map(move |call| call.args.iter().nth(c.index))
-                        .filter(|arg| names_path(arg, name))
+                        .filter(|arg| !matches!(arg, syn::Expr::Closure(_)))
+                        .filter(|arg| self.hands_pass_through(file, arg, &pass))
                         .collect::<Vec<_>>()
                 })
                 .count();
-            handed == references(p.rust().syntax, name).count
+            handed == self.count(rust, name)
         })
     }
-}
 
-/// `arg` is a path (or a reference to one) ending in `name`.
-fn names_path(arg: &syn::Expr, name: &str) -> bool {
-    match arg {
-        syn::Expr::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == name),
-        syn::Expr::Reference(r) => names_path(&r.expr, name),
-        _ => false,
+    /// How many uses of `name` in the file may be the defining file's: those that name it, and
+    /// those that cannot be told apart (macro tokens).
+    fn count(&self, rust: crate::engine::syntax::ParsedRust<'_>, name: &str) -> usize {
+        struct Count<'u, 'n> {
+            uses: &'u Uses,
+            file: &'u Path,
+            name: &'n str,
+            count: usize,
+        }
+        impl<'a> Visit<'a> for Count<'_, '_> {
+            fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
+
+            fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
+                let last = p.path.segments.last();
+                if last.is_some_and(|s| s.ident == self.name)
+                    && self.uses.names_ours(self.file, &p.path, self.name)
+                {
+                    self.count += 1;
+                }
+                syn::visit::visit_expr_path(self, p);
+            }
+
+            fn visit_macro(&mut self, m: &'a syn::Macro) {
+                self.count += count_ident(&m.tokens, self.name);
+            }
+        }
+        let mut count = Count {
+            uses: self,
+            file: rust.file.path(),
+            name,
+            count: 0,
+        };
+        count.visit_file(rust.syntax);
+        count.count
     }
 }

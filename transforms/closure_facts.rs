@@ -14,14 +14,13 @@
 
 use std::path::{Path, PathBuf};
 
-use syn::visit::Visit;
-
 use crate::engine::syntax::{ident_str, module_path, range_of_span};
 use crate::engine::transform::FileContext;
-use crate::otel::chain::count_ident;
 use crate::otel::closure_customizer::{accepted_argument, ClosureCustomizer, PassThrough};
 use crate::otel::exporter_helper::private_free_function;
-use crate::transforms::helper_facts::{calls_named, mentions_word, references, Parsed};
+use crate::transforms::helper_facts::{
+    calls_named, mentions_word, references, references_where, Parsed,
+};
 use crate::transforms::signature_facts::{defined_once, public_library_api, workspace_files};
 
 /// What the workspace allows of the closure customizers and pass-throughs of a file.
@@ -217,17 +216,11 @@ impl Uses {
 
     /// `arg` is `|p| p` or a path naming one of `pass` of the defining file.
     fn hands_pass_through(&self, file: &Path, arg: &syn::Expr, pass: &[String]) -> bool {
-        if !accepted_argument(arg, pass) {
-            return false;
-        }
-        match arg {
-            syn::Expr::Reference(r) => self.hands_pass_through(file, &r.expr, pass),
-            syn::Expr::Path(p) => {
-                let name = p.path.segments.last().map(|s| ident_str(&s.ident));
-                name.is_some_and(|n| self.names_ours(file, &p.path, &n))
-            }
-            _ => true,
-        }
+        let ours = |path: &syn::Path| {
+            let name = path.segments.last().map(|s| ident_str(&s.ident));
+            name.is_some_and(|n| pass.contains(&n) && self.names_ours(file, path, &n))
+        };
+        accepted_argument(arg, &ours)
     }
 
     /// Every use of pass-through `name` is the closure argument of a call of `functions`.
@@ -255,36 +248,7 @@ impl Uses {
     /// How many uses of `name` in the file may be the defining file's: those that name it, and
     /// those that cannot be told apart (macro tokens).
     fn count(&self, rust: crate::engine::syntax::ParsedRust<'_>, name: &str) -> usize {
-        struct Count<'u, 'n> {
-            uses: &'u Uses,
-            file: &'u Path,
-            name: &'n str,
-            count: usize,
-        }
-        impl<'a> Visit<'a> for Count<'_, '_> {
-            fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
-
-            fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-                let last = p.path.segments.last();
-                if last.is_some_and(|s| s.ident == self.name)
-                    && self.uses.names_ours(self.file, &p.path, self.name)
-                {
-                    self.count += 1;
-                }
-                syn::visit::visit_expr_path(self, p);
-            }
-
-            fn visit_macro(&mut self, m: &'a syn::Macro) {
-                self.count += count_ident(&m.tokens, self.name);
-            }
-        }
-        let mut count = Count {
-            uses: self,
-            file: rust.file.path(),
-            name,
-            count: 0,
-        };
-        count.visit_file(rust.syntax);
-        count.count
+        let file = rust.file.path();
+        references_where(rust.syntax, name, &|path| self.names_ours(file, path, name)).count
     }
 }

@@ -727,13 +727,26 @@ fn call_rewritten(parsed: &Parsed, name: &str, changes: &Changes) -> bool {
 /// Where `name` is used as a path (a call, a function value) outside `use` items, macro
 /// bodies by their tokens. Fields and methods of that name are other namespaces.
 pub(crate) fn references<'n>(syntax: &syn::File, name: &'n str) -> References<'n> {
-    let mut refs = References {
-        name,
-        count: 0,
-        at: Vec::new(),
+    references_where(syntax, name, &|_| true)
+}
+
+/// [`references`] but only the paths `keep` accepts (macro tokens, which cannot be told
+/// apart, always count).
+pub(crate) fn references_where<'n>(
+    syntax: &syn::File,
+    name: &'n str,
+    keep: &dyn Fn(&syn::Path) -> bool,
+) -> References<'n> {
+    let mut refs = Referencing {
+        keep,
+        refs: References {
+            name,
+            count: 0,
+            at: Vec::new(),
+        },
     };
     refs.visit_file(syntax);
-    refs
+    refs.refs
 }
 
 pub(crate) struct References<'n> {
@@ -742,21 +755,29 @@ pub(crate) struct References<'n> {
     pub(crate) at: Vec<proc_macro2::Span>,
 }
 
-impl<'a> Visit<'a> for References<'_> {
+/// The visitor of [`references_where`].
+struct Referencing<'k, 'n> {
+    keep: &'k dyn Fn(&syn::Path) -> bool,
+    refs: References<'n>,
+}
+
+impl<'a> Visit<'a> for Referencing<'_, '_> {
     fn visit_item_use(&mut self, _: &'a syn::ItemUse) {}
 
     fn visit_expr_path(&mut self, p: &'a syn::ExprPath) {
-        if let Some(last) = p.path.segments.last().filter(|s| s.ident == self.name) {
-            self.count += 1;
-            self.at.push(last.ident.span());
+        let named = p.path.segments.last().filter(|s| s.ident == self.refs.name);
+        if let Some(last) = named.filter(|_| (self.keep)(&p.path)) {
+            self.refs.count += 1;
+            self.refs.at.push(last.ident.span());
         }
         syn::visit::visit_expr_path(self, p);
     }
 
     fn visit_macro(&mut self, m: &'a syn::Macro) {
-        let n = count_ident(&m.tokens, self.name);
-        self.count += n;
-        self.at
+        let n = count_ident(&m.tokens, self.refs.name);
+        self.refs.count += n;
+        self.refs
+            .at
             .extend((0..n).map(|_| m.path.segments[0].ident.span()));
     }
 }

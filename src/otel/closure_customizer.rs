@@ -18,6 +18,7 @@ use crate::engine::syntax::{ident_str, range_of, ParsedRust};
 
 use super::chain::count_ident;
 use super::exporter::Signal;
+use super::exporter_helper::top_level_fn;
 use super::imports::ImportPlan;
 
 /// A top-level function of the file with a parameter the trace pipeline goes through.
@@ -69,8 +70,8 @@ pub fn builder_type_edits(
 }
 
 /// Whether `arg`, handed to a closure customizer, still fits once it takes the provider builder:
-/// `|p| p`, or a path naming one of `pass_throughs`.
-pub fn accepted_argument(arg: &syn::Expr, pass_throughs: &[String]) -> bool {
+/// `|p| p`, or a path (or a reference to one) that `is_pass_through` accepts.
+pub fn accepted_argument(arg: &syn::Expr, is_pass_through: &dyn Fn(&syn::Path) -> bool) -> bool {
     match arg {
         syn::Expr::Closure(c) => {
             let [syn::Pat::Ident(p)] = c.inputs.iter().collect::<Vec<_>>().as_slice() else {
@@ -79,32 +80,24 @@ pub fn accepted_argument(arg: &syn::Expr, pass_throughs: &[String]) -> bool {
             matches!(&*c.body, syn::Expr::Path(b) if b.qself.is_none() && b.path.is_ident(&p.ident))
         }
         syn::Expr::Path(p) if p.qself.is_none() => {
-            p.path.segments.last().is_some_and(|s| {
-                s.arguments.is_none() && pass_throughs.contains(&ident_str(&s.ident))
-            })
+            p.path
+                .segments
+                .last()
+                .is_some_and(|s| s.arguments.is_none())
+                && is_pass_through(&p.path)
         }
-        syn::Expr::Reference(r) => accepted_argument(&r.expr, pass_throughs),
+        syn::Expr::Reference(r) => accepted_argument(&r.expr, is_pass_through),
         _ => false,
     }
 }
 
+/// The file's top-level functions whose name no other top-level function has (a name defined
+/// twice, under different `cfg`s, is not followed).
 fn top_level_fns<'a>(rust: ParsedRust<'a>) -> impl Iterator<Item = &'a syn::ItemFn> {
-    let fns: Vec<&syn::ItemFn> = rust
-        .syntax
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Fn(f) => Some(f),
-            _ => None,
-        })
-        .collect();
-    // A name defined twice (under different `cfg`s) is not followed.
-    let unique: Vec<&syn::ItemFn> = fns
-        .iter()
-        .filter(|f| fns.iter().filter(|g| g.sig.ident == f.sig.ident).count() == 1)
-        .copied()
-        .collect();
-    unique.into_iter()
+    rust.syntax.items.iter().filter_map(move |i| match i {
+        syn::Item::Fn(f) => top_level_fn(rust.syntax, &ident_str(&f.sig.ident)),
+        _ => None,
+    })
 }
 
 fn is_pipeline(rust: ParsedRust<'_>, ty: &syn::Type) -> bool {
@@ -265,7 +258,7 @@ mod tests {
 
     #[test]
     fn arguments_that_fit_the_builder() {
-        let pass = vec!["identity".to_string()];
+        let pass = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "identity");
         let fits = |src: &str| accepted_argument(&syn::parse_str(src).unwrap(), &pass);
         assert!(fits("|p| p"));
         assert!(fits("identity"));

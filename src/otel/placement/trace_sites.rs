@@ -42,27 +42,30 @@ use super::statement::{fresh, pattern_ident, statements, StatementBinding};
 use crate::engine::source::whole_lines;
 use crate::otel::local_binding::method_calls_after;
 
-/// `name = callee(.., name, ..);`: the callee's path.
-fn handed_to(stmt: &syn::Stmt, name: &str) -> Option<String> {
+/// `name = callee(.., name, ..);`: the call.
+fn reassigned_by_call<'a>(stmt: &'a syn::Stmt, name: &str) -> Option<&'a syn::ExprCall> {
     let syn::Stmt::Expr(syn::Expr::Assign(a), _) = stmt else {
         return None;
     };
     let (syn::Expr::Path(lhs), syn::Expr::Call(call)) = (&*a.left, &*a.right) else {
         return None;
     };
-    let syn::Expr::Path(callee) = &*call.func else {
+    let passes = |e: &syn::Expr| matches!(e, syn::Expr::Path(p) if p.path.is_ident(name));
+    (lhs.path.is_ident(name) && call.args.iter().any(passes)).then_some(call)
+}
+
+/// `name = callee(.., name, ..);`: the callee's path.
+fn handed_to(stmt: &syn::Stmt, name: &str) -> Option<String> {
+    let syn::Expr::Path(callee) = &*reassigned_by_call(stmt, name)?.func else {
         return None;
     };
-    let passes = |e: &syn::Expr| matches!(e, syn::Expr::Path(p) if p.path.is_ident(name));
-    (lhs.path.is_ident(name) && call.args.iter().any(passes)).then(|| {
-        let segments: Vec<String> = callee
-            .path
-            .segments
-            .iter()
-            .map(|s| ident_str(&s.ident))
-            .collect();
-        segments.join("::")
-    })
+    let segments: Vec<String> = callee
+        .path
+        .segments
+        .iter()
+        .map(|s| ident_str(&s.ident))
+        .collect();
+    Some(segments.join("::"))
 }
 
 /// A shadowing `let` a pipeline kept in a local goes through before its install.
@@ -381,20 +384,12 @@ impl<'a, 'c> Driver<'a, 'c> {
         stmt: &'a syn::Stmt,
         name: &str,
     ) -> Option<(&'a syn::ExprCall, &'a syn::Expr, String)> {
-        let syn::Stmt::Expr(syn::Expr::Assign(a), Some(_)) = stmt else {
-            return None;
-        };
-        let syn::Expr::Path(lhs) = &*a.left else {
-            return None;
-        };
-        let syn::Expr::Call(call) = &*a.right else {
-            return None;
-        };
+        let call = reassigned_by_call(stmt, name)
+            .filter(|_| matches!(stmt, syn::Stmt::Expr(_, Some(_))))?;
         let (customizer, param) = self.customizer_of(call)?;
         let arg = call.args.iter().nth(param)?;
         let is_local = |e: &syn::Expr| matches!(e, syn::Expr::Path(p) if p.path.is_ident(name));
-        (lhs.path.is_ident(name) && is_local(arg) && count_ident(call, name) == 1)
-            .then_some((call, arg, customizer))
+        (is_local(arg) && count_ident(call, name) == 1).then_some((call, arg, customizer))
     }
 
     fn names_at(&self, offset: usize) -> ImportPlan<'c> {

@@ -593,6 +593,8 @@ impl ExporterConfig {
             .parts
             .iter()
             .map(|part| {
+                // An arm under a `#[cfg]` gets the imports only it needs gated alike.
+                names.code_at(part.range.start);
                 // Options the pipeline moved onto the exporter (temporality) go into the
                 // local's chain, into every arm of a choice, where later passes find them.
                 let chain = match &part.edit {
@@ -661,6 +663,7 @@ impl ExporterConfig {
                 (part.range, text)
             })
             .collect();
+        names.code_at_site();
         edits.extend(config_edits);
         edits
     }

@@ -83,6 +83,8 @@ pub(super) fn merge_into(
 /// keeps its place after the others.
 pub(super) fn sort_texts(texts: &mut [String]) {
     texts.sort_by_cached_key(|t| {
+        // A line under a `#[cfg]` sorts by its `use` (as rustfmt sorts it).
+        let t = t.rsplit('\n').next().unwrap_or(t);
         let tree = t.strip_prefix("use ").unwrap_or(t).trim_end_matches(';');
         UseKey::parse(tree)
             .map(|k| (0, Some(k)))
@@ -285,7 +287,10 @@ fn placed_among_uses(file: &SourceFile, uses: &[&syn::ItemUse], lines: &[String]
             Side::Before => {
                 let start = range_of(file, anchor).start;
                 let indent = file.indent_at(start);
-                let text: String = group.iter().map(|l| format!("{l}{le}{indent}")).collect();
+                let text: String = group
+                    .iter()
+                    .map(|l| format!("{}{le}{indent}", laid_out(l, le, indent)))
+                    .collect();
                 Edit::insert(start, text)
             }
             Side::After => after_use(file, anchor, &group),
@@ -319,11 +324,12 @@ fn after_use(file: &SourceFile, last: &syn::ItemUse, lines: &[&String]) -> Edit 
     let end = range_of(file, last).end;
     let indent = file.indent_at(range_of(file, last).start).to_string();
     // At the start of the next line when the `use` ends its line (diffs stay minimal).
+    let lines = lines.iter().map(|l| laid_out(l, le, &indent));
     if file.text[end..].starts_with(le) {
-        let text: String = lines.iter().map(|l| format!("{indent}{l}{le}")).collect();
+        let text: String = lines.map(|l| format!("{indent}{l}{le}")).collect();
         return Edit::insert(end + le.len(), text);
     }
-    let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
+    let text: String = lines.map(|l| format!("{le}{indent}{l}")).collect();
     Edit::insert(end, text)
 }
 
@@ -343,7 +349,7 @@ fn insert_lines_without_uses(file: &SourceFile, target: Target<'_>, lines: &[Str
                     let indent = file.indent_at(start).to_string();
                     let text: String = lines
                         .iter()
-                        .map(|l| format!("{l}{le}{indent}"))
+                        .map(|l| format!("{}{le}{indent}", laid_out(l, le, &indent)))
                         .collect::<String>()
                         + le
                         + &indent;
@@ -351,7 +357,10 @@ fn insert_lines_without_uses(file: &SourceFile, target: Target<'_>, lines: &[Str
                 }
                 None => {
                     let at = brace.map_or(file.text.len(), |b| b.start + 1);
-                    let text: String = lines.iter().map(|l| format!("{le}{l}")).collect();
+                    let text: String = lines
+                        .iter()
+                        .map(|l| format!("{le}{}", laid_out(l, le, "")))
+                        .collect();
                     Edit::insert(at, text)
                 }
             }
@@ -366,8 +375,17 @@ fn insert_lines_without_uses(file: &SourceFile, target: Target<'_>, lines: &[Str
                 .unwrap_or_else(|| {
                     crate::engine::source::deeper(file.indent_at(open), file.indent_unit())
                 });
-            let text: String = lines.iter().map(|l| format!("{le}{indent}{l}")).collect();
+            let text: String = lines
+                .iter()
+                .map(|l| format!("{le}{indent}{}", laid_out(l, le, &indent)))
+                .collect();
             Edit::insert(open, text)
         }
     }
+}
+
+/// A new line (an attribute and its `use` when it has a `#[cfg]`) in the file's line ending,
+/// each of its lines at `indent`.
+fn laid_out(line: &str, le: &str, indent: &str) -> String {
+    line.replace('\n', &format!("{le}{indent}"))
 }

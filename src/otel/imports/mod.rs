@@ -10,10 +10,12 @@
 //! - `order`: rustfmt's order of imports, so that additions go where `cargo fmt` puts them.
 //! - `scope`: the `use` items visible at a site and where new ones go.
 //! - `tree`: reading `use` trees: leaves, the full path each leaf imports.
+//! - `gate`: the `#[cfg]` conditions new code sits under, so its imports are gated alike.
 //! - `guard`: the invariant every edit keeps: the imported paths change by exactly what was
 //!   asked (issue 22); otherwise the file is left as it was, with an internal error.
 
 mod add;
+mod gate;
 mod guard;
 mod order;
 mod plan;

@@ -17,6 +17,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of};
 
 use super::add::{insert_lines, merge_into, sort_texts};
+use super::gate::{conditions_at, Gate};
 use super::guard::{self, Place, Request};
 use super::remove::{edit_item, LeafEdit};
 use super::scope::{collect_scope, Target};
@@ -39,6 +40,9 @@ impl<'a> ImportPlans<'a> {
             Some(existing) => {
                 for (path, local) in plan.adds {
                     existing.adds.entry(path).or_insert(local);
+                }
+                for (path, gate) in plan.gates {
+                    existing.merge_gate(path, gate);
                 }
                 existing.removals.extend(plan.removals);
                 existing.forced_removals.extend(plan.forced_removals);
@@ -82,6 +86,12 @@ pub struct ImportPlan<'a> {
     forced_removals: Vec<Vec<String>>,
     /// Traits whose `use … as _;` goes (their methods are no longer called).
     anonymous_removals: Vec<Vec<String>>,
+    /// The `#[cfg]` conditions the code being written is compiled under (see
+    /// [`Self::code_at`]), and under which each planned import is needed.
+    conditions: Vec<String>,
+    gates: BTreeMap<Vec<String>, Gate>,
+    /// The byte offset the plan was made for.
+    site: usize,
 }
 
 impl<'a> ImportPlan<'a> {
@@ -115,11 +125,40 @@ impl<'a> ImportPlan<'a> {
             removals: Vec::new(),
             forced_removals: Vec::new(),
             anonymous_removals: Vec::new(),
+            conditions: Vec::new(),
+            gates: BTreeMap::new(),
+            site: offset,
         };
+        plan.code_at(offset);
         for u in visible {
             plan.add_visible(u);
         }
         plan
+    }
+
+    /// The names asked for next are for code at byte `offset` (a `match` arm of the site, say):
+    /// an import only code under a `#[cfg(..)]` needs gets the same `#[cfg(..)]`.
+    pub fn code_at(&mut self, offset: usize) {
+        self.conditions = conditions_at(self.file, self.target, offset);
+    }
+
+    /// Back to code at the plan's own site (after [`Self::code_at`]).
+    pub fn code_at_site(&mut self) {
+        self.code_at(self.site);
+    }
+
+    /// Records that the code being written needs the planned import of `path`.
+    fn needed(&mut self, path: &[String]) {
+        let gate = Gate::of(&self.conditions);
+        self.merge_gate(path.to_vec(), gate);
+    }
+
+    fn merge_gate(&mut self, path: Vec<String>, gate: Gate) {
+        let merged = match self.gates.remove(&path) {
+            Some(known) => known.either(gate),
+            None => gate,
+        };
+        self.gates.insert(path, merged);
     }
 
     /// Puts new imports into `block` (a function body found in a macro body, say).
@@ -200,8 +239,9 @@ impl<'a> ImportPlan<'a> {
         if let Some(local) = self.local_for(&segs) {
             return local.to_string();
         }
-        if let Some(local) = self.adds.get(&segs).filter(|l| *l != "_") {
-            return local.clone();
+        if let Some(local) = self.adds.get(&segs).filter(|l| *l != "_").cloned() {
+            self.needed(&segs);
+            return local;
         }
         // A parent module already in scope: `sdktrace::TracerProvider`.
         for cut in (1..segs.len()).rev() {
@@ -217,6 +257,7 @@ impl<'a> ImportPlan<'a> {
         if self.name_taken(&last, &segs) {
             return path.to_string();
         }
+        self.needed(&segs);
         self.adds.insert(segs, last.clone());
         last
     }
@@ -240,6 +281,7 @@ impl<'a> ImportPlan<'a> {
         if self.name_taken(local, &segs) {
             return false;
         }
+        self.needed(&segs);
         self.adds.insert(segs, local.to_string());
         true
     }
@@ -248,7 +290,11 @@ impl<'a> ImportPlan<'a> {
     /// taken). Nothing to do when any visible `use` already imports it.
     pub fn need_trait(&mut self, path: &str) {
         let segs = segments(path);
-        if self.imported(&segs) || self.adds.contains_key(&segs) {
+        if self.imported(&segs) {
+            return;
+        }
+        self.needed(&segs);
+        if self.adds.contains_key(&segs) {
             return;
         }
         let last = segs.last().cloned().unwrap_or_default();
@@ -274,6 +320,7 @@ impl<'a> ImportPlan<'a> {
         if self.imported(&segs) {
             return;
         }
+        self.needed(&segs);
         self.adds.insert(segs, "_".to_string());
     }
 
@@ -302,6 +349,8 @@ impl<'a> ImportPlan<'a> {
         let mut request = Request::default();
         let mut by_parent: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
         let place = Place::Scope(self.target.open_brace(self.file));
+        // Imports needed only under a `#[cfg]`: a line of their own each, with the attribute.
+        let mut gated_lines = Vec::new();
         for (path, local) in &self.adds {
             let last = path.last().cloned().unwrap_or_default();
             let item = if *local == last {
@@ -310,8 +359,12 @@ impl<'a> ImportPlan<'a> {
                 format!("{last} as {local}")
             };
             let parent = &path[..path.len() - 1];
-            request.add(place, format!("{}::{item}", parent.join("::")));
-            by_parent.entry(parent.to_vec()).or_default().push(item);
+            let full = format!("{}::{item}", parent.join("::"));
+            request.add(place, full.clone());
+            match self.gates.get(path).and_then(Gate::attribute) {
+                Some(attribute) => gated_lines.push(format!("{attribute}\nuse {full};")),
+                None => by_parent.entry(parent.to_vec()).or_default().push(item),
+            }
         }
         // An item that loses every leaf is deleted, and one another edit of the file rewrites
         // already (a rename in place: `use sdk::metrics::MeterProvider;` → `…SdkMeterProvider`),
@@ -348,6 +401,7 @@ impl<'a> ImportPlan<'a> {
             };
             new_lines.push(format!("use {}::{list};", parent.join("::")));
         }
+        new_lines.extend(gated_lines);
         if !new_lines.is_empty() {
             edits.extend(insert_lines(self.file, self.target, &mergeable, &new_lines));
         }
@@ -715,6 +769,59 @@ fn f() {}
                 p.name("opentelemetry_otlp::SpanExporter");
             },
             "use a::b;\n\n#[cfg(feature = \"otel\")]\nimpl S {\n    fn f() {\n        use opentelemetry_otlp::SpanExporter;\n        let x = 1;\n    }\n}\n",
+        );
+    }
+
+    #[test]
+    fn an_import_only_gated_code_needs_is_gated_alike() {
+        let src = "use a::b;\n\nfn f() {\n    let e = match p {\n        #[cfg(feature = \"tls\")]\n        P::Tls => tls(),\n        #[cfg(all(unix, feature = \"uds\"))]\n        P::Uds => uds(),\n        _ => plain(),\n    };\n}\n";
+        let at = |needle: &str| src.find(needle).unwrap();
+        let planned = |f: &dyn Fn(&mut ImportPlan<'_>)| plan_and_apply_at(src, at("let e"), f);
+        // Needed by the gated arm alone: gated alike, on a line of its own.
+        let only_tls = planned(&|p| {
+            p.code_at(at("tls()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+            p.code_at_site();
+            p.name("opentelemetry_otlp::SpanExporter");
+        });
+        assert!(
+            only_tls.starts_with("use a::b;\nuse opentelemetry_otlp::SpanExporter;\n#[cfg(feature = \"tls\")]\nuse opentelemetry_otlp::WithTonicConfig;\n"),
+            "{only_tls}"
+        );
+        // Needed by two gated arms: whenever either is compiled.
+        let both = planned(&|p| {
+            p.code_at(at("tls()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+            p.code_at(at("uds()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+        });
+        assert!(
+            both.contains("#[cfg(any(all(unix, feature = \"uds\"), feature = \"tls\"))]\nuse opentelemetry_otlp::WithTonicConfig;"),
+            "{both}"
+        );
+        // Needed by an ungated arm too: not gated.
+        let everywhere = planned(&|p| {
+            p.code_at(at("tls()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+            p.code_at(at("plain()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+        });
+        assert!(
+            everywhere.starts_with("use a::b;\nuse opentelemetry_otlp::WithTonicConfig;\n\n"),
+            "{everywhere}"
+        );
+    }
+
+    #[test]
+    fn a_site_in_a_gated_statement_without_a_block_gets_gated_imports() {
+        let src =
+            "use a::b;\n\nfn f() {\n    #[cfg(feature = \"otel\")]\n    let p = pipeline();\n}\n";
+        let out = plan_and_apply_at(src, src.find("pipeline").unwrap(), |p| {
+            p.name("opentelemetry_sdk::trace::TracerProvider");
+        });
+        assert_eq!(
+            out,
+            "use a::b;\n#[cfg(feature = \"otel\")]\nuse opentelemetry_sdk::trace::TracerProvider;\n\nfn f() {\n    #[cfg(feature = \"otel\")]\n    let p = pipeline();\n}\n"
         );
     }
 

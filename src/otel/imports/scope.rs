@@ -143,19 +143,7 @@ fn stmt_attrs(s: &syn::Stmt) -> &[syn::Attribute] {
         syn::Stmt::Local(l) => &l.attrs,
         syn::Stmt::Macro(m) => &m.attrs,
         syn::Stmt::Item(_) => &[],
-        syn::Stmt::Expr(e, _) => match e {
-            syn::Expr::Block(x) => &x.attrs,
-            syn::Expr::If(x) => &x.attrs,
-            syn::Expr::Match(x) => &x.attrs,
-            syn::Expr::Call(x) => &x.attrs,
-            syn::Expr::MethodCall(x) => &x.attrs,
-            syn::Expr::Assign(x) => &x.attrs,
-            syn::Expr::Unsafe(x) => &x.attrs,
-            syn::Expr::ForLoop(x) => &x.attrs,
-            syn::Expr::While(x) => &x.attrs,
-            syn::Expr::Loop(x) => &x.attrs,
-            _ => &[],
-        },
+        syn::Stmt::Expr(e, _) => super::gate::expr_attrs(e),
     }
 }
 

@@ -1,0 +1,45 @@
+#![deny(deprecated, unused_imports)]
+//! opentelemetry-otlp 0.14 (install returns the tracer): an exporter chosen by protocol, one arm
+//! behind a cargo feature (compression needs it).
+
+use std::collections::HashMap;
+
+use opentelemetry::trace::TraceError;
+use opentelemetry_otlp::{SpanExporterBuilder, WithExportConfig};
+use opentelemetry_sdk::trace::Tracer;
+
+fn collector_headers() -> HashMap<String, String> {
+    HashMap::from([("x-tenant".to_string(), "checkout".to_string())])
+}
+
+fn tracer(protocol: &str, endpoint: &str) -> Result<Tracer, TraceError> {
+    let exporter: SpanExporterBuilder = match protocol {
+        "http/protobuf" => opentelemetry_otlp::new_exporter()
+            .http()
+            .with_endpoint(endpoint)
+            .with_headers(collector_headers())
+            .into(),
+        // Compressed gRPC only where the build has gzip.
+        #[cfg(feature = "gzip")]
+        "grpc/gzip" => opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint(endpoint)
+            .with_compression(opentelemetry_otlp::Compression::Gzip)
+            .into(),
+        _ => opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint(endpoint)
+            .into(),
+    };
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(opentelemetry_sdk::runtime::Tokio)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), TraceError> {
+    let tracer = tracer("grpc", "http://localhost:4317")?;
+    drop(tracer);
+    Ok(())
+}

@@ -1,0 +1,44 @@
+#![deny(deprecated, unused_imports)]
+//! An exporter chosen by protocol, one arm behind a cargo feature (compression needs it).
+
+use std::collections::HashMap;
+
+use opentelemetry::trace::TraceError;
+use opentelemetry_otlp::{SpanExporterBuilder, WithExportConfig};
+use opentelemetry_sdk::trace::TracerProvider;
+
+fn collector_headers() -> HashMap<String, String> {
+    HashMap::from([("x-tenant".to_string(), "checkout".to_string())])
+}
+
+fn tracer_provider(protocol: &str, endpoint: &str) -> Result<TracerProvider, TraceError> {
+    let exporter: SpanExporterBuilder = match protocol {
+        "http/protobuf" => opentelemetry_otlp::new_exporter()
+            .http()
+            .with_endpoint(endpoint)
+            .with_headers(collector_headers())
+            .into(),
+        // Compressed gRPC only where the build has gzip.
+        #[cfg(feature = "gzip")]
+        "grpc/gzip" => opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint(endpoint)
+            .with_compression(opentelemetry_otlp::Compression::Gzip)
+            .into(),
+        _ => opentelemetry_otlp::new_exporter()
+            .tonic()
+            .with_endpoint(endpoint)
+            .into(),
+    };
+    opentelemetry_otlp::new_pipeline()
+        .tracing()
+        .with_exporter(exporter)
+        .install_batch(opentelemetry_sdk::runtime::Tokio)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), TraceError> {
+    let provider = tracer_provider("grpc", "http://localhost:4317")?;
+    opentelemetry::global::set_tracer_provider(provider);
+    Ok(())
+}

@@ -176,6 +176,9 @@ pub struct PackageInfo {
     /// Crates the package reaches only through another member's re-export (their entries
     /// are in `deps`, without text).
     pub reexports: Vec<Reexport>,
+    /// The package's Rust files the gate read (a needle of its transforms or a telemetry
+    /// crate in their text), in path order: see [`Project::files_read`].
+    pub files_read: Vec<PathBuf>,
 }
 
 impl PackageInfo {
@@ -339,6 +342,19 @@ impl Project {
             .is_none_or(|s| s.paths.iter().any(|p| path.starts_with(p)))
     }
 
+    /// The Rust files of `pkg` the gate read when this run's paths cover its whole directory
+    /// (else `None`: files outside the run were not read). A file whose text holds a needle
+    /// of a transform that applies to the package is among them, so a transform's package
+    /// facts need not walk and read the package again.
+    pub fn files_read<'p>(&self, pkg: &'p PackageInfo) -> Option<&'p [PathBuf]> {
+        let scope = self.state.get::<RunScope>();
+        let covered = scope
+            .0
+            .get()
+            .is_some_and(|s| s.paths.iter().any(|p| pkg.dir.starts_with(p)));
+        covered.then_some(pkg.files_read.as_slice())
+    }
+
     /// The usage facts of the code that uses `entry`: the package's, or for a
     /// `[workspace.dependencies]` entry those of every member that inherits it.
     pub fn usage_of(&self, package: Option<&PackageInfo>, entry: &DepEntry) -> UsageFacts {
@@ -476,6 +492,7 @@ impl Project {
                     deps,
                     usage: UsageFacts::default(),
                     reexports: Vec::new(),
+                    files_read: Vec::new(),
                 })
             })
             .collect();
@@ -513,8 +530,8 @@ impl Project {
     }
 }
 
-/// Gives every package the crates it reaches only through a member it depends on that
-/// re-exports them (`pub use opentelemetry_otlp;`): an entry at that member's version (no
+/// Gives every package the telemetry crates it reaches only through a member it depends on
+/// that re-exports them (`pub use opentelemetry_otlp;`): an entry at that member's version (no
 /// text, so nothing edits it; the member's own entry is the one migrated) and the path it
 /// names them by.
 fn reach_through_reexports(packages: &mut [PackageInfo]) {
@@ -598,8 +615,11 @@ fn innermost<'p>(
         .max_by_key(|p| p.dir.components().count())
 }
 
-/// What member `m`'s library root re-exports of its normal dependencies, each with the name
-/// it is re-exported under. The root is read only when some dependency could be offered.
+/// What member `m`'s library root re-exports of its normal telemetry dependencies (the only
+/// crates the transforms resolve paths through), each with the name it is re-exported under.
+/// The root is read only when some dependency could be offered: most members of a big
+/// workspace have no telemetry dependency, and reading their roots was most of the time
+/// `resolve packages` took.
 fn reexport_offers(m: &PackageInfo) -> Vec<(String, ResolvedDep)> {
     let offerable: Vec<&ResolvedDep> = m
         .deps
@@ -608,6 +628,7 @@ fn reexport_offers(m: &PackageInfo) -> Vec<(String, ResolvedDep)> {
             // A renamed dependency would need its new code written under the rename.
             d.entry.table.kind == DepKind::Normal
                 && d.version.is_some()
+                && names_telemetry_crate(&canonical(&d.entry.package))
                 && canonical(&d.entry.key) == canonical(&d.entry.package)
         })
         .collect();

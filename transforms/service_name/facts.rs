@@ -106,17 +106,26 @@ pub(super) fn of_package(
     .clone()
 }
 
+/// The words without which a file cannot say anything about service names (the transform's
+/// needles).
+pub(super) const RELEVANT_WORDS: &[&str] = &["service", "SERVICE", "CARGO_PKG_NAME"];
+
 /// Whether a file can say anything about service names.
 fn is_relevant(text: &str) -> bool {
-    text.contains("service") || text.contains("SERVICE") || text.contains("CARGO_PKG_NAME")
+    RELEVANT_WORDS.iter().any(|w| text.contains(w))
 }
 
 /// The files of `pkg` (not of a package nested in it) that can say anything about service
-/// names, with their text.
+/// names, with their text: of the files the run's gate read when it covers the package (this
+/// transform's needles are [`RELEVANT_WORDS`]), else of a walk of the package.
 fn relevant_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
     let owns = project.owns(pkg);
-    for path in crate::engine::discover::rust_files_under(&pkg.dir) {
+    let candidates = match project.files_read(pkg) {
+        Some(read) => read.to_vec(),
+        None => crate::engine::discover::rust_files_under(&pkg.dir),
+    };
+    for path in candidates {
         if !owns(&path) {
             continue;
         }

@@ -109,7 +109,7 @@ impl Transform for ServiceName {
     }
 
     fn needles(&self) -> &'static [&'static str] {
-        &["service", "SERVICE", "CARGO_PKG_NAME"]
+        facts::RELEVANT_WORDS
     }
 
     fn wants(

@@ -207,6 +207,9 @@ fn read_rust_files(
                 continue;
             }
         };
+        if let Some(i) = package {
+            project.packages[i].files_read.push(path.clone());
+        }
         let plan = plans.of(package);
         if project.has_manifests() && package.is_none() {
             let dir = path.parent().unwrap_or(&path).to_path_buf();

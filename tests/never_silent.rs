@@ -898,3 +898,24 @@ fn an_exporter_helper_outside_the_run_is_not_followed() {
         .iter()
         .any(|f| f.path == main && f.severity == Severity::Error));
 }
+
+/// A run on one file of a package still reads what the package's other files say: the
+/// service-name facts come from the files the run's gate read only when the run covers the
+/// whole package, else from a walk of it (the site naming the constant is outside the run).
+#[test]
+fn a_run_on_one_file_still_reads_the_package_facts_of_the_others() {
+    let (_dir, root) = fixture_copy("service-name/cross_file_const");
+    let names = root.join("src/names.rs");
+    let renamed = |paths: Vec<PathBuf>| {
+        let result = run(
+            otel_migrate::transforms::all(),
+            &RunOptions {
+                paths,
+                ..RunOptions::default()
+            },
+        );
+        output_of(&result, &names).contains("pub const SERVICE_NAME: &str = \"llm.")
+    };
+    assert!(renamed(vec![root.clone()]), "the whole package");
+    assert!(renamed(vec![names.clone()]), "names.rs alone");
+}

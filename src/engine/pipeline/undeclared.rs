@@ -105,7 +105,8 @@ fn named_in_text(text: &str, krate: &str) -> Option<usize> {
     if !unmistakable && text.contains(&format!("mod {krate}")) {
         return None;
     }
-    text.match_indices(krate).map(|(i, _)| i).find(|&i| {
+    // memchr's SIMD search: this runs for every crate on every file the gate read.
+    memchr::memmem::find_iter(text.as_bytes(), krate.as_bytes()).find(|&i| {
         let before = &text[..i];
         let after = &text[i + krate.len()..];
         let boundary = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');

@@ -14,7 +14,8 @@ use super::undeclared::Undeclared;
 /// the needles that let a file through to them.
 pub(super) struct Plan {
     pub transforms: Vec<&'static dyn Transform>,
-    pub rust_needles: Vec<&'static str>,
+    /// What lets a Rust file the gate read through to the runs: its transforms' needles.
+    pub rust_gate: Gate,
     /// What lets a deployment file be read: its transforms' needles.
     pub deployment_gate: Gate,
     /// Whether the files read are scanned for usage facts (the package depends on a telemetry
@@ -57,7 +58,7 @@ impl Plan {
         Plan {
             deployment_gate: Gate::new(&needles_of(&transforms, FileKind::Deployment)),
             transforms,
-            rust_needles,
+            rust_gate: Gate::new(&rust_needles),
             wants_usage,
             read_gate: Gate::new(&read_needles),
             undeclared,
@@ -71,7 +72,7 @@ pub(super) struct Plans {
     loose: Plan,
     pub dirs: PackageDirs,
     /// Every enabled transform's Rust needles: what makes an orphan file worth a note.
-    pub all_rust_needles: Vec<&'static str>,
+    pub orphan_gate: Gate,
 }
 
 impl Plans {
@@ -93,7 +94,7 @@ impl Plans {
             packages,
             loose,
             dirs: PackageDirs::new(project),
-            all_rust_needles,
+            orphan_gate: Gate::new(&all_rust_needles),
         }
     }
 

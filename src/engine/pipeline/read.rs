@@ -50,6 +50,14 @@ impl Gate {
     pub fn is_empty(&self) -> bool {
         self.0.needles.is_empty()
     }
+
+    /// Whether `text` holds one of the needles.
+    pub fn finds(&self, text: &str) -> bool {
+        self.0
+            .needles
+            .iter()
+            .any(|f| f.find(text.as_bytes()).is_some())
+    }
 }
 
 impl Finders {

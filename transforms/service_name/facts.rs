@@ -138,6 +138,53 @@ fn relevant_files(project: &Project, pkg: &PackageInfo) -> Vec<(PathBuf, String)
     files
 }
 
+/// Whether `text` may declare a struct with a `service_name` field that configures export
+/// ([`is_export_config`]), read on tokens: a struct anywhere (modules, function and macro
+/// bodies), and every identifier followed by a single `:` in its braces taken for a field, so
+/// this holds whenever the parse would find such a struct (tokenizing costs a fraction of it).
+pub(super) fn may_declare_export_config(text: &str) -> bool {
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    fn fields(body: TokenStream) -> Vec<String> {
+        let tokens: Vec<TokenTree> = body.into_iter().collect();
+        tokens
+            .windows(2)
+            .filter_map(|w| match w {
+                [TokenTree::Ident(name), TokenTree::Punct(colon)]
+                    if colon.as_char() == ':' && colon.spacing() == proc_macro2::Spacing::Alone =>
+                {
+                    Some(crate::engine::syntax::ident_str(name))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+    fn declares(stream: TokenStream) -> bool {
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        tokens.iter().enumerate().any(|(i, t)| match t {
+            TokenTree::Ident(kw) if kw == "struct" => {
+                let Some(TokenTree::Ident(name)) = tokens.get(i + 1) else {
+                    return false;
+                };
+                // The body: the first brace group before a `;` or a tuple's parentheses.
+                let body = tokens[i + 2..].iter().find_map(|t| match t {
+                    TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => Some(Some(g)),
+                    TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => Some(None),
+                    TokenTree::Punct(p) if p.as_char() == ';' => Some(None),
+                    _ => None,
+                });
+                body.flatten().is_some_and(|g| {
+                    let fields = fields(g.stream());
+                    fields.iter().any(|f| f == SERVICE_NAME_FIELD)
+                        && is_export_config(&crate::engine::syntax::ident_str(name), &fields)
+                })
+            }
+            TokenTree::Group(g) => declares(g.stream()),
+            _ => false,
+        })
+    }
+    text.parse::<TokenStream>().map_or(true, declares)
+}
+
 /// The value a site takes from elsewhere in the package (under a dropped `.replace(..)`): a
 /// struct field, or a constant not defined in the site's own file.
 fn value_from_package<'a>(site: &'a Site, scan: &FileScan) -> Option<&'a Value> {
@@ -174,6 +221,16 @@ fn compute_facts(pkg: &PackageInfo, naming: &Naming, files: &[(PathBuf, String)]
     let (with_sites, others): (Vec<_>, Vec<_>) = files
         .iter()
         .partition(|(_, t)| sites_count && may_have_site(t));
+    // Without a site, only an export config's default can be a service name: a package none of
+    // whose files declares one (a `service_name` column of a data model, say) has no facts, and
+    // its files are not parsed.
+    if with_sites.is_empty()
+        && !others
+            .iter()
+            .any(|(_, t)| t.contains(SERVICE_NAME_FIELD) && may_declare_export_config(t))
+    {
+        return facts;
+    }
     let mut scans: Vec<_> = with_sites
         .into_iter()
         .filter_map(|(p, t)| scan_file(p, t))

@@ -185,3 +185,26 @@ fn export_configs_are_named_so_or_have_an_endpoint_beside_the_name() {
         &fields(&["service_name", "hostname"])
     ));
 }
+
+#[test]
+fn a_file_may_declare_an_export_config_only_with_a_struct_holding_the_field() {
+    let declares = [
+        "mod config { pub struct OtlpSettings { pub service_name: String } }",
+        "fn f() { struct Telemetry<T> where T: Clone { service_name: T, x: u8 } }",
+        "macro_rules! m { () => { struct Settings { #[serde(default)] service_name: String, collector_url: String } } }",
+        "pub struct Exporter { service_name: std::string::String, endpoint: Option<String> }",
+    ];
+    for text in declares {
+        assert!(facts::may_declare_export_config(text), "{text}");
+    }
+    let does_not = [
+        // A data model's column, a struct literal, a tuple struct, a field of another name.
+        "pub struct Span { pub service_name: String, pub duration_ns: u64 }",
+        "fn f() -> OtlpSettings { OtlpSettings { service_name: n(), endpoint: e() } }",
+        "struct OtlpName(String); fn service_name() {}",
+        "struct OtlpSettings { name: String, endpoint: String }",
+    ];
+    for text in does_not {
+        assert!(!facts::may_declare_export_config(text), "{text}");
+    }
+}

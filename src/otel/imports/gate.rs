@@ -31,8 +31,7 @@ impl Gate {
     pub(super) fn of(conditions: &[String]) -> Gate {
         match conditions {
             [] => Gate::Always,
-            [one] => Gate::Under(BTreeSet::from([one.clone()])),
-            all => Gate::Under(BTreeSet::from([format!("all({})", all.join(", "))])),
+            all => Gate::Under(BTreeSet::from([all_of(all)])),
         }
     }
 
@@ -63,6 +62,14 @@ impl Gate {
     }
 }
 
+/// One condition that holds when all of `conditions` (at least one) do.
+pub(super) fn all_of(conditions: &[String]) -> String {
+    match conditions {
+        [one] => one.clone(),
+        all => format!("all({})", all.join(", ")),
+    }
+}
+
 /// The `#[cfg(..)]` conditions (their text) of the nodes of `target` that enclose byte
 /// `offset`, outermost first.
 pub(super) fn conditions_at(file: &SourceFile, target: Target<'_>, offset: usize) -> Vec<String> {
@@ -90,17 +97,7 @@ impl Gates<'_> {
     }
 
     fn note(&mut self, attrs: &[syn::Attribute]) {
-        for a in attrs.iter().filter(|a| a.path().is_ident("cfg")) {
-            if let syn::Meta::List(list) = &a.meta {
-                let (open, close) = (list.delimiter.span().open(), list.delimiter.span().close());
-                let inner = TextRange::new(
-                    range_of_span(self.file, open).end,
-                    range_of_span(self.file, close).start,
-                );
-                self.conditions
-                    .push(self.file.slice(inner).trim().to_string());
-            }
-        }
+        self.conditions.extend(cfg_conditions(self.file, attrs));
     }
 }
 
@@ -150,6 +147,25 @@ impl<'a> Visit<'a> for Gates<'_> {
             syn::visit::visit_impl_item(self, i);
         }
     }
+}
+
+/// The text inside each `#[cfg(..)]` of `attrs`.
+pub(super) fn cfg_conditions(file: &SourceFile, attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(list) => {
+                let (open, close) = (list.delimiter.span().open(), list.delimiter.span().close());
+                let inner = TextRange::new(
+                    range_of_span(file, open).end,
+                    range_of_span(file, close).start,
+                );
+                Some(file.slice(inner).trim().to_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The outer attributes of the items that hold code.

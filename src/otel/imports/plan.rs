@@ -17,7 +17,7 @@ use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of};
 
 use super::add::{insert_lines, merge_into, sort_texts};
-use super::gate::{conditions_at, Gate};
+use super::gate::{all_of, cfg_conditions, conditions_at, Gate};
 use super::guard::{self, Place, Request};
 use super::remove::{edit_item, LeafEdit};
 use super::scope::{collect_scope, Target};
@@ -70,13 +70,16 @@ struct Entry<'a> {
     leaf: &'a syn::UseTree,
     /// What the leaf imports, as the import guard counts it (`a::b as c`).
     imported: String,
+    /// The `#[cfg(..)]` conditions of its `use` item: the name is there only when they hold.
+    conditions: Vec<String>,
 }
 
 pub struct ImportPlan<'a> {
     file: &'a SourceFile,
     visible: Vec<&'a syn::ItemUse>,
     entries: Vec<Entry<'a>>,
-    globs: Vec<Vec<String>>,
+    /// Glob imports, with the `#[cfg(..)]` conditions of their `use` item.
+    globs: Vec<(Vec<String>, Vec<String>)>,
     local_items: Vec<String>,
     target: Target<'a>,
     /// Planned imports: full path → local name (`_` for an anonymous trait import).
@@ -175,6 +178,7 @@ impl<'a> ImportPlan<'a> {
 
     fn add_visible(&mut self, u: &'a syn::ItemUse) {
         self.visible.push(u);
+        let conditions = cfg_conditions(self.file, &u.attrs);
         walk_tree(&u.tree, &mut Vec::new(), &mut |prefix, leaf| match leaf {
             syn::UseTree::Name(n) => {
                 let name = ident_str(&n.ident);
@@ -191,6 +195,7 @@ impl<'a> ImportPlan<'a> {
                     item: u,
                     leaf,
                     imported: leaf_path(prefix, leaf),
+                    conditions: conditions.clone(),
                 });
             }
             syn::UseTree::Rename(r) => {
@@ -206,27 +211,37 @@ impl<'a> ImportPlan<'a> {
                     item: u,
                     leaf,
                     imported: leaf_path(prefix, leaf),
+                    conditions: conditions.clone(),
                 });
             }
-            syn::UseTree::Glob(_) => self.globs.push(prefix.to_vec()),
+            syn::UseTree::Glob(_) => self.globs.push((prefix.to_vec(), conditions.clone())),
             _ => {}
         });
+    }
+
+    /// Whether an import under `conditions` is there wherever the code being written is: the
+    /// code is compiled only under (at least) the same conditions. A `#[cfg]`-gated import does
+    /// not serve other code (its name still counts as taken, [`Self::name_taken`]).
+    fn serves(&self, conditions: &[String]) -> bool {
+        conditions.iter().all(|c| self.conditions.contains(c))
     }
 
     fn local_for(&self, path: &[String]) -> Option<&str> {
         self.entries
             .iter()
-            .find(|e| e.path == path && e.local.is_some())
+            .find(|e| e.path == path && e.local.is_some() && self.serves(&e.conditions))
             .and_then(|e| e.local.as_deref())
     }
 
     fn name_taken(&self, name: &str, path: &[String]) -> bool {
         // An import this plan removes unconditionally frees its name.
         let going = |e: &Entry<'_>| self.forced_removals.contains(&e.path);
-        self.entries
-            .iter()
-            .any(|e| e.local.as_deref() == Some(name) && e.path != path && !going(e))
-            || self.local_items.iter().any(|i| i == name)
+        // The same item imported under a `#[cfg]` this code is not under binds the name too.
+        self.entries.iter().any(|e| {
+            e.local.as_deref() == Some(name)
+                && (e.path != path || !self.serves(&e.conditions))
+                && !going(e)
+        }) || self.local_items.iter().any(|i| i == name)
             || self
                 .adds
                 .iter()
@@ -251,7 +266,7 @@ impl<'a> ImportPlan<'a> {
         }
         let last = segs.last().cloned().unwrap_or_default();
         let parent = &segs[..segs.len() - 1];
-        if self.globs.iter().any(|g| g == parent) && !self.name_taken(&last, &segs) {
+        if self.glob_of(parent) && !self.name_taken(&last, &segs) {
             return last;
         }
         if self.name_taken(&last, &segs) {
@@ -262,13 +277,20 @@ impl<'a> ImportPlan<'a> {
         last
     }
 
-    /// Whether a visible `use` imports `segs`, by name or through a glob of its module.
+    /// Whether a visible `use` that serves this code globs `module`.
+    fn glob_of(&self, module: &[String]) -> bool {
+        self.globs
+            .iter()
+            .any(|(g, conditions)| g.as_slice() == module && self.serves(conditions))
+    }
+
+    /// Whether a visible `use` that serves this code imports `segs`, by name or through a glob
+    /// of its module.
     fn imported(&self, segs: &[String]) -> bool {
-        self.entries.iter().any(|e| e.path == segs)
-            || self
-                .globs
-                .iter()
-                .any(|g| g.as_slice() == &segs[..segs.len() - 1])
+        self.entries
+            .iter()
+            .any(|e| e.path == segs && self.serves(&e.conditions))
+            || self.glob_of(&segs[..segs.len() - 1])
     }
 
     /// Imports `path` under the local name `local` (`use shared::otlp as opentelemetry_otlp;`);
@@ -291,6 +313,17 @@ impl<'a> ImportPlan<'a> {
     pub fn need_trait(&mut self, path: &str) {
         let segs = segments(path);
         if self.imported(&segs) {
+            return;
+        }
+        // Imported already under a `#[cfg]` this code is not under: imported again, as `_`,
+        // only where that import is not (a second import by name would clash with it, and an
+        // unconditional one would be unused wherever it is there).
+        if let Some(gated) = self.entries.iter().find(|e| e.path == segs) {
+            let elsewhere = format!("not({})", all_of(&gated.conditions));
+            let mut conditions = self.conditions.clone();
+            conditions.push(elsewhere);
+            self.merge_gate(segs.clone(), Gate::of(&conditions));
+            self.adds.insert(segs, "_".to_string());
             return;
         }
         self.needed(&segs);
@@ -377,8 +410,10 @@ impl<'a> ImportPlan<'a> {
             .visible
             .iter()
             .copied()
-            // A `pub use` would re-export what the rewrite needs: never merged into.
+            // A `pub use` would re-export what the rewrite needs, and a `#[cfg]`-gated one would
+            // drop it without its condition: never merged into.
             .filter(|u| matches!(u.vis, syn::Visibility::Inherited))
+            .filter(|u| cfg_conditions(self.file, &u.attrs).is_empty())
             .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed) && !rewritten(u))
             .collect();
         let mut edits = Vec::new();
@@ -809,6 +844,36 @@ fn f() {}
         assert!(
             everywhere.starts_with("use a::b;\nuse opentelemetry_otlp::WithTonicConfig;\n\n"),
             "{everywhere}"
+        );
+    }
+
+    #[test]
+    fn a_gated_import_serves_only_code_under_its_cfg() {
+        let src = "#[cfg(feature = \"tls\")]\nuse opentelemetry_otlp::{SpanExporter, WithTonicConfig};\n\nfn f() {\n    let e = match p {\n        #[cfg(feature = \"tls\")]\n        P::Tls => tls(),\n        _ => plain(),\n    };\n}\n";
+        let at = |needle: &str| src.find(needle).unwrap();
+        // Code under the same cfg: the gated import serves it.
+        let gated = plan_and_apply_at(src, at("let e"), |p| {
+            p.code_at(at("tls()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+            assert_eq!(p.name("opentelemetry_otlp::SpanExporter"), "SpanExporter");
+        });
+        assert_eq!(gated, src);
+        // Ungated code: the trait comes anonymously where the gated import is not (by name it
+        // would clash with it, unconditionally it would be unused beside it), the type by its
+        // full path.
+        let ungated = plan_and_apply_at(src, at("let e"), |p| {
+            p.code_at(at("plain()"));
+            p.need_trait("opentelemetry_otlp::WithTonicConfig");
+            assert_eq!(
+                p.name("opentelemetry_otlp::SpanExporter"),
+                "opentelemetry_otlp::SpanExporter"
+            );
+        });
+        assert!(
+            ungated.starts_with(
+                "#[cfg(not(feature = \"tls\"))]\nuse opentelemetry_otlp::WithTonicConfig as _;\n"
+            ),
+            "{ungated}"
         );
     }
 

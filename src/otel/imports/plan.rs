@@ -93,6 +93,11 @@ pub struct ImportPlan<'a> {
     /// [`Self::code_at`]), and under which each planned import is needed.
     conditions: Vec<String>,
     gates: BTreeMap<Vec<String>, Gate>,
+    /// Every `#[cfg]` condition around the code being written, from the file's root (a gated
+    /// function's or module's own too): what decides whether a gated `use` serves it.
+    enclosing: Vec<String>,
+    /// The file's items, where [`Self::enclosing`] is read from.
+    root: &'a [syn::Item],
     /// The byte offset the plan was made for.
     site: usize,
 }
@@ -130,6 +135,8 @@ impl<'a> ImportPlan<'a> {
             anonymous_removals: Vec::new(),
             conditions: Vec::new(),
             gates: BTreeMap::new(),
+            enclosing: Vec::new(),
+            root: &syntax.items,
             site: offset,
         };
         plan.code_at(offset);
@@ -143,6 +150,7 @@ impl<'a> ImportPlan<'a> {
     /// an import only code under a `#[cfg(..)]` needs gets the same `#[cfg(..)]`.
     pub fn code_at(&mut self, offset: usize) {
         self.conditions = conditions_at(self.file, self.target, offset);
+        self.enclosing = conditions_at(self.file, Target::Items(self.root, None), offset);
     }
 
     /// Back to code at the plan's own site (after [`Self::code_at`]).
@@ -223,7 +231,7 @@ impl<'a> ImportPlan<'a> {
     /// code is compiled only under (at least) the same conditions. A `#[cfg]`-gated import does
     /// not serve other code (its name still counts as taken, [`Self::name_taken`]).
     fn serves(&self, conditions: &[String]) -> bool {
-        conditions.iter().all(|c| self.conditions.contains(c))
+        conditions.iter().all(|c| self.enclosing.contains(c))
     }
 
     fn local_for(&self, path: &[String]) -> Option<&str> {
@@ -875,6 +883,17 @@ fn f() {}
             ),
             "{ungated}"
         );
+    }
+
+    #[test]
+    fn a_gated_import_serves_a_function_gated_alike() {
+        // The usual feature-gated telemetry: the imports and the function under one feature.
+        let src = "#[cfg(feature = \"otel\")]\nuse opentelemetry_otlp::{SpanExporter, WithExportConfig};\n\n#[cfg(feature = \"otel\")]\nfn f() {\n    let x = 1;\n}\n";
+        let out = plan_and_apply_at(src, src.find("let x").unwrap(), |p| {
+            p.need_trait("opentelemetry_otlp::WithExportConfig");
+            assert_eq!(p.name("opentelemetry_otlp::SpanExporter"), "SpanExporter");
+        });
+        assert_eq!(out, src);
     }
 
     #[test]

@@ -126,7 +126,13 @@ pub fn rename_paths(
                 out.replace(range, spell_new(&mut own, new, old, drop_old));
                 scoped.add(own);
             }
-            None => out.replace(range, spell_new(plan, new, old, drop_old)),
+            None => {
+                // The shared plan names things for code anywhere in the file: its imports
+                // take the `#[cfg]` of the code that needs them.
+                plan.code_at(range.start);
+                out.replace(range, spell_new(plan, new, old, drop_old));
+                plan.code_at_site();
+            }
         }
     }
     scoped.finish(out);

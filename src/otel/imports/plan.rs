@@ -388,10 +388,9 @@ impl<'a> ImportPlan<'a> {
         let going = self.going(out);
         let removed = |leaf: &syn::UseTree| going.iter().any(|e| std::ptr::eq(e.leaf, leaf));
         let mut request = Request::default();
-        let mut by_parent: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+        // Per `#[cfg]` attribute (none: needed everywhere) and parent module, the items to add.
+        let mut by_parent: BTreeMap<(Option<String>, Vec<String>), Vec<String>> = BTreeMap::new();
         let place = Place::Scope(self.target.open_brace(self.file));
-        // Imports needed only under a `#[cfg]`: a line of their own each, with the attribute.
-        let mut gated_lines = Vec::new();
         for (path, local) in &self.adds {
             let last = path.last().cloned().unwrap_or_default();
             let item = if *local == last {
@@ -400,12 +399,12 @@ impl<'a> ImportPlan<'a> {
                 format!("{last} as {local}")
             };
             let parent = &path[..path.len() - 1];
-            let full = format!("{}::{item}", parent.join("::"));
-            request.add(place, full.clone());
-            match self.gates.get(path).and_then(Gate::attribute) {
-                Some(attribute) => gated_lines.push(format!("{attribute}\nuse {full};")),
-                None => by_parent.entry(parent.to_vec()).or_default().push(item),
-            }
+            request.add(place, format!("{}::{item}", parent.join("::")));
+            let attribute = self.gates.get(path).and_then(Gate::attribute);
+            by_parent
+                .entry((attribute, parent.to_vec()))
+                .or_default()
+                .push(item);
         }
         // An item that loses every leaf is deleted, and one another edit of the file rewrites
         // already (a rename in place: `use sdk::metrics::MeterProvider;` → `…SdkMeterProvider`),
@@ -414,22 +413,32 @@ impl<'a> ImportPlan<'a> {
             let range = range_of(self.file, &u.tree);
             out.edits.iter().any(|e| e.range.overlaps(range))
         };
-        let mergeable: Vec<&syn::ItemUse> = self
+        // A `pub use` would re-export what the rewrite needs: never merged into.
+        let in_scope: Vec<&syn::ItemUse> = self
             .visible
             .iter()
             .copied()
-            // A `pub use` would re-export what the rewrite needs, and a `#[cfg]`-gated one would
-            // drop it without its condition: never merged into.
             .filter(|u| matches!(u.vis, syn::Visibility::Inherited))
-            .filter(|u| cfg_conditions(self.file, &u.attrs).is_empty())
             .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed) && !rewritten(u))
+            .collect();
+        // An addition merges only into a `use` under the very same `#[cfg]` (or none).
+        let attribute_of = |u: &syn::ItemUse| match cfg_conditions(self.file, &u.attrs).as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(format!("#[cfg({one})]"))),
+            _ => Err(()),
+        };
+        let mergeable: Vec<&syn::ItemUse> = in_scope
+            .iter()
+            .copied()
+            .filter(|u| attribute_of(u) == Ok(None))
             .collect();
         let mut edits = Vec::new();
         let mut gaining = Vec::new();
         let mut new_lines = Vec::new();
-        for (parent, mut items) in by_parent {
-            if let Some(merge) = mergeable
+        for ((attribute, parent), mut items) in by_parent {
+            if let Some(merge) = in_scope
                 .iter()
+                .filter(|u| attribute_of(u) == Ok(attribute.clone()))
                 .find_map(|u| merge_into(self.file, u, &parent, &items, &removed))
             {
                 edits.extend(merge.edits);
@@ -442,9 +451,12 @@ impl<'a> ImportPlan<'a> {
                 sort_texts(&mut items);
                 format!("{{{}}}", items.join(", "))
             };
-            new_lines.push(format!("use {}::{list};", parent.join("::")));
+            let line = format!("use {}::{list};", parent.join("::"));
+            new_lines.push(match attribute {
+                Some(attribute) => format!("{attribute}\n{line}"),
+                None => line,
+            });
         }
-        new_lines.extend(gated_lines);
         if !new_lines.is_empty() {
             edits.extend(insert_lines(self.file, self.target, &mergeable, &new_lines));
         }
@@ -882,6 +894,22 @@ fn f() {}
                 "#[cfg(not(feature = \"tls\"))]\nuse opentelemetry_otlp::WithTonicConfig as _;\n"
             ),
             "{ungated}"
+        );
+    }
+
+    #[test]
+    fn a_gated_import_joins_a_use_under_the_same_cfg() {
+        let src = "#[cfg(feature = \"otel\")]\nuse opentelemetry_aws::trace::XrayPropagator;\nuse std::fmt;\n\nfn f() {\n    #[cfg(feature = \"otel\")]\n    let g = x();\n}\n";
+        let out = plan_and_apply_at(src, 0, |p| {
+            p.code_at(src.find("x()").unwrap());
+            assert_eq!(
+                p.name("opentelemetry_aws::trace::XrayIdGenerator"),
+                "XrayIdGenerator"
+            );
+        });
+        assert!(
+            out.starts_with("#[cfg(feature = \"otel\")]\nuse opentelemetry_aws::trace::{XrayIdGenerator, XrayPropagator};\nuse std::fmt;\n"),
+            "{out}"
         );
     }
 

@@ -65,8 +65,16 @@ pub fn builder_type_edits(
     types: impl IntoIterator<Item = TextRange>,
     names: &mut ImportPlan<'_>,
 ) -> Vec<(TextRange, String)> {
-    let builder = names.name(Signal::Span.provider_builder_path());
-    types.into_iter().map(|r| (r, builder.clone())).collect()
+    // Each type under its own `#[cfg]`: a gated function's import is gated alike.
+    let edits = types
+        .into_iter()
+        .map(|r| {
+            names.code_at(r.start);
+            (r, names.name(Signal::Span.provider_builder_path()))
+        })
+        .collect();
+    names.code_at_site();
+    edits
 }
 
 /// Whether `arg`, handed to a closure customizer, still fits once it takes the provider builder:

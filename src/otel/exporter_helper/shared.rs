@@ -415,6 +415,8 @@ pub fn shared_helper_edits(
         let Form::Old { root, ret } = helper.form else {
             continue;
         };
+        // The helper's own `#[cfg]` (a gated helper's imports are gated alike).
+        names.code_at(root.start);
         let traits = (
             names.name("opentelemetry_otlp::WithExportConfig"),
             names.name(helper.transport.options_trait()),
@@ -422,6 +424,7 @@ pub fn shared_helper_edits(
         out.extend(signature_edits(rust, &helper.item.sig, ret, traits));
         out.push((root, BUILDER_PARAM.to_string()));
     }
+    names.code_at_site();
     out
 }
 

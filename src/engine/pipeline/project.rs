@@ -214,7 +214,7 @@ fn read_rust_files(
         if project.has_manifests() && package.is_none() {
             let dir = path.parent().unwrap_or(&path).to_path_buf();
             if !config.include_orphans {
-                if plans.orphan_gate.finds(&text) {
+                if plans.orphan_gate.finds(text.as_bytes()) {
                     orphans.skipped.insert(dir);
                 }
                 continue;
@@ -227,7 +227,7 @@ fn read_rust_files(
         if let Some(i) = package.filter(|_| plan.wants_usage) {
             project.packages[i].usage.scan(&text);
         }
-        if plan.rust_gate.finds(&text) {
+        if plan.rust_gate.finds(text.as_bytes()) {
             inputs.push((path, None, package));
         }
     }

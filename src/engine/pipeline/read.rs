@@ -51,12 +51,9 @@ impl Gate {
         self.0.needles.is_empty()
     }
 
-    /// Whether `text` holds one of the needles.
-    pub fn finds(&self, text: &str) -> bool {
-        self.0
-            .needles
-            .iter()
-            .any(|f| f.find(text.as_bytes()).is_some())
+    /// Whether `bytes` hold one of the needles.
+    pub fn finds(&self, bytes: &[u8]) -> bool {
+        self.0.needles.iter().any(|f| f.find(bytes).is_some())
     }
 }
 
@@ -102,7 +99,7 @@ fn read_into(path: &Path, gate: &Gate, bytes: &mut Vec<u8>) -> Read {
         return Read::Error(format!("cannot read file: {e}"));
     }
     let found = |f: &Finder| f.find(bytes).is_some();
-    let hit = gate.0.needles.iter().any(found);
+    let hit = gate.finds(bytes);
     // A file that mentions telemetry but cannot be decoded is an error even when no enabled
     // transform would look at it: the user must know it was not migrated.
     if !hit && !gate.0.telemetry.iter().any(found) {

@@ -3,10 +3,10 @@
 //! imported unconditionally, is an unused import (a warning, an error under `deny(warnings)`)
 //! whenever the feature is off.
 //!
-//! The gates counted are those of nodes inside the import's target scope (a gated function's
-//! own body or module already takes its imports inside, see [`super::scope`]): match arms,
-//! statements, expressions, struct literal fields and items that carry a `#[cfg]` and enclose
-//! the new code.
+//! The gates read are those of the match arms, statements, expressions, struct literal fields
+//! and items that carry a `#[cfg]` and enclose the new code; those inside the import's target
+//! scope gate the import (a gated function's own body or module already takes its imports
+//! inside, see [`super::scope`]), and all of them decide which gated `use` serves the code.
 
 use std::collections::BTreeSet;
 
@@ -70,80 +70,99 @@ pub(super) fn all_of(conditions: &[String]) -> String {
     }
 }
 
-/// The `#[cfg(..)]` conditions (their text) of the nodes of `target` that enclose byte
-/// `offset`, outermost first.
-pub(super) fn conditions_at(file: &SourceFile, target: Target<'_>, offset: usize) -> Vec<String> {
+/// The `#[cfg(..)]` conditions around byte `offset` of a file with `items`, outermost first:
+/// all of them, and those of the nodes inside `target` (after its `{`).
+pub(super) struct Around {
+    pub all: Vec<String>,
+    pub inside: Vec<String>,
+}
+
+/// The conditions around byte `offset` (one walk down the nodes that enclose it).
+pub(super) fn conditions_at(
+    file: &SourceFile,
+    items: &[syn::Item],
+    target: Target<'_>,
+    offset: usize,
+) -> Around {
     let mut gates = Gates {
         file,
         at: TextRange::empty(offset),
         conditions: Vec::new(),
     };
-    match target {
-        Target::Items(items, _) => items.iter().for_each(|i| gates.visit_item(i)),
-        Target::Block(b) => b.stmts.iter().for_each(|s| gates.visit_stmt(s)),
+    items.iter().for_each(|i| gates.visit_item(i));
+    let opens = target.open_brace(file);
+    let inside = gates
+        .conditions
+        .iter()
+        .filter(|(start, _)| opens.is_none_or(|brace| *start > brace))
+        .map(|(_, c)| c.clone())
+        .collect();
+    Around {
+        all: gates.conditions.into_iter().map(|(_, c)| c).collect(),
+        inside,
     }
-    gates.conditions
 }
 
 struct Gates<'f> {
     file: &'f SourceFile,
     at: TextRange,
-    conditions: Vec<String>,
+    /// Each condition with the start of the node that carries it.
+    conditions: Vec<(usize, String)>,
 }
 
 impl Gates<'_> {
-    fn encloses(&self, node: &dyn syn::spanned::Spanned) -> bool {
-        range_of(self.file, node).contains_range(self.at)
-    }
-
-    fn note(&mut self, attrs: &[syn::Attribute]) {
-        self.conditions.extend(cfg_conditions(self.file, attrs));
+    /// Whether `node` encloses the offset; then its conditions are noted.
+    fn enters(&mut self, node: &dyn syn::spanned::Spanned, attrs: &[syn::Attribute]) -> bool {
+        let range = range_of(self.file, node);
+        if !range.contains_range(self.at) {
+            return false;
+        }
+        let conditions = cfg_conditions(self.file, attrs);
+        self.conditions
+            .extend(conditions.into_iter().map(|c| (range.start, c)));
+        true
     }
 }
 
 impl<'a> Visit<'a> for Gates<'_> {
     fn visit_item(&mut self, i: &'a syn::Item) {
-        if self.encloses(i) {
-            self.note(item_attrs(i));
+        if self.enters(i, item_attrs(i)) {
             syn::visit::visit_item(self, i);
         }
     }
     fn visit_stmt(&mut self, s: &'a syn::Stmt) {
-        if self.encloses(s) {
-            match s {
-                syn::Stmt::Local(l) => self.note(&l.attrs),
-                syn::Stmt::Macro(m) => self.note(&m.attrs),
-                // Expressions and items note their own attributes.
-                syn::Stmt::Expr(..) | syn::Stmt::Item(_) => {}
-            }
+        // Expressions and items note their own attributes.
+        let attrs: &[syn::Attribute] = match s {
+            syn::Stmt::Local(l) => &l.attrs,
+            syn::Stmt::Macro(m) => &m.attrs,
+            syn::Stmt::Expr(..) | syn::Stmt::Item(_) => &[],
+        };
+        if self.enters(s, attrs) {
             syn::visit::visit_stmt(self, s);
         }
     }
     fn visit_expr(&mut self, e: &'a syn::Expr) {
-        if self.encloses(e) {
-            self.note(expr_attrs(e));
+        if self.enters(e, expr_attrs(e)) {
             syn::visit::visit_expr(self, e);
         }
     }
     fn visit_arm(&mut self, a: &'a syn::Arm) {
-        if self.encloses(a) {
-            self.note(&a.attrs);
+        if self.enters(a, &a.attrs) {
             syn::visit::visit_arm(self, a);
         }
     }
     fn visit_field_value(&mut self, f: &'a syn::FieldValue) {
-        if self.encloses(f) {
-            self.note(&f.attrs);
+        if self.enters(f, &f.attrs) {
             syn::visit::visit_field_value(self, f);
         }
     }
     fn visit_impl_item(&mut self, i: &'a syn::ImplItem) {
-        if self.encloses(i) {
-            match i {
-                syn::ImplItem::Fn(f) => self.note(&f.attrs),
-                syn::ImplItem::Const(c) => self.note(&c.attrs),
-                _ => {}
-            }
+        let attrs: &[syn::Attribute] = match i {
+            syn::ImplItem::Fn(f) => &f.attrs,
+            syn::ImplItem::Const(c) => &c.attrs,
+            _ => &[],
+        };
+        if self.enters(i, attrs) {
             syn::visit::visit_impl_item(self, i);
         }
     }

@@ -149,8 +149,9 @@ impl<'a> ImportPlan<'a> {
     /// The names asked for next are for code at byte `offset` (a `match` arm of the site, say):
     /// an import only code under a `#[cfg(..)]` needs gets the same `#[cfg(..)]`.
     pub fn code_at(&mut self, offset: usize) {
-        self.conditions = conditions_at(self.file, self.target, offset);
-        self.enclosing = conditions_at(self.file, Target::Items(self.root, None), offset);
+        let around = conditions_at(self.file, self.root, self.target, offset);
+        self.conditions = around.inside;
+        self.enclosing = around.all;
     }
 
     /// Back to code at the plan's own site (after [`Self::code_at`]).
@@ -422,15 +423,12 @@ impl<'a> ImportPlan<'a> {
             .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed) && !rewritten(u))
             .collect();
         // An addition merges only into a `use` under the very same `#[cfg]` (or none).
-        let attribute_of = |u: &syn::ItemUse| match cfg_conditions(self.file, &u.attrs).as_slice() {
-            [] => Ok(None),
-            [one] => Ok(Some(format!("#[cfg({one})]"))),
-            _ => Err(()),
-        };
+        let attribute_of =
+            |u: &syn::ItemUse| Gate::of(&cfg_conditions(self.file, &u.attrs)).attribute();
         let mergeable: Vec<&syn::ItemUse> = in_scope
             .iter()
             .copied()
-            .filter(|u| attribute_of(u) == Ok(None))
+            .filter(|u| attribute_of(u).is_none())
             .collect();
         let mut edits = Vec::new();
         let mut gaining = Vec::new();
@@ -438,7 +436,7 @@ impl<'a> ImportPlan<'a> {
         for ((attribute, parent), mut items) in by_parent {
             if let Some(merge) = in_scope
                 .iter()
-                .filter(|u| attribute_of(u) == Ok(attribute.clone()))
+                .filter(|u| attribute_of(u) == attribute)
                 .find_map(|u| merge_into(self.file, u, &parent, &items, &removed))
             {
                 edits.extend(merge.edits);

@@ -821,11 +821,24 @@ fn new_project(
     // (`Project::resolve_packages`): parsed manifests, resolved dependencies and re-export
     // parses of every project at once would grow with the tree.
     let indent_fallback = rustfmt_indent(&root, git_root.as_deref());
+    // Held until the project runs: exact capacities (a joined path doubles its buffer), which
+    // halved a pending project's memory on a big tree.
+    let mut manifest_paths: Vec<PathBuf> = manifests
+        .into_iter()
+        .map(|m| {
+            let mut path = m.path;
+            path.shrink_to_fit();
+            path
+        })
+        .collect();
+    manifest_paths.shrink_to_fit();
+    let mut root = root;
+    root.shrink_to_fit();
     Project {
         root,
         component,
         config,
-        manifest_paths: manifests.into_iter().map(|m| m.path).collect(),
+        manifest_paths,
         manifests: Vec::new(),
         packages: Vec::new(),
         lockfile_path,

@@ -35,7 +35,8 @@ use syn::visit::Visit;
 
 use crate::engine::changes::Changes;
 use crate::engine::context::PackageInfo;
-use crate::engine::syntax::{ident_str, Reexport};
+use crate::engine::source::SourceFile;
+use crate::engine::syntax::{ident_str, range_of, Reexport};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::ImportPlan;
 
@@ -86,7 +87,9 @@ impl Transform for ReexportedCrates {
         };
         // The import plan is built only for a file that names one as a path root.
         let named: Vec<_> = named_telemetry_reexports(package, &cx.file.text)
-            .filter(|r| !cx.imports().binds(&r.krate) && names_as_root(cx.syntax(), &r.krate))
+            .filter(|r| !cx.imports().binds(&r.krate))
+            .map(|r| (r, root_sites(cx.file, cx.syntax(), &r.krate)))
+            .filter(|(_, sites)| !sites.is_empty())
             .collect();
         if named.is_empty() {
             return Outcome::default();
@@ -94,8 +97,13 @@ impl Transform for ReexportedCrates {
         let mut out = Changes::default();
         let mut plan = ImportPlan::at(cx.file, cx.syntax(), 0);
         let mut wanted = false;
-        for reexport in named {
-            wanted |= plan.bind_as(&reexport.through.join("::"), &reexport.krate);
+        for (reexport, sites) in named {
+            // The binding takes the `#[cfg]` of the code that names the crate (none as soon as
+            // ungated code does): ungated, a build without the feature warns of an unused import.
+            for site in sites {
+                plan.code_at(site);
+                wanted |= plan.bind_as(&reexport.through.join("::"), &reexport.krate);
+            }
         }
         if wanted {
             plan.finish(&mut out);
@@ -118,12 +126,20 @@ fn named_telemetry_reexports<'p>(
         .filter(move |r| text.contains(r.krate.as_str()))
 }
 
-/// Whether the file, outside inline modules, names `krate` as the root of a path
-/// (`krate::X` in code or types, `use krate::…`).
-fn names_as_root(syntax: &syn::File, krate: &str) -> bool {
+/// Where the file, outside inline modules, names `krate` as the root of a path (`krate::X` in
+/// code or types, `use krate::…`): the start of each such name.
+fn root_sites(file: &SourceFile, syntax: &syn::File, krate: &str) -> Vec<usize> {
     struct Roots<'k> {
+        file: &'k SourceFile,
         krate: &'k str,
-        found: bool,
+        sites: Vec<usize>,
+    }
+    impl Roots<'_> {
+        fn root(&mut self, ident: &syn::Ident) {
+            if ident_str(ident) == self.krate {
+                self.sites.push(range_of(self.file, ident).start);
+            }
+        }
     }
     impl<'ast> Visit<'ast> for Roots<'_> {
         fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -133,21 +149,22 @@ fn names_as_root(syntax: &syn::File, krate: &str) -> bool {
             }
         }
         fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-            if let syn::UseTree::Path(p) = &u.tree {
-                self.found |= u.leading_colon.is_none() && ident_str(&p.ident) == self.krate;
+            if let (syn::UseTree::Path(p), None) = (&u.tree, u.leading_colon) {
+                self.root(&p.ident);
             }
         }
         fn visit_path(&mut self, path: &'ast syn::Path) {
-            self.found |= path.leading_colon.is_none()
-                && path.segments.len() > 1
-                && ident_str(&path.segments[0].ident) == self.krate;
+            if path.leading_colon.is_none() && path.segments.len() > 1 {
+                self.root(&path.segments[0].ident);
+            }
             syn::visit::visit_path(self, path);
         }
     }
     let mut roots = Roots {
+        file,
         krate,
-        found: false,
+        sites: Vec::new(),
     };
     roots.visit_file(syntax);
-    roots.found
+    roots.sites
 }

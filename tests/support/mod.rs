@@ -281,6 +281,15 @@ pub fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
             starts.push(i + 1);
         }
     }
+    // Lines inserted at a line's start may show lower down when they end like the lines after
+    // them (`#[cfg(x)]` + `use …;` inserted above `#[cfg(x)] fn …`): the inserted lines then end
+    // with the original lines between the edit and where the diff put them.
+    let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
+    let slid_down = |edit: usize, at: usize, inserted: std::ops::Range<usize>| {
+        starts
+            .binary_search(&edit)
+            .is_ok_and(|line| line < at && new_lines[inserted].ends_with(&old_lines[line..at]))
+    };
     let mut out = Vec::new();
     for op in diff.ops() {
         if matches!(op.tag(), similar::DiffTag::Equal) {
@@ -305,7 +314,9 @@ pub fn changed_outside_edits(f: &pipeline::FileResult) -> Vec<String> {
                 .copied()
                 .unwrap_or(f.original.len());
             let inserted_before_edit = old.is_empty() && (start..next).contains(&r.start);
-            (r.start <= end && start <= r.end + eol) || inserted_before_edit
+            (r.start <= end && start <= r.end + eol)
+                || inserted_before_edit
+                || slid_down(r.start, old.start, op.new_range())
         });
         if !touched {
             out.push(format!(

@@ -832,8 +832,6 @@ fn new_project(
         })
         .collect();
     manifest_paths.shrink_to_fit();
-    let mut root = root;
-    root.shrink_to_fit();
     Project {
         root,
         component,

@@ -414,21 +414,25 @@ impl<'a> ImportPlan<'a> {
             let range = range_of(self.file, &u.tree);
             out.edits.iter().any(|e| e.range.overlaps(range))
         };
-        // A `pub use` would re-export what the rewrite needs: never merged into.
-        let in_scope: Vec<&syn::ItemUse> = self
+        // A `pub use` would re-export what the rewrite needs: never merged into. Each with its
+        // `#[cfg]` attribute: an addition merges only into a `use` under the very same one.
+        let in_scope: Vec<(&syn::ItemUse, Option<String>)> = self
             .visible
             .iter()
             .copied()
             .filter(|u| matches!(u.vis, syn::Visibility::Inherited))
             .filter(|u| self.in_target(u) && !loses_every_leaf(u, &removed) && !rewritten(u))
+            .map(|u| {
+                (
+                    u,
+                    Gate::of(&cfg_conditions(self.file, &u.attrs)).attribute(),
+                )
+            })
             .collect();
-        // An addition merges only into a `use` under the very same `#[cfg]` (or none).
-        let attribute_of =
-            |u: &syn::ItemUse| Gate::of(&cfg_conditions(self.file, &u.attrs)).attribute();
         let mergeable: Vec<&syn::ItemUse> = in_scope
             .iter()
-            .copied()
-            .filter(|u| attribute_of(u).is_none())
+            .filter(|(_, attribute)| attribute.is_none())
+            .map(|(u, _)| *u)
             .collect();
         let mut edits = Vec::new();
         let mut gaining = Vec::new();
@@ -436,8 +440,8 @@ impl<'a> ImportPlan<'a> {
         for ((attribute, parent), mut items) in by_parent {
             if let Some(merge) = in_scope
                 .iter()
-                .filter(|u| attribute_of(u) == attribute)
-                .find_map(|u| merge_into(self.file, u, &parent, &items, &removed))
+                .filter(|(_, a)| *a == attribute)
+                .find_map(|(u, _)| merge_into(self.file, u, &parent, &items, &removed))
             {
                 edits.extend(merge.edits);
                 gaining.extend(merge.group);

@@ -134,11 +134,15 @@ fn pinned_toolchain_rustfmt(dir: &Path) -> Option<PathBuf> {
     found
 }
 
-/// `rustup which rustfmt` run in `dir`, without installing anything.
+/// `rustup which rustfmt` run in `dir`, without installing anything. Without the user's
+/// backtrace switches: with `RUST_BACKTRACE=1`, rustup symbolizes a backtrace for the error it
+/// gives on a pinned toolchain that is not installed (60 ms a call here, against 2 ms).
 fn rustup_which(dir: &Path) -> Option<PathBuf> {
     let output = Command::new("rustup")
         .args(["which", "rustfmt"])
         .env("RUSTUP_AUTO_INSTALL", "0")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
         .current_dir(dir)
         .stderr(Stdio::null())
         .output()

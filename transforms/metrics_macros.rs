@@ -103,8 +103,17 @@ impl Transform for MetricsMacros {
         &[METRICS]
     }
 
+    /// Packages on a `metrics` release before 0.24, or on one the tool cannot tell (a git
+    /// dependency). Code of a package already on 0.24 is 0.24's: read as older code it is
+    /// misread (`counter!(name, labels)` taken for 0.21's value argument), as OpenTelemetry
+    /// packages already on the target are left alone by the pipeline transforms.
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| p.uses_crate(METRICS))
+        package.is_some_and(|p| {
+            p.uses_crate(METRICS)
+                && !p
+                    .version(METRICS)
+                    .is_some_and(|v| (v.major, v.minor) >= (0, 24))
+        })
     }
 
     /// Every site and `use` leaf this transform edits or reports is a changed macro named in

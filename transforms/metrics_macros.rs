@@ -110,9 +110,8 @@ impl Transform for MetricsMacros {
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
         package.is_some_and(|p| {
             p.uses_crate(METRICS)
-                && !p
-                    .version(METRICS)
-                    .is_some_and(|v| (v.major, v.minor) >= (0, 24))
+                && p.version(METRICS)
+                    .is_none_or(|v| (v.major, v.minor) < (0, 24))
         })
     }
 

@@ -807,6 +807,15 @@ fn split_commas(tokens: TokenStream) -> Vec<TokenStream> {
     out
 }
 
+/// Whether `package` depends on the registry crate `krate` at a 0.x release before
+/// `0.{minor}`, or at one the tool cannot tell (a git dependency).
+pub(crate) fn uses_before(package: &PackageInfo, krate: &str, minor: u64) -> bool {
+    package.uses_crate(krate)
+        && package
+            .version(krate)
+            .is_none_or(|v| (v.major, v.minor) < (0, minor))
+}
+
 /// How this file reaches the `metrics` crate, or `None` when its package does not depend on
 /// it. Shared with `metrics-recorder-api`.
 pub(crate) fn metrics_scope<'a>(cx: &FileContext<'a>) -> Option<MetricsScope<'a>> {

@@ -73,7 +73,7 @@ use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
 use crate::otel::imports::{edit_use_leaves, ImportPlan, LeafEdit};
 use crate::otel::metrics_facade::{exporter_metrics_minor, MetricsScope, EXPORTER, METRICS, UTIL};
 use crate::otel::recorder_error::RecorderErrors;
-use crate::transforms::metrics_macros::metrics_scope;
+use crate::transforms::metrics_macros::{metrics_scope, uses_before};
 
 pub struct MetricsRecorderApi;
 
@@ -126,10 +126,12 @@ impl Transform for MetricsRecorderApi {
         &[METRICS]
     }
 
-    /// Packages using `metrics`, and those installing its Prometheus exporter only (their
-    /// builder's settings go into the ledger).
+    /// Packages using `metrics` before 0.24, and those installing its Prometheus exporter before
+    /// 0.16 (built on metrics 0.24) only: their builder's settings go into the ledger. A
+    /// version the tool cannot tell (a git dependency) counts as old; a package already on
+    /// the target is left alone, as `metrics-macros` leaves it.
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| p.uses_crate(METRICS) || p.uses_crate(EXPORTER))
+        package.is_some_and(|p| uses_before(p, METRICS, 24) || uses_before(p, EXPORTER, 16))
     }
 
     /// Every site names one of [`SITE_WORDS`], in its path or in the `use` that aliases it,

@@ -692,9 +692,10 @@ fn a_reexport_under_another_name_is_followed_and_bound_under_the_crate_name() {
     );
     let after = output_of(&result, &lib);
     assert!(after.contains("SpanExporter::builder()"), "{after}");
-    // Merged into the `use shared::otlp;` already there (the new lines sort before it).
+    // Bound in the `use shared::otlp;` already there, whose own binding the rewrite left
+    // unused (an `unused import`) and goes (the new lines sort before it).
     assert!(
-        after.contains("\nuse shared::{otlp, otlp as opentelemetry_otlp};\n"),
+        after.contains("\nuse shared::otlp as opentelemetry_otlp;\n"),
         "{after}"
     );
 }
@@ -918,4 +919,42 @@ fn a_run_on_one_file_still_reads_the_package_facts_of_the_others() {
     };
     assert!(renamed(vec![root.clone()]), "the whole package");
     assert!(renamed(vec![names.clone()]), "names.rs alone");
+}
+
+/// The setup both files below share: 0.20's facade `trace` module, read only by the
+/// `trace::config()` the pipeline rewrite drops.
+const FACADE_TRACE_SETUP: &str = "use std::fmt;\nuse opentelemetry::sdk::{trace, Resource};\nuse opentelemetry::KeyValue;\n\npub fn init() -> Result<opentelemetry::sdk::trace::Tracer, opentelemetry::trace::TraceError> {\n    opentelemetry_otlp::new_pipeline()\n        .tracing()\n        .with_exporter(opentelemetry_otlp::new_exporter().tonic())\n        .with_trace_config(trace::config().with_resource(Resource::new(vec![KeyValue::new(\"service.name\", \"llm.svc\")])))\n        .install_batch(opentelemetry::runtime::Tokio)\n}\n";
+
+#[test]
+fn an_import_the_rewrites_left_unused_goes_and_no_other() {
+    let tree = Tree::new(&[
+        (
+            "Cargo.toml",
+            &manifest("opentelemetry = { version = \"0.20\", features = [\"rt-tokio\"] }\nopentelemetry-otlp = { version = \"0.13\", features = [\"grpc-tonic\"] }\n"),
+        ),
+        ("src/lib.rs", "pub mod sampled;\npub mod spans;\n"),
+        ("src/spans.rs", FACADE_TRACE_SETUP),
+        (
+            "src/sampled.rs",
+            &format!("{FACADE_TRACE_SETUP}\npub fn sampler() -> trace::Sampler {{\n    trace::Sampler::AlwaysOn\n}}\n"),
+        ),
+    ]);
+    let result = tree.run();
+    let spans = output_of(&result, &tree.path("src/spans.rs"));
+    // `trace` is read nowhere after the rewrite (its later mentions in paths,
+    // `opentelemetry_sdk::trace::Tracer`, do not read the binding): it goes, `Resource` stays.
+    assert!(
+        spans.contains("use opentelemetry_sdk::Resource;\n"),
+        "{spans}"
+    );
+    assert!(!spans.contains("{trace, Resource}"), "{spans}");
+    // Unused before the run too: not this run's to remove.
+    assert!(spans.contains("use std::fmt;\n"), "{spans}");
+    // The near miss: another function still reads the module.
+    let sampled = output_of(&result, &tree.path("src/sampled.rs"));
+    assert!(
+        sampled.contains("use opentelemetry_sdk::{trace, Resource};\n"),
+        "{sampled}"
+    );
+    assert!(sampled.contains("use std::fmt;\n"), "{sampled}");
 }

@@ -8,6 +8,13 @@
 //! `opentelemetry::metrics::noop`). Runs after every rewrite, so an import the rewrites left
 //! unused goes too.
 //!
+//! Also deletes an import this run left unused, whatever its item: a name the original text
+//! used outside `use` items and the migrated text uses nowhere (0.20's `use
+//! opentelemetry::sdk::{trace, Resource};` whose only use was `trace::config()`, which the
+//! pipeline rewrite dropped): the run must not leave an `unused import` behind, an error under
+//! `#![deny(warnings)]`. Only a lower-case name (a module, a function, a macro): a trait, named
+//! in upper camel case, may still serve method calls that never spell it.
+//!
 //! ## Before
 //! ```rust,ignore
 //! use opentelemetry::metrics::{noop::NoopMeterProvider, Meter};
@@ -35,9 +42,10 @@
 use crate::engine::context::PackageInfo;
 use crate::engine::edit::TextRange;
 use crate::engine::item_edit::{ident_used_outside, use_items};
+use crate::engine::source::SourceFile;
 use crate::engine::syntax::{ident_str, range_of};
 use crate::engine::transform::{FileContext, FileKind, Outcome, Transform};
-use crate::otel::imports::ImportPlan;
+use crate::otel::imports::{name_reads_outside_uses, ImportPlan};
 use crate::otel::residue::{might_have_sites, removed_kind, scan_uses, Site};
 use crate::transforms::residue::{old_versions, NEEDLES};
 
@@ -91,36 +99,80 @@ impl Transform for UnusedRemovedImports {
             return out;
         }
         let sites = scan_uses(cx.rust(), &old_versions(package));
-        if sites.is_empty() {
-            return out;
+        let mut original = Original::of(cx);
+        let mut leaves = Vec::new();
+        for item in use_items(syntax) {
+            if matches!(item.vis, syn::Visibility::Inherited) {
+                leaves_of(
+                    file,
+                    &item.tree,
+                    &mut Vec::new(),
+                    &mut Vec::new(),
+                    &mut leaves,
+                );
+            }
         }
+        // A `use` whose path starts with a binding's name reads that binding.
+        let read_by_a_use = |name: &str| leaves.iter().any(|l| l.path[0] == name);
         let mut plan = ImportPlan::at(file, syntax, 0);
         let mut any = false;
-        for item in use_items(syntax) {
-            if !matches!(item.vis, syn::Visibility::Inherited) {
-                continue;
-            }
-            let mut leaves = Vec::new();
-            leaves_of(
-                file,
-                &item.tree,
-                &mut Vec::new(),
-                &mut Vec::new(),
-                &mut leaves,
-            );
-            for leaf in leaves {
-                if removed_non_trait(&leaf, &sites)
-                    && !ident_used_outside(file, syntax, &leaf.local, &[])
-                {
-                    plan.remove_if_unused(&leaf.path.join("::"));
-                    any = true;
-                }
+        for leaf in &leaves {
+            if removed_non_trait(leaf, &sites)
+                && !ident_used_outside(file, syntax, &leaf.local, &[])
+            {
+                plan.remove_if_unused(&leaf.path.join("::"));
+                any = true;
+            } else if !read_by_a_use(&leaf.local) && original.orphaned(&leaf.local) {
+                // The import planner counts every mention in `use` items as a use
+                // (`opentelemetry::trace::TraceError` mentions `trace`): none of them reads
+                // this binding, and no path outside them starts with it.
+                plan.remove_binding(&leaf.path.join("::"), &leaf.local);
+                any = true;
             }
         }
         if any {
             plan.finish(&mut out);
         }
         out
+    }
+}
+
+/// The file as it was before this run and as it is now: how often each name is read outside
+/// `use` items (as a path's first segment, or alone), counted when first asked.
+struct Original<'a> {
+    before: &'a SourceFile,
+    now: &'a SourceFile,
+    reads: Option<Option<(Reads, Reads)>>,
+}
+
+type Reads = std::collections::BTreeMap<String, usize>;
+
+impl<'a> Original<'a> {
+    fn of(cx: &FileContext<'a>) -> Original<'a> {
+        Original {
+            before: cx.original,
+            now: cx.file,
+            reads: None,
+        }
+    }
+
+    /// Whether the original text read `name` and the migrated text reads it nowhere: an import
+    /// of it was left unused by this run's rewrites. Never a trait's name (upper camel case):
+    /// a trait may still serve method calls that never spell it.
+    fn orphaned(&mut self, name: &str) -> bool {
+        if self.before.text == self.now.text || !name.starts_with(|c: char| c.is_ascii_lowercase())
+        {
+            return false;
+        }
+        let (before, now) = (self.before, self.now);
+        let reads =
+            |f: &SourceFile| name_reads_outside_uses(&f.text[f.base_offset.min(f.text.len())..]);
+        let counts = self
+            .reads
+            .get_or_insert_with(|| reads(before).zip(reads(now)));
+        counts.as_ref().is_some_and(|(before, now)| {
+            before.get(name).is_some_and(|n| *n > 0) && !now.contains_key(name)
+        })
     }
 }
 

@@ -24,7 +24,7 @@ mod scope;
 mod tree;
 
 pub(crate) use plan::ident_counts;
-pub(crate) use plan::name_use_counts;
+pub(crate) use plan::{name_reads_outside_uses, name_use_counts};
 pub use plan::{ImportPlan, ImportPlans};
 pub use remove::{edit_use_leaves, LeafEdit};
 pub use tree::{imports_item, use_leaves, UseLeaf};

@@ -85,8 +85,9 @@ pub struct ImportPlan<'a> {
     /// Planned imports: full path → local name (`_` for an anonymous trait import).
     adds: BTreeMap<Vec<String>, String>,
     removals: Vec<Vec<String>>,
-    /// Imports of items that no longer exist: removed whatever the file still mentions.
-    forced_removals: Vec<Vec<String>>,
+    /// Imports of items that no longer exist: removed whatever the file still mentions; with
+    /// a local name, only the import binding that name.
+    forced_removals: Vec<(Vec<String>, Option<String>)>,
     /// Traits whose `use … as _;` goes (their methods are no longer called).
     anonymous_removals: Vec<Vec<String>>,
     /// The `#[cfg]` conditions the code being written is compiled under (see
@@ -244,7 +245,7 @@ impl<'a> ImportPlan<'a> {
 
     fn name_taken(&self, name: &str, path: &[String]) -> bool {
         // An import this plan removes unconditionally frees its name.
-        let going = |e: &Entry<'_>| self.forced_removals.contains(&e.path);
+        let going = |e: &Entry<'_>| self.forced(e);
         // The same item imported under a `#[cfg]` this code is not under binds the name too.
         self.entries.iter().any(|e| {
             e.local.as_deref() == Some(name)
@@ -374,7 +375,21 @@ impl<'a> ImportPlan<'a> {
     /// Asks to remove the import of `path` unconditionally (an item the target version does not
     /// have, which the rewrite replaced everywhere in the file).
     pub fn remove(&mut self, path: &str) {
-        self.forced_removals.push(segments(path));
+        self.forced_removals.push((segments(path), None));
+    }
+
+    /// Asks to remove the import of `path` that binds `local`, whatever the file says (the
+    /// caller found the name read nowhere); another import of the same item stays.
+    pub fn remove_binding(&mut self, path: &str, local: &str) {
+        self.forced_removals
+            .push((segments(path), Some(local.to_string())));
+    }
+
+    /// Whether `e` was asked to go whatever the file says.
+    fn forced(&self, e: &Entry<'_>) -> bool {
+        self.forced_removals.iter().any(|(path, local)| {
+            *path == e.path && local.as_ref().is_none_or(|l| e.local.as_ref() == Some(l))
+        })
     }
 
     /// Asks to remove `use path as _;` (a trait imported for its methods, the last call of which
@@ -508,9 +523,7 @@ impl<'a> ImportPlan<'a> {
             return Vec::new();
         };
         let goes = |e: &Entry<'_>| -> bool {
-            if self.forced_removals.contains(&e.path)
-                || (e.local.is_none() && self.anonymous_removals.contains(&e.path))
-            {
+            if self.forced(e) || (e.local.is_none() && self.anonymous_removals.contains(&e.path)) {
                 return true;
             }
             let Some(local) = &e.local else { return false };
@@ -536,7 +549,22 @@ fn loses_every_leaf(u: &syn::ItemUse, removed: &dyn Fn(&syn::UseTree) -> bool) -
 /// later segment of another path (`opentelemetry_sdk::metrics::Temporality::Delta`,
 /// `<T as X>::Name`, `::Name`) names something else, so it keeps no import alive.
 pub(crate) fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
-    fn walk(ts: proc_macro2::TokenStream, in_use: bool, counts: &mut BTreeMap<String, usize>) {
+    name_counts(text, true)
+}
+
+/// How often each identifier occurs in `text` where it can read an imported binding, outside
+/// `use` items: [`name_use_counts`] without the identifiers of `use` items.
+pub(crate) fn name_reads_outside_uses(text: &str) -> Option<BTreeMap<String, usize>> {
+    name_counts(text, false)
+}
+
+fn name_counts(text: &str, count_uses: bool) -> Option<BTreeMap<String, usize>> {
+    fn walk(
+        ts: proc_macro2::TokenStream,
+        in_use: bool,
+        count_uses: bool,
+        counts: &mut BTreeMap<String, usize>,
+    ) {
         let mut in_use = in_use;
         // The root of the path being read (`Some("")`: rooted in no name), and whether the
         // tokens just read are the `::` after a path segment.
@@ -548,9 +576,9 @@ pub(crate) fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
                 proc_macro2::TokenTree::Ident(i) => {
                     let name = ident_str(&i);
                     in_use |= name == "use";
-                    let counts_here = in_use
-                        || !after_colons
+                    let reads = !after_colons
                         || matches!(root.as_deref(), Some("self" | "super" | "crate"));
+                    let counts_here = if in_use { count_uses } else { reads };
                     if counts_here {
                         *counts.entry(name.clone()).or_default() += 1;
                     }
@@ -568,7 +596,7 @@ pub(crate) fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
                     }
                 }
                 proc_macro2::TokenTree::Group(g) => {
-                    walk(g.stream(), in_use, counts);
+                    walk(g.stream(), in_use, count_uses, counts);
                     root = None;
                     after_colons = false;
                     colons = 0;
@@ -589,7 +617,7 @@ pub(crate) fn name_use_counts(text: &str) -> Option<BTreeMap<String, usize>> {
     }
     let ts = proc_macro2::TokenStream::from_str(text).ok()?;
     let mut counts = BTreeMap::new();
-    walk(ts, false, &mut counts);
+    walk(ts, false, count_uses, &mut counts);
     Some(counts)
 }
 

@@ -6,7 +6,11 @@
 //!
 //! Followed only where moving the settings cannot change what the program does: the local is
 //! bound by a plain `let` in the block of the statement holding the pipeline, with no closure,
-//! async block or item in between (their captures would change); that statement names it once
+//! async block or item in between (their captures would change) — except the closure that
+//! receives the exporter, `builder(..).and_then(|exporter| new_pipeline()….with_exporter(exporter)
+//! ….install_batch(..))` (not `move`): it runs at once, where the rewrite's own
+//! `.map(|exporter| …)` runs the provider builder, and the settings' locals must then not be
+//! moved or changed by its receiver; that statement names it once
 //! and no other statement after the `let` names it; the settings' arguments cannot leave the
 //! function (`?`, `return`, `.await`, `break`, `continue`) and name no local that a statement in
 //! between uses other than through a shared borrow (`&settings.endpoint`): it could be moved or
@@ -74,22 +78,24 @@ pub fn config_in_local<'a>(rust: ParsedRust<'a>, arg: &syn::Expr) -> Option<Mova
         .iter()
         .chain(&stmts[k + 1..])
         .any(|s| mentions_ident(s, &name));
-    if named_elsewhere
-        || count_ident(&stmts[k], &name) != 1
-        || crosses_a_boundary(&stmts[k], rust, site)
-    {
+    if named_elsewhere || count_ident(&stmts[k], &name) != 1 {
         return None;
     }
+    let receiver = match crossing(&stmts[k], rust, site) {
+        Crossing::Boundary => return None,
+        Crossing::None => None,
+        Crossing::ExporterClosure(receiver) => Some(receiver),
+    };
     let moved = value.to_token_stream();
     if leaves_the_function(moved.clone()) {
         return None;
     }
     let mut locals = Vec::new();
     local_names(moved, &mut locals);
-    if locals
-        .iter()
-        .any(|l| between.iter().any(|s| mentions_local_unborrowed(s, l)))
-    {
+    if locals.iter().any(|l| {
+        between.iter().any(|s| mentions_local_unborrowed(s, l))
+            || receiver.is_some_and(|r| mentions_local_unborrowed(r, l))
+    }) {
         return None;
     }
     Some(MovableLocal {
@@ -116,37 +122,94 @@ fn comment_lines_above(file: &SourceFile, statement: TextRange) -> Option<TextRa
     (start < statement.start).then(|| TextRange::new(start, statement.start))
 }
 
-/// Whether the site lies in a closure, an async block or an item of `stmt`: settings moved
-/// there would be captured (or not reachable) where the `let` evaluated them.
-fn crosses_a_boundary(stmt: &syn::Stmt, rust: ParsedRust<'_>, site: usize) -> bool {
-    struct Boundaries<'f> {
+/// What lies between `stmt` and the site: nothing; a closure, an async block or an item,
+/// where settings moved there would be captured (or not reachable) where the `let` evaluated
+/// them; or only the closure that receives the exporter, with the receiver of its call.
+enum Crossing<'a> {
+    None,
+    Boundary,
+    ExporterClosure(&'a syn::Expr),
+}
+
+fn crossing<'a>(stmt: &'a syn::Stmt, rust: ParsedRust<'_>, site: usize) -> Crossing<'a> {
+    struct Boundaries<'f, 'a> {
         rust: ParsedRust<'f>,
         site: usize,
-        found: bool,
+        found: usize,
+        exporter_closure: Option<&'a syn::Expr>,
     }
-    impl Boundaries<'_> {
-        fn check<T: syn::spanned::Spanned + ToTokens>(&mut self, node: &T) {
-            self.found |= contains(range_of(self.rust.file, node), self.site);
+    impl Boundaries<'_, '_> {
+        fn around<T: syn::spanned::Spanned + ToTokens>(&self, node: &T) -> bool {
+            contains(range_of(self.rust.file, node), self.site)
         }
     }
-    impl<'a> Visit<'a> for Boundaries<'_> {
+    impl<'a> Visit<'a> for Boundaries<'_, 'a> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            if let [syn::Expr::Closure(c)] = m.args.iter().collect::<Vec<_>>()[..] {
+                if ["and_then", "map"].iter().any(|n| m.method == n)
+                    && self.around(c)
+                    && receives_the_exporter(c)
+                {
+                    self.exporter_closure = Some(&m.receiver);
+                    self.visit_expr(&m.receiver);
+                    // The closure itself is not a boundary; what it holds may be.
+                    self.visit_expr(&c.body);
+                    return;
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
         fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-            self.check(c);
+            self.found += usize::from(self.around(c));
         }
         fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
-            self.check(a);
+            self.found += usize::from(self.around(a));
         }
         fn visit_item(&mut self, i: &'a syn::Item) {
-            self.check(i);
+            self.found += usize::from(self.around(i));
         }
     }
     let mut b = Boundaries {
         rust,
         site,
-        found: false,
+        found: 0,
+        exporter_closure: None,
     };
     b.visit_stmt(stmt);
-    b.found
+    match (b.found, b.exporter_closure) {
+        (0, None) => Crossing::None,
+        (0, Some(receiver)) => Crossing::ExporterClosure(receiver),
+        _ => Crossing::Boundary,
+    }
+}
+
+/// Whether `c` is `|exporter| …` (not `move`, not `async`) whose body hands its one parameter
+/// to `.with_exporter(..)`: the closure a fallible exporter's `and_then`/`map` runs at once.
+fn receives_the_exporter(c: &syn::ExprClosure) -> bool {
+    struct WithExporter<'n> {
+        param: &'n syn::Ident,
+        found: bool,
+    }
+    impl<'a> Visit<'a> for WithExporter<'_> {
+        fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+            self.found |= m.method == "with_exporter"
+                && matches!(&m.args.iter().collect::<Vec<_>>()[..],
+                    [syn::Expr::Path(p)] if p.path.is_ident(self.param));
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let [syn::Pat::Ident(param)] = &c.inputs.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    if c.capture.is_some() || c.asyncness.is_some() {
+        return false;
+    }
+    let mut w = WithExporter {
+        param: &param.ident,
+        found: false,
+    };
+    w.visit_expr(&c.body);
+    w.found
 }
 
 /// Whether the tokens hold an early exit (`?`, `return`, `.await`, `break`, `continue`,
@@ -242,6 +305,39 @@ mod tests {
             stmt.starts_with("    let cfg = ") && stmt.ends_with(";\n"),
             "{stmt}"
         );
+    }
+
+    #[test]
+    fn a_config_local_read_in_the_closure_receiving_the_exporter_is_unfolded() {
+        for call in ["and_then", "map"] {
+            let src = program(&format!(
+                "    let cfg = trace::config().with_resource(resource);\n    let tracer = exporter(ratio).{call}(|e| new_pipeline().tracing().with_exporter(e).with_trace_config(cfg).install_simple());"
+            ));
+            let (names, _) = follow(&src).expect("followed");
+            assert_eq!(names, ["with_resource"], "{call}");
+        }
+    }
+
+    #[test]
+    fn near_misses_of_the_closure_receiving_the_exporter_keep_the_local() {
+        let cases = [
+            // `move`: it would take the settings' locals whole.
+            "exporter(ratio).and_then(move |e| new_pipeline().tracing().with_exporter(e).with_trace_config(cfg).install_simple())",
+            // The receiver moves a local the settings read before the closure runs.
+            "exporter(resource).and_then(|e| new_pipeline().tracing().with_exporter(e).with_trace_config(cfg).install_simple())",
+            // The closure does not receive the exporter: it may run later, or more than once.
+            "exporter(ratio).and_then(|e| new_pipeline().tracing().with_exporter(other).with_trace_config(cfg).install_simple())",
+            // Another combinator.
+            "exporter(ratio).or_else(|e| new_pipeline().tracing().with_exporter(e).with_trace_config(cfg).install_simple())",
+            // A closure inside the one receiving the exporter.
+            "exporter(ratio).and_then(|e| run(|| new_pipeline().tracing().with_exporter(e).with_trace_config(cfg).install_simple()))",
+        ];
+        for call in cases {
+            let body = format!(
+                "    let cfg = trace::config().with_resource(resource);\n    let tracer = {call};"
+            );
+            assert_eq!(follow(&program(&body)), None, "{body}");
+        }
     }
 
     #[test]

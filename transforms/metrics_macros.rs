@@ -108,11 +108,7 @@ impl Transform for MetricsMacros {
     /// misread (`counter!(name, labels)` taken for 0.21's value argument), as OpenTelemetry
     /// packages already on the target are left alone by the pipeline transforms.
     fn applies_to(&self, package: Option<&PackageInfo>) -> bool {
-        package.is_some_and(|p| {
-            p.uses_crate(METRICS)
-                && p.version(METRICS)
-                    .is_none_or(|v| (v.major, v.minor) < (0, 24))
-        })
+        package.is_some_and(|p| uses_before(p, METRICS, 24))
     }
 
     /// Every site and `use` leaf this transform edits or reports is a changed macro named in

@@ -99,7 +99,7 @@ impl Transform for UnusedRemovedImports {
             return out;
         }
         let sites = scan_uses(cx.rust(), &old_versions(package));
-        let mut original = Original::of(cx);
+        let mut orphans = Orphans::of(cx);
         let mut leaves = Vec::new();
         for item in use_items(syntax) {
             if matches!(item.vis, syn::Visibility::Inherited) {
@@ -122,7 +122,7 @@ impl Transform for UnusedRemovedImports {
             {
                 plan.remove_if_unused(&leaf.path.join("::"));
                 any = true;
-            } else if !read_by_a_use(&leaf.local) && original.orphaned(&leaf.local) {
+            } else if !read_by_a_use(&leaf.local) && orphans.contains(&leaf.local) {
                 // The import planner counts every mention in `use` items as a use
                 // (`opentelemetry::trace::TraceError` mentions `trace`): none of them reads
                 // this binding, and no path outside them starts with it.
@@ -137,42 +137,42 @@ impl Transform for UnusedRemovedImports {
     }
 }
 
-/// The file as it was before this run and as it is now: how often each name is read outside
-/// `use` items (as a path's first segment, or alone), counted when first asked.
-struct Original<'a> {
+/// The names this run left unread: read outside `use` items (as a path's first segment, or
+/// alone) in the original text and nowhere in the migrated one, counted when first asked.
+struct Orphans<'a> {
     before: &'a SourceFile,
     now: &'a SourceFile,
+    changed: bool,
     reads: Option<Option<(Reads, Reads)>>,
 }
 
 type Reads = std::collections::BTreeMap<String, usize>;
 
-impl<'a> Original<'a> {
-    fn of(cx: &FileContext<'a>) -> Original<'a> {
-        Original {
+impl<'a> Orphans<'a> {
+    fn of(cx: &FileContext<'a>) -> Orphans<'a> {
+        Orphans {
             before: cx.original,
             now: cx.file,
+            changed: cx.original.text != cx.file.text,
             reads: None,
         }
     }
 
-    /// Whether the original text read `name` and the migrated text reads it nowhere: an import
-    /// of it was left unused by this run's rewrites. Never a trait's name (upper camel case):
-    /// a trait may still serve method calls that never spell it.
-    fn orphaned(&mut self, name: &str) -> bool {
-        if self.before.text == self.now.text || !name.starts_with(|c: char| c.is_ascii_lowercase())
-        {
+    /// Whether `name` is one, so an import of it was left unused by this run's rewrites. Never
+    /// a trait's name (upper camel case): a trait may still serve method calls that never
+    /// spell it.
+    fn contains(&mut self, name: &str) -> bool {
+        if !self.changed || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
             return false;
         }
         let (before, now) = (self.before, self.now);
         let reads =
             |f: &SourceFile| name_reads_outside_uses(&f.text[f.base_offset.min(f.text.len())..]);
-        let counts = self
-            .reads
-            .get_or_insert_with(|| reads(before).zip(reads(now)));
-        counts.as_ref().is_some_and(|(before, now)| {
-            before.get(name).is_some_and(|n| *n > 0) && !now.contains_key(name)
-        })
+        // The counts hold only names read at least once.
+        self.reads
+            .get_or_insert_with(|| reads(before).zip(reads(now)))
+            .as_ref()
+            .is_some_and(|(before, now)| before.contains_key(name) && !now.contains_key(name))
     }
 }
 

@@ -135,7 +135,7 @@ fn crossing<'a>(stmt: &'a syn::Stmt, rust: ParsedRust<'_>, site: usize) -> Cross
     struct Boundaries<'f, 'a> {
         rust: ParsedRust<'f>,
         site: usize,
-        found: usize,
+        found: bool,
         exporter_closure: Option<&'a syn::Expr>,
     }
     impl Boundaries<'_, '_> {
@@ -145,7 +145,7 @@ fn crossing<'a>(stmt: &'a syn::Stmt, rust: ParsedRust<'_>, site: usize) -> Cross
     }
     impl<'a> Visit<'a> for Boundaries<'_, 'a> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
-            if let [syn::Expr::Closure(c)] = m.args.iter().collect::<Vec<_>>()[..] {
+            if let (1, Some(syn::Expr::Closure(c))) = (m.args.len(), m.args.first()) {
                 if ["and_then", "map"].iter().any(|n| m.method == n)
                     && self.around(c)
                     && receives_the_exporter(c)
@@ -160,26 +160,26 @@ fn crossing<'a>(stmt: &'a syn::Stmt, rust: ParsedRust<'_>, site: usize) -> Cross
             syn::visit::visit_expr_method_call(self, m);
         }
         fn visit_expr_closure(&mut self, c: &'a syn::ExprClosure) {
-            self.found += usize::from(self.around(c));
+            self.found |= self.around(c);
         }
         fn visit_expr_async(&mut self, a: &'a syn::ExprAsync) {
-            self.found += usize::from(self.around(a));
+            self.found |= self.around(a);
         }
         fn visit_item(&mut self, i: &'a syn::Item) {
-            self.found += usize::from(self.around(i));
+            self.found |= self.around(i);
         }
     }
     let mut b = Boundaries {
         rust,
         site,
-        found: 0,
+        found: false,
         exporter_closure: None,
     };
     b.visit_stmt(stmt);
     match (b.found, b.exporter_closure) {
-        (0, None) => Crossing::None,
-        (0, Some(receiver)) => Crossing::ExporterClosure(receiver),
-        _ => Crossing::Boundary,
+        (true, _) => Crossing::Boundary,
+        (false, None) => Crossing::None,
+        (false, Some(receiver)) => Crossing::ExporterClosure(receiver),
     }
 }
 
@@ -193,12 +193,12 @@ fn receives_the_exporter(c: &syn::ExprClosure) -> bool {
     impl<'a> Visit<'a> for WithExporter<'_> {
         fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
             self.found |= m.method == "with_exporter"
-                && matches!(&m.args.iter().collect::<Vec<_>>()[..],
-                    [syn::Expr::Path(p)] if p.path.is_ident(self.param));
+                && m.args.len() == 1
+                && matches!(m.args.first(), Some(syn::Expr::Path(p)) if p.path.is_ident(self.param));
             syn::visit::visit_expr_method_call(self, m);
         }
     }
-    let [syn::Pat::Ident(param)] = &c.inputs.iter().collect::<Vec<_>>()[..] else {
+    let (1, Some(syn::Pat::Ident(param))) = (c.inputs.len(), c.inputs.first()) else {
         return false;
     };
     if c.capture.is_some() || c.asyncness.is_some() {
